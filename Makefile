@@ -1,0 +1,96 @@
+# bpfq: see README.md. `make` builds build/bpfq; `make check` runs every test.
+.DELETE_ON_ERROR:
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CLANG   ?= clang
+BATS    ?= bats
+
+ifeq ($(V),1)
+Q =
+msg = @true
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP
+CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags libbpf 2>/dev/null) \
+	    -DBPFQ_VERSION='"$(VERSION)"' \
+	    -DBPFQ_SYS_INCLUDE='"/usr/include/$(MULTIARCH)"'
+LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline
+
+LANG_SRCS    := $(wildcard lang/*.c)
+CORE_SRCS    := $(LANG_SRCS) $(wildcard codegen/*.c runtime/*.c)
+CMD_SRCS     := $(wildcard cmd/*.c)
+TEMPLATES    := $(wildcard bpf-templates/*.h bpf-templates/*.c)
+
+LANG_OBJS := $(LANG_SRCS:%.c=$(BUILD)/%.o)
+CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/codegen/templates.o
+CMD_OBJS  := $(CMD_SRCS:%.c=$(BUILD)/%.o)
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all check unit bats diff install uninstall clean deps demo
+
+all: $(BUILD)/bpfq
+
+$(BUILD)/bpfq: $(CMD_OBJS) $(CORE_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The BPF templates and the shared header are embedded in the binary (.incbin).
+$(BUILD)/codegen/templates.o: codegen/templates.S $(TEMPLATES)
+	$(call msg,AS,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_TESTS)
+	$(Q)set -e; for t in $(UNIT_TESTS); do $$t; done
+
+bats: $(BUILD)/bpfq
+	$(Q)$(BATS) tests/bats
+
+diff: $(BUILD)/bpfq
+	$(Q)tests/diff/run
+
+# Every test: front-end unit tests, the CLI, and kernel == evaluator == awk.
+check: unit bats diff
+
+# The Debian packages the build, the tests and the demo need.
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
+		libreadline-dev bpftool bats pkg-config gawk mawk git
+
+demo: $(BUILD)/bpfq
+	$(Q)bench/gen-ints 1000000 $(BUILD)/demo.txt
+	./$(BUILD)/bpfq 'sum(x) where x > 5 from $(BUILD)/demo.txt'
+
+install: $(BUILD)/bpfq
+	install -D -m 0755 $(BUILD)/bpfq $(DESTDIR)$(PREFIX)/sbin/bpfq
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfq
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

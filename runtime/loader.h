@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef BPFQ_LOADER_H
+#define BPFQ_LOADER_H
+
+#include <stddef.h>
+#include "bpf-templates/bpfq_state.h"
+
+/* A loaded query program: its object, link, and the two maps mmap()ed. */
+struct loader;
+
+/*
+ * Open and load (verify) the object. Returns NULL with the reason and
+ * libbpf's messages, the verifier log among them, in *log (malloc()ed).
+ */
+struct loader *loader__load(const void *obj, size_t obj_len, char **log);
+
+/* The state the program reads and fills, shared memory with the kernel. */
+struct bpfq_state *loader__state(struct loader *l);
+
+/* The read buffer, BPFQ_BUF_SIZE bytes; read() into it is what the program parses. */
+char *loader__buffer(struct loader *l);
+
+/* Verifier instructions processed, from the kernel's program info (0 if unknown). */
+unsigned long loader__verified_insns(struct loader *l);
+
+int loader__attach(struct loader *l, char **log);
+void loader__detach(struct loader *l);
+void loader__free(struct loader *l);
+
+#endif /* BPFQ_LOADER_H */

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The reader: its read() calls are what the program parses. It reads into
+ * the mmap()ed map value, so the data is never copied again, and checks
+ * after each read that the program saw it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "reader.h"
+
+/*
+ * A tracing program is skipped, not queued, when it is already running on
+ * the CPU (the kernel counts a "recursion miss"). If that ever hits one of
+ * our reads, the program's read count did not move: read the same bytes
+ * again. The parse state is untouched by a skipped run, so this is exact.
+ */
+#define MAX_RETRIES 16
+
+static ssize_t read_full(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t *interrupted,
+	       struct reader_stats *stats, const char **why)
+{
+	volatile struct bpfq_result *r = &loader__state(l)->result;
+	char *buf = loader__buffer(l);
+	int misses = 0;
+
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	while (!r->done) {
+		uint64_t seen = r->reads;
+		ssize_t n;
+
+		if (*interrupted)
+			return 1;
+		n = read_full(fd, buf, read_size);
+		if (n < 0)
+			return -1;
+		if (r->reads == seen) {
+			if (++misses > MAX_RETRIES) {
+				*why = "the BPF program missed the same read repeatedly";
+				return -2;
+			}
+			if (n > 0 && lseek(fd, -n, SEEK_CUR) < 0) {
+				*why = "the BPF program missed a read that cannot be repeated";
+				return -2;
+			}
+			stats->retries++;
+			continue;
+		}
+		misses = 0;
+		stats->reads++;
+		stats->bytes += n;
+		if (n == 0)
+			break;
+	}
+	return 0;
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# The command line: options, messages, exit statuses.
+
+load test_helper
+
+@test "--help shows usage, options and examples" {
+	run bpfq --help
+	assert_status 0
+	[[ $output == *"Usage: bpfq [OPTION...] QUERY"* ]]
+	[[ $output == *"--engine=ENGINE"* ]]
+	[[ $output == *"--read-size=BYTES"* ]]
+	[[ $output == *"bpfq 'sum(x) where x > 5 from nums.txt'"* ]]
+	[[ $output == *"Exit status:"* ]]
+}
+
+@test "--version prints the version" {
+	run bpfq --version
+	assert_status 0
+	[[ $output == "bpfq "* ]]
+}
+
+@test "no query is a usage error (status 2)" {
+	run bpfq
+	assert_status 2
+	[[ $output == *"no query given"* ]]
+}
+
+@test "a bad option value is a usage error (status 2)" {
+	run bpfq --read-size=0 'count() from /dev/null'
+	assert_status 2
+	[[ $output == *"--read-size takes 1 to 131072 bytes, not '0'"* ]]
+	run bpfq --read-size=200K 'count() from /dev/null'
+	assert_status 2
+	run bpfq --engine=gpu 'count() from /dev/null'
+	assert_status 2
+	[[ $output == *"--engine takes kernel or user, not 'gpu'"* ]]
+}
+
+@test "a query error points at the problem (status 2)" {
+	run bpfq 'sum(x) wher x > 5 from nums.txt'
+	assert_status 2
+	assert_output "bpfq: error: 1:8-11: expected 'where', 'from' or ',' after aggregate
+  sum(x) wher x > 5 from nums.txt
+         ~~~~"
+}
+
+@test "semantic errors are query errors (status 2)" {
+	run bpfq 'sum(y) from f'
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:5: unknown name 'y'; the input's values are called x" ]]
+	run bpfq 'sum(x / 0) from f'
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:9: division by zero" ]]
+}
+
+@test "a missing file is an input error (status 3)" {
+	run bpfq --engine=user "count() from $TMP/nope.txt"
+	assert_status 3
+	assert_output "bpfq: error: cannot open '$TMP/nope.txt': No such file or directory"
+}
+
+@test "a directory is an input error (status 3)" {
+	run bpfq --engine=user "count() from $TMP"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP' is a directory"
+}
+
+@test "without privileges it says what it needs (status 4)" {
+	require_root
+	seq_file 10 "$TMP/n.txt"
+	chmod 755 "$TMP"
+	chmod 644 "$TMP/n.txt"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$BPFQ" "count() from $TMP/n.txt"
+	assert_status 4
+	assert_output "bpfq: error: loading BPF programs needs root, or CAP_BPF and CAP_PERFMON: run it with sudo, or use --engine=user to compute in user space"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$BPFQ" --engine=user "count() from $TMP/n.txt"
+	assert_status 0
+	assert_output "10"
+}
+
+@test "a missing clang is a BPF error that names the fix (status 4)" {
+	require_root
+	seq_file 10 "$TMP/n.txt"
+	BPFQ_CLANG=/nonexistent/clang run bpfq "sum(x) from $TMP/n.txt"
+	assert_status 4
+	assert_output "bpfq: error: clang not found: install clang, or set BPFQ_CLANG to its path (or use --engine=user)"
+}
+
+@test "a run-time error names the operator, the value and its place (status 3)" {
+	printf '1\n2\n3037000500\n' >"$TMP/n.txt"
+	run bpfq --engine=user "sum(x * x) from $TMP/n.txt"
+	assert_status 3
+	assert_output "bpfq: error: 1:7: integer overflow for x = 3037000500 at $TMP/n.txt:3:1
+  sum(x * x) from $TMP/n.txt
+        ~"
+}
+
+@test "skipped tokens are counted, and the first one is shown" {
+	printf '1 2\nabc 3 4x\n' >"$TMP/n.txt"
+	run bpfq --engine=user "sum(x) from $TMP/n.txt"
+	assert_status 0
+	assert_output "bpfq: warning: skipped 2 tokens that are not int64 integers; the first, 'abc', at $TMP/n.txt:2:1
+6"
+}
+
+@test "the kernel engine gives the same messages" {
+	require_root
+	printf '1 2\nabc 3 4x\n3037000500\n' >"$TMP/n.txt"
+	for q in "sum(x) from $TMP/n.txt" "sum(x * x) from $TMP/n.txt"; do
+		run bpfq --engine=user "$q"
+		user_status=$status user_output=$output
+		run bpfq "$q"
+		assert_status "$user_status"
+		assert_output "$user_output"
+	done
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# Answers from both engines on small files whose answers are known by hand.
+
+load test_helper
+
+# Run the query on both engines; both must print $expected and exit 0.
+both_engines() {
+	local query=$1 expected=$2
+	run bpfq --engine=user "$query"
+	assert_status 0
+	assert_output "$expected"
+	require_root
+	run bpfq "$query"
+	assert_status 0
+	assert_output "$expected"
+}
+
+@test "sum with a where clause" {
+	seq_file 100000 "$TMP/n.txt"
+	both_engines "sum(x) where x > 5 from $TMP/n.txt" "5000049985"
+}
+
+@test "several aggregates in one pass, labelled" {
+	seq_file 100000 "$TMP/n.txt"
+	both_engines "min(x), max(x), avg(x), count() where x >= 100 and x < 200 from $TMP/n.txt" \
+"min(x): 100
+max(x): 199
+avg(x): 149.5
+count(): 100"
+}
+
+@test "where may come after from" {
+	seq_file 1000 "$TMP/n.txt"
+	both_engines "count() from $TMP/n.txt where x % 10 == 0" "100"
+}
+
+@test "exists" {
+	seq_file 1000 "$TMP/n.txt"
+	both_engines "exists(x == 18) from $TMP/n.txt" "true"
+	both_engines "exists(x == 0) from $TMP/n.txt" "false"
+}
+
+@test "exists stops reading as soon as it is true" {
+	require_root
+	mkfifo "$TMP/fifo"
+	# The writer keeps the pipe open for 60 s: only an early stop ends the query sooner.
+	(printf '5\n18\n'; sleep 60) >"$TMP/fifo" &
+	writer=$!
+	run timeout 20 "$BPFQ" "exists(x == 18) from $TMP/fifo"
+	kill "$writer" 2>/dev/null || true
+	assert_status 0
+	assert_output "true"
+}
+
+@test "aggregates of no values are null, count is 0, exists is false" {
+	: >"$TMP/empty.txt"
+	both_engines "sum(x), count(), min(x), max(x), avg(x), exists(x > 0) from $TMP/empty.txt" \
+"sum(x): null
+count(): 0
+min(x): null
+max(x): null
+avg(x): null
+exists(x > 0): false"
+}
+
+@test "a sum past int64 is carried wider, never wrapped" {
+	printf '9223372036854775807\n%.0s' 1 2 3 4 >"$TMP/n.txt"
+	both_engines "sum(x), avg(x) from $TMP/n.txt" \
+"sum(x): 36893488147419103228
+avg(x): 9223372036854775807"
+	printf -- '-9223372036854775808\n%.0s' 1 2 3 >"$TMP/m.txt"
+	both_engines "sum(x) from $TMP/m.txt" "-27670116110564327424"
+}
+
+@test "avg is rounded half away from zero to 6 decimals" {
+	printf '1\n2\n2\n' >"$TMP/a.txt"
+	both_engines "avg(x) from $TMP/a.txt" "1.666667"
+	printf -- '-1\n-2\n-2\n' >"$TMP/b.txt"
+	both_engines "avg(x) from $TMP/b.txt" "-1.666667"
+	printf '1\n%.0s' $(seq 1999999) >"$TMP/c.txt"
+	printf '2\n' >>"$TMP/c.txt"
+	both_engines "avg(x) from $TMP/c.txt" "1.000001"
+}
+
+@test "numbers separated by spaces, tabs, commas, CRLF; signs; no final newline" {
+	printf '01 02,03\t04\r\n-5 +6\v7\f8 ,, 9' >"$TMP/n.txt"
+	both_engines "sum(x), count() from $TMP/n.txt" "sum(x): 35
+count(): 9"
+}
+
+@test "a number split across reads is parsed once" {
+	printf '123456789012 -98765\n' >"$TMP/n.txt"
+	for size in 1 2 3 5 7 11; do
+		run bpfq --engine=user --read-size=$size "sum(x) from $TMP/n.txt"
+		assert_output "123456690247"
+	done
+	require_root
+	for size in 1 2 3 5 7 11; do
+		run bpfq --read-size=$size "sum(x) from $TMP/n.txt"
+		assert_output "123456690247"
+	done
+}
+
+@test "a quoted path with spaces" {
+	seq_file 10 "$TMP/my nums.txt"
+	both_engines "sum(x) from '$TMP/my nums.txt'" "55"
+}

@@ -1,0 +1,54 @@
+# Shared by every .bats file: the binary, a temporary folder per test,
+# assertions that print expected and actual, and strict skips.
+
+BPFQ=${BPFQ:-$BATS_TEST_DIRNAME/../../build/bpfq}
+
+setup() {
+	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/bpfq-test.XXXXXX")
+	export BPFQ_CACHE_DIR=${BPFQ_TEST_CACHE:-$BATS_RUN_TMPDIR/cache}
+}
+
+teardown() {
+	rm -rf "$TMP"
+}
+
+bpfq() {
+	"$BPFQ" "$@"
+}
+
+# In CI (CI=true) or with BPFQ_STRICT=1, a test that would be skipped fails:
+# a green run must mean the kernel paths ran.
+require_root() {
+	[[ $(id -u) == 0 ]] && return 0
+	if [[ ${CI:-} == true || -n ${BPFQ_STRICT:-} ]]; then
+		echo "this test needs root, and strict mode forbids skipping it" >&2
+		return 1
+	fi
+	skip "needs root"
+}
+
+assert_status() {
+	if [[ $status != "$1" ]]; then
+		printf 'expected status %s, got %s\noutput:\n%s\n' "$1" "$status" "$output" >&2
+		return 1
+	fi
+}
+
+assert_output() {
+	if [[ $output != "$1" ]]; then
+		printf 'expected output:\n%s\nactual output:\n%s\n' "$1" "$output" >&2
+		return 1
+	fi
+}
+
+assert_line_count() {
+	if [[ ${#lines[@]} != "$1" ]]; then
+		printf 'expected %s lines, got %s:\n%s\n' "$1" "${#lines[@]}" "$output" >&2
+		return 1
+	fi
+}
+
+# 1..n, one per line.
+seq_file() {
+	seq 1 "$1" >"$2"
+}

@@ -1,0 +1,1050 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The front end: lexer, parser and sema errors (the full printed text,
+ * compared exactly), rendering, and the reference evaluator, whose answers
+ * must not depend on how the input is cut into chunks.
+ *
+ * No framework: a failing check prints what it expected and what it got;
+ * the last line is "N passed, N failed".
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/diag.h"
+#include "lang/eval.h"
+#include "lang/lexer.h"
+#include "lang/parser.h"
+#include "lang/sema.h"
+
+static int passed, failed;
+
+static void fail(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	failed++;
+	printf("FAIL %s\n", what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void expect_str(const char *what, const char *expected, const char *actual)
+{
+	if (!strcmp(expected, actual)) {
+		passed++;
+		return;
+	}
+	fail(what, "--- expected\n%s\n--- actual\n%s\n---\n", expected, actual);
+}
+
+static void expect_u64(const char *what, const char *field, uint64_t expected, uint64_t actual)
+{
+	if (expected == actual) {
+		passed++;
+		return;
+	}
+	fail(what, "  %s: expected %" PRIu64 ", actual %" PRIu64 "\n", field, expected, actual);
+}
+
+static void expect_s64(const char *what, const char *field, int64_t expected, int64_t actual)
+{
+	if (expected == actual) {
+		passed++;
+		return;
+	}
+	fail(what, "  %s: expected %" PRId64 ", actual %" PRId64 "\n", field, expected, actual);
+}
+
+/* Parse and check; the printed diagnostic, or "ok". Returns malloc()ed text. */
+static char *front(const char *text, struct query *q)
+{
+	struct diag d = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(q, 0, sizeof(*q));
+	if (parse_query(text, strlen(text), q, &d) && sema_check(q, &d))
+		return strdup("ok");
+	f = open_memstream(&out, &len);
+	diag_print(f, "error", text, strlen(text), &d);
+	fclose(f);
+	return out;
+}
+
+/* ---- the lexer ---- */
+
+static void test_lexer_kinds(void)
+{
+	static const char text[] = "a WHERE From aNd OR not && || ! != <> = == < <= > >= ( ) , * + - / % 12";
+	static const enum token_kind kinds[] = {
+		TOK_IDENT, TOK_WHERE, TOK_FROM, TOK_AND, TOK_OR, TOK_NOT, TOK_AND, TOK_OR,
+		TOK_NOT, TOK_NE, TOK_NE, TOK_EQ, TOK_EQ, TOK_LT, TOK_LE, TOK_GT, TOK_GE,
+		TOK_LPAREN, TOK_RPAREN, TOK_COMMA, TOK_STAR, TOK_PLUS, TOK_MINUS, TOK_SLASH,
+		TOK_PERCENT, TOK_INT, TOK_EOF,
+	};
+	size_t pos = 0;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct token t = lex_next(text, strlen(text), pos);
+
+		expect_str("lexer kinds", token_name(kinds[i]), token_name(t.kind));
+		pos = t.loc.end;
+	}
+	expect_u64("lexer EOF loc", "begin", strlen(text), pos);
+}
+
+static void test_lexer_numbers(void)
+{
+	struct token t;
+
+	t = lex_next("18446744073709551615", 20, 0);
+	expect_u64("lex max u64", "kind", TOK_INT, t.kind);
+	expect_u64("lex max u64", "overflow", 0, t.overflow);
+	expect_u64("lex max u64", "value", UINT64_MAX, t.value);
+	t = lex_next("18446744073709551616", 20, 0);
+	expect_u64("lex 2^64", "overflow", 1, t.overflow);
+	t = lex_next(" 5x+", 4, 0);
+	expect_u64("lex 5x", "kind", TOK_ERROR, t.kind);
+	expect_u64("lex 5x", "loc.begin", 1, t.loc.begin);
+	expect_u64("lex 5x", "loc.end", 3, t.loc.end);
+	t = lex_next("007", 3, 0);
+	expect_u64("lex 007", "value", 7, t.value);
+}
+
+static void test_lex_path(void)
+{
+	static const struct {
+		const char *text;
+		enum token_kind kind;
+		uint32_t begin, end;
+	} cases[] = {
+		{ "  \"a b\" rest", TOK_PATH, 2, 7 },
+		{ "'it''s", TOK_PATH, 0, 4 },
+		{ "a/b.txt where", TOK_PATH, 0, 7 },
+		{ "x#y,z", TOK_PATH, 0, 5 },
+		{ "  'abc", TOK_ERROR, 2, 6 },
+		{ "   ", TOK_EOF, 3, 3 },
+		{ "", TOK_EOF, 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct token t = lex_path(cases[i].text, strlen(cases[i].text), 0);
+
+		expect_str(cases[i].text, token_name(cases[i].kind), token_name(t.kind));
+		expect_u64(cases[i].text, "loc.begin", cases[i].begin, t.loc.begin);
+		expect_u64(cases[i].text, "loc.end", cases[i].end, t.loc.end);
+	}
+}
+
+/* ---- errors: the whole printed text ---- */
+
+static const struct error_case {
+	const char *query;
+	const char *expected;
+} error_cases[] = {
+	/* the parser */
+	{ "sum(x) wher x > 5 from nums.txt",
+	  "bpfq: error: 1:8-11: expected 'where', 'from' or ',' after aggregate\n"
+	  "  sum(x) wher x > 5 from nums.txt\n"
+	  "         ~~~~\n" },
+	{ "sum(x) 5 from f",
+	  "bpfq: error: 1:8: expected 'where', 'from' or ',' after aggregate\n"
+	  "  sum(x) 5 from f\n"
+	  "         ~\n" },
+	{ "where x > 5 from f",
+	  "bpfq: error: 1:1-5: expected an aggregate such as sum(x), got 'where'\n"
+	  "  where x > 5 from f\n"
+	  "  ~~~~~\n" },
+	{ "",
+	  "bpfq: error: 1:1: expected an aggregate such as sum(x), got end of query\n"
+	  "  \n"
+	  "  ~\n" },
+	{ "sum(x), from f",
+	  "bpfq: error: 1:9-12: expected an aggregate such as sum(x), got 'from'\n"
+	  "  sum(x), from f\n"
+	  "          ~~~~\n" },
+	{ "sum(x)",
+	  "bpfq: error: 1:7: missing 'from PATH': which file should be read?\n"
+	  "  sum(x)\n"
+	  "        ~\n" },
+	{ "sum(x) where x > 5",
+	  "bpfq: error: 1:19: missing 'from PATH': which file should be read?\n"
+	  "  sum(x) where x > 5\n"
+	  "                    ~\n" },
+	{ "sum(x) where x > 1 where x < 5 from f",
+	  "bpfq: error: 1:20-24: more than one 'where' clause\n"
+	  "  sum(x) where x > 1 where x < 5 from f\n"
+	  "                     ~~~~~\n" },
+	{ "sum(x) from a from b",
+	  "bpfq: error: 1:15-18: more than one 'from' clause\n"
+	  "  sum(x) from a from b\n"
+	  "                ~~~~\n" },
+	{ "sum(x) from",
+	  "bpfq: error: 1:12: expected a path after 'from'\n"
+	  "  sum(x) from\n"
+	  "             ~\n" },
+	{ "sum(x) from   ",
+	  "bpfq: error: 1:15: expected a path after 'from'\n"
+	  "  sum(x) from   \n"
+	  "                ~\n" },
+	{ "sum(x) from f foo",
+	  "bpfq: error: 1:15-17: expected 'where', 'from' or end of query, got 'foo'\n"
+	  "  sum(x) from f foo\n"
+	  "                ~~~\n" },
+	{ "sum(x) where x > 5 ) from f",
+	  "bpfq: error: 1:20: expected 'where', 'from' or end of query, got ')'\n"
+	  "  sum(x) where x > 5 ) from f\n"
+	  "                     ~\n" },
+	{ "sum(x) where from f",
+	  "bpfq: error: 1:14-17: expected an expression, got 'from'\n"
+	  "  sum(x) where from f\n"
+	  "               ~~~~\n" },
+	{ "sum(x) where x > 5 and) from f",
+	  "bpfq: error: 1:23: expected an expression, got ')'\n"
+	  "  sum(x) where x > 5 and) from f\n"
+	  "                        ~\n" },
+	{ "sum(x) where x >",
+	  "bpfq: error: 1:17: expected an expression, got end of query\n"
+	  "  sum(x) where x >\n"
+	  "                  ~\n" },
+	{ "sum((x + 1",
+	  "bpfq: error: 1:11: expected ')' to close the '(' at 1:5, got end of query\n"
+	  "  sum((x + 1\n"
+	  "            ~\n" },
+	{ "sum(x from f",
+	  "bpfq: error: 1:7-10: expected ')' to close the '(' at 1:4, got 'from'\n"
+	  "  sum(x from f\n"
+	  "        ~~~~\n" },
+	{ "sum(x) where 1 < x < 5 from f",
+	  "bpfq: error: 1:20: comparisons do not chain; combine them with 'and'\n"
+	  "  sum(x) where 1 < x < 5 from f\n"
+	  "                     ~\n" },
+	{ "sum(x) where 1 = x <> 5 from f",
+	  "bpfq: error: 1:20-21: comparisons do not chain; combine them with 'and'\n"
+	  "  sum(x) where 1 = x <> 5 from f\n"
+	  "                     ~~\n" },
+	{ "sum(x) where x # 5 from f",
+	  "bpfq: error: 1:16: unexpected character '#'\n"
+	  "  sum(x) where x # 5 from f\n"
+	  "                 ~\n" },
+	{ "sum(x) where x \x01 5 from f",
+	  "bpfq: error: 1:16: unexpected character '\\x01'\n"
+	  "  sum(x) where x \x01 5 from f\n"
+	  "                 ~\n" },
+	{ "sum(x) where x \xc3\xa9 5 from f",
+	  "bpfq: error: 1:16: unexpected character '\\xc3'\n"
+	  "  sum(x) where x \xc3\xa9 5 from f\n"
+	  "                 ~\n" },
+	{ "sum(x) where x & 5 from f",
+	  "bpfq: error: 1:16: unexpected character '&'\n"
+	  "  sum(x) where x & 5 from f\n"
+	  "                 ~\n" },
+	{ "sum(5x) from f",
+	  "bpfq: error: 1:5-6: invalid number '5x'\n"
+	  "  sum(5x) from f\n"
+	  "      ~~\n" },
+	{ "sum(x) where x > 1.5 from f",
+	  "bpfq: error: 1:18-20: invalid number '1.5'\n"
+	  "  sum(x) where x > 1.5 from f\n"
+	  "                   ~~~\n" },
+	{ "sum(x) from 'my file",
+	  "bpfq: error: 1:13-20: unterminated string\n"
+	  "  sum(x) from 'my file\n"
+	  "              ~~~~~~~~\n" },
+	{ "sum(x) where * from f",
+	  "bpfq: error: 1:14: '*' is only allowed as count(*)\n"
+	  "  sum(x) where * from f\n"
+	  "               ~\n" },
+	{ "count(*, x) from f",
+	  "bpfq: error: 1:7: '*' is only allowed as count(*)\n"
+	  "  count(*, x) from f\n"
+	  "        ~\n" },
+	{ "sum(x * *) from f",
+	  "bpfq: error: 1:9: '*' is only allowed as count(*)\n"
+	  "  sum(x * *) from f\n"
+	  "          ~\n" },
+	{ "* from f",
+	  "bpfq: error: 1:1: '*' is only allowed as count(*)\n"
+	  "  * from f\n"
+	  "  ~\n" },
+	{ "count(* from f",
+	  "bpfq: error: 1:7: '*' is only allowed as count(*)\n"
+	  "  count(* from f\n"
+	  "        ~\n" },
+	/* multi-line queries, tabs, ranges that cross a line end */
+	{ "sum(x)\nwher x > 5\nfrom f",
+	  "bpfq: error: 2:1-4: expected 'where', 'from' or ',' after aggregate\n"
+	  "  wher x > 5\n"
+	  "  ~~~~\n" },
+	{ "sum(x)\n  where y > 5\n  from f",
+	  "bpfq: error: 2:9: unknown name 'y'; the input's values are called x\n"
+	  "    where y > 5\n"
+	  "          ~\n" },
+	{ "sum((x\n+ 1",
+	  "bpfq: error: 2:4: expected ')' to close the '(' at 1:5, got end of query\n"
+	  "  + 1\n"
+	  "     ~\n" },
+	{ "sum(x)\twher x > 5 from f",
+	  "bpfq: error: 1:8-11: expected 'where', 'from' or ',' after aggregate\n"
+	  "  sum(x)\twher x > 5 from f\n"
+	  "        \t~~~~\n" },
+	{ "\tsum(x) where\ty from f",
+	  "bpfq: error: 1:15: unknown name 'y'; the input's values are called x\n"
+	  "  \tsum(x) where\ty from f\n"
+	  "  \t            \t~\n" },
+	{ "count() where x\n+ 1 from f",
+	  "bpfq: error: 1:15: where needs a condition such as x > 5, got a number\n"
+	  "  count() where x\n"
+	  "                ~\n" },
+	/* sema: names and aggregates */
+	{ "sum(y) from f",
+	  "bpfq: error: 1:5: unknown name 'y'; the input's values are called x\n"
+	  "  sum(y) from f\n"
+	  "      ~\n" },
+	{ "sum(X) from f",
+	  "bpfq: error: 1:5: unknown name 'X'; the input's values are called x\n"
+	  "  sum(X) from f\n"
+	  "      ~\n" },
+	{ "foo(x) from f",
+	  "bpfq: error: 1:1-3: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists\n"
+	  "  foo(x) from f\n"
+	  "  ~~~\n" },
+	{ "sum(foo(x)) from f",
+	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists\n"
+	  "  sum(foo(x)) from f\n"
+	  "      ~~~\n" },
+	{ "sum(x, 1) from f",
+	  "bpfq: error: 1:1-9: sum takes 1 argument, got 2\n"
+	  "  sum(x, 1) from f\n"
+	  "  ~~~~~~~~~\n" },
+	{ "MIN() from f",
+	  "bpfq: error: 1:1-5: min takes 1 argument, got 0\n"
+	  "  MIN() from f\n"
+	  "  ~~~~~\n" },
+	{ "exists() from f",
+	  "bpfq: error: 1:1-8: exists takes 1 argument, got 0\n"
+	  "  exists() from f\n"
+	  "  ~~~~~~~~\n" },
+	{ "count(x) from f",
+	  "bpfq: error: 1:1-8: count() takes no argument\n"
+	  "  count(x) from f\n"
+	  "  ~~~~~~~~\n" },
+	{ "sum(*) from f",
+	  "bpfq: error: 1:5: '*' is only allowed as count(*)\n"
+	  "  sum(*) from f\n"
+	  "      ~\n" },
+	{ "x + 1 from f",
+	  "bpfq: error: 1:1-5: expected an aggregate such as sum(x), got an expression\n"
+	  "  x + 1 from f\n"
+	  "  ~~~~~\n" },
+	{ "count(), sum(x) + 1 from f",
+	  "bpfq: error: 1:10-19: expected an aggregate such as sum(x), got an expression\n"
+	  "  count(), sum(x) + 1 from f\n"
+	  "           ~~~~~~~~~~\n" },
+	{ "count() where sum(x) > 1 from f",
+	  "bpfq: error: 1:15-17: aggregate 'sum' is not allowed in where\n"
+	  "  count() where sum(x) > 1 from f\n"
+	  "                ~~~\n" },
+	{ "SUM(x) where Max(x) > 1 from f",
+	  "bpfq: error: 1:14-16: aggregate 'max' is not allowed in where\n"
+	  "  SUM(x) where Max(x) > 1 from f\n"
+	  "               ~~~\n" },
+	{ "sum(max(x)) from f",
+	  "bpfq: error: 1:5-7: aggregate 'max' cannot be nested in another aggregate\n"
+	  "  sum(max(x)) from f\n"
+	  "      ~~~\n" },
+	/* sema: types */
+	{ "sum(x + (x > 1)) from f",
+	  "bpfq: error: 1:7: '+' needs numbers on both sides\n"
+	  "  sum(x + (x > 1)) from f\n"
+	  "        ~\n" },
+	{ "sum(-(x > 1)) from f",
+	  "bpfq: error: 1:5: '-' needs a number\n"
+	  "  sum(-(x > 1)) from f\n"
+	  "      ~\n" },
+	{ "exists(x > (x < 1)) from f",
+	  "bpfq: error: 1:10: '>' compares numbers\n"
+	  "  exists(x > (x < 1)) from f\n"
+	  "           ~\n" },
+	{ "exists(x = 1 <> (x < 1)) from f",
+	  "bpfq: error: 1:14-15: comparisons do not chain; combine them with 'and'\n"
+	  "  exists(x = 1 <> (x < 1)) from f\n"
+	  "               ~~\n" },
+	{ "exists((x = 1) <> (x < 1)) from f",
+	  "bpfq: error: 1:16-17: '<>' compares numbers\n"
+	  "  exists((x = 1) <> (x < 1)) from f\n"
+	  "                 ~~\n" },
+	{ "exists(x and x > 1) from f",
+	  "bpfq: error: 1:10-12: 'and' needs conditions on both sides\n"
+	  "  exists(x and x > 1) from f\n"
+	  "           ~~~\n" },
+	{ "exists(x > 1 && x) from f",
+	  "bpfq: error: 1:14-15: '&&' needs conditions on both sides\n"
+	  "  exists(x > 1 && x) from f\n"
+	  "               ~~\n" },
+	{ "exists(x > 1 OR 2) from f",
+	  "bpfq: error: 1:14-15: 'OR' needs conditions on both sides\n"
+	  "  exists(x > 1 OR 2) from f\n"
+	  "               ~~\n" },
+	{ "exists(not x) from f",
+	  "bpfq: error: 1:8-10: 'not' needs a condition\n"
+	  "  exists(not x) from f\n"
+	  "         ~~~\n" },
+	{ "exists(!x) from f",
+	  "bpfq: error: 1:8: '!' needs a condition\n"
+	  "  exists(!x) from f\n"
+	  "         ~\n" },
+	{ "sum(x > 1) from f",
+	  "bpfq: error: 1:5-9: sum needs a number, got a condition\n"
+	  "  sum(x > 1) from f\n"
+	  "      ~~~~~\n" },
+	{ "avg((x = 1)) from f",
+	  "bpfq: error: 1:6-10: avg needs a number, got a condition\n"
+	  "  avg((x = 1)) from f\n"
+	  "       ~~~~~\n" },
+	{ "exists(x) from f",
+	  "bpfq: error: 1:8: exists needs a condition such as x > 5, got a number\n"
+	  "  exists(x) from f\n"
+	  "         ~\n" },
+	{ "count() where (x + 1) * 2 from f",
+	  "bpfq: error: 1:15-25: where needs a condition such as x > 5, got a number\n"
+	  "  count() where (x + 1) * 2 from f\n"
+	  "                ~~~~~~~~~~~\n" },
+	{ "count() where -(x + 1) from f",
+	  "bpfq: error: 1:15-22: where needs a condition such as x > 5, got a number\n"
+	  "  count() where -(x + 1) from f\n"
+	  "                ~~~~~~~~\n" },
+	/* sema: literals and constant divisors */
+	{ "sum(x) where x > 9223372036854775808 from f",
+	  "bpfq: error: 1:18-36: integer literal out of range (int64 is -9223372036854775808 to 9223372036854775807)\n"
+	  "  sum(x) where x > 9223372036854775808 from f\n"
+	  "                   ~~~~~~~~~~~~~~~~~~~\n" },
+	{ "sum(x) where x > -9223372036854775809 from f",
+	  "bpfq: error: 1:18-37: integer literal out of range (int64 is -9223372036854775808 to 9223372036854775807)\n"
+	  "  sum(x) where x > -9223372036854775809 from f\n"
+	  "                   ~~~~~~~~~~~~~~~~~~~~\n" },
+	{ "sum(x) where x > 99999999999999999999999 from f",
+	  "bpfq: error: 1:18-40: integer literal out of range (int64 is -9223372036854775808 to 9223372036854775807)\n"
+	  "  sum(x) where x > 99999999999999999999999 from f\n"
+	  "                   ~~~~~~~~~~~~~~~~~~~~~~~\n" },
+	{ "sum(x / 0) from f",
+	  "bpfq: error: 1:9: division by zero\n"
+	  "  sum(x / 0) from f\n"
+	  "          ~\n" },
+	{ "sum(x % 0) from f",
+	  "bpfq: error: 1:9: modulo by zero\n"
+	  "  sum(x % 0) from f\n"
+	  "          ~\n" },
+	{ "sum(x / -0) from f",
+	  "bpfq: error: 1:9-10: division by zero\n"
+	  "  sum(x / -0) from f\n"
+	  "          ~~\n" },
+	{ "sum(x / (000)) from f",
+	  "bpfq: error: 1:10-12: division by zero\n"
+	  "  sum(x / (000)) from f\n"
+	  "           ~~~\n" },
+	{ "count(), count(), count(), count(), count(), count(), count(), count(), "
+	  "count(), count(), count(), count(), count(), count(), count(), count(), count() from f",
+	  "bpfq: error: 1:145-151: too many aggregates: at most 16 in one query\n"
+	  "  count(), count(), count(), count(), count(), count(), count(), count(), "
+	  "count(), count(), count(), count(), count(), count(), count(), count(), count() from f\n"
+	  "                                                                        "
+	  "                                                                          ~~~~~~~\n" },
+};
+
+static void test_errors(void)
+{
+	for (size_t i = 0; i < sizeof(error_cases) / sizeof(error_cases[0]); i++) {
+		struct query q;
+		char *out = front(error_cases[i].query, &q);
+
+		expect_str(error_cases[i].query, error_cases[i].expected, out);
+		free(out);
+		query_free(&q);
+	}
+}
+
+/* ---- successful parses: rendering, paths, values, locations ---- */
+
+static const struct render_case {
+	const char *query;
+	const char *items;	/* rendered, joined by "; " */
+	const char *where;	/* rendered, or "" */
+	const char *path;
+} render_cases[] = {
+	{ "sum(x) from f where x > 5", "sum(x)", "x > 5", "f" },
+	{ "sum(x) where x > 5 from f", "sum(x)", "x > 5", "f" },
+	{ "SUM(x) WHERE x > 5 FROM nums.txt", "sum(x)", "x > 5", "nums.txt" },
+	{ "count(*) from 'my file.txt'", "count(*)", "", "my file.txt" },
+	{ "count() from \"it's here\"", "count()", "", "it's here" },
+	{ "count ( ) From\n/tmp/a#b,c", "count()", "", "/tmp/a#b,c" },
+	{ "exists(x==18)from'f'", "exists(x == 18)", "", "f" },
+	{ "count() where x > 1 && x < 5 || !(x = 3) and x <> 4 from f", "count()",
+	  "x > 1 and x < 5 or not x == 3 and x != 4", "f" },
+	{ "sum(x + 2 * 3) from f", "sum(x + 2 * 3)", "", "f" },
+	{ "sum((x + 2) * 3) from f", "sum((x + 2) * 3)", "", "f" },
+	{ "sum(((x)) + (2 * 3)) from f", "sum(x + 2 * 3)", "", "f" },
+	{ "sum(-x * 2), sum(-(x * 2)) from f", "sum(-x * 2); sum(-(x * 2))", "", "f" },
+	{ "count() where not x > 1 or x < 0 from f", "count()", "not x > 1 or x < 0", "f" },
+	{ "count() where not (x > 1 or x < 0) from f", "count()", "not (x > 1 or x < 0)", "f" },
+	{ "count() where (x > 1 or x < 0) and not not x != 5 from f", "count()",
+	  "(x > 1 or x < 0) and not not x != 5", "f" },
+	{ "sum(x - (x - 1)), sum((x - x) - 1) from f", "sum(x - (x - 1)); sum(x - x - 1)", "", "f" },
+	{ "sum(x / (x / 2)), sum(x * (x % 3)) from f", "sum(x / (x / 2)); sum(x * (x % 3))", "", "f" },
+	{ "min(- -x), max(-(-5)), sum(x * -1), avg(x*2+1) from f",
+	  "min(-(-x)); max(-(-5)); sum(x * -1); avg(x * 2 + 1)", "", "f" },
+	{ "count() where x > -9223372036854775808 from f", "count()",
+	  "x > -9223372036854775808", "f" },
+	{ "count() where x <= - 9223372036854775807 from f", "count()",
+	  "x <= -9223372036854775807", "f" },
+	{ "count() where x >= 0009223372036854775807 from f", "count()",
+	  "x >= 9223372036854775807", "f" },
+	{ "Count(), EXISTS(x >= 1) from f", "count(); exists(x >= 1)", "", "f" },
+};
+
+static void join_items(const struct query *q, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < q->nitems && n < size; i++) {
+		if (i)
+			n += snprintf(buf + n, size - n, "; ");
+		n += ast_render(q, q->items[i], buf + n, size - n);
+	}
+}
+
+static void test_renders(void)
+{
+	for (size_t i = 0; i < sizeof(render_cases) / sizeof(render_cases[0]); i++) {
+		const struct render_case *c = &render_cases[i];
+		struct query q;
+		char *out = front(c->query, &q);
+		char buf[512];
+
+		expect_str(c->query, "ok", out);
+		if (!strcmp(out, "ok")) {
+			join_items(&q, buf, sizeof(buf));
+			expect_str(c->query, c->items, buf);
+			buf[0] = '\0';
+			if (q.where)
+				ast_render(&q, q.where, buf, sizeof(buf));
+			expect_str(c->query, c->where, buf);
+			expect_str(c->query, c->path, q.path);
+		}
+		free(out);
+		query_free(&q);
+	}
+}
+
+static void expect_loc(const char *what, const struct query *q, struct loc loc,
+		       const char *expected)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)(loc.end - loc.begin), q->text + loc.begin);
+	expect_str(what, expected, buf);
+}
+
+static void test_tree(void)
+{
+	const char *text = "sum(x), count(*) where -5 * (x + 1) > 3 from 'a b'";
+	struct query q;
+	char *out = front(text, &q);
+	const struct node *gt, *mul;
+	char buf[8];
+
+	expect_str("tree", "ok", out);
+	free(out);
+	if (!q.where) {
+		query_free(&q);
+		return;
+	}
+	gt = q.where;
+	mul = gt->lhs;
+	expect_loc("where loc", &q, gt->loc, "-5 * (x + 1) > 3");
+	expect_loc("'>' op_loc", &q, gt->op_loc, ">");
+	expect_loc("'*' loc", &q, mul->loc, "-5 * (x + 1)");
+	expect_loc("'*' op_loc", &q, mul->op_loc, "*");
+	expect_loc("-5 loc", &q, mul->lhs->loc, "-5");
+	expect_s64("-5 value", "value", -5, mul->lhs->value);
+	expect_loc("(x + 1) loc", &q, mul->rhs->loc, "x + 1");
+	expect_loc("call loc", &q, q.items[1]->loc, "count(*)");
+	expect_loc("call op_loc", &q, q.items[1]->op_loc, "count");
+	expect_loc("path loc", &q, q.path_loc, "'a b'");
+	expect_u64("count(*) agg", "agg", AGG_COUNT, q.items[1]->agg);
+	expect_u64("types", "where", TYPE_BOOL, gt->type);
+	expect_u64("types", "mul", TYPE_INT, mul->type);
+	/* Ids: every node, 1..nnodes, and by_id finds each. */
+	expect_u64("nnodes", "nnodes", 11, q.nnodes);
+	for (int id = 1; id <= q.nnodes; id++)
+		expect_u64("by_id", "id", id, q.by_id[id]->id);
+	/* Rendering is snprintf-like: truncated, terminated, full length returned. */
+	expect_u64("render length", "len", strlen("-5 * (x + 1) > 3"),
+		   ast_render(&q, gt, buf, sizeof(buf)));
+	expect_str("render truncated", "-5 * (x", buf);
+	query_free(&q);
+}
+
+static void test_int64_min(void)
+{
+	struct query q;
+	char *out = front("count() where x > -9223372036854775808 from f", &q);
+
+	expect_str("INT64_MIN literal", "ok", out);
+	if (q.where)
+		expect_s64("INT64_MIN literal", "value", INT64_MIN, q.where->rhs->value);
+	free(out);
+	query_free(&q);
+}
+
+static void test_dump(void)
+{
+	struct query q;
+	char *out = front("sum(x) where x > 5 from nums.txt", &q), *dump = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&dump, &len);
+
+	ast_dump(f, &q);
+	fclose(f);
+	expect_str("ast_dump", "query\n"
+		   "  select\n"
+		   "    sum :int\n"
+		   "      x :int\n"
+		   "  where\n"
+		   "    > :bool\n"
+		   "      x :int\n"
+		   "      5 :int\n"
+		   "  from \"nums.txt\"\n", dump);
+	free(dump);
+	free(out);
+	query_free(&q);
+}
+
+/* ---- nesting limits ---- */
+
+static char *repeat(const char *prefix, const char *unit, int n, const char *mid,
+		    const char *unit2, int n2, const char *suffix)
+{
+	size_t len = strlen(prefix) + strlen(unit) * n + strlen(mid) + strlen(unit2) * n2 +
+		     strlen(suffix);
+	char *s = malloc(len + 1), *p = s;
+
+	p = stpcpy(p, prefix);
+	for (int i = 0; i < n; i++)
+		p = stpcpy(p, unit);
+	p = stpcpy(p, mid);
+	for (int i = 0; i < n2; i++)
+		p = stpcpy(p, unit2);
+	stpcpy(p, suffix);
+	return s;
+}
+
+#define TOO_DEEP "expression nested too deeply (more than 256 levels)"
+
+/* Parse and check text (freed here); expect msg at offset at, or success if msg is "". */
+static void expect_depth(const char *what, char *text, const char *msg, uint32_t at)
+{
+	struct query q = { 0 };
+	struct diag d = { 0 };
+
+	if (parse_query(text, strlen(text), &q, &d) && sema_check(&q, &d))
+		d.msg[0] = '\0';
+	expect_str(what, msg, d.msg);
+	if (*msg)
+		expect_u64(what, "loc.begin", at, d.loc.begin);
+	query_free(&q);
+	free(text);
+}
+
+static void test_depth(void)
+{
+	/* sum( is the first level: 255 more parentheses fit, 256 do not. */
+	expect_depth("255 '('", repeat("sum(", "(", 255, "x", ")", 255, ") from f"), "", 0);
+	expect_depth("256 '('", repeat("sum(", "(", 256, "x", ")", 256, ") from f"), TOO_DEEP,
+		     4 + 255);
+	expect_depth("100000 '('", repeat("sum(", "(", 100000, "x", "", 0, " from f"), TOO_DEEP,
+		     4 + 255);
+	expect_depth("100000 '(' alone", repeat("", "(", 100000, "", "", 0, ""), TOO_DEEP, 256);
+	expect_depth("255 '-'", repeat("sum(", "-", 255, "x) from f", "", 0, ""), "", 0);
+	expect_depth("100000 '-'", repeat("sum(", "-", 100000, "x) from f", "", 0, ""), TOO_DEEP,
+		     4 + 255);
+	expect_depth("255 'not'", repeat("count() where ", "not ", 255, "x > 1 from f", "", 0, ""),
+		     "", 0);
+	expect_depth("100000 'not'", repeat("count() where ", "not ", 100000, "x > 1 from f", "",
+					    0, ""), TOO_DEEP, 14 + 256 * 4);
+	expect_depth("100000 '!'", repeat("count() where ", "!", 100000, "x > 1 from f", "", 0,
+					  ""), TOO_DEEP, 14 + 256);
+	/* A long chain recurses in every later pass, so its height counts too. */
+	expect_depth("256 '+'", repeat("sum(", "x+", 256, "x) from f", "", 0, ""), "", 0);
+	expect_depth("100000 '+'", repeat("sum(", "x+", 100000, "x) from f", "", 0, ""), TOO_DEEP,
+		     4 + 2 * 256 + 1);
+	expect_depth("100000 'or'", repeat("count() where ", "x > 1 or ", 100000, "x > 1 from f",
+					   "", 0, ""), TOO_DEEP, 14 + 9 * 255 + 6);
+	/* Many arguments are not nesting. */
+	expect_depth("100000 args", repeat("sum(", "(x), ", 100000, "x) from f", "", 0, ""),
+		     "sum takes 1 argument, got 100001", 0);
+}
+
+/* ---- the evaluator ---- */
+
+static struct query *checked(const char *text)
+{
+	struct query *q = calloc(1, sizeof(*q));
+	char *out = front(text, q);
+
+	expect_str(text, "ok", out);
+	free(out);
+	return q;
+}
+
+static void release(struct query *q)
+{
+	query_free(q);
+	free(q);
+}
+
+/* Feed input in chunks of `chunk` bytes (0: whole), then finish. */
+static struct bpfq_result run(const struct query *q, const char *in, size_t len, size_t chunk)
+{
+	struct eval *e = eval_new(q);
+	struct bpfq_result r;
+	size_t step = chunk ? chunk : len;
+
+	for (size_t off = 0; off < len; off += step)
+		if (eval_feed(e, in + off, len - off < step ? len - off : step))
+			break;
+	eval_finish(e);
+	r = *eval_result(e);
+	eval_free(e);
+	return r;
+}
+
+static uint64_t count_of(const struct bpfq_result *r, int i) { return r->aggs[i].count; }
+
+struct expected {
+	uint64_t values, matched, malformed, malformed_off;
+	int64_t sum[2];			/* aggs[0], aggs[1] sums (low words, sign-extended) */
+};
+
+static const char *const inputs[] = {
+	"",
+	"5",
+	"5\n",
+	"  -3,4\r\n+7 abc 1x -",
+	"9223372036854775807 -9223372036854775808 9223372036854775808",
+	"1 2 3 4 5 6 7 8 9 10\n-1,-2,-3\t\t+4\v5\f6\r\n,,, 007 -0 +0 --1 +-2 1- 99999999999999999999",
+	"123456789012 -98765\n",
+};
+
+static const char *const queries[] = {
+	"count(), sum(x), min(x), max(x), avg(x) from f",
+	"count(), sum(x) where x > 4 from f",
+	"sum(x / 7), sum(x % 7), max(-x) where x != 0 from f",
+	"exists(x == 7) from f",
+	"exists(x > 100), exists(x < 0) from f",
+	"sum(x * 3 - 1) where not (x > -10 and x <= 10) or x % 7 == 3 from f",
+	"count(*) where x = 7 or x <> 7 and x >= 4 from f",
+};
+
+/* Chunking never changes a result; a scan that stopped early counts its last chunk whole. */
+static void test_chunks(const char *text, const char *in, size_t len)
+{
+	struct query *q = checked(text);
+	struct bpfq_result whole = run(q, in, len, 0);
+
+	size_t chunk;
+
+	for (chunk = 1; chunk <= len; chunk++) {
+		struct bpfq_result r = run(q, in, len, chunk);
+
+		if (whole.done)
+			r.bytes = whole.bytes;
+		if (memcmp(&whole, &r, sizeof(r))) {
+			fail(text, "  input '%.40s': chunks of %zu differ from one feed\n", in, chunk);
+			break;
+		}
+	}
+	if (chunk > len)
+		passed++;
+	if (!whole.done)
+		expect_u64(text, "bytes", len, whole.bytes);
+	expect_u64(text, "eof", 1, whole.eof);
+	release(q);
+}
+
+static void test_chunking(void)
+{
+	char zeros[1003];
+
+	memset(zeros, '0', 1000);
+	memcpy(zeros + 1000, "42", 3);
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		for (size_t j = 0; j < sizeof(inputs) / sizeof(inputs[0]); j++)
+			test_chunks(queries[i], inputs[j], strlen(inputs[j]));
+		test_chunks(queries[i], zeros, strlen(zeros));
+	}
+}
+
+static void expect_sum(const char *what, const struct bpfq_agg *a, int64_t hi, uint64_t lo)
+{
+	expect_s64(what, "sum_hi", hi, a->sum_hi);
+	expect_u64(what, "sum_lo", lo, a->sum_lo);
+}
+
+/* The input tokens, counted by hand. */
+static void test_tokens(void)
+{
+	struct query *q = checked("count(), sum(x), min(x), max(x), avg(x) from f");
+	struct bpfq_result r;
+	char zeros[1003];
+
+	r = run(q, "", 0, 0);
+	expect_u64("empty", "values", 0, r.values);
+	expect_u64("empty", "eof", 1, r.eof);
+	expect_s64("empty", "min", INT64_MAX, r.aggs[1].min);
+	expect_s64("empty", "max", INT64_MIN, r.aggs[15].max);
+
+	r = run(q, "5", 1, 0);
+	expect_u64("'5'", "values", 1, r.values);
+	expect_sum("'5'", &r.aggs[1], 0, 5);
+	r = run(q, "5\n", 2, 0);
+	expect_u64("'5\\n'", "values", 1, r.values);
+	expect_u64("'5\\n'", "bytes", 2, r.bytes);
+
+	r = run(q, "  -3,4\r\n+7 abc 1x -", 19, 0);
+	expect_u64("mixed", "values", 3, r.values);
+	expect_u64("mixed", "matched", 3, r.matched);
+	expect_u64("mixed", "malformed", 3, r.malformed);
+	expect_u64("mixed", "malformed_off", 11, r.malformed_off);
+	expect_sum("mixed", &r.aggs[1], 0, 8);
+	expect_s64("mixed", "min", -3, r.aggs[2].min);
+	expect_s64("mixed", "max", 7, r.aggs[3].max);
+	expect_u64("mixed", "count", 3, count_of(&r, 0));
+	expect_u64("mixed", "avg count", 3, count_of(&r, 4));
+
+	r = run(q, "9223372036854775807 -9223372036854775808 9223372036854775808", 60, 0);
+	expect_u64("limits", "values", 2, r.values);
+	expect_u64("limits", "malformed", 1, r.malformed);
+	expect_u64("limits", "malformed_off", 41, r.malformed_off);
+	expect_sum("limits", &r.aggs[1], -1, UINT64_MAX);
+	expect_s64("limits", "min", INT64_MIN, r.aggs[2].min);
+	expect_s64("limits", "max", INT64_MAX, r.aggs[3].max);
+
+	memset(zeros, '0', 1000);
+	memcpy(zeros + 1000, "42", 3);
+	r = run(q, zeros, 1002, 0);
+	expect_u64("1000 zeros then 42", "values", 1, r.values);
+	expect_sum("1000 zeros then 42", &r.aggs[1], 0, 42);
+
+	r = run(q, inputs[5], strlen(inputs[5]), 0);
+	/* 1..10, -1 -2 -3 4 5 6, 7 0 0; --1 +-2 1- and the 20 digits are malformed. */
+	expect_u64("many per line", "values", 19, r.values);
+	expect_u64("many per line", "malformed", 4, r.malformed);
+	expect_u64("many per line", "malformed_off", strstr(inputs[5], "--1") - inputs[5],
+		   r.malformed_off);
+	expect_sum("many per line", &r.aggs[1], 0, 55 - 6 + 15 + 7);
+	expect_s64("many per line", "min", -3, r.aggs[2].min);
+	expect_s64("many per line", "max", 10, r.aggs[3].max);
+
+	r = run(q, "+", 1, 0);
+	expect_u64("lone sign", "malformed", 1, r.malformed);
+	expect_u64("lone sign", "values", 0, r.values);
+	release(q);
+}
+
+static void test_where(void)
+{
+	struct query *q = checked("count(), sum(x) where x > 4 from f");
+	struct bpfq_result r = run(q, inputs[5], strlen(inputs[5]), 0);
+
+	expect_u64("where", "values", 19, r.values);
+	expect_u64("where", "matched", 9, r.matched);
+	expect_u64("where", "count", 9, count_of(&r, 0));
+	expect_sum("where", &r.aggs[1], 0, 5 + 6 + 7 + 8 + 9 + 10 + 5 + 6 + 7);
+	release(q);
+
+	q = checked("sum(x) where x != 0 and 100 / x > 1 from f");
+	r = run(q, "0 5 200", 7, 0);
+	expect_u64("short circuit", "error", 0, r.error);
+	expect_u64("short circuit", "matched", 1, r.matched);
+	expect_sum("short circuit", &r.aggs[0], 0, 5);
+	release(q);
+
+	q = checked("sum(x) where x == 0 or 100 / x > 1 from f");
+	r = run(q, "0 5 200", 7, 0);
+	expect_u64("short circuit or", "error", 0, r.error);
+	expect_u64("short circuit or", "matched", 2, r.matched);
+	release(q);
+
+	q = checked("sum(x / 7), sum(x % 7), sum(x % -7), sum(-x / 2) from f");
+	r = run(q, "-15", 3, 0);
+	expect_sum("truncation", &r.aggs[0], -1, (uint64_t)-2);
+	expect_sum("truncation", &r.aggs[1], -1, (uint64_t)-1);
+	expect_sum("truncation", &r.aggs[2], -1, (uint64_t)-1);
+	expect_sum("truncation", &r.aggs[3], 0, 7);
+	release(q);
+}
+
+/* A run-time error names the operator node, the value and its offset. */
+static void expect_error(const char *text, const char *in, uint32_t kind, enum node_kind node,
+			 const char *op, int64_t value, uint64_t off)
+{
+	struct query *q = checked(text);
+	struct bpfq_result r = run(q, in, strlen(in), 0);
+
+	expect_u64(text, "error", kind, r.error);
+	expect_u64(text, "done", 1, r.done);
+	expect_s64(text, "error_value", value, r.error_value);
+	expect_u64(text, "error_off", off, r.error_off);
+	if (r.error_node >= 1 && (int)r.error_node <= q->nnodes) {
+		const struct node *n = q->by_id[r.error_node];
+
+		expect_u64(text, "error node kind", node, n->kind);
+		expect_u64(text, "error node column", strstr(text, op) - text, n->op_loc.begin);
+	} else {
+		fail(text, "  error_node %u is not a node\n", r.error_node);
+	}
+	release(q);
+}
+
+static void test_errors_at_run_time(void)
+{
+	struct query *q;
+	struct bpfq_result r;
+
+	expect_error("sum(x * x) from f", "1\n2\n3037000500\n", BPFQ_ERR_OVERFLOW, NODE_MUL, "*",
+		     3037000500, 4);
+	expect_error("sum(100 / x) from f", "5 0", BPFQ_ERR_DIVZERO, NODE_DIV, "/", 0, 2);
+	expect_error("sum(100 % x) from f", "5 0", BPFQ_ERR_DIVZERO, NODE_MOD, "%", 0, 2);
+	expect_error("sum(x / -1) from f", "7 -9223372036854775808", BPFQ_ERR_OVERFLOW, NODE_DIV,
+		     "/", INT64_MIN, 2);
+	expect_error("sum(-x) from f", "1 -9223372036854775808", BPFQ_ERR_OVERFLOW, NODE_NEG, "-",
+		     INT64_MIN, 2);
+	expect_error("sum(x + 1) from f", "9223372036854775807", BPFQ_ERR_OVERFLOW, NODE_ADD, "+",
+		     INT64_MAX, 0);
+	expect_error("count() where x - 1 > 0 from f", "0 -9223372036854775808",
+		     BPFQ_ERR_OVERFLOW, NODE_SUB, "-", INT64_MIN, 2);
+	/* The left operand fails first. */
+	expect_error("sum(x * x + 100 / (x - 3037000500)) from f", "3037000500",
+		     BPFQ_ERR_OVERFLOW, NODE_MUL, "*", 3037000500, 0);
+
+	q = checked("sum(x % -1) from f");
+	r = run(q, "-9223372036854775808", 20, 0);
+	expect_u64("INT64_MIN % -1", "error", 0, r.error);
+	expect_sum("INT64_MIN % -1", &r.aggs[0], 0, 0);
+	release(q);
+
+	/* Nothing after the error counts; what came before it stays. */
+	q = checked("count(), sum(100 / x), count() from f");
+	r = run(q, "1 0 3 abc", 9, 0);
+	expect_u64("error mid-items", "values", 2, r.values);
+	expect_u64("error mid-items", "matched", 2, r.matched);
+	expect_u64("error mid-items", "count 0", 2, count_of(&r, 0));
+	expect_u64("error mid-items", "count 1", 1, count_of(&r, 1));
+	expect_u64("error mid-items", "count 2", 1, count_of(&r, 2));
+	expect_u64("error mid-items", "malformed", 0, r.malformed);
+	release(q);
+
+	q = checked("count() where 100 / x > 1 from f");
+	r = run(q, "1 0 3", 5, 0);
+	expect_u64("error in where", "values", 2, r.values);
+	expect_u64("error in where", "matched", 1, r.matched);
+	release(q);
+}
+
+static void test_early_stop(void)
+{
+	struct query *q = checked("exists(x == 18) from f");
+	struct eval *e = eval_new(q);
+	const struct bpfq_result *r;
+
+	expect_u64("exists", "feed", 0, eval_feed(e, "5 1", 3));
+	expect_u64("exists", "feed", 1, eval_feed(e, "8 20 x", 6));
+	expect_u64("exists", "feed after", 1, eval_feed(e, "18 18", 5));
+	eval_finish(e);
+	r = eval_result(e);
+	expect_u64("exists", "done", 1, r->done);
+	expect_u64("exists", "values", 2, r->values);
+	expect_u64("exists", "count", 1, r->aggs[0].count);
+	expect_u64("exists", "malformed", 0, r->malformed);
+	expect_u64("exists", "bytes", 9, r->bytes);
+	eval_free(e);
+	release(q);
+
+	q = checked("exists(x > 1), exists(x < 0) from f");
+	{
+		struct bpfq_result res = run(q, "5 6 -1 7 -2", 11, 0);
+
+		expect_u64("two exists", "done", 1, res.done);
+		expect_u64("two exists", "values", 3, res.values);
+		expect_u64("two exists", "count 0", 2, res.aggs[0].count);
+		expect_u64("two exists", "count 1", 1, res.aggs[1].count);
+	}
+	release(q);
+
+	/* With another aggregate the scan must go on. */
+	q = checked("exists(x == 5), count() from f");
+	{
+		struct bpfq_result res = run(q, "5 6 7", 5, 0);
+
+		expect_u64("exists and count", "done", 0, res.done);
+		expect_u64("exists and count", "count", 3, res.aggs[1].count);
+	}
+	release(q);
+}
+
+static void test_wide_sums(void)
+{
+	struct query *q = checked("sum(x), avg(x) from f");
+	const char *max = "9223372036854775807\n", *min = "-9223372036854775808\n";
+	struct eval *e = eval_new(q);
+	const struct bpfq_result *r;
+
+	for (int i = 0; i < 1000; i++)
+		eval_feed(e, max, strlen(max));
+	eval_finish(e);
+	r = eval_result(e);
+	/* 1000 * (2^63 - 1) = 499 * 2^64 + (2^64 - 1000) */
+	expect_sum("1000 x INT64_MAX", &r->aggs[0], 499, (uint64_t)0 - 1000);
+	expect_sum("1000 x INT64_MAX avg", &r->aggs[1], 499, (uint64_t)0 - 1000);
+	expect_u64("1000 x INT64_MAX", "count", 1000, r->aggs[0].count);
+	eval_free(e);
+
+	e = eval_new(q);
+	for (int i = 0; i < 3; i++)
+		eval_feed(e, min, strlen(min));
+	eval_finish(e);
+	/* -3 * 2^63 = -2 * 2^64 + 2^63 */
+	expect_sum("3 x INT64_MIN", &eval_result(e)->aggs[0], -2, (uint64_t)1 << 63);
+	eval_free(e);
+	release(q);
+}
+
+int main(void)
+{
+	test_lexer_kinds();
+	test_lexer_numbers();
+	test_lex_path();
+	test_errors();
+	test_renders();
+	test_tree();
+	test_int64_min();
+	test_dump();
+	test_depth();
+	test_tokens();
+	test_where();
+	test_errors_at_run_time();
+	test_early_stop();
+	test_wide_sums();
+	test_chunking();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
