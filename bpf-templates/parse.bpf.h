@@ -205,6 +205,8 @@ static __always_inline int fast_number(struct parse_ctx *c, __u64 pos, int *stop
 	return 1;
 }
 
+#define FAST_PER_STEP 4
+
 /* One bpf_loop iteration: one token (or 8 bytes of a long one). */
 static long parse_step(__u64 i, void *data)
 {
@@ -216,9 +218,20 @@ static long parse_step(__u64 i, void *data)
 		return 1;
 	/* The verifier needs the bound on pos itself, not only pos < len. */
 	pos &= BPFQ_BUF_MASK;
-	/* Bytes past this read are stale: the fast path needs 8 of this one. */
-	if (c->p.mode == BPFQ_MODE_IDLE && c->len - pos >= 8 && fast_number(c, pos, &stop))
-		return stop;
+	/* Bytes past this read are stale: the fast path needs 8 of this one.
+	 * A few numbers per iteration spread the cost of the callback. */
+	if (c->p.mode == BPFQ_MODE_IDLE) {
+#pragma unroll
+		for (int k = 0; k < FAST_PER_STEP; k++) {
+			if (c->len - pos < 8 || !fast_number(c, pos, &stop))
+				break;
+			if (stop)
+				return 1;
+			pos = c->pos & BPFQ_BUF_MASK;
+			if (k == FAST_PER_STEP - 1)
+				return 0;
+		}
+	}
 	if (c->p.mode == BPFQ_MODE_IDLE && start_token(c, &pos)) {
 		c->pos = pos;
 		return 0;

@@ -371,6 +371,9 @@ int main(int argc, char **argv)
 		status = run_user(&q, fd, &o, &result);
 	else
 		status = run_kernel(&q, fd, &o, &result);
+	/* A signal during the compile kills clang too: that is an interrupt, not a failure. */
+	if (interrupted)
+		status = EXIT_INTERRUPTED;
 	if (status == EXIT_INTERRUPTED)
 		fprintf(stderr, "bpfq: interrupted; no answer\n");
 	else if (status == EXIT_OK)

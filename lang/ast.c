@@ -154,9 +154,13 @@ static void render_binary(struct out *o, const struct query *q, const struct nod
 	render_paren(o, q, n->rhs, prec(n->rhs) <= p);
 }
 
-static bool is_negative(const struct node *n)
+/*
+ * "-(-x)", not "--x"; and "-(5)" stays so, as "-5" would read back as a
+ * literal, another tree ("-(0)" would even come back as "0").
+ */
+static bool paren_after_minus(const struct node *operand)
 {
-	return n->kind == NODE_NEG || (n->kind == NODE_INT && !n->out_of_range && n->value < 0);
+	return prec(operand) < PREC_NEG || operand->kind == NODE_NEG || operand->kind == NODE_INT;
 }
 
 static void render(struct out *o, const struct query *q, const struct node *n)
@@ -175,9 +179,8 @@ static void render(struct out *o, const struct query *q, const struct node *n)
 		put(o, "*", 1);
 		break;
 	case NODE_NEG:
-		/* "-(-x)", not "--x". */
 		put(o, "-", 1);
-		render_paren(o, q, n->lhs, prec(n->lhs) < PREC_NEG || is_negative(n->lhs));
+		render_paren(o, q, n->lhs, paren_after_minus(n->lhs));
 		break;
 	case NODE_NOT:
 		put(o, "not ", 4);
@@ -208,25 +211,29 @@ static const char *type_suffix(enum type t)
 	}
 }
 
+static void print_source(FILE *f, const struct query *q, struct loc loc)
+{
+	fwrite(q->text + loc.begin, 1, loc.end - loc.begin, f);
+}
+
 /* One node's label: the literal, the name, or the operator. */
 static void dump_label(FILE *f, const struct query *q, const struct node *n)
 {
 	switch (n->kind) {
 	case NODE_INT:
 		if (n->out_of_range)
-			fprintf(f, "%.*s", (int)(n->loc.end - n->loc.begin), q->text + n->loc.begin);
+			print_source(f, q, n->loc);
 		else
 			fprintf(f, "%" PRId64, n->value);
 		break;
 	case NODE_NAME:
-		fprintf(f, "%.*s", (int)(n->loc.end - n->loc.begin), q->text + n->loc.begin);
+		print_source(f, q, n->loc);
 		break;
 	case NODE_CALL:
 		if (n->agg != AGG_NONE)
 			fputs(agg_name(n->agg), f);
 		else
-			fprintf(f, "%.*s", (int)(n->op_loc.end - n->op_loc.begin),
-				q->text + n->op_loc.begin);
+			print_source(f, q, n->op_loc);
 		break;
 	case NODE_STAR:
 		fputc('*', f);

@@ -16,7 +16,7 @@ struct loc {
 enum node_kind {
 	NODE_INT,	/* integer literal: value */
 	NODE_NAME,	/* identifier: loc is its text */
-	NODE_CALL,	/* name(args): name_loc is the name, args/nargs */
+	NODE_CALL,	/* name(args): op_loc is the name, args/nargs */
 	NODE_STAR,	/* '*', only as the sole argument of count(*) */
 	NODE_NEG,	/* -lhs */
 	NODE_NOT,	/* not lhs */

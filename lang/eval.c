@@ -330,9 +330,12 @@ bool eval_feed(struct eval *e, const char *buf, size_t n)
 	return e->r.done;
 }
 
+/* Like the kernel's final 0-byte read: nothing happens once the scan is done. */
 void eval_finish(struct eval *e)
 {
-	if (!e->r.done && e->scan == SCAN_NUM)
+	if (e->r.done)
+		return;
+	if (e->scan == SCAN_NUM)
 		finish_number(e);
 	e->scan = SCAN_IDLE;
 	e->r.eof = 1;

@@ -15,6 +15,7 @@
  * outer range up, so "(x + 1) * 2" is underlined whole, not from the x.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lexer.h"
@@ -165,8 +166,6 @@ static bool close_paren(struct parser *p, struct token open)
 }
 
 static struct node *expr(struct parser *p);
-static struct node *unary(struct parser *p);
-static struct node *not_expr(struct parser *p);
 
 typedef struct node *rule_fn(struct parser *p);
 

@@ -49,10 +49,11 @@ static int shown(struct loc loc)
 
 static enum agg_kind lookup_agg(const struct query *q, struct loc name)
 {
+	const char *text = q->text + name.begin;
 	uint32_t n = name.end - name.begin;
 
 	for (int k = AGG_COUNT; k <= AGG_EXISTS; k++)
-		if (strlen(agg_names[k]) == n && !strncasecmp(agg_names[k], q->text + name.begin, n))
+		if (strlen(agg_names[k]) == n && !strncasecmp(agg_names[k], text, n))
 			return k;
 	return AGG_NONE;
 }

@@ -18,16 +18,6 @@
  */
 #define MAX_RETRIES 16
 
-static ssize_t read_full(int fd, char *buf, size_t size)
-{
-	ssize_t n;
-
-	do
-		n = read(fd, buf, size);
-	while (n < 0 && errno == EINTR);
-	return n;
-}
-
 int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t *interrupted,
 	       struct reader_stats *stats, const char **why)
 {
@@ -42,7 +32,11 @@ int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t
 
 		if (*interrupted)
 			return 1;
-		n = read_full(fd, buf, read_size);
+		/* Signals are installed without SA_RESTART: a blocked read (a FIFO)
+		 * returns EINTR and the loop sees the flag. */
+		n = read(fd, buf, read_size);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
 			return -1;
 		if (r->reads == seen) {

@@ -116,3 +116,27 @@ load test_helper
 		assert_output "$user_output"
 	done
 }
+
+# A FIFO whose writer never finishes: only the signal can end the scan.
+interrupt_test() {
+	mkfifo "$TMP/fifo"
+	(printf '1\n2\n'; sleep 60) >"$TMP/fifo" &
+	writer=$!
+	"$BPFQ" "$@" "sum(x) from $TMP/fifo" >"$TMP/out" 2>"$TMP/err" &
+	query=$!
+	sleep 1
+	kill -INT $query
+	status=0
+	wait $query || status=$?
+	kill $writer 2>/dev/null || true
+	output=$(cat "$TMP/out" "$TMP/err")
+	assert_status 130
+	assert_output "bpfq: interrupted; no answer"
+}
+
+@test "SIGINT ends the scan with status 130 and no answer" {
+	interrupt_test --engine=user
+	rm -f "$TMP/fifo"
+	require_root
+	interrupt_test
+}
