@@ -60,19 +60,6 @@ static const char *checked_helper(enum node_kind kind)
 	}
 }
 
-static const char *comparison(enum node_kind kind)
-{
-	switch (kind) {
-	case NODE_EQ: return "==";
-	case NODE_NE: return "!=";
-	case NODE_LT: return "<";
-	case NODE_LE: return "<=";
-	case NODE_GT: return ">";
-	case NODE_GE: return ">=";
-	default: return NULL;
-	}
-}
-
 static void gen_expr(struct gen *g, const struct node *n, char *res);
 
 /* An operator that can fail: a temporary, and an early return naming the node. */
@@ -147,7 +134,7 @@ static void gen_expr(struct gen *g, const struct node *n, char *res)
 		gen_expr(g, n->lhs, a);
 		gen_expr(g, n->rhs, b);
 		snprintf(res, OPERAND_MAX, "t%d", ++g->ntemps);
-		line(g, "int %s = %s %s %s;", res, a, comparison(n->kind), b);
+		line(g, "int %s = %s %s %s;", res, a, ast_op_text(n->kind), b);
 		return;
 	}
 }

@@ -52,7 +52,7 @@ static enum prec prec(const struct node *n)
 }
 
 /* The normalized spelling: "==" for "=", "and" for "&&", whatever was written. */
-static const char *op_text(enum node_kind kind)
+const char *ast_op_text(enum node_kind kind)
 {
 	switch (kind) {
 	case NODE_NEG: return "-";
@@ -149,7 +149,7 @@ static void render_binary(struct out *o, const struct query *q, const struct nod
 
 	render_paren(o, q, n->lhs, prec(n->lhs) < p || (p == PREC_CMP && prec(n->lhs) == p));
 	put(o, " ", 1);
-	puts_(o, op_text(n->kind));
+	puts_(o, ast_op_text(n->kind));
 	put(o, " ", 1);
 	render_paren(o, q, n->rhs, prec(n->rhs) <= p);
 }
@@ -239,7 +239,7 @@ static void dump_label(FILE *f, const struct query *q, const struct node *n)
 		fputc('*', f);
 		break;
 	default:
-		fputs(op_text(n->kind), f);
+		fputs(ast_op_text(n->kind), f);
 		break;
 	}
 }

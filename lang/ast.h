@@ -87,6 +87,9 @@ void arena_free(struct arena *a);
 struct node *node_new(struct query *q, enum node_kind kind, struct loc loc);
 void query_free(struct query *q);
 
+/* An operator as rendered: "+", "==", "and", ...; comparisons are spelled as in C. */
+const char *ast_op_text(enum node_kind kind);
+
 /* Human-readable normalized text of an expression ("sum(x * 2)"), used as the output label. */
 size_t ast_render(const struct query *q, const struct node *n, char *buf, size_t size);
 
