@@ -78,7 +78,8 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
-		libreadline-dev bpftool bats pkg-config gawk mawk git
+		libreadline-dev bpftool bats pkg-config gawk mawk git \
+		tmux jq pdsh clustershell mandoc
 
 demo: $(BUILD)/bpfq
 	$(Q)bench/gen-ints 1000000 $(BUILD)/demo.txt
@@ -86,9 +87,13 @@ demo: $(BUILD)/bpfq
 
 install: $(BUILD)/bpfq
 	install -D -m 0755 $(BUILD)/bpfq $(DESTDIR)$(PREFIX)/sbin/bpfq
+	install -D -m 0644 man/bpfq.8 $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
+	install -D -m 0644 man/bpfq-query.7 $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfq
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
 
 clean:
 	rm -rf $(BUILD)

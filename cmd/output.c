@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* Printing answers, and messages that point into the input file. */
-#include <ctype.h>
+/* Printing answers: values, and the text, JSON and CSV result blocks. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "output.h"
-#include "lang/diag.h"
+#include "cmd/output.h"
 
-typedef __int128 i128;
 typedef unsigned __int128 u128;
 
 static void print_u128(FILE *f, u128 v)
@@ -24,12 +20,12 @@ static void print_u128(FILE *f, u128 v)
 		fputc(digits[--n], f);
 }
 
-static i128 agg_sum(const struct bpfq_agg *a)
+i128 output_agg_sum(const struct bpfq_agg *a)
 {
 	return (i128)(((u128)(uint64_t)a->sum_hi << 64) | a->sum_lo);
 }
 
-static void print_i128(FILE *f, i128 v)
+void output_i128(FILE *f, i128 v)
 {
 	if (v < 0)
 		fputc('-', f);
@@ -42,7 +38,7 @@ static void print_i128(FILE *f, i128 v)
 /* sum / count, exact to the 6th decimal, rounded half away from zero, trailing zeros cut. */
 static void print_avg(FILE *f, const struct bpfq_agg *a)
 {
-	i128 sum = agg_sum(a);
+	i128 sum = output_agg_sum(a);
 	u128 mag = sum < 0 ? -(u128)sum : (u128)sum;
 	u128 whole = mag / a->count, rem = mag % a->count;
 	u128 scaled = rem * AVG_SCALE, frac = scaled / a->count;
@@ -64,13 +60,13 @@ static void print_avg(FILE *f, const struct bpfq_agg *a)
 	fprintf(f, ".%.*s", n, text);
 }
 
-static void print_value(FILE *f, const struct node *call, const struct bpfq_agg *a)
+void output_value(FILE *f, enum agg_kind agg, const struct bpfq_agg *a)
 {
-	if (call->agg == AGG_COUNT) {
+	if (agg == AGG_COUNT) {
 		fprintf(f, "%" PRIu64, (uint64_t)a->count);
 		return;
 	}
-	if (call->agg == AGG_EXISTS) {
+	if (agg == AGG_EXISTS) {
 		fputs(a->count ? "true" : "false", f);
 		return;
 	}
@@ -78,9 +74,9 @@ static void print_value(FILE *f, const struct node *call, const struct bpfq_agg 
 		fputs("null", f);
 		return;
 	}
-	switch (call->agg) {
+	switch (agg) {
 	case AGG_SUM:
-		print_i128(f, agg_sum(a));
+		output_i128(f, output_agg_sum(a));
 		break;
 	case AGG_AVG:
 		print_avg(f, a);
@@ -94,100 +90,105 @@ static void print_value(FILE *f, const struct node *call, const struct bpfq_agg 
 	}
 }
 
-void output_result(FILE *f, const struct query *q, const struct bpfq_result *r)
+void output_json_string(FILE *f, const char *s)
 {
-	char label[256];
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
 
-	for (int i = 0; i < q->nitems; i++) {
-		if (q->nitems > 1) {
-			ast_render(q, q->items[i], label, sizeof(label));
-			fprintf(f, "%s: ", label);
-		}
-		print_value(f, q->items[i], &r->aggs[i]);
+/* RFC 4180: quote a field holding a comma, a quote or a line break. */
+static void print_csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void print_text(FILE *f, const struct answer *a)
+{
+	for (int i = 0; i < a->naggs; i++) {
+		if (a->naggs > 1)
+			fprintf(f, "%s: ", a->names[i]);
+		output_value(f, a->kinds[i], &a->result->aggs[i]);
 		fputc('\n', f);
 	}
 }
 
-/* "nums.txt:3:7" for a byte offset: counts lines up to it, only on this error path. */
-static void print_file_pos(FILE *f, const char *path, int fd, uint64_t off)
+static void print_json(FILE *f, const struct answer *a)
 {
-	uint64_t line = 1, col = 1, pos = 0;
-	char chunk[65536];
-	ssize_t n;
+	const struct bpfq_result *r = a->result;
 
-	while (pos < off && (n = pread(fd, chunk, sizeof(chunk), pos)) > 0) {
-		for (ssize_t i = 0; i < n && pos < off; i++, pos++) {
-			if (chunk[i] == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
-		}
+	fputc('{', f);
+	if (a->query) {
+		fputs("\"query\":", f);
+		output_json_string(f, a->query);
+		fputc(',', f);
 	}
-	fprintf(f, "%s:%" PRIu64 ":%" PRIu64, path, line, col);
+	fputs("\"aggregates\":[", f);
+	for (int i = 0; i < a->naggs; i++) {
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
+		output_json_string(f, a->names[i]);
+		fputs(",\"value\":", f);
+		output_value(f, a->kinds[i], &r->aggs[i]);
+		fputc('}', f);
+	}
+	fprintf(f, "],\"values\":%llu,\"matched\":%llu,\"malformed\":%llu",
+		(unsigned long long)r->values, (unsigned long long)r->matched,
+		(unsigned long long)r->malformed);
+	if (a->stats) {
+		fputs(",\"stats\":", f);
+		stats_print_json(f, a->stats);
+	}
+	fputs("}\n", f);
 }
 
-/* The token at off, quoted, shortened, non-printable bytes as \xNN. */
-static void print_token(FILE *f, int fd, uint64_t off)
+static void print_csv(FILE *f, const struct answer *a)
 {
-	unsigned char text[32];
-	ssize_t n = pread(fd, text, sizeof(text), off);
-
-	fputc('\'', f);
-	for (ssize_t i = 0; i < n; i++) {
-		if (isspace(text[i]) || text[i] == ',')
-			break;
-		if (i == (ssize_t)sizeof(text) - 1) {
-			fputs("...", f);
-			break;
-		}
-		if (isprint(text[i]) && text[i] != '\\' && text[i] != '\'')
-			fputc(text[i], f);
-		else
-			fprintf(f, "\\x%02x", text[i]);
+	for (int i = 0; i < a->naggs; i++) {
+		if (i)
+			fputc(',', f);
+		print_csv_field(f, a->names[i]);
 	}
-	fputc('\'', f);
-}
+	fputc('\n', f);
+	for (int i = 0; i < a->naggs; i++) {
+		const struct bpfq_agg *agg = &a->result->aggs[i];
 
-void output_malformed_warning(FILE *f, const char *path, int fd, const struct bpfq_result *r)
-{
-	if (!r->malformed)
-		return;
-	if (r->malformed == 1)
-		fputs("bpfq: warning: skipped 1 token that is not an int64 integer: ", f);
-	else
-		fprintf(f, "bpfq: warning: skipped %" PRIu64 " tokens that are not int64 "
-			   "integers; the first, ", (uint64_t)r->malformed);
-	print_token(f, fd, r->malformed_off);
-	fputs(", at ", f);
-	print_file_pos(f, path, fd, r->malformed_off);
+		if (i)
+			fputc(',', f);
+		/* An empty field is CSV's null. */
+		if (agg->count || a->kinds[i] == AGG_COUNT || a->kinds[i] == AGG_EXISTS)
+			output_value(f, a->kinds[i], agg);
+	}
 	fputc('\n', f);
 }
 
-static const char *error_text(uint32_t kind)
+void output_answer(FILE *f, enum format format, const struct answer *a)
 {
-	switch (kind) {
-	case BPFQ_ERR_OVERFLOW: return "integer overflow";
-	case BPFQ_ERR_DIVZERO: return "division by zero";
-	default: return "unknown run-time error";
+	switch (format) {
+	case FORMAT_JSON:
+		print_json(f, a);
+		break;
+	case FORMAT_CSV:
+		print_csv(f, a);
+		break;
+	default:
+		print_text(f, a);
+		break;
 	}
-}
-
-void output_runtime_error(FILE *f, const struct query *q, const char *path, int fd,
-			  const struct bpfq_result *r)
-{
-	char *where = NULL;
-	size_t len = 0;
-	FILE *pos = open_memstream(&where, &len);
-	struct diag d = { 0 };
-
-	print_file_pos(pos, path, fd, r->error_off);
-	fclose(pos);
-	if (r->error_node >= 1 && (int)r->error_node <= q->nnodes)
-		d.loc = q->by_id[r->error_node]->op_loc;
-	diag_set(&d, d.loc, "%s for x = %" PRId64 " at %s", error_text(r->error), (int64_t)r->error_value,
-		 where ? where : path);
-	diag_print(f, "error", q->text, q->len, &d);
-	free(where);
 }

@@ -3,21 +3,42 @@
 #define BPFQ_OUTPUT_H
 
 #include <stdio.h>
+#include "cmd/options.h"
+#include "cmd/stats.h"
 #include "lang/ast.h"
 #include "bpf-templates/bpfq_state.h"
 
+typedef __int128 i128;
+
+/* The 128-bit sum an aggregate keeps. */
+i128 output_agg_sum(const struct bpfq_agg *a);
+
+void output_i128(FILE *f, i128 v);
+
 /*
- * The answer: one aggregate prints its bare value, several print
- * "label: value" lines. Aggregates of no values are null (SQL), avg is
- * sum / count rounded half away from zero to 6 decimals.
+ * One aggregate's value as text: a count, an exact sum, min, max, avg
+ * (sum / count rounded half away from zero to 6 decimals, trailing zeros
+ * cut), true/false for exists; "null" for an aggregate of no values (SQL).
  */
-void output_result(FILE *f, const struct query *q, const struct bpfq_result *r);
+void output_value(FILE *f, enum agg_kind agg, const struct bpfq_agg *a);
 
-/* Where the first skipped token was and what it looked like (reads fd). */
-void output_malformed_warning(FILE *f, const char *path, int fd, const struct bpfq_result *r);
+/* What a result block is printed from; names[i] labels aggs[i]. */
+struct answer {
+	const char *query;	/* as typed, for -o json; NULL in merge */
+	int naggs;
+	const enum agg_kind *kinds;
+	char **names;
+	const struct bpfq_result *result;
+	const struct run_stats *stats;	/* -s with -o json; else NULL */
+};
 
-/* A run-time error: the failing operator in the query, the value, and its place in the file. */
-void output_runtime_error(FILE *f, const struct query *q, const char *path, int fd,
-			  const struct bpfq_result *r);
+/*
+ * text: one aggregate prints its bare value, several print "name: value"
+ * lines. json: one object on one line. csv: a header line and a row.
+ */
+void output_answer(FILE *f, enum format format, const struct answer *a);
+
+/* JSON string literal for s. */
+void output_json_string(FILE *f, const char *s);
 
 #endif /* BPFQ_OUTPUT_H */

@@ -65,7 +65,27 @@ static void *map_mmap(struct bpf_object *obj, const char *name, size_t *size)
 	return mem == MAP_FAILED ? NULL : mem;
 }
 
-struct loader *loader__load(const void *obj, size_t obj_len, char **log)
+/*
+ * Level 2 logs every instruction the verifier walks: megabytes for a query
+ * (tens of thousands of instructions processed). The kernel fails the load
+ * with ENOSPC when the log does not fit, so the buffer is generous.
+ */
+#define VERIFIER_LOG_SIZE (256u << 20)
+
+static int set_verifier_log(struct bpf_program *prog, struct loader_log *verifier)
+{
+	verifier->text = malloc(VERIFIER_LOG_SIZE);
+	if (!verifier->text) {
+		fprintf(libbpf_log, "no memory for the verifier log\n");
+		return -1;
+	}
+	verifier->text[0] = 0;
+	bpf_program__set_log_level(prog, 2);
+	return bpf_program__set_log_buf(prog, verifier->text, VERIFIER_LOG_SIZE);
+}
+
+struct loader *loader__load(const void *obj, size_t obj_len, struct loader_log *verifier,
+			    char **log)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bpfq");
 	struct loader *l = calloc(1, sizeof(*l));
@@ -81,6 +101,8 @@ struct loader *loader__load(const void *obj, size_t obj_len, char **log)
 		goto cleanup;
 	}
 	l->prog = bpf_object__next_program(l->obj, NULL);
+	if (verifier && set_verifier_log(l->prog, verifier))
+		goto cleanup;
 	if (bpf_object__load(l->obj))
 		goto cleanup;
 	l->state = map_mmap(l->obj, "bpfq_state_map", &l->state_size);

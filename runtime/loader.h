@@ -8,11 +8,18 @@
 /* A loaded query program: its object, link, and the two maps mmap()ed. */
 struct loader;
 
+/* The verifier's full log, when asked for (-d verifier); text is malloc()ed. */
+struct loader_log {
+	char *text;
+};
+
 /*
  * Open and load (verify) the object. Returns NULL with the reason and
  * libbpf's messages, the verifier log among them, in *log (malloc()ed).
+ * With verifier non-NULL the verifier logs every instruction into it.
  */
-struct loader *loader__load(const void *obj, size_t obj_len, char **log);
+struct loader *loader__load(const void *obj, size_t obj_len, struct loader_log *verifier,
+			    char **log);
 
 /* The state the program reads and fills, shared memory with the kernel. */
 struct bpfq_state *loader__state(struct loader *l);

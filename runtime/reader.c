@@ -19,7 +19,7 @@
 #define MAX_RETRIES 16
 
 int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t *interrupted,
-	       struct reader_stats *stats, const char **why)
+	       const struct reader_watch *watch, struct reader_stats *stats, const char **why)
 {
 	volatile struct bpfq_result *r = &loader__state(l)->result;
 	char *buf = loader__buffer(l);
@@ -54,6 +54,8 @@ int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t
 		misses = 0;
 		stats->reads++;
 		stats->bytes += n;
+		if (watch->fn)
+			watch->fn(watch->ctx, buf, n);
 		if (n == 0)
 			break;
 	}

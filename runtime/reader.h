@@ -13,6 +13,12 @@ struct reader_stats {
 	uint64_t retries;	/* reads repeated because the program missed them */
 };
 
+/* Called after each read the program parsed (n == 0 at the end), with its bytes. */
+struct reader_watch {
+	void (*fn)(void *ctx, const char *buf, size_t n);
+	void *ctx;
+};
+
 /*
  * Read fd to its end through the program's buffer, read_size bytes at a
  * time, so that the program parses every byte; stop early when it says the
@@ -20,6 +26,6 @@ struct reader_stats {
  * program kept missing a read (reason in *why), or 1 when *interrupted.
  */
 int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t *interrupted,
-	       struct reader_stats *stats, const char **why);
+	       const struct reader_watch *watch, struct reader_stats *stats, const char **why);
 
 #endif /* BPFQ_READER_H */

@@ -6,7 +6,7 @@ load test_helper
 @test "--help shows usage, options and examples" {
 	run bpfq --help
 	assert_status 0
-	[[ $output == *"Usage: bpfq [OPTION...] QUERY"* ]]
+	[[ $output == *"Usage: bpfq [OPTION...] [QUERY]"* ]]
 	[[ $output == *"--engine=ENGINE"* ]]
 	[[ $output == *"--read-size=BYTES"* ]]
 	[[ $output == *"bpfq 'sum(x) where x > 5 from nums.txt'"* ]]

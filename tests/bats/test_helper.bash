@@ -27,6 +27,16 @@ require_root() {
 	skip "needs root"
 }
 
+# A tool a test drives (pdsh, clush, tmux): strict mode fails without it.
+require_command() {
+	command -v "$1" >/dev/null && return 0
+	if [[ ${CI:-} == true || -n ${BPFQ_STRICT:-} ]]; then
+		echo "this test needs $1 (make deps installs it)" >&2
+		return 1
+	fi
+	skip "needs $1"
+}
+
 assert_status() {
 	if [[ $status != "$1" ]]; then
 		printf 'expected status %s, got %s\noutput:\n%s\n' "$1" "$status" "$output" >&2

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/* Opening the input, and telling where an offset in it is. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/input.h"
+
+/* Standard input can be read once: by -f -, or by one query's 'from -'. */
+static bool stdin_taken;
+
+int input_claim_stdin(void)
+{
+	if (stdin_taken)
+		return -1;
+	stdin_taken = true;
+	return 0;
+}
+
+int input_open(struct input *in, const char *path)
+{
+	struct stat st;
+	off_t pos;
+
+	if (!strcmp(path, "-") && input_claim_stdin()) {
+		fprintf(stderr, "bpfq: error: 'from -': standard input was already read (by -f - "
+				"or an earlier query)\n");
+		return -1;
+	}
+	memset(in, 0, sizeof(*in));
+	in->line = in->col = 1;
+	in->name = strcmp(path, "-") ? path : "<stdin>";
+	in->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	if (in->fd < 0) {
+		fprintf(stderr, "bpfq: error: cannot open '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "bpfq: error: '%s' is a directory\n", path);
+		input_close(in);
+		return -1;
+	}
+	pos = lseek(in->fd, 0, SEEK_CUR);
+	in->seekable = S_ISREG(st.st_mode) && pos >= 0;
+	if (in->seekable) {
+		in->base = pos;
+		in->size = (uint64_t)st.st_size > in->base ? st.st_size - in->base : 0;
+	}
+	return 0;
+}
+
+void input_close(struct input *in)
+{
+	if (in->fd > STDIN_FILENO)
+		close(in->fd);
+	in->fd = -1;
+}
+
+/* Line and column after the bytes p[0..n), starting from line:col. */
+static void advance(const unsigned char *p, size_t n, uint64_t *line, uint64_t *col)
+{
+	const unsigned char *nl, *end = p + n;
+
+	while ((nl = memchr(p, '\n', end - p))) {
+		++*line;
+		*col = 1;
+		p = nl + 1;
+	}
+	*col += end - p;
+}
+
+static bool is_separator(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == ',';
+}
+
+/* Append the token's bytes from p[0..n) until a separator; false once it ended. */
+static bool take_token(struct spot *s, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (is_separator(p[i]) || s->len == sizeof(s->text))
+			return false;
+		s->text[s->len++] = p[i];
+	}
+	return true;
+}
+
+/*
+ * The spot at offset o, in this read (buf, n at in->off) or in the tail
+ * before it. Returns true while the token runs on past this read.
+ */
+static bool watch_spot(struct input *in, const unsigned char *buf, size_t n, uint64_t o,
+		       struct spot *s)
+{
+	uint64_t tail_start = in->off - in->tail_len;
+
+	*s = (struct spot){ .known = true, .off = o, .line = in->line, .col = in->col };
+	if (o < in->off) {
+		/* A token has no newline: it starts on the line the read started on. */
+		s->col = in->col > in->off - o ? in->col - (in->off - o) : 1;
+		s->cut_before = o < tail_start;
+		if (o < tail_start)
+			o = tail_start;
+		if (!take_token(s, in->tail + (o - tail_start), in->off - o))
+			return false;
+		return take_token(s, buf, n);
+	}
+	advance(buf, o - in->off, &s->line, &s->col);
+	return take_token(s, buf + (o - in->off), n - (o - in->off));
+}
+
+/* A token seen in an earlier read: the rest of its bytes. */
+static void watch_more(bool *open, struct spot *s, const unsigned char *buf, size_t n)
+{
+	if (*open)
+		*open = n && take_token(s, buf, n);
+}
+
+static void keep_tail(struct input *in, const unsigned char *buf, size_t n)
+{
+	if (n >= INPUT_TAIL) {
+		memcpy(in->tail, buf + n - INPUT_TAIL, INPUT_TAIL);
+		in->tail_len = INPUT_TAIL;
+		return;
+	}
+	size_t keep = in->tail_len + n > INPUT_TAIL ? INPUT_TAIL - n : in->tail_len;
+
+	memmove(in->tail, in->tail + in->tail_len - keep, keep);
+	memcpy(in->tail + keep, buf, n);
+	in->tail_len = keep + n;
+}
+
+void input_watch(struct input *in, const char *data, size_t n, const struct bpfq_result *r)
+{
+	const unsigned char *buf = (const unsigned char *)data;
+
+	if (in->seekable)
+		return;
+	watch_more(&in->malformed_open, &in->malformed, buf, n);
+	watch_more(&in->error_open, &in->error, buf, n);
+	if (r->malformed && !in->malformed.known)
+		in->malformed_open = watch_spot(in, buf, n, r->malformed_off, &in->malformed);
+	if (r->error && !in->error.known)
+		in->error_open = watch_spot(in, buf, n, r->error_off, &in->error);
+	advance(buf, n, &in->line, &in->col);
+	keep_tail(in, buf, n);
+	in->off += n;
+}
+
+/* A regular file: count lines up to off and read the token, only on this error path. */
+static void pread_spot(struct input *in, uint64_t off, struct spot *s)
+{
+	unsigned char chunk[65536];
+	uint64_t pos = 0;
+	ssize_t n;
+
+	*s = (struct spot){ .known = true, .off = off, .line = 1, .col = 1 };
+	while (pos < off && (n = pread(in->fd, chunk, sizeof(chunk), in->base + pos)) > 0) {
+		size_t use = off - pos < (uint64_t)n ? off - pos : (size_t)n;
+
+		advance(chunk, use, &s->line, &s->col);
+		pos += use;
+	}
+	n = pread(in->fd, chunk, sizeof(s->text), in->base + off);
+	if (n > 0)
+		take_token(s, chunk, n);
+}
+
+void input_locate(struct input *in, uint64_t off, struct spot *s)
+{
+	if (in->seekable)
+		pread_spot(in, off, s);
+	else if (in->malformed.known && in->malformed.off == off)
+		*s = in->malformed;
+	else if (in->error.known && in->error.off == off)
+		*s = in->error;
+	else
+		*s = (struct spot){ .off = off };
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The file a query reads (a path, or '-' for standard input), and where in
+ * it a byte offset is, for messages: "nums.txt:3:7" and the token there.
+ * A regular file is read again with pread() on the error path; a pipe
+ * cannot be, so its scan is watched and the places are kept as it passes.
+ */
+#ifndef BPFQ_INPUT_H
+#define BPFQ_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include "bpf-templates/bpfq_state.h"
+
+#define INPUT_TOKEN_MAX 32	/* longer tokens are shown shortened */
+#define INPUT_TAIL 64		/* bytes of the previous read a split token can start in */
+
+/* A place in the input: line and column, and the bytes of the token there. */
+struct spot {
+	bool known;
+	uint64_t off;
+	uint64_t line, col;
+	unsigned char text[INPUT_TOKEN_MAX];
+	size_t len;		/* bytes in text */
+	bool cut_before;	/* the token started before the bytes kept */
+};
+
+struct input {
+	int fd;
+	const char *name;	/* the path as given, or "<stdin>" */
+	bool seekable;		/* a regular file: places are found again by pread() */
+	uint64_t base;		/* file offset of the first byte read */
+	uint64_t size;		/* bytes to read, when known (progress); else 0 */
+	/* Not seekable: the watch so far. */
+	uint64_t off, line, col;	/* where the next read starts */
+	unsigned char tail[INPUT_TAIL];
+	size_t tail_len;
+	struct spot malformed, error;
+	bool malformed_open, error_open;	/* their tokens run on into the next read */
+};
+
+/* Take standard input for reading; -1 when something already did. */
+int input_claim_stdin(void);
+
+/* Open path ("-": standard input; only once per process). Returns 0, or -1 after printing why. */
+int input_open(struct input *in, const char *path);
+void input_close(struct input *in);
+
+/* After each read the engine parsed, with the result so far (pipes only do work). */
+void input_watch(struct input *in, const char *buf, size_t n, const struct bpfq_result *r);
+
+/* The place of the first skipped token and of the failing value, after the scan. */
+void input_locate(struct input *in, uint64_t off, struct spot *s);
+
+#endif /* BPFQ_INPUT_H */

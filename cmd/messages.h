@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Messages that point into the input file: skipped tokens, run-time errors. */
+#ifndef BPFQ_MESSAGES_H
+#define BPFQ_MESSAGES_H
+
+#include <stdio.h>
+#include "cmd/input.h"
+#include "lang/ast.h"
+#include "bpf-templates/bpfq_state.h"
+
+/* "skipped N tokens ...; the first, 'abc', at nums.txt:2:1" (nothing when none). */
+void messages_malformed_warning(FILE *f, struct input *in, const struct bpfq_result *r);
+
+/* The failing operator in the query, the value, and its place in the file. */
+void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
+			    const struct bpfq_result *r);
+
+/* A multi-line log from libbpf or clang, indented, after an error line. */
+void messages_log(FILE *f, const char *log);
+
+#endif /* BPFQ_MESSAGES_H */

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/* argp: the options, --help with examples, and their checks. */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/options.h"
+#include "bpf-templates/bpfq_state.h"
+
+const char *argp_program_version = "bpfq " BPFQ_VERSION;
+const char *argp_program_bug_address = "the bpfq issue tracker";
+
+static const char doc[] =
+	"Filter and reduce a file inside the kernel, on its read path, and print only the "
+	"answer.\n"
+	"With no QUERY and a terminal on standard input, start an interactive session.\v"
+	"Examples:\n"
+	"  bpfq 'sum(x) where x > 5 from nums.txt'\n"
+	"  bpfq 'min(x), max(x), avg(x), count() where x >= 100 and x < 200 from nums.txt'\n"
+	"  bpfq -q 'exists(x == 18) from nums.txt' && echo found\n"
+	"  seq 1000 | bpfq 'sum(x) from -'\n"
+	"  bpfq -s -o json 'avg(x) from nums.txt'\n"
+	"  bpfq -d c --dry-run 'count() where x % 7 == 0 from nums.txt'\n"
+	"  pdsh -w 'store[01-64]' \"bpfq --partial 'sum(x) from /data/n.txt'\" | bpfq merge\n"
+	"  bpfq --engine=user 'avg(x) from nums.txt'    # no BPF: the reference evaluator\n"
+	"\n"
+	"Also: bpfq merge [--expect=N] [-o FORMAT] [FILE...|-] combines --partial outputs.\n"
+	"\n"
+	"Exit status: 0 answer printed; 1 with -q, an exists() was false; 2 usage or\n"
+	"query error; 3 input error (the file cannot be read, or a value makes the query\n"
+	"fail); 4 BPF error (privileges, clang, verifier, attach); 130 interrupted.\n"
+	"See bpfq(8) and bpfq-query(7).";
+
+enum {
+	OPT_ENGINE = 0x100,
+	OPT_READ_SIZE,
+	OPT_DRY_RUN,
+	OPT_PARTIAL,
+};
+
+static const struct argp_option option_list[] = {
+	{ NULL, 0, NULL, 0, "Queries:", 1 },
+	{ "expr", 'e', "QUERY", 0, "The query (may be given several times)", 1 },
+	{ "file", 'f', "FILE", 0,
+	  "Read queries from FILE ('-' for standard input), separated by ';'", 1 },
+	{ NULL, 0, NULL, 0, "Running:", 2 },
+	{ "engine", OPT_ENGINE, "ENGINE", 0,
+	  "Where to compute: kernel (default, needs root or CAP_BPF+CAP_PERFMON) or user", 2 },
+	{ "read-size", OPT_READ_SIZE, "BYTES", 0,
+	  "Bytes per read() (1 to 131072, default 131072; K and M suffixes)", 2 },
+	{ "dry-run", OPT_DRY_RUN, NULL, 0,
+	  "Parse, generate, compile, load and verify; then exit without reading", 2 },
+	{ "list-hooks", 'l', NULL, 0, "List the read-path hooks and whether this kernel allows them", 2 },
+	{ NULL, 0, NULL, 0, "Output:", 3 },
+	{ "output", 'o', "FORMAT", 0, "text (default), json (one object per query) or csv", 3 },
+	{ "quiet", 'q', NULL, 0,
+	  "Print nothing; exit 1 if an exists() is false (as grep -q)", 3 },
+	{ "stats", 's', NULL, 0,
+	  "Print on stderr what was scanned, how little came back, and the times", 3 },
+	{ "partial", OPT_PARTIAL, NULL, 0,
+	  "Print the mergeable state of every aggregate, for bpfq merge", 3 },
+	{ "debug", 'd', "STAGE", 0, "Print a stage on stderr: ast, c, verifier or all", 3 },
+	{ "verbose", 'v', NULL, 0, "Say what happens: compile, cache, load, attach", 3 },
+	{ 0 },
+};
+
+int options_parse_size(const char *arg, size_t *size)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (errno || end == arg || *end || *arg == '-' || v < 1 || v > BPFQ_BUF_SIZE)
+		return -1;
+	*size = v;
+	return 0;
+}
+
+static int add_query(struct options *o, const char *text)
+{
+	const char **more = realloc(o->queries, (o->nqueries + 1) * sizeof(*more));
+
+	if (!more)
+		return -1;
+	o->queries = more;
+	o->queries[o->nqueries++] = text;
+	return 0;
+}
+
+/* The index of arg in names[], or -1: every enumerated option value. */
+static int pick(const char *arg, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	return -1;
+}
+
+#define PICK(arg, names) pick(arg, names, sizeof(names) / sizeof(names[0]))
+
+static const char *const engine_names[] = { [ENGINE_KERNEL] = "kernel", [ENGINE_USER] = "user" };
+static const char *const format_names[] = {
+	[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json", [FORMAT_CSV] = "csv",
+};
+static const char *const debug_names[] = { "ast", "c", "verifier", "all" };
+static const unsigned debug_bits[] = { DEBUG_AST, DEBUG_C, DEBUG_VERIFIER, DEBUG_ALL };
+
+int options_parse_format(const char *arg, enum format *format)
+{
+	int i = PICK(arg, format_names);
+
+	if (i < 0)
+		return -1;
+	*format = i;
+	return 0;
+}
+
+static void parse_engine(struct argp_state *state, struct options *o, const char *arg)
+{
+	int i = PICK(arg, engine_names);
+
+	if (i < 0)
+		argp_error(state, "--engine takes kernel or user, not '%s'", arg);
+	o->engine = i;
+}
+
+static void parse_debug(struct argp_state *state, struct options *o, const char *arg)
+{
+	int i = PICK(arg, debug_names);
+
+	if (i < 0)
+		argp_error(state, "-d takes ast, c, verifier or all, not '%s'", arg);
+	o->debug |= debug_bits[i];
+}
+
+static void check_combination(struct argp_state *state, struct options *o)
+{
+	if (o->query_file && o->nqueries)
+		argp_error(state, "give queries either as arguments or with -f, not both");
+	if (o->partial && o->format != FORMAT_TEXT)
+		argp_error(state, "--partial has its own format; drop -o");
+	if (o->partial && o->quiet)
+		argp_error(state, "--partial prints the state for bpfq merge; drop -q");
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct options *o = state->input;
+
+	switch (key) {
+	case 'e':
+	case ARGP_KEY_ARG:
+		if (add_query(o, arg))
+			argp_failure(state, EXIT_QUERY, ENOMEM, "queries");
+		break;
+	case 'f':
+		o->query_file = arg;
+		break;
+	case OPT_ENGINE:
+		parse_engine(state, o, arg);
+		break;
+	case OPT_READ_SIZE:
+		if (options_parse_size(arg, &o->read_size))
+			argp_error(state, "--read-size takes 1 to %u bytes, not '%s'", BPFQ_BUF_SIZE,
+				   arg);
+		break;
+	case OPT_DRY_RUN:
+		o->dry_run = true;
+		break;
+	case 'l':
+		o->list_hooks = true;
+		break;
+	case 'o':
+		if (options_parse_format(arg, &o->format))
+			argp_error(state, "-o takes text, json or csv, not '%s'", arg);
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 's':
+		o->stats = true;
+		break;
+	case OPT_PARTIAL:
+		o->partial = true;
+		break;
+	case 'd':
+		parse_debug(state, o, arg);
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case ARGP_KEY_END:
+		check_combination(state, o);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+void options_parse(int argc, char **argv, struct options *o)
+{
+	struct argp argp = { option_list, parse_opt, "[QUERY]", doc, NULL, NULL, NULL };
+
+	memset(o, 0, sizeof(*o));
+	o->read_size = BPFQ_BUF_SIZE;
+	argp_err_exit_status = EXIT_QUERY;
+	argp_parse(&argp, argc, argv, 0, NULL, o);
+	o->progress = !o->quiet && isatty(STDERR_FILENO);
+}
+
+void options_free(struct options *o)
+{
+	free(o->queries);
+	o->queries = NULL;
+	o->nqueries = 0;
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/* Splitting a file of queries. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/input.h"
+#include "cmd/query_file.h"
+
+/* The whole file, NUL-terminated. */
+static char *slurp(FILE *f)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	char chunk[4096];
+	size_t n;
+
+	if (!out)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, out);
+	if (fclose(out) || ferror(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Blank out comment lines, so that ';' or quotes in them do not count. */
+static void blank_comments(char *text)
+{
+	for (char *line = text; *line;) {
+		char *first = line + strspn(line, " \t\r");
+		char *end = strchrnul(line, '\n');
+
+		if (*first == '#')
+			memset(first, ' ', end - first);
+		line = *end ? end + 1 : end;
+	}
+}
+
+static int add(char ***queries, int *n, const char *start, size_t len)
+{
+	char **more;
+
+	if (strspn(start, " \t\r\n\v\f") >= len)
+		return 0;
+	more = realloc(*queries, (*n + 1) * sizeof(*more));
+	if (!more)
+		return -1;
+	*queries = more;
+	if (!(more[*n] = strndup(start, len)))
+		return -1;
+	++*n;
+	return 0;
+}
+
+static int split(char *text, char ***queries, int *n)
+{
+	char quote = 0, *start = text;
+
+	for (char *p = text;; p++) {
+		if (quote) {
+			quote = *p == quote ? 0 : quote;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == ';' || !*p) {
+			if (add(queries, n, start, p - start))
+				return -1;
+			start = p + 1;
+		}
+		if (!*p)
+			return 0;
+	}
+}
+
+int query_file_read(const char *path, char ***queries, int *n)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *text = NULL;
+	int rc = -1;
+
+	*queries = NULL;
+	*n = 0;
+	if (f == stdin)
+		input_claim_stdin();
+	if (!f) {
+		fprintf(stderr, "bpfq: error: cannot open '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	text = slurp(f);
+	if (!text) {
+		fprintf(stderr, "bpfq: error: cannot read '%s': %s\n", path, strerror(errno));
+		goto cleanup;
+	}
+	blank_comments(text);
+	if (split(text, queries, n)) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		goto cleanup;
+	}
+	if (!*n) {
+		fprintf(stderr, "bpfq: error: '%s' holds no query\n", path);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	if (f != stdin)
+		fclose(f);
+	free(text);
+	if (rc) {
+		query_file_free(*queries, *n);
+		*queries = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void query_file_free(char **queries, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(queries[i]);
+	free(queries);
+}

@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The interactive session. Lines gather until they make a query, which then
+ * runs as it would on the command line; a line starting with '\' is a
+ * command to the session itself.
+ *
+ * Lines are read with readline's callback interface, not readline(): we
+ * wait for input ourselves, so a ctrl-C at the prompt is seen at once and
+ * only drops the line, while readline keeps its own handlers (terminal
+ * restored on ctrl-Z, window resizes) for as long as a line is being typed.
+ * While a query runs, the handlers of run.c are in place, so ctrl-C stops
+ * that query only.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "cmd/repl.h"
+#include "cmd/run.h"
+#include "cmd/stats.h"
+#include "lang/parser.h"
+#include "runtime/hooks.h"
+
+#define PROMPT		"bpfq> "
+#define PROMPT_MORE	"  ...> "
+#define HISTORY_MAX	1000
+
+struct repl {
+	struct options *o;
+	char *buf;		/* the query typed so far, its lines joined by spaces */
+	size_t len, cap;
+	struct run_last last;	/* for \c and \stats */
+	char *history;		/* the history file; NULL keeps none */
+	int added;		/* history entries added in this session */
+	bool quit;
+};
+
+/* ---- Reading a line ---- */
+
+enum line_status { LINE_OK, LINE_EOF, LINE_INTERRUPTED, LINE_QUIT };
+
+/* SIGTERM or SIGHUP: stop the query running, if any, and end the session. */
+static volatile sig_atomic_t quit_signal;
+
+/* What the line callback got; readline gives the callback no context pointer. */
+static char *line_got;
+static bool line_done;
+
+static void on_quit_signal(int sig)
+{
+	quit_signal = sig;
+	run_interrupted = 1;
+}
+
+static void on_line(char *line)
+{
+	line_got = line;
+	line_done = true;
+	/* Else readline prints the next prompt before the query has run. */
+	rl_callback_handler_remove();
+}
+
+/*
+ * Wait for a key or a signal. The signals are blocked but inside ppoll(),
+ * so one that comes just before the wait still ends it. readline's handler
+ * only notes a signal; rl_check_signals() then restores the terminal and
+ * passes it on to the handler of run.c or ours. Returns ppoll()'s count (0
+ * for a signal), or -1 on an error.
+ */
+static int wait_input(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	sigset_t block, old;
+	int n = 0, err = 0, sig;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (!rl_pending_signal())
+		n = ppoll(&pfd, 1, NULL, &old);
+	err = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	sig = rl_pending_signal();
+	rl_check_signals();
+	/* Back from ctrl-Z and fg: the shell has moved on a line; show ours again. */
+	if (sig == SIGTSTP) {
+		rl_on_new_line();
+		rl_redisplay();
+	}
+	return n < 0 && err == EINTR ? 0 : n;
+}
+
+/* One line, or why there is none. */
+static enum line_status read_line(const char *prompt, char **line)
+{
+	int n;
+
+	run_interrupted = 0;
+	line_done = false;
+	rl_callback_handler_install(prompt, on_line);
+	while (!line_done && !run_interrupted && !quit_signal) {
+		n = wait_input(fileno(rl_instream));
+		if (n < 0) {
+			rl_callback_handler_remove();
+			return LINE_EOF;
+		}
+		if (n > 0 && !run_interrupted && !quit_signal)
+			rl_callback_read_char();
+	}
+	if (line_done) {
+		*line = line_got;
+		return line_got ? LINE_OK : LINE_EOF;
+	}
+	/* readline has echoed ^C; drop the line and leave the cursor for a fresh prompt. */
+	rl_free_line_state();
+	rl_callback_sigcleanup();
+	rl_callback_handler_remove();
+	fputc('\n', rl_outstream);
+	return quit_signal ? LINE_QUIT : LINE_INTERRUPTED;
+}
+
+/* ---- Meta-commands ---- */
+
+static void cmd_help(struct repl *r);
+
+static void cmd_hooks(struct repl *r)
+{
+	hooks_list(stdout);
+}
+
+static void cmd_c(struct repl *r)
+{
+	const char *c = r->last.c_source;
+
+	if (!c) {
+		puts("(no BPF C yet: it is generated when a query runs on the kernel engine)");
+		return;
+	}
+	fputs(c, stdout);
+	if (*c && c[strlen(c) - 1] != '\n')
+		putchar('\n');
+}
+
+static void cmd_stats(struct repl *r)
+{
+	if (!r->last.have_stats) {
+		puts("(no stats yet: run a query first)");
+		return;
+	}
+	stats_print_text(stdout, &r->last.stats);
+}
+
+static void cmd_quit(struct repl *r)
+{
+	r->quit = true;
+}
+
+/* Aliases have no help text: \help and completion show only the full names. */
+static const struct meta {
+	const char *name;
+	void (*fn)(struct repl *r);
+	const char *help;
+} metas[] = {
+	{ "\\help", cmd_help, "this text (also \\h and \\?)" },
+	{ "\\h", cmd_help, NULL },
+	{ "\\?", cmd_help, NULL },
+	{ "\\hooks", cmd_hooks, "the read-path hooks, and whether this kernel allows them" },
+	{ "\\c", cmd_c, "the BPF C generated for the last query run on the kernel" },
+	{ "\\stats", cmd_stats, "the statistics of the last query run" },
+	{ "\\q", cmd_quit, "quit (also ctrl-D)" },
+};
+
+#define NMETAS (sizeof(metas) / sizeof(metas[0]))
+
+static const char language_help[] =
+	"\n"
+	"A query runs when it is complete; a line ending in ';' runs what is typed so far.\n"
+	"ctrl-C drops the query being typed, or stops the one running.\n"
+	"\n"
+	"  aggregate, ... [where CONDITION] [from PATH]\n"
+	"  aggregates: count() sum(e) min(e) max(e) avg(e) exists(CONDITION)\n"
+	"  e: x (each value of the file), integers, + - * / %, parentheses\n"
+	"  conditions: == != < <= > >=, and, or, not\n"
+	"  example: sum(x) where x > 5 from nums.txt\n";
+
+static void cmd_help(struct repl *r)
+{
+	size_t i;
+
+	puts("Commands:");
+	for (i = 0; i < NMETAS; i++)
+		if (metas[i].help)
+			printf("  %-7s %s\n", metas[i].name, metas[i].help);
+	fputs(language_help, stdout);
+}
+
+static void meta_command(struct repl *r, const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < NMETAS; i++) {
+		if (!strcmp(cmd, metas[i].name)) {
+			metas[i].fn(r);
+			fflush(stdout);
+			return;
+		}
+	}
+	fprintf(stderr, "bpfq: error: unknown command '%s'; \\help lists the commands\n", cmd);
+}
+
+/* ---- Completion ---- */
+
+static const char *const query_words[] = {
+	"count(", "sum(", "min(", "max(", "avg(", "exists(",
+	"where", "from", "and", "or", "not", "x", NULL,
+};
+
+/* Generators for rl_completion_matches(): state 0 starts the walk again. */
+static char *next_query_word(const char *text, int state)
+{
+	static size_t i;
+	size_t n = strlen(text);
+
+	if (!state)
+		i = 0;
+	while (query_words[i]) {
+		const char *w = query_words[i++];
+
+		/* Keywords and aggregate names are case-insensitive. */
+		if (!strncasecmp(w, text, n))
+			return strdup(w);
+	}
+	return NULL;
+}
+
+static char *next_meta(const char *text, int state)
+{
+	static size_t i;
+	size_t n = strlen(text);
+
+	if (!state)
+		i = 0;
+	while (i < NMETAS) {
+		const struct meta *m = &metas[i++];
+
+		if (m->help && !strncmp(m->name, text, n))
+			return strdup(m->name);
+	}
+	return NULL;
+}
+
+/* Whether the word before pos, past an opening quote, is 'from': a path comes next. */
+static bool after_from(const char *line, int pos)
+{
+	int end;
+
+	if (pos > 0 && (line[pos - 1] == '\'' || line[pos - 1] == '"'))
+		pos--;
+	while (pos > 0 && isspace((unsigned char)line[pos - 1]))
+		pos--;
+	end = pos;
+	while (pos > 0 && isalpha((unsigned char)line[pos - 1]))
+		pos--;
+	return end - pos == 4 && !strncasecmp(line + pos, "from", 4);
+}
+
+/* A path ends only at a blank; elsewhere punctuation does too, so "sum(x),co" completes "co". */
+static char *word_breaks(void)
+{
+	int start = rl_point;
+
+	while (start > 0 && !isspace((unsigned char)rl_line_buffer[start - 1]))
+		start--;
+	return after_from(rl_line_buffer, start) ? " \t\n" : " \t\n,()<>=!+-*/%&|";
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	char **m;
+
+	/* No fallback to file names where a path cannot go. */
+	rl_attempted_completion_over = 1;
+	if (after_from(rl_line_buffer, start))
+		return rl_completion_matches(text, rl_filename_completion_function);
+	if (rl_line_buffer[0] == '\\')
+		return rl_completion_matches(text, next_meta);
+	m = rl_completion_matches(text, next_query_word);
+	/* "sum(" goes on with its argument, not a space. */
+	if (m && !m[1] && m[0][strlen(m[0]) - 1] == '(')
+		rl_completion_suppress_append = 1;
+	return m;
+}
+
+/* ---- History ---- */
+
+/* $BPFQ_HISTORY, else $XDG_STATE_HOME/bpfq/history, else ~/.local/state/bpfq/history. */
+static char *history_file(void)
+{
+	const char *env = getenv("BPFQ_HISTORY");
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	char *path = NULL;
+	int n = -1;
+
+	if (env && *env)
+		return strdup(env);
+	/* The XDG spec says to ignore a relative path. */
+	if (state && *state == '/')
+		n = asprintf(&path, "%s/bpfq/history", state);
+	else if (home && *home)
+		n = asprintf(&path, "%s/.local/state/bpfq/history", home);
+	return n < 0 ? NULL : path;
+}
+
+/* mkdir -p the folders above path; private, as queries name files. */
+static void make_parents(const char *path)
+{
+	char *p = strdup(path), *s;
+
+	for (s = p ? strchr(p + 1, '/') : NULL; s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(p, 0700);
+		*s = '/';
+	}
+	free(p);
+}
+
+static void history_load(struct repl *r)
+{
+	int err;
+
+	using_history();
+	stifle_history(HISTORY_MAX);
+	r->history = history_file();
+	if (!r->history)
+		return;
+	make_parents(r->history);
+	err = read_history(r->history);
+	if (err && err != ENOENT)
+		fprintf(stderr, "bpfq: warning: cannot read the history file '%s': %s\n",
+			r->history, strerror(err));
+}
+
+/* A query typed again right away is kept once, as bash's ignoredups. */
+static void history_add(struct repl *r, const char *text)
+{
+	HIST_ENTRY *prev = history_get(history_base + history_length - 1);
+
+	if (prev && !strcmp(prev->line, text))
+		return;
+	add_history(text);
+	r->added++;
+}
+
+/*
+ * Append this session's entries rather than write the whole list, so that
+ * two sessions open at once both keep theirs; then cut to HISTORY_MAX.
+ */
+static void history_save(struct repl *r)
+{
+	int n = r->added < history_length ? r->added : history_length;
+	int err;
+
+	if (!r->history || !n)
+		return;
+	if (access(r->history, F_OK))
+		err = write_history(r->history);
+	else
+		err = append_history(n, r->history) ?: history_truncate_file(r->history, HISTORY_MAX);
+	if (err)
+		fprintf(stderr, "bpfq: warning: cannot save the history to '%s': %s\n",
+			r->history, strerror(err));
+}
+
+/* ---- Queries ---- */
+
+/* Add a line to the query typed so far. */
+static int buf_append(struct repl *r, const char *s, size_t n)
+{
+	size_t need = r->len + n + 2;	/* the joining space and the NUL */
+	char *b;
+
+	if (need > r->cap) {
+		b = realloc(r->buf, need * 2);
+		if (!b) {
+			fprintf(stderr, "bpfq: error: out of memory\n");
+			return -1;
+		}
+		r->buf = b;
+		r->cap = need * 2;
+	}
+	if (r->len)
+		r->buf[r->len++] = ' ';
+	memcpy(r->buf + r->len, s, n);
+	r->len += n;
+	r->buf[r->len] = '\0';
+	return 0;
+}
+
+/* A query cut short fails only at its very end ("got end of query"): wait for more. */
+static bool needs_more(const char *text, size_t len)
+{
+	struct query q = { 0 };
+	struct diag d = { 0 };
+	bool more = !parse_query(text, len, &q, &d) && d.loc.begin >= len;
+
+	query_free(&q);
+	return more;
+}
+
+/* \c shows the last C generated, \stats the last stats, even if later queries failed. */
+static void keep_last(struct repl *r, struct run_last *now)
+{
+	if (now->c_source) {
+		free(r->last.c_source);
+		r->last.c_source = now->c_source;
+		now->c_source = NULL;
+	}
+	if (now->have_stats) {
+		r->last.stats = now->stats;
+		r->last.have_stats = true;
+	}
+	run_last_free(now);
+}
+
+static void run_buffer(struct repl *r)
+{
+	struct run_last now = { 0 };
+
+	history_add(r, r->buf);
+	run_interrupted = 0;
+	run_query(r->buf, r->o, stdout, &now);
+	fflush(stdout);
+	keep_last(r, &now);
+	r->len = 0;
+}
+
+static size_t trim_end(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return n;
+}
+
+/*
+ * One line typed at the prompt: a meta-command, or more of the query. The
+ * query runs once it parses, or fails before its end (to show the error),
+ * or when the line ends in ';' or is empty.
+ */
+static void take_line(struct repl *r, char *line)
+{
+	size_t n;
+	bool now;
+	char *p;
+
+	/* A bracketed paste brings its newlines; one history line per query. */
+	for (p = line; (p = strpbrk(p, "\r\n")); p++)
+		*p = ' ';
+	line += strspn(line, " \t");
+	n = trim_end(line, strlen(line));
+	line[n] = '\0';
+	if (*line == '\\') {
+		meta_command(r, line);
+		return;
+	}
+	now = !n || line[n - 1] == ';';
+	if (n && line[n - 1] == ';')
+		n = trim_end(line, n - 1);
+	if (n && buf_append(r, line, n)) {
+		r->len = 0;
+		return;
+	}
+	if (r->len && (now || !needs_more(r->buf, r->len)))
+		run_buffer(r);
+}
+
+/* With bracketed paste on, readline 8.1 and later end the line itself at EOF. */
+static bool eof_ended_line(void)
+{
+	const char *paste = rl_variable_value("enable-bracketed-paste");
+
+	return rl_eof_found && paste && !strcmp(paste, "on");
+}
+
+static void setup_readline(void)
+{
+	rl_readline_name = "bpfq";	/* for $if bpfq in ~/.inputrc */
+	rl_instream = stdin;		/* NULL until the first line otherwise */
+	rl_outstream = stdout;
+	rl_attempted_completion_function = complete;
+	rl_completion_word_break_hook = word_breaks;
+	/* The query language quotes paths with ' or ", without escapes. */
+	rl_completer_quote_characters = "'\"";
+	rl_filename_quote_characters = " \t";
+	rl_catch_signals = 1;
+	/* Keep readline's handlers while we wait in ppoll() too, not only while it reads. */
+	rl_persistent_signal_handlers = 1;
+}
+
+int repl_run(struct options *o)
+{
+	struct sigaction sa = { .sa_handler = on_quit_signal };
+	enum line_status st = LINE_OK;
+	struct repl r = { .o = o };
+	char *line;
+
+	/* Ours after run.c's, and both before readline's, which pass signals on to them. */
+	run_install_signals();
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	setup_readline();
+	history_load(&r);
+	printf("bpfq %s: type a query, \\help for help, \\q to quit.\n", BPFQ_VERSION);
+	fflush(stdout);
+	while (!r.quit && !quit_signal) {
+		st = read_line(r.len ? PROMPT_MORE : PROMPT, &line);
+		if (st == LINE_OK) {
+			take_line(&r, line);
+			free(line);
+		} else if (st == LINE_INTERRUPTED) {
+			r.len = 0;
+		} else {
+			break;
+		}
+	}
+	/* After ctrl-D the shell's prompt should start a line of its own. */
+	if (st == LINE_EOF && !eof_ended_line())
+		putchar('\n');
+	history_save(&r);
+	run_last_free(&r.last);
+	free(r.buf);
+	free(r.history);
+	return quit_signal ? 128 + quit_signal : EXIT_OK;
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/*
+ * -s/--stats: the headline of the tool. The file's bytes are parsed where
+ * read() hands them over; what user space reads back is the result struct.
+ */
+#include <inttypes.h>
+#include <time.h>
+
+#include "cmd/stats.h"
+
+double stats_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double rate_mb_s(const struct run_stats *s)
+{
+	return s->scan_s > 0 ? s->bytes_read / 1e6 / s->scan_s : 0;
+}
+
+/* The bytes user space took in to get the answer. */
+static uint64_t moved_bytes(const struct run_stats *s)
+{
+	return s->result_bytes ? s->result_bytes : s->bytes_read;
+}
+
+void stats_print_text(FILE *f, const struct run_stats *s)
+{
+	const struct bpfq_result *r = &s->result;
+	uint64_t moved = moved_bytes(s);
+
+	fprintf(f, "bpfq: stats\n");
+	fprintf(f, "  engine:        %s\n", s->engine);
+	fprintf(f, "  hook:          %s\n", s->hook);
+	fprintf(f, "  scanned:       %" PRIu64 " bytes in %" PRIu64 " reads\n", s->bytes_read,
+		s->reads);
+	fprintf(f, "  records:       %" PRIu64 " (%" PRIu64 " values, %" PRIu64 " malformed)\n",
+		(uint64_t)(r->values + r->malformed), (uint64_t)r->values,
+		(uint64_t)r->malformed);
+	fprintf(f, "  matched:       %" PRIu64 "\n", (uint64_t)r->matched);
+	if (s->result_bytes)
+		fprintf(f, "  to user space: %" PRIu64 " bytes (the result)\n", moved);
+	else
+		fprintf(f, "  to user space: %" PRIu64 " bytes (all of it: user engine)\n", moved);
+	fprintf(f, "  reduction:     %.1f:1\n", moved ? (double)s->bytes_read / moved : 0.0);
+	if (s->result_bytes)
+		fprintf(f, "  compile:       %.3f s%s\n  load+verify:   %.3f s (%lu instructions "
+			   "processed)\n", s->compile_s, s->cache_hit ? " (cached)" : "",
+			s->load_s, s->verified_insns);
+	fprintf(f, "  scan:          %.3f s (%.1f MB/s)\n", s->scan_s, rate_mb_s(s));
+}
+
+void stats_print_json(FILE *f, const struct run_stats *s)
+{
+	const struct bpfq_result *r = &s->result;
+
+	fprintf(f, "{\"engine\":\"%s\",\"hook\":\"%s\",\"bytes_scanned\":%" PRIu64
+		   ",\"reads\":%" PRIu64 ",\"records\":%" PRIu64 ",\"values\":%" PRIu64
+		   ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64
+		   ",\"bytes_to_user\":%" PRIu64 ",\"compile_s\":%.6f,\"cache_hit\":%s"
+		   ",\"load_s\":%.6f,\"verified_insns\":%lu,\"scan_s\":%.6f,\"mb_per_s\":%.1f}",
+		s->engine, s->hook, s->bytes_read, s->reads,
+		(uint64_t)(r->values + r->malformed), (uint64_t)r->values, (uint64_t)r->matched,
+		(uint64_t)r->malformed, moved_bytes(s), s->compile_s,
+		s->cache_hit ? "true" : "false", s->load_s, s->verified_insns, s->scan_s,
+		rate_mb_s(s));
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* -s/--stats: how much data was scanned where, and how little came back. */
+#ifndef BPFQ_STATS_H
+#define BPFQ_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "bpf-templates/bpfq_state.h"
+
+struct run_stats {
+	const char *engine;	/* "kernel" or "user" */
+	const char *hook;	/* the attach point, or "none" for the user engine */
+	uint64_t bytes_read;	/* bytes read() returned */
+	uint64_t reads;
+	uint64_t result_bytes;	/* what user space read of the result */
+	bool cache_hit;
+	unsigned long verified_insns;
+	double compile_s, load_s, scan_s;
+	struct bpfq_result result;
+};
+
+/* CLOCK_MONOTONIC in seconds. */
+double stats_now(void);
+
+/* Aligned "name: value" lines, for people. */
+void stats_print_text(FILE *f, const struct run_stats *s);
+
+/* The same as a JSON object (no newline), for -o json. */
+void stats_print_json(FILE *f, const struct run_stats *s);
+
+#endif /* BPFQ_STATS_H */

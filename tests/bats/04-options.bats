@@ -1,0 +1,278 @@
+#!/usr/bin/env bats
+# Invocation and output options: -e, -f, from -, --dry-run, -d, -q, -o, -s, -l,
+# the progress line. Merging partials is in 07-merge.bats.
+
+load test_helper
+
+@test "-e may be given several times: one block per query, blank lines between" {
+	require_root
+	seq_file 100 "$TMP/n.txt"
+	run bpfq -e "count() from $TMP/n.txt" -e "min(x), max(x) where x > 90 from $TMP/n.txt"
+	assert_status 0
+	assert_output "100
+
+min(x): 91
+max(x): 100"
+}
+
+@test "the worst status of several queries is the exit status" {
+	seq_file 10 "$TMP/n.txt"
+	run bpfq --engine=user -e "sum(x) from $TMP/n.txt" -e "sum(x) from $TMP/none.txt"
+	assert_status 3
+	[[ ${lines[0]} == 55 ]]
+	[[ $output == *"cannot open '$TMP/none.txt'"* ]]
+}
+
+@test "-f reads queries separated by ';', with comment lines and quoted paths" {
+	require_root
+	seq_file 10 "$TMP/a;b.txt"
+	cat >"$TMP/q.bpfq" <<-EOF
+		# totals; the path holds a ';'
+		sum(x) from "$TMP/a;b.txt";
+		count()
+		  where x > 5
+		  from "$TMP/a;b.txt"
+	EOF
+	run bpfq -f "$TMP/q.bpfq"
+	assert_status 0
+	assert_output "55
+
+5"
+}
+
+@test "-f - reads the queries from standard input" {
+	seq_file 10 "$TMP/n.txt"
+	run bpfq --engine=user -f - <<<"max(x) from $TMP/n.txt; min(x) from $TMP/n.txt"
+	assert_status 0
+	assert_output "10
+
+1"
+}
+
+@test "-f and a query argument together are a usage error" {
+	run bpfq -f /dev/null 'count() from /dev/null'
+	assert_status 2
+	[[ $output == *"either as arguments or with -f"* ]]
+}
+
+@test "-f with a file of only comments is an error" {
+	printf '# nothing\n\n' >"$TMP/q.bpfq"
+	run bpfq -f "$TMP/q.bpfq"
+	assert_status 2
+	[[ $output == *"holds no query"* ]]
+}
+
+@test "from - reads a pipe, in the kernel and in user space" {
+	require_root
+	for engine in kernel user; do
+		run bash -c "seq 1 1000 | '$BPFQ' --engine=$engine 'sum(x) where x > 5 from -'"
+		assert_status 0
+		assert_output 500485
+	done
+}
+
+@test "from - tells where a skipped token was, even split across tiny reads" {
+	require_root
+	for engine in kernel user; do
+		for size in 1 2 3 5 131072; do
+			run bash -c "printf '1 2\n3 abcdefgh 4\nzz' |
+				'$BPFQ' --engine=$engine --read-size=$size 'sum(x) from -'"
+			assert_status 0
+			assert_output "bpfq: warning: skipped 2 tokens that are not int64 integers; the first, 'abcdefgh', at <stdin>:2:3
+10"
+		done
+	done
+}
+
+@test "from - places a run-time error in the stream" {
+	require_root
+	run bash -c "printf '1\n2\n9223372036854775807\n' | '$BPFQ' --read-size=2 'sum(x * 2) from -'"
+	assert_status 3
+	[[ ${lines[0]} == "bpfq: error: 1:7: integer overflow for x = 9223372036854775807 at <stdin>:3:1" ]]
+}
+
+@test "--dry-run compiles, loads and verifies, then exits without reading" {
+	require_root
+	run bpfq --dry-run "sum(x) where x > 5 from $TMP/not-there.txt"
+	assert_status 0
+	[[ $output =~ ^"bpfq: dry run: compiled, loaded and verified ("[0-9]+" instructions processed); nothing read"$ ]]
+}
+
+@test "--dry-run still reports query errors" {
+	run bpfq --dry-run 'sum(y) from f'
+	assert_status 2
+	[[ $output == *"unknown name 'y'"* ]]
+}
+
+@test "-d ast prints the checked tree" {
+	run bpfq -d ast --dry-run --engine=user 'sum(x * 2) where x > 1 from f'
+	assert_status 0
+	[[ $output == *"query"* ]]
+	[[ $output == *"sum :int"* ]]
+	[[ $output == *"> :bool"* ]]
+}
+
+@test "-d c prints the generated BPF C, with the query's numbers re-printed" {
+	run bpfq -d c --dry-run --engine=user 'count() where x > 12345 from f'
+	assert_status 0
+	[[ $output == *"--- generated BPF C ---"* ]]
+	[[ $output == *"bpfq_emit"* ]]
+	[[ $output == *"12345"* ]]
+}
+
+@test "-d verifier prints the verifier's log" {
+	require_root
+	run bash -c "'$BPFQ' -d verifier --dry-run 'count() from f' 2>&1 >/dev/null | grep -E '^(--- verifier log ---|processed [0-9]+ insns)'"
+	assert_status 0
+	[[ ${lines[0]} == "--- verifier log ---" ]]
+	[[ ${lines[1]} == "processed "* ]]
+}
+
+@test "-d takes ast, c, verifier or all" {
+	run bpfq -d bytecode 'count() from f'
+	assert_status 2
+	[[ $output == *"-d takes ast, c, verifier or all, not 'bytecode'"* ]]
+}
+
+@test "-q with exists behaves like grep -q: 0 found, 1 not, nothing printed" {
+	require_root
+	seq_file 100 "$TMP/n.txt"
+	run bpfq -q "exists(x == 18) from $TMP/n.txt"
+	assert_status 0
+	assert_output ""
+	run bpfq -q "exists(x == 1000) from $TMP/n.txt"
+	assert_status 1
+	assert_output ""
+	run bpfq -q "count() from $TMP/n.txt"
+	assert_status 0
+	assert_output ""
+	run bpfq -q "exists(x == 1) from $TMP/none.txt"
+	assert_status 3
+}
+
+@test "-o json prints one object per query that jq reads, numbers exact" {
+	require_root
+	printf '9223372036854775807\n9223372036854775807\n' >"$TMP/big.txt"
+	run bpfq -o json "sum(x), avg(x), min(x), exists(x < 0) from $TMP/big.txt"
+	assert_status 0
+	assert_output "{\"query\":\"sum(x), avg(x), min(x), exists(x < 0) from $TMP/big.txt\",\"aggregates\":[{\"name\":\"sum(x)\",\"value\":18446744073709551614},{\"name\":\"avg(x)\",\"value\":9223372036854775807},{\"name\":\"min(x)\",\"value\":9223372036854775807},{\"name\":\"exists(x < 0)\",\"value\":false}],\"values\":2,\"matched\":2,\"malformed\":0}"
+	run jq -r '.aggregates[3].name' <<<"$output"
+	assert_output "exists(x < 0)"
+}
+
+@test "-o json: null for aggregates of no values, one line per query" {
+	run bpfq --engine=user -o json -e 'max(x) from /dev/null' -e 'count() from /dev/null'
+	assert_status 0
+	assert_line_count 2
+	run jq -c '[.aggregates[].value]' <<<"$output"
+	assert_output "[null]
+[0]"
+}
+
+@test "-o csv prints a header and a row; null is an empty field" {
+	seq_file 10 "$TMP/n.txt"
+	run bpfq --engine=user -o csv "count(), sum(x), avg(x) where x > 3 from $TMP/n.txt"
+	assert_status 0
+	assert_output "count(),sum(x),avg(x)
+7,49,7"
+	run bpfq --engine=user -o csv "count(), max(x) where x > 30 from $TMP/n.txt"
+	assert_output "count(),max(x)
+0,"
+}
+
+@test "-o takes text, json or csv" {
+	run bpfq -o yaml 'count() from f'
+	assert_status 2
+	[[ $output == *"-o takes text, json or csv, not 'yaml'"* ]]
+}
+
+@test "-s prints the stats on stderr; stdout holds only the answer" {
+	require_root
+	seq_file 1000 "$TMP/n.txt"
+	run bash -c "'$BPFQ' -s 'sum(x) where x > 990 from $TMP/n.txt' 2>'$TMP/err'"
+	assert_status 0
+	assert_output 9955
+	run cat "$TMP/err"
+	[[ ${lines[0]} == "bpfq: stats" ]]
+	[[ $output == *"  engine:        kernel"* ]]
+	[[ $output == *"  hook:          syscall (tp_btf/sys_exit)"* ]]
+	[[ $output == *"  scanned:       3893 bytes in 2 reads"* ]]
+	[[ $output == *"  records:       1000 (1000 values, 0 malformed)"* ]]
+	[[ $output == *"  matched:       10"* ]]
+	[[ $output == *"  to user space: 720 bytes (the result)"* ]]
+	[[ $output == *"  reduction:     5.4:1"* ]]
+	[[ $output =~ "  load+verify:   "[0-9.]+" s ("[0-9]+" instructions processed)" ]]
+	[[ $output =~ "  scan:          "[0-9.]+" s ("[0-9.]+" MB/s)" ]]
+}
+
+@test "-s with -o json puts the stats in the object" {
+	seq_file 1000 "$TMP/n.txt"
+	run bpfq --engine=user -s -o json "count() from $TMP/n.txt"
+	assert_status 0
+	run jq -c '[.stats.engine, .stats.bytes_scanned, .stats.values, .stats.bytes_to_user]' <<<"$output"
+	assert_output '["user",3893,1000,3893]'
+}
+
+@test "-l lists the hooks and whether this kernel allows them" {
+	require_root
+	run bpfq -l
+	assert_status 0
+	[[ ${lines[0]} =~ ^HOOK\ +ATTACH\ +STATUS\ +WHY$ ]]
+	[[ ${lines[1]} =~ ^syscall\ +tp_btf/sys_exit\ +available\ + ]]
+}
+
+@test "a progress line shows on a terminal during a long scan, and is erased" {
+	require_root
+	require_command tmux
+	local sock=$TMP/tmux.sock
+	seq_file 1000 "$TMP/n.txt"
+	# The pipe trickles for 3 s, so the scan lasts long enough to show progress.
+	tmux -S "$sock" new-session -d -x 120 -y 10 \
+		"for i in \$(seq 30); do cat '$TMP/n.txt'; sleep 0.1; done | '$BPFQ' 'sum(x) from -'; echo status=\$?; sleep 30"
+	local seen=
+	for _ in $(seq 50); do
+		sleep 0.1
+		if tmux -S "$sock" capture-pane -p | grep -q '^bpfq: [0-9.]* MB, [0-9]* MB/s'; then
+			seen=yes
+			break
+		fi
+	done
+	for _ in $(seq 50); do
+		sleep 0.1
+		tmux -S "$sock" capture-pane -p | grep -q '^status=' && break
+	done
+	run tmux -S "$sock" capture-pane -p
+	tmux -S "$sock" kill-server
+	[[ $seen == yes ]]
+	[[ ${lines[0]} == 15015000 ]]
+	[[ ${lines[1]} == status=0 ]]
+}
+
+@test "no progress line when stderr is not a terminal" {
+	require_root
+	run bash -c "(seq 1 10; sleep 1.5; echo 1) | '$BPFQ' 'sum(x) from -' 2>&1"
+	assert_status 0
+	assert_output 56
+}
+
+@test "a failing query between others leaves no stray blank line" {
+	seq_file 10 "$TMP/n.txt"
+	run bpfq --engine=user -e "sum(x) from $TMP/n.txt" -e "sum(y) from $TMP/n.txt" \
+		-e "count() from $TMP/n.txt"
+	assert_status 2
+	[[ $output == *"unknown name 'y'"* ]]
+	run bash -c "'$BPFQ' --engine=user -e 'sum(x) from $TMP/n.txt' -e 'sum(y) from $TMP/n.txt' -e 'count() from $TMP/n.txt' 2>/dev/null"
+	assert_output "55
+
+10"
+}
+
+@test "standard input is read once: a second 'from -' is an error, not a count of 0" {
+	run bash -c "seq 10 | '$BPFQ' --engine=user -e 'sum(x) from -' -e 'count() from -'"
+	assert_status 3
+	assert_output "55
+bpfq: error: 'from -': standard input was already read (by -f - or an earlier query)"
+	run bash -c "echo 'sum(x) from -' | '$BPFQ' --engine=user -f -"
+	assert_status 3
+	assert_output "bpfq: error: 'from -': standard input was already read (by -f - or an earlier query)"
+}

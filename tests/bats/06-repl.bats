@@ -1,0 +1,321 @@
+#!/usr/bin/env bats
+# The interactive session, driven through a real terminal: tmux runs bpfq in
+# a 200x50 pane, send-keys types, capture-pane reads the screen back. Every
+# step waits for an exact screen, so a wrong prompt, echo or answer fails.
+
+load test_helper
+
+eval "helper_$(declare -f teardown)"
+
+teardown() {
+	[[ -n ${SOCK:-} ]] && tmux -L "$SOCK" kill-server 2>/dev/null
+	helper_teardown
+}
+
+require_tmux() {
+	command -v tmux >/dev/null && return 0
+	if [[ ${CI:-} == true || -n ${BPFQ_STRICT:-} ]]; then
+		echo "this test needs tmux, and strict mode forbids skipping it" >&2
+		return 1
+	fi
+	skip "needs tmux"
+}
+
+# Start bpfq with these arguments in $TMP/data (which holds n.txt: 1..10),
+# and wait for its first prompt. SCREEN is what the screen should show.
+repl_start() {
+	require_tmux
+	SOCK=bpfq-test-$$-$BATS_TEST_NUMBER
+	# The server's socket goes with the test's folder.
+	export TMUX_TMPDIR=$TMP
+	HIST=$TMP/state/history
+	BANNER="bpfq $("$BPFQ" --version | sed 's/^bpfq //'): type a query, \\help for help, \\q to quit."
+	mkdir -p "$TMP/data"
+	seq_file 10 "$TMP/data/n.txt"
+	# Scrollback for long outputs (\c); no user config, no ~/.inputrc.
+	echo 'set -g history-limit 50000' >"$TMP/tmux.conf"
+	local cmd
+	cmd=$(printf '%q ' env BPFQ_HISTORY="$HIST" BPFQ_CACHE_DIR="$BPFQ_CACHE_DIR" \
+		INPUTRC=/dev/null "$BPFQ" "$@")
+	# The pane outlives bpfq, to show how it exited.
+	tmux -L "$SOCK" -f "$TMP/tmux.conf" new-session -d -x 200 -y 50 -c "$TMP/data" \
+		"$cmd; echo \"[exit \$?]\"; sleep 600"
+	SCREEN="$BANNER
+bpfq>"
+	repl_expect "$SCREEN"
+}
+
+# Type text literally (a final ';' would end the tmux command: escape it).
+repl_type() {
+	local text=$1
+
+	[[ -z $text ]] && return 0
+	[[ $text == *';' ]] && text="${text%;}\\;"
+	tmux -L "$SOCK" send-keys -l -- "$text"
+}
+
+# Keys by tmux name: Enter, Tab, Up, C-c, C-d.
+repl_keys() {
+	tmux -L "$SOCK" send-keys "$@"
+}
+
+# The whole pane with its scrollback, blanks at line ends removed; through
+# $REPL_FILTER (a sed script) when set, for what changes between runs.
+repl_screen() {
+	tmux -L "$SOCK" capture-pane -p -J -S - | sed -e 's/[[:space:]]*$//' -e "${REPL_FILTER:-}"
+}
+
+# Wait (up to 20 s) until the screen is exactly $1, trailing empty lines aside.
+repl_expect() {
+	local got i
+
+	for ((i = 0; i < 200; i++)); do
+		got=$(repl_screen)
+		[[ $got == "$1" ]] && return 0
+		sleep 0.1
+	done
+	printf 'expected screen:\n%s\nactual screen:\n%s\n' "$1" "$got" >&2
+	return 1
+}
+
+# Type a line and Enter; wait for what it prints ($2) and the next prompt
+# ($3, "bpfq>" unless given; "" for none). Each step waits for its prompt:
+# keys typed while a query runs are echoed by the terminal and again by
+# readline, as in any readline program.
+repl_step() {
+	local text=$1 out=${2:-} prompt=${3-bpfq>}
+
+	repl_type "$text"
+	repl_keys Enter
+	[[ -n $text ]] && SCREEN+=" $text"
+	[[ -n $out ]] && SCREEN+=$'\n'"$out"
+	[[ -n $prompt ]] && SCREEN+=$'\n'"$prompt"
+	repl_expect "$SCREEN"
+}
+
+# Wait until the screen shows $1 after what it showed, and take it in.
+repl_shows() {
+	repl_expect "$SCREEN$1" && SCREEN+=$1
+}
+
+# Wait until the cursor is on row $1 (0 is the top): Enter has been read.
+repl_wait_row() {
+	local i
+
+	for ((i = 0; i < 200; i++)); do
+		[[ $(tmux -L "$SOCK" display -p '#{cursor_y}') == "$1" ]] && return 0
+		sleep 0.1
+	done
+	echo "the cursor never reached row $1" >&2
+	return 1
+}
+
+@test "a query prints its answer; \\q ends the session with status 0" {
+	repl_start --engine=user
+	repl_step 'sum(x) from n.txt' 55
+	repl_step '\q' '[exit 0]' ''
+}
+
+@test "ctrl-D ends the session with status 0" {
+	repl_start --engine=user
+	repl_keys C-d
+	repl_shows '
+[exit 0]'
+}
+
+@test "the kernel engine answers, and \\c shows the C it generated" {
+	require_root
+	repl_start
+	repl_step '\c' '(no BPF C yet: it is generated when a query runs on the kernel engine)'
+	repl_step 'count() where x > 3 from n.txt' 7
+	# The same C as -d c prints, to its last empty line (x keeps them); tabs
+	# become spaces on the screen.
+	local c
+	c=$(cd "$TMP/data" && "$BPFQ" -d c --dry-run 'count() where x > 3 from n.txt' 2>&1 |
+		sed -n '/^--- generated BPF C ---$/,/^--- end of BPF C ---$/p' | sed '1d;$d' |
+		expand | sed 's/[[:space:]]*$//'; echo x)
+	c=${c%x}
+	[[ $c == *'bpfq_emit'* ]]
+	repl_type '\c'
+	repl_keys Enter
+	repl_shows " \\c
+${c}bpfq>"
+}
+
+@test "errors do not end the session" {
+	repl_start --engine=user
+	repl_step 'sum(x) wher x > 5 from n.txt' \
+		"bpfq: error: 1:8-11: expected 'where', 'from' or ',' after aggregate
+  sum(x) wher x > 5 from n.txt
+         ~~~~"
+	repl_step 'count() from nope.txt' \
+		"bpfq: error: cannot open 'nope.txt': No such file or directory"
+	repl_step 'sum(x) from n.txt' 55
+}
+
+@test "a query can span lines; an empty line or a final ';' runs it as it is" {
+	repl_start --engine=user
+	repl_step 'sum(x)' '' '  ...>'
+	repl_step 'where x > 5' '' '  ...>'
+	repl_step 'from n.txt' 40
+	repl_step 'count()' '' '  ...>'
+	repl_step '' "bpfq: error: 1:8: missing 'from PATH': which file should be read?
+  count()
+         ~"
+	repl_step 'sum(x) from n.txt where x >;' \
+		"bpfq: error: 1:28: expected an expression, got end of query
+  sum(x) from n.txt where x >
+                             ~"
+	repl_step 'sum(x) from n.txt;' 55
+	# An empty line, or a lone ';', with nothing typed does nothing.
+	repl_step '' '' 'bpfq>'
+	repl_step ';' '' 'bpfq>'
+}
+
+@test "\\help lists the commands and the language" {
+	repl_start --engine=user
+	repl_step '\help' "Commands:
+  \\help   this text (also \\h and \\?)
+  \\hooks  the read-path hooks, and whether this kernel allows them
+  \\c      the BPF C generated for the last query run on the kernel
+  \\stats  the statistics of the last query run
+  \\q      quit (also ctrl-D)
+
+A query runs when it is complete; a line ending in ';' runs what is typed so far.
+ctrl-C drops the query being typed, or stops the one running.
+
+  aggregate, ... [where CONDITION] [from PATH]
+  aggregates: count() sum(e) min(e) max(e) avg(e) exists(CONDITION)
+  e: x (each value of the file), integers, + - * / %, parentheses
+  conditions: == != < <= > >=, and, or, not
+  example: sum(x) where x > 5 from nums.txt"
+}
+
+@test "\\stats shows the statistics of the last query" {
+	REPL_FILTER='s/^  scan: .*/  scan: (time)/'
+	repl_start --engine=user
+	repl_step '\stats' '(no stats yet: run a query first)'
+	repl_step 'sum(x) where x > 7 from n.txt' 27
+	repl_step '\stats' 'bpfq: stats
+  engine:        user
+  hook:          none
+  scanned:       21 bytes in 2 reads
+  records:       10 (10 values, 0 malformed)
+  matched:       3
+  to user space: 21 bytes (all of it: user engine)
+  reduction:     1.0:1
+  scan: (time)'
+}
+
+@test "\\hooks lists the hooks as --list-hooks does" {
+	local hooks
+
+	hooks=$("$BPFQ" --list-hooks | sed 's/[[:space:]]*$//')
+	[[ $hooks == "HOOK "* ]]
+	repl_start --engine=user
+	repl_step '\hooks' "$hooks"
+}
+
+@test "an unknown command is an error, and the session goes on" {
+	repl_start --engine=user
+	repl_step '\frob' "bpfq: error: unknown command '\\frob'; \\help lists the commands"
+	repl_step 'count() from n.txt' 10
+}
+
+@test "options from the command line apply to every query" {
+	repl_start --engine=user -o csv
+	repl_step 'sum(x), count() from n.txt' 'sum(x),count()
+55,10'
+	repl_step 'max(x) where x < 4 from n.txt' 'max(x)
+3'
+}
+
+@test "tab completes aggregate names, keywords and commands" {
+	repl_start --engine=user
+	repl_type 'su'
+	repl_keys Tab
+	repl_shows ' sum('
+	repl_type 'x) WH'
+	repl_keys Tab
+	repl_type 'x > 5 fr'
+	repl_keys Tab
+	repl_shows 'x) where x > 5 from'
+	repl_step 'n.txt' 40
+	repl_type '\ho'
+	repl_keys Tab
+	repl_shows ' \hooks'
+}
+
+@test "tab completes a file path after from, quoting one with spaces" {
+	repl_start --engine=user
+	mkdir "$TMP/data/sub dir"
+	seq_file 3 "$TMP/data/sub dir/a b.txt"
+	seq_file 4 "$TMP/data/numbers.txt"
+	repl_type 'count() from num'
+	repl_keys Tab
+	repl_shows ' count() from numbers.txt'
+	repl_step '' 4
+	repl_type 'count() from su'
+	repl_keys Tab
+	repl_shows " count() from 'sub dir/"
+	repl_keys Tab
+	repl_shows "a b.txt'"
+	repl_step '' 3
+}
+
+@test "history is saved between sessions, and up-arrow recalls it" {
+	repl_start --engine=user
+	repl_step 'sum(x) from n.txt' 55
+	repl_step 'sum(x)' '' '  ...>'
+	repl_step 'where x > 5 from n.txt' 40
+	repl_step '\q' '[exit 0]' ''
+	run cat "$HIST"
+	assert_output "sum(x) from n.txt
+sum(x) where x > 5 from n.txt"
+	tmux -L "$SOCK" kill-server
+
+	repl_start --engine=user
+	repl_keys Up
+	repl_expect "$SCREEN sum(x) where x > 5 from n.txt"
+	repl_keys Up
+	repl_shows ' sum(x) from n.txt'
+	repl_step '' 55
+	repl_keys C-d
+	repl_shows '
+[exit 0]'
+	run cat "$HIST"
+	assert_output "sum(x) from n.txt
+sum(x) where x > 5 from n.txt
+sum(x) from n.txt"
+}
+
+@test "ctrl-C at the prompt drops what is typed, and the session goes on" {
+	repl_start --engine=user
+	# The terminal drops keys not yet read when ctrl-C comes: wait for them.
+	repl_type 'sum(x'
+	repl_shows ' sum(x'
+	repl_keys C-c
+	repl_shows '^C
+bpfq>'
+	repl_step 'sum(x)' '' '  ...>'
+	repl_keys C-c
+	repl_shows ' ^C
+bpfq>'
+	# Had sum(x) stayed, this would be an error.
+	repl_step 'count() from n.txt' 10
+}
+
+@test "ctrl-C stops a running query only" {
+	# The terminal echoes ^C before the message, unless the progress line was up.
+	REPL_FILTER='s/^\^C//'
+	repl_start --engine=user
+	# NUL bytes without end: the scan runs until interrupted.
+	repl_type 'count() from /dev/zero'
+	repl_keys Enter
+	repl_wait_row 2
+	repl_keys C-c
+	repl_shows ' count() from /dev/zero
+bpfq: interrupted; no answer
+bpfq>'
+	repl_step 'count() from n.txt' 10
+}
