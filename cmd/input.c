@@ -35,7 +35,13 @@ int input_open(struct input *in, const char *path)
 	in->name = strcmp(path, "-") ? path : "<stdin>";
 	in->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (in->fd < 0) {
-		fprintf(stderr, "bpfq: error: cannot open '%s': %s\n", path, strerror(errno));
+		/* open() of a socket says ENXIO, which does not tell a user much. */
+		if (errno == ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+			fprintf(stderr, "bpfq: error: '%s' is a socket; bpfq reads files, pipes and "
+					"devices\n", path);
+		else
+			fprintf(stderr, "bpfq: error: cannot open '%s': %s\n", path,
+				strerror(errno));
 		return -1;
 	}
 	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -179,4 +185,26 @@ void input_locate(struct input *in, uint64_t off, struct spot *s)
 		*s = in->error;
 	else
 		*s = (struct spot){ .off = off };
+}
+
+int input_check_size(struct input *in, uint64_t bytes_read)
+{
+	struct stat st;
+	uint64_t now;
+
+	if (!in->seekable || fstat(in->fd, &st))
+		return 0;
+	now = (uint64_t)st.st_size > in->base ? st.st_size - in->base : 0;
+	/* Pseudo-files (sysfs) may hold less than their size says: only a size that fell counts. */
+	if (now < in->size && bytes_read < in->size) {
+		fprintf(stderr, "bpfq: error: '%s' shrank during the scan, from %llu to %llu "
+				"bytes; no answer\n", in->name, (unsigned long long)in->size,
+			(unsigned long long)now);
+		return -1;
+	}
+	if (now > in->size && in->size)
+		fprintf(stderr, "bpfq: warning: '%s' grew during the scan; the answer covers its "
+				"first %llu bytes, its size at the start\n", in->name,
+			(unsigned long long)in->size);
+	return 0;
 }

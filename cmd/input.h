@@ -50,6 +50,13 @@ void input_close(struct input *in);
 /* After each read the engine parsed, with the result so far (pipes only do work). */
 void input_watch(struct input *in, const char *buf, size_t n, const struct bpfq_result *r);
 
+/*
+ * After a whole scan of a regular file (read up to its size at the start):
+ * fewer bytes read means it shrank, an error; a larger size now means it
+ * grew, a warning. Returns -1 after printing the error.
+ */
+int input_check_size(struct input *in, uint64_t bytes_read);
+
 /* The place of the first skipped token and of the failing value, after the scan. */
 void input_locate(struct input *in, uint64_t off, struct spot *s);
 

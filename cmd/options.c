@@ -30,7 +30,8 @@ static const char doc[] =
 	"\n"
 	"Exit status: 0 answer printed; 1 with -q, an exists() was false; 2 usage or\n"
 	"query error; 3 input error (the file cannot be read, or a value makes the query\n"
-	"fail); 4 BPF error (privileges, clang, verifier, attach); 130 interrupted.\n"
+	"fail); 4 BPF error (privileges, clang, verifier, attach); 130/143 interrupted\n"
+	"(SIGINT/SIGTERM).\n"
 	"See bpfq(8) and bpfq-query(7).";
 
 enum {

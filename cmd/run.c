@@ -87,7 +87,12 @@ static int run_user(struct run *r)
 		goto cleanup;
 	r->live = eval_result(e);
 	while (!run_interrupted) {
-		n = read(r->in.fd, buf, r->o->read_size);
+		size_t want = r->o->read_size;
+
+		/* As the kernel reader: a regular file is read up to its size at the start. */
+		if (r->in.size && r->in.size - r->stats.bytes_read < want)
+			want = r->in.size - r->stats.bytes_read;
+		n = read(r->in.fd, buf, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -189,7 +194,8 @@ static int check_coverage(const struct bpfq_result *res, const struct reader_sta
 static int scan(struct run *r, struct loader *l)
 {
 	struct reader_stats rs = { 0 };
-	struct reader_watch watch = { on_read, r };
+	struct reader_opts opts = { .read_size = r->o->read_size, .limit = r->in.size,
+				    .interrupted = &run_interrupted, .watch = { on_read, r } };
 	const char *why = NULL;
 	char *log = NULL;
 	int rc;
@@ -202,7 +208,7 @@ static int scan(struct run *r, struct loader *l)
 		free(log);
 		return EXIT_KERNEL;
 	}
-	rc = reader_run(l, r->in.fd, r->o->read_size, &run_interrupted, &watch, &rs, &why);
+	rc = reader_run(l, r->in.fd, &opts, &rs, &why);
 	loader__detach(l);
 	r->stats.bytes_read = rs.bytes;
 	r->stats.reads = rs.reads;
@@ -343,6 +349,8 @@ static void print_answer(struct run *r, FILE *out)
 /* The result is trusted only now: a run-time error means no answer. */
 static int report(struct run *r, FILE *out)
 {
+	if (!r->result.done && input_check_size(&r->in, r->stats.bytes_read))
+		return EXIT_INPUT;
 	if (r->result.error) {
 		messages_runtime_error(stderr, &r->q, &r->in, &r->result);
 		return EXIT_INPUT;
@@ -371,11 +379,14 @@ static int run_checked(struct run *r, FILE *out)
 	status = r->o->engine == ENGINE_USER ? run_user_engine(r) : run_kernel(r);
 	progress_end(&r->progress);
 	r->stats.scan_s = stats_now() - start - r->stats.compile_s - r->stats.load_s;
-	/* A signal during the compile kills clang too: that is an interrupt, not a failure. */
+	/*
+	 * A signal during the compile kills clang too: that is an interrupt, not
+	 * a failure. The status is 128 + the signal, as a shell reports it.
+	 */
 	if (run_interrupted)
-		status = EXIT_INTERRUPTED;
+		status = run_interrupted > 1 ? 128 + run_interrupted : EXIT_INTERRUPTED;
 	/* On a terminal, erase the "^C" it echoed, so the message starts the line. */
-	if (status == EXIT_INTERRUPTED)
+	if (status > 128)
 		fprintf(stderr, "%sbpfq: interrupted; no answer\n",
 			isatty(STDERR_FILENO) ? "\r\033[K" : "");
 	else if (status == EXIT_OK && !r->o->dry_run)
@@ -390,8 +401,7 @@ static const char *status_text(int status)
 	case EXIT_QUERY: return "query error";
 	case EXIT_INPUT: return "input error";
 	case EXIT_KERNEL: return "BPF error";
-	case EXIT_INTERRUPTED: return "interrupted";
-	default: return "error";
+	default: return status > 128 ? "interrupted" : "error";
 	}
 }
 

@@ -18,8 +18,16 @@
  */
 #define MAX_RETRIES 16
 
-int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t *interrupted,
-	       const struct reader_watch *watch, struct reader_stats *stats, const char **why)
+/* The next read's size: at most read_size, and never past the limit (0 at it: the EOF read). */
+static size_t next_size(const struct reader_opts *o, uint64_t done)
+{
+	if (o->limit && o->limit - done < o->read_size)
+		return o->limit - done;
+	return o->read_size;
+}
+
+int reader_run(struct loader *l, int fd, const struct reader_opts *o, struct reader_stats *stats,
+	       const char **why)
 {
 	volatile struct bpfq_result *r = &loader__state(l)->result;
 	char *buf = loader__buffer(l);
@@ -30,11 +38,11 @@ int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t
 		uint64_t seen = r->reads;
 		ssize_t n;
 
-		if (*interrupted)
+		if (*o->interrupted)
 			return 1;
 		/* Signals are installed without SA_RESTART: a blocked read (a FIFO)
 		 * returns EINTR and the loop sees the flag. */
-		n = read(fd, buf, read_size);
+		n = read(fd, buf, next_size(o, stats->bytes));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -54,8 +62,8 @@ int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t
 		misses = 0;
 		stats->reads++;
 		stats->bytes += n;
-		if (watch->fn)
-			watch->fn(watch->ctx, buf, n);
+		if (o->watch.fn)
+			o->watch.fn(o->watch.ctx, buf, n);
 		if (n == 0)
 			break;
 	}

@@ -19,13 +19,21 @@ struct reader_watch {
 	void *ctx;
 };
 
+struct reader_opts {
+	size_t read_size;	/* bytes per read() */
+	uint64_t limit;		/* read no more than this (a file's size at the start); 0: to EOF */
+	volatile sig_atomic_t *interrupted;	/* set by a signal: stop */
+	struct reader_watch watch;
+};
+
 /*
- * Read fd to its end through the program's buffer, read_size bytes at a
- * time, so that the program parses every byte; stop early when it says the
- * answer is known. Returns 0, -1 with errno on a read error, or -2 if the
- * program kept missing a read (reason in *why), or 1 when *interrupted.
+ * Read fd to its end (or the limit, then a 0-byte read so the program
+ * finishes its last token) through the program's buffer, so that the
+ * program parses every byte; stop early when it says the answer is known.
+ * Returns 0, -1 with errno on a read error, or -2 if the program kept
+ * missing a read (reason in *why), or 1 when *interrupted.
  */
-int reader_run(struct loader *l, int fd, size_t read_size, volatile sig_atomic_t *interrupted,
-	       const struct reader_watch *watch, struct reader_stats *stats, const char **why);
+int reader_run(struct loader *l, int fd, const struct reader_opts *o, struct reader_stats *stats,
+	       const char **why);
 
 #endif /* BPFQ_READER_H */
