@@ -70,8 +70,12 @@ bats: $(BUILD)/bpfq
 diff: $(BUILD)/bpfq
 	$(Q)tests/diff/run
 
-# Every test: front-end unit tests, the CLI, and kernel == evaluator == awk.
-check: unit bats diff
+# Every test: front-end unit tests, the CLI (with the QEMU tests), kernel ==
+# evaluator == awk, a minute of fuzzing, and all of it again under ASan+UBSan.
+check: unit bats diff fuzz sanitize
+
+include tests/fuzz/fuzz.mk
+include tests/sanitize.mk
 
 # The Debian packages the build, the tests and the demo need.
 deps:
@@ -79,7 +83,8 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
 		libreadline-dev bpftool bats pkg-config gawk mawk git \
-		tmux jq pdsh clustershell mandoc
+		tmux jq pdsh clustershell mandoc \
+		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev
 
 demo: $(BUILD)/bpfq
 	$(Q)bench/gen-ints 1000000 $(BUILD)/demo.txt

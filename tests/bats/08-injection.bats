@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# Queries built to smuggle C into the generated program. Each is either
+# rejected by the front end (exit 2, the message pointing at the offending
+# bytes, no C generated), or accepted with none of its text in the C: the
+# program is made from the checked AST only (the name x, numbers printed
+# again from their values), and the path never reaches it. No root needed:
+# --dry-run --engine=user with -d c prints the C and loads nothing.
+# The fuzzer (tests/fuzz) checks the same property on random queries.
+
+load test_helper
+
+# Run bpfq on a query and keep the generated C: the whole output in $C,
+# bpfq_emit() (the only part that depends on the query) in $EMIT.
+gen_c() {
+	run bpfq -d c --dry-run --engine=user "$1"
+	assert_status 0
+	[[ $output == *"--- generated BPF C ---"* ]]
+	C=$output
+	EMIT=$(sed -n '/^#line 1 "<query>"$/,/^#line 1 "parse.bpf.h"$/p' <<<"$output")
+	[[ -n $EMIT ]]
+}
+
+# A query the front end refuses: exit 2, "error: POS: MESSAGE", no C.
+assert_rejected() {
+	local query=$1 pos=$2 message=$3
+
+	run bpfq -d c --dry-run --engine=user "$query"
+	assert_status 2
+	if [[ ${lines[0]} != "bpfq: error: $pos: $message"* ]]; then
+		printf 'expected: bpfq: error: %s: %s...\nactual:   %s\n' "$pos" "$message" \
+			"${lines[0]}" >&2
+		return 1
+	fi
+	[[ $output != *"generated BPF C"* ]]
+}
+
+# The marker a smuggling query carries; it must never reach the C.
+refute_marker() {
+	if [[ $C == *SMUGGLED* ]]; then
+		grep -n SMUGGLED <<<"$C" >&2
+		return 1
+	fi
+}
+
+# n copies of a string (without '%' or '\\').
+rep() {
+	printf -- "$1%.0s" $(seq "$2")
+}
+
+@test "comment delimiters in a query are errors where they stand" {
+	assert_rejected 'sum(x) where x > 1 */ from f' 1:21 "expected an expression, got '/'"
+	assert_rejected 'sum(x) /* SMUGGLED */ from f' 1:9 "'*' is only allowed as count(*)"
+	assert_rejected 'count() from f */ SMUGGLED' 1:16 \
+		"expected 'where', 'from' or end of query, got '*'"
+}
+
+@test "preprocessor lines, statements and braces are errors where they stand" {
+	assert_rejected 'count() where x > 1 #include <SMUGGLED.h> from f' 1:21 \
+		"unexpected character '#'"
+	assert_rejected 'sum(x); system(1) from f' 1:7 "unexpected character ';'"
+	assert_rejected 'count() where x > 1 } int SMUGGLED; { from f' 1:21 \
+		"unexpected character '}'"
+	assert_rejected $'sum(x) where x > 1\n#include <SMUGGLED.h>\nfrom f' 2:1 \
+		"unexpected character '#'"
+}
+
+@test "quotes and backslashes outside 'from' are errors" {
+	assert_rejected 'sum("SMUGGLED") from f' 1:5 "unexpected character '\"'"
+	assert_rejected "sum('SMUGGLED') from f" 1:5 "unexpected character '\\x27'"
+	assert_rejected 'sum(x\) from f' 1:6 "unexpected character '\\x5c'"
+	assert_rejected $'sum(x) where x > \\\n1 from f' 1:18 "unexpected character '\\x5c'"
+}
+
+@test "names other than x are errors, whatever follows them" {
+	assert_rejected 'sum(x;system) from f' 1:6 "unexpected character ';'"
+	assert_rejected 'sum(system) from f' 1:5-10 "unknown name 'system'"
+	assert_rejected 'count() where SMUGGLED_x > 1 from f' 1:15-24 "unknown name 'SMUGGLED_x'"
+	assert_rejected 'system(x) from f' 1:1-6 "unknown function 'system'"
+	assert_rejected 'sum(X) from f' 1:5 "unknown name 'X'"
+	assert_rejected 'sum(bpfq_fail) from f' 1:5-13 "unknown name 'bpfq_fail'"
+}
+
+@test "a path never reaches the C, whatever it holds" {
+	local path
+
+	gen_c 'count() from f'
+	local want=$C
+	for path in "'*/ #include <SMUGGLED.h> /*'" \
+		$'"SMUGGLED\'; } int main(void) { return system(0); } /* \\\\"' \
+		$'\'SMUGGLED\n#define x 1\n\'' \
+		'SMUGGLED*/;}{#\' \
+		'-'; do
+		gen_c "count() from $path"
+		refute_marker
+		if [[ $C != "$want" ]]; then
+			diff <(echo "$want") <(echo "$C") >&2
+			return 1
+		fi
+	done
+}
+
+@test "the spelling of a query does not reach the C: only its tree does" {
+	gen_c 'count(*) where not (x == 1) and x != 2 or x > 3 from f'
+	local want=$EMIT
+	for q in 'COUNT(*) WHERE !(x = 1) && x <> 2 || x > 3 FROM f' \
+		$'count ( * )\n\twhere NoT(((x==1)))AND x!=2\r\n||\vx>003 from\f"f"'; do
+		gen_c "$q"
+		[[ $EMIT == "$want" ]] || { diff <(echo "$want") <(echo "$EMIT") >&2; return 1; }
+	done
+}
+
+@test "literals beyond int64 are errors pointing at the literal" {
+	local digits
+
+	assert_rejected 'count() where x > 9223372036854775808 from f' 1:19-37 \
+		"integer literal out of range"
+	assert_rejected 'count() where x < -9223372036854775809 from f' 1:19-38 \
+		"integer literal out of range"
+	assert_rejected 'count() where x > 18446744073709551616 from f' 1:19-38 \
+		"integer literal out of range"
+	digits=$(rep 9 5000)
+	assert_rejected "count() where x > $digits from f" 1:19-5018 "integer literal out of range"
+	assert_rejected 'count() where x > 1.5 from f' 1:19-21 "invalid number '1.5'"
+	assert_rejected 'count() where x > 0x10 from f' 1:19-22 "invalid number '0x10'"
+	assert_rejected 'count() where x > 1e9 from f' 1:19-21 "invalid number '1e9'"
+	assert_rejected 'count() where x > 5LL from f' 1:19-21 "invalid number '5LL'"
+}
+
+@test "the int64 limits and thousands of leading zeros are printed as values" {
+	gen_c "count() where x > -9223372036854775808 and x < 9223372036854775807 from f"
+	[[ $EMIT == *"x > BPFQ_S64_MIN"* ]]
+	[[ $EMIT == *"x < 9223372036854775807LL"* ]]
+	[[ $EMIT != *9223372036854775808LL* ]]
+	[[ $EMIT == *"/* where x > -9223372036854775808 and x < 9223372036854775807 */"* ]]
+	gen_c "count() where x > $(rep 0 3000)7 from f"
+	[[ $EMIT == *"int t1 = x > 7LL;"* ]]
+	[[ $EMIT != *00* ]]
+}
+
+@test "every number in bpfq_emit is printed again from its value" {
+	gen_c 'sum(x * 0002 + -0010), min(x % 03) where x > 007 and x <= 00 from f'
+	# The literals, as C, in evaluation order (where first): the values only.
+	run grep -oE -- '-?[0-9]+LL' <<<"$EMIT"
+	assert_output $'7LL\n0LL\n2LL\n-10LL\n3LL'
+	# No number anywhere in it has a leading zero: nothing was copied.
+	run grep -nE '(^|[^0-9A-Za-z_])0[0-9]' <<<"$EMIT"
+	assert_status 1
+	[[ $EMIT == *"/* where x > 7 and x <= 0 */"* ]]
+	[[ $EMIT == *"/* sum(x * 2 + -10) */"* ]]
+	[[ $EMIT == *"/* min(x % 3) */"* ]]
+}
+
+@test "nesting at PARSE_MAX_DEPTH (256) is accepted, one more is an error" {
+	# In where: 256 parentheses.
+	gen_c "count() where $(rep '(' 256)x > 1$(rep ')' 256) from f"
+	assert_rejected "count() where $(rep '(' 257)x > 1$(rep ')' 257) from f" 1:271 \
+		"expression nested too deeply (more than 256 levels)"
+	# In an aggregate the call is a level too: 255 parentheses, then one more.
+	gen_c "sum($(rep '(' 255)x$(rep ')' 255)) from f"
+	assert_rejected "sum($(rep '(' 256)x$(rep ')' 256)) from f" 1:260 \
+		"expression nested too deeply"
+	gen_c "sum($(rep '- ' 255)x) from f"
+	assert_rejected "sum($(rep '- ' 256)x) from f" 1:515 "expression nested too deeply"
+	# The height of the tree: a chain of 256 operators, then 257.
+	gen_c "sum(x$(rep ' + x' 256)) from f"
+	assert_rejected "sum(x$(rep ' + x' 257)) from f" 1:1031 "expression nested too deeply"
+	gen_c "count() where $(rep 'not ' 255)x > 1 from f"
+	assert_rejected "count() where $(rep 'not ' 256)x > 1 from f" 1:15-17 \
+		"expression nested too deeply"
+}
+
+@test "very deep nesting is an error, not a crash" {
+	rep '(' 200000 >"$TMP/q.bpfq"
+	printf 'x' >>"$TMP/q.bpfq"
+	run bpfq --dry-run --engine=user -f "$TMP/q.bpfq"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:257: expression nested too deeply"* ]]
+	for op in 'not ' '- ' '!'; do
+		{ printf 'count() where '; rep "$op" 100000; printf 'x > 1 from f'; } >"$TMP/q.bpfq"
+		run bpfq --dry-run --engine=user -f "$TMP/q.bpfq"
+		assert_status 2
+		[[ ${lines[0]} == "bpfq: error: "*"expression nested too deeply"* ]]
+	done
+}

@@ -1,0 +1,63 @@
+# The whole suite once under AddressSanitizer (with LeakSanitizer) and
+# UndefinedBehaviorSanitizer: `make sanitize`. Included by the Makefile after
+# its variables (BUILD, CPPFLAGS, CFLAGS, LDLIBS, CORE_SRCS, CMD_SRCS,
+# TEMPLATES, Q, msg): a second bpfq and unit tests, from the same sources,
+# in their own object folder $(BUILD)/asan, then the unit tests, every bats
+# test and the differential tests with that binary. Any leak, any UB, any
+# out-of-bounds access aborts the process, so the test that ran it fails.
+
+SAN_BUILD  = $(BUILD)/asan
+# clang, as for the BPF objects: with gcc's separate libubsan, UBSan ignores
+# log_path and reports only on stderr, where a test may not look.
+SAN_CC     = $(CLANG)
+SAN_FLAGS  = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer -O1 -g
+# Leaks, UB and memory errors abort the process (a test sees the status),
+# and every report also goes to a file under $(SAN_LOG): after the suite,
+# any file there fails the target, even if the test that ran the process
+# did not look at its status or stderr. tests/lsan.supp lists allocations
+# that are not ours (each explained there). The folder is world-writable:
+# some tests run bpfq as nobody.
+SAN_LOG    = $(abspath $(SAN_BUILD))/log
+SAN_ENV    = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$(SAN_LOG)/asan \
+	     LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1:log_path=$(SAN_LOG)/ubsan
+
+SAN_CORE_OBJS = $(CORE_SRCS:%.c=$(SAN_BUILD)/%.o) $(SAN_BUILD)/codegen/templates.o
+SAN_CMD_OBJS  = $(CMD_SRCS:%.c=$(SAN_BUILD)/%.o)
+SAN_UNIT      = $(patsubst tests/unit/%.c,$(SAN_BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: sanitize sanitize-build
+
+sanitize-build: $(SAN_BUILD)/bpfq $(SAN_UNIT)
+
+$(SAN_BUILD)/bpfq: $(SAN_CMD_OBJS) $(SAN_CORE_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# -O1 comes after the -O2 of CFLAGS, so it wins.
+$(SAN_BUILD)/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(SAN_CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(SAN_BUILD)/codegen/templates.o: codegen/templates.S $(TEMPLATES)
+	$(call msg,AS,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(SAN_CC) -c -o $@ $<
+
+$(SAN_BUILD)/tests/test_%: tests/unit/test_%.c $(SAN_CORE_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(SAN_CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+sanitize: sanitize-build
+	$(Q)rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG) && chmod 1777 $(SAN_LOG)
+	$(Q)export $(SAN_ENV) BPFQ=$(abspath $(SAN_BUILD)/bpfq); status=0; \
+	for t in $(SAN_UNIT); do $$t || status=1; done; \
+	$(BATS) tests/bats || status=1; \
+	tests/diff/run || status=1; \
+	if [ -n "$$(ls -A $(SAN_LOG))" ]; then \
+		echo "sanitize: reports in $(SAN_LOG):"; cat $(SAN_LOG)/*; status=1; \
+	fi; \
+	exit $$status
