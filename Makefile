@@ -24,7 +24,7 @@ CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP
 CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags libbpf 2>/dev/null) \
 	    -DBPFQ_VERSION='"$(VERSION)"' \
 	    -DBPFQ_SYS_INCLUDE='"/usr/include/$(MULTIARCH)"'
-LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline
+LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline -lgmp -lm -lpthread
 
 LANG_SRCS    := $(wildcard lang/*.c)
 CORE_SRCS    := $(LANG_SRCS) $(wildcard codegen/*.c runtime/*.c)
@@ -82,13 +82,28 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
-		libreadline-dev bpftool bats pkg-config gawk mawk git \
+		libreadline-dev libgmp-dev bpftool bats pkg-config gawk mawk git \
 		tmux jq pdsh clustershell mandoc \
 		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev
 
 demo: $(BUILD)/bpfq
 	$(Q)bench/gen-ints 1000000 $(BUILD)/demo.txt
 	./$(BUILD)/bpfq 'sum(x) where x > 5 from $(BUILD)/demo.txt'
+
+# The benchmark, kept out of check: bpfq against plain C, awk, datamash and
+# DuckDB on generated data (bench/run says what it measures; BENCH_SCALE=100
+# BENCH_ROUNDS=2 for a quick run). Needs root for the kernel hooks.
+.PHONY: bench
+BENCH_HELPERS := $(BUILD)/bench/gen $(BUILD)/bench/native $(BUILD)/bench/timeit
+BENCH_CFLAGS  ?= -O2
+
+bench: $(BUILD)/bpfq $(BENCH_HELPERS)
+	$(Q)BUILD=$(BUILD) bench/run
+
+$(BENCH_HELPERS): $(BUILD)/bench/%: bench/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BENCH_CFLAGS) -std=gnu11 -Wall -Wextra -o $@ $<
 
 install: $(BUILD)/bpfq
 	install -D -m 0755 $(BUILD)/bpfq $(DESTDIR)$(PREFIX)/sbin/bpfq

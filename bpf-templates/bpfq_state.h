@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The one layout shared by the BPF program and user space: what the reader
- * tells the program (target), the parse state carried between reads, and the
- * result both engines fill (the in-kernel program and the reference
- * evaluator in lang/eval.c), so one printer serves both.
+ * tells the program (target), the parse state carried between reads, the
+ * counters of the scan, and the aggregates' states. Both engines (the
+ * in-kernel program and the reference evaluator in lang/eval.c) fill the
+ * same layout, so one printer serves both.
  *
  * Compiled by clang -target bpf (through the generated program) and by the
  * host compiler; only <linux/types.h> types.
@@ -14,74 +15,217 @@
 #include <linux/types.h>
 
 #define BPFQ_MAX_AGGS 16
+#define BPFQ_MAX_SLOTS 16	/* fields one query uses */
+#define BPFQ_MAX_FIELD 1024	/* the highest field position: $1024 */
+#define BPFQ_MAX_REC_FIELDS 32	/* fields of a binary record */
+#define BPFQ_MAX_RECORD 256	/* bytes of a binary record */
+#define BPFQ_KEY_MAX 64		/* bytes of a group key */
+#define BPFQ_MAX_READERS 8
+
+/* Decimals are kept as integers times 10^9: 9 fractional digits, exactly. */
+#define BPFQ_SCALE 1000000000ULL
 
 /*
  * The read buffer: the reader read()s into this map value (mmap()ed), the
  * program parses it in place. A power of two, so a masked position is in
  * bounds for the verifier; BPFQ_BUF_PAD bytes past the end keep an 8-byte
- * load at any masked position inside the value.
+ * load at any masked position inside the value, and a binary record's
+ * fields (a record is at most BPFQ_MAX_RECORD bytes).
  */
 #define BPFQ_BUF_SIZE (1u << 17)
-#define BPFQ_BUF_PAD 64
+#define BPFQ_BUF_PAD 512
 
-/* Runtime error kinds (bpfq_result.error). */
+/* Runtime error kinds (bpfq_result.error): the scan stops, there is no answer. */
 enum bpfq_error {
 	BPFQ_ERR_NONE = 0,
-	BPFQ_ERR_OVERFLOW = 1,	/* int64 overflow in an expression */
+	BPFQ_ERR_OVERFLOW = 1,	/* a result outside -2^63 .. 2^63 */
 	BPFQ_ERR_DIVZERO = 2,	/* division or modulo by zero */
+	BPFQ_ERR_MISSED = 3,	/* the hook did not see every byte read (copyout) */
+	BPFQ_ERR_GROUPS = 4,	/* more groups than the map holds (--max-groups) */
+	BPFQ_ERR_KEY = 5,	/* a group key longer than BPFQ_KEY_MAX bytes */
+	BPFQ_ERR_QUOTE = 6,	/* csv: a quoted field is not closed before the end */
 };
 
-/* Which reads the program parses: this thread's read(fd, buf, ...). */
+/* Binary field types, as in 'as record(id:u32, ...)'. */
+enum bpfq_bin_type {
+	BPFQ_BIN_I8, BPFQ_BIN_U8, BPFQ_BIN_I16, BPFQ_BIN_U16,
+	BPFQ_BIN_I32, BPFQ_BIN_U32, BPFQ_BIN_I64, BPFQ_BIN_U64,
+};
+
+/*
+ * Which reads the program parses: this thread's read(fd, buf, ...). With
+ * -j, every reader thread has its own slot of the state and buffer maps;
+ * all are threads of one process, whose tgid every slot holds from the
+ * start (slot 0 first tells the program it is ours).
+ */
 struct bpfq_target {
 	__u64 pid_tgid;		/* bpf_get_current_pid_tgid() of the reader */
 	__u64 buf;		/* user address of the mmap()ed buffer */
 	__s64 fd;
+	__u32 slot;		/* this reader's index in the maps */
+	__u32 pad;
+};
+
+/* What a hook keeps between its programs during one read. */
+struct bpfq_hook_state {
+	__u64 copied;		/* copyout: bytes copied to the buffer by this read so far */
+	__u32 armed;		/* vfs kprobe: this vfs_read() is into the reader's buffer */
+	__u32 pad;
+};
+
+/* What a used field of the current record holds. */
+enum bpfq_kind {
+	BPFQ_K_MISSING = 0,	/* the record has no such field */
+	BPFQ_K_EMPTY = 1,	/* csv: an empty field */
+	BPFQ_K_BAD = 2,		/* not a number bpfq can hold exactly */
+	BPFQ_K_INT = 3,		/* an int64: lo */
+	BPFQ_K_DEC = 4,		/* a decimal: (hi, lo) is the value times 10^9 */
+};
+
+struct bpfq_field {
+	__u64 lo;
+	__s64 hi;
+	__u32 kind;		/* enum bpfq_kind */
+	__u32 pad;
+};
+
+/* A group key: a field's text, or a value (kind BPFQ_K_INT or BPFQ_K_DEC, in bytes). */
+struct bpfq_key {
+	__u32 reader;		/* each reader keeps its own groups; user space merges them */
+	__u32 kind;		/* BPFQ_K_*: BPFQ_K_EMPTY for text, else the value's kind */
+	__u32 len;
+	__u32 pad;
+	__u8 bytes[BPFQ_KEY_MAX];
+};
+
+/* The record being read: what bpfq_emit() gets. */
+struct bpfq_rec {
+	struct bpfq_field f[BPFQ_MAX_SLOTS];
+	__u64 off;		/* file offset of the record's first byte */
+	struct bpfq_key key;	/* a text key, filled while the key field is read */
+	__u32 key_long;		/* the key field was longer than BPFQ_KEY_MAX */
+	__u32 pad;
 };
 
 /* Tokenizer modes, carried across reads. */
 enum bpfq_mode {
-	BPFQ_MODE_IDLE = 0,	/* between tokens */
+	BPFQ_MODE_IDLE = 0,	/* between tokens (fields) */
 	BPFQ_MODE_NUM = 1,	/* inside a token that is a number so far */
-	BPFQ_MODE_BAD = 2,	/* inside a malformed token, already counted */
+	BPFQ_MODE_BAD = 2,	/* inside a token that is not a number, already counted */
+	BPFQ_MODE_FRAC = 3,	/* inside a number, after its '.' */
+	BPFQ_MODE_SKIP = 4,	/* text, csv: inside a field the query does not use */
+	BPFQ_MODE_QUOTED = 5,	/* csv: inside a quoted field */
+	BPFQ_MODE_QUOTE = 6,	/* csv: just after a quote inside a quoted field */
+	BPFQ_MODE_TRAIL = 7,	/* text, csv: a number ended; only blanks may follow */
 };
 
-/* A number split between reads continues from here. */
-struct bpfq_parse {
-	__u64 val;		/* magnitude of the digits so far */
-	__u64 tok_start;	/* file offset of the token's first byte */
+/*
+ * The token (or used field) being read: small, so a parser keeps it in
+ * registers and on the stack during a read and stores it once at the end.
+ */
+struct bpfq_tok {
+	__u64 val;		/* magnitude of the integer digits so far */
+	__u64 frac;		/* the fraction so far, in units of 10^-9 */
+	__u64 start;		/* file offset of the token's (field's) first byte */
 	__u32 mode;		/* enum bpfq_mode */
-	__u32 neg;		/* token started with '-' */
+	__u32 neg;		/* it started with '-' */
 	__u32 ndigits;		/* digits seen (a lone sign is malformed) */
-	__u32 ovf;		/* magnitude passed 2^63: not an int64 */
+	__u32 fdigits;		/* digits after the '.' */
+	__u32 ovf;		/* the magnitude passed 2^63, or a tenth decimal was not 0 */
+	__u32 seen;		/* csv: bytes of the field so far, but leading blanks */
 };
 
-struct bpfq_agg {
-	__u64 count;		/* values aggregated (exists: conditions true) */
-	__u64 sum_lo;		/* 128-bit two's complement sum: never wraps */
-	__s64 sum_hi;
-	__s64 min;
-	__s64 max;
+/* A token or record split between reads continues from here. */
+struct bpfq_parse {
+	struct bpfq_tok tok;
+	__u32 field;		/* text, csv: the 0-based position of the current field */
+	__u32 in_record;	/* text, csv: the current record has begun */
+	__u32 in_field;		/* text: inside a field */
+	__u32 quoted;		/* csv: the current field began with a quote */
+	__u32 cr;		/* text, csv: a '\r' waits for a '\n' */
+	__u32 qstate;		/* csv: 1 inside quotes, 2 just after a quote inside them */
+	__s32 slot;		/* text, csv: the current field's slot, or -1 */
+	__u32 partial;		/* binary: bytes of the current record so far */
+	__u32 pad;
+	__u8 bytes[BPFQ_MAX_RECORD];	/* binary: those bytes */
+	struct bpfq_rec rec;	/* the record's fields so far */
 };
 
+/* The scan's counters; the aggregates' states follow in struct bpfq_state's area. */
 struct bpfq_result {
 	__u64 bytes;		/* bytes parsed */
 	__u64 reads;		/* read() calls parsed, the final 0-byte one too */
-	__u64 values;		/* integer tokens */
-	__u64 matched;		/* values that passed the where clause */
-	__u64 malformed;	/* tokens skipped: not an int64 integer */
-	__u64 malformed_off;	/* file offset of the first skipped token */
-	__u64 error_off;	/* file offset of the value that failed */
-	__s64 error_value;	/* the value x that failed */
+	__u64 records;		/* numbers: values; others: records */
+	__u64 matched;		/* records that passed the where clause */
+	__u64 malformed;	/* numbers: tokens skipped; binary: values past int64 */
+	__u64 malformed_off;	/* file offset of the first */
+	__u64 empty;		/* used fields that were empty (csv): NULL */
+	__u64 empty_off;
+	__u64 bad;		/* used fields that were not numbers: NULL */
+	__u64 bad_off;
+	__u64 missing;		/* records that lacked a used field: NULL */
+	__u64 missing_off;
+	__u64 partial;		/* binary: bytes of a last, incomplete record (not read) */
+	__u64 error_off;	/* file offset of the record that failed */
+	struct bpfq_field error_x;	/* numbers, binary streams: the value x that failed */
 	__u32 error;		/* enum bpfq_error; the scan stops */
 	__u32 error_node;	/* AST node id of the failing operator */
-	__u32 eof;		/* the 0-byte read was seen: last token done */
+	__u32 eof;		/* the 0-byte read was seen: last record done */
 	__u32 done;		/* answer known (all exists true) or error */
-	struct bpfq_agg aggs[BPFQ_MAX_AGGS];
 };
 
-/* One map value: the program's whole state for one query. */
+/*
+ * The states of the aggregates, in 64-bit words of the area. Every state
+ * starts all zero: min and max look at the counts, not at identities, so
+ * a new group needs no initialization. Sums of integers (the fast path,
+ * when every used field of a record is an integer) and of decimals are
+ * kept apart, and joined in user space: the fast path never scales.
+ */
+struct bpfq_agg {
+	__u64 count;		/* values folded; exists, count(): conditions true, records */
+	__u64 icount;		/* of them, integers (the fast path) */
+	__u64 isum_lo;		/* 128-bit two's complement sum of those: never wraps */
+	__s64 isum_hi;
+	__u64 dsum[3];		/* of the others, times 10^9, 192-bit: never wraps */
+	__s64 imin, imax;	/* of the integers */
+	__u64 dmin_lo;		/* of the others, times 10^9 */
+	__s64 dmin_hi;
+	__u64 dmax_lo;
+	__s64 dmax_hi;
+};
+
+/* var(), stddev(): exact moments of the values times 10^9. */
+struct bpfq_moments {
+	__u64 count;
+	__u64 sum[3];		/* 192-bit two's complement: sum of v * 10^9 */
+	__u64 sumsq[4];		/* 256-bit: sum of (v * 10^9)^2 */
+};
+
+/* hist(): (..., 0), [0, 1), [1, 2), [2, 4), ..., [2^62, 2^63). */
+#define BPFQ_HIST_BUCKETS 65
+
+/*
+ * quantile(): log-linear buckets of |v| * 2^30 (n): n < 128 exactly, then
+ * 128 buckets per power of two, so a bucket's lower bound is within 1/128
+ * (0.78%) of every value in it. A bucket per sign, and one for |n| < 1.
+ */
+#define BPFQ_Q_SUB 128
+#define BPFQ_Q_PER_SIGN (BPFQ_Q_SUB + (92 - 7 + 1) * BPFQ_Q_SUB)
+#define BPFQ_Q_BUCKETS (1 + 2 * BPFQ_Q_PER_SIGN)
+
+/* count_distinct(): HyperLogLog with 2^14 registers, standard error 0.81%. */
+#define BPFQ_HLL_P 14
+#define BPFQ_HLL_REGS (1u << BPFQ_HLL_P)
+
+/*
+ * One map value starts with this: the program's whole state for one query
+ * and one reader. The aggregates' area follows it, sizeof(struct
+ * bpfq_state) bytes from the start (a multiple of 8): the generated
+ * program knows its size, user space reads it from the map's value size.
+ */
 struct bpfq_state {
 	struct bpfq_target target;
+	struct bpfq_hook_state hook;
 	struct bpfq_parse parse;
 	struct bpfq_result result;
 };

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What every generated program starts with, after bpfq_state.h: maps, the
- * checked int64 arithmetic and the aggregate updates that the generated
- * bpfq_emit() calls. Semantics match the reference evaluator (lang/eval.c).
+ * What every generated program starts with, after bpfq_state.h and the
+ * query's constants (BPFQ_AREA_WORDS, BPFQ_GROUP_WORDS): the maps, and the
+ * checked arithmetic that the generated bpfq_emit() calls. Semantics match
+ * the reference evaluator (lang/num.c): int64 operations for the fast path
+ * (every used field an integer), and decimals times 10^9 in 128 bits,
+ * built from 64-bit pieces (BPF has no 128-bit multiply or divide).
  */
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -15,12 +18,21 @@ struct bpfq_buf {
 	char data[BPFQ_BUF_SIZE + BPFQ_BUF_PAD];
 };
 
-/* Both maps are mmap()ed by the reader: no copies, no lookups from user space. */
+/* The state and, after it, the aggregates' area. */
+struct bpfq_value {
+	struct bpfq_state st;
+	__u64 area[BPFQ_AREA_WORDS];
+};
+
+/*
+ * Both maps are mmap()ed by the readers: no copies, no lookups from user
+ * space. A slot per reader: user space sets max_entries (-j).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct bpfq_state);
+	__type(value, struct bpfq_value);
 	__uint(map_flags, BPF_F_MMAPABLE);
 } bpfq_state_map SEC(".maps");
 
@@ -32,7 +44,12 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 } bpfq_buf_map SEC(".maps");
 
-/* Each returns 0 or an enum bpfq_error, and the result through *res. */
+static __always_inline __u64 *bpfq_area(struct bpfq_state *st)
+{
+	return ((struct bpfq_value *)st)->area;
+}
+
+/* ---- int64, the fast path: each returns 0 or an enum bpfq_error ---- */
 
 static __always_inline __u32 bpfq_add(__s64 *res, __s64 a, __s64 b)
 {
@@ -57,9 +74,15 @@ static __always_inline __u32 bpfq_neg(__s64 *res, __s64 a)
 	return a == BPFQ_S64_MIN ? BPFQ_ERR_OVERFLOW : 0;
 }
 
-static __always_inline __u64 bpfq_abs(__s64 a)
+static __always_inline __u64 bpfq_mag(__s64 a)
 {
 	return a < 0 ? 0 - (__u64)a : (__u64)a;
+}
+
+static __always_inline __u32 bpfq_absv(__s64 *res, __s64 a)
+{
+	*res = (__s64)bpfq_mag(a);
+	return a == BPFQ_S64_MIN ? BPFQ_ERR_OVERFLOW : 0;
 }
 
 /*
@@ -68,7 +91,7 @@ static __always_inline __u64 bpfq_abs(__s64 a)
  */
 static __always_inline __u32 bpfq_mul(__s64 *res, __s64 a, __s64 b)
 {
-	__u64 ua = bpfq_abs(a), ub = bpfq_abs(b), m;
+	__u64 ua = bpfq_mag(a), ub = bpfq_mag(b), m;
 	int neg = (a < 0) != (b < 0);
 	__u64 limit = (__u64)BPFQ_S64_MAX + neg;
 
@@ -81,20 +104,6 @@ static __always_inline __u32 bpfq_mul(__s64 *res, __s64 a, __s64 b)
 	return 0;
 }
 
-static __always_inline __u32 bpfq_div(__s64 *res, __s64 a, __s64 b)
-{
-	__u64 q;
-
-	*res = 0;
-	if (b == 0)
-		return BPFQ_ERR_DIVZERO;
-	if (a == BPFQ_S64_MIN && b == -1)
-		return BPFQ_ERR_OVERFLOW;
-	q = bpfq_abs(a) / bpfq_abs(b);
-	*res = ((a < 0) != (b < 0)) ? (__s64)(0 - q) : (__s64)q;
-	return 0;
-}
-
 /* C semantics: the remainder takes the dividend's sign; MIN % -1 is 0. */
 static __always_inline __u32 bpfq_mod(__s64 *res, __s64 a, __s64 b)
 {
@@ -103,48 +112,270 @@ static __always_inline __u32 bpfq_mod(__s64 *res, __s64 a, __s64 b)
 	*res = 0;
 	if (b == 0)
 		return BPFQ_ERR_DIVZERO;
-	r = bpfq_abs(a) % bpfq_abs(b);
+	r = bpfq_mag(a) % bpfq_mag(b);
 	*res = a < 0 ? (__s64)(0 - r) : (__s64)r;
 	return 0;
 }
 
-/* A run-time error ends the scan; user space reports the node and the value. */
-static __always_inline int bpfq_fail(struct bpfq_result *r, __u32 kind, __u32 node,
-				     __s64 x, __u64 off)
+/* ---- decimals: v * 10^9 as (hi, lo), two's complement ---- */
+
+struct bpfq_d {
+	__u64 lo;
+	__s64 hi;
+};
+
+/* -2^63 * 10^9 and 2^63 * 10^9 - 1: the range of every value. */
+#define BPFQ_D_MIN_HI (-500000000LL)
+#define BPFQ_D_MIN_LO 0ULL
+#define BPFQ_D_MAX_HI 499999999LL
+#define BPFQ_D_MAX_LO 0xffffffffffffffffULL
+
+static __always_inline int bpfq_d_lt(struct bpfq_d a, struct bpfq_d b)
 {
+	return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo);
+}
+
+static __always_inline int bpfq_d_eq(struct bpfq_d a, struct bpfq_d b)
+{
+	return a.hi == b.hi && a.lo == b.lo;
+}
+
+static __always_inline __u32 bpfq_d_range(struct bpfq_d v)
+{
+	struct bpfq_d min = { BPFQ_D_MIN_LO, BPFQ_D_MIN_HI }, max = { BPFQ_D_MAX_LO, BPFQ_D_MAX_HI };
+
+	return bpfq_d_lt(v, min) || bpfq_d_lt(max, v) ? BPFQ_ERR_OVERFLOW : 0;
+}
+
+/* The full product of two 64-bit numbers, from 32-bit halves. */
+static __always_inline void bpfq_mul64(__u64 a, __u64 b, __u64 *hi, __u64 *lo)
+{
+	__u64 al = a & 0xffffffff, ah = a >> 32, bl = b & 0xffffffff, bh = b >> 32;
+	__u64 ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	__u64 mid = (ll >> 32) + (lh & 0xffffffff) + (hl & 0xffffffff);
+
+	*lo = (mid << 32) | (ll & 0xffffffff);
+	*hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+static __always_inline struct bpfq_d bpfq_d_negate(struct bpfq_d v)
+{
+	struct bpfq_d r = { 0 - v.lo, (__s64)(0 - (__u64)v.hi - (v.lo != 0)) };
+
+	return r;
+}
+
+static __always_inline struct bpfq_d bpfq_d_of_int(__s64 x)
+{
+	struct bpfq_d r;
+	__u64 hi;
+
+	bpfq_mul64(bpfq_mag(x), BPFQ_SCALE, &hi, &r.lo);
+	r.hi = (__s64)hi;
+	return x < 0 ? bpfq_d_negate(r) : r;
+}
+
+static __always_inline struct bpfq_d bpfq_d_of_field(const struct bpfq_field *f)
+{
+	struct bpfq_d r = { f->lo, f->hi };
+
+	return f->kind == BPFQ_K_INT ? bpfq_d_of_int((__s64)f->lo) : r;
+}
+
+static __always_inline __u32 bpfq_d_add(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
+{
+	res->lo = a.lo + b.lo;
+	res->hi = (__s64)((__u64)a.hi + (__u64)b.hi + (res->lo < a.lo));
+	return bpfq_d_range(*res);
+}
+
+static __always_inline __u32 bpfq_d_sub(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
+{
+	return bpfq_d_add(res, a, bpfq_d_negate(b));
+}
+
+static __always_inline __u32 bpfq_d_neg(struct bpfq_d *res, struct bpfq_d a)
+{
+	*res = bpfq_d_negate(a);
+	return bpfq_d_range(*res);
+}
+
+static __always_inline __u32 bpfq_d_abs(struct bpfq_d *res, struct bpfq_d a)
+{
+	*res = a.hi < 0 ? bpfq_d_negate(a) : a;
+	return bpfq_d_range(*res);
+}
+
+/* (hi, lo) / 10^9 in 32-bit steps: each partial dividend stays below 2^62. */
+static __always_inline void bpfq_div_scale(__u64 *hi, __u64 *lo, __u64 *rem)
+{
+	__u64 h = *hi, l = *lo, r, t, q1, q0;
+
+	r = h % BPFQ_SCALE;
+	t = (r << 32) | (l >> 32);
+	q1 = t / BPFQ_SCALE;
+	r = t % BPFQ_SCALE;
+	t = (r << 32) | (l & 0xffffffff);
+	q0 = t / BPFQ_SCALE;
+	*rem = t % BPFQ_SCALE;
+	*hi = h / BPFQ_SCALE;
+	*lo = (q1 << 32) | q0;
+}
+
+/* A magnitude back to a signed value, if it is in range. */
+static __always_inline __u32 bpfq_d_signed(struct bpfq_d *res, __u64 hi, __u64 lo, int neg)
+{
+	struct bpfq_d m = { lo, (__s64)hi };
+
+	/* Magnitudes past 2^127 are far out of range. */
+	if ((__s64)hi < 0) {
+		res->lo = 0;
+		res->hi = 0;
+		return BPFQ_ERR_OVERFLOW;
+	}
+	*res = neg ? bpfq_d_negate(m) : m;
+	return bpfq_d_range(*res);
+}
+
+/* a * b / 10^9: past 2^128 the product is out of range whatever the scale. */
+static __always_inline __u32 bpfq_d_mul(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
+{
+	int neg = (a.hi < 0) != (b.hi < 0);
+	struct bpfq_d ua = a.hi < 0 ? bpfq_d_negate(a) : a, ub = b.hi < 0 ? bpfq_d_negate(b) : b;
+	__u64 p1, p0, c1h, c1l, c2h, c2l, s, rem;
+
+	bpfq_mul64(ua.lo, ub.lo, &p1, &p0);
+	bpfq_mul64((__u64)ua.hi, ub.lo, &c1h, &c1l);
+	bpfq_mul64(ua.lo, (__u64)ub.hi, &c2h, &c2l);
+	s = c1l + c2l;
+	if ((ua.hi && ub.hi) || c1h || c2h || s < c1l || p1 + s < p1) {
+		res->lo = 0;
+		res->hi = 0;
+		return BPFQ_ERR_OVERFLOW;
+	}
+	p1 += s;
+	bpfq_div_scale(&p1, &p0, &rem);
+	return bpfq_d_signed(res, p1, p0, neg);
+}
+
+/*
+ * 128-bit unsigned division by shift and subtract: a global function,
+ * verified once. The working values live in *d, not in registers: loads
+ * through an argument's pointer are unknown to the verifier, so the
+ * states of the 128 rounds converge instead of multiplying.
+ */
+struct bpfq_div {
+	__u64 nh, nl;		/* the dividend; then the quotient */
+	__u64 dh, dl;		/* the divisor */
+	__u64 rh, rl;		/* the remainder */
+};
+
+__noinline int bpfq_udiv128(struct bpfq_div *d)
+{
+	if (!d)
+		return 0;
+	d->rh = 0;
+	d->rl = 0;
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < 128; i++) {
+		__u64 rh, rl;
+
+		/* Reload everything from *d each round (clang would keep it in registers). */
+		asm volatile("" ::: "memory");
+		/* r = r << 1 | n's top bit; n = n << 1, its freed low bit the quotient's */
+		rh = d->rh << 1 | d->rl >> 63;
+		rl = d->rl << 1 | d->nh >> 63;
+
+		d->nh = d->nh << 1 | d->nl >> 63;
+		d->nl <<= 1;
+		if (rh > d->dh || (rh == d->dh && rl >= d->dl)) {
+			rh -= d->dh + (rl < d->dl);
+			rl -= d->dl;
+			d->nl |= 1;
+		}
+		d->rh = rh;
+		d->rl = rl;
+	}
+	return 0;
+}
+
+/* a / b * 10^9, truncated toward zero: |a| * 10^9 < 2^123 fits. */
+static __always_inline __u32 bpfq_d_div(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
+{
+	int neg = (a.hi < 0) != (b.hi < 0);
+	struct bpfq_d ua = a.hi < 0 ? bpfq_d_negate(a) : a, ub = b.hi < 0 ? bpfq_d_negate(b) : b;
+	struct bpfq_div d = { 0 };
+
+	res->lo = 0;
+	res->hi = 0;
+	if (!b.lo && !b.hi)
+		return BPFQ_ERR_DIVZERO;
+	/* |a| < 2^93: its high word is below 2^30, times 10^9 below 2^60. */
+	bpfq_mul64(ua.lo, BPFQ_SCALE, &d.nh, &d.nl);
+	d.nh += (__u64)ua.hi * BPFQ_SCALE;
+	d.dh = (__u64)ub.hi;
+	d.dl = ub.lo;
+	bpfq_udiv128(&d);
+	return bpfq_d_signed(res, d.nh, d.nl, neg);
+}
+
+/* The scaled values' C remainder: the sign of the dividend. */
+static __always_inline __u32 bpfq_d_mod(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
+{
+	struct bpfq_d ua = a.hi < 0 ? bpfq_d_negate(a) : a, ub = b.hi < 0 ? bpfq_d_negate(b) : b;
+	struct bpfq_div d = { (__u64)ua.hi, ua.lo, (__u64)ub.hi, ub.lo };
+
+	res->lo = 0;
+	res->hi = 0;
+	if (!b.lo && !b.hi)
+		return BPFQ_ERR_DIVZERO;
+	bpfq_udiv128(&d);
+	return bpfq_d_signed(res, d.rh, d.rl, a.hi < 0);
+}
+
+/* floor(v), the integer part toward -infinity: an int64 for every value in range. */
+static __always_inline __s64 bpfq_d_floor(struct bpfq_d v)
+{
+	struct bpfq_d m = v.hi < 0 ? bpfq_d_negate(v) : v;
+	__u64 hi = (__u64)m.hi, lo = m.lo, rem;
+
+	bpfq_div_scale(&hi, &lo, &rem);
+	if (v.hi >= 0)
+		return (__s64)lo;
+	return (__s64)(0 - lo - (rem != 0));
+}
+
+/* ---- three-valued conditions: SQL's, for the general path ---- */
+
+#define BPFQ_F 0
+#define BPFQ_T 1
+#define BPFQ_U 2	/* unknown: an operand was NULL */
+
+static __always_inline int bpfq_and3(int a, int b)
+{
+	return a == BPFQ_F || b == BPFQ_F ? BPFQ_F : a == BPFQ_U || b == BPFQ_U ? BPFQ_U : BPFQ_T;
+}
+
+static __always_inline int bpfq_or3(int a, int b)
+{
+	return a == BPFQ_T || b == BPFQ_T ? BPFQ_T : a == BPFQ_U || b == BPFQ_U ? BPFQ_U : BPFQ_F;
+}
+
+static __always_inline int bpfq_not3(int a)
+{
+	return a == BPFQ_U ? BPFQ_U : !a;
+}
+
+/* A run-time error ends the scan; user space reports the node and the record. */
+static __always_inline int bpfq_fail(struct bpfq_state *st, __u32 kind, __u32 node,
+				     const struct bpfq_field *x, __u64 off)
+{
+	struct bpfq_result *r = &st->result;
+
 	r->error = kind;
 	r->error_node = node;
-	r->error_value = x;
+	r->error_x = *x;
 	r->error_off = off;
 	r->done = 1;
 	return 1;
-}
-
-static __always_inline void bpfq_agg_count(struct bpfq_agg *a)
-{
-	a->count++;
-}
-
-/* 128-bit add of the sign-extended value: a sum never wraps. */
-static __always_inline void bpfq_agg_sum(struct bpfq_agg *a, __s64 v)
-{
-	__u64 lo = a->sum_lo + (__u64)v;
-
-	a->sum_hi += (v >> 63) + (lo < a->sum_lo);
-	a->sum_lo = lo;
-	a->count++;
-}
-
-static __always_inline void bpfq_agg_min(struct bpfq_agg *a, __s64 v)
-{
-	if (v < a->min)
-		a->min = v;
-	a->count++;
-}
-
-static __always_inline void bpfq_agg_max(struct bpfq_agg *a, __s64 v)
-{
-	if (v > a->max)
-		a->max = v;
-	a->count++;
 }

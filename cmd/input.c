@@ -9,6 +9,8 @@
 
 #include "cmd/input.h"
 
+static void advance(const unsigned char *p, size_t n, uint64_t *line, uint64_t *col);
+
 /* Standard input can be read once: by -f -, or by one query's 'from -'. */
 static bool stdin_taken;
 
@@ -52,10 +54,20 @@ int input_open(struct input *in, const char *path)
 	pos = lseek(in->fd, 0, SEEK_CUR);
 	in->seekable = S_ISREG(st.st_mode) && pos >= 0;
 	if (in->seekable) {
-		in->base = pos;
+		in->origin = in->base = pos;
 		in->size = (uint64_t)st.st_size > in->base ? st.st_size - in->base : 0;
 	}
 	return 0;
+}
+
+void input_skip(struct input *in, const char *buf, size_t n)
+{
+	if (in->seekable) {
+		in->base += n;
+		in->size = in->size > n ? in->size - n : 0;
+		return;
+	}
+	advance((const unsigned char *)buf, n, &in->line, &in->col);
 }
 
 void input_close(struct input *in)
@@ -139,18 +151,29 @@ static void keep_tail(struct input *in, const unsigned char *buf, size_t n)
 	in->tail_len = keep + n;
 }
 
+/* Whether the result has a place of this kind yet, and where. */
+static bool spot_wanted(const struct bpfq_result *r, enum spot_kind k, uint64_t *off)
+{
+	const __u64 counts[SPOT_KINDS] = { r->malformed, r->empty, r->bad, r->missing, r->error };
+	const __u64 offs[SPOT_KINDS] = { r->malformed_off, r->empty_off, r->bad_off,
+					 r->missing_off, r->error_off };
+
+	*off = offs[k];
+	return counts[k] != 0;
+}
+
 void input_watch(struct input *in, const char *data, size_t n, const struct bpfq_result *r)
 {
 	const unsigned char *buf = (const unsigned char *)data;
+	uint64_t off;
 
 	if (in->seekable)
 		return;
-	watch_more(&in->malformed_open, &in->malformed, buf, n);
-	watch_more(&in->error_open, &in->error, buf, n);
-	if (r->malformed && !in->malformed.known)
-		in->malformed_open = watch_spot(in, buf, n, r->malformed_off, &in->malformed);
-	if (r->error && !in->error.known)
-		in->error_open = watch_spot(in, buf, n, r->error_off, &in->error);
+	for (int k = 0; k < SPOT_KINDS; k++) {
+		watch_more(&in->open[k], &in->spots[k], buf, n);
+		if (!in->spots[k].known && spot_wanted(r, k, &off))
+			in->open[k] = watch_spot(in, buf, n, off, &in->spots[k]);
+	}
 	advance(buf, n, &in->line, &in->col);
 	keep_tail(in, buf, n);
 	in->off += n;
@@ -163,9 +186,12 @@ static void pread_spot(struct input *in, uint64_t off, struct spot *s)
 	uint64_t pos = 0;
 	ssize_t n;
 
+	uint64_t end = in->base - in->origin + off;
+
+	/* Lines count from where the input began: a header's are lines too. */
 	*s = (struct spot){ .known = true, .off = off, .line = 1, .col = 1 };
-	while (pos < off && (n = pread(in->fd, chunk, sizeof(chunk), in->base + pos)) > 0) {
-		size_t use = off - pos < (uint64_t)n ? off - pos : (size_t)n;
+	while (pos < end && (n = pread(in->fd, chunk, sizeof(chunk), in->origin + pos)) > 0) {
+		size_t use = end - pos < (uint64_t)n ? end - pos : (size_t)n;
 
 		advance(chunk, use, &s->line, &s->col);
 		pos += use;
@@ -177,14 +203,17 @@ static void pread_spot(struct input *in, uint64_t off, struct spot *s)
 
 void input_locate(struct input *in, uint64_t off, struct spot *s)
 {
-	if (in->seekable)
+	if (in->seekable) {
 		pread_spot(in, off, s);
-	else if (in->malformed.known && in->malformed.off == off)
-		*s = in->malformed;
-	else if (in->error.known && in->error.off == off)
-		*s = in->error;
-	else
-		*s = (struct spot){ .off = off };
+		return;
+	}
+	for (int k = 0; k < SPOT_KINDS; k++) {
+		if (in->spots[k].known && in->spots[k].off == off) {
+			*s = in->spots[k];
+			return;
+		}
+	}
+	*s = (struct spot){ .off = off };
 }
 
 int input_check_size(struct input *in, uint64_t bytes_read)

@@ -26,18 +26,23 @@ struct spot {
 	bool cut_before;	/* the token started before the bytes kept */
 };
 
+/* The places a message may name: the first of each kind of skip, and the error. */
+enum spot_kind { SPOT_MALFORMED, SPOT_EMPTY, SPOT_BAD, SPOT_MISSING, SPOT_ERROR, SPOT_KINDS };
+
 struct input {
 	int fd;
 	const char *name;	/* the path as given, or "<stdin>" */
 	bool seekable;		/* a regular file: places are found again by pread() */
-	uint64_t base;		/* file offset of the first byte read */
+	bool binary;		/* binary records: a place is a byte offset, not line:column */
+	uint64_t origin;	/* file offset where the input began (lines count from it) */
+	uint64_t base;		/* file offset of the first byte the scan reads (after a header) */
 	uint64_t size;		/* bytes to read, when known (progress); else 0 */
 	/* Not seekable: the watch so far. */
 	uint64_t off, line, col;	/* where the next read starts */
 	unsigned char tail[INPUT_TAIL];
 	size_t tail_len;
-	struct spot malformed, error;
-	bool malformed_open, error_open;	/* their tokens run on into the next read */
+	struct spot spots[SPOT_KINDS];
+	bool open[SPOT_KINDS];	/* their tokens run on into the next read */
 };
 
 /* Take standard input for reading; -1 when something already did. */
@@ -46,6 +51,9 @@ int input_claim_stdin(void);
 /* Open path ("-": standard input; only once per process). Returns 0, or -1 after printing why. */
 int input_open(struct input *in, const char *path);
 void input_close(struct input *in);
+
+/* Bytes before the scan's first (a csv header): offsets and lines count past them. */
+void input_skip(struct input *in, const char *buf, size_t n);
 
 /* After each read the engine parsed, with the result so far (pipes only do work). */
 void input_watch(struct input *in, const char *buf, size_t n, const struct bpfq_result *r);
@@ -57,7 +65,7 @@ void input_watch(struct input *in, const char *buf, size_t n, const struct bpfq_
  */
 int input_check_size(struct input *in, uint64_t bytes_read);
 
-/* The place of the first skipped token and of the failing value, after the scan. */
+/* The place at offset off (from the scan's first byte), after the scan. */
 void input_locate(struct input *in, uint64_t off, struct spot *s);
 
 #endif /* BPFQ_INPUT_H */

@@ -14,6 +14,7 @@
 #include "cmd/query_file.h"
 #include "cmd/repl.h"
 #include "cmd/run.h"
+#include "codegen/cache.h"
 #include "runtime/hooks.h"
 
 /*
@@ -57,6 +58,25 @@ static int run_file(const struct options *o)
 	return status;
 }
 
+/*
+ * The hooks' probes are kept for the boot (the kernel's boot id names the
+ * file), beside the object cache: a cached query then starts without one.
+ */
+static void keep_hook_probes(void)
+{
+	char id[64] = "", *dir = cache_dir(), *path = NULL;
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	if (f && fgets(id, sizeof(id), f))
+		id[strcspn(id, "\n")] = 0;
+	if (f)
+		fclose(f);
+	if (dir && *id && asprintf(&path, "%s/hooks-%s", dir, id) > 0)
+		hooks_cache_file(path);
+	free(path);
+	free(dir);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -68,6 +88,7 @@ int main(int argc, char **argv)
 	}
 	options_parse(argc, argv, &o);
 	run_install_signals();
+	keep_hook_probes();
 	if (o.list_hooks) {
 		hooks_list(stdout);
 		status = EXIT_OK;

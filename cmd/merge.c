@@ -15,7 +15,6 @@
 #include "cmd/options.h"
 #include "cmd/output.h"
 #include "cmd/partial.h"
-#include "lang/eval.h"
 
 struct merge {
 	enum format format;
@@ -23,8 +22,7 @@ struct merge {
 	char **files;
 	int nfiles;
 	long count;		/* partials merged */
-	struct partial head;	/* the first partial: select, names and kinds */
-	struct bpfq_result total;
+	struct partial head;	/* the first partial: select, aggregates, the running total */
 };
 
 static const char merge_doc[] =
@@ -67,67 +65,87 @@ static error_t merge_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+static bool same_query(const struct partial *a, const struct partial *b)
+{
+	if (strcmp(a->select, b->select) || a->naggs != b->naggs || !a->key_name != !b->key_name)
+		return false;
+	for (int i = 0; i < a->naggs; i++) {
+		const struct agg_desc *x = &a->descs[i], *y = &b->descs[i];
+
+		if (x->kind != y->kind || x->words != y->words || x->nbuckets != y->nbuckets ||
+		    x->lo != y->lo || x->hi != y->hi || x->step != y->step || x->q != y->q)
+			return false;
+	}
+	return true;
+}
+
 static int add_u64(__u64 *to, __u64 v)
 {
 	return __builtin_add_overflow(*to, v, to) ? -1 : 0;
 }
 
-static int add_agg(struct bpfq_agg *to, const struct bpfq_agg *a)
+/* Every aggregate of one area into another. */
+static int merge_area(const struct partial *head, uint64_t *to, const uint64_t *from)
 {
-	i128 sum;
+	int off = 0;
 
-	if (add_u64(&to->count, a->count) ||
-	    __builtin_add_overflow(output_agg_sum(to), output_agg_sum(a), &sum))
-		return -1;
-	to->sum_lo = (__u64)sum;
-	to->sum_hi = (__s64)(sum >> 64);
-	if (a->count && a->min < to->min)
-		to->min = a->min;
-	if (a->count && a->max > to->max)
-		to->max = a->max;
+	for (int i = 0; i < head->naggs; i++) {
+		if (agg_merge(&head->descs[i], to + off, from + off))
+			return -1;
+		off += head->descs[i].words;
+	}
 	return 0;
 }
 
-static bool same_query(const struct partial *a, const struct partial *b)
+static int merge_groups(struct partial *head, struct partial *p)
 {
-	if (strcmp(a->select, b->select) || a->naggs != b->naggs)
-		return false;
-	for (int i = 0; i < a->naggs; i++)
-		if (a->kinds[i] != b->kinds[i])
-			return false;
-	return true;
+	long n;
+	struct group *g = groups_sorted(p->groups, &n);
+
+	for (long i = 0; g && i < n; i++) {
+		bool added;
+		uint64_t *to = groups_get(head->groups, &g[i].key, &added);
+
+		if (!to || merge_area(head, to, g[i].area))
+			return -1;
+	}
+	return g ? 0 : -1;
 }
 
-/* Fold one partial into the total. Messages name the source line. */
+static int merge_counters(struct bpfq_result *t, const struct bpfq_result *r)
+{
+	return add_u64(&t->records, r->records) || add_u64(&t->matched, r->matched) ||
+	       add_u64(&t->malformed, r->malformed) || add_u64(&t->empty, r->empty) ||
+	       add_u64(&t->bad, r->bad) || add_u64(&t->missing, r->missing) ? -1 : 0;
+}
+
+/* Fold one partial into the first. Messages name the source line. */
 static int merge_one(struct merge *m, struct partial *p, const char *where)
 {
-	struct bpfq_result *t = &m->total;
+	struct partial *head = &m->head;
 
 	if (p->status) {
 		fprintf(stderr, "bpfq merge: error: %s: the query failed on %s (status %d): %s\n",
 			where, *p->host ? p->host : "its host", p->status, p->error);
 		return -1;
 	}
-	if (!m->count) {
-		m->head = *p;
-		memset(p, 0, sizeof(*p));	/* head owns select and names now */
-		p = &m->head;
-	} else if (!same_query(&m->head, p)) {
+	m->count++;
+	if (m->count == 1) {
+		*head = *p;
+		memset(p, 0, sizeof(*p));	/* the head owns it all now */
+		return 0;
+	}
+	if (!same_query(head, p)) {
 		fprintf(stderr, "bpfq merge: error: %s: a partial of '%s' cannot merge with '%s'\n",
-			where, p->select, m->head.select);
+			where, p->select, head->select);
 		return -1;
 	}
-	m->count++;
-	for (int i = 0; i < p->naggs; i++)
-		if (add_agg(&t->aggs[i], &p->result.aggs[i]))
-			goto overflow;
-	if (add_u64(&t->values, p->result.values) || add_u64(&t->matched, p->result.matched) ||
-	    add_u64(&t->malformed, p->result.malformed))
-		goto overflow;
+	if (merge_counters(&head->result, &p->result) ||
+	    (head->key_name ? merge_groups(head, p) : merge_area(head, head->area, p->area))) {
+		fprintf(stderr, "bpfq merge: error: %s: the merged counts overflow\n", where);
+		return -1;
+	}
 	return 0;
-overflow:
-	fprintf(stderr, "bpfq merge: error: %s: the merged counts overflow\n", where);
-	return -1;
 }
 
 /* "FILE:LINE", and "(host)" when pdsh or clush put "host: " before the partial. */
@@ -198,8 +216,9 @@ static int merge_file(struct merge *m, const char *path)
 
 static int merge_print(struct merge *m)
 {
-	struct answer a = { .naggs = m->head.naggs, .kinds = m->head.kinds,
-			    .names = m->head.names, .result = &m->total };
+	struct partial *h = &m->head;
+	struct answer a = { .naggs = h->naggs, .descs = h->descs, .names = h->names,
+			    .result = &h->result, .area = h->area, .key_name = h->key_name };
 
 	if (!m->count) {
 		fprintf(stderr, "bpfq merge: error: no partials read\n");
@@ -210,10 +229,15 @@ static int merge_print(struct merge *m)
 			m->expect, m->count);
 		return EXIT_INPUT;
 	}
-	if (m->total.malformed)
-		fprintf(stderr, "bpfq merge: warning: the runs skipped %llu tokens that are not "
-				"int64 integers (each run's stderr says where)\n",
-			(unsigned long long)m->total.malformed);
+	if (h->result.malformed || h->result.empty || h->result.bad || h->result.missing)
+		fprintf(stderr, "bpfq merge: warning: the runs skipped %llu malformed tokens and read "
+				"%llu fields as NULL (each run's stderr says where)\n",
+			(unsigned long long)h->result.malformed,
+			(unsigned long long)(h->result.empty + h->result.bad + h->result.missing));
+	if (h->key_name && !(a.groups = groups_sorted(h->groups, &a.ngroups))) {
+		fprintf(stderr, "bpfq merge: error: out of memory\n");
+		return EXIT_INPUT;
+	}
 	output_answer(stdout, m->format, &a);
 	return fflush(stdout) ? EXIT_INPUT : EXIT_OK;
 }
@@ -226,7 +250,6 @@ int merge_main(int argc, char **argv)
 
 	argp_err_exit_status = EXIT_QUERY;
 	argp_parse(&argp, argc, argv, 0, NULL, &m);
-	result_init(&m.total);
 	if (!m.nfiles && merge_file(&m, "-"))
 		goto cleanup;
 	for (int i = 0; i < m.nfiles; i++)

@@ -7,11 +7,14 @@
 
 #include "cmd/messages.h"
 #include "lang/diag.h"
+#include "lang/num.h"
 
 /* "nums.txt:3:7", or "byte 12 of <stdin>" when the line was not kept. */
 static void print_place(FILE *f, const struct input *in, const struct spot *s)
 {
-	if (s->known)
+	if (in->binary)
+		fprintf(f, "byte %" PRIu64 " of %s", in->base - in->origin + s->off, in->name);
+	else if (s->known)
 		fprintf(f, "%s:%" PRIu64 ":%" PRIu64, in->name, s->line, s->col);
 	else
 		fprintf(f, "byte %" PRIu64 " of %s", s->off, in->name);
@@ -36,54 +39,118 @@ static void print_token(FILE *f, const struct spot *s)
 	fputc('\'', f);
 }
 
-void messages_malformed_warning(FILE *f, struct input *in, const struct bpfq_result *r)
+/* "..., the first, 'abc', at nums.txt:2:1" */
+static void first_at(FILE *f, struct input *in, uint64_t off, bool token, const char *what)
 {
 	struct spot s;
 
-	if (!r->malformed)
-		return;
-	input_locate(in, r->malformed_off, &s);
-	if (r->malformed == 1)
-		fputs("bpfq: warning: skipped 1 token that is not an int64 integer: ", f);
-	else
-		fprintf(f, "bpfq: warning: skipped %" PRIu64 " tokens that are not int64 "
-			   "integers; the first, ", (uint64_t)r->malformed);
-	if (s.known)
+	input_locate(in, off, &s);
+	if (token && s.known) {
+		fputs("; the first, ", f);
 		print_token(f, &s);
-	fputs(s.known ? ", at " : "at ", f);
+		fputs(", at ", f);
+	} else {
+		fprintf(f, "; the first %s ", what);
+	}
 	print_place(f, in, &s);
 	fputc('\n', f);
+}
+
+void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
+			    const struct bpfq_result *r)
+{
+	bool binary = q->format.kind == INPUT_BINARY;
+	unsigned long long n;
+
+	if ((n = r->malformed)) {
+		fprintf(f, "bpfq: warning: skipped %llu %s", n, binary ?
+			(n == 1 ? "value past int64 (a u64)" : "values past int64 (u64s)") :
+			(n == 1 ? "token that is not a number" : "tokens that are not numbers"));
+		first_at(f, in, r->malformed_off, !binary, "at");
+	}
+	if ((n = r->empty)) {
+		fprintf(f, "bpfq: warning: %llu empty field%s read as NULL", n, n == 1 ? "" : "s");
+		first_at(f, in, r->empty_off, false, "at");
+	}
+	if ((n = r->bad)) {
+		fprintf(f, "bpfq: warning: %llu field%s that %s not a number read as NULL", n,
+			n == 1 ? "" : "s", n == 1 ? "is" : "are");
+		first_at(f, in, r->bad_off, !binary, "at");
+	}
+	if ((n = r->missing)) {
+		fprintf(f, "bpfq: warning: %llu field%s missing (the record%s too short) read as NULL",
+			n, n == 1 ? "" : "s", n == 1 ? " is" : "s are");
+		first_at(f, in, r->missing_off, false, "in the record at");
+	}
+	if (r->partial)
+		fprintf(f, "bpfq: warning: the last %llu bytes of %s are not a whole record (%d "
+			   "bytes): not read\n", (unsigned long long)r->partial, in->name,
+			q->format.record_size);
 }
 
 static const char *error_text(uint32_t kind)
 {
 	switch (kind) {
-	case BPFQ_ERR_OVERFLOW: return "integer overflow";
+	case BPFQ_ERR_OVERFLOW: return "overflow";
 	case BPFQ_ERR_DIVZERO: return "division by zero";
 	default: return "unknown run-time error";
 	}
 }
 
-void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
-			    const struct bpfq_result *r)
+/* The value of x, for the formats whose records are one value. */
+static void print_x(FILE *f, const struct query *q, const struct bpfq_field *x)
 {
-	char *where = NULL;
+	char text[64];
+
+	if (q->format.kind != INPUT_NUMBERS && !q->format.stream)
+		return;
+	if (x->kind == BPFQ_K_INT)
+		snprintf(text, sizeof(text), "%lld", (long long)x->lo);
+	else
+		dec_format(num_from_words(x->lo, x->hi), text, sizeof(text));
+	fprintf(f, " for x = %s", text);
+}
+
+void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
+			    const struct bpfq_result *r, long max_groups)
+{
+	char *what = NULL;
 	size_t len = 0;
-	FILE *pos = open_memstream(&where, &len);
+	FILE *m = open_memstream(&what, &len);
 	struct diag d = { 0 };
 	struct spot s;
 
+	if (!m)
+		return;
 	input_locate(in, r->error_off, &s);
-	if (pos) {
-		print_place(pos, in, &s);
-		fclose(pos);
+	if (r->error == BPFQ_ERR_QUOTE) {
+		fprintf(m, "a quoted field that starts at ");
+		print_place(m, in, &s);
+		fprintf(m, " is not closed before the end of the input; no answer");
+	} else if (r->error == BPFQ_ERR_GROUPS) {
+		fprintf(m, "more than %ld groups at ", max_groups);
+		print_place(m, in, &s);
+		fprintf(m, " (raise --max-groups); no answer");
+	} else if (r->error == BPFQ_ERR_KEY) {
+		fprintf(m, "a group key longer than %d bytes at ", BPFQ_KEY_MAX);
+		print_place(m, in, &s);
+	} else {
+		fputs(error_text(r->error), m);
+		print_x(m, q, &r->error_x);
+		fputs(" at ", m);
+		print_place(m, in, &s);
 	}
+	if (fclose(m))
+		return;
 	if (r->error_node >= 1 && (int)r->error_node <= q->nnodes)
 		d.loc = q->by_id[r->error_node]->op_loc;
-	diag_set(&d, d.loc, "%s for x = %" PRId64 " at %s", error_text(r->error),
-		 (int64_t)r->error_value, where ? where : in->name);
-	diag_print(f, "error", q->text, q->len, &d);
-	free(where);
+	if (r->error == BPFQ_ERR_QUOTE || !r->error_node) {
+		fprintf(f, "bpfq: error: %s\n", what);
+	} else {
+		diag_set(&d, d.loc, "%s", what);
+		diag_print(f, "error", q->text, q->len, &d);
+	}
+	free(what);
 }
 
 void messages_log(FILE *f, const char *log)

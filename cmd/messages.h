@@ -8,12 +8,17 @@
 #include "lang/ast.h"
 #include "bpf-templates/bpfq_state.h"
 
-/* "skipped N tokens ...; the first, 'abc', at nums.txt:2:1" (nothing when none). */
-void messages_malformed_warning(FILE *f, struct input *in, const struct bpfq_result *r);
+/*
+ * A line for each kind of skip: "skipped N tokens that are not numbers;
+ * the first, 'abc', at nums.txt:2:1", empty, non-numeric and missing
+ * fields read as NULL, a partial binary record (nothing when none).
+ */
+void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
+			    const struct bpfq_result *r);
 
 /* The failing operator in the query, the value, and its place in the file. */
 void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
-			    const struct bpfq_result *r);
+			    const struct bpfq_result *r, long max_groups);
 
 /* A multi-line log from libbpf or clang, indented, after an error line. */
 void messages_log(FILE *f, const char *log);

@@ -39,6 +39,8 @@ enum {
 	OPT_READ_SIZE,
 	OPT_DRY_RUN,
 	OPT_PARTIAL,
+	OPT_HOOK,
+	OPT_MAX_GROUPS,
 };
 
 static const struct argp_option option_list[] = {
@@ -49,10 +51,20 @@ static const struct argp_option option_list[] = {
 	{ NULL, 0, NULL, 0, "Running:", 2 },
 	{ "engine", OPT_ENGINE, "ENGINE", 0,
 	  "Where to compute: kernel (default, needs root or CAP_BPF+CAP_PERFMON) or user", 2 },
+	{ "hook", OPT_HOOK, "HOOK", 0,
+	  "Where on the read path: auto (default: the first available of copyout, vfs, "
+	  "syscall), copyout, vfs, syscall; vfs:fexit or vfs:kprobe picks the method", 2 },
+	{ "jobs", 'j', "N", 0,
+	  "Read a regular file with N reader threads (1 to 8, default 1), each a range "
+	  "of it cut at a record; the answer is the same", 2 },
 	{ "read-size", OPT_READ_SIZE, "BYTES", 0,
 	  "Bytes per read() (1 to 131072, default 131072; K and M suffixes)", 2 },
-	{ "dry-run", OPT_DRY_RUN, NULL, 0,
-	  "Parse, generate, compile, load and verify; then exit without reading", 2 },
+	{ "max-groups", OPT_MAX_GROUPS, "N", 0,
+	  "With by, at most N groups (default 65536; up to 16777216); more is an error", 2 },
+	{ "dry-run", OPT_DRY_RUN, "STAGE", OPTION_ARG_OPTIONAL,
+	  "Parse, generate, compile, load and verify; then exit without reading. "
+	  "--dry-run=compile stops before loading (no privileges needed) and compiles "
+	  "for each hook --hook names, filling the object cache", 2 },
 	{ "list-hooks", 'l', NULL, 0, "List the read-path hooks and whether this kernel allows them", 2 },
 	{ NULL, 0, NULL, 0, "Output:", 3 },
 	{ "output", 'o', "FORMAT", 0, "text (default), json (one object per query) or csv", 3 },
@@ -147,6 +159,10 @@ static void check_combination(struct argp_state *state, struct options *o)
 		argp_error(state, "give queries either as arguments or with -f, not both");
 	if (o->partial && o->format != FORMAT_TEXT)
 		argp_error(state, "--partial has its own format; drop -o");
+	if (o->hook_given && o->engine == ENGINE_USER)
+		argp_error(state, "--hook is where the kernel engine runs; --engine=user has none");
+	if (o->jobs > 1 && o->engine == ENGINE_USER)
+		argp_error(state, "-j sets the kernel engine's readers; --engine=user reads with one");
 	if (o->partial && o->quiet)
 		argp_error(state, "--partial prints the state for bpfq merge; drop -q");
 }
@@ -167,6 +183,33 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_ENGINE:
 		parse_engine(state, o, arg);
 		break;
+	case OPT_HOOK:
+		if (hooks_parse_request(arg, &o->hook))
+			argp_error(state, "--hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe "
+				   "or syscall, not '%s'", arg);
+		o->hook_given = true;
+		o->hook_arg = arg;
+		break;
+	case OPT_MAX_GROUPS: {
+		char *end;
+
+		errno = 0;
+		o->max_groups = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || o->max_groups < 1 ||
+		    o->max_groups > OPTIONS_GROUPS_LIMIT)
+			argp_error(state, "--max-groups takes 1 to %ld, not '%s'", OPTIONS_GROUPS_LIMIT,
+				   arg);
+		break;
+	}
+	case 'j': {
+		char *end;
+
+		errno = 0;
+		o->jobs = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || o->jobs < 1 || o->jobs > BPFQ_MAX_READERS)
+			argp_error(state, "-j takes 1 to %d readers, not '%s'", BPFQ_MAX_READERS, arg);
+		break;
+	}
 	case OPT_READ_SIZE:
 		if (options_parse_size(arg, &o->read_size))
 			argp_error(state, "--read-size takes 1 to %u bytes, not '%s'", BPFQ_BUF_SIZE,
@@ -174,6 +217,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_DRY_RUN:
 		o->dry_run = true;
+		if (arg && strcmp(arg, "compile") && strcmp(arg, "verify"))
+			argp_error(state, "--dry-run takes verify (the default) or compile, not '%s'",
+				   arg);
+		o->compile_only = arg && !strcmp(arg, "compile");
 		break;
 	case 'l':
 		o->list_hooks = true;
@@ -212,6 +259,10 @@ void options_parse(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->read_size = BPFQ_BUF_SIZE;
+	o->max_groups = OPTIONS_MAX_GROUPS;
+	o->jobs = 1;
+	o->hook_arg = "auto";
+	hooks_parse_request(o->hook_arg, &o->hook);
 	argp_err_exit_status = EXIT_QUERY;
 	argp_parse(&argp, argc, argv, 0, NULL, o);
 	o->progress = !o->quiet && isatty(STDERR_FILENO);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "runtime/hooks.h"
 
 /* Exit statuses; documented in README.md and man/bpfq.8. */
 enum {
@@ -20,6 +21,9 @@ enum engine { ENGINE_KERNEL, ENGINE_USER };
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV };
 
 /* -d: stages to print on stderr. */
+#define OPTIONS_MAX_GROUPS 65536
+#define OPTIONS_GROUPS_LIMIT (1L << 24)
+
 enum debug_stage {
 	DEBUG_AST = 1,
 	DEBUG_C = 2,
@@ -32,10 +36,16 @@ struct options {
 	int nqueries;
 	const char *query_file;	/* -f FILE */
 	enum engine engine;
+	struct hook_request hook;	/* --hook (default auto) */
+	const char *hook_arg;		/* as given, for messages */
+	bool hook_given;
 	enum format format;
 	size_t read_size;
+	long jobs;		/* -j: reader threads for a regular file */
+	long max_groups;	/* --max-groups: with by, more is an error */
 	unsigned debug;		/* enum debug_stage bits */
-	bool dry_run;
+	bool dry_run;		/* --dry-run: read nothing */
+	bool compile_only;	/* --dry-run=compile: nor load; compile for every requested hook */
 	bool quiet;		/* -q */
 	bool stats;		/* -s */
 	bool partial;		/* --partial */

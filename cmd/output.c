@@ -1,133 +1,278 @@
 // SPDX-License-Identifier: MIT
-/* Printing answers: values, and the text, JSON and CSV result blocks. */
+/* Printing answers: values, histograms, group tables; as text, JSON and CSV. */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/output.h"
+#include "lang/ast.h"
 
-typedef unsigned __int128 u128;
+#define BAR_WIDTH 52		/* bpftrace's */
+#define MAX_BUCKETS 1100	/* lhist's 1000 steps and its two open ends, and then some */
 
-static void print_u128(FILE *f, u128 v)
+int output_offset(const struct answer *a, int i)
 {
-	char digits[40];
-	int n = 0;
+	int off = 0;
 
-	do
-		digits[n++] = '0' + (int)(v % 10);
-	while ((v /= 10));
-	while (n)
-		fputc(digits[--n], f);
+	for (int k = 0; k < i; k++)
+		off += a->descs[k].words;
+	return off;
 }
 
-i128 output_agg_sum(const struct bpfq_agg *a)
+void output_json_bytes(FILE *f, const unsigned char *s, size_t n)
 {
-	return (i128)(((u128)(uint64_t)a->sum_hi << 64) | a->sum_lo);
-}
-
-void output_i128(FILE *f, i128 v)
-{
-	if (v < 0)
-		fputc('-', f);
-	print_u128(f, v < 0 ? -(u128)v : (u128)v);
-}
-
-#define AVG_DIGITS 6
-#define AVG_SCALE 1000000
-
-/* sum / count, exact to the 6th decimal, rounded half away from zero, trailing zeros cut. */
-static void print_avg(FILE *f, const struct bpfq_agg *a)
-{
-	i128 sum = output_agg_sum(a);
-	u128 mag = sum < 0 ? -(u128)sum : (u128)sum;
-	u128 whole = mag / a->count, rem = mag % a->count;
-	u128 scaled = rem * AVG_SCALE, frac = scaled / a->count;
-	char text[AVG_DIGITS + 1];
-	int n = AVG_DIGITS;
-
-	if ((scaled % a->count) * 2 >= a->count && ++frac == AVG_SCALE) {
-		whole++;
-		frac = 0;
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			fprintf(f, "\\%c", s[i]);
+		else if (s[i] < 0x20 || s[i] == 0x7f)
+			fprintf(f, "\\u%04x", s[i]);
+		else
+			fputc(s[i], f);
 	}
-	if (sum < 0 && (whole || frac))
-		fputc('-', f);
-	print_u128(f, whole);
-	if (!frac)
-		return;
-	snprintf(text, sizeof(text), "%06u", (unsigned)frac);
-	while (text[n - 1] == '0')
-		n--;
-	fprintf(f, ".%.*s", n, text);
-}
-
-void output_value(FILE *f, enum agg_kind agg, const struct bpfq_agg *a)
-{
-	if (agg == AGG_COUNT) {
-		fprintf(f, "%" PRIu64, (uint64_t)a->count);
-		return;
-	}
-	if (agg == AGG_EXISTS) {
-		fputs(a->count ? "true" : "false", f);
-		return;
-	}
-	if (!a->count) {
-		fputs("null", f);
-		return;
-	}
-	switch (agg) {
-	case AGG_SUM:
-		output_i128(f, output_agg_sum(a));
-		break;
-	case AGG_AVG:
-		print_avg(f, a);
-		break;
-	case AGG_MIN:
-		fprintf(f, "%" PRId64, (int64_t)a->min);
-		break;
-	default:		/* AGG_MAX */
-		fprintf(f, "%" PRId64, (int64_t)a->max);
-		break;
-	}
+	fputc('"', f);
 }
 
 void output_json_string(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
+	output_json_bytes(f, (const unsigned char *)s, strlen(s));
 }
 
-/* RFC 4180: quote a field holding a comma, a quote or a line break. */
-static void print_csv_field(FILE *f, const char *s)
+void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
+	size_t n = 0;
+	int64_t i;
+	i128 d;
+
+	switch (k->kind) {
+	case BPFQ_K_INT:
+		memcpy(&i, k->bytes, sizeof(i));
+		snprintf(buf, size, "%" PRId64, i);
+		return;
+	case BPFQ_K_DEC:
+		memcpy(&d, k->bytes, sizeof(d));
+		dec_format(d, buf, size);
+		return;
+	case BPFQ_K_MISSING:
+		snprintf(buf, size, "null");
+		return;
+	default:
+		break;
+	}
+	buf[0] = 0;
+	for (uint32_t b = 0; b < k->len && n + 5 < size; b++) {
+		unsigned char c = k->bytes[b];
+
+		n += snprintf(buf + n, size - n, isprint(c) && c != '\\' ? "%c" : "\\x%02x", c);
+	}
+}
+
+/* ---- histograms ---- */
+
+static void bucket_label(const struct bucket *b, char *buf, size_t size)
+{
+	if (!b->lo[0])
+		snprintf(buf, size, "(..., %s)", b->hi);
+	else if (!b->hi[0])
+		snprintf(buf, size, "[%s, ...)", b->lo);
+	else
+		snprintf(buf, size, "[%s, %s)", b->lo, b->hi);
+}
+
+/* bpftrace's bars: the label, the count, and '@' in proportion to the largest. */
+static void print_hist(FILE *f, const struct agg_desc *d, const uint64_t *state, const char *indent)
+{
+	static struct bucket b[MAX_BUCKETS];
+	int n = value_buckets(d, state, b, MAX_BUCKETS);
+	uint64_t max = 0;
+	char label[80];
+
+	for (int i = 0; i < n; i++)
+		if (b[i].count > max)
+			max = b[i].count;
+	if (!n) {
+		fprintf(f, "%snull\n", indent);
 		return;
 	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
+	for (int i = 0; i < n; i++) {
+		/* bpftrace's: count * width / max, rounded down. */
+		int bar = (int)((unsigned __int128)b[i].count * BAR_WIDTH / max);
+		bucket_label(&b[i], label, sizeof(label));
+		fprintf(f, "%s%-16s %8" PRIu64 " |%.*s%*s|\n", indent, label, b[i].count, bar,
+			"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@", BAR_WIDTH - bar, "");
 	}
-	fputc('"', f);
+}
+
+/* A bound as a number, for JSON and CSV: 1K is 1024. */
+static void bound_number(const char *label, char *buf, size_t size)
+{
+	static const char suffix[] = "KMGTPE";
+	const char *s;
+	char *end;
+	long long v = strtoll(label, &end, 10);
+
+	if (*end && (s = strchr(suffix, *end))) {
+		unsigned __int128 u = (unsigned __int128)v << (10 * (s - suffix + 1));
+
+		snprintf(buf, size, "%llu", (unsigned long long)u);
+		return;
+	}
+	snprintf(buf, size, "%s", label);
+}
+
+static void json_hist(FILE *f, const struct agg_desc *d, const uint64_t *state)
+{
+	static struct bucket b[MAX_BUCKETS];
+	int n = value_buckets(d, state, b, MAX_BUCKETS);
+	char lo[40], hi[40];
+
+	fputs("{\"buckets\":[", f);
+	for (int i = 0; i < n; i++) {
+		bound_number(b[i].lo, lo, sizeof(lo));
+		bound_number(b[i].hi, hi, sizeof(hi));
+		fprintf(f, "%s{\"min\":%s,\"max\":%s,\"count\":%" PRIu64 "}", i ? "," : "",
+			*lo ? lo : "null", *hi ? hi : "null", b[i].count);
+	}
+	fputs("]}", f);
+}
+
+/* ---- text ---- */
+
+static void print_value_line(FILE *f, const struct answer *a, int i, const uint64_t *area,
+			     bool labels, const char *indent)
+{
+	const struct agg_desc *d = &a->descs[i];
+	const uint64_t *state = area + output_offset(a, i);
+	char text[VALUE_MAX];
+
+	if (value_is_hist(d)) {
+		if (labels)
+			fprintf(f, "%s%s:\n", indent, a->names[i]);
+		print_hist(f, d, state, indent);
+		return;
+	}
+	value_text(d, state, text, sizeof(text));
+	if (labels)
+		fprintf(f, "%s%s: %s\n", indent, a->names[i], text);
+	else
+		fprintf(f, "%s%s\n", indent, text);
+}
+
+static bool any_hist(const struct answer *a)
+{
+	for (int i = 0; i < a->naggs; i++)
+		if (value_is_hist(&a->descs[i]))
+			return true;
+	return false;
+}
+
+/* by, no histogram: a table, keys left, values right, sorted by key. */
+static void print_table(FILE *f, const struct answer *a)
+{
+	int width[BPFQ_MAX_AGGS + 1];
+	char text[VALUE_MAX];
+
+	width[0] = strlen(a->key_name);
+	for (int i = 0; i < a->naggs; i++)
+		width[i + 1] = strlen(a->names[i]);
+	for (long g = 0; g < a->ngroups; g++) {
+		output_key_text(&a->groups[g].key, text, sizeof(text));
+		if ((int)strlen(text) > width[0])
+			width[0] = strlen(text);
+		for (int i = 0; i < a->naggs; i++) {
+			value_text(&a->descs[i], a->groups[g].area + output_offset(a, i), text,
+				   sizeof(text));
+			if ((int)strlen(text) > width[i + 1])
+				width[i + 1] = strlen(text);
+		}
+	}
+	fprintf(f, "%-*s", width[0], a->key_name);
+	for (int i = 0; i < a->naggs; i++)
+		fprintf(f, "  %*s", width[i + 1], a->names[i]);
+	fputc('\n', f);
+	for (long g = 0; g < a->ngroups; g++) {
+		output_key_text(&a->groups[g].key, text, sizeof(text));
+		fprintf(f, "%-*s", width[0], text);
+		for (int i = 0; i < a->naggs; i++) {
+			value_text(&a->descs[i], a->groups[g].area + output_offset(a, i), text,
+				   sizeof(text));
+			fprintf(f, "  %*s", width[i + 1], text);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* by with a histogram: a block per group, as bpftrace prints @[key]. */
+static void print_group_blocks(FILE *f, const struct answer *a)
+{
+	char key[VALUE_MAX];
+
+	for (long g = 0; g < a->ngroups; g++) {
+		output_key_text(&a->groups[g].key, key, sizeof(key));
+		fprintf(f, "%s%s = %s:\n", g ? "\n" : "", a->key_name, key);
+		for (int i = 0; i < a->naggs; i++)
+			print_value_line(f, a, i, a->groups[g].area, true, "  ");
+	}
 }
 
 static void print_text(FILE *f, const struct answer *a)
 {
-	for (int i = 0; i < a->naggs; i++) {
-		if (a->naggs > 1)
-			fprintf(f, "%s: ", a->names[i]);
-		output_value(f, a->kinds[i], &a->result->aggs[i]);
-		fputc('\n', f);
+	if (a->key_name && any_hist(a)) {
+		print_group_blocks(f, a);
+		return;
 	}
+	if (a->key_name) {
+		print_table(f, a);
+		return;
+	}
+	for (int i = 0; i < a->naggs; i++)
+		print_value_line(f, a, i, a->area, a->naggs > 1, "");
+}
+
+/* ---- JSON ---- */
+
+static void json_value(FILE *f, const struct answer *a, int i, const uint64_t *area)
+{
+	const struct agg_desc *d = &a->descs[i];
+	const uint64_t *state = area + output_offset(a, i);
+	char text[VALUE_MAX];
+
+	if (value_is_hist(d)) {
+		json_hist(f, d, state);
+		return;
+	}
+	value_text(d, state, text, sizeof(text));
+	fputs(text, f);
+}
+
+static void json_aggregates(FILE *f, const struct answer *a, const uint64_t *area)
+{
+	fputs("\"aggregates\":[", f);
+	for (int i = 0; i < a->naggs; i++) {
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
+		output_json_string(f, a->names[i]);
+		fputs(",\"value\":", f);
+		json_value(f, a, i, area);
+		if (a->descs[i].kind == AGG_COUNT_DISTINCT)
+			fprintf(f, ",\"standard_error\":%.4f", VALUE_HLL_ERROR);
+		if (a->descs[i].kind == AGG_QUANTILE)
+			fprintf(f, ",\"relative_error\":%.4f", 1.0 / BPFQ_Q_SUB);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+static void json_key(FILE *f, const struct bpfq_key *k)
+{
+	char text[VALUE_MAX];
+
+	if (k->kind == BPFQ_K_EMPTY) {
+		output_json_bytes(f, k->bytes, k->len);
+		return;
+	}
+	output_key_text(k, text, sizeof(text));
+	fputs(text, f);
 }
 
 static void print_json(FILE *f, const struct answer *a)
@@ -140,17 +285,26 @@ static void print_json(FILE *f, const struct answer *a)
 		output_json_string(f, a->query);
 		fputc(',', f);
 	}
-	fputs("\"aggregates\":[", f);
-	for (int i = 0; i < a->naggs; i++) {
-		fputs(i ? ",{\"name\":" : "{\"name\":", f);
-		output_json_string(f, a->names[i]);
-		fputs(",\"value\":", f);
-		output_value(f, a->kinds[i], &r->aggs[i]);
-		fputc('}', f);
+	if (a->key_name) {
+		fputs("\"by\":", f);
+		output_json_string(f, a->key_name);
+		fputs(",\"groups\":[", f);
+		for (long g = 0; g < a->ngroups; g++) {
+			fputs(g ? ",{\"key\":" : "{\"key\":", f);
+			json_key(f, &a->groups[g].key);
+			fputc(',', f);
+			json_aggregates(f, a, a->groups[g].area);
+			fputc('}', f);
+		}
+		fputc(']', f);
+	} else {
+		json_aggregates(f, a, a->area);
 	}
-	fprintf(f, "],\"values\":%llu,\"matched\":%llu,\"malformed\":%llu",
-		(unsigned long long)r->values, (unsigned long long)r->matched,
-		(unsigned long long)r->malformed);
+	fprintf(f, ",\"records\":%llu,\"matched\":%llu,\"malformed\":%llu,\"nulls\":{\"empty\":%llu,"
+		   "\"not_numbers\":%llu,\"missing\":%llu}",
+		(unsigned long long)r->records, (unsigned long long)r->matched,
+		(unsigned long long)r->malformed, (unsigned long long)r->empty,
+		(unsigned long long)r->bad, (unsigned long long)r->missing);
 	if (a->stats) {
 		fputs(",\"stats\":", f);
 		stats_print_json(f, a->stats);
@@ -158,24 +312,138 @@ static void print_json(FILE *f, const struct answer *a)
 	fputs("}\n", f);
 }
 
+/* ---- CSV ---- */
+
+/* RFC 4180: quote a field holding a comma, a quote or a line break. Any
+ * other byte, a NUL too (a key's text), goes out as it is. */
+static void print_csv_bytes(FILE *f, const char *s, size_t n)
+{
+	bool quote = false;
+
+	for (size_t i = 0; i < n; i++)
+		quote |= s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (quote)
+		fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			fputc('"', f);
+		fputc(s[i], f);
+	}
+	if (quote)
+		fputc('"', f);
+}
+
+static void print_csv_field(FILE *f, const char *s)
+{
+	print_csv_bytes(f, s, strlen(s));
+}
+
+/* A histogram in one cell: "[0, 1):3 [1, 2):5". */
+static void csv_hist_cell(FILE *f, const struct agg_desc *d, const uint64_t *state)
+{
+	static struct bucket b[MAX_BUCKETS];
+	int n = value_buckets(d, state, b, MAX_BUCKETS);
+	char *cell = NULL, label[80];
+	size_t len = 0;
+	FILE *m = open_memstream(&cell, &len);
+
+	if (!m)
+		return;
+	for (int i = 0; i < n; i++) {
+		bucket_label(&b[i], label, sizeof(label));
+		fprintf(m, "%s%s:%" PRIu64, i ? " " : "", label, b[i].count);
+	}
+	if (!fclose(m))
+		print_csv_field(f, cell);
+	free(cell);
+}
+
+/* An empty field is CSV's null. */
+static void csv_cell(FILE *f, const struct answer *a, int i, const uint64_t *area)
+{
+	const struct agg_desc *d = &a->descs[i];
+	const uint64_t *state = area + output_offset(a, i);
+	char text[VALUE_MAX];
+
+	if (value_is_hist(d)) {
+		csv_hist_cell(f, d, state);
+		return;
+	}
+	if (value_is_null(d, state))
+		return;
+	value_text(d, state, text, sizeof(text));
+	fputs(text, f);
+}
+
+static void csv_key(FILE *f, const struct bpfq_key *k)
+{
+	char text[VALUE_MAX];
+
+	if (k->kind == BPFQ_K_MISSING)
+		return;
+	if (k->kind == BPFQ_K_EMPTY) {
+		print_csv_bytes(f, (const char *)k->bytes, k->len);
+		return;
+	}
+	output_key_text(k, text, sizeof(text));
+	fputs(text, f);
+}
+
+/* A lone histogram: a row per bucket, numeric bounds (empty for an open end). */
+static void csv_buckets(FILE *f, const struct answer *a, const struct bpfq_key *key,
+			const uint64_t *area)
+{
+	static struct bucket b[MAX_BUCKETS];
+	int n = value_buckets(&a->descs[0], area, b, MAX_BUCKETS);
+	char lo[40], hi[40];
+
+	for (int i = 0; i < n; i++) {
+		if (key) {
+			csv_key(f, key);
+			fputc(',', f);
+		}
+		bound_number(b[i].lo, lo, sizeof(lo));
+		bound_number(b[i].hi, hi, sizeof(hi));
+		fprintf(f, "%s,%s,%" PRIu64 "\n", lo, hi, b[i].count);
+	}
+}
+
 static void print_csv(FILE *f, const struct answer *a)
 {
+	bool lone_hist = a->naggs == 1 && value_is_hist(&a->descs[0]);
+
+	if (a->key_name) {
+		print_csv_field(f, a->key_name);
+		fputc(',', f);
+	}
+	if (lone_hist) {
+		fputs("min,max,count\n", f);
+		if (!a->key_name)
+			csv_buckets(f, a, NULL, a->area);
+		for (long g = 0; a->key_name && g < a->ngroups; g++)
+			csv_buckets(f, a, &a->groups[g].key, a->groups[g].area);
+		return;
+	}
 	for (int i = 0; i < a->naggs; i++) {
 		if (i)
 			fputc(',', f);
 		print_csv_field(f, a->names[i]);
 	}
 	fputc('\n', f);
-	for (int i = 0; i < a->naggs; i++) {
-		const struct bpfq_agg *agg = &a->result->aggs[i];
+	for (long g = 0; g < (a->key_name ? a->ngroups : 1); g++) {
+		const uint64_t *area = a->key_name ? a->groups[g].area : a->area;
 
-		if (i)
+		if (a->key_name) {
+			csv_key(f, &a->groups[g].key);
 			fputc(',', f);
-		/* An empty field is CSV's null. */
-		if (agg->count || a->kinds[i] == AGG_COUNT || a->kinds[i] == AGG_EXISTS)
-			output_value(f, a->kinds[i], agg);
+		}
+		for (int i = 0; i < a->naggs; i++) {
+			if (i)
+				fputc(',', f);
+			csv_cell(f, a, i, area);
+		}
+		fputc('\n', f);
 	}
-	fputc('\n', f);
 }
 
 void output_answer(FILE *f, enum format format, const struct answer *a)

@@ -5,40 +5,39 @@
 #include <stdio.h>
 #include "cmd/options.h"
 #include "cmd/stats.h"
-#include "lang/ast.h"
-#include "bpf-templates/bpfq_state.h"
+#include "lang/values.h"
+#include "lang/groups.h"
 
-typedef __int128 i128;
-
-/* The 128-bit sum an aggregate keeps. */
-i128 output_agg_sum(const struct bpfq_agg *a);
-
-void output_i128(FILE *f, i128 v);
-
-/*
- * One aggregate's value as text: a count, an exact sum, min, max, avg
- * (sum / count rounded half away from zero to 6 decimals, trailing zeros
- * cut), true/false for exists; "null" for an aggregate of no values (SQL).
- */
-void output_value(FILE *f, enum agg_kind agg, const struct bpfq_agg *a);
-
-/* What a result block is printed from; names[i] labels aggs[i]. */
+/* What a result block is printed from; names[i] labels descs[i]. */
 struct answer {
 	const char *query;	/* as typed, for -o json; NULL in merge */
 	int naggs;
-	const enum agg_kind *kinds;
+	const struct agg_desc *descs;
 	char **names;
 	const struct bpfq_result *result;
+	const uint64_t *area;	/* the states, without by */
+	const char *key_name;	/* with by: its label ("$1"); else NULL */
+	const struct group *groups;	/* with by: sorted */
+	long ngroups;
 	const struct run_stats *stats;	/* -s with -o json; else NULL */
 };
 
+/* Where item i's state starts in an area. */
+int output_offset(const struct answer *a, int i);
+
 /*
- * text: one aggregate prints its bare value, several print "name: value"
- * lines. json: one object on one line. csv: a header line and a row.
+ * text: one aggregate prints its bare value (a histogram its bars, as
+ * bpftrace draws them), several print "name: value" lines; with by, a
+ * table sorted by key. json: one object on one line. csv: a header line
+ * and a row per group (a histogram alone: a row per bucket).
  */
 void output_answer(FILE *f, enum format format, const struct answer *a);
 
-/* JSON string literal for s. */
+/* JSON string literal for s; and for n bytes that may hold anything. */
 void output_json_string(FILE *f, const char *s);
+void output_json_bytes(FILE *f, const unsigned char *s, size_t n);
+
+/* A group's key as text: the field's bytes (non-printable as \xNN), a value, or null. */
+void output_key_text(const struct bpfq_key *k, char *buf, size_t size);
 
 #endif /* BPFQ_OUTPUT_H */

@@ -26,6 +26,10 @@ char *partial_select(const struct query *q)
 		ast_render(q, q->where, label, sizeof(label));
 		fprintf(f, " where %s", label);
 	}
+	if (q->by) {
+		ast_render(q, q->by, label, sizeof(label));
+		fprintf(f, " by %s", label);
+	}
 	return fclose(f) ? (free(text), NULL) : text;
 }
 
@@ -38,32 +42,73 @@ static void print_head(FILE *f)
 	output_json_string(f, host);
 }
 
-static void print_agg(FILE *f, const char *name, enum agg_kind kind, const struct bpfq_agg *a)
+static void print_desc(FILE *f, const char *name, const struct agg_desc *d)
 {
 	fputs("{\"name\":", f);
 	output_json_string(f, name);
-	fprintf(f, ",\"kind\":\"%s\",\"count\":%" PRIu64 ",\"sum\":", agg_name(kind),
-		(uint64_t)a->count);
-	output_i128(f, output_agg_sum(a));
-	fprintf(f, ",\"min\":%" PRId64 ",\"max\":%" PRId64 "}", (int64_t)a->min, (int64_t)a->max);
+	fprintf(f, ",\"kind\":\"%s\",\"words\":%d,\"buckets\":%d,\"lo\":%" PRId64 ",\"hi\":%" PRId64
+		   ",\"step\":%" PRId64 ",\"q\":%" PRId64 "}", agg_name(d->kind), d->words,
+		d->nbuckets, d->lo, d->hi, d->step, d->q);
+}
+
+/* The nonzero words: most of a quantile's 22 thousand buckets are empty. */
+static void print_state(FILE *f, const uint64_t *area, int words)
+{
+	bool first = true;
+
+	fputs("\"state\":[", f);
+	for (int i = 0; i < words; i++) {
+		if (!area[i])
+			continue;
+		fprintf(f, "%s[%d,%" PRIu64 "]", first ? "" : ",", i, area[i]);
+		first = false;
+	}
+	fputc(']', f);
+}
+
+static void print_groups(FILE *f, const struct answer *a, int words)
+{
+	fputs(",\"by\":", f);
+	output_json_string(f, a->key_name);
+	fputs(",\"groups\":[", f);
+	for (long g = 0; g < a->ngroups; g++) {
+		const struct bpfq_key *k = &a->groups[g].key;
+
+		fprintf(f, "%s{\"kind\":%u,\"key\":\"", g ? "," : "", k->kind);
+		for (uint32_t b = 0; b < k->len && b < BPFQ_KEY_MAX; b++)
+			fprintf(f, "%02x", k->bytes[b]);
+		fputs("\",", f);
+		print_state(f, a->groups[g].area, words);
+		fputc('}', f);
+	}
+	fputc(']', f);
 }
 
 void partial_print(FILE *f, const char *select, const struct answer *a)
 {
 	const struct bpfq_result *r = a->result;
+	int words = output_offset(a, a->naggs);
 
 	print_head(f);
 	fputs(",\"select\":", f);
 	output_json_string(f, select);
-	fprintf(f, ",\"values\":%" PRIu64 ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64
-		   ",\"aggregates\":[", (uint64_t)r->values, (uint64_t)r->matched,
-		(uint64_t)r->malformed);
+	fprintf(f, ",\"records\":%" PRIu64 ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64
+		   ",\"empty\":%" PRIu64 ",\"bad\":%" PRIu64 ",\"missing\":%" PRIu64
+		   ",\"aggregates\":[", (uint64_t)r->records, (uint64_t)r->matched,
+		(uint64_t)r->malformed, (uint64_t)r->empty, (uint64_t)r->bad, (uint64_t)r->missing);
 	for (int i = 0; i < a->naggs; i++) {
 		if (i)
 			fputc(',', f);
-		print_agg(f, a->names[i], a->kinds[i], &r->aggs[i]);
+		print_desc(f, a->names[i], &a->descs[i]);
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	if (a->key_name) {
+		print_groups(f, a, words);
+	} else {
+		fputc(',', f);
+		print_state(f, a->area, words);
+	}
+	fputs("}\n", f);
 }
 
 void partial_print_error(FILE *f, int status, const char *error)
@@ -87,7 +132,7 @@ static int get_int(const struct json *obj, const char *key, i128 lo, i128 hi, i1
 	p = j->text;
 	neg = *p == '-';
 	p += neg;
-	if (!*p || strlen(p) > 39)
+	if (!*p || strlen(p) > 38)
 		return -1;
 	for (; *p; p++) {
 		if (*p < '0' || *p > '9')
@@ -98,39 +143,148 @@ static int get_int(const struct json *obj, const char *key, i128 lo, i128 hi, i1
 	return *v < lo || *v > hi ? -1 : 0;
 }
 
+/* An array element as an integer (a [word, value] pair's parts). */
+static int elem_int(const struct json *j, i128 lo, i128 hi, i128 *v)
+{
+	struct json holder = { .kind = JSON_OBJECT, .child = NULL };
+	struct json member;
+
+	if (!j)
+		return -1;
+	member = *j;
+	member.key = "v";
+	member.next = NULL;
+	holder.child = &member;
+	return get_int(&holder, "v", lo, hi, v);
+}
+
 #define U64_MAX_ ((i128)UINT64_MAX)
 #define S64_MIN_ ((i128)INT64_MIN)
 #define S64_MAX_ ((i128)INT64_MAX)
-/* |sum| <= count * 2^63 and count < 2^64: it fits 128 bits. */
-#define S128_MAX_ ((i128)(((unsigned __int128)1 << 127) - 1))
 
 static enum agg_kind kind_by_name(const char *name)
 {
-	for (int k = AGG_COUNT; k <= AGG_EXISTS; k++)
+	for (int k = AGG_COUNT; k <= AGG_LAST; k++)
 		if (!strcmp(agg_name(k), name))
 			return k;
 	return AGG_NONE;
 }
 
-static int parse_agg(const struct json *j, struct partial *p, const char **err)
+/* The description must be one this bpfq would make: the words follow the kind. */
+static int parse_desc(const struct json *j, struct partial *p, const char **err)
 {
 	const struct json *name = json_get(j, "name"), *kind = json_get(j, "kind");
-	struct bpfq_agg *a = &p->result.aggs[p->naggs];
-	i128 count, sum, min, max;
+	struct agg_desc *d = &p->descs[p->naggs];
+	struct node call = { 0 };
+	i128 words, buckets, lo, hi, step, q;
 
 	if (!name || name->kind != JSON_STRING || !kind || kind->kind != JSON_STRING ||
-	    kind_by_name(kind->text) == AGG_NONE || get_int(j, "count", 0, U64_MAX_, &count) ||
-	    get_int(j, "sum", -S128_MAX_, S128_MAX_, &sum) ||
-	    get_int(j, "min", S64_MIN_, S64_MAX_, &min) ||
-	    get_int(j, "max", S64_MIN_, S64_MAX_, &max)) {
-		*err = "an aggregate lacks name, kind, count, sum, min or max";
+	    kind_by_name(kind->text) == AGG_NONE || get_int(j, "words", 1, 1 << 20, &words) ||
+	    get_int(j, "buckets", 0, 1 << 20, &buckets) ||
+	    get_int(j, "lo", S64_MIN_, S64_MAX_, &lo) || get_int(j, "hi", S64_MIN_, S64_MAX_, &hi) ||
+	    get_int(j, "step", S64_MIN_, S64_MAX_, &step) ||
+	    get_int(j, "q", 0, BPFQ_SCALE, &q)) {
+		*err = "an aggregate lacks name, kind, words, buckets, lo, hi, step or q";
 		return -1;
 	}
-	p->kinds[p->naggs] = kind_by_name(kind->text);
-	p->names[p->naggs] = strdup(name->text);
-	*a = (struct bpfq_agg){ .count = count, .sum_lo = (uint64_t)sum,
-				.sum_hi = (int64_t)(sum >> 64), .min = min, .max = max };
-	p->naggs++;
+	call.agg = kind_by_name(kind->text);
+	call.nbuckets = buckets;
+	call.lo = lo;
+	call.hi = hi;
+	call.step = step;
+	call.q = q;
+	agg_desc_of(&call, d);
+	if (d->words != words || (call.agg == AGG_HIST && buckets != BPFQ_HIST_BUCKETS) ||
+	    (call.agg == AGG_LHIST && (step <= 0 || hi <= lo || buckets > 1002 ||
+				       buckets != ((i128)hi - lo + step - 1) / step + 2))) {
+		*err = "an aggregate's state does not have its kind's size";
+		return -1;
+	}
+	p->names[p->naggs++] = strdup(name->text);
+	return 0;
+}
+
+/* [[word, value], ...] into an area of p->words words. */
+static int parse_state(const struct json *state, struct partial *p, uint64_t *area,
+		       const char **err)
+{
+	if (!state || state->kind != JSON_ARRAY) {
+		*err = "a partial lacks its state";
+		return -1;
+	}
+	for (const struct json *e = state->child; e; e = e->next) {
+		i128 word, v;
+
+		if (e->kind != JSON_ARRAY || elem_int(e->child, 0, p->words - 1, &word) ||
+		    elem_int(e->child ? e->child->next : NULL, 0, U64_MAX_, &v)) {
+			*err = "a state word is not [index, value] within the state";
+			return -1;
+		}
+		area[word] = (uint64_t)v;
+	}
+	return 0;
+}
+
+static int hex_nibble(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int parse_key(const struct json *g, struct bpfq_key *k, const char **err)
+{
+	const struct json *hex = json_get(g, "key");
+	i128 kind;
+	size_t n;
+
+	memset(k, 0, sizeof(*k));
+	if (get_int(g, "kind", BPFQ_K_MISSING, BPFQ_K_DEC, &kind) || kind == BPFQ_K_BAD || !hex ||
+	    hex->kind != JSON_STRING || (n = strlen(hex->text)) % 2 || n / 2 > BPFQ_KEY_MAX) {
+		*err = "a group lacks its kind or key";
+		return -1;
+	}
+	k->kind = kind;
+	k->len = n / 2;
+	for (size_t i = 0; i < n / 2; i++) {
+		int h = hex_nibble(hex->text[2 * i]), l = hex_nibble(hex->text[2 * i + 1]);
+
+		if (h < 0 || l < 0) {
+			*err = "a group's key is not hex";
+			return -1;
+		}
+		k->bytes[i] = h << 4 | l;
+	}
+	return 0;
+}
+
+static int parse_groups(const struct json *j, struct partial *p, const char **err)
+{
+	const struct json *by = json_get(j, "by"), *groups = json_get(j, "groups");
+
+	if (!by || by->kind != JSON_STRING || !groups || groups->kind != JSON_ARRAY) {
+		*err = "a partial of a by query lacks by or groups";
+		return -1;
+	}
+	p->key_name = strdup(by->text);
+	p->groups = groups_new(p->words);
+	if (!p->key_name || !p->groups) {
+		*err = "out of memory";
+		return -1;
+	}
+	for (const struct json *g = groups->child; g; g = g->next) {
+		struct bpfq_key key;
+		uint64_t *area;
+		bool added;
+
+		if (parse_key(g, &key, err))
+			return -1;
+		area = groups_get(p->groups, &key, &added);
+		if (!area || !added) {
+			*err = area ? "a group appears twice" : "out of memory";
+			return -1;
+		}
+		if (parse_state(json_get(g, "state"), p, area, err))
+			return -1;
+	}
 	return 0;
 }
 
@@ -148,40 +302,66 @@ static int parse_error_partial(const struct json *j, struct partial *p, const ch
 	return 0;
 }
 
+static int parse_counters(const struct json *j, struct bpfq_result *r, const char **err)
+{
+	static const char *const names[] = { "records", "matched", "malformed", "empty", "bad",
+					     "missing" };
+	__u64 *to[] = { &r->records, &r->matched, &r->malformed, &r->empty, &r->bad,
+			&r->missing };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		i128 v;
+
+		if (get_int(j, names[i], 0, U64_MAX_, &v)) {
+			*err = "a partial lacks its counters (records, matched, ...)";
+			return -1;
+		}
+		*to[i] = v;
+	}
+	return 0;
+}
+
 static int parse_fields(const struct json *j, struct partial *p, const char **err)
 {
 	const struct json *v = json_get(j, "bpfq_partial"), *host = json_get(j, "host");
 	const struct json *select = json_get(j, "select"), *aggs = json_get(j, "aggregates");
-	i128 values, matched, malformed;
 
-	if (!v || v->kind != JSON_NUMBER || strcmp(v->text, "1")) {
-		*err = "not a bpfq partial of version 1";
+	if (!v || v->kind != JSON_NUMBER || strcmp(v->text, "2")) {
+		*err = "not a bpfq partial of version 2";
 		return -1;
 	}
 	if (host && host->kind == JSON_STRING)
 		snprintf(p->host, sizeof(p->host), "%s", host->text);
 	if (json_get(j, "error"))
 		return parse_error_partial(j, p, err);
-	if (!select || select->kind != JSON_STRING || !aggs || aggs->kind != JSON_ARRAY ||
-	    get_int(j, "values", 0, U64_MAX_, &values) ||
-	    get_int(j, "matched", 0, U64_MAX_, &matched) ||
-	    get_int(j, "malformed", 0, U64_MAX_, &malformed)) {
-		*err = "a partial lacks select, values, matched, malformed or aggregates";
+	if (!select || select->kind != JSON_STRING || !aggs || aggs->kind != JSON_ARRAY) {
+		*err = "a partial lacks select or aggregates";
 		return -1;
 	}
+	if (parse_counters(j, &p->result, err))
+		return -1;
 	p->select = strdup(select->text);
-	p->result.values = values;
-	p->result.matched = matched;
-	p->result.malformed = malformed;
 	for (const struct json *a = aggs->child; a; a = a->next) {
 		if (p->naggs == BPFQ_MAX_AGGS) {
 			*err = "too many aggregates";
 			return -1;
 		}
-		if (parse_agg(a, p, err))
+		if (parse_desc(a, p, err))
 			return -1;
+		p->words += p->descs[p->naggs - 1].words;
 	}
-	return p->naggs ? 0 : (*err = "a partial with no aggregates", -1);
+	if (!p->naggs) {
+		*err = "a partial with no aggregates";
+		return -1;
+	}
+	if (json_get(j, "groups"))
+		return parse_groups(j, p, err);
+	p->area = calloc(p->words, sizeof(uint64_t));
+	if (!p->area) {
+		*err = "out of memory";
+		return -1;
+	}
+	return parse_state(json_get(j, "state"), p, p->area, err);
 }
 
 int partial_parse(const char *text, struct partial *p, const char **err)
@@ -201,6 +381,9 @@ int partial_parse(const char *text, struct partial *p, const char **err)
 void partial_free(struct partial *p)
 {
 	free(p->select);
+	free(p->key_name);
+	free(p->area);
+	groups_free(p->groups);
 	for (int i = 0; i < p->naggs; i++)
 		free(p->names[i]);
 	memset(p, 0, sizeof(*p));

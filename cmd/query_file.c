@@ -8,12 +8,11 @@
 #include "cmd/input.h"
 #include "cmd/query_file.h"
 
-/* The whole file, NUL-terminated. */
-static char *slurp(FILE *f)
+/* The whole file, NUL-terminated, and its length. */
+static char *slurp(FILE *f, size_t *len)
 {
 	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	FILE *out = open_memstream(&text, len);
 	char chunk[4096];
 	size_t n;
 
@@ -79,7 +78,8 @@ static int split(char *text, char ***queries, int *n)
 int query_file_read(const char *path, char ***queries, int *n)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *text = NULL;
+	char *text = NULL, *nul;
+	size_t len = 0;
 	int rc = -1;
 
 	*queries = NULL;
@@ -90,9 +90,15 @@ int query_file_read(const char *path, char ***queries, int *n)
 		fprintf(stderr, "bpfq: error: cannot open '%s': %s\n", path, strerror(errno));
 		return -1;
 	}
-	text = slurp(f);
+	text = slurp(f, &len);
 	if (!text) {
 		fprintf(stderr, "bpfq: error: cannot read '%s': %s\n", path, strerror(errno));
+		goto cleanup;
+	}
+	/* Text ends at a NUL byte: what follows it would be dropped unseen. */
+	if ((nul = memchr(text, '\0', len))) {
+		fprintf(stderr, "bpfq: error: '%s' holds a NUL byte (byte %zu): not a file of "
+				"queries\n", path, (size_t)(nul - text) + 1);
 		goto cleanup;
 	}
 	blank_comments(text);

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <time.h>
 
+#include "cmd/output.h"
 #include "cmd/stats.h"
 
 double stats_now(void)
@@ -35,11 +36,20 @@ void stats_print_text(FILE *f, const struct run_stats *s)
 	fprintf(f, "bpfq: stats\n");
 	fprintf(f, "  engine:        %s\n", s->engine);
 	fprintf(f, "  hook:          %s\n", s->hook);
-	fprintf(f, "  scanned:       %" PRIu64 " bytes in %" PRIu64 " reads\n", s->bytes_read,
+	if (*s->hook_skipped)
+		fprintf(f, "  passed over:   %s\n", s->hook_skipped);
+	fprintf(f, "  scanned:       %" PRIu64 " bytes in %" PRIu64 " reads", s->bytes_read,
 		s->reads);
-	fprintf(f, "  records:       %" PRIu64 " (%" PRIu64 " values, %" PRIu64 " malformed)\n",
-		(uint64_t)(r->values + r->malformed), (uint64_t)r->values,
-		(uint64_t)r->malformed);
+	if (s->readers > 1)
+		fprintf(f, " by %d readers", s->readers);
+	fputc('\n', f);
+	fprintf(f, "  records:       %" PRIu64 " (%" PRIu64 " malformed, skipped)\n",
+		(uint64_t)r->records, (uint64_t)r->malformed);
+	if (r->empty || r->bad || r->missing)
+		fprintf(f, "  NULL fields:   %" PRIu64 " empty, %" PRIu64 " not numbers, %" PRIu64
+			   " missing\n", (uint64_t)r->empty, (uint64_t)r->bad, (uint64_t)r->missing);
+	if (s->groups)
+		fprintf(f, "  groups:        %" PRIu64 "\n", s->groups);
 	fprintf(f, "  matched:       %" PRIu64 "\n", (uint64_t)r->matched);
 	if (s->result_bytes)
 		fprintf(f, "  to user space: %" PRIu64 " bytes (the result)\n", moved);
@@ -57,13 +67,16 @@ void stats_print_json(FILE *f, const struct run_stats *s)
 {
 	const struct bpfq_result *r = &s->result;
 
-	fprintf(f, "{\"engine\":\"%s\",\"hook\":\"%s\",\"bytes_scanned\":%" PRIu64
-		   ",\"reads\":%" PRIu64 ",\"records\":%" PRIu64 ",\"values\":%" PRIu64
+	fprintf(f, "{\"engine\":\"%s\",\"hook\":\"%s\",\"hook_passed_over\":",
+		s->engine, s->hook);
+	output_json_string(f, s->hook_skipped);
+	fprintf(f, ",\"bytes_scanned\":%" PRIu64
+		   ",\"reads\":%" PRIu64 ",\"readers\":%d,\"records\":%" PRIu64 ",\"groups\":%" PRIu64
 		   ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64
 		   ",\"bytes_to_user\":%" PRIu64 ",\"compile_s\":%.6f,\"cache_hit\":%s"
 		   ",\"load_s\":%.6f,\"verified_insns\":%lu,\"scan_s\":%.6f,\"mb_per_s\":%.1f}",
-		s->engine, s->hook, s->bytes_read, s->reads,
-		(uint64_t)(r->values + r->malformed), (uint64_t)r->values, (uint64_t)r->matched,
+		s->bytes_read, s->reads, s->readers > 1 ? s->readers : 1,
+		(uint64_t)r->records, s->groups, (uint64_t)r->matched,
 		(uint64_t)r->malformed, moved_bytes(s), s->compile_s,
 		s->cache_hit ? "true" : "false", s->load_s, s->verified_insns, s->scan_s,
 		rate_mb_s(s));

@@ -10,10 +10,13 @@
 
 struct run_stats {
 	const char *engine;	/* "kernel" or "user" */
-	const char *hook;	/* the attach point, or "none" for the user engine */
+	char hook[96];		/* "name (attach points)", or "none" for the user engine */
+	char hook_skipped[768];	/* the hooks --hook=auto passed over, and why; or "" */
 	uint64_t bytes_read;	/* bytes read() returned */
 	uint64_t reads;
+	int readers;		/* reader threads (-j); 1 for the user engine */
 	uint64_t result_bytes;	/* what user space read of the result */
+	uint64_t groups;	/* with by: the groups in the answer */
 	bool cache_hit;
 	unsigned long verified_insns;
 	double compile_s, load_s, scan_s;

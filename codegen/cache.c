@@ -91,8 +91,7 @@ static int mkdir_p(char *path)
 	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-/* The cache folder, made if needed; NULL when caching is off or impossible. */
-static char *cache_dir(void)
+char *cache_dir(void)
 {
 	const char *env = getenv("BPFQ_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");

@@ -14,6 +14,9 @@
  * Returns 0 with the object's bytes in *obj (malloc()ed), or -1 with the
  * reason in *log (malloc()ed). *hit tells whether the cache answered.
  */
+/* The cache folder, made if needed (malloc()ed); NULL when caching is off or impossible. */
+char *cache_dir(void);
+
 int cache_object(const char *clang, const char *src, size_t len, void **obj, size_t *obj_len,
 		 char **log, int *hit);
 

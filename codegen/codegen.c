@@ -1,10 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * AST to BPF C. The generated part is bpfq_emit(), called once per value x.
- * Expressions become three-address code in evaluation order (operands left
- * to right, then the operator; `and`/`or` evaluate their right side only
- * when needed), and every checked operator returns at once on an error.
- * So the first error is the one the reference evaluator reports too.
+ * AST to BPF C. The generated part is bpfq_emit(), called once per record
+ * with its used fields f[0..nslots). It has up to two paths:
+ *
+ *  - the fast path, when every used field is an integer and the query has
+ *    no '/' and no decimal literal: int64 arithmetic, two-valued logic;
+ *  - the general path: decimals times 10^9 (struct bpfq_d), NULLs, and
+ *    SQL's three-valued logic.
+ *
+ * Both compute what the reference evaluator does (lang/eval.c): on the
+ * fast path's records the two semantics coincide. Expressions become
+ * three-address code in evaluation order (operands left to right, then
+ * the operator; and/or evaluate their right side only when needed), and
+ * every checked operator returns at once on an error, so the first error
+ * is the one the evaluator reports too. No byte of the query text reaches
+ * the C: fields are f[slot], numbers are printed again from their values.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -13,21 +23,13 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "gen.h"
 #include "templates.h"
+#include "lang/layout.h"
+#include "lang/num.h"
 #include "lang/sema.h"
 
-struct gen {
-	FILE *out;
-	int ntemps;
-	int depth;		/* indentation: one tab per level */
-};
-
-/* An operand is always a literal, x, or a temporary "t123": short. */
-#define OPERAND_MAX 32
-
-static void line(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void line(struct gen *g, const char *fmt, ...)
+void gen_line(struct gen *g, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -39,192 +41,744 @@ static void line(struct gen *g, const char *fmt, ...)
 	fputc('\n', g->out);
 }
 
-static void literal(int64_t v, char *res)
+static int temp(struct gen *g)
 {
-	/* -9223372036854775808LL is not a C literal: it is minus an overflow. */
+	return ++g->ntemps;
+}
+
+/* An int64 as C: -9223372036854775808LL is not a literal (it is minus an overflow). */
+static void int_literal(int64_t v, char *res)
+{
 	if (v == INT64_MIN)
 		snprintf(res, OPERAND_MAX, "BPFQ_S64_MIN");
 	else
 		snprintf(res, OPERAND_MAX, "%" PRId64 "LL", v);
 }
 
-static const char *checked_helper(enum node_kind kind)
+/* A decimal times 10^9 as a struct bpfq_d initializer. */
+static void dec_literal(i128 v, char *res)
+{
+	snprintf(res, OPERAND_MAX, "((struct bpfq_d){ %" PRIu64 "ULL, %" PRId64 "LL })",
+		 (uint64_t)v, (int64_t)((u128)v >> 64));
+}
+
+/* A comment with the rendered expression: safe, as rendering prints only
+ * checked tokens, but a stray end-of-comment could never be allowed. */
+static void comment(struct gen *g, const char *prefix, const struct node *n)
+{
+	char text[160];
+
+	ast_render(g->q, n, text, sizeof(text));
+	for (char *p = text; (p = strstr(p, "*/"));)
+		p[1] = ' ';
+	gen_line(g, "/* %s%s */", prefix, text);
+}
+
+/* ---- the fast path: int64, two-valued ---- */
+
+static const char *int_helper(enum node_kind kind)
 {
 	switch (kind) {
 	case NODE_ADD: return "bpfq_add";
 	case NODE_SUB: return "bpfq_sub";
 	case NODE_MUL: return "bpfq_mul";
-	case NODE_DIV: return "bpfq_div";
-	case NODE_MOD: return "bpfq_mod";
-	default: return NULL;
+	default: return "bpfq_mod";	/* NODE_MOD; no '/' on this path */
 	}
 }
 
-static void gen_expr(struct gen *g, const struct node *n, char *res);
+static void fail_line(struct gen *g, const struct node *n)
+{
+	gen_line(g, "\treturn bpfq_fail(st, e, %d, &f[0], off);", n->id);
+}
 
-/* An operator that can fail: a temporary, and an early return naming the node. */
-static void gen_checked(struct gen *g, const struct node *n, char *res)
+static void gen_i(struct gen *g, const struct node *n, char *res);
+
+static void gen_i_checked(struct gen *g, const struct node *n, char *res)
 {
 	char a[OPERAND_MAX], b[OPERAND_MAX];
 	int t;
 
-	gen_expr(g, n->lhs, a);
-	if (n->kind != NODE_NEG)
-		gen_expr(g, n->rhs, b);
-	t = ++g->ntemps;
-	line(g, "__s64 t%d;", t);
-	if (n->kind == NODE_NEG)
-		line(g, "if ((e = bpfq_neg(&t%d, %s)))", t, a);
-	else
-		line(g, "if ((e = %s(&t%d, %s, %s)))", checked_helper(n->kind), t, a, b);
-	line(g, "\treturn bpfq_fail(r, e, %d, x, off);", n->id);
+	if (n->kind == NODE_CALL) {	/* abs */
+		gen_i(g, n->args[0], a);
+		t = temp(g);
+		gen_line(g, "__s64 t%d;", t);
+		gen_line(g, "if ((e = bpfq_absv(&t%d, %s)))", t, a);
+	} else if (n->kind == NODE_NEG) {
+		gen_i(g, n->lhs, a);
+		t = temp(g);
+		gen_line(g, "__s64 t%d;", t);
+		gen_line(g, "if ((e = bpfq_neg(&t%d, %s)))", t, a);
+	} else {
+		gen_i(g, n->lhs, a);
+		gen_i(g, n->rhs, b);
+		t = temp(g);
+		gen_line(g, "__s64 t%d;", t);
+		gen_line(g, "if ((e = %s(&t%d, %s, %s)))", int_helper(n->kind), t, a, b);
+	}
+	fail_line(g, n);
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
 /* and/or: the right side runs only if the left does not decide. */
-static void gen_logical(struct gen *g, const struct node *n, char *res)
+static void gen_i_logical(struct gen *g, const struct node *n, char *res)
 {
 	char a[OPERAND_MAX], b[OPERAND_MAX];
 	int t;
 
-	gen_expr(g, n->lhs, a);
-	t = ++g->ntemps;
-	line(g, "int t%d = %s;", t, a);
-	line(g, "if (%st%d) {", n->kind == NODE_AND ? "" : "!", t);
+	gen_i(g, n->lhs, a);
+	t = temp(g);
+	gen_line(g, "int t%d = %s;", t, a);
+	gen_line(g, "if (%st%d) {", n->kind == NODE_AND ? "" : "!", t);
 	g->depth++;
-	gen_expr(g, n->rhs, b);
-	line(g, "t%d = %s;", t, b);
+	gen_i(g, n->rhs, b);
+	gen_line(g, "t%d = %s;", t, b);
 	g->depth--;
-	line(g, "}");
+	gen_line(g, "}");
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+/* between: every operand, then both comparisons. */
+static void gen_i_between(struct gen *g, const struct node *n, char *res)
+{
+	char x[OPERAND_MAX], lo[OPERAND_MAX], hi[OPERAND_MAX];
+	int t;
+
+	gen_i(g, n->lhs, x);
+	gen_i(g, n->args[0], lo);
+	gen_i(g, n->args[1], hi);
+	t = temp(g);
+	gen_line(g, "int t%d = %s(%s >= %s && %s <= %s);", t, n->negated ? "!" : "", x, lo, x, hi);
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+/* in: the list left to right, until one is equal. */
+static void gen_i_in(struct gen *g, const struct node *n, char *res)
+{
+	char x[OPERAND_MAX], a[OPERAND_MAX];
+	int t, depth = g->depth;
+
+	gen_i(g, n->lhs, x);
+	t = temp(g);
+	gen_line(g, "int t%d = 0;", t);
+	for (int i = 0; i < n->nargs; i++) {
+		if (i) {
+			gen_line(g, "if (!t%d) {", t);
+			g->depth++;
+		}
+		gen_i(g, n->args[i], a);
+		gen_line(g, "t%d = %s == %s;", t, x, a);
+	}
+	while (g->depth > depth) {
+		g->depth--;
+		gen_line(g, "}");
+	}
+	if (n->negated)
+		gen_line(g, "t%d = !t%d;", t, t);
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
 /* Emit the statements that compute n; res gets the C operand holding its value. */
-static void gen_expr(struct gen *g, const struct node *n, char *res)
+static void gen_i(struct gen *g, const struct node *n, char *res)
 {
 	char a[OPERAND_MAX], b[OPERAND_MAX];
 
-	/* Leaves are operands; every other node gets a temporary. */
 	switch (n->kind) {
 	case NODE_INT:
-		literal(n->value, res);
+		int_literal(n->value, res);
 		return;
-	case NODE_NAME:		/* sema allows only x */
-		snprintf(res, OPERAND_MAX, "x");
+	case NODE_FIELD:
+		snprintf(res, OPERAND_MAX, "x%d", n->slot);
 		return;
 	case NODE_AND:
 	case NODE_OR:
-		gen_logical(g, n, res);
+		gen_i_logical(g, n, res);
 		return;
 	case NODE_NOT:
-		gen_expr(g, n->lhs, a);
-		snprintf(res, OPERAND_MAX, "t%d", ++g->ntemps);
-		line(g, "int %s = !%s;", res, a);
+		gen_i(g, n->lhs, a);
+		snprintf(res, OPERAND_MAX, "t%d", temp(g));
+		gen_line(g, "int %s = !%s;", res, a);
 		return;
+	case NODE_BETWEEN:
+		gen_i_between(g, n, res);
+		return;
+	case NODE_IN:
+		gen_i_in(g, n, res);
+		return;
+	case NODE_CALL:
 	case NODE_NEG:
 	case NODE_ADD:
 	case NODE_SUB:
 	case NODE_MUL:
-	case NODE_DIV:
 	case NODE_MOD:
-		gen_checked(g, n, res);
+		gen_i_checked(g, n, res);
 		return;
 	default:
-		/* comparisons; sema rejected everything else outside aggregates */
-		gen_expr(g, n->lhs, a);
-		gen_expr(g, n->rhs, b);
-		snprintf(res, OPERAND_MAX, "t%d", ++g->ntemps);
-		line(g, "int %s = %s %s %s;", res, a, ast_op_text(n->kind), b);
+		/* comparisons */
+		gen_i(g, n->lhs, a);
+		gen_i(g, n->rhs, b);
+		snprintf(res, OPERAND_MAX, "t%d", temp(g));
+		gen_line(g, "int %s = %s %s %s;", res, a, ast_op_text(n->kind), b);
 		return;
 	}
 }
 
-/* A comment with the rendered expression: safe, as rendering prints only
- * checked tokens, but a stray end-of-comment could never be allowed. */
-static void comment(struct gen *g, const struct query *q, const char *prefix,
-		    const struct node *n)
-{
-	char text[160];
+/* ---- the general path: decimals, NULLs, three-valued ---- */
 
-	ast_render(q, n, text, sizeof(text));
-	for (char *p = text; (p = strstr(p, "*/"));)
-		p[1] = ' ';
-	line(g, "/* %s%s */", prefix, text);
-}
-
-static void gen_aggregate(struct gen *g, const struct query *q, int i)
-{
-	const struct node *call = q->items[i];
+/* A number operand: its value (a struct bpfq_d) and whether it is NULL. */
+struct dop {
 	char v[OPERAND_MAX];
+	char null[OPERAND_MAX];
+};
 
-	comment(g, q, "", call);
-	if (call->agg == AGG_COUNT) {
-		line(g, "bpfq_agg_count(&r->aggs[%d]);", i);
+static void gen_d(struct gen *g, const struct node *n, struct dop *res);
+static void gen_b(struct gen *g, const struct node *n, char *res);
+
+static const char *dec_helper(enum node_kind kind)
+{
+	switch (kind) {
+	case NODE_ADD: return "bpfq_d_add";
+	case NODE_SUB: return "bpfq_d_sub";
+	case NODE_MUL: return "bpfq_d_mul";
+	case NODE_DIV: return "bpfq_d_div";
+	case NODE_MOD: return "bpfq_d_mod";
+	case NODE_NEG: return "bpfq_d_neg";
+	default: return "bpfq_d_abs";	/* abs() */
+	}
+}
+
+/* NULL in, NULL out; else the checked operation. */
+static void gen_d_checked(struct gen *g, const struct node *n, struct dop *res)
+{
+	struct dop a, b;
+	int t;
+
+	if (n->kind == NODE_CALL || n->kind == NODE_NEG) {
+		gen_d(g, n->kind == NODE_CALL ? n->args[0] : n->lhs, &a);
+		t = temp(g);
+		gen_line(g, "struct bpfq_d t%d = { 0 };", t);
+		gen_line(g, "int n%d = %s;", t, a.null);
+		gen_line(g, "if (!n%d && (e = %s(&t%d, %s)))", t, dec_helper(n->kind), t, a.v);
+	} else {
+		gen_d(g, n->lhs, &a);
+		gen_d(g, n->rhs, &b);
+		t = temp(g);
+		gen_line(g, "struct bpfq_d t%d = { 0 };", t);
+		gen_line(g, "int n%d = %s | %s;", t, a.null, b.null);
+		gen_line(g, "if (!n%d && (e = %s(&t%d, %s, %s)))", t, dec_helper(n->kind), t, a.v, b.v);
+	}
+	fail_line(g, n);
+	snprintf(res->v, OPERAND_MAX, "t%d", t);
+	snprintf(res->null, OPERAND_MAX, "n%d", t);
+}
+
+static void gen_d(struct gen *g, const struct node *n, struct dop *res)
+{
+	switch (n->kind) {
+	case NODE_INT:
+		dec_literal((i128)n->value * BPFQ_SCALE, res->v);
+		snprintf(res->null, OPERAND_MAX, "0");
+		return;
+	case NODE_DEC:
+		dec_literal(n->dec, res->v);
+		snprintf(res->null, OPERAND_MAX, "0");
+		return;
+	case NODE_FIELD:
+		snprintf(res->v, OPERAND_MAX, "d%d", n->slot);
+		snprintf(res->null, OPERAND_MAX, "z%d", n->slot);
+		return;
+	default:
+		gen_d_checked(g, n, res);
 		return;
 	}
-	gen_expr(g, call->args[0], v);
+}
+
+/* a OP b as C on two struct bpfq_d, from lt and eq. */
+static void compare_expr(enum node_kind kind, const char *a, const char *b, char *out)
+{
+	switch (kind) {
+	case NODE_EQ: snprintf(out, 3 * OPERAND_MAX, "bpfq_d_eq(%s, %s)", a, b); break;
+	case NODE_NE: snprintf(out, 3 * OPERAND_MAX, "!bpfq_d_eq(%s, %s)", a, b); break;
+	case NODE_LT: snprintf(out, 3 * OPERAND_MAX, "bpfq_d_lt(%s, %s)", a, b); break;
+	case NODE_LE: snprintf(out, 3 * OPERAND_MAX, "!bpfq_d_lt(%s, %s)", b, a); break;
+	case NODE_GT: snprintf(out, 3 * OPERAND_MAX, "bpfq_d_lt(%s, %s)", b, a); break;
+	default: snprintf(out, 3 * OPERAND_MAX, "!bpfq_d_lt(%s, %s)", a, b); break;
+	}
+}
+
+static void gen_b_compare(struct gen *g, const struct node *n, char *res)
+{
+	char cmp[3 * OPERAND_MAX];
+	struct dop a, b;
+	int t;
+
+	gen_d(g, n->lhs, &a);
+	gen_d(g, n->rhs, &b);
+	compare_expr(n->kind, a.v, b.v, cmp);
+	t = temp(g);
+	gen_line(g, "int t%d = %s | %s ? BPFQ_U : %s;", t, a.null, b.null, cmp);
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+/* and/or: the right side only when the left does not decide (false for and, true for or). */
+static void gen_b_logical(struct gen *g, const struct node *n, char *res)
+{
+	char a[OPERAND_MAX], b[OPERAND_MAX];
+	int and = n->kind == NODE_AND, t;
+
+	gen_b(g, n->lhs, a);
+	t = temp(g);
+	gen_line(g, "int t%d = %s;", t, a);
+	gen_line(g, "if (t%d != %s) {", t, and ? "BPFQ_F" : "BPFQ_T");
+	g->depth++;
+	gen_b(g, n->rhs, b);
+	gen_line(g, "t%d = %s(t%d, %s);", t, and ? "bpfq_and3" : "bpfq_or3", t, b);
+	g->depth--;
+	gen_line(g, "}");
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+static void gen_b_between(struct gen *g, const struct node *n, char *res)
+{
+	struct dop x, lo, hi;
+	int t;
+
+	gen_d(g, n->lhs, &x);
+	gen_d(g, n->args[0], &lo);
+	gen_d(g, n->args[1], &hi);
+	t = temp(g);
+	gen_line(g, "int t%d = bpfq_and3(%s | %s ? BPFQ_U : !bpfq_d_lt(%s, %s),", t, x.null, lo.null,
+	     x.v, lo.v);
+	gen_line(g, "\t\t%s | %s ? BPFQ_U : !bpfq_d_lt(%s, %s));", x.null, hi.null, hi.v, x.v);
+	if (n->negated)
+		gen_line(g, "t%d = bpfq_not3(t%d);", t, t);
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+static void gen_b_in(struct gen *g, const struct node *n, char *res)
+{
+	struct dop x, a;
+	int t, depth = g->depth;
+
+	gen_d(g, n->lhs, &x);
+	t = temp(g);
+	gen_line(g, "int t%d = BPFQ_F;", t);
+	for (int i = 0; i < n->nargs; i++) {
+		if (i) {
+			gen_line(g, "if (t%d != BPFQ_T) {", t);
+			g->depth++;
+		}
+		gen_d(g, n->args[i], &a);
+		gen_line(g, "t%d = bpfq_or3(t%d, %s | %s ? BPFQ_U : bpfq_d_eq(%s, %s));", t, t, x.null,
+		     a.null, x.v, a.v);
+	}
+	while (g->depth > depth) {
+		g->depth--;
+		gen_line(g, "}");
+	}
+	if (n->negated)
+		gen_line(g, "t%d = bpfq_not3(t%d);", t, t);
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+static void gen_b(struct gen *g, const struct node *n, char *res)
+{
+	char a[OPERAND_MAX];
+
+	switch (n->kind) {
+	case NODE_AND:
+	case NODE_OR:
+		gen_b_logical(g, n, res);
+		return;
+	case NODE_NOT:
+		gen_b(g, n->lhs, a);
+		snprintf(res, OPERAND_MAX, "t%d", temp(g));
+		gen_line(g, "int %s = bpfq_not3(%s);", res, a);
+		return;
+	case NODE_BETWEEN:
+		gen_b_between(g, n, res);
+		return;
+	case NODE_IN:
+		gen_b_in(g, n, res);
+		return;
+	default:
+		gen_b_compare(g, n, res);
+		return;
+	}
+}
+
+/* ---- aggregates ---- */
+
+/* The fold of a number into item i's state, on either path. */
+static void fold_call(struct gen *g, const struct node *call, int off, const char *v, bool fast)
+{
+	const char *area = "area";
+
 	switch (call->agg) {
 	case AGG_SUM:
-	case AGG_AVG:		/* avg = sum / count, divided in user space */
-		line(g, "bpfq_agg_sum(&r->aggs[%d], %s);", i, v);
+	case AGG_AVG:
+		gen_line(g, fast ? "bpfq_i_sum(&%s[%d], %s);" : "bpfq_d_sum(&%s[%d], %s);", area, off, v);
 		break;
 	case AGG_MIN:
-		line(g, "bpfq_agg_min(&r->aggs[%d], %s);", i, v);
+		gen_line(g, fast ? "bpfq_i_min(&%s[%d], %s);" : "bpfq_d_min(&%s[%d], %s);", area, off, v);
 		break;
 	case AGG_MAX:
-		line(g, "bpfq_agg_max(&r->aggs[%d], %s);", i, v);
+		gen_line(g, fast ? "bpfq_i_max(&%s[%d], %s);" : "bpfq_d_max(&%s[%d], %s);", area, off, v);
 		break;
-	default:		/* AGG_EXISTS */
-		line(g, "if (%s)", v);
-		line(g, "\tbpfq_agg_count(&r->aggs[%d]);", i);
+	case AGG_COUNT:
+		gen_line(g, "%s[%d]++;", area, off);
+		break;
+	case AGG_HIST:
+		gen_line(g, fast ? "bpfq_hist_i(&%s[%d], %s);" : "bpfq_hist_d(&%s[%d], %s);", area, off, v);
+		break;
+	case AGG_LHIST:
+		gen_line(g, "bpfq_lhist_%s(&%s[%d], %s, %" PRId64 "LL, %" PRId64 "LL, %" PRId64 "ULL, %d);",
+		     fast ? "i" : "d", area, off, v, call->lo, call->hi, call->step, call->nbuckets);
+		break;
+	case AGG_QUANTILE:
+		gen_line(g, fast ? "bpfq_quantile_i(&%s[%d], %s);" : "bpfq_quantile_d(&%s[%d], %s);", area,
+		     off, v);
+		break;
+	case AGG_COUNT_DISTINCT:
+		gen_line(g, fast ? "bpfq_hll_d(&%s[%d], bpfq_d_of_int(%s));" : "bpfq_hll_d(&%s[%d], %s);",
+		     area, off, v);
+		break;
+	default:		/* var, stddev */
+		gen_line(g, fast ? "bpfq_moments(&%s[%d], bpfq_d_of_int(%s));" :
+			       "bpfq_moments(&%s[%d], %s);", area, off, v);
 		break;
 	}
 }
 
-static int only_exists(const struct query *q)
+static bool counts_records(const struct node *call)
+{
+	return call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR);
+}
+
+static void gen_aggregate(struct gen *g, int i, bool fast)
+{
+	const struct node *call = g->q->items[i];
+	int off = layout_offset(g->q, i);
+	char v[OPERAND_MAX];
+	struct dop d;
+
+	comment(g, "", call);
+	if (fast && accum_item(g->q, i) && counts_records(call)) {
+		accum_gen_fold(g, i, NULL);
+	} else if (fast && accum_item(g->q, i)) {
+		gen_i(g, call->args[0], v);
+		accum_gen_fold(g, i, v);
+	} else if (counts_records(call)) {
+		gen_line(g, "area[%d]++;", off);
+	} else if (call->agg == AGG_EXISTS && fast) {
+		gen_i(g, call->args[0], v);
+		gen_line(g, "if (%s)", v);
+		gen_line(g, "\tarea[%d]++;", off);
+	} else if (call->agg == AGG_EXISTS) {
+		gen_b(g, call->args[0], v);
+		gen_line(g, "if (%s == BPFQ_T)", v);
+		gen_line(g, "\tarea[%d]++;", off);
+	} else if (fast) {
+		gen_i(g, call->args[0], v);
+		fold_call(g, call, off, v, true);
+	} else {
+		gen_d(g, call->args[0], &d);
+		gen_line(g, "if (!%s) {", d.null);
+		g->depth++;
+		fold_call(g, call, off, d.v, false);
+		g->depth--;
+		gen_line(g, "}");
+	}
+}
+
+static bool only_exists(const struct query *q)
 {
 	for (int i = 0; i < q->nitems; i++)
 		if (q->items[i]->agg != AGG_EXISTS)
-			return 0;
-	return 1;
+			return false;
+	return true;
 }
 
 /* When every aggregate is exists and each has held once, the answer is known. */
-static void gen_early_stop(struct gen *g, const struct query *q)
+static void gen_early_stop(struct gen *g)
 {
-	line(g, "/* every exists() is true: the answer is known, stop reading */");
-	fprintf(g->out, "\tif (");
+	const struct query *q = g->q;
+
+	if (!only_exists(q) || q->by)
+		return;
+	gen_line(g, "/* every exists() is true: the answer is known, stop reading */");
+	fprintf(g->out, "%*s", 0, "");
+	for (int i = 0; i < g->depth; i++)
+		fputc('\t', g->out);
+	fprintf(g->out, "if (");
 	for (int i = 0; i < q->nitems; i++)
-		fprintf(g->out, "%sr->aggs[%d].count", i ? " && " : "", i);
+		fprintf(g->out, "%sarea[%d]", i ? " && " : "", layout_offset(q, i));
 	fprintf(g->out, ") {\n");
-	line(g, "\tr->done = 1;");
-	line(g, "\treturn 1;");
-	line(g, "}");
+	gen_line(g, "\tst->result.done = 1;");
+	gen_line(g, "\treturn 1;");
+	gen_line(g, "}");
 }
 
-static void gen_emit(struct gen *g, const struct query *q)
+/* by: the group's area, found or made; the key is a field's text or a value. */
+static void gen_group(struct gen *g, bool fast)
 {
+	const struct query *q = g->q;
+	char v[OPERAND_MAX];
+	struct dop d;
+
+	if (!q->by)
+		return;
+	comment(g, "by ", q->by);
+	if (q->by_text) {
+		gen_line(g, "if (st->parse.rec.key_long)");
+		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_KEY, %d, &f[0], off);", q->by->id);
+		gen_line(g, "area = bpfq_group(st);");
+	} else if (fast) {
+		gen_i(g, q->by, v);
+		gen_line(g, "area = bpfq_group_int(st, %s);", v);
+	} else {
+		gen_d(g, q->by, &d);
+		gen_line(g, "area = bpfq_group_dec(st, %s, %s);", d.v, d.null);
+	}
+	gen_line(g, "if (!area)");
+	gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_GROUPS, %d, &f[0], off);", q->by->id);
+}
+
+/* The fields' values as the path wants them. */
+static void gen_fields(struct gen *g, bool fast)
+{
+	for (int i = 0; i < g->q->nslots; i++) {
+		if (!g->q->slot_numeric[i])
+			continue;
+		if (fast) {
+			gen_line(g, "__s64 x%d = (__s64)f[%d].lo;", i, i);
+			continue;
+		}
+		gen_line(g, "struct bpfq_d d%d = bpfq_d_of_field(&f[%d]);", i, i);
+		gen_line(g, "int z%d = f[%d].kind < BPFQ_K_INT;", i, i);
+	}
+}
+
+/* One path: where, then the group, then every aggregate. */
+static void gen_path(struct gen *g, bool fast)
+{
+	const struct query *q = g->q;
 	char cond[OPERAND_MAX];
 
-	line(g, "/* Called for each value x at file offset off; returns 1 to stop the scan. */");
-	line(g, "static __always_inline int bpfq_emit(struct bpfq_result *r, __s64 x, __u64 off)");
-	line(g, "{");
-	g->depth++;
-	line(g, "__u32 e __attribute__((unused));");
+	gen_fields(g, fast);
 	if (q->where) {
-		comment(g, q, "where ", q->where);
-		gen_expr(g, q->where, cond);
-		line(g, "if (!%s)", cond);
-		line(g, "\treturn 0;");
+		comment(g, "where ", q->where);
+		if (fast) {
+			gen_i(g, q->where, cond);
+			gen_line(g, "if (!%s)", cond);
+		} else {
+			gen_b(g, q->where, cond);
+			gen_line(g, "if (%s != BPFQ_T)", cond);
+		}
+		gen_line(g, "\treturn 0;");
 	}
-	line(g, "r->matched++;");
+	gen_line(g, fast ? "a->matched++;" : "st->result.matched++;");
+	gen_group(g, fast);
 	for (int i = 0; i < q->nitems; i++)
-		gen_aggregate(g, q, i);
-	if (only_exists(q))
-		gen_early_stop(g, q);
-	line(g, "return 0;");
+		gen_aggregate(g, i, fast);
+	gen_early_stop(g);
+	gen_line(g, "return 0;");
+}
+
+static bool has_slow_parts(const struct node *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == NODE_DIV || n->kind == NODE_DEC)
+		return true;
+	if (has_slow_parts(n->lhs) || has_slow_parts(n->rhs))
+		return true;
+	for (int i = 0; i < n->nargs; i++)
+		if (has_slow_parts(n->args[i]))
+			return true;
+	return false;
+}
+
+/* Aggregates whose fold branches at every value: buckets, sketches. */
+static bool has_branchy_fold(const struct query *q)
+{
+	for (int i = 0; i < q->nitems; i++) {
+		enum agg_kind a = q->items[i]->agg;
+
+		if (a == AGG_HIST || a == AGG_LHIST || a == AGG_QUANTILE || a == AGG_COUNT_DISTINCT)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Numbers (or binary records) per call of the fast parsers, each inlined:
+ * each costs the verifier some hundred instructions at every load, and
+ * saves time on a long scan. A group lookup or a branchy fold at each of
+ * them multiplies the paths past what kernels before 6.13 or so walk (a
+ * hist by, on 6.1 and 6.12: "BPF program is too large"): one each there.
+ */
+static int fast_per_step(const struct query *q, uint64_t input_size)
+{
+	if (q->by || has_branchy_fold(q))
+		return 1;
+	return input_size >= CODEGEN_LARGE_INPUT ? 32 : 16;
+}
+
+/* The fast path exists when integers alone give the general path's answers: no '/', no decimals. */
+static bool has_fast_path(const struct query *q)
+{
+	if (has_slow_parts(q->where) || has_slow_parts(q->by))
+		return false;
+	for (int i = 0; i < q->nitems; i++)
+		if (has_slow_parts(q->items[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The general path is a global function: the verifier checks it once, not
+ * at every place the parser emits a record (it is big, and the fast path,
+ * inlined there, is what the hot loop runs). Its fields and offset are
+ * the record's in the state map (an unused argument would be left unset
+ * by clang, and refused by the verifier).
+ */
+static void gen_general(struct gen *g)
+{
+	gen_line(g, "/* The general path: decimals, NULLs, three-valued conditions. */");
+	gen_line(g, "__noinline int bpfq_emit_general(struct bpfq_value *sv)");
+	gen_line(g, "{");
+	g->depth++;
+	gen_line(g, "struct bpfq_state *st;");
+	gen_line(g, "const struct bpfq_field *f;");
+	gen_line(g, "__u64 off __attribute__((unused));");
+	gen_line(g, "__u64 *area __attribute__((unused));");
+	gen_line(g, "__u32 e __attribute__((unused));");
+	fputc('\n', g->out);
+	gen_line(g, "if (!sv)");
+	gen_line(g, "\treturn 0;");
+	gen_line(g, "st = &sv->st;");
+	gen_line(g, "f = st->parse.rec.f;");
+	gen_line(g, "off = st->parse.rec.off;");
+	gen_line(g, "area = sv->area;");
+	gen_path(g, false);
 	g->depth--;
-	line(g, "}");
+	gen_line(g, "}");
+	fputc('\n', g->out);
+}
+
+/*
+ * bpfq_emit_acc(): a record, with the batch a (the parsers that take many
+ * records per iteration keep one); bpfq_emit(): a record alone.
+ */
+static void gen_emit(struct gen *g)
+{
+	const struct query *q = g->q;
+
+	accum_gen_struct(g);
+	gen_general(g);
+	gen_line(g, "/* Each record: its used fields f[0..%d) at file offset off; 1 stops the scan. */",
+		 q->nslots);
+	gen_line(g, "static __always_inline int bpfq_emit_acc(struct bpfq_state *st, struct bpfq_acc *a,");
+	gen_line(g, "					 const struct bpfq_field *f, __u64 off)");
+	gen_line(g, "{");
+	g->depth++;
+	gen_line(g, "__u64 *area __attribute__((unused)) = bpfq_area(st);");
+	gen_line(g, "__u32 e __attribute__((unused));");
+	fputc('\n', g->out);
+	if (has_fast_path(q)) {
+		fprintf(g->out, "\tif (1");
+		for (int i = 0; i < q->nslots; i++)
+			if (q->slot_numeric[i])
+				fprintf(g->out, " && f[%d].kind == BPFQ_K_INT", i);
+		fprintf(g->out, ") {\n");
+		g->depth++;
+		gen_line(g, "/* the fast path: every field an integer */");
+		gen_path(g, true);
+		g->depth--;
+		gen_line(g, "}");
+	}
+	/* A fast parser's record is its local: the general path reads the
+	 * state's. The offset always: a parser may fill the fields in the
+	 * state but not begin the record there (fast_lines.bpf.h). */
+	if (q->nslots) {
+		gen_line(g, "if (f != st->parse.rec.f) {");
+		for (int i = 0; i < q->nslots; i++)
+			gen_line(g, "\tst->parse.rec.f[%d] = f[%d];", i, i);
+		gen_line(g, "}");
+	}
+	gen_line(g, "st->parse.rec.off = off;");
+	/* A callback of bpf_loop returns 0 or 1; the verifier holds it to that. */
+	gen_line(g, "return bpfq_emit_general((struct bpfq_value *)st) != 0;");
+	g->depth--;
+	gen_line(g, "}");
+	fputc('\n', g->out);
+	gen_line(g, "static __always_inline int bpfq_emit(struct bpfq_state *st, const struct bpfq_field *f,");
+	gen_line(g, "\t\t\t\t     __u64 off)");
+	gen_line(g, "{");
+	gen_line(g, "\tstruct bpfq_acc a;");
+	gen_line(g, "\tint stop;");
+	fputc('\n', g->out);
+	gen_line(g, "\tbpfq_acc_init(&a);");
+	gen_line(g, "\tstop = bpfq_emit_acc(st, &a, f, off);");
+	gen_line(g, "\tbpfq_acc_flush(st, &a);");
+	gen_line(g, "\treturn stop;");
+	gen_line(g, "}");
+}
+
+/* text, csv: which slot each field position feeds, and the last one used. */
+static void gen_slots(struct gen *g)
+{
+	const struct query *q = g->q;
+	int last = -1;
+
+	gen_line(g, "static __always_inline int bpfq_slot_of(__u32 field)");
+	gen_line(g, "{");
+	gen_line(g, "\tswitch (field) {");
+	for (int i = 0; i < q->nslots; i++) {
+		gen_line(g, "\tcase %d: return %d;", q->slot_field[i], i);
+		if (q->slot_field[i] > last)
+			last = q->slot_field[i];
+	}
+	gen_line(g, "\tdefault: return -1;");
+	gen_line(g, "\t}");
+	gen_line(g, "}");
+	gen_line(g, "static __always_inline __u32 bpfq_field_of(int slot)");
+	gen_line(g, "{");
+	gen_line(g, "\tswitch (slot) {");
+	for (int i = 0; i < q->nslots; i++)
+		gen_line(g, "\tcase %d: return %d;", i, q->slot_field[i]);
+	gen_line(g, "\tdefault: return 0xffffffff;");
+	gen_line(g, "\t}");
+	gen_line(g, "}");
+	gen_line(g, "static __always_inline int bpfq_slot_numeric(int slot)");
+	gen_line(g, "{");
+	gen_line(g, "\tswitch (slot) {");
+	for (int i = 0; i < q->nslots; i++)
+		gen_line(g, "\tcase %d: return %d;", i, q->slot_numeric[i]);
+	gen_line(g, "\tdefault: return 0;");
+	gen_line(g, "\t}");
+	gen_line(g, "}");
+	gen_line(g, "#define BPFQ_NSLOTS %d", q->nslots);
+	gen_line(g, "#define BPFQ_LAST_FIELD %d", last);
+	gen_line(g, "#define BPFQ_KEY_SLOT %d", q->key_slot);
+	gen_line(g, "#define BPFQ_DELIM %d", (unsigned char)q->format.delim);
+}
+
+/* binary: the record's size, and each used field's place and type. */
+static void gen_record(struct gen *g)
+{
+	const struct input_format *f = &g->q->format;
+
+	gen_line(g, "static __always_inline void bpfq_fields(struct bpfq_state *st, const __u8 *rec,");
+	gen_line(g, "\t\t\t\t\t struct bpfq_field *f, __u64 off)");
+	gen_line(g, "{");
+	for (int i = 0; i < g->q->nslots; i++) {
+		const struct rec_field *rf = &f->fields[g->q->slot_field[i]];
+
+		gen_line(g, "\tbpfq_bin_field(st, rec, &f[%d], %d, %d, %d, off);", i, rf->offset, rf->type,
+		     rf->big_endian);
+	}
+	gen_line(g, "}");
 }
 
 static void piece(FILE *out, const char *name, const char *text)
@@ -233,22 +787,78 @@ static void piece(FILE *out, const char *name, const char *text)
 	fprintf(out, "#line 1 \"%s\"\n%s\n", name, text);
 }
 
-char *codegen_program(const struct query *q, size_t *len)
+/* The template that attaches each hook kind, and its file name for #line. */
+static const struct {
+	const char *file, *text;
+} hook_templates[HOOK_COUNT] = {
+	[HOOK_COPYOUT] = { "copyout.bpf.c", tpl_hook_copyout },
+	[HOOK_VFS_FEXIT] = { "vfs_fexit.bpf.c", tpl_hook_vfs_fexit },
+	[HOOK_VFS_KPROBE] = { "vfs_kprobe.bpf.c", tpl_hook_vfs_kprobe },
+	[HOOK_SYSCALL] = { "syscall.bpf.c", tpl_hook_syscall },
+};
+
+/* The parser of each input format, after the loop they share. */
+static void format_pieces(struct gen *g)
 {
-	struct gen g = { 0 };
+	piece(g->out, "parse_loop.bpf.h", tpl_parse_loop);
+	switch (g->q->format.kind) {
+	case INPUT_NUMBERS:
+		piece(g->out, "parse_numbers.bpf.h", tpl_parse_numbers);
+		break;
+	case INPUT_TEXT:
+	case INPUT_CSV:
+		fprintf(g->out, "#define BPFQ_CSV %d\n", g->q->format.kind == INPUT_CSV);
+		piece(g->out, "parse_fields.bpf.h", tpl_parse_fields);
+		piece(g->out, "fast_lines.bpf.h", tpl_fast_lines);
+		if (g->q->format.kind == INPUT_CSV)
+			piece(g->out, "parse_csv.bpf.h", tpl_parse_csv);
+		else
+			piece(g->out, "parse_text.bpf.h", tpl_parse_text);
+		break;
+	default:
+		piece(g->out, "parse_binary.bpf.h", tpl_parse_binary);
+		break;
+	}
+}
+
+char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long long input_size,
+		      size_t *len)
+{
+	struct gen g = { .q = q };
 	char *src = NULL;
+	int words = layout_words(q);
 
 	g.out = open_memstream(&src, len);
 	if (!g.out)
 		return NULL;
 	fprintf(g.out, "/* Generated by bpfq " BPFQ_VERSION ". */\n"
 		       "#include <linux/bpf.h>\n");
+	/* Without by, the area holds the states; with it, every group's value does. */
+	fprintf(g.out, "#define BPFQ_AREA_WORDS %d\n", q->by ? 1 : (words ? words : 1));
+	fprintf(g.out, "#define BPFQ_GROUP_WORDS %d\n", q->by ? (words ? words : 1) : 0);
 	piece(g.out, "bpfq_state.h", tpl_state_h);
 	piece(g.out, "prelude.bpf.h", tpl_prelude);
+	piece(g.out, "aggs.bpf.h", tpl_aggs);
+	if (q->by)
+		piece(g.out, "groups.bpf.h", tpl_groups);
+	piece(g.out, "swar.bpf.h", tpl_swar);
+	piece(g.out, "numtok.bpf.h", tpl_numtok);
+	if (q->format.kind == INPUT_BINARY) {
+		fprintf(g.out, "#define BPFQ_RECORD_SIZE %d\n#define BPFQ_STREAM %d\n"
+			       "#define BPFQ_NSLOTS %d\n", q->format.record_size, q->format.stream,
+			q->nslots);
+		piece(g.out, "binary_field.bpf.h", tpl_binary_field);
+	}
 	fprintf(g.out, "#line 1 \"<query>\"\n");
-	gen_emit(&g, q);
-	piece(g.out, "parse.bpf.h", tpl_parse);
-	piece(g.out, "syscall.bpf.c", tpl_hook_syscall);
+	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV)
+		gen_slots(&g);
+	if (q->format.kind == INPUT_BINARY)
+		gen_record(&g);
+	gen_emit(&g);
+	fprintf(g.out, "#define BPFQ_FAST_PER_STEP %d\n", fast_per_step(q, input_size));
+	format_pieces(&g);
+	piece(g.out, "read.bpf.h", tpl_read);
+	piece(g.out, hook_templates[hook].file, hook_templates[hook].text);
 	if (fclose(g.out)) {
 		free(src);
 		return NULL;

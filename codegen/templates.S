@@ -2,24 +2,31 @@
 	.section .rodata
 	.balign 8
 
-	.global tpl_state_h
-tpl_state_h:
-	.incbin "bpf-templates/bpfq_state.h"
+	.macro template name, file
+	.global \name
+\name:
+	.incbin "\file"
 	.byte 0
+	.endm
 
-	.global tpl_prelude
-tpl_prelude:
-	.incbin "bpf-templates/prelude.bpf.h"
-	.byte 0
-
-	.global tpl_parse
-tpl_parse:
-	.incbin "bpf-templates/parse.bpf.h"
-	.byte 0
-
-	.global tpl_hook_syscall
-tpl_hook_syscall:
-	.incbin "bpf-templates/syscall.bpf.c"
-	.byte 0
+	template tpl_state_h, "bpf-templates/bpfq_state.h"
+	template tpl_prelude, "bpf-templates/prelude.bpf.h"
+	template tpl_aggs, "bpf-templates/aggs.bpf.h"
+	template tpl_groups, "bpf-templates/groups.bpf.h"
+	template tpl_swar, "bpf-templates/swar.bpf.h"
+	template tpl_numtok, "bpf-templates/numtok.bpf.h"
+	template tpl_parse_loop, "bpf-templates/parse_loop.bpf.h"
+	template tpl_parse_numbers, "bpf-templates/parse_numbers.bpf.h"
+	template tpl_parse_fields, "bpf-templates/parse_fields.bpf.h"
+	template tpl_fast_lines, "bpf-templates/fast_lines.bpf.h"
+	template tpl_parse_text, "bpf-templates/parse_text.bpf.h"
+	template tpl_parse_csv, "bpf-templates/parse_csv.bpf.h"
+	template tpl_parse_binary, "bpf-templates/parse_binary.bpf.h"
+	template tpl_binary_field, "bpf-templates/binary_field.bpf.h"
+	template tpl_read, "bpf-templates/read.bpf.h"
+	template tpl_hook_syscall, "bpf-templates/syscall.bpf.c"
+	template tpl_hook_vfs_fexit, "bpf-templates/vfs_fexit.bpf.c"
+	template tpl_hook_vfs_kprobe, "bpf-templates/vfs_kprobe.bpf.c"
+	template tpl_hook_copyout, "bpf-templates/copyout.bpf.c"
 
 	.section .note.GNU-stack,"",@progbits

@@ -43,6 +43,7 @@ static enum prec prec(const struct node *n)
 	case NODE_AND: return PREC_AND;
 	case NODE_NOT: return PREC_NOT;
 	case NODE_EQ: case NODE_NE: case NODE_LT: case NODE_LE: case NODE_GT: case NODE_GE:
+	case NODE_BETWEEN: case NODE_IN:
 		return PREC_CMP;
 	case NODE_ADD: case NODE_SUB: return PREC_ADD;
 	case NODE_MUL: case NODE_DIV: case NODE_MOD: return PREC_MUL;
@@ -111,12 +112,20 @@ static void render_paren(struct out *o, const struct query *q, const struct node
 		put(o, ")", 1);
 }
 
+/* A name as written, in lower case: SUM(x) and sum(x) are one label. */
+static void put_lower(struct out *o, const struct query *q, struct loc loc)
+{
+	for (uint32_t i = loc.begin; i < loc.end; i++) {
+		char c = q->text[i];
+
+		c = c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+		put(o, &c, 1);
+	}
+}
+
 static void render_call(struct out *o, const struct query *q, const struct node *n)
 {
-	if (n->agg != AGG_NONE)
-		puts_(o, agg_name(n->agg));
-	else
-		put_source(o, q, n->op_loc);
+	put_lower(o, q, n->op_loc);
 	put(o, "(", 1);
 	for (int i = 0; i < n->nargs; i++) {
 		if (i)
@@ -136,6 +145,64 @@ static void render_int(struct out *o, const struct query *q, const struct node *
 	}
 	snprintf(text, sizeof(text), "%" PRId64, n->value);
 	puts_(o, text);
+}
+
+void dec_format(__int128 scaled, char *buf, size_t size)
+{
+	unsigned __int128 mag = scaled < 0 ? -(unsigned __int128)scaled : (unsigned __int128)scaled;
+	unsigned __int128 ipart = mag / BPFQ_SCALE;
+	uint64_t frac = (uint64_t)(mag % BPFQ_SCALE);
+	char digits[48], *p = digits + sizeof(digits);
+	int n;
+
+	*--p = 0;
+	do {
+		*--p = '0' + (int)(ipart % 10);
+		ipart /= 10;
+	} while (ipart);
+	n = snprintf(buf, size, "%s%s", scaled < 0 ? "-" : "", p);
+	if (frac && n > 0 && (size_t)n < size) {
+		char f[16];
+		int len = 9;
+
+		snprintf(f, sizeof(f), "%09llu", (unsigned long long)frac);
+		while (len > 0 && f[len - 1] == '0')
+			f[--len] = 0;
+		snprintf(buf + n, size - n, ".%s", f);
+	}
+}
+
+static void render_dec(struct out *o, const struct query *q, const struct node *n)
+{
+	char text[48];
+
+	if (n->out_of_range) {
+		put_source(o, q, n->loc);
+		return;
+	}
+	dec_format(n->dec, text, sizeof(text));
+	puts_(o, text);
+}
+
+/* lhs [not] between a and b; lhs [not] in (a, b, ...) */
+static void render_ranged(struct out *o, const struct query *q, const struct node *n)
+{
+	render_paren(o, q, n->lhs, prec(n->lhs) <= PREC_CMP);
+	puts_(o, n->negated ? " not" : "");
+	if (n->kind == NODE_BETWEEN) {
+		puts_(o, " between ");
+		render_paren(o, q, n->args[0], prec(n->args[0]) <= PREC_CMP);
+		puts_(o, " and ");
+		render_paren(o, q, n->args[1], prec(n->args[1]) <= PREC_CMP);
+		return;
+	}
+	puts_(o, " in (");
+	for (int i = 0; i < n->nargs; i++) {
+		if (i)
+			put(o, ", ", 2);
+		render(o, q, n->args[i]);
+	}
+	put(o, ")", 1);
 }
 
 /*
@@ -160,7 +227,8 @@ static void render_binary(struct out *o, const struct query *q, const struct nod
  */
 static bool paren_after_minus(const struct node *operand)
 {
-	return prec(operand) < PREC_NEG || operand->kind == NODE_NEG || operand->kind == NODE_INT;
+	return prec(operand) < PREC_NEG || operand->kind == NODE_NEG || operand->kind == NODE_INT ||
+	       operand->kind == NODE_DEC;
 }
 
 static void render(struct out *o, const struct query *q, const struct node *n)
@@ -169,11 +237,19 @@ static void render(struct out *o, const struct query *q, const struct node *n)
 	case NODE_INT:
 		render_int(o, q, n);
 		break;
+	case NODE_DEC:
+		render_dec(o, q, n);
+		break;
 	case NODE_NAME:
+	case NODE_FIELD:
 		put_source(o, q, n->loc);
 		break;
 	case NODE_CALL:
 		render_call(o, q, n);
+		break;
+	case NODE_BETWEEN:
+	case NODE_IN:
+		render_ranged(o, q, n);
 		break;
 	case NODE_STAR:
 		put(o, "*", 1);
@@ -205,7 +281,7 @@ size_t ast_render(const struct query *q, const struct node *n, char *buf, size_t
 static const char *type_suffix(enum type t)
 {
 	switch (t) {
-	case TYPE_INT: return " :int";
+	case TYPE_NUM: return " :num";
 	case TYPE_BOOL: return " :bool";
 	default: return "";
 	}
@@ -226,8 +302,21 @@ static void dump_label(FILE *f, const struct query *q, const struct node *n)
 		else
 			fprintf(f, "%" PRId64, n->value);
 		break;
+	case NODE_DEC: {
+		char text[48];
+
+		if (n->out_of_range)
+			print_source(f, q, n->loc);
+		else
+			dec_format(n->dec, text, sizeof(text)), fputs(text, f);
+		break;
+	}
 	case NODE_NAME:
 		print_source(f, q, n->loc);
+		break;
+	case NODE_FIELD:
+		print_source(f, q, n->loc);
+		fprintf(f, " (field %d, slot %d)", n->field + 1, n->slot);
 		break;
 	case NODE_CALL:
 		if (n->agg != AGG_NONE)
@@ -237,6 +326,12 @@ static void dump_label(FILE *f, const struct query *q, const struct node *n)
 		break;
 	case NODE_STAR:
 		fputc('*', f);
+		break;
+	case NODE_BETWEEN:
+		fputs(n->negated ? "not between" : "between", f);
+		break;
+	case NODE_IN:
+		fputs(n->negated ? "not in" : "in", f);
 		break;
 	default:
 		fputs(ast_op_text(n->kind), f);
@@ -281,9 +376,70 @@ void ast_dump(FILE *f, const struct query *q)
 		fputs("  where\n", f);
 		dump_node(f, q, q->where, 2);
 	}
+	if (q->by) {
+		fputs(q->by_text ? "  by (text)\n" : "  by\n", f);
+		dump_node(f, q, q->by, 2);
+	}
 	if (q->path) {
+		char format[160];
+
 		fputs("  from ", f);
 		dump_path(f, q->path);
-		fputc('\n', f);
+		format_render(q, format, sizeof(format));
+		fprintf(f, " as %s\n", format);
 	}
+}
+
+static const char *const bin_names[] = { "i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64" };
+
+static void render_record(struct out *o, const struct query *q)
+{
+	const struct input_format *f = &q->format;
+
+	if (f->stream) {
+		puts_(o, bin_names[f->fields[0].type]);
+		puts_(o, f->fields[0].big_endian ? "be" : "");
+		return;
+	}
+	puts_(o, "record(");
+	for (int i = 0; i < f->nfields; i++) {
+		put_source(o, q, f->fields[i].name);
+		put(o, ":", 1);
+		puts_(o, bin_names[f->fields[i].type]);
+		puts_(o, f->fields[i].big_endian ? "be" : "");
+		puts_(o, i + 1 < f->nfields ? ", " : ")");
+	}
+}
+
+static void render_csv(struct out *o, const struct input_format *f)
+{
+	char delim[8];
+
+	puts_(o, "csv");
+	if (f->delim == ',' && f->header == HEADER_AUTO)
+		return;
+	put(o, "(", 1);
+	if (f->delim != ',') {
+		snprintf(delim, sizeof(delim), f->delim == '\t' ? "\\t" : "%c", f->delim);
+		puts_(o, "delim='");
+		puts_(o, delim);
+		puts_(o, f->header == HEADER_AUTO ? "'" : "', ");
+	}
+	if (f->header != HEADER_AUTO)
+		puts_(o, f->header == HEADER_YES ? "header" : "noheader");
+	put(o, ")", 1);
+}
+
+void format_render(const struct query *q, char *buf, size_t size)
+{
+	struct out o = { buf, size, 0 };
+
+	switch (q->format.kind) {
+	case INPUT_NUMBERS: puts_(&o, "numbers"); break;
+	case INPUT_TEXT: puts_(&o, "text"); break;
+	case INPUT_CSV: render_csv(&o, &q->format); break;
+	default: render_record(&o, q); break;
+	}
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lexer.h"
 #include "parser.h"
@@ -235,6 +236,51 @@ static struct node *literal(struct parser *p, uint32_t begin, bool negative)
 	return next(p) ? n : NULL;
 }
 
+/* The current token is a DEC; begin is where it starts (at its '-' when negated). */
+static struct node *decimal(struct parser *p, uint32_t begin, bool negative)
+{
+	struct token t = p->tok;
+	struct node *n = new_node(p, NODE_DEC, (struct loc){ begin, t.loc.end });
+
+	if (!n)
+		return NULL;
+	/* The range is that of every number: -2^63 <= v < 2^63; and 9 decimals. */
+	if (t.overflow || t.inexact || t.value > (uint64_t)INT64_MAX)
+		n->out_of_range = true;
+	n->dec = (__int128)t.value * BPFQ_SCALE + t.frac;
+	if (negative)
+		n->dec = -n->dec;
+	p->height = 0;
+	p->extent = n->loc;
+	return next(p) ? n : NULL;
+}
+
+/* '$' N: a field by position; sema checks N. */
+static struct node *field_ref(struct parser *p)
+{
+	struct node *n = new_node(p, NODE_FIELD, p->tok.loc);
+
+	if (!n)
+		return NULL;
+	n->field = p->tok.overflow || p->tok.value > BPFQ_MAX_FIELD ? -1 : (int)p->tok.value - 1;
+	p->height = 0;
+	p->extent = n->loc;
+	return next(p) ? n : NULL;
+}
+
+/* A string where a value goes: "name" is a column, 'text' is not a value. */
+static struct node *quoted_name(struct parser *p)
+{
+	if (p->text[p->tok.loc.begin] == '\'')
+		return FAIL(p, p->tok.loc, "strings are not values here; a column whose name "
+			    "needs quotes is written \"like this\"");
+	p->height = 0;
+	p->extent = p->tok.loc;
+	struct node *n = new_node(p, NODE_NAME, p->tok.loc);
+
+	return n && next(p) ? n : NULL;
+}
+
 /* The current token is '*' inside a call: only count(*) means anything. */
 static struct node *star(struct parser *p)
 {
@@ -324,12 +370,18 @@ static struct node *group(struct parser *p)
 	return n;
 }
 
-/* primary := INT | IDENT | IDENT '(' [args] ')' | '(' expr ')' */
+/* primary := INT | DEC | FIELD | IDENT | "name" | IDENT '(' [args] ')' | '(' expr ')' */
 static struct node *primary(struct parser *p)
 {
 	switch (p->tok.kind) {
 	case TOK_INT:
 		return literal(p, p->tok.loc.begin, false);
+	case TOK_DEC:
+		return decimal(p, p->tok.loc.begin, false);
+	case TOK_FIELD:
+		return field_ref(p);
+	case TOK_STRING:
+		return quoted_name(p);
 	case TOK_IDENT:
 		return name_or_call(p);
 	case TOK_LPAREN:
@@ -346,10 +398,15 @@ static struct node *unary(struct parser *p)
 {
 	uint32_t minus = p->tok.loc.begin;
 
+	enum token_kind after;
+
 	if (p->tok.kind != TOK_MINUS)
 		return primary(p);
-	if (lex_next(p->text, p->len, p->tok.loc.end).kind == TOK_INT)
+	after = lex_next(p->text, p->len, p->tok.loc.end).kind;
+	if (after == TOK_INT)
 		return next(p) ? literal(p, minus, true) : NULL;
+	if (after == TOK_DEC)
+		return next(p) ? decimal(p, minus, true) : NULL;
 	return prefix(p, NODE_NEG, unary);
 }
 
@@ -396,16 +453,107 @@ static enum node_kind comparison(enum token_kind kind)
 	}
 }
 
-/* cmp := add (CMPOP add)? -- comparisons do not chain */
+/* A node over lhs and the args already parsed: between, in. */
+static struct node *ranged(struct parser *p, enum node_kind kind, struct node *lhs,
+			   struct token op, bool negated, struct loc lhs_extent, int height)
+{
+	struct node *n;
+
+	if (!set_height(p, height + 1, op.loc))
+		return NULL;
+	n = new_node(p, kind, span(lhs_extent, p->extent));
+	if (!n)
+		return NULL;
+	p->extent = n->loc;
+	n->op_loc = op.loc;
+	n->lhs = lhs;
+	n->negated = negated;
+	return n;
+}
+
+/* 'between' add 'and' add: the bounds are sums, so this 'and' is not the logical one. */
+static struct node *between(struct parser *p, struct node *lhs, bool negated)
+{
+	struct token op = p->tok;
+	struct loc lhs_extent = p->extent;
+	int height = p->height;
+	struct node *lo, *hi, *n;
+
+	if (!next(p) || !(lo = add(p)))
+		return NULL;
+	height = height > p->height ? height : p->height;
+	if (p->tok.kind != TOK_AND)
+		return FAIL(p, p->tok.loc, "expected 'and' in 'between ... and ...', got %s",
+			    quote(p, p->tok).s);
+	if (!next(p) || !(hi = add(p)))
+		return NULL;
+	height = height > p->height ? height : p->height;
+	n = ranged(p, NODE_BETWEEN, lhs, op, negated, lhs_extent, height);
+	if (!n || !append(p, &n->args, &n->nargs, lo) || !append(p, &n->args, &n->nargs, hi))
+		return NULL;
+	return n;
+}
+
+/* 'in' '(' expr (',' expr)* ')' */
+static struct node *in_list(struct parser *p, struct node *lhs, bool negated)
+{
+	struct token op = p->tok, open;
+	struct loc lhs_extent = p->extent;
+	int height = p->height;
+	struct node *list;
+
+	if (!next(p))
+		return NULL;
+	open = p->tok;
+	if (open.kind != TOK_LPAREN)
+		return FAIL(p, open.loc, "expected '(' after 'in', got %s", quote(p, open).s);
+	/* A call node holds the list while it is parsed. */
+	list = new_node(p, NODE_CALL, open.loc);
+	if (!list || !enter(p, open.loc) || !next(p) || !args(p, list))
+		return NULL;
+	height = height > p->height ? height : p->height;
+	p->extent = span(open.loc, p->tok.loc);
+	if (!close_paren(p, open))
+		return NULL;
+	p->depth--;
+	if (list->nargs == 1 && list->args[0]->kind == NODE_STAR)
+		return FAIL(p, list->args[0]->loc, "'*' is only allowed as count(*)");
+	struct node *n = ranged(p, NODE_IN, lhs, op, negated, lhs_extent, height);
+
+	if (!n)
+		return NULL;
+	n->args = list->args;
+	n->nargs = list->nargs;
+	return n;
+}
+
+/* cmp := add (CMPOP add | ['not'] 'between' add 'and' add | ['not'] 'in' '(' list ')')?
+ * -- comparisons do not chain */
 static struct node *cmp(struct parser *p)
 {
 	struct node *n = add(p);
 	enum node_kind kind;
+	bool negated = false;
 
-	if (!n || (kind = comparison(p->tok.kind)) == NODE_INT)
+	if (n && p->tok.kind == TOK_NOT) {
+		enum token_kind after = lex_next(p->text, p->len, p->tok.loc.end).kind;
+
+		if (after != TOK_BETWEEN && after != TOK_IN)
+			return n;
+		negated = true;
+		if (!next(p))
+			return NULL;
+	}
+	if (n && p->tok.kind == TOK_BETWEEN)
+		n = between(p, n, negated);
+	else if (n && p->tok.kind == TOK_IN)
+		n = in_list(p, n, negated);
+	else if (!n || (kind = comparison(p->tok.kind)) == NODE_INT)
 		return n;
-	n = binary(p, kind, n, add);
-	if (n && comparison(p->tok.kind) != NODE_INT)
+	else
+		n = binary(p, kind, n, add);
+	if (n && (comparison(p->tok.kind) != NODE_INT || p->tok.kind == TOK_BETWEEN ||
+		  p->tok.kind == TOK_IN))
 		return FAIL(p, p->tok.loc, "comparisons do not chain; combine them with 'and'");
 	return n;
 }
@@ -447,13 +595,19 @@ static struct node *expr(struct parser *p)
 static bool starts_expr(enum token_kind kind)
 {
 	/* '*' too, so that "* from f" hears about count(*). */
-	return kind == TOK_INT || kind == TOK_IDENT || kind == TOK_LPAREN ||
-	       kind == TOK_MINUS || kind == TOK_NOT || kind == TOK_STAR;
+	return kind == TOK_INT || kind == TOK_DEC || kind == TOK_FIELD || kind == TOK_STRING ||
+	       kind == TOK_IDENT || kind == TOK_LPAREN || kind == TOK_MINUS || kind == TOK_NOT ||
+	       kind == TOK_STAR;
+}
+
+static bool starts_clause(enum token_kind kind)
+{
+	return kind == TOK_WHERE || kind == TOK_FROM || kind == TOK_BY || kind == TOK_GROUP;
 }
 
 static bool ends_items(enum token_kind kind)
 {
-	return kind == TOK_WHERE || kind == TOK_FROM || kind == TOK_EOF;
+	return starts_clause(kind) || kind == TOK_EOF;
 }
 
 /* items := expr (',' expr)* -- sema checks that each is an aggregate */
@@ -473,7 +627,8 @@ static bool items(struct parser *p)
 			return false;
 	}
 	if (!ends_items(p->tok.kind))
-		return diag_set(p->d, p->tok.loc, "expected 'where', 'from' or ',' after aggregate");
+		return diag_set(p->d, p->tok.loc, "expected 'where', 'from', 'by' or ',' after "
+				"aggregate");
 	return true;
 }
 
@@ -506,6 +661,188 @@ static bool store_path(struct parser *p, struct token t)
 	return true;
 }
 
+/* Whether the current token is the word w (any case). */
+static bool is_word(const struct parser *p, const char *w)
+{
+	size_t n = p->tok.loc.end - p->tok.loc.begin;
+
+	return p->tok.kind == TOK_IDENT && strlen(w) == n &&
+	       !strncasecmp(p->text + p->tok.loc.begin, w, n);
+}
+
+static bool expect(struct parser *p, enum token_kind kind, const char *what)
+{
+	if (p->tok.kind != kind)
+		return diag_set(p->d, p->tok.loc, "expected %s, got %s", what, quote(p, p->tok).s);
+	return next(p);
+}
+
+/* i8 u8 i16 u16 i32 u32 i64 u64, with 'be' (big-endian) or 'le' after. */
+static bool binary_type(struct parser *p, struct rec_field *f)
+{
+	static const char *const names[] = { "i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64" };
+	const char *w = p->text + p->tok.loc.begin;
+	size_t n = p->tok.loc.end - p->tok.loc.begin;
+
+	if (p->tok.kind != TOK_IDENT)
+		return false;
+	for (int t = 0; t < 8; t++) {
+		size_t k = strlen(names[t]);
+
+		if (n < k || strncasecmp(w, names[t], k))
+			continue;
+		if (n == k || (n == k + 2 && (!strncasecmp(w + k, "be", 2) ||
+					      !strncasecmp(w + k, "le", 2)))) {
+			f->type = t;
+			f->big_endian = n == k + 2 && !strncasecmp(w + k, "be", 2);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int type_size(uint8_t type)
+{
+	return 1 << (type / 2);
+}
+
+/* record '(' name ':' type (',' name ':' type)* ')' */
+static bool record_format(struct parser *p, struct input_format *fmt)
+{
+	struct token open;
+
+	if (!next(p))
+		return false;
+	open = p->tok;
+	if (!expect(p, TOK_LPAREN, "'(' and the fields, as record(id:u32, v:i64)"))
+		return false;
+	for (;;) {
+		struct rec_field f = { .name = p->tok.loc };
+
+		if (p->tok.kind != TOK_IDENT)
+			return diag_set(p->d, p->tok.loc, "expected a field name, got %s",
+					quote(p, p->tok).s);
+		if (fmt->nfields == BPFQ_MAX_REC_FIELDS)
+			return diag_set(p->d, p->tok.loc, "too many fields: at most %d in a record",
+					BPFQ_MAX_REC_FIELDS);
+		if (!next(p) || !expect(p, TOK_COLON, "':' and a type, as id:u32"))
+			return false;
+		if (!binary_type(p, &f))
+			return diag_set(p->d, p->tok.loc, "expected a type (i8, u8, i16, u16, i32, "
+					"u32, i64, u64; 'be' after for big-endian), got %s",
+					quote(p, p->tok).s);
+		f.offset = fmt->record_size;
+		fmt->record_size += type_size(f.type);
+		if (fmt->record_size > BPFQ_MAX_RECORD)
+			return diag_set(p->d, p->tok.loc, "record too long: at most %d bytes",
+					BPFQ_MAX_RECORD);
+		fmt->fields[fmt->nfields++] = f;
+		if (!next(p))
+			return false;
+		if (p->tok.kind != TOK_COMMA)
+			break;
+		if (!next(p))
+			return false;
+	}
+	return close_paren(p, open);
+}
+
+/* csv options: 'header' | 'noheader' | 'delim' '=' STRING (one byte) */
+static bool csv_option(struct parser *p, struct input_format *fmt)
+{
+	struct token t;
+
+	if (is_word(p, "header") || is_word(p, "noheader")) {
+		fmt->header = is_word(p, "header") ? HEADER_YES : HEADER_NO;
+		return next(p);
+	}
+	if (!is_word(p, "delim"))
+		return diag_set(p->d, p->tok.loc, "expected a csv option (header, noheader, "
+				"delim='c'), got %s", quote(p, p->tok).s);
+	if (!next(p) || !expect(p, TOK_EQ, "'=' after delim"))
+		return false;
+	t = p->tok;
+	/* One byte between the quotes; 	 is the tab, the one escape. */
+	if (t.kind == TOK_STRING && t.loc.end - t.loc.begin == 4 &&
+	    !strncmp(p->text + t.loc.begin + 1, "\\t", 2))
+		fmt->delim = '\t';
+	else if (t.kind == TOK_STRING && t.loc.end - t.loc.begin == 3)
+		fmt->delim = p->text[t.loc.begin + 1];
+	else
+		return diag_set(p->d, t.loc, "delim takes one character in quotes, as delim=';' "
+				"or delim=\"\\t\"");
+	if (fmt->delim == '"' || fmt->delim == '\n' || fmt->delim == '\r')
+		return diag_set(p->d, t.loc, "a quote or a line end cannot be the delimiter");
+	return next(p);
+}
+
+/* csv ['(' option (',' option)* ')'] */
+static bool csv_format(struct parser *p, struct input_format *fmt)
+{
+	struct token open;
+
+	if (!next(p))
+		return false;
+	if (p->tok.kind != TOK_LPAREN)
+		return true;
+	open = p->tok;
+	if (!next(p))
+		return false;
+	for (;;) {
+		if (!csv_option(p, fmt))
+			return false;
+		if (p->tok.kind != TOK_COMMA)
+			break;
+		if (!next(p))
+			return false;
+	}
+	return close_paren(p, open);
+}
+
+/* 'as' (numbers | text | csv [options] | TYPE | record(fields)) */
+static bool format_clause(struct parser *p)
+{
+	struct input_format *fmt = &p->q->format;
+	struct rec_field f = { 0 };
+	uint32_t begin;
+
+	if (!next(p))
+		return false;
+	begin = p->tok.loc.begin;
+	fmt->given = true;
+	fmt->delim = ',';
+	if (is_word(p, "numbers") || is_word(p, "text")) {
+		fmt->kind = is_word(p, "text") ? INPUT_TEXT : INPUT_NUMBERS;
+		if (!next(p))
+			return false;
+	} else if (is_word(p, "csv")) {
+		fmt->kind = INPUT_CSV;
+		if (!csv_format(p, fmt))
+			return false;
+	} else if (is_word(p, "record")) {
+		fmt->kind = INPUT_BINARY;
+		if (!record_format(p, fmt))
+			return false;
+	} else if (binary_type(p, &f)) {
+		fmt->kind = INPUT_BINARY;
+		fmt->stream = true;
+		fmt->fields[fmt->nfields++] = f;
+		fmt->record_size = type_size(f.type);
+		if (!next(p))
+			return false;
+	} else {
+		return diag_set(p->d, p->tok.loc, "expected a format after 'as' (numbers, text, "
+				"csv, i8 ... u64, record(...)), got %s", quote(p, p->tok).s);
+	}
+	fmt->loc = (struct loc){ begin, p->tok.loc.begin };
+	/* Without the blanks before the next token. */
+	while (fmt->loc.end > begin && (p->text[fmt->loc.end - 1] == ' ' ||
+					p->text[fmt->loc.end - 1] == '\t' ||
+					p->text[fmt->loc.end - 1] == '\n'))
+		fmt->loc.end--;
+	return true;
+}
+
 /* 'from' PATH -- the path is lexed by its own rules: "a b.txt", /x#y */
 static bool from_clause(struct parser *p)
 {
@@ -516,26 +853,58 @@ static bool from_clause(struct parser *p)
 	t = lex_path(p->text, p->len, p->tok.loc.end);
 	if (t.kind == TOK_EOF)
 		return diag_set(p->d, t.loc, "expected a path after 'from'");
+	if (t.kind == TOK_ERROR && p->text[t.loc.begin] == '\0')
+		return lex_error(p, t);
 	if (t.kind == TOK_ERROR)
 		return diag_set(p->d, t.loc, "unterminated string");
 	if (!store_path(p, t))
 		return false;
 	p->tok = t;
-	return next(p);
+	if (!next(p))
+		return false;
+	return p->tok.kind == TOK_AS ? format_clause(p) : true;
 }
 
-/* query := items clause* -- clause := 'where' expr | 'from' PATH, each once */
+/* ['group'] 'by' expr */
+static bool by_clause(struct parser *p)
+{
+	if (p->q->by)
+		return diag_set(p->d, p->tok.loc, "more than one 'by' clause");
+	if (p->tok.kind == TOK_GROUP) {
+		if (!next(p))
+			return false;
+		if (p->tok.kind != TOK_BY)
+			return diag_set(p->d, p->tok.loc, "expected 'by' after 'group', got %s",
+					quote(p, p->tok).s);
+	}
+	if (!next(p))
+		return false;
+	p->q->by = expr(p);
+	return p->q->by != NULL;
+}
+
+static bool clause(struct parser *p)
+{
+	switch (p->tok.kind) {
+	case TOK_WHERE: return where_clause(p);
+	case TOK_FROM: return from_clause(p);
+	default: return by_clause(p);
+	}
+}
+
+/* query := items clause* -- clause := 'where' expr | 'from' PATH ['as' format]
+ * | ['group'] 'by' expr, each once */
 static bool query(struct parser *p)
 {
 	if (!items(p))
 		return false;
-	while (p->tok.kind == TOK_WHERE || p->tok.kind == TOK_FROM) {
-		if (!(p->tok.kind == TOK_WHERE ? where_clause(p) : from_clause(p)))
+	while (starts_clause(p->tok.kind)) {
+		if (!clause(p))
 			return false;
 	}
 	if (p->tok.kind != TOK_EOF)
-		return diag_set(p->d, p->tok.loc, "expected 'where', 'from' or end of query, got %s",
-				quote(p, p->tok).s);
+		return diag_set(p->d, p->tok.loc, "expected 'where', 'from', 'by' or end of query, "
+				"got %s", quote(p, p->tok).s);
 	if (!p->q->path)
 		return diag_set(p->d, p->tok.loc, "missing 'from PATH': which file should be read?");
 	return true;

@@ -6,12 +6,21 @@
 #include "diag.h"
 
 /*
- * Check a parsed query and annotate it: node types, aggregate kinds, node
- * ids (q->by_id). Codegen and the evaluator accept only checked queries.
+ * The input format when the query names none: a .csv or .tsv path is csv
+ * (header detected), $N makes text, else numbers. sema_check() does it
+ * too; the caller needs it first to know whether to read a csv header.
  */
-bool sema_check(struct query *q, struct diag *d);
+void sema_default_format(struct query *q);
 
-/* "sum", "count", ... */
+/*
+ * Check a parsed query and annotate it: the format, node types, fields and
+ * their slots, aggregate kinds and parameters, node ids (q->by_id).
+ * schema holds a csv header's column names, or is NULL. Codegen and the
+ * evaluator accept only checked queries.
+ */
+bool sema_check(struct query *q, const struct schema *schema, struct diag *d);
+
+/* "sum", "count", ... (an alias's canonical name: var is var_samp's). */
 const char *agg_name(enum agg_kind kind);
 
 #endif /* BPFQ_SEMA_H */

@@ -2,88 +2,425 @@
 /*
  * Hook probing: the only reliable way to know whether a kernel lets a
  * program attach somewhere is to try, so each probe loads and attaches a
- * program that returns 0 and closes it again.
+ * program that returns 0 and closes it again. The reasons it gives are the
+ * ones a user can act on: no BTF, no kprobes, a notrace function, fexit
+ * refused (and the lockdown mode, when the kernel said EPERM).
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
+#include <linux/perf_event.h>
 
 #include "hooks.h"
 #include "privs.h"
+#include "sysfs_mount.h"
 
 #define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
+#define KPROBE_PMU "/sys/bus/event_source/devices/kprobe"
+
+static const struct hook_info infos[HOOK_COUNT] = {
+	[HOOK_COPYOUT] = { "copyout", "kprobe", "kprobe/_copy_to_iter+tp_btf/sys_exit" },
+	[HOOK_VFS_FEXIT] = { "vfs", "fexit", "fexit/vfs_read" },
+	[HOOK_VFS_KPROBE] = { "vfs", "kprobe", "kprobe+kretprobe/vfs_read" },
+	[HOOK_SYSCALL] = { "syscall", "tp_btf", "tp_btf/sys_exit" },
+};
+
+const struct hook_info *hook_info(enum hook_kind kind)
+{
+	return &infos[kind];
+}
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return 0;
 }
 
-/* r0 = 0; exit: enough for the verifier and the attach. */
-static int load_return_zero(int btf_id)
-{
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_RAW_TP,
-		    .attach_btf_id = btf_id);
+#define say(p, ...) snprintf((p)->reason, sizeof((p)->reason), __VA_ARGS__)
 
-	return bpf_prog_load(BPF_PROG_TYPE_TRACING, "bpfq_probe", "GPL", insns,
-			     sizeof(insns) / sizeof(insns[0]), &opts);
+/* The kernel's lockdown mode, "none" when it has none (or it cannot be read). */
+static void lockdown_mode(char *mode, size_t size)
+{
+	char line[256], *open, *close;
+	FILE *f;
+
+	snprintf(mode, size, "none");
+	sysfs_mount("securityfs", "/sys/kernel/security");
+	f = fopen("/sys/kernel/security/lockdown", "r");
+	if (!f)
+		return;
+	/* "none integrity [confidentiality]": the bracketed one is in force. */
+	if (fgets(line, sizeof(line), f) && (open = strchr(line, '[')) &&
+	    (close = strchr(open, ']'))) {
+		*close = 0;
+		snprintf(mode, size, "%s", open + 1);
+	}
+	fclose(f);
 }
 
-void hooks_probe_syscall(struct hook_probe *p)
+static bool lockdown_is(const char *mode)
 {
-	libbpf_print_fn_t old = libbpf_set_print(silent);
-	int btf_id, prog = -1, link = -1;
+	char now[32];
 
-	*p = (struct hook_probe){ .name = "syscall", .attach = "tp_btf/sys_exit" };
+	lockdown_mode(now, sizeof(now));
+	return !strcmp(now, mode);
+}
+
+/* strerror(err), with the lockdown mode when the kernel said EPERM. */
+static void refusal(struct hook_probe *p, const char *what, int err)
+{
+	char mode[32];
+
+	lockdown_mode(mode, sizeof(mode));
+	if (err == EPERM && strcmp(mode, "none"))
+		say(p, "%s: %s (lockdown: %s)", what, strerror(err), mode);
+	else
+		say(p, "%s: %s", what, strerror(err));
+}
+
+static const struct bpf_insn return_zero[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+#define RETURN_ZERO_LEN (sizeof(return_zero) / sizeof(return_zero[0]))
+
+/* What every kind needs: BTF (CO-RE, tp_btf) and the privileges to trace. */
+static bool common_needs(struct hook_probe *p)
+{
 	if (access(BTF_VMLINUX, R_OK)) {
-		snprintf(p->reason, sizeof(p->reason), "no kernel BTF (%s): %s", BTF_VMLINUX,
-			 strerror(errno));
-		goto cleanup;
+		say(p, "no kernel BTF (%s): %s", BTF_VMLINUX, strerror(errno));
+		return false;
 	}
 	if (!privs_can_trace()) {
-		snprintf(p->reason, sizeof(p->reason),
-			 "not probed: needs root, or CAP_BPF and CAP_PERFMON");
+		say(p, "not probed: needs root, or CAP_BPF and CAP_PERFMON");
+		return false;
+	}
+	return true;
+}
+
+/* The kernel's BTF, parsed once for every probe of the process. */
+static int vmlinux_btf_id(const char *func, enum bpf_attach_type type)
+{
+	static struct btf *vmlinux;
+
+	if (!vmlinux)
+		vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return -1;
+	return btf__find_by_name_kind(vmlinux, func, type == BPF_TRACE_RAW_TP ? BTF_KIND_TYPEDEF :
+				      BTF_KIND_FUNC);
+}
+
+/* A BTF-typed tracing program (tp_btf or fexit) at func: load, attach, close. */
+static bool probe_tracing(struct hook_probe *p, const char *func, enum bpf_attach_type type,
+			  const char *kind)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type);
+	int prog = -1, link = -1, id;
+	char what[96], name[128];
+
+	/* A raw tracepoint's BTF name is its btf_trace_ typedef, as libbpf looks it up. */
+	snprintf(name, sizeof(name), "%s%s", type == BPF_TRACE_RAW_TP ? "btf_trace_" : "", func);
+	id = vmlinux_btf_id(name, type);
+	if (id < 0) {
+		say(p, "no %s %s in the kernel's BTF", type == BPF_TRACE_RAW_TP ? "raw tracepoint" :
+			"function", func);
 		goto cleanup;
 	}
-	btf_id = libbpf_find_vmlinux_btf_id("sys_exit", BPF_TRACE_RAW_TP);
-	if (btf_id < 0) {
-		snprintf(p->reason, sizeof(p->reason), "no raw tracepoint sys_exit in BTF");
-		goto cleanup;
-	}
-	prog = load_return_zero(btf_id);
+	opts.attach_btf_id = id;
+	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bpfq_probe", "GPL", return_zero,
+			     RETURN_ZERO_LEN, &opts);
 	if (prog < 0) {
-		snprintf(p->reason, sizeof(p->reason), "the kernel refused a tp_btf program: %s",
-			 strerror(errno));
+		snprintf(what, sizeof(what), "the kernel refused a %s program", kind);
+		refusal(p, what, errno);
 		goto cleanup;
 	}
 	link = bpf_raw_tracepoint_open(NULL, prog);
 	if (link < 0) {
-		snprintf(p->reason, sizeof(p->reason), "attach refused: %s", strerror(errno));
+		snprintf(what, sizeof(what), "%s attach to %s refused", kind, func);
+		refusal(p, what, errno);
 		goto cleanup;
 	}
-	p->available = true;
-	snprintf(p->reason, sizeof(p->reason), "a tp_btf program loaded and attached");
+	say(p, "a %s program loaded and attached to %s", kind, func);
 cleanup:
 	if (link >= 0)
 		close(link);
 	if (prog >= 0)
 		close(prog);
+	return link >= 0;
+}
+
+/* A number from a sysfs file of the kprobe PMU ("6\n", or "config:0\n" for a bit). */
+static int pmu_number(const char *file, const char *prefix)
+{
+	char path[128], text[64];
+	FILE *f;
+	int n = -1;
+
+	snprintf(path, sizeof(path), KPROBE_PMU "/%s", file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(text, sizeof(text), f) && !strncmp(text, prefix, strlen(prefix)))
+		n = atoi(text + strlen(prefix));
+	fclose(f);
+	return n;
+}
+
+/* Whether ftrace could trace func: notrace functions are not in this list. */
+static bool in_filter_functions(const char *func)
+{
+	static const char *const lists[] = {
+		"/sys/kernel/tracing/available_filter_functions",
+		"/sys/kernel/debug/tracing/available_filter_functions",
+	};
+	size_t n = strlen(func);
+	char line[256];
+
+	sysfs_mount("tracefs", "/sys/kernel/tracing");
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		FILE *f = fopen(lists[i], "r");
+		bool found = false;
+
+		if (!f)
+			continue;
+		while (!found && fgets(line, sizeof(line), f))
+			found = !strncmp(line, func, n) && (line[n] == '\n' || line[n] == ' ');
+		fclose(f);
+		return found;
+	}
+	return true;	/* no list to look in: say nothing about notrace */
+}
+
+/* perf_event_open's failure at func, told as what it means for kprobes. */
+static void kprobe_refused(struct hook_probe *p, const char *func, int err)
+{
+	if (err == ENOENT)
+		say(p, "no function %s in this kernel", func);
+	else if (err == EINVAL && !in_filter_functions(func))
+		say(p, "%s is notrace here (lib/ is built without ftrace): it needs a kernel "
+		       "with CONFIG_KPROBE_EVENTS_ON_NOTRACE=y", func);
+	else {
+		char what[96];
+
+		snprintf(what, sizeof(what), "kprobe on %s refused", func);
+		refusal(p, what, err);
+	}
+}
+
+/* A kprobe (or kretprobe) program at func through the kprobe PMU: create, attach, close. */
+static bool probe_kprobe(struct hook_probe *p, const char *func, bool retprobe)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr) };
+	int type = pmu_number("type", ""), bit = pmu_number("format/retprobe", "config:");
+	int event = -1, prog = -1, ok = 0;
+
+	if (type < 0) {
+		say(p, "no kprobes in this kernel (no %s: CONFIG_KPROBES or "
+		       "CONFIG_KPROBE_EVENTS is off)", KPROBE_PMU);
+		return false;
+	}
+	attr.type = type;
+	attr.config = retprobe && bit >= 0 ? 1ULL << bit : 0;
+	attr.config1 = (__u64)(unsigned long)func;	/* kprobe_func */
+	event = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (event < 0) {
+		kprobe_refused(p, func, errno);
+		goto cleanup;
+	}
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "bpfq_probe", "GPL", return_zero,
+			     RETURN_ZERO_LEN, NULL);
+	if (prog < 0) {
+		refusal(p, "the kernel refused a kprobe program", errno);
+		goto cleanup;
+	}
+	if (ioctl(event, PERF_EVENT_IOC_SET_BPF, prog)) {
+		refusal(p, "attaching a kprobe program refused", errno);
+		goto cleanup;
+	}
+	say(p, "a %s program loaded and attached to %s", retprobe ? "kretprobe" : "kprobe", func);
+	ok = 1;
+cleanup:
+	if (prog >= 0)
+		close(prog);
+	if (event >= 0)
+		close(event);
+	return ok;
+}
+
+static bool probe_kind(enum hook_kind kind, struct hook_probe *p)
+{
+	switch (kind) {
+	case HOOK_COPYOUT:
+		if (lockdown_is("confidentiality")) {
+			say(p, "lockdown=confidentiality forbids reading kernel memory "
+			       "(bpf_probe_read_kernel), which copy-out parses");
+			return false;
+		}
+		/* The read's end comes from sys_exit; its reason matters only if it fails. */
+		if (!probe_tracing(p, "sys_exit", BPF_TRACE_RAW_TP, "tp_btf"))
+			return false;
+		if (!probe_kprobe(p, "_copy_to_iter", false))
+			return false;
+		say(p, "kprobe on _copy_to_iter and tp_btf on sys_exit attached");
+		return true;
+	case HOOK_VFS_FEXIT:
+		return probe_tracing(p, "vfs_read", BPF_TRACE_FEXIT, "fexit");
+	case HOOK_VFS_KPROBE:
+		if (!probe_kprobe(p, "vfs_read", false) || !probe_kprobe(p, "vfs_read", true))
+			return false;
+		say(p, "kprobe and kretprobe on vfs_read attached");
+		return true;
+	default:
+		return probe_tracing(p, "sys_exit", BPF_TRACE_RAW_TP, "tp_btf");
+	}
+}
+
+/* Once per process (-e and -f queries, and the REPL's, ask again), and once per boot on disk. */
+static struct hook_probe known[HOOK_COUNT];
+static bool probed[HOOK_COUNT];
+static char *cache_path;
+
+void hooks_cache_file(const char *path)
+{
+	free(cache_path);
+	cache_path = path ? strdup(path) : NULL;
+}
+
+/* The file holds a line per kind: "KIND AVAILABLE REASON". */
+static void load_cache(void)
+{
+	char line[sizeof(known[0].reason) + 16];
+	FILE *f = cache_path ? fopen(cache_path, "r") : NULL;
+	int kind, available, n;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%d %d %n", &kind, &available, &n) != 2 || kind < 0 ||
+		    kind >= HOOK_COUNT)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		known[kind].available = available;
+		snprintf(known[kind].reason, sizeof(known[kind].reason), "%s", line + n);
+		probed[kind] = true;
+	}
+	if (f)
+		fclose(f);
+}
+
+static void save_cache(void)
+{
+	char *tmp = NULL;
+	FILE *f;
+
+	if (!cache_path || asprintf(&tmp, "%s.%d", cache_path, getpid()) < 0)
+		return;
+	f = fopen(tmp, "w");
+	for (int k = 0; f && k < HOOK_COUNT; k++)
+		if (probed[k])
+			fprintf(f, "%d %d %s\n", k, known[k].available, known[k].reason);
+	if (f && !fclose(f))
+		rename(tmp, cache_path);
+	else
+		unlink(tmp);
+	free(tmp);
+}
+
+static void probe_afresh(enum hook_kind kind, struct hook_probe *p)
+{
+	libbpf_print_fn_t old = libbpf_set_print(silent);
+	bool privileged;
+
+	memset(p, 0, sizeof(*p));
+	privileged = common_needs(p);
+	if (privileged)
+		p->available = probe_kind(kind, p);
 	libbpf_set_print(old);
+	known[kind] = *p;
+	probed[kind] = true;
+	/* Without privileges nothing was learned about the kernel. */
+	if (privileged)
+		save_cache();
+}
+
+void hooks_probe(enum hook_kind kind, struct hook_probe *p)
+{
+	if (!probed[kind])
+		load_cache();
+	if (probed[kind]) {
+		*p = known[kind];
+		return;
+	}
+	probe_afresh(kind, p);
+}
+
+int hooks_parse_request(const char *arg, struct hook_request *req)
+{
+	static const struct {
+		const char *name;
+		struct hook_request req;
+	} names[] = {
+		{ "auto", { HOOK_COPYOUT, HOOK_SYSCALL } },
+		{ "copyout", { HOOK_COPYOUT, HOOK_COPYOUT } },
+		{ "copyout:kprobe", { HOOK_COPYOUT, HOOK_COPYOUT } },
+		{ "vfs", { HOOK_VFS_FEXIT, HOOK_VFS_KPROBE } },
+		{ "vfs:fexit", { HOOK_VFS_FEXIT, HOOK_VFS_FEXIT } },
+		{ "vfs:kprobe", { HOOK_VFS_KPROBE, HOOK_VFS_KPROBE } },
+		{ "syscall", { HOOK_SYSCALL, HOOK_SYSCALL } },
+		{ "syscall:tp_btf", { HOOK_SYSCALL, HOOK_SYSCALL } },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(arg, names[i].name)) {
+			*req = names[i].req;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int hooks_choose(const struct hook_request *req, char **why)
+{
+	struct hook_probe p;
+	size_t len = 0;
+	FILE *f = open_memstream(why, &len);
+	int chosen = -1;
+
+	for (int k = req->first; k <= (int)req->last && chosen < 0; k++) {
+		hooks_probe(k, &p);
+		if (p.available)
+			chosen = k;
+		else if (f)
+			fprintf(f, "%s%s (%s): %s", len ? "; " : "", infos[k].name, infos[k].method,
+				p.reason);
+		if (f)
+			fflush(f);
+	}
+	if (f)
+		fclose(f);
+	if (*why && !**why) {
+		free(*why);
+		*why = NULL;
+	}
+	return chosen;
 }
 
 void hooks_list(FILE *f)
 {
 	struct hook_probe p;
 
-	hooks_probe_syscall(&p);
-	fprintf(f, "%-8s %-16s %-13s %s\n", "HOOK", "ATTACH", "STATUS", "WHY");
-	fprintf(f, "%-8s %-16s %-13s %s\n", p.name, p.attach,
-		p.available ? "available" : "unavailable", p.reason);
+	fprintf(f, "%-8s %-7s %-39s %-11s %s\n", "HOOK", "METHOD", "ATTACH", "STATUS", "WHY");
+	for (int k = 0; k < HOOK_COUNT; k++) {
+		probe_afresh(k, &p);
+		fprintf(f, "%-8s %-7s %-39s %-11s %s\n", infos[k].name, infos[k].method,
+			infos[k].attach, p.available ? "available" : "unavailable", p.reason);
+	}
 }

@@ -13,13 +13,16 @@
 
 #include "loader.h"
 
+/* A hook has one or two programs (copyout: the copy and the read's end). */
+#define MAX_PROGS 4
+
 struct loader {
 	struct bpf_object *obj;
-	struct bpf_program *prog;
-	struct bpf_link *link;
-	struct bpfq_state *state;
-	char *buf;
-	size_t state_size, buf_size;
+	struct bpf_link *links[MAX_PROGS];
+	int nlinks;
+	char *state, *buf;	/* the maps' values, a slot per reader */
+	size_t state_size, buf_size;	/* the mappings */
+	size_t state_elem, buf_elem;	/* a slot's size */
 };
 
 /* libbpf's messages of the current step, kept for the error report. */
@@ -53,14 +56,16 @@ static size_t page_round(size_t size)
 	return (size + page - 1) / page * page;
 }
 
-static void *map_mmap(struct bpf_object *obj, const char *name, size_t *size)
+/* An mmapable array's values: each rounded up to 8 bytes, one after the other. */
+static void *map_mmap(struct bpf_object *obj, const char *name, size_t *size, size_t *elem)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
 	void *mem;
 
 	if (!map)
 		return NULL;
-	*size = page_round(bpf_map__value_size(map));
+	*elem = (bpf_map__value_size(map) + 7) / 8 * 8;
+	*size = page_round(*elem * bpf_map__max_entries(map));
 	mem = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
 	return mem == MAP_FAILED ? NULL : mem;
 }
@@ -72,20 +77,94 @@ static void *map_mmap(struct bpf_object *obj, const char *name, size_t *size)
  */
 #define VERIFIER_LOG_SIZE (256u << 20)
 
-static int set_verifier_log(struct bpf_program *prog, struct loader_log *verifier)
+#define VERIFIER_SLICE (VERIFIER_LOG_SIZE / MAX_PROGS)
+
+/* Each program logs into its own slice of one buffer (the kernel writes from the start). */
+static int set_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
 {
-	verifier->text = malloc(VERIFIER_LOG_SIZE);
+	struct bpf_program *prog;
+	int i = 0;
+
+	verifier->text = calloc(1, VERIFIER_LOG_SIZE);
 	if (!verifier->text) {
 		fprintf(libbpf_log, "no memory for the verifier log\n");
 		return -1;
 	}
-	verifier->text[0] = 0;
-	bpf_program__set_log_level(prog, 2);
-	return bpf_program__set_log_buf(prog, verifier->text, VERIFIER_LOG_SIZE);
+	bpf_object__for_each_program(prog, obj) {
+		if (i == MAX_PROGS)
+			break;
+		bpf_program__set_log_level(prog, 2);
+		if (bpf_program__set_log_buf(prog, verifier->text + i++ * VERIFIER_SLICE,
+					     VERIFIER_SLICE))
+			return -1;
+	}
+	return 0;
 }
 
-struct loader *loader__load(const void *obj, size_t obj_len, struct loader_log *verifier,
-			    char **log)
+/* The slices as one text, each under the name of its program. */
+static void join_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
+{
+	struct bpf_program *prog;
+	char *joined = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&joined, &len);
+	int i = 0;
+
+	if (!f)
+		return;
+	bpf_object__for_each_program(prog, obj) {
+		if (i == MAX_PROGS)
+			break;
+		fprintf(f, "--- program %s (%s) ---\n%.*s", bpf_program__name(prog),
+			bpf_program__section_name(prog), (int)VERIFIER_SLICE,
+			verifier->text + i++ * VERIFIER_SLICE);
+	}
+	if (fclose(f))
+		return;
+	free(verifier->text);
+	verifier->text = joined;
+}
+
+/* A map's entries, set before the load; a map the object lacks is fine. */
+static int size_map(struct bpf_object *obj, const char *name, long entries)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+
+	return map ? bpf_map__set_max_entries(map, entries) : 0;
+}
+
+/*
+ * A kprobe runs with interrupts off, and a map without preallocation
+ * refills its free lists from irq_work, which then waits for the program
+ * to end: one run (a whole read) gets only the few elements that were
+ * ready, and a new group after them fails as if the map were full. With a
+ * kprobe in the object, the groups' map is preallocated (max_entries
+ * elements of kernel memory from the load on).
+ */
+static int prealloc_for_kprobes(struct bpf_object *obj)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, "bpfq_groups");
+	struct bpf_program *prog;
+
+	if (!map)
+		return 0;
+	bpf_object__for_each_program(prog, obj)
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE)
+			return bpf_map__set_map_flags(map, bpf_map__map_flags(map) &
+							       ~BPF_F_NO_PREALLOC);
+	return 0;
+}
+
+/* A slot per reader; by: max_groups for each of them. */
+static int size_maps(struct bpf_object *obj, int readers, long max_groups)
+{
+	return size_map(obj, "bpfq_state_map", readers) || size_map(obj, "bpfq_buf_map", readers) ||
+	       size_map(obj, "bpfq_scratch_map", readers) ||
+	       size_map(obj, "bpfq_groups", max_groups * readers) || prealloc_for_kprobes(obj);
+}
+
+struct loader *loader__load(const void *obj, size_t obj_len, int readers, long max_groups,
+			    struct loader_log *verifier, char **log)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bpfq");
 	struct loader *l = calloc(1, sizeof(*l));
@@ -100,13 +179,21 @@ struct loader *loader__load(const void *obj, size_t obj_len, struct loader_log *
 		fprintf(libbpf_log, "cannot open the BPF object: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	l->prog = bpf_object__next_program(l->obj, NULL);
-	if (verifier && set_verifier_log(l->prog, verifier))
+	if (verifier && set_verifier_log(l->obj, verifier))
 		goto cleanup;
-	if (bpf_object__load(l->obj))
+	if (size_maps(l->obj, readers, max_groups)) {
+		fprintf(libbpf_log, "cannot size the maps for %d readers and %ld groups\n", readers,
+			max_groups);
 		goto cleanup;
-	l->state = map_mmap(l->obj, "bpfq_state_map", &l->state_size);
-	l->buf = map_mmap(l->obj, "bpfq_buf_map", &l->buf_size);
+	}
+	err = bpf_object__load(l->obj);
+	if (verifier)
+		join_verifier_log(l->obj, verifier);
+	if (err)
+		goto cleanup;
+	err = -1;
+	l->state = map_mmap(l->obj, "bpfq_state_map", &l->state_size, &l->state_elem);
+	l->buf = map_mmap(l->obj, "bpfq_buf_map", &l->buf_size, &l->buf_elem);
 	if (!l->state || !l->buf) {
 		fprintf(libbpf_log, "cannot mmap the BPF maps: %s\n", strerror(errno));
 		goto cleanup;
@@ -123,38 +210,72 @@ cleanup:
 	return l;
 }
 
-struct bpfq_state *loader__state(struct loader *l)
+struct bpfq_state *loader__state(struct loader *l, int slot)
 {
-	return l->state;
+	return (struct bpfq_state *)(l->state + slot * l->state_elem);
 }
 
-char *loader__buffer(struct loader *l)
+char *loader__buffer(struct loader *l, int slot)
 {
-	return l->buf;
+	return l->buf + slot * l->buf_elem;
+}
+
+uint64_t *loader__area(struct loader *l, int slot)
+{
+	return (uint64_t *)((char *)loader__state(l, slot) + sizeof(struct bpfq_state));
+}
+
+size_t loader__state_size(struct loader *l)
+{
+	return bpf_map__value_size(bpf_object__find_map_by_name(l->obj, "bpfq_state_map"));
+}
+
+int loader__groups_fd(struct loader *l)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "bpfq_groups");
+
+	return map ? bpf_map__fd(map) : -1;
 }
 
 unsigned long loader__verified_insns(struct loader *l)
 {
-	struct bpf_prog_info info = { 0 };
-	__u32 len = sizeof(info);
+	struct bpf_program *prog;
+	unsigned long total = 0;
 
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(l->prog), &info, &len))
-		return 0;
-	return info.verified_insns;
+	bpf_object__for_each_program(prog, l->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			total += info.verified_insns;
+	}
+	return total;
 }
 
+/* Every program, by its section name (kprobe/..., tp_btf/..., fexit/...). */
 int loader__attach(struct loader *l, char **log)
 {
+	struct bpf_program *prog;
 	size_t log_len;
+	int err = 0;
 
 	log_start(log, &log_len);
-	l->link = bpf_program__attach(l->prog);
-	if (!l->link)
-		fprintf(libbpf_log, "cannot attach %s: %s\n", bpf_program__section_name(l->prog),
-			strerror(errno));
+	bpf_object__for_each_program(prog, l->obj) {
+		struct bpf_link *link = l->nlinks < MAX_PROGS ? bpf_program__attach(prog) : NULL;
+
+		if (!link) {
+			fprintf(libbpf_log, "cannot attach %s: %s\n",
+				bpf_program__section_name(prog), strerror(errno));
+			err = -1;
+			break;
+		}
+		l->links[l->nlinks++] = link;
+	}
 	log_end();
-	if (!l->link)
+	if (err) {
+		loader__detach(l);
 		return -1;
+	}
 	free(*log);
 	*log = NULL;
 	return 0;
@@ -162,8 +283,8 @@ int loader__attach(struct loader *l, char **log)
 
 void loader__detach(struct loader *l)
 {
-	bpf_link__destroy(l->link);
-	l->link = NULL;
+	while (l->nlinks > 0)
+		bpf_link__destroy(l->links[--l->nlinks]);
 }
 
 void loader__free(struct loader *l)

@@ -3,6 +3,7 @@
 #define BPFQ_LOADER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "bpf-templates/bpfq_state.h"
 
 /* A loaded query program: its object, link, and the two maps mmap()ed. */
@@ -18,14 +19,21 @@ struct loader_log {
  * libbpf's messages, the verifier log among them, in *log (malloc()ed).
  * With verifier non-NULL the verifier logs every instruction into it.
  */
-struct loader *loader__load(const void *obj, size_t obj_len, struct loader_log *verifier,
-			    char **log);
+struct loader *loader__load(const void *obj, size_t obj_len, int readers, long max_groups,
+			    struct loader_log *verifier, char **log);
 
-/* The state the program reads and fills, shared memory with the kernel. */
-struct bpfq_state *loader__state(struct loader *l);
+/* A reader's state, which the program reads and fills: shared memory with the kernel. */
+struct bpfq_state *loader__state(struct loader *l, int slot);
 
-/* The read buffer, BPFQ_BUF_SIZE bytes; read() into it is what the program parses. */
-char *loader__buffer(struct loader *l);
+/* A reader's buffer, BPFQ_BUF_SIZE bytes; read() into it is what the program parses. */
+char *loader__buffer(struct loader *l, int slot);
+
+/* A reader's aggregates after its state (without by), and the state map's value size. */
+uint64_t *loader__area(struct loader *l, int slot);
+size_t loader__state_size(struct loader *l);
+
+/* by: the groups' hash map (struct bpfq_key to an area), or -1. */
+int loader__groups_fd(struct loader *l);
 
 /* Verifier instructions processed, from the kernel's program info (0 if unknown). */
 unsigned long loader__verified_insns(struct loader *l);

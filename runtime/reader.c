@@ -26,11 +26,11 @@ static size_t next_size(const struct reader_opts *o, uint64_t done)
 	return o->read_size;
 }
 
-int reader_run(struct loader *l, int fd, const struct reader_opts *o, struct reader_stats *stats,
-	       const char **why)
+int reader_run(struct loader *l, int slot, int fd, const struct reader_opts *o,
+	       struct reader_stats *stats, const char **why)
 {
-	volatile struct bpfq_result *r = &loader__state(l)->result;
-	char *buf = loader__buffer(l);
+	volatile struct bpfq_result *r = &loader__state(l, slot)->result;
+	char *buf = loader__buffer(l, slot);
 	int misses = 0;
 
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -47,6 +47,16 @@ int reader_run(struct loader *l, int fd, const struct reader_opts *o, struct rea
 			continue;
 		if (n < 0)
 			return -1;
+		/* The answer became known (or an error stopped it) during this read:
+		 * the program parses no more, whether it counted the read or not
+		 * (copyout stops inside a read, before the read's end is seen). */
+		if (r->done) {
+			stats->reads++;
+			stats->bytes += n;
+			if (o->watch.fn)
+				o->watch.fn(o->watch.ctx, buf, n);
+			break;
+		}
 		if (r->reads == seen) {
 			if (++misses > MAX_RETRIES) {
 				*why = "the BPF program missed the same read repeatedly";

@@ -27,13 +27,13 @@ struct reader_opts {
 };
 
 /*
- * Read fd to its end (or the limit, then a 0-byte read so the program
+ * Read fd (reader slot's) to its end (or the limit, then a 0-byte read so the program
  * finishes its last token) through the program's buffer, so that the
  * program parses every byte; stop early when it says the answer is known.
  * Returns 0, -1 with errno on a read error, or -2 if the program kept
  * missing a read (reason in *why), or 1 when *interrupted.
  */
-int reader_run(struct loader *l, int fd, const struct reader_opts *o, struct reader_stats *stats,
-	       const char **why);
+int reader_run(struct loader *l, int slot, int fd, const struct reader_opts *o,
+	       struct reader_stats *stats, const char **why);
 
 #endif /* BPFQ_READER_H */

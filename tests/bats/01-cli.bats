@@ -39,7 +39,7 @@ load test_helper
 @test "a query error points at the problem (status 2)" {
 	run bpfq 'sum(x) wher x > 5 from nums.txt'
 	assert_status 2
-	assert_output "bpfq: error: 1:8-11: expected 'where', 'from' or ',' after aggregate
+	assert_output "bpfq: error: 1:8-11: expected 'where', 'from', 'by' or ',' after aggregate
   sum(x) wher x > 5 from nums.txt
          ~~~~"
 }
@@ -92,7 +92,7 @@ load test_helper
 	printf '1\n2\n3037000500\n' >"$TMP/n.txt"
 	run bpfq --engine=user "sum(x * x) from $TMP/n.txt"
 	assert_status 3
-	assert_output "bpfq: error: 1:7: integer overflow for x = 3037000500 at $TMP/n.txt:3:1
+	assert_output "bpfq: error: 1:7: overflow for x = 3037000500 at $TMP/n.txt:3:1
   sum(x * x) from $TMP/n.txt
         ~"
 }
@@ -101,7 +101,7 @@ load test_helper
 	printf '1 2\nabc 3 4x\n' >"$TMP/n.txt"
 	run bpfq --engine=user "sum(x) from $TMP/n.txt"
 	assert_status 0
-	assert_output "bpfq: warning: skipped 2 tokens that are not int64 integers; the first, 'abc', at $TMP/n.txt:2:1
+	assert_output "bpfq: warning: skipped 2 tokens that are not numbers; the first, 'abc', at $TMP/n.txt:2:1
 6"
 }
 

@@ -101,6 +101,45 @@ count(): 9"
 	done
 }
 
+
+# A full read is 131072 bytes. The fast parser takes numbers in unrolled
+# steps; one whose separator is the read's last byte, at every place in a
+# step (p short numbers first shift it), must be counted once (a masked
+# position once wrapped to byte 0 and parsed the read again).
+@test "a number that ends at the last byte of a full read is counted once" {
+	require_root
+	for p in $(seq 0 40); do
+		awk -v p="$p" 'BEGIN {
+			r = 131072 - 2 * p - 8; b = (6 * r) % 7; a = (r - 6 * b) / 7
+			for (i = 0; i < p; i++) print 1
+			for (i = 0; i < a; i++) print 123456
+			for (i = 0; i < b; i++) print 12345
+			print 1234567
+			for (i = 0; i < 10; i++) print 99
+		}' >"$TMP/n.txt"
+		[[ $(head -c 131072 "$TMP/n.txt" | tail -c 8) == 1234567 ]]
+		run bpfq "sum(x), count() from $TMP/n.txt"
+		assert_output "$(awk '{ s += $1 } END { printf "sum(x): %d\ncount(): %d", s, NR }' "$TMP/n.txt")"
+	done
+}
+@test "a run-time error names its own line when whole lines are parsed at once" {
+	require_root
+	seq 1 100 >"$TMP/s.txt"
+	for e in user kernel; do
+		run bpfq --engine=$e "count() where 1 / (\$1 - 50) > 0 from $TMP/s.txt as text"
+		assert_status 3
+		[[ ${lines[0]} == "bpfq: error: 1:17: division by zero at $TMP/s.txt:50:1" ]]
+	done
+}
+@test "a short text key after a longer one is the same group" {
+	require_root
+	printf 'aaa\nb\ncc\nb\n' >"$TMP/k.txt"
+	for e in user kernel; do
+		run bpfq --engine=$e --max-groups=3 "count() by \$1 from $TMP/k.txt as text"
+		assert_status 0
+		[[ ${lines[2]} == "b          2" ]]
+	done
+}
 @test "a quoted path with spaces" {
 	seq_file 10 "$TMP/my nums.txt"
 	both_engines "sum(x) from '$TMP/my nums.txt'" "55"

@@ -62,6 +62,14 @@ max(x): 100"
 	[[ $output == *"holds no query"* ]]
 }
 
+@test "-f with a NUL byte is an error, never a query cut short at it" {
+	seq_file 10 "$TMP/a"
+	printf 'count() from %s\0b' "$TMP/a" >"$TMP/q.bpfq"
+	run bpfq --engine=user -f "$TMP/q.bpfq"
+	assert_status 2
+	assert_output "bpfq: error: '$TMP/q.bpfq' holds a NUL byte (byte $((${#TMP} + 16))): not a file of queries"
+}
+
 @test "from - reads a pipe, in the kernel and in user space" {
 	require_root
 	for engine in kernel user; do
@@ -78,7 +86,7 @@ max(x): 100"
 			run bash -c "printf '1 2\n3 abcdefgh 4\nzz' |
 				'$BPFQ' --engine=$engine --read-size=$size 'sum(x) from -'"
 			assert_status 0
-			assert_output "bpfq: warning: skipped 2 tokens that are not int64 integers; the first, 'abcdefgh', at <stdin>:2:3
+			assert_output "bpfq: warning: skipped 2 tokens that are not numbers; the first, 'abcdefgh', at <stdin>:2:3
 10"
 		done
 	done
@@ -88,14 +96,14 @@ max(x): 100"
 	require_root
 	run bash -c "printf '1\n2\n9223372036854775807\n' | '$BPFQ' --read-size=2 'sum(x * 2) from -'"
 	assert_status 3
-	[[ ${lines[0]} == "bpfq: error: 1:7: integer overflow for x = 9223372036854775807 at <stdin>:3:1" ]]
+	[[ ${lines[0]} == "bpfq: error: 1:7: overflow for x = 9223372036854775807 at <stdin>:3:1" ]]
 }
 
 @test "--dry-run compiles, loads and verifies, then exits without reading" {
 	require_root
 	run bpfq --dry-run "sum(x) where x > 5 from $TMP/not-there.txt"
 	assert_status 0
-	[[ $output =~ ^"bpfq: dry run: compiled, loaded and verified ("[0-9]+" instructions processed); nothing read"$ ]]
+	[[ $output =~ ^"bpfq: dry run: compiled, loaded and verified at hook "[a-z]+" ("[^\)]+") ("[0-9]+" instructions processed); nothing read"$ ]]
 }
 
 @test "--dry-run still reports query errors" {
@@ -108,7 +116,7 @@ max(x): 100"
 	run bpfq -d ast --dry-run --engine=user 'sum(x * 2) where x > 1 from f'
 	assert_status 0
 	[[ $output == *"query"* ]]
-	[[ $output == *"sum :int"* ]]
+	[[ $output == *"sum :num"* ]]
 	[[ $output == *"> :bool"* ]]
 }
 
@@ -155,7 +163,7 @@ max(x): 100"
 	printf '9223372036854775807\n9223372036854775807\n' >"$TMP/big.txt"
 	run bpfq -o json "sum(x), avg(x), min(x), exists(x < 0) from $TMP/big.txt"
 	assert_status 0
-	assert_output "{\"query\":\"sum(x), avg(x), min(x), exists(x < 0) from $TMP/big.txt\",\"aggregates\":[{\"name\":\"sum(x)\",\"value\":18446744073709551614},{\"name\":\"avg(x)\",\"value\":9223372036854775807},{\"name\":\"min(x)\",\"value\":9223372036854775807},{\"name\":\"exists(x < 0)\",\"value\":false}],\"values\":2,\"matched\":2,\"malformed\":0}"
+	assert_output "{\"query\":\"sum(x), avg(x), min(x), exists(x < 0) from $TMP/big.txt\",\"aggregates\":[{\"name\":\"sum(x)\",\"value\":18446744073709551614},{\"name\":\"avg(x)\",\"value\":9223372036854775807},{\"name\":\"min(x)\",\"value\":9223372036854775807},{\"name\":\"exists(x < 0)\",\"value\":false}],\"records\":2,\"matched\":2,\"malformed\":0,\"nulls\":{\"empty\":0,\"not_numbers\":0,\"missing\":0}}"
 	run jq -r '.aggregates[3].name' <<<"$output"
 	assert_output "exists(x < 0)"
 }
@@ -197,10 +205,10 @@ max(x): 100"
 	[[ $output == *"  engine:        kernel"* ]]
 	[[ $output == *"  hook:          syscall (tp_btf/sys_exit)"* ]]
 	[[ $output == *"  scanned:       3893 bytes in 2 reads"* ]]
-	[[ $output == *"  records:       1000 (1000 values, 0 malformed)"* ]]
+	[[ $output == *"  records:       1000 (0 malformed, skipped)"* ]]
 	[[ $output == *"  matched:       10"* ]]
-	[[ $output == *"  to user space: 720 bytes (the result)"* ]]
-	[[ $output == *"  reduction:     5.4:1"* ]]
+	[[ $output == *"  to user space: 256 bytes (the result)"* ]]
+	[[ $output == *"  reduction:     15.2:1"* ]]
 	[[ $output =~ "  load+verify:   "[0-9.]+" s ("[0-9]+" instructions processed)" ]]
 	[[ $output =~ "  scan:          "[0-9.]+" s ("[0-9.]+" MB/s)" ]]
 }
@@ -209,7 +217,7 @@ max(x): 100"
 	seq_file 1000 "$TMP/n.txt"
 	run bpfq --engine=user -s -o json "count() from $TMP/n.txt"
 	assert_status 0
-	run jq -c '[.stats.engine, .stats.bytes_scanned, .stats.values, .stats.bytes_to_user]' <<<"$output"
+	run jq -c '[.stats.engine, .stats.bytes_scanned, .stats.records, .stats.bytes_to_user]' <<<"$output"
 	assert_output '["user",3893,1000,3893]'
 }
 
@@ -217,8 +225,8 @@ max(x): 100"
 	require_root
 	run bpfq -l
 	assert_status 0
-	[[ ${lines[0]} =~ ^HOOK\ +ATTACH\ +STATUS\ +WHY$ ]]
-	[[ ${lines[1]} =~ ^syscall\ +tp_btf/sys_exit\ +available\ + ]]
+	[[ ${lines[0]} =~ ^HOOK\ +METHOD\ +ATTACH\ +STATUS\ +WHY$ ]]
+	[[ ${lines[4]} =~ ^syscall\ +tp_btf\ +tp_btf/sys_exit\ +available\ + ]]
 }
 
 @test "a progress line shows on a terminal during a long scan, and is erased" {

@@ -64,7 +64,7 @@ make_parts() {
 	assert_output "count(),max(x)
 355,9223372036854775807"
 	run bpfq merge -o json "$TMP/h1.part" "$TMP/h2.part" "$TMP/h3.part"
-	assert_output '{"aggregates":[{"name":"count()","value":355},{"name":"max(x)","value":9223372036854775807}],"values":355,"matched":355,"malformed":0}'
+	assert_output '{"aggregates":[{"name":"count()","value":355},{"name":"max(x)","value":9223372036854775807}],"records":355,"matched":355,"malformed":0,"nulls":{"empty":0,"not_numbers":0,"missing":0}}'
 }
 
 @test "a host whose query failed makes the merge fail (status 3)" {
@@ -94,18 +94,28 @@ make_parts() {
 	run bash -c "printf 'h1: 12345\n' | '$BPFQ' merge"
 	assert_status 3
 	assert_output "bpfq merge: error: <stdin>:1 (h1): not a bpfq partial"
+	run bash -c "printf '{\"bpfq_partial\":2,\"select\":\"sum(x)\"}\n' | '$BPFQ' merge"
+	assert_status 3
+	[[ $output == *"a partial lacks select or aggregates"* ]]
 	run bash -c "printf '{\"bpfq_partial\":1,\"select\":\"sum(x)\"}\n' | '$BPFQ' merge"
 	assert_status 3
-	[[ $output == *"lacks select, values, matched, malformed or aggregates"* ]]
+	[[ $output == *"not a bpfq partial of version 2"* ]]
 	run bash -c "printf '' | '$BPFQ' merge"
 	assert_status 3
 	assert_output "bpfq merge: error: no partials read"
 }
 
-@test "a partial with out-of-range numbers is rejected" {
-	run bash -c "printf '%s\n' '{\"bpfq_partial\":1,\"select\":\"min(x)\",\"values\":1,\"matched\":1,\"malformed\":0,\"aggregates\":[{\"name\":\"min(x)\",\"kind\":\"min\",\"count\":1,\"sum\":0,\"min\":9223372036854775808,\"max\":0}]}' | '$BPFQ' merge"
+@test "a partial with out-of-range numbers, or a state of the wrong size, is rejected" {
+	local head='{"bpfq_partial":2,"select":"min(x)","records":1,"matched":1,"malformed":0,"empty":0,"bad":0,"missing":0'
+	run bash -c "printf '%s\n' '$head,\"aggregates\":[{\"name\":\"min(x)\",\"kind\":\"min\",\"words\":13,\"buckets\":0,\"lo\":0,\"hi\":0,\"step\":0,\"q\":0}],\"state\":[[0,18446744073709551616]]}' | '$BPFQ' merge"
 	assert_status 3
-	[[ $output == *"an aggregate lacks name, kind, count, sum, min or max"* ]]
+	[[ $output == *"a state word is not [index, value] within the state"* ]]
+	run bash -c "printf '%s\n' '$head,\"aggregates\":[{\"name\":\"min(x)\",\"kind\":\"min\",\"words\":13,\"buckets\":0,\"lo\":0,\"hi\":0,\"step\":0,\"q\":0}],\"state\":[[13,1]]}' | '$BPFQ' merge"
+	assert_status 3
+	[[ $output == *"a state word is not [index, value] within the state"* ]]
+	run bash -c "printf '%s\n' '$head,\"aggregates\":[{\"name\":\"min(x)\",\"kind\":\"min\",\"words\":2000,\"buckets\":0,\"lo\":0,\"hi\":0,\"step\":0,\"q\":0}],\"state\":[]}' | '$BPFQ' merge"
+	assert_status 3
+	[[ $output == *"an aggregate's state does not have its kind's size"* ]]
 }
 
 @test "merge --help and bad options" {

@@ -10,13 +10,15 @@
 load test_helper
 
 # Run bpfq on a query and keep the generated C: the whole output in $C,
-# bpfq_emit() (the only part that depends on the query) in $EMIT.
+# the part that depends on the query (bpfq_emit_general(), bpfq_emit()) in
+# $EMIT, and bpfq_emit()'s fast path (int64 only) in $FAST.
 gen_c() {
 	run bpfq -d c --dry-run --engine=user "$1"
 	assert_status 0
 	[[ $output == *"--- generated BPF C ---"* ]]
 	C=$output
-	EMIT=$(sed -n '/^#line 1 "<query>"$/,/^#line 1 "parse.bpf.h"$/p' <<<"$output")
+	EMIT=$(sed -n '/^#line 1 "<query>"$/,/^#line 1 "parse_/p' <<<"$output")
+	FAST=$(sed -n '/the fast path/,/return bpfq_emit_general/p' <<<"$EMIT")
 	[[ -n $EMIT ]]
 }
 
@@ -51,7 +53,7 @@ rep() {
 	assert_rejected 'sum(x) where x > 1 */ from f' 1:21 "expected an expression, got '/'"
 	assert_rejected 'sum(x) /* SMUGGLED */ from f' 1:9 "'*' is only allowed as count(*)"
 	assert_rejected 'count() from f */ SMUGGLED' 1:16 \
-		"expected 'where', 'from' or end of query, got '*'"
+		"expected 'where', 'from', 'by' or end of query, got '*'"
 }
 
 @test "preprocessor lines, statements and braces are errors where they stand" {
@@ -64,9 +66,13 @@ rep() {
 		"unexpected character '#'"
 }
 
-@test "quotes and backslashes outside 'from' are errors" {
-	assert_rejected 'sum("SMUGGLED") from f' 1:5 "unexpected character '\"'"
-	assert_rejected "sum('SMUGGLED') from f" 1:5 "unexpected character '\\x27'"
+@test "quotes outside 'from' are names or errors; backslashes are errors" {
+	# "name" is a csv column: never in the C (a field is f[slot]); elsewhere unknown.
+	assert_rejected 'sum("SMUGGLED") from f' 1:5-14 "unknown name '\"SMUGGLED\"'"
+	assert_rejected 'sum("*/ SMUGGLED") from f' 1:5-17 "unknown name '\"*/ SMUGGLED\"'"
+	assert_rejected "sum('SMUGGLED') from f" 1:5-14 "strings are not values here"
+	assert_rejected "sum(x) from f as csv(delim='*/SMUGGLED')" 1:28-39 \
+		"delim takes one character in quotes"
 	assert_rejected 'sum(x\) from f' 1:6 "unexpected character '\\x5c'"
 	assert_rejected $'sum(x) where x > \\\n1 from f' 1:18 "unexpected character '\\x5c'"
 }
@@ -120,7 +126,9 @@ rep() {
 		"integer literal out of range"
 	digits=$(rep 9 5000)
 	assert_rejected "count() where x > $digits from f" 1:19-5018 "integer literal out of range"
-	assert_rejected 'count() where x > 1.5 from f' 1:19-21 "invalid number '1.5'"
+	assert_rejected 'count() where x > 1.5.1 from f' 1:19-23 "invalid number '1.5.1'"
+	assert_rejected 'count() where x > 1.0000000001 from f' 1:19-30 \
+		"decimal literal out of range"
 	assert_rejected 'count() where x > 0x10 from f' 1:19-22 "invalid number '0x10'"
 	assert_rejected 'count() where x > 1e9 from f' 1:19-21 "invalid number '1e9'"
 	assert_rejected 'count() where x > 5LL from f' 1:19-21 "invalid number '5LL'"
@@ -128,19 +136,24 @@ rep() {
 
 @test "the int64 limits and thousands of leading zeros are printed as values" {
 	gen_c "count() where x > -9223372036854775808 and x < 9223372036854775807 from f"
-	[[ $EMIT == *"x > BPFQ_S64_MIN"* ]]
-	[[ $EMIT == *"x < 9223372036854775807LL"* ]]
+	[[ $FAST == *"x0 > BPFQ_S64_MIN"* ]]
+	[[ $FAST == *"x0 < 9223372036854775807LL"* ]]
 	[[ $EMIT != *9223372036854775808LL* ]]
 	[[ $EMIT == *"/* where x > -9223372036854775808 and x < 9223372036854775807 */"* ]]
+	# The general path has them as decimals: (hi, lo) of v * 10^9.
+	[[ $EMIT == *"((struct bpfq_d){ 0ULL, -500000000LL })"* ]]
 	gen_c "count() where x > $(rep 0 3000)7 from f"
-	[[ $EMIT == *"int t1 = x > 7LL;"* ]]
-	[[ $EMIT != *00* ]]
+	[[ $FAST == *" = x0 > 7LL;"* ]]
+	[[ $EMIT == *"((struct bpfq_d){ 7000000000ULL, 0LL })"* ]]
+	# None of the 3000 zeros: no number in it starts with 0 but 0 itself.
+	run grep -nE '(^|[^0-9A-Za-z_])0[0-9]' <<<"$EMIT"
+	assert_status 1
 }
 
 @test "every number in bpfq_emit is printed again from its value" {
 	gen_c 'sum(x * 0002 + -0010), min(x % 03) where x > 007 and x <= 00 from f'
 	# The literals, as C, in evaluation order (where first): the values only.
-	run grep -oE -- '-?[0-9]+LL' <<<"$EMIT"
+	run grep -oE -- '-?[0-9]+LL' <<<"$FAST"
 	assert_output $'7LL\n0LL\n2LL\n-10LL\n3LL'
 	# No number anywhere in it has a leading zero: nothing was copied.
 	run grep -nE '(^|[^0-9A-Za-z_])0[0-9]' <<<"$EMIT"

@@ -206,7 +206,7 @@ scan_and_end() {
 	[[ $(cat "$TMP/out") == 7 ]]
 	assert_released
 	scan_and_end error "sum(x * 2) from $TMP/fifo"
-	grep -q "integer overflow" "$TMP/err"
+	grep -q "overflow" "$TMP/err"
 	assert_released
 	scan_and_end INT
 	grep -q "interrupted" "$TMP/err"

@@ -62,3 +62,8 @@ assert_line_count() {
 seq_file() {
 	seq 1 "$1" >"$2"
 }
+
+# The rows of bpfq -l output: "name:method status" (vfs:fexit available, ...).
+hook_rows() {
+	awk 'NR > 1 { print $1 ":" $2, $4 }' <<<"$1"
+}

@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/aggs.h"
 #include "lang/diag.h"
 #include "lang/eval.h"
+#include "lang/layout.h"
 #include "lang/lexer.h"
 #include "lang/parser.h"
 #include "lang/sema.h"
+#include "lang/values.h"
 
 static int passed, failed;
 
@@ -70,7 +73,7 @@ static char *front(const char *text, struct query *q)
 	FILE *f;
 
 	memset(q, 0, sizeof(*q));
-	if (parse_query(text, strlen(text), q, &d) && sema_check(q, &d))
+	if (parse_query(text, strlen(text), q, &d) && sema_check(q, NULL, &d))
 		return strdup("ok");
 	f = open_memstream(&out, &len);
 	diag_print(f, "error", text, strlen(text), &d);
@@ -151,11 +154,11 @@ static const struct error_case {
 } error_cases[] = {
 	/* the parser */
 	{ "sum(x) wher x > 5 from nums.txt",
-	  "bpfq: error: 1:8-11: expected 'where', 'from' or ',' after aggregate\n"
+	  "bpfq: error: 1:8-11: expected 'where', 'from', 'by' or ',' after aggregate\n"
 	  "  sum(x) wher x > 5 from nums.txt\n"
 	  "         ~~~~\n" },
 	{ "sum(x) 5 from f",
-	  "bpfq: error: 1:8: expected 'where', 'from' or ',' after aggregate\n"
+	  "bpfq: error: 1:8: expected 'where', 'from', 'by' or ',' after aggregate\n"
 	  "  sum(x) 5 from f\n"
 	  "         ~\n" },
 	{ "where x > 5 from f",
@@ -195,11 +198,11 @@ static const struct error_case {
 	  "  sum(x) from   \n"
 	  "                ~\n" },
 	{ "sum(x) from f foo",
-	  "bpfq: error: 1:15-17: expected 'where', 'from' or end of query, got 'foo'\n"
+	  "bpfq: error: 1:15-17: expected 'where', 'from', 'by' or end of query, got 'foo'\n"
 	  "  sum(x) from f foo\n"
 	  "                ~~~\n" },
 	{ "sum(x) where x > 5 ) from f",
-	  "bpfq: error: 1:20: expected 'where', 'from' or end of query, got ')'\n"
+	  "bpfq: error: 1:20: expected 'where', 'from', 'by' or end of query, got ')'\n"
 	  "  sum(x) where x > 5 ) from f\n"
 	  "                     ~\n" },
 	{ "sum(x) where from f",
@@ -247,21 +250,22 @@ static const struct error_case {
 	  "  sum(x) where x & 5 from f\n"
 	  "                 ~\n" },
 	{ "sum(x) where x > 'a' from f",
-	  "bpfq: error: 1:18: unexpected character '\\x27'\n"
+	  "bpfq: error: 1:18-20: strings are not values here; a column whose name needs quotes "
+	  "is written \"like this\"\n"
 	  "  sum(x) where x > 'a' from f\n"
-	  "                   ~\n" },
+	  "                   ~~~\n" },
 	{ "sum(x) from f abcdefghijklmnopqrstuvwxyz0123456789",
-	  "bpfq: error: 1:15-50: expected 'where', 'from' or end of query, got 'abcdefghijklmnopqrstuvwxyz012345...'\n"
+	  "bpfq: error: 1:15-50: expected 'where', 'from', 'by' or end of query, got 'abcdefghijklmnopqrstuvwxyz012345...'\n"
 	  "  sum(x) from f abcdefghijklmnopqrstuvwxyz0123456789\n"
 	  "                ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n" },
 	{ "sum(5x) from f",
 	  "bpfq: error: 1:5-6: invalid number '5x'\n"
 	  "  sum(5x) from f\n"
 	  "      ~~\n" },
-	{ "sum(x) where x > 1.5 from f",
-	  "bpfq: error: 1:18-20: invalid number '1.5'\n"
-	  "  sum(x) where x > 1.5 from f\n"
-	  "                   ~~~\n" },
+	{ "sum(x) where x > 1.5.2 from f",
+	  "bpfq: error: 1:18-22: invalid number '1.5.2'\n"
+	  "  sum(x) where x > 1.5.2 from f\n"
+	  "                   ~~~~~\n" },
 	{ "sum(x) from 'my file",
 	  "bpfq: error: 1:13-20: unterminated string\n"
 	  "  sum(x) from 'my file\n"
@@ -288,7 +292,7 @@ static const struct error_case {
 	  "        ~\n" },
 	/* multi-line queries, tabs, ranges that cross a line end */
 	{ "sum(x)\nwher x > 5\nfrom f",
-	  "bpfq: error: 2:1-4: expected 'where', 'from' or ',' after aggregate\n"
+	  "bpfq: error: 2:1-4: expected 'where', 'from', 'by' or ',' after aggregate\n"
 	  "  wher x > 5\n"
 	  "  ~~~~\n" },
 	{ "sum(x)\n  where y > 5\n  from f",
@@ -300,7 +304,7 @@ static const struct error_case {
 	  "  + 1\n"
 	  "     ~\n" },
 	{ "sum(x)\twher x > 5 from f",
-	  "bpfq: error: 1:8-11: expected 'where', 'from' or ',' after aggregate\n"
+	  "bpfq: error: 1:8-11: expected 'where', 'from', 'by' or ',' after aggregate\n"
 	  "  sum(x)\twher x > 5 from f\n"
 	  "        \t~~~~\n" },
 	{ "\tsum(x) where\ty from f",
@@ -321,11 +325,11 @@ static const struct error_case {
 	  "  sum(X) from f\n"
 	  "      ~\n" },
 	{ "foo(x) from f",
-	  "bpfq: error: 1:1-3: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists\n"
+	  "bpfq: error: 1:1-3: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
 	  "  foo(x) from f\n"
 	  "  ~~~\n" },
 	{ "sum(foo(x)) from f",
-	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists\n"
+	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
 	  "  sum(foo(x)) from f\n"
 	  "      ~~~\n" },
 	{ "sum(x, 1) from f",
@@ -340,10 +344,10 @@ static const struct error_case {
 	  "bpfq: error: 1:1-8: exists takes 1 argument, got 0\n"
 	  "  exists() from f\n"
 	  "  ~~~~~~~~\n" },
-	{ "count(x) from f",
-	  "bpfq: error: 1:1-8: count() takes no argument\n"
-	  "  count(x) from f\n"
-	  "  ~~~~~~~~\n" },
+	{ "count(x, 1) from f",
+	  "bpfq: error: 1:1-11: count takes at most 1 argument, got 2\n"
+	  "  count(x, 1) from f\n"
+	  "  ~~~~~~~~~~~\n" },
 	{ "sum(*) from f",
 	  "bpfq: error: 1:5: '*' is only allowed as count(*)\n"
 	  "  sum(*) from f\n"
@@ -479,6 +483,31 @@ static void test_errors(void)
 	}
 }
 
+/* A NUL byte inside a quoted name or a path is an error at it, never a shorter name. */
+static void test_nul_bytes(void)
+{
+	static const struct {
+		const char *text;
+		size_t len, at;
+	} cases[] = {
+		{ "count() from \"a\0b\"", 19, 15 },
+		{ "count() from 'a\0b'", 19, 15 },
+		{ "count() from a\0b", 17, 14 },
+		{ "sum(\"a\0\") from f.csv", 22, 6 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag d = { 0 };
+		struct query q = { 0 };
+		bool ok = parse_query(cases[i].text, cases[i].len, &q, &d);
+
+		expect_u64(cases[i].text, "parsed", 0, ok);
+		expect_u64(cases[i].text, "error at", cases[i].at, d.loc.begin);
+		expect_str(cases[i].text, "unexpected character '\\x00'", d.msg);
+		query_free(&q);
+	}
+}
+
 /* ---- successful parses: rendering, paths, values, locations ---- */
 
 static const struct render_case {
@@ -590,7 +619,7 @@ static void test_tree(void)
 	expect_loc("path loc", &q, q.path_loc, "'a b'");
 	expect_u64("count(*) agg", "agg", AGG_COUNT, q.items[1]->agg);
 	expect_u64("types", "where", TYPE_BOOL, gt->type);
-	expect_u64("types", "mul", TYPE_INT, mul->type);
+	expect_u64("types", "mul", TYPE_NUM, mul->type);
 	/* Ids: every node, 1..nnodes, and by_id finds each. */
 	expect_u64("nnodes", "nnodes", 11, q.nnodes);
 	for (int id = 1; id <= q.nnodes; id++)
@@ -625,13 +654,13 @@ static void test_dump(void)
 	fclose(f);
 	expect_str("ast_dump", "query\n"
 		   "  select\n"
-		   "    sum :int\n"
-		   "      x :int\n"
+		   "    sum :num\n"
+		   "      x (field 1, slot 0) :num\n"
 		   "  where\n"
 		   "    > :bool\n"
-		   "      x :int\n"
-		   "      5 :int\n"
-		   "  from \"nums.txt\"\n", dump);
+		   "      x (field 1, slot 0) :num\n"
+		   "      5 :num\n"
+		   "  from \"nums.txt\" as numbers\n", dump);
 	free(dump);
 	free(out);
 	query_free(&q);
@@ -664,7 +693,7 @@ static void expect_depth(const char *what, char *text, const char *msg, uint32_t
 	struct query q = { 0 };
 	struct diag d = { 0 };
 
-	if (parse_query(text, strlen(text), &q, &d) && sema_check(&q, &d))
+	if (parse_query(text, strlen(text), &q, &d) && sema_check(&q, NULL, &d))
 		d.msg[0] = '\0';
 	expect_str(what, msg, d.msg);
 	if (*msg)
@@ -720,28 +749,42 @@ static void release(struct query *q)
 	free(q);
 }
 
-/* Feed input in chunks of `chunk` bytes (0: whole), then finish. */
-static struct bpfq_result run(const struct query *q, const char *in, size_t len, size_t chunk)
-{
-	struct eval *e = eval_new(q);
+/* A scan's counters, and each aggregate's answer as the printer writes it. */
+struct outcome {
 	struct bpfq_result r;
+	char v[BPFQ_MAX_AGGS][VALUE_MAX];
+};
+
+static void answers(const struct query *q, const uint64_t *area, struct outcome *o)
+{
+	for (int i = 0; i < q->nitems; i++) {
+		struct agg_desc d;
+
+		agg_desc_of(q->items[i], &d);
+		if (value_is_hist(&d))
+			snprintf(o->v[i], VALUE_MAX, "(hist)");
+		else
+			value_text(&d, area + layout_offset(q, i), o->v[i], VALUE_MAX);
+	}
+}
+
+/* Feed input in chunks of `chunk` bytes (0: whole), then finish. */
+static struct outcome run(const struct query *q, const char *in, size_t len, size_t chunk)
+{
+	struct eval *e = eval_new(q, 1000);
+	struct outcome o;
 	size_t step = chunk ? chunk : len;
 
+	memset(&o, 0, sizeof(o));
 	for (size_t off = 0; off < len; off += step)
 		if (eval_feed(e, in + off, len - off < step ? len - off : step))
 			break;
 	eval_finish(e);
-	r = *eval_result(e);
+	o.r = *eval_result(e);
+	answers(q, eval_area(e), &o);
 	eval_free(e);
-	return r;
+	return o;
 }
-
-static uint64_t count_of(const struct bpfq_result *r, int i) { return r->aggs[i].count; }
-
-struct expected {
-	uint64_t values, matched, malformed, malformed_off;
-	int64_t sum[2];			/* aggs[0], aggs[1] sums (low words, sign-extended) */
-};
 
 static const char *const inputs[] = {
 	"",
@@ -751,6 +794,7 @@ static const char *const inputs[] = {
 	"9223372036854775807 -9223372036854775808 9223372036854775808",
 	"1 2 3 4 5 6 7 8 9 10\n-1,-2,-3\t\t+4\v5\f6\r\n,,, 007 -0 +0 --1 +-2 1- 99999999999999999999",
 	"123456789012 -98765\n",
+	"1.5 -0.25 2. .5 3.000000000 0.0000000001 12.5x 7",
 };
 
 static const char *const queries[] = {
@@ -761,32 +805,34 @@ static const char *const queries[] = {
 	"exists(x > 100), exists(x < 0) from f",
 	"sum(x * 3 - 1) where not (x > -10 and x <= 10) or x % 7 == 3 from f",
 	"count(*) where x = 7 or x <> 7 and x >= 4 from f",
+	"var(x), stddev_pop(x), quantile(x, 0.9), count_distinct(x), hist(x) from f",
+	"count() where x between -3 and 5 or x in (7, 9, 1.5) from f",
 };
 
 /* Chunking never changes a result; a scan that stopped early counts its last chunk whole. */
 static void test_chunks(const char *text, const char *in, size_t len)
 {
 	struct query *q = checked(text);
-	struct bpfq_result whole = run(q, in, len, 0);
-
+	struct outcome whole = run(q, in, len, 0);
 	size_t chunk;
 
 	for (chunk = 1; chunk <= len; chunk++) {
-		struct bpfq_result r = run(q, in, len, chunk);
+		struct outcome o = run(q, in, len, chunk);
 
-		if (whole.done)
-			r.bytes = whole.bytes;
-		if (memcmp(&whole, &r, sizeof(r))) {
+		if (whole.r.done)
+			o.r.bytes = whole.r.bytes;
+		if (memcmp(&whole, &o, sizeof(o))) {
 			fail(text, "  input '%.40s': chunks of %zu differ from one feed\n", in, chunk);
 			break;
 		}
 	}
 	if (chunk > len)
 		passed++;
-	if (!whole.done)
-		expect_u64(text, "bytes", len, whole.bytes);
-	/* As in the kernel: a scan that stopped early never reached the end. */
-	expect_u64(text, "eof", !whole.done, whole.eof);
+	if (!whole.r.done)
+		expect_u64(text, "bytes", len, whole.r.bytes);
+	/* As in the kernel: a scan that did not stop early reached the end. */
+	if (!whole.r.done)
+		expect_u64(text, "eof", 1, whole.r.eof);
 	release(q);
 }
 
@@ -803,104 +849,96 @@ static void test_chunking(void)
 	}
 }
 
-static void expect_sum(const char *what, const struct bpfq_agg *a, int64_t hi, uint64_t lo)
+/* The answers of a query over n bytes of input, "a;b;c". */
+static void expect_answers_n(const char *what, const char *text, const char *in, size_t n,
+			     const char *want)
 {
-	expect_s64(what, "sum_hi", hi, a->sum_hi);
-	expect_u64(what, "sum_lo", lo, a->sum_lo);
+	struct query *q = checked(text);
+	struct outcome o = run(q, in, n, 0);
+	char got[1024] = "";
+
+	for (int i = 0; i < q->nitems; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? ";" : "", o.v[i]);
+	expect_str(what, want, got);
+	release(q);
+}
+
+static void expect_answers(const char *what, const char *text, const char *in, const char *want)
+{
+	expect_answers_n(what, text, in, strlen(in), want);
 }
 
 /* The input tokens, counted by hand. */
 static void test_tokens(void)
 {
-	struct query *q = checked("count(), sum(x), min(x), max(x), avg(x) from f");
-	struct bpfq_result r;
+	static const char *q = "count(), sum(x), min(x), max(x), avg(x) from f";
+	struct query *cq = checked(q);
+	struct outcome o;
 	char zeros[1003];
 
-	r = run(q, "", 0, 0);
-	expect_u64("empty", "values", 0, r.values);
-	expect_u64("empty", "eof", 1, r.eof);
-	expect_s64("empty", "min", INT64_MAX, r.aggs[1].min);
-	expect_s64("empty", "max", INT64_MIN, r.aggs[15].max);
+	o = run(cq, "", 0, 0);
+	expect_u64("empty", "records", 0, o.r.records);
+	expect_u64("empty", "eof", 1, o.r.eof);
+	expect_str("empty", "null", o.v[1]);
+	expect_answers("'5'", q, "5", "1;5;5;5;5");
+	o = run(cq, "5\n", 2, 0);
+	expect_u64("'5\\n'", "bytes", 2, o.r.bytes);
 
-	r = run(q, "5", 1, 0);
-	expect_u64("'5'", "values", 1, r.values);
-	expect_sum("'5'", &r.aggs[1], 0, 5);
-	r = run(q, "5\n", 2, 0);
-	expect_u64("'5\\n'", "values", 1, r.values);
-	expect_u64("'5\\n'", "bytes", 2, r.bytes);
+	o = run(cq, "  -3,4\r\n+7 abc 1x -", 19, 0);
+	expect_u64("mixed", "records", 3, o.r.records);
+	expect_u64("mixed", "matched", 3, o.r.matched);
+	expect_u64("mixed", "malformed", 3, o.r.malformed);
+	expect_u64("mixed", "malformed_off", 11, o.r.malformed_off);
+	expect_answers("mixed", q, "  -3,4\r\n+7 abc 1x -", "3;8;-3;7;2.666667");
 
-	r = run(q, "  -3,4\r\n+7 abc 1x -", 19, 0);
-	expect_u64("mixed", "values", 3, r.values);
-	expect_u64("mixed", "matched", 3, r.matched);
-	expect_u64("mixed", "malformed", 3, r.malformed);
-	expect_u64("mixed", "malformed_off", 11, r.malformed_off);
-	expect_sum("mixed", &r.aggs[1], 0, 8);
-	expect_s64("mixed", "min", -3, r.aggs[2].min);
-	expect_s64("mixed", "max", 7, r.aggs[3].max);
-	expect_u64("mixed", "count", 3, count_of(&r, 0));
-	expect_u64("mixed", "avg count", 3, count_of(&r, 4));
-
-	r = run(q, "9223372036854775807 -9223372036854775808 9223372036854775808", 60, 0);
-	expect_u64("limits", "values", 2, r.values);
-	expect_u64("limits", "malformed", 1, r.malformed);
-	expect_u64("limits", "malformed_off", 41, r.malformed_off);
-	expect_sum("limits", &r.aggs[1], -1, UINT64_MAX);
-	expect_s64("limits", "min", INT64_MIN, r.aggs[2].min);
-	expect_s64("limits", "max", INT64_MAX, r.aggs[3].max);
+	o = run(cq, "9223372036854775807 -9223372036854775808 9223372036854775808", 60, 0);
+	expect_u64("limits", "malformed", 1, o.r.malformed);
+	expect_u64("limits", "malformed_off", 41, o.r.malformed_off);
+	expect_answers("limits", q, "9223372036854775807 -9223372036854775808 9223372036854775808",
+		       "2;-1;-9223372036854775808;9223372036854775807;-0.5");
 
 	memset(zeros, '0', 1000);
 	memcpy(zeros + 1000, "42", 3);
-	r = run(q, zeros, 1002, 0);
-	expect_u64("1000 zeros then 42", "values", 1, r.values);
-	expect_sum("1000 zeros then 42", &r.aggs[1], 0, 42);
+	expect_answers("1000 zeros then 42", q, zeros, "1;42;42;42;42");
 
-	r = run(q, inputs[5], strlen(inputs[5]), 0);
+	o = run(cq, inputs[5], strlen(inputs[5]), 0);
 	/* 1..10, -1 -2 -3 4 5 6, 7 0 0; --1 +-2 1- and the 20 digits are malformed. */
-	expect_u64("many per line", "values", 19, r.values);
-	expect_u64("many per line", "malformed", 4, r.malformed);
+	expect_u64("many per line", "records", 19, o.r.records);
+	expect_u64("many per line", "malformed", 4, o.r.malformed);
 	expect_u64("many per line", "malformed_off", strstr(inputs[5], "--1") - inputs[5],
-		   r.malformed_off);
-	expect_sum("many per line", &r.aggs[1], 0, 55 - 6 + 15 + 7);
-	expect_s64("many per line", "min", -3, r.aggs[2].min);
-	expect_s64("many per line", "max", 10, r.aggs[3].max);
+		   o.r.malformed_off);
+	expect_answers("many per line", q, inputs[5], "19;71;-3;10;3.736842");
 
-	r = run(q, "+", 1, 0);
-	expect_u64("lone sign", "malformed", 1, r.malformed);
-	expect_u64("lone sign", "values", 0, r.values);
-	release(q);
+	o = run(cq, "+", 1, 0);
+	expect_u64("lone sign", "malformed", 1, o.r.malformed);
+	expect_u64("lone sign", "records", 0, o.r.records);
+	release(cq);
+
+	/* Decimals: 9 places, exactly; "2." and ".5" are no numbers, nor are 10 places. */
+	o = run(cq = checked(q), inputs[7], strlen(inputs[7]), 0);
+	expect_u64("decimals", "malformed", 4, o.r.malformed);
+	expect_answers("decimals", q, inputs[7], "4;11.25;-0.25;7;2.8125");
+	expect_answers("decimal sums", "sum(x), sum(x * 3), sum(x / 4) from f", "0.1 0.2 0.3",
+		       "0.6;1.8;0.15");
+	expect_answers("1/3 truncates", "sum(x / 3), sum(-x / 3), sum(x % 0.4) from f", "1",
+		       "0.333333333;-0.333333333;0.2");
+	release(cq);
 }
 
 static void test_where(void)
 {
-	struct query *q = checked("count(), sum(x) where x > 4 from f");
-	struct bpfq_result r = run(q, inputs[5], strlen(inputs[5]), 0);
-
-	expect_u64("where", "values", 19, r.values);
-	expect_u64("where", "matched", 9, r.matched);
-	expect_u64("where", "count", 9, count_of(&r, 0));
-	expect_sum("where", &r.aggs[1], 0, 5 + 6 + 7 + 8 + 9 + 10 + 5 + 6 + 7);
-	release(q);
-
-	q = checked("sum(x) where x != 0 and 100 / x > 1 from f");
-	r = run(q, "0 5 200", 7, 0);
-	expect_u64("short circuit", "error", 0, r.error);
-	expect_u64("short circuit", "matched", 1, r.matched);
-	expect_sum("short circuit", &r.aggs[0], 0, 5);
-	release(q);
-
-	q = checked("sum(x) where x == 0 or 100 / x > 1 from f");
-	r = run(q, "0 5 200", 7, 0);
-	expect_u64("short circuit or", "error", 0, r.error);
-	expect_u64("short circuit or", "matched", 2, r.matched);
-	release(q);
-
-	q = checked("sum(x / 7), sum(x % 7), sum(x % -7), sum(-x / 2) from f");
-	r = run(q, "-15", 3, 0);
-	expect_sum("truncation", &r.aggs[0], -1, (uint64_t)-2);
-	expect_sum("truncation", &r.aggs[1], -1, (uint64_t)-1);
-	expect_sum("truncation", &r.aggs[2], -1, (uint64_t)-1);
-	expect_sum("truncation", &r.aggs[3], 0, 7);
-	release(q);
+	expect_answers("where", "count(), sum(x) where x > 4 from f", inputs[5], "9;63");
+	expect_answers("short circuit", "sum(x) where x != 0 and 100 / x > 1 from f", "0 5 200",
+		       "5");
+	expect_answers("short circuit or", "count() where x == 0 or 100 / x > 1 from f",
+		       "0 5 200", "2");
+	/* Division is a decimal's: 9 places, toward zero; % takes the dividend's sign. */
+	expect_answers("division", "sum(x / 7), sum(x % 7), sum(x % -7), sum(-x / 2) from f", "-15",
+		       "-2.142857142;-1;-1;7.5");
+	expect_answers("between", "count() where x between 2 and 4 from f", "1 2 3 4 5 6", "3");
+	expect_answers("in", "exists(x not in (1, 5)), count() where x in (1, 5, 7.5) from f",
+		       "1 2 3 4 5 6 7.5", "true;3");
+	expect_answers("abs", "sum(abs(x)), min(abs(x - 10)) from f", "-3 4 12", "19;2");
 }
 
 /* A run-time error names the operator node, the value and its offset. */
@@ -908,19 +946,19 @@ static void expect_error(const char *text, const char *in, uint32_t kind, enum n
 			 const char *op, int64_t value, uint64_t off)
 {
 	struct query *q = checked(text);
-	struct bpfq_result r = run(q, in, strlen(in), 0);
+	struct outcome o = run(q, in, strlen(in), 0);
 
-	expect_u64(text, "error", kind, r.error);
-	expect_u64(text, "done", 1, r.done);
-	expect_s64(text, "error_value", value, r.error_value);
-	expect_u64(text, "error_off", off, r.error_off);
-	if (r.error_node >= 1 && (int)r.error_node <= q->nnodes) {
-		const struct node *n = q->by_id[r.error_node];
+	expect_u64(text, "error", kind, o.r.error);
+	expect_u64(text, "done", 1, o.r.done);
+	expect_s64(text, "error value", value, (int64_t)o.r.error_x.lo);
+	expect_u64(text, "error_off", off, o.r.error_off);
+	if (o.r.error_node >= 1 && (int)o.r.error_node <= q->nnodes) {
+		const struct node *n = q->by_id[o.r.error_node];
 
 		expect_u64(text, "error node kind", node, n->kind);
 		expect_u64(text, "error node column", strstr(text, op) - text, n->op_loc.begin);
 	} else {
-		fail(text, "  error_node %u is not a node\n", r.error_node);
+		fail(text, "  error_node %u is not a node\n", o.r.error_node);
 	}
 	release(q);
 }
@@ -928,7 +966,7 @@ static void expect_error(const char *text, const char *in, uint32_t kind, enum n
 static void test_errors_at_run_time(void)
 {
 	struct query *q;
-	struct bpfq_result r;
+	struct outcome o;
 
 	expect_error("sum(x * x) from f", "1\n2\n3037000500\n", BPFQ_ERR_OVERFLOW, NODE_MUL, "*",
 		     3037000500, 4);
@@ -942,39 +980,38 @@ static void test_errors_at_run_time(void)
 		     INT64_MAX, 0);
 	expect_error("count() where x - 1 > 0 from f", "0 -9223372036854775808",
 		     BPFQ_ERR_OVERFLOW, NODE_SUB, "-", INT64_MIN, 2);
+	expect_error("sum(abs(x)) from f", "-9223372036854775808", BPFQ_ERR_OVERFLOW, NODE_CALL,
+		     "abs", INT64_MIN, 0);
 	/* The left operand fails first. */
 	expect_error("sum(x * x + 100 / (x - 3037000500)) from f", "3037000500",
 		     BPFQ_ERR_OVERFLOW, NODE_MUL, "*", 3037000500, 0);
 
-	q = checked("sum(x % -1) from f");
-	r = run(q, "-9223372036854775808", 20, 0);
-	expect_u64("INT64_MIN % -1", "error", 0, r.error);
-	expect_sum("INT64_MIN % -1", &r.aggs[0], 0, 0);
-	release(q);
+	expect_answers("INT64_MIN % -1", "sum(x % -1) from f", "-9223372036854775808", "0");
 
 	/* Nothing after the error counts; what came before it stays. */
 	q = checked("count(), sum(100 / x), count() from f");
-	r = run(q, "1 0 3 abc", 9, 0);
-	expect_u64("error mid-items", "values", 2, r.values);
-	expect_u64("error mid-items", "matched", 2, r.matched);
-	expect_u64("error mid-items", "count 0", 2, count_of(&r, 0));
-	expect_u64("error mid-items", "count 1", 1, count_of(&r, 1));
-	expect_u64("error mid-items", "count 2", 1, count_of(&r, 2));
-	expect_u64("error mid-items", "malformed", 0, r.malformed);
+	o = run(q, "1 0 3 abc", 9, 0);
+	expect_u64("error mid-items", "records", 2, o.r.records);
+	expect_u64("error mid-items", "matched", 2, o.r.matched);
+	expect_str("error mid-items", "2", o.v[0]);
+	expect_str("error mid-items", "100", o.v[1]);
+	expect_str("error mid-items", "1", o.v[2]);
+	expect_u64("error mid-items", "malformed", 0, o.r.malformed);
 	release(q);
 
 	q = checked("count() where 100 / x > 1 from f");
-	r = run(q, "1 0 3", 5, 0);
-	expect_u64("error in where", "values", 2, r.values);
-	expect_u64("error in where", "matched", 1, r.matched);
+	o = run(q, "1 0 3", 5, 0);
+	expect_u64("error in where", "records", 2, o.r.records);
+	expect_u64("error in where", "matched", 1, o.r.matched);
 	release(q);
 }
 
 static void test_early_stop(void)
 {
 	struct query *q = checked("exists(x == 18) from f");
-	struct eval *e = eval_new(q);
+	struct eval *e = eval_new(q, 1000);
 	const struct bpfq_result *r;
+	struct outcome o;
 
 	expect_u64("exists", "feed", 0, eval_feed(e, "5 1", 3));
 	expect_u64("exists", "feed", 1, eval_feed(e, "8 20 x", 6));
@@ -982,32 +1019,24 @@ static void test_early_stop(void)
 	eval_finish(e);
 	r = eval_result(e);
 	expect_u64("exists", "done", 1, r->done);
-	expect_u64("exists", "values", 2, r->values);
-	expect_u64("exists", "count", 1, r->aggs[0].count);
+	expect_u64("exists", "records", 2, r->records);
+	expect_u64("exists", "count", 1, eval_area(e)[0]);
 	expect_u64("exists", "malformed", 0, r->malformed);
 	expect_u64("exists", "bytes", 9, r->bytes);
 	eval_free(e);
 	release(q);
 
 	q = checked("exists(x > 1), exists(x < 0) from f");
-	{
-		struct bpfq_result res = run(q, "5 6 -1 7 -2", 11, 0);
-
-		expect_u64("two exists", "done", 1, res.done);
-		expect_u64("two exists", "values", 3, res.values);
-		expect_u64("two exists", "count 0", 2, res.aggs[0].count);
-		expect_u64("two exists", "count 1", 1, res.aggs[1].count);
-	}
+	o = run(q, "5 6 -1 7 -2", 11, 0);
+	expect_u64("two exists", "done", 1, o.r.done);
+	expect_u64("two exists", "records", 3, o.r.records);
 	release(q);
 
 	/* With another aggregate the scan must go on. */
 	q = checked("exists(x == 5), count() from f");
-	{
-		struct bpfq_result res = run(q, "5 6 7", 5, 0);
-
-		expect_u64("exists and count", "done", 0, res.done);
-		expect_u64("exists and count", "count", 3, res.aggs[1].count);
-	}
+	o = run(q, "5 6 7", 5, 0);
+	expect_u64("exists and count", "done", 0, o.r.done);
+	expect_str("exists and count", "3", o.v[1]);
 	release(q);
 }
 
@@ -1015,27 +1044,43 @@ static void test_wide_sums(void)
 {
 	struct query *q = checked("sum(x), avg(x) from f");
 	const char *max = "9223372036854775807\n", *min = "-9223372036854775808\n";
-	struct eval *e = eval_new(q);
-	const struct bpfq_result *r;
+	struct eval *e = eval_new(q, 1000);
+	struct outcome o = { 0 };
 
 	for (int i = 0; i < 1000; i++)
 		eval_feed(e, max, strlen(max));
 	eval_finish(e);
-	r = eval_result(e);
-	/* 1000 * (2^63 - 1) = 499 * 2^64 + (2^64 - 1000) */
-	expect_sum("1000 x INT64_MAX", &r->aggs[0], 499, (uint64_t)0 - 1000);
-	expect_sum("1000 x INT64_MAX avg", &r->aggs[1], 499, (uint64_t)0 - 1000);
-	expect_u64("1000 x INT64_MAX", "count", 1000, r->aggs[0].count);
+	answers(q, eval_area(e), &o);
+	expect_str("1000 x INT64_MAX", "9223372036854775807000", o.v[0]);
+	expect_str("1000 x INT64_MAX avg", "9223372036854775807", o.v[1]);
 	eval_free(e);
 
-	e = eval_new(q);
+	e = eval_new(q, 1000);
 	for (int i = 0; i < 3; i++)
 		eval_feed(e, min, strlen(min));
 	eval_finish(e);
-	/* -3 * 2^63 = -2 * 2^64 + 2^63 */
-	expect_sum("3 x INT64_MIN", &eval_result(e)->aggs[0], -2, (uint64_t)1 << 63);
+	answers(q, eval_area(e), &o);
+	expect_str("3 x INT64_MIN", "-27670116110564327424", o.v[0]);
 	eval_free(e);
 	release(q);
+}
+
+/* Text, csv and binary records, field by field. */
+static void test_formats(void)
+{
+	expect_answers("text", "sum($2), count($3), count() from f", "a 1 2\nb 3\n\n  c\t5 x\n",
+		       "9;1;4");
+	expect_answers("text crlf", "sum($1) from f", "1\r\n2\r\n3\r", "6");
+	expect_answers("csv", "sum($2), count($2), count() from f.csv as csv(noheader)",
+		       "a,1\n\"b,c\",\" 2 \"\n\"d\"\"\",\n\r\n,x\n", "3;2;4");
+	expect_answers("csv delim", "sum($3) from f as csv(delim=';')", "1;2;3\n4;5;6", "9");
+	expect_answers_n("i16be", "sum(x), min(x) from f as i16be", "\x01\x00\xff\xfe", 4,
+			 "254;-2");
+	expect_answers_n("record", "sum(b), sum(a) from f as record(a:u8, b:i32)",
+			 "\x01\x02\x00\x00\x00\x03\xff\xff\xff\xff", 10, "1;4");
+	expect_answers_n("u64 past int64", "count(), sum(x) from f as u64",
+			 "\xff\xff\xff\xff\xff\xff\xff\xff\x05\x00\x00\x00\x00\x00\x00\x00", 16,
+			 "1;5");
 }
 
 /*
@@ -1167,7 +1212,7 @@ static void test_round_trip(void)
 	for (int i = 0; i < 20000; i++) {
 		char *text = gen_query(), *again = NULL, *third = NULL, *out;
 		struct query q1, q2;
-		struct bpfq_result r1, r2;
+		struct outcome r1, r2;
 
 		out = front(text, &q1);
 		if (!strcmp(out, "ok")) {
@@ -1205,6 +1250,7 @@ int main(void)
 	test_lexer_numbers();
 	test_lex_path();
 	test_errors();
+	test_nul_bytes();
 	test_renders();
 	test_tree();
 	test_int64_min();
@@ -1215,6 +1261,7 @@ int main(void)
 	test_errors_at_run_time();
 	test_early_stop();
 	test_wide_sums();
+	test_formats();
 	test_chunking();
 	test_round_trip();
 	printf("%d passed, %d failed\n", passed, failed);

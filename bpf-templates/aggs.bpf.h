@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The aggregates' updates, on a state in the area (or a group's value):
+ * the layouts of bpfq_state.h, the buckets of lang/aggs.c. _i takes an
+ * int64 (the fast path), _d a decimal (struct bpfq_d).
+ */
+
+static __always_inline __u64 bpfq_log2(__u64 v)
+{
+	__u64 r = 0;
+
+	if (v >> 32) { v >>= 32; r += 32; }
+	if (v >> 16) { v >>= 16; r += 16; }
+	if (v >> 8) { v >>= 8; r += 8; }
+	if (v >> 4) { v >>= 4; r += 4; }
+	if (v >> 2) { v >>= 2; r += 2; }
+	if (v >> 1) r += 1;
+	return r;
+}
+
+/* ---- count, sum, avg, min, max ---- */
+
+static __always_inline void bpfq_i_sum(__u64 *s, __s64 x)
+{
+	struct bpfq_agg *a = (struct bpfq_agg *)s;
+	__u64 lo = a->isum_lo + (__u64)x;
+
+	/* 128-bit add of the sign-extended value: a sum never wraps. */
+	a->isum_hi += (x >> 63) + (lo < a->isum_lo);
+	a->isum_lo = lo;
+	a->icount++;
+	a->count++;
+}
+
+/* a->isum += the 128-bit value hi:lo; both words' carries. */
+static __always_inline void bpfq_add128(struct bpfq_agg *a, __u64 lo, __s64 hi)
+{
+	__u64 sum = a->isum_lo + lo;
+
+	a->isum_hi += hi + (sum < lo);
+	a->isum_lo = sum;
+}
+
+/* A batch's sum (generated bpfq_acc_flush): n values, their low 32 bits
+ * summed into lo (unsigned), their high 32 bits into hi (signed). */
+static __always_inline void bpfq_i_sum_batch(__u64 *s, __u64 lo, __s64 hi, __u64 n)
+{
+	struct bpfq_agg *a = (struct bpfq_agg *)s;
+
+	bpfq_add128(a, lo, 0);
+	bpfq_add128(a, (__u64)hi << 32, hi >> 32);
+	a->icount += n;
+	a->count += n;
+}
+
+/*
+ * min and max read and write the map each time (volatile): kept in a
+ * register over a batch of records, the running value is one the verifier
+ * tracks exactly, and each record's compare doubles the states it walks.
+ */
+static __always_inline void bpfq_i_min(__u64 *s, __s64 x)
+{
+	volatile struct bpfq_agg *a = (struct bpfq_agg *)s;
+
+	if (!a->icount || x < a->imin)
+		a->imin = x;
+	a->icount++;
+	a->count++;
+}
+
+static __always_inline void bpfq_i_max(__u64 *s, __s64 x)
+{
+	volatile struct bpfq_agg *a = (struct bpfq_agg *)s;
+
+	if (!a->icount || x > a->imax)
+		a->imax = x;
+	a->icount++;
+	a->count++;
+}
+
+/* words[0..2] += the sign-extended v: 192 bits never wrap here. */
+static __always_inline void bpfq_add192(__u64 *w, struct bpfq_d v)
+{
+	__u64 lo = w[0] + v.lo, c0 = lo < w[0];
+	__u64 mid = w[1] + (__u64)v.hi, c1 = mid < w[1];
+	__u64 mid2 = mid + c0, c2 = mid2 < mid;
+
+	w[0] = lo;
+	w[1] = mid2;
+	w[2] += (v.hi < 0 ? ~0ULL : 0) + c1 + c2;
+}
+
+static __always_inline void bpfq_d_sum(__u64 *s, struct bpfq_d v)
+{
+	struct bpfq_agg *a = (struct bpfq_agg *)s;
+
+	bpfq_add192(a->dsum, v);
+	a->count++;
+}
+
+static __always_inline void bpfq_d_min(__u64 *s, struct bpfq_d v)
+{
+	struct bpfq_agg *a = (struct bpfq_agg *)s;
+	struct bpfq_d m = { a->dmin_lo, a->dmin_hi };
+
+	if (a->count == a->icount || bpfq_d_lt(v, m)) {
+		a->dmin_lo = v.lo;
+		a->dmin_hi = v.hi;
+	}
+	a->count++;
+}
+
+static __always_inline void bpfq_d_max(__u64 *s, struct bpfq_d v)
+{
+	struct bpfq_agg *a = (struct bpfq_agg *)s;
+	struct bpfq_d m = { a->dmax_lo, a->dmax_hi };
+
+	if (a->count == a->icount || bpfq_d_lt(m, v)) {
+		a->dmax_lo = v.lo;
+		a->dmax_hi = v.hi;
+	}
+	a->count++;
+}
+
+/* ---- var, stddev: the count, sum and sum of squares of v * 10^9 ---- */
+
+/* w[0..3] += (a2, a1, a0), with the carries. */
+static __always_inline void bpfq_add256(__u64 *w, __u64 a0, __u64 a1, __u64 a2)
+{
+	__u64 s0 = w[0] + a0, c0 = s0 < a0;
+	__u64 t1 = w[1] + a1, c1 = t1 < a1;
+	__u64 s1 = t1 + c0, t2, s2, c2;
+
+	c1 |= s1 < t1;
+	t2 = w[2] + a2;
+	c2 = t2 < a2;
+	s2 = t2 + c1;
+	c2 |= s2 < t2;
+	w[0] = s0;
+	w[1] = s1;
+	w[2] = s2;
+	w[3] += c2;
+}
+
+static __always_inline void bpfq_moments(__u64 *s, struct bpfq_d v)
+{
+	struct bpfq_moments *m = (struct bpfq_moments *)s;
+	struct bpfq_d u = v.hi < 0 ? bpfq_d_negate(v) : v;
+	__u64 a1, a0, b1, b0, c, sq1, sq2;
+
+	/* u^2 = lo^2 + 2 lo hi 2^64 + hi^2 2^128; hi < 2^30, so it ends in the third word. */
+	bpfq_mul64(u.lo, u.lo, &a1, &a0);
+	bpfq_mul64(u.lo, (__u64)u.hi, &b1, &b0);
+	c = (__u64)u.hi * (__u64)u.hi;
+	sq1 = a1 + (b0 << 1);
+	sq2 = (b1 << 1) + (b0 >> 63) + c + (sq1 < a1);
+	m->count++;
+	bpfq_add192(m->sum, v);
+	bpfq_add256(m->sumsq, a0, sq1, sq2);
+}
+
+/* ---- hist: (..., 0), [0, 1), [1, 2), [2, 4), ... ---- */
+
+static __always_inline void bpfq_bucket(__u64 *s, __u64 b, __u64 nb)
+{
+	s[0]++;
+	/* clang can prove b < nb and drop the test; the verifier, after a
+	 * division, cannot: keep it. */
+	barrier_var(b);
+	if (b < nb)
+		s[1 + b]++;
+}
+
+static __always_inline void bpfq_hist_i(__u64 *s, __s64 x)
+{
+	bpfq_bucket(s, x < 0 ? 0 : x == 0 ? 1 : 2 + bpfq_log2((__u64)x), BPFQ_HIST_BUCKETS);
+}
+
+static __always_inline void bpfq_hist_d(__u64 *s, struct bpfq_d v)
+{
+	struct bpfq_d one = { BPFQ_SCALE, 0 };
+
+	if (v.hi < 0)
+		bpfq_bucket(s, 0, BPFQ_HIST_BUCKETS);
+	else if (bpfq_d_lt(v, one))
+		bpfq_bucket(s, 1, BPFQ_HIST_BUCKETS);
+	else
+		bpfq_bucket(s, 2 + bpfq_log2((__u64)bpfq_d_floor(v)), BPFQ_HIST_BUCKETS);
+}
+
+/* ---- lhist(e, lo, hi, step): below lo, the steps, at or above hi ---- */
+
+static __always_inline void bpfq_lhist_i(__u64 *s, __s64 x, __s64 lo, __s64 hi, __u64 step,
+					 __u64 nb)
+{
+	if (x < lo)
+		bpfq_bucket(s, 0, nb);
+	else if (x >= hi)
+		bpfq_bucket(s, nb - 1, nb);
+	else
+		bpfq_bucket(s, 1 + ((__u64)x - (__u64)lo) / step, nb);
+}
+
+static __always_inline void bpfq_lhist_d(__u64 *s, struct bpfq_d v, __s64 lo, __s64 hi,
+					 __u64 step, __u64 nb)
+{
+	if (bpfq_d_lt(v, bpfq_d_of_int(lo)))
+		bpfq_bucket(s, 0, nb);
+	else if (!bpfq_d_lt(v, bpfq_d_of_int(hi)))
+		bpfq_bucket(s, nb - 1, nb);
+	else
+		bpfq_bucket(s, 1 + ((__u64)bpfq_d_floor(v) - (__u64)lo) / step, nb);
+}
+
+/* ---- quantile: log-linear buckets of n = |v| * 2^30 ---- */
+
+static __always_inline void bpfq_quantile_n(__u64 *s, __u64 nh, __u64 nl, int neg)
+{
+	__u64 e, sh, m, idx;
+
+	if (!nh && !nl) {
+		bpfq_bucket(s, BPFQ_Q_PER_SIGN, BPFQ_Q_BUCKETS);
+		return;
+	}
+	e = nh ? 64 + bpfq_log2(nh) : bpfq_log2(nl);
+	if (e < 7) {
+		idx = nl;
+	} else {
+		sh = e - 7;
+		if (sh >= 64)
+			m = nh >> (sh - 64);
+		else if (sh)
+			m = nl >> sh | nh << (64 - sh);
+		else
+			m = nl;
+		idx = BPFQ_Q_SUB + (e - 7) * BPFQ_Q_SUB + (m & (BPFQ_Q_SUB - 1));
+	}
+	bpfq_bucket(s, neg ? BPFQ_Q_PER_SIGN - idx : BPFQ_Q_PER_SIGN + idx, BPFQ_Q_BUCKETS);
+}
+
+static __always_inline void bpfq_quantile_i(__u64 *s, __s64 x)
+{
+	__u64 m = bpfq_mag(x);
+
+	/* An integer's |v| * 2^30 is |x| << 30: no division. */
+	bpfq_quantile_n(s, m >> 34, m << 30, x < 0);
+}
+
+static __always_inline void bpfq_quantile_d(__u64 *s, struct bpfq_d v)
+{
+	struct bpfq_d u = v.hi < 0 ? bpfq_d_negate(v) : v;
+	__u64 hi = (__u64)u.hi << 30 | u.lo >> 34, lo = u.lo << 30, rem;
+
+	bpfq_div_scale(&hi, &lo, &rem);
+	bpfq_quantile_n(s, hi, lo, v.hi < 0);
+}
+
+/* ---- count_distinct: HyperLogLog of v * 10^9 ---- */
+
+static __always_inline __u64 bpfq_fmix64(__u64 k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static __always_inline void bpfq_hll_d(__u64 *s, struct bpfq_d v)
+{
+	__u8 *regs = (__u8 *)(s + 1);
+	__u64 h = bpfq_fmix64(v.lo ^ bpfq_fmix64((__u64)v.hi));
+	__u64 w = h << BPFQ_HLL_P | 1ULL << (BPFQ_HLL_P - 1);
+	__u64 rank = 64 - bpfq_log2(w), idx = h >> (64 - BPFQ_HLL_P);
+
+	if (rank > regs[idx])
+		regs[idx] = rank;
+	s[0]++;
+}

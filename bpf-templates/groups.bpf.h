@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * by: one state per group, in a hash map the size user space sets
+ * (--max-groups) before the load. Values start all zero (the states need
+ * no identities), copied from a zero map; BPF_F_NO_PREALLOC keeps the
+ * memory to the groups there are.
+ */
+
+struct bpfq_group_value {
+	__u64 area[BPFQ_GROUP_WORDS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);		/* set by user space */
+	__type(key, struct bpfq_key);
+	__type(value, struct bpfq_group_value);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} bpfq_groups SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpfq_group_value);
+} bpfq_zero SEC(".maps");
+
+/*
+ * The group of the record's key (st->parse.rec.key); NULL when the map is
+ * full (or out of memory): an error, not a drop. The key goes to the
+ * helpers from the state's map value: in a global function the state is
+ * plain memory to the verifier, and kernels before 6.13 or so (6.1, 6.12)
+ * take a map key only from the stack or a map value (a copy on the stack
+ * would pass 6.1's 512 bytes of stack over the calls).
+ */
+static __always_inline __u64 *bpfq_group(struct bpfq_state *st)
+{
+	struct bpfq_group_value *v;
+	struct bpfq_value *mine;
+	__u32 zero = 0, slot = st->target.slot;
+	struct bpfq_key *key;
+
+	mine = bpf_map_lookup_elem(&bpfq_state_map, &slot);
+	if (!mine)
+		return NULL;
+	key = &mine->st.parse.rec.key;
+	key->reader = slot;
+	v = bpf_map_lookup_elem(&bpfq_groups, key);
+	if (v)
+		return v->area;
+	v = bpf_map_lookup_elem(&bpfq_zero, &zero);
+	if (!v || bpf_map_update_elem(&bpfq_groups, key, v, BPF_NOEXIST))
+		return NULL;
+	v = bpf_map_lookup_elem(&bpfq_groups, key);
+	return v ? v->area : NULL;
+}
+
+/* A value's key: an integer (also a decimal with no fraction) as 8 bytes, else 16. */
+static __always_inline struct bpfq_key *bpfq_clear_key(struct bpfq_state *st)
+{
+	struct bpfq_key *key = &st->parse.rec.key;
+
+	__builtin_memset(key, 0, sizeof(*key));
+	return key;
+}
+
+static __always_inline __u64 *bpfq_group_int(struct bpfq_state *st, __s64 x)
+{
+	struct bpfq_key *key = bpfq_clear_key(st);
+
+	key->kind = BPFQ_K_INT;
+	key->len = 8;
+	*(__s64 *)key->bytes = x;
+	return bpfq_group(st);
+}
+
+static __always_inline __u64 *bpfq_group_dec(struct bpfq_state *st, struct bpfq_d v, int null)
+{
+	struct bpfq_d m = v.hi < 0 ? bpfq_d_negate(v) : v;
+	__u64 hi = (__u64)m.hi, lo = m.lo, rem;
+	struct bpfq_key *key;
+
+	if (null) {
+		key = bpfq_clear_key(st);
+		key->kind = BPFQ_K_MISSING;
+		return bpfq_group(st);
+	}
+	bpfq_div_scale(&hi, &lo, &rem);
+	if (!rem)
+		return bpfq_group_int(st, bpfq_d_floor(v));
+	key = bpfq_clear_key(st);
+	key->kind = BPFQ_K_DEC;
+	key->len = 16;
+	*(__u64 *)key->bytes = v.lo;
+	*(__s64 *)(key->bytes + 8) = v.hi;
+	return bpfq_group(st);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 'as csv': RFC 4180. Fields are separated by BPFQ_DELIM and records by
+ * line ends; a field that begins with a quote is quoted: delimiters and
+ * line ends are its content until the closing quote, and "" is a quote.
+ * A '\r' before a line end (outside quotes) is dropped; empty lines are no
+ * records. Numbers may have blanks around them. A quoted field open at the
+ * end of the input is an error: the rest of the file would have been one
+ * field.
+ */
+
+static __always_inline int csv_plain(struct parse_ctx *c, __u64 ch, __u64 off)
+{
+	if (ch == '\n') {
+		if (!c->p->in_record)
+			return 0;
+		end_field(c);
+		return end_record(c);
+	}
+	if (!c->p->in_record) {
+		begin_record(c, off);
+		begin_field(c, off);
+	}
+	if (ch == BPFQ_DELIM) {
+		end_field(c);
+		begin_field(c, off + 1);
+	} else if (ch == '"' && !c->p->tok.seen && !c->p->quoted) {
+		c->p->quoted = 1;
+		c->p->qstate = 1;
+	} else {
+		field_byte(c, ch, 1);
+	}
+	return 0;
+}
+
+/* One byte, at file offset off. Returns 1 to stop. */
+static __always_inline int fields_byte(struct parse_ctx *c, __u64 ch, __u64 off)
+{
+	if (c->p->qstate == 1) {
+		if (ch == '"')
+			c->p->qstate = 2;
+		else
+			field_byte(c, ch, 1);
+		return 0;
+	}
+	if (c->p->qstate == 2) {
+		if (ch == '"') {
+			field_byte(c, ch, 1);
+			c->p->qstate = 1;
+			return 0;
+		}
+		c->p->qstate = 0;
+	}
+	if (c->p->cr) {
+		c->p->cr = 0;
+		if (ch != '\n' && csv_plain(c, '\r', off - 1))
+			return 1;
+	}
+	if (ch == '\r') {
+		c->p->cr = 1;
+		return 0;
+	}
+	return csv_plain(c, ch, off);
+}
+
+/* The end of the input: a last record without its line end, or an open quote. */
+static __always_inline void parse_end(struct bpfq_state *st)
+{
+	struct parse_ctx c = { .st = st, .p = &st->parse };
+	struct bpfq_result *r = &st->result;
+
+	if (c.p->qstate == 1) {
+		r->error = BPFQ_ERR_QUOTE;
+		r->error_off = c.p->tok.start;
+		r->done = 1;
+		return;
+	}
+	if (c.p->in_record) {
+		end_field(&c);
+		end_record(&c);
+	}
+	r->eof = 1;
+}

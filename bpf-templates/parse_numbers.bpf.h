@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 'as numbers': the input is a stream of number tokens separated by
+ * whitespace and commas; each is a record of one field, x. A token that is
+ * not a number is counted as malformed and skipped (lang/records.c states
+ * the same rules byte by byte).
+ *
+ * Speed: one bpf_loop iteration takes a step of 16 or 32 short numbers
+ * (bpfq_fast_numbers), or one piece of another token. Each number is one
+ * 8-byte load classified at once (SWAR), a tree of predicted branches for
+ * its length, and three multiplies; the aggregates fold into registers.
+ * A token longer than 7 digits, signed, decimal, or split between reads
+ * continues from the carry in struct bpfq_tok.
+ * Only slow tokens touch the carry (parse_loop.bpf.h); the fast path's
+ * numbers never do.
+ */
+
+/* Space, \t \n \v \f \r and ',' as bits of a word: one shift, not four compares. */
+#define SEP_BITS ((1ULL << ' ') | (1ULL << ',') | (0x1fULL << '\t'))
+
+static __always_inline int is_sep(__u64 c)
+{
+	return c < 64 && (SEP_BITS >> c) & 1;
+}
+
+/* Space, \t \n \v \f \r, and ','. */
+static __always_inline __u64 sep_mask(__u64 w)
+{
+	return (bytes_ge(w, '\t') & ~bytes_ge(w, '\r' + 1)) | bytes_eq(w, ' ') |
+	       bytes_eq(w, ',');
+}
+
+static __always_inline void count_malformed(struct bpfq_result *r, __u64 start)
+{
+	if (!r->malformed)
+		r->malformed_off = start;
+	r->malformed++;
+}
+
+/* A token ended: emit it if it is a number, else count it. Returns 1 to stop. */
+static __always_inline int finish_token(struct bpfq_state *st, struct bpfq_tok *t)
+{
+	struct bpfq_field f;
+
+	tok_field(t, &f);
+	t->mode = BPFQ_MODE_IDLE;
+	if (f.kind == BPFQ_K_BAD) {
+		count_malformed(&st->result, t->start);
+		return 0;
+	}
+	st->result.records++;
+	return bpfq_emit(st, &f, t->start);
+}
+
+/* Between tokens: skip separators, take a sign. Returns 1 when this step is over
+ * (no token in these 8 bytes, or the read ended after the sign). */
+static __always_inline int start_token(struct parse_ctx *c, __u64 *pos)
+{
+	__u64 lim = c->len - *pos, w = load8(c->buf, *pos), ns, ch;
+
+	ns = ~sep_mask(w) & valid_mask(lim);
+	if (!ns) {
+		*pos += lim < 8 ? lim : 8;
+		return 1;
+	}
+	*pos += first_byte(ns);
+	ch = (w >> (first_byte(ns) * 8)) & 0xff;
+	tok_begin(&c->p->tok, c->base + *pos, ch == '-');
+	*pos += ch == '-' || ch == '+';
+	return *pos >= c->len;
+}
+
+static __always_inline int spoil(struct parse_ctx *c)
+{
+	count_malformed(&c->st->result, c->p->tok.start);
+	c->p->tok.mode = BPFQ_MODE_BAD;
+	return 0;
+}
+
+/* Inside a number: take up to 8 digits, then end it, go on to its fraction, or spoil it. */
+static __always_inline int continue_number(struct parse_ctx *c, __u64 *pos)
+{
+	__u64 lim = c->len - *pos, w = load8(c->buf, *pos), nd, n, ch;
+
+	if (lim > 8)
+		lim = 8;
+	nd = ~(digit_mask(w) & valid_mask(lim)) & HIGH;
+	n = nd ? first_byte(nd) : 8;
+	if (n) {
+		tok_digits(&c->p->tok, w, n);
+		*pos += n;
+	}
+	if (n == lim)		/* 8 digits, or the read ended inside the number */
+		return 0;
+	ch = (w >> (n * 8)) & 0xff;
+	*pos += 1;
+	if (is_sep(ch))
+		return finish_token(c->st, &c->p->tok);
+	/* The '.' of a decimal: after integer digits, once. */
+	if (ch == '.' && c->p->tok.mode == BPFQ_MODE_NUM && c->p->tok.ndigits) {
+		c->p->tok.mode = BPFQ_MODE_FRAC;
+		return 0;
+	}
+	return spoil(c);
+}
+
+/* Inside a malformed token: skip to the separator after it. */
+static __always_inline void skip_bad(struct parse_ctx *c, __u64 *pos)
+{
+	__u64 lim = c->len - *pos, w = load8(c->buf, *pos), s;
+
+	s = sep_mask(w) & valid_mask(lim);
+	if (!s) {
+		*pos += lim < 8 ? lim : 8;
+		return;
+	}
+	*pos += first_byte(s) + 1;
+	c->p->tok.mode = BPFQ_MODE_IDLE;
+}
+
+/*
+ * The common case, between tokens: 1 to 7 digits (after a '-', 1 to 6)
+ * and a separator in the next 8 bytes. No carry, no overflow possible:
+ * convert and emit.
+ * The generator sets how many a step takes (more for long inputs).
+ */
+#define FAST_PER_STEP BPFQ_FAST_PER_STEP
+
+/*
+ * The length n (1..7) of a number at the start of w, its digits followed by
+ * a separator; 0 if w does not start so. t = w - '0' in every byte: the
+ * first byte below '0' is the first with t's high bit set and w's clear
+ * (a borrow starts there and only runs up); the bytes before it are
+ * digits iff each t is below 10, checked once they are shifted to the top
+ * (t + 0x76 sets the high bit of a t of 10 or more; | t of a byte >= 0x80).
+ * Few constants: clang has ten registers, and reloads every 64-bit one.
+ */
+static __always_inline __u64 short_number(__u64 w)
+{
+	__u64 t = w - 0x3030303030303030ULL, below = t & ~w & HIGH, n, top;
+
+	if (!below)
+		return 0;
+	n = first_byte_predicted(below);
+	if (!n || !is_sep((w >> (n * 8)) & 0xff))
+		return 0;
+	top = t << ((8 - n) * 8);
+	if (((top + 0x7676767676767676ULL) | top) & HIGH)
+		return 0;
+	return n;
+}
+
+/*
+ * Up to FAST_PER_STEP such numbers from pos, while they last: the
+ * position after them, | FAST_STOP when an emit ended the scan. A global
+ * function, so that the verifier walks its unrolled numbers once, not in
+ * every pass it makes over the bpf_loop callback; its context and the
+ * batch's accumulators stay in registers meanwhile.
+ */
+__noinline long bpfq_fast_numbers(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				  __u64 len)
+{
+	struct bpfq_state *st = sv ? &sv->st : NULL;
+	__u64 base, next, taken = 0;
+	struct bpfq_acc acc;
+	int stop = 0;
+
+	/* Each number takes at most 8 bytes: with this many left in the read,
+	 * no load of the step passes its end, and no number needs a check. The
+	 * last bytes of a read go the general way. */
+	if (!st || !buf || pos >= len || len > BPFQ_BUF_SIZE || len - pos < FAST_PER_STEP * 8)
+		return pos;
+	base = st->result.bytes;
+	pos &= BPFQ_BUF_MASK;
+	bpfq_acc_init(&acc);
+#pragma unroll FAST_PER_STEP
+	for (int k = 0; k < FAST_PER_STEP; k++) {
+		__u64 w = load8(buf, pos), neg = (w & 0xff) == '-', n, mag;
+		struct bpfq_field f;
+
+		/* A minus: the digits after it (a 0 byte comes in at the top, and
+		 * is no separator: a 7-digit negative number goes the general way). */
+		if (neg)
+			w >>= 8;
+		n = short_number(w);
+		if (!n)
+			break;
+		mag = digits_top(w - 0x3030303030303030ULL, n);
+		/* At most 7 digits: telling clang drops the high half of the sums. */
+		if (mag >= 10000000)
+			__builtin_unreachable();
+		f.lo = neg ? -mag : mag;
+		f.hi = neg && mag ? -1 : 0;
+		f.kind = BPFQ_K_INT;
+		f.pad = 0;
+		taken++;
+		stop = bpfq_emit_acc(st, &acc, &f, base + pos);
+		next = pos + neg + n + 1;
+		/* Unmasked at the end: a read of BPFQ_BUF_SIZE bytes may end right
+		 * after the step's last number (no other can: 8 bytes each). */
+		if (stop || k == FAST_PER_STEP - 1) {
+			pos = next;
+			break;
+		}
+		/* Below the read's end the mask changes nothing, but lets the
+		 * verifier forget the exact position (else every length of every
+		 * number of the step is a state of its own). */
+		pos = next & BPFQ_BUF_MASK;
+	}
+	bpfq_acc_flush(st, &acc);
+	st->result.records += taken;
+	return stop ? pos | FAST_STOP : pos;
+}
+
+/* One bpf_loop iteration: a few tokens, or 8 bytes of a long one. */
+static long parse_step(__u64 i, void *data)
+{
+	struct parse_ctx *c = data;
+	__u64 pos = c->pos;
+	int stop = 0;
+
+	if (pos >= c->len)
+		return 1;
+	/* The verifier needs the bound on pos itself, not only pos < len. */
+	pos &= BPFQ_BUF_MASK;
+	if (c->p->tok.mode == BPFQ_MODE_IDLE) {
+		long taken = fast_taken(c, pos, bpfq_fast_numbers((struct bpfq_value *)c->st,
+								  c->buf, pos, c->len));
+
+		if (taken >= 0)
+			return taken;
+	}
+	if (c->p->tok.mode == BPFQ_MODE_IDLE && start_token(c, &pos)) {
+		c->pos = pos;
+		return 0;
+	}
+	pos &= BPFQ_BUF_MASK;
+	if (c->p->tok.mode == BPFQ_MODE_BAD)
+		skip_bad(c, &pos);
+	else
+		stop = continue_number(c, &pos);
+	c->pos = pos;
+	return stop;
+}
+
+/* The end of the input: a last token with no separator after it. */
+static __always_inline void parse_end(struct bpfq_state *st)
+{
+	if (st->parse.tok.mode == BPFQ_MODE_NUM || st->parse.tok.mode == BPFQ_MODE_FRAC)
+		finish_token(st, &st->parse.tok);
+	st->result.eof = 1;
+}

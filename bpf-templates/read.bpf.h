@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every hook shares: finding this run's state from the current
+ * thread, and taking a whole read that returned into the reader's buffer.
+ * A hook template (one per attach point) follows this file.
+ */
+#include <bpf/bpf_core_read.h>
+
+/* Only the registers used; CO-RE relocates them against the running kernel. */
+struct pt_regs {
+	unsigned long di, si, dx, ax, orig_ax;
+} __attribute__((preserve_access_index));
+
+#define BPFQ_NR_READ 0		/* __NR_read on x86_64 */
+
+/*
+ * The state, when the current thread is one of this run's readers: every
+ * other process of the system leaves here after one array lookup and a
+ * compare of its tgid; bpfq's own threads look through the slots.
+ */
+static __always_inline struct bpfq_state *bpfq_reader_state(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct bpfq_state *st;
+	__u32 slot = 0;
+
+	st = bpf_map_lookup_elem(&bpfq_state_map, &slot);
+	if (!st || st->target.pid_tgid >> 32 != id >> 32)
+		return NULL;
+	if (st->target.pid_tgid == id)
+		return st;
+#pragma unroll
+	for (__u32 i = 1; i < BPFQ_MAX_READERS; i++) {
+		__u32 key = i;
+
+		st = bpf_map_lookup_elem(&bpfq_state_map, &key);
+		if (st && st->target.pid_tgid == id)
+			return st;
+	}
+	return NULL;
+}
+
+/* The reader's own buffer (or scratch) slot of a per-reader array map. */
+static __always_inline struct bpfq_buf *bpfq_reader_buf(void *map, struct bpfq_state *st)
+{
+	__u32 slot = st->target.slot;
+
+	return bpf_map_lookup_elem(map, &slot);
+}
+
+/* The state, when this sys_exit ends a read(fd, buf, ...) of the reader. */
+static __always_inline struct bpfq_state *bpfq_syscall_read(struct pt_regs *regs)
+{
+	struct bpfq_state *st;
+
+	if (regs->orig_ax != BPFQ_NR_READ)
+		return NULL;
+	st = bpfq_reader_state();
+	/* Only the reader's reads into its own buffer: other processes and
+	 * other bpfq runs reading the same file never reach the parser. */
+	if (!st || regs->si != st->target.buf || (__s64)regs->di != st->target.fd)
+		return NULL;
+	return st;
+}
+
+/*
+ * A read into the reader's buffer returned ret: parse its bytes, or at 0
+ * finish the input. The reader counts on result.reads moving: a run that
+ * did not happen (a recursion miss) makes it read the same bytes again.
+ */
+static __always_inline void bpfq_read_returned(struct bpfq_state *st, long ret)
+{
+	struct bpfq_buf *buf;
+
+	if (st->result.done || ret < 0 || ret > BPFQ_BUF_SIZE)
+		return;
+	st->result.reads++;
+	if (ret == 0) {
+		bpfq_parse_end((struct bpfq_value *)st);
+		return;
+	}
+	buf = bpfq_reader_buf(&bpfq_buf_map, st);
+	if (buf)
+		bpfq_parse_bytes((struct bpfq_value *)st, buf, ret, 0);
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Eight bytes at a time: the parsers load a word at the current position
+ * and classify all its bytes at once (SWAR), so one loop iteration takes a
+ * token or a run of bytes, not one byte.
+ */
+
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+#define LOW7 0x7f7f7f7f7f7f7f7fULL
+
+/* High bit of each byte that is >= n (n <= 0x80). Exact: no carry crosses bytes. */
+static __always_inline __u64 bytes_ge(__u64 w, __u64 n)
+{
+	return (((w & LOW7) + (0x80 - n) * ONES) | w) & HIGH;
+}
+
+/* High bit of each byte equal to c. */
+static __always_inline __u64 bytes_eq(__u64 w, __u64 c)
+{
+	__u64 t = w ^ (c * ONES);
+
+	return ~(((t & LOW7) + LOW7) | t) & HIGH;
+}
+
+static __always_inline __u64 digit_mask(__u64 w)
+{
+	return bytes_ge(w, '0') & ~bytes_ge(w, '9' + 1);
+}
+
+/*
+ * Index of the lowest flagged byte of a nonzero mask. BPF has no ctz, and
+ * clang's expansion wants a constant-pool table: isolate the lowest flag
+ * (1 << 8k after the shift) and let a multiply put k + 1 in the top byte.
+ */
+static __always_inline __u64 first_byte(__u64 m)
+{
+	return ((((m & -m) >> 7) * 0x0102030405060708ULL) >> 56) - 1;
+}
+
+/*
+ * The same by a tree of branches: when numbers have similar lengths the
+ * branches are predicted, and the next position no longer waits for the
+ * multiply (the dependency chain from one token to the next is the
+ * parser's limit). m is nonzero with flags in high bits only.
+ */
+static __always_inline __u64 first_byte_predicted(__u64 m)
+{
+	/* 32- and 16-bit tests: immediates, no 64-bit constants to load. */
+	__u32 lo = m, hi = m >> 32;
+
+	if (lo) {
+		if (lo & 0xffff)
+			return lo & 0xff ? 0 : 1;
+		return lo & 0xff0000 ? 2 : 3;
+	}
+	if (hi & 0xffff)
+		return hi & 0xff ? 4 : 5;
+	return hi & 0xff0000 ? 6 : 7;
+}
+
+/* High bits of the first n (1..8) bytes: the bytes of this read. */
+static __always_inline __u64 valid_mask(__u64 n)
+{
+	return n >= 8 ? HIGH : HIGH & ((1ULL << (n * 8)) - 1);
+}
+
+/* The value of the first n (1..8) bytes of w, all digits, first byte most significant. */
+static __always_inline __u64 digits_value(__u64 w, __u64 n)
+{
+	/* Shift the digits to the top: the bytes after them (and any borrow
+	 * the subtraction carried into them) fall out, zeros lead. */
+	__u64 t = (w - 0x3030303030303030ULL) << ((8 - n) * 8);
+
+	t = ((t & 0x0f0f0f0f0f0f0f0fULL) * 2561) >> 8;
+	t = ((t & 0x00ff00ff00ff00ffULL) * 6553601) >> 16;
+	return ((t & 0x0000ffff0000ffffULL) * 42949672960001ULL) >> 32;
+}
+
+/* The same from t = w - '0' in every byte, its first n (1..7) bytes digits 0..9. */
+static __always_inline __u64 digits_top(__u64 t, __u64 n)
+{
+	t <<= (8 - n) * 8;
+	t = (t * 2561) >> 8;
+	t = ((t & 0x00ff00ff00ff00ffULL) * 6553601) >> 16;
+	return ((t & 0x0000ffff0000ffffULL) * 42949672960001ULL) >> 32;
+}
+
+/* 10^n, and the largest magnitude that can take n more digits without passing 2^64. */
+static const __u64 pow10[16] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
+				 10000000, 100000000, 1000000000 };
+static const __u64 max_before[16] = {
+	18446744073709551615ULL, 1844674407370955160ULL, 184467440737095515ULL,
+	18446744073709550ULL, 1844674407370954ULL, 184467440737094ULL,
+	18446744073708ULL, 1844674407369ULL, 184467440736ULL,
+};
+
+static __always_inline __u64 load8(struct bpfq_buf *buf, __u64 pos)
+{
+	return *(__u64 *)(buf->data + (pos & BPFQ_BUF_MASK));
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* What the steps of one query (run.c, run_kernel.c, run_user.c) share. */
+#ifndef BPFQ_RUN_INTERNAL_H
+#define BPFQ_RUN_INTERNAL_H
+
+#include <stdint.h>
+
+#include "cmd/input.h"
+#include "cmd/progress.h"
+#include "cmd/run.h"
+#include "lang/ast.h"
+#include "lang/groups.h"
+
+/* Everything one run owns. */
+struct run {
+	const struct options *o;
+	struct query q;
+	struct schema schema;	/* a csv header's names */
+	struct input in;
+	struct progress progress;
+	struct run_stats stats;
+	/* The answer, from either engine: */
+	struct bpfq_result result;
+	uint64_t *area;		/* the aggregates' states (layout.h), without by */
+	struct groups *groups;	/* with by */
+	const volatile struct bpfq_result *live;	/* the result while the scan runs */
+	uint64_t done;
+	struct run_last *last;
+};
+
+/* After each read: places for messages (pipes), and the progress line. */
+void run_on_read(void *ctx, const char *buf, size_t n);
+
+/* The BPF C for the query at a hook (-d c prints it; the REPL's \c shows it). */
+char *run_generate(struct run *r, enum hook_kind hook, size_t *len);
+
+/* The engines: 0 (EXIT_OK) with the answer in r, or an exit status. */
+int run_kernel(struct run *r);
+int run_user_engine(struct run *r);
+
+#endif /* BPFQ_RUN_INTERNAL_H */

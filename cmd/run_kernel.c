@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel engine: choose the hook, generate the BPF C, compile it
+ * (through the cache), load and attach it, read the input so the program
+ * parses and reduces it, and take the answer from its maps.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/messages.h"
+#include "cmd/run_internal.h"
+#include "cmd/scan.h"
+#include "cmd/split.h"
+#include "codegen/cache.h"
+#include "codegen/clang.h"
+#include "codegen/codegen.h"
+#include "runtime/loader.h"
+#include "runtime/privs.h"
+
+/* The BPF C for the query at a hook (-d c prints it; the REPL's \\c shows it). */
+char *run_generate(struct run *r, enum hook_kind hook, size_t *len)
+{
+	char *src = codegen_program(&r->q, hook, r->in.size, len);
+
+	if (!src) {
+		fprintf(stderr, "bpfq: error: out of memory generating the program\n");
+		return NULL;
+	}
+	if (r->o->debug & DEBUG_C)
+		fprintf(stderr, "--- generated BPF C ---\n%s--- end of BPF C ---\n", src);
+	if (r->last) {
+		free(r->last->c_source);
+		r->last->c_source = strdup(src);
+	}
+	return src;
+}
+
+/* Generated C to a loadable object, through the cache. */
+static int compile(struct run *r, const char *src, size_t len, void **obj, size_t *obj_len)
+{
+	char *clang = clang_find(), *log = NULL;
+	int hit = 0, status = EXIT_KERNEL;
+	double start = stats_now();
+
+	if (!clang) {
+		fprintf(stderr, "bpfq: error: clang not found: install clang, or set BPFQ_CLANG "
+				"to its path (or use --engine=user)\n");
+		goto cleanup;
+	}
+	if (cache_object(clang, src, len, obj, obj_len, &log, &hit)) {
+		fprintf(stderr, "bpfq: error: %s could not compile the generated program:\n",
+			clang);
+		messages_log(stderr, log);
+		goto cleanup;
+	}
+	if (r->o->verbose)
+		fprintf(stderr, "bpfq: %s the BPF object (%zu bytes)\n",
+			hit ? "cache has" : "compiled", *obj_len);
+	r->stats.cache_hit = hit;
+	r->stats.compile_s = stats_now() - start;
+	status = EXIT_OK;
+cleanup:
+	free(clang);
+	free(log);
+	return status;
+}
+
+static struct loader *load(struct run *r, const void *obj, size_t obj_len, int readers)
+{
+	struct loader_log verifier = { 0 };
+	struct loader *l;
+	char *log = NULL;
+	double start = stats_now();
+
+	l = loader__load(obj, obj_len, readers, r->o->max_groups,
+			 r->o->debug & DEBUG_VERIFIER ? &verifier : NULL, &log);
+	if (verifier.text)
+		fprintf(stderr, "--- verifier log ---\n%s--- end of verifier log ---\n",
+			verifier.text);
+	if (!l) {
+		fprintf(stderr, "bpfq: error: the kernel did not load the BPF program:\n");
+		messages_log(stderr, log);
+	} else {
+		r->stats.load_s = stats_now() - start;
+		r->stats.verified_insns = loader__verified_insns(l);
+		if (r->o->verbose)
+			fprintf(stderr, "bpfq: loaded; the verifier processed %lu instructions\n",
+				r->stats.verified_insns);
+	}
+	free(verifier.text);
+	free(log);
+	return l;
+}
+
+/*
+ * The first hook of the request that this kernel allows (--hook, default
+ * auto: copyout, then vfs, then syscall). The ones passed over, and why,
+ * go to -v and the stats: a user always learns which hook ran and why.
+ */
+static int choose_hook(struct run *r, enum hook_kind *hook)
+{
+	char *why = NULL;
+	int kind = hooks_choose(&r->o->hook, &why);
+	const struct hook_info *info;
+
+	if (kind < 0) {
+		fprintf(stderr, "bpfq: error: no hook of --hook=%s is available here: %s "
+				"(bpfq -l lists the hooks)\n", r->o->hook_arg, why ? why : "");
+		free(why);
+		return EXIT_KERNEL;
+	}
+	info = hook_info(kind);
+	snprintf(r->stats.hook, sizeof(r->stats.hook), "%s (%s)", info->name, info->attach);
+	if (why && r->o->verbose)
+		fprintf(stderr, "bpfq: passed over %s\n", why);
+	if (r->o->verbose)
+		fprintf(stderr, "bpfq: hook %s\n", r->stats.hook);
+	snprintf(r->stats.hook_skipped, sizeof(r->stats.hook_skipped), "%s", why ? why : "");
+	free(why);
+	*hook = kind;
+	return EXIT_OK;
+}
+
+/*
+ * -j N: the ranges of a regular file, one per reader; anything else (a
+ * pipe, a small file, -j 1) is one range, read by one reader.
+ */
+static int plan_ranges(struct run *r, uint64_t *starts)
+{
+	if (r->o->jobs <= 1 || !r->in.seekable || !r->in.size) {
+		starts[0] = 0;
+		starts[1] = r->in.size;
+		return 1;
+	}
+	return split_ranges(r->in.fd, r->in.base, r->in.size, &r->q.format, r->o->jobs, starts);
+}
+
+/* Load for the readers and scan; with --dry-run stop after the verifier. */
+static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
+{
+	uint64_t starts[BPFQ_MAX_READERS + 1];
+	int readers = plan_ranges(r, starts), status = EXIT_KERNEL;
+	struct loader *l = load(r, obj, obj_len, readers);
+
+	if (l && r->o->dry_run) {
+		fprintf(stderr, "bpfq: dry run: compiled, loaded and verified at hook %s (%lu "
+				"instructions processed); nothing read\n", r->stats.hook,
+			r->stats.verified_insns);
+		status = EXIT_OK;
+	} else if (l) {
+		r->stats.readers = readers;
+		status = scan_run(r, l, readers, starts);
+	}
+	loader__free(l);
+	if (status != SCAN_AGAIN_ALONE)
+		return status;
+	/* A csv range began inside a quoted field: the whole file again, by one reader. */
+	if (r->o->verbose)
+		fprintf(stderr, "bpfq: a range of -j began inside a quoted field; "
+				"reading again with one reader\n");
+	if (lseek(r->in.fd, r->in.base, SEEK_SET) < 0) {
+		fprintf(stderr, "bpfq: error: seek %s: %s\n", r->in.name, strerror(errno));
+		return EXIT_INPUT;
+	}
+	l = load(r, obj, obj_len, 1);
+	r->stats.bytes_read = r->stats.reads = 0;
+	starts[0] = 0;
+	starts[1] = r->in.size;
+	r->stats.readers = 1;
+	status = l ? scan_run(r, l, 1, starts) : EXIT_KERNEL;
+	loader__free(l);
+	return status;
+}
+
+/*
+ * --dry-run=compile: the object for every kind the --hook request names
+ * (auto: all of them), without privileges, probes or loading: what fills
+ * the object cache for another kernel (the tests' VMs) or checks clang.
+ */
+static int compile_only(struct run *r)
+{
+	int status = EXIT_OK;
+
+	r->stats.engine = "kernel";
+	for (int k = r->o->hook.first; k <= (int)r->o->hook.last && status == EXIT_OK; k++) {
+		void *obj = NULL;
+		size_t len = 0, obj_len = 0;
+		char *src = run_generate(r, k, &len);
+
+		status = src ? compile(r, src, len, &obj, &obj_len) : EXIT_KERNEL;
+		if (status == EXIT_OK)
+			fprintf(stderr, "bpfq: dry run: compiled for hook %s (%s): %zu bytes%s\n",
+				hook_info(k)->name, hook_info(k)->attach, obj_len,
+				r->stats.cache_hit ? ", from the cache" : "");
+		free(obj);
+		free(src);
+	}
+	return status;
+}
+
+/* Choose the hook, generate, compile and load; with --dry-run stop there, else scan. */
+int run_kernel(struct run *r)
+{
+	void *obj = NULL;
+	size_t obj_len = 0, len = 0;
+	char *src = NULL;
+	enum hook_kind hook;
+	int status = EXIT_KERNEL;
+
+	if (r->o->compile_only)
+		return compile_only(r);
+	r->stats.engine = "kernel";
+	r->stats.result_bytes = sizeof(struct bpfq_result);
+	if (!privs_can_trace()) {
+		fprintf(stderr, "bpfq: error: loading BPF programs needs root, or CAP_BPF and "
+				"CAP_PERFMON: run it with sudo, or use --engine=user to compute "
+				"in user space\n");
+		goto cleanup;
+	}
+	status = choose_hook(r, &hook);
+	if (status)
+		goto cleanup;
+	status = EXIT_KERNEL;
+	src = run_generate(r, hook, &len);
+	if (!src)
+		goto cleanup;
+	status = compile(r, src, len, &obj, &obj_len);
+	if (status)
+		goto cleanup;
+	status = load_and_scan(r, obj, obj_len);
+cleanup:
+	free(obj);
+	free(src);
+	return status;
+}
+

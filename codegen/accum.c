@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The batch accumulators of the fast path. A parser that takes many
+ * records per loop iteration (numbers, binary) keeps a struct bpfq_acc on
+ * its stack: clang keeps its fields in registers, so a record costs a few
+ * adds and no map reads and writes; bpfq_acc_flush() adds the batch into
+ * the area. Sums keep the low and high 32 bits of each value apart (two
+ * adds, no carry test): a batch is far below 2^32 values, so neither wraps.
+ * On the fast path no value is NULL, so every item folds once per
+ * matched record: the batch's one count, matched, is every item's.
+ * Only what commutes is batched: exists() stays in the area (the early
+ * stop reads it), and so do the bucketed states. So do min and max: a
+ * running minimum in a register is a value the verifier tracks exactly,
+ * and each record's compare doubles the states it explores; in the map,
+ * the verifier does not know it.
+ */
+#include <stdbool.h>
+
+#include "gen.h"
+#include "lang/layout.h"
+
+bool accum_item(const struct query *q, int i)
+{
+	switch (q->items[i]->agg) {
+	case AGG_COUNT:
+	case AGG_SUM:
+	case AGG_AVG:
+		return !q->by;
+	default:
+		return false;
+	}
+}
+
+static void gen_fields(struct gen *g)
+{
+	gen_line(g, "struct bpfq_acc {");
+	gen_line(g, "\t__u64 matched;");
+	for (int i = 0; i < g->q->nitems; i++) {
+		if (accum_item(g->q, i) && g->q->items[i]->agg != AGG_COUNT)
+			gen_line(g, "\t__u64 lo%d;\n\t__s64 hi%d;", i, i);
+	}
+	gen_line(g, "};");
+}
+
+static void gen_init(struct gen *g)
+{
+	gen_line(g, "static __always_inline void bpfq_acc_init(struct bpfq_acc *a)");
+	gen_line(g, "{");
+	gen_line(g, "\t__builtin_memset(a, 0, sizeof(*a));");
+	gen_line(g, "}");
+}
+
+static void gen_flush(struct gen *g)
+{
+	gen_line(g, "static __always_inline void bpfq_acc_flush(struct bpfq_state *st, const struct bpfq_acc *a)");
+	gen_line(g, "{");
+	gen_line(g, "\t__u64 *area __attribute__((unused)) = bpfq_area(st);");
+	fputc('\n', g->out);
+	gen_line(g, "\tst->result.matched += a->matched;");
+	for (int i = 0; i < g->q->nitems; i++) {
+		int off = layout_offset(g->q, i);
+
+		if (!accum_item(g->q, i))
+			continue;
+		if (g->q->items[i]->agg == AGG_COUNT)
+			gen_line(g, "\tarea[%d] += a->matched;", off);
+		else
+			gen_line(g, "\tbpfq_i_sum_batch(&area[%d], a->lo%d, a->hi%d, a->matched);", off,
+				 i, i);
+	}
+	gen_line(g, "}");
+}
+
+void accum_gen_struct(struct gen *g)
+{
+	gen_line(g, "/* The fast path's batch: kept in registers, added to the area once. */");
+	gen_fields(g);
+	gen_init(g);
+	gen_flush(g);
+	fputc('\n', g->out);
+}
+
+void accum_gen_fold(struct gen *g, int i, const char *v)
+{
+	/* count: matched counts it; sum, avg: */
+	if (g->q->items[i]->agg == AGG_COUNT)
+		return;
+	gen_line(g, "a->lo%d += (__u32)%s;", i, v);
+	gen_line(g, "a->hi%d += %s >> 32;", i, v);
+}

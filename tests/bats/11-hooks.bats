@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# The hooks on this machine's kernel: --hook, --list-hooks, the stats, and
+# --dry-run=compile. Other kernels: 12-vm-hooks.bats. The differential
+# tests (make diff) run on every hook this kernel allows.
+
+load test_helper
+bats_require_minimum_version 1.5.0
+
+# The --hook argument for a row.
+hook_arg() {
+	case $1 in
+	vfs:*) echo "$1" ;;
+	*) echo "${1%%:*}" ;;
+	esac
+}
+
+@test "--list-hooks: each kind with its attach points, status and reason" {
+	require_root
+	run bpfq -l
+	assert_status 0
+	[[ ${lines[0]} == "HOOK     METHOD  ATTACH"*"STATUS"*"WHY" ]]
+	assert_line_count 5
+	[[ ${lines[1]} == "copyout  kprobe  kprobe/_copy_to_iter+tp_btf/sys_exit "* ]]
+	[[ ${lines[2]} == "vfs      fexit   fexit/vfs_read "* ]]
+	[[ ${lines[3]} == "vfs      kprobe  kprobe+kretprobe/vfs_read "* ]]
+	[[ ${lines[4]} == "syscall  tp_btf  tp_btf/sys_exit "* ]]
+}
+
+@test "this kernel: every available hook answers; every other fails with the reason -l gives" {
+	require_root
+	seq 1 1000 >"$TMP/n.txt"
+	local list row state reason
+	list=$(bpfq -l)
+	while read -r row state; do
+		run bpfq --hook="$(hook_arg "$row")" 'sum(x) from '"$TMP/n.txt"
+		if [[ $state == available ]]; then
+			assert_status 0
+			assert_output 500500
+		else
+			assert_status 4
+			reason=$(grep "^${row%%:*} *${row#*:} " <<<"$list" | sed 's/.*unavailable *//')
+			[[ $output == *"no hook of --hook=$(hook_arg "$row") is available here"*"$reason"* ]] ||
+				{ echo "for $row: $output (reason: $reason)" >&2; return 1; }
+		fi
+	done < <(hook_rows "$list")
+}
+
+@test "--hook=auto takes the first available hook; -s names it and what it passed over" {
+	require_root
+	seq 1 1000 >"$TMP/n.txt"
+	local first
+	first=$(bpfq -l | awk '$4 == "available" { print $1 " (" $3; exit }')
+	run bpfq -s 'sum(x) from '"$TMP/n.txt"
+	assert_status 0
+	[[ $output == *"  hook:          $first"* ]] || { echo "$output" >&2; return 1; }
+	if [[ $(bpfq -l | sed -n 2p) == *unavailable* ]]; then
+		[[ $output == *"  passed over:   copyout (kprobe): "* ]] || { echo "$output" >&2; return 1; }
+	fi
+	run bpfq -s -o json 'sum(x) from '"$TMP/n.txt"
+	[[ $(jq -r '.stats.hook' <<<"$output") == "$first"* ]]
+}
+
+@test "--hook: a bad name is a usage error; the user engine takes none" {
+	run bpfq --hook=pagecache 'count() from f'
+	assert_status 2
+	[[ $output == *"--hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe or syscall, not 'pagecache'"* ]]
+	run bpfq --engine=user --hook=syscall 'count() from f'
+	assert_status 2
+	[[ $output == *"--hook is where the kernel engine runs"* ]]
+}
+
+@test "--dry-run=compile compiles for every hook, without privileges or a file" {
+	require_command setpriv
+	export BPFQ_CACHE_DIR=$TMP/cache
+	mkdir -p "$TMP/cache" && chmod 711 "$TMP" && chmod 777 "$TMP/cache"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$BPFQ" --dry-run=compile 'count() where x > 1 from /nonexistent'
+	assert_status 0
+	[[ ${lines[0]} == "bpfq: dry run: compiled for hook copyout (kprobe/_copy_to_iter+tp_btf/sys_exit): "*" bytes" ]]
+	[[ ${lines[3]} == "bpfq: dry run: compiled for hook syscall (tp_btf/sys_exit): "*" bytes" ]]
+	run "$BPFQ" --dry-run=compile --hook=vfs 'count() where x > 1 from /nonexistent'
+	assert_line_count 2
+	[[ ${lines[0]} == *"vfs (fexit/vfs_read): "*", from the cache" ]]
+	[[ ${lines[1]} == *"vfs (kprobe+kretprobe/vfs_read): "*", from the cache" ]]
+}
+

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# -j N: a regular file read by N reader threads, each a range cut at a
+# record; the answer is the one reader's, byte for byte. Ranges are at
+# least 1 MiB, so the files here are a few MiB.
+
+load test_helper
+
+# $1 lines "key,value,text" on stdout, with a header.
+csv_lines() {
+	awk -v n="$1" 'BEGIN { print "k,v,t"; for (i = 1; i <= n; i++) printf "%d,%d,w%d\n", i % 7, (i * 7919) % 100003 - 50000, i }'
+}
+
+# The same query with -j 1 and -j N must print the same, and say N readers.
+same_with_jobs() {
+	local jobs=$1 query=$2 one many
+	one=$(bpfq -j 1 "$query")
+	run bpfq -j "$jobs" -s "$query"
+	assert_status 0
+	[[ $output == *"by $jobs readers"* ]] || { echo "not $jobs readers: $output" >&2; return 1; }
+	many=$(bpfq -j "$jobs" "$query")
+	if [[ $one != "$many" ]]; then
+		printf 'one reader:\n%s\n%s readers:\n%s\n' "$one" "$jobs" "$many" >&2
+		return 1
+	fi
+}
+
+@test "-j 2 and -j 4 give the one reader's answer on numbers" {
+	require_root
+	seq_file 1000000 "$TMP/n.txt"
+	same_with_jobs 2 "sum(x), count(), min(x), max(x), avg(x) where x % 3 == 1 from $TMP/n.txt"
+	same_with_jobs 4 "sum(x), var(x), hist(x) from $TMP/n.txt"
+	run bpfq -j 2 "sum(x) from $TMP/n.txt"
+	assert_output 500000500000
+}
+
+@test "-j 2 gives the one reader's answer on csv, with groups and NULLs" {
+	require_root
+	csv_lines 300000 >"$TMP/a.csv"
+	printf '3,,x\n4,oops,y\n' >>"$TMP/a.csv"
+	same_with_jobs 2 "sum(v), count(v), min(v), stddev(v) from $TMP/a.csv"
+	same_with_jobs 3 "count(), sum(v), avg(v) by k from $TMP/a.csv"
+}
+
+@test "-j 2 gives the one reader's answer on text fields and binary records" {
+	require_root
+	awk 'BEGIN { for (i = 1; i <= 300000; i++) printf "%d name%d %d.%02d\n", i - 150000, i, i % 100, i % 97 }' >"$TMP/t.txt"
+	same_with_jobs 2 "sum(\$1), avg(\$3), count() where \$1 > 0 from $TMP/t.txt"
+	head -c 4000000 /dev/urandom >"$TMP/r.bin"
+	same_with_jobs 2 "sum(x), min(x), max(x), count() from $TMP/r.bin as i64"
+	same_with_jobs 3 "sum(a), count() where b > 0 from $TMP/r.bin as record(a: u16, b: i8, c: u8)"
+}
+
+@test "-j: the first malformed token and the first error are the file's first" {
+	require_root
+	seq_file 1000000 "$TMP/n.txt"
+	{ seq 1 200000; echo 12ab; seq 1 400000; echo 9223372036854775807; seq 1 400000; echo 9x; } >"$TMP/m.txt"
+	run bpfq -j 1 "count() from $TMP/m.txt"
+	local one=$output
+	run bpfq -j 3 "count() from $TMP/m.txt"
+	assert_output "$one"
+	[[ $output == *"$TMP/m.txt:200001"* ]]
+	run bpfq -j 1 "sum(x * 2) from $TMP/m.txt"
+	local status_one=$status one_err=$output
+	run bpfq -j 3 "sum(x * 2) from $TMP/m.txt"
+	assert_status "$status_one"
+	assert_output "$one_err"
+	[[ $output == *"$TMP/m.txt:600002"* ]]
+}
+
+@test "-j: a range that would begin inside a quoted csv field is read again by one reader" {
+	require_root
+	{
+		csv_lines 100000
+		printf '1,5,"'
+		awk 'BEGIN { for (i = 0; i < 700000; i++) print "inside, a quoted field" }'
+		printf '"\n'
+		awk 'BEGIN { for (i = 1; i <= 100000; i++) printf "%d,%d,w\n", i % 7, i }'
+	} >"$TMP/q.csv"
+	run bpfq -j 2 -v "count(), sum(v) from $TMP/q.csv"
+	assert_status 0
+	[[ $output == *"began inside a quoted field; reading again with one reader"* ]]
+	run bpfq -j 2 "count(), sum(v) from $TMP/q.csv"
+	assert_output "count(): 200001
+sum(v): $(awk -F, '/^[0-9],-?[0-9]+,w/ { s += $2 } END { printf "%d", s + 5 }' "$TMP/q.csv")"
+}
+
+@test "-j on a pipe or a small file reads with one reader" {
+	require_root
+	seq_file 1000 "$TMP/n.txt"
+	run bpfq -j 4 -s "sum(x) from $TMP/n.txt"
+	assert_status 0
+	[[ ${lines[-1]} == 500500 ]]
+	[[ $output != *"readers"* ]]
+	run bash -c "seq 1 3000000 | '$BPFQ' -j 2 -s 'sum(x) from -'"
+	assert_status 0
+	[[ ${lines[-1]} == 4500001500000 ]]
+	[[ $output != *"readers"* ]]
+}
+
+@test "-j takes 1 to 8, and only for the kernel engine" {
+	run bpfq -j 0 "count() from /dev/null"
+	assert_status 2
+	[[ $output == *"-j takes 1 to 8 readers, not '0'"* ]]
+	run bpfq -j 9 "count() from /dev/null"
+	assert_status 2
+	run bpfq --jobs=two "count() from /dev/null"
+	assert_status 2
+	[[ $output == *"not 'two'"* ]]
+	run bpfq -j 2 --engine=user "count() from /dev/null"
+	assert_status 2
+	[[ $output == *"--engine=user reads with one"* ]]
+}
+
+@test "-j -o json reports the readers in the stats" {
+	require_root
+	seq_file 1000000 "$TMP/n.txt"
+	run bpfq -j 2 -s -o json "count() from $TMP/n.txt"
+	assert_status 0
+	[[ $output == *'"readers":2'* ]]
+}
