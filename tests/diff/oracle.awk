@@ -1,94 +1,764 @@
-# The independent oracle: the query's answer computed by gawk with exact
-# (GMP) integers, from the same token rules bpfq documents. Run as
-#   LC_ALL=C gawk -M -v PREC=256 -v AGGS="sum x;count" -f oracle.awk -f QUERY.awk FILE
-# where AGGS lists the aggregates ("kind gawk-expression", ";"-separated)
-# and QUERY.awk, written for the query by tests/diff/run, defines take(x):
-# apply the where clause and fold x into every aggregate, returning 1 when
-# the answer is known (every exists() true), and results(): the totals into
-# cnt[], sum[], mn[], mx[]. Query expressions wrap each operation in c()
-# (int64 overflow check), d() (division) or m() (modulo), so the first
-# run-time error is found where bpfq finds it.
+# The independent oracle: what bpfq prints for one query over one file,
+# computed by gawk with exact (GMP) integers. Run as
 #
-# Per token this does as little as it can, and take() is unrolled into
-# scalar variables: gawk -M is slow with arrays, and this loop is most of
-# the differential tests' time.
+#   gawk -M -v PREC=256 -v QUERY="$query" -f oracle-query.awk > query.awk
+#   LC_ALL=C gawk -M -v PREC=256 -v FILE="$path" [-v MAXGROUPS=N] -f query.awk -f oracle.awk \
+#       "$path" > answer 2> messages
+#
+# oracle-query.awk turns the query into settings and on_record(); this file
+# reads the bytes of each format itself (numbers and text with awk's RS and
+# field splitting, csv with a state machine over the bytes, binary from
+# od(1)'s dump), calls on_record() per record, and prints:
+#
+#   stdout: the answer as bpfq's `-o csv` prints it, without the header
+#           line; where bpfq's answer is an estimate the cell is "~q:EXACT"
+#           (quantile: the exact nearest-rank value) or "~d:EXACT"
+#           (count_distinct: the exact count), for compare.awk;
+#   stderr: bpfq's warnings (counts, first places and tokens), or the first
+#           line of its run-time error, as bpfq words them.
+#
+# Every value is an integer scaled by 10^9 (so 1.5 is 1500000000); decimal
+# tokens are parsed as strings, never as floating point.
+
 BEGIN {
-	RS = "[ \t\n\v\f\r,]+"
-	MIN64 = -9223372036854775808; MAX64 = 9223372036854775807
-	line = 1; col = 1
-	n = split(AGGS, spec, ";")
-	for (i = 1; i <= n; i++) {
-		kind[i] = spec[i]
-		sub(/ .*/, "", kind[i])
+	if (MAXGROUPS == "") MAXGROUPS = 65536	# bpfq's --max-groups
+	S = 1000000000
+	LO = -(2 ^ 63) * S
+	HI = 2 ^ 63 * S - 1
+	INT64_MAX = 2 ^ 63 - 1
+	for (i = 0; i < 256; i++) {
+		c = sprintf("%c", i)
+		ESC[c] = (i >= 32 && i < 127 && c != "\\" && c != "'") ? c : sprintf("\\x%02x", i)
+	}
+	for (k = 0; k <= 64; k++) POW2[k] = 2 ^ k
+	SUFFIX = "KMGTPE"
+	for (i = 1; i <= NAGG; i++) {
+		k = AGG[i]
+		KC[i] = k == "count" ? 1 : k ~ /^(sum|avg|min|max)$/ ? 2 : k ~ /^(var|stddev)/ ? 3 :
+			k == "hist" ? 4 : k == "lhist" ? 5 : k == "quantile" ? 6 : k == "count_distinct" ? 7 : 0
+	}
+	if (DELIM == "\\" || DELIM == "^" || DELIM == "]") DELIM_RE = "\\" DELIM
+	else DELIM_RE = "[" DELIM "]"
+	# Slots: "x" (numbers, streams), "p:N" ($N), "n:NAME" (a csv column), "r:NAME" (a record field).
+	for (s = 1; s <= NSLOT; s++) {
+		if (SLOT_SPEC[s] ~ /^p:/) SLOT_POS[s] = substr(SLOT_SPEC[s], 3) + 0
+		if (SLOT_SPEC[s] ~ /^r:/ || SLOT_SPEC[s] == "x")
+			for (f = 1; f <= NBF; f++)
+				if (BF_NAME[f] == substr(SLOT_SPEC[s], 3) || SLOT_SPEC[s] == "x") SLOT_BF[s] = f
+	}
+	if (FMT == "text" || (FMT == "csv" && HEADER == "no")) order_slots()
+	if (FMT == "numbers") RS = "[ \t\n\v\f\r,]+"
+	else if (FMT == "text" || FMT == "csv") RS = "\n"
+	else {
+		read_binary()
+		exit
 	}
 }
 
-function fail(what) {
-	failed = what
-	exit
+# ---- numbers: a token per awk record ----
+
+FMT == "numbers" {
+	tok = $0
+	if (tok != "") {
+		if (tok ~ /^[+-]?[0-9]{1,18}$/)	# the common case: surely in range
+			FV[1] = tok * S
+		else if (number(tok))
+			FV[1] = PV
+		else {
+			if (!MALF++) MALF_OFF = OFF
+			OFF += length(tok) + length(RT)
+			next
+		}
+		FN[1] = 0
+		REC_OFF = OFF
+		RECORDS++
+		if (on_record()) {
+			STOPPED = 1
+			exit
+		}
+	}
+	OFF += length(tok) + length(RT)
+	next
 }
 
-function c(v) {
-	if (v < MIN64 || v > MAX64) fail("integer overflow")
+# A data token as a number: [+-]?[0-9]+ or [+-]?[0-9]+.[0-9]+ (past the 9th decimal only
+# zeros), in -2^63 <= v < 2^63. Sets PV (scaled); returns whether it is one.
+function number(s,   neg, p, ip, fp, v) {
+	if (s !~ /^[+-]?[0-9]+(\.[0-9]+)?$/) return 0
+	neg = substr(s, 1, 1) == "-"
+	if (s ~ /^[+-]/) s = substr(s, 2)
+	p = index(s, ".")
+	if (p) {
+		ip = substr(s, 1, p - 1)
+		fp = substr(s, p + 1)
+		if (length(fp) > 9) {
+			if (substr(fp, 10) ~ /[1-9]/) return 0
+			fp = substr(fp, 1, 9)
+		}
+		fp = fp substr("000000000", 1, 9 - length(fp))
+	} else {
+		ip = s
+		fp = "0"
+	}
+	sub(/^0+/, "", ip)
+	if (length(ip) > 19) return 0
+	v = (ip + 0) * S + (fp + 0)
+	if (neg) v = -v
+	if (v < LO || v > HI) return 0
+	PV = v
+	return 1
+}
+
+# csv allows blanks (space, tab) around a number.
+function trim(s) {
+	sub(/^[ \t]+/, "", s)
+	sub(/[ \t]+$/, "", s)
+	return s
+}
+
+# ---- text: a line per record, fields as awk splits them (runs of space and tab) ----
+
+FMT == "text" {
+	L = $0
+	REC_OFF = OFF
+	OFF += length($0) + length(RT)
+	# a '\r' before the '\n' (or the end of the file) is dropped
+	if (substr(L, length(L)) == "\r") L = substr(L, 1, length(L) - 1)
+	match(L, /^[ \t]*/)
+	col = RLENGTH
+	L = substr(L, RLENGTH + 1)
+	NFLD = split(L, CF, /[ \t]+/, SEPS)
+	if (NFLD && CF[NFLD] == "") NFLD--
+	for (j = 1; j <= NFLD; j++) {
+		CO[j] = REC_OFF + col
+		col += length(CF[j]) + length(SEPS[j])
+	}
+	fields_record()
+	next
+}
+
+# ---- csv: RFC 4180, byte by byte (a line without quotes at once) ----
+
+FMT == "csv" {
+	L = $0
+	LOFF = OFF
+	OFF += length($0) + length(RT)
+	if (!QS && !IN_REC && !index(L, "\"")) {
+		# A whole record on this line, no quotes: the fields between delimiters.
+		if (substr(L, length(L)) == "\r") L = substr(L, 1, length(L) - 1)
+		if (L == "") next	# an empty line is no record
+		NFLD = split(L, CF, DELIM_RE)
+		o = LOFF
+		for (j = 1; j <= NFLD; j++) {
+			CO[j] = o
+			o += length(CF[j]) + 1
+		}
+		REC_OFF = LOFF
+		csv_record()
+		next
+	}
+	n = length(L)
+	for (i = 1; i <= n; i++) {
+		c = substr(L, i, 1)
+		o = LOFF + i - 1
+		if (QS == 1) {		# inside quotes: all is content but the quote
+			if (c == "\"") QS = 2
+			else CUR = CUR c
+			continue
+		}
+		if (QS == 2) {		# after a quote inside quotes: "" is a quote
+			if (c == "\"") {
+				QS = 1
+				CUR = CUR c
+				continue
+			}
+			QS = 0
+		}
+		if (CR) {		# a '\r' not before a '\n' is content, at its own place
+			CR = 0
+			csv_plain("\r", o - 1)
+		}
+		if (c == "\r") {
+			CR = 1
+			continue
+		}
+		csv_plain(c, o)
+	}
+	if (RT == "\n") {
+		if (QS == 1)
+			CUR = CUR "\n"
+		else {
+			QS = 0
+			CR = 0
+			if (IN_REC) csv_end_record()
+		}
+	} else {
+		# the end of the file: a quoted field still open is an error
+		if (QS == 1) {
+			FAILED = "quote"
+			ERR_OFF = FOFF
+			exit
+		}
+		if (IN_REC) csv_end_record()
+	}
+	next
+}
+
+function csv_begin_field(o) {
+	CUR = ""
+	FLEN = 0
+	QUOTED = 0
+	FOFF = o
+}
+
+function csv_end_field() {
+	NFLD++
+	CF[NFLD] = CUR
+	CO[NFLD] = FOFF
+}
+
+# A byte outside quotes.
+function csv_plain(c, o) {
+	if (!IN_REC) {
+		IN_REC = 1
+		REC_OFF = o
+		NFLD = 0
+		csv_begin_field(o)
+	}
+	if (c == DELIM) {
+		csv_end_field()
+		csv_begin_field(o + 1)
+	} else if (c == "\"" && !FLEN && !QUOTED) {
+		QUOTED = 1
+		QS = 1
+	} else {
+		CUR = CUR c
+		FLEN++
+	}
+}
+
+function csv_end_record() {
+	csv_end_field()
+	IN_REC = 0
+	csv_record()
+}
+
+# The first record may be the header: with header, always; by default when none
+# of its fields is a number or empty.
+function csv_record(   j, t, is_header, s) {
+	if (!HEADER_SEEN) {
+		HEADER_SEEN = 1
+		if (HEADER != "no") {
+			is_header = 1
+			for (j = 1; j <= NFLD; j++) {
+				t = trim(CF[j])
+				NAME[j] = t
+				if (t == "" || number(t)) is_header = 0
+			}
+			if (HEADER == "yes") is_header = 1
+			if (is_header) {
+				NNAME = NFLD
+				resolve_names()
+				return
+			}
+			resolve_names()
+		}
+	}
+	fields_record()
+}
+
+# Columns by name: the first of exactly that name, else the first in any case.
+function resolve_names(   s, j, want) {
+	for (s = 1; s <= NSLOT; s++) {
+		if (SLOT_SPEC[s] !~ /^n:/) continue
+		want = substr(SLOT_SPEC[s], 3)
+		for (j = 1; j <= NNAME && !SLOT_POS[s]; j++)
+			if (NAME[j] == want) SLOT_POS[s] = j
+		for (j = 1; j <= NNAME && !SLOT_POS[s]; j++)
+			if (tolower(NAME[j]) == tolower(want)) SLOT_POS[s] = j
+		if (!SLOT_POS[s]) {
+			printf "oracle.awk: no column '%s' in %s\n", want, FILE > "/dev/stderr"
+			exit 2
+		}
+	}
+	order_slots()
+}
+
+# Slots by field position: NULLs are counted in file order. Two names of one
+# field are one slot (ALIAS).
+function order_slots(   s, t, n, tmp) {
+	n = 0
+	for (s = 1; s <= NSLOT; s++) {
+		ALIAS[s] = 0
+		for (t = 1; t < s; t++)
+			if (SLOT_POS[t] == SLOT_POS[s] && !ALIAS[s]) ALIAS[s] = t
+		if (!ALIAS[s]) ORDER[++n] = s
+	}
+	for (s = 1; s <= n; s++)
+		for (t = s + 1; t <= n; t++)
+			if (SLOT_POS[ORDER[t]] < SLOT_POS[ORDER[s]]) {
+				tmp = ORDER[s]; ORDER[s] = ORDER[t]; ORDER[t] = tmp
+			}
+	NORDER = n
+}
+
+# text and csv: a record of NFLD fields, CF[] their contents, CO[] their offsets.
+function fields_record(   k, s, p, t, a) {
+	RECORDS++
+	for (k = 1; k <= NORDER; k++) {
+		s = ORDER[k]
+		p = SLOT_POS[s]
+		if (p > NFLD) {
+			FN[s] = 1
+			FN_MISSING[s] = 1
+			if (!MISS++) MISS_OFF = REC_OFF
+			continue
+		}
+		FN_MISSING[s] = 0
+		t = CF[p]
+		if (s == KEYSLOT) {
+			FT[s] = t
+			KEYLONG[s] = length(t) > 64
+		}
+		FN[s] = 1
+		if (!SLOT_NUM[s]) continue
+		if (FMT == "csv") t = trim(t)
+		if (t == "" && FMT == "csv") {
+			if (!EMPTY++) EMPTY_OFF = CO[p]
+		} else if (number(t)) {
+			FV[s] = PV
+			FN[s] = 0
+		} else if (!BAD++)
+			BAD_OFF = CO[p]
+	}
+	for (s = 1; s <= NSLOT; s++) {
+		if (!(a = ALIAS[s])) continue
+		FV[s] = FV[a]; FN[s] = FN[a]; FN_MISSING[s] = FN_MISSING[a]
+		FT[s] = FT[a]; KEYLONG[s] = KEYLONG[a]
+	}
+	if (on_record()) {
+		STOPPED = 1
+		exit
+	}
+}
+
+# ---- binary: the bytes as od(1) prints them in decimal ----
+
+function read_binary(   cmd, line, nb, b, j, np, off, R) {
+	cmd = "od -An -v -t u1 '" FILE "'"
+	np = 0
+	off = 0
+	while ((cmd | getline line) > 0) {
+		nb = split(line, b, " ")
+		for (j = 1; j <= nb; j++) {
+			R[np++] = b[j] + 0
+			off++
+			if (np == RECSIZE) {
+				REC_OFF = off - RECSIZE
+				binary_record(R)
+				np = 0
+			}
+		}
+	}
+	close(cmd)
+	PARTIAL = np
+}
+
+# A field's integer: little- or big-endian, sign-extended for i*.
+function field_value(R, f,   v, j, size) {
+	size = BF_SIZE[f]
+	v = 0
+	for (j = 0; j < size; j++)
+		v = v * 256 + R[BF_OFF[f] + (BF_BE[f] ? j : size - 1 - j)]
+	if (BF_SIGNED[f] && v >= POW2[8 * size - 1]) v -= POW2[8 * size]
 	return v
 }
 
-# C division: truncates toward zero.
-function d(a, b) {
-	if (b == 0) fail("division by zero")
-	return c(int(a / b))
-}
-
-function m(a, b) {
-	if (b == 0) fail("division by zero")
-	return a - int(a / b) * b
-}
-
-{
-	tok = $0
-	if (tok != "") {
-		if (tok !~ /^[+-]?[0-9]+$/ || (x = tok + 0) < MIN64 || x > MAX64) {
-			if (!malformed++) { first_line = line; first_col = col }
-		} else if (take(x))
-			exit
+function binary_record(R,   s, f, v) {
+	for (s = 1; s <= NSLOT; s++) {
+		f = SLOT_BF[s]
+		v = field_value(R, f)
+		if (v > INT64_MAX) {
+			# past int64: a stream skips the value, a record reads NULL
+			if (STREAM) {
+				if (!MALF++) MALF_OFF = REC_OFF
+				return
+			}
+			FN[s] = 1
+			if (!BAD++) BAD_OFF = REC_OFF + BF_OFF[f]
+			continue
+		}
+		FV[s] = v * S
+		FN[s] = 0
 	}
-	# The column after the token and its separators; a newline restarts it.
-	sep = RT
-	if (!index(sep, "\n"))
-		col += length(tok) + length(sep)
-	else {
-		line += gsub(/\n/, "\n", sep)
-		match(sep, /\n[^\n]*$/)
-		col = RLENGTH
+	RECORDS++
+	if (on_record()) {
+		STOPPED = 1
+		exit
 	}
 }
 
-# Exact sum / count to 6 decimals, half away from zero, trailing zeros cut.
-function avg(s, c,   neg, scaled, q, r, whole, frac) {
-	neg = s < 0; if (neg) s = -s
-	scaled = s * 1000000; q = int(scaled / c); r = scaled - q * c
-	if (2 * r >= c) q++
-	whole = int(q / 1000000); frac = q - whole * 1000000
-	frac = sprintf("%06d", frac); sub(/0+$/, "", frac)
-	return (neg && q ? "-" : "") whole (frac == "" ? "" : "." frac)
+# ---- evaluation helpers for the generated code ----
+
+function and3(a, b) {
+	return (a == 0 || b == 0) ? 0 : (a == 2 || b == 2) ? 2 : 1
+}
+
+function or3(a, b) {
+	return (a == 1 || b == 1) ? 1 : (a == 2 || b == 2) ? 2 : 0
+}
+
+# A run-time error: no answer; the message names the operator and the record.
+function oops(kind, loc) {
+	FAILED = kind
+	ERR_LOC = loc
+	ERR_OFF = REC_OFF
+	if (FMT == "numbers" || STREAM) ERR_X = FV[1]
+	exit
+}
+
+function oops_key() {
+	FAILED = "key"
+	ERR_OFF = REC_OFF
+	exit
+}
+
+function oops_groups() {
+	FAILED = "groups"
+	ERR_OFF = REC_OFF
+	exit
+}
+
+function idiv(a, b) {
+	return (a - a % b) / b
+}
+
+# hist: (..., 0), [0, 1), [1, 2), [2, 4), ...: bucket 0, 1, then 2 + floor(log2(v)).
+function hist_bucket(v,   i, k) {
+	if (v < 0) return 0
+	if (v < S) return 1
+	i = idiv(v, S)
+	# from below: 2^k <= 10^(digits - 1) <= i
+	for (k = int((length(i "") - 1) * 3.321928); POW2[k + 1] <= i; k++)
+		;
+	return 2 + k
+}
+
+function floor_int(v,   q) {
+	q = idiv(v, S)
+	if (v < 0 && q * S != v) q--
+	return q
+}
+
+function lhist_bucket(i, v) {
+	if (v < LH_LO[i] * S) return 0
+	if (v >= LH_HI[i] * S) return LH_NB[i] - 1
+	return 1 + int((floor_int(v) - LH_LO[i]) / LH_STEP[i])
+}
+
+function fold(g, i, v,   k) {
+	k = KC[i]
+	if (k == 2) {
+		if (!A_n[g, i]++) {
+			A_m[g, i] = v
+			A_M[g, i] = v
+		} else {
+			if (v < A_m[g, i]) A_m[g, i] = v
+			if (v > A_M[g, i]) A_M[g, i] = v
+		}
+		A_s[g, i] += v
+	} else if (k == 1)
+		A_n[g, i]++
+	else if (k == 3) {
+		A_n[g, i]++
+		A_s[g, i] += v
+		A_q[g, i] += v * v
+	} else if (k == 4) {
+		A_n[g, i]++
+		A_h[g, i, hist_bucket(v)]++
+	} else if (k == 5) {
+		A_n[g, i]++
+		A_h[g, i, lhist_bucket(i, v)]++
+	} else if (k == 6)
+		A_v[g, i, ++A_n[g, i]] = v
+	else if (k == 7) {
+		A_n[g, i]++
+		if (!((g, i, v) in A_d)) {
+			A_d[g, i, v] = 1
+			A_dc[g, i]++
+		}
+	}
+}
+
+# ---- printing values as bpfq does ----
+
+# A scaled value as an exact decimal: trailing zeros cut.
+function dec(v,   neg, ip, fp) {
+	neg = v < 0
+	if (neg) v = -v
+	ip = idiv(v, S)
+	fp = v - ip * S
+	fp = fp ? sprintf("%09d", fp) : ""
+	sub(/0+$/, "", fp)
+	return (neg ? "-" : "") ip (fp != "" ? "." fp : "")
+}
+
+# num / den rounded half away from zero to 6 decimals.
+function quotient6(num, den,   neg, t, q, r, fp) {
+	neg = num < 0
+	if (neg) num = -num
+	t = num * 1000000
+	q = idiv(t, den)
+	r = t - q * den
+	if (2 * r >= den) q++
+	return fixed6(neg ? -q : q)
+}
+
+# An integer count of millionths as a decimal.
+function fixed6(q,   neg, ip, fp) {
+	neg = q < 0
+	if (neg) q = -q
+	ip = idiv(q, 1000000)
+	fp = q - ip * 1000000
+	fp = fp ? sprintf("%06d", fp) : ""
+	sub(/0+$/, "", fp)
+	return (neg ? "-" : "") ip (fp != "" ? "." fp : "")
+}
+
+function isqrt(n,   x, y) {
+	if (n < 2) return n
+	x = 10 ^ (int(length(n "") / 2) + 1)
+	y = idiv(x + idiv(n, x), 2)
+	while (y < x) {
+		x = y
+		y = idiv(x + idiv(n, x), 2)
+	}
+	return x
+}
+
+# The square root of num / den, rounded half up to 6 decimals: r = floor(sqrt(y)),
+# y = num * 10^12 / den, and r + 1 when sqrt(y) >= r + 1/2, i.e. 4y >= (2r + 1)^2.
+function sqrt6(num, den,   y, r) {
+	y = num * 10 ^ 12
+	r = isqrt(idiv(y, den))
+	if (4 * y >= (2 * r + 1) ^ 2 * den) r++
+	return fixed6(r)
+}
+
+function pow2_label(k) {
+	return k < 10 ? POW2[k] "" : POW2[k % 10] substr(SUFFIX, int(k / 10), 1)
+}
+
+# A bucket's bounds as labels (LB, HB; "" for an open end) and as numbers (LN, HN).
+function bounds(i, b,   nb) {
+	if (KC[i] == 4) {
+		if (b == 0) { LB = ""; HB = "0"; LN = ""; HN = 0 }
+		else if (b == 1) { LB = "0"; HB = "1"; LN = 0; HN = 1 }
+		else {
+			LB = pow2_label(b - 2); HB = pow2_label(b - 1)
+			LN = POW2[b - 2] ""; HN = POW2[b - 1] ""
+		}
+		return
+	}
+	nb = LH_NB[i]
+	LB = b == 0 ? "" : b == nb - 1 ? LH_HI[i] : LH_LO[i] + (b - 1) * LH_STEP[i]
+	HB = b == nb - 1 ? "" : LH_LO[i] + b * LH_STEP[i]
+	if (HB != "" && HB > LH_HI[i]) HB = LH_HI[i]
+	LB = LB ""; HB = HB ""; LN = LB; HN = HB
+}
+
+# The buckets from the first with a value to the last (FIRST, LAST; FIRST < 0: none).
+function bucket_span(g, i,   b, nb) {
+	nb = KC[i] == 4 ? 65 : LH_NB[i]
+	FIRST = LAST = -1
+	for (b = 0; b < nb; b++)
+		if (A_h[g, i, b]) {
+			if (FIRST < 0) FIRST = b
+			LAST = b
+		}
+}
+
+function hist_cell(g, i,   b, s) {
+	bucket_span(g, i)
+	s = ""
+	for (b = FIRST; FIRST >= 0 && b <= LAST; b++) {
+		bounds(i, b)
+		s = s (b > FIRST ? " " : "") (LB == "" ? "(..., " HB ")" : HB == "" ? "[" LB ", ...)" : "[" LB ", " HB ")") ":" (A_h[g, i, b] + 0)
+	}
+	return csv_field(s)
+}
+
+function csv_field(s) {
+	if (s !~ /[,"\r\n]/) return s
+	gsub(/"/, "\"\"", s)
+	return "\"" s "\""
+}
+
+# The exact nearest-rank quantile: the value at rank ceil(q * n), at least 1,
+# of the values sorted by sort(1) (exact on integers of any length; asort()
+# of a million GMP numbers is slow). Quantiles of one expression share them.
+function quantile_exact(g, i,   n, rank, j, cmd, line) {
+	j = QSAME[i] ? QSAME[i] : i
+	n = A_n[g, j]
+	if (!((g, j) in SORTED)) {
+		SORTED[g, j] = 1
+		cmd = "LC_ALL=C sort -n"
+		for (rank = 1; rank <= n; rank++) print A_v[g, j, rank] |& cmd
+		close(cmd, "to")
+		for (rank = 1; (cmd |& getline line) > 0; rank++) SV[g, j, rank] = line + 0
+		close(cmd)
+	}
+	rank = idiv(n * AQ[i] + S - 1, S)
+	if (rank < 1) rank = 1
+	return SV[g, j, rank]
+}
+
+function cell(g, i,   k, n, num, den) {
+	k = AGG[i]
+	n = A_n[g, QSAME[i] ? QSAME[i] : i] + 0
+	if (k == "count()" || k == "count") return n
+	if (k == "exists") return n ? "true" : "false"
+	if (k == "count_distinct") return "~d:" (A_dc[g, i] + 0)
+	if (k == "hist" || k == "lhist") return hist_cell(g, i)
+	if (!n || (n < 2 && k ~ /_samp$/)) return ""
+	if (k == "sum") return dec(A_s[g, i])
+	if (k == "min") return dec(A_m[g, i])
+	if (k == "max") return dec(A_M[g, i])
+	if (k == "avg") return quotient6(A_s[g, i], n * S)
+	if (k == "quantile") return "~q:" dec(quantile_exact(g, i))
+	# var and stddev: (n * sumsq - sum^2) / (n * (n or n - 1)), over scaled values
+	num = n * A_q[g, i] - A_s[g, i] ^ 2
+	den = n * (k ~ /_samp$/ ? n - 1 : n) * S * S
+	return k ~ /^var/ ? quotient6(num, den) : sqrt6(num, den)
+}
+
+function row(g,   i, s) {
+	s = ""
+	for (i = 1; i <= NAGG; i++) s = s (i > 1 ? "," : "") cell(g, i)
+	return s
+}
+
+# A lone histogram: a row per bucket, min,max,count (numbers; empty for an open end).
+function bucket_rows(g, prefix,   b) {
+	bucket_span(g, 1)
+	for (b = FIRST; FIRST >= 0 && b <= LAST; b++) {
+		bounds(1, b)
+		print prefix LN "," HN "," (A_h[g, 1, b] + 0)
+	}
+}
+
+function key_cell(g) {
+	if (g == "n") return ""
+	if (g ~ /^v/) return dec(substr(g, 2) + 0)
+	return csv_field(substr(g, 2))
+}
+
+# Groups sorted as bpfq sorts them: values in order, then texts byte by byte, then NULL.
+function answer(   g, nv, nt, vals, texts, keys, nk, j, lone) {
+	lone = NAGG == 1 && (KC[1] == 4 || KC[1] == 5)
+	if (!BY) {
+		if (lone) bucket_rows("", "")
+		else print row("")
+		return
+	}
+	nv = nt = 0
+	for (g in GROUPS) {
+		if (g ~ /^v/) vals[++nv] = substr(g, 2) + 0
+		else if (g ~ /^t/) texts[++nt] = substr(g, 2)
+	}
+	asort(vals)
+	asort(texts, texts, "@val_str_asc")
+	nk = 0
+	for (j = 1; j <= nv; j++) keys[++nk] = "v" vals[j]
+	for (j = 1; j <= nt; j++) keys[++nk] = "t" texts[j]
+	if ("n" in GROUPS) keys[++nk] = "n"
+	for (j = 1; j <= nk; j++) {
+		if (lone) bucket_rows(keys[j], key_cell(keys[j]) ",")
+		else print key_cell(keys[j]) "," row(keys[j])
+	}
+}
+
+# ---- messages ----
+
+# "FILE:LINE:COL" of a byte offset (lines count from the start of the file), and the
+# token there (TOKEN: up to 32 bytes, to a separator) as bpfq finds it again.
+function place(off,   pos, line, l, n, t) {
+	if (FMT == "binary") return "byte " off " of " FILE
+	RS = "\n"
+	pos = 0
+	line = 1
+	while ((getline l < FILE) > 0) {
+		n = length(l) + length(RT)
+		if (pos + n > off) break
+		pos += n
+		line++
+	}
+	close(FILE)
+	t = substr(l, off - pos + 1, 32)
+	if (match(t, /[ \t\v\f\r,]/)) t = substr(t, 1, RSTART - 1)
+	TOKEN = t
+	return FILE ":" line ":" (off - pos + 1)
+}
+
+function quoted_token(t,   s, j, n) {
+	n = length(t)
+	s = "'"
+	for (j = 1; j <= n; j++) {
+		if (j == 32) {
+			s = s "..."
+			break
+		}
+		s = s ESC[substr(t, j, 1)]
+	}
+	return s "'"
+}
+
+function first_at(off, token, what,   p) {
+	p = place(off)
+	if (token) return "; the first, " quoted_token(TOKEN) ", at " p
+	return "; the first " what " " p
+}
+
+function warnings(   b) {
+	b = FMT == "binary"
+	if (MALF)
+		print "bpfq: warning: skipped " MALF " " (b ? (MALF == 1 ? "value past int64 (a u64)" : \
+			"values past int64 (u64s)") : (MALF == 1 ? "token that is not a number" : \
+			"tokens that are not numbers")) first_at(MALF_OFF, !b, "at") > "/dev/stderr"
+	if (EMPTY)
+		print "bpfq: warning: " EMPTY " empty field" (EMPTY == 1 ? "" : "s") " read as NULL" \
+			first_at(EMPTY_OFF, 0, "at") > "/dev/stderr"
+	if (BAD)
+		print "bpfq: warning: " BAD " field" (BAD == 1 ? " that is" : "s that are") \
+			" not a number read as NULL" first_at(BAD_OFF, !b, "at") > "/dev/stderr"
+	if (MISS)
+		print "bpfq: warning: " MISS " field" (MISS == 1 ? " missing (the record is" : \
+			"s missing (the records are") " too short) read as NULL" \
+			first_at(MISS_OFF, 0, "in the record at") > "/dev/stderr"
+	if (PARTIAL && !STOPPED)
+		print "bpfq: warning: the last " PARTIAL " bytes of " FILE " are not a whole record (" \
+			RECSIZE " bytes): not read" > "/dev/stderr"
 }
 
 END {
-	if (failed) {
-		print "error: " failed
+	if (FAILED == "quote")
+		print "bpfq: error: a quoted field that starts at " place(ERR_OFF) \
+			" is not closed before the end of the input; no answer" > "/dev/stderr"
+	else if (FAILED == "groups")
+		print "bpfq: error: " KEYLOC ": more than " MAXGROUPS " groups at " place(ERR_OFF) \
+			" (raise --max-groups); no answer" > "/dev/stderr"
+	else if (FAILED == "key")
+		print "bpfq: error: " KEYLOC ": a group key longer than 64 bytes at " place(ERR_OFF) > "/dev/stderr"
+	else if (FAILED)
+		print "bpfq: error: " ERR_LOC ": " FAILED (ERR_X != "" ? " for x = " dec(ERR_X) : "") \
+			" at " place(ERR_OFF) > "/dev/stderr"
+	if (FAILED) exit
+	if (!STOPPED && FMT == "csv" && QS == 1) {
+		# a quoted field open at the end: an error, after its records were read
+		print "bpfq: error: a quoted field that starts at " place(FOFF) \
+			" is not closed before the end of the input; no answer" > "/dev/stderr"
 		exit
 	}
-	results()
-	for (i = 1; i <= n; i++) {
-		k = kind[i]
-		if (k == "count") print cnt[i] + 0
-		else if (k == "exists") print (cnt[i] ? "true" : "false")
-		else if (!cnt[i]) print "null"
-		else if (k == "sum") print sum[i]
-		else if (k == "min") print mn[i]
-		else if (k == "max") print mx[i]
-		else if (k == "avg") print avg(sum[i], cnt[i])
-	}
-	if (malformed)
-		printf "skipped %d at %d:%d\n", malformed, first_line, first_col > "/dev/stderr"
+	warnings()
+	answer()
 }

@@ -1,0 +1,61 @@
+# Compares the oracle's answer with bpfq's, cell by cell (both as bpfq's
+# `-o csv` rows): exits 0 when they agree. A cell the oracle wrote as
+#   ~q:EXACT  (quantile)        must be the value of a bucket at most 1/128 of
+#             |EXACT| toward zero from it (plus 2e-9: the bucket bounds are
+#             rounded toward zero to 9 decimals), never past it;
+#   ~d:EXACT  (count_distinct)  must be within 3% of EXACT, or 1 (a collision
+#             among few values), and 0 for 0;
+# any other cell must be equal byte for byte.
+#
+#   LC_ALL=C gawk -M -f compare.awk ORACLE GOT
+
+BEGIN {
+	S = 1000000000
+	while ((getline line < ARGV[1]) > 0) want[++nw] = line
+	while ((getline line < ARGV[2]) > 0) got[++ng] = line
+	if (nw != ng) fail("the answers have " nw " and " ng " lines")
+	pat = "([^,]*)|(\"([^\"]|\"\")*\")"
+	for (i = 1; i <= nw; i++) {
+		if (want[i] == got[i]) continue
+		n = patsplit(want[i], w, pat)
+		if (patsplit(got[i], g, pat) != n) fail("line " i ": the cells differ in number")
+		for (j = 1; j <= n; j++)
+			if (!same(w[j], g[j])) fail("line " i ", cell " j ": '" g[j] "' is not " w[j])
+	}
+	exit 0
+}
+
+function fail(why) {
+	print why > "/dev/stderr"
+	exit 1
+}
+
+# "-12.5" as 10^9 units, exactly; "" when it is not a decimal.
+function scaled(s,   neg, p, ip, fp) {
+	if (s !~ /^-?[0-9]+(\.[0-9]+)?$/) return ""
+	neg = s ~ /^-/
+	sub(/^-/, "", s)
+	p = index(s, ".")
+	ip = p ? substr(s, 1, p - 1) : s
+	fp = p ? substr(substr(s, p + 1) "000000000", 1, 9) : "0"
+	return (neg ? -1 : 1) * ((ip + 0) * S + (fp + 0))
+}
+
+function same(w, g,   e, v, ae, av, d) {
+	if (w == g) return 1
+	if (w ~ /^~q:/) {
+		e = scaled(substr(w, 4)); v = scaled(g)
+		if (v == "") return 0
+		ae = e < 0 ? -e : e; av = v < 0 ? -v : v
+		if (v != 0 && (v < 0) != (e < 0)) return 0
+		return av <= ae && 128 * (ae - av) <= ae + 256
+	}
+	if (w ~ /^~d:/) {
+		e = substr(w, 4) + 0
+		if (g !~ /^[0-9]+$/) return 0
+		d = g - e
+		if (d < 0) d = -d
+		return e == 0 ? g == 0 : (d <= 1 || 100 * d <= 3 * e)
+	}
+	return 0
+}

@@ -1,0 +1,643 @@
+# The oracle's front end: reads one bpfq query and writes the gawk program
+# that answers it (run with oracle.awk under gawk -M; see the comment there).
+#
+#   gawk -M -v PREC=256 -v QUERY='sum($2) where $1 > 0 from f.log' -f oracle-query.awk > query.awk
+#
+# (-M: literals are exact integers too.)
+#
+# It is a second implementation of the language, written from the manual
+# (man/bpfq-query.7), not from bpfq's sources, so that a mistake in bpfq's
+# parser or evaluator cannot hide in the oracle too. The query is parsed by
+# recursive descent into a tree, and the tree is translated into straight-line
+# gawk code: on_record() evaluates the where clause, the group key and every
+# aggregate of one record, in bpfq's documented order (operands left to right,
+# then the operator; and/or short-circuit; between evaluates all three
+# operands; in walks its list until a value is equal). Values are integers
+# scaled by 10^9; a NULL is a separate flag; a condition is 0 (false),
+# 1 (true) or 2 (unknown).
+#
+# The generated code reads slot values from FV[s] (scaled value) and FN[s]
+# (1 when NULL) that oracle.awk's format readers fill, and folds into the
+# arrays oracle.awk prints from (A_n, A_s, A_m, A_M, A_q, A_h, A_v, A_d...).
+
+BEGIN {
+	Q = QUERY
+	QL = length(Q)
+	P = 1			# next byte of Q to lex (1-based)
+	NN = 0			# nodes
+	NSLOT = 0
+	NAGG = 0
+	TMP = 0
+	CODE = ""
+	LOCALS = ""
+	FMT = ""; DELIM = ","; HEADER = "auto"; STREAM = 0; RECSIZE = 0; NBF = 0
+	USES_POS = 0
+	split("i8 u8 i16 u16 i32 u32 i64 u64", TYPES, " ")
+	for (i = 1; i <= 8; i++) {
+		TYPE_SIZE[TYPES[i]] = 2 ^ int((i - 1) / 2)
+		TYPE_SIGNED[TYPES[i]] = (i % 2 == 1)
+	}
+	next_token()
+	parse_query()
+	resolve_format()
+	generate()
+	exit
+}
+
+function die(msg) {
+	printf "oracle-query.awk: %s in: %s\n", msg, Q > "/dev/stderr"
+	exit 2
+}
+
+# ---- lexer: T is the token kind, TT its text, TB/TE its first and past-last byte (1-based) ----
+
+function is_ident_char(c) {
+	return c ~ /^[A-Za-z0-9_]$/
+}
+
+function next_token(   c, c2, s, w) {
+	while (P <= QL && substr(Q, P, 1) ~ /^[ \t\n\r\v\f]$/)
+		P++
+	TB = P
+	if (P > QL) {
+		T = "eof"; TT = ""; TE = P
+		return
+	}
+	c = substr(Q, P, 1)
+	c2 = substr(Q, P + 1, 1)
+	if (c ~ /[0-9]/) {
+		s = P
+		while (P <= QL && substr(Q, P, 1) ~ /[0-9]/) P++
+		T = "int"
+		if (substr(Q, P, 1) == "." && substr(Q, P + 1, 1) ~ /[0-9]/) {
+			P++
+			while (P <= QL && substr(Q, P, 1) ~ /[0-9]/) P++
+			T = "dec"
+		}
+		if (is_ident_char(substr(Q, P, 1)) || substr(Q, P, 1) == ".")
+			die("bad number")
+		TT = substr(Q, s, P - s); TE = P
+		return
+	}
+	if (is_ident_char(c)) {
+		s = P
+		while (P <= QL && is_ident_char(substr(Q, P, 1))) P++
+		TT = substr(Q, s, P - s); TE = P
+		w = tolower(TT)
+		T = (w ~ /^(where|from|and|or|not|as|by|group|between|in)$/) ? w : "ident"
+		return
+	}
+	if (c == "$") {
+		s = ++P
+		while (P <= QL && substr(Q, P, 1) ~ /[0-9]/) P++
+		if (P == s) die("bad field")
+		T = "field"; TT = substr(Q, s, P - s); TE = P
+		return
+	}
+	if (c == "\"" || c == "'") {
+		s = index(substr(Q, P + 1), c)
+		if (!s) die("unterminated string")
+		T = "str"; TT = substr(Q, P + 1, s - 1); P += s + 1; TE = P
+		return
+	}
+	P++
+	T = c
+	if (c == "=") { if (c2 == "=") P++; T = "==" }
+	else if (c == "!") { if (c2 == "=") { P++; T = "!=" } else T = "not" }
+	else if (c == "<") { if (c2 == "=") { P++; T = "<=" } else if (c2 == ">") { P++; T = "!=" } }
+	else if (c == ">") { if (c2 == "=") { P++; T = ">=" } }
+	else if (c == "&" && c2 == "&") { P++; T = "and" }
+	else if (c == "|" && c2 == "|") { P++; T = "or" }
+	else if (index("()*,:+-/%", c) == 0) die("bad character '" c "'")
+	TT = substr(Q, TB, P - TB); TE = P
+}
+
+# The kind of the token after the current one, without moving.
+function peek(   sT, sTT, sTB, sTE, sP, k) {
+	sT = T; sTT = TT; sTB = TB; sTE = TE; sP = P
+	next_token()
+	k = T
+	T = sT; TT = sTT; TB = sTB; TE = sTE; P = sP
+	return k
+}
+
+function expect(kind) {
+	if (T != kind) die("expected " kind ", got '" TT "'")
+	next_token()
+}
+
+# 'from' PATH: a word up to a blank, or quoted with ' or ".
+function lex_path(   s, c, e) {
+	while (P <= QL && substr(Q, P, 1) ~ /^[ \t\n]$/) P++
+	c = substr(Q, P, 1)
+	if (c == "\"" || c == "'") {
+		e = index(substr(Q, P + 1), c)
+		PATH = substr(Q, P + 1, e - 1); P += e + 1
+	} else {
+		s = P
+		while (P <= QL && substr(Q, P, 1) !~ /^[ \t\n]$/) P++
+		PATH = substr(Q, s, P - s)
+	}
+	next_token()
+}
+
+# ---- parser: nodes in K[] (kind), L[] and R[] (operands), A[n, i] and NA[] (arguments),
+# V[] (a literal's scaled value, a comparison's operator, a field's slot), OB/OE (the bytes
+# an error message underlines) ----
+
+function node(kind, l, r, ob, oe) {
+	NN++
+	K[NN] = kind; L[NN] = l; R[NN] = r; OB[NN] = ob; OE[NN] = oe; NA[NN] = 0
+	return NN
+}
+
+function parse_query() {
+	parse_item()
+	while (T == ",") {
+		next_token()
+		parse_item()
+	}
+	while (T != "eof") {
+		if (T == "where") {
+			next_token()
+			WHERE = parse_expr()
+		} else if (T == "from") {
+			lex_path()
+			if (T == "as") {
+				next_token()
+				parse_format()
+			}
+		} else if (T == "by" || T == "group") {
+			if (T == "group") next_token()
+			expect("by")
+			BY = parse_expr()
+		} else die("unexpected '" TT "'")
+	}
+}
+
+function parse_item(   name, n, i) {
+	if (T != "ident") die("expected an aggregate")
+	name = tolower(TT)
+	next_token()
+	expect("(")
+	n = ++NAGG
+	AGG[n] = name
+	if (name == "count" && T == ")") AGG[n] = "count()"
+	else if (name == "count" && T == "*") { AGG[n] = "count()"; next_token() }
+	else {
+		i = TB
+		AE[n] = parse_expr()
+		ATEXT[n] = substr(Q, i, TB - i)
+		if (name == "lhist") {
+			expect(","); LH_LO[n] = int_literal()
+			expect(","); LH_HI[n] = int_literal()
+			expect(","); LH_STEP[n] = int_literal()
+			LH_NB[n] = int((LH_HI[n] - LH_LO[n] + LH_STEP[n] - 1) / LH_STEP[n]) + 2
+		} else if (name == "quantile") {
+			expect(",")
+			AQ[n] = V[parse_expr()] + 0
+		} else if (name == "median") {
+			AGG[n] = "quantile"
+			AQ[n] = 500000000
+		}
+	}
+	if (AGG[n] == "var") AGG[n] = "var_samp"
+	if (AGG[n] == "stddev") AGG[n] = "stddev_samp"
+	if (AGG[n] !~ /^(count\(\)|count|sum|min|max|avg|var_samp|var_pop|stddev_samp|stddev_pop|hist|lhist|quantile|count_distinct|exists)$/)
+		die("unknown aggregate " name)
+	expect(")")
+}
+
+function int_literal(   neg, v) {
+	neg = 0
+	if (T == "-") { neg = 1; next_token() }
+	if (T != "int") die("expected an integer")
+	v = TT + 0
+	next_token()
+	return neg ? -v : v
+}
+
+function parse_expr(   n, op) {
+	n = parse_and()
+	while (T == "or") {
+		op = TB
+		next_token()
+		n = node("or", n, parse_and(), op, op)
+	}
+	return n
+}
+
+function parse_and(   n) {
+	n = parse_not()
+	while (T == "and") {
+		next_token()
+		n = node("and", n, parse_not())
+	}
+	return n
+}
+
+function parse_not() {
+	if (T == "not") {
+		next_token()
+		return node("not", parse_not())
+	}
+	return parse_compare()
+}
+
+function parse_compare(   n, op, neg, m, ob, oe) {
+	n = parse_arith()
+	if (T ~ /^(==|!=|<|<=|>|>=)$/) {
+		op = T
+		next_token()
+		m = node("cmp", n, parse_arith())
+		V[m] = op
+		return m
+	}
+	neg = 0
+	if (T == "not" && (peek() == "between" || peek() == "in")) {
+		neg = 1
+		next_token()
+	}
+	if (T == "between") {
+		next_token()
+		m = node("between", n)
+		A[m, 1] = parse_arith()
+		expect("and")
+		A[m, 2] = parse_arith()
+		NA[m] = 2
+		V[m] = neg
+		return m
+	}
+	if (T == "in") {
+		next_token()
+		expect("(")
+		m = node("in", n)
+		A[m, ++NA[m]] = parse_expr()
+		while (T == ",") {
+			next_token()
+			A[m, ++NA[m]] = parse_expr()
+		}
+		expect(")")
+		V[m] = neg
+		return m
+	}
+	if (neg) die("'not' after an expression")
+	return n
+}
+
+function parse_arith(   n, op, ob, oe) {
+	n = parse_mul()
+	while (T == "+" || T == "-") {
+		op = (T == "+") ? "add" : "sub"; ob = TB; oe = TE
+		next_token()
+		n = node(op, n, parse_mul(), ob, oe)
+	}
+	return n
+}
+
+function parse_mul(   n, op, ob, oe) {
+	n = parse_unary()
+	while (T == "*" || T == "/" || T == "%") {
+		op = (T == "*") ? "mul" : (T == "/") ? "div" : "mod"; ob = TB; oe = TE
+		next_token()
+		n = node(op, n, parse_unary(), ob, oe)
+	}
+	return n
+}
+
+# '-' before a number literal is part of the literal (so -9223372036854775808 is one).
+function parse_unary(   ob, oe, k) {
+	if (T != "-")
+		return parse_primary()
+	ob = TB; oe = TE
+	k = peek()
+	next_token()
+	if (k == "int" || k == "dec")
+		return literal(1)
+	return node("neg", parse_unary(), 0, ob, oe)
+}
+
+function literal(neg,   n, v) {
+	v = scaled(TT)
+	if (neg) v = -v
+	n = node("lit")
+	V[n] = v
+	next_token()
+	return n
+}
+
+# "12" or "12.345" (decimals past the 9th are 0 in a valid query) as value * 10^9.
+function scaled(s,   p, ip, fp) {
+	p = index(s, ".")
+	if (!p) return (s + 0) * 1000000000
+	ip = substr(s, 1, p - 1); fp = substr(substr(s, p + 1) "000000000", 1, 9)
+	return (ip + 0) * 1000000000 + (fp + 0)
+}
+
+function parse_primary(   n, name, ob) {
+	if (T == "int" || T == "dec")
+		return literal(0)
+	if (T == "field") {
+		USES_POS = 1
+		n = node("field", 0, 0, TB, TE)
+		V[n] = "p:" (TT + 0)
+		next_token()
+		return n
+	}
+	if (T == "str") {
+		n = node("field", 0, 0, TB, TE)
+		V[n] = "n:" TT
+		next_token()
+		return n
+	}
+	if (T == "ident") {
+		name = TT; ob = TB
+		next_token()
+		if (T == "(") {
+			if (tolower(name) != "abs") die("unknown function " name)
+			next_token()
+			n = parse_expr()
+			if (T != ")") die("expected ) after abs(")
+			# an error points at the name
+			n = node("abs", n, 0, ob, ob + length(name))
+			next_token()
+			return n
+		}
+		n = node("field", 0, 0, ob, ob + length(name))
+		V[n] = (name == "x") ? "x" : "n:" name
+		return n
+	}
+	if (T == "(") {
+		next_token()
+		n = parse_expr()
+		expect(")")
+		return n
+	}
+	die("expected an expression, got '" TT "'")
+}
+
+# as numbers | text | csv[(opts)] | TYPE | record(name: TYPE, ...)
+function parse_format(   w, t) {
+	w = tolower(TT)
+	if (w == "numbers" || w == "text") {
+		FMT = w
+		next_token()
+	} else if (w == "csv") {
+		FMT = "csv"
+		next_token()
+		if (T == "(") {
+			do {
+				next_token()
+				w = tolower(TT)
+				if (w == "header") HEADER = "yes"
+				else if (w == "noheader") HEADER = "no"
+				else if (w == "delim") {
+					next_token(); expect("==")
+					DELIM = (TT == "\\t") ? "\t" : TT
+				} else die("csv option " TT)
+				next_token()
+			} while (T == ",")
+			expect(")")
+		}
+	} else if (w == "record") {
+		FMT = "binary"
+		next_token()
+		expect("(")
+		for (;;) {
+			NBF++
+			BF_NAME[NBF] = TT
+			next_token()
+			expect(":")
+			binary_type(NBF)
+			if (T != ",") break
+			next_token()
+		}
+		expect(")")
+	} else {
+		FMT = "binary"; STREAM = 1; NBF = 1; BF_NAME[1] = "x"
+		binary_type(1)
+	}
+}
+
+function binary_type(f,   w, be) {
+	w = tolower(TT); be = 0
+	if (w ~ /(be|le)$/ && !(w in TYPE_SIZE)) {
+		be = (w ~ /be$/)
+		w = substr(w, 1, length(w) - 2)
+	}
+	if (!(w in TYPE_SIZE)) die("unknown type " TT)
+	BF_OFF[f] = RECSIZE; BF_SIZE[f] = TYPE_SIZE[w]; BF_SIGNED[f] = TYPE_SIGNED[w]; BF_BE[f] = be
+	RECSIZE += TYPE_SIZE[w]
+	next_token()
+}
+
+# Without 'as': .csv is csv, .tsv csv with a tab, $N text, anything else numbers.
+function resolve_format() {
+	if (FMT != "") return
+	if (PATH ~ /\.csv$/) FMT = "csv"
+	else if (PATH ~ /\.tsv$/) { FMT = "csv"; DELIM = "\t" }
+	else FMT = USES_POS ? "text" : "numbers"
+}
+
+# ---- code generation ----
+
+function emit(s) {
+	CODE = CODE "\t" s "\n"
+}
+
+function tmp(prefix) {
+	TMP++
+	LOCALS = LOCALS ", " prefix TMP
+	return prefix TMP
+}
+
+# The slot a field node reads (numbers and streams: x is slot 1).
+function slot_of(spec,   s) {
+	if (FMT == "numbers" || STREAM) {
+		if (spec != "x") die("only x in this format")
+		spec = "x"
+	} else if (FMT == "binary") {
+		if (spec !~ /^n:/) die("records have named fields")
+		spec = "r:" substr(spec, 3)
+	}
+	if (!(spec in SLOT)) {
+		SLOT[spec] = ++NSLOT
+		SLOT_SPEC[NSLOT] = spec
+	}
+	return SLOT[spec]
+}
+
+function oops_loc(n) {
+	return "1:" OB[n] (OE[n] - OB[n] > 1 ? "-" (OE[n] - 1) : "")
+}
+
+# Emits the code for number node n; returns "VALUE NULLFLAG" variable names.
+function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
+	k = K[n]
+	if (k == "lit") {
+		v = tmp("v")
+		emit(v " = " V[n])
+		return v " 0"
+	}
+	if (k == "field") {
+		p = slot_of(V[n])
+		SLOT_NUM[p] = 1
+		return "FV[" p "] FN[" p "]"
+	}
+	v = tmp("v"); u = tmp("u")
+	if (k == "neg" || k == "abs") {
+		split(gen_num(L[n]), a, " ")
+		emit("if (" a[2] ") " u " = 1; else {")
+		emit("\t" u " = 0; " v " = " (k == "neg" ? "-" a[1] : "(" a[1] " < 0 ? -" a[1] " : " a[1] ")"))
+		emit("\tif (" v " < LO || " v " > HI) oops(\"overflow\", \"" oops_loc(n) "\")")
+		emit("}")
+		return v " " u
+	}
+	split(gen_num(L[n]), a, " ")
+	split(gen_num(R[n]), b, " ")
+	va = a[1]; ua = a[2]; vb = b[1]; ub = b[2]
+	emit("if (" ua " || " ub ") " u " = 1; else {")
+	emit("\t" u " = 0")
+	if (k == "add") emit("\t" v " = " va " + " vb)
+	else if (k == "sub") emit("\t" v " = " va " - " vb)
+	else if (k == "mul") {
+		# truncated toward zero at the 9th decimal
+		emit("\t" v " = " va " * " vb "; " v " = (" v " - " v " % S) / S")
+	} else {
+		emit("\tif (" vb " == 0) oops(\"division by zero\", \"" oops_loc(n) "\")")
+		if (k == "div") emit("\t" v " = " va " * S; " v " = (" v " - " v " % " vb ") / " vb)
+		else emit("\t" v " = " va " % " vb)
+	}
+	if (k != "mod") emit("\tif (" v " < LO || " v " > HI) oops(\"overflow\", \"" oops_loc(n) "\")")
+	emit("}")
+	return v " " u
+}
+
+# Emits the code for condition node n; returns the variable holding 0, 1 or 2.
+function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
+	k = K[n]
+	c = tmp("c")
+	if (k == "not") {
+		d = gen_cond(L[n])
+		emit(c " = " d " == 2 ? 2 : 1 - " d)
+	} else if (k == "and" || k == "or") {
+		d = gen_cond(L[n])
+		emit(c " = " d)
+		# the right side only when the left does not decide
+		emit("if (" c " != " (k == "and" ? 0 : 1) ") {")
+		b = gen_cond(R[n])
+		if (k == "and")
+			emit("\t" c " = " b " == 0 ? 0 : (" c " == 2 || " b " == 2) ? 2 : 1")
+		else
+			emit("\t" c " = " b " == 1 ? 1 : (" c " == 2 || " b " == 2) ? 2 : 0")
+		emit("}")
+	} else if (k == "cmp") {
+		split(gen_num(L[n]), a, " ")
+		split(gen_num(R[n]), b, " ")
+		emit(c " = (" a[2] " || " b[2] ") ? 2 : (" a[1] " " V[n] " " b[1] ")")
+	} else if (k == "between") {
+		split(gen_num(L[n]), x, " ")
+		split(gen_num(A[n, 1]), lo, " ")
+		split(gen_num(A[n, 2]), hi, " ")
+		emit(c " = and3((" x[2] " || " lo[2] ") ? 2 : (" x[1] " >= " lo[1] "), (" x[2] " || " hi[2] ") ? 2 : (" x[1] " <= " hi[1] "))")
+		if (V[n]) emit(c " = " c " == 2 ? 2 : 1 - " c)
+	} else if (k == "in") {
+		split(gen_num(L[n]), x, " ")
+		emit(c " = 0")
+		for (i = 1; i <= NA[n]; i++) {
+			emit("if (" c " != 1) {")
+			split(gen_num(A[n, i]), a, " ")
+			emit("\t" c " = or3(" c ", (" x[2] " || " a[2] ") ? 2 : (" x[1] " == " a[1] "))")
+			emit("}")
+		}
+		if (V[n]) emit(c " = " c " == 2 ? 2 : 1 - " c)
+	} else die("a number where a condition goes")
+	return c
+}
+
+function generate(   i, w, c, a, kind, p) {
+	# A stream's value is read first (slot 1), whether the query names it or not.
+	if (FMT == "numbers" || STREAM) {
+		slot_of("x")
+		SLOT_NUM[1] = 1
+	}
+	if (WHERE) {
+		w = gen_cond(WHERE)
+		emit("if (" w " != 1) return 0")
+	}
+	emit("MATCHED++")
+	if (BY) {
+		if (K[BY] == "field" && (FMT == "text" || FMT == "csv")) {
+			# a bare field of text or csv: its text is the key
+			p = slot_of(V[BY])
+			KEYSLOT = p
+			emit("if (KEYLONG[" p "]) oops_key()")
+			emit("G = FN_MISSING[" p "] ? \"n\" : \"t\" FT[" p "]")
+		} else {
+			split(gen_num(BY), a, " ")
+			emit("G = " a[2] " ? \"n\" : \"v\" " a[1])
+		}
+		# a new group past --max-groups is an error, at the by clause
+		emit("if (!(G in GROUPS)) {")
+		emit("\tif (NGROUPS >= MAXGROUPS) oops_groups()")
+		emit("\tGROUPS[G] = 1; NGROUPS++")
+		emit("}")
+		KEYLOC = oops_loc(BY)
+	} else
+		emit("G = \"\"")
+	for (i = 1; i <= NAGG; i++) {
+		kind = AGG[i]
+		if (kind == "count()") {
+			emit("A_n[G, " i "]++")
+			continue
+		}
+		if (kind == "exists") {
+			c = gen_cond(AE[i])
+			emit("if (" c " == 1) A_n[G, " i "]++")
+			continue
+		}
+		# quantiles of one expression keep its values once (QSAME)
+		if (kind == "quantile")
+			for (w = 1; w < i && !QSAME[i]; w++)
+				if (AGG[w] == "quantile" && !QSAME[w] && ATEXT[w] == ATEXT[i]) QSAME[i] = w
+		if (QSAME[i]) continue
+		split(gen_num(AE[i]), a, " ")
+		emit("if (!" a[2] ") fold(G, " i ", " a[1] ")")
+	}
+	# The answer is known when every exists() held (not with by: groups have their own).
+	ONLY_EXISTS = !BY
+	for (i = 1; i <= NAGG; i++)
+		if (AGG[i] != "exists") ONLY_EXISTS = 0
+	if (ONLY_EXISTS) {
+		w = ""
+		for (i = 1; i <= NAGG; i++)
+			w = w (i > 1 ? " && " : "") "A_n[G SUBSEP " i "]"
+		emit("return " w)
+	} else emit("return 0")
+
+	# The program: the settings, then on_record().
+	print "BEGIN {"
+	printf "\tFMT = \"%s\"; DELIM = \"%s\"; HEADER = \"%s\"; STREAM = %d; RECSIZE = %d\n",
+		FMT, (DELIM == "\t" ? "\\t" : DELIM == "\"" ? "\\\"" : DELIM == "\\" ? "\\\\" : DELIM), HEADER, STREAM, RECSIZE
+	printf "\tNSLOT = %d; NAGG = %d; BY = %d; KEYSLOT = %d; KEYLOC = \"%s\"; ONLY_EXISTS = %d\n",
+		NSLOT, NAGG, BY ? 1 : 0, KEYSLOT + 0, KEYLOC, ONLY_EXISTS
+	for (i = 1; i <= NSLOT; i++)
+		printf "\tSLOT_SPEC[%d] = \"%s\"; SLOT_NUM[%d] = %d\n", i, SLOT_SPEC[i], i, SLOT_NUM[i] + 0
+	for (i = 1; i <= NBF; i++)
+		printf "\tBF_NAME[%d] = \"%s\"; BF_OFF[%d] = %d; BF_SIZE[%d] = %d; BF_SIGNED[%d] = %d; BF_BE[%d] = %d\n",
+			i, BF_NAME[i], i, BF_OFF[i], i, BF_SIZE[i], i, BF_SIGNED[i], i, BF_BE[i]
+	printf "\tNBF = %d\n", NBF
+	for (i = 1; i <= NAGG; i++) {
+		printf "\tAGG[%d] = \"%s\"\n", i, AGG[i]
+		if (AGG[i] == "lhist")
+			printf "\tLH_LO[%d] = %d; LH_HI[%d] = %d; LH_STEP[%d] = %d; LH_NB[%d] = %d\n",
+				i, LH_LO[i], i, LH_HI[i], i, LH_STEP[i], i, LH_NB[i]
+		if (AGG[i] == "quantile")
+			printf "\tAQ[%d] = %d; QSAME[%d] = %d\n", i, AQ[i], i, QSAME[i]
+	}
+	print "}"
+	print ""
+	print "function on_record(   G" LOCALS ") {"
+	printf "%s", CODE
+	print "}"
+}
