@@ -163,7 +163,9 @@ __noinline long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __u
 {
 	__u64 at = pos, next;
 
-	if (BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8)
+	/* Past 4 used fields, the verifier's walk of a line grows past its
+	 * limit (each field's outcomes multiply): those lines go byte by byte. */
+	if (BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
 		return pos;
 	for (int k = 0; k < FAST_LINES; k++) {
 		next = bpfq_fast_line(sv, buf, at, len);

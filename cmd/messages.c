@@ -164,3 +164,20 @@ void messages_log(FILE *f, const char *log)
 		line = *end ? end + 1 : end;
 	}
 }
+
+/* A log's last max lines, indented, after a line that says how many were left out. */
+void messages_log_tail(FILE *f, const char *log, int max, const char *more)
+{
+	int lines = 0;
+	const char *p = log;
+
+	for (p = log; p && *p; p++)
+		lines += *p == '\n' || !p[1];
+	p = log;
+	if (lines > max) {
+		fprintf(f, "  (%d lines of the log left out; %s)\n", lines - max, more);
+		for (int skip = lines - max; skip > 0 && *p; p++)
+			skip -= *p == '\n';
+	}
+	messages_log(f, p);
+}

@@ -22,5 +22,6 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 
 /* A multi-line log from libbpf or clang, indented, after an error line. */
 void messages_log(FILE *f, const char *log);
+void messages_log_tail(FILE *f, const char *log, int max, const char *more);
 
 #endif /* BPFQ_MESSAGES_H */

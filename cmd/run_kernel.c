@@ -81,7 +81,12 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 			verifier.text);
 	if (!l) {
 		fprintf(stderr, "bpfq: error: the kernel did not load the BPF program:\n");
-		messages_log(stderr, log);
+		/* A verifier's log runs to thousands of lines: its end says why. */
+		messages_log_tail(stderr, log, 16, "-d verifier shows all of it");
+		if (log && strstr(log, "BPF program is too large"))
+			fprintf(stderr, "bpfq: the verifier walked its limit of a million instructions: "
+				"this query is too big for the kernel; split it into queries of "
+				"fewer aggregates, or use --engine=user\n");
 	} else {
 		r->stats.load_s = stats_now() - start;
 		r->stats.verified_insns = loader__verified_insns(l);

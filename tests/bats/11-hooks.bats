@@ -84,3 +84,14 @@ hook_arg() {
 	[[ ${lines[1]} == *"vfs (kprobe+kretprobe/vfs_read): "*", from the cache" ]]
 }
 
+
+@test "a query too big for the verifier: status 4, the log's end, and what to do" {
+	require_root
+	printf '1,2,3,4,5,6,7\n' >"$TMP/w.csv"
+	run bpfq 'sum($1), sum($2), sum($3), sum($4), sum($5), sum($6), sum($7), min($1), min($2), min($3), max($4), max($5), max($6), avg($7), avg($1), count($2) where $1 + $2 * $3 > $4 - $5 and $6 > $7 or $1 < 0 and $2 < $3 from '"$TMP/w.csv"' as csv'
+	assert_status 4
+	[[ ${lines[0]} == "bpfq: error: the kernel did not load the BPF program:" ]]
+	[[ ${lines[1]} == "  ("*" lines of the log left out; -d verifier shows all of it)" ]]
+	[[ ${#lines[@]} -le 20 ]]
+	[[ ${lines[-1]} == "bpfq: the verifier walked its limit of a million instructions: this query is too big for the kernel; split it into queries of fewer aggregates, or use --engine=user" ]]
+}

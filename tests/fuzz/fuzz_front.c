@@ -238,11 +238,8 @@ static void check_program(const struct query *q, const char *src, size_t len)
 	CHECK(tail);
 	check_emit(emit, tail - emit);
 	pos = tail - src;
-	/* input size 0 (unknown): the shorter step, or one (by, branchy folds) */
-	if (!memcmp(src + pos, "#define BPFQ_FAST_PER_STEP 1\n", strlen("#define BPFQ_FAST_PER_STEP 1\n")))
-		expect(src, len, &pos, "#define BPFQ_FAST_PER_STEP 1\n");
-	else
-		expect(src, len, &pos, "#define BPFQ_FAST_PER_STEP 16\n");
+	/* input size 0 (unknown): the shorter step */
+	expect(src, len, &pos, "#define BPFQ_FAST_PER_STEP 16\n");
 	expect_piece(src, len, &pos, "parse_loop.bpf.h", tpl_parse_loop);
 	expect_parser(q, src, len, &pos);
 	expect_piece(src, len, &pos, "read.bpf.h", tpl_read);
