@@ -49,13 +49,14 @@ static __always_inline int binary_record_alone(struct bpfq_state *st, const __u8
 }
 
 /*
- * Records per block: 16, or fewer of 256 bytes at most (below
- * BPFQ_BUF_PAD; more live fields than that spill past the 512-byte
- * stack); blocks per call of bpfq_fast_records(): about 2 KiB of records,
+ * Records per block: 16 (BPFQ_FAST_PER_STEP if fewer), or fewer of 256
+ * bytes at most (below BPFQ_BUF_PAD; more live fields than that spill
+ * past the 512-byte stack); blocks per call of bpfq_fast_records(): about 2 KiB of records,
  * so that the calls cost little.
  */
 #define FAST_FIT (256 / BPFQ_RECORD_SIZE)
-#define FAST_RECORDS (FAST_FIT > 16 ? 16 : FAST_FIT > 1 ? FAST_FIT : 1)
+#define FAST_CAP (BPFQ_FAST_PER_STEP < 16 ? BPFQ_FAST_PER_STEP : 16)
+#define FAST_RECORDS (FAST_FIT > FAST_CAP ? FAST_CAP : FAST_FIT > 1 ? FAST_FIT : 1)
 #define FAST_BLOCKS (2048 / (FAST_RECORDS * BPFQ_RECORD_SIZE) > 1 ? \
 		     2048 / (FAST_RECORDS * BPFQ_RECORD_SIZE) : 1)
 #define FAST_BYTES (FAST_BLOCKS * FAST_RECORDS * BPFQ_RECORD_SIZE)

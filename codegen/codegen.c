@@ -518,10 +518,11 @@ static void gen_early_stop(struct gen *g)
 	gen_line(g, "}");
 }
 
-/* by (the general path only): the group's area, found or made; the key is a field's text or a value. */
-static void gen_group(struct gen *g)
+/* by: the group's area, found or made; the key is a field's text or a value. */
+static void gen_group(struct gen *g, bool fast)
 {
 	const struct query *q = g->q;
+	char v[OPERAND_MAX];
 	struct dop d;
 
 	if (!q->by)
@@ -531,6 +532,9 @@ static void gen_group(struct gen *g)
 		gen_line(g, "if (st->parse.rec.key_long)");
 		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_KEY, %d, &f[0], off);", q->by->id);
 		gen_line(g, "area = bpfq_group(st);");
+	} else if (fast) {
+		gen_i(g, q->by, v);
+		gen_line(g, "area = bpfq_group_int(st, %s);", v);
 	} else {
 		gen_d(g, q->by, &d);
 		gen_line(g, "area = bpfq_group_dec(st, %s, %s);", d.v, d.null);
@@ -573,7 +577,7 @@ static void gen_path(struct gen *g, bool fast)
 		gen_line(g, "\treturn 0;");
 	}
 	gen_line(g, fast ? "a->matched++;" : "st->result.matched++;");
-	gen_group(g);
+	gen_group(g, fast);
 	for (int i = 0; i < q->nitems; i++)
 		gen_aggregate(g, i, fast);
 	gen_early_stop(g);
@@ -597,10 +601,13 @@ static bool has_slow_parts(const struct node *n)
 /*
  * Numbers per call of the fast number parser, each inlined: each costs the
  * verifier some hundred instructions at every load, and saves time on a
- * long scan.
+ * long scan. A group lookup at each of them multiplies the paths past
+ * what kernels before 6.13 or so walk: one each there.
  */
-static int fast_per_step(uint64_t input_size)
+static int fast_per_step(const struct query *q, uint64_t input_size)
 {
+	if (q->by)
+		return 1;
 	return input_size >= CODEGEN_LARGE_INPUT ? 32 : 16;
 }
 
@@ -614,15 +621,15 @@ static bool is_simple_fold(enum agg_kind a)
 /*
  * The fast path, inlined at every record of every parser, exists when
  * integers alone give the general path's answers (no '/', no decimals)
- * and its folds are simple. A group lookup, buckets, sketches or moments
- * there put their stack in the parsers' frames, and 6.1's verifier allows
- * 512 bytes over a whole chain of calls (hook, parser, bpf_loop callback,
- * line parser, general path); a hist by, unrolled over a fast step, is
- * also more paths than it walks. Those go the general way, verified once.
+ * and its folds are simple. Buckets, sketches or moments there put their
+ * stack in the parsers' frames, and 6.1's verifier allows 512 bytes over
+ * a whole chain of calls (hook, parser, bpf_loop callback, line parser,
+ * general path); a hist by is also more paths than it walks. Those go the
+ * general way, verified once.
  */
 static bool has_fast_path(const struct query *q)
 {
-	if (q->by || has_slow_parts(q->where))
+	if (has_slow_parts(q->where) || has_slow_parts(q->by))
 		return false;
 	for (int i = 0; i < q->nitems; i++)
 		if (!is_simple_fold(q->items[i]->agg) || has_slow_parts(q->items[i]))
@@ -850,7 +857,7 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 	if (q->format.kind == INPUT_BINARY)
 		gen_record(&g);
 	gen_emit(&g);
-	fprintf(g.out, "#define BPFQ_FAST_PER_STEP %d\n", fast_per_step(input_size));
+	fprintf(g.out, "#define BPFQ_FAST_PER_STEP %d\n", fast_per_step(q, input_size));
 	format_pieces(&g);
 	piece(g.out, "read.bpf.h", tpl_read);
 	piece(g.out, hook_templates[hook].file, hook_templates[hook].text);

@@ -59,6 +59,7 @@ static const char *const emit_names[] = {
 	"__u32", "__attribute__", "unused", "if", "return", "switch", "case", "default",
 	"st", "sv", "f", "e", "off", "area", "lo", "hi", "kind", "parse", "rec", "result",
 	"matched", "done", "key", "key_long", "void", "a", "stop", "sizeof", "__builtin_memset",
+	"field", "slot",
 };
 
 static int is_alpha(char c)
@@ -102,7 +103,7 @@ static int known_name(const char *s, size_t n)
  * The generated bpfq_emit(): comments hold printable ASCII and close only
  * at their end; outside them, known names, decimal numbers (LL allowed),
  * and the punctuation of C expressions ('.' for r->aggs[i].count). No
- * quote, '#', '\' or '?' at all.
+ * quote, '\' or '?' at all, and '#' only to begin a line "#define BPFQ_".
  */
 static void check_emit(const char *s, size_t n)
 {
@@ -140,6 +141,12 @@ static void check_emit(const char *s, size_t n)
 			if (i + 1 < n && s[i] == 'L' && s[i + 1] == 'L')
 				i += 2;
 			CHECK(i >= n || !is_alpha(s[i]));
+			continue;
+		}
+		/* text and csv: the slots' defines, a line each (names and numbers follow) */
+		if (c == '#' && (i == 0 || s[i - 1] == '\n') && n - i > 13 &&
+		    !memcmp(s + i, "#define BPFQ_", 13)) {
+			i += strlen("#define ");
 			continue;
 		}
 		CHECK(c && strchr(" \t\n(){}[];,.&|!=<>+-*/%?:", c));
@@ -238,8 +245,9 @@ static void check_program(const struct query *q, const char *src, size_t len)
 	CHECK(tail);
 	check_emit(emit, tail - emit);
 	pos = tail - src;
-	/* input size 0 (unknown): the shorter step */
-	expect(src, len, &pos, "#define BPFQ_FAST_PER_STEP 16\n");
+	/* input size 0 (unknown): the shorter step; one with by */
+	expect(src, len, &pos, q->by ? "#define BPFQ_FAST_PER_STEP 1\n" :
+				      "#define BPFQ_FAST_PER_STEP 16\n");
 	expect_piece(src, len, &pos, "parse_loop.bpf.h", tpl_parse_loop);
 	expect_parser(q, src, len, &pos);
 	expect_piece(src, len, &pos, "read.bpf.h", tpl_read);
