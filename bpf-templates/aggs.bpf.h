@@ -53,6 +53,16 @@ static __always_inline void bpfq_i_sum_batch(__u64 *s, __u64 lo, __s64 hi, __u64
 	a->count += n;
 }
 
+/* A batch's sum that fits int64 (generated bpfq_acc_flush): n values. */
+static __always_inline void bpfq_i_sum_small(__u64 *s, __s64 sum, __u64 n)
+{
+	struct bpfq_agg *a = (struct bpfq_agg *)s;
+
+	bpfq_add128(a, (__u64)sum, sum >> 63);
+	a->icount += n;
+	a->count += n;
+}
+
 /*
  * min and max read and write the map each time (volatile): kept in a
  * register over a batch of records, the running value is one the verifier

@@ -21,8 +21,11 @@ static __always_inline int binary_record(struct bpfq_state *st, struct bpfq_acc 
 	/* The query reads the fields back from memory: a value clang forwards
 	 * from the load keeps the range the verifier knows (from its type),
 	 * and a condition on it would make the verifier follow each record's
-	 * outcome separately. */
-	asm volatile("" ::: "memory");
+	 * outcome separately. A few i64 fields (BPFQ_FIELDS_INT) stay in
+	 * registers: their loads give no range either, their kinds are
+	 * constants, and the fast path is a load and the fold. */
+	if (!BPFQ_FIELDS_INT)
+		asm volatile("" ::: "memory");
 	if (BPFQ_STREAM && BPFQ_NSLOTS > 0 && f[0].kind == BPFQ_K_BAD) {
 		if (!r->malformed)
 			r->malformed_off = off;
@@ -70,6 +73,7 @@ static __always_inline int binary_record_alone(struct bpfq_state *st, const __u8
 __noinline int bpfq_fast_block(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 at)
 {
 	struct bpfq_state *st = sv ? &sv->st : NULL;
+	struct bpfq_field own[BPFQ_FIELDS_INT ? BPFQ_NSLOTS : 1], *f;
 	struct bpfq_acc acc;
 	__u64 base, taken = 0;
 	const __u8 *rec;
@@ -77,6 +81,7 @@ __noinline int bpfq_fast_block(struct bpfq_value *sv, struct bpfq_buf *buf, __u6
 
 	if (!st || !buf)
 		return 0;
+	f = BPFQ_FIELDS_INT ? own : st->parse.rec.f;
 	base = st->result.bytes;
 	/* One masked pointer and constant offsets, which the verifier checks
 	 * against the map value (BPFQ_BUF_PAD extends it past the read). */
@@ -84,9 +89,9 @@ __noinline int bpfq_fast_block(struct bpfq_value *sv, struct bpfq_buf *buf, __u6
 	rec = (const __u8 *)buf->data + at;
 	bpfq_acc_init(&acc);
 #pragma unroll FAST_RECORDS
-	/* The fields go through the map (see binary_record()). */
+	/* The fields go through the map, or stay in registers (see binary_record()). */
 	for (int k = 0; k < FAST_RECORDS && !stop; k++)
-		stop = binary_record(st, &acc, st->parse.rec.f, rec + k * BPFQ_RECORD_SIZE,
+		stop = binary_record(st, &acc, f, rec + k * BPFQ_RECORD_SIZE,
 				     base + at + k * BPFQ_RECORD_SIZE, &taken);
 	bpfq_acc_flush(st, &acc);
 	st->result.records += taken;

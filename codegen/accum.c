@@ -6,6 +6,8 @@
  * adds and no map reads and writes; bpfq_acc_flush() adds the batch into
  * the area. Sums keep the low and high 32 bits of each value apart (two
  * adds, no carry test): a batch is far below 2^32 values, so neither wraps.
+ * Outside binary input, the sum of a field is one signed add: its batch is
+ * 32 numbers of at most 7 digits (parse_numbers.bpf.h), or one record.
  * On the fast path no value is NULL, so every item folds once per
  * matched record: the batch's one count, matched, is every item's.
  * Only what commutes is batched: exists() stays in the area (the early
@@ -31,12 +33,25 @@ bool accum_item(const struct query *q, int i)
 	}
 }
 
+/* A sum whose batch cannot pass int64: one register (see above). */
+static bool narrow_sum(const struct query *q, int i)
+{
+	const struct node *call = q->items[i];
+
+	return q->format.kind != INPUT_BINARY && call->nargs == 1 &&
+	       call->args[0]->kind == NODE_FIELD;
+}
+
 static void gen_fields(struct gen *g)
 {
 	gen_line(g, "struct bpfq_acc {");
 	gen_line(g, "\t__u64 matched;");
 	for (int i = 0; i < g->q->nitems; i++) {
-		if (accum_item(g->q, i) && g->q->items[i]->agg != AGG_COUNT)
+		if (!accum_item(g->q, i) || g->q->items[i]->agg == AGG_COUNT)
+			continue;
+		if (narrow_sum(g->q, i))
+			gen_line(g, "\t__s64 lo%d;", i);
+		else
 			gen_line(g, "\t__u64 lo%d;\n\t__s64 hi%d;", i, i);
 	}
 	gen_line(g, "};");
@@ -64,6 +79,8 @@ static void gen_flush(struct gen *g)
 			continue;
 		if (g->q->items[i]->agg == AGG_COUNT)
 			gen_line(g, "\tarea[%d] += a->matched;", off);
+		else if (narrow_sum(g->q, i))
+			gen_line(g, "\tbpfq_i_sum_small(&area[%d], a->lo%d, a->matched);", off, i);
 		else
 			gen_line(g, "\tbpfq_i_sum_batch(&area[%d], a->lo%d, a->hi%d, a->matched);", off,
 				 i, i);
@@ -85,6 +102,10 @@ void accum_gen_fold(struct gen *g, int i, const char *v)
 	/* count: matched counts it; sum, avg: */
 	if (g->q->items[i]->agg == AGG_COUNT)
 		return;
+	if (narrow_sum(g->q, i)) {
+		gen_line(g, "a->lo%d += %s;", i, v);
+		return;
+	}
 	gen_line(g, "a->lo%d += (__u32)%s;", i, v);
 	gen_line(g, "a->hi%d += %s >> 32;", i, v);
 }

@@ -766,6 +766,24 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "#define BPFQ_DELIM %d", (unsigned char)q->format.delim);
 }
 
+/*
+ * binary: 1 when every used field is an i64, and they are few: the fast
+ * block then keeps them in registers (parse_binary.bpf.h). An i64 always
+ * holds an integer, and its load tells the verifier nothing, as a load
+ * from the map does; a narrower field's load gives it a range, and a where
+ * on a few such fields passed its million instructions. More fields would
+ * spill to the stack.
+ */
+int codegen_fields_int(const struct query *q)
+{
+	if (q->format.kind != INPUT_BINARY || q->nslots > 4)
+		return 0;
+	for (int i = 0; i < q->nslots; i++)
+		if (q->format.fields[q->slot_field[i]].type != 6)	/* BPFQ_BIN_I64 */
+			return 0;
+	return 1;
+}
+
 /* binary: the record's size, and each used field's place and type. */
 static void gen_record(struct gen *g)
 {
@@ -847,8 +865,8 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 	piece(g.out, "numtok.bpf.h", tpl_numtok);
 	if (q->format.kind == INPUT_BINARY) {
 		fprintf(g.out, "#define BPFQ_RECORD_SIZE %d\n#define BPFQ_STREAM %d\n"
-			       "#define BPFQ_NSLOTS %d\n", q->format.record_size, q->format.stream,
-			q->nslots);
+			       "#define BPFQ_NSLOTS %d\n#define BPFQ_FIELDS_INT %d\n",
+			q->format.record_size, q->format.stream, q->nslots, codegen_fields_int(q));
 		piece(g.out, "binary_field.bpf.h", tpl_binary_field);
 	}
 	fprintf(g.out, "#line 1 \"<query>\"\n");

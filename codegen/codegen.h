@@ -22,4 +22,7 @@
 char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long long input_size,
 		      size_t *len);
 
+/* binary: whether the used fields always hold integers, few of them (BPFQ_FIELDS_INT). */
+int codegen_fields_int(const struct query *q);
+
 #endif /* BPFQ_CODEGEN_H */

@@ -231,11 +231,11 @@ static void check_program(const struct query *q, const char *src, size_t len)
 	expect_piece(src, len, &pos, "swar.bpf.h", tpl_swar);
 	expect_piece(src, len, &pos, "numtok.bpf.h", tpl_numtok);
 	if (q->format.kind == INPUT_BINARY) {
-		char defines[128];
+		char defines[160];
 
 		snprintf(defines, sizeof(defines), "#define BPFQ_RECORD_SIZE %d\n#define BPFQ_STREAM "
-			 "%d\n#define BPFQ_NSLOTS %d\n", q->format.record_size, q->format.stream,
-			 q->nslots);
+			 "%d\n#define BPFQ_NSLOTS %d\n#define BPFQ_FIELDS_INT %d\n",
+			 q->format.record_size, q->format.stream, q->nslots, codegen_fields_int(q));
 		expect(src, len, &pos, defines);
 		expect_piece(src, len, &pos, "binary_field.bpf.h", tpl_binary_field);
 	}
