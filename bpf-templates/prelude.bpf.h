@@ -49,6 +49,34 @@ static __always_inline __u64 *bpfq_area(struct bpfq_state *st)
 	return ((struct bpfq_value *)st)->area;
 }
 
+/*
+ * Comparisons as 0/1 by arithmetic, for the fast path's branchless where
+ * (codegen/mask.c): BPF has neither a conditional move nor a set on
+ * compare, so a C comparison is a branch. a < b is the sign of a - b,
+ * corrected where the subtraction overflows (a and b of unlike signs).
+ * The barriers keep clang from seeing the comparison again, and from
+ * turning the mask's uses back into selects (branches).
+ */
+static __always_inline __u64 bpfq_lt01(__s64 a, __s64 b)
+{
+	__u64 d = (__u64)a - (__u64)b, r;
+
+	barrier_var(d);
+	r = (d ^ (((__u64)a ^ (__u64)b) & (d ^ (__u64)a))) >> 63;
+	barrier_var(r);
+	return r;
+}
+
+static __always_inline __u64 bpfq_eq01(__s64 a, __s64 b)
+{
+	__u64 d = (__u64)a ^ (__u64)b, r;
+
+	barrier_var(d);
+	r = ((d | -d) >> 63) ^ 1;
+	barrier_var(r);
+	return r;
+}
+
 /* ---- int64, the fast path: each returns 0 or an enum bpfq_error ---- */
 
 static __always_inline __u32 bpfq_add(__s64 *res, __s64 a, __s64 b)

@@ -97,15 +97,20 @@ void accum_gen_struct(struct gen *g)
 	fputc('\n', g->out);
 }
 
-void accum_gen_fold(struct gen *g, int i, const char *v)
+void accum_gen_fold(struct gen *g, int i, const char *v, const char *m)
 {
 	/* count: matched counts it; sum, avg: */
 	if (g->q->items[i]->agg == AGG_COUNT)
 		return;
-	if (narrow_sum(g->q, i)) {
+	if (narrow_sum(g->q, i) && m) {
+		gen_line(g, "a->lo%d += %s & -(__s64)%s;", i, v, m);
+	} else if (narrow_sum(g->q, i)) {
 		gen_line(g, "a->lo%d += %s;", i, v);
-		return;
+	} else if (m) {
+		gen_line(g, "a->lo%d += (__u32)%s & -%s;", i, v, m);
+		gen_line(g, "a->hi%d += (%s >> 32) & -(__s64)%s;", i, v, m);
+	} else {
+		gen_line(g, "a->lo%d += (__u32)%s;", i, v);
+		gen_line(g, "a->hi%d += %s >> 32;", i, v);
 	}
-	gen_line(g, "a->lo%d += (__u32)%s;", i, v);
-	gen_line(g, "a->hi%d += %s >> 32;", i, v);
 }

@@ -41,13 +41,13 @@ void gen_line(struct gen *g, const char *fmt, ...)
 	fputc('\n', g->out);
 }
 
-static int temp(struct gen *g)
+int gen_temp(struct gen *g)
 {
 	return ++g->ntemps;
 }
 
 /* An int64 as C: -9223372036854775808LL is not a literal (it is minus an overflow). */
-static void int_literal(int64_t v, char *res)
+void gen_int_literal(int64_t v, char *res)
 {
 	if (v == INT64_MIN)
 		snprintf(res, OPERAND_MAX, "BPFQ_S64_MIN");
@@ -100,18 +100,18 @@ static void gen_i_checked(struct gen *g, const struct node *n, char *res)
 
 	if (n->kind == NODE_CALL) {	/* abs */
 		gen_i(g, n->args[0], a);
-		t = temp(g);
+		t = gen_temp(g);
 		gen_line(g, "__s64 t%d;", t);
 		gen_line(g, "if ((e = bpfq_absv(&t%d, %s)))", t, a);
 	} else if (n->kind == NODE_NEG) {
 		gen_i(g, n->lhs, a);
-		t = temp(g);
+		t = gen_temp(g);
 		gen_line(g, "__s64 t%d;", t);
 		gen_line(g, "if ((e = bpfq_neg(&t%d, %s)))", t, a);
 	} else {
 		gen_i(g, n->lhs, a);
 		gen_i(g, n->rhs, b);
-		t = temp(g);
+		t = gen_temp(g);
 		gen_line(g, "__s64 t%d;", t);
 		gen_line(g, "if ((e = %s(&t%d, %s, %s)))", int_helper(n->kind), t, a, b);
 	}
@@ -126,7 +126,7 @@ static void gen_i_logical(struct gen *g, const struct node *n, char *res)
 	int t;
 
 	gen_i(g, n->lhs, a);
-	t = temp(g);
+	t = gen_temp(g);
 	gen_line(g, "int t%d = %s;", t, a);
 	gen_line(g, "if (%st%d) {", n->kind == NODE_AND ? "" : "!", t);
 	g->depth++;
@@ -146,7 +146,7 @@ static void gen_i_between(struct gen *g, const struct node *n, char *res)
 	gen_i(g, n->lhs, x);
 	gen_i(g, n->args[0], lo);
 	gen_i(g, n->args[1], hi);
-	t = temp(g);
+	t = gen_temp(g);
 	gen_line(g, "int t%d = %s(%s >= %s && %s <= %s);", t, n->negated ? "!" : "", x, lo, x, hi);
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
@@ -158,7 +158,7 @@ static void gen_i_in(struct gen *g, const struct node *n, char *res)
 	int t, depth = g->depth;
 
 	gen_i(g, n->lhs, x);
-	t = temp(g);
+	t = gen_temp(g);
 	gen_line(g, "int t%d = 0;", t);
 	for (int i = 0; i < n->nargs; i++) {
 		if (i) {
@@ -184,7 +184,7 @@ static void gen_i(struct gen *g, const struct node *n, char *res)
 
 	switch (n->kind) {
 	case NODE_INT:
-		int_literal(n->value, res);
+		gen_int_literal(n->value, res);
 		return;
 	case NODE_FIELD:
 		snprintf(res, OPERAND_MAX, "x%d", n->slot);
@@ -195,7 +195,7 @@ static void gen_i(struct gen *g, const struct node *n, char *res)
 		return;
 	case NODE_NOT:
 		gen_i(g, n->lhs, a);
-		snprintf(res, OPERAND_MAX, "t%d", temp(g));
+		snprintf(res, OPERAND_MAX, "t%d", gen_temp(g));
 		gen_line(g, "int %s = !%s;", res, a);
 		return;
 	case NODE_BETWEEN:
@@ -216,7 +216,7 @@ static void gen_i(struct gen *g, const struct node *n, char *res)
 		/* comparisons */
 		gen_i(g, n->lhs, a);
 		gen_i(g, n->rhs, b);
-		snprintf(res, OPERAND_MAX, "t%d", temp(g));
+		snprintf(res, OPERAND_MAX, "t%d", gen_temp(g));
 		gen_line(g, "int %s = %s %s %s;", res, a, ast_op_text(n->kind), b);
 		return;
 	}
@@ -254,14 +254,14 @@ static void gen_d_checked(struct gen *g, const struct node *n, struct dop *res)
 
 	if (n->kind == NODE_CALL || n->kind == NODE_NEG) {
 		gen_d(g, n->kind == NODE_CALL ? n->args[0] : n->lhs, &a);
-		t = temp(g);
+		t = gen_temp(g);
 		gen_line(g, "struct bpfq_d t%d = { 0 };", t);
 		gen_line(g, "int n%d = %s;", t, a.null);
 		gen_line(g, "if (!n%d && (e = %s(&t%d, %s)))", t, dec_helper(n->kind), t, a.v);
 	} else {
 		gen_d(g, n->lhs, &a);
 		gen_d(g, n->rhs, &b);
-		t = temp(g);
+		t = gen_temp(g);
 		gen_line(g, "struct bpfq_d t%d = { 0 };", t);
 		gen_line(g, "int n%d = %s | %s;", t, a.null, b.null);
 		gen_line(g, "if (!n%d && (e = %s(&t%d, %s, %s)))", t, dec_helper(n->kind), t, a.v, b.v);
@@ -314,7 +314,7 @@ static void gen_b_compare(struct gen *g, const struct node *n, char *res)
 	gen_d(g, n->lhs, &a);
 	gen_d(g, n->rhs, &b);
 	compare_expr(n->kind, a.v, b.v, cmp);
-	t = temp(g);
+	t = gen_temp(g);
 	gen_line(g, "int t%d = %s | %s ? BPFQ_U : %s;", t, a.null, b.null, cmp);
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
@@ -326,7 +326,7 @@ static void gen_b_logical(struct gen *g, const struct node *n, char *res)
 	int and = n->kind == NODE_AND, t;
 
 	gen_b(g, n->lhs, a);
-	t = temp(g);
+	t = gen_temp(g);
 	gen_line(g, "int t%d = %s;", t, a);
 	gen_line(g, "if (t%d != %s) {", t, and ? "BPFQ_F" : "BPFQ_T");
 	g->depth++;
@@ -345,7 +345,7 @@ static void gen_b_between(struct gen *g, const struct node *n, char *res)
 	gen_d(g, n->lhs, &x);
 	gen_d(g, n->args[0], &lo);
 	gen_d(g, n->args[1], &hi);
-	t = temp(g);
+	t = gen_temp(g);
 	gen_line(g, "int t%d = bpfq_and3(%s | %s ? BPFQ_U : !bpfq_d_lt(%s, %s),", t, x.null, lo.null,
 	     x.v, lo.v);
 	gen_line(g, "\t\t%s | %s ? BPFQ_U : !bpfq_d_lt(%s, %s));", x.null, hi.null, hi.v, x.v);
@@ -360,7 +360,7 @@ static void gen_b_in(struct gen *g, const struct node *n, char *res)
 	int t, depth = g->depth;
 
 	gen_d(g, n->lhs, &x);
-	t = temp(g);
+	t = gen_temp(g);
 	gen_line(g, "int t%d = BPFQ_F;", t);
 	for (int i = 0; i < n->nargs; i++) {
 		if (i) {
@@ -391,7 +391,7 @@ static void gen_b(struct gen *g, const struct node *n, char *res)
 		return;
 	case NODE_NOT:
 		gen_b(g, n->lhs, a);
-		snprintf(res, OPERAND_MAX, "t%d", temp(g));
+		snprintf(res, OPERAND_MAX, "t%d", gen_temp(g));
 		gen_line(g, "int %s = bpfq_not3(%s);", res, a);
 		return;
 	case NODE_BETWEEN:
@@ -454,7 +454,8 @@ static bool counts_records(const struct node *call)
 	return call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR);
 }
 
-static void gen_aggregate(struct gen *g, int i, bool fast)
+/* m: the where's mask on the fast path (mask.c), or NULL. */
+static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 {
 	const struct node *call = g->q->items[i];
 	int off = layout_offset(g->q, i);
@@ -463,10 +464,10 @@ static void gen_aggregate(struct gen *g, int i, bool fast)
 
 	comment(g, "", call);
 	if (fast && accum_item(g->q, i) && counts_records(call)) {
-		accum_gen_fold(g, i, NULL);
+		accum_gen_fold(g, i, NULL, m);
 	} else if (fast && accum_item(g->q, i)) {
 		gen_i(g, call->args[0], v);
-		accum_gen_fold(g, i, v);
+		accum_gen_fold(g, i, v, m);
 	} else if (counts_records(call)) {
 		gen_line(g, "area[%d]++;", off);
 	} else if (call->agg == AGG_EXISTS && fast) {
@@ -563,9 +564,14 @@ static void gen_path(struct gen *g, bool fast)
 {
 	const struct query *q = g->q;
 	char cond[OPERAND_MAX];
+	bool masked = fast && mask_where(q);
 
 	gen_fields(g, fast);
-	if (q->where) {
+	if (masked) {
+		comment(g, "where ", q->where);
+		mask_gen(g, q->where, cond);
+		gen_line(g, "a->matched += %s;", cond);
+	} else if (q->where) {
 		comment(g, "where ", q->where);
 		if (fast) {
 			gen_i(g, q->where, cond);
@@ -576,10 +582,11 @@ static void gen_path(struct gen *g, bool fast)
 		}
 		gen_line(g, "\treturn 0;");
 	}
-	gen_line(g, fast ? "a->matched++;" : "st->result.matched++;");
+	if (!masked)
+		gen_line(g, fast ? "a->matched++;" : "st->result.matched++;");
 	gen_group(g, fast);
 	for (int i = 0; i < q->nitems; i++)
-		gen_aggregate(g, i, fast);
+		gen_aggregate(g, i, fast, masked ? cond : NULL);
 	gen_early_stop(g);
 	gen_line(g, "return 0;");
 }

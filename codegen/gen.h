@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* What the generator's files (codegen.c, accum.c) share: the output and its lines. */
+/* What the generator's files (codegen.c, accum.c, mask.c) share: the output and its lines. */
 #ifndef BPFQ_GEN_H
 #define BPFQ_GEN_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "lang/ast.h"
 
@@ -18,6 +20,10 @@ struct gen {
 
 /* One line of C at the current depth. */
 void gen_line(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A new temporary's number (its C name is t<N>). */
+int gen_temp(struct gen *g);
+/* An int64 literal as C. */
+void gen_int_literal(int64_t v, char *res);
 
 /*
  * Accumulators (accum.c): on the fast path without by, count, sum and
@@ -26,7 +32,15 @@ void gen_line(struct gen *g, const char *fmt, ...) __attribute__((format(printf,
  */
 bool accum_item(const struct query *q, int i);
 void accum_gen_struct(struct gen *g);
-/* The fold of item i's value v (an int64 operand; unused for count()). */
-void accum_gen_fold(struct gen *g, int i, const char *v);
+/* The fold of item i's value v (an int64 operand; unused for count()),
+ * masked by m (a 0/1 operand) unless m is NULL. */
+void accum_gen_fold(struct gen *g, int i, const char *v, const char *m);
+
+/*
+ * The branchless where of the fast path (mask.c): whether the query has
+ * one, and the statements that compute it into a 0/1 operand.
+ */
+bool mask_where(const struct query *q);
+void mask_gen(struct gen *g, const struct node *n, char *res);
 
 #endif /* BPFQ_GEN_H */

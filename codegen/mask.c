@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fast path's where without branches. BPF has no conditional move and
+ * no set-on-compare: clang turns each comparison, and each select on one,
+ * into a branch, and a where that holds for half the records at random
+ * mispredicts at every other record. When the where compares only fields
+ * and literals (its evaluation can fail nowhere, so and/or need not
+ * short-circuit) and every item is a batched fold (accum.c) of a field
+ * or of nothing (no value to fail either), the where becomes a 0/1 mask
+ * by arithmetic (bpfq_lt01(), bpfq_eq01() in prelude.bpf.h), and the
+ * folds add their values masked.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "gen.h"
+
+static bool is_operand(const struct node *n)
+{
+	return n->kind == NODE_FIELD || n->kind == NODE_INT;
+}
+
+static bool maskable(const struct node *n)
+{
+	switch (n->kind) {
+	case NODE_AND:
+	case NODE_OR:
+		return maskable(n->lhs) && maskable(n->rhs);
+	case NODE_NOT:
+		return maskable(n->lhs);
+	case NODE_EQ:
+	case NODE_NE:
+	case NODE_LT:
+	case NODE_LE:
+	case NODE_GT:
+	case NODE_GE:
+		return is_operand(n->lhs) && is_operand(n->rhs);
+	case NODE_BETWEEN:
+	case NODE_IN:
+		if (!is_operand(n->lhs))
+			return false;
+		for (int i = 0; i < n->nargs; i++)
+			if (!is_operand(n->args[i]))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The items fold every record, where or not: each one's value must fail
+ * nowhere either (sum(-x) fails at the least int64). */
+bool mask_where(const struct query *q)
+{
+	if (!q->where || !maskable(q->where))
+		return false;
+	for (int i = 0; i < q->nitems; i++) {
+		const struct node *call = q->items[i];
+
+		if (!accum_item(q, i))
+			return false;
+		if (call->nargs && call->args[0]->kind != NODE_STAR && !is_operand(call->args[0]))
+			return false;
+	}
+	return true;
+}
+
+static void operand(const struct node *n, char *res)
+{
+	if (n->kind == NODE_FIELD)
+		snprintf(res, OPERAND_MAX, "x%d", n->slot);
+	else
+		gen_int_literal(n->value, res);
+}
+
+/* A new temporary t = the expression (fmt over a and b, each used once). */
+static void assign(struct gen *g, char *res, const char *fmt, const char *a, const char *b)
+{
+	char expr[3 * OPERAND_MAX];
+
+	snprintf(expr, sizeof(expr), fmt, a, b);
+	snprintf(res, OPERAND_MAX, "t%d", gen_temp(g));
+	gen_line(g, "__u64 %s = %s;", res, expr);
+}
+
+/* A new temporary: 1 - a, the negation of a 0/1 operand. */
+static void negate(struct gen *g, char *res, const char *a)
+{
+	int t = gen_temp(g);
+
+	gen_line(g, "__u64 t%d = 1 - %s;", t, a);
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+static void gen_compare(struct gen *g, enum node_kind kind, const char *a, const char *b,
+			char *res)
+{
+	switch (kind) {
+	case NODE_EQ: assign(g, res, "bpfq_eq01(%s, %s)", a, b); return;
+	case NODE_NE: assign(g, res, "1 - bpfq_eq01(%s, %s)", a, b); return;
+	case NODE_LT: assign(g, res, "bpfq_lt01(%s, %s)", a, b); return;
+	case NODE_GE: assign(g, res, "1 - bpfq_lt01(%s, %s)", a, b); return;
+	case NODE_GT: assign(g, res, "bpfq_lt01(%s, %s)", b, a); return;
+	default: assign(g, res, "1 - bpfq_lt01(%s, %s)", b, a); return;	/* NODE_LE */
+	}
+}
+
+/* x between lo and hi: not (x < lo) and not (hi < x); x in (...): any equal. */
+static void gen_list(struct gen *g, const struct node *n, char *res)
+{
+	char x[OPERAND_MAX], a[OPERAND_MAX], t[OPERAND_MAX], u[OPERAND_MAX];
+
+	operand(n->lhs, x);
+	operand(n->args[0], a);
+	gen_compare(g, n->kind == NODE_IN ? NODE_EQ : NODE_GE, x, a, t);
+	for (int i = 1; i < n->nargs; i++) {
+		operand(n->args[i], a);
+		gen_compare(g, n->kind == NODE_IN ? NODE_EQ : NODE_LE, x, a, u);
+		assign(g, t, n->kind == NODE_IN ? "%s | %s" : "%s & %s", t, u);
+	}
+	if (n->negated)
+		negate(g, t, t);
+	snprintf(res, OPERAND_MAX, "%s", t);
+}
+
+void mask_gen(struct gen *g, const struct node *n, char *res)
+{
+	char a[OPERAND_MAX], b[OPERAND_MAX];
+
+	switch (n->kind) {
+	case NODE_AND:
+	case NODE_OR:
+		mask_gen(g, n->lhs, a);
+		mask_gen(g, n->rhs, b);
+		assign(g, res, n->kind == NODE_AND ? "%s & %s" : "%s | %s", a, b);
+		return;
+	case NODE_NOT:
+		mask_gen(g, n->lhs, a);
+		negate(g, res, a);
+		return;
+	case NODE_BETWEEN:
+	case NODE_IN:
+		gen_list(g, n, res);
+		return;
+	default:
+		operand(n->lhs, a);
+		operand(n->rhs, b);
+		gen_compare(g, n->kind, a, b, res);
+		return;
+	}
+}
