@@ -123,56 +123,57 @@ static __always_inline __u64 fast_line(struct bpfq_buf *buf, __u64 pos, struct b
 }
 
 /*
- * The fields of one simple line at pos into the record: the line's length,
- * 0 when it is not simple. A global function, verified once, with pos
- * unknown: every line looks the same to the verifier, and
- * bpfq_fast_lines() calls it again and again.
+ * One simple line at pos: the position after it, or pos when the line is
+ * not simple, | FAST_STOP when the query ended the scan. A global
+ * function, verified once, with pos unknown: every line looks the same to
+ * the verifier, and bpfq_fast_lines() calls it again and again.
  */
-__noinline long bpfq_line_fields(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
-				 __u64 len)
+__noinline long bpfq_fast_line(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+			       __u64 len)
 {
 	struct bpfq_state *st = sv ? &sv->st : NULL;
+	struct bpfq_acc acc;
+	__u64 n;
+	int stop;
 
 	if (!st || !buf || pos >= len || len > BPFQ_BUF_SIZE || len - pos < LINE_MAX)
-		return 0;
+		return pos;
 	/* The fields go through the map, not the stack: there the verifier
 	 * does not know each field's range (from its length), whose
 	 * combinations over a line's fields it would walk one by one. */
-	return fast_line(buf, pos & BPFQ_BUF_MASK, st->parse.rec.f);
+	n = fast_line(buf, pos & BPFQ_BUF_MASK, st->parse.rec.f);
+	if (!n)
+		return pos;
+	/* ... and clang must read them back from there, not forward them. */
+	asm volatile("" ::: "memory");
+	bpfq_acc_init(&acc);
+	stop = bpfq_emit_acc(st, &acc, st->parse.rec.f, st->result.bytes + pos);
+	bpfq_acc_flush(st, &acc);
+	st->result.records++;
+	return stop ? (pos + n) | FAST_STOP : pos + n;
 }
 
 /*
  * Up to FAST_LINES simple lines from pos: the position after them,
- * | FAST_STOP when the query ended the scan. Their batch stays in
- * registers and is added to the area once. A text group key is copied
+ * | FAST_STOP when the query ended the scan. A text group key is copied
  * byte by byte: the byte parser's, as are lines of many fields.
  */
 __noinline long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 				__u64 len)
 {
-	struct bpfq_state *st = sv ? &sv->st : NULL;
-	__u64 at = pos, n, taken = 0;
-	struct bpfq_acc acc;
-	int stop = 0;
+	__u64 at = pos, next;
 
 	/* Past 4 used fields, the verifier's walk of a line grows past its
 	 * limit (each field's outcomes multiply): those lines go byte by byte. */
-	if (!st || BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
+	if (BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
 		return pos;
-	bpfq_acc_init(&acc);
-	for (int k = 0; k < FAST_LINES && !stop; k++) {
-		n = bpfq_line_fields(sv, buf, at, len);
-		if (!n)
-			break;
-		/* clang must read the fields back from the map, not forward them. */
-		asm volatile("" ::: "memory");
-		taken++;
-		stop = bpfq_emit_acc(st, &acc, st->parse.rec.f, st->result.bytes + at);
-		at += n;
+	for (int k = 0; k < FAST_LINES; k++) {
+		next = bpfq_fast_line(sv, buf, at, len);
+		if (next == at || next & FAST_STOP)
+			return next;
+		at = next;
 	}
-	bpfq_acc_flush(st, &acc);
-	st->result.records += taken;
-	return stop ? at | FAST_STOP : at;
+	return at;
 }
 
 /* Between records: whole simple lines at once, if these are; -1 if not. */
