@@ -786,7 +786,7 @@ int codegen_fields_int(const struct query *q)
 	if (q->format.kind != INPUT_BINARY || q->nslots > 4)
 		return 0;
 	for (int i = 0; i < q->nslots; i++)
-		if (q->format.fields[q->slot_field[i]].type != 6)	/* BPFQ_BIN_I64 */
+		if (q->format.fields[q->slot_field[i]].type != BPFQ_BIN_I64)
 			return 0;
 	return 1;
 }
