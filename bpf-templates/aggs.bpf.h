@@ -41,13 +41,18 @@ static __always_inline void bpfq_add128(struct bpfq_agg *a, __u64 lo, __s64 hi)
 	a->isum_lo = sum;
 }
 
-/* A batch's sum (generated bpfq_acc_flush): n values, their low 32 bits
- * summed into lo (unsigned), their high 32 bits into hi (signed). */
-static __always_inline void bpfq_i_sum_batch(__u64 *s, __u64 lo, __s64 hi, __u64 n)
+/*
+ * A batch's sum (generated bpfq_acc_flush): n values, wrapped is their sum
+ * mod 2^64 and hi the sum of their high 32 bits (signed). The sum of their
+ * low 32 bits is below n * 2^32, far below 2^64, so it is wrapped - hi *
+ * 2^32 exactly; the true sum is hi * 2^32 plus that. A record costs two
+ * adds and a shift, and no carry test.
+ */
+static __always_inline void bpfq_i_sum_batch(__u64 *s, __u64 wrapped, __s64 hi, __u64 n)
 {
 	struct bpfq_agg *a = (struct bpfq_agg *)s;
 
-	bpfq_add128(a, lo, 0);
+	bpfq_add128(a, wrapped - ((__u64)hi << 32), 0);
 	bpfq_add128(a, (__u64)hi << 32, hi >> 32);
 	a->icount += n;
 	a->count += n;

@@ -50,6 +50,14 @@ static __always_inline __u64 *bpfq_area(struct bpfq_state *st)
 }
 
 /*
+ * The batch's order (codegen/accum.c bpfq_acc_order()): v is in a register
+ * here, after what computed it; and no load moves above the fence. Macros:
+ * the generated code holds no strings.
+ */
+#define bpfq_keep(v) asm volatile("" : "+r"(v))
+#define bpfq_fence() asm volatile("" ::: "memory")
+
+/*
  * Comparisons as 0/1 by arithmetic, for the fast path's branchless where
  * (codegen/mask.c): BPF has neither a conditional move nor a set on
  * compare, so a C comparison is a branch. a < b is the sign of a - b,

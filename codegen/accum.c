@@ -4,8 +4,9 @@
  * records per loop iteration (numbers, binary) keeps a struct bpfq_acc on
  * its stack: clang keeps its fields in registers, so a record costs a few
  * adds and no map reads and writes; bpfq_acc_flush() adds the batch into
- * the area. Sums keep the low and high 32 bits of each value apart (two
- * adds, no carry test): a batch is far below 2^32 values, so neither wraps.
+ * the area. Sums keep the values' sum mod 2^64 and the sum of their high
+ * 32 bits (two adds, no carry test): a batch is far below 2^32 values, so
+ * the two give the exact sum (aggs.bpf.h bpfq_i_sum_batch()).
  * Outside binary input, the sum of a field is one signed add: its batch is
  * 32 numbers of at most 7 digits (parse_numbers.bpf.h), or one record.
  * On the fast path no value is NULL, so every item folds once per
@@ -88,12 +89,37 @@ static void gen_flush(struct gen *g)
 	gen_line(g, "}");
 }
 
+/*
+ * bpfq_acc_order(), after each record of a block (parse_binary.bpf.h): the
+ * batch's registers take this record's values before the next record's
+ * loads. Left alone, clang loads a whole block first and sums it as a tree,
+ * which needs more registers than BPF has: the values spill to the stack
+ * (1.3x slower on 'as i64'). The count joins when a where masks it.
+ */
+static void gen_order(struct gen *g)
+{
+	gen_line(g, "static __always_inline void bpfq_acc_order(struct bpfq_acc *a)");
+	gen_line(g, "{");
+	if (g->q->where)
+		gen_line(g, "\tbpfq_keep(a->matched);");
+	for (int i = 0; i < g->q->nitems; i++) {
+		if (!accum_item(g->q, i) || g->q->items[i]->agg == AGG_COUNT)
+			continue;
+		gen_line(g, "\tbpfq_keep(a->lo%d);", i);
+		if (!narrow_sum(g->q, i))
+			gen_line(g, "\tbpfq_keep(a->hi%d);", i);
+	}
+	gen_line(g, "\tbpfq_fence();");
+	gen_line(g, "}");
+}
+
 void accum_gen_struct(struct gen *g)
 {
 	gen_line(g, "/* The fast path's batch: kept in registers, added to the area once. */");
 	gen_fields(g);
 	gen_init(g);
 	gen_flush(g);
+	gen_order(g);
 	fputc('\n', g->out);
 }
 
@@ -102,15 +128,14 @@ void accum_gen_fold(struct gen *g, int i, const char *v, const char *m)
 	/* count: matched counts it; sum, avg: */
 	if (g->q->items[i]->agg == AGG_COUNT)
 		return;
-	if (narrow_sum(g->q, i) && m) {
+	if (m)
 		gen_line(g, "a->lo%d += %s & -(__s64)%s;", i, v, m);
-	} else if (narrow_sum(g->q, i)) {
+	else
 		gen_line(g, "a->lo%d += %s;", i, v);
-	} else if (m) {
-		gen_line(g, "a->lo%d += (__u32)%s & -%s;", i, v, m);
+	if (narrow_sum(g->q, i))
+		return;
+	if (m)
 		gen_line(g, "a->hi%d += (%s >> 32) & -(__s64)%s;", i, v, m);
-	} else {
-		gen_line(g, "a->lo%d += (__u32)%s;", i, v);
+	else
 		gen_line(g, "a->hi%d += %s >> 32;", i, v);
-	}
 }
