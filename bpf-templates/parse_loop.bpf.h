@@ -22,6 +22,7 @@ struct parse_ctx {
 	__u64 pos;		/* next byte of this read */
 	__u64 len;		/* bytes in this read */
 	__u64 base;		/* file offset of byte 0 of this read */
+	__u64 minus;		/* numbers: a step of this read began at a '-' */
 };
 
 static long parse_step(__u64 i, void *data);
