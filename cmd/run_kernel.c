@@ -19,10 +19,26 @@
 #include "runtime/loader.h"
 #include "runtime/privs.h"
 
+/*
+ * The input size the program is made for (codegen.h CODEGEN_LARGE_INPUT):
+ * the file's, or 0 for a pipe; BPFQ_LONG_INPUT=1 or 0 says long or short
+ * whatever the size (a long pipe; the tests).
+ */
+static uint64_t planned_size(const struct run *r)
+{
+	const char *env = getenv("BPFQ_LONG_INPUT");
+
+	if (env && !strcmp(env, "1"))
+		return CODEGEN_LARGE_INPUT;
+	if (env && !strcmp(env, "0"))
+		return 0;
+	return r->in.size;
+}
+
 /* The BPF C for the query at a hook (-d c prints it; the REPL's \\c shows it). */
 char *run_generate(struct run *r, enum hook_kind hook, size_t *len)
 {
-	char *src = codegen_program(&r->q, hook, r->in.size, len);
+	char *src = codegen_program(&r->q, hook, planned_size(r), len);
 
 	if (!src) {
 		fprintf(stderr, "bpfq: error: out of memory generating the program\n");

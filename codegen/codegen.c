@@ -883,6 +883,7 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 		gen_record(&g);
 	gen_emit(&g);
 	fprintf(g.out, "#define BPFQ_FAST_PER_STEP %d\n", fast_per_step(q, input_size));
+	fprintf(g.out, "#define BPFQ_SPLIT_SIGNS %d\n", input_size >= CODEGEN_LARGE_INPUT);
 	format_pieces(&g);
 	piece(g.out, "read.bpf.h", tpl_read);
 	piece(g.out, hook_templates[hook].file, hook_templates[hook].text);

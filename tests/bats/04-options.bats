@@ -128,6 +128,16 @@ max(x): 100"
 	[[ $output == *"12345"* ]]
 }
 
+@test "BPFQ_LONG_INPUT=1 makes the program for a long input, 0 (or a pipe) for a short one" {
+	run env BPFQ_LONG_INPUT=1 "$BPFQ" -d c --dry-run --engine=user 'sum(x) from f'
+	assert_status 0
+	[[ $output == *"#define BPFQ_FAST_PER_STEP 32"* && $output == *"#define BPFQ_SPLIT_SIGNS 1"* ]]
+	run env BPFQ_LONG_INPUT=0 "$BPFQ" -d c --dry-run --engine=user 'sum(x) from f'
+	[[ $output == *"#define BPFQ_FAST_PER_STEP 16"* && $output == *"#define BPFQ_SPLIT_SIGNS 0"* ]]
+	run bpfq -d c --dry-run --engine=user 'sum(x) from -'
+	[[ $output == *"#define BPFQ_FAST_PER_STEP 16"* && $output == *"#define BPFQ_SPLIT_SIGNS 0"* ]]
+}
+
 @test "-d verifier prints the verifier's log" {
 	require_root
 	run bash -c "'$BPFQ' -d verifier --dry-run 'count() from f' 2>&1 >/dev/null | grep -E '^(--- verifier log ---|processed [0-9]+ insns)'"
