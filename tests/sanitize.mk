@@ -48,10 +48,11 @@ $(SAN_BUILD)/codegen/templates.o: codegen/templates.S $(TEMPLATES)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(SAN_CC) -c -o $@ $<
 
+# (the headers come in from the .d of an earlier run: clang would take them as inputs)
 $(SAN_BUILD)/tests/test_%: tests/unit/test_%.c $(SAN_CORE_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(SAN_CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(SAN_CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS)
 
 sanitize: sanitize-build
 	$(Q)rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG) && chmod 1777 $(SAN_LOG)
