@@ -251,7 +251,7 @@ static long parse_step(__u64 i, void *data)
 		 * signed ones from there on: input with negative numbers pays one
 		 * short step a read. Short inputs take the signed steps alone,
 		 * which the verifier walks faster than both. */
-		if (c->buf->data[pos] == '-' || !BPFQ_SPLIT_SIGNS)
+		if (!c->minus && (!BPFQ_SPLIT_SIGNS || c->buf->data[pos] == '-'))
 			c->minus = 1;
 		taken = fast_taken(c, pos, c->minus ? bpfq_fast_numbers(sv, c->buf, pos, c->len) :
 						    bpfq_fast_unsigned(sv, c->buf, pos, c->len));
