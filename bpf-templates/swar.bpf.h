@@ -77,6 +77,19 @@ static __always_inline __u64 digits_value(__u64 w, __u64 n)
 	return ((t & 0x0000ffff0000ffffULL) * 42949672960001ULL) >> 32;
 }
 
+/*
+ * The high bit of each byte of w that is not a digit, from t = w - '0' in
+ * every byte: exact up to the first one. A byte is a digit iff its t is
+ * below 10: t + 0x76 sets the high bit of a t of 10 to 0x7f, and t's own
+ * is set for the rest (bytes below '0' wrap). Past the first such byte,
+ * borrows and carries may flag more; before it, digits neither borrow
+ * nor carry.
+ */
+static __always_inline __u64 nondigit_mask(__u64 t)
+{
+	return ((t + 0x7676767676767676ULL) | t) & HIGH;
+}
+
 /* The same from t = w - '0' in every byte, its first n (1..7) bytes digits 0..9. */
 static __always_inline __u64 digits_top(__u64 t, __u64 n)
 {
