@@ -106,7 +106,7 @@ static __always_inline __u64 digits_then_end(__u64 w, __u64 t, int *end)
 	__u64 stops, n, top;
 
 	if (BELOW_ZERO_ENDS) {
-		stops = t & ~w & HIGH;
+		stops = below_zero(w);
 		if (!stops)
 			return 0;
 		n = first_byte_predicted(stops);
