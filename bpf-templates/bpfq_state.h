@@ -32,7 +32,7 @@
  * load at any masked position inside the value, and a binary record's
  * fields (a record is at most BPFQ_MAX_RECORD bytes).
  */
-#define BPFQ_BUF_SIZE (1u << 17)
+#define BPFQ_BUF_SIZE (1u << 20)
 #define BPFQ_BUF_PAD 512
 
 /* Runtime error kinds (bpfq_result.error): the scan stops, there is no answer. */

@@ -58,7 +58,7 @@ static const struct argp_option option_list[] = {
 	  "Read a regular file with N reader threads (1 to 8, default 1), each a range "
 	  "of it cut at a record; the answer is the same", 2 },
 	{ "read-size", OPT_READ_SIZE, "BYTES", 0,
-	  "Bytes per read() (1 to 131072, default 131072; K and M suffixes)", 2 },
+	  "Bytes per read() (1 to 1048576, default 1048576; K and M suffixes)", 2 },
 	{ "max-groups", OPT_MAX_GROUPS, "N", 0,
 	  "With by, at most N groups (default 65536; up to 16777216); more is an error", 2 },
 	{ "dry-run", OPT_DRY_RUN, "STAGE", OPTION_ARG_OPTIONAL,

@@ -28,8 +28,8 @@ load test_helper
 @test "a bad option value is a usage error (status 2)" {
 	run bpfq --read-size=0 'count() from /dev/null'
 	assert_status 2
-	[[ $output == *"--read-size takes 1 to 131072 bytes, not '0'"* ]]
-	run bpfq --read-size=200K 'count() from /dev/null'
+	[[ $output == *"--read-size takes 1 to 1048576 bytes, not '0'"* ]]
+	run bpfq --read-size=2M 'count() from /dev/null'
 	assert_status 2
 	run bpfq --engine=gpu 'count() from /dev/null'
 	assert_status 2

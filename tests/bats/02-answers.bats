@@ -102,7 +102,7 @@ count(): 9"
 }
 
 
-# A full read is 131072 bytes. The fast parser takes numbers in unrolled
+# A full read is 1048576 bytes. The fast parser takes numbers in unrolled
 # steps; one whose separator is the read's last byte, at every place in a
 # step (p short numbers first shift it), must be counted once (a masked
 # position once wrapped to byte 0 and parsed the read again).
@@ -110,14 +110,14 @@ count(): 9"
 	require_root
 	for p in $(seq 0 40); do
 		awk -v p="$p" 'BEGIN {
-			r = 131072 - 2 * p - 8; b = (6 * r) % 7; a = (r - 6 * b) / 7
+			r = 1048576 - 2 * p - 8; b = (6 * r) % 7; a = (r - 6 * b) / 7
 			for (i = 0; i < p; i++) print 1
 			for (i = 0; i < a; i++) print 123456
 			for (i = 0; i < b; i++) print 12345
 			print 1234567
 			for (i = 0; i < 10; i++) print 99
 		}' >"$TMP/n.txt"
-		[[ $(head -c 131072 "$TMP/n.txt" | tail -c 8) == 1234567 ]]
+		[[ $(head -c 1048576 "$TMP/n.txt" | tail -c 8) == 1234567 ]]
 		run bpfq "sum(x), count() from $TMP/n.txt"
 		assert_output "$(awk '{ s += $1 } END { printf "sum(x): %d\ncount(): %d", s, NR }' "$TMP/n.txt")"
 	done

@@ -15,7 +15,7 @@ load test_helper
 	done
 	queries=()
 	for i in 1 2 3 4; do
-		for size in 4096 131072; do
+		for size in 4096 1048576; do
 			"$BPFQ" --read-size=$size "sum(x), count() where x % 3 != 0 from $TMP/f$i.txt" \
 				>"$TMP/out.$i.$size" 2>&1 &
 			queries+=($!)
@@ -31,7 +31,7 @@ load test_helper
 		n=$((i * 200000))
 		all=$((n * (n + 1) / 2)) third=$((n / 3))
 		sum=$((all - 3 * third * (third + 1) / 2)) count=$((n - third))
-		for size in 4096 131072; do
+		for size in 4096 1048576; do
 			expected="sum(x): $sum
 count(): $count"
 			if [[ $(cat "$TMP/out.$i.$size") != "$expected" ]]; then

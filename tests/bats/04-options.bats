@@ -82,7 +82,7 @@ max(x): 100"
 @test "from - tells where a skipped token was, even split across tiny reads" {
 	require_root
 	for engine in kernel user; do
-		for size in 1 2 3 5 131072; do
+		for size in 1 2 3 5 131072 1M; do
 			run bash -c "printf '1 2\n3 abcdefgh 4\nzz' |
 				'$BPFQ' --engine=$engine --read-size=$size 'sum(x) from -'"
 			assert_status 0
