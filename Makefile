@@ -83,7 +83,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
 		libreadline-dev libgmp-dev bpftool bats pkg-config gawk mawk git \
-		tmux jq pdsh clustershell mandoc \
+		tmux jq pdsh clustershell mandoc strace \
 		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev
 
 demo: $(BUILD)/bpfq

@@ -61,6 +61,7 @@ static int run_file(const struct options *o)
 /*
  * The hooks' probes are kept for the boot (the kernel's boot id names the
  * file), beside the object cache: a cached query then starts without one.
+ * Its lines are numbered by kind: "hooks2" is this numbering's file.
  */
 static void keep_hook_probes(void)
 {
@@ -71,7 +72,7 @@ static void keep_hook_probes(void)
 		id[strcspn(id, "\n")] = 0;
 	if (f)
 		fclose(f);
-	if (dir && *id && asprintf(&path, "%s/hooks-%s", dir, id) > 0)
+	if (dir && *id && asprintf(&path, "%s/hooks2-%s", dir, id) > 0)
 		hooks_cache_file(path);
 	free(path);
 	free(dir);

@@ -53,7 +53,8 @@ static const struct argp_option option_list[] = {
 	  "Where to compute: kernel (default, needs root or CAP_BPF+CAP_PERFMON) or user", 2 },
 	{ "hook", OPT_HOOK, "HOOK", 0,
 	  "Where on the read path: auto (default: the first available of copyout, vfs, "
-	  "syscall), copyout, vfs, syscall; vfs:fexit or vfs:kprobe picks the method", 2 },
+	  "syscall), copyout, vfs, syscall; vfs:fexit, vfs:kprobe, syscall:raw_tp or "
+	  "syscall:tp_btf picks the method", 2 },
 	{ "jobs", 'j', "N", 0,
 	  "Read a regular file with N reader threads (1 to 8, default 1), each a range "
 	  "of it cut at a record; the answer is the same", 2 },
@@ -185,8 +186,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_HOOK:
 		if (hooks_parse_request(arg, &o->hook))
-			argp_error(state, "--hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe "
-				   "or syscall, not '%s'", arg);
+			argp_error(state, "--hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe, "
+				   "syscall, syscall:raw_tp or syscall:tp_btf, not '%s'", arg);
 		o->hook_given = true;
 		o->hook_arg = arg;
 		break;

@@ -822,6 +822,7 @@ static const struct {
 	[HOOK_VFS_FEXIT] = { "vfs_fexit.bpf.c", tpl_hook_vfs_fexit },
 	[HOOK_VFS_KPROBE] = { "vfs_kprobe.bpf.c", tpl_hook_vfs_kprobe },
 	[HOOK_SYSCALL] = { "syscall.bpf.c", tpl_hook_syscall },
+	[HOOK_SYSCALL_BTF] = { "syscall_btf.bpf.c", tpl_hook_syscall_btf },
 };
 
 /* The parser of each input format, after the loop they share. */

@@ -25,6 +25,7 @@
 	template tpl_binary_field, "bpf-templates/binary_field.bpf.h"
 	template tpl_read, "bpf-templates/read.bpf.h"
 	template tpl_hook_syscall, "bpf-templates/syscall.bpf.c"
+	template tpl_hook_syscall_btf, "bpf-templates/syscall_btf.bpf.c"
 	template tpl_hook_vfs_fexit, "bpf-templates/vfs_fexit.bpf.c"
 	template tpl_hook_vfs_kprobe, "bpf-templates/vfs_kprobe.bpf.c"
 	template tpl_hook_copyout, "bpf-templates/copyout.bpf.c"

@@ -19,6 +19,7 @@ extern const char tpl_parse_binary[];
 extern const char tpl_binary_field[];
 extern const char tpl_read[];
 extern const char tpl_hook_syscall[];
+extern const char tpl_hook_syscall_btf[];
 extern const char tpl_hook_vfs_fexit[];
 extern const char tpl_hook_vfs_kprobe[];
 extern const char tpl_hook_copyout[];

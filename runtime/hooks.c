@@ -31,7 +31,8 @@ static const struct hook_info infos[HOOK_COUNT] = {
 	[HOOK_COPYOUT] = { "copyout", "kprobe", "kprobe/_copy_to_iter+tp_btf/sys_exit" },
 	[HOOK_VFS_FEXIT] = { "vfs", "fexit", "fexit/vfs_read" },
 	[HOOK_VFS_KPROBE] = { "vfs", "kprobe", "kprobe+kretprobe/vfs_read" },
-	[HOOK_SYSCALL] = { "syscall", "tp_btf", "tp_btf/sys_exit" },
+	[HOOK_SYSCALL] = { "syscall", "raw_tp", "raw_tp/sys_exit" },
+	[HOOK_SYSCALL_BTF] = { "syscall", "tp_btf", "tp_btf/sys_exit" },
 };
 
 const struct hook_info *hook_info(enum hook_kind kind)
@@ -93,10 +94,10 @@ static const struct bpf_insn return_zero[] = {
 
 #define RETURN_ZERO_LEN (sizeof(return_zero) / sizeof(return_zero[0]))
 
-/* What every kind needs: BTF (CO-RE, tp_btf) and the privileges to trace. */
-static bool common_needs(struct hook_probe *p)
+/* What the kinds need: the privileges to trace, and all but raw_tp BTF (CO-RE, tp_btf, fexit). */
+static bool common_needs(enum hook_kind kind, struct hook_probe *p)
 {
-	if (access(BTF_VMLINUX, R_OK)) {
+	if (kind != HOOK_SYSCALL && access(BTF_VMLINUX, R_OK)) {
 		say(p, "no kernel BTF (%s): %s", BTF_VMLINUX, strerror(errno));
 		return false;
 	}
@@ -120,13 +121,35 @@ static int vmlinux_btf_id(const char *func, enum bpf_attach_type type)
 				      BTF_KIND_FUNC);
 }
 
+/*
+ * Attach a loaded prog through bpf_raw_tracepoint_open() (at raw
+ * tracepoint tp, or at its BTF target when tp is NULL), then close both:
+ * whether it attached, and why not.
+ */
+static bool attach_and_close(struct hook_probe *p, int prog, const char *tp, const char *kind,
+			     const char *where)
+{
+	int link = bpf_raw_tracepoint_open(tp, prog);
+	char what[96];
+
+	if (link < 0) {
+		snprintf(what, sizeof(what), "%s attach to %s refused", kind, where);
+		refusal(p, what, errno);
+	} else {
+		say(p, "a %s program loaded and attached to %s", kind, where);
+		close(link);
+	}
+	close(prog);
+	return link >= 0;
+}
+
 /* A BTF-typed tracing program (tp_btf or fexit) at func: load, attach, close. */
 static bool probe_tracing(struct hook_probe *p, const char *func, enum bpf_attach_type type,
 			  const char *kind)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type);
-	int prog = -1, link = -1, id;
 	char what[96], name[128];
+	int prog, id;
 
 	/* A raw tracepoint's BTF name is its btf_trace_ typedef, as libbpf looks it up. */
 	snprintf(name, sizeof(name), "%s%s", type == BPF_TRACE_RAW_TP ? "btf_trace_" : "", func);
@@ -134,7 +157,7 @@ static bool probe_tracing(struct hook_probe *p, const char *func, enum bpf_attac
 	if (id < 0) {
 		say(p, "no %s %s in the kernel's BTF", type == BPF_TRACE_RAW_TP ? "raw tracepoint" :
 			"function", func);
-		goto cleanup;
+		return false;
 	}
 	opts.attach_btf_id = id;
 	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bpfq_probe", "GPL", return_zero,
@@ -142,21 +165,22 @@ static bool probe_tracing(struct hook_probe *p, const char *func, enum bpf_attac
 	if (prog < 0) {
 		snprintf(what, sizeof(what), "the kernel refused a %s program", kind);
 		refusal(p, what, errno);
-		goto cleanup;
+		return false;
 	}
-	link = bpf_raw_tracepoint_open(NULL, prog);
-	if (link < 0) {
-		snprintf(what, sizeof(what), "%s attach to %s refused", kind, func);
-		refusal(p, what, errno);
-		goto cleanup;
+	return attach_and_close(p, prog, NULL, kind, func);
+}
+
+/* A raw tracepoint program at tp (no BTF: its arguments are plain numbers): load, attach, close. */
+static bool probe_raw_tracepoint(struct hook_probe *p, const char *tp)
+{
+	int prog = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "bpfq_probe", "GPL", return_zero,
+				 RETURN_ZERO_LEN, NULL);
+
+	if (prog < 0) {
+		refusal(p, "the kernel refused a raw_tp program", errno);
+		return false;
 	}
-	say(p, "a %s program loaded and attached to %s", kind, func);
-cleanup:
-	if (link >= 0)
-		close(link);
-	if (prog >= 0)
-		close(prog);
-	return link >= 0;
+	return attach_and_close(p, prog, tp, "raw_tp", tp);
 }
 
 /* A number from a sysfs file of the kprobe PMU ("6\n", or "config:0\n" for a bit). */
@@ -280,6 +304,13 @@ static bool probe_kind(enum hook_kind kind, struct hook_probe *p)
 			return false;
 		say(p, "kprobe and kretprobe on vfs_read attached");
 		return true;
+	case HOOK_SYSCALL:
+		if (lockdown_is("confidentiality")) {
+			say(p, "lockdown=confidentiality forbids reading kernel memory "
+			       "(bpf_probe_read_kernel), which a raw tracepoint needs for the registers");
+			return false;
+		}
+		return probe_raw_tracepoint(p, "sys_exit");
 	default:
 		return probe_tracing(p, "sys_exit", BPF_TRACE_RAW_TP, "tp_btf");
 	}
@@ -340,7 +371,7 @@ static void probe_afresh(enum hook_kind kind, struct hook_probe *p)
 	bool privileged;
 
 	memset(p, 0, sizeof(*p));
-	privileged = common_needs(p);
+	privileged = common_needs(kind, p);
 	if (privileged)
 		p->available = probe_kind(kind, p);
 	libbpf_set_print(old);
@@ -368,14 +399,15 @@ int hooks_parse_request(const char *arg, struct hook_request *req)
 		const char *name;
 		struct hook_request req;
 	} names[] = {
-		{ "auto", { HOOK_COPYOUT, HOOK_SYSCALL } },
+		{ "auto", { HOOK_COPYOUT, HOOK_SYSCALL_BTF } },
 		{ "copyout", { HOOK_COPYOUT, HOOK_COPYOUT } },
 		{ "copyout:kprobe", { HOOK_COPYOUT, HOOK_COPYOUT } },
 		{ "vfs", { HOOK_VFS_FEXIT, HOOK_VFS_KPROBE } },
 		{ "vfs:fexit", { HOOK_VFS_FEXIT, HOOK_VFS_FEXIT } },
 		{ "vfs:kprobe", { HOOK_VFS_KPROBE, HOOK_VFS_KPROBE } },
-		{ "syscall", { HOOK_SYSCALL, HOOK_SYSCALL } },
-		{ "syscall:tp_btf", { HOOK_SYSCALL, HOOK_SYSCALL } },
+		{ "syscall", { HOOK_SYSCALL, HOOK_SYSCALL_BTF } },
+		{ "syscall:raw_tp", { HOOK_SYSCALL, HOOK_SYSCALL } },
+		{ "syscall:tp_btf", { HOOK_SYSCALL_BTF, HOOK_SYSCALL_BTF } },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

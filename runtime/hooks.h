@@ -15,13 +15,14 @@ enum hook_kind {
 	HOOK_COPYOUT,		/* kprobe/_copy_to_iter, with tp_btf/sys_exit */
 	HOOK_VFS_FEXIT,		/* fexit/vfs_read */
 	HOOK_VFS_KPROBE,	/* kprobe and kretprobe/vfs_read */
-	HOOK_SYSCALL,		/* tp_btf/sys_exit */
+	HOOK_SYSCALL,		/* raw_tp/sys_exit: no kernel BTF to parse at load */
+	HOOK_SYSCALL_BTF,	/* tp_btf/sys_exit: when lockdown forbids reading kernel memory */
 	HOOK_COUNT,
 };
 
 struct hook_info {
 	const char *name;	/* copyout, vfs, syscall: what --hook takes */
-	const char *method;	/* kprobe, fexit, tp_btf: --hook=NAME:METHOD */
+	const char *method;	/* kprobe, fexit, raw_tp, tp_btf: --hook=NAME:METHOD */
 	const char *attach;	/* the attach points, as --list-hooks shows them */
 };
 
@@ -48,7 +49,8 @@ struct hook_request {
 	enum hook_kind first, last;
 };
 
-/* "auto", "copyout", "vfs", "vfs:fexit", "vfs:kprobe", "syscall". Returns -1 for anything else. */
+/* "auto", "copyout", "vfs", "vfs:fexit", "vfs:kprobe", "syscall", "syscall:raw_tp",
+ * "syscall:tp_btf". Returns -1 for anything else. */
 int hooks_parse_request(const char *arg, struct hook_request *req);
 
 /*

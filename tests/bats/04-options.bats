@@ -213,7 +213,7 @@ max(x): 100"
 	run cat "$TMP/err"
 	[[ ${lines[0]} == "bpfq: stats" ]]
 	[[ $output == *"  engine:        kernel"* ]]
-	[[ $output == *"  hook:          syscall (tp_btf/sys_exit)"* ]]
+	[[ $output == *"  hook:          syscall (raw_tp/sys_exit)"* ]]
 	[[ $output == *"  scanned:       3893 bytes in 2 reads"* ]]
 	[[ $output == *"  records:       1000 (0 malformed, skipped)"* ]]
 	[[ $output == *"  matched:       10"* ]]
@@ -236,7 +236,8 @@ max(x): 100"
 	run bpfq -l
 	assert_status 0
 	[[ ${lines[0]} =~ ^HOOK\ +METHOD\ +ATTACH\ +STATUS\ +WHY$ ]]
-	[[ ${lines[4]} =~ ^syscall\ +tp_btf\ +tp_btf/sys_exit\ +available\ + ]]
+	[[ ${lines[4]} =~ ^syscall\ +raw_tp\ +raw_tp/sys_exit\ +available\ + ]]
+	[[ ${lines[5]} =~ ^syscall\ +tp_btf\ +tp_btf/sys_exit\ +available\ + ]]
 }
 
 @test "a progress line shows on a terminal during a long scan, and is erased" {

@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 # The --hook argument for a row.
 hook_arg() {
 	case $1 in
-	vfs:*) echo "$1" ;;
+	vfs:* | syscall:*) echo "$1" ;;
 	*) echo "${1%%:*}" ;;
 	esac
 }
@@ -19,11 +19,12 @@ hook_arg() {
 	run bpfq -l
 	assert_status 0
 	[[ ${lines[0]} == "HOOK     METHOD  ATTACH"*"STATUS"*"WHY" ]]
-	assert_line_count 5
+	assert_line_count 6
 	[[ ${lines[1]} == "copyout  kprobe  kprobe/_copy_to_iter+tp_btf/sys_exit "* ]]
 	[[ ${lines[2]} == "vfs      fexit   fexit/vfs_read "* ]]
 	[[ ${lines[3]} == "vfs      kprobe  kprobe+kretprobe/vfs_read "* ]]
-	[[ ${lines[4]} == "syscall  tp_btf  tp_btf/sys_exit "* ]]
+	[[ ${lines[4]} == "syscall  raw_tp  raw_tp/sys_exit "* ]]
+	[[ ${lines[5]} == "syscall  tp_btf  tp_btf/sys_exit "* ]]
 }
 
 @test "this kernel: every available hook answers; every other fails with the reason -l gives" {
@@ -63,7 +64,7 @@ hook_arg() {
 @test "--hook: a bad name is a usage error; the user engine takes none" {
 	run bpfq --hook=pagecache 'count() from f'
 	assert_status 2
-	[[ $output == *"--hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe or syscall, not 'pagecache'"* ]]
+	[[ $output == *"--hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe, syscall, syscall:raw_tp or syscall:tp_btf, not 'pagecache'"* ]]
 	run bpfq --engine=user --hook=syscall 'count() from f'
 	assert_status 2
 	[[ $output == *"--hook is where the kernel engine runs"* ]]
@@ -77,13 +78,53 @@ hook_arg() {
 		"$BPFQ" --dry-run=compile 'count() where x > 1 from /nonexistent'
 	assert_status 0
 	[[ ${lines[0]} == "bpfq: dry run: compiled for hook copyout (kprobe/_copy_to_iter+tp_btf/sys_exit): "*" bytes" ]]
-	[[ ${lines[3]} == "bpfq: dry run: compiled for hook syscall (tp_btf/sys_exit): "*" bytes" ]]
+	[[ ${lines[3]} == "bpfq: dry run: compiled for hook syscall (raw_tp/sys_exit): "*" bytes" ]]
+	[[ ${lines[4]} == "bpfq: dry run: compiled for hook syscall (tp_btf/sys_exit): "*" bytes" ]]
 	run "$BPFQ" --dry-run=compile --hook=vfs 'count() where x > 1 from /nonexistent'
 	assert_line_count 2
 	[[ ${lines[0]} == *"vfs (fexit/vfs_read): "*", from the cache" ]]
 	[[ ${lines[1]} == *"vfs (kprobe+kretprobe/vfs_read): "*", from the cache" ]]
 }
 
+# The two methods of the syscall hook find the reader's read() differently
+# (the registers through bpf_probe_read_kernel, or BTF-typed) and share the
+# rest: the same answers, from whole files, pipes and two readers.
+@test "syscall: raw_tp and tp_btf give the same answers" {
+	require_root
+	[[ $(hook_rows "$(bpfq -l)") == *"syscall:raw_tp available"*"syscall:tp_btf available"* ]] ||
+		skip "needs both methods of the syscall hook"
+	seq 1 300000 | awk '{ print $1 % 1000 - 300 }' >"$TMP/n.txt"
+	awk '{ print NR % 7 "," $1 "," NR % 3 }' "$TMP/n.txt" >"$TMP/r.csv"
+	# An option (split at blanks), a query; each reads n.txt on its stdin too.
+	local rows=("" "sum(x), count() where x > 5 from $TMP/n.txt"
+		"-j 2" "avg(x), min(x) from $TMP/n.txt"
+		"--read-size=4093" "sum(\$2) by \$1 where \$3 != 1 from $TMP/r.csv as csv"
+		"--read-size=1M" "count(x) from -")
+	local i raw out
+	for ((i = 0; i < ${#rows[@]}; i += 2)); do
+		# shellcheck disable=SC2086
+		raw=$("$BPFQ" --hook=syscall:raw_tp ${rows[i]} "${rows[i + 1]}" <"$TMP/n.txt") || return 1
+		# shellcheck disable=SC2086
+		out=$("$BPFQ" --hook=syscall:tp_btf ${rows[i]} "${rows[i + 1]}" <"$TMP/n.txt") || return 1
+		[[ $out == "$raw" && -n $raw ]] ||
+			{ printf '%s\nraw_tp: %s\ntp_btf: %s\n' "${rows[i + 1]}" "$raw" "$out" >&2; return 1; }
+	done
+}
+
+# The point of raw_tp: libbpf parses the kernel's BTF (5 MB, 10-15 ms) only
+# for programs that need it, and this one does not.
+@test "syscall:raw_tp loads without reading the kernel's BTF; tp_btf reads it" {
+	require_root
+	require_command strace
+	seq 1 1000 >"$TMP/n.txt"
+	bpfq --hook=syscall:tp_btf 'sum(x) from '"$TMP/n.txt" >/dev/null	# probes, then cached
+	[[ $(strace -f -e trace=openat -o "$TMP/raw.log" "$BPFQ" --hook=syscall:raw_tp \
+		"sum(x) from $TMP/n.txt") == 500500 ]]
+	[[ $(strace -f -e trace=openat -o "$TMP/btf.log" "$BPFQ" --hook=syscall:tp_btf \
+		"sum(x) from $TMP/n.txt") == 500500 ]]
+	! grep -q /sys/kernel/btf/vmlinux "$TMP/raw.log"
+	grep -q /sys/kernel/btf/vmlinux "$TMP/btf.log"
+}
 
 @test "a query too big for the verifier: status 4, the log's end, and what to do" {
 	require_root

@@ -135,6 +135,7 @@ check_diff() {
 	[[ $(hook_rows "$output") == "copyout:kprobe available
 vfs:fexit available
 vfs:kprobe available
+syscall:raw_tp available
 syscall:tp_btf available" ]] || { show_report notrace; return 1; }
 }
 
@@ -178,6 +179,7 @@ syscall:tp_btf available" ]] || { show_report notrace; return 1; }
 	[[ $(hook_rows "$output") == "copyout:kprobe unavailable
 vfs:fexit available
 vfs:kprobe available
+syscall:raw_tp available
 syscall:tp_btf available" ]] || { show_report debian; return 1; }
 	[[ ${lines[1]} == *"_copy_to_iter is notrace here (lib/ is built without ftrace): it needs a kernel with CONFIG_KPROBE_EVENTS_ON_NOTRACE=y" ]]
 }

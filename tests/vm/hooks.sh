@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 echo "== list"
 "$bpfq" -l
-hooks=$("$bpfq" -l | awk '$4 == "available" { print ($1 == "vfs" ? "vfs:" $2 : $1) }' | tr '\n' ' ')
+hooks=$("$bpfq" -l | awk '$4 == "available" { h = ($1 == "vfs" ? "vfs:" $2 : $1); if (!seen[h]++) print h }' | tr '\n' ' ')
 
 echo "== auto"
 seq 1 1000 >/tmp/auto.txt
