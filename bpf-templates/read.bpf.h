@@ -48,12 +48,11 @@ static __always_inline struct bpfq_buf *bpfq_reader_buf(void *map, struct bpfq_s
 	return bpf_map_lookup_elem(map, &slot);
 }
 
-/* Whether syscall nr(di, si) is the reader's read(fd, buf): other
+/* Whether a read(di, si, ...) is into the reader's buffer, on its fd: other
  * processes and other bpfq runs reading the same file never reach the parser. */
-static __always_inline int bpfq_is_reader_read(struct bpfq_state *st, __u64 nr, __u64 si,
-					       __u64 di)
+static __always_inline int bpfq_is_reader_read(struct bpfq_state *st, __u64 si, __u64 di)
 {
-	return nr == BPFQ_NR_READ && si == st->target.buf && (__s64)di == st->target.fd;
+	return si == st->target.buf && (__s64)di == st->target.fd;
 }
 
 /* The state, when this sys_exit (BTF-typed) ends a read(fd, buf, ...) of the reader. */
@@ -65,7 +64,7 @@ static __always_inline struct bpfq_state *bpfq_syscall_read(struct pt_regs *regs
 	if (regs->orig_ax != BPFQ_NR_READ)
 		return NULL;
 	st = bpfq_reader_state();
-	if (!st || !bpfq_is_reader_read(st, regs->orig_ax, regs->si, regs->di))
+	if (!st || !bpfq_is_reader_read(st, regs->si, regs->di))
 		return NULL;
 	return st;
 }

@@ -4,7 +4,7 @@
  * so one program finds read(fd, buf, n) without pairing enter and exit
  * events. Its arguments are plain numbers (the registers' address and the
  * return value): nothing needs the kernel's BTF, which libbpf would parse
- * for 10-15 ms at each load (a tp_btf program, syscall_btf.bpf.c). The
+ * for 13-17 ms at each load (a tp_btf program, syscall_btf.bpf.c). The
  * bytes are parsed where read() left them: the reader's buffer is this map
  * value.
  */
@@ -25,7 +25,7 @@ int bpfq_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	/* The thread first: every other process leaves without a helper call. */
 	if (!st || bpf_probe_read_kernel(&r, sizeof(r), (void *)ctx->args[0] + BPFQ_READ_REGS_OFF))
 		return 0;
-	if (bpfq_is_reader_read(st, r.orig_ax, r.si, r.di))
+	if (r.orig_ax == BPFQ_NR_READ && bpfq_is_reader_read(st, r.si, r.di))
 		bpfq_read_returned(st, ctx->args[1]);
 	return 0;
 }
