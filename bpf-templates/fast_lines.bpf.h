@@ -74,7 +74,7 @@ static __always_inline __u64 first_end(__u64 w, int *end)
 
 	if (!stops)
 		return 0;
-	n = first_byte_predicted(stops);
+	n = first_byte(stops);
 	*end = (nl >> (n * 8)) & 0x80 ? 1 : 0;
 	return n;
 }
@@ -86,7 +86,7 @@ static __always_inline __u64 skip_field(__u64 w, int *end)
 	__u64 below, n;
 
 	if (BELOW_ZERO_ENDS && (below = below_zero(w))) {
-		n = first_byte_predicted(below);
+		n = first_byte(below);
 		if (n && ends_field_at(w, n, end))
 			return n;
 	}
@@ -109,7 +109,7 @@ static __always_inline __u64 digits_then_end(__u64 w, __u64 t, int *end)
 		stops = below_zero(w);
 		if (!stops)
 			return 0;
-		n = first_byte_predicted(stops);
+		n = first_byte(stops);
 		if (!n || !ends_field_at(w, n, end))
 			return 0;
 	} else if (!(n = first_end(w, end))) {
@@ -163,7 +163,7 @@ static __always_inline __u64 rest_of_line(struct bpfq_buf *buf, __u64 pos)
 	 * end, so no quote is before it. Only the first word: one such test a
 	 * word would walk the verifier through every outcome of each. */
 	if (BELOW_ZERO_ENDS && (below = below_zero(w))) {
-		n = first_byte_predicted(below);
+		n = first_byte(below);
 		if (((w >> (n * 8)) & 0xff) == '\n')
 			return n + 1;
 	}
@@ -180,7 +180,7 @@ static __always_inline __u64 rest_of_line(struct bpfq_buf *buf, __u64 pos)
 				return 0;
 			continue;
 		}
-		n = first_byte_predicted(nl);
+		n = first_byte(nl);
 		/* A quote before the line end may hide a line end inside quotes. */
 		if (n && q << ((8 - n) * 8))
 			return 0;

@@ -8,8 +8,10 @@
  * Speed: one bpf_loop iteration takes a step of 16 or 32 short numbers
  * (bpfq_fast_numbers, or bpfq_fast_unsigned until a minus), or one piece
  * of another token. Each number is one 8-byte load classified at once
- * (SWAR), a tree of predicted branches for its length, and three
- * multiplies; the aggregates fold into registers. A token longer than 7
+ * (SWAR), a multiply for its length (no branch), and three more to
+ * convert it; the aggregates fold into registers. The step's bound is
+ * the chain from one number's load to the next one's address, so
+ * nothing on that chain is spent on the verifier. A token longer than 7
  * digits (a negative one: 6), with a '+', decimal, or split between reads
  * continues from the carry in struct bpfq_tok.
  * Only slow tokens touch the carry (parse_loop.bpf.h); the fast path's
@@ -128,24 +130,34 @@ static __always_inline void skip_bad(struct parse_ctx *c, __u64 *pos)
 #define FAST_PER_STEP BPFQ_FAST_PER_STEP
 
 /*
- * The length n (1..7) of a number at the start of w, its digits followed by
- * a separator; 0 if w does not start so. t = w - '0' in every byte.
+ * The span (2..8) of a number at the start of w: its 1 to 7 digits and the
+ * separator after them; 0 if w does not start so. t = w - '0' in every
+ * byte. To the verifier a span is at most 15 (first_byte_end()).
  * newline_first: numbers one a line are the common case, and a '\n'
  * tested first skips is_sep() (1.1x on them; the test's paths cost 20 ms
  * of verification, so only the unsigned step, made for long inputs).
  */
 static __always_inline __u64 short_number(__u64 w, __u64 t, const int newline_first)
 {
-	__u64 nd = nondigit_mask(t), n, c;
+	__u64 nd = nondigit_mask(t), span, c;
 
 	if (!nd)
 		return 0;
-	n = first_byte_predicted(nd);
-	c = (w >> (n * 8)) & 0xff;
-	if (!n || ((!newline_first || c != '\n') && !is_sep(c)))
+	span = first_byte_end(nd);
+	c = (w >> ((span - 1) * 8)) & 0xff;
+	if (span < 2 || ((!newline_first || c != '\n') && !is_sep(c)))
 		return 0;
-	return n;
+	return span;
 }
+
+/*
+ * Each number of a step moves the position by its span and its minus: at
+ * most 16 to the verifier. From a position below BPFQ_BUF_SIZE, every load
+ * of a step stays inside the value, padding included, with no mask: a mask
+ * would lengthen the chain from one number's load to the next one's, which
+ * is what bounds this loop.
+ */
+_Static_assert((FAST_PER_STEP - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a step's loads leave the buffer");
 
 /*
  * Up to FAST_PER_STEP such numbers from pos, while they last: the
@@ -157,7 +169,8 @@ static __always_inline long fast_numbers(struct bpfq_value *sv, struct bpfq_buf 
 					 __u64 len, const int is_signed)
 {
 	struct bpfq_state *st = sv ? &sv->st : NULL;
-	__u64 base, next, taken = 0;
+	__u64 base, taken = 0;
+	const char *at;
 	struct bpfq_acc acc;
 	int stop = 0;
 
@@ -168,41 +181,45 @@ static __always_inline long fast_numbers(struct bpfq_value *sv, struct bpfq_buf 
 		return pos;
 	base = st->result.bytes;
 	pos &= BPFQ_BUF_MASK;
+	at = buf->data + pos;
 	bpfq_acc_init(&acc);
 #pragma unroll FAST_PER_STEP
 	for (int k = 0; k < FAST_PER_STEP; k++) {
-		__u64 w = load8(buf, pos), neg = is_signed && (w & 0xff) == '-', n, mag, t;
+		__u64 w = *(const __u64 *)at, neg = 0, span, mag, t;
 		struct bpfq_field f;
 
 		/* A minus: the digits after it (a 0 byte comes in at the top, and
-		 * is no separator: a 7-digit negative number goes the general way). */
-		if (neg)
-			w >>= 8;
+		 * is no separator: a 7-digit negative number goes the general way).
+		 * By arithmetic, not a branch: the two ways would advance the
+		 * position by different ranges, and the verifier would walk
+		 * every mix of them through the step. */
+		if (is_signed) {
+			neg = (((w & 0xff) ^ '-') - 1) >> 63;
+			barrier_var(neg);
+			w >>= neg * 8;
+		}
 		t = w - 0x3030303030303030ULL;
-		n = short_number(w, t, !is_signed);
-		if (!n)
+		span = short_number(w, t, !is_signed);
+		if (!span)
 			break;
-		mag = digits_top(t, n);
+		mag = digits_top(t, span - 1);
 		/* At most 7 digits: telling clang drops the high half of the sums. */
 		if (mag >= 10000000)
 			__builtin_unreachable();
-		f.lo = neg ? -mag : mag;
-		f.hi = neg && mag ? -1 : 0;
+		f.lo = (mag ^ -neg) + neg;
+		f.hi = (__u64)((__s64)f.lo >> 63);
 		f.kind = BPFQ_K_INT;
 		f.pad = 0;
 		taken++;
 		stop = bpfq_emit_acc(st, &acc, &f, base + pos);
-		next = pos + neg + n + 1;
-		/* Unmasked at the end: a read of BPFQ_BUF_SIZE bytes may end right
-		 * after the step's last number (no other can: 8 bytes each). */
-		if (stop || k == FAST_PER_STEP - 1) {
-			pos = next;
+		/* The pointer and the position move apart: were the load's
+		 * address buf + pos, its add would be one more cycle in the
+		 * chain from a number's load to the next one's. */
+		at += neg + span;
+		pos += neg + span;
+		barrier_var(at);
+		if (stop)
 			break;
-		}
-		/* Below the read's end the mask changes nothing, but lets the
-		 * verifier forget the exact position (else every length of every
-		 * number of the step is a state of its own). */
-		pos = next & BPFQ_BUF_MASK;
 	}
 	bpfq_acc_flush(st, &acc);
 	st->result.records += taken;

@@ -58,29 +58,32 @@ static __always_inline __u64 *bpfq_area(struct bpfq_state *st)
 #define bpfq_fence() asm volatile("" ::: "memory")
 
 /*
- * Comparisons as 0/1 by arithmetic, for the fast path's branchless where
- * (codegen/mask.c): BPF has neither a conditional move nor a set on
- * compare, so a C comparison is a branch. a < b is the sign of a - b,
- * corrected where the subtraction overflows (a and b of unlike signs).
+ * Comparisons as masks by arithmetic, for the fast path's branchless where
+ * (codegen/mask.c): all ones when true, 0 when false. BPF has neither a
+ * conditional move nor a set on compare, so a C comparison is a branch.
+ * a < b is the sign of a - b, corrected where the subtraction overflows (a
+ * and b of unlike signs), spread over the word by an arithmetic shift: a
+ * fold then takes its value by one and (x & m), and counts by one
+ * subtraction (matched -= m), with no negation between.
  * The barriers keep clang from seeing the comparison again, and from
  * turning the mask's uses back into selects (branches).
  */
-static __always_inline __u64 bpfq_lt01(__s64 a, __s64 b)
+static __always_inline __u64 bpfq_lt_mask(__s64 a, __s64 b)
 {
 	__u64 d = (__u64)a - (__u64)b, r;
 
 	barrier_var(d);
-	r = (d ^ (((__u64)a ^ (__u64)b) & (d ^ (__u64)a))) >> 63;
+	r = (__u64)((__s64)(d ^ (((__u64)a ^ (__u64)b) & (d ^ (__u64)a))) >> 63);
 	barrier_var(r);
 	return r;
 }
 
-static __always_inline __u64 bpfq_eq01(__s64 a, __s64 b)
+static __always_inline __u64 bpfq_eq_mask(__s64 a, __s64 b)
 {
 	__u64 d = (__u64)a ^ (__u64)b, r;
 
 	barrier_var(d);
-	r = ((d | -d) >> 63) ^ 1;
+	r = ~(__u64)((__s64)(d | -d) >> 63);
 	barrier_var(r);
 	return r;
 }

@@ -29,34 +29,24 @@ static __always_inline __u64 digit_mask(__u64 w)
 }
 
 /*
- * Index of the lowest flagged byte of a nonzero mask. BPF has no ctz, and
- * clang's expansion wants a constant-pool table: isolate the lowest flag
- * (1 << 8k after the shift) and let a multiply put k + 1 in the top byte.
+ * One more than the index of the lowest flagged byte of a nonzero mask.
+ * BPF has no ctz, and clang's expansion wants a constant-pool table:
+ * isolate the lowest flag, 1 << (8k + 7), and let a multiply put k + 1 in
+ * the top four bits: the constant holds k + 1 at bit 53 - 8k (the 8 of
+ * k = 7 is its bit 0). No branch: a tree of them was predicted only where
+ * the lengths repeat, and cost more instructions and verifier states.
+ * The verifier sees the result in 0..15, so a position advanced by it at
+ * every number stays bounded with no mask (parse_numbers.bpf.h).
  */
-static __always_inline __u64 first_byte(__u64 m)
+static __always_inline __u64 first_byte_end(__u64 m)
 {
-	return ((((m & -m) >> 7) * 0x0102030405060708ULL) >> 56) - 1;
+	return ((m & -m) * 0x0020406080a0c0e1ULL) >> 60;
 }
 
-/*
- * The same by a tree of branches: when numbers have similar lengths the
- * branches are predicted, and the next position no longer waits for the
- * multiply (the dependency chain from one token to the next is the
- * parser's limit). m is nonzero with flags in high bits only.
- */
-static __always_inline __u64 first_byte_predicted(__u64 m)
+/* The index of the lowest flagged byte of a nonzero mask. */
+static __always_inline __u64 first_byte(__u64 m)
 {
-	/* 32- and 16-bit tests: immediates, no 64-bit constants to load. */
-	__u32 lo = m, hi = m >> 32;
-
-	if (lo) {
-		if (lo & 0xffff)
-			return lo & 0xff ? 0 : 1;
-		return lo & 0xff0000 ? 2 : 3;
-	}
-	if (hi & 0xffff)
-		return hi & 0xff ? 4 : 5;
-	return hi & 0xff0000 ? 6 : 7;
+	return first_byte_end(m) - 1;
 }
 
 /* High bits of the first n (1..8) bytes: the bytes of this read. */

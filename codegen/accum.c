@@ -129,13 +129,13 @@ void accum_gen_fold(struct gen *g, int i, const char *v, const char *m)
 	if (g->q->items[i]->agg == AGG_COUNT)
 		return;
 	if (m)
-		gen_line(g, "a->lo%d += %s & -(__s64)%s;", i, v, m);
+		gen_line(g, "a->lo%d += %s & %s;", i, v, m);
 	else
 		gen_line(g, "a->lo%d += %s;", i, v);
 	if (narrow_sum(g->q, i))
 		return;
 	if (m)
-		gen_line(g, "a->hi%d += (%s >> 32) & -(__s64)%s;", i, v, m);
+		gen_line(g, "a->hi%d += (%s >> 32) & %s;", i, v, m);
 	else
 		gen_line(g, "a->hi%d += %s >> 32;", i, v);
 }

@@ -570,7 +570,7 @@ static void gen_path(struct gen *g, bool fast)
 	if (masked) {
 		comment(g, "where ", q->where);
 		mask_gen(g, q->where, cond);
-		gen_line(g, "a->matched += %s;", cond);
+		gen_line(g, "a->matched -= %s;", cond);
 	} else if (q->where) {
 		comment(g, "where ", q->where);
 		if (fast) {

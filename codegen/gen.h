@@ -33,12 +33,13 @@ void gen_int_literal(int64_t v, char *res);
 bool accum_item(const struct query *q, int i);
 void accum_gen_struct(struct gen *g);
 /* The fold of item i's value v (an int64 operand; unused for count()),
- * masked by m (a 0/1 operand) unless m is NULL. */
+ * masked by m (a mask operand: all ones or 0) unless m is NULL. */
 void accum_gen_fold(struct gen *g, int i, const char *v, const char *m);
 
 /*
  * The branchless where of the fast path (mask.c): whether the query has
- * one, and the statements that compute it into a 0/1 operand.
+ * one, and the statements that compute it into a mask operand (all ones
+ * when it holds, else 0).
  */
 bool mask_where(const struct query *q);
 void mask_gen(struct gen *g, const struct node *n, char *res);

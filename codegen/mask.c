@@ -6,9 +6,9 @@
  * mispredicts at every other record. When the where compares only fields
  * and literals (its evaluation can fail nowhere, so and/or need not
  * short-circuit) and every item is a batched fold (accum.c) of a field
- * or of nothing (no value to fail either), the where becomes a 0/1 mask
- * by arithmetic (bpfq_lt01(), bpfq_eq01() in prelude.bpf.h), and the
- * folds add their values masked.
+ * or of nothing (no value to fail either), the where becomes a mask, all
+ * ones or 0, by arithmetic (bpfq_lt_mask(), bpfq_eq_mask() in
+ * prelude.bpf.h), and the folds add their values masked.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -83,12 +83,12 @@ static void assign(struct gen *g, char *res, const char *fmt, const char *a, con
 	gen_line(g, "__u64 %s = %s;", res, expr);
 }
 
-/* A new temporary: 1 - a, the negation of a 0/1 operand. */
+/* A new temporary: ~a, the negation of a mask. */
 static void negate(struct gen *g, char *res, const char *a)
 {
 	int t = gen_temp(g);
 
-	gen_line(g, "__u64 t%d = 1 - %s;", t, a);
+	gen_line(g, "__u64 t%d = ~%s;", t, a);
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
@@ -96,12 +96,12 @@ static void gen_compare(struct gen *g, enum node_kind kind, const char *a, const
 			char *res)
 {
 	switch (kind) {
-	case NODE_EQ: assign(g, res, "bpfq_eq01(%s, %s)", a, b); return;
-	case NODE_NE: assign(g, res, "1 - bpfq_eq01(%s, %s)", a, b); return;
-	case NODE_LT: assign(g, res, "bpfq_lt01(%s, %s)", a, b); return;
-	case NODE_GE: assign(g, res, "1 - bpfq_lt01(%s, %s)", a, b); return;
-	case NODE_GT: assign(g, res, "bpfq_lt01(%s, %s)", b, a); return;
-	default: assign(g, res, "1 - bpfq_lt01(%s, %s)", b, a); return;	/* NODE_LE */
+	case NODE_EQ: assign(g, res, "bpfq_eq_mask(%s, %s)", a, b); return;
+	case NODE_NE: assign(g, res, "~bpfq_eq_mask(%s, %s)", a, b); return;
+	case NODE_LT: assign(g, res, "bpfq_lt_mask(%s, %s)", a, b); return;
+	case NODE_GE: assign(g, res, "~bpfq_lt_mask(%s, %s)", a, b); return;
+	case NODE_GT: assign(g, res, "bpfq_lt_mask(%s, %s)", b, a); return;
+	default: assign(g, res, "~bpfq_lt_mask(%s, %s)", b, a); return;	/* NODE_LE */
 	}
 }
 

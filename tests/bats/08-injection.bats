@@ -137,14 +137,14 @@ rep() {
 @test "the int64 limits and thousands of leading zeros are printed as values" {
 	gen_c "count() where x > -9223372036854775808 and x < 9223372036854775807 from f"
 	# A where before count(): a mask by arithmetic (codegen/mask.c).
-	[[ $FAST == *"bpfq_lt01(BPFQ_S64_MIN, x0)"* ]]
-	[[ $FAST == *"bpfq_lt01(x0, 9223372036854775807LL)"* ]]
+	[[ $FAST == *"bpfq_lt_mask(BPFQ_S64_MIN, x0)"* ]]
+	[[ $FAST == *"bpfq_lt_mask(x0, 9223372036854775807LL)"* ]]
 	[[ $EMIT != *9223372036854775808LL* ]]
 	[[ $EMIT == *"/* where x > -9223372036854775808 and x < 9223372036854775807 */"* ]]
 	# The general path has them as decimals: (hi, lo) of v * 10^9.
 	[[ $EMIT == *"((struct bpfq_d){ 0ULL, -500000000LL })"* ]]
 	gen_c "count() where x > $(rep 0 3000)7 from f"
-	[[ $FAST == *" = bpfq_lt01(7LL, x0);"* ]]
+	[[ $FAST == *" = bpfq_lt_mask(7LL, x0);"* ]]
 	# Before min(), a comparison and a branch.
 	gen_c "min(x) where x > $(rep 0 3000)7 from f"
 	[[ $FAST == *" = x0 > 7LL;"* ]]
