@@ -147,7 +147,6 @@ struct bpfq_parse {
 	__s32 slot;		/* text, csv: the current field's slot, or -1 */
 	__u32 partial;		/* binary: bytes of the current record so far */
 	__u32 pad;
-	__u64 line_len;		/* text, csv: a fast line's, for the verifier to forget */
 	__u8 bytes[BPFQ_MAX_RECORD];	/* binary: those bytes */
 	struct bpfq_rec rec;	/* the record's fields so far */
 };

@@ -122,15 +122,15 @@ static __always_inline __u64 digits_then_end(__u64 w, __u64 t, int *end)
 }
 
 /*
- * One field at pos: its length n (1..7) when the separator or a line end
+ * One field at p: its length n (1..7) when the separator or a line end
  * follows within 8 bytes; 0 when the field is not this simple, or
  * FIELD_MINUS for a number with a minus unless signed. *end says it was
  * the line end; *v is its value when numeric.
  */
-static __always_inline __u64 fast_field(struct bpfq_buf *buf, __u64 pos, int numeric,
-					const int is_signed, __u64 *v, int *end)
+static __always_inline __u64 fast_field(const char *p, int numeric, const int is_signed,
+					__u64 *v, int *end)
 {
-	__u64 w = load8(buf, pos), neg, d, t;
+	__u64 w = *(const __u64 *)p, neg, d, t;
 
 	if (!numeric)
 		return skip_field(w, end);
@@ -155,9 +155,9 @@ static __always_inline __u64 fast_field(struct bpfq_buf *buf, __u64 pos, int num
 }
 
 /* The rest of a line after its last used field: its length through the '\n', or 0. */
-static __always_inline __u64 rest_of_line(struct bpfq_buf *buf, __u64 pos)
+static __always_inline __u64 rest_of_line(const char *p)
 {
-	__u64 w = load8(buf, pos), below, n;
+	__u64 w = *(const __u64 *)p, below, n;
 
 	/* The common rest, one last field: the first byte below '0' is its line
 	 * end, so no quote is before it. Only the first word: one such test a
@@ -171,7 +171,7 @@ static __always_inline __u64 rest_of_line(struct bpfq_buf *buf, __u64 pos)
 	for (int k = 0; k < 8; k++) {
 		__u64 nl, q = 0;
 
-		w = load8(buf, pos + k * 8);
+		w = *(const __u64 *)(p + k * 8);
 		nl = bytes_eq(w, '\n');
 		if (BPFQ_CSV)
 			q = bytes_eq(w, '"');
@@ -193,12 +193,24 @@ static __always_inline __u64 rest_of_line(struct bpfq_buf *buf, __u64 pos)
  * One line at pos into f: its length, or 0 to leave it to the byte
  * parser, or (unless signed) FAST_MINUS for the signed parse.
  * pos is masked: below the read's end, with LINE_MAX bytes to spare.
+ * No mask bounds the fields' loads: to the verifier each field moves
+ * them by at most 15 bytes (first_byte_end()), so a line's loads stay
+ * inside the value, padding included. A mask would lengthen the chain
+ * from one field's load to the next one's address (1.1x without it).
  */
+_Static_assert(8 * 15 + 8 * 8 <= BPFQ_BUF_PAD, "a line's loads leave the buffer");
+
 static __always_inline __u64 fast_line(struct bpfq_buf *buf, __u64 pos, struct bpfq_field *f,
 				       const int is_signed)
 {
-	__u64 at = pos, n, v = 0, rest;
+	const char *p = buf->data + pos;
+	__u64 at = 0, n, v = 0, rest;
 	int end = 0;
+
+	/* Wider lines go byte by byte (bpfq_fast_lines()), and the bound
+	 * above holds for 8 fields: not even compiled. */
+	if (LINE_FIELDS > 8)
+		return 0;
 
 #pragma unroll
 	for (int j = 0; j < LINE_FIELDS; j++) {
@@ -206,7 +218,7 @@ static __always_inline __u64 fast_line(struct bpfq_buf *buf, __u64 pos, struct b
 
 		if (end)	/* a line end before a used field: it is missing */
 			return 0;
-		n = fast_field(buf, at, numeric, is_signed, &v, &end);
+		n = fast_field(p, numeric, is_signed, &v, &end);
 		if (!n)
 			return 0;
 		if (n == FIELD_MINUS)
@@ -217,15 +229,13 @@ static __always_inline __u64 fast_line(struct bpfq_buf *buf, __u64 pos, struct b
 			f[slot & (BPFQ_MAX_SLOTS - 1)].kind = BPFQ_K_INT;
 			f[slot & (BPFQ_MAX_SLOTS - 1)].pad = 0;
 		}
-		/* Below the read's end (LINE_MAX to spare) the mask changes nothing,
-		 * but lets the verifier forget how long each field was: else every
-		 * combination of lengths is a state of its own. */
-		at = (at + n + 1) & BPFQ_BUF_MASK;
+		p += n + 1;
+		at += n + 1;
 	}
 	if (end)
-		return at - pos;
-	rest = rest_of_line(buf, at);
-	return rest ? at - pos + rest : 0;
+		return at;
+	rest = rest_of_line(p);
+	return rest ? at + rest : 0;
 }
 
 /* One line's fields (fast_line()) into the batch: its length, 0 when not
@@ -233,25 +243,17 @@ static __always_inline __u64 fast_line(struct bpfq_buf *buf, __u64 pos, struct b
 static __always_inline __u64 line_into(struct bpfq_state *st, struct bpfq_acc *acc,
 				       struct bpfq_buf *buf, __u64 pos, const int is_signed)
 {
+	/* The fields stay in registers: a field's length no longer gives
+	 * its value a range of its own (first_byte() has no branch), so the
+	 * verifier has no combinations of them to walk. */
+	struct bpfq_field f[BPFQ_MAX_SLOTS];
 	__u64 n;
 
-	/* The fields go through the map, not the stack: there the verifier
-	 * does not know each field's range (from its length), whose
-	 * combinations over a line's fields it would walk one by one. */
-	n = fast_line(buf, pos & BPFQ_BUF_MASK, st->parse.rec.f, is_signed);
-	/* ... and clang must read them back from there, not forward them.
-	 * The length too: each way through the line's fields ends with a
-	 * length of its own, which the next line's loads use; read back from
-	 * the map it is one unknown, and the verifier walks the next line
-	 * once, not once for each (3x fewer instructions to verify). */
-	st->parse.line_len = n;
-	asm volatile("" ::: "memory");
-	n = st->parse.line_len;
+	n = fast_line(buf, pos & BPFQ_BUF_MASK, f, is_signed);
 	if (!n || n == FAST_MINUS)
 		return n;
 	st->result.records++;
-	return bpfq_emit_acc(st, acc, st->parse.rec.f, st->result.bytes + pos) ? n | FAST_STOP
-										: n;
+	return bpfq_emit_acc(st, acc, f, st->result.bytes + pos) ? n | FAST_STOP : n;
 }
 
 /* Up to LINES_PER_CALL simple lines at pos: the position after them, or
