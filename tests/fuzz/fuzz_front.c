@@ -102,8 +102,9 @@ static int known_name(const char *s, size_t n)
 /*
  * The generated bpfq_emit(): comments hold printable ASCII and close only
  * at their end; outside them, known names, decimal numbers (LL allowed),
- * and the punctuation of C expressions ('.' for r->aggs[i].count). No
- * quote, '\' or '?' at all, and '#' only to begin a line "#define BPFQ_".
+ * and the punctuation of C expressions ('.' for r->aggs[i].count, '~' for
+ * a mask's negation). No quote or '\' at all, and '#' only to begin a
+ * line "#define BPFQ_".
  */
 static void check_emit(const char *s, size_t n)
 {
@@ -149,7 +150,7 @@ static void check_emit(const char *s, size_t n)
 			i += strlen("#define ");
 			continue;
 		}
-		CHECK(c && strchr(" \t\n(){}[];,.&|!=<>+-*/%?:", c));
+		CHECK(c && strchr(" \t\n(){}[];,.&|!=<>+-*/%?:~", c));
 		braces += c == '{';
 		braces -= c == '}';
 		CHECK(braces >= 0);
