@@ -147,6 +147,7 @@ struct bpfq_parse {
 	__s32 slot;		/* text, csv: the current field's slot, or -1 */
 	__u32 partial;		/* binary: bytes of the current record so far */
 	__u32 pad;
+	__u64 streams[2];	/* text, csv: two streams' positions (fast_lines.bpf.h) */
 	__u8 bytes[BPFQ_MAX_RECORD];	/* binary: those bytes */
 	struct bpfq_rec rec;	/* the record's fields so far */
 };

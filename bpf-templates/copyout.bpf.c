@@ -114,7 +114,7 @@ int bpfq_copyout(struct pt_regs *ctx)
 		return 0;
 	}
 	st->hook.copied += n;
-	bpfq_parse_bytes((struct bpfq_value *)st, scratch, n, 0);
+	bpfq_parse_bytes((struct bpfq_value *)st, scratch, n);
 	return 0;
 }
 

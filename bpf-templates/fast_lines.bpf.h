@@ -335,6 +335,98 @@ __noinline long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __u
 	return at;
 }
 
+#if BPFQ_TWO_STREAMS
+/* Two streams (two_streams.bpf.h): lines a stream gives a step. */
+#define STREAM_LINES 3
+/* A '\n' ends a text line whatever came before it; a csv one, not
+ * inside quotes. */
+#define CUT_IS_RECORD_END (!BPFQ_CSV)
+
+static __always_inline int between_records(const struct bpfq_parse *p)
+{
+	return !p->in_record && !p->qstate && !p->cr;
+}
+
+static __always_inline __u64 record_end_mask(__u64 w)
+{
+	return bytes_eq(w, '\n');
+}
+
+/* One simple line at pos into the batch: its length, or 0 (not simple,
+ * or a minus when not signed). */
+static __always_inline __u64 stream_line(struct bpfq_state *st, struct bpfq_acc *acc,
+					 struct bpfq_buf *buf, __u64 pos, const int is_signed)
+{
+	struct bpfq_field f[BPFQ_MAX_SLOTS];
+	__u64 n = fast_line(buf, pos & BPFQ_BUF_MASK, f, is_signed);
+
+	/* The emit only adds into the batch here (BPFQ_TWO_STREAMS): it
+	 * returns 0, and its values go to the registers in turn. */
+	if (!n || n == FAST_MINUS || bpfq_emit_acc(st, acc, f, 0))
+		return 0;
+	bpfq_acc_order(acc);
+	return n;
+}
+
+/*
+ * STREAM_LINES simple lines from each stream, interleaved, all or none
+ * (the batch reaches the map only at the end): the new positions, or ab
+ * when a stream has a line that is not simple, or nears its end. Each
+ * line is at most LINE_MAX bytes, so the step's loads stay in its stream.
+ */
+static __always_inline __u64 streams_lines(struct bpfq_value *sv, struct bpfq_buf *buf,
+					   __u64 ab, __u64 ends, const int is_signed)
+{
+	struct bpfq_state *st = sv ? &sv->st : NULL;
+	__u64 pa = ab & 0xffffffff, pb = ab >> 32, ea = ends & 0xffffffff, eb = ends >> 32, n;
+	struct bpfq_acc acc;
+
+	/* The lines bpfq_fast_lines() leaves to the byte parser, always. */
+	if (BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
+		return ab;
+	if (!st || !buf || pa >= ea || pb >= eb || ea > BPFQ_BUF_SIZE || eb > BPFQ_BUF_SIZE ||
+	    ea - pa < STREAM_LINES * LINE_MAX || eb - pb < STREAM_LINES * LINE_MAX)
+		return ab;
+	bpfq_acc_init(&acc);
+#pragma unroll
+	for (int k = 0; k < STREAM_LINES; k++) {
+		n = stream_line(st, &acc, buf, pa, is_signed);
+		if (!n)
+			return ab;
+		pa += n;
+		n = stream_line(st, &acc, buf, pb, is_signed);
+		if (!n)
+			return ab;
+		pb += n;
+		/* Through memory, which the verifier does not track: each way
+		 * through a line gives the positions ranges of their own, and
+		 * it would walk every mix of them through the next lines. */
+		if (k < STREAM_LINES - 1) {
+			st->parse.streams[0] = pa;
+			st->parse.streams[1] = pb;
+			bpfq_fence();
+			pa = st->parse.streams[0];
+			pb = st->parse.streams[1];
+		}
+	}
+	bpfq_acc_flush(st, &acc);
+	st->result.records += 2 * STREAM_LINES;
+	return pa | (pb << 32);
+}
+
+__noinline long bpfq_streams_unsigned(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
+				      __u64 ends)
+{
+	return streams_lines(sv, buf, ab, ends, 0);
+}
+
+__noinline long bpfq_streams_signed(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
+				    __u64 ends)
+{
+	return streams_lines(sv, buf, ab, ends, 1);
+}
+#endif
+
 /* Between records: whole simple lines at once, if these are; -1 if not. */
 static __always_inline long fast_lines_step(struct parse_ctx *c, __u64 pos)
 {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What every parser shares: one bpf_loop over a read's bytes. Its callback,
- * parse_step() (each parser has one), takes a piece of a token, a field's
- * byte, or through a fast path (a global bpfq_fast_*() function) a batch of
- * whole records, per iteration.
+ * What every parser shares: one bpf_loop over a read's bytes (or over two
+ * ranges of them, two_streams.bpf.h). Its callback, parse_step() (each
+ * parser has one), takes a piece of a token, a field's byte, or through a
+ * fast path (a global bpfq_fast_*() function) a batch of whole records,
+ * per iteration.
  *
  * The carry between reads (st->parse) stays in the map value, not on the
  * stack: the verifier tracks stack slots exactly, and would not converge on
@@ -43,35 +44,49 @@ static __always_inline long fast_taken(struct parse_ctx *c, __u64 pos, __u64 aft
 }
 
 /*
- * Parse len (1..BPFQ_BUF_SIZE) bytes of buf, the next bytes of the input.
- * A global function, so the verifier checks it once, with unknown
- * arguments: `start` is always 0 but comes in unknown, which lets the loop
- * state converge (from a known 0 the verifier tracks exact positions and
- * gives up: "too complex").
+ * Parse [from, to) of buf, a range of this read (to <= BPFQ_BUF_SIZE),
+ * in order. A global function, so the verifier checks it once, with
+ * unknown arguments: from a known position (0) it would track exact
+ * positions through the loop and give up ("too complex").
  */
-__noinline int bpfq_parse_bytes(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len,
-				__u64 start)
+__noinline int bpfq_parse_range(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 from,
+				__u64 to)
 {
 	/* The value, not the state alone: the verifier sizes a global function's
 	 * pointer arguments by their type, and the area follows the state. */
 	struct bpfq_state *st = sv ? &sv->st : NULL;
 	struct parse_ctx c = {};
-	struct bpfq_result *r;
 
-	if (!st || !buf)
-		return 0;
-	r = &st->result;
-	if (r->done || len == 0 || len > BPFQ_BUF_SIZE)
+	if (!st || !buf || st->result.done || from >= to || to > BPFQ_BUF_SIZE)
 		return 0;
 	c.st = st;
 	c.p = &st->parse;
 	c.buf = buf;
-	c.pos = start;
-	c.len = len;
-	c.base = r->bytes;
+	c.pos = from;
+	c.len = to;
+	c.base = st->result.bytes;
 	/* Each iteration consumes at least one byte. */
-	bpf_loop(len, parse_step, &c, 0);
-	r->bytes += len;
+	bpf_loop(to - from, parse_step, &c, 0);
+	return 0;
+}
+
+/* The read's parse: in order, or in two streams (two_streams.bpf.h). */
+static __always_inline void parse_read(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len);
+
+#if !BPFQ_TWO_STREAMS
+static __always_inline void parse_read(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len)
+{
+	bpfq_parse_range(sv, buf, 0, len);
+}
+#endif
+
+/* Parse len (1..BPFQ_BUF_SIZE) bytes of buf, the next bytes of the input. */
+__noinline int bpfq_parse_bytes(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len)
+{
+	if (!sv || !buf || sv->st.result.done || len == 0 || len > BPFQ_BUF_SIZE)
+		return 0;
+	parse_read(sv, buf, len);
+	sv->st.result.bytes += len;
 	return 0;
 }
 

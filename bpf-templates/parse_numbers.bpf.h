@@ -135,27 +135,64 @@ static __always_inline void skip_bad(struct parse_ctx *c, __u64 *pos)
  * byte. To the verifier a span is at most 15 (first_byte_end()).
  * newline_first: numbers one a line are the common case, and a '\n'
  * tested first skips is_sep() (1.1x on them; the test's paths cost 20 ms
- * of verification, so only the unsigned step, made for long inputs).
+ * of verification, so only the steps made for long inputs).
  */
 static __always_inline __u64 short_number(__u64 w, __u64 t, const int newline_first)
 {
-	__u64 nd = nondigit_mask(t), span, c;
+	__u64 span = first_byte_end(nondigit_mask(t)), c;
 
-	if (!nd)
+	/* Tested here, not on the product before its shift: BPF compares with
+	 * a 64-bit constant only after loading it. No non-digit: span 0. */
+	barrier_var(span);
+	if (span < 2)
 		return 0;
-	span = first_byte_end(nd);
 	c = (w >> ((span - 1) * 8)) & 0xff;
-	if (span < 2 || ((!newline_first || c != '\n') && !is_sep(c)))
+	if ((!newline_first || c != '\n') && !is_sep(c))
 		return 0;
 	return span;
 }
 
 /*
- * Each number of a step moves the position by its span and its minus: at
- * most 16 to the verifier. From a position below BPFQ_BUF_SIZE, every load
- * of a step stays inside the value, padding included, with no mask: a mask
- * would lengthen the chain from one number's load to the next one's, which
- * is what bounds this loop.
+ * The simple number at p: 1 to 7 digits (after a '-' when signed: 1 to 6)
+ * and a separator. Its value into f, and the bytes it takes, 2 to 8 (to
+ * the verifier at most 16); 0 if it is not one.
+ */
+static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
+					   const int is_signed, const int newline_first)
+{
+	__u64 w = *(const __u64 *)p, neg = 0, span, mag, t;
+
+	/* A minus: the digits after it (a 0 byte comes in at the top, and
+	 * is no separator: a 7-digit negative number goes the general way).
+	 * By arithmetic, not a branch: the two ways would advance the
+	 * position by different ranges, and the verifier would walk
+	 * every mix of them through the step. */
+	if (is_signed) {
+		neg = (((w & 0xff) ^ '-') - 1) >> 63;
+		barrier_var(neg);
+		w >>= neg * 8;
+	}
+	t = w - 0x3030303030303030ULL;
+	span = short_number(w, t, newline_first);
+	if (!span)
+		return 0;
+	mag = digits_top(t, span - 1);
+	/* At most 7 digits: telling clang drops the high half of the sums. */
+	if (mag >= 10000000)
+		__builtin_unreachable();
+	f->lo = (mag ^ -neg) + neg;
+	f->hi = (__u64)((__s64)f->lo >> 63);
+	f->kind = BPFQ_K_INT;
+	f->pad = 0;
+	return neg + span;
+}
+
+/*
+ * Each number of a step moves the position by at most 16 to the
+ * verifier. From a position below BPFQ_BUF_SIZE, every load of a step
+ * stays inside the value, padding included, with no mask: a mask would
+ * lengthen the chain from one number's load to the next one's, which is
+ * what bounds this loop.
  */
 _Static_assert((FAST_PER_STEP - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a step's loads leave the buffer");
 
@@ -185,38 +222,18 @@ static __always_inline long fast_numbers(struct bpfq_value *sv, struct bpfq_buf 
 	bpfq_acc_init(&acc);
 #pragma unroll FAST_PER_STEP
 	for (int k = 0; k < FAST_PER_STEP; k++) {
-		__u64 w = *(const __u64 *)at, neg = 0, span, mag, t;
 		struct bpfq_field f;
+		__u64 n = simple_number(at, &f, is_signed, !is_signed);
 
-		/* A minus: the digits after it (a 0 byte comes in at the top, and
-		 * is no separator: a 7-digit negative number goes the general way).
-		 * By arithmetic, not a branch: the two ways would advance the
-		 * position by different ranges, and the verifier would walk
-		 * every mix of them through the step. */
-		if (is_signed) {
-			neg = (((w & 0xff) ^ '-') - 1) >> 63;
-			barrier_var(neg);
-			w >>= neg * 8;
-		}
-		t = w - 0x3030303030303030ULL;
-		span = short_number(w, t, !is_signed);
-		if (!span)
+		if (!n)
 			break;
-		mag = digits_top(t, span - 1);
-		/* At most 7 digits: telling clang drops the high half of the sums. */
-		if (mag >= 10000000)
-			__builtin_unreachable();
-		f.lo = (mag ^ -neg) + neg;
-		f.hi = (__u64)((__s64)f.lo >> 63);
-		f.kind = BPFQ_K_INT;
-		f.pad = 0;
 		taken++;
 		stop = bpfq_emit_acc(st, &acc, &f, base + pos);
 		/* The pointer and the position move apart: were the load's
 		 * address buf + pos, its add would be one more cycle in the
 		 * chain from a number's load to the next one's. */
-		at += neg + span;
-		pos += neg + span;
+		at += n;
+		pos += n;
 		barrier_var(at);
 		if (stop)
 			break;
@@ -285,6 +302,93 @@ static long parse_step(__u64 i, void *data)
 	c->pos = pos;
 	return stop;
 }
+
+#if BPFQ_TWO_STREAMS
+/* Two streams (two_streams.bpf.h): numbers a stream gives a step. */
+#define STREAM_K 16
+/* A separator ends a token whatever came before it. */
+#define CUT_IS_RECORD_END 1
+_Static_assert((STREAM_K - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a stream's loads leave the buffer");
+
+static __always_inline int between_records(const struct bpfq_parse *p)
+{
+	return p->tok.mode == BPFQ_MODE_IDLE;
+}
+
+/* A token ends at any separator; the next byte begins a record or is one. */
+static __always_inline __u64 record_end_mask(__u64 w)
+{
+	return sep_mask(w);
+}
+
+/* The simple number at *at into the batch, and *at past it; 0 if not simple. */
+static __always_inline int stream_number(const char **at, struct bpfq_state *st,
+					 struct bpfq_acc *acc, const int is_signed)
+{
+	struct bpfq_field f;
+	__u64 n = simple_number(*at, &f, is_signed, 1);
+
+	/* The emit only adds into the batch here (BPFQ_TWO_STREAMS): it
+	 * returns 0, and its values go to the registers in turn. */
+	if (!n || bpfq_emit_acc(st, acc, &f, 0))
+		return 0;
+	bpfq_acc_order(acc);
+	*at += n;
+	barrier_var(*at);
+	return 1;
+}
+
+/*
+ * STREAM_K simple numbers from each stream, interleaved, all or none
+ * (the batch reaches the map only at the end): the new positions, or ab
+ * when a stream has a number that is not simple, or nears its end.
+ */
+static __always_inline __u64 streams_numbers(struct bpfq_value *sv, struct bpfq_buf *buf,
+					     __u64 ab, __u64 ends, const int is_signed)
+{
+	struct bpfq_state *st = sv ? &sv->st : NULL;
+	__u64 pa = ab & 0xffffffff, pb = ab >> 32, ea = ends & 0xffffffff, eb = ends >> 32;
+	const char *a, *b, *a0, *b0;
+	struct bpfq_acc acc;
+	__u64 da, db;
+
+	if (!st || !buf || pa >= ea || pb >= eb || ea > BPFQ_BUF_SIZE || eb > BPFQ_BUF_SIZE ||
+	    ea - pa < STREAM_K * 8 || eb - pb < STREAM_K * 8)
+		return ab;
+	a0 = a = buf->data + (pa & BPFQ_BUF_MASK);
+	b0 = b = buf->data + (pb & BPFQ_BUF_MASK);
+	bpfq_acc_init(&acc);
+#pragma unroll STREAM_K
+	for (int k = 0; k < STREAM_K; k++) {
+		if (!stream_number(&a, st, &acc, is_signed) ||
+		    !stream_number(&b, st, &acc, is_signed))
+			return ab;
+	}
+	bpfq_acc_flush(st, &acc);
+	st->result.records += 2 * STREAM_K;
+	/* The positions from the pointers, not carried beside them (registers
+	 * are few): a pointer minus a pointer is a number to the verifier
+	 * with CAP_PERFMON, which bpfq needs anyway. */
+	da = a - a0;
+	db = b - b0;
+	barrier_var(da);
+	barrier_var(db);
+	return (pa + da) | ((pb + db) << 32);
+}
+
+__noinline long bpfq_streams_unsigned(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
+				      __u64 ends)
+{
+	return streams_numbers(sv, buf, ab, ends, 0);
+}
+
+__noinline long bpfq_streams_signed(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
+				    __u64 ends)
+{
+	return streams_numbers(sv, buf, ab, ends, 1);
+}
+
+#endif
 
 /* The end of the input: a last token with no separator after it. */
 static __always_inline void parse_end(struct bpfq_state *st)

@@ -87,5 +87,5 @@ static __always_inline void bpfq_read_returned(struct bpfq_state *st, long ret)
 	}
 	buf = bpfq_reader_buf(&bpfq_buf_map, st);
 	if (buf)
-		bpfq_parse_bytes((struct bpfq_value *)st, buf, ret, 0);
+		bpfq_parse_bytes((struct bpfq_value *)st, buf, ret);
 }

@@ -43,5 +43,9 @@ void accum_gen_fold(struct gen *g, int i, const char *v, const char *m);
  */
 bool mask_where(const struct query *q);
 void mask_gen(struct gen *g, const struct node *n, char *res);
+/* Whether the fast path only adds into the batch: no where or a masked
+ * one, and every item a fold of a field (no other state, no error, no
+ * stop), so its records may be taken in any order. */
+bool fast_only_adds(const struct query *q);
 
 #endif /* BPFQ_GEN_H */

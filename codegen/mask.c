@@ -48,12 +48,10 @@ static bool maskable(const struct node *n)
 	}
 }
 
-/* The items fold every record, where or not: each one's value must fail
- * nowhere either (sum(-x) fails at the least int64). */
-bool mask_where(const struct query *q)
+/* Every item a batched fold (accum.c) of a field or of nothing: it adds
+ * into the batch, and fails nowhere (sum(-x) fails at the least int64). */
+static bool items_add_operands(const struct query *q)
 {
-	if (!q->where || !maskable(q->where))
-		return false;
 	for (int i = 0; i < q->nitems; i++) {
 		const struct node *call = q->items[i];
 
@@ -63,6 +61,18 @@ bool mask_where(const struct query *q)
 			return false;
 	}
 	return true;
+}
+
+/* The items fold every record, where or not: each one's value must fail
+ * nowhere either. */
+bool mask_where(const struct query *q)
+{
+	return q->where && maskable(q->where) && items_add_operands(q);
+}
+
+bool fast_only_adds(const struct query *q)
+{
+	return (!q->where || maskable(q->where)) && items_add_operands(q);
 }
 
 static void operand(const struct node *n, char *res)

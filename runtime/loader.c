@@ -159,7 +159,7 @@ static int prealloc_for_kprobes(struct bpf_object *obj)
 static int size_maps(struct bpf_object *obj, int readers, long max_groups)
 {
 	return size_map(obj, "bpfq_state_map", readers) || size_map(obj, "bpfq_buf_map", readers) ||
-	       size_map(obj, "bpfq_scratch_map", readers) ||
+	       size_map(obj, "bpfq_scratch_map", readers) || size_map(obj, "bpfq_snap_map", readers) ||
 	       size_map(obj, "bpfq_groups", max_groups * readers) || prealloc_for_kprobes(obj);
 }
 

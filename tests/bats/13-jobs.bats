@@ -84,6 +84,22 @@ same_with_jobs() {
 sum(v): $(awk -F, '/^[0-9],-?[0-9]+,w/ { s += $2 } END { printf "%d", s + 5 }' "$TMP/q.csv")"
 }
 
+# Long inputs: each reader's reads go in two streams (two_streams.bpf.h),
+# its own snapshot kept for the csv quotes that hold line ends.
+@test "-j 2 on a long input, each reader in two streams: the one reader's answer" {
+	require_root
+	export BPFQ_LONG_INPUT=1
+	awk 'BEGIN { for (i = 0; i < 400000; i++) { printf "%d,%d,%d\n", i % 1000, i % 997, i % 7 - 3
+		if (i % 9000 == 5) { printf "1,2,\""; for (j = 0; j < 2000; j++) printf "%d,%d,%d\n", j, j, j; print "\"" } } }' >"$TMP/s.csv"
+	awk 'BEGIN { for (i = 0; i < 1500000; i++) print (i % 5 ? i % 100000 : -(i % 1000)) }' >"$TMP/n.txt"
+	for q in "count(), sum(\$1), sum(\$2) where \$3 > 0 from $TMP/s.csv" \
+		"count(), sum(x) where x > 5 from $TMP/n.txt"; do
+		same_with_jobs 2 "$q"
+		run bpfq -j 2 "$q"
+		assert_output "$(bpfq --engine=user "$q" 2>&1)"
+	done
+}
+
 @test "-j on a pipe or a small file reads with one reader" {
 	require_root
 	seq_file 1000 "$TMP/n.txt"

@@ -250,6 +250,7 @@ static void check_program(const struct query *q, const char *src, size_t len)
 	expect(src, len, &pos, q->by ? "#define BPFQ_FAST_PER_STEP 1\n" :
 				      "#define BPFQ_FAST_PER_STEP 16\n");
 	expect(src, len, &pos, "#define BPFQ_SPLIT_SIGNS 0\n");
+	expect(src, len, &pos, "#define BPFQ_TWO_STREAMS 0\n");
 	expect_piece(src, len, &pos, "parse_loop.bpf.h", tpl_parse_loop);
 	expect_parser(q, src, len, &pos);
 	expect_piece(src, len, &pos, "read.bpf.h", tpl_read);
