@@ -130,37 +130,17 @@ static __always_inline void skip_bad(struct parse_ctx *c, __u64 *pos)
 #define FAST_PER_STEP BPFQ_FAST_PER_STEP
 
 /*
- * The span (2..8) of a number at the start of w: its 1 to 7 digits and the
- * separator after them; 0 if w does not start so. t = w - '0' in every
- * byte. To the verifier a span is at most 15 (first_byte_end()).
+ * The simple number at p: 1 to 7 digits (after a '-' when signed: 1 to 6)
+ * and a separator. Its value into f, and the bytes it takes, 2 to 8 (to
+ * the verifier at most 16); 0 if it is not one.
  * newline_first: numbers one a line are the common case, and a '\n'
  * tested first skips is_sep() (1.1x on them; the test's paths cost 20 ms
  * of verification, so only the steps made for long inputs).
  */
-static __always_inline __u64 short_number(__u64 w, __u64 t, const int newline_first)
-{
-	__u64 span = first_byte_end(nondigit_mask(t)), c;
-
-	/* Tested here, not on the product before its shift: BPF compares with
-	 * a 64-bit constant only after loading it. No non-digit: span 0. */
-	barrier_var(span);
-	if (span < 2)
-		return 0;
-	c = (w >> ((span - 1) * 8)) & 0xff;
-	if ((!newline_first || c != '\n') && !is_sep(c))
-		return 0;
-	return span;
-}
-
-/*
- * The simple number at p: 1 to 7 digits (after a '-' when signed: 1 to 6)
- * and a separator. Its value into f, and the bytes it takes, 2 to 8 (to
- * the verifier at most 16); 0 if it is not one.
- */
 static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
 					   const int is_signed, const int newline_first)
 {
-	__u64 w = *(const __u64 *)p, neg = 0, span, mag, t;
+	__u64 w = *(const __u64 *)p, neg = 0, span, mag, t, c;
 
 	/* A minus: the digits after it (a 0 byte comes in at the top, and
 	 * is no separator: a 7-digit negative number goes the general way).
@@ -173,10 +153,27 @@ static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
 		w >>= neg * 8;
 	}
 	t = w - 0x3030303030303030ULL;
-	span = short_number(w, t, newline_first);
-	if (!span)
+	/* The digits and the byte after them (2..8; to the verifier at most
+	 * 15, first_byte_end()). Tested here, not on the product before its
+	 * shift: BPF compares with a 64-bit constant only after loading it.
+	 * No byte that is not a digit: span 0. */
+	span = first_byte_end(nondigit_mask(t));
+	barrier_var(span);
+	if (span < 2)
 		return 0;
-	mag = digits_top(t, span - 1);
+	/* That byte at the top of t, the digits under it: one shift gives
+	 * both the separator's test and the conversion's input. Digits do
+	 * not borrow, so its byte of t is its own, minus '0'. */
+	t <<= 64 - span * 8;
+	c = t >> 56;
+	if (!newline_first || c != (__u8)('\n' - '0')) {
+		/* Else clang folds the test above into this one ('\n' is a
+		 * separator), and the common case pays for the rare. */
+		barrier_var(c);
+		if (!is_sep((c + '0') & 0xff))
+			return 0;
+	}
+	mag = top_digits_value(t << 8);
 	/* At most 7 digits: telling clang drops the high half of the sums. */
 	if (mag >= 10000000)
 		__builtin_unreachable();

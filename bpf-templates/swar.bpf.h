@@ -80,13 +80,19 @@ static __always_inline __u64 nondigit_mask(__u64 t)
 	return ((t + 0x7676767676767676ULL) | t) & HIGH;
 }
 
-/* The same from t = w - '0' in every byte, its first n (1..7) bytes digits 0..9. */
-static __always_inline __u64 digits_top(__u64 t, __u64 n)
+/* The value of the digits 0..9 in the top bytes of t (the first one
+ * most significant), zeros below them. */
+static __always_inline __u64 top_digits_value(__u64 t)
 {
-	t <<= (8 - n) * 8;
 	t = (t * 2561) >> 8;
 	t = ((t & 0x00ff00ff00ff00ffULL) * 6553601) >> 16;
 	return ((t & 0x0000ffff0000ffffULL) * 42949672960001ULL) >> 32;
+}
+
+/* The same from t = w - '0' in every byte, its first n (1..7) bytes digits 0..9. */
+static __always_inline __u64 digits_top(__u64 t, __u64 n)
+{
+	return top_digits_value(t << ((8 - n) * 8));
 }
 
 /* 10^n, and the largest magnitude that can take n more digits without passing 2^64. */
