@@ -93,7 +93,13 @@ demo: $(BUILD)/bpfq
 # The benchmark, kept out of check: bpfq against plain C, awk, datamash and
 # DuckDB on generated data (bench/run says what it measures; BENCH_SCALE=100
 # BENCH_ROUNDS=2 for a quick run). Needs root for the kernel hooks.
-.PHONY: bench
+# `make bench-deps` installs datamash (mawk and gawk come with deps);
+# DuckDB comes from npm on the first run, where node and npm are installed.
+.PHONY: bench bench-deps
+bench-deps: deps
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		datamash
+
 BENCH_HELPERS := $(BUILD)/bench/gen $(BUILD)/bench/native $(BUILD)/bench/timeit
 BENCH_CFLAGS  ?= -O2
 
