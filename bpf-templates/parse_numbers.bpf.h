@@ -301,8 +301,11 @@ static long parse_step(__u64 i, void *data)
 }
 
 #if BPFQ_TWO_STREAMS
-/* Two streams (two_streams.bpf.h): numbers a stream gives a step. */
+/* Two streams (two_streams.bpf.h): numbers a stream gives a step, and
+ * the bytes they may take (at most 8 each). */
 #define STREAM_K 16
+#define STREAM_RECORDS STREAM_K
+#define STREAM_ROOM (STREAM_K * 8)
 /* A separator ends a token whatever came before it. */
 #define CUT_IS_RECORD_END 1
 _Static_assert((STREAM_K - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a stream's loads leave the buffer");
@@ -336,33 +339,22 @@ static __always_inline int stream_number(const char **at, struct bpfq_state *st,
 }
 
 /*
- * STREAM_K simple numbers from each stream, interleaved, all or none
- * (the batch reaches the map only at the end): the new positions, or ab
- * when a stream has a number that is not simple, or nears its end.
+ * STREAM_K simple numbers from each stream, interleaved, into the batch:
+ * the new positions, or 0 when a stream has a number that is not simple.
  */
-static __always_inline __u64 streams_numbers(struct bpfq_value *sv, struct bpfq_buf *buf,
-					     __u64 ab, __u64 ends, const int is_signed)
+static __always_inline __u64 streams_take(struct bpfq_state *st, struct bpfq_acc *acc,
+					  struct bpfq_buf *buf, __u64 pa, __u64 pb,
+					  const int is_signed)
 {
-	struct bpfq_state *st = sv ? &sv->st : NULL;
-	__u64 pa = ab & 0xffffffff, pb = ab >> 32, ea = ends & 0xffffffff, eb = ends >> 32;
-	const char *a, *b, *a0, *b0;
-	struct bpfq_acc acc;
+	const char *a = buf->data + (pa & BPFQ_BUF_MASK), *b = buf->data + (pb & BPFQ_BUF_MASK);
+	const char *a0 = a, *b0 = b;
 	__u64 da, db;
 
-	if (!st || !buf || pa >= ea || pb >= eb || ea > BPFQ_BUF_SIZE || eb > BPFQ_BUF_SIZE ||
-	    ea - pa < STREAM_K * 8 || eb - pb < STREAM_K * 8)
-		return ab;
-	a0 = a = buf->data + (pa & BPFQ_BUF_MASK);
-	b0 = b = buf->data + (pb & BPFQ_BUF_MASK);
-	bpfq_acc_init(&acc);
 #pragma unroll STREAM_K
 	for (int k = 0; k < STREAM_K; k++) {
-		if (!stream_number(&a, st, &acc, is_signed) ||
-		    !stream_number(&b, st, &acc, is_signed))
-			return ab;
+		if (!stream_number(&a, st, acc, is_signed) || !stream_number(&b, st, acc, is_signed))
+			return 0;
 	}
-	bpfq_acc_flush(st, &acc);
-	st->result.records += 2 * STREAM_K;
 	/* The positions from the pointers, not carried beside them (registers
 	 * are few): a pointer minus a pointer is a number to the verifier
 	 * with CAP_PERFMON, which bpfq needs anyway. */
@@ -371,18 +363,6 @@ static __always_inline __u64 streams_numbers(struct bpfq_value *sv, struct bpfq_
 	barrier_var(da);
 	barrier_var(db);
 	return (pa + da) | ((pb + db) << 32);
-}
-
-__noinline long bpfq_streams_unsigned(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
-				      __u64 ends)
-{
-	return streams_numbers(sv, buf, ab, ends, 0);
-}
-
-__noinline long bpfq_streams_signed(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
-				    __u64 ends)
-{
-	return streams_numbers(sv, buf, ab, ends, 1);
 }
 
 #endif

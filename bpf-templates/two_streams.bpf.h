@@ -18,10 +18,11 @@
  * The format gives: between_records(p), whether a record begins at the
  * next byte; record_end_mask(w), the high bits of the bytes of w that end
  * a record; CUT_IS_RECORD_END, whether such a byte ends one whatever came
- * before (csv: not a line end inside quotes); and the two steps, each
- * (sv, buf, ab, ends): the positions a | b << 32 after a batch from both
- * streams, each below its end (ends: the cut | the read's end << 32), or
- * ab when it took nothing.
+ * before (csv: not a line end inside quotes); streams_take(st, acc, buf,
+ * pa, pb, is_signed), STREAM_RECORDS simple records from each stream into
+ * the batch, interleaved: their new positions pa | pb << 32, or 0 when a
+ * stream has one that is not simple; and STREAM_ROOM, the bytes a stream
+ * needs for that.
  */
 
 #define STREAMS_MIN (64 * 1024)	/* a shorter read goes as one stream */
@@ -33,6 +34,44 @@ struct streams {
 	__u64 ends;		/* their ends: the cut | the read's end << 32 */
 	__u64 is_signed;	/* the unsigned step took nothing: signed ones */
 };
+
+/*
+ * A batch from both streams, all or none (it reaches the map only whole):
+ * the new positions, or ab when it took nothing (a record that is not
+ * simple, or a stream near its end). ab: the positions a | b << 32; ends:
+ * the cut | the read's end << 32.
+ */
+static __always_inline __u64 streams_batch(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
+					   __u64 ends, const int is_signed)
+{
+	struct bpfq_state *st = sv ? &sv->st : NULL;
+	__u64 pa = ab & 0xffffffff, pb = ab >> 32, ea = ends & 0xffffffff, eb = ends >> 32, next;
+	struct bpfq_acc acc;
+
+	if (!st || !buf || pa >= ea || pb >= eb || ea > BPFQ_BUF_SIZE || eb > BPFQ_BUF_SIZE ||
+	    ea - pa < STREAM_ROOM || eb - pb < STREAM_ROOM)
+		return ab;
+	bpfq_acc_init(&acc);
+	next = streams_take(st, &acc, buf, pa, pb, is_signed);
+	if (!next)
+		return ab;
+	bpfq_acc_flush(st, &acc);
+	st->result.records += 2 * STREAM_RECORDS;
+	return next;
+}
+
+/* Without a minus a record costs fewer instructions and registers. */
+__noinline long bpfq_streams_unsigned(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
+				      __u64 ends)
+{
+	return streams_batch(sv, buf, ab, ends, 0);
+}
+
+__noinline long bpfq_streams_signed(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
+				    __u64 ends)
+{
+	return streams_batch(sv, buf, ab, ends, 1);
+}
 
 /* Unsigned steps, the cheaper, until one takes nothing (a minus, maybe);
  * then signed ones, until one takes nothing. */
