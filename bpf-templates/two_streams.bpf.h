@@ -9,10 +9,10 @@
  * near its middle, and the format's step (bpfq_streams_unsigned(),
  * bpfq_streams_signed()) takes a batch of simple records from each half,
  * interleaved, all or none: the CPU runs one chain while the other waits
- * (1.4x on numbers). Once a half has a record the step does not take, or
- * nears its end, the rest of the first half and then the rest of the
- * second go the usual way (bpfq_parse_range()). Only the fast path's
- * records, which add into sums and counts, are taken out of order;
+ * (1.4x on numbers, 1.2x on csv). Once a half has a record the step does
+ * not take, or nears its end, the rest of the first half and then the
+ * rest of the second go the usual way (bpfq_parse_range()). Only the fast
+ * path's records, which add into sums and counts, are taken out of order;
  * everything else is met in file order.
  *
  * The format gives: between_records(p), whether a record begins at the
@@ -143,6 +143,7 @@ __noinline long bpfq_two_streams(struct bpfq_value *sv, struct bpfq_buf *buf, __
 }
 
 #if CUT_IS_RECORD_END
+/* Nothing to keep: the state itself stands for the snapshot. */
 static __always_inline struct bpfq_value *snapshot(struct bpfq_value *sv)
 {
 	return sv;

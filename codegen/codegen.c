@@ -621,7 +621,7 @@ static int fast_per_step(const struct query *q, uint64_t input_size)
 /*
  * A read in two streams (two_streams.bpf.h) takes the fast path's records
  * out of order: only where they only add into the batch. Long inputs
- * only: the streams' steps cost 30 ms of verification.
+ * only: the streams' steps cost 15-35 ms more of loading and verifying.
  */
 static bool two_streams(const struct query *q, uint64_t input_size)
 {
