@@ -20,6 +20,10 @@
  * the verification. */
 #define LINES_PER_CALL 2
 #define LINE_MAX (LINE_FIELDS * 8 + 64)
+/* Lines that always go byte by byte: a text group key is copied there;
+ * and past 4 used fields, the verifier's walk of a line grows past its
+ * limit (each field's outcomes multiply). */
+#define BYTE_LINES (BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
 
 /* The field separator's flags in w: the delimiter (csv) or a blank (text). */
 static __always_inline __u64 separator_mask(__u64 w)
@@ -316,9 +320,7 @@ __noinline long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __u
 	__u64 at = pos, next;
 	int is_signed = !BPFQ_SPLIT_SIGNS;	/* short inputs: the signed lines alone */
 
-	/* Past 4 used fields, the verifier's walk of a line grows past its
-	 * limit (each field's outcomes multiply): those lines go byte by byte. */
-	if (BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
+	if (BYTE_LINES)
 		return pos;
 	for (int k = 0; k < FAST_LINES; k++) {
 		next = is_signed ? bpfq_fast_line(sv, buf, at, len) :
@@ -382,8 +384,7 @@ static __always_inline __u64 streams_take(struct bpfq_state *st, struct bpfq_acc
 {
 	__u64 n;
 
-	/* The lines bpfq_fast_lines() leaves to the byte parser, always. */
-	if (BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
+	if (BYTE_LINES)
 		return 0;
 #pragma unroll
 	for (int k = 0; k < STREAM_LINES; k++) {
