@@ -4,9 +4,10 @@
  *
  * Runs COMMAND with standard output to OUT, standard error to ERR and, with
  * -i, standard input from STDIN (else /dev/null), and prints one line
- * "SECONDS STATUS": the wall time on CLOCK_MONOTONIC from just before fork()
- * to the end of waitpid(), so process start-up and exit are counted as a
- * user pays them, and STATUS, the exit status (128+N for signal N). The
+ * "SECONDS STATUS RSS": the wall time on CLOCK_MONOTONIC from just before
+ * fork() to the end of wait4(), so process start-up and exit are counted as
+ * a user pays them; STATUS, the exit status (128+N for signal N); RSS, the
+ * command's peak resident size in KiB (ru_maxrss of the child). The
  * files are opened before the clock starts. A shell in between would add
  * its own start-up to every contender, hence this helper.
  */
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,14 +74,15 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	int status;
-	while (waitpid(pid, &status, 0) < 0)
+	struct rusage usage;
+	while (wait4(pid, &status, 0, &usage) < 0)
 		if (errno != EINTR) {
-			perror("timeit: waitpid");
+			perror("timeit: wait4");
 			return 125;
 		}
 	double elapsed = now() - start;
 
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	printf("%.6f %d\n", elapsed, code);
+	printf("%.6f %d %ld\n", elapsed, code, usage.ru_maxrss);
 	return 0;
 }
