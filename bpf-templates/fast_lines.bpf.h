@@ -297,25 +297,35 @@ static __always_inline long fast_line_at(struct bpfq_value *sv, struct bpfq_buf 
  * the minus, a number costs fewer instructions and registers (1.1x on csv
  * with no sign).
  */
-__noinline long bpfq_fast_line(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
-			       __u64 len)
+BPFQ_GLOBAL long bpfq_fast_line(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				__u64 len)
 {
 	return fast_line_at(sv, buf, pos, len, 1);
 }
 
+#if BPFQ_SPLIT_SIGNS
 __noinline long bpfq_fast_line_unsigned(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 					__u64 len)
+#if BPFQ_PART == 1
+	;	/* a side function: the other part defines it */
+#else
 {
 	return fast_line_at(sv, buf, pos, len, 0);
 }
+#endif
+#else
+/* Short inputs take the signed lines alone: no copy for clang to compile
+ * (a global function is compiled even where no call reaches it). */
+#define bpfq_fast_line_unsigned bpfq_fast_line
+#endif
 
 /*
  * Up to FAST_LINES simple lines from pos: the position after them,
  * | FAST_STOP when the query ended the scan. A text group key is copied
  * byte by byte: the byte parser's, as are lines of many fields.
  */
-__noinline long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
-				__u64 len)
+BPFQ_GLOBAL long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				 __u64 len)
 {
 	__u64 at = pos, next;
 	int is_signed = !BPFQ_SPLIT_SIGNS;	/* short inputs: the signed lines alone */

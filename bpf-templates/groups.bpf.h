@@ -10,7 +10,7 @@ struct bpfq_group_value {
 	__u64 area[BPFQ_GROUP_WORDS];
 };
 
-struct {
+BPFQ_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1);		/* set by user space */
 	__type(key, struct bpfq_key);
@@ -18,7 +18,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } bpfq_groups SEC(".maps");
 
-struct {
+BPFQ_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);

@@ -77,7 +77,7 @@ static __always_inline int binary_record_alone(struct bpfq_state *st, const __u8
  * parse_numbers.bpf.h): its batch stays in registers, the records' count
  * is added once.
  */
-__noinline int bpfq_fast_block(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 at)
+BPFQ_GLOBAL int bpfq_fast_block(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 at)
 {
 	struct bpfq_state *st = sv ? &sv->st : NULL;
 	struct bpfq_field own[BPFQ_FIELDS_INT ? BPFQ_NSLOTS : 1], *f;
@@ -106,8 +106,8 @@ __noinline int bpfq_fast_block(struct bpfq_value *sv, struct bpfq_buf *buf, __u6
 }
 
 /* FAST_BLOCKS blocks from pos, when the read has them: the position after them, | FAST_STOP. */
-__noinline long bpfq_fast_records(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
-				  __u64 len)
+BPFQ_GLOBAL long bpfq_fast_records(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				   __u64 len)
 {
 	if (pos >= len || len > BPFQ_BUF_SIZE || len - pos < FAST_BYTES)
 		return pos;

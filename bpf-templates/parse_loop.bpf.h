@@ -12,6 +12,14 @@
  * map memory it does not track.
  */
 
+#if BPFQ_PART != 2
+/* A global function: the verifier checks the general path once (codegen.c). */
+__noinline int bpfq_emit_general(struct bpfq_value *sv)
+{
+	return bpfq_general_path(sv);
+}
+#endif
+
 /* A fast path's answer: the position after what it took, | FAST_STOP to end the scan. */
 #define FAST_STOP (1ULL << 62)
 
@@ -49,8 +57,8 @@ static __always_inline long fast_taken(struct parse_ctx *c, __u64 pos, __u64 aft
  * unknown arguments: from a known position (0) it would track exact
  * positions through the loop and give up ("too complex").
  */
-__noinline int bpfq_parse_range(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 from,
-				__u64 to)
+BPFQ_GLOBAL int bpfq_parse_range(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 from,
+				 __u64 to)
 {
 	/* The value, not the state alone: the verifier sizes a global function's
 	 * pointer arguments by their type, and the area follows the state. */
@@ -81,7 +89,7 @@ static __always_inline void parse_read(struct bpfq_value *sv, struct bpfq_buf *b
 #endif
 
 /* Parse len (1..BPFQ_BUF_SIZE) bytes of buf, the next bytes of the input. */
-__noinline int bpfq_parse_bytes(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len)
+BPFQ_GLOBAL int bpfq_parse_bytes(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len)
 {
 	if (!sv || !buf || sv->st.result.done || len == 0 || len > BPFQ_BUF_SIZE)
 		return 0;
@@ -98,7 +106,7 @@ static __always_inline void parse_end(struct bpfq_state *st);
  * in the hook's program, would put its stack in the program's frame, and
  * so on every chain of calls (6.1 allows 512 bytes over all the frames).
  */
-__noinline int bpfq_parse_end(struct bpfq_value *sv)
+BPFQ_GLOBAL int bpfq_parse_end(struct bpfq_value *sv)
 {
 	if (sv)
 		parse_end(&sv->st);

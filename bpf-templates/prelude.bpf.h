@@ -10,6 +10,31 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+/*
+ * A long program is compiled in two parts at once, a clang on each CPU,
+ * and the objects linked (codegen/clang.c): BPFQ_PART 1 is the program
+ * without the side functions (the unsigned copies of the parsers' steps,
+ * the signed two streams), 2 the side functions alone, 0 all of it.
+ * BPFQ_GLOBAL marks the first part's global functions: static in the
+ * second, so clang drops them unread; one that a side function called
+ * would be copied there, a static function the verifier walks at every
+ * call, so the call is an error instead. The two the records' code calls,
+ * bpfq_udiv128() and bpfq_emit_general(), are declared there instead.
+ * BPFQ_MAP makes the second part's maps the first part's (extern maps,
+ * which libbpf's linker resolves).
+ */
+#ifndef BPFQ_PART
+#define BPFQ_PART 0
+#endif
+#if BPFQ_PART == 2
+#define BPFQ_GLOBAL static __attribute__((noinline, unused, \
+					  error("a side function calls a main part's function")))
+#define BPFQ_MAP extern
+#else
+#define BPFQ_GLOBAL __noinline
+#define BPFQ_MAP
+#endif
+
 #define BPFQ_BUF_MASK (BPFQ_BUF_SIZE - 1)
 #define BPFQ_S64_MIN (-9223372036854775807LL - 1)
 #define BPFQ_S64_MAX 9223372036854775807LL
@@ -28,7 +53,7 @@ struct bpfq_value {
  * Both maps are mmap()ed by the readers: no copies, no lookups from user
  * space. A slot per reader: user space sets max_entries (-j).
  */
-struct {
+BPFQ_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -36,13 +61,16 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 } bpfq_state_map SEC(".maps");
 
-struct {
+BPFQ_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct bpfq_buf);
 	__uint(map_flags, BPF_F_MMAPABLE);
 } bpfq_buf_map SEC(".maps");
+
+/* The general path (codegen.c gen_general()): the first part's (parse_loop.bpf.h). */
+__noinline int bpfq_emit_general(struct bpfq_value *sv);
 
 static __always_inline __u64 *bpfq_area(struct bpfq_state *st)
 {
@@ -310,6 +338,9 @@ struct bpfq_div {
 };
 
 __noinline int bpfq_udiv128(struct bpfq_div *d)
+#if BPFQ_PART == 2
+	;	/* the first part's */
+#else
 {
 	if (!d)
 		return 0;
@@ -337,6 +368,7 @@ __noinline int bpfq_udiv128(struct bpfq_div *d)
 	}
 	return 0;
 }
+#endif
 
 /* a / b * 10^9, truncated toward zero: |a| * 10^9 < 2^123 fits. */
 static __always_inline __u32 bpfq_d_div(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)

@@ -61,17 +61,21 @@ static __always_inline __u64 streams_batch(struct bpfq_value *sv, struct bpfq_bu
 }
 
 /* Without a minus a record costs fewer instructions and registers. */
-__noinline long bpfq_streams_unsigned(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
-				      __u64 ends)
+BPFQ_GLOBAL long bpfq_streams_unsigned(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
+				       __u64 ends)
 {
 	return streams_batch(sv, buf, ab, ends, 0);
 }
 
 __noinline long bpfq_streams_signed(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 ab,
 				    __u64 ends)
+#if BPFQ_PART == 1
+	;	/* a side function: the other part defines it */
+#else
 {
 	return streams_batch(sv, buf, ab, ends, 1);
 }
+#endif
 
 /* Unsigned steps, the cheaper, until one takes nothing (a minus, maybe);
  * then signed ones, until one takes nothing. */
@@ -108,7 +112,7 @@ static __always_inline __u64 record_end_after(struct bpfq_buf *buf, __u64 from)
 	return 0;
 }
 
-__noinline long bpfq_record_end_after(struct bpfq_buf *buf, __u64 from)
+BPFQ_GLOBAL long bpfq_record_end_after(struct bpfq_buf *buf, __u64 from)
 {
 	return buf ? record_end_after(buf, from & BPFQ_BUF_MASK) : 0;
 }
@@ -122,8 +126,8 @@ __noinline long bpfq_record_end_after(struct bpfq_buf *buf, __u64 from)
  * batches. Where they stopped and the cut, packed; 0 when there is no
  * record end near the middle (nothing was taken).
  */
-__noinline long bpfq_two_streams(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 first,
-				 __u64 len)
+BPFQ_GLOBAL long bpfq_two_streams(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 first,
+				  __u64 len)
 {
 	struct streams s = {};
 	__u64 cut;
@@ -160,7 +164,7 @@ static __always_inline int cut_was_record_end(struct bpfq_value *sv, struct bpfq
  * second stream took lines that were not records (a quoted field's), and
  * the read is parsed again, in order. A slot per reader (-j).
  */
-struct {
+BPFQ_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);

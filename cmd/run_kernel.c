@@ -65,7 +65,8 @@ static int compile(struct run *r, const char *src, size_t len, void **obj, size_
 				"to its path (or use --engine=user)\n");
 		goto cleanup;
 	}
-	if (cache_object(clang, src, len, obj, obj_len, &log, &hit)) {
+	if (cache_object(clang, src, len, codegen_parts(&r->q, planned_size(r)), obj, obj_len,
+			 &log, &hit)) {
 		fprintf(stderr, "bpfq: error: %s could not compile the generated program:\n",
 			clang);
 		messages_log(stderr, log);

@@ -134,7 +134,7 @@ static void *lookup(const char *base, const char *src, size_t len, size_t *obj_l
 
 /* Compile src in folder dir under temporary names; keep them as base.c/base.o if keep. */
 static void *compile(const char *clang, const char *dir, const char *base, int keep,
-		     const char *src, size_t len, size_t *obj_len, char **log)
+		     const char *src, size_t len, int parts, size_t *obj_len, char **log)
 {
 	char *c_tmp = NULL, *o_tmp = NULL, *c_final = NULL, *o_final = NULL;
 	void *obj = NULL;
@@ -149,7 +149,7 @@ static void *compile(const char *clang, const char *dir, const char *base, int k
 			*log = NULL;
 		goto cleanup;
 	}
-	if (clang_compile(clang, c_tmp, o_tmp, log))
+	if (clang_compile(clang, c_tmp, o_tmp, parts, log))
 		goto cleanup;
 	obj = read_file(o_tmp, obj_len);
 	if (!obj && asprintf(log, "cannot read %s: %s", o_tmp, strerror(errno)) < 0)
@@ -169,8 +169,8 @@ cleanup:
 	return obj;
 }
 
-int cache_object(const char *clang, const char *src, size_t len, void **obj, size_t *obj_len,
-		 char **log, int *hit)
+int cache_object(const char *clang, const char *src, size_t len, int parts, void **obj,
+		 size_t *obj_len, char **log, int *hit)
 {
 	char *dir = cache_dir(), *base = NULL;
 	char tmpdir[] = "/tmp/bpfq.XXXXXX";
@@ -190,7 +190,7 @@ int cache_object(const char *clang, const char *src, size_t len, void **obj, siz
 		*hit = 1;
 		goto cleanup;
 	}
-	*obj = compile(clang, dir, base, keep, src, len, obj_len, log);
+	*obj = compile(clang, dir, base, keep, src, len, parts, obj_len, log);
 cleanup:
 	if (!keep)
 		rmdir(dir);

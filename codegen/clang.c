@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Runs clang as a child process: BPF C in, BPF object out. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "clang.h"
+#include "link.h"
 
 extern char **environ;
 
@@ -77,41 +80,119 @@ static char *slurp(int fd)
 	return text;
 }
 
-int clang_compile(const char *clang, const char *src, const char *obj, char **log)
+/*
+ * Start clang on src into obj, with -DBPFQ_PART=part unless part is 0: its
+ * pid, and in *out the read end of a pipe with its messages.
+ */
+static int spawn(const char *clang, const char *src, const char *obj, int part, pid_t *pid,
+		 int *out, char **log)
 {
 	const char *argv[32];
+	char define[] = "-DBPFQ_PART=0";
 	posix_spawn_file_actions_t actions;
-	int pipefd[2], status = 0, argc = 0, err;
-	pid_t pid;
+	int pipefd[2], argc = 0, err;
 
 	argv[argc++] = clang;
 	for (int i = 0; clang_flags[i]; i++)
 		argv[argc++] = clang_flags[i];
+	if (part) {
+		define[sizeof(define) - 2] = (char)('0' + part);
+		argv[argc++] = define;
+	}
 	argv[argc++] = "-c";
 	argv[argc++] = src;
 	argv[argc++] = "-o";
 	argv[argc++] = obj;
 	argv[argc] = NULL;
 
-	*log = NULL;
-	if (pipe(pipefd))
+	/* close-on-exec: the other part's clang must not hold this pipe */
+	if (pipe2(pipefd, O_CLOEXEC))
 		return fail(log, "pipe", errno);
 	posix_spawn_file_actions_init(&actions);
 	posix_spawn_file_actions_adddup2(&actions, pipefd[1], STDERR_FILENO);
 	posix_spawn_file_actions_adddup2(&actions, pipefd[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addclose(&actions, pipefd[0]);
-	err = posix_spawn(&pid, clang, &actions, NULL, (char **)argv, environ);
+	err = posix_spawn(pid, clang, &actions, NULL, (char **)argv, environ);
 	posix_spawn_file_actions_destroy(&actions);
 	close(pipefd[1]);
 	if (err) {
 		close(pipefd[0]);
 		return fail(log, clang, err);
 	}
-	*log = slurp(pipefd[0]);
-	close(pipefd[0]);
+	*out = pipefd[0];
+	return 0;
+}
+
+/* Wait for a spawned clang: 0 when it succeeded; its messages in *log. */
+static int finish(pid_t pid, int out, char **log)
+{
+	int status = 0;
+
+	*log = slurp(out);
+	close(out);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* The CPUs this process may run on (sched_getaffinity), at least 1. */
+static int cpus_available(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	return CPU_COUNT(&set) > 0 ? CPU_COUNT(&set) : 1;
+}
+
+/*
+ * The two parts at once (prelude.bpf.h BPFQ_PART), into obj.1 and obj.2,
+ * then linked into obj. On failure, the messages of the first part that
+ * failed: where the code both share is wrong, both say the same.
+ */
+static int compile_parts(const char *clang, const char *src, const char *obj, char **log)
+{
+	char *objs[2] = { NULL, NULL }, *logs[2] = { NULL, NULL };
+	pid_t pids[2];
+	int outs[2], started = 0, failed = -1, status = -1;
+
+	for (int i = 0; i < 2 && failed < 0; i++) {
+		if (asprintf(&objs[i], "%s.%d", obj, i + 1) < 0) {
+			objs[i] = NULL;
+			fail(&logs[i], "asprintf", ENOMEM);
+		} else if (!spawn(clang, src, objs[i], i + 1, &pids[i], &outs[i], &logs[i])) {
+			started++;
+			continue;
+		}
+		failed = i;
+	}
+	for (int i = 0; i < started; i++)
+		if (finish(pids[i], outs[i], &logs[i]) && failed < 0)
+			failed = i;
+	if (failed >= 0) {
+		*log = logs[failed];
+		logs[failed] = NULL;
+	} else {
+		status = link_objects(obj, (const char *const *)objs, 2, log);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (objs[i])
+			unlink(objs[i]);
+		free(objs[i]);
+		free(logs[i]);
+	}
+	return status;
+}
+
+int clang_compile(const char *clang, const char *src, const char *obj, int parts, char **log)
+{
+	pid_t pid;
+	int out;
+
+	*log = NULL;
+	if (parts == 2 && cpus_available() >= 2)
+		return compile_parts(clang, src, obj, log);
+	if (spawn(clang, src, obj, 0, &pid, &out, log))
+		return -1;
+	return finish(pid, out, log);
 }

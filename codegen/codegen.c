@@ -606,19 +606,6 @@ static bool has_slow_parts(const struct node *n)
 }
 
 /*
- * Numbers per call of the fast number parser, each inlined: each costs the
- * verifier some hundred instructions at every load, and saves time on a
- * long scan. A group lookup at each of them multiplies the paths past
- * what kernels before 6.13 or so walk: one each there.
- */
-static int fast_per_step(const struct query *q, uint64_t input_size)
-{
-	if (q->by)
-		return 1;
-	return input_size >= CODEGEN_LARGE_INPUT ? 32 : 16;
-}
-
-/*
  * A read in two streams (two_streams.bpf.h) takes the fast path's records
  * out of order: only where they only add into the batch. Long inputs
  * only: the streams' steps cost 15-35 ms more of loading and verifying.
@@ -627,6 +614,21 @@ static bool two_streams(const struct query *q, uint64_t input_size)
 {
 	return input_size >= CODEGEN_LARGE_INPUT && q->format.kind != INPUT_BINARY &&
 	       fast_only_adds(q);
+}
+
+/*
+ * Numbers per call of the fast number parser, each inlined: each costs the
+ * verifier some hundred instructions at every load, and saves time on a
+ * long scan. A group lookup at each of them multiplies the paths past
+ * what kernels before 6.13 or so walk: one each there. With two streams,
+ * the one-stream path only takes what the streams leave (a read's ends,
+ * short reads): 16, which clang compiles in about a tenth less time.
+ */
+static int fast_per_step(const struct query *q, uint64_t input_size)
+{
+	if (q->by)
+		return 1;
+	return input_size >= CODEGEN_LARGE_INPUT && !two_streams(q, input_size) ? 32 : 16;
 }
 
 /* The folds the fast path inlines: a few words of state, no branches to speak of. */
@@ -656,16 +658,17 @@ static bool has_fast_path(const struct query *q)
 }
 
 /*
- * The general path is a global function: the verifier checks it once, not
- * at every place the parser emits a record (it is big, and the fast path,
- * inlined there, is what the hot loop runs). Its fields and offset are
- * the record's in the state map (an unused argument would be left unset
- * by clang, and refused by the verifier).
+ * The general path, inlined in a global function, bpfq_emit_general()
+ * (parse_loop.bpf.h): the verifier checks it once, not at every place the
+ * parser emits a record (it is big, and the fast path, inlined there, is
+ * what the hot loop runs). Its fields and offset are the record's in the
+ * state map (an unused argument would be left unset by clang, and refused
+ * by the verifier).
  */
 static void gen_general(struct gen *g)
 {
 	gen_line(g, "/* The general path: decimals, NULLs, three-valued conditions. */");
-	gen_line(g, "__noinline int bpfq_emit_general(struct bpfq_value *sv)");
+	gen_line(g, "static __always_inline int bpfq_general_path(struct bpfq_value *sv)");
 	gen_line(g, "{");
 	g->depth++;
 	gen_line(g, "struct bpfq_state *st;");
@@ -863,6 +866,11 @@ static void format_pieces(struct gen *g, bool streams)
 		piece(g->out, "two_streams.bpf.h", tpl_two_streams);
 }
 
+int codegen_parts(const struct query *q, unsigned long long input_size)
+{
+	return input_size >= CODEGEN_LARGE_INPUT && q->format.kind != INPUT_BINARY ? 2 : 1;
+}
+
 char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long long input_size,
 		      size_t *len)
 {
@@ -902,8 +910,11 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 	fprintf(g.out, "#define BPFQ_SPLIT_SIGNS %d\n", input_size >= CODEGEN_LARGE_INPUT);
 	fprintf(g.out, "#define BPFQ_TWO_STREAMS %d\n", streams);
 	format_pieces(&g, streams);
+	/* The hook's program and license: the first part's (prelude.bpf.h BPFQ_PART). */
+	fprintf(g.out, "#if BPFQ_PART != 2\n");
 	piece(g.out, "read.bpf.h", tpl_read);
 	piece(g.out, hook_templates[hook].file, hook_templates[hook].text);
+	fprintf(g.out, "#endif /* BPFQ_PART != 2 */\n");
 	if (fclose(g.out)) {
 		free(src);
 		return NULL;

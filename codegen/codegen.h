@@ -23,6 +23,13 @@
 char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long long input_size,
 		      size_t *len);
 
+/*
+ * How many parts the program can be compiled in at once (prelude.bpf.h
+ * BPFQ_PART): 2 when it has side functions (the unsigned copies of long
+ * inputs' text parsers, and the signed two streams), else 1.
+ */
+int codegen_parts(const struct query *q, unsigned long long input_size);
+
 /* binary: whether the used fields always hold integers, few of them (BPFQ_FIELDS_INT). */
 int codegen_fields_int(const struct query *q);
 

@@ -88,6 +88,54 @@ load test_helper
 	assert_output "bpfq: error: clang not found: install clang, or set BPFQ_CLANG to its path (or use --engine=user)"
 }
 
+# $TMP/clang: notes each compile's part in $TMP/parts ("whole" without
+# -DBPFQ_PART) and runs clang; for part $1, if given, it fails instead.
+clang_noting_parts() {
+	cat >"$TMP/clang" <<EOF
+#!/bin/sh
+part=whole
+for a; do case \$a in -DBPFQ_PART=*) part=\${a#-DBPFQ_PART=} ;; esac; done
+echo "\$part" >>"$TMP/parts"
+if [ "\$part" = "${1:-}" ]; then echo "part \$part: made to fail" >&2; exit 1; fi
+exec "$(command -v clang)" "\$@"
+EOF
+	chmod +x "$TMP/clang"
+}
+
+@test "a long input's program compiles as two clangs at once, linked; on one CPU or short, whole" {
+	require_root
+	seq_file 100000 "$TMP/n.txt"
+	clang_noting_parts
+	export BPFQ_CACHE_DIR=off BPFQ_CLANG=$TMP/clang
+	BPFQ_LONG_INPUT=1 run bpfq "sum(x) where x > 5 from $TMP/n.txt"
+	assert_status 0
+	assert_output 5000049985
+	if (($(nproc) >= 2)); then
+		[[ $(sort "$TMP/parts" | paste -sd' ') == "1 2" ]]
+	else
+		[[ $(cat "$TMP/parts") == whole ]]
+	fi
+	rm "$TMP/parts"
+	BPFQ_LONG_INPUT=1 run taskset -c 0 "$BPFQ" "sum(\$1) where \$1 > 5 from $TMP/n.txt as csv"
+	assert_output 5000049985
+	[[ $(cat "$TMP/parts") == whole ]]
+	rm "$TMP/parts"
+	BPFQ_LONG_INPUT=0 run bpfq "sum(x) where x > 5 from $TMP/n.txt"
+	assert_output 5000049985
+	[[ $(cat "$TMP/parts") == whole ]]
+}
+
+@test "a part that does not compile: its messages, status 4, no answer" {
+	require_root
+	(($(nproc) >= 2)) || skip "one CPU: no parts"
+	seq_file 1000 "$TMP/n.txt"
+	clang_noting_parts 2
+	BPFQ_CACHE_DIR=off BPFQ_CLANG=$TMP/clang BPFQ_LONG_INPUT=1 run bpfq "sum(x) from $TMP/n.txt"
+	assert_status 4
+	[[ ${lines[0]} == "bpfq: error: $TMP/clang could not compile the generated program:" ]]
+	[[ $output == *"part 2: made to fail"* && $output != *500500* ]]
+}
+
 @test "a run-time error names the operator, the value and its place (status 3)" {
 	printf '1\n2\n3037000500\n' >"$TMP/n.txt"
 	run bpfq --engine=user "sum(x * x) from $TMP/n.txt"

@@ -129,9 +129,12 @@ max(x): 100"
 }
 
 @test "BPFQ_LONG_INPUT=1 makes the program for a long input, 0 (or a pipe) for a short one" {
-	run env BPFQ_LONG_INPUT=1 "$BPFQ" -d c --dry-run --engine=user 'sum(x) from f'
+	run env BPFQ_LONG_INPUT=1 "$BPFQ" -d c --dry-run --engine=user 'min(x) from f'
 	assert_status 0
 	[[ $output == *"#define BPFQ_FAST_PER_STEP 32"* && $output == *"#define BPFQ_SPLIT_SIGNS 1"* ]]
+	# two streams: the one-stream path takes only what they leave, 16 at a time
+	run env BPFQ_LONG_INPUT=1 "$BPFQ" -d c --dry-run --engine=user 'sum(x) from f'
+	[[ $output == *"#define BPFQ_FAST_PER_STEP 16"* && $output == *"#define BPFQ_SPLIT_SIGNS 1"* ]]
 	run env BPFQ_LONG_INPUT=0 "$BPFQ" -d c --dry-run --engine=user 'sum(x) from f'
 	[[ $output == *"#define BPFQ_FAST_PER_STEP 16"* && $output == *"#define BPFQ_SPLIT_SIGNS 0"* ]]
 	run bpfq -d c --dry-run --engine=user 'sum(x) from -'

@@ -253,8 +253,10 @@ static void check_program(const struct query *q, const char *src, size_t len)
 	expect(src, len, &pos, "#define BPFQ_TWO_STREAMS 0\n");
 	expect_piece(src, len, &pos, "parse_loop.bpf.h", tpl_parse_loop);
 	expect_parser(q, src, len, &pos);
+	expect(src, len, &pos, "#if BPFQ_PART != 2\n");
 	expect_piece(src, len, &pos, "read.bpf.h", tpl_read);
 	expect_piece(src, len, &pos, "syscall.bpf.c", tpl_hook_syscall);
+	expect(src, len, &pos, "#endif /* BPFQ_PART != 2 */\n");
 	CHECK(pos == len);
 }
 
