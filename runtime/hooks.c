@@ -20,6 +20,7 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
+#include "btf_find.h"
 #include "hooks.h"
 #include "privs.h"
 #include "sysfs_mount.h"
@@ -108,17 +109,23 @@ static bool common_needs(enum hook_kind kind, struct hook_probe *p)
 	return true;
 }
 
-/* The kernel's BTF, parsed once for every probe of the process. */
+/*
+ * func's id in the kernel's BTF: the mapped file walked (btf_find.h), or
+ * where it cannot be, libbpf's parse, once for every probe of the process.
+ */
 static int vmlinux_btf_id(const char *func, enum bpf_attach_type type)
 {
 	static struct btf *vmlinux;
+	int kind = type == BPF_TRACE_RAW_TP ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC;
+	int id = btf_find(BTF_VMLINUX, func, kind);
 
+	if (id > 0 || id == -ENOENT)
+		return id > 0 ? id : -1;
 	if (!vmlinux)
 		vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux)
 		return -1;
-	return btf__find_by_name_kind(vmlinux, func, type == BPF_TRACE_RAW_TP ? BTF_KIND_TYPEDEF :
-				      BTF_KIND_FUNC);
+	return btf__find_by_name_kind(vmlinux, func, kind);
 }
 
 /*
