@@ -255,9 +255,9 @@ BPFQ_GLOBAL long bpfq_fast_numbers(struct bpfq_value *sv, struct bpfq_buf *buf, 
 }
 
 #if BPFQ_SPLIT_SIGNS
-__noinline long bpfq_fast_unsigned(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
-				   __u64 len)
-#if BPFQ_PART == 1
+BPFQ_UNSIGNED_STEP long bpfq_fast_unsigned(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+					   __u64 len)
+#if BPFQ_PART == 1 && BPFQ_UNSIGNED_ASIDE
 	;	/* a side function: the other part defines it */
 #else
 {

@@ -13,8 +13,10 @@
 /*
  * A long program is compiled in two parts at once, a clang on each CPU,
  * and the objects linked (codegen/clang.c): BPFQ_PART 1 is the program
- * without the side functions (the unsigned copies of the parsers' steps,
- * the signed two streams), 2 the side functions alone, 0 all of it.
+ * without the side functions, 2 the side functions alone, 0 all of it.
+ * The side functions are about half the code: with two streams, the
+ * streams' steps (bpfq_streams_unsigned, bpfq_streams_signed); without,
+ * the unsigned copies of the parsers' steps (BPFQ_UNSIGNED_ASIDE).
  * BPFQ_GLOBAL marks the first part's global functions: static in the
  * second, so clang drops them unread; one that a side function called
  * would be copied there, a static function the verifier walks at every
@@ -33,6 +35,14 @@
 #else
 #define BPFQ_GLOBAL __noinline
 #define BPFQ_MAP
+#endif
+/* The unsigned steps' head: side functions' or the first part's (codegen
+ * defines BPFQ_SPLIT_SIGNS and BPFQ_TWO_STREAMS before this piece). */
+#define BPFQ_UNSIGNED_ASIDE (BPFQ_SPLIT_SIGNS && !BPFQ_TWO_STREAMS)
+#if BPFQ_UNSIGNED_ASIDE
+#define BPFQ_UNSIGNED_STEP __noinline
+#else
+#define BPFQ_UNSIGNED_STEP BPFQ_GLOBAL
 #endif
 
 #define BPFQ_BUF_MASK (BPFQ_BUF_SIZE - 1)

@@ -887,6 +887,9 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 	/* Without by, the area holds the states; with it, every group's value does. */
 	fprintf(g.out, "#define BPFQ_AREA_WORDS %d\n", q->by ? 1 : (words ? words : 1));
 	fprintf(g.out, "#define BPFQ_GROUP_WORDS %d\n", q->by ? (words ? words : 1) : 0);
+	/* The program's shape, which the prelude's side functions depend on. */
+	fprintf(g.out, "#define BPFQ_SPLIT_SIGNS %d\n", input_size >= CODEGEN_LARGE_INPUT);
+	fprintf(g.out, "#define BPFQ_TWO_STREAMS %d\n", streams);
 	piece(g.out, "bpfq_state.h", tpl_state_h);
 	piece(g.out, "prelude.bpf.h", tpl_prelude);
 	piece(g.out, "aggs.bpf.h", tpl_aggs);
@@ -907,8 +910,6 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 		gen_record(&g);
 	gen_emit(&g);
 	fprintf(g.out, "#define BPFQ_FAST_PER_STEP %d\n", fast_per_step(q, input_size));
-	fprintf(g.out, "#define BPFQ_SPLIT_SIGNS %d\n", input_size >= CODEGEN_LARGE_INPUT);
-	fprintf(g.out, "#define BPFQ_TWO_STREAMS %d\n", streams);
 	format_pieces(&g, streams);
 	/* The hook's program and license: the first part's (prelude.bpf.h BPFQ_PART). */
 	fprintf(g.out, "#if BPFQ_PART != 2\n");

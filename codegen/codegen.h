@@ -25,8 +25,9 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 
 /*
  * How many parts the program can be compiled in at once (prelude.bpf.h
- * BPFQ_PART): 2 when it has side functions (the unsigned copies of long
- * inputs' text parsers, and the signed two streams), else 1.
+ * BPFQ_PART): 2 when it has side functions (a long input's two streams'
+ * steps, or without streams the unsigned copies of its parsers' steps),
+ * else 1.
  */
 int codegen_parts(const struct query *q, unsigned long long input_size);
 

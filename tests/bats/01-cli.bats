@@ -90,14 +90,16 @@ load test_helper
 
 # $TMP/clang: notes each compile's part in $TMP/parts ("whole" without
 # -DBPFQ_PART) and runs clang; for part $1, if given, it fails instead.
+# The global functions each part's object defines go to $TMP/part-PART.
 clang_noting_parts() {
 	cat >"$TMP/clang" <<EOF
 #!/bin/sh
 part=whole
-for a; do case \$a in -DBPFQ_PART=*) part=\${a#-DBPFQ_PART=} ;; esac; done
+for a; do case \$a in -DBPFQ_PART=*) part=\${a#-DBPFQ_PART=} ;; esac; obj=\$a; done
 echo "\$part" >>"$TMP/parts"
 if [ "\$part" = "${1:-}" ]; then echo "part \$part: made to fail" >&2; exit 1; fi
-exec "$(command -v clang)" "\$@"
+"$(command -v clang)" "\$@" || exit
+readelf -sW "\$obj" | awk '\$4 == "FUNC" && \$5 == "GLOBAL" { print \$8 }' | sort | paste -sd' ' >"$TMP/part-\$part"
 EOF
 	chmod +x "$TMP/clang"
 }
@@ -123,6 +125,26 @@ EOF
 	BPFQ_LONG_INPUT=0 run bpfq "sum(x) where x > 5 from $TMP/n.txt"
 	assert_output 5000049985
 	[[ $(cat "$TMP/parts") == whole ]]
+}
+
+@test "the second part: the two streams' steps, or without streams the unsigned step" {
+	require_root
+	(($(nproc) >= 2)) || skip "one CPU: no parts"
+	seq_file 100000 "$TMP/n.txt"
+	clang_noting_parts
+	export BPFQ_CACHE_DIR=off BPFQ_CLANG=$TMP/clang BPFQ_LONG_INPUT=1
+	run bpfq "sum(x) where x > 5 from $TMP/n.txt"
+	assert_output 5000049985
+	[[ $(cat "$TMP/part-2") == "bpfq_streams_signed bpfq_streams_unsigned" ]]
+	[[ $(cat "$TMP/part-1") == *" bpfq_fast_unsigned "* && $(cat "$TMP/part-1") != *streams_signed* ]]
+	# x * 2 > 10 is no masked where: no two streams (codegen/mask.c)
+	run bpfq "sum(x) where x * 2 > 10 from $TMP/n.txt"
+	assert_output 5000049985
+	[[ $(cat "$TMP/part-2") == bpfq_fast_unsigned ]]
+	run bpfq "sum(\$1) where \$1 * 2 > 10 from $TMP/n.txt as csv"
+	assert_output 5000049985
+	[[ $(cat "$TMP/part-2") == bpfq_fast_line_unsigned ]]
+	[[ $(cat "$TMP/part-1") == *" bpfq_fast_line "* ]]
 }
 
 @test "a part that does not compile: its messages, status 4, no answer" {
