@@ -17,6 +17,13 @@ extern char **environ;
 
 const char *const clang_flags[] = {
 	"-target", "bpf", "-O2", "-g",
+	/*
+	 * BTF needs -g, but not the lines of every inlined function: their
+	 * instructions are told as their call's line (in the verifier's log
+	 * too). The same instructions; 15-20% of clang's time (a long csv
+	 * program's part: 0.50 -> 0.41 s).
+	 */
+	"-gno-inline-line-tables",
 	/* v3: 32-bit jumps and ALU32; every kernel with bpf_loop has it */
 	"-mcpu=v3",
 	"-D__TARGET_ARCH_x86",
