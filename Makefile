@@ -50,6 +50,18 @@ $(BUILD)/%.o: %.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The objects that say the version (-DBPFQ_VERSION) are built again when it
+# changes (a commit, an edit): the stamp file is written only then.
+VERSION_STAMP := $(BUILD)/version
+VERSION_USERS := cmd/options.o cmd/repl.o codegen/codegen.o
+$(VERSION_STAMP): FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)[ "$$(cat $@ 2>/dev/null)" = '$(VERSION)' ] || echo '$(VERSION)' >$@
+$(addprefix $(BUILD)/,$(VERSION_USERS)) $(addprefix $(BUILD)/asan/,$(VERSION_USERS)): \
+	$(VERSION_STAMP)
+.PHONY: FORCE
+FORCE:
+
 # The BPF templates and the shared header are embedded in the binary (.incbin).
 $(BUILD)/codegen/templates.o: codegen/templates.S $(TEMPLATES)
 	$(call msg,AS,$@)

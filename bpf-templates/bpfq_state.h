@@ -21,6 +21,7 @@
 #define BPFQ_MAX_RECORD 256	/* bytes of a binary record */
 #define BPFQ_KEY_MAX 64		/* bytes of a group key */
 #define BPFQ_MAX_READERS 8
+#define BPFQ_MAX_RANGES 32	/* -j: ranges of a file, each its own state (cmd/split.h) */
 
 /* Decimals are kept as integers times 10^9: 9 fractional digits, exactly. */
 #define BPFQ_SCALE 1000000000ULL
@@ -54,16 +55,18 @@ enum bpfq_bin_type {
 
 /*
  * Which reads the program parses: this thread's read(fd, buf, ...). With
- * -j, every reader thread has its own slot of the state and buffer maps;
- * all are threads of one process, whose tgid every slot holds from the
- * start (slot 0 first tells the program it is ours).
+ * -j, every range of the file has its own slot of the state map, and every
+ * reader thread its own slot of the buffer maps; a reader puts its thread
+ * id in the slot of the range it reads now (only there). All are threads
+ * of one process, whose tgid every state slot holds from the start (slot 0
+ * first tells the program it is ours).
  */
 struct bpfq_target {
 	__u64 pid_tgid;		/* bpf_get_current_pid_tgid() of the reader */
 	__u64 buf;		/* user address of the mmap()ed buffer */
 	__s64 fd;
-	__u32 slot;		/* this reader's index in the maps */
-	__u32 pad;
+	__u32 slot;		/* the range's index in the state map */
+	__u32 reader;		/* the reader's: buffer, scratch, snapshot maps; groups */
 };
 
 /* What a hook keeps between its programs during one read. */

@@ -44,7 +44,7 @@ static __always_inline __u64 *bpfq_group(struct bpfq_state *st)
 	if (!mine)
 		return NULL;
 	key = &mine->st.parse.rec.key;
-	key->reader = slot;
+	key->reader = st->target.reader;
 	v = bpf_map_lookup_elem(&bpfq_groups, key);
 	if (v)
 		return v->area;

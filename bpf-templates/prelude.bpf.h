@@ -61,7 +61,8 @@ struct bpfq_value {
 
 /*
  * Both maps are mmap()ed by the readers: no copies, no lookups from user
- * space. A slot per reader: user space sets max_entries (-j).
+ * space. The state a slot per range of the file, the buffer a slot per
+ * reader: user space sets max_entries (-j).
  */
 BPFQ_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

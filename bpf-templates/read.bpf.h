@@ -30,11 +30,14 @@ static __always_inline struct bpfq_state *bpfq_reader_state(void)
 	if (st->target.pid_tgid == id)
 		return st;
 #pragma unroll
-	for (__u32 i = 1; i < BPFQ_MAX_READERS; i++) {
+	for (__u32 i = 1; i < BPFQ_MAX_RANGES; i++) {
 		__u32 key = i;
 
 		st = bpf_map_lookup_elem(&bpfq_state_map, &key);
-		if (st && st->target.pid_tgid == id)
+		/* Past the last range (the map has a slot per range): not ours. */
+		if (!st)
+			return NULL;
+		if (st->target.pid_tgid == id)
 			return st;
 	}
 	return NULL;
@@ -43,7 +46,7 @@ static __always_inline struct bpfq_state *bpfq_reader_state(void)
 /* The reader's own buffer (or scratch) slot of a per-reader array map. */
 static __always_inline struct bpfq_buf *bpfq_reader_buf(void *map, struct bpfq_state *st)
 {
-	__u32 slot = st->target.slot;
+	__u32 slot = st->target.reader;
 
 	return bpf_map_lookup_elem(map, &slot);
 }

@@ -194,7 +194,7 @@ static __always_inline void copy_value(struct bpfq_value *to, const struct bpfq_
 
 static __always_inline struct bpfq_value *snapshot(struct bpfq_value *sv)
 {
-	__u32 slot = sv->st.target.slot;
+	__u32 slot = sv->st.target.reader;
 	struct bpfq_value *snap = bpf_map_lookup_elem(&bpfq_snap_map, &slot);
 
 	if (snap)

@@ -84,14 +84,15 @@ cleanup:
 	return status;
 }
 
-static struct loader *load(struct run *r, const void *obj, size_t obj_len, int readers)
+static struct loader *load(struct run *r, const void *obj, size_t obj_len, int ranges,
+			   int readers)
 {
 	struct loader_log verifier = { 0 };
 	struct loader *l;
 	char *log = NULL;
 	double start = stats_now();
 
-	l = loader__load(obj, obj_len, readers, r->o->max_groups,
+	l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups,
 			 r->o->debug & DEBUG_VERIFIER ? &verifier : NULL, &log);
 	if (verifier.text)
 		fprintf(stderr, "--- verifier log ---\n%s--- end of verifier log ---\n",
@@ -146,25 +147,34 @@ static int choose_hook(struct run *r, enum hook_kind *hook)
 }
 
 /*
- * -j N: the ranges of a regular file, one per reader; anything else (a
- * pipe, a small file, -j 1) is one range, read by one reader.
+ * -j N: the ranges of a regular file, which the readers take in turn;
+ * anything else (a pipe, a small file, -j 1) is one range, read by one
+ * reader.
  */
 static int plan_ranges(struct run *r, uint64_t *starts)
 {
+	int n;
+
 	if (r->o->jobs <= 1 || !r->in.seekable || !r->in.size) {
 		starts[0] = 0;
 		starts[1] = r->in.size;
 		return 1;
 	}
-	return split_ranges(r->in.fd, r->in.base, r->in.size, &r->q.format, r->o->jobs, starts);
+	n = split_ranges(r->in.fd, r->in.base, r->in.size, &r->q.format, r->o->jobs, starts);
+	if (r->o->verbose && n > 1)
+		fprintf(stderr, "bpfq: -j %ld: %d ranges, from %.1f MB down to %.1f MB, "
+				"each taken by the next reader to be free\n", r->o->jobs, n,
+			(starts[1] - starts[0]) / 1e6, (starts[n] - starts[n - 1]) / 1e6);
+	return n;
 }
 
 /* Load for the readers and scan; with --dry-run stop after the verifier. */
 static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 {
-	uint64_t starts[BPFQ_MAX_READERS + 1];
-	int readers = plan_ranges(r, starts), status = EXIT_KERNEL;
-	struct loader *l = load(r, obj, obj_len, readers);
+	uint64_t starts[BPFQ_MAX_RANGES + 1];
+	int ranges = plan_ranges(r, starts), status = EXIT_KERNEL;
+	int readers = ranges < r->o->jobs ? ranges : (int)r->o->jobs;
+	struct loader *l = load(r, obj, obj_len, ranges, readers);
 
 	if (l && r->o->dry_run) {
 		fprintf(stderr, "bpfq: dry run: compiled, loaded and verified at hook %s (%lu "
@@ -173,7 +183,7 @@ static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 		status = EXIT_OK;
 	} else if (l) {
 		r->stats.readers = readers;
-		status = scan_run(r, l, readers, starts);
+		status = scan_run(r, l, readers, ranges, starts);
 	}
 	loader__free(l);
 	if (status != SCAN_AGAIN_ALONE)
@@ -186,12 +196,12 @@ static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 		fprintf(stderr, "bpfq: error: seek %s: %s\n", r->in.name, strerror(errno));
 		return EXIT_INPUT;
 	}
-	l = load(r, obj, obj_len, 1);
+	l = load(r, obj, obj_len, 1, 1);
 	r->stats.bytes_read = r->stats.reads = 0;
 	starts[0] = 0;
 	starts[1] = r->in.size;
 	r->stats.readers = 1;
-	status = l ? scan_run(r, l, 1, starts) : EXIT_KERNEL;
+	status = l ? scan_run(r, l, 1, 1, starts) : EXIT_KERNEL;
 	loader__free(l);
 	return status;
 }

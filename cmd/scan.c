@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * The scan, once the program is loaded and attached: one reader, or with
- * -j a thread per range of the file, each reading its range through its
- * own slot of the maps; then the answer, joined from every slot. Counters
- * add, states merge as bpfq merge does, and the places (the first skipped
- * token, the error) are the earliest in the file over all ranges.
+ * -j reader threads that take the ranges of the file in turn, each range
+ * parsed into its own slot of the state map; then the answer, joined from
+ * the slots in file order up to the first range that stopped the scan, as
+ * one reader would have stopped. Counters add, states merge as bpfq merge
+ * does, and the places (the first skipped token, the error) are the
+ * earliest in the file over the ranges.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,64 +26,123 @@
 #include "lang/layout.h"
 #include "runtime/reader.h"
 
-struct job {
-	struct run *r;
-	struct loader *l;
-	int slot, fd, readers;
-	uint64_t start, len;	/* the range, from the scan's first byte */
+/* A range of the file (split.h), its slot of the state map, and how its read went. */
+struct range {
+	uint64_t start, len;	/* from the scan's first byte */
+	bool taken;		/* a reader took it */
 	struct reader_stats rs;
 	const char *why;
 	int rc, err;
 };
 
-/* The slot's target; its thread sets the thread id when it starts. */
-static void set_target(struct loader *l, int slot, int fd)
-{
-	struct bpfq_state *st = loader__state(l, slot);
+/* The scan: its ranges, taken in file order by the reader threads. */
+struct scan {
+	struct run *r;
+	struct loader *l;
+	int nranges, readers;
+	atomic_int next;	/* the range the next reader to be free takes */
+	struct range ranges[BPFQ_MAX_RANGES];
+};
 
-	memset(st, 0, sizeof(*st));
-	st->target.pid_tgid = (uint64_t)getpid() << 32;
-	st->target.buf = (uintptr_t)loader__buffer(l, slot);
-	st->target.fd = fd;
-	st->target.slot = slot;
-	st->parse.slot = -1;
+/* A reader thread and the file it reads through (each its own offset). */
+struct reader {
+	struct scan *sc;
+	int index, fd;
+	pthread_t thread;
+	bool started;
+};
+
+static bool range_done(struct scan *sc, int k)
+{
+	return ((volatile struct bpfq_result *)&loader__state(sc->l, k)->result)->done;
 }
 
-/* -j: the progress line counts every reader's bytes (ranges are of files: no places to watch). */
+/*
+ * Every range's state, before the attach: empty, and owned by no thread
+ * (tid 0) but with the tgid, which the program checks first.
+ */
+static void clear_states(struct scan *sc)
+{
+	for (int k = 0; k < sc->nranges; k++) {
+		struct bpfq_state *st = loader__state(sc->l, k);
+
+		memset(st, 0, sizeof(*st));
+		st->target.pid_tgid = (uint64_t)getpid() << 32;
+		st->target.slot = k;
+		st->parse.slot = -1;
+	}
+}
+
+/* -j: the progress line counts every range's bytes (ranges are of files: no places to watch). */
 static void watch_all(void *ctx, const char *buf, size_t n)
 {
-	struct job *j = ctx;
+	struct scan *sc = ctx;
 	uint64_t done = 0;
 
 	(void)buf;
 	(void)n;
-	for (int s = 0; s < j->readers; s++)
-		done += loader__state(j->l, s)->result.bytes;
-	progress_update(&j->r->progress, done);
+	for (int k = 0; k < sc->nranges; k++)
+		done += loader__state(sc->l, k)->result.bytes;
+	progress_update(&sc->r->progress, done);
 }
 
-static void *read_range(void *arg)
+/*
+ * The next range in file order for a reader, or -1: none left, an
+ * interrupt, or a range before it is done (its answer known, or an error).
+ * One reader would have stopped there: what follows is not read.
+ */
+static int take_range(struct scan *sc)
 {
-	struct job *j = arg;
-	struct reader_opts opts = { .read_size = j->r->o->read_size, .limit = j->len,
+	int k = atomic_fetch_add(&sc->next, 1);
+
+	if (k >= sc->nranges || run_interrupted)
+		return -1;
+	for (int i = 0; i < k; i++)
+		if (range_done(sc, i))
+			return -1;
+	sc->ranges[k].taken = true;
+	return k;
+}
+
+/* Range k through the reader: the range's state names the thread while it reads. */
+static void read_range(struct scan *sc, const struct reader *rd, int k)
+{
+	struct range *g = &sc->ranges[k];
+	struct bpfq_target *t = &loader__state(sc->l, k)->target;
+	struct reader_opts opts = { .read_size = sc->r->o->read_size, .limit = g->len,
 				    .interrupted = &run_interrupted };
 
-	/* Only reader 0 watches (places for a pipe, the progress line): -j reads files. */
-	if (j->slot == 0 && j->readers == 1)
-		opts.watch = (struct reader_watch){ run_on_read, j->r };
-	else if (j->slot == 0)
-		opts.watch = (struct reader_watch){ watch_all, j };
-	loader__state(j->l, j->slot)->target.pid_tgid = (uint64_t)getpid() << 32 | (uint32_t)gettid();
-	if (j->slot && lseek(j->fd, j->r->in.base + j->start, SEEK_SET) < 0) {
-		j->rc = -1;
-		j->err = errno;
-		return NULL;
+	/* Only reader 0 watches: the places of one range read from the start
+	 * (a pipe's), or the progress line of all of them. */
+	if (rd->index == 0)
+		opts.watch = sc->nranges == 1 ? (struct reader_watch){ run_on_read, sc->r }
+					      : (struct reader_watch){ watch_all, sc };
+	t->buf = (uintptr_t)loader__buffer(sc->l, rd->index);
+	t->fd = rd->fd;
+	t->reader = rd->index;
+	t->pid_tgid = (uint64_t)getpid() << 32 | (uint32_t)gettid();
+	if (sc->nranges > 1 && lseek(rd->fd, sc->r->in.base + g->start, SEEK_SET) < 0) {
+		g->rc = -1;
+		g->err = errno;
+	} else {
+		/* Cold data: read-ahead of the whole range (a hint; errors do not matter). */
+		if (sc->r->in.seekable)
+			posix_fadvise(rd->fd, sc->r->in.base + g->start, g->len,
+				      POSIX_FADV_SEQUENTIAL);
+		g->rc = reader_run(sc->l, k, rd->fd, &opts, &g->rs, &g->why);
+		g->err = errno;
 	}
-	/* Cold data: read-ahead of the whole range (a hint; errors do not matter). */
-	if (j->r->in.seekable)
-		posix_fadvise(j->fd, j->r->in.base + j->start, j->len, POSIX_FADV_SEQUENTIAL);
-	j->rc = reader_run(j->l, j->slot, j->fd, &opts, &j->rs, &j->why);
-	j->err = errno;
+	/* The thread's next reads are the next range's. */
+	t->pid_tgid = (uint64_t)getpid() << 32;
+}
+
+static void *read_ranges(void *arg)
+{
+	struct reader *rd = arg;
+	int k;
+
+	while ((k = take_range(rd->sc)) >= 0)
+		read_range(rd->sc, rd, k);
 	return NULL;
 }
 
@@ -103,36 +166,59 @@ static int check_coverage(const struct bpfq_result *res, const struct reader_sta
 	return -1;
 }
 
-/* What one reader's end says: an exit status, or 0. */
-static int reader_status(struct job *j)
+/* What one range's read says: an exit status, or 0. */
+static int range_status(struct scan *sc, int k)
 {
-	const struct bpfq_result *res = &loader__state(j->l, j->slot)->result;
+	const struct bpfq_result *res = &loader__state(sc->l, k)->result;
+	const struct range *g = &sc->ranges[k];
+	struct run *r = sc->r;
 
-	if (j->rc == 1)
+	if (g->rc == 1)
 		return EXIT_INTERRUPTED;
-	if (j->rc == -1) {
-		fprintf(stderr, "bpfq: error: read %s: %s\n", j->r->in.name, strerror(j->err));
+	if (g->rc == -1) {
+		fprintf(stderr, "bpfq: error: read %s: %s\n", r->in.name, strerror(g->err));
 		return EXIT_INPUT;
 	}
 	if (res->error == BPFQ_ERR_MISSED) {
 		fprintf(stderr, "bpfq: error: the hook did not see every byte of the read at byte "
 				"%llu of %s: a copy-out was missed, or this input is not copied "
 				"out through _copy_to_iter (try --hook=syscall); no answer\n",
-			(unsigned long long)(j->start + res->error_off), j->r->in.name);
+			(unsigned long long)(g->start + res->error_off), r->in.name);
 		return EXIT_KERNEL;
 	}
-	if (j->rc == -2 || check_coverage(res, &j->rs)) {
-		if (j->why)
-			fprintf(stderr, "bpfq: error: %s; no answer\n", j->why);
+	if (g->rc == -2 || check_coverage(res, &g->rs)) {
+		if (g->why)
+			fprintf(stderr, "bpfq: error: %s; no answer\n", g->why);
 		return EXIT_KERNEL;
 	}
-	if (j->r->o->verbose && j->rs.retries)
+	if (r->o->verbose && g->rs.retries)
 		fprintf(stderr, "bpfq: %llu reads repeated (the program missed them)\n",
-			(unsigned long long)j->rs.retries);
+			(unsigned long long)g->rs.retries);
 	return EXIT_OK;
 }
 
-/* A first place: the earliest over the readers, each offset from its range's start. */
+/*
+ * The ranges' statuses in file order, up to the first range that is done
+ * (its answer known, or an error): one reader would have read no further,
+ * so what the ranges after it found does not count. *counted: how many do.
+ */
+static int scan_status(struct scan *sc, int *counted)
+{
+	int status = EXIT_OK, k;
+
+	for (k = 0; k < sc->nranges && status == EXIT_OK; k++) {
+		/* Before the first range that is done, only an interrupt leaves one untaken. */
+		if (!sc->ranges[k].taken)
+			return EXIT_INTERRUPTED;
+		status = range_status(sc, k);
+		if (range_done(sc, k))
+			break;
+	}
+	*counted = k < sc->nranges ? k + 1 : k;
+	return status;
+}
+
+/* A first place: the earliest over the ranges, each offset from its range's start. */
 static void take_first(__u64 *count, __u64 *first, __u64 n, __u64 off, uint64_t start)
 {
 	if (n && (!*count || start + off < *first))
@@ -140,7 +226,7 @@ static void take_first(__u64 *count, __u64 *first, __u64 n, __u64 off, uint64_t 
 	*count += n;
 }
 
-/* The readers' counters as one scan's; the first error in the file wins. */
+/* The ranges' counters as one scan's; the first error in the file wins. */
 static void join_results(struct bpfq_result *t, const struct bpfq_result *r, uint64_t start)
 {
 	t->bytes += r->bytes;
@@ -197,9 +283,11 @@ fail:
 	return EXIT_KERNEL;
 }
 
-/* The answer out of the maps: the counters, the states, the groups. */
-static int take_answer(struct run *r, struct loader *l, const struct job *jobs, int readers)
+/* The answer out of the maps: the counters, the states of the counted ranges, the groups. */
+static int take_answer(struct scan *sc, int counted)
 {
+	struct run *r = sc->r;
+	struct loader *l = sc->l;
 	size_t words = layout_words(&r->q);
 	struct agg_desc desc[BPFQ_MAX_AGGS];
 
@@ -210,15 +298,15 @@ static int take_answer(struct run *r, struct loader *l, const struct job *jobs, 
 	if (!r->area)
 		return EXIT_INPUT;
 	/* What user space reads: the counters and the states (the rest is the parser's). */
-	r->stats.result_bytes = readers * (sizeof(struct bpfq_result) +
+	r->stats.result_bytes = counted * (sizeof(struct bpfq_result) +
 					   (r->q.by ? 0 : words * sizeof(uint64_t)));
-	for (int s = 0; s < readers; s++) {
-		join_results(&r->result, &loader__state(l, s)->result, jobs[s].start);
+	for (int k = 0; k < counted; k++) {
+		join_results(&r->result, &loader__state(l, k)->result, sc->ranges[k].start);
 		for (int i = 0; i < r->q.nitems && !r->q.by; i++) {
 			int off = layout_offset(&r->q, i);
 
-			if (agg_merge(&desc[i], r->area + off, loader__area(l, s) + off)) {
-				fprintf(stderr, "bpfq: error: joining the readers: a count overflows\n");
+			if (agg_merge(&desc[i], r->area + off, loader__area(l, k) + off)) {
+				fprintf(stderr, "bpfq: error: joining the ranges: a count overflows\n");
 				return EXIT_KERNEL;
 			}
 		}
@@ -227,67 +315,66 @@ static int take_answer(struct run *r, struct loader *l, const struct job *jobs, 
 }
 
 /*
- * A csv range cut at a line end inside a quoted field: its reader's input
- * ends inside quotes, which the program reports as an unclosed quote.
- * Range 0 starts in step with the file; so does each next one until a
- * range ends inside quotes, the first place the ranges go wrong.
+ * A csv range cut at a line end inside a quoted field: its input ends
+ * inside quotes, which the program reports as an unclosed quote. Range 0
+ * starts in step with the file; so does each next one until a range ends
+ * inside quotes, the first place the ranges go wrong.
  */
-static bool cut_inside_quotes(struct run *r, struct loader *l, int readers)
+static bool cut_inside_quotes(struct scan *sc, int counted)
 {
-	for (int s = 0; s + 1 < readers && r->q.format.kind == INPUT_CSV; s++)
-		if (loader__state(l, s)->result.error == BPFQ_ERR_QUOTE)
+	for (int k = 0; k < counted && k + 1 < sc->nranges; k++)
+		if (sc->r->q.format.kind == INPUT_CSV &&
+		    loader__state(sc->l, k)->result.error == BPFQ_ERR_QUOTE)
 			return true;
 	return false;
 }
 
-static void start_jobs(struct run *r, struct loader *l, struct job *jobs, int readers,
-		       const uint64_t *starts)
+/* Reader 0 is this thread, on the input's own fd; the others each open the file again. */
+static void start_readers(struct scan *sc, struct reader *rds)
 {
-	for (int s = 0; s < readers; s++) {
-		jobs[s] = (struct job){ .r = r, .l = l, .slot = s, .readers = readers,
-					.start = starts[s],
-					.len = starts[s + 1] - starts[s] };
-		jobs[s].fd = s ? reopen(r->in.fd) : r->in.fd;
-		set_target(l, s, jobs[s].fd);
+	for (int i = 0; i < sc->readers; i++) {
+		rds[i] = (struct reader){ .sc = sc, .index = i };
+		rds[i].fd = i ? reopen(sc->r->in.fd) : sc->r->in.fd;
+		/* A reader that cannot start leaves its ranges to the others. */
+		rds[i].started = i && rds[i].fd >= 0 &&
+				 !pthread_create(&rds[i].thread, NULL, read_ranges, &rds[i]);
+	}
+	read_ranges(&rds[0]);
+	for (int i = 1; i < sc->readers; i++) {
+		if (rds[i].started)
+			pthread_join(rds[i].thread, NULL);
+		if (rds[i].fd >= 0)
+			close(rds[i].fd);
 	}
 }
 
-int scan_run(struct run *r, struct loader *l, int readers, const uint64_t *starts)
+int scan_run(struct run *r, struct loader *l, int readers, int nranges, const uint64_t *starts)
 {
-	struct job jobs[BPFQ_MAX_READERS];
-	pthread_t threads[BPFQ_MAX_READERS];
-	int status = EXIT_OK;
+	struct scan sc = { .r = r, .l = l, .nranges = nranges, .readers = readers };
+	struct reader rds[BPFQ_MAX_READERS];
+	int status, counted = 0;
 	char *log = NULL;
 
-	start_jobs(r, l, jobs, readers, starts);
+	for (int k = 0; k < nranges; k++)
+		sc.ranges[k] = (struct range){ .start = starts[k], .len = starts[k + 1] - starts[k] };
+	clear_states(&sc);
 	r->live = &loader__state(l, 0)->result;
 	if (loader__attach(l, &log)) {
 		fprintf(stderr, "bpfq: error: cannot attach the BPF program:\n");
 		messages_log(stderr, log);
 		free(log);
-		status = EXIT_KERNEL;
-		goto cleanup;
+		return EXIT_KERNEL;
 	}
-	for (int s = 1; s < readers; s++)
-		if (jobs[s].fd < 0 || pthread_create(&threads[s], NULL, read_range, &jobs[s]))
-			jobs[s].rc = -1, jobs[s].err = jobs[s].fd < 0 ? errno : EAGAIN;
-	read_range(&jobs[0]);
-	for (int s = 1; s < readers; s++)
-		if (jobs[s].fd >= 0)
-			pthread_join(threads[s], NULL);
+	start_readers(&sc, rds);
 	loader__detach(l);
-	for (int s = 0; s < readers && status == EXIT_OK; s++) {
-		status = reader_status(&jobs[s]);
-		r->stats.bytes_read += jobs[s].rs.bytes;
-		r->stats.reads += jobs[s].rs.reads;
+	for (int k = 0; k < nranges; k++) {
+		r->stats.bytes_read += sc.ranges[k].rs.bytes;
+		r->stats.reads += sc.ranges[k].rs.reads;
 	}
-	if (status == EXIT_OK && cut_inside_quotes(r, l, readers))
+	status = scan_status(&sc, &counted);
+	if (status == EXIT_OK && cut_inside_quotes(&sc, counted))
 		status = SCAN_AGAIN_ALONE;
 	if (status == EXIT_OK)
-		status = take_answer(r, l, jobs, readers);
-cleanup:
-	for (int s = 1; s < readers; s++)
-		if (jobs[s].fd >= 0)
-			close(jobs[s].fd);
+		status = take_answer(&sc, counted);
 	return status;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The scan of a loaded program: its readers read their ranges of the
- * input, then the answer is taken from every reader's slot of the maps.
+ * The scan of a loaded program: its readers read the ranges of the input,
+ * then the answer is taken from every range's slot of the state map.
  */
 #ifndef BPFQ_SCAN_H
 #define BPFQ_SCAN_H
@@ -18,10 +18,11 @@
 #define SCAN_AGAIN_ALONE (-100)
 
 /*
- * Attach, read with readers threads (reader s reads [starts[s], starts[s+1])
- * of the input from its base), detach, and join the answer into r.
- * Returns EXIT_OK, an exit status, or SCAN_AGAIN_ALONE.
+ * Attach, read the nranges ranges (range k is [starts[k], starts[k+1]) of
+ * the input from its base, parsed into state slot k) with readers threads,
+ * detach, and join the answer into r. Returns EXIT_OK, an exit status, or
+ * SCAN_AGAIN_ALONE.
  */
-int scan_run(struct run *r, struct loader *l, int readers, const uint64_t *starts);
+int scan_run(struct run *r, struct loader *l, int readers, int nranges, const uint64_t *starts);
 
 #endif /* BPFQ_SCAN_H */

@@ -155,16 +155,16 @@ static int prealloc_for_kprobes(struct bpf_object *obj)
 	return 0;
 }
 
-/* A slot per reader; by: max_groups for each of them. */
-static int size_maps(struct bpf_object *obj, int readers, long max_groups)
+/* The state a slot per range; the rest a slot per reader; by: max_groups for each reader. */
+static int size_maps(struct bpf_object *obj, int ranges, int readers, long max_groups)
 {
-	return size_map(obj, "bpfq_state_map", readers) || size_map(obj, "bpfq_buf_map", readers) ||
+	return size_map(obj, "bpfq_state_map", ranges) || size_map(obj, "bpfq_buf_map", readers) ||
 	       size_map(obj, "bpfq_scratch_map", readers) || size_map(obj, "bpfq_snap_map", readers) ||
 	       size_map(obj, "bpfq_groups", max_groups * readers) || prealloc_for_kprobes(obj);
 }
 
-struct loader *loader__load(const void *obj, size_t obj_len, int readers, long max_groups,
-			    struct loader_log *verifier, char **log)
+struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int readers,
+			    long max_groups, struct loader_log *verifier, char **log)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bpfq");
 	struct loader *l = calloc(1, sizeof(*l));
@@ -181,9 +181,9 @@ struct loader *loader__load(const void *obj, size_t obj_len, int readers, long m
 	}
 	if (verifier && set_verifier_log(l->obj, verifier))
 		goto cleanup;
-	if (size_maps(l->obj, readers, max_groups)) {
-		fprintf(libbpf_log, "cannot size the maps for %d readers and %ld groups\n", readers,
-			max_groups);
+	if (size_maps(l->obj, ranges, readers, max_groups)) {
+		fprintf(libbpf_log, "cannot size the maps for %d ranges, %d readers and %ld groups\n",
+			ranges, readers, max_groups);
 		goto cleanup;
 	}
 	err = bpf_object__load(l->obj);
@@ -215,9 +215,9 @@ struct bpfq_state *loader__state(struct loader *l, int slot)
 	return (struct bpfq_state *)(l->state + slot * l->state_elem);
 }
 
-char *loader__buffer(struct loader *l, int slot)
+char *loader__buffer(struct loader *l, int reader)
 {
-	return l->buf + slot * l->buf_elem;
+	return l->buf + reader * l->buf_elem;
 }
 
 uint64_t *loader__area(struct loader *l, int slot)

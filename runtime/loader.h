@@ -15,20 +15,22 @@ struct loader_log {
 };
 
 /*
- * Open and load (verify) the object. Returns NULL with the reason and
- * libbpf's messages, the verifier log among them, in *log (malloc()ed).
- * With verifier non-NULL the verifier logs every instruction into it.
+ * Open and load (verify) the object, its state map with a slot for each of
+ * ranges, its buffers for each of readers (-j). Returns NULL with the
+ * reason and libbpf's messages, the verifier log among them, in *log
+ * (malloc()ed). With verifier non-NULL the verifier logs every instruction
+ * into it.
  */
-struct loader *loader__load(const void *obj, size_t obj_len, int readers, long max_groups,
-			    struct loader_log *verifier, char **log);
+struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int readers,
+			    long max_groups, struct loader_log *verifier, char **log);
 
-/* A reader's state, which the program reads and fills: shared memory with the kernel. */
+/* A range's state, which the program reads and fills: shared memory with the kernel. */
 struct bpfq_state *loader__state(struct loader *l, int slot);
 
 /* A reader's buffer, BPFQ_BUF_SIZE bytes; read() into it is what the program parses. */
-char *loader__buffer(struct loader *l, int slot);
+char *loader__buffer(struct loader *l, int reader);
 
-/* A reader's aggregates after its state (without by), and the state map's value size. */
+/* A range's aggregates after its state (without by), and the state map's value size. */
 uint64_t *loader__area(struct loader *l, int slot);
 size_t loader__state_size(struct loader *l);
 

@@ -30,7 +30,7 @@ int reader_run(struct loader *l, int slot, int fd, const struct reader_opts *o,
 	       struct reader_stats *stats, const char **why)
 {
 	volatile struct bpfq_result *r = &loader__state(l, slot)->result;
-	char *buf = loader__buffer(l, slot);
+	char *buf = loader__buffer(l, loader__state(l, slot)->target.reader);
 	int misses = 0;
 
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

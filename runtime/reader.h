@@ -27,9 +27,9 @@ struct reader_opts {
 };
 
 /*
- * Read fd (reader slot's) to its end (or the limit, then a 0-byte read so the program
- * finishes its last token) through the program's buffer, so that the
- * program parses every byte; stop early when it says the answer is known.
+ * Read fd to its end (or the limit, then a 0-byte read so the program
+ * finishes its last token) into the buffer of the state slot's reader
+ * (target.reader), so that the program parses every byte into the slot; stop early when it says the answer is known.
  * Returns 0, -1 with errno on a read error, or -2 if the program kept
  * missing a read (reason in *why), or 1 when *interrupted.
  */
