@@ -204,18 +204,22 @@ static int range_status(struct scan *sc, int k)
  */
 static int scan_status(struct scan *sc, int *counted)
 {
-	int status = EXIT_OK, k;
+	for (int k = 0; k < sc->nranges; k++) {
+		int status;
 
-	for (k = 0; k < sc->nranges && status == EXIT_OK; k++) {
 		/* Before the first range that is done, only an interrupt leaves one untaken. */
 		if (!sc->ranges[k].taken)
 			return EXIT_INTERRUPTED;
 		status = range_status(sc, k);
-		if (range_done(sc, k))
-			break;
+		if (status != EXIT_OK)
+			return status;
+		if (range_done(sc, k)) {
+			*counted = k + 1;
+			return EXIT_OK;
+		}
 	}
-	*counted = k < sc->nranges ? k + 1 : k;
-	return status;
+	*counted = sc->nranges;
+	return EXIT_OK;
 }
 
 /* A first place: the earliest over the ranges, each offset from its range's start. */
@@ -322,9 +326,10 @@ static int take_answer(struct scan *sc, int counted)
  */
 static bool cut_inside_quotes(struct scan *sc, int counted)
 {
+	if (sc->r->q.format.kind != INPUT_CSV)
+		return false;
 	for (int k = 0; k < counted && k + 1 < sc->nranges; k++)
-		if (sc->r->q.format.kind == INPUT_CSV &&
-		    loader__state(sc->l, k)->result.error == BPFQ_ERR_QUOTE)
+		if (loader__state(sc->l, k)->result.error == BPFQ_ERR_QUOTE)
 			return true;
 	return false;
 }
