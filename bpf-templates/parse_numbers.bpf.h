@@ -164,7 +164,7 @@ static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
 	/* That byte at the top of t, the digits under it: one shift gives
 	 * both the separator's test and the conversion's input. Digits do
 	 * not borrow, so its byte of t is its own, minus '0'. */
-	t <<= 64 - span * 8;
+	t = first_bytes_to_top(t, span);
 	c = t >> 56;
 	if (!newline_first || c != (__u8)('\n' - '0')) {
 		/* Else clang folds the test above into this one ('\n' is a
@@ -358,7 +358,10 @@ static __always_inline __u64 streams_take(struct bpfq_state *st, struct bpfq_acc
 					  const int is_signed)
 {
 	const char *a = buf->data + (pa & BPFQ_BUF_MASK), *b = buf->data + (pb & BPFQ_BUF_MASK);
-	const char *a0 = a, *b0 = b;
+	/* On the stack, read once at the end: in registers through the
+	 * numbers, they left too few for both streams' pointers, and one
+	 * went to the stack and back at every number, in the chain. */
+	const char *volatile data = buf->data;
 	__u64 da, db;
 
 #pragma unroll STREAM_K
@@ -366,14 +369,13 @@ static __always_inline __u64 streams_take(struct bpfq_state *st, struct bpfq_acc
 		if (!stream_number(&a, st, acc, is_signed) || !stream_number(&b, st, acc, is_signed))
 			return 0;
 	}
-	/* The positions from the pointers, not carried beside them (registers
-	 * are few): a pointer minus a pointer is a number to the verifier
-	 * with CAP_PERFMON, which bpfq needs anyway. */
-	da = a - a0;
-	db = b - b0;
+	/* The positions from the pointers: a pointer minus a pointer is a
+	 * number to the verifier with CAP_PERFMON, which bpfq needs anyway. */
+	da = a - data;
+	db = b - data;
 	barrier_var(da);
 	barrier_var(db);
-	return (pa + da) | ((pb + db) << 32);
+	return da | (db << 32);
 }
 
 #endif

@@ -55,6 +55,22 @@ static __always_inline __u64 valid_mask(__u64 n)
 	return n >= 8 ? HIGH : HIGH & ((1ULL << (n * 8)) - 1);
 }
 
+/*
+ * w with its first n (1..8) bytes moved to the top: w << (64 - 8n). BPF
+ * takes a 64-bit shift's amount modulo 64 (the ISA says so, and the JITs'
+ * shift instructions do it), so the amount is -8n, one multiply; 64 - 8n
+ * took two instructions more, and a register, at every number. In asm:
+ * in C a shift by 64 or more is undefined.
+ */
+static __always_inline __u64 first_bytes_to_top(__u64 w, __u64 n)
+{
+	__u64 s = n;
+
+	/* The multiply too: clang makes it a shift and a negation. */
+	asm("%[s] *= -8\n\t%[w] <<= %[s]" : [w] "+r"(w), [s] "+r"(s));
+	return w;
+}
+
 /* The value of the first n (1..8) bytes of w, all digits, first byte most significant. */
 static __always_inline __u64 digits_value(__u64 w, __u64 n)
 {

@@ -48,13 +48,17 @@ static __always_inline __u64 streams_batch(struct bpfq_value *sv, struct bpfq_bu
 	__u64 pa = ab & 0xffffffff, pb = ab >> 32, ea = ends & 0xffffffff, eb = ends >> 32, next;
 	struct bpfq_acc acc;
 
+	/* ab for the return when nothing was taken, on the stack: in a
+	 * register through the records, it left too few for the streams. */
+	volatile __u64 took_nothing = ab;
+
 	if (!st || !buf || pa >= ea || pb >= eb || ea > BPFQ_BUF_SIZE || eb > BPFQ_BUF_SIZE ||
 	    ea - pa < STREAM_ROOM || eb - pb < STREAM_ROOM)
 		return ab;
 	bpfq_acc_init(&acc);
 	next = streams_take(st, &acc, buf, pa, pb, is_signed);
 	if (!next)
-		return ab;
+		return took_nothing;
 	bpfq_acc_flush(st, &acc);
 	st->result.records += 2 * STREAM_RECORDS;
 	return next;
