@@ -43,12 +43,29 @@ static bool narrow_sum(const struct query *q, int i)
 	       call->args[0]->kind == NODE_FIELD;
 }
 
+/* A sum of a literal: the literal times the batch's count, at its flush.
+ * Folded at every record, its masked adds were sums the verifier tracks
+ * exactly (0..7 a record for sum(7) where ...), and their ranges kept it
+ * from pruning its paths: a million instructions for a long where. */
+static bool literal_sum(const struct query *q, int i)
+{
+	const struct node *call = q->items[i];
+
+	return call->agg != AGG_COUNT && call->nargs == 1 && call->args[0]->kind == NODE_INT;
+}
+
+/* Items with a sum in the batch: sum and avg of a value. */
+static bool batch_sum(const struct query *q, int i)
+{
+	return accum_item(q, i) && q->items[i]->agg != AGG_COUNT && !literal_sum(q, i);
+}
+
 static void gen_fields(struct gen *g)
 {
 	gen_line(g, "struct bpfq_acc {");
 	gen_line(g, "\t__u64 matched;");
 	for (int i = 0; i < g->q->nitems; i++) {
-		if (!accum_item(g->q, i) || g->q->items[i]->agg == AGG_COUNT)
+		if (!batch_sum(g->q, i))
 			continue;
 		if (narrow_sum(g->q, i))
 			gen_line(g, "\t__s64 lo%d;", i);
@@ -66,6 +83,16 @@ static void gen_init(struct gen *g)
 	gen_line(g, "}");
 }
 
+/* Its sum mod 2^64 and the sum of its high halves, as a batch's (above). */
+static void gen_literal_sum(struct gen *g, int off, int64_t v)
+{
+	char c[OPERAND_MAX];
+
+	gen_int_literal(v, c);
+	gen_line(g, "\tbpfq_i_sum_batch(&area[%d], (__u64)%s * a->matched,", off, c);
+	gen_line(g, "\t\t\t (%s >> 32) * (__s64)a->matched, a->matched);", c);
+}
+
 static void gen_flush(struct gen *g)
 {
 	gen_line(g, "static __always_inline void bpfq_acc_flush(struct bpfq_state *st, const struct bpfq_acc *a)");
@@ -80,6 +107,8 @@ static void gen_flush(struct gen *g)
 			continue;
 		if (g->q->items[i]->agg == AGG_COUNT)
 			gen_line(g, "\tarea[%d] += a->matched;", off);
+		else if (literal_sum(g->q, i))
+			gen_literal_sum(g, off, g->q->items[i]->args[0]->value);
 		else if (narrow_sum(g->q, i))
 			gen_line(g, "\tbpfq_i_sum_small(&area[%d], a->lo%d, a->matched);", off, i);
 		else
@@ -103,7 +132,7 @@ static void gen_order(struct gen *g)
 	if (g->q->where)
 		gen_line(g, "\tbpfq_keep(a->matched);");
 	for (int i = 0; i < g->q->nitems; i++) {
-		if (!accum_item(g->q, i) || g->q->items[i]->agg == AGG_COUNT)
+		if (!batch_sum(g->q, i))
 			continue;
 		gen_line(g, "\tbpfq_keep(a->lo%d);", i);
 		if (!narrow_sum(g->q, i))
@@ -125,8 +154,8 @@ void accum_gen_struct(struct gen *g)
 
 void accum_gen_fold(struct gen *g, int i, const char *v, const char *m)
 {
-	/* count: matched counts it; sum, avg: */
-	if (g->q->items[i]->agg == AGG_COUNT)
+	/* count, a literal's sum: matched counts it; sum, avg: */
+	if (!batch_sum(g->q, i))
 		return;
 	if (m)
 		gen_line(g, "a->lo%d += %s & %s;", i, v, m);
