@@ -9,7 +9,8 @@
  * (bpfq_fast_numbers, or bpfq_fast_unsigned until a minus), or one piece
  * of another token. Each number is one 8-byte load classified at once
  * (SWAR), a multiply for its length (no branch), and three more to
- * convert it; the aggregates fold into registers. The step's bound is
+ * convert it (the two streams' numbers without a minus: one swap of its
+ * bytes, stream_number()); the aggregates fold into registers. The step's bound is
  * the chain from one number's load to the next one's address, so
  * nothing on that chain is spent on the verifier. A token longer than 7
  * digits (a negative one: 6), with a '+', decimal, or split between reads
@@ -131,26 +132,29 @@ static __always_inline void skip_bad(struct parse_ctx *c, __u64 *pos)
 
 /*
  * The simple number at p: 1 to 7 digits (after a '-' when signed: 1 to 6)
- * and a separator. Its value into f, and the bytes it takes, 2 to 8 (to
- * the verifier at most 16); 0 if it is not one.
+ * and a separator. Its digits 0..9 into *top, at the top of the word and
+ * the first most significant (zeros below them); whether it has a minus
+ * into *neg. Returns the bytes it takes, 2 to 8 (to the verifier at most
+ * 16); 0 if it is not one.
  * newline_first: numbers one a line are the common case, and a '\n'
  * tested first skips is_sep() (1.1x on them; the test's paths cost 20 ms
  * of verification, so only the steps made for long inputs).
  */
-static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
+static __always_inline __u64 simple_digits(const char *p, __u64 *top, __u64 *neg,
 					   const int is_signed, const int newline_first)
 {
-	__u64 w = *(const __u64 *)p, neg = 0, span, mag, t, c;
+	__u64 w = *(const __u64 *)p, span, t, c;
 
 	/* A minus: the digits after it (a 0 byte comes in at the top, and
 	 * is no separator: a 7-digit negative number goes the general way).
 	 * By arithmetic, not a branch: the two ways would advance the
 	 * position by different ranges, and the verifier would walk
 	 * every mix of them through the step. */
+	*neg = 0;
 	if (is_signed) {
-		neg = (((w & 0xff) ^ '-') - 1) >> 63;
-		barrier_var(neg);
-		w >>= neg * 8;
+		*neg = (((w & 0xff) ^ '-') - 1) >> 63;
+		barrier_var(*neg);
+		w >>= *neg * 8;
 	}
 	t = w - 0x3030303030303030ULL;
 	/* The digits and the byte after them (2..8; to the verifier at most
@@ -173,7 +177,19 @@ static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
 		if (!is_sep((c + '0') & 0xff))
 			return 0;
 	}
-	mag = top_digits_value(t << 8);
+	*top = t << 8;
+	return *neg + span;
+}
+
+/* The same, its value into f. */
+static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
+					   const int is_signed, const int newline_first)
+{
+	__u64 top, neg, mag, n = simple_digits(p, &top, &neg, is_signed, newline_first);
+
+	if (!n)
+		return 0;
+	mag = top_digits_value(top);
 	/* At most 7 digits: telling clang drops the high half of the sums. */
 	if (mag >= 10000000)
 		__builtin_unreachable();
@@ -181,7 +197,7 @@ static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
 	f->hi = (__u64)((__s64)f->lo >> 63);
 	f->kind = BPFQ_K_INT;
 	f->pad = 0;
-	return neg + span;
+	return n;
 }
 
 /*
@@ -312,14 +328,19 @@ static long parse_step(__u64 i, void *data)
 }
 
 #if BPFQ_TWO_STREAMS
-/* Two streams (two_streams.bpf.h): numbers a stream gives a step, and
- * the bytes they may take (at most 8 each). */
-#define STREAM_K 16
+/*
+ * Two streams (two_streams.bpf.h): numbers a stream gives a step, and the
+ * bytes they may take (at most 8 each). Without a minus, a stream's
+ * numbers go to the batch as digit lanes (swar.bpf.h), converted once a
+ * batch: a lane of the batch's sums is at most 9 a number.
+ */
+#define STREAM_K 14
 #define STREAM_RECORDS STREAM_K
 #define STREAM_ROOM (STREAM_K * 8)
 /* A separator ends a token whatever came before it. */
 #define CUT_IS_RECORD_END 1
 _Static_assert((STREAM_K - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a stream's loads leave the buffer");
+_Static_assert(2 * STREAM_K * 9 <= 255, "a batch's digit lanes pass a byte");
 
 static __always_inline int between_records(const struct bpfq_parse *p)
 {
@@ -332,17 +353,30 @@ static __always_inline __u64 record_end_mask(__u64 w)
 	return sep_mask(w);
 }
 
-/* The simple number at *at into the batch, and *at past it; 0 if not simple. */
+/*
+ * The simple number at *at into the batch, and *at past it; 0 if not
+ * simple. Unsigned, as digit lanes (bpfq_emit_lanes(): its where compares
+ * them with the literals' lanes): the conversion's eleven instructions
+ * at every number were a third of its cost; signed, as its value.
+ */
 static __always_inline int stream_number(const char **at, struct bpfq_state *st,
 					 struct bpfq_acc *acc, const int is_signed)
 {
 	struct bpfq_field f;
-	__u64 n = simple_number(*at, &f, is_signed, 1);
+	__u64 n, top, neg;
 
-	/* The emit only adds into the batch here (BPFQ_TWO_STREAMS): it
-	 * returns 0, and its values go to the registers in turn. */
-	if (!n || bpfq_emit_acc(st, acc, &f, 0))
-		return 0;
+	if (is_signed) {
+		n = simple_number(*at, &f, 1, 1);
+		/* The emit only adds into the batch here (BPFQ_TWO_STREAMS):
+		 * it returns 0, and its values go to the registers in turn. */
+		if (!n || bpfq_emit_acc(st, acc, &f, 0))
+			return 0;
+	} else {
+		n = simple_digits(*at, &top, &neg, 0, 1);
+		if (!n)
+			return 0;
+		bpfq_emit_lanes(acc, digit_lanes(top));
+	}
 	bpfq_acc_order(acc);
 	*at += n;
 	barrier_var(*at);
@@ -371,6 +405,8 @@ static __always_inline __u64 streams_take(struct bpfq_state *st, struct bpfq_acc
 	}
 	/* The positions from the pointers: a pointer minus a pointer is a
 	 * number to the verifier with CAP_PERFMON, which bpfq needs anyway. */
+	if (!is_signed)
+		bpfq_acc_lanes_value(acc);
 	da = a - data;
 	db = b - data;
 	barrier_var(da);

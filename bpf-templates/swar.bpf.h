@@ -105,6 +105,28 @@ static __always_inline __u64 top_digits_value(__u64 t)
 	return ((t & 0x0000ffff0000ffffULL) * 42949672960001ULL) >> 32;
 }
 
+/*
+ * Digit lanes: a number's digits 0..9 one a byte, units in the lowest,
+ * from the top-aligned t of top_digits_value() (its bytes reversed, one
+ * instruction). Lanes compare as the numbers do (a number of fewer digits
+ * has zeros above them), and a sum of them is each lane's sum, exact while
+ * no lane passes 255: the unsigned numbers' two streams add lanes, not
+ * values (parse_numbers.bpf.h), and convert a batch's sum once.
+ */
+static __always_inline __u64 digit_lanes(__u64 t)
+{
+	return __builtin_bswap64(t);
+}
+
+/* The value of a sum of digit lanes, each lane at most 255: pairs of
+ * lanes into 16 bits, pairs of those into 32, then the two halves. */
+static __always_inline __u64 lanes_value(__u64 v)
+{
+	v = (v & 0x00ff00ff00ff00ffULL) + ((v >> 8) & 0x00ff00ff00ff00ffULL) * 10;
+	v = (v & 0x0000ffff0000ffffULL) + ((v >> 16) & 0x0000ffff0000ffffULL) * 100;
+	return (v & 0xffffffff) + (v >> 32) * 10000;
+}
+
 /* The same from t = w - '0' in every byte, its first n (1..7) bytes digits 0..9. */
 static __always_inline __u64 digits_top(__u64 t, __u64 n)
 {

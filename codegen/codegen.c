@@ -547,6 +547,8 @@ static void gen_group(struct gen *g, bool fast)
 /* The fields' values as the path wants them. */
 static void gen_fields(struct gen *g, bool fast)
 {
+	if (g->lanes)		/* x0: bpfq_emit_lanes()'s argument */
+		return;
 	for (int i = 0; i < g->q->nslots; i++) {
 		if (!g->q->slot_numeric[i])
 			continue;
@@ -690,15 +692,38 @@ static void gen_general(struct gen *g)
 }
 
 /*
+ * bpfq_emit_lanes(): the fast path of a number given as digit lanes (the
+ * unsigned numbers of two streams, parse_numbers.bpf.h stream_number()),
+ * which only adds into the batch (fast_only_adds()): its where compares x
+ * with the literals' lanes (mask.c), its sums of x add lanes, made values
+ * once a batch by bpfq_acc_lanes_value().
+ */
+static void gen_emit_lanes(struct gen *g)
+{
+	accum_gen_lanes_value(g);
+	gen_line(g, "static __always_inline int bpfq_emit_lanes(struct bpfq_acc *a, __s64 x0)");
+	gen_line(g, "{");
+	g->depth++;
+	g->lanes = true;
+	gen_path(g, true);
+	g->lanes = false;
+	g->depth--;
+	gen_line(g, "}");
+	fputc('\n', g->out);
+}
+
+/*
  * bpfq_emit_acc(): a record, with the batch a (the parsers that take many
  * records per iteration keep one); bpfq_emit(): a record alone.
  */
-static void gen_emit(struct gen *g)
+static void gen_emit(struct gen *g, bool lanes)
 {
 	const struct query *q = g->q;
 
 	accum_gen_struct(g);
 	gen_general(g);
+	if (lanes)
+		gen_emit_lanes(g);
 	gen_line(g, "/* Each record: its used fields f[0..%d) at file offset off; 1 stops the scan. */",
 		 q->nslots);
 	gen_line(g, "static __always_inline int bpfq_emit_acc(struct bpfq_state *st, struct bpfq_acc *a,");
@@ -908,7 +933,7 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 		gen_slots(&g);
 	if (q->format.kind == INPUT_BINARY)
 		gen_record(&g);
-	gen_emit(&g);
+	gen_emit(&g, streams && q->format.kind == INPUT_NUMBERS);
 	fprintf(g.out, "#define BPFQ_FAST_PER_STEP %d\n", fast_per_step(q, input_size));
 	format_pieces(&g, streams);
 	/* The hook's program and license: the first part's (prelude.bpf.h BPFQ_PART). */

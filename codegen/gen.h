@@ -13,6 +13,7 @@ struct gen {
 	const struct query *q;
 	int ntemps;
 	int depth;		/* indentation: one tab per level */
+	bool lanes;		/* the fast path's x0 is digit lanes (mask.c) */
 };
 
 /* An operand is a literal, a field or a temporary: short. */
@@ -35,6 +36,8 @@ void accum_gen_struct(struct gen *g);
 /* The fold of item i's value v (an int64 operand; unused for count()),
  * masked by m (a mask operand: all ones or 0) unless m is NULL. */
 void accum_gen_fold(struct gen *g, int i, const char *v, const char *m);
+/* bpfq_acc_lanes_value(): the batch's sums of digit lanes to values (swar.bpf.h). */
+void accum_gen_lanes_value(struct gen *g);
 
 /*
  * The branchless where of the fast path (mask.c): whether the query has

@@ -10,6 +10,7 @@
  * ones or 0, by arithmetic (bpfq_lt_mask(), bpfq_eq_mask() in
  * prelude.bpf.h), and the folds add their values masked.
  */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -75,10 +76,36 @@ bool fast_only_adds(const struct query *q)
 	return (!q->where || maskable(q->where)) && items_add_operands(q);
 }
 
-static void operand(const struct node *n, char *res)
+/*
+ * A literal compared with x where x is digit lanes (swar.bpf.h
+ * digit_lanes(): the unsigned numbers of two streams, 0 to 9999999): the
+ * literal's lanes. Lanes order as values do; every negative literal is
+ * below all such numbers' lanes and every literal of 8 digits or more
+ * above them (their lanes are below 2^56), and neither equals one.
+ */
+static void lanes_literal(int64_t v, char *res)
+{
+	uint64_t lanes = 0;
+
+	if (v < 0) {
+		snprintf(res, OPERAND_MAX, "-1LL");
+		return;
+	}
+	if (v >= 10000000)
+		lanes = 1ULL << 56;
+	for (int i = 0; v && v < 10000000; i++, v /= 10)
+		lanes |= (uint64_t)(v % 10) << (8 * i);
+	snprintf(res, OPERAND_MAX, "0x%" PRIx64 "LL", lanes);
+}
+
+/* An operand compared with other. */
+static void operand(const struct gen *g, const struct node *n, const struct node *other,
+		    char *res)
 {
 	if (n->kind == NODE_FIELD)
 		snprintf(res, OPERAND_MAX, "x%d", n->slot);
+	else if (g->lanes && other->kind == NODE_FIELD)
+		lanes_literal(n->value, res);
 	else
 		gen_int_literal(n->value, res);
 }
@@ -120,13 +147,14 @@ static void gen_list(struct gen *g, const struct node *n, char *res)
 {
 	char x[OPERAND_MAX], a[OPERAND_MAX], t[OPERAND_MAX], u[OPERAND_MAX];
 
-	operand(n->lhs, x);
-	operand(n->args[0], a);
-	gen_compare(g, n->kind == NODE_IN ? NODE_EQ : NODE_GE, x, a, t);
-	for (int i = 1; i < n->nargs; i++) {
-		operand(n->args[i], a);
-		gen_compare(g, n->kind == NODE_IN ? NODE_EQ : NODE_LE, x, a, u);
-		assign(g, t, n->kind == NODE_IN ? "%s | %s" : "%s & %s", t, u);
+	for (int i = 0; i < n->nargs; i++) {
+		enum node_kind cmp = n->kind == NODE_IN ? NODE_EQ : i ? NODE_LE : NODE_GE;
+
+		operand(g, n->lhs, n->args[i], x);
+		operand(g, n->args[i], n->lhs, a);
+		gen_compare(g, cmp, x, a, i ? u : t);
+		if (i)
+			assign(g, t, n->kind == NODE_IN ? "%s | %s" : "%s & %s", t, u);
 	}
 	if (n->negated)
 		negate(g, t, t);
@@ -153,8 +181,8 @@ void mask_gen(struct gen *g, const struct node *n, char *res)
 		gen_list(g, n, res);
 		return;
 	default:
-		operand(n->lhs, a);
-		operand(n->rhs, b);
+		operand(g, n->lhs, n->rhs, a);
+		operand(g, n->rhs, n->lhs, b);
 		gen_compare(g, n->kind, a, b, res);
 		return;
 	}
