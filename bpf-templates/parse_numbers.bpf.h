@@ -403,10 +403,10 @@ static __always_inline __u64 streams_take(struct bpfq_state *st, struct bpfq_acc
 		if (!stream_number(&a, st, acc, is_signed) || !stream_number(&b, st, acc, is_signed))
 			return 0;
 	}
-	/* The positions from the pointers: a pointer minus a pointer is a
-	 * number to the verifier with CAP_PERFMON, which bpfq needs anyway. */
 	if (!is_signed)
 		bpfq_acc_lanes_value(acc);
+	/* The positions from the pointers: a pointer minus a pointer is a
+	 * number to the verifier with CAP_PERFMON, which bpfq needs anyway. */
 	da = a - data;
 	db = b - data;
 	barrier_var(da);

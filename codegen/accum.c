@@ -169,15 +169,15 @@ void accum_gen_fold(struct gen *g, int i, const char *v, const char *m)
 		gen_line(g, "a->hi%d += %s >> 32;", i, v);
 }
 
-/* Only the sums of x hold lanes: a sum of a literal adds its value. */
+/* Numbers' only field is x, and a literal's sum is not in the batch:
+ * every sum the batch holds is of x, in lanes. */
 void accum_gen_lanes_value(struct gen *g)
 {
 	gen_line(g, "static __always_inline void bpfq_acc_lanes_value(struct bpfq_acc *a)");
 	gen_line(g, "{");
-	for (int i = 0; i < g->q->nitems; i++) {
-		if (batch_sum(g->q, i) && narrow_sum(g->q, i))
+	for (int i = 0; i < g->q->nitems; i++)
+		if (batch_sum(g->q, i))
 			gen_line(g, "\ta->lo%d = lanes_value(a->lo%d);", i, i);
-	}
 	gen_line(g, "}");
 	fputc('\n', g->out);
 }
