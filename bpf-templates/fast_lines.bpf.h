@@ -24,6 +24,11 @@
  * and past 4 used fields, the verifier's walk of a line grows past its
  * limit (each field's outcomes multiply). */
 #define BYTE_LINES (BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
+/* A line's used fields, on the stack when the emit needs their address
+ * (its general path copies them): only the query's, not BPFQ_MAX_SLOTS.
+ * The stack of a chain of calls is limited to 512 bytes, and the
+ * callback's step, the line and the general path are on one. */
+#define LINE_SLOTS (BPFQ_NSLOTS > 0 ? BPFQ_NSLOTS : 1)
 
 /* The field separator's flags in w: the delimiter (csv) or a blank (text). */
 static __always_inline __u64 separator_mask(__u64 w)
@@ -227,11 +232,12 @@ static __always_inline __u64 fast_line(struct bpfq_buf *buf, __u64 pos, struct b
 			return 0;
 		if (n == FIELD_MINUS)
 			return FAST_MINUS;
-		if (numeric) {
-			f[slot & (BPFQ_MAX_SLOTS - 1)].lo = v;
-			f[slot & (BPFQ_MAX_SLOTS - 1)].hi = (__s64)v < 0 ? -1 : 0;
-			f[slot & (BPFQ_MAX_SLOTS - 1)].kind = BPFQ_K_INT;
-			f[slot & (BPFQ_MAX_SLOTS - 1)].pad = 0;
+		/* slot is a constant here (the loop is unrolled). */
+		if (numeric && slot < LINE_SLOTS) {
+			f[slot].lo = v;
+			f[slot].hi = (__s64)v < 0 ? -1 : 0;
+			f[slot].kind = BPFQ_K_INT;
+			f[slot].pad = 0;
 		}
 		p += n + 1;
 		at += n + 1;
@@ -250,7 +256,7 @@ static __always_inline __u64 line_into(struct bpfq_state *st, struct bpfq_acc *a
 	/* The fields stay in registers: a field's length no longer gives
 	 * its value a range of its own (first_byte() has no branch), so the
 	 * verifier has no combinations of them to walk. */
-	struct bpfq_field f[BPFQ_MAX_SLOTS];
+	struct bpfq_field f[LINE_SLOTS];
 	__u64 n;
 
 	n = fast_line(buf, pos & BPFQ_BUF_MASK, f, is_signed);
@@ -372,7 +378,7 @@ static __always_inline __u64 record_end_mask(__u64 w)
 static __always_inline __u64 stream_line(struct bpfq_state *st, struct bpfq_acc *acc,
 					 struct bpfq_buf *buf, __u64 pos, const int is_signed)
 {
-	struct bpfq_field f[BPFQ_MAX_SLOTS];
+	struct bpfq_field f[LINE_SLOTS];
 	__u64 n = fast_line(buf, pos & BPFQ_BUF_MASK, f, is_signed);
 
 	/* The emit only adds into the batch here (BPFQ_TWO_STREAMS): it
