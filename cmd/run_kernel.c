@@ -97,6 +97,14 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 	if (verifier.text)
 		fprintf(stderr, "--- verifier log ---\n%s--- end of verifier log ---\n",
 			verifier.text);
+	if (!l && verifier.truncated) {
+		/* The log, not the program, failed the load. */
+		fprintf(stderr, "bpfq: the verifier log passed its %u MB: the above is its "
+				"last part; loading again without it\n", VERIFIER_LOG_SIZE >> 20);
+		free(log);
+		log = NULL;
+		l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups, NULL, &log);
+	}
 	if (!l) {
 		fprintf(stderr, "bpfq: error: the kernel did not load the BPF program:\n");
 		/* A verifier's log runs to thousands of lines: its end says why. */

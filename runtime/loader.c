@@ -73,16 +73,26 @@ static void *map_mmap(struct bpf_object *obj, const char *name, size_t *size, si
 /*
  * Level 2 logs every instruction the verifier walks: megabytes for a query
  * (tens of thousands of instructions processed). The kernel fails the load
- * with ENOSPC when the log does not fit, so the buffer is generous.
+ * with ENOSPC when the log does not fit, keeping its last part
+ * (verifier->truncated; the caller loads again without it), so the
+ * buffer is generous (VERIFIER_LOG_SIZE), a slice for each program of the
+ * object: the programs of obj, at most MAX_PROGS.
  */
-#define VERIFIER_LOG_SIZE (256u << 20)
+static int count_programs(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	int n = 0;
 
-#define VERIFIER_SLICE (VERIFIER_LOG_SIZE / MAX_PROGS)
+	bpf_object__for_each_program(prog, obj)
+		n++;
+	return n < 1 ? 1 : n > MAX_PROGS ? MAX_PROGS : n;
+}
 
 /* Each program logs into its own slice of one buffer (the kernel writes from the start). */
 static int set_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
 {
 	struct bpf_program *prog;
+	size_t slice = VERIFIER_LOG_SIZE / count_programs(obj);
 	int i = 0;
 
 	verifier->text = calloc(1, VERIFIER_LOG_SIZE);
@@ -94,8 +104,7 @@ static int set_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
 		if (i == MAX_PROGS)
 			break;
 		bpf_program__set_log_level(prog, 2);
-		if (bpf_program__set_log_buf(prog, verifier->text + i++ * VERIFIER_SLICE,
-					     VERIFIER_SLICE))
+		if (bpf_program__set_log_buf(prog, verifier->text + i++ * slice, slice))
 			return -1;
 	}
 	return 0;
@@ -105,6 +114,7 @@ static int set_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
 static void join_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
 {
 	struct bpf_program *prog;
+	size_t slice = VERIFIER_LOG_SIZE / count_programs(obj);
 	char *joined = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&joined, &len);
@@ -116,8 +126,7 @@ static void join_verifier_log(struct bpf_object *obj, struct loader_log *verifie
 		if (i == MAX_PROGS)
 			break;
 		fprintf(f, "--- program %s (%s) ---\n%.*s", bpf_program__name(prog),
-			bpf_program__section_name(prog), (int)VERIFIER_SLICE,
-			verifier->text + i++ * VERIFIER_SLICE);
+			bpf_program__section_name(prog), (int)slice, verifier->text + i++ * slice);
 	}
 	if (fclose(f))
 		return;
@@ -187,8 +196,10 @@ struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int rea
 		goto cleanup;
 	}
 	err = bpf_object__load(l->obj);
-	if (verifier)
+	if (verifier) {
 		join_verifier_log(l->obj, verifier);
+		verifier->truncated = err == -ENOSPC;
+	}
 	if (err)
 		goto cleanup;
 	err = -1;

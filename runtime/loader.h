@@ -9,9 +9,13 @@
 /* A loaded query program: its object, link, and the two maps mmap()ed. */
 struct loader;
 
+/* The level-2 log's buffer (-d verifier), shared by the object's programs. */
+#define VERIFIER_LOG_SIZE (256u << 20)
+
 /* The verifier's full log, when asked for (-d verifier); text is malloc()ed. */
 struct loader_log {
 	char *text;
+	int truncated;	/* the log did not fit: text is its last part, and the load failed */
 };
 
 /*
