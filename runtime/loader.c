@@ -75,24 +75,24 @@ static void *map_mmap(struct bpf_object *obj, const char *name, size_t *size, si
  * (tens of thousands of instructions processed). The kernel fails the load
  * with ENOSPC when the log does not fit, keeping its last part
  * (verifier->truncated; the caller loads again without it), so the
- * buffer is generous (VERIFIER_LOG_SIZE), a slice for each program of the
- * object: the programs of obj, at most MAX_PROGS.
+ * buffer is generous (VERIFIER_LOG_SIZE): each program of obj (at most
+ * MAX_PROGS) gets an equal slice of it.
  */
-static int count_programs(struct bpf_object *obj)
+static size_t log_slice(struct bpf_object *obj)
 {
 	struct bpf_program *prog;
 	int n = 0;
 
 	bpf_object__for_each_program(prog, obj)
 		n++;
-	return n < 1 ? 1 : n > MAX_PROGS ? MAX_PROGS : n;
+	return VERIFIER_LOG_SIZE / (n < 1 ? 1 : n > MAX_PROGS ? MAX_PROGS : n);
 }
 
 /* Each program logs into its own slice of one buffer (the kernel writes from the start). */
 static int set_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
 {
 	struct bpf_program *prog;
-	size_t slice = VERIFIER_LOG_SIZE / count_programs(obj);
+	size_t slice = log_slice(obj);
 	int i = 0;
 
 	verifier->text = calloc(1, VERIFIER_LOG_SIZE);
@@ -114,7 +114,7 @@ static int set_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
 static void join_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
 {
 	struct bpf_program *prog;
-	size_t slice = VERIFIER_LOG_SIZE / count_programs(obj);
+	size_t slice = log_slice(obj);
 	char *joined = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&joined, &len);
