@@ -35,6 +35,7 @@
  */
 #define BPFQ_BUF_SIZE (1u << 20)
 #define BPFQ_BUF_PAD 512
+#define BPFQ_MAX_STREAMS 4	/* a read parsed as that many interleaved streams */
 
 /* Runtime error kinds (bpfq_result.error): the scan stops, there is no answer. */
 enum bpfq_error {
@@ -150,7 +151,9 @@ struct bpfq_parse {
 	__s32 slot;		/* text, csv: the current field's slot, or -1 */
 	__u32 partial;		/* binary: bytes of the current record so far */
 	__u32 pad;
-	__u64 streams[2];	/* text, csv: two streams' positions (fast_lines.bpf.h) */
+	__u64 streams[2];	/* text, csv: a batch's positions so far (fast_lines.bpf.h) */
+	__u64 stream_at[BPFQ_MAX_STREAMS];	/* where each stream of a read is (streams.bpf.h) */
+	__u64 stream_end[BPFQ_MAX_STREAMS];	/* and where it ends */
 	__u8 bytes[BPFQ_MAX_RECORD];	/* binary: those bytes */
 	struct bpfq_rec rec;	/* the record's fields so far */
 };

@@ -353,9 +353,11 @@ BPFQ_GLOBAL long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __
 	return at;
 }
 
-#if BPFQ_TWO_STREAMS
-/* Two streams (two_streams.bpf.h): lines a stream gives a step (3: 1.1x
- * against 1 on csv; 4 no more), and the bytes they may take. */
+#if BPFQ_STREAMS
+/* Two streams (streams.bpf.h; a line's fields take the registers more
+ * would need): lines a stream gives a step (3: 1.1x against 1 on csv; 4
+ * no more), and the bytes they may take. */
+#define NSTREAMS 2
 #define STREAM_LINES 3
 #define STREAM_RECORDS STREAM_LINES
 #define STREAM_ROOM (STREAM_LINES * LINE_MAX)
@@ -378,10 +380,15 @@ static __always_inline __u64 record_end_mask(__u64 w)
 static __always_inline __u64 stream_line(struct bpfq_state *st, struct bpfq_acc *acc,
 					 struct bpfq_buf *buf, __u64 pos, const int is_signed)
 {
-	struct bpfq_field f[LINE_SLOTS];
+	/* Zeroed: clang computes the line's sums before it knows the line
+	 * is simple, and drops them when it is not. A field the line did
+	 * not reach was undefined, in a stack slot that held a pointer on
+	 * that path, and 6.1's verifier, which walks it (6.18 sees it
+	 * cannot happen), refused the pointer in the arithmetic. */
+	struct bpfq_field f[LINE_SLOTS] = {};
 	__u64 n = fast_line(buf, pos & BPFQ_BUF_MASK, f, is_signed);
 
-	/* The emit only adds into the batch here (BPFQ_TWO_STREAMS): it
+	/* The emit only adds into the batch here (BPFQ_STREAMS): it
 	 * returns 0, and its values go to the registers in turn. */
 	if (!n || n == FAST_MINUS || bpfq_emit_acc(st, acc, f, 0))
 		return 0;
@@ -391,14 +398,13 @@ static __always_inline __u64 stream_line(struct bpfq_state *st, struct bpfq_acc 
 
 /*
  * STREAM_LINES simple lines from each stream, interleaved, into the
- * batch: the new positions, or 0 when a stream has a line that is not
- * simple. Each line is at most LINE_MAX bytes.
+ * batch, and the streams' positions past them: 1; 0 when a stream has a
+ * line that is not simple. Each line is at most LINE_MAX bytes.
  */
-static __always_inline __u64 streams_take(struct bpfq_state *st, struct bpfq_acc *acc,
-					  struct bpfq_buf *buf, __u64 pa, __u64 pb,
-					  const int is_signed)
+static __always_inline int streams_take(struct bpfq_state *st, struct bpfq_acc *acc,
+					struct bpfq_buf *buf, const int is_signed)
 {
-	__u64 n;
+	__u64 pa = st->parse.stream_at[0], pb = st->parse.stream_at[1], n;
 
 	if (BYTE_LINES)
 		return 0;
@@ -423,7 +429,9 @@ static __always_inline __u64 streams_take(struct bpfq_state *st, struct bpfq_acc
 			pb = st->parse.streams[1];
 		}
 	}
-	return pa | (pb << 32);
+	st->parse.stream_at[0] = pa;
+	st->parse.stream_at[1] = pb;
+	return 1;
 }
 #endif
 

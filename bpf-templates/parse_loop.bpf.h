@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What every parser shares: one bpf_loop over a read's bytes (or over two
- * ranges of them, two_streams.bpf.h). Its callback, parse_step() (each
+ * What every parser shares: one bpf_loop over a read's bytes (or over
+ * ranges of them, streams.bpf.h). Its callback, parse_step() (each
  * parser has one), takes a piece of a token, a field's byte, or through a
  * fast path (a global bpfq_fast_*() function) a batch of whole records,
  * per iteration.
@@ -78,10 +78,10 @@ BPFQ_GLOBAL int bpfq_parse_range(struct bpfq_value *sv, struct bpfq_buf *buf, __
 	return 0;
 }
 
-/* The read's parse: in order, or in two streams (two_streams.bpf.h). */
+/* The read's parse: in order, or in streams (streams.bpf.h). */
 static __always_inline void parse_read(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len);
 
-#if !BPFQ_TWO_STREAMS
+#if !BPFQ_STREAMS
 static __always_inline void parse_read(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len)
 {
 	bpfq_parse_range(sv, buf, 0, len);

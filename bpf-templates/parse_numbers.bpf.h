@@ -9,12 +9,12 @@
  * (bpfq_fast_numbers, or bpfq_fast_unsigned until a minus), or one piece
  * of another token. Each number is one 8-byte load classified at once
  * (SWAR), a multiply for its length (no branch), and three more to
- * convert it (the two streams' numbers without a minus: one swap of its
- * bytes, stream_number()); the aggregates fold into registers. The step's bound is
- * the chain from one number's load to the next one's address, so
- * nothing on that chain is spent on the verifier. A token longer than 7
- * digits (a negative one: 6), with a '+', decimal, or split between reads
- * continues from the carry in struct bpfq_tok.
+ * convert it (the streams' numbers without a minus: one swap of its
+ * bytes, stream_number()); the aggregates fold into registers.
+ * The step's bound is the chain from one number's load to the next
+ * one's address, so nothing on that chain is spent on the verifier. A
+ * token longer than 7 digits (a negative one: 6), with a '+', decimal,
+ * or split between reads continues from the carry in struct bpfq_tok.
  * Only slow tokens touch the carry (parse_loop.bpf.h); the fast path's
  * numbers never do.
  */
@@ -352,20 +352,23 @@ static long parse_step(__u64 i, void *data)
 	return (after & FAST_STOP) != 0;
 }
 
-#if BPFQ_TWO_STREAMS
+#if BPFQ_STREAMS
 /*
- * Two streams (two_streams.bpf.h): numbers a stream gives a step, and the
+ * Streams (streams.bpf.h): four (three were 1.2x two, four 1.3x; a fifth
+ * has no registers left), the numbers a stream gives a step, and the
  * bytes they may take (at most 8 each). Without a minus, a stream's
  * numbers go to the batch as digit lanes (swar.bpf.h), converted once a
- * batch: a lane of the batch's sums is at most 9 a number.
+ * batch: a lane of the batch's sums is at most 9 a number, so a batch
+ * takes at most 28 numbers.
  */
-#define STREAM_K 14
+#define NSTREAMS 4
+#define STREAM_K 7
 #define STREAM_RECORDS STREAM_K
 #define STREAM_ROOM (STREAM_K * 8)
 /* A separator ends a token whatever came before it. */
 #define CUT_IS_RECORD_END 1
 _Static_assert((STREAM_K - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a stream's loads leave the buffer");
-_Static_assert(2 * STREAM_K * 9 <= 255, "a batch's digit lanes pass a byte");
+_Static_assert(NSTREAMS * STREAM_K * 9 <= 255, "a batch's digit lanes pass a byte");
 
 static __always_inline int between_records(const struct bpfq_parse *p)
 {
@@ -392,7 +395,7 @@ static __always_inline int stream_number(const char **at, struct bpfq_state *st,
 
 	if (is_signed) {
 		n = simple_number(*at, &f, 1, 1);
-		/* The emit only adds into the batch here (BPFQ_TWO_STREAMS):
+		/* The emit only adds into the batch here (BPFQ_STREAMS):
 		 * it returns 0, and its values go to the registers in turn. */
 		if (!n || bpfq_emit_acc(st, acc, &f, 0))
 			return 0;
@@ -409,34 +412,37 @@ static __always_inline int stream_number(const char **at, struct bpfq_state *st,
 }
 
 /*
- * STREAM_K simple numbers from each stream, interleaved, into the batch:
- * the new positions, or 0 when a stream has a number that is not simple.
+ * STREAM_K simple numbers from each stream, interleaved, into the batch,
+ * and the streams' positions past them: 1; 0 when a stream has a number
+ * that is not simple.
  */
-static __always_inline __u64 streams_take(struct bpfq_state *st, struct bpfq_acc *acc,
-					  struct bpfq_buf *buf, __u64 pa, __u64 pb,
-					  const int is_signed)
+static __always_inline int streams_take(struct bpfq_state *st, struct bpfq_acc *acc,
+					struct bpfq_buf *buf, const int is_signed)
 {
-	const char *a = buf->data + (pa & BPFQ_BUF_MASK), *b = buf->data + (pb & BPFQ_BUF_MASK);
+	const char *at[NSTREAMS];
 	/* On the stack, read once at the end: in registers through the
-	 * numbers, they left too few for both streams' pointers, and one
+	 * numbers, they left too few for the streams' pointers, and one
 	 * went to the stack and back at every number, in the chain. */
 	const char *volatile data = buf->data;
-	__u64 da, db;
 
+#pragma unroll
+	for (int s = 0; s < NSTREAMS; s++)
+		at[s] = buf->data + (st->parse.stream_at[s] & BPFQ_BUF_MASK);
 #pragma unroll STREAM_K
 	for (int k = 0; k < STREAM_K; k++) {
-		if (!stream_number(&a, st, acc, is_signed) || !stream_number(&b, st, acc, is_signed))
-			return 0;
+#pragma unroll
+		for (int s = 0; s < NSTREAMS; s++)
+			if (!stream_number(&at[s], st, acc, is_signed))
+				return 0;
 	}
 	if (!is_signed)
 		bpfq_acc_lanes_value(acc);
 	/* The positions from the pointers: a pointer minus a pointer is a
 	 * number to the verifier with CAP_PERFMON, which bpfq needs anyway. */
-	da = a - data;
-	db = b - data;
-	barrier_var(da);
-	barrier_var(db);
-	return da | (db << 32);
+#pragma unroll
+	for (int s = 0; s < NSTREAMS; s++)
+		st->parse.stream_at[s] = at[s] - data;
+	return 1;
 }
 
 #endif

@@ -14,7 +14,7 @@
  * A long program is compiled in two parts at once, a clang on each CPU,
  * and the objects linked (codegen/clang.c): BPFQ_PART 1 is the program
  * without the side functions, 2 the side functions alone, 0 all of it.
- * The side functions are about half the code: with two streams, the
+ * The side functions are about half the code: with streams, the
  * streams' steps (bpfq_streams_unsigned, bpfq_streams_signed); without,
  * the unsigned copies of the parsers' steps (BPFQ_UNSIGNED_ASIDE).
  * BPFQ_GLOBAL marks the first part's global functions: static in the
@@ -37,8 +37,8 @@
 #define BPFQ_MAP
 #endif
 /* The unsigned steps' head: side functions' or the first part's (codegen
- * defines BPFQ_SPLIT_SIGNS and BPFQ_TWO_STREAMS before this piece). */
-#define BPFQ_UNSIGNED_ASIDE (BPFQ_SPLIT_SIGNS && !BPFQ_TWO_STREAMS)
+ * defines BPFQ_SPLIT_SIGNS and BPFQ_STREAMS before this piece). */
+#define BPFQ_UNSIGNED_ASIDE (BPFQ_SPLIT_SIGNS && !BPFQ_STREAMS)
 #if BPFQ_UNSIGNED_ASIDE
 #define BPFQ_UNSIGNED_STEP __noinline
 #else

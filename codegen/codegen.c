@@ -608,11 +608,11 @@ static bool has_slow_parts(const struct node *n)
 }
 
 /*
- * A read in two streams (two_streams.bpf.h) takes the fast path's records
+ * A read in streams (streams.bpf.h) takes the fast path's records
  * out of order: only where they only add into the batch. Long inputs
  * only: the streams' steps cost 15-35 ms more of loading and verifying.
  */
-static bool two_streams(const struct query *q, uint64_t input_size)
+static bool use_streams(const struct query *q, uint64_t input_size)
 {
 	return input_size >= CODEGEN_LARGE_INPUT && q->format.kind != INPUT_BINARY &&
 	       fast_only_adds(q);
@@ -622,7 +622,7 @@ static bool two_streams(const struct query *q, uint64_t input_size)
  * Numbers per call of the fast number parser, each inlined: each costs the
  * verifier some hundred instructions at every load, and saves time on a
  * long scan. A group lookup at each of them multiplies the paths past
- * what kernels before 6.13 or so walk: one each there. With two streams,
+ * what kernels before 6.13 or so walk: one each there. With streams,
  * the one-stream path only takes what the streams leave (a read's ends,
  * short reads): 16, which clang compiles in about a tenth less time.
  */
@@ -630,7 +630,7 @@ static int fast_per_step(const struct query *q, uint64_t input_size)
 {
 	if (q->by)
 		return 1;
-	return input_size >= CODEGEN_LARGE_INPUT && !two_streams(q, input_size) ? 32 : 16;
+	return input_size >= CODEGEN_LARGE_INPUT && !use_streams(q, input_size) ? 32 : 16;
 }
 
 /* The folds the fast path inlines: a few words of state, no branches to speak of. */
@@ -693,7 +693,7 @@ static void gen_general(struct gen *g)
 
 /*
  * bpfq_emit_lanes(): the fast path of a number given as digit lanes (the
- * unsigned numbers of two streams, parse_numbers.bpf.h stream_number()),
+ * unsigned numbers of the streams, parse_numbers.bpf.h stream_number()),
  * which only adds into the batch (fast_only_adds()): its where compares x
  * with the literals' lanes (mask.c), its sums of x add lanes, made values
  * once a batch by bpfq_acc_lanes_value().
@@ -865,7 +865,7 @@ static const struct {
 };
 
 /* The parser of each input format, after the loop they share; and the
- * two streams' driver (two_streams.bpf.h) when streams. */
+ * streams' driver (streams.bpf.h) when streams. */
 static void format_pieces(struct gen *g, bool streams)
 {
 	piece(g->out, "parse_loop.bpf.h", tpl_parse_loop);
@@ -888,7 +888,7 @@ static void format_pieces(struct gen *g, bool streams)
 		break;
 	}
 	if (streams)
-		piece(g->out, "two_streams.bpf.h", tpl_two_streams);
+		piece(g->out, "streams.bpf.h", tpl_streams);
 }
 
 int codegen_parts(const struct query *q, unsigned long long input_size)
@@ -902,7 +902,7 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 	struct gen g = { .q = q };
 	char *src = NULL;
 	int words = layout_words(q);
-	bool streams = two_streams(q, input_size);
+	bool streams = use_streams(q, input_size);
 
 	g.out = open_memstream(&src, len);
 	if (!g.out)
@@ -914,7 +914,7 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 	fprintf(g.out, "#define BPFQ_GROUP_WORDS %d\n", q->by ? (words ? words : 1) : 0);
 	/* The program's shape, which the prelude's side functions depend on. */
 	fprintf(g.out, "#define BPFQ_SPLIT_SIGNS %d\n", input_size >= CODEGEN_LARGE_INPUT);
-	fprintf(g.out, "#define BPFQ_TWO_STREAMS %d\n", streams);
+	fprintf(g.out, "#define BPFQ_STREAMS %d\n", streams);
 	piece(g.out, "bpfq_state.h", tpl_state_h);
 	piece(g.out, "prelude.bpf.h", tpl_prelude);
 	piece(g.out, "aggs.bpf.h", tpl_aggs);

@@ -25,7 +25,7 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 
 /*
  * How many parts the program can be compiled in at once (prelude.bpf.h
- * BPFQ_PART): 2 when it has side functions (a long input's two streams'
+ * BPFQ_PART): 2 when it has side functions (a long input's streams'
  * steps, or without streams the unsigned copies of its parsers' steps),
  * else 1.
  */

@@ -22,7 +22,7 @@
 	template tpl_parse_text, "bpf-templates/parse_text.bpf.h"
 	template tpl_parse_csv, "bpf-templates/parse_csv.bpf.h"
 	template tpl_parse_binary, "bpf-templates/parse_binary.bpf.h"
-	template tpl_two_streams, "bpf-templates/two_streams.bpf.h"
+	template tpl_streams, "bpf-templates/streams.bpf.h"
 	template tpl_binary_field, "bpf-templates/binary_field.bpf.h"
 	template tpl_read, "bpf-templates/read.bpf.h"
 	template tpl_hook_syscall, "bpf-templates/syscall.bpf.c"

@@ -16,7 +16,7 @@ extern const char tpl_fast_lines[];
 extern const char tpl_parse_text[];
 extern const char tpl_parse_csv[];
 extern const char tpl_parse_binary[];
-extern const char tpl_two_streams[];
+extern const char tpl_streams[];
 extern const char tpl_binary_field[];
 extern const char tpl_read[];
 extern const char tpl_hook_syscall[];

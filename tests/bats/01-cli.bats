@@ -127,7 +127,7 @@ EOF
 	[[ $(cat "$TMP/parts") == whole ]]
 }
 
-@test "the second part: the two streams' steps, or without streams the unsigned step" {
+@test "the second part: the streams' steps, or without streams the unsigned step" {
 	require_root
 	(($(nproc) >= 2)) || skip "one CPU: no parts"
 	seq_file 100000 "$TMP/n.txt"
@@ -137,7 +137,7 @@ EOF
 	assert_output 5000049985
 	[[ $(cat "$TMP/part-2") == "bpfq_streams_signed bpfq_streams_unsigned" ]]
 	[[ $(cat "$TMP/part-1") == *" bpfq_fast_unsigned "* && $(cat "$TMP/part-1") != *streams_signed* ]]
-	# x * 2 > 10 is no masked where: no two streams (codegen/mask.c)
+	# x * 2 > 10 is no masked where: no streams (codegen/mask.c)
 	run bpfq "sum(x) where x * 2 > 10 from $TMP/n.txt"
 	assert_output 5000049985
 	[[ $(cat "$TMP/part-2") == bpfq_fast_unsigned ]]

@@ -122,10 +122,10 @@ count(): 9"
 		assert_output "$(awk '{ s += $1 } END { printf "sum(x): %d\ncount(): %d", s, NR }' "$TMP/n.txt")"
 	done
 }
-# A long input's program reads a read of 64 KiB or more in two streams
-# (two_streams.bpf.h) when its records only add: the answers and the count
+# A long input's program reads a read of 64 KiB or more in streams
+# (streams.bpf.h) when its records only add: the answers and the count
 # of records are the ones reading in order gives.
-@test "two streams: the same answers and records as one, at every read size" {
+@test "streams: the same answers and records as one, at every read size" {
 	require_root
 	awk 'BEGIN { for (i = 0; i < 300000; i++) print (i > 200000 && i % 3 ? -i % 9999 : i % 99999) }' >"$TMP/n.txt"
 	want=$(bpfq --engine=user "count(), sum(x), avg(x) where x > 5 from $TMP/n.txt")

@@ -132,7 +132,7 @@ max(x): 100"
 	run env BPFQ_LONG_INPUT=1 "$BPFQ" -d c --dry-run --engine=user 'min(x) from f'
 	assert_status 0
 	[[ $output == *"#define BPFQ_FAST_PER_STEP 32"* && $output == *"#define BPFQ_SPLIT_SIGNS 1"* ]]
-	# two streams: the one-stream path takes only what they leave, 16 at a time
+	# streams: the one-stream path takes only what they leave, 16 at a time
 	run env BPFQ_LONG_INPUT=1 "$BPFQ" -d c --dry-run --engine=user 'sum(x) from f'
 	[[ $output == *"#define BPFQ_FAST_PER_STEP 16"* && $output == *"#define BPFQ_SPLIT_SIGNS 1"* ]]
 	run env BPFQ_LONG_INPUT=0 "$BPFQ" -d c --dry-run --engine=user 'sum(x) from f'
@@ -141,21 +141,21 @@ max(x): 100"
 	[[ $output == *"#define BPFQ_FAST_PER_STEP 16"* && $output == *"#define BPFQ_SPLIT_SIGNS 0"* ]]
 }
 
-@test "a long input's program reads in two streams only where its records only add" {
+@test "a long input's program reads in streams only where its records only add" {
 	for q in 'sum(x) from f' 'count(), avg(x) where x > 5 and not x in (7, 8) from f' \
 		'sum($3) where $2 > 500 from f as csv(noheader)' 'count(*), sum($2) from f.log'; do
 		run env BPFQ_LONG_INPUT=1 "$BPFQ" -d c --dry-run --engine=user "$q"
 		assert_status 0
-		[[ $output == *"#define BPFQ_TWO_STREAMS 1"* && $output == *'#line 1 "two_streams.bpf.h"'* ]]
+		[[ $output == *"#define BPFQ_STREAMS 1"* && $output == *'#line 1 "streams.bpf.h"'* ]]
 	done
 	for q in 'min(x) from f' 'sum(x * 2) from f' 'count() where x % 2 == 0 from f' \
 		'count() by x from f' 'exists(x == 1) from f' 'sum(x) from f as i64'; do
 		run env BPFQ_LONG_INPUT=1 "$BPFQ" -d c --dry-run --engine=user "$q"
 		assert_status 0
-		[[ $output == *"#define BPFQ_TWO_STREAMS 0"* && $output != *'#line 1 "two_streams.bpf.h"'* ]]
+		[[ $output == *"#define BPFQ_STREAMS 0"* && $output != *'#line 1 "streams.bpf.h"'* ]]
 	done
 	run env BPFQ_LONG_INPUT=0 "$BPFQ" -d c --dry-run --engine=user 'sum(x) from f'
-	[[ $output == *"#define BPFQ_TWO_STREAMS 0"* ]]
+	[[ $output == *"#define BPFQ_STREAMS 0"* ]]
 }
 
 @test "-d verifier prints the verifier's log" {

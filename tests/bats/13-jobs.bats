@@ -86,13 +86,13 @@ same_with_jobs() {
 sum(v): $(awk -F, '/^[0-9],-?[0-9]+,w/ { s += $2 } END { printf "%d", s + 5 }' "$TMP/q.csv")"
 }
 
-# Long inputs: each reader's reads go in two streams (two_streams.bpf.h),
+# Long inputs: each reader's reads go in streams (streams.bpf.h),
 # its own snapshot kept for the csv quotes that hold line ends. In s.csv a
 # twentieth of the bytes is inside quotes: with reads of 64 KiB, a stream
 # cut lands inside quotes several times (with that restore taken out, the
 # answer is wrong), and no range of -j 2 begins inside them (same_with_jobs
 # checks the readers stayed 2: else the data must change with split.c).
-@test "-j 2 on a long input, each reader in two streams: the one reader's answer" {
+@test "-j 2 on a long input, each reader in streams: the one reader's answer" {
 	require_root
 	export BPFQ_LONG_INPUT=1
 	awk 'BEGIN { for (i = 0; i < 400000; i++) { printf "%d,%d,%d\n", i % 1000, i % 997, i % 7 - 3
