@@ -9,8 +9,8 @@
  * (bpfq_fast_numbers, or bpfq_fast_unsigned until a minus), or one piece
  * of another token. Each number is one 8-byte load classified at once
  * (SWAR), a multiply for its length (no branch), and three more to
- * convert it (the streams' numbers without a minus: one swap of its
- * bytes, stream_number()); the aggregates fold into registers.
+ * convert it (the streams' numbers without a minus: none, or a swap
+ * of its bytes, stream_number()); the aggregates fold into registers.
  * The step's bound is the chain from one number's load to the next
  * one's address, so nothing on that chain is spent on the verifier. A
  * token longer than 7 digits (a negative one: 6), with a '+', decimal,
@@ -132,8 +132,9 @@ static __always_inline void skip_bad(struct parse_ctx *c, __u64 *pos)
 
 /*
  * The simple number at p: 1 to 7 digits (after a '-' when signed: 1 to 6)
- * and a separator. Its digits 0..9 into *top, at the top of the word and
- * the first most significant (zeros below them); whether it has a minus
+ * and a separator. Into *top its bytes minus '0', top-aligned: the
+ * separator's in the top byte, the digits under it, zeros below them
+ * (digit_lanes() takes that as it is); whether it has a minus
  * into *neg. Returns the bytes it takes, 2 to 8 (to the verifier at most
  * 16); 0 if it is not one.
  * newline_first: numbers one a line are the common case, and a '\n'
@@ -177,7 +178,7 @@ static __always_inline __u64 simple_digits(const char *p, __u64 *top, __u64 *neg
 		if (!is_sep((c + '0') & 0xff))
 			return 0;
 	}
-	*top = t << 8;
+	*top = t;
 	return *neg + span;
 }
 
@@ -189,7 +190,7 @@ static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
 
 	if (!n)
 		return 0;
-	mag = top_digits_value(top);
+	mag = top_digits_value(top << 8);
 	/* At most 7 digits: telling clang drops the high half of the sums. */
 	if (mag >= 10000000)
 		__builtin_unreachable();

@@ -106,16 +106,38 @@ static __always_inline __u64 top_digits_value(__u64 t)
 }
 
 /*
- * Digit lanes: a number's digits 0..9 one a byte, units in the lowest,
- * from the top-aligned t of top_digits_value() (its bytes reversed, one
- * instruction). Lanes compare as the numbers do (a number of fewer digits
- * has zeros above them), and a sum of them is each lane's sum, exact while
- * no lane passes 255: the unsigned numbers' two streams add lanes, not
- * values (parse_numbers.bpf.h), and convert a batch's sum once.
+ * Digit lanes: a number's digits 0..9 one a byte, from t, its bytes
+ * top-aligned: its separator (minus '0') in the top byte, its units under
+ * it, the rest of its digits below those and zeros below them
+ * (simple_digits()). A sum of lanes is each lane's sum, exact while no
+ * lane passes 255: the unsigned numbers' streams add lanes, not values
+ * (parse_numbers.bpf.h), and convert a batch's sum once. Each form costs
+ * the least the query allows (codegen sets BPFQ_LANES_FORM from what its
+ * where compares x with):
+ * 0, no comparison: t itself. The separators' lane is the top one: the
+ *    carries of its sum leave the word, and lanes_in_order() drops it.
+ * 1, equalities: t << 8, the digits alone, units in the top byte: equal
+ *    when the numbers are (leading zeros are zero lanes).
+ * 2, order: its bytes reversed, units in the lowest byte: lanes compare
+ *    as the numbers do (fewer digits: zeros above them).
  */
 static __always_inline __u64 digit_lanes(__u64 t)
 {
-	return __builtin_bswap64(t);
+	if (BPFQ_LANES_FORM == 0)
+		return t;
+	if (BPFQ_LANES_FORM == 1)
+		return t << 8;
+	return __builtin_bswap64(t << 8);
+}
+
+/* A sum of digit_lanes(), units in its lowest byte (once a batch). */
+static __always_inline __u64 lanes_in_order(__u64 v)
+{
+	if (BPFQ_LANES_FORM == 0)
+		return __builtin_bswap64(v) >> 8;
+	if (BPFQ_LANES_FORM == 1)
+		return __builtin_bswap64(v);
+	return v;
 }
 
 /* The value of a sum of digit lanes, each lane at most 255: pairs of

@@ -14,6 +14,7 @@ struct gen {
 	int ntemps;
 	int depth;		/* indentation: one tab per level */
 	bool lanes;		/* the fast path's x0 is digit lanes (mask.c) */
+	int lanes_form;		/* in this form (mask_lanes_form()) */
 };
 
 /* An operand is a literal, a field or a temporary: short. */
@@ -50,5 +51,8 @@ void mask_gen(struct gen *g, const struct node *n, char *res);
  * one, and every item a fold of a field (no other state, no error, no
  * stop), so its records may be taken in any order. */
 bool fast_only_adds(const struct query *q);
+/* Which form of digit lanes the where needs (swar.bpf.h digit_lanes()):
+ * 0 no comparison with x, 1 equalities only, 2 order. */
+int mask_lanes_form(const struct query *q);
 
 #endif /* BPFQ_GEN_H */

@@ -76,25 +76,64 @@ bool fast_only_adds(const struct query *q)
 	return (!q->where || maskable(q->where)) && items_add_operands(q);
 }
 
+static bool has_field(const struct node *n)
+{
+	if (n->kind == NODE_FIELD || (n->lhs && has_field(n->lhs)) || (n->rhs && has_field(n->rhs)))
+		return true;
+	for (int i = 0; i < n->nargs; i++)
+		if (has_field(n->args[i]))
+			return true;
+	return false;
+}
+
+/* The lanes form n needs (swar.bpf.h digit_lanes()): 2 where it orders x,
+ * 1 where it only tests x for equality, 0 where it does not compare x. */
+static int lanes_form_of(const struct node *n)
+{
+	switch (n->kind) {
+	case NODE_AND:
+	case NODE_OR: {
+		int l = lanes_form_of(n->lhs), r = lanes_form_of(n->rhs);
+
+		return l > r ? l : r;
+	}
+	case NODE_NOT:
+		return lanes_form_of(n->lhs);
+	case NODE_EQ:
+	case NODE_NE:
+	case NODE_IN:
+		return has_field(n) ? 1 : 0;
+	default:
+		return has_field(n) ? 2 : 0;
+	}
+}
+
+int mask_lanes_form(const struct query *q)
+{
+	return q->where ? lanes_form_of(q->where) : 0;
+}
+
 /*
  * A literal compared with x where x is digit lanes (swar.bpf.h
- * digit_lanes(): the unsigned numbers of two streams, 0 to 9999999): the
- * literal's lanes. Lanes order as values do; every negative literal is
- * below all such numbers' lanes and every literal of 8 digits or more
- * above them (their lanes are below 2^56), and neither equals one.
+ * digit_lanes(): the unsigned numbers of the streams, 0 to 9999999): the
+ * literal's lanes, in the query's form. In order (form 2) lanes order as
+ * values do; every negative literal is below all such numbers' lanes and
+ * every literal of 8 digits or more above them (their lanes are below
+ * 2^56), and neither equals one. Reversed (form 1, equalities only): a
+ * number's lowest byte is 0, so such literals become 1, equal to none.
  */
-static void lanes_literal(int64_t v, char *res)
+static void lanes_literal(const struct gen *g, int64_t v, char *res)
 {
 	uint64_t lanes = 0;
 
 	if (v < 0) {
-		snprintf(res, OPERAND_MAX, "-1LL");
+		snprintf(res, OPERAND_MAX, g->lanes_form == 1 ? "1LL" : "-1LL");
 		return;
 	}
 	if (v >= 10000000)
-		lanes = 1ULL << 56;
+		lanes = g->lanes_form == 1 ? 1 : 1ULL << 56;
 	for (int i = 0; v && v < 10000000; i++, v /= 10)
-		lanes |= (uint64_t)(v % 10) << (8 * i);
+		lanes |= (uint64_t)(v % 10) << (g->lanes_form == 1 ? 56 - 8 * i : 8 * i);
 	snprintf(res, OPERAND_MAX, "0x%" PRIx64 "LL", lanes);
 }
 
@@ -105,7 +144,7 @@ static void operand(const struct gen *g, const struct node *n, const struct node
 	if (n->kind == NODE_FIELD)
 		snprintf(res, OPERAND_MAX, "x%d", n->slot);
 	else if (g->lanes && other->kind == NODE_FIELD)
-		lanes_literal(n->value, res);
+		lanes_literal(g, n->value, res);
 	else
 		gen_int_literal(n->value, res);
 }

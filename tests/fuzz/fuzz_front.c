@@ -224,7 +224,10 @@ static void check_program(const struct query *q, const char *src, size_t len)
 	while (pos < len && is_num(src[pos]))
 		pos++;
 	/* input size 0 (unknown): a short input's program */
-	expect(src, len, &pos, "\n#define BPFQ_SPLIT_SIGNS 0\n#define BPFQ_STREAMS 0\n");
+	expect(src, len, &pos, "\n#define BPFQ_SPLIT_SIGNS 0\n#define BPFQ_STREAMS 0\n#define BPFQ_LANES_FORM ");
+	while (pos < len && is_num(src[pos]))
+		pos++;
+	expect(src, len, &pos, "\n");
 	expect_piece(src, len, &pos, "bpfq_state.h", tpl_state_h);
 	expect_piece(src, len, &pos, "prelude.bpf.h", tpl_prelude);
 	expect_piece(src, len, &pos, "aggs.bpf.h", tpl_aggs);
