@@ -380,13 +380,19 @@ static __always_inline __u64 record_end_mask(__u64 w)
 static __always_inline __u64 stream_line(struct bpfq_state *st, struct bpfq_acc *acc,
 					 struct bpfq_buf *buf, __u64 pos, const int is_signed)
 {
+	struct bpfq_field f[LINE_SLOTS];
+	__u64 n;
+
 	/* Zeroed: clang computes the line's sums before it knows the line
 	 * is simple, and drops them when it is not. A field the line did
 	 * not reach was undefined, in a stack slot that held a pointer on
 	 * that path, and 6.1's verifier, which walks it (6.18 sees it
-	 * cannot happen), refused the pointer in the arithmetic. */
-	struct bpfq_field f[LINE_SLOTS] = {};
-	__u64 n = fast_line(buf, pos & BPFQ_BUF_MASK, f, is_signed);
+	 * cannot happen), refused the pointer in the arithmetic. The
+	 * values alone: the whole fields cost 1.09x on csv. */
+#pragma unroll
+	for (int i = 0; i < LINE_SLOTS; i++)
+		f[i].lo = f[i].hi = 0;
+	n = fast_line(buf, pos & BPFQ_BUF_MASK, f, is_signed);
 
 	/* The emit only adds into the batch here (BPFQ_STREAMS): it
 	 * returns 0, and its values go to the registers in turn. */
