@@ -9,7 +9,7 @@
  * near each NSTREAMS-th of it, and the format's step
  * (bpfq_streams_unsigned(), bpfq_streams_signed()) takes a batch of
  * simple records from each range, interleaved, all or none: the CPU runs
- * the chains side by side. Numbers take four (1.4x two, which were 1.4x
+ * the chains side by side. Numbers take four (1.3x two, which were 1.4x
  * one), csv and text two (1.2x one; their records take more registers).
  * Once a range has a record the step does not take, or nears its end,
  * the rest of each range goes the usual way, in file order
