@@ -915,8 +915,7 @@ char *codegen_program(const struct query *q, enum hook_kind hook, unsigned long 
 	/* The program's shape, which the prelude's side functions depend on. */
 	fprintf(g.out, "#define BPFQ_SPLIT_SIGNS %d\n", input_size >= CODEGEN_LARGE_INPUT);
 	fprintf(g.out, "#define BPFQ_STREAMS %d\n", streams);
-	g.lanes_form = mask_lanes_form(q);
-	fprintf(g.out, "#define BPFQ_LANES_FORM %d\n", g.lanes_form);
+	fprintf(g.out, "#define BPFQ_LANES_FORM %d\n", mask_lanes_form(q));
 	piece(g.out, "bpfq_state.h", tpl_state_h);
 	piece(g.out, "prelude.bpf.h", tpl_prelude);
 	piece(g.out, "aggs.bpf.h", tpl_aggs);

@@ -14,7 +14,6 @@ struct gen {
 	int ntemps;
 	int depth;		/* indentation: one tab per level */
 	bool lanes;		/* the fast path's x0 is digit lanes (mask.c) */
-	int lanes_form;		/* in this form (mask_lanes_form()) */
 };
 
 /* An operand is a literal, a field or a temporary: short. */

@@ -76,16 +76,6 @@ bool fast_only_adds(const struct query *q)
 	return (!q->where || maskable(q->where)) && items_add_operands(q);
 }
 
-static bool has_field(const struct node *n)
-{
-	if (n->kind == NODE_FIELD || (n->lhs && has_field(n->lhs)) || (n->rhs && has_field(n->rhs)))
-		return true;
-	for (int i = 0; i < n->nargs; i++)
-		if (has_field(n->args[i]))
-			return true;
-	return false;
-}
-
 /* The lanes form n needs (swar.bpf.h digit_lanes()): 2 where it orders x,
  * 1 where it only tests x for equality, 0 where it does not compare x. */
 static int lanes_form_of(const struct node *n)
@@ -102,9 +92,9 @@ static int lanes_form_of(const struct node *n)
 	case NODE_EQ:
 	case NODE_NE:
 	case NODE_IN:
-		return has_field(n) ? 1 : 0;
+		return ast_has_field(n) ? 1 : 0;
 	default:
-		return has_field(n) ? 2 : 0;
+		return ast_has_field(n) ? 2 : 0;
 	}
 }
 
@@ -119,21 +109,24 @@ int mask_lanes_form(const struct query *q)
  * literal's lanes, in the query's form. In order (form 2) lanes order as
  * values do; every negative literal is below all such numbers' lanes and
  * every literal of 8 digits or more above them (their lanes are below
- * 2^56), and neither equals one. Reversed (form 1, equalities only): a
- * number's lowest byte is 0, so such literals become 1, equal to none.
+ * 2^56), and neither equals one. Reversed (form 1, equalities only): the
+ * same bytes reversed; a number's lowest byte is then 0, and those two
+ * literals' (0xff, 1) still equal none.
  */
 static void lanes_literal(const struct gen *g, int64_t v, char *res)
 {
 	uint64_t lanes = 0;
 
 	if (v < 0) {
-		snprintf(res, OPERAND_MAX, g->lanes_form == 1 ? "1LL" : "-1LL");
+		snprintf(res, OPERAND_MAX, "-1LL");
 		return;
 	}
 	if (v >= 10000000)
-		lanes = g->lanes_form == 1 ? 1 : 1ULL << 56;
+		lanes = 1ULL << 56;
 	for (int i = 0; v && v < 10000000; i++, v /= 10)
-		lanes |= (uint64_t)(v % 10) << (g->lanes_form == 1 ? 56 - 8 * i : 8 * i);
+		lanes |= (uint64_t)(v % 10) << (8 * i);
+	if (mask_lanes_form(g->q) == 1)
+		lanes = __builtin_bswap64(lanes);
 	snprintf(res, OPERAND_MAX, "0x%" PRIx64 "LL", lanes);
 }
 

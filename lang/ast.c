@@ -53,6 +53,18 @@ static enum prec prec(const struct node *n)
 }
 
 /* The normalized spelling: "==" for "=", "and" for "&&", whatever was written. */
+bool ast_has_field(const struct node *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == NODE_FIELD || ast_has_field(n->lhs) || ast_has_field(n->rhs))
+		return true;
+	for (int i = 0; i < n->nargs; i++)
+		if (ast_has_field(n->args[i]))
+			return true;
+	return false;
+}
+
 const char *ast_op_text(enum node_kind kind)
 {
 	switch (kind) {

@@ -165,6 +165,9 @@ void arena_free(struct arena *a);
 struct node *node_new(struct query *q, enum node_kind kind, struct loc loc);
 void query_free(struct query *q);
 
+/* Whether n (NULL: no) or its operands reference a field ($N, x). */
+bool ast_has_field(const struct node *n);
+
 /* An operator as rendered: "+", "==", "and", ...; comparisons are spelled as in C. */
 const char *ast_op_text(enum node_kind kind);
 

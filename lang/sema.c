@@ -568,21 +568,6 @@ static bool number_nodes(struct sema *s)
 	return true;
 }
 
-/* Whether a node or its operands reference $N. */
-static bool uses_positions(const struct node *n)
-{
-	if (!n)
-		return false;
-	if (n->kind == NODE_FIELD)
-		return true;
-	if (uses_positions(n->lhs) || uses_positions(n->rhs))
-		return true;
-	for (int i = 0; i < n->nargs; i++)
-		if (uses_positions(n->args[i]))
-			return true;
-	return false;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -593,10 +578,10 @@ static bool ends_with(const char *s, const char *suffix)
 void sema_default_format(struct query *q)
 {
 	struct input_format *f = &q->format;
-	bool fields = uses_positions(q->where) || uses_positions(q->by);
+	bool fields = ast_has_field(q->where) || ast_has_field(q->by);
 
 	for (int i = 0; i < q->nitems; i++)
-		fields |= uses_positions(q->items[i]);
+		fields |= ast_has_field(q->items[i]);
 	if (f->given)
 		return;
 	f->delim = ',';
