@@ -33,6 +33,7 @@ struct input {
 	int fd;
 	const char *name;	/* the path as given, or "<stdin>" */
 	bool seekable;		/* a regular file: places are found again by pread() */
+	bool unsized;		/* opened, and its length unknown: a pipe, a device */
 	bool binary;		/* binary records: a place is a byte offset, not line:column */
 	uint64_t origin;	/* file offset where the input began (lines count from it) */
 	uint64_t base;		/* file offset of the first byte the scan reads (after a header) */

@@ -26,6 +26,22 @@ static size_t next_size(const struct reader_opts *o, uint64_t done)
 	return o->read_size;
 }
 
+/*
+ * A pipe holds 64 KiB unless asked for more: each read got at most that,
+ * too little for the streams of a long input (streams.bpf.h), and the
+ * writer stopped at every 64 KiB. As much as a read takes, up to what the
+ * kernel allows an unprivileged user (/proc/sys/fs/pipe-max-size, 1 MiB by
+ * default); a hint, like the file's read-ahead: a pipe that cannot grow is
+ * read as it is.
+ */
+static void grow_pipe(int fd, size_t read_size)
+{
+	int size = fcntl(fd, F_GETPIPE_SZ);
+
+	if (size > 0 && (size_t)size < read_size)
+		fcntl(fd, F_SETPIPE_SZ, read_size < (1u << 20) ? (int)read_size : 1 << 20);
+}
+
 int reader_run(struct loader *l, int slot, int fd, const struct reader_opts *o,
 	       struct reader_stats *stats, const char **why)
 {
@@ -34,6 +50,7 @@ int reader_run(struct loader *l, int slot, int fd, const struct reader_opts *o,
 	int misses = 0;
 
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	grow_pipe(fd, o->read_size);
 	while (!r->done) {
 		uint64_t seen = r->reads;
 		ssize_t n;

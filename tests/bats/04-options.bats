@@ -92,6 +92,17 @@ max(x): 100"
 	done
 }
 
+@test "from - tells the line of a skipped token after many lines and reads" {
+	require_root
+	for size in 4096 1M; do
+		run bash -c "(seq 1 100000; printf '7 \tnope\n'; seq 3) |
+			'$BPFQ' --read-size=$size 'sum(x) from -'"
+		assert_status 0
+		assert_output "bpfq: warning: skipped 1 token that is not a number; the first, 'nope', at <stdin>:100001:4
+5000050013"
+	done
+}
+
 @test "from - places a run-time error in the stream" {
 	require_root
 	run bash -c "printf '1\n2\n9223372036854775807\n' | '$BPFQ' --read-size=2 'sum(x * 2) from -'"
@@ -128,7 +139,7 @@ max(x): 100"
 	[[ $output == *"12345"* ]]
 }
 
-@test "BPFQ_LONG_INPUT=1 makes the program for a long input, 0 (or a pipe) for a short one" {
+@test "BPFQ_LONG_INPUT=1 makes the program for a long input, 0 (or a dry run of a pipe) for a short one" {
 	run env BPFQ_LONG_INPUT=1 "$BPFQ" -d c --dry-run --engine=user 'min(x) from f'
 	assert_status 0
 	[[ $output == *"#define BPFQ_FAST_PER_STEP 32"* && $output == *"#define BPFQ_SPLIT_SIGNS 1"* ]]
@@ -139,6 +150,25 @@ max(x): 100"
 	[[ $output == *"#define BPFQ_FAST_PER_STEP 16"* && $output == *"#define BPFQ_SPLIT_SIGNS 0"* ]]
 	run bpfq -d c --dry-run --engine=user 'sum(x) from -'
 	[[ $output == *"#define BPFQ_FAST_PER_STEP 16"* && $output == *"#define BPFQ_SPLIT_SIGNS 0"* ]]
+}
+
+@test "a pipe, whose length is unknown, and a file of 16 MiB or more get the long input's program" {
+	require_root
+	run bash -c "seq 1 1000 | '$BPFQ' -d c 'sum(x) from -' 2>&1"
+	assert_status 0
+	[[ $output == *"#define BPFQ_SPLIT_SIGNS 1"* && $output == *"#define BPFQ_STREAMS 1"* ]]
+	[[ ${lines[-1]} == 500500 ]]
+	seq 1 1000 >"$TMP/n.txt"
+	run bash -c "'$BPFQ' -d c 'sum(x) from $TMP/n.txt' 2>&1"
+	[[ $output == *"#define BPFQ_SPLIT_SIGNS 0"* && ${lines[-1]} == 500500 ]]
+	# 16 MiB and a byte under it: 2796202 lines of "12345\n", then "100\n"
+	{ yes 12345 | head -n 2796202; echo 100; } >"$TMP/big.txt"
+	[[ $(stat -c %s "$TMP/big.txt") == $((16 << 20)) ]]
+	run bash -c "'$BPFQ' -d c 'sum(x) from $TMP/big.txt' 2>&1"
+	[[ $output == *"#define BPFQ_SPLIT_SIGNS 1"* && ${lines[-1]} == 34519113790 ]]
+	truncate -s -1 "$TMP/big.txt"
+	run bash -c "'$BPFQ' -d c 'sum(x) from $TMP/big.txt' 2>&1"
+	[[ $output == *"#define BPFQ_SPLIT_SIGNS 0"* && ${lines[-1]} == 34519113790 ]]
 }
 
 @test "a long input's program reads in streams only where its records only add" {
