@@ -29,17 +29,17 @@ static size_t next_size(const struct reader_opts *o, uint64_t done)
 /*
  * A pipe holds 64 KiB unless asked for more: each read got at most that,
  * too little for the streams of a long input (streams.bpf.h), and the
- * writer stopped at every 64 KiB. As much as a read takes, up to what the
- * kernel allows an unprivileged user (/proc/sys/fs/pipe-max-size, 1 MiB by
- * default); a hint, like the file's read-ahead: a pipe that cannot grow is
- * read as it is.
+ * writer stopped at every 64 KiB. As much as a read takes: at most
+ * BPFQ_BUF_SIZE, 1 MiB, which is also what the kernel allows an
+ * unprivileged user by default (/proc/sys/fs/pipe-max-size). A hint, like
+ * the file's read-ahead: a pipe that cannot grow is read as it is.
  */
 static void grow_pipe(int fd, size_t read_size)
 {
 	int size = fcntl(fd, F_GETPIPE_SZ);
 
 	if (size > 0 && (size_t)size < read_size)
-		fcntl(fd, F_SETPIPE_SZ, read_size < (1u << 20) ? (int)read_size : 1 << 20);
+		fcntl(fd, F_SETPIPE_SZ, (int)read_size);
 }
 
 int reader_run(struct loader *l, int slot, int fd, const struct reader_opts *o,
