@@ -16,6 +16,7 @@
 #include "cmd/run.h"
 #include "codegen/cache.h"
 #include "runtime/hooks.h"
+#include "runtime/privs.h"
 
 /*
  * Several queries print one block each; text and csv blocks are set apart
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 	struct options o;
 	int status;
 
+	privs_init();	/* before anything reads the environment */
 	if (argc > 1 && !strcmp(argv[1], "merge")) {
 		argv[1] = "bpfq merge";	/* argp names the program after argv[0] */
 		return merge_main(argc - 1, argv + 1);

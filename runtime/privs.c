@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <linux/capability.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -11,6 +18,20 @@
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
+
+#define MAX_GROUPS 256
+
+extern char **environ;
+
+static struct {
+	bool init, for_other;
+	bool switch_ids;	/* open() must take the caller's fs ids */
+	bool set_groups;	/* and groups (only root may; a set-gid program keeps the caller's) */
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[MAX_GROUPS];
+	int ngroups;
+} caller;
 
 static bool has_cap(const struct __user_cap_data_struct data[2], int cap)
 {
@@ -27,4 +48,177 @@ bool privs_can_trace(void)
 		return geteuid() == 0;
 	return has_cap(data, CAP_SYS_ADMIN) ||
 	       (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON));
+}
+
+/* A decimal id (no sign, no junk), as sudo and pkexec write them. */
+static bool parse_id(const char *s, unsigned long *id)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*id = strtoul(s, &end, 10);
+	return !errno && !*end && *id < (unsigned long)(uid_t)-1;
+}
+
+/* The user a root launcher ran bpfq for: sudo, doas, pkexec. False if none. */
+static bool launcher_user(uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw = NULL;
+	unsigned long id, g;
+
+	if (parse_id(getenv("SUDO_UID"), &id)) {
+		pw = getpwuid(id);
+		*uid = id;
+		*gid = parse_id(getenv("SUDO_GID"), &g) ? g : pw ? pw->pw_gid : (gid_t)id;
+		return true;
+	}
+	if (parse_id(getenv("PKEXEC_UID"), &id))
+		pw = getpwuid(id);
+	else if (getenv("DOAS_USER"))
+		pw = getpwnam(getenv("DOAS_USER"));
+	if (!pw)
+		return false;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return true;
+}
+
+/* The caller's supplementary groups, from the group database (sudo's rule). */
+static void launcher_groups(void)
+{
+	struct passwd *pw = getpwuid(caller.uid);
+
+	caller.ngroups = MAX_GROUPS;
+	if (!pw || getgrouplist(pw->pw_name, caller.gid, caller.groups, &caller.ngroups) < 0) {
+		caller.groups[0] = caller.gid;
+		caller.ngroups = 1;
+	}
+}
+
+void privs_init(void)
+{
+	if (caller.init)
+		return;
+	caller.init = true;
+	caller.uid = getuid();
+	caller.gid = getgid();
+	if (getauxval(AT_SECURE)) {
+		/* set-id or file capabilities: the real ids and groups are the caller's. */
+		caller.for_other = true;
+		caller.switch_ids = geteuid() != caller.uid || getegid() != caller.gid;
+		caller.set_groups = geteuid() == 0;
+		caller.ngroups = getgroups(MAX_GROUPS, caller.groups);
+		if (caller.ngroups < 0)
+			caller.ngroups = 0;
+		return;
+	}
+	if (getuid() != 0 || !launcher_user(&caller.uid, &caller.gid) || caller.uid == 0) {
+		caller.uid = getuid();
+		caller.gid = getgid();
+		return;
+	}
+	caller.for_other = caller.switch_ids = caller.set_groups = true;
+	launcher_groups();
+}
+
+bool privs_for_other(void)
+{
+	privs_init();
+	return caller.for_other;
+}
+
+uid_t privs_caller_uid(void)
+{
+	privs_init();
+	return caller.uid;
+}
+
+gid_t privs_caller_gid(void)
+{
+	privs_init();
+	return caller.gid;
+}
+
+const char *privs_getenv(const char *name)
+{
+	return privs_for_other() ? NULL : getenv(name);
+}
+
+/*
+ * The raw system calls change this thread's credentials alone (glibc's
+ * wrappers of setgroups would change every thread's); a reader thread
+ * running meanwhile keeps root's. With an fsuid other than 0 the kernel
+ * also drops the file capabilities (CAP_DAC_OVERRIDE, ...) from the
+ * effective set, and gives them back with fsuid 0.
+ */
+struct saved_ids {
+	int fsuid, fsgid, ngroups;
+	gid_t groups[MAX_GROUPS];
+};
+
+static void become_self(const struct saved_ids *s)
+{
+	syscall(SYS_setfsuid, s->fsuid);
+	syscall(SYS_setfsgid, s->fsgid);
+	if (caller.set_groups && syscall(SYS_setgroups, s->ngroups, s->groups))
+		abort();	/* cannot happen as root; never go on with the caller's groups */
+}
+
+/* Take the caller's fs ids and groups; on failure nothing is changed. */
+static int become_caller(struct saved_ids *s)
+{
+	s->ngroups = getgroups(MAX_GROUPS, s->groups);
+	if (s->ngroups < 0)
+		return -1;
+	if (caller.set_groups && syscall(SYS_setgroups, caller.ngroups, caller.groups))
+		return -1;
+	s->fsgid = syscall(SYS_setfsgid, caller.gid);
+	s->fsuid = syscall(SYS_setfsuid, caller.uid);
+	/* setfsuid() reports no error: asking again with an invalid id tells the id in force. */
+	if (syscall(SYS_setfsuid, -1) != (long)caller.uid ||
+	    syscall(SYS_setfsgid, -1) != (long)caller.gid) {
+		become_self(s);
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+int privs_open(const char *path, int flags)
+{
+	struct saved_ids saved;
+	int fd, err;
+
+	privs_init();
+	if (!caller.switch_ids)
+		return open(path, flags | O_CLOEXEC);
+	if (become_caller(&saved))
+		return -1;
+	fd = open(path, flags | O_CLOEXEC);
+	err = errno;
+	become_self(&saved);
+	errno = err;
+	return fd;
+}
+
+FILE *privs_fopen(const char *path)
+{
+	int fd = privs_open(path, O_RDONLY);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+char *const *privs_child_env(void)
+{
+	static char *const fixed[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
+
+	return privs_for_other() ? fixed : environ;
 }
