@@ -97,6 +97,44 @@ static void launcher_groups(void)
 	}
 }
 
+/*
+ * Acting for another user, the environment is the user's (sudo -E,
+ * env_keep, doas keepenv): only what says how to show text stays. The
+ * rest could point root's libraries at the user's files (readline's
+ * INPUTRC and ~/.inputrc, ncurses' TERMINFO, HOME for every "~").
+ */
+static void scrub_environment(void)
+{
+	static const char *const keep[] = { "TERM", "LANG", "LANGUAGE", "COLUMNS", "LINES",
+					    "NO_COLOR", "TZ" };
+	char **names = NULL;
+	size_t n = 0;
+
+	for (char **e = environ; e && *e; e++)
+		n++;
+	names = calloc(n + 1, sizeof(*names));
+	if (!names) {
+		clearenv();
+		return;
+	}
+	n = 0;
+	for (char **e = environ; e && *e; e++) {
+		size_t len = strcspn(*e, "=");
+		bool kept = !strncmp(*e, "LC_", 3);
+
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]) && !kept; i++)
+			kept = strlen(keep[i]) == len && !strncmp(*e, keep[i], len);
+		if (!kept)
+			names[n++] = strndup(*e, len);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (names[i])
+			unsetenv(names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
 void privs_init(void)
 {
 	if (caller.init)
@@ -112,6 +150,7 @@ void privs_init(void)
 		caller.ngroups = getgroups(MAX_GROUPS, caller.groups);
 		if (caller.ngroups < 0)
 			caller.ngroups = 0;
+		scrub_environment();
 		return;
 	}
 	if (getuid() != 0 || !launcher_user(&caller.uid, &caller.gid) || caller.uid == 0) {
@@ -121,6 +160,7 @@ void privs_init(void)
 	}
 	caller.for_other = caller.switch_ids = caller.set_groups = true;
 	launcher_groups();
+	scrub_environment();
 }
 
 bool privs_for_other(void)
