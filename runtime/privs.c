@@ -189,41 +189,67 @@ const char *privs_getenv(const char *name)
 /*
  * The raw system calls change this thread's credentials alone (glibc's
  * wrappers of setgroups would change every thread's); a reader thread
- * running meanwhile keeps root's. With an fsuid other than 0 the kernel
- * also drops the file capabilities (CAP_DAC_OVERRIDE, ...) from the
- * effective set, and gives them back with fsuid 0.
+ * running meanwhile keeps root's. An fsuid other than 0 drops only the
+ * file capabilities (CAP_DAC_OVERRIDE, ...); others still open files:
+ * CAP_SYS_PTRACE opens another user's /proc/PID/maps, and a file
+ * capability such as cap_dac_read_search comes with no change of ids at
+ * all. So the effective set is emptied too, for the open alone (the
+ * permitted set keeps them to take back).
  */
 struct saved_ids {
 	int fsuid, fsgid, ngroups;
 	gid_t groups[MAX_GROUPS];
+	struct __user_cap_data_struct caps[2];
 };
 
-static void become_self(const struct saved_ids *s)
+static int set_caps(struct __user_cap_data_struct caps[2])
 {
-	syscall(SYS_setfsuid, s->fsuid);
-	syscall(SYS_setfsgid, s->fsgid);
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	return syscall(SYS_capset, &header, caps);
+}
+
+static void become_self(struct saved_ids *s)
+{
+	/* Capabilities first: setgroups needs CAP_SETGID. */
+	if (set_caps(s->caps))
+		abort();	/* the permitted set holds them: cannot happen */
+	if (caller.switch_ids) {
+		syscall(SYS_setfsuid, s->fsuid);
+		syscall(SYS_setfsgid, s->fsgid);
+	}
 	if (caller.set_groups && syscall(SYS_setgroups, s->ngroups, s->groups))
 		abort();	/* cannot happen as root; never go on with the caller's groups */
 }
 
-/* Take the caller's fs ids and groups; on failure nothing is changed. */
+/* Take the caller's fs ids and groups, and no capabilities; on failure nothing is changed. */
 static int become_caller(struct saved_ids *s)
 {
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct none[2];
+
+	if (syscall(SYS_capget, &header, s->caps))
+		return -1;
 	s->ngroups = getgroups(MAX_GROUPS, s->groups);
 	if (s->ngroups < 0)
 		return -1;
 	if (caller.set_groups && syscall(SYS_setgroups, caller.ngroups, caller.groups))
 		return -1;
-	s->fsgid = syscall(SYS_setfsgid, caller.gid);
-	s->fsuid = syscall(SYS_setfsuid, caller.uid);
+	s->fsgid = syscall(SYS_setfsgid, caller.switch_ids ? caller.gid : (gid_t)-1);
+	s->fsuid = syscall(SYS_setfsuid, caller.switch_ids ? caller.uid : (uid_t)-1);
 	/* setfsuid() reports no error: asking again with an invalid id tells the id in force. */
-	if (syscall(SYS_setfsuid, -1) != (long)caller.uid ||
-	    syscall(SYS_setfsgid, -1) != (long)caller.gid) {
-		become_self(s);
-		errno = EPERM;
-		return -1;
-	}
+	if (caller.switch_ids && (syscall(SYS_setfsuid, -1) != (long)caller.uid ||
+				  syscall(SYS_setfsgid, -1) != (long)caller.gid))
+		goto undo;
+	memcpy(none, s->caps, sizeof(none));
+	none[0].effective = none[1].effective = 0;
+	if (set_caps(none))
+		goto undo;
 	return 0;
+undo:
+	become_self(s);
+	errno = EPERM;
+	return -1;
 }
 
 int privs_open(const char *path, int flags)
@@ -232,7 +258,7 @@ int privs_open(const char *path, int flags)
 	int fd, err;
 
 	privs_init();
-	if (!caller.switch_ids)
+	if (!caller.for_other)
 		return open(path, flags | O_CLOEXEC);
 	if (become_caller(&saved))
 		return -1;
