@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd/input.h"
+#include "runtime/privs.h"
 
 static void advance(const unsigned char *p, size_t n, uint64_t *line, uint64_t *col);
 
@@ -20,6 +21,18 @@ int input_claim_stdin(void)
 		return -1;
 	stdin_taken = true;
 	return 0;
+}
+
+/* Whether path is a socket, looked up with the caller's rights as the open was. */
+static bool is_socket(const char *path)
+{
+	int fd = privs_open(path, O_PATH);
+	struct stat st;
+	bool sock = fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+
+	if (fd >= 0)
+		close(fd);
+	return sock;
 }
 
 int input_open(struct input *in, const char *path)
@@ -35,10 +48,11 @@ int input_open(struct input *in, const char *path)
 	memset(in, 0, sizeof(*in));
 	in->line = in->col = 1;
 	in->name = strcmp(path, "-") ? path : "<stdin>";
-	in->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	/* Under sudo, a file the user could not read fails here, as with cat. */
+	in->fd = strcmp(path, "-") ? privs_open(path, O_RDONLY) : STDIN_FILENO;
 	if (in->fd < 0) {
 		/* open() of a socket says ENXIO, which does not tell a user much. */
-		if (errno == ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		if (errno == ENXIO && is_socket(path))
 			fprintf(stderr, "bpfq: error: '%s' is a socket; bpfq reads files, pipes and "
 					"devices\n", path);
 		else

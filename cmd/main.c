@@ -52,8 +52,8 @@ static int run_file(const struct options *o)
 	char **queries;
 	int n, status;
 
-	if (query_file_read(o->query_file, &queries, &n))
-		return EXIT_QUERY;
+	if ((status = query_file_read(o->query_file, &queries, &n)))
+		return status;
 	status = run_all((const char *const *)queries, n, o);
 	query_file_free(queries, n);
 	return status;

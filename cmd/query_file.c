@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "cmd/input.h"
+#include "cmd/options.h"
 #include "cmd/query_file.h"
+#include "runtime/privs.h"
 
 /* The whole file, NUL-terminated, and its length. */
 static char *slurp(FILE *f, size_t *len)
@@ -77,10 +79,11 @@ static int split(char *text, char ***queries, int *n)
 
 int query_file_read(const char *path, char ***queries, int *n)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	/* With the caller's rights: its errors would quote a file the caller cannot read. */
+	FILE *f = strcmp(path, "-") ? privs_fopen(path) : stdin;
 	char *text = NULL, *nul;
 	size_t len = 0;
-	int rc = -1;
+	int rc = EXIT_QUERY;
 
 	*queries = NULL;
 	*n = 0;
@@ -88,11 +91,12 @@ int query_file_read(const char *path, char ***queries, int *n)
 		input_claim_stdin();
 	if (!f) {
 		fprintf(stderr, "bpfq: error: cannot open '%s': %s\n", path, strerror(errno));
-		return -1;
+		return EXIT_INPUT;
 	}
 	text = slurp(f, &len);
 	if (!text) {
 		fprintf(stderr, "bpfq: error: cannot read '%s': %s\n", path, strerror(errno));
+		rc = EXIT_INPUT;
 		goto cleanup;
 	}
 	/* Text ends at a NUL byte: what follows it would be dropped unseen. */
@@ -110,7 +114,7 @@ int query_file_read(const char *path, char ***queries, int *n)
 		fprintf(stderr, "bpfq: error: '%s' holds no query\n", path);
 		goto cleanup;
 	}
-	rc = 0;
+	rc = EXIT_OK;
 cleanup:
 	if (f != stdin)
 		fclose(f);

@@ -30,7 +30,7 @@
  */
 static uint64_t planned_size(const struct run *r)
 {
-	const char *env = getenv("BPFQ_LONG_INPUT");
+	const char *env = privs_getenv("BPFQ_LONG_INPUT");
 
 	if (env && !strcmp(env, "1"))
 		return CODEGEN_LARGE_INPUT;

@@ -24,6 +24,7 @@
 #include "cmd/scan.h"
 #include "lang/aggs.h"
 #include "lang/layout.h"
+#include "runtime/privs.h"
 #include "runtime/reader.h"
 
 /* A range of the file (split.h), its slot of the state map, and how its read went. */
@@ -146,13 +147,16 @@ static void *read_ranges(void *arg)
 	return NULL;
 }
 
-/* The same file again for another reader: /proc/self/fd finds it even if renamed. */
+/*
+ * The same file again for another reader: /proc/self/fd finds it even if
+ * renamed; with the caller's rights, as the first open.
+ */
 static int reopen(int fd)
 {
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	return open(path, O_RDONLY | O_CLOEXEC);
+	return privs_open(path, O_RDONLY);
 }
 
 /* After the scan: the program must have parsed exactly what was read. */
