@@ -82,18 +82,23 @@ static const struct argp_option option_list[] = {
 
 int options_parse_size(const char *arg, size_t *size)
 {
-	char *end;
 	unsigned long long v;
+	int shift = 0;
+	char *end;
 
+	/* Digits first: strtoull() would skip blanks and take a sign ("-1" wraps). */
+	if (*arg < '0' || *arg > '9')
+		return -1;
 	errno = 0;
 	v = strtoull(arg, &end, 10);
 	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
+		shift = 10, end++;
 	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	if (errno || end == arg || *end || *arg == '-' || v < 1 || v > BPFQ_BUF_SIZE)
+		shift = 20, end++;
+	/* Bounded before the shift, which would wrap a huge count to a small size. */
+	if (errno || *end || v < 1 || v > BPFQ_BUF_SIZE >> shift)
 		return -1;
-	*size = v;
+	*size = v << shift;
 	return 0;
 }
 
