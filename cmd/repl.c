@@ -13,6 +13,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include "cmd/stats.h"
 #include "lang/parser.h"
 #include "runtime/hooks.h"
+#include "runtime/privs.h"
 
 #define PROMPT		"bpfq> "
 #define PROMPT_MORE	"  ...> "
@@ -40,6 +42,8 @@ struct repl {
 	size_t len, cap;
 	struct run_last last;	/* for \c and \stats */
 	char *history;		/* the history file; NULL keeps none */
+	int history_dir;	/* its folder, opened once */
+	const char *history_name;	/* its name in the folder */
 	int added;		/* history entries added in this session */
 	bool quit;
 };
@@ -291,8 +295,10 @@ static char **complete(const char *text, int start, int end)
 
 	/* No fallback to file names where a path cannot go. */
 	rl_attempted_completion_over = 1;
+	/* Not for another user: readline lists folders with root's rights. */
 	if (after_from(rl_line_buffer, start))
-		return rl_completion_matches(text, rl_filename_completion_function);
+		return privs_for_other() ? NULL
+					 : rl_completion_matches(text, rl_filename_completion_function);
 	if (rl_line_buffer[0] == '\\')
 		return rl_completion_matches(text, next_meta);
 	m = rl_completion_matches(text, next_query_word);
@@ -304,12 +310,16 @@ static char **complete(const char *text, int start, int end)
 
 /* ---- History ---- */
 
-/* $BPFQ_HISTORY, else $XDG_STATE_HOME/bpfq/history, else ~/.local/state/bpfq/history. */
+/*
+ * $BPFQ_HISTORY, else $XDG_STATE_HOME/bpfq/history, else
+ * ~/.local/state/bpfq/history. None for another user (sudo keeps HOME):
+ * root would write the lines the user typed where the user's path points.
+ */
 static char *history_file(void)
 {
-	const char *env = getenv("BPFQ_HISTORY");
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
+	const char *env = privs_getenv("BPFQ_HISTORY");
+	const char *state = privs_getenv("XDG_STATE_HOME");
+	const char *home = privs_getenv("HOME");
 	char *path = NULL;
 	int n = -1;
 
@@ -336,20 +346,81 @@ static void make_parents(const char *path)
 	free(p);
 }
 
+/*
+ * The history's folder, which must be ours: in another user's (root after
+ * su, with that user's XDG_STATE_HOME), the user could swap names under
+ * us. Returns an fd, or -1 after saying why.
+ */
+static int open_history_dir(struct repl *r)
+{
+	char *slash = strrchr(r->history, '/');
+	char *dir = slash ? strndup(r->history, slash == r->history ? 1 : slash - r->history)
+			  : strdup(".");
+	struct stat st;
+	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	r->history_name = slash ? slash + 1 : r->history;
+	if (fd < 0)
+		fprintf(stderr, "bpfq: warning: cannot read the history file '%s': %s\n",
+			r->history, strerror(errno));
+	else if (fstat(fd, &st) || st.st_uid != geteuid()) {
+		fprintf(stderr, "bpfq: warning: no history kept: the folder of '%s' belongs to "
+				"another user\n", r->history);
+		close(fd);
+		fd = -1;
+	}
+	free(dir);
+	return fd;
+}
+
+/* The file's lines, one entry each; not through a symlink, which root would follow anywhere. */
+static int history_read(struct repl *r)
+{
+	int fd = openat(r->history_dir, r->history_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int err;
+
+	if (!f) {
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		return err == ENOENT ? 0 : err;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		add_history(line);
+	}
+	err = ferror(f) ? errno : 0;
+	free(line);
+	fclose(f);
+	return err;
+}
+
 static void history_load(struct repl *r)
 {
 	int err;
 
 	using_history();
 	stifle_history(HISTORY_MAX);
+	r->history_dir = -1;
 	r->history = history_file();
 	if (!r->history)
 		return;
 	make_parents(r->history);
-	err = read_history(r->history);
-	if (err && err != ENOENT)
+	r->history_dir = open_history_dir(r);
+	err = r->history_dir < 0 ? 0 : history_read(r);
+	if (err)
 		fprintf(stderr, "bpfq: warning: cannot read the history file '%s': %s\n",
 			r->history, strerror(err));
+	if (r->history_dir < 0 || err) {
+		/* Then it is not written over either. */
+		free(r->history);
+		r->history = NULL;
+	}
 }
 
 /* A query typed again right away is kept once, as bash's ignoredups. */
@@ -363,24 +434,86 @@ static void history_add(struct repl *r, const char *text)
 	r->added++;
 }
 
+/* Where the last `keep` lines of text[0..len) start. */
+static size_t last_lines(const char *text, size_t len, int keep)
+{
+	size_t i = len && text[len - 1] == '\n' ? len - 1 : len;
+
+	while (i > 0) {
+		if (text[i - 1] == '\n' && --keep == 0)
+			return i;
+		i--;
+	}
+	return 0;
+}
+
+/* The file as it is now (another session may have added to it), then ours. */
+static int history_text(struct repl *r, int n, char **text, size_t *len)
+{
+	int fd = openat(r->history_dir, r->history_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *m = open_memstream(text, len);
+	char chunk[4096];
+	ssize_t got = 0;
+	int err = 0;
+
+	if (!m || (fd < 0 && errno != ENOENT))
+		err = errno;
+	while (!err && fd >= 0 && (got = read(fd, chunk, sizeof(chunk))) > 0)
+		fwrite(chunk, 1, got, m);
+	if (got < 0)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (m && !err) {
+		fflush(m);
+		if (*len && (*text)[*len - 1] != '\n')
+			fputc('\n', m);
+		for (int i = history_length - n; i < history_length; i++)
+			fprintf(m, "%s\n", history_get(history_base + i)->line);
+	}
+	if (m && fclose(m) && !err)
+		err = errno ? errno : ENOMEM;
+	return err;
+}
+
 /*
- * Append this session's entries rather than write the whole list, so that
- * two sessions open at once both keep theirs; then cut to HISTORY_MAX.
+ * Append this session's entries, keeping two sessions' at once, cut to
+ * HISTORY_MAX: the whole is written to a new file (0600, O_EXCL, so never
+ * through a symlink or into another file) and renamed over the old one.
  */
 static void history_save(struct repl *r)
 {
 	int n = r->added < history_length ? r->added : history_length;
-	int err;
+	char *text = NULL, *tmp = NULL;
+	size_t len = 0, from;
+	int err, fd = -1;
+	ssize_t wrote;
 
 	if (!r->history || !n)
 		return;
-	if (access(r->history, F_OK))
-		err = write_history(r->history);
-	else
-		err = append_history(n, r->history) ?: history_truncate_file(r->history, HISTORY_MAX);
+	err = history_text(r, n, &text, &len);
+	if (!err && asprintf(&tmp, "%s.%d.tmp", r->history_name, (int)getpid()) < 0)
+		err = ENOMEM, tmp = NULL;
+	if (!err && (fd = openat(r->history_dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				 O_CLOEXEC, 0600)) < 0)
+		err = errno;
+	if (fd >= 0) {
+		from = last_lines(text, len, HISTORY_MAX);
+		wrote = write(fd, text + from, len - from);
+		if (wrote != (ssize_t)(len - from))
+			err = wrote < 0 ? errno : ENOSPC;
+		if (close(fd) && !err)
+			err = errno;
+		if (!err && renameat(r->history_dir, tmp, r->history_dir, r->history_name))
+			err = errno;
+		if (err)
+			unlinkat(r->history_dir, tmp, 0);
+	}
 	if (err)
 		fprintf(stderr, "bpfq: warning: cannot save the history to '%s': %s\n",
 			r->history, strerror(err));
+	free(tmp);
+	free(text);
 }
 
 /* ---- Queries ---- */
@@ -542,5 +675,7 @@ int repl_run(struct options *o)
 	run_last_free(&r.last);
 	free(r.buf);
 	free(r.history);
+	if (r.history_dir >= 0)
+		close(r.history_dir);
 	return quit_signal ? 128 + quit_signal : EXIT_OK;
 }
