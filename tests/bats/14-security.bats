@@ -54,3 +54,167 @@ as_sudo() {
 as_user() {
 	setpriv --reuid="$USER_UID" --regid="$USER_GID" --init-groups -- sh -c "$1"
 }
+
+# ---- Files read with the caller's rights ----
+
+# A root-only file (0600 root) holding what an attacker wants: a line of
+# /etc/shadow. No test may see its words on stdout or stderr.
+root_only() {
+	printf 'alice$6$salt$SECRETHASH:19000:0:99999:7:::\n' >"$TMP/shadow"
+	chmod 600 "$TMP/shadow"
+}
+
+# Status 3, the refusal as cat would say it, and none of the file.
+assert_refused() {
+	assert_status 3
+	[[ $output == *"bpfq: error: cannot open '$1': Permission denied"* ]] || {
+		echo "no refusal: $output" >&2
+		return 1
+	}
+	[[ $output != *SECRETHASH* && $output != *alice* ]] || {
+		echo "the file leaked: $output" >&2
+		return 1
+	}
+}
+
+@test "under sudo, a root-only input is refused as cat would refuse it" {
+	root_only
+	run as_sudo -- "count() by \$1 from $TMP/shadow"
+	assert_refused "$TMP/shadow"
+	run as_sudo -- --engine=user "count() by \$1 from $TMP/shadow"
+	assert_refused "$TMP/shadow"
+	# cat says so too: the test's user is truly shut out.
+	run as_user "cat '$TMP/shadow'"
+	[[ $status != 0 && $output == *"Permission denied"* ]]
+}
+
+@test "under sudo, csv with a chosen delimiter does not split a root-only file" {
+	root_only
+	run as_sudo -- "count() by \$1 from $TMP/shadow as csv(noheader, delim='\$')"
+	assert_refused "$TMP/shadow"
+}
+
+@test "under sudo, -f and -e do not read a root-only file" {
+	root_only
+	run as_sudo -- -f "$TMP/shadow"
+	assert_refused "$TMP/shadow"
+	run as_sudo -- -e "sum(x) from $TMP/shadow"
+	assert_refused "$TMP/shadow"
+}
+
+@test "under sudo, the first bad token of a root-only file is not quoted" {
+	root_only
+	# Read, this would warn: skipped 1 tokens ..., the first, 'alice$6$...'.
+	run as_sudo -- "sum(x) from $TMP/shadow"
+	assert_refused "$TMP/shadow"
+	run as_sudo -- -j 2 "sum(x) from $TMP/shadow"
+	assert_refused "$TMP/shadow"
+}
+
+@test "under sudo, a file in a folder the user cannot search is refused" {
+	mkdir -m 700 "$TMP/private"
+	seq_file 10 "$TMP/private/n.txt"
+	chmod 644 "$TMP/private/n.txt"
+	run as_sudo -- "sum(x) from $TMP/private/n.txt"
+	assert_status 3
+	assert_output "bpfq: error: cannot open '$TMP/private/n.txt': Permission denied"
+}
+
+@test "under sudo, the user's supplementary groups open a group-readable file" {
+	local group=bpfq-sg-$$
+
+	groupadd "$group"
+	usermod -aG "$group" "$USER_NAME"
+	seq_file 10 "$TMP/team.txt"
+	chgrp "$group" "$TMP/team.txt"
+	chmod 640 "$TMP/team.txt"
+	run as_sudo -- -j 2 "sum(x) from $TMP/team.txt"
+	local kernel_status=$status kernel_output=$output
+	run as_sudo -- --engine=user "sum(x) from $TMP/team.txt"
+	groupdel "$group"
+	[[ $kernel_status == 0 && $kernel_output == 55 ]] || {
+		echo "kernel engine: status $kernel_status, $kernel_output" >&2
+		return 1
+	}
+	assert_status 0
+	assert_output 55
+}
+
+@test "under sudo, the user's own files and standard input are read" {
+	seq_file 10 "$TMP/mine.txt"
+	chown "$USER_NAME" "$TMP/mine.txt"
+	chmod 600 "$TMP/mine.txt"
+	run as_sudo -- -j 2 "sum(x) from $TMP/mine.txt"
+	assert_status 0
+	assert_output 55
+	# Standard input is opened by the user's shell, not by bpfq.
+	run as_sudo -- 'sum(x) from -' <"$TMP/mine.txt"
+	assert_status 0
+	assert_output 55
+}
+
+@test "root itself, and SUDO_UID=0, keep root's rights" {
+	# Another user's private file: only root's capabilities read it.
+	seq_file 10 "$TMP/root.txt"
+	chown "$USER_NAME" "$TMP/root.txt"
+	chmod 600 "$TMP/root.txt"
+	run env -u SUDO_UID -u SUDO_GID -u SUDO_USER -u DOAS_USER -u PKEXEC_UID \
+		"$BPFQ" "sum(x) from $TMP/root.txt"
+	assert_status 0
+	assert_output 55
+	run as_sudo SUDO_UID=0 SUDO_GID=0 -- "sum(x) from $TMP/root.txt"
+	assert_status 0
+	assert_output 55
+}
+
+@test "under doas and pkexec, a root-only input is refused too" {
+	root_only
+	run env -u SUDO_UID -u SUDO_GID -u SUDO_USER DOAS_USER="$USER_NAME" HOME="$USER_HOME" \
+		"$BPFQ" "count() by \$1 from $TMP/shadow"
+	assert_refused "$TMP/shadow"
+	run env -u SUDO_UID -u SUDO_GID -u SUDO_USER PKEXEC_UID="$USER_UID" HOME="$USER_HOME" \
+		"$BPFQ" "count() by \$1 from $TMP/shadow"
+	assert_refused "$TMP/shadow"
+}
+
+@test "with file capabilities, the user reads their own files and no root-only one" {
+	require_command setcap
+	root_only
+	cp "$BPFQ" "$TMP/bpfq-caps"
+	seq_file 10 "$TMP/mine.txt"
+	chown "$USER_NAME" "$TMP/mine.txt"
+	# What BPF needs on this kernel: the kernel engine runs.
+	setcap cap_bpf,cap_perfmon+ep "$TMP/bpfq-caps"
+	run as_user "'$TMP/bpfq-caps' 'sum(x) from $TMP/mine.txt'"
+	assert_status 0
+	assert_output 55
+	# A capability that reads any file must not read for the user.
+	setcap cap_bpf,cap_perfmon,cap_dac_read_search+ep "$TMP/bpfq-caps"
+	run as_user "'$TMP/bpfq-caps' 'count() by \$1 from $TMP/shadow'"
+	assert_refused "$TMP/shadow"
+	run as_user "'$TMP/bpfq-caps' -f '$TMP/shadow'"
+	assert_refused "$TMP/shadow"
+}
+
+@test "under sudo, BPFQ_LONG_INPUT does not choose the program" {
+	seq_file 10 "$TMP/n.txt"
+	run as_sudo -- -d c "sum(x) from $TMP/n.txt"
+	assert_status 0
+	local plain=$output
+	run as_sudo BPFQ_LONG_INPUT=1 -- -d c "sum(x) from $TMP/n.txt"
+	assert_status 0
+	assert_output "$plain"
+}
+
+@test "under sudo, a socket is told as one only where the user can see it" {
+	mkdir -m 700 "$TMP/private"
+	python3 -c 'import socket, sys
+for p in sys.argv[1:]:
+    socket.socket(socket.AF_UNIX).bind(p)' "$TMP/private/sock" "$TMP/sock"
+	run as_sudo -- "count() from $TMP/private/sock"
+	assert_status 3
+	assert_output "bpfq: error: cannot open '$TMP/private/sock': Permission denied"
+	run as_sudo -- "count() from $TMP/sock"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP/sock' is a socket; bpfq reads files, pipes and devices"
+}
