@@ -32,6 +32,8 @@ require_tmux() {
 
 # Start bpfq with these arguments in $TMP/data (which holds n.txt: 1..10),
 # and wait for its first prompt. SCREEN is what the screen should show.
+# REPL_ENV (an array of VAR=value) adds to bpfq's environment; REPL_HEAD is
+# what bpfq prints before its banner.
 repl_start() {
 	require_tmux
 	SOCK=bpfq-test-$$-$BATS_TEST_NUMBER
@@ -45,11 +47,11 @@ repl_start() {
 	echo 'set -g history-limit 50000' >"$TMP/tmux.conf"
 	local cmd
 	cmd=$(printf '%q ' env BPFQ_HISTORY="$HIST" BPFQ_CACHE_DIR="$BPFQ_CACHE_DIR" \
-		INPUTRC=/dev/null "$BPFQ" "$@")
+		INPUTRC=/dev/null "${REPL_ENV[@]}" "$BPFQ" "$@")
 	# The pane outlives bpfq, to show how it exited.
 	tmux -L "$SOCK" -f "$TMP/tmux.conf" new-session -d -x 200 -y 50 -c "$TMP/data" \
 		"$cmd; echo \"[exit \$?]\"; sleep 600"
-	SCREEN="$BANNER
+	SCREEN="${REPL_HEAD:+$REPL_HEAD$'\n'}$BANNER
 bpfq>"
 	repl_expect "$SCREEN"
 }
@@ -327,4 +329,71 @@ bpfq>'
 bpfq: interrupted; no answer
 bpfq>'
 	repl_step 'count() from n.txt' 10
+}
+
+# A history path that is a symlink to a file root owns (here a stand-in
+# for /etc/cron.d/x); the target must stay as it is.
+history_trap() {
+	mkdir -p "$TMP/state" "$TMP/home/.local/state/bpfq"
+	echo 'unchanged' >"$TMP/target"
+	ln -s "$TMP/target" "$TMP/state/history"
+	ln -s "$TMP/target" "$TMP/home/.local/state/bpfq/history"
+}
+
+@test "under sudo, no history file is read or written, whatever HOME and BPFQ_HISTORY say" {
+	history_trap
+	REPL_ENV=(SUDO_UID=65534 SUDO_GID=65534 SUDO_USER=nobody HOME="$TMP/home"
+		XDG_STATE_HOME="$TMP/home/.local/state")
+	repl_start --engine=user
+	repl_step 'count() from /dev/null' 0
+	# Nor are paths completed: readline would list folders as root.
+	mkdir "$TMP/data/secret-folder"
+	repl_type 'count() from sec'
+	repl_keys Tab
+	repl_type 'X'
+	repl_shows ' count() from secX'
+	repl_keys C-c
+	repl_shows '^C
+bpfq>'
+	repl_step '\q' '[exit 0]' ''
+	run cat "$TMP/target"
+	assert_output unchanged
+	# No file beside the links either.
+	run ls -A "$TMP/state" "$TMP/home/.local/state/bpfq"
+	assert_output "$TMP/home/.local/state/bpfq:
+history
+
+$TMP/state:
+history"
+}
+
+@test "root's history file is not followed through a symlink" {
+	history_trap
+	REPL_HEAD="bpfq: warning: cannot read the history file '$TMP/state/history': Too many levels of symbolic links"
+	repl_start --engine=user
+	repl_step 'count() from n.txt' 10
+	repl_step '\q' '[exit 0]' ''
+	run cat "$TMP/target"
+	assert_output unchanged
+}
+
+@test "root's history is kept only in a folder of root's, in a file of mode 600" {
+	mkdir -p "$TMP/state"
+	chown nobody "$TMP/state"
+	REPL_HEAD="bpfq: warning: no history kept: the folder of '$TMP/state/history' belongs to another user"
+	repl_start --engine=user
+	repl_step 'count() from n.txt' 10
+	repl_step '\q' '[exit 0]' ''
+	[[ ! -e $HIST ]]
+	tmux -L "$SOCK" kill-server
+
+	chown root "$TMP/state"
+	REPL_HEAD=
+	repl_start --engine=user
+	repl_step 'count() from n.txt' 10
+	repl_step '\q' '[exit 0]' ''
+	run stat -c '%a %U' "$HIST"
+	assert_output '600 root'
+	run cat "$HIST"
+	assert_output 'count() from n.txt'
 }
