@@ -345,3 +345,19 @@ bpfq: error: 'from -': standard input was already read (by -f - or an earlier qu
 	assert_status 3
 	assert_output "bpfq: error: 'from -': standard input was already read (by -f - or an earlier query)"
 }
+
+@test "--read-size refuses a size that overflows with its suffix, or has a sign" {
+	# 18014398509481985 KiB is 2^64 + 1024 bytes: wrapped, it was 1 KiB.
+	for size in 18014398509481985K 18014398509481985k 17592186044417M 18446744073709551617 \
+		1025K 2M ' 5' +5 -1 ' -18446744073709551615'; do
+		run bpfq --engine=user --read-size="$size" "count() from /dev/null"
+		assert_status 2
+		assert_output "bpfq: --read-size takes 1 to 1048576 bytes, not '$size'
+Try \`bpfq --help' or \`bpfq --usage' for more information."
+	done
+	for size in 1 1K 1024K 1M 1048576; do
+		run bpfq --engine=user --read-size="$size" "count() from /dev/null"
+		assert_status 0
+		assert_output 0
+	done
+}
