@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Messages that point into the input file. */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,10 @@ static void print_place(FILE *f, const struct input *in, const struct spot *s)
 		fprintf(f, "byte %" PRIu64 " of %s", s->off, in->name);
 }
 
-/* The token, quoted, shortened, non-printable bytes as \xNN. */
+/*
+ * The token, quoted, shortened, bytes other than printable ASCII as \xNN
+ * (not isprint(): the REPL's readline sets the locale).
+ */
 static void print_token(FILE *f, const struct spot *s)
 {
 	fputs(s->cut_before ? "'..." : "'", f);
@@ -31,7 +33,7 @@ static void print_token(FILE *f, const struct spot *s)
 			fputs("...", f);
 			break;
 		}
-		if (isprint(c) && c != '\\' && c != '\'')
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'')
 			fputc(c, f);
 		else
 			fprintf(f, "\\x%02x", c);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Printing answers: values, histograms, group tables; as text, JSON and CSV. */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/output.h"
 #include "lang/ast.h"
@@ -39,6 +39,29 @@ void output_json_string(FILE *f, const char *s)
 	output_json_bytes(f, (const unsigned char *)s, strlen(s));
 }
 
+/* Not isprint(): readline sets the locale in the REPL, and no locale may let ESC through. */
+static bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+void output_text_bytes(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (plain_byte(c))
+			fputc(c, f);
+		else
+			fprintf(f, "\\x%02x", c);
+	}
+}
+
+void output_text(FILE *f, const char *s)
+{
+	output_text_bytes(f, s, strlen(s));
+}
+
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 {
 	size_t n = 0;
@@ -64,7 +87,7 @@ void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 	for (uint32_t b = 0; b < k->len && n + 5 < size; b++) {
 		unsigned char c = k->bytes[b];
 
-		n += snprintf(buf + n, size - n, isprint(c) && c != '\\' ? "%c" : "\\x%02x", c);
+		n += snprintf(buf + n, size - n, plain_byte(c) ? "%c" : "\\x%02x", c);
 	}
 }
 
@@ -375,23 +398,24 @@ static void csv_cell(FILE *f, const struct answer *a, int i, const uint64_t *are
 	fputs(text, f);
 }
 
-static void csv_key(FILE *f, const struct bpfq_key *k)
+/* A key's bytes as they are, or for a terminal as the text output shows them. */
+static void csv_key(FILE *f, const struct bpfq_key *k, bool tty)
 {
 	char text[VALUE_MAX];
 
 	if (k->kind == BPFQ_K_MISSING)
 		return;
-	if (k->kind == BPFQ_K_EMPTY) {
+	if (k->kind == BPFQ_K_EMPTY && !tty) {
 		print_csv_bytes(f, (const char *)k->bytes, k->len);
 		return;
 	}
 	output_key_text(k, text, sizeof(text));
-	fputs(text, f);
+	print_csv_field(f, text);
 }
 
 /* A lone histogram: a row per bucket, numeric bounds (empty for an open end). */
 static void csv_buckets(FILE *f, const struct answer *a, const struct bpfq_key *key,
-			const uint64_t *area)
+			const uint64_t *area, bool tty)
 {
 	static struct bucket b[MAX_BUCKETS];
 	int n = value_buckets(&a->descs[0], area, b, MAX_BUCKETS);
@@ -399,7 +423,7 @@ static void csv_buckets(FILE *f, const struct answer *a, const struct bpfq_key *
 
 	for (int i = 0; i < n; i++) {
 		if (key) {
-			csv_key(f, key);
+			csv_key(f, key, tty);
 			fputc(',', f);
 		}
 		bound_number(b[i].lo, lo, sizeof(lo));
@@ -408,7 +432,7 @@ static void csv_buckets(FILE *f, const struct answer *a, const struct bpfq_key *
 	}
 }
 
-static void print_csv(FILE *f, const struct answer *a)
+static void print_csv(FILE *f, const struct answer *a, bool tty)
 {
 	bool lone_hist = a->naggs == 1 && value_is_hist(&a->descs[0]);
 
@@ -419,9 +443,9 @@ static void print_csv(FILE *f, const struct answer *a)
 	if (lone_hist) {
 		fputs("min,max,count\n", f);
 		if (!a->key_name)
-			csv_buckets(f, a, NULL, a->area);
+			csv_buckets(f, a, NULL, a->area, tty);
 		for (long g = 0; a->key_name && g < a->ngroups; g++)
-			csv_buckets(f, a, &a->groups[g].key, a->groups[g].area);
+			csv_buckets(f, a, &a->groups[g].key, a->groups[g].area, tty);
 		return;
 	}
 	for (int i = 0; i < a->naggs; i++) {
@@ -434,7 +458,7 @@ static void print_csv(FILE *f, const struct answer *a)
 		const uint64_t *area = a->key_name ? a->groups[g].area : a->area;
 
 		if (a->key_name) {
-			csv_key(f, &a->groups[g].key);
+			csv_key(f, &a->groups[g].key, tty);
 			fputc(',', f);
 		}
 		for (int i = 0; i < a->naggs; i++) {
@@ -446,17 +470,68 @@ static void print_csv(FILE *f, const struct answer *a)
 	}
 }
 
+char *output_text_dup(const char *s)
+{
+	char *t = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&t, &len);
+
+	if (!m)
+		return NULL;
+	output_text(m, s);
+	return fclose(m) ? (free(t), NULL) : t;
+}
+
+/*
+ * The answer with its names as text (a partial's names may hold any
+ * byte): for the text output, and csv on a terminal. NULL out of memory.
+ */
+static struct answer *text_names(const struct answer *a, struct answer *copy, char **names)
+{
+	bool ok = true;
+
+	*copy = *a;
+	copy->names = names;
+	for (int i = 0; i < a->naggs; i++)
+		ok &= (names[i] = output_text_dup(a->names[i])) != NULL;
+	if (a->key_name)
+		ok &= (copy->key_name = output_text_dup(a->key_name)) != NULL;
+	return ok ? copy : NULL;
+}
+
+static void free_text_names(const struct answer *a, struct answer *copy)
+{
+	for (int i = 0; i < a->naggs; i++)
+		free(copy->names[i]);
+	if (a->key_name)
+		free((char *)copy->key_name);
+}
+
+/*
+ * csv keeps a field's bytes exact for a file or a pipe, which read them
+ * back; on a terminal, which would act on ESC and the like, it shows
+ * them as the text output does. Every answer ends up on standard output
+ * (f may be the memory stream that holds one query's block).
+ */
 void output_answer(FILE *f, enum format format, const struct answer *a)
 {
-	switch (format) {
-	case FORMAT_JSON:
+	bool tty = format == FORMAT_CSV && isatty(STDOUT_FILENO);
+	char *names[BPFQ_MAX_AGGS] = { 0 };
+	struct answer copy;
+
+	if (format == FORMAT_JSON) {
 		print_json(f, a);
-		break;
-	case FORMAT_CSV:
-		print_csv(f, a);
-		break;
-	default:
-		print_text(f, a);
-		break;
+		return;
 	}
+	if (format == FORMAT_CSV && !tty) {
+		print_csv(f, a, false);
+		return;
+	}
+	if (!text_names(a, &copy, names))
+		fputs("bpfq: error: out of memory\n", stderr);
+	else if (format == FORMAT_CSV)
+		print_csv(f, &copy, true);
+	else
+		print_text(f, &copy);
+	free_text_names(a, &copy);
 }

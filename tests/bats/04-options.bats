@@ -361,3 +361,31 @@ Try \`bpfq --help' or \`bpfq --usage' for more information."
 		assert_output 0
 	done
 }
+
+@test "control bytes from the data reach a terminal as \\xNN: a text key, a skipped token" {
+	local esc=$'\e'
+	printf 'a\e[31mred 1\nb 2\n' >"$TMP/k.txt"
+	run bpfq --engine=user "count() by \$1 from $TMP/k.txt"
+	assert_status 0
+	[[ ${lines[1]} =~ ^a\\x1b\[31mred\ +1$ && $output != *$esc* ]]
+	printf '1\n\e[2Jx\n' >"$TMP/t.txt"
+	run bpfq --engine=user "sum(x) from $TMP/t.txt"
+	assert_status 0
+	assert_output "bpfq: warning: skipped 1 token that is not a number; the first, '\\x1b[2Jx', at $TMP/t.txt:2:1
+1"
+}
+
+@test "-o csv keeps a key's bytes exact for a pipe, and escapes them on a terminal" {
+	require_command script
+	local esc=$'\e'
+	printf 'a\e[31m,red 1\nb 2\n' >"$TMP/k.txt"
+	run bpfq --engine=user -o csv "count() by \$1 from $TMP/k.txt"
+	assert_status 0
+	assert_output "\$1,count()
+\"a${esc}[31m,red\",1
+b,1"
+	# script(1) gives bpfq a terminal for standard output.
+	run script -qec "'$BPFQ' --engine=user -o csv 'count() by \$1 from $TMP/k.txt'" /dev/null
+	assert_status 0
+	[[ $output == *'"a\x1b[31m,red",1'* && $output != *$esc* ]]
+}
