@@ -24,7 +24,7 @@ CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP
 CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags libbpf 2>/dev/null) \
 	    -DBPFQ_VERSION='"$(VERSION)"' \
 	    -DBPFQ_SYS_INCLUDE='"/usr/include/$(MULTIARCH)"'
-LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline -lgmp -lm -lpthread
+LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline -lgmp -lyajl -lm -lpthread
 
 LANG_SRCS    := $(wildcard lang/*.c)
 CORE_SRCS    := $(LANG_SRCS) $(wildcard codegen/*.c runtime/*.c)
@@ -94,7 +94,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
-		libreadline-dev libgmp-dev bpftool bats pkg-config gawk mawk git \
+		libreadline-dev libgmp-dev libyajl-dev bpftool bats pkg-config gawk mawk git \
 		tmux jq pdsh clustershell mandoc strace \
 		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev
 

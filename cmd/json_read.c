@@ -1,183 +1,186 @@
 // SPDX-License-Identifier: MIT
-/* A recursive-descent JSON reader; depth-limited, so hostile input cannot overflow the stack. */
+/*
+ * yajl parses; its callbacks build the tree. yajl keeps its place on a
+ * heap stack of its own, and the depth limit keeps json_free()'s
+ * recursion short, so hostile input cannot overflow the C stack.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_parse.h>
 
 #include "cmd/json_read.h"
 
 #define JSON_MAX_DEPTH 32
 
-struct reader {
-	const char *p;
-	const char *err;
+struct builder {
+	struct json *root;
+	struct json **tail[JSON_MAX_DEPTH];	/* where the next child of each open array or object goes */
 	int depth;
+	char *key;		/* the name of the member whose value comes next */
+	const char *err;	/* why a callback stopped the parse */
 };
 
-static struct json *value(struct reader *r);
-
-static void skip_space(struct reader *r)
+static int stop(struct builder *b, const char *err)
 {
-	while (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r')
-		r->p++;
+	b->err = err;
+	return 0;
 }
 
-static struct json *fail(struct reader *r, const char *err)
+/* A string as C reads it; one with a NUL inside would read as a shorter one. */
+static char *copy(struct builder *b, const unsigned char *s, size_t n)
 {
-	if (!r->err)
-		r->err = err;
-	return NULL;
+	char *t;
+
+	if (memchr(s, 0, n)) {
+		stop(b, "a string holds a NUL character");
+		return NULL;
+	}
+	if (!(t = strndup((const char *)s, n)))
+		stop(b, "out of memory");
+	return t;
 }
 
-static struct json *node(struct reader *r, enum json_kind kind)
+/* A value, put where the text is: the root, the next element, or the member just named. */
+static struct json *add(struct builder *b, enum json_kind kind, char *text)
 {
 	struct json *j = calloc(1, sizeof(*j));
 
-	return j ? (j->kind = kind, j) : fail(r, "out of memory");
-}
-
-/* A string's contents; \uXXXX only below 0x80 (bpfq never writes others). */
-static char *string(struct reader *r)
-{
-	size_t cap = strlen(r->p) + 1, n = 0;
-	char *out = malloc(cap);
-
-	if (!out || *r->p++ != '"')
-		return free(out), fail(r, "expected a string"), NULL;
-	while (*r->p && *r->p != '"') {
-		char c = *r->p++;
-
-		if (c == '\\') {
-			c = *r->p++;
-			if (c == 'u') {
-				char *end, hex[5] = { 0 };
-
-				memcpy(hex, r->p, strnlen(r->p, 4));
-				c = (char)strtoul(hex, &end, 16);
-				if (end != hex + 4 || (unsigned char)c >= 0x80)
-					break;
-				r->p += 4;
-			} else if (c == 'n') {
-				c = '\n';
-			} else if (c == 't') {
-				c = '\t';
-			} else if (c != '"' && c != '\\' && c != '/') {
-				break;
-			}
-		}
-		out[n++] = c;
+	if (!j) {
+		free(text);
+		stop(b, "out of memory");
+		return NULL;
 	}
-	if (*r->p != '"')
-		return free(out), fail(r, "bad string"), NULL;
-	r->p++;
-	out[n] = 0;
-	return out;
-}
-
-static struct json *number(struct reader *r)
-{
-	const char *start = r->p;
-	struct json *j;
-
-	if (*r->p == '-')
-		r->p++;
-	if (*r->p < '0' || *r->p > '9')
-		return fail(r, "unexpected character");
-	while ((*r->p >= '0' && *r->p <= '9') || *r->p == '.' || *r->p == 'e' ||
-	       *r->p == 'E' || *r->p == '+' || *r->p == '-')
-		r->p++;
-	j = node(r, JSON_NUMBER);
-	if (j && !(j->text = strndup(start, r->p - start)))
-		return json_free(j), fail(r, "out of memory");
-	return j;
-}
-
-/* The elements of an array or the members of an object, up to close. */
-static struct json *members(struct reader *r, enum json_kind kind, char close)
-{
-	struct json *j = node(r, kind), **tail = j ? &j->child : NULL;
-
-	r->p++;
-	skip_space(r);
-	if (j && *r->p == close) {
-		r->p++;
+	j->kind = kind;
+	j->text = text;
+	if (!b->depth) {
+		b->root = j;
 		return j;
 	}
-	while (j && !r->err) {
-		char *key = NULL;
-
-		skip_space(r);
-		if (kind == JSON_OBJECT) {
-			key = string(r);
-			skip_space(r);
-			if (!key || *r->p++ != ':') {
-				free(key);
-				fail(r, "expected a member name and ':'");
-				break;
-			}
-		}
-		*tail = value(r);
-		if (!*tail) {
-			free(key);
-			break;
-		}
-		(*tail)->key = key;
-		tail = &(*tail)->next;
-		skip_space(r);
-		if (*r->p == close) {
-			r->p++;
-			return j;
-		}
-		if (*r->p++ != ',')
-			fail(r, "expected ',' or the end of an array or object");
-	}
-	json_free(j);
-	return NULL;
+	j->key = b->key;
+	b->key = NULL;
+	*b->tail[b->depth - 1] = j;
+	b->tail[b->depth - 1] = &j->next;
+	return j;
 }
 
-static struct json *literal(struct reader *r, const char *word, enum json_kind kind)
+static int on_null(void *ctx)
 {
-	if (strncmp(r->p, word, strlen(word)))
-		return fail(r, "unexpected character");
-	r->p += strlen(word);
-	return node(r, kind);
+	return add(ctx, JSON_NULL, NULL) != NULL;
 }
 
-static struct json *value(struct reader *r)
+static int on_boolean(void *ctx, int value)
+{
+	return add(ctx, value ? JSON_TRUE : JSON_FALSE, NULL) != NULL;
+}
+
+static int on_number(void *ctx, const char *s, size_t n)
+{
+	char *text = strndup(s, n);
+
+	return text ? add(ctx, JSON_NUMBER, text) != NULL : stop(ctx, "out of memory");
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t n)
+{
+	char *text = copy(ctx, s, n);
+
+	return text && add(ctx, JSON_STRING, text);
+}
+
+static int on_key(void *ctx, const unsigned char *s, size_t n)
+{
+	struct builder *b = ctx;
+
+	free(b->key);
+	b->key = copy(b, s, n);
+	return b->key != NULL;
+}
+
+static int open_container(struct builder *b, enum json_kind kind)
 {
 	struct json *j;
 
-	if (++r->depth > JSON_MAX_DEPTH)
-		return fail(r, "nested too deeply");
-	skip_space(r);
-	switch (*r->p) {
-	case '{': j = members(r, JSON_OBJECT, '}'); break;
-	case '[': j = members(r, JSON_ARRAY, ']'); break;
-	case '"':
-		j = node(r, JSON_STRING);
-		if (j && !(j->text = string(r)))
-			json_free(j), j = NULL;
-		break;
-	case 't': j = literal(r, "true", JSON_TRUE); break;
-	case 'f': j = literal(r, "false", JSON_FALSE); break;
-	case 'n': j = literal(r, "null", JSON_NULL); break;
-	default: j = number(r); break;
-	}
-	r->depth--;
-	return j;
+	if (b->depth == JSON_MAX_DEPTH)
+		return stop(b, "nested too deeply");
+	if (!(j = add(b, kind, NULL)))
+		return 0;
+	b->tail[b->depth++] = &j->child;
+	return 1;
 }
 
-struct json *json_parse(const char *text, const char **err)
+static int on_start_map(void *ctx)
 {
-	struct reader r = { .p = text };
-	struct json *j = value(&r);
+	return open_container(ctx, JSON_OBJECT);
+}
 
-	skip_space(&r);
-	if (j && *r.p) {
-		json_free(j);
-		j = fail(&r, "text after the JSON value");
+static int on_start_array(void *ctx)
+{
+	return open_container(ctx, JSON_ARRAY);
+}
+
+static int on_end(void *ctx)
+{
+	((struct builder *)ctx)->depth--;
+	return 1;
+}
+
+/* yajl_number takes every number as written: no conversion, no rounding. */
+static const yajl_callbacks callbacks = {
+	.yajl_null = on_null,
+	.yajl_boolean = on_boolean,
+	.yajl_number = on_number,
+	.yajl_string = on_string,
+	.yajl_start_map = on_start_map,
+	.yajl_map_key = on_key,
+	.yajl_end_map = on_end,
+	.yajl_start_array = on_start_array,
+	.yajl_end_array = on_end,
+};
+
+/* yajl's own words ("parse error: premature EOF"), without the text (verbose 0). */
+static void describe(yajl_handle h, const struct builder *b, yajl_status st, const char *text,
+		     size_t len, char *err, size_t size)
+{
+	unsigned char *msg;
+
+	if (st == yajl_status_client_canceled) {
+		snprintf(err, size, "%s", b->err);
+		return;
 	}
-	*err = r.err;
-	return j;
+	msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
+	snprintf(err, size, "%s", msg ? (char *)msg : "malformed JSON");
+	err[strcspn(err, "\n")] = 0;
+	yajl_free_error(h, msg);
+}
+
+struct json *json_parse(const char *text, size_t len, char *err, size_t size)
+{
+	struct builder b = { 0 };
+	yajl_handle h = yajl_alloc(&callbacks, NULL, &b);
+	yajl_status st;
+
+	if (!h) {
+		snprintf(err, size, "out of memory");
+		return NULL;
+	}
+	/*
+	 * Bytes past ASCII pass as they are, checked as UTF-8 or not: bpfq
+	 * writes a name's bytes as the query held them. Control bytes must
+	 * come escaped (yajl rejects them raw), and trailing text is an error.
+	 */
+	yajl_config(h, yajl_dont_validate_strings, 1);
+	st = yajl_parse(h, (const unsigned char *)text, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	if (st != yajl_status_ok) {
+		describe(h, &b, st, text, len, err, size);
+		json_free(b.root);
+		b.root = NULL;
+	}
+	free(b.key);
+	yajl_free(h);
+	return b.root;
 }
 
 void json_free(struct json *j)

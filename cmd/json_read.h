@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A small JSON reader for bpfq merge: enough of RFC 8259 for the partial
- * lines bpfq prints. Numbers stay text, so 128-bit sums are read exactly.
+ * The JSON of a partial line as a tree, parsed by yajl. Numbers stay
+ * text, as written: yajl hands them over unconverted, so 64-bit state
+ * words above INT64_MAX are read exactly and the range checks are the
+ * reader's (json-c saturates 18446744073709551616 to UINT64_MAX without
+ * a word; jansson stops at INT64_MAX).
  */
 #ifndef BPFQ_JSON_READ_H
 #define BPFQ_JSON_READ_H
@@ -14,14 +17,17 @@ enum json_kind { JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSO
 
 struct json {
 	enum json_kind kind;
-	char *text;		/* JSON_NUMBER: as written; JSON_STRING: decoded */
+	char *text;		/* JSON_NUMBER: as written; JSON_STRING: decoded, no NUL inside */
 	char *key;		/* a member of an object: its name */
 	struct json *child;	/* arrays and objects: first element or member */
 	struct json *next;	/* the following sibling */
 };
 
-/* Parse one JSON value filling all of text. NULL with *err set on a syntax error. */
-struct json *json_parse(const char *text, const char **err);
+/*
+ * Parse the one JSON value that fills text[0..len). NULL on any error,
+ * with err (size bytes) saying which; it quotes nothing from the text.
+ */
+struct json *json_parse(const char *text, size_t len, char *err, size_t size);
 void json_free(struct json *j);
 
 /* An object's member by name, or NULL. */

@@ -125,8 +125,11 @@ static int merge_one(struct merge *m, struct partial *p, const char *where)
 	struct partial *head = &m->head;
 
 	if (p->status) {
-		fprintf(stderr, "bpfq merge: error: %s: the query failed on %s (status %d): %s\n",
-			where, *p->host ? p->host : "its host", p->status, p->error);
+		fprintf(stderr, "bpfq merge: error: %s: the query failed on ", where);
+		output_text(stderr, *p->host ? p->host : "its host");
+		fprintf(stderr, " (status %d): ", p->status);
+		output_text(stderr, p->error);
+		fputc('\n', stderr);
 		return -1;
 	}
 	m->count++;
@@ -136,8 +139,11 @@ static int merge_one(struct merge *m, struct partial *p, const char *where)
 		return 0;
 	}
 	if (!same_query(head, p)) {
-		fprintf(stderr, "bpfq merge: error: %s: a partial of '%s' cannot merge with '%s'\n",
-			where, p->select, head->select);
+		fprintf(stderr, "bpfq merge: error: %s: a partial of '", where);
+		output_text(stderr, p->select);
+		fputs("' cannot merge with '", stderr);
+		output_text(stderr, head->select);
+		fputs("'\n", stderr);
 		return -1;
 	}
 	if (merge_counters(&head->result, &p->result) ||
@@ -148,30 +154,44 @@ static int merge_one(struct merge *m, struct partial *p, const char *where)
 	return 0;
 }
 
-/* "FILE:LINE", and "(host)" when pdsh or clush put "host: " before the partial. */
-static void describe_line(char *where, size_t size, const char *line, const char *file,
-			  long lineno)
+/*
+ * "FILE:LINE", and "(host)" when pdsh or clush put "host: " before the
+ * partial; the host as output_text() shows it, for it is the line's.
+ */
+static void describe_line(char *where, size_t size, const char *line, size_t len,
+			  const char *file, long lineno)
 {
-	const char *colon = strstr(line, ": "), *json = strchr(line, '{');
+	const char *json = memchr(line, '{', len), *colon = memmem(line, len, ": ", 2);
+	char *text = NULL;
+	size_t n = 0;
+	FILE *m;
 
-	if (colon && (!json || colon < json) && colon > line)
-		snprintf(where, size, "%s:%ld (%.*s)", file, lineno, (int)(colon - line), line);
-	else
+	if (!colon || (json && colon > json) || colon == line || !(m = open_memstream(&text, &n))) {
 		snprintf(where, size, "%s:%ld", file, lineno);
+		return;
+	}
+	output_text_bytes(m, line, colon - line);
+	if (fclose(m))
+		snprintf(where, size, "%s:%ld", file, lineno);
+	else
+		snprintf(where, size, "%s:%ld (%s)", file, lineno, text);
+	free(text);
 }
 
-static int merge_line(struct merge *m, char *line, const char *file, long lineno)
+static int merge_line(struct merge *m, char *line, size_t len, const char *file, long lineno)
 {
-	char where[512], *json = strchr(line, '{');
+	char where[512], err[256] = "";
+	const char *json;
 	struct partial p;
-	const char *err = NULL;
 	int rc;
 
-	line[strcspn(line, "\r\n")] = 0;
-	describe_line(where, sizeof(where), line, file, lineno);
-	if (!json || partial_parse(json, &p, &err)) {
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	describe_line(where, sizeof(where), line, len, file, lineno);
+	json = memchr(line, '{', len);
+	if (!json || partial_parse(json, len - (json - line), &p, err, sizeof(err))) {
 		fprintf(stderr, "bpfq merge: error: %s: not a bpfq partial%s%s\n", where,
-			err ? ": " : "", err ? err : "");
+			*err ? ": " : "", err);
 		return -1;
 	}
 	rc = merge_one(m, &p, where);
@@ -179,17 +199,19 @@ static int merge_line(struct merge *m, char *line, const char *file, long lineno
 	return rc;
 }
 
+/* A line at a time: partials are one line each, and pdsh prefixes every line. */
 static int merge_stream(struct merge *m, FILE *f, const char *file)
 {
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t len;
 	long lineno = 0;
 	int rc = 0;
 
-	while (!rc && getline(&line, &cap, f) > 0) {
+	while (!rc && (len = getline(&line, &cap, f)) > 0) {
 		lineno++;
-		if (line[strspn(line, " \t\r\n")])
-			rc = merge_line(m, line, file, lineno);
+		if (strspn(line, " \t\r\n") < (size_t)len)
+			rc = merge_line(m, line, len, file, lineno);
 	}
 	if (!rc && ferror(f)) {
 		fprintf(stderr, "bpfq merge: error: reading %s: %s\n", file, strerror(errno));
@@ -202,15 +224,19 @@ static int merge_stream(struct merge *m, FILE *f, const char *file)
 static int merge_file(struct merge *m, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	int rc;
+	int err = f ? ENOMEM : errno;
+	char *name = output_text_dup(f == stdin ? "<stdin>" : path);
+	int rc = -1;
 
-	if (!f) {
-		fprintf(stderr, "bpfq merge: error: cannot open '%s': %s\n", path, strerror(errno));
-		return -1;
+	if (!f || !name) {
+		fprintf(stderr, "bpfq merge: error: cannot open '%s': %s\n", name ? name : "?",
+			strerror(err));
+	} else {
+		rc = merge_stream(m, f, name);
 	}
-	rc = merge_stream(m, f, f == stdin ? "<stdin>" : path);
-	if (f != stdin)
+	if (f && f != stdin)
 		fclose(f);
+	free(name);
 	return rc;
 }
 

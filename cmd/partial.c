@@ -119,10 +119,9 @@ void partial_print_error(FILE *f, int status, const char *error)
 	fputs("}\n", f);
 }
 
-/* Integer members, range-checked: a partial is input, not trusted. */
-static int get_int(const struct json *obj, const char *key, i128 lo, i128 hi, i128 *v)
+/* A number as an integer, range-checked: a partial is input, not trusted. */
+static int num_int(const struct json *j, i128 lo, i128 hi, i128 *v)
 {
-	const struct json *j = json_get(obj, key);
 	const char *p;
 	i128 n = 0;
 	bool neg;
@@ -143,19 +142,9 @@ static int get_int(const struct json *obj, const char *key, i128 lo, i128 hi, i1
 	return *v < lo || *v > hi ? -1 : 0;
 }
 
-/* An array element as an integer (a [word, value] pair's parts). */
-static int elem_int(const struct json *j, i128 lo, i128 hi, i128 *v)
+static int get_int(const struct json *obj, const char *key, i128 lo, i128 hi, i128 *v)
 {
-	struct json holder = { .kind = JSON_OBJECT, .child = NULL };
-	struct json member;
-
-	if (!j)
-		return -1;
-	member = *j;
-	member.key = "v";
-	member.next = NULL;
-	holder.child = &member;
-	return get_int(&holder, "v", lo, hi, v);
+	return num_int(json_get(obj, key), lo, hi, v);
 }
 
 #define U64_MAX_ ((i128)UINT64_MAX)
@@ -200,7 +189,10 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 		*err = "an aggregate's state does not have its kind's size";
 		return -1;
 	}
-	p->names[p->naggs++] = strdup(name->text);
+	if (!(p->names[p->naggs++] = strdup(name->text))) {
+		*err = "out of memory";
+		return -1;
+	}
 	return 0;
 }
 
@@ -215,8 +207,8 @@ static int parse_state(const struct json *state, struct partial *p, uint64_t *ar
 	for (const struct json *e = state->child; e; e = e->next) {
 		i128 word, v;
 
-		if (e->kind != JSON_ARRAY || elem_int(e->child, 0, p->words - 1, &word) ||
-		    elem_int(e->child ? e->child->next : NULL, 0, U64_MAX_, &v)) {
+		if (e->kind != JSON_ARRAY || num_int(e->child, 0, p->words - 1, &word) ||
+		    num_int(e->child->next, 0, U64_MAX_, &v) || e->child->next->next) {
 			*err = "a state word is not [index, value] within the state";
 			return -1;
 		}
@@ -340,7 +332,10 @@ static int parse_fields(const struct json *j, struct partial *p, const char **er
 	}
 	if (parse_counters(j, &p->result, err))
 		return -1;
-	p->select = strdup(select->text);
+	if (!(p->select = strdup(select->text))) {
+		*err = "out of memory";
+		return -1;
+	}
 	for (const struct json *a = aggs->child; a; a = a->next) {
 		if (p->naggs == BPFQ_MAX_AGGS) {
 			*err = "too many aggregates";
@@ -364,14 +359,15 @@ static int parse_fields(const struct json *j, struct partial *p, const char **er
 	return parse_state(json_get(j, "state"), p, p->area, err);
 }
 
-int partial_parse(const char *text, struct partial *p, const char **err)
+int partial_parse(const char *text, size_t len, struct partial *p, char *err, size_t size)
 {
-	struct json *j = json_parse(text, err);
+	struct json *j = json_parse(text, len, err, size);
+	const char *why = NULL;
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
-	if (j)
-		rc = parse_fields(j, p, err);
+	if (j && (rc = parse_fields(j, p, &why)))
+		snprintf(err, size, "%s", why);
 	json_free(j);
 	if (rc)
 		partial_free(p);

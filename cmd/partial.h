@@ -47,8 +47,11 @@ struct partial {
 	struct groups *groups;	/* with by */
 };
 
-/* Parse the JSON of one line (after any "host: " prefix). -1 with *err when it is not a partial. */
-int partial_parse(const char *json, struct partial *p, const char **err);
+/*
+ * Parse the JSON of one line (after any "host: " prefix), len bytes. -1
+ * when it is not a partial, with err (size bytes) saying why.
+ */
+int partial_parse(const char *json, size_t len, struct partial *p, char *err, size_t size);
 void partial_free(struct partial *p);
 
 #endif /* BPFQ_PARTIAL_H */

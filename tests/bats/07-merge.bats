@@ -125,3 +125,83 @@ make_parts() {
 	run bpfq merge --expect=0
 	assert_status 2
 }
+
+# A partial of count() by $1 with n groups (text keys 1000.., a count of 1 each),
+# made here rather than by bpfq so that its size is the test's to choose.
+make_by_partial() {
+	awk -v n="$1" 'BEGIN {
+		printf "{\"bpfq_partial\":2,\"host\":\"h\",\"select\":\"count() by $1\",\"records\":%d,", n
+		printf "\"matched\":%d,\"malformed\":0,\"empty\":0,\"bad\":0,\"missing\":0,", n
+		printf "\"aggregates\":[{\"name\":\"count()\",\"kind\":\"count\",\"words\":13,"
+		printf "\"buckets\":0,\"lo\":0,\"hi\":0,\"step\":0,\"q\":0}],\"by\":\"$1\",\"groups\":["
+		for (i = 0; i < n; i++) {
+			key = ""
+			for (d = 1000 + i; d; d = int(d / 10))
+				key = "3" d % 10 key
+			printf "%s{\"kind\":1,\"key\":\"%s\",\"state\":[[0,1]]}", i ? "," : "", key
+		}
+		printf "]"
+	}'
+}
+
+@test "merge reads a long partial line in linear time" {
+	# 15,000 groups and 64 MB of blank space before the closing brace: a
+	# reader that scans the rest of the line for every string takes minutes.
+	{
+		make_by_partial 15000
+		head -c 64000000 /dev/zero | tr '\0' ' '
+		echo '}'
+	} >"$TMP/long.part"
+	run timeout 60 "$BPFQ" merge -o csv "$TMP/long.part"
+	assert_status 0
+	assert_line_count 15001
+	[[ ${lines[1]} == 1000,1 && ${lines[15000]} == 9999,1 ]]
+}
+
+@test "a malformed partial is an error naming its line, never a partial answer (status 3)" {
+	local good bad=() why=()
+	good="$(make_by_partial 2)}"
+	bad+=("${good:0:200}") why+=("parse error: premature EOF")
+	bad+=("$good}") why+=("parse error: trailing garbage")
+	bad+=("$good x") why+=("parse error: trailing garbage")
+	bad+=("${good/\"records\":2/\"records\":\"2\"}") why+=("a partial lacks its counters (records, matched, ...)")
+	bad+=("${good/\"matched\":2,/}") why+=("a partial lacks its counters (records, matched, ...)")
+	bad+=("${good/\"records\":2/\"records\":2.0}") why+=("a partial lacks its counters (records, matched, ...)")
+	bad+=("${good/count() by/count\\u0000() by}") why+=("a string holds a NUL character")
+	bad+=("${good/'[[0,1]]'/[[0,1,2]]}") why+=("a state word is not [index, value] within the state")
+	bad+=("{\"bpfq_partial\":2,\"a\":$(printf '[%.0s' {1..40})") why+=("nested too deeply")
+	for i in "${!bad[@]}"; do
+		run bash -c "printf '%s\n' '$good' '${bad[i]}' | '$BPFQ' merge"
+		assert_status 3
+		assert_output "bpfq merge: error: <stdin>:2: not a bpfq partial: ${why[i]}"
+	done
+}
+
+@test "a partial line ending in a backslash at the end of the input is an error (status 3)" {
+	# 119 bytes and no newline: getline's first buffer (120 bytes) is
+	# full, so a reader that steps over the NUL after '\' reads past it.
+	local line='{"bpfq_partial":2,"host":"'
+	line+=$(printf '%*s' $((118 - ${#line})) '' | tr ' ' h)'\'
+	[[ ${#line} == 119 ]]
+	run bash -c "printf '%s' '$line' | '$BPFQ' merge"
+	assert_status 3
+	assert_output "bpfq merge: error: <stdin>:1: not a bpfq partial: lexical error: inside a string, '\\' occurs before a character which it may not."
+}
+
+@test "names, hosts and errors from partials reach the terminal escaped; json escapes them too" {
+	local good esc=$'\e'
+	good=$(make_by_partial 1)
+	good=${good/\"by\":\"\$1\"/\"by\":\"\\u001b[2J\$1\"}
+	good=${good/\"name\":\"count()\"/\"name\":\"count()\\u001b]0;x\\u0007\"}
+	run bash -c "printf '%s}\n' '$good' | '$BPFQ' merge"
+	assert_status 0
+	[[ ${lines[0]} == '\x1b[2J$1  count()\x1b]0;x\x07' && ${lines[1]} =~ ^1000\ +1$ ]]
+	[[ $output != *$esc* ]]
+	run bash -c "printf '%s}\n' '$good' | '$BPFQ' merge -o json"
+	assert_output '{"by":"\u001b[2J$1","groups":[{"key":"1000","aggregates":[{"name":"count()\u001b]0;x\u0007","value":1}]}],"records":1,"matched":1,"malformed":0,"nulls":{"empty":0,"not_numbers":0,"missing":0}}'
+	# A failed host's name and error, and a pdsh prefix, in the messages.
+	run bash -c "printf '%s\n' 'h${esc}[1m: {\"bpfq_partial\":2,\"host\":\"a\\u001bb\",\"status\":3,\"error\":\"no\\u001b[5m\"}' | '$BPFQ' merge"
+	assert_status 3
+	assert_output 'bpfq merge: error: <stdin>:1 (h\x1b[1m): the query failed on a\x1bb (status 3): no\x1b[5m'
+	[[ $output != *$esc* ]]
+}
