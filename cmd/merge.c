@@ -15,6 +15,7 @@
 #include "cmd/options.h"
 #include "cmd/output.h"
 #include "cmd/partial.h"
+#include "runtime/privs.h"
 
 struct merge {
 	enum format format;
@@ -31,7 +32,7 @@ static const char merge_doc[] =
 	"  pdsh -w 'store[01-64]' \"bpfq --partial 'sum(x) from /data/n.txt'\" | bpfq merge --expect=64\n"
 	"  for h in a b c; do ssh $h \"bpfq --partial 'avg(x) from n.txt'\"; done | bpfq merge\n"
 	"Exit status: 0 answer printed; 2 usage error; 3 a partial is missing, failed,\n"
-	"malformed, or from a different query.";
+	"malformed, or from a different query, or a file cannot be read.";
 
 static const struct argp_option merge_options[] = {
 	{ "expect", 'n', "N", 0, "Fail unless exactly N partials are read", 0 },
@@ -221,9 +222,10 @@ static int merge_stream(struct merge *m, FILE *f, const char *file)
 	return rc;
 }
 
+/* With the caller's rights under sudo: a partial is the caller's file, not root's. */
 static int merge_file(struct merge *m, const char *path)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	FILE *f = strcmp(path, "-") ? privs_fopen(path) : stdin;
 	int err = f ? ENOMEM : errno;
 	char *name = output_text_dup(f == stdin ? "<stdin>" : path);
 	int rc = -1;

@@ -218,3 +218,24 @@ for p in sys.argv[1:]:
 	assert_status 3
 	assert_output "bpfq: error: '$TMP/sock' is a socket; bpfq reads files, pipes and devices"
 }
+
+# ---- bpfq merge: its inputs ----
+
+@test "merge under sudo opens its files with the caller's rights (status 3, nothing quoted)" {
+	printf 'topsecret: {"bpfq_partial":2}\n' >"$TMP/root.part"
+	chmod 600 "$TMP/root.part"
+	run as_sudo -- merge "$TMP/root.part"
+	assert_status 3
+	assert_output "bpfq merge: error: cannot open '$TMP/root.part': Permission denied"
+	run as_sudo -- merge /etc/shadow
+	assert_status 3
+	assert_output "bpfq merge: error: cannot open '/etc/shadow': Permission denied"
+	# The caller's own partial merges as before.
+	seq 3 >"$TMP/n.txt"
+	bpfq --engine=user --partial "count() from $TMP/n.txt" >"$TMP/own.part"
+	chown "$USER_UID:$USER_GID" "$TMP/own.part"
+	chmod 600 "$TMP/own.part"
+	run as_sudo -- merge "$TMP/own.part"
+	assert_status 0
+	assert_output 3
+}
