@@ -76,6 +76,9 @@ static int compile(struct run *r, const char *src, size_t len, void **obj, size_
 		messages_log(stderr, log);
 		goto cleanup;
 	}
+	if (r->o->verbose && !hit && cache_refusal())
+		fprintf(stderr, "bpfq: not using the object cache: %s; compiled in a private "
+				"temporary folder\n", cache_refusal());
 	if (r->o->verbose)
 		fprintf(stderr, "bpfq: %s the BPF object (%zu bytes)\n",
 			hit ? "cache has" : "compiled", *obj_len);
