@@ -62,7 +62,8 @@ static int run_file(const struct options *o)
 /*
  * The hooks' probes are kept for the boot (the kernel's boot id names the
  * file), beside the object cache: a cached query then starts without one.
- * Its lines are numbered by kind: "hooks2" is this numbering's file.
+ * Its lines are numbered by kind: "hooks2" is this numbering's file. Only
+ * in a cache folder cache_dir() trusts: the probes decide what is loaded.
  */
 static void keep_hook_probes(void)
 {

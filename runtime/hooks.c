@@ -7,10 +7,12 @@
  * refused (and the lockdown mode, when the kernel said EPERM).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -334,13 +336,22 @@ void hooks_cache_file(const char *path)
 	cache_path = path ? strdup(path) : NULL;
 }
 
-/* The file holds a line per kind: "KIND AVAILABLE REASON". */
+/*
+ * The file holds a line per kind: "KIND AVAILABLE REASON". It is read only
+ * if it is a regular file of this user's, not through a link.
+ */
 static void load_cache(void)
 {
 	char line[sizeof(known[0].reason) + 16];
-	FILE *f = cache_path ? fopen(cache_path, "r") : NULL;
+	int fd = cache_path ? open(cache_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
+	FILE *f = NULL;
+	struct stat st;
 	int kind, available, n;
 
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+		f = fdopen(fd, "r");
+	if (!f && fd >= 0)
+		close(fd);
 	while (f && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%d %d %n", &kind, &available, &n) != 2 || kind < 0 ||
 		    kind >= HOOK_COUNT)
@@ -354,20 +365,24 @@ static void load_cache(void)
 		fclose(f);
 }
 
+/* Written under a fresh mkstemp() name beside it, then renamed into place. */
 static void save_cache(void)
 {
 	char *tmp = NULL;
-	FILE *f;
+	FILE *f = NULL;
+	int fd;
 
-	if (!cache_path || asprintf(&tmp, "%s.%d", cache_path, getpid()) < 0)
+	if (!cache_path || asprintf(&tmp, "%s.XXXXXX", cache_path) < 0)
 		return;
-	f = fopen(tmp, "w");
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0 && !(f = fdopen(fd, "w")))
+		close(fd);
 	for (int k = 0; f && k < HOOK_COUNT; k++)
 		if (probed[k])
 			fprintf(f, "%d %d %s\n", k, known[k].available, known[k].reason);
 	if (f && !fclose(f))
 		rename(tmp, cache_path);
-	else
+	else if (fd >= 0)
 		unlink(tmp);
 	free(tmp);
 }
