@@ -17,13 +17,17 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+# The clang bpfq runs when it acts for another user (sudo, file
+# capabilities), when neither BPFQ_CLANG nor PATH may choose: found now.
+CLANG_PATH ?= $(or $(filter /%,$(shell command -v $(CLANG) 2>/dev/null)),/usr/bin/clang)
 VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP
 CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags libbpf 2>/dev/null) \
 	    -DBPFQ_VERSION='"$(VERSION)"' \
-	    -DBPFQ_SYS_INCLUDE='"/usr/include/$(MULTIARCH)"'
+	    -DBPFQ_SYS_INCLUDE='"/usr/include/$(MULTIARCH)"' \
+	    -DBPFQ_CLANG_PATH='"$(CLANG_PATH)"'
 LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline -lgmp -lyajl -lm -lpthread
 
 LANG_SRCS    := $(wildcard lang/*.c)

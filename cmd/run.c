@@ -15,6 +15,7 @@
 #include "cmd/output.h"
 #include "cmd/partial.h"
 #include "cmd/run_internal.h"
+#include "codegen/clang.h"
 #include "lang/aggs.h"
 #include "lang/layout.h"
 #include "lang/parser.h"
@@ -34,6 +35,7 @@ void run_install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	clang_stop_on(&run_interrupted);
 }
 
 void run_on_read(void *ctx, const char *buf, size_t n)

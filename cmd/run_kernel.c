@@ -71,6 +71,9 @@ static int compile(struct run *r, const char *src, size_t len, void **obj, size_
 	}
 	if (cache_object(clang, src, len, codegen_parts(&r->q, planned_size(r)), obj, obj_len,
 			 &log, &hit)) {
+		/* clang was killed: run_checked() says so, the status is the signal's */
+		if (run_interrupted)
+			goto cleanup;
 		fprintf(stderr, "bpfq: error: %s could not compile the generated program:\n",
 			clang);
 		messages_log(stderr, log);
