@@ -239,3 +239,173 @@ for p in sys.argv[1:]:
 	assert_status 0
 	assert_output 3
 }
+
+# --- The object cache, temporary files, clang and its environment ---------
+# What the cache holds runs in the kernel: under sudo only /var/cache/bpfq
+# is used, and anywhere only a folder no one but the user (and root) can
+# change. Every compile happens in a private mkdtemp() folder; entries and
+# the hooks' probe file are written under mkstemp() names and renamed.
+
+# A query whose source no run before compiled: a miss in any cache.
+fresh_query() {
+	echo "sum(x) where x > 5 and x != $(od -An -N4 -tu4 /dev/urandom | tr -d ' ')999 from $TMP/n.txt"
+}
+
+# The user compiles q into cache folder $1 (--dry-run=compile, every hook),
+# then spoils what it made: every entry but a .c source becomes junk, and
+# the hooks' probe file says that no hook is available.
+user_plants() {
+	local dir=$1 q=$2
+
+	as_user "env -u XDG_CACHE_HOME HOME='$USER_HOME' BPFQ_CACHE_DIR='$dir' \
+		'$BPFQ' --dry-run=compile '$q' 2>/dev/null &&
+		for f in '$dir'/*; do case \$f in *.c) ;; *) echo junk >\"\$f\" ;; esac; done &&
+		for k in 0 1 2 3 4 5 6 7; do echo \"\$k 0 planted\"; done \
+			>'$dir'/hooks2-\$(cat /proc/sys/kernel/random/boot_id)"
+	[[ -n $(ls "$dir") ]]
+}
+
+# What a folder holds, with each file's owner and sum.
+listing() {
+	(cd "$1" && find . -printf '%p %u %s\n' | sort && find . -type f -exec md5sum {} + | sort)
+}
+
+@test "cache: under sudo the user's ~/.cache/bpfq is neither read nor written" {
+	seq 1 100 >"$TMP/n.txt"
+	local q="sum(x) where x > 5 from $TMP/n.txt" before
+	user_plants "$USER_HOME/.cache/bpfq" "$q"
+	before=$(listing "$USER_HOME")
+	unset BPFQ_CACHE_DIR XDG_CACHE_HOME
+	run as_sudo -- "$q"
+	assert_status 0
+	assert_output 5035
+	[[ $(listing "$USER_HOME") == "$before" ]]
+}
+
+@test "cache: root itself does not use a cache folder the user can change" {
+	seq 1 100 >"$TMP/n.txt"
+	local q="sum(x) where x > 5 from $TMP/n.txt" before
+	as_user "mkdir '$USER_HOME/cache'"
+	user_plants "$USER_HOME/cache" "$q"
+	user_plants "$USER_HOME/.cache/bpfq" "$q"
+	before=$(listing "$USER_HOME")
+	BPFQ_CACHE_DIR=$USER_HOME/cache run "$BPFQ" -v "$q"
+	assert_status 0
+	[[ ${lines[-1]} == 5035 ]]
+	[[ $output == *"bpfq: not using the object cache: $USER_HOME is owned by uid $USER_UID, not 0; compiled in a private temporary folder"* ]]
+	unset BPFQ_CACHE_DIR XDG_CACHE_HOME
+	HOME=$USER_HOME run "$BPFQ" "$q"
+	assert_status 0
+	assert_output 5035
+	[[ $(listing "$USER_HOME") == "$before" ]]
+}
+
+# In a new pid namespace bpfq is pid 1: the names it used to make of its
+# pid (tmp.1.c, tmp.1.o and its parts, hooks2-BOOT.1) are known.
+@test "cache: nothing is written through a link at a name bpfq could be expected to use" {
+	local boot name
+	boot=$(cat /proc/sys/kernel/random/boot_id)
+	seq 1 100 >"$TMP/n.txt"
+	echo precious >"$TMP/victim"
+	export BPFQ_CACHE_DIR=$TMP/cache
+	mkdir -m 700 "$TMP/cache"
+	for name in tmp.1.c tmp.1.o tmp.1.o.1 tmp.1.o.2 "hooks2-$boot.1"; do
+		ln -s "$TMP/victim" "$TMP/cache/$name"
+	done
+	run unshare --pid --fork "$BPFQ" --dry-run=compile "$(fresh_query)"
+	assert_status 0
+	run unshare --pid --fork "$BPFQ" -l
+	assert_status 0
+	[[ $(cat "$TMP/victim") == precious ]]
+	[[ -s $TMP/cache/hooks2-$boot ]]
+	for name in tmp.1.c tmp.1.o tmp.1.o.1 tmp.1.o.2 "hooks2-$boot.1"; do
+		[[ -L $TMP/cache/$name ]]
+	done
+}
+
+@test "cache: a truncated entry is compiled again and replaced" {
+	local q f
+	q=$(fresh_query)
+	seq 1 100 >"$TMP/n.txt"
+	export BPFQ_CACHE_DIR=$TMP/cache
+	run "$BPFQ" "$q"
+	assert_output 5035
+	for f in "$TMP"/cache/*; do
+		case $f in *.c | */hooks2-*) ;; *) truncate -s $(($(stat -c %s "$f") / 2)) "$f" ;; esac
+	done
+	run "$BPFQ" -v "$q"
+	assert_status 0
+	[[ ${lines[-1]} == 5035 && $output == *"bpfq: compiled the BPF object"* ]]
+	run "$BPFQ" -v "$q"
+	[[ ${lines[-1]} == 5035 && $output == *"bpfq: cache has the BPF object"* ]]
+}
+
+# $TMP/fake/clang notes that it ran in $TMP/marker, then runs clang.
+fake_clang() {
+	mkdir -p "$TMP/fake"
+	printf '#!/bin/sh\ntouch %s/marker\nexec %s "$@"\n' "$TMP" "$(command -v clang)" \
+		>"$TMP/fake/clang"
+	chmod 755 "$TMP/fake/clang"
+}
+
+@test "clang: under sudo neither BPFQ_CLANG, PATH nor clang's variables choose what runs" {
+	seq 1 100 >"$TMP/n.txt"
+	fake_clang
+	run as_sudo BPFQ_CLANG="$TMP/fake/clang" -- "$(fresh_query)"
+	assert_status 0
+	assert_output 5035
+	run as_sudo PATH="$TMP/fake:$PATH" -- "$(fresh_query)"
+	assert_status 0
+	assert_output 5035
+	[[ ! -e $TMP/marker ]]
+	# Were it passed on, clang would link instead of compiling (no -c), and fail.
+	run as_sudo CCC_OVERRIDE_OPTIONS='#x-c' -- "$(fresh_query)"
+	assert_status 0
+	assert_output 5035
+}
+
+@test "clang: a copy with file capabilities ignores BPFQ_CLANG, PATH and BPFQ_CACHE_DIR" {
+	require_command setcap
+	seq 1 100 >"$TMP/n.txt"
+	fake_clang
+	cp "$BPFQ" "$TMP/bpfq-cap"
+	setcap cap_bpf,cap_perfmon+ep "$TMP/bpfq-cap"
+	mkdir "$TMP/ucache" && chown "$USER_UID:$USER_GID" "$TMP/ucache"
+	run as_user "BPFQ_CLANG='$TMP/fake/clang' PATH='$TMP/fake':\$PATH \
+		BPFQ_CACHE_DIR='$TMP/ucache' '$TMP/bpfq-cap' '$(fresh_query)'"
+	assert_status 0
+	assert_output 5035
+	[[ ! -e $TMP/marker && -z $(ls -A "$TMP/ucache") ]]
+	run as_user "PATH='$TMP/fake':\$PATH BPFQ_CACHE_DIR='$TMP/ucache' \
+		'$TMP/bpfq-cap' --dry-run=compile '$(fresh_query)'"
+	assert_status 0
+	[[ ! -e $TMP/marker && -z $(ls -A "$TMP/ucache") ]]
+}
+
+@test "clang: SIGTERM kills clang and ends bpfq with 143, leaving no temporary file" {
+	local bp pid i
+	seq 1 100 >"$TMP/n.txt"
+	export BPFQ_CACHE_DIR=$TMP/cache
+	# A clang that says where it writes and which pid it is, then waits.
+	printf '#!/bin/sh\necho "$@" >%s/args\necho $$ >%s/pid.new && mv %s/pid.new %s/pid\nexec sleep 600\n' \
+		"$TMP" "$TMP" "$TMP" "$TMP" >"$TMP/slow-clang"
+	chmod 755 "$TMP/slow-clang"
+	BPFQ_CLANG=$TMP/slow-clang "$BPFQ" "$(fresh_query)" >"$TMP/out" 2>"$TMP/err" 3>&- &
+	bp=$!
+	for ((i = 0; i < 600; i++)); do [[ -s $TMP/pid ]] && break; sleep 0.1; done
+	pid=$(cat "$TMP/pid")
+	kill -TERM "$bp"
+	# Waits for bpfq however long it takes; a bpfq that waited for
+	# clang would be stopped after 60 s, and fail.
+	for ((i = 0; i < 600; i++)); do kill -0 "$bp" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$bp" 2>/dev/null && kill -KILL "$bp" "$pid"
+	wait "$bp" && status=0 || status=$?
+	assert_status 143
+	[[ $(cat "$TMP/err") == "bpfq: interrupted; no answer" && ! -s $TMP/out ]]
+	! kill -0 "$pid" 2>/dev/null
+	# The source and object were in a private folder, gone with them.
+	local src
+	src=$(tr ' ' '\n' <"$TMP/args" | grep '\.c$')
+	[[ -n $src && ! -e $src && ! -e $(dirname "$src") ]]
+	[[ -z $(find "$TMP/cache" -type f ! -name 'hooks2-*') ]]
+}
