@@ -64,6 +64,11 @@ static int compile(struct run *r, const char *src, size_t len, void **obj, size_
 	int hit = 0, status = EXIT_KERNEL;
 	double start = stats_now();
 
+	if (!clang && privs_for_other()) {
+		fprintf(stderr, "bpfq: error: clang not found at %s, the one bpfq runs for "
+				"another user (or use --engine=user)\n", clang_builtin_path);
+		goto cleanup;
+	}
 	if (!clang) {
 		fprintf(stderr, "bpfq: error: clang not found: install clang, or set BPFQ_CLANG "
 				"to its path (or use --engine=user)\n");

@@ -22,6 +22,8 @@
 #define BPFQ_CLANG_PATH "/usr/bin/clang"
 #endif
 
+const char clang_builtin_path[] = BPFQ_CLANG_PATH;
+
 const char *const clang_flags[] = {
 	"-target", "bpf", "-O2", "-g",
 	/*
@@ -68,7 +70,7 @@ char *clang_find(void)
 
 	/* Acting for another user, what runs as root is the clang bpfq was built with. */
 	if (privs_for_other())
-		return access(BPFQ_CLANG_PATH, X_OK) ? NULL : strdup(BPFQ_CLANG_PATH);
+		return access(clang_builtin_path, X_OK) ? NULL : strdup(clang_builtin_path);
 	if (env && *env)
 		return strchr(env, '/') ? (access(env, X_OK) ? NULL : strdup(env)) : search_path(env);
 	return search_path("clang");

@@ -13,6 +13,9 @@
  */
 char *clang_find(void);
 
+/* The clang run for another user: the Makefile's CLANG_PATH. */
+extern const char clang_builtin_path[];
+
 /*
  * The flag a SIGINT or SIGTERM handler sets: once it is nonzero, a compile
  * kills its clangs, waits for no more and fails.
