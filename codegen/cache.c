@@ -125,7 +125,7 @@ static char *resolve(const char *path)
 			n--;
 		head[n] = '\0';
 	}
-	if (real && asprintf(&out, "%s/%s", real, path + n) < 0)
+	if (real && asprintf(&out, "%s%s%s", real, path[n] ? "/" : "", path + n) < 0)
 		out = NULL;
 	free(real);
 	free(head);
