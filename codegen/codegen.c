@@ -62,15 +62,34 @@ static void dec_literal(i128 v, char *res)
 		 (uint64_t)v, (int64_t)((u128)v >> 64));
 }
 
-/* A comment with the rendered expression: safe, as rendering prints only
- * checked tokens, but a stray end-of-comment could never be allowed. */
+/*
+ * A byte a comment may hold: the rendering's own (ast_render_code()), and
+ * nothing that could end the comment or change the line for the
+ * preprocessor: no backslash (a line splice), no '?' (trigraphs), no
+ * quote, '#' or control byte, and '/' only apart from '*' and '/'.
+ */
+static bool comment_byte(const char *s, size_t i)
+{
+	char c = s[i];
+
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	if (c == '/')
+		return (!i || (s[i - 1] != '*' && s[i - 1] != '/')) && s[i + 1] != '*' &&
+		       s[i + 1] != '/';
+	return c && strchr(" ()[],.+-*%=!<>$_:", c);
+}
+
+/* A comment with the expression, rendered by bpfq from the checked tree
+ * (never the query's text), each byte checked again. */
 static void comment(struct gen *g, const char *prefix, const struct node *n)
 {
 	char text[160];
 
-	ast_render(g->q, n, text, sizeof(text));
-	for (char *p = text; (p = strstr(p, "*/"));)
-		p[1] = ' ';
+	ast_render_code(g->q, n, text, sizeof(text));
+	for (size_t i = 0; text[i]; i++)
+		if (!comment_byte(text, i))
+			text[i] = '_';
 	gen_line(g, "/* %s%s */", prefix, text);
 }
 

@@ -91,6 +91,7 @@ const char *ast_op_text(enum node_kind kind)
 struct out {
 	char *buf;
 	size_t size, len;
+	bool code;	/* for generated code: nothing from the query text */
 };
 
 static void put(struct out *o, const char *s, size_t n)
@@ -115,6 +116,38 @@ static void put_source(struct out *o, const struct query *q, struct loc loc)
 
 static void render(struct out *o, const struct query *q, const struct node *n);
 
+/* A literal out of range, as written; sema refuses it, so code never has one. */
+static void put_literal(struct out *o, const struct query *q, const struct node *n)
+{
+	if (o->code)
+		puts_(o, "out_of_range");
+	else
+		put_source(o, q, n->loc);
+}
+
+/*
+ * A name as written; for code, a field by its position ($3), or x for a
+ * stream's value: a csv column's name may hold any byte, and the record's
+ * names need not be shown either.
+ */
+static void render_name(struct out *o, const struct query *q, const struct node *n)
+{
+	char text[16];
+
+	if (!o->code) {
+		put_source(o, q, n->loc);
+		return;
+	}
+	if (n->kind != NODE_FIELD)
+		puts_(o, "name");
+	else if (q->format.kind == INPUT_NUMBERS || q->format.stream)
+		puts_(o, "x");
+	else {
+		snprintf(text, sizeof(text), "$%d", n->field + 1);
+		puts_(o, text);
+	}
+}
+
 static void render_paren(struct out *o, const struct query *q, const struct node *n, bool paren)
 {
 	if (paren)
@@ -135,9 +168,22 @@ static void put_lower(struct out *o, const struct query *q, struct loc loc)
 	}
 }
 
+/* A checked call's canonical name; median(x) is quantile(x, 0.5) with one argument. */
+static const char *call_name(const struct node *n)
+{
+	if (n->agg == AGG_QUANTILE && n->nargs == 1)
+		return "median";
+	if (n->agg != AGG_NONE)
+		return agg_name(n->agg);
+	return n->fn == FN_ABS ? "abs" : "call";
+}
+
 static void render_call(struct out *o, const struct query *q, const struct node *n)
 {
-	put_lower(o, q, n->op_loc);
+	if (o->code)
+		puts_(o, call_name(n));
+	else
+		put_lower(o, q, n->op_loc);
 	put(o, "(", 1);
 	for (int i = 0; i < n->nargs; i++) {
 		if (i)
@@ -152,7 +198,7 @@ static void render_int(struct out *o, const struct query *q, const struct node *
 	char text[24];
 
 	if (n->out_of_range) {
-		put_source(o, q, n->loc);
+		put_literal(o, q, n);
 		return;
 	}
 	snprintf(text, sizeof(text), "%" PRId64, n->value);
@@ -189,7 +235,7 @@ static void render_dec(struct out *o, const struct query *q, const struct node *
 	char text[48];
 
 	if (n->out_of_range) {
-		put_source(o, q, n->loc);
+		put_literal(o, q, n);
 		return;
 	}
 	dec_format(n->dec, text, sizeof(text));
@@ -254,7 +300,7 @@ static void render(struct out *o, const struct query *q, const struct node *n)
 		break;
 	case NODE_NAME:
 	case NODE_FIELD:
-		put_source(o, q, n->loc);
+		render_name(o, q, n);
 		break;
 	case NODE_CALL:
 		render_call(o, q, n);
@@ -282,7 +328,17 @@ static void render(struct out *o, const struct query *q, const struct node *n)
 
 size_t ast_render(const struct query *q, const struct node *n, char *buf, size_t size)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = { buf, size, 0, false };
+
+	render(&o, q, n);
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
+	return o.len;
+}
+
+size_t ast_render_code(const struct query *q, const struct node *n, char *buf, size_t size)
+{
+	struct out o = { buf, size, 0, true };
 
 	render(&o, q, n);
 	if (size)
@@ -444,7 +500,7 @@ static void render_csv(struct out *o, const struct input_format *f)
 
 void format_render(const struct query *q, char *buf, size_t size)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = { buf, size, 0, false };
 
 	switch (q->format.kind) {
 	case INPUT_NUMBERS: puts_(&o, "numbers"); break;

@@ -174,6 +174,13 @@ const char *ast_op_text(enum node_kind kind);
 /* Human-readable normalized text of an expression ("sum(x * 2)"), used as the output label. */
 size_t ast_render(const struct query *q, const struct node *n, char *buf, size_t size);
 
+/*
+ * The same for comments in generated code, of a checked tree: every byte
+ * comes from bpfq's tables and number formatting, none from the query
+ * text (a field is $N, or x; a call is its canonical name).
+ */
+size_t ast_render_code(const struct query *q, const struct node *n, char *buf, size_t size);
+
 /* A decimal times 10^9 as text: "-12.75", "3" (no trailing zeros). buf holds 48 bytes. */
 void dec_format(__int128 scaled, char *buf, size_t size);
 

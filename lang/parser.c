@@ -274,6 +274,16 @@ static struct node *quoted_name(struct parser *p)
 	if (p->text[p->tok.loc.begin] == '\'')
 		return FAIL(p, p->tok.loc, "strings are not values here; a column whose name "
 			    "needs quotes is written \"like this\"");
+	for (uint32_t i = p->tok.loc.begin + 1; i + 1 < p->tok.loc.end; i++) {
+		unsigned char c = p->text[i];
+		struct token byte = { .kind = TOK_ERROR, .loc = { i, i + 1 } };
+
+		/* A name is shown (labels, messages) as one line with no
+		 * escapes; a column whose header holds such a byte is $N. */
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			return FAIL(p, byte.loc, "a column name cannot hold the byte %s "
+				    "(a control byte or a backslash)", quote(p, byte).s);
+	}
 	p->height = 0;
 	p->extent = p->tok.loc;
 	struct node *n = new_node(p, NODE_NAME, p->tok.loc);

@@ -199,3 +199,34 @@ rep() {
 		[[ ${lines[0]} == "bpfq: error: "*"expression nested too deeply"* ]]
 	done
 }
+
+@test "a csv column name never reaches the C: its comments show the position" {
+	printf '"SMUGGLED */ #x",b\n1,2\n3,4\n' >"$TMP/h.csv"
+	gen_c "sum(\"SMUGGLED */ #x\") where b in (2, 4) from $TMP/h.csv"
+	refute_marker
+	[[ $EMIT == *"/* sum(\$1) */"* ]]
+	[[ $EMIT == *"/* where \$2 in (2, 4) */"* ]]
+	run bpfq --engine=user "sum(\"SMUGGLED */ #x\") where b in (2, 4) from $TMP/h.csv"
+	assert_status 0
+	assert_output 4
+}
+
+# The attack of the report: a backslash-newline ends the comment for the
+# preprocessor, and what follows it in the header's name became code
+# (bpf_printk() of a stringized macro, run as root).
+@test "a column name with a line splice or a control byte is an error at the byte" {
+	local name=$'SMUGGLED*\\\n/\n#define S(x) #x\nbpf_printk(S(SMUGGLED));\n/*'
+
+	printf '"%s",b\n1,2\n' "$name" >"$TMP/h.csv"
+	assert_rejected "sum(\"$name\") from $TMP/h.csv" 1:15 \
+		"a column name cannot hold the byte '\\x5c' (a control byte or a backslash)"
+	assert_rejected $'sum("a\tb") from f.csv' 1:7 \
+		"a column name cannot hold the byte '\\x09' (a control byte or a backslash)"
+	assert_rejected $'sum("ab\x7f") from f.csv' 1:8 "a column name cannot hold the byte '\\x7f'"
+	# The column itself is still read, by its position, and its name stays out.
+	gen_c "sum(\$1), sum(b) from $TMP/h.csv"
+	refute_marker
+	run bpfq --engine=user "sum(\$1), sum(b) from $TMP/h.csv"
+	assert_status 0
+	assert_output $'sum($1): 1\nsum(b): 2'
+}

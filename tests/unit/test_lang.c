@@ -508,6 +508,74 @@ static void test_nul_bytes(void)
 	}
 }
 
+/* A quoted name holding a control byte or a backslash is an error at that byte. */
+static void test_name_bytes(void)
+{
+	static const struct {
+		const char *text;
+		uint32_t at;
+		const char *msg;
+	} cases[] = {
+		{ "sum(\"a*\\\n/ x\") from f.csv", 7,
+		  "a column name cannot hold the byte '\\x5c' (a control byte or a backslash)" },
+		{ "sum(\"a\nb\") from f.csv", 6,
+		  "a column name cannot hold the byte '\\x0a' (a control byte or a backslash)" },
+		{ "sum(\"ab\x7f\") from f.csv", 7,
+		  "a column name cannot hold the byte '\\x7f' (a control byte or a backslash)" },
+		{ "sum(\"\x01\") from f.csv", 5,
+		  "a column name cannot hold the byte '\\x01' (a control byte or a backslash)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag d = { 0 };
+		struct query q = { 0 };
+		bool ok = parse_query(cases[i].text, strlen(cases[i].text), &q, &d);
+
+		expect_u64(cases[i].text, "parsed", 0, ok);
+		expect_u64(cases[i].text, "error at", cases[i].at, d.loc.begin);
+		expect_u64(cases[i].text, "error end", cases[i].at + 1, d.loc.end);
+		expect_str(cases[i].text, cases[i].msg, d.msg);
+		query_free(&q);
+	}
+}
+
+/* For generated code, a tree renders from bpfq's tables: a column by its
+ * position, never its name; calls by their canonical names. */
+static void test_render_code(void)
+{
+	static char *names[] = { "a", "b c", "*/ #x" };
+	static const struct schema sc = { 3, names };
+	static const struct {
+		const char *text, *label, *code;
+	} cases[] = {
+		{ "SUM(\"*/ #x\" * 2) where \"b c\" in (1, 2.5) from f.csv", "sum(\"*/ #x\" * 2)",
+		  "sum($3 * 2)" },
+		{ "Median(abs(a)), VARIANCE(\"A\") from f.csv", "median(abs(a))", "median(abs($1))" },
+		{ "stddev_samp(x / 3) from f", "stddev_samp(x / 3)", "stddev(x / 3)" },
+		{ "count(*) from f as record(q:i32, r:u8) where r > 1", "count(*)", "count(*)" },
+		{ "sum(r) from f as record(q:i32, r:u8)", "sum(r)", "sum($2)" },
+		{ "max(x) from f as i16", "max(x)", "max(x)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag d = { 0 };
+		struct query q = { 0 };
+		char buf[128];
+
+		if (!parse_query(cases[i].text, strlen(cases[i].text), &q, &d) ||
+		    !sema_check(&q, &sc, &d)) {
+			fail(cases[i].text, "  error: %s\n", d.msg);
+			query_free(&q);
+			continue;
+		}
+		ast_render(&q, q.items[0], buf, sizeof(buf));
+		expect_str(cases[i].text, cases[i].label, buf);
+		ast_render_code(&q, q.items[0], buf, sizeof(buf));
+		expect_str(cases[i].text, cases[i].code, buf);
+		query_free(&q);
+	}
+}
+
 /* ---- successful parses: rendering, paths, values, locations ---- */
 
 static const struct render_case {
@@ -1251,6 +1319,8 @@ int main(void)
 	test_lex_path();
 	test_errors();
 	test_nul_bytes();
+	test_name_bytes();
+	test_render_code();
 	test_renders();
 	test_tree();
 	test_int64_min();
