@@ -5,6 +5,10 @@
 #   make fuzz FUZZ_SECONDS=600
 #   make fuzz-regress             only the replay
 #
+# The replay also runs clang -E on each accepted input's program
+# (BPFQ_FUZZ_CPP=1) and checks bpfq_emit() as clang compiles it; the
+# fuzzing itself does not (a clang run an input).
+#
 # lang/ and codegen/ are compiled again into $(BUILD)/fuzz with coverage,
 # ASan and UBSan (which aborts: -fno-sanitize-recover). New inputs go to
 # $(BUILD)/fuzz/corpus, kept between runs; tests/fuzz/corpus is only read.
@@ -18,8 +22,10 @@ FUZZ_CC      ?= clang
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_BIN     := $(FUZZ_DIR)/fuzz_front
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_MULTIARCH ?= $(shell $(FUZZ_CC) -print-multiarch 2>/dev/null)
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
-		-MMD -MP -D_GNU_SOURCE -I. -DBPFQ_VERSION='"fuzz"' $(FUZZ_SAN)
+		-MMD -MP -D_GNU_SOURCE -I. -DBPFQ_VERSION='"fuzz"' $(FUZZ_SAN) \
+		-DFUZZ_SYS_INCLUDE='"/usr/include/$(FUZZ_MULTIARCH)"'
 FUZZ_SRCS    := $(wildcard lang/*.c) codegen/codegen.c codegen/accum.c codegen/mask.c
 FUZZ_MAIN    := $(FUZZ_DIR)/tests/fuzz/fuzz_front.o
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/codegen/templates.o
@@ -47,7 +53,7 @@ $(FUZZ_BIN): $(FUZZ_MAIN) $(FUZZ_OBJS)
 # Every saved input once, whole (no -max_len: it would cut long ones).
 fuzz-regress: $(FUZZ_BIN)
 	$(call msg,FUZZ,tests/fuzz/regressions)
-	$(Q)$(FUZZ_BIN) tests/fuzz/regressions/* >$(FUZZ_DIR)/regress.log 2>&1 || \
+	$(Q)BPFQ_FUZZ_CPP=1 $(FUZZ_BIN) tests/fuzz/regressions/* >$(FUZZ_DIR)/regress.log 2>&1 || \
 		{ cat $(FUZZ_DIR)/regress.log; exit 1; }
 
 # The whole log stays in $(FUZZ_DIR)/fuzz.log; CI shows the final stats,

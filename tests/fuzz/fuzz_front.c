@@ -11,7 +11,12 @@
  *  - an accepted query: the generated program is the templates, byte for
  *    byte, around a bpfq_emit() made only of the tokens codegen writes
  *    (no quote, '#', backslash or unknown name: nothing of the query text),
- *    whose comments cannot be closed early;
+ *    whose comments cannot be closed early; checked as the preprocessor
+ *    reads it (trigraphs replaced, backslash-newlines spliced), and with
+ *    BPFQ_FUZZ_CPP=1 in the environment (make fuzz-regress) also after
+ *    clang -E, which takes a clang run an input: not for make fuzz;
+ *  - every name a query uses is a column of its csv header (a schema made
+ *    of the query's own names), so column names reach codegen;
  *  - the label of each aggregate and the where clause, parsed again, gives
  *    the same label (ast_render is a normal form);
  *  - the evaluator runs over a few values that hit every overflow edge.
@@ -19,10 +24,14 @@
  * Run by `make fuzz` (tests/fuzz/fuzz.mk); by hand:
  *   build/fuzz/fuzz_front -dict=tests/fuzz/query.dict build/fuzz/corpus tests/fuzz/corpus
  */
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "codegen/codegen.h"
 #include "codegen/templates.h"
@@ -39,13 +48,39 @@
 		}                                                               \
 	} while (0)
 
+#ifndef FUZZ_SYS_INCLUDE
+#define FUZZ_SYS_INCLUDE "/usr/include/x86_64-linux-gnu"
+#endif
+
 static FILE *devnull;
+/* BPFQ_FUZZ_CPP=1: a private folder for clang -E's input and output. */
+static char cpp_dir[] = "/tmp/bpfq-fuzz-XXXXXX";
+static int cpp_on;
+
+static void cpp_cleanup(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s/p.c", cpp_dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/p.i", cpp_dir);
+	unlink(path);
+	rmdir(cpp_dir);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const char *cpp = getenv("BPFQ_FUZZ_CPP");
+
 	devnull = fopen("/dev/null", "w");
 	if (!devnull)
 		abort();
+	if (cpp && !strcmp(cpp, "1")) {
+		if (!mkdtemp(cpp_dir))
+			abort();
+		cpp_on = 1;
+		atexit(cpp_cleanup);
+	}
 	return 0;
 }
 
@@ -59,8 +94,23 @@ static const char *const emit_names[] = {
 	"__u32", "__attribute__", "unused", "if", "return", "switch", "case", "default",
 	"st", "sv", "f", "e", "off", "area", "lo", "hi", "kind", "parse", "rec", "result",
 	"matched", "done", "key", "key_long", "void", "a", "stop", "sizeof", "__builtin_memset",
-	"field", "slot",
+	"field", "slot", "__u8",
 };
+
+/* What the templates' macros that bpfq_emit() uses expand to (clang -E):
+ * __always_inline, bpfq_keep(), bpfq_fence(). */
+static const char *const cpp_names[] = {
+	"inline", "always_inline", "asm", "volatile",
+};
+
+/* The only string literals there: the asm's, from those macros. */
+static const char *const cpp_strings[] = {
+	"\"\"", "\"+r\"", "\"memory\"",
+};
+
+extern char **environ;
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static int is_alpha(char c)
 {
@@ -72,7 +122,15 @@ static int is_num(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int known_name(const char *s, size_t n)
+static int in_list(const char *const *list, size_t count, const char *s, size_t n)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strlen(list[i]) == n && !memcmp(list[i], s, n))
+			return 1;
+	return 0;
+}
+
+static int known_name(const char *s, size_t n, int cpp)
 {
 	if (n > 5 && (!memcmp(s, "bpfq_", 5) || !memcmp(s, "BPFQ_", 5)))
 		return 1;
@@ -93,20 +151,66 @@ static int known_name(const char *s, size_t n)
 		if (i == n)
 			return 1;
 	}
-	for (size_t i = 0; i < sizeof(emit_names) / sizeof(emit_names[0]); i++)
-		if (strlen(emit_names[i]) == n && !memcmp(emit_names[i], s, n))
-			return 1;
-	return 0;
+	return in_list(emit_names, COUNT(emit_names), s, n) ||
+	       (cpp && in_list(cpp_names, COUNT(cpp_names), s, n));
 }
 
 /*
- * The generated bpfq_emit(): comments hold printable ASCII and close only
+ * Translation phases 1 and 2, as the preprocessor reads the text:
+ * trigraphs replaced (clang does only with -trigraphs or -std=c*, but the
+ * check should not depend on a flag), then every backslash-newline
+ * removed. A malloc()ed copy; *len its length.
+ */
+static char *phases_1_2(const char *s, size_t n, size_t *len)
+{
+	static const char from[] = "=/'()!<>-", to[] = "#\\^[]|{}~";
+	char *out = malloc(n + 1), *o = out;
+
+	CHECK(out);
+	for (size_t i = 0; i < n; i++) {
+		const char *t = i + 2 < n && s[i] == '?' && s[i + 1] == '?' ?
+				strchr(from, s[i + 2]) : NULL;
+
+		if (t && *t) {
+			*o++ = to[t - from];
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	n = o - out;
+	o = out;
+	for (size_t i = 0; i < n; i++) {
+		if (out[i] == '\\' && i + 1 < n && out[i + 1] == '\n')
+			i++;
+		else
+			*o++ = out[i];
+	}
+	*len = o - out;
+	return out;
+}
+
+/* A string literal clang -E may leave: one of cpp_strings[]. Its length. */
+static size_t cpp_string(const char *s, size_t n)
+{
+	const char *end = memchr(s + 1, '"', n - 1);
+
+	CHECK(end);
+	CHECK(in_list(cpp_strings, COUNT(cpp_strings), s, end + 1 - s));
+	return end + 1 - s;
+}
+
+/*
+ * The generated bpfq_emit() (cpp: after clang -E, its linemarkers taken
+ * out): comments hold printable ASCII with no '\\' or '?', and close only
  * at their end; outside them, known names, decimal numbers (LL allowed),
  * and the punctuation of C expressions ('.' for r->aggs[i].count, '~' for
- * a mask's negation). No quote or '\' at all, and '#' only to begin a
- * line "#define BPFQ_".
+ * a mask's negation). No quote or '\\' at all (after clang -E, the asm
+ * strings of the templates' macros alone), and '#' only to begin a line
+ * "#define BPFQ_". Checked as the preprocessor reads it: a splice or a
+ * trigraph cannot hide a comment's end.
  */
-static void check_emit(const char *s, size_t n)
+static void check_tokens(const char *s, size_t n, int cpp)
 {
 	int braces = 0;
 
@@ -118,7 +222,7 @@ static void check_emit(const char *s, size_t n)
 
 			CHECK(end);
 			for (const char *p = s + i + 2; p < end; p++) {
-				CHECK(*p >= 0x20 && *p < 0x7f);
+				CHECK(*p >= 0x20 && *p < 0x7f && *p != '\\' && *p != '?');
 				CHECK(!(p[0] == '/' && p[1] == '*'));
 			}
 			i = end + 2 - s;
@@ -129,7 +233,7 @@ static void check_emit(const char *s, size_t n)
 
 			while (i < n && (is_alpha(s[i]) || is_num(s[i])))
 				i++;
-			CHECK(known_name(s + b, i - b));
+			CHECK(known_name(s + b, i - b, cpp));
 			continue;
 		}
 		if (is_num(c)) {
@@ -144,8 +248,12 @@ static void check_emit(const char *s, size_t n)
 			CHECK(i >= n || !is_alpha(s[i]));
 			continue;
 		}
+		if (c == '"' && cpp) {
+			i += cpp_string(s + i, n - i);
+			continue;
+		}
 		/* text and csv: the slots' defines, a line each (names and numbers follow) */
-		if (c == '#' && (i == 0 || s[i - 1] == '\n') && n - i > 13 &&
+		if (!cpp && c == '#' && (i == 0 || s[i - 1] == '\n') && n - i > 13 &&
 		    !memcmp(s + i, "#define BPFQ_", 13)) {
 			i += strlen("#define ");
 			continue;
@@ -157,6 +265,74 @@ static void check_emit(const char *s, size_t n)
 		i++;
 	}
 	CHECK(braces == 0);
+}
+
+static void check_emit(const char *s, size_t n)
+{
+	size_t len;
+	char *text = phases_1_2(s, n, &len);
+
+	check_tokens(text, len, 0);
+	free(text);
+}
+
+/*
+ * clang -E's output from "# 1 \"<query>\"" to the next file's linemarker,
+ * its linemarkers (all "<query>"'s) blanked: bpfq_emit() as clang
+ * compiles it. *len its length.
+ */
+static char *cpp_region(char *out, size_t *len)
+{
+	static const char mark[] = "\n# 1 \"<query>\"";
+	char *b = strstr(out, mark), *line;
+
+	CHECK(b);
+	b = strchr(b + 1, '\n');
+	CHECK(b);
+	for (line = ++b; *line; line = strchr(line, '\n') + 1) {
+		char *eol = strchr(line, '\n');
+
+		CHECK(eol);
+		if (*line != '#')
+			continue;
+		/* # N "file" flags: another file ends the region */
+		char *q = strchr(line, '"');
+
+		CHECK(line[1] == ' ' && is_num(line[2]) && q && q < eol);
+		if (strncmp(q, "\"<query>\"", 9))
+			break;
+		memset(line, ' ', eol - line);
+	}
+	*len = line - b;
+	return b;
+}
+
+/* With BPFQ_FUZZ_CPP=1: the program through clang -E, then bpfq_emit()'s tokens. */
+static void check_cpp(const char *src, size_t len)
+{
+	char in[64], out[64];
+	char *const argv[] = { "clang", "-E", "-target", "bpf", "-D__TARGET_ARCH_x86",
+			       "-idirafter", FUZZ_SYS_INCLUDE, in, "-o", out, NULL };
+	char *text = NULL, *region;
+	size_t size = 0, n;
+	int fd, status;
+	pid_t pid;
+	FILE *f;
+
+	if (!cpp_on)
+		return;
+	snprintf(in, sizeof(in), "%s/p.c", cpp_dir);
+	snprintf(out, sizeof(out), "%s/p.i", cpp_dir);
+	fd = open(in, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	CHECK(fd >= 0 && write(fd, src, len) == (ssize_t)len && !close(fd));
+	CHECK(!posix_spawnp(&pid, "clang", NULL, NULL, argv, environ));
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status));
+	f = fopen(out, "r");
+	CHECK(f && getdelim(&text, &size, 0, f) > 0);
+	fclose(f);
+	region = cpp_region(text, &n);
+	check_tokens(region, n, 1);
+	free(text);
 }
 
 /* Expect src to go on with text at *pos, and step over it. */
@@ -249,6 +425,7 @@ static void check_program(const struct query *q, const char *src, size_t len)
 	tail = memmem(emit, len - pos, "#define BPFQ_FAST_PER_STEP ", strlen("#define BPFQ_FAST_PER_STEP "));
 	CHECK(tail);
 	check_emit(emit, tail - emit);
+	check_cpp(src, len);
 	pos = tail - src;
 	/* input size 0 (unknown): the shorter step; one with by */
 	expect(src, len, &pos, q->by ? "#define BPFQ_FAST_PER_STEP 1\n" :
@@ -285,7 +462,7 @@ static char *render(const struct query *q, const struct node *n)
  * the where clause, with want. Rendering adds parentheses ("-(-x)" for
  * "- -x"), so near PARSE_MAX_DEPTH the label may be too deep to parse back.
  */
-static void check_reparse(const char *text, int where, const char *want)
+static void check_reparse(const char *text, const struct schema *sc, int where, const char *want)
 {
 	struct query q = { 0 };
 	struct diag d;
@@ -295,7 +472,7 @@ static void check_reparse(const char *text, int where, const char *want)
 		query_free(&q);
 		return;
 	}
-	CHECK(sema_check(&q, NULL, &d));
+	CHECK(sema_check(&q, sc, &d));
 	char *again = render(&q, where ? q.where : q.items[0]);
 
 	if (strcmp(again, want)) {
@@ -306,24 +483,83 @@ static void check_reparse(const char *text, int where, const char *want)
 	query_free(&q);
 }
 
-static void check_labels(const struct query *q)
+/* The format to read the labels back with: csv's options do not change
+ * what a name means (and a delimiter such as "'" would not read back). */
+static void reparse_format(const struct query *q, char *buf, size_t size)
 {
+	if (q->format.kind == INPUT_CSV)
+		snprintf(buf, size, "csv");
+	else
+		format_render(q, buf, size);
+}
+
+static void check_labels(const struct query *q, const struct schema *sc)
+{
+	char format[512];
+
+	reparse_format(q, format, sizeof(format));
 	for (int i = 0; i < q->nitems; i++) {
 		char *label = render(q, q->items[i]), *text;
 
-		CHECK(asprintf(&text, "%s from f", label) > 0);
-		check_reparse(text, 0, label);
+		CHECK(asprintf(&text, "%s from f as %s", label, format) > 0);
+		check_reparse(text, sc, 0, label);
 		free(text);
 		free(label);
 	}
 	if (q->where) {
 		char *label = render(q, q->where), *text;
 
-		CHECK(asprintf(&text, "count() where %s from f", label) > 0);
-		check_reparse(text, 1, label);
+		CHECK(asprintf(&text, "count() where %s from f as %s", label, format) > 0);
+		check_reparse(text, sc, 1, label);
 		free(text);
 		free(label);
 	}
+}
+
+/* A csv header of the names the query uses, quotes taken off. */
+#define FUZZ_MAX_COLS 64
+
+struct names {
+	struct schema sc;
+	char *names[FUZZ_MAX_COLS];
+};
+
+static void collect_names(const struct query *q, const struct node *n, struct names *out)
+{
+	if (!n)
+		return;
+	if (n->kind == NODE_NAME && out->sc.ncols < FUZZ_MAX_COLS) {
+		const char *s = q->text + n->loc.begin;
+		size_t len = n->loc.end - n->loc.begin;
+
+		if (*s == '"') {
+			s++;
+			len -= 2;
+		}
+		out->names[out->sc.ncols] = strndup(s, len);
+		CHECK(out->names[out->sc.ncols]);
+		out->sc.ncols++;
+	}
+	collect_names(q, n->lhs, out);
+	collect_names(q, n->rhs, out);
+	for (int i = 0; i < n->nargs; i++)
+		collect_names(q, n->args[i], out);
+}
+
+static void query_names(const struct query *q, struct names *out)
+{
+	out->sc.ncols = 0;
+	out->sc.names = out->names;
+	for (int i = 0; i < q->nitems; i++)
+		collect_names(q, q->items[i], out);
+	collect_names(q, q->where, out);
+	collect_names(q, q->by, out);
+}
+
+static void free_names(struct names *n)
+{
+	for (int i = 0; i < n->sc.ncols; i++)
+		free(n->names[i]);
 }
 
 /* Values at the edges of every checked operator, in two chunks to split a token. */
@@ -346,10 +582,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	struct query q = { 0 };
 	struct diag d = { 0 };
+	struct names names = { 0 };
 
 	bool parsed = parse_query(text, size, &q, &d);
 
-	if (parsed && sema_check(&q, NULL, &d)) {
+	if (parsed)
+		query_names(&q, &names);
+	if (parsed && sema_check(&q, &names.sc, &d)) {
 		size_t len = 0;
 		char *src = codegen_program(&q, HOOK_SYSCALL, 0, &len);
 
@@ -358,7 +597,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(src);
 		CHECK(q.path && q.nitems > 0 && q.nitems <= BPFQ_MAX_AGGS);
 		ast_dump(devnull, &q);
-		check_labels(&q);
+		check_labels(&q, &names.sc);
 		run_eval(&q);
 	} else {
 		CHECK(d.msg[0]);
@@ -371,6 +610,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				free(render(&q, q.items[i]));
 		}
 	}
+	free_names(&names);
 	query_free(&q);
 	return 0;
 }
