@@ -170,24 +170,28 @@ static void gen_i_between(struct gen *g, const struct node *n, char *res)
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
-/* in: the list left to right, until one is equal. */
+/*
+ * in: the list left to right, until one is equal. Each value's test is
+ * its own block after the last, not inside it: nested, a list of n
+ * values was n levels deep, and its text grew as n * n.
+ */
 static void gen_i_in(struct gen *g, const struct node *n, char *res)
 {
 	char x[OPERAND_MAX], a[OPERAND_MAX];
-	int t, depth = g->depth;
+	int t;
 
 	gen_i(g, n->lhs, x);
+	if (inlist_table(n)) {
+		inlist_gen_i(g, n, x, res);
+		return;
+	}
 	t = gen_temp(g);
 	gen_line(g, "int t%d = 0;", t);
 	for (int i = 0; i < n->nargs; i++) {
-		if (i) {
-			gen_line(g, "if (!t%d) {", t);
-			g->depth++;
-		}
+		gen_line(g, "if (!t%d) {", t);
+		g->depth++;
 		gen_i(g, n->args[i], a);
 		gen_line(g, "t%d = %s == %s;", t, x, a);
-	}
-	while (g->depth > depth) {
 		g->depth--;
 		gen_line(g, "}");
 	}
@@ -373,24 +377,25 @@ static void gen_b_between(struct gen *g, const struct node *n, char *res)
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
+/* in, three-valued: as gen_i_in(), each value's block after the last. */
 static void gen_b_in(struct gen *g, const struct node *n, char *res)
 {
 	struct dop x, a;
-	int t, depth = g->depth;
+	int t;
 
 	gen_d(g, n->lhs, &x);
+	if (inlist_table(n)) {
+		inlist_gen_d(g, n, x.v, x.null, res);
+		return;
+	}
 	t = gen_temp(g);
 	gen_line(g, "int t%d = BPFQ_F;", t);
 	for (int i = 0; i < n->nargs; i++) {
-		if (i) {
-			gen_line(g, "if (t%d != BPFQ_T) {", t);
-			g->depth++;
-		}
+		gen_line(g, "if (t%d != BPFQ_T) {", t);
+		g->depth++;
 		gen_d(g, n->args[i], &a);
 		gen_line(g, "t%d = bpfq_or3(t%d, %s | %s ? BPFQ_U : bpfq_d_eq(%s, %s));", t, t, x.null,
 		     a.null, x.v, a.v);
-	}
-	while (g->depth > depth) {
 		g->depth--;
 		gen_line(g, "}");
 	}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What the generator's files (codegen.c, accum.c, mask.c) share: the output and its lines. */
+/* What the generator's files (codegen.c, accum.c, mask.c, inlist.c) share: the output and its lines. */
 #ifndef BPFQ_GEN_H
 #define BPFQ_GEN_H
 
@@ -53,5 +53,16 @@ bool fast_only_adds(const struct query *q);
 /* Which form of digit lanes the where needs (swar.bpf.h digit_lanes()):
  * 0 no comparison with x, 1 equalities only, 2 order. */
 int mask_lanes_form(const struct query *q);
+
+/*
+ * A long in list of literals (inlist.c): whether n gets a sorted table
+ * and a search without branches, and its code: on the fast path (an int
+ * 0 or 1), on the general path (three-valued), or a table of any int64
+ * values (mask.c: digit lanes) with the index of the search.
+ */
+bool inlist_table(const struct node *n);
+void inlist_gen_i(struct gen *g, const struct node *n, const char *x, char *res);
+void inlist_gen_d(struct gen *g, const struct node *n, const char *x, const char *null, char *res);
+int inlist_gen_s64(struct gen *g, const int64_t *values, int n, const char *x, int *tab, int *index);
 
 #endif /* BPFQ_GEN_H */

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "gen.h"
 
@@ -113,21 +114,27 @@ int mask_lanes_form(const struct query *q)
  * same bytes reversed; a number's lowest byte is then 0, and those two
  * literals' (0xff, 1) still equal none.
  */
-static void lanes_literal(const struct gen *g, int64_t v, char *res)
+static int64_t lanes_value(const struct gen *g, int64_t v)
 {
 	uint64_t lanes = 0;
 
-	if (v < 0) {
-		snprintf(res, OPERAND_MAX, "-1LL");
-		return;
-	}
+	if (v < 0)
+		return -1;
 	if (v >= 10000000)
 		lanes = 1ULL << 56;
 	for (int i = 0; v && v < 10000000; i++, v /= 10)
 		lanes |= (uint64_t)(v % 10) << (8 * i);
 	if (mask_lanes_form(g->q) == 1)
 		lanes = __builtin_bswap64(lanes);
-	snprintf(res, OPERAND_MAX, "0x%" PRIx64 "LL", lanes);
+	return (int64_t)lanes;
+}
+
+static void lanes_literal(const struct gen *g, int64_t v, char *res)
+{
+	if (v < 0)
+		snprintf(res, OPERAND_MAX, "-1LL");
+	else
+		snprintf(res, OPERAND_MAX, "0x%" PRIx64 "LL", (uint64_t)lanes_value(g, v));
 }
 
 /* An operand compared with other. */
@@ -174,10 +181,36 @@ static void gen_compare(struct gen *g, enum node_kind kind, const char *a, const
 	}
 }
 
+/* x in a long list of literals: a table and its search (inlist.c), in
+ * digit lanes where x is. The lhs is a field or a literal. */
+static void gen_table(struct gen *g, const struct node *n, char *res)
+{
+	int64_t *v = malloc(n->nargs * sizeof(*v));
+	char x[OPERAND_MAX];
+	int tab, index, size;
+
+	if (!v)
+		abort();
+	for (int i = 0; i < n->nargs; i++)
+		v[i] = g->lanes && n->lhs->kind == NODE_FIELD ? lanes_value(g, n->args[i]->value) :
+								n->args[i]->value;
+	operand(g, n->lhs, n->args[0], x);
+	size = inlist_gen_s64(g, v, n->nargs, x, &tab, &index);
+	free(v);
+	snprintf(res, OPERAND_MAX, "t%d", gen_temp(g));
+	gen_line(g, "__u64 %s = %sbpfq_eq_mask(%s, t%d[t%d & %d]);", res, n->negated ? "~" : "", x,
+		 tab, index, size - 1);
+}
+
 /* x between lo and hi: not (x < lo) and not (hi < x); x in (...): any equal. */
 static void gen_list(struct gen *g, const struct node *n, char *res)
 {
 	char x[OPERAND_MAX], a[OPERAND_MAX], t[OPERAND_MAX], u[OPERAND_MAX];
+
+	if (inlist_table(n)) {
+		gen_table(g, n, res);
+		return;
+	}
 
 	for (int i = 0; i < n->nargs; i++) {
 		enum node_kind cmp = n->kind == NODE_IN ? NODE_EQ : i ? NODE_LE : NODE_GE;

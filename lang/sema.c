@@ -110,6 +110,7 @@ struct sema {
 	struct query *q;
 	const struct schema *schema;
 	struct diag *d;
+	int in_values;		/* of the 'in' lists so far */
 };
 
 static bool check_expr(struct sema *s, struct node *n, enum context ctx);
@@ -288,9 +289,29 @@ static bool check_operator(struct sema *s, struct node *n, enum context ctx)
 	return true;
 }
 
+/* An in list's length: see SEMA_IN_MAX. */
+static bool check_in_length(struct sema *s, const struct node *n)
+{
+	int i;
+
+	for (i = 0; i < n->nargs; i++)
+		if (n->args[i]->kind != NODE_INT && n->args[i]->kind != NODE_DEC)
+			break;
+	if (i < n->nargs && n->nargs > SEMA_IN_MAX_EXPR)
+		return diag_set(s->d, n->args[SEMA_IN_MAX_EXPR]->loc, "an 'in' list holds at most %d "
+				"values unless all are numbers, as 1 or -2.5", SEMA_IN_MAX_EXPR);
+	if (n->nargs > SEMA_IN_MAX - s->in_values)
+		return diag_set(s->d, n->args[SEMA_IN_MAX - s->in_values]->loc, "too many values in "
+				"'in' lists: at most %d in a query", SEMA_IN_MAX);
+	s->in_values += n->nargs;
+	return true;
+}
+
 /* between and in: numbers all. */
 static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
 {
+	if (n->kind == NODE_IN && !check_in_length(s, n))
+		return false;
 	if (!check_expr(s, n->lhs, ctx))
 		return false;
 	for (int i = 0; i < n->nargs; i++)
@@ -623,7 +644,7 @@ static void mark_slots(struct query *q)
 
 bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 {
-	struct sema s = { q, schema, d };
+	struct sema s = { q, schema, d, 0 };
 
 	sema_default_format(q);
 	q->nslots = 0;

@@ -13,6 +13,17 @@
 void sema_default_format(struct query *q);
 
 /*
+ * 'in' lists: the values of all of a query's lists together, and of one
+ * list that holds anything but number literals. A list of literals is a
+ * sorted table in the program (codegen/inlist.c): its cost grows with the
+ * log of its length, its size with the length. Other values are code,
+ * one test each, inlined at every record of every parser: more than 64
+ * pass the verifier's million instructions, or the stack.
+ */
+#define SEMA_IN_MAX 16384
+#define SEMA_IN_MAX_EXPR 64
+
+/*
  * Check a parsed query and annotate it: the format, node types, fields and
  * their slots, aggregate kinds and parameters, node ids (q->by_id).
  * schema holds a csv header's column names, or is NULL. Codegen and the

@@ -94,13 +94,13 @@ static const char *const emit_names[] = {
 	"__u32", "__attribute__", "unused", "if", "return", "switch", "case", "default",
 	"st", "sv", "f", "e", "off", "area", "lo", "hi", "kind", "parse", "rec", "result",
 	"matched", "done", "key", "key_long", "void", "a", "stop", "sizeof", "__builtin_memset",
-	"field", "slot", "__u8",
+	"field", "slot", "__u8", "volatile",
 };
 
 /* What the templates' macros that bpfq_emit() uses expand to (clang -E):
  * __always_inline, bpfq_keep(), bpfq_fence(). */
 static const char *const cpp_names[] = {
-	"inline", "always_inline", "asm", "volatile",
+	"inline", "always_inline", "asm",
 };
 
 /* The only string literals there: the asm's, from those macros. */
@@ -202,13 +202,13 @@ static size_t cpp_string(const char *s, size_t n)
 
 /*
  * The generated bpfq_emit() (cpp: after clang -E, its linemarkers taken
- * out): comments hold printable ASCII with no '\\' or '?', and close only
+ * out): comments hold printable ASCII with no '\' or '?', and close only
  * at their end; outside them, known names, decimal numbers (LL allowed),
  * and the punctuation of C expressions ('.' for r->aggs[i].count, '~' for
- * a mask's negation). No quote or '\\' at all (after clang -E, the asm
- * strings of the templates' macros alone), and '#' only to begin a line
- * "#define BPFQ_". Checked as the preprocessor reads it: a splice or a
- * trigraph cannot hide a comment's end.
+ * a mask's negation, '^' in an in list's search). No quote or '\' at all
+ * (after clang -E, the asm strings of the templates' macros alone), and
+ * '#' only to begin a line "#define BPFQ_". Checked as the preprocessor
+ * reads it: a splice or a trigraph cannot hide a comment's end.
  */
 static void check_tokens(const char *s, size_t n, int cpp)
 {
@@ -258,7 +258,7 @@ static void check_tokens(const char *s, size_t n, int cpp)
 			i += strlen("#define ");
 			continue;
 		}
-		CHECK(c && strchr(" \t\n(){}[];,.&|!=<>+-*/%?:~", c));
+		CHECK(c && strchr(" \t\n(){}[];,.&|!=<>+-*/%?:~^", c));
 		braces += c == '{';
 		braces -= c == '}';
 		CHECK(braces >= 0);
