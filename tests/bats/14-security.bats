@@ -409,3 +409,24 @@ fake_clang() {
 	[[ -n $src && ! -e $src && ! -e $(dirname "$src") ]]
 	[[ -z $(find "$TMP/cache" -type f ! -name 'hooks2-*') ]]
 }
+
+# ---- codegen: no byte of the query in the generated C ----
+
+# The report's attack: a header name (and the query naming it) whose
+# backslash-newline ended the comment it was pasted in, so that the rest
+# ran as code in the program loaded as root (bpf_printk of a kernel
+# pointer, or an #include of a root-only file shown by clang's error).
+@test "codegen: a csv header made to inject C is refused under sudo; its column still reads" {
+	local name=$'PWNED*\\\n/\n#define S(x) #x\nbpf_printk(S(PWNED));\n#include </root/x>\n/*'
+
+	printf '"%s",b\n1,2\n3,4\n' "$name" >"$TMP/h.csv"
+	as_user "cp $TMP/h.csv $USER_HOME/h.csv"
+	run as_sudo -- -d c "sum(\"$name\") from $USER_HOME/h.csv"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:12: a column name cannot hold the byte '\\x5c'"* ]]
+	[[ $output != *"generated BPF C"* ]]
+	run as_sudo -- -d c "sum(\$1), sum(b) from $USER_HOME/h.csv"
+	assert_status 0
+	[[ $output == *"generated BPF C"* && $output != *PWNED* && $output != *root/x* ]]
+	[[ $output == *$'sum($1): 4\nsum(b): 6'* ]]
+}

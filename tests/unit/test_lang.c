@@ -576,6 +576,53 @@ static void test_render_code(void)
 	}
 }
 
+/* An in list of n values: "count() where x in (v, v, ...) from f", v each value's text. */
+static char *in_query(int n, const char *v, const char *tail)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	fputs("count() where x in (", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", v);
+	fprintf(f, "%s) from f", tail);
+	fclose(f);
+	return text;
+}
+
+static void expect_in_limit(const char *what, char *text, const char *msg, uint32_t at)
+{
+	struct diag d = { 0 };
+	struct query q = { 0 };
+	bool ok = parse_query(text, strlen(text), &q, &d) && sema_check(&q, NULL, &d);
+
+	expect_u64(what, "accepted", msg == NULL, ok);
+	if (msg) {
+		expect_str(what, msg, d.msg);
+		expect_u64(what, "error at", at, d.loc.begin);
+	}
+	query_free(&q);
+	free(text);
+}
+
+/* SEMA_IN_MAX values in all of a query's in lists; SEMA_IN_MAX_EXPR in one not all numbers. */
+static void test_in_limits(void)
+{
+	static const char total[] = "too many values in 'in' lists: at most 16384 in a query";
+	static const char expr[] = "an 'in' list holds at most 64 values unless all are numbers, "
+				   "as 1 or -2.5";
+
+	expect_in_limit("16384 numbers", in_query(SEMA_IN_MAX, "7", ""), NULL, 0);
+	expect_in_limit("16384 numbers and a decimal", in_query(SEMA_IN_MAX, "7", ", -2.5"),
+			total, 20 + 3 * SEMA_IN_MAX);
+	expect_in_limit("64 expressions", in_query(SEMA_IN_MAX_EXPR, "x + 1", ""), NULL, 0);
+	expect_in_limit("65 values, one a field", in_query(SEMA_IN_MAX_EXPR, "1", ", x"), expr,
+			20 + 3 * SEMA_IN_MAX_EXPR);
+	expect_in_limit("two lists", strdup("count() where x in (1, 2) or not x in (3) from f"),
+			NULL, 0);
+}
+
 /* ---- successful parses: rendering, paths, values, locations ---- */
 
 static const struct render_case {
@@ -1321,6 +1368,7 @@ int main(void)
 	test_nul_bytes();
 	test_name_bytes();
 	test_render_code();
+	test_in_limits();
 	test_renders();
 	test_tree();
 	test_int64_min();
