@@ -14,7 +14,8 @@
  * the operator; and/or evaluate their right side only when needed), and
  * every checked operator returns at once on an error, so the first error
  * is the one the evaluator reports too. No byte of the query text reaches
- * the C: fields are f[slot], numbers are printed again from their values.
+ * the C: fields are f[slot], numbers are printed again from their values,
+ * and comments are bpfq's own rendering of the tree (ast_render_code()).
  */
 #include <inttypes.h>
 #include <stdarg.h>

@@ -188,6 +188,22 @@ static int header_column(const struct schema *sc, const char *name, size_t n)
 	return -1;
 }
 
+/* A header name as the message shows it: a control byte or a backslash as
+ * \xNN (the file's bytes are not the terminal's commands). */
+static size_t put_name(char *buf, size_t size, const char *name)
+{
+	size_t len = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p && len + 5 < size; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			len += snprintf(buf + len, size - len, "\\x%02x", *p);
+		else
+			buf[len++] = *p;
+	}
+	buf[len] = 0;
+	return len;
+}
+
 /* The header's names, for the message, up to a length. */
 static void list_columns(const struct schema *sc, char *buf, size_t size)
 {
@@ -195,9 +211,9 @@ static void list_columns(const struct schema *sc, char *buf, size_t size)
 
 	buf[0] = 0;
 	for (int i = 0; i < sc->ncols && len + 8 < size; i++) {
-		int w = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", sc->names[i]);
-
-		len += w > 0 ? (size_t)w : 0;
+		if (i)
+			len += snprintf(buf + len, size - len, ", ");
+		len += put_name(buf + len, size - len, sc->names[i]);
 	}
 	if (len >= size - 8)
 		snprintf(buf + size - 8, 8, ", ...");

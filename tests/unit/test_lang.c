@@ -539,6 +539,21 @@ static void test_name_bytes(void)
 	}
 }
 
+/* A header's names in a message: control bytes and backslashes as \xNN. */
+static void test_header_names_shown(void)
+{
+	static char *names[] = { "a\x1b[31mb", "c\\d" };
+	static const struct schema sc = { 2, names };
+	const char *text = "sum(zz) from f.csv";
+	struct diag d = { 0 };
+	struct query q = { 0 };
+
+	if (parse_query(text, strlen(text), &q, &d))
+		sema_check(&q, &sc, &d);
+	expect_str(text, "no column 'zz' in the header of f.csv: a\\x1b[31mb, c\\x5cd", d.msg);
+	query_free(&q);
+}
+
 /* For generated code, a tree renders from bpfq's tables: a column by its
  * position, never its name; calls by their canonical names. */
 static void test_render_code(void)
@@ -1368,6 +1383,7 @@ int main(void)
 	test_nul_bytes();
 	test_name_bytes();
 	test_render_code();
+	test_header_names_shown();
 	test_in_limits();
 	test_renders();
 	test_tree();
