@@ -287,3 +287,35 @@ in_values() {
 		assert_output "$want"
 	done
 }
+
+# What clang compiles: the program after clang -E (comments gone, splices
+# and macros done); bpfq_emit()'s part of it in $PP.
+preprocess() {
+	sed -n '/^--- generated BPF C ---$/,/^--- end of BPF C ---$/p' <<<"$C" | sed '1d;$d' \
+		>"$TMP/p.c"
+	clang -E -target bpf -D__TARGET_ARCH_x86 \
+		-idirafter "/usr/include/$(gcc -print-multiarch)" "$TMP/p.c" -o "$TMP/p.i"
+	PP=$(sed -n '/^# 1 "<query>"/,/^# 1 "parse_loop.bpf.h"/p' "$TMP/p.i" | grep -v '^#')
+	[[ -n $PP ]]
+}
+
+@test "hostile column names leave nothing in the C that clang compiles" {
+	require_command clang
+	local name names=($'SMUGGLED*\\\n/ int SMUGGLED; /*' '*/ SMUGGLED ??/' '??=define SMUGGLED'
+		'SMUGGLED // "x"' "SMUGGLED'" $'\xc3\xa9 SMUGGLED')
+
+	for name in "${names[@]}"; do
+		printf '"%s",b\n1,2\n' "${name//\"/\"\"}" >"$TMP/h.csv"
+		run bpfq -d c --dry-run --engine=user \
+			"sum(\"$name\") where \"$name\" in (1, 2, 3, 4, 5, 6, 7, 8) from $TMP/h.csv"
+		# Refused (a quote or a backslash in it), or clean.
+		[[ $status == 2 && $output != *"generated BPF C"* ]] && continue
+		assert_status 0
+		C=$output
+		preprocess
+		[[ $PP != *SMUGGLED* ]] || { grep -n SMUGGLED <<<"$PP" >&2; return 1; }
+		# No string but the templates' asm ones.
+		run grep -oE '"[^"]*"' <<<"$PP"
+		[[ -z $(grep -vxE '""|"\+r"|"memory"' <<<"$output") ]]
+	done
+}
