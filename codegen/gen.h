@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What the generator's files (codegen.c, accum.c, mask.c, inlist.c) share: the output and its lines. */
+/* What the generator's files (codegen.c, accum.c, mask.c, inlist.c) share: output, lines. */
 #ifndef BPFQ_GEN_H
 #define BPFQ_GEN_H
 
@@ -63,6 +63,7 @@ int mask_lanes_form(const struct query *q);
 bool inlist_table(const struct node *n);
 void inlist_gen_i(struct gen *g, const struct node *n, const char *x, char *res);
 void inlist_gen_d(struct gen *g, const struct node *n, const char *x, const char *null, char *res);
-int inlist_gen_s64(struct gen *g, const int64_t *values, int n, const char *x, int *tab, int *index);
+int inlist_gen_s64(struct gen *g, const int64_t *values, int n, const char *x, int *tab,
+		   int *index);
 
 #endif /* BPFQ_GEN_H */

@@ -4,16 +4,15 @@
  * without branches. A test per value was a branch and a temporary each:
  * clang spilled past the 512 bytes of stack from some 70 values on the
  * fast path (inlined at every record of every parser), and a thousand
- * took seconds to compile. The table is a static const volatile array
- * (.rodata, a read-only map to the verifier; volatile, so clang cannot
- * fold the first steps' loads into constants and branches), its length a
- * power of two, padded with its last value, so every index is masked in
- * bounds. Each step adds half of what is left when table[i + half] <= x:
- * the comparison a mask by arithmetic (bpfq_lt_mask()), made 0 or 1 by
- * adding 1 and shifted, never and-ed: and-ed, the verifier's states
- * (6.18) doubled at each step, as many as the list's values, and 10000
- * values took most of its million instructions. x is in the list iff table[i] == x
- * at the end (below table[0], i stays 0, and that is false too).
+ * took seconds to compile. The table is a static const array (.rodata, a
+ * read-only map to the verifier), its length a power of two, padded with
+ * its last value, so every index is masked in bounds. Each step adds half
+ * of what is left when table[i + half] <= x: the comparison a mask by
+ * arithmetic (bpfq_lt_mask()), made 0 or 1 by adding 1, and shifted, not
+ * and-ed: and-ed, the verifier's states doubled at each step (6.18), as
+ * many as the list's values, and 10000 values took most of its million
+ * instructions. x is in the list iff table[i] == x at the end (below
+ * table[0], i stays 0, and that is false too).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -67,7 +66,7 @@ static int emit_table(struct gen *g, bool is_unsigned, const int64_t *v, int n, 
 {
 	int t = gen_temp(g);
 
-	gen_line(g, "static const volatile %s t%d[%d] = {", is_unsigned ? "__u64" : "__s64", t, size);
+	gen_line(g, "static const %s t%d[%d] = {", is_unsigned ? "__u64" : "__s64", t, size);
 	for (int i = 0; i < size; i += 8) {
 		char line[8 * 32] = "";
 		size_t len = 0;
@@ -109,7 +108,8 @@ static int search_s64(struct gen *g, int tab, int size, const char *x)
 
 /* The table of n values (sorted here) and the search for x: its temporaries in
  * *tab and *index; the table's size (a power of two) returned. */
-int inlist_gen_s64(struct gen *g, const int64_t *values, int n, const char *x, int *tab, int *index)
+int inlist_gen_s64(struct gen *g, const int64_t *values, int n, const char *x, int *tab,
+		   int *index)
 {
 	int64_t *v = malloc(n * sizeof(*v));
 	int size = table_size(n);

@@ -94,13 +94,13 @@ static const char *const emit_names[] = {
 	"__u32", "__attribute__", "unused", "if", "return", "switch", "case", "default",
 	"st", "sv", "f", "e", "off", "area", "lo", "hi", "kind", "parse", "rec", "result",
 	"matched", "done", "key", "key_long", "void", "a", "stop", "sizeof", "__builtin_memset",
-	"field", "slot", "__u8", "volatile",
+	"field", "slot", "__u8",
 };
 
 /* What the templates' macros that bpfq_emit() uses expand to (clang -E):
  * __always_inline, bpfq_keep(), bpfq_fence(). */
 static const char *const cpp_names[] = {
-	"inline", "always_inline", "asm",
+	"inline", "always_inline", "asm", "volatile",
 };
 
 /* The only string literals there: the asm's, from those macros. */
