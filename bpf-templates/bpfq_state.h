@@ -61,13 +61,25 @@ enum bpfq_bin_type {
  * id in the slot of the range it reads now (only there). All are threads
  * of one process, whose tgid every state slot holds from the start (slot 0
  * first tells the program it is ours).
+ *
+ * The ids are getpid() and gettid(): in a PID namespace (a container) they
+ * are the namespace's, which the kernel tells a program only through
+ * bpf_get_ns_current_pid_tgid(dev, ino), a costlier helper. Slot 0 names
+ * the namespace, and holds the tgid as bpf_get_current_pid_tgid() gives it
+ * (host_tgid): set by user space in the initial namespace, where the two
+ * agree; elsewhere the program notes it when it first sees one of bpfq's
+ * threads, so every other process still leaves after one compare.
  */
 struct bpfq_target {
-	__u64 pid_tgid;		/* bpf_get_current_pid_tgid() of the reader */
+	__u64 pid_tgid;		/* getpid() << 32 | gettid() of the reader */
 	__u64 buf;		/* user address of the mmap()ed buffer */
 	__s64 fd;
 	__u32 slot;		/* the range's index in the state map */
 	__u32 reader;		/* the reader's: buffer, scratch, snapshot maps; groups */
+	__u64 pidns_dev;	/* slot 0: bpfq's PID namespace (nsfs device, the kernel's */
+	__u64 pidns_ino;	/* dev_t encoding, and inode); 0, 0 for the initial one */
+	__u32 host_tgid;	/* slot 0: bpfq's tgid outside any namespace, or 0: not known yet */
+	__u32 pad;
 };
 
 /* What a hook keeps between its programs during one read. */

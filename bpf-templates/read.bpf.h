@@ -14,6 +14,40 @@ struct pt_regs {
 #define BPFQ_NR_READ 0		/* __NR_read on x86_64 */
 
 /*
+ * The current thread's ids as the reader set them (getpid() << 32 |
+ * gettid()), given its kernel ids: the same in the initial PID namespace;
+ * in bpfq's own namespace, the helper's answer; 0 for a thread of any
+ * other namespace (no reader's, whose tgid is never 0).
+ */
+static __always_inline __u64 bpfq_ns_id(struct bpfq_state *st0, __u64 id)
+{
+	struct bpf_pidns_info ns;
+
+	if (!st0->target.pidns_ino)
+		return id;
+	if (bpf_get_ns_current_pid_tgid(st0->target.pidns_dev, st0->target.pidns_ino, &ns,
+					sizeof(ns)))
+		return 0;
+	return (__u64)ns.tgid << 32 | ns.pid;
+}
+
+/*
+ * In a PID namespace, before bpfq's tgid outside it is known: whether the
+ * current thread is bpfq's, noting its tgid if so. Every process asks the
+ * helper until one of bpfq's threads passes here, its next syscall after
+ * the attach.
+ */
+static __always_inline int bpfq_learn_tgid(struct bpfq_state *st0, __u64 id)
+{
+	if (st0->target.host_tgid || !st0->target.pidns_ino)
+		return 0;
+	if (bpfq_ns_id(st0, id) >> 32 != st0->target.pid_tgid >> 32)
+		return 0;
+	st0->target.host_tgid = id >> 32;
+	return 1;
+}
+
+/*
  * The state, when the current thread is one of this run's readers: every
  * other process of the system leaves here after one array lookup and a
  * compare of its tgid; bpfq's own threads look through the slots.
@@ -21,14 +55,17 @@ struct pt_regs {
 static __always_inline struct bpfq_state *bpfq_reader_state(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct bpfq_state *st;
+	struct bpfq_state *st, *st0;
 	__u32 slot = 0;
 
-	st = bpf_map_lookup_elem(&bpfq_state_map, &slot);
-	if (!st || st->target.pid_tgid >> 32 != id >> 32)
+	st0 = bpf_map_lookup_elem(&bpfq_state_map, &slot);
+	if (!st0)
 		return NULL;
-	if (st->target.pid_tgid == id)
-		return st;
+	if (st0->target.host_tgid != id >> 32 && !bpfq_learn_tgid(st0, id))
+		return NULL;
+	id = bpfq_ns_id(st0, id);
+	if (st0->target.pid_tgid == id)
+		return st0;
 	/* A loop, not unrolled: the verifier rewrites each lookup's call
 	 * into its inline code, and each rewrite copies the whole program
 	 * and its data per instruction. Unrolled, the 31 lookups took a

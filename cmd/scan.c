@@ -24,6 +24,7 @@
 #include "cmd/scan.h"
 #include "lang/aggs.h"
 #include "lang/layout.h"
+#include "runtime/pidns.h"
 #include "runtime/privs.h"
 #include "runtime/reader.h"
 
@@ -60,10 +61,14 @@ static bool range_done(struct scan *sc, int k)
 
 /*
  * Every range's state, before the attach: empty, and owned by no thread
- * (tid 0) but with the tgid, which the program checks first.
+ * (tid 0) but with the tgid, which the program checks first; slot 0 names
+ * bpfq's PID namespace (bpfq_state.h, struct bpfq_target).
  */
-static void clear_states(struct scan *sc)
+static int clear_states(struct scan *sc)
 {
+	struct bpfq_target *t0 = &loader__state(sc->l, 0)->target;
+	uint64_t dev, ino;
+
 	for (int k = 0; k < sc->nranges; k++) {
 		struct bpfq_state *st = loader__state(sc->l, k);
 
@@ -72,6 +77,16 @@ static void clear_states(struct scan *sc)
 		st->target.slot = k;
 		st->parse.slot = -1;
 	}
+	if (pidns_self(&dev, &ino)) {
+		fprintf(stderr, "bpfq: error: cannot tell bpfq's PID namespace from "
+				"/proc/self/ns/pid: %s (is /proc mounted?)\n", strerror(errno));
+		return -1;
+	}
+	t0->pidns_dev = dev;
+	t0->pidns_ino = ino;
+	if (!ino)
+		t0->host_tgid = getpid();
+	return 0;
 }
 
 /* -j: the progress line counts every range's bytes (ranges are of files: no places to watch). */
@@ -366,7 +381,8 @@ int scan_run(struct run *r, struct loader *l, int readers, int nranges, const ui
 
 	for (int k = 0; k < nranges; k++)
 		sc.ranges[k] = (struct range){ .start = starts[k], .len = starts[k + 1] - starts[k] };
-	clear_states(&sc);
+	if (clear_states(&sc))
+		return EXIT_KERNEL;
 	r->live = &loader__state(l, 0)->result;
 	if (loader__attach(l, &log)) {
 		fprintf(stderr, "bpfq: error: cannot attach the BPF program:\n");

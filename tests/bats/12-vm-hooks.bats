@@ -108,6 +108,24 @@ status 0' ]]; then
 	done
 }
 
+# Each available hook read the file with two readers and the pipe right inside PID namespaces.
+check_pidns() {
+	local h
+	for h in $2; do
+		if [[ $(section "$1" "$h pidns") != $'readers 2
+sum(x): 180000300000
+count(): 600000
+status 0
+sum(x): 5000050000
+count(): 100000
+status 0' ]]; then
+			echo "hook $h in a PID namespace:" >&2
+			section "$1" "$h pidns" >&2
+			return 1
+		fi
+	done
+}
+
 # Each available hook and the user engine scanned the 21 MB file, with the same answer and a rate.
 check_speed() {
 	local h out
@@ -203,6 +221,11 @@ syscall:tp_btf available" ]] || { show_report debian; return 1; }
 @test "vm debian kernel: every available hook reads a file with -j 2 right" {
 	report debian
 	check_jobs debian "vfs:fexit vfs:kprobe syscall"
+}
+
+@test "vm debian kernel: every available hook reads right inside PID namespaces" {
+	report debian
+	check_pidns debian "vfs:fexit vfs:kprobe syscall"
 }
 
 @test "vm debian kernel: every available hook and the user engine scan a 21 MB file, and say how fast" {

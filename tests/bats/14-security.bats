@@ -430,3 +430,58 @@ fake_clang() {
 	[[ $output == *"generated BPF C"* && $output != *PWNED* && $output != *root/x* ]]
 	[[ $output == *$'sum($1): 4\nsum(b): 6'* ]]
 }
+
+# --- PID and mount namespaces (containers) ---
+
+# sum(x) where x > 5 over 1..600000 (3.9 MB, which -j 2 splits), by each
+# method of the syscall hook at 4 KiB and 1 MiB reads and with two
+# readers, bpfq run through the words given (unshare ...): a line a run.
+ns_sums() {
+	local m o out
+
+	seq 1 600000 >"$TMP/n.txt"
+	for m in raw_tp tp_btf; do
+		for o in --read-size=4096 --read-size=1048576 --jobs=2; do
+			out=$("$@" "$BPFQ" --hook=syscall:$m $o -s \
+				"sum(x) where x > 5 from $TMP/n.txt" 2>&1)
+			echo "$m $o: status $? $(sed -n 's/.* by \([0-9]*\) readers$/readers \1/p; /^[0-9-]/p; /error/p' <<<"$out" | tr '\n' ' ')"
+		done
+	done
+}
+
+ns_expected() {
+	local m
+
+	for m in raw_tp tp_btf; do
+		echo "$m --read-size=4096: status 0 180000299985 "
+		echo "$m --read-size=1048576: status 0 180000299985 "
+		echo "$m --jobs=2: status 0 readers 2 180000299985 "
+	done
+}
+
+@test "pid namespace: unshare -p -f --mount-proc: the right sum, at 4 KiB and 1 MiB reads and with -j 2" {
+	run ns_sums unshare -p -f --mount-proc
+	assert_output "$(ns_expected)"
+}
+
+@test "pid namespace: unshare -p -f, /proc still the parent's: the right sum" {
+	run ns_sums unshare -p -f
+	assert_output "$(ns_expected)"
+}
+
+@test "pid namespace: one inside another: the right sum" {
+	run ns_sums unshare -p -f --mount-proc unshare -p -f --mount-proc
+	assert_output "$(ns_expected)"
+}
+
+@test "pid namespace without /proc: the namespace through a pidfd, the right sum" {
+	run ns_sums unshare -m -p -f sh -c 'umount -l /proc && exec "$0" "$@"'
+	assert_output "$(ns_expected)"
+}
+
+@test "mount namespace, alone and with a pid namespace (a container's): the right sum" {
+	run ns_sums unshare -m
+	assert_output "$(ns_expected)"
+	run ns_sums unshare -m -p -f --mount-proc
+	assert_output "$(ns_expected)"
+}

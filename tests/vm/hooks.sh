@@ -8,6 +8,7 @@
 #   == auto          the hook --hook=auto chose, and its answer
 #   == HOOK pipe     each available hook on a pipe ('from -')
 #   == HOOK jobs     each available hook with -j 2 on a 3.9 MB file
+#   == HOOK pidns    the same, and the pipe, inside PID namespaces (if the kernel has them)
 #   == HOOK speed    each available hook's scan rate on a 21 MB file (and user's)
 #   == copyout zero  copyout on /dev/zero, which is not copied out: an error
 #   == diff          tests/diff/run's vm suite on every available hook
@@ -34,6 +35,15 @@ for h in $hooks; do
 	"$bpfq" --hook="$h" -j 2 -s 'sum(x), count() from /tmp/jobs.txt' 2>&1 |
 		sed -n 's/.* reads by \([0-9]*\) readers$/readers \1/p; /^[a-z]*([x]*): /p'
 	echo "status ${PIPESTATUS[0]}"
+	# The ids the program compares are the namespace's; /proc is the
+	# namespace's with --mount-proc, the parent's without.
+	[[ -e /proc/self/ns/pid ]] || continue	# no PID namespaces (CONFIG_PID_NS=n)
+	echo "== $h pidns"
+	unshare -p -f --mount-proc "$bpfq" --hook="$h" -j 2 -s 'sum(x), count() from /tmp/jobs.txt' 2>&1 |
+		sed -n 's/.* reads by \([0-9]*\) readers$/readers \1/p; /^[a-z]*([x]*): /p'
+	echo "status ${PIPESTATUS[0]}"
+	seq 1 100000 | unshare -p -f "$bpfq" --hook="$h" --read-size=4093 'sum(x), count() from -' 2>&1
+	echo "status ${PIPESTATUS[1]}"
 done
 # The scan's rate from -s (under TCG: a comparison of the hooks, not a speed).
 seq 1 3000000 >/tmp/speed.txt
