@@ -57,8 +57,7 @@ static void lockdown_mode(char *mode, size_t size)
 	FILE *f;
 
 	snprintf(mode, size, "none");
-	sysfs_mount("securityfs", "/sys/kernel/security");
-	f = fopen("/sys/kernel/security/lockdown", "r");
+	f = sysfs_fopen("securityfs", "/sys/kernel/security", "lockdown");
 	if (!f)
 		return;
 	/* "none integrity [confidentiality]": the bracketed one is in force. */
@@ -212,26 +211,19 @@ static int pmu_number(const char *file, const char *prefix)
 /* Whether ftrace could trace func: notrace functions are not in this list. */
 static bool in_filter_functions(const char *func)
 {
-	static const char *const lists[] = {
-		"/sys/kernel/tracing/available_filter_functions",
-		"/sys/kernel/debug/tracing/available_filter_functions",
-	};
 	size_t n = strlen(func);
 	char line[256];
+	bool found = false;
+	FILE *f = sysfs_fopen("tracefs", "/sys/kernel/tracing", "available_filter_functions");
 
-	sysfs_mount("tracefs", "/sys/kernel/tracing");
-	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		FILE *f = fopen(lists[i], "r");
-		bool found = false;
-
-		if (!f)
-			continue;
-		while (!found && fgets(line, sizeof(line), f))
-			found = !strncmp(line, func, n) && (line[n] == '\n' || line[n] == ' ');
-		fclose(f);
-		return found;
-	}
-	return true;	/* no list to look in: say nothing about notrace */
+	if (!f)
+		f = fopen("/sys/kernel/debug/tracing/available_filter_functions", "re");
+	if (!f)
+		return true;	/* no list to look in: say nothing about notrace */
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, func, n) && (line[n] == '\n' || line[n] == ' ');
+	fclose(f);
+	return found;
 }
 
 /* perf_event_open's failure at func, told as what it means for kprobes. */

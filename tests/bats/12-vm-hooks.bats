@@ -228,6 +228,14 @@ syscall:tp_btf available" ]] || { show_report debian; return 1; }
 	check_pidns debian "vfs:fexit vfs:kprobe syscall"
 }
 
+@test "vm debian kernel: without tracefs mounted, -l still says notrace, and leaves tracefs unmounted" {
+	report debian
+	run section debian tracefs
+	assert_output "_copy_to_iter is notrace here (lib/ is built without ftrace): it needs a kernel with CONFIG_KPROBE_EVENTS_ON_NOTRACE=y
+/sys/kernel/tracing is not a mountpoint
+status 32"
+}
+
 @test "vm debian kernel: every available hook and the user engine scan a 21 MB file, and say how fast" {
 	report debian
 	check_speed debian "vfs:fexit vfs:kprobe syscall"

@@ -431,7 +431,7 @@ fake_clang() {
 	[[ $output == *$'sum($1): 4\nsum(b): 6'* ]]
 }
 
-# --- PID and mount namespaces (containers) ---
+# --- PID and mount namespaces (containers); securityfs left as found ---
 
 # sum(x) where x > 5 over 1..600000 (3.9 MB, which -j 2 splits), by each
 # method of the syscall hook at 4 KiB and 1 MiB reads and with two
@@ -484,4 +484,18 @@ ns_expected() {
 	assert_output "$(ns_expected)"
 	run ns_sums unshare -m -p -f --mount-proc
 	assert_output "$(ns_expected)"
+}
+
+@test "securityfs: bpfq -l reads the lockdown mode where it is not mounted, and leaves it unmounted" {
+	# In a private mount namespace: mounted first, then not.
+	run unshare -m sh -c '
+		mountpoint -q /sys/kernel/security ||
+			mount -t securityfs securityfs /sys/kernel/security || exit 9
+		"$0" -l >"$1/mounted.txt" || exit 8
+		umount /sys/kernel/security || exit 7
+		"$0" -l >"$1/unmounted.txt" || exit 6
+		mountpoint /sys/kernel/security' "$BPFQ" "$TMP"
+	assert_status 32	# mountpoint's "not a mount point"
+	assert_output "/sys/kernel/security is not a mountpoint"
+	diff "$TMP/mounted.txt" "$TMP/unmounted.txt"
 }

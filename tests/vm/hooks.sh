@@ -11,6 +11,7 @@
 #   == HOOK pidns    the same, and the pipe, inside PID namespaces (if the kernel has them)
 #   == HOOK speed    each available hook's scan rate on a 21 MB file (and user's)
 #   == copyout zero  copyout on /dev/zero, which is not copied out: an error
+#   == tracefs       bpfq -l where tracefs is not mounted, and whether it is after
 #   == diff          tests/diff/run's vm suite on every available hook
 #   == diff status N
 set -u
@@ -60,6 +61,14 @@ if [[ " $hooks " == *" copyout "* ]]; then
 	timeout 60 "$bpfq" --hook=copyout 'count() from /dev/zero' 2>&1
 	echo "status $?"
 fi
+
+# Without tracefs mounted, -l still finds a notrace function in its list
+# (on an instance of its own), and leaves tracefs unmounted.
+echo "== tracefs"
+unshare -m sh -c 'umount /sys/kernel/tracing || exit
+	"$0" -l | sed -n "s/^copyout .* unavailable *//p"
+	mountpoint /sys/kernel/tracing' "$bpfq" 2>&1
+echo "status $?"
 
 echo "== diff"
 DIFF_SUITE=vm DIFF_DATA=/tmp/diff-data BPFQ=$bpfq "$here/../diff/run" 2>&1
