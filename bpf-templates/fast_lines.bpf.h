@@ -16,8 +16,8 @@
 /* Lines per call, and the bytes a call may look at (a line's fields, and 64 more). */
 #define FAST_LINES 32
 /* Lines per call of bpfq_fast_line(): the call and the batch's flush are
- * paid once for them. 2: 1.3x on csv against 1; 4 gave 7% more, for twice
- * the verification. */
+ * paid once for them. More lines a call add little speed and much
+ * verification. */
 #define LINES_PER_CALL 2
 #define LINE_MAX (LINE_FIELDS * 8 + 64)
 /* Lines that always go byte by byte: a text group key is copied there;
@@ -108,8 +108,8 @@ static __always_inline __u64 skip_field(__u64 w, int *end)
 
 /* The length d (1..7) of the digits at the start of w, and the field's
  * end right after them; 0 if w does not start so. t is w - '0' in every byte.
- * (nondigit_mask() for the end, which then needs no digit test, was 1.03x
- * for 1.7x the verification.) */
+ * (nondigit_mask() for the end, which then needs no digit test, gains
+ * too little for the verification it adds.) */
 static __always_inline __u64 digits_then_end(__u64 w, __u64 t, int *end)
 {
 	__u64 stops, n, top;
@@ -205,7 +205,7 @@ static __always_inline __u64 rest_of_line(const char *p)
  * No mask bounds the fields' loads: to the verifier each field moves
  * them by at most 15 bytes (first_byte_end()), so a line's loads stay
  * inside the value, padding included. A mask would lengthen the chain
- * from one field's load to the next one's address (1.1x without it).
+ * from one field's load to the next one's address.
  */
 _Static_assert(8 * 15 + 8 * 8 <= BPFQ_BUF_PAD, "a line's loads leave the buffer");
 
@@ -300,8 +300,7 @@ static __always_inline long fast_line_at(struct bpfq_value *sv, struct bpfq_buf 
  * The line, as global functions, verified once, with pos unknown: every
  * line looks the same to the verifier, and bpfq_fast_lines() calls them
  * again and again. On long inputs (BPFQ_SPLIT_SIGNS) two of them: without
- * the minus, a number costs fewer instructions and registers (1.1x on csv
- * with no sign).
+ * the minus, a number costs fewer instructions and registers.
  */
 BPFQ_GLOBAL long bpfq_fast_line(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 				__u64 len)
@@ -355,8 +354,8 @@ BPFQ_GLOBAL long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __
 
 #if BPFQ_STREAMS
 /* Two streams (streams.bpf.h; a line's fields take the registers more
- * would need): lines a stream gives a step (3: 1.1x against 1 on csv; 4
- * no more), and the bytes they may take. */
+ * would need): lines a stream gives a step (past 3, no faster), and the
+ * bytes they may take. */
 #define NSTREAMS 2
 #define STREAM_LINES 3
 #define STREAM_RECORDS STREAM_LINES
@@ -388,7 +387,7 @@ static __always_inline __u64 stream_line(struct bpfq_state *st, struct bpfq_acc 
 	 * not reach was undefined, in a stack slot that held a pointer on
 	 * that path, and 6.1's verifier, which walks it (6.18 sees it
 	 * cannot happen), refused the pointer in the arithmetic. The
-	 * values alone: the whole fields cost 1.09x on csv. */
+	 * values alone: zeroing the whole fields is slower. */
 #pragma unroll
 	for (int i = 0; i < LINE_SLOTS; i++)
 		f[i].lo = f[i].hi = 0;

@@ -59,8 +59,8 @@ static __always_inline int binary_record_alone(struct bpfq_state *st, const __u8
  * bytes at most (more live fields than that spill past the 512-byte
  * stack). Fields in registers (BPFQ_FIELDS_INT) have no such frame: 64, or
  * fewer of BPFQ_BUF_PAD bytes at most, so that a block never reads past the
- * map value; against 16, 1.2x faster on 'as i64' (a call per block costs
- * about as much as 16 records). Blocks per call of bpfq_fast_records():
+ * map value; faster than 16 (a call per block costs about as much as 16
+ * records). Blocks per call of bpfq_fast_records():
  * about 2 KiB of records, so that the calls cost little.
  */
 #define FAST_FIT ((BPFQ_FIELDS_INT ? BPFQ_BUF_PAD : 256) / BPFQ_RECORD_SIZE)

@@ -138,8 +138,8 @@ static __always_inline void skip_bad(struct parse_ctx *c, __u64 *pos)
  * into *neg. Returns the bytes it takes, 2 to 8 (to the verifier at most
  * 16); 0 if it is not one.
  * newline_first: numbers one a line are the common case, and a '\n'
- * tested first skips is_sep() (1.1x on them; the test's paths cost 20 ms
- * of verification, so only the steps made for long inputs).
+ * tested first skips is_sep() (the test's paths add to the verification,
+ * so only the steps made for long inputs).
  */
 static __always_inline __u64 simple_digits(const char *p, __u64 *top, __u64 *neg,
 					   const int is_signed, const int newline_first)
@@ -263,7 +263,7 @@ static __always_inline long fast_numbers(struct bpfq_value *sv, struct bpfq_buf 
  * their context and the batch's accumulators stay in registers meanwhile.
  * On long inputs (BPFQ_SPLIT_SIGNS) two of them: without the minus a
  * number costs fewer instructions and registers, so less spills to the
- * stack (1.1x on numbers with no sign).
+ * stack.
  */
 BPFQ_GLOBAL long bpfq_fast_numbers(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 				   __u64 len)
@@ -283,8 +283,8 @@ BPFQ_UNSIGNED_STEP long bpfq_fast_unsigned(struct bpfq_value *sv, struct bpfq_bu
 #endif
 #else
 /* Short inputs take the signed step alone (parse_step()). A global function
- * is compiled even where no call reaches it: without the copy, clang takes
- * about a sixth less time. */
+ * is compiled even where no call reaches it: without the copy, clang has
+ * less to compile. */
 #define bpfq_fast_unsigned bpfq_fast_numbers
 #endif
 
@@ -293,9 +293,9 @@ BPFQ_UNSIGNED_STEP long bpfq_fast_unsigned(struct bpfq_value *sv, struct bpfq_bu
  * at least one byte: the position after it, | FAST_STOP when an emit
  * ended the scan. A global function, so the verifier walks the token's
  * paths (and the record's emit) once: inlined in the bpf_loop callback,
- * they were walked at every pass the verifier makes over the callback
- * until its states converge, three quarters of all it processed, and
- * most of a cached query's start-up.
+ * they would be walked at every pass the verifier makes over the callback
+ * until its states converge, most of what it processes and of a cached
+ * query's start-up.
  */
 BPFQ_GLOBAL long bpfq_numbers_slow(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 				   __u64 len)
@@ -355,8 +355,8 @@ static long parse_step(__u64 i, void *data)
 
 #if BPFQ_STREAMS
 /*
- * Streams (streams.bpf.h): four (three were 1.2x two, four 1.3x; a fifth
- * has no registers left), the numbers a stream gives a step, and the
+ * Streams (streams.bpf.h): four (each more is faster; a fifth has no
+ * registers left), the numbers a stream gives a step, and the
  * bytes they may take (at most 8 each). Without a minus, a stream's
  * numbers go to the batch as digit lanes (swar.bpf.h), converted once a
  * batch: a lane of the batch's sums is at most 9 a number, so a batch
@@ -386,7 +386,7 @@ static __always_inline __u64 record_end_mask(__u64 w)
  * The simple number at *at into the batch, and *at past it; 0 if not
  * simple. Unsigned, as digit lanes (bpfq_emit_lanes(): its where compares
  * them with the literals' lanes): the conversion's eleven instructions
- * at every number were a third of its cost; signed, as its value.
+ * at every number are a large part of its cost; signed, as its value.
  */
 static __always_inline int stream_number(const char **at, struct bpfq_state *st,
 					 struct bpfq_acc *acc, const int is_signed)

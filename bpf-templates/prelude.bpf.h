@@ -120,8 +120,8 @@ static __always_inline __u64 bpfq_lt_mask(__s64 a, __s64 b)
 /*
  * clang still sees an equality here: it makes the mask a select on d == 0,
  * a branch. Kept: predicted where the equality is rare or common (x ==
- * 18: 4-25% faster than a branchless mask), though it mispredicts where it
- * holds at random (count() where x == 1 on random 0s and 1s: 2.3x slower).
+ * 18: faster than a branchless mask), though it mispredicts where it
+ * holds at random (count() where x == 1 on random 0s and 1s: slower).
  */
 static __always_inline __u64 bpfq_eq_mask(__s64 a, __s64 b)
 {

@@ -68,9 +68,8 @@ static __always_inline struct bpfq_state *bpfq_reader_state(void)
 		return st0;
 	/* A loop, not unrolled: the verifier rewrites each lookup's call
 	 * into its inline code, and each rewrite copies the whole program
-	 * and its data per instruction. Unrolled, the 31 lookups took a
-	 * third of the load: a short program's 6.9 -> 4.3 ms, the long
-	 * one's 12.9 -> 9.3 ms. */
+	 * and its data per instruction. Unrolled, the 31 lookups would be
+	 * a large part of the load. */
 #pragma clang loop unroll(disable)
 	for (__u32 i = 1; i < BPFQ_MAX_RANGES; i++) {
 		__u32 key = i;

@@ -4,13 +4,13 @@
  * path only adds into the batch (BPFQ_STREAMS).
  *
  * The fast parse of a record is a chain: its load, the bit tricks that
- * find its end, the next record's load at that end; about 14 cycles a
- * number, and one stream waits on it. So a read is cut at record ends
+ * find its end, the next record's load at that end: it bounds the
+ * speed, and one stream waits on it. So a read is cut at record ends
  * near each NSTREAMS-th of it, and the format's step
  * (bpfq_streams_unsigned(), bpfq_streams_signed()) takes a batch of
  * simple records from each range, interleaved, all or none: the CPU runs
- * the chains side by side. Numbers take four (1.3x two, which were 1.4x
- * one), csv and text two (1.2x one; their records take more registers).
+ * the chains side by side. Numbers take four, csv and text two (their
+ * records take more registers).
  * Once a range has a record the step does not take, or nears its end,
  * the rest of each range goes the usual way, in file order
  * (bpfq_parse_range()). Only the fast path's records, which add into sums

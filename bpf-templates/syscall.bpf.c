@@ -4,7 +4,7 @@
  * so one program finds read(fd, buf, n) without pairing enter and exit
  * events. Its arguments are plain numbers (the registers' address and the
  * return value): nothing needs the kernel's BTF, which libbpf would parse
- * for 13-17 ms at each load (a tp_btf program, syscall_btf.bpf.c). The
+ * at each load (a tp_btf program, syscall_btf.bpf.c). The
  * bytes are parsed where read() left them: the reader's buffer is this map
  * value.
  */

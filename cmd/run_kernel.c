@@ -22,11 +22,10 @@
 /*
  * The input size the program is made for (codegen.h CODEGEN_LARGE_INPUT):
  * the file's; a pipe's is unknown, so it gets the long input's program:
- * load+verify about 5 ms more than the short one's, while the short one
- * scanned a long pipe 2x slower (689 MB of `cat | bpfq -s 'avg(x) from
- * -'`, 64 KiB reads: 1.19 s against 0.60 s; 0.34 s with the pipe grown,
- * reader.c). A dry run, which opens no input, gets the short one's. BPFQ_LONG_INPUT=1 or 0 says long or short whatever the size
- * (the tests).
+ * a little more to load and verify than the short one's, while the short
+ * one scans a long pipe much slower (more so with the pipe grown,
+ * reader.c). A dry run, which opens no input, gets the short one's.
+ * BPFQ_LONG_INPUT=1 or 0 says long or short whatever the size (the tests).
  */
 static uint64_t planned_size(const struct run *r)
 {

@@ -7,7 +7,7 @@
  *
  * The readers take the ranges in file order, each the next one when it is
  * done with its own (scan.c). The ranges shrink toward the end, so that
- * readers on CPUs of different speeds (a VM's vCPUs differ by a third)
+ * readers on CPUs of different speeds (a VM's vCPUs may differ)
  * still end together: each is a 2n-th part of what is left for n readers,
  * and none under a 24th of the file (nor 1 MiB).
  */

@@ -122,8 +122,8 @@ static void gen_flush(struct gen *g)
  * bpfq_acc_order(), after each record of a block (parse_binary.bpf.h): the
  * batch's registers take this record's values before the next record's
  * loads. Left alone, clang loads a whole block first and sums it as a tree,
- * which needs more registers than BPF has: the values spill to the stack
- * (1.3x slower on 'as i64'). The count joins when a where masks it.
+ * which needs more registers than BPF has: the values spill to the stack.
+ * The count joins when a where masks it.
  */
 static void gen_order(struct gen *g)
 {

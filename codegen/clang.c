@@ -29,8 +29,7 @@ const char *const clang_flags[] = {
 	/*
 	 * BTF needs -g, but not the lines of every inlined function: their
 	 * instructions are told as their call's line (in the verifier's log
-	 * too). The same instructions; 15-20% of clang's time (a long csv
-	 * program's part: 0.50 -> 0.41 s).
+	 * too). The same instructions, and less of clang's time.
 	 */
 	"-gno-inline-line-tables",
 	/* v3: 32-bit jumps and ALU32; every kernel with bpf_loop has it */

@@ -635,7 +635,7 @@ static bool has_slow_parts(const struct node *n)
 /*
  * A read in streams (streams.bpf.h) takes the fast path's records
  * out of order: only where they only add into the batch. Long inputs
- * only: the streams' steps cost 15-35 ms more of loading and verifying.
+ * only: the streams' steps add to the loading and verifying.
  */
 static bool use_streams(const struct query *q, uint64_t input_size)
 {
@@ -649,7 +649,7 @@ static bool use_streams(const struct query *q, uint64_t input_size)
  * long scan. A group lookup at each of them multiplies the paths past
  * what kernels before 6.13 or so walk: one each there. With streams,
  * the one-stream path only takes what the streams leave (a read's ends,
- * short reads): 16, which clang compiles in about a tenth less time.
+ * short reads): 16, which clang compiles faster.
  */
 static int fast_per_step(const struct query *q, uint64_t input_size)
 {

@@ -9,10 +9,9 @@
 /*
  * Inputs this large, and pipes (their length unknown), get the parser
  * unrolled further, its fast steps twice, with and without a minus
- * (BPFQ_SPLIT_SIGNS), and streams where the query only adds: on 689 MB
- * 1.5x (min(x)) to 3.6x (avg(x)) faster to scan, some 5 ms slower to load
- * and verify. The whole query, cached, breaks even near 8 MB: 16 MB of
- * `sum(x) where x > 5` 0.033 -> 0.027 s, 8 MB 0.029 -> 0.028 s.
+ * (BPFQ_SPLIT_SIGNS), and streams where the query only adds: faster to
+ * scan, slower to load and verify. The threshold is where the whole query,
+ * cached, gains more in the scan than it pays in the load.
  */
 #define CODEGEN_LARGE_INPUT (16ULL << 20)
 

@@ -17,7 +17,7 @@ bool diag_set(struct diag *d, struct loc loc, const char *fmt, ...)
 
 /*
  * Print, bpftrace style:
- *   bpfq: error: 1:8-11: expected 'where', 'from' or ',' after aggregate
+ *   bpfq: error: 1:8-11: expected 'where', 'from', 'by' or ',' after aggregate
  *     sum(x) wher x > 5 from nums.txt
  *            ~~~~
  * line:col are 1-based, the column range inclusive ("1:8" for one byte).

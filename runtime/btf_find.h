@@ -10,9 +10,9 @@
  * not map /sys/kernel/btf/vmlinux) or holds what the walk does not know (a
  * kind newer than this code, another byte order): parse it with libbpf then.
  *
- * Why not libbpf: btf__load_vmlinux_btf() reads the 5.5 MB through sysfs a
- * page per read() and checks every type, 0.05 s of each first run after a
- * boot (the hooks are probed again then); the walk takes about 1 ms.
+ * Why not libbpf: btf__load_vmlinux_btf() reads the whole file through
+ * sysfs a page per read() and checks every type, on each first run after a
+ * boot (the hooks are probed again then); the walk reads only what it needs.
  */
 int btf_find(const char *path, const char *name, int kind);
 

@@ -37,8 +37,8 @@ setup_file() {
 	local dir=$BATS_FILE_TMPDIR k m
 	cd "$REPO"
 	cp "$BPFQ" "$dir/bpfq"
-	# Compile on the host what the guests will run (clang under TCG takes
-	# 20 s an object); tests/vm/run copies the cache into the guest.
+	# Compile on the host what the guests will run (clang under TCG is
+	# slow); tests/vm/run copies the cache into the guest.
 	export BPFQ_CACHE_DIR=$dir/cache
 	DIFF_SUITE=vm DIFF_PREPARE=1 BPFQ="$dir/bpfq" tests/diff/run >"$dir/prepare.out" 2>&1
 	# Both programs of each query tests/vm/hooks.sh runs: a pipe's and the
