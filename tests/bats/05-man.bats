@@ -212,7 +212,7 @@ help_options() {
 }
 
 @test "make install puts the binary and both pages under DESTDIR and PREFIX" {
-	[[ -x $ROOT/build/bpfq ]] || skip "not built"
+	[[ -x $ROOT/build/bpfq ]] || strict_skip "not built" || return 1
 	run make -s -C "$ROOT" install DESTDIR="$TMP/dest" PREFIX=/opt/bpfq
 	assert_status 0
 	[[ -x $TMP/dest/opt/bpfq/sbin/bpfq ]]

@@ -22,12 +22,7 @@ teardown() {
 }
 
 require_tmux() {
-	command -v tmux >/dev/null && return 0
-	if [[ ${CI:-} == true || -n ${BPFQ_STRICT:-} ]]; then
-		echo "this test needs tmux, and strict mode forbids skipping it" >&2
-		return 1
-	fi
-	skip "needs tmux"
+	require_command tmux
 }
 
 # Start bpfq with these arguments in $TMP/data (which holds n.txt: 1..10),

@@ -91,7 +91,7 @@ finish_scan() {
 	printf '1 2 3\n40\n' | dd of="$TMP/disk.img" conv=notrunc status=none
 	local dev
 	if ! dev=$(losetup -f --show "$TMP/disk.img"); then
-		[[ ${CI:-} != true && -z ${BPFQ_STRICT:-} ]] && skip "no loop device"
+		strict_skip "no loop device"
 		return 1
 	fi
 	run bpfq "sum(x), count() from $dev"

@@ -94,7 +94,7 @@ hook_arg() {
 @test "syscall: raw_tp and tp_btf give the same answers" {
 	require_root
 	[[ $(hook_rows "$(bpfq -l)") == *"syscall:raw_tp available"*"syscall:tp_btf available"* ]] ||
-		skip "needs both methods of the syscall hook"
+		strict_skip "needs both methods of the syscall hook" || return 1
 	seq 1 300000 | awk '{ print $1 % 1000 - 300 }' >"$TMP/n.txt"
 	awk '{ print NR % 7 "," $1 "," NR % 3 }' "$TMP/n.txt" >"$TMP/r.csv"
 	# An option (split at blanks), a query; each reads n.txt on its stdin too.

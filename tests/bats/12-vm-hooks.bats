@@ -71,7 +71,8 @@ report() {
 }
 
 need_notrace() {
-	[[ -f $NOTRACE ]] || skip "no test kernel at $NOTRACE (see ../shared/kernels/README.md)"
+	[[ -f $NOTRACE ]] ||
+		strict_skip "no test kernel at $NOTRACE (see ../shared/kernels/README.md)" || return 1
 	report notrace
 }
 

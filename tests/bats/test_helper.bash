@@ -17,24 +17,25 @@ bpfq() {
 }
 
 # In CI (CI=true) or with BPFQ_STRICT=1, a test that would be skipped fails:
-# a green run must mean the kernel paths ran.
-require_root() {
-	[[ $(id -u) == 0 ]] && return 0
+# a green run must mean the kernel paths ran. Every skip goes through here;
+# in strict mode it returns 1, so call it last or as `strict_skip ... || return 1`.
+strict_skip() {
 	if [[ ${CI:-} == true || -n ${BPFQ_STRICT:-} ]]; then
-		echo "this test needs root, and strict mode forbids skipping it" >&2
+		echo "strict mode forbids skipping this test: $1" >&2
 		return 1
 	fi
-	skip "needs root"
+	skip "$1"
+}
+
+require_root() {
+	[[ $(id -u) == 0 ]] && return 0
+	strict_skip "needs root"
 }
 
 # A tool a test drives (pdsh, clush, tmux): strict mode fails without it.
 require_command() {
 	command -v "$1" >/dev/null && return 0
-	if [[ ${CI:-} == true || -n ${BPFQ_STRICT:-} ]]; then
-		echo "this test needs $1 (make deps installs it)" >&2
-		return 1
-	fi
-	skip "needs $1"
+	strict_skip "needs $1 (make deps installs it)"
 }
 
 assert_status() {
