@@ -113,8 +113,8 @@ hook_arg() {
 	done
 }
 
-# The point of raw_tp: libbpf parses the kernel's BTF (5 MB, 13-17 ms here) only
-# for programs that need it, and this one does not.
+# The point of raw_tp: libbpf parses the kernel's BTF, at a cost on every load,
+# only for programs that need it, and this one does not.
 @test "syscall:raw_tp loads without reading the kernel's BTF; tp_btf reads it" {
 	require_root
 	require_command strace
