@@ -54,9 +54,11 @@ $(SAN_BUILD)/tests/test_%: tests/unit/test_%.c $(SAN_CORE_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(SAN_CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS)
 
-sanitize: sanitize-build
+# BPFQ_PLAIN: the plain build, for a run the sanitizers cannot watch (no /proc).
+sanitize: sanitize-build $(BUILD)/bpfq
 	$(Q)rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG) && chmod 1777 $(SAN_LOG)
-	$(Q)export $(SAN_ENV) BPFQ=$(abspath $(SAN_BUILD)/bpfq); status=0; \
+	$(Q)export $(SAN_ENV) BPFQ=$(abspath $(SAN_BUILD)/bpfq) \
+		BPFQ_PLAIN=$(abspath $(BUILD)/bpfq); status=0; \
 	for t in $(SAN_UNIT); do $$t || status=1; done; \
 	$(BATS) $(SAN_BATS) || status=1; \
 	DIFF_LONG=0 tests/diff/run || status=1; \
