@@ -30,9 +30,9 @@ CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags libbpf 2>/dev/null) \
 	    -DBPFQ_CLANG_PATH='"$(CLANG_PATH)"'
 LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline -lgmp -lyajl -lm -lpthread
 
-LANG_SRCS    := $(wildcard lang/*.c)
+LANG_SRCS    := $(wildcard lang/*/*.c)
 CORE_SRCS    := $(LANG_SRCS) $(wildcard codegen/*.c runtime/*.c)
-CMD_SRCS     := $(wildcard cmd/*.c)
+CMD_SRCS     := $(wildcard cmd/*.c cmd/*/*.c)
 TEMPLATES    := $(wildcard bpf-templates/*.h bpf-templates/*.c)
 
 LANG_OBJS := $(LANG_SRCS:%.c=$(BUILD)/%.o)

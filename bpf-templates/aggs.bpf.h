@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The aggregates' updates, on a state in the area (or a group's value):
- * the layouts of bpfq_state.h, the buckets of lang/aggs.c. _i takes an
+ * the layouts of bpfq_state.h, the buckets of lang/value/aggs.c. _i takes an
  * int64 (the fast path), _d a decimal (struct bpfq_d).
  */
 

@@ -3,7 +3,7 @@
  * The one layout shared by the BPF program and user space: what the reader
  * tells the program (target), the parse state carried between reads, the
  * counters of the scan, and the aggregates' states. Both engines (the
- * in-kernel program and the reference evaluator in lang/eval.c) fill the
+ * in-kernel program and the reference evaluator in lang/engine/eval.c) fill the
  * same layout, so one printer serves both.
  *
  * Compiled by clang -target bpf (through the generated program) and by the
@@ -21,7 +21,7 @@
 #define BPFQ_MAX_RECORD 256	/* bytes of a binary record */
 #define BPFQ_KEY_MAX 64		/* bytes of a group key */
 #define BPFQ_MAX_READERS 8
-#define BPFQ_MAX_RANGES 32	/* -j: ranges of a file, each its own state (cmd/split.h) */
+#define BPFQ_MAX_RANGES 32	/* -j: ranges of a file, each its own state (runtime/split.h) */
 
 /* Decimals are kept as integers times 10^9: 9 fractional digits, exactly. */
 #define BPFQ_SCALE 1000000000ULL

@@ -2,7 +2,7 @@
 /*
  * A number token, its digits taken up to 8 at a time: [+-]?[0-9]+ is an
  * int64, [+-]?[0-9]+.[0-9]+ a decimal (an integer part in int64's range,
- * at most 9 decimals that are not 0). lang/records.c is the byte-at-a-time
+ * at most 9 decimals that are not 0). lang/engine/records.c is the byte-at-a-time
  * statement of the same rules.
  */
 

@@ -5,7 +5,7 @@
  * field's number is read byte by byte into the carry; when the field ends
  * its value goes to the record (st->parse.rec) and the NULL counters, when
  * the record ends its missing fields are NULL and bpfq_emit() sees it.
- * lang/records.c states the same rules.
+ * lang/engine/records.c states the same rules.
  */
 
 static __always_inline void count_null(__u64 *count, __u64 *first, __u64 off)

@@ -2,7 +2,7 @@
 /*
  * 'as numbers': the input is a stream of number tokens separated by
  * whitespace and commas; each is a record of one field, x. A token that is
- * not a number is counted as malformed and skipped (lang/records.c states
+ * not a number is counted as malformed and skipped (lang/engine/records.c states
  * the same rules byte by byte).
  *
  * Speed: one bpf_loop iteration takes a step of 16 or 32 short numbers

@@ -3,7 +3,7 @@
  * What every generated program starts with, after bpfq_state.h and the
  * query's constants (BPFQ_AREA_WORDS, BPFQ_GROUP_WORDS): the maps, and the
  * checked arithmetic that the generated bpfq_emit() calls. Semantics match
- * the reference evaluator (lang/num.c): int64 operations for the fast path
+ * the reference evaluator (lang/value/num.c): int64 operations for the fast path
  * (every used field an integer), and decimals times 10^9 in 128 bits,
  * built from 64-bit pieces (BPF has no 128-bit multiply or divide).
  */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/merge.h"
+#include "cmd/merge/merge.h"
 #include "cmd/options.h"
 #include "cmd/query_file.h"
 #include "cmd/repl.h"

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "cmd/messages.h"
-#include "lang/diag.h"
-#include "lang/num.h"
+#include "lang/front/diag.h"
+#include "lang/value/num.h"
 
 /* "nums.txt:3:7", or "byte 12 of <stdin>" when the line was not kept. */
 static void print_place(FILE *f, const struct input *in, const struct spot *s)

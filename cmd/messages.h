@@ -4,9 +4,9 @@
 #define BPFQ_MESSAGES_H
 
 #include <stdio.h>
-#include "cmd/input.h"
-#include "lang/ast.h"
 #include "bpf-templates/bpfq_state.h"
+#include "lang/front/ast.h"
+#include "runtime/input.h"
 
 /*
  * A line for each kind of skip: "skipped N tokens that are not numbers;

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/options.h"
 #include "bpf-templates/bpfq_state.h"
+#include "cmd/options.h"
 
 const char *argp_program_version = "bpfq " BPFQ_VERSION;
 const char *argp_program_bug_address = "the bpfq issue tracker";

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cmd/output.h"
-#include "lang/ast.h"
+#include "lang/front/ast.h"
 
 #define BAR_WIDTH 52		/* bpftrace's */
 #define MAX_BUCKETS 1100	/* lhist's 1000 steps and its two open ends, and then some */
@@ -18,48 +18,6 @@ int output_offset(const struct answer *a, int i)
 	for (int k = 0; k < i; k++)
 		off += a->descs[k].words;
 	return off;
-}
-
-void output_json_bytes(FILE *f, const unsigned char *s, size_t n)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			fprintf(f, "\\%c", s[i]);
-		else if (s[i] < 0x20 || s[i] == 0x7f)
-			fprintf(f, "\\u%04x", s[i]);
-		else
-			fputc(s[i], f);
-	}
-	fputc('"', f);
-}
-
-void output_json_string(FILE *f, const char *s)
-{
-	output_json_bytes(f, (const unsigned char *)s, strlen(s));
-}
-
-/* Not isprint(): readline sets the locale in the REPL, and no locale may let ESC through. */
-static bool plain_byte(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f && c != '\\';
-}
-
-void output_text_bytes(FILE *f, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		if (plain_byte(c))
-			fputc(c, f);
-		else
-			fprintf(f, "\\x%02x", c);
-	}
-}
-
-void output_text(FILE *f, const char *s)
-{
-	output_text_bytes(f, s, strlen(s));
 }
 
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
@@ -87,7 +45,10 @@ void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 	for (uint32_t b = 0; b < k->len && n + 5 < size; b++) {
 		unsigned char c = k->bytes[b];
 
-		n += snprintf(buf + n, size - n, plain_byte(c) ? "%c" : "\\x%02x", c);
+		if (escape_plain_byte(c))
+			n += snprintf(buf + n, size - n, "%c", c);
+		else
+			n += snprintf(buf + n, size - n, "\\x%02x", c);
 	}
 }
 
@@ -274,7 +235,7 @@ static void json_aggregates(FILE *f, const struct answer *a, const uint64_t *are
 	fputs("\"aggregates\":[", f);
 	for (int i = 0; i < a->naggs; i++) {
 		fputs(i ? ",{\"name\":" : "{\"name\":", f);
-		output_json_string(f, a->names[i]);
+		escape_json_string(f, a->names[i]);
 		fputs(",\"value\":", f);
 		json_value(f, a, i, area);
 		if (a->descs[i].kind == AGG_COUNT_DISTINCT)
@@ -291,7 +252,7 @@ static void json_key(FILE *f, const struct bpfq_key *k)
 	char text[VALUE_MAX];
 
 	if (k->kind == BPFQ_K_EMPTY) {
-		output_json_bytes(f, k->bytes, k->len);
+		escape_json_bytes(f, k->bytes, k->len);
 		return;
 	}
 	output_key_text(k, text, sizeof(text));
@@ -305,12 +266,12 @@ static void print_json(FILE *f, const struct answer *a)
 	fputc('{', f);
 	if (a->query) {
 		fputs("\"query\":", f);
-		output_json_string(f, a->query);
+		escape_json_string(f, a->query);
 		fputc(',', f);
 	}
 	if (a->key_name) {
 		fputs("\"by\":", f);
-		output_json_string(f, a->key_name);
+		escape_json_string(f, a->key_name);
 		fputs(",\"groups\":[", f);
 		for (long g = 0; g < a->ngroups; g++) {
 			fputs(g ? ",{\"key\":" : "{\"key\":", f);
@@ -470,18 +431,6 @@ static void print_csv(FILE *f, const struct answer *a, bool tty)
 	}
 }
 
-char *output_text_dup(const char *s)
-{
-	char *t = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&t, &len);
-
-	if (!m)
-		return NULL;
-	output_text(m, s);
-	return fclose(m) ? (free(t), NULL) : t;
-}
-
 /*
  * The answer with its names as text (a partial's names may hold any
  * byte): for the text output, and csv on a terminal. NULL out of memory.
@@ -493,9 +442,9 @@ static struct answer *text_names(const struct answer *a, struct answer *copy, ch
 	*copy = *a;
 	copy->names = names;
 	for (int i = 0; i < a->naggs; i++)
-		ok &= (names[i] = output_text_dup(a->names[i])) != NULL;
+		ok &= (names[i] = escape_text_dup(a->names[i])) != NULL;
 	if (a->key_name)
-		ok &= (copy->key_name = output_text_dup(a->key_name)) != NULL;
+		ok &= (copy->key_name = escape_text_dup(a->key_name)) != NULL;
 	return ok ? copy : NULL;
 }
 

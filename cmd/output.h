@@ -3,10 +3,11 @@
 #define BPFQ_OUTPUT_H
 
 #include <stdio.h>
+#include "cmd/escape.h"
 #include "cmd/options.h"
 #include "cmd/stats.h"
-#include "lang/values.h"
-#include "lang/groups.h"
+#include "lang/engine/groups.h"
+#include "lang/value/values.h"
 
 /* What a result block is printed from; names[i] labels descs[i]. */
 struct answer {
@@ -33,20 +34,7 @@ int output_offset(const struct answer *a, int i);
  */
 void output_answer(FILE *f, enum format format, const struct answer *a);
 
-/* JSON string literal for s; and for n bytes that may hold anything. */
-void output_json_string(FILE *f, const char *s);
-void output_json_bytes(FILE *f, const unsigned char *s, size_t n);
-
-/*
- * Bytes from the data or a partial (a name, a host, an error) for a
- * terminal: printable ASCII as it is; control bytes, '\\' and bytes past
- * ASCII as \xNN, so that no ESC sequence reaches the terminal.
- */
-void output_text_bytes(FILE *f, const char *s, size_t n);
-void output_text(FILE *f, const char *s);
-char *output_text_dup(const char *s);	/* malloc()ed; NULL out of memory */
-
-/* A group's key as text: the field's bytes (as output_text() shows them), a value, or null. */
+/* A group's key as text: the field's bytes (as escape_text() shows them), a value, or null. */
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size);
 
 #endif /* BPFQ_OUTPUT_H */

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/input.h"
 #include "cmd/options.h"
 #include "cmd/query_file.h"
+#include "runtime/input.h"
 #include "runtime/privs.h"
 
 /* The whole file, NUL-terminated, and its length. */

@@ -28,7 +28,7 @@
 #include "cmd/repl.h"
 #include "cmd/run.h"
 #include "cmd/stats.h"
-#include "lang/parser.h"
+#include "lang/front/parser.h"
 #include "runtime/hooks.h"
 #include "runtime/privs.h"
 

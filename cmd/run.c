@@ -10,16 +10,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/header.h"
+#include "cmd/merge/partial.h"
 #include "cmd/messages.h"
 #include "cmd/output.h"
-#include "cmd/partial.h"
 #include "cmd/run_internal.h"
 #include "codegen/clang.h"
-#include "lang/aggs.h"
-#include "lang/layout.h"
-#include "lang/parser.h"
-#include "lang/sema.h"
+#include "lang/front/parser.h"
+#include "lang/front/sema.h"
+#include "lang/value/aggs.h"
+#include "lang/value/layout.h"
+#include "runtime/header.h"
 
 volatile sig_atomic_t run_interrupted;
 

@@ -5,11 +5,11 @@
 
 #include <stdint.h>
 
-#include "cmd/input.h"
 #include "cmd/progress.h"
 #include "cmd/run.h"
-#include "lang/ast.h"
-#include "lang/groups.h"
+#include "lang/engine/groups.h"
+#include "lang/front/ast.h"
+#include "runtime/input.h"
 
 /* Everything one run owns. */
 struct run {

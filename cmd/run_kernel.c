@@ -11,13 +11,13 @@
 
 #include "cmd/messages.h"
 #include "cmd/run_internal.h"
-#include "cmd/scan.h"
-#include "cmd/split.h"
 #include "codegen/cache.h"
 #include "codegen/clang.h"
 #include "codegen/codegen.h"
 #include "runtime/loader.h"
 #include "runtime/privs.h"
+#include "runtime/scan.h"
+#include "runtime/split.h"
 
 /*
  * The input size the program is made for (codegen.h CODEGEN_LARGE_INPUT):
@@ -190,6 +190,64 @@ static int plan_ranges(struct run *r, uint64_t *starts)
 	return n;
 }
 
+static void scan_progress(void *ctx, uint64_t done)
+{
+	progress_update(&((struct run *)ctx)->progress, done);
+}
+
+/* The scan's status as bpfq's exit status; the attach's log is printed here. */
+static int scan_exit(enum scan_status status, const char *log)
+{
+	switch (status) {
+	case SCAN_OK:
+		return EXIT_OK;
+	case SCAN_INTERRUPTED:
+		return EXIT_INTERRUPTED;
+	case SCAN_INPUT:
+		return EXIT_INPUT;
+	case SCAN_ATTACH:
+		fprintf(stderr, "bpfq: error: cannot attach the BPF program:\n");
+		messages_log(stderr, log);
+		return EXIT_KERNEL;
+	default:
+		return EXIT_KERNEL;
+	}
+}
+
+/*
+ * Scan the ranges with the loaded program into the run's answer. Returns
+ * an exit status; *again when a csv range began inside a quoted field.
+ */
+static int scan(struct run *r, struct loader *l, int readers, int nranges,
+		const uint64_t *starts, bool *again)
+{
+	struct scan_job job = {
+		.q = &r->q, .fd = r->in.fd, .name = r->in.name, .seekable = r->in.seekable,
+		.base = r->in.base, .read_size = r->o->read_size, .verbose = r->o->verbose,
+		.interrupted = &run_interrupted, .readers = readers, .nranges = nranges,
+		.starts = starts, .watch = { run_on_read, r }, .progress = scan_progress,
+		.progress_ctx = r,
+	};
+	struct scan_answer a = { 0 };
+	enum scan_status status;
+	int exit_status;
+
+	r->stats.readers = readers;
+	r->live = &loader__state(l, 0)->result;
+	status = scan_run(&job, l, &a);
+	r->result = a.result;
+	r->area = a.area;
+	r->groups = a.groups;
+	r->stats.bytes_read = a.bytes_read;
+	r->stats.reads = a.reads;
+	if (status == SCAN_OK)
+		r->stats.result_bytes = a.result_bytes;
+	*again = status == SCAN_AGAIN_ALONE;
+	exit_status = scan_exit(status, a.attach_log);
+	free(a.attach_log);
+	return exit_status;
+}
+
 /* Load for the readers and scan; with --dry-run stop after the verifier. */
 static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 {
@@ -197,6 +255,7 @@ static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 	int ranges = plan_ranges(r, starts), status = EXIT_KERNEL;
 	int readers = ranges < r->o->jobs ? ranges : (int)r->o->jobs;
 	struct loader *l = load(r, obj, obj_len, ranges, readers);
+	bool again = false;
 
 	if (l && r->o->dry_run) {
 		fprintf(stderr, "bpfq: dry run: compiled, loaded and verified at hook %s (%lu "
@@ -204,11 +263,10 @@ static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 			r->stats.verified_insns);
 		status = EXIT_OK;
 	} else if (l) {
-		r->stats.readers = readers;
-		status = scan_run(r, l, readers, ranges, starts);
+		status = scan(r, l, readers, ranges, starts, &again);
 	}
 	loader__free(l);
-	if (status != SCAN_AGAIN_ALONE)
+	if (!again)
 		return status;
 	/* A csv range began inside a quoted field: the whole file again, by one reader. */
 	if (r->o->verbose)
@@ -218,12 +276,14 @@ static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 		fprintf(stderr, "bpfq: error: seek %s: %s\n", r->in.name, strerror(errno));
 		return EXIT_INPUT;
 	}
+	free(r->area);
+	groups_free(r->groups);
+	r->area = NULL;
+	r->groups = NULL;
 	l = load(r, obj, obj_len, 1, 1);
-	r->stats.bytes_read = r->stats.reads = 0;
 	starts[0] = 0;
 	starts[1] = r->in.size;
-	r->stats.readers = 1;
-	status = l ? scan_run(r, l, 1, 1, starts) : EXIT_KERNEL;
+	status = l ? scan(r, l, 1, 1, starts, &again) : EXIT_KERNEL;
 	loader__free(l);
 	return status;
 }

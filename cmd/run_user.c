@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "cmd/run_internal.h"
-#include "lang/eval.h"
-#include "lang/layout.h"
+#include "lang/engine/eval.h"
+#include "lang/value/layout.h"
 
 /* The evaluator's answer, kept in the run after the evaluator is gone. */
 static int take_answer(struct run *r, struct eval *e)

@@ -6,7 +6,7 @@
 #include <inttypes.h>
 #include <time.h>
 
-#include "cmd/output.h"
+#include "cmd/escape.h"
 #include "cmd/stats.h"
 
 double stats_now(void)
@@ -69,7 +69,7 @@ void stats_print_json(FILE *f, const struct run_stats *s)
 
 	fprintf(f, "{\"engine\":\"%s\",\"hook\":\"%s\",\"hook_passed_over\":",
 		s->engine, s->hook);
-	output_json_string(f, s->hook_skipped);
+	escape_json_string(f, s->hook_skipped);
 	fprintf(f, ",\"bytes_scanned\":%" PRIu64
 		   ",\"reads\":%" PRIu64 ",\"readers\":%d,\"records\":%" PRIu64 ",\"groups\":%" PRIu64
 		   ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64

@@ -19,8 +19,8 @@
  */
 #include <stdbool.h>
 
-#include "gen.h"
-#include "lang/layout.h"
+#include "codegen/gen.h"
+#include "lang/value/layout.h"
 
 bool accum_item(const struct query *q, int i)
 {

@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clang.h"
-#include "link.h"
+#include "codegen/clang.h"
+#include "codegen/link.h"
 #include "runtime/privs.h"
 
 #ifndef BPFQ_CLANG_PATH

@@ -8,7 +8,7 @@
  *  - the general path: decimals times 10^9 (struct bpfq_d), NULLs, and
  *    SQL's three-valued logic.
  *
- * Both compute what the reference evaluator does (lang/eval.c): on the
+ * Both compute what the reference evaluator does (lang/engine/eval.c): on the
  * fast path's records the two semantics coincide. Expressions become
  * three-address code in evaluation order (operands left to right, then
  * the operator; and/or evaluate their right side only when needed), and
@@ -23,12 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codegen.h"
-#include "gen.h"
-#include "templates.h"
-#include "lang/layout.h"
-#include "lang/num.h"
-#include "lang/sema.h"
+#include "codegen/codegen.h"
+#include "codegen/gen.h"
+#include "codegen/templates.h"
+#include "lang/front/sema.h"
+#include "lang/value/layout.h"
+#include "lang/value/num.h"
 
 void gen_line(struct gen *g, const char *fmt, ...)
 {

@@ -3,7 +3,7 @@
 #define BPFQ_CODEGEN_H
 
 #include <stddef.h>
-#include "lang/ast.h"
+#include "lang/front/ast.h"
 #include "runtime/hooks.h"
 
 /*

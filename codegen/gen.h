@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "lang/ast.h"
+#include "lang/front/ast.h"
 
 struct gen {
 	FILE *out;

@@ -17,8 +17,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "gen.h"
-#include "lang/num.h"
+#include "codegen/gen.h"
+#include "lang/value/num.h"
 
 /* Fewer values are tested one by one: a table is a load and a few steps more. */
 #define INLIST_TABLE_MIN 8

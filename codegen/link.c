@@ -7,7 +7,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "link.h"
+#include "codegen/link.h"
 
 /* libbpf's messages while linking; the linker says why it refused there. */
 static FILE *link_log;

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gen.h"
+#include "codegen/gen.h"
 
 static bool is_operand(const struct node *n)
 {

@@ -9,7 +9,7 @@
 
 #include <linux/btf.h>
 
-#include "btf_find.h"
+#include "runtime/btf_find.h"
 
 /* The bytes that follow a type's struct btf_type, by its kind; -1 for a kind unknown here. */
 static long extra_bytes(const struct btf_type *t)

@@ -22,10 +22,10 @@
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
 
-#include "btf_find.h"
-#include "hooks.h"
-#include "privs.h"
-#include "sysfs_mount.h"
+#include "runtime/btf_find.h"
+#include "runtime/hooks.h"
+#include "runtime/privs.h"
+#include "runtime/sysfs_mount.h"
 
 #define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
 #define KPROBE_PMU "/sys/bus/event_source/devices/kprobe"

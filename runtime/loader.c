@@ -11,7 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "loader.h"
+#include "runtime/loader.h"
 
 /* A hook has one or two programs (copyout: the copy and the read's end). */
 #define MAX_PROGS 4

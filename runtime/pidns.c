@@ -6,7 +6,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "pidns.h"
+#include "runtime/pidns.h"
 
 /* PROC_PID_INIT_INO of <linux/proc_ns.h>: the initial namespace's inode, fixed. */
 #define PIDNS_INIT_INO 0xEFFFFFFCu

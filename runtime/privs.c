@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "privs.h"
+#include "runtime/privs.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38

@@ -8,7 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "reader.h"
+#include "runtime/reader.h"
 
 /*
  * A tracing program is skipped, not queued, when it is already running on

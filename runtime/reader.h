@@ -5,7 +5,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "loader.h"
+#include "runtime/loader.h"
 
 struct reader_stats {
 	uint64_t bytes;		/* bytes read() returned */

@@ -7,7 +7,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "sysfs_mount.h"
+#include "runtime/sysfs_mount.h"
 
 /* The superblock magic numbers of <linux/magic.h>. */
 #define TRACEFS_MAGIC 0x74726163

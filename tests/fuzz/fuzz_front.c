@@ -35,9 +35,9 @@
 
 #include "codegen/codegen.h"
 #include "codegen/templates.h"
-#include "lang/eval.h"
-#include "lang/parser.h"
-#include "lang/sema.h"
+#include "lang/engine/eval.h"
+#include "lang/front/parser.h"
+#include "lang/front/sema.h"
 
 #define CHECK(cond)                                                             \
 	do {                                                                    \

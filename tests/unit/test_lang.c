@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lang/aggs.h"
-#include "lang/diag.h"
-#include "lang/eval.h"
-#include "lang/layout.h"
-#include "lang/lexer.h"
-#include "lang/parser.h"
-#include "lang/sema.h"
-#include "lang/values.h"
+#include "lang/engine/eval.h"
+#include "lang/front/diag.h"
+#include "lang/front/lexer.h"
+#include "lang/front/parser.h"
+#include "lang/front/sema.h"
+#include "lang/value/aggs.h"
+#include "lang/value/layout.h"
+#include "lang/value/values.h"
 
 static int passed, failed;
 

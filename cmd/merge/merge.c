@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bpfq merge: combine --partial lines (from files, standard input, or
+ * pdsh/clush output with its "host: " prefixes) into the answer one query
+ * over all the data would give. Any doubt is an error, never an answer:
+ * a failed host, a different query, a line that is not a partial, or fewer
+ * partials than --expect.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/merge/merge.h"
+#include "cmd/merge/partial.h"
+#include "cmd/options.h"
+#include "cmd/output.h"
+#include "runtime/privs.h"
+
+struct merge {
+	enum format format;
+	long expect;		/* --expect; 0: any number */
+	char **files;
+	int nfiles;
+	long count;		/* partials merged */
+	struct partial head;	/* the first partial: select, aggregates, the running total */
+};
+
+static const char merge_doc[] =
+	"Combine the --partial output of bpfq runs (on many hosts) into one exact answer.\v"
+	"Lines may carry a 'host: ' prefix, as pdsh and clush print. Examples:\n"
+	"  pdsh -w 'store[01-64]' \"bpfq --partial 'sum(x) from /data/n.txt'\" | bpfq merge --expect=64\n"
+	"  for h in a b c; do ssh $h \"bpfq --partial 'avg(x) from n.txt'\"; done | bpfq merge\n"
+	"Exit status: 0 answer printed; 2 usage error; 3 a partial is missing, failed,\n"
+	"malformed, or from a different query, or a file cannot be read.";
+
+static const struct argp_option merge_options[] = {
+	{ "expect", 'n', "N", 0, "Fail unless exactly N partials are read", 0 },
+	{ "output", 'o', "FORMAT", 0, "text (default), json or csv", 0 },
+	{ 0 },
+};
+
+static error_t merge_opt(int key, char *arg, struct argp_state *state)
+{
+	struct merge *m = state->input;
+	char *end;
+
+	switch (key) {
+	case 'n':
+		errno = 0;
+		m->expect = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || m->expect < 1)
+			argp_error(state, "--expect takes a count of at least 1, not '%s'", arg);
+		break;
+	case 'o':
+		if (options_parse_format(arg, &m->format))
+			argp_error(state, "-o takes text, json or csv, not '%s'", arg);
+		break;
+	case ARGP_KEY_ARGS:
+		m->files = state->argv + state->next;
+		m->nfiles = state->argc - state->next;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static bool same_query(const struct partial *a, const struct partial *b)
+{
+	if (strcmp(a->select, b->select) || a->naggs != b->naggs || !a->key_name != !b->key_name)
+		return false;
+	for (int i = 0; i < a->naggs; i++) {
+		const struct agg_desc *x = &a->descs[i], *y = &b->descs[i];
+
+		if (x->kind != y->kind || x->words != y->words || x->nbuckets != y->nbuckets ||
+		    x->lo != y->lo || x->hi != y->hi || x->step != y->step || x->q != y->q)
+			return false;
+	}
+	return true;
+}
+
+static int add_u64(__u64 *to, __u64 v)
+{
+	return __builtin_add_overflow(*to, v, to) ? -1 : 0;
+}
+
+/* Every aggregate of one area into another. */
+static int merge_area(const struct partial *head, uint64_t *to, const uint64_t *from)
+{
+	int off = 0;
+
+	for (int i = 0; i < head->naggs; i++) {
+		if (agg_merge(&head->descs[i], to + off, from + off))
+			return -1;
+		off += head->descs[i].words;
+	}
+	return 0;
+}
+
+static int merge_groups(struct partial *head, struct partial *p)
+{
+	long n;
+	struct group *g = groups_sorted(p->groups, &n);
+
+	for (long i = 0; g && i < n; i++) {
+		bool added;
+		uint64_t *to = groups_get(head->groups, &g[i].key, &added);
+
+		if (!to || merge_area(head, to, g[i].area))
+			return -1;
+	}
+	return g ? 0 : -1;
+}
+
+static int merge_counters(struct bpfq_result *t, const struct bpfq_result *r)
+{
+	return add_u64(&t->records, r->records) || add_u64(&t->matched, r->matched) ||
+	       add_u64(&t->malformed, r->malformed) || add_u64(&t->empty, r->empty) ||
+	       add_u64(&t->bad, r->bad) || add_u64(&t->missing, r->missing) ? -1 : 0;
+}
+
+/* Fold one partial into the first. Messages name the source line. */
+static int merge_one(struct merge *m, struct partial *p, const char *where)
+{
+	struct partial *head = &m->head;
+
+	if (p->status) {
+		fprintf(stderr, "bpfq merge: error: %s: the query failed on ", where);
+		escape_text(stderr, *p->host ? p->host : "its host");
+		fprintf(stderr, " (status %d): ", p->status);
+		escape_text(stderr, p->error);
+		fputc('\n', stderr);
+		return -1;
+	}
+	m->count++;
+	if (m->count == 1) {
+		*head = *p;
+		memset(p, 0, sizeof(*p));	/* the head owns it all now */
+		return 0;
+	}
+	if (!same_query(head, p)) {
+		fprintf(stderr, "bpfq merge: error: %s: a partial of '", where);
+		escape_text(stderr, p->select);
+		fputs("' cannot merge with '", stderr);
+		escape_text(stderr, head->select);
+		fputs("'\n", stderr);
+		return -1;
+	}
+	if (merge_counters(&head->result, &p->result) ||
+	    (head->key_name ? merge_groups(head, p) : merge_area(head, head->area, p->area))) {
+		fprintf(stderr, "bpfq merge: error: %s: the merged counts overflow\n", where);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * "FILE:LINE", and "(host)" when pdsh or clush put "host: " before the
+ * partial; the host as escape_text() shows it, for it is the line's.
+ */
+static void describe_line(char *where, size_t size, const char *line, size_t len,
+			  const char *file, long lineno)
+{
+	const char *json = memchr(line, '{', len), *colon = memmem(line, len, ": ", 2);
+	char *text = NULL;
+	size_t n = 0;
+	FILE *m;
+
+	if (!colon || (json && colon > json) || colon == line || !(m = open_memstream(&text, &n))) {
+		snprintf(where, size, "%s:%ld", file, lineno);
+		return;
+	}
+	escape_text_bytes(m, line, colon - line);
+	if (fclose(m))
+		snprintf(where, size, "%s:%ld", file, lineno);
+	else
+		snprintf(where, size, "%s:%ld (%s)", file, lineno, text);
+	free(text);
+}
+
+static int merge_line(struct merge *m, char *line, size_t len, const char *file, long lineno)
+{
+	char where[512], err[256] = "";
+	const char *json;
+	struct partial p;
+	int rc;
+
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	describe_line(where, sizeof(where), line, len, file, lineno);
+	json = memchr(line, '{', len);
+	if (!json || partial_parse(json, len - (json - line), &p, err, sizeof(err))) {
+		fprintf(stderr, "bpfq merge: error: %s: not a bpfq partial%s%s\n", where,
+			*err ? ": " : "", err);
+		return -1;
+	}
+	rc = merge_one(m, &p, where);
+	partial_free(&p);
+	return rc;
+}
+
+/* A line at a time: partials are one line each, and pdsh prefixes every line. */
+static int merge_stream(struct merge *m, FILE *f, const char *file)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	int rc = 0;
+
+	while (!rc && (len = getline(&line, &cap, f)) > 0) {
+		lineno++;
+		if (strspn(line, " \t\r\n") < (size_t)len)
+			rc = merge_line(m, line, len, file, lineno);
+	}
+	if (!rc && ferror(f)) {
+		fprintf(stderr, "bpfq merge: error: reading %s: %s\n", file, strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	return rc;
+}
+
+/* With the caller's rights under sudo: a partial is the caller's file, not root's. */
+static int merge_file(struct merge *m, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? privs_fopen(path) : stdin;
+	int err = f ? ENOMEM : errno;
+	char *name = escape_text_dup(f == stdin ? "<stdin>" : path);
+	int rc = -1;
+
+	if (!f || !name) {
+		fprintf(stderr, "bpfq merge: error: cannot open '%s': %s\n", name ? name : "?",
+			strerror(err));
+	} else {
+		rc = merge_stream(m, f, name);
+	}
+	if (f && f != stdin)
+		fclose(f);
+	free(name);
+	return rc;
+}
+
+static int merge_print(struct merge *m)
+{
+	struct partial *h = &m->head;
+	struct answer a = { .naggs = h->naggs, .descs = h->descs, .names = h->names,
+			    .result = &h->result, .area = h->area, .key_name = h->key_name };
+
+	if (!m->count) {
+		fprintf(stderr, "bpfq merge: error: no partials read\n");
+		return EXIT_INPUT;
+	}
+	if (m->expect && m->count != m->expect) {
+		fprintf(stderr, "bpfq merge: error: expected %ld partials, read %ld; no answer\n",
+			m->expect, m->count);
+		return EXIT_INPUT;
+	}
+	if (h->result.malformed || h->result.empty || h->result.bad || h->result.missing)
+		fprintf(stderr, "bpfq merge: warning: the runs skipped %llu malformed tokens and read "
+				"%llu fields as NULL (each run's stderr says where)\n",
+			(unsigned long long)h->result.malformed,
+			(unsigned long long)(h->result.empty + h->result.bad + h->result.missing));
+	if (h->key_name && !(a.groups = groups_sorted(h->groups, &a.ngroups))) {
+		fprintf(stderr, "bpfq merge: error: out of memory\n");
+		return EXIT_INPUT;
+	}
+	output_answer(stdout, m->format, &a);
+	return fflush(stdout) ? EXIT_INPUT : EXIT_OK;
+}
+
+int merge_main(int argc, char **argv)
+{
+	struct argp argp = { merge_options, merge_opt, "[FILE...|-]", merge_doc, NULL, NULL, NULL };
+	struct merge m = { 0 };
+	int status = EXIT_INPUT;
+
+	argp_err_exit_status = EXIT_QUERY;
+	argp_parse(&argp, argc, argv, 0, NULL, &m);
+	if (!m.nfiles && merge_file(&m, "-"))
+		goto cleanup;
+	for (int i = 0; i < m.nfiles; i++)
+		if (merge_file(&m, m.files[i]))
+			goto cleanup;
+	status = merge_print(&m);
+cleanup:
+	partial_free(&m.head);
+	return status;
+}

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+/* --partial lines: printing them, and reading them back for bpfq merge. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/merge/json_read.h"
+#include "cmd/merge/partial.h"
+#include "lang/front/sema.h"
+
+char *partial_select(const struct query *q)
+{
+	char *text = NULL, label[1024];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	for (int i = 0; i < q->nitems; i++) {
+		ast_render(q, q->items[i], label, sizeof(label));
+		fprintf(f, "%s%s", i ? ", " : "", label);
+	}
+	if (q->where) {
+		ast_render(q, q->where, label, sizeof(label));
+		fprintf(f, " where %s", label);
+	}
+	if (q->by) {
+		ast_render(q, q->by, label, sizeof(label));
+		fprintf(f, " by %s", label);
+	}
+	return fclose(f) ? (free(text), NULL) : text;
+}
+
+static void print_head(FILE *f)
+{
+	char host[256] = "";
+
+	gethostname(host, sizeof(host) - 1);
+	fprintf(f, "{\"bpfq_partial\":%d,\"host\":", PARTIAL_VERSION);
+	escape_json_string(f, host);
+}
+
+static void print_desc(FILE *f, const char *name, const struct agg_desc *d)
+{
+	fputs("{\"name\":", f);
+	escape_json_string(f, name);
+	fprintf(f, ",\"kind\":\"%s\",\"words\":%d,\"buckets\":%d,\"lo\":%" PRId64 ",\"hi\":%" PRId64
+		   ",\"step\":%" PRId64 ",\"q\":%" PRId64 "}", agg_name(d->kind), d->words,
+		d->nbuckets, d->lo, d->hi, d->step, d->q);
+}
+
+/* The nonzero words: most of a quantile's 22 thousand buckets are empty. */
+static void print_state(FILE *f, const uint64_t *area, int words)
+{
+	bool first = true;
+
+	fputs("\"state\":[", f);
+	for (int i = 0; i < words; i++) {
+		if (!area[i])
+			continue;
+		fprintf(f, "%s[%d,%" PRIu64 "]", first ? "" : ",", i, area[i]);
+		first = false;
+	}
+	fputc(']', f);
+}
+
+static void print_groups(FILE *f, const struct answer *a, int words)
+{
+	fputs(",\"by\":", f);
+	escape_json_string(f, a->key_name);
+	fputs(",\"groups\":[", f);
+	for (long g = 0; g < a->ngroups; g++) {
+		const struct bpfq_key *k = &a->groups[g].key;
+
+		fprintf(f, "%s{\"kind\":%u,\"key\":\"", g ? "," : "", k->kind);
+		for (uint32_t b = 0; b < k->len && b < BPFQ_KEY_MAX; b++)
+			fprintf(f, "%02x", k->bytes[b]);
+		fputs("\",", f);
+		print_state(f, a->groups[g].area, words);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+void partial_print(FILE *f, const char *select, const struct answer *a)
+{
+	const struct bpfq_result *r = a->result;
+	int words = output_offset(a, a->naggs);
+
+	print_head(f);
+	fputs(",\"select\":", f);
+	escape_json_string(f, select);
+	fprintf(f, ",\"records\":%" PRIu64 ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64
+		   ",\"empty\":%" PRIu64 ",\"bad\":%" PRIu64 ",\"missing\":%" PRIu64
+		   ",\"aggregates\":[", (uint64_t)r->records, (uint64_t)r->matched,
+		(uint64_t)r->malformed, (uint64_t)r->empty, (uint64_t)r->bad, (uint64_t)r->missing);
+	for (int i = 0; i < a->naggs; i++) {
+		if (i)
+			fputc(',', f);
+		print_desc(f, a->names[i], &a->descs[i]);
+	}
+	fputc(']', f);
+	if (a->key_name) {
+		print_groups(f, a, words);
+	} else {
+		fputc(',', f);
+		print_state(f, a->area, words);
+	}
+	fputs("}\n", f);
+}
+
+void partial_print_error(FILE *f, int status, const char *error)
+{
+	print_head(f);
+	fprintf(f, ",\"status\":%d,\"error\":", status);
+	escape_json_string(f, error);
+	fputs("}\n", f);
+}
+
+/* A number as an integer, range-checked: a partial is input, not trusted. */
+static int num_int(const struct json *j, i128 lo, i128 hi, i128 *v)
+{
+	const char *p;
+	i128 n = 0;
+	bool neg;
+
+	if (!j || j->kind != JSON_NUMBER)
+		return -1;
+	p = j->text;
+	neg = *p == '-';
+	p += neg;
+	if (!*p || strlen(p) > 38)
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	*v = neg ? -n : n;
+	return *v < lo || *v > hi ? -1 : 0;
+}
+
+static int get_int(const struct json *obj, const char *key, i128 lo, i128 hi, i128 *v)
+{
+	return num_int(json_get(obj, key), lo, hi, v);
+}
+
+#define U64_MAX_ ((i128)UINT64_MAX)
+#define S64_MIN_ ((i128)INT64_MIN)
+#define S64_MAX_ ((i128)INT64_MAX)
+
+static enum agg_kind kind_by_name(const char *name)
+{
+	for (int k = AGG_COUNT; k <= AGG_LAST; k++)
+		if (!strcmp(agg_name(k), name))
+			return k;
+	return AGG_NONE;
+}
+
+/* The description must be one this bpfq would make: the words follow the kind. */
+static int parse_desc(const struct json *j, struct partial *p, const char **err)
+{
+	const struct json *name = json_get(j, "name"), *kind = json_get(j, "kind");
+	struct agg_desc *d = &p->descs[p->naggs];
+	struct node call = { 0 };
+	i128 words, buckets, lo, hi, step, q;
+
+	if (!name || name->kind != JSON_STRING || !kind || kind->kind != JSON_STRING ||
+	    kind_by_name(kind->text) == AGG_NONE || get_int(j, "words", 1, 1 << 20, &words) ||
+	    get_int(j, "buckets", 0, 1 << 20, &buckets) ||
+	    get_int(j, "lo", S64_MIN_, S64_MAX_, &lo) || get_int(j, "hi", S64_MIN_, S64_MAX_, &hi) ||
+	    get_int(j, "step", S64_MIN_, S64_MAX_, &step) ||
+	    get_int(j, "q", 0, BPFQ_SCALE, &q)) {
+		*err = "an aggregate lacks name, kind, words, buckets, lo, hi, step or q";
+		return -1;
+	}
+	call.agg = kind_by_name(kind->text);
+	call.nbuckets = buckets;
+	call.lo = lo;
+	call.hi = hi;
+	call.step = step;
+	call.q = q;
+	agg_desc_of(&call, d);
+	if (d->words != words || (call.agg == AGG_HIST && buckets != BPFQ_HIST_BUCKETS) ||
+	    (call.agg == AGG_LHIST && (step <= 0 || hi <= lo || buckets > 1002 ||
+				       buckets != ((i128)hi - lo + step - 1) / step + 2))) {
+		*err = "an aggregate's state does not have its kind's size";
+		return -1;
+	}
+	if (!(p->names[p->naggs++] = strdup(name->text))) {
+		*err = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+/* [[word, value], ...] into an area of p->words words. */
+static int parse_state(const struct json *state, struct partial *p, uint64_t *area,
+		       const char **err)
+{
+	if (!state || state->kind != JSON_ARRAY) {
+		*err = "a partial lacks its state";
+		return -1;
+	}
+	for (const struct json *e = state->child; e; e = e->next) {
+		i128 word, v;
+
+		if (e->kind != JSON_ARRAY || num_int(e->child, 0, p->words - 1, &word) ||
+		    num_int(e->child->next, 0, U64_MAX_, &v) || e->child->next->next) {
+			*err = "a state word is not [index, value] within the state";
+			return -1;
+		}
+		area[word] = (uint64_t)v;
+	}
+	return 0;
+}
+
+static int hex_nibble(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int parse_key(const struct json *g, struct bpfq_key *k, const char **err)
+{
+	const struct json *hex = json_get(g, "key");
+	i128 kind;
+	size_t n;
+
+	memset(k, 0, sizeof(*k));
+	if (get_int(g, "kind", BPFQ_K_MISSING, BPFQ_K_DEC, &kind) || kind == BPFQ_K_BAD || !hex ||
+	    hex->kind != JSON_STRING || (n = strlen(hex->text)) % 2 || n / 2 > BPFQ_KEY_MAX) {
+		*err = "a group lacks its kind or key";
+		return -1;
+	}
+	k->kind = kind;
+	k->len = n / 2;
+	for (size_t i = 0; i < n / 2; i++) {
+		int h = hex_nibble(hex->text[2 * i]), l = hex_nibble(hex->text[2 * i + 1]);
+
+		if (h < 0 || l < 0) {
+			*err = "a group's key is not hex";
+			return -1;
+		}
+		k->bytes[i] = h << 4 | l;
+	}
+	return 0;
+}
+
+static int parse_groups(const struct json *j, struct partial *p, const char **err)
+{
+	const struct json *by = json_get(j, "by"), *groups = json_get(j, "groups");
+
+	if (!by || by->kind != JSON_STRING || !groups || groups->kind != JSON_ARRAY) {
+		*err = "a partial of a by query lacks by or groups";
+		return -1;
+	}
+	p->key_name = strdup(by->text);
+	p->groups = groups_new(p->words);
+	if (!p->key_name || !p->groups) {
+		*err = "out of memory";
+		return -1;
+	}
+	for (const struct json *g = groups->child; g; g = g->next) {
+		struct bpfq_key key;
+		uint64_t *area;
+		bool added;
+
+		if (parse_key(g, &key, err))
+			return -1;
+		area = groups_get(p->groups, &key, &added);
+		if (!area || !added) {
+			*err = area ? "a group appears twice" : "out of memory";
+			return -1;
+		}
+		if (parse_state(json_get(g, "state"), p, area, err))
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_error_partial(const struct json *j, struct partial *p, const char **err)
+{
+	const struct json *e = json_get(j, "error");
+	i128 status;
+
+	if (get_int(j, "status", 1, 255, &status) || !e || e->kind != JSON_STRING) {
+		*err = "a failed run's partial lacks its status or error";
+		return -1;
+	}
+	p->status = status;
+	snprintf(p->error, sizeof(p->error), "%s", e->text);
+	return 0;
+}
+
+static int parse_counters(const struct json *j, struct bpfq_result *r, const char **err)
+{
+	static const char *const names[] = { "records", "matched", "malformed", "empty", "bad",
+					     "missing" };
+	__u64 *to[] = { &r->records, &r->matched, &r->malformed, &r->empty, &r->bad,
+			&r->missing };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		i128 v;
+
+		if (get_int(j, names[i], 0, U64_MAX_, &v)) {
+			*err = "a partial lacks its counters (records, matched, ...)";
+			return -1;
+		}
+		*to[i] = v;
+	}
+	return 0;
+}
+
+static int parse_fields(const struct json *j, struct partial *p, const char **err)
+{
+	const struct json *v = json_get(j, "bpfq_partial"), *host = json_get(j, "host");
+	const struct json *select = json_get(j, "select"), *aggs = json_get(j, "aggregates");
+
+	if (!v || v->kind != JSON_NUMBER || strcmp(v->text, "2")) {
+		*err = "not a bpfq partial of version 2";
+		return -1;
+	}
+	if (host && host->kind == JSON_STRING)
+		snprintf(p->host, sizeof(p->host), "%s", host->text);
+	if (json_get(j, "error"))
+		return parse_error_partial(j, p, err);
+	if (!select || select->kind != JSON_STRING || !aggs || aggs->kind != JSON_ARRAY) {
+		*err = "a partial lacks select or aggregates";
+		return -1;
+	}
+	if (parse_counters(j, &p->result, err))
+		return -1;
+	if (!(p->select = strdup(select->text))) {
+		*err = "out of memory";
+		return -1;
+	}
+	for (const struct json *a = aggs->child; a; a = a->next) {
+		if (p->naggs == BPFQ_MAX_AGGS) {
+			*err = "too many aggregates";
+			return -1;
+		}
+		if (parse_desc(a, p, err))
+			return -1;
+		p->words += p->descs[p->naggs - 1].words;
+	}
+	if (!p->naggs) {
+		*err = "a partial with no aggregates";
+		return -1;
+	}
+	if (json_get(j, "groups"))
+		return parse_groups(j, p, err);
+	p->area = calloc(p->words, sizeof(uint64_t));
+	if (!p->area) {
+		*err = "out of memory";
+		return -1;
+	}
+	return parse_state(json_get(j, "state"), p, p->area, err);
+}
+
+int partial_parse(const char *text, size_t len, struct partial *p, char *err, size_t size)
+{
+	struct json *j = json_parse(text, len, err, size);
+	const char *why = NULL;
+	int rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (j && (rc = parse_fields(j, p, &why)))
+		snprintf(err, size, "%s", why);
+	json_free(j);
+	if (rc)
+		partial_free(p);
+	return rc;
+}
+
+void partial_free(struct partial *p)
+{
+	free(p->select);
+	free(p->key_name);
+	free(p->area);
+	groups_free(p->groups);
+	for (int i = 0; i < p->naggs; i++)
+		free(p->names[i]);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The reference evaluator. It states the query semantics as plainly as
+ * possible, one node at a time over the records of lang/engine/records.c; the
+ * kernel's generated code must agree with it answer for answer.
+ *
+ * A value is a number (num.h) or NULL: a field that is missing, empty or
+ * not a number is NULL, and so is any operation on a NULL. Conditions have
+ * three values, as in SQL: true, false and NULL (unknown); where keeps
+ * only true, exists() counts only true; the other aggregates skip NULLs.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/engine/eval.h"
+#include "lang/engine/records.h"
+#include "lang/value/aggs.h"
+#include "lang/value/layout.h"
+#include "lang/value/num.h"
+
+enum { F = 0, T = 1, U = 2 };	/* false, true, unknown (NULL) */
+
+struct value {
+	i128 v;
+	bool null;
+};
+
+struct eval {
+	const struct query *q;
+	struct bpfq_result r;
+	struct agg_desc desc[BPFQ_MAX_AGGS];
+	int off[BPFQ_MAX_AGGS];
+	uint64_t *area;		/* the states, without by */
+	struct groups *groups;	/* with by */
+	long max_groups;
+	bool only_exists;	/* the answer is known once every exists() held */
+	struct records *records;
+	const struct bpfq_rec *rec;	/* the record being evaluated */
+	const struct node *failed;
+};
+
+static bool on_record(void *ctx, const struct bpfq_rec *rec);
+
+struct eval *eval_new(const struct query *q, long max_groups)
+{
+	struct eval *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->q = q;
+	e->max_groups = max_groups;
+	e->only_exists = true;
+	for (int i = 0; i < q->nitems; i++) {
+		agg_desc_of(q->items[i], &e->desc[i]);
+		e->off[i] = layout_offset(q, i);
+		if (q->items[i]->agg != AGG_EXISTS)
+			e->only_exists = false;
+	}
+	e->area = calloc(layout_words(q) + 1, sizeof(uint64_t));
+	e->groups = q->by ? groups_new(layout_words(q)) : NULL;
+	e->records = records_new(q, &e->r, on_record, e);
+	if (!e->area || (q->by && !e->groups) || !e->records) {
+		eval_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void eval_free(struct eval *e)
+{
+	if (!e)
+		return;
+	records_free(e->records);
+	groups_free(e->groups);
+	free(e->area);
+	free(e);
+}
+
+const struct bpfq_result *eval_result(const struct eval *e)
+{
+	return &e->r;
+}
+
+const uint64_t *eval_area(const struct eval *e)
+{
+	return e->area;
+}
+
+struct groups *eval_groups(const struct eval *e)
+{
+	return e->groups;
+}
+
+void eval_release_groups(struct eval *e)
+{
+	e->groups = NULL;
+}
+
+static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out);
+static uint32_t eval_cond(struct eval *e, const struct node *n, int *out);
+
+static uint32_t failed_at(struct eval *e, const struct node *n, uint32_t err)
+{
+	if (err)
+		e->failed = n;
+	return err;
+}
+
+static uint32_t arith(enum node_kind kind, i128 a, i128 b, i128 *v)
+{
+	switch (kind) {
+	case NODE_ADD: return num_add(a, b, v);
+	case NODE_SUB: return num_sub(a, b, v);
+	case NODE_MUL: return num_mul(a, b, v);
+	case NODE_DIV: return num_div(a, b, v);
+	default: return num_mod(a, b, v);
+	}
+}
+
+static uint32_t eval_field(struct eval *e, const struct node *n, struct value *out)
+{
+	const struct bpfq_field *f = &e->rec->f[n->slot];
+
+	out->null = f->kind != BPFQ_K_INT && f->kind != BPFQ_K_DEC;
+	out->v = out->null ? 0 : num_of_field(f);
+	return 0;
+}
+
+/* Operands left to right, then the operator: the first error is the kernel's too. */
+static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out)
+{
+	struct value a, b;
+	uint32_t err;
+
+	*out = (struct value){ 0, false };
+	switch (n->kind) {
+	case NODE_INT:
+		out->v = (i128)n->value * BPFQ_SCALE;
+		return 0;
+	case NODE_DEC:
+		out->v = n->dec;
+		return 0;
+	case NODE_FIELD:
+		return eval_field(e, n, out);
+	case NODE_CALL:		/* abs */
+		if ((err = eval_num(e, n->args[0], &a)) || (out->null = a.null))
+			return err;
+		return failed_at(e, n, num_abs(a.v, &out->v));
+	case NODE_NEG:
+		if ((err = eval_num(e, n->lhs, &a)) || (out->null = a.null))
+			return err;
+		return failed_at(e, n, num_neg(a.v, &out->v));
+	default:
+		break;
+	}
+	if ((err = eval_num(e, n->lhs, &a)) || (err = eval_num(e, n->rhs, &b)))
+		return err;
+	if ((out->null = a.null || b.null))
+		return 0;
+	return failed_at(e, n, arith(n->kind, a.v, b.v, &out->v));
+}
+
+static int compare(enum node_kind kind, i128 a, i128 b)
+{
+	switch (kind) {
+	case NODE_EQ: return a == b;
+	case NODE_NE: return a != b;
+	case NODE_LT: return a < b;
+	case NODE_LE: return a <= b;
+	case NODE_GT: return a > b;
+	default: return a >= b;	/* NODE_GE */
+	}
+}
+
+static int and3(int a, int b)
+{
+	return a == F || b == F ? F : a == U || b == U ? U : T;
+}
+
+static int or3(int a, int b)
+{
+	return a == T || b == T ? T : a == U || b == U ? U : F;
+}
+
+static int not3(int a)
+{
+	return a == U ? U : !a;
+}
+
+/* lhs between lo and hi: lhs >= lo and lhs <= hi, every operand evaluated. */
+static uint32_t eval_between(struct eval *e, const struct node *n, int *out)
+{
+	struct value x, lo, hi;
+	uint32_t err;
+
+	if ((err = eval_num(e, n->lhs, &x)) || (err = eval_num(e, n->args[0], &lo)) ||
+	    (err = eval_num(e, n->args[1], &hi)))
+		return err;
+	*out = and3(x.null || lo.null ? U : x.v >= lo.v, x.null || hi.null ? U : x.v <= hi.v);
+	if (n->negated)
+		*out = not3(*out);
+	return 0;
+}
+
+/* lhs in (a, b, ...): the list left to right, until one is equal. */
+static uint32_t eval_in(struct eval *e, const struct node *n, int *out)
+{
+	struct value x, a;
+	uint32_t err;
+
+	if ((err = eval_num(e, n->lhs, &x)))
+		return err;
+	*out = F;
+	for (int i = 0; i < n->nargs && *out != T; i++) {
+		if ((err = eval_num(e, n->args[i], &a)))
+			return err;
+		*out = or3(*out, x.null || a.null ? U : x.v == a.v);
+	}
+	if (n->negated)
+		*out = not3(*out);
+	return 0;
+}
+
+/* and/or evaluate their right side only when the left does not decide. */
+static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
+{
+	struct value a, b;
+	int l, r;
+	uint32_t err;
+
+	switch (n->kind) {
+	case NODE_NOT:
+		if ((err = eval_cond(e, n->lhs, &l)))
+			return err;
+		*out = not3(l);
+		return 0;
+	case NODE_AND:
+	case NODE_OR:
+		if ((err = eval_cond(e, n->lhs, &l)))
+			return err;
+		if ((n->kind == NODE_AND && l == F) || (n->kind == NODE_OR && l == T)) {
+			*out = l;
+			return 0;
+		}
+		if ((err = eval_cond(e, n->rhs, &r)))
+			return err;
+		*out = n->kind == NODE_AND ? and3(l, r) : or3(l, r);
+		return 0;
+	case NODE_BETWEEN:
+		return eval_between(e, n, out);
+	case NODE_IN:
+		return eval_in(e, n, out);
+	default:
+		break;
+	}
+	if ((err = eval_num(e, n->lhs, &a)) || (err = eval_num(e, n->rhs, &b)))
+		return err;
+	*out = a.null || b.null ? U : compare(n->kind, a.v, b.v);
+	return 0;
+}
+
+static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
+{
+	const struct node *call = e->q->items[i];
+	struct value v;
+	uint32_t err;
+	int c;
+
+	if (call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR)) {
+		agg_count(state);
+		return 0;
+	}
+	if (call->agg == AGG_EXISTS) {
+		if ((err = eval_cond(e, call->args[0], &c)))
+			return err;
+		if (c == T)
+			agg_count(state);
+		return 0;
+	}
+	if ((err = eval_num(e, call->args[0], &v)) || v.null)
+		return err;
+	return agg_fold(&e->desc[i], state, v.v);
+}
+
+/* The group's key: the key field's text, or the by expression's value. */
+static uint32_t group_key(struct eval *e, struct bpfq_key *key)
+{
+	struct value v;
+	uint32_t err;
+
+	memset(key, 0, sizeof(*key));
+	if (e->q->by_text) {
+		if (e->rec->key_long)
+			return BPFQ_ERR_KEY;
+		*key = e->rec->key;
+		return 0;
+	}
+	if ((err = eval_num(e, e->q->by, &v)))
+		return err;
+	if (v.null) {
+		key->kind = BPFQ_K_MISSING;
+	} else if (v.v % (i128)BPFQ_SCALE == 0) {
+		int64_t i = (int64_t)(v.v / (i128)BPFQ_SCALE);
+
+		key->kind = BPFQ_K_INT;
+		key->len = sizeof(i);
+		memcpy(key->bytes, &i, sizeof(i));
+	} else {
+		key->kind = BPFQ_K_DEC;
+		key->len = sizeof(v.v);
+		memcpy(key->bytes, &v.v, sizeof(v.v));
+	}
+	return 0;
+}
+
+/* The area the record's aggregates go to: the query's, or its group's. */
+static uint32_t target_area(struct eval *e, uint64_t **area)
+{
+	struct bpfq_key key;
+	uint32_t err;
+	bool added;
+
+	*area = e->area;
+	if (!e->q->by)
+		return 0;
+	if ((err = group_key(e, &key))) {
+		/* A key too long is the by clause's failure, as in the kernel. */
+		if (err == BPFQ_ERR_KEY)
+			e->failed = e->q->by;
+		return err;
+	}
+	*area = groups_find(e->groups, &key);
+	if (*area)
+		return 0;
+	/* A full table takes no new key, as the kernel's map refuses it. */
+	if (groups_count(e->groups) >= e->max_groups ||
+	    !(*area = groups_get(e->groups, &key, &added))) {
+		e->failed = e->q->by;
+		return BPFQ_ERR_GROUPS;
+	}
+	return 0;
+}
+
+/* One record, in file order. Updates made before an error stay, as in the kernel. */
+static uint32_t apply(struct eval *e)
+{
+	const struct query *q = e->q;
+	uint64_t *area;
+	uint32_t err;
+	int pass = T;
+
+	if (q->where && (err = eval_cond(e, q->where, &pass)))
+		return err;
+	if (pass != T)
+		return 0;
+	e->r.matched++;
+	if ((err = target_area(e, &area)))
+		return err;
+	for (int i = 0; i < q->nitems; i++)
+		if ((err = aggregate(e, i, area + e->off[i])))
+			return err;
+	return 0;
+}
+
+static bool all_exist(const struct eval *e)
+{
+	for (int i = 0; i < e->q->nitems; i++)
+		if (!e->area[e->off[i]])
+			return false;
+	return true;
+}
+
+static bool on_record(void *ctx, const struct bpfq_rec *rec)
+{
+	struct eval *e = ctx;
+	uint32_t err;
+
+	e->rec = rec;
+	e->failed = NULL;
+	err = apply(e);
+	if (err) {
+		e->r.error = err;
+		e->r.error_node = e->failed ? e->failed->id : 0;
+		e->r.error_x = rec->f[0];
+		e->r.error_off = rec->off;
+		e->r.done = 1;
+	} else if (e->only_exists && all_exist(e)) {
+		e->r.done = 1;
+	}
+	return e->r.done;
+}
+
+bool eval_feed(struct eval *e, const char *buf, size_t n)
+{
+	if (e->r.done)
+		return true;
+	records_feed(e->records, buf, n);
+	/* The whole chunk counts, as a whole read does in the kernel. */
+	e->r.bytes += n;
+	return e->r.done;
+}
+
+/* Like the kernel's final 0-byte read: nothing happens once the scan is done. */
+void eval_finish(struct eval *e)
+{
+	if (e->r.done)
+		return;
+	records_finish(e->records);
+	e->r.eof = 1;
+}

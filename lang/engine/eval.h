@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reference evaluator: runs a checked query over bytes in user space.
+ * It is --engine=user and the oracle the in-kernel answers are tested
+ * against, so it is written for plainness, byte by byte, independently of
+ * the BPF parsers.
+ */
+#ifndef BPFQ_EVAL_H
+#define BPFQ_EVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lang/engine/groups.h"
+#include "lang/front/ast.h"
+
+struct eval;
+
+/* max_groups: with by, more groups than this is an error (BPFQ_ERR_GROUPS). */
+struct eval *eval_new(const struct query *q, long max_groups);
+
+/* Feed the next bytes of the input; returns true when the scan may stop (answer known or error). */
+bool eval_feed(struct eval *e, const char *buf, size_t n);
+
+/* End of input: a last record without its separator, a partial binary record. */
+void eval_finish(struct eval *e);
+
+const struct bpfq_result *eval_result(const struct eval *e);
+
+/* The aggregates' states (layout.h); with by, the groups'. */
+const uint64_t *eval_area(const struct eval *e);
+struct groups *eval_groups(const struct eval *e);
+
+/* The caller keeps the groups: eval_free() leaves them. */
+void eval_release_groups(struct eval *e);
+
+void eval_free(struct eval *e);
+
+#endif /* BPFQ_EVAL_H */

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/* An open-addressing hash table of groups; it doubles at half full. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/engine/groups.h"
+#include "lang/value/aggs.h"
+#include "lang/value/num.h"
+
+struct groups {
+	int words;
+	long n, cap;
+	struct group *slots;	/* area NULL: empty */
+	struct group *sorted;	/* groups_sorted()'s copy */
+};
+
+struct groups *groups_new(int words)
+{
+	struct groups *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	g->words = words;
+	g->cap = 64;
+	g->slots = calloc(g->cap, sizeof(*g->slots));
+	if (!g->slots) {
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void groups_free(struct groups *g)
+{
+	if (!g)
+		return;
+	for (long i = 0; i < g->cap; i++)
+		free(g->slots[i].area);
+	free(g->slots);
+	free(g->sorted);
+	free(g);
+}
+
+static uint64_t key_hash(const struct bpfq_key *k)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ k->kind;
+	const uint8_t *b = k->bytes;
+
+	for (uint32_t i = 0; i < k->len && i < BPFQ_KEY_MAX; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h ^ k->len;
+}
+
+static bool key_equal(const struct bpfq_key *a, const struct bpfq_key *b)
+{
+	return a->kind == b->kind && a->len == b->len && !memcmp(a->bytes, b->bytes, a->len);
+}
+
+static struct group *find(struct group *slots, long cap, const struct bpfq_key *k)
+{
+	long i = (long)(key_hash(k) & (uint64_t)(cap - 1));
+
+	while (slots[i].area && !key_equal(&slots[i].key, k))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int grow(struct groups *g)
+{
+	long cap = g->cap * 2;
+	struct group *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (long i = 0; i < g->cap; i++)
+		if (g->slots[i].area)
+			*find(slots, cap, &g->slots[i].key) = g->slots[i];
+	free(g->slots);
+	g->slots = slots;
+	g->cap = cap;
+	return 0;
+}
+
+static struct bpfq_key normal(const struct bpfq_key *key)
+{
+	struct bpfq_key k = *key;
+
+	k.reader = 0;
+	k.pad = 0;
+	return k;
+}
+
+uint64_t *groups_find(struct groups *g, const struct bpfq_key *key)
+{
+	struct bpfq_key k = normal(key);
+
+	return find(g->slots, g->cap, &k)->area;
+}
+
+uint64_t *groups_get(struct groups *g, const struct bpfq_key *key, bool *added)
+{
+	struct bpfq_key k = normal(key);
+	struct group *slot;
+
+	*added = false;
+	if (2 * (g->n + 1) > g->cap && grow(g))
+		return NULL;
+	slot = find(g->slots, g->cap, &k);
+	if (slot->area)
+		return slot->area;
+	slot->area = calloc(g->words ? g->words : 1, sizeof(uint64_t));
+	if (!slot->area)
+		return NULL;
+	slot->key = k;
+	g->n++;
+	*added = true;
+	return slot->area;
+}
+
+long groups_count(const struct groups *g)
+{
+	return g->n;
+}
+
+/* Values (INT, DEC) first, by value; then text, bytewise; then NULL. */
+static int rank(const struct bpfq_key *k)
+{
+	return k->kind == BPFQ_K_INT || k->kind == BPFQ_K_DEC ? 0 : k->kind == BPFQ_K_EMPTY ? 1 : 2;
+}
+
+static i128 key_value(const struct bpfq_key *k)
+{
+	int64_t i;
+	i128 d;
+
+	if (k->kind == BPFQ_K_INT) {
+		memcpy(&i, k->bytes, sizeof(i));
+		return (i128)i * BPFQ_SCALE;
+	}
+	memcpy(&d, k->bytes, sizeof(d));
+	return d;
+}
+
+static int compare(const void *pa, const void *pb)
+{
+	const struct bpfq_key *a = &((const struct group *)pa)->key;
+	const struct bpfq_key *b = &((const struct group *)pb)->key;
+	int ra = rank(a), rb = rank(b), c;
+
+	if (ra != rb)
+		return ra - rb;
+	if (ra == 0) {
+		i128 va = key_value(a), vb = key_value(b);
+
+		return va < vb ? -1 : va > vb;
+	}
+	c = memcmp(a->bytes, b->bytes, a->len < b->len ? a->len : b->len);
+	return c ? c : (int)a->len - (int)b->len;
+}
+
+struct group *groups_sorted(struct groups *g, long *n)
+{
+	long k = 0;
+
+	free(g->sorted);
+	g->sorted = malloc((g->n ? g->n : 1) * sizeof(*g->sorted));
+	if (!g->sorted)
+		return NULL;
+	for (long i = 0; i < g->cap; i++)
+		if (g->slots[i].area)
+			g->sorted[k++] = g->slots[i];
+	qsort(g->sorted, k, sizeof(*g->sorted), compare);
+	*n = k;
+	return g->sorted;
+}

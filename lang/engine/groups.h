@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The groups of a 'by' query in user space: key -> the aggregates' area.
+ * The evaluator fills one; the kernel engine gathers the BPF map's groups
+ * (one per reader) into one; bpfq merge joins those of many hosts.
+ */
+#ifndef BPFQ_GROUPS_H
+#define BPFQ_GROUPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpf-templates/bpfq_state.h"
+
+struct group {
+	struct bpfq_key key;	/* reader 0 */
+	uint64_t *area;
+};
+
+struct groups;
+
+struct groups *groups_new(int words);
+void groups_free(struct groups *g);
+
+/* The group's area, or NULL if there is no such group. */
+uint64_t *groups_find(struct groups *g, const struct bpfq_key *key);
+
+/* The group's area, a zeroed one if the key is new; NULL when out of memory. */
+uint64_t *groups_get(struct groups *g, const struct bpfq_key *key, bool *added);
+
+long groups_count(const struct groups *g);
+
+/* The groups sorted by key: values before text, then NULL; numbers by value, text bytewise. */
+struct group *groups_sorted(struct groups *g, long *n);
+
+#endif /* BPFQ_GROUPS_H */

@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The reference parsers of the input formats (see records.h). Each is a
+ * plain byte-at-a-time state machine; a token, a field or a record may
+ * continue in the next chunk.
+ *
+ * A number is [+-]?[0-9]+ (an int64) or [+-]?[0-9]+.[0-9]+ (a decimal:
+ * an integer part in int64's range, at most 9 decimals that are not 0).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/engine/records.h"
+#include "lang/value/num.h"
+
+/* ---- numbers, one byte at a time ---- */
+
+enum num_state {
+	NS_START,	/* nothing yet (csv: only blanks) */
+	NS_SIGN,	/* a sign */
+	NS_INT,		/* digits */
+	NS_DOT,		/* digits and '.' */
+	NS_FRAC,	/* digits, '.', digits */
+	NS_TRAIL,	/* csv: blanks after a number */
+	NS_BAD,		/* not a number */
+};
+
+struct numscan {
+	enum num_state state;
+	bool neg, ovf, inexact;
+	uint64_t mag, frac, scale;
+};
+
+static void num_start(struct numscan *s)
+{
+	*s = (struct numscan){ .state = NS_START, .scale = BPFQ_SCALE / 10 };
+}
+
+static bool is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void num_digit(struct numscan *s, unsigned d)
+{
+	/* Past 2^63 no value is possible; stop there so the magnitude cannot wrap. */
+	if (s->ovf || s->mag > ((uint64_t)INT64_MAX + 1 - d) / 10)
+		s->ovf = true;
+	else
+		s->mag = s->mag * 10 + d;
+}
+
+static void frac_digit(struct numscan *s, unsigned d)
+{
+	if (s->scale) {
+		s->frac += d * s->scale;
+		s->scale /= 10;
+	} else if (d) {
+		s->inexact = true;
+	}
+}
+
+/* blanks: csv trims blanks around a number; the numbers format never sees them. */
+static void num_byte(struct numscan *s, unsigned char c, bool blanks)
+{
+	bool digit = c >= '0' && c <= '9';
+
+	switch (s->state) {
+	case NS_START:
+		if (blanks && is_blank(c))
+			return;
+		if (c == '+' || c == '-') {
+			s->neg = c == '-';
+			s->state = NS_SIGN;
+			return;
+		}
+		/* fallthrough */
+	case NS_SIGN:
+	case NS_INT:
+		if (digit) {
+			num_digit(s, c - '0');
+			s->state = NS_INT;
+		} else if (s->state == NS_INT && c == '.') {
+			s->state = NS_DOT;
+		} else {
+			s->state = blanks && s->state == NS_INT && is_blank(c) ? NS_TRAIL : NS_BAD;
+		}
+		return;
+	case NS_DOT:
+	case NS_FRAC:
+		if (digit) {
+			frac_digit(s, c - '0');
+			s->state = NS_FRAC;
+		} else {
+			s->state = blanks && s->state == NS_FRAC && is_blank(c) ? NS_TRAIL : NS_BAD;
+		}
+		return;
+	case NS_TRAIL:
+		if (!is_blank(c))
+			s->state = NS_BAD;
+		return;
+	default:
+		return;
+	}
+}
+
+/* The number scanned, or EMPTY (nothing but blanks) or BAD. */
+static void num_end(const struct numscan *s, bool had_frac, struct bpfq_field *f)
+{
+	u128 scaled;
+
+	memset(f, 0, sizeof(*f));
+	f->kind = BPFQ_K_BAD;
+	if (s->state == NS_START) {
+		f->kind = BPFQ_K_EMPTY;
+		return;
+	}
+	if (s->state != NS_INT && s->state != NS_FRAC && !(s->state == NS_TRAIL))
+		return;
+	if (s->ovf || s->inexact || s->mag > (uint64_t)INT64_MAX + s->neg)
+		return;
+	if (!had_frac) {
+		f->kind = BPFQ_K_INT;
+		f->lo = s->neg ? 0 - s->mag : s->mag;
+		f->hi = s->neg && s->mag ? -1 : 0;
+		return;
+	}
+	/* -2^63 is the only magnitude of 2^63 in range, and only without a fraction. */
+	if (s->mag == (uint64_t)INT64_MAX + 1 && s->frac)
+		return;
+	scaled = (u128)s->mag * BPFQ_SCALE + s->frac;
+	f->kind = BPFQ_K_DEC;
+	f->lo = (uint64_t)(s->neg ? -scaled : scaled);
+	f->hi = (int64_t)((s->neg ? -scaled : scaled) >> 64);
+}
+
+/* Whether the scan went through a '.': a decimal even if its fraction is 0. */
+struct numtrack {
+	struct numscan s;
+	bool frac;
+};
+
+static void track_start(struct numtrack *t)
+{
+	num_start(&t->s);
+	t->frac = false;
+}
+
+static void track_byte(struct numtrack *t, unsigned char c, bool blanks)
+{
+	num_byte(&t->s, c, blanks);
+	if (t->s.state == NS_DOT)
+		t->frac = true;
+}
+
+static void track_end(const struct numtrack *t, struct bpfq_field *f)
+{
+	num_end(&t->s, t->frac, f);
+}
+
+void records_number(const char *s, size_t n, struct bpfq_field *f)
+{
+	struct numtrack t;
+
+	track_start(&t);
+	for (size_t i = 0; i < n; i++)
+		track_byte(&t, s[i], true);
+	track_end(&t, f);
+}
+
+/* ---- the parsers ---- */
+
+struct records {
+	const struct query *q;
+	struct bpfq_result *r;
+	record_fn *fn;
+	void *ctx;
+	bool stop;
+	uint64_t off;		/* file offset of the current byte */
+	struct bpfq_rec rec;
+	bool in_record;		/* text, csv: a byte of the record was seen */
+	int field;		/* text, csv: the current field's position */
+	bool in_field;		/* text: inside a field */
+	int slot;		/* the current field's slot, or -1 */
+	uint64_t field_off;	/* its first byte */
+	struct numtrack num;	/* the current token or used field */
+	bool quoted;		/* csv: the field began with a quote */
+	int quote_state;	/* csv: 0 outside quotes, 1 inside, 2 a quote inside seen */
+	bool cr;		/* text, csv: a '\r' waits: dropped before '\n' */
+	int slot_of[BPFQ_MAX_FIELD];	/* field position -> slot, or -1 */
+	uint8_t partial[BPFQ_MAX_RECORD];	/* binary: bytes of the current record */
+	int npartial;		/* binary: bytes of the current record */
+	size_t field_len;	/* csv: bytes of the current field: a quote after them is content */
+};
+
+struct records *records_new(const struct query *q, struct bpfq_result *r, record_fn *fn,
+			    void *ctx)
+{
+	struct records *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->q = q;
+	p->r = r;
+	p->fn = fn;
+	p->ctx = ctx;
+	for (int i = 0; i < BPFQ_MAX_FIELD; i++)
+		p->slot_of[i] = -1;
+	for (int i = 0; i < q->nslots; i++)
+		p->slot_of[q->slot_field[i]] = i;
+	p->slot = -1;
+	return p;
+}
+
+void records_free(struct records *p)
+{
+	free(p);
+}
+
+static void emit(struct records *p)
+{
+	if (!p->stop && p->fn(p->ctx, &p->rec))
+		p->stop = true;
+}
+
+/* A counter of NULL fields, with the place of the first. */
+static void count_at(__u64 *count, __u64 *first, uint64_t off)
+{
+	if (!*count)
+		*first = off;
+	(*count)++;
+}
+
+/* ---- numbers: a stream of tokens ---- */
+
+static bool is_sep(unsigned char c)
+{
+	return c == ' ' || c == ',' || (c >= '\t' && c <= '\r');
+}
+
+static void numbers_end_token(struct records *p)
+{
+	struct bpfq_field *f = &p->rec.f[0];
+
+	track_end(&p->num, f);
+	p->in_field = false;
+	if (f->kind != BPFQ_K_INT && f->kind != BPFQ_K_DEC) {
+		count_at(&p->r->malformed, &p->r->malformed_off, p->field_off);
+		return;
+	}
+	p->r->records++;
+	p->rec.off = p->field_off;
+	emit(p);
+}
+
+static void numbers_byte(struct records *p, unsigned char c)
+{
+	if (is_sep(c)) {
+		if (p->in_field)
+			numbers_end_token(p);
+		return;
+	}
+	if (!p->in_field) {
+		p->in_field = true;
+		p->field_off = p->off;
+		track_start(&p->num);
+	}
+	track_byte(&p->num, c, false);
+}
+
+/* ---- text and csv: records of fields ---- */
+
+/* A byte of a used field's content: its number, and its text if it is the key. */
+static void field_content(struct records *p, unsigned char c)
+{
+	struct bpfq_rec *rec = &p->rec;
+
+	if (p->slot < 0)
+		return;
+	track_byte(&p->num, c, p->q->format.kind == INPUT_CSV);
+	if (p->slot == p->q->key_slot) {
+		if (rec->key.len < BPFQ_KEY_MAX)
+			rec->key.bytes[rec->key.len++] = c;
+		else
+			rec->key_long = 1;
+	}
+}
+
+static void begin_field(struct records *p, uint64_t off)
+{
+	p->slot = p->field < BPFQ_MAX_FIELD ? p->slot_of[p->field] : -1;
+	p->field_off = off;
+	p->quoted = false;
+	p->field_len = 0;
+	if (p->slot >= 0)
+		track_start(&p->num);
+}
+
+/* The field ended: its value, and the NULL counters. */
+static void end_field(struct records *p)
+{
+	struct bpfq_field *f;
+
+	/* A field used only as a group key's text is no number: nothing to count. */
+	if (p->slot >= 0 && p->q->slot_numeric[p->slot]) {
+		f = &p->rec.f[p->slot];
+		track_end(&p->num, f);
+		if (f->kind == BPFQ_K_EMPTY)
+			count_at(&p->r->empty, &p->r->empty_off, p->field_off);
+		else if (f->kind == BPFQ_K_BAD)
+			count_at(&p->r->bad, &p->r->bad_off, p->field_off);
+	}
+	p->field++;
+	p->slot = -1;
+}
+
+static void begin_record(struct records *p)
+{
+	memset(&p->rec, 0, sizeof(p->rec));
+	p->rec.off = p->off;
+	p->rec.key.kind = BPFQ_K_EMPTY;	/* a text key, until a value says otherwise */
+	p->in_record = true;
+	p->field = 0;
+}
+
+/* The record ended: fields it lacked are missing; then the query sees it. */
+static void end_record(struct records *p)
+{
+	for (int i = 0; i < p->q->nslots; i++) {
+		if (p->q->slot_field[i] >= p->field) {
+			p->rec.f[i].kind = BPFQ_K_MISSING;
+			count_at(&p->r->missing, &p->r->missing_off, p->rec.off);
+		}
+	}
+	if (p->q->key_slot >= 0 && p->q->slot_field[p->q->key_slot] >= p->field)
+		p->rec.key.kind = BPFQ_K_MISSING;
+	p->r->records++;
+	p->in_record = false;
+	emit(p);
+}
+
+/* text: a byte that is not a '\r' waiting for its '\n'. */
+static void text_content(struct records *p, unsigned char c)
+{
+	if (c == '\n') {
+		if (!p->in_record)
+			begin_record(p);	/* an empty line is a record, as in awk */
+		if (p->in_field)
+			end_field(p);
+		p->in_field = false;
+		end_record(p);
+		return;
+	}
+	if (!p->in_record)
+		begin_record(p);
+	if (is_blank(c)) {
+		if (p->in_field)
+			end_field(p);
+		p->in_field = false;
+		return;
+	}
+	if (!p->in_field) {
+		begin_field(p, p->off);
+		p->in_field = true;
+	}
+	field_content(p, c);
+}
+
+/* A '\r' that waited for a '\n' and got another byte: content, at its own place. */
+static void late_cr(struct records *p, void (*content)(struct records *, unsigned char))
+{
+	p->off--;
+	content(p, '\r');
+	p->off++;
+}
+
+/* text: fields are runs of non-blanks (space, tab); a '\r' before '\n' or the end is dropped. */
+static void text_byte(struct records *p, unsigned char c)
+{
+	if (p->cr) {
+		p->cr = false;
+		if (c != '\n')
+			late_cr(p, text_content);
+	}
+	if (c == '\r') {
+		if (!p->in_record)
+			begin_record(p);
+		p->cr = true;
+		return;
+	}
+	text_content(p, c);
+}
+
+/* csv, outside quotes: record and field ends, a quote that opens a field, content. */
+static void csv_plain(struct records *p, unsigned char c)
+{
+	if (c == '\n') {
+		if (p->in_record) {	/* an empty line is no record */
+			end_field(p);
+			end_record(p);
+		}
+		return;
+	}
+	if (!p->in_record) {
+		begin_record(p);
+		begin_field(p, p->off);
+	}
+	if (c == (unsigned char)p->q->format.delim) {
+		end_field(p);
+		begin_field(p, p->off + 1);
+	} else if (c == '"' && !p->field_len && !p->quoted) {
+		p->quoted = true;
+		p->quote_state = 1;
+	} else {
+		field_content(p, c);
+		p->field_len++;
+	}
+}
+
+/* csv: RFC 4180, "" is a quote inside quotes; a '\r' before '\n' (outside quotes) is dropped. */
+static void csv_byte(struct records *p, unsigned char c)
+{
+	if (p->quote_state == 1) {
+		if (c == '"')
+			p->quote_state = 2;
+		else
+			field_content(p, c);
+		return;
+	}
+	if (p->quote_state == 2) {
+		p->quote_state = c == '"' ? 1 : 0;
+		if (c == '"') {
+			field_content(p, c);
+			return;
+		}
+	}
+	if (p->cr) {
+		p->cr = false;
+		if (c != '\n')
+			late_cr(p, csv_plain);
+	}
+	if (c == '\r') {
+		p->cr = true;
+		return;
+	}
+	csv_plain(p, c);
+}
+
+/* ---- binary: fixed-size records of integers ---- */
+
+static uint64_t load_le(const uint8_t *b, int size, bool big_endian)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < size; i++)
+		v |= (uint64_t)b[big_endian ? size - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* A field's integer: sign-extended for i*, as is for u*; past int64, BAD. */
+static void binary_field(const struct rec_field *rf, const uint8_t *rec, struct bpfq_field *f)
+{
+	int size = 1 << (rf->type / 2);
+	uint64_t v = load_le(rec + rf->offset, size, rf->big_endian);
+	bool is_signed = !(rf->type & 1);
+
+	memset(f, 0, sizeof(*f));
+	if (is_signed && size < 8 && (v >> (8 * size - 1)) & 1)
+		v |= ~0ULL << (8 * size);
+	if (!is_signed && size == 8 && v > (uint64_t)INT64_MAX) {
+		f->kind = BPFQ_K_BAD;
+		return;
+	}
+	f->kind = BPFQ_K_INT;
+	f->lo = v;
+	f->hi = (int64_t)v < 0 ? -1 : 0;
+}
+
+static void binary_record(struct records *p)
+{
+	const struct input_format *fmt = &p->q->format;
+
+	memset(&p->rec, 0, sizeof(p->rec));
+	p->rec.off = p->off + 1 - fmt->record_size;
+	for (int i = 0; i < p->q->nslots; i++) {
+		const struct rec_field *rf = &fmt->fields[p->q->slot_field[i]];
+
+		binary_field(rf, p->partial, &p->rec.f[i]);
+		if (p->rec.f[i].kind != BPFQ_K_BAD)
+			continue;
+		/* A stream's value past int64 is skipped, like a malformed token. */
+		if (fmt->stream) {
+			count_at(&p->r->malformed, &p->r->malformed_off, p->rec.off);
+			return;
+		}
+		count_at(&p->r->bad, &p->r->bad_off, p->rec.off + rf->offset);
+	}
+	p->r->records++;
+	emit(p);
+}
+
+static void binary_byte(struct records *p, unsigned char c)
+{
+	p->partial[p->npartial++] = c;
+	if (p->npartial == p->q->format.record_size) {
+		binary_record(p);
+		p->npartial = 0;
+	}
+}
+
+bool records_feed(struct records *p, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n && !p->stop; i++) {
+		unsigned char c = buf[i];
+
+		switch (p->q->format.kind) {
+		case INPUT_NUMBERS: numbers_byte(p, c); break;
+		case INPUT_TEXT: text_byte(p, c); break;
+		case INPUT_CSV: csv_byte(p, c); break;
+		default: binary_byte(p, c); break;
+		}
+		p->off++;
+	}
+	return p->stop;
+}
+
+bool records_finish(struct records *p)
+{
+	if (p->stop)
+		return true;
+	switch (p->q->format.kind) {
+	case INPUT_NUMBERS:
+		if (p->in_field)
+			numbers_end_token(p);
+		break;
+	case INPUT_TEXT:
+		if (p->in_record) {
+			if (p->in_field)
+				end_field(p);
+			end_record(p);
+		}
+		break;
+	case INPUT_CSV:
+		if (p->quote_state == 1) {
+			p->r->error = BPFQ_ERR_QUOTE;
+			p->r->error_off = p->field_off;
+			p->r->done = 1;
+			return true;
+		}
+		if (p->in_record) {
+			end_field(p);
+			end_record(p);
+		}
+		break;
+	default:
+		p->r->partial = p->npartial;
+		break;
+	}
+	return p->stop;
+}

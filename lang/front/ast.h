@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* The query AST. Nodes live in the query's arena and die with it. */
+#ifndef BPFQ_AST_H
+#define BPFQ_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bpf-templates/bpfq_state.h"
+
+/* A byte range [begin, end) of the query text; turned into line:column only when reported. */
+struct loc {
+	uint32_t begin, end;
+};
+
+enum node_kind {
+	NODE_INT,	/* integer literal: value */
+	NODE_DEC,	/* decimal literal: dec (scaled by 10^9) */
+	NODE_NAME,	/* identifier: loc is its text; sema makes it a NODE_FIELD */
+	NODE_FIELD,	/* the value of a field: field, slot (x is field 0 of 'numbers') */
+	NODE_CALL,	/* name(args): op_loc is the name, args/nargs */
+	NODE_STAR,	/* '*', only as the sole argument of count(*) */
+	NODE_NEG,	/* -lhs */
+	NODE_NOT,	/* not lhs */
+	NODE_ADD,	/* lhs + rhs, likewise below */
+	NODE_SUB,
+	NODE_MUL,
+	NODE_DIV,
+	NODE_MOD,
+	NODE_EQ,
+	NODE_NE,
+	NODE_LT,
+	NODE_LE,
+	NODE_GT,
+	NODE_GE,
+	NODE_AND,
+	NODE_OR,
+	NODE_BETWEEN,	/* lhs [not] between args[0] and args[1] */
+	NODE_IN,	/* lhs [not] in (args...) */
+};
+
+enum type {
+	TYPE_UNKNOWN,
+	TYPE_NUM,	/* a number: an int64, or a decimal with 9 fractional digits */
+	TYPE_BOOL,
+};
+
+/* Aggregates; the order matches agg_names[] in ast.c. */
+enum agg_kind {
+	AGG_NONE,
+	AGG_COUNT,
+	AGG_SUM,
+	AGG_MIN,
+	AGG_MAX,
+	AGG_AVG,
+	AGG_EXISTS,
+	AGG_VAR_SAMP,
+	AGG_VAR_POP,
+	AGG_STDDEV_SAMP,
+	AGG_STDDEV_POP,
+	AGG_HIST,
+	AGG_LHIST,
+	AGG_QUANTILE,
+	AGG_COUNT_DISTINCT,
+	AGG_LAST = AGG_COUNT_DISTINCT,
+};
+
+/* Functions that are not aggregates. */
+enum fn_kind {
+	FN_NONE,
+	FN_ABS,
+};
+
+struct node {
+	enum node_kind kind;
+	struct loc loc;		/* the whole expression */
+	struct loc op_loc;	/* the operator or call name, for errors */
+	enum type type;		/* set by sema */
+	int id;			/* 1..query.nnodes; run-time errors name the node by it */
+	int64_t value;		/* NODE_INT */
+	__int128 dec;		/* NODE_DEC: the value times 10^9 */
+	bool out_of_range;	/* NODE_INT, NODE_DEC: the literal does not fit */
+	bool negated;		/* NODE_BETWEEN, NODE_IN: 'not between', 'not in' */
+	int field;		/* NODE_FIELD: 0-based position in the record */
+	int slot;		/* NODE_FIELD: which of the query's used fields */
+	struct node *lhs, *rhs;
+	struct node **args;	/* NODE_CALL, NODE_BETWEEN, NODE_IN */
+	int nargs;
+	enum agg_kind agg;	/* NODE_CALL, set by sema */
+	enum fn_kind fn;	/* NODE_CALL, set by sema */
+	/* Aggregate parameters, from literal arguments (sema): */
+	int64_t lo, hi, step;	/* lhist(e, lo, hi, step) */
+	int64_t q;		/* quantile(e, q): q times 10^9 */
+	int nbuckets;		/* hist, lhist: buckets of the state */
+};
+
+/* How the input's bytes become records: 'as FORMAT', or the default for the file. */
+enum input_kind {
+	INPUT_NUMBERS,	/* a stream of numbers; the value is x */
+	INPUT_TEXT,	/* lines of whitespace-separated fields $1, $2, ... */
+	INPUT_CSV,	/* RFC 4180 records */
+	INPUT_BINARY,	/* fixed-size records of integers (one field x for 'as i64') */
+};
+
+enum header_mode {
+	HEADER_AUTO,	/* the first record names the columns iff none of it is a number */
+	HEADER_YES,
+	HEADER_NO,
+};
+
+/* A binary field: its type and byte order (the same codes as bpfq_state.h). */
+struct rec_field {
+	struct loc name;
+	uint8_t type;		/* enum bpfq_bin_type */
+	bool big_endian;
+	uint16_t offset;	/* bytes from the record's start */
+};
+
+struct input_format {
+	enum input_kind kind;
+	bool given;		/* written as 'as ...' (else the default for the path) */
+	struct loc loc;		/* the format as written */
+	char delim;		/* csv: the field separator */
+	enum header_mode header;	/* csv */
+	bool header_present;	/* csv: the input has a header (decided when it is opened) */
+	bool stream;		/* binary: 'as i64', one unnamed field, x */
+	int nfields;		/* binary: the record's fields */
+	struct rec_field fields[BPFQ_MAX_REC_FIELDS];
+	int record_size;	/* binary: bytes per record */
+};
+
+/* The column names of a csv header, for sema (NULL when there is none). */
+struct schema {
+	int ncols;
+	char **names;
+};
+
+struct arena;
+
+struct query {
+	const char *text;	/* not owned; must outlive the query */
+	size_t len;
+	struct node **items;	/* the select list: aggregate calls after sema */
+	int nitems;
+	struct node *where;	/* NULL without a where clause */
+	struct node *by;	/* NULL without a 'by' clause */
+	bool by_text;		/* set by sema: the key is a field's text, not a value */
+	char *path;		/* from PATH, unquoted; in the arena */
+	struct loc path_loc;
+	struct input_format format;
+	int nslots;		/* the fields the query uses, by sema */
+	int slot_field[BPFQ_MAX_SLOTS];	/* each slot's 0-based field position */
+	bool slot_numeric[BPFQ_MAX_SLOTS];	/* its value is used (not only its text, as a key) */
+	int key_slot;		/* by_text: the slot of the key field */
+	int nnodes;		/* ids run 1..nnodes */
+	struct node **by_id;	/* by_id[id] for id in 1..nnodes, set by sema */
+	struct arena *arena;
+};
+
+void *arena_alloc(struct arena **a, size_t size);
+void arena_free(struct arena *a);
+
+/* A spelling of an aggregate: aliases map to the same kind. */
+struct agg_name {
+	const char *name;
+	enum agg_kind kind;
+};
+
+/* The aggregate text[0..n) names (any case), or NULL. */
+const struct agg_name *agg_lookup(const char *text, size_t n);
+
+/* "sum", "count", ... (an alias's canonical name: var is var_samp's). */
+const char *agg_name(enum agg_kind kind);
+
+struct node *node_new(struct query *q, enum node_kind kind, struct loc loc);
+void query_free(struct query *q);
+
+/* Whether n (NULL: no) or its operands reference a field ($N, x). */
+bool ast_has_field(const struct node *n);
+
+/* An operator as rendered: "+", "==", "and", ...; comparisons are spelled as in C. */
+const char *ast_op_text(enum node_kind kind);
+
+/* Human-readable normalized text of an expression ("sum(x * 2)"), used as the output label. */
+size_t ast_render(const struct query *q, const struct node *n, char *buf, size_t size);
+
+/*
+ * The same for comments in generated code, of a checked tree: every byte
+ * comes from bpfq's tables and number formatting, none from the query
+ * text (a field is $N, or x; a call is its canonical name).
+ */
+size_t ast_render_code(const struct query *q, const struct node *n, char *buf, size_t size);
+
+/* A decimal times 10^9 as text: "-12.75", "3" (no trailing zeros). buf holds 48 bytes. */
+void dec_format(__int128 scaled, char *buf, size_t size);
+
+/* The whole query, one node per line, indented, with types: for -d ast. */
+void ast_dump(FILE *f, const struct query *q);
+
+/* The input format's name as the query would write it: "csv(delim=';', header)". */
+void format_render(const struct query *q, char *buf, size_t size);
+
+#endif /* BPFQ_AST_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* A stateless tokenizer: lex_next() reads one token at a byte offset. */
+#ifndef BPFQ_LEXER_H
+#define BPFQ_LEXER_H
+
+#include <stddef.h>
+#include "lang/front/ast.h"
+
+/* Keep in the order of token_names[] in lexer.c. */
+enum token_kind {
+	TOK_EOF,
+	TOK_ERROR,	/* an unexpected character or unterminated string; text says which */
+	TOK_INT,	/* decimal digits */
+	TOK_DEC,	/* digits '.' digits: a decimal */
+	TOK_FIELD,	/* '$' digits: a field by position */
+	TOK_STRING,	/* '...' or "...": csv options, quoted column names */
+	TOK_IDENT,	/* [A-Za-z_][A-Za-z0-9_]* that is not a keyword */
+	TOK_PATH,	/* only from lex_path(): a bare word or a quoted string */
+	TOK_LPAREN,
+	TOK_RPAREN,
+	TOK_COMMA,
+	TOK_COLON,
+	TOK_STAR,
+	TOK_PLUS,
+	TOK_MINUS,
+	TOK_SLASH,
+	TOK_PERCENT,
+	TOK_EQ,		/* == or = */
+	TOK_NE,		/* != or <> */
+	TOK_LT,
+	TOK_LE,
+	TOK_GT,
+	TOK_GE,
+	TOK_AND,	/* and, && */
+	TOK_OR,		/* or, || */
+	TOK_NOT,	/* not, ! */
+	TOK_WHERE,
+	TOK_FROM,
+	TOK_AS,
+	TOK_BY,
+	TOK_GROUP,
+	TOK_BETWEEN,
+	TOK_IN,
+	TOK_LAST = TOK_IN,
+};
+
+struct token {
+	enum token_kind kind;
+	struct loc loc;
+	uint64_t value;		/* TOK_INT, TOK_DEC (integer part), TOK_FIELD: the magnitude,
+				   valid when !overflow */
+	uint64_t frac;		/* TOK_DEC: the fraction, in units of 10^-9 */
+	bool overflow;		/* more than 2^64-1 */
+	bool inexact;		/* TOK_DEC: nonzero digits past the 9th decimal */
+};
+
+/* The next token at or after offset pos; keywords are case-insensitive. */
+struct token lex_next(const char *text, size_t len, size_t pos);
+
+/* After 'from': a path, either quoted ('...' or "...") or a run of non-space bytes. */
+struct token lex_path(const char *text, size_t len, size_t pos);
+
+const char *token_name(enum token_kind kind);
+
+#endif /* BPFQ_LEXER_H */

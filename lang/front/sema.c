@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Semantic checks: the input format, names and fields, aggregates and their
+ * arity and parameters, types, literals. The walk is deterministic (items
+ * left to right, then where, then by; operands before their operator), so
+ * the first error is always the same one.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "lang/front/sema.h"
+#include "lang/value/layout.h"
+
+/* Where an expression is: aggregates are allowed only as select items. */
+enum context {
+	IN_AGGREGATE,
+	IN_WHERE,
+	IN_BY,
+};
+
+/* Names are quoted in messages up to this length. */
+#define NAME_MAX_SHOWN 64
+
+static int shown(struct loc loc)
+{
+	uint32_t n = loc.end - loc.begin;
+
+	return n < NAME_MAX_SHOWN ? (int)n : NAME_MAX_SHOWN;
+}
+
+/* The call's name as written names an aggregate (any case). */
+static const struct agg_name *lookup_agg(const struct query *q, struct loc name)
+{
+	return agg_lookup(q->text + name.begin, name.end - name.begin);
+}
+
+static bool is_named(const struct query *q, struct loc name, const char *w)
+{
+	uint32_t n = name.end - name.begin;
+
+	return strlen(w) == n && !strncasecmp(q->text + name.begin, w, n);
+}
+
+/* What each operator takes and gives, and how a mismatch is told. */
+struct op_rule {
+	enum type operand, result;
+	const char *needs;
+};
+
+static const struct op_rule op_rules[] = {
+	[NODE_NEG] = { TYPE_NUM, TYPE_NUM, "needs a number" },
+	[NODE_NOT] = { TYPE_BOOL, TYPE_BOOL, "needs a condition" },
+	[NODE_ADD] = { TYPE_NUM, TYPE_NUM, "needs numbers on both sides" },
+	[NODE_SUB] = { TYPE_NUM, TYPE_NUM, "needs numbers on both sides" },
+	[NODE_MUL] = { TYPE_NUM, TYPE_NUM, "needs numbers on both sides" },
+	[NODE_DIV] = { TYPE_NUM, TYPE_NUM, "needs numbers on both sides" },
+	[NODE_MOD] = { TYPE_NUM, TYPE_NUM, "needs numbers on both sides" },
+	[NODE_EQ] = { TYPE_NUM, TYPE_BOOL, "compares numbers" },
+	[NODE_NE] = { TYPE_NUM, TYPE_BOOL, "compares numbers" },
+	[NODE_LT] = { TYPE_NUM, TYPE_BOOL, "compares numbers" },
+	[NODE_LE] = { TYPE_NUM, TYPE_BOOL, "compares numbers" },
+	[NODE_GT] = { TYPE_NUM, TYPE_BOOL, "compares numbers" },
+	[NODE_GE] = { TYPE_NUM, TYPE_BOOL, "compares numbers" },
+	[NODE_AND] = { TYPE_BOOL, TYPE_BOOL, "needs conditions on both sides" },
+	[NODE_OR] = { TYPE_BOOL, TYPE_BOOL, "needs conditions on both sides" },
+};
+
+struct sema {
+	struct query *q;
+	const struct schema *schema;
+	struct diag *d;
+	int in_values;		/* of the 'in' lists so far */
+};
+
+static bool check_expr(struct sema *s, struct node *n, enum context ctx);
+
+static bool check_literal(struct sema *s, struct node *n)
+{
+	if (n->out_of_range && n->kind == NODE_INT)
+		return diag_set(s->d, n->loc, "integer literal out of range (int64 is "
+				"-9223372036854775808 to 9223372036854775807)");
+	if (n->out_of_range)
+		return diag_set(s->d, n->loc, "decimal literal out of range (at most 9 decimals, "
+				"and an integer part in int64)");
+	n->type = TYPE_NUM;
+	return true;
+}
+
+/* The slot of a field position, a new one at its first use. */
+static bool use_field(struct sema *s, struct node *n, int field)
+{
+	struct query *q = s->q;
+
+	for (int i = 0; i < q->nslots; i++) {
+		if (q->slot_field[i] == field) {
+			n->slot = i;
+			goto found;
+		}
+	}
+	if (q->nslots == BPFQ_MAX_SLOTS)
+		return diag_set(s->d, n->loc, "too many fields: a query uses at most %d",
+				BPFQ_MAX_SLOTS);
+	n->slot = q->nslots;
+	q->slot_field[q->nslots++] = field;
+found:
+	n->kind = NODE_FIELD;
+	n->field = field;
+	n->type = TYPE_NUM;
+	return true;
+}
+
+static const char *format_word(enum input_kind kind)
+{
+	switch (kind) {
+	case INPUT_NUMBERS: return "numbers";
+	case INPUT_TEXT: return "text";
+	case INPUT_CSV: return "csv";
+	default: return "binary";
+	}
+}
+
+/* $N: a field of text and csv records. */
+static bool check_field(struct sema *s, struct node *n)
+{
+	enum input_kind kind = s->q->format.kind;
+
+	if (kind == INPUT_NUMBERS || kind == INPUT_BINARY)
+		return diag_set(s->d, n->loc, "'%.*s': 'as %s' input has no numbered fields; %s",
+				shown(n->loc), s->q->text + n->loc.begin, format_word(kind),
+				kind == INPUT_NUMBERS || s->q->format.stream ?
+				"its values are called x" : "name the record's fields");
+	if (n->field < 0)
+		return diag_set(s->d, n->loc, "no field '%.*s': fields are $1 to $%d",
+				shown(n->loc), s->q->text + n->loc.begin, BPFQ_MAX_FIELD);
+	return use_field(s, n, n->field);
+}
+
+/* A column of the csv header, by name: exact first, then in any case. */
+static int header_column(const struct schema *sc, const char *name, size_t n)
+{
+	for (int i = 0; i < sc->ncols; i++)
+		if (strlen(sc->names[i]) == n && !memcmp(sc->names[i], name, n))
+			return i;
+	for (int i = 0; i < sc->ncols; i++)
+		if (strlen(sc->names[i]) == n && !strncasecmp(sc->names[i], name, n))
+			return i;
+	return -1;
+}
+
+/* A header name as the message shows it: a control byte or a backslash as
+ * \xNN (the file's bytes are not the terminal's commands). */
+static size_t put_name(char *buf, size_t size, const char *name)
+{
+	size_t len = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p && len + 5 < size; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			len += snprintf(buf + len, size - len, "\\x%02x", *p);
+		else
+			buf[len++] = *p;
+	}
+	buf[len] = 0;
+	return len;
+}
+
+/* The header's names, for the message, up to a length. */
+static void list_columns(const struct schema *sc, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < sc->ncols && len + 8 < size; i++) {
+		if (i)
+			len += snprintf(buf + len, size - len, ", ");
+		len += put_name(buf + len, size - len, sc->names[i]);
+	}
+	if (len >= size - 8)
+		snprintf(buf + size - 8, 8, ", ...");
+}
+
+static bool check_column(struct sema *s, struct node *n, const char *name, size_t len)
+{
+	const struct schema *sc = s->schema;
+	char cols[160];
+	int col;
+
+	if (!sc)
+		return diag_set(s->d, n->loc, "unknown name '%.*s'; this csv input has no header: "
+				"use $1, $2, ... or 'as csv(header)'", shown(n->loc),
+				s->q->text + n->loc.begin);
+	col = header_column(sc, name, len);
+	if (col < 0) {
+		list_columns(sc, cols, sizeof(cols));
+		return diag_set(s->d, n->loc, "no column '%.*s' in the header of %s: %s",
+				(int)(len < NAME_MAX_SHOWN ? len : NAME_MAX_SHOWN), name,
+				s->q->path, cols);
+	}
+	return use_field(s, n, col);
+}
+
+/* A binary record's field by name. */
+static bool check_record_field(struct sema *s, struct node *n, const char *name, size_t len)
+{
+	const struct input_format *f = &s->q->format;
+
+	for (int i = 0; i < f->nfields; i++) {
+		struct loc l = f->fields[i].name;
+
+		if (l.end - l.begin == len && !strncmp(s->q->text + l.begin, name, len))
+			return use_field(s, n, i);
+	}
+	return diag_set(s->d, n->loc, "unknown name '%.*s'; the record's fields are named "
+			"in its 'as record(...)'", shown(n->loc), s->q->text + n->loc.begin);
+}
+
+/* A name: x, a csv column, a record field; "quoted" for a column only. */
+static bool check_name(struct sema *s, struct node *n)
+{
+	const struct input_format *f = &s->q->format;
+	const char *text = s->q->text + n->loc.begin;
+	size_t len = n->loc.end - n->loc.begin;
+	bool quoted = *text == '"';
+
+	if (quoted) {
+		text++;
+		len -= 2;
+	}
+	if (!quoted && len == 1 && *text == 'x' &&
+	    (f->kind == INPUT_NUMBERS || (f->kind == INPUT_BINARY && f->stream)))
+		return use_field(s, n, 0);
+	switch (f->kind) {
+	case INPUT_CSV:
+		return check_column(s, n, text, len);
+	case INPUT_BINARY:
+		if (!f->stream)
+			return check_record_field(s, n, text, len);
+		/* fallthrough */
+	case INPUT_NUMBERS:
+		return diag_set(s->d, n->loc, "unknown name '%.*s'; the input's values are called x",
+				shown(n->loc), s->q->text + n->loc.begin);
+	default:
+		return diag_set(s->d, n->loc, "unknown name '%.*s'; 'as text' fields are $1, $2, ...",
+				shown(n->loc), s->q->text + n->loc.begin);
+	}
+}
+
+/* Operands first, then the operator; messages spell it as the user did ('&&'). */
+static bool check_operator(struct sema *s, struct node *n, enum context ctx)
+{
+	const struct op_rule *rule = &op_rules[n->kind];
+
+	if (!check_expr(s, n->lhs, ctx) || (n->rhs && !check_expr(s, n->rhs, ctx)))
+		return false;
+	if (n->lhs->type != rule->operand || (n->rhs && n->rhs->type != rule->operand))
+		return diag_set(s->d, n->op_loc, "'%.*s' %s", shown(n->op_loc),
+				s->q->text + n->op_loc.begin, rule->needs);
+	/* Only a literal 0 is known now; a computed one is a run-time error. */
+	if ((n->kind == NODE_DIV || n->kind == NODE_MOD) &&
+	    ((n->rhs->kind == NODE_INT && n->rhs->value == 0) ||
+	     (n->rhs->kind == NODE_DEC && n->rhs->dec == 0)))
+		return diag_set(s->d, n->rhs->loc, "%s by zero",
+				n->kind == NODE_DIV ? "division" : "modulo");
+	n->type = rule->result;
+	return true;
+}
+
+/* An in list's length: see SEMA_IN_MAX. */
+static bool check_in_length(struct sema *s, const struct node *n)
+{
+	int i;
+
+	for (i = 0; i < n->nargs; i++)
+		if (n->args[i]->kind != NODE_INT && n->args[i]->kind != NODE_DEC)
+			break;
+	if (i < n->nargs && n->nargs > SEMA_IN_MAX_EXPR)
+		return diag_set(s->d, n->args[SEMA_IN_MAX_EXPR]->loc, "an 'in' list holds at most %d "
+				"values unless all are numbers, as 1 or -2.5", SEMA_IN_MAX_EXPR);
+	if (n->nargs > SEMA_IN_MAX - s->in_values)
+		return diag_set(s->d, n->args[SEMA_IN_MAX - s->in_values]->loc, "too many values in "
+				"'in' lists: at most %d in a query", SEMA_IN_MAX);
+	s->in_values += n->nargs;
+	return true;
+}
+
+/* between and in: numbers all. */
+static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
+{
+	if (n->kind == NODE_IN && !check_in_length(s, n))
+		return false;
+	if (!check_expr(s, n->lhs, ctx))
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		if (!check_expr(s, n->args[i], ctx))
+			return false;
+	if (n->lhs->type != TYPE_NUM)
+		return diag_set(s->d, n->op_loc, "'%.*s' needs a number on its left",
+				shown(n->op_loc), s->q->text + n->op_loc.begin);
+	for (int i = 0; i < n->nargs; i++)
+		if (n->args[i]->type != TYPE_NUM)
+			return diag_set(s->d, n->args[i]->loc, "'%.*s' compares numbers, got a "
+					"condition", shown(n->op_loc), s->q->text + n->op_loc.begin);
+	n->type = TYPE_BOOL;
+	return true;
+}
+
+/* A call inside an expression: a function, never an aggregate there. */
+static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
+{
+	const struct agg_name *agg = lookup_agg(s->q, n->op_loc);
+
+	if (is_named(s->q, n->op_loc, "abs")) {
+		if (n->nargs != 1)
+			return diag_set(s->d, n->loc, "abs takes 1 argument, got %d", n->nargs);
+		if (!check_expr(s, n->args[0], ctx))
+			return false;
+		if (n->args[0]->type != TYPE_NUM)
+			return diag_set(s->d, n->args[0]->loc, "abs needs a number, got a condition");
+		n->fn = FN_ABS;
+		n->type = TYPE_NUM;
+		return true;
+	}
+	if (!agg)
+		return diag_set(s->d, n->op_loc, "unknown function '%.*s'; aggregates are count, "
+				"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
+				"count_distinct; and abs", shown(n->op_loc),
+				s->q->text + n->op_loc.begin);
+	if (ctx == IN_WHERE || ctx == IN_BY)
+		return diag_set(s->d, n->op_loc, "aggregate '%s' is not allowed in %s", agg->name,
+				ctx == IN_WHERE ? "where" : "by");
+	return diag_set(s->d, n->op_loc, "aggregate '%s' cannot be nested in another aggregate",
+			agg->name);
+}
+
+static bool check_expr(struct sema *s, struct node *n, enum context ctx)
+{
+	switch (n->kind) {
+	case NODE_INT:
+	case NODE_DEC:
+		return check_literal(s, n);
+	case NODE_NAME:
+		return check_name(s, n);
+	case NODE_FIELD:
+		return check_field(s, n);
+	case NODE_STAR:
+		return diag_set(s->d, n->loc, "'*' is only allowed as count(*)");
+	case NODE_CALL:
+		return check_inner_call(s, n, ctx);
+	case NODE_BETWEEN:
+	case NODE_IN:
+		return check_ranged(s, n, ctx);
+	default:
+		return check_operator(s, n, ctx);
+	}
+}
+
+/* How many arguments each aggregate takes. */
+static bool check_arity(struct sema *s, struct node *call, const struct agg_name *name)
+{
+	int want = 1;
+
+	switch (call->agg) {
+	case AGG_COUNT:
+		/* count(*) is count(): the star stays only for rendering. */
+		if (call->nargs == 0 || (call->nargs == 1 && call->args[0]->kind == NODE_STAR))
+			return true;
+		if (call->nargs == 1)
+			return true;
+		return diag_set(s->d, call->loc, "count takes at most 1 argument, got %d",
+				call->nargs);
+	case AGG_LHIST:
+		want = 4;
+		break;
+	case AGG_QUANTILE:
+		want = strcmp(name->name, "median") ? 2 : 1;
+		break;
+	default:
+		break;
+	}
+	if (call->nargs != want)
+		return diag_set(s->d, call->loc, "%s takes %d argument%s, got %d", name->name, want,
+				want == 1 ? "" : "s", call->nargs);
+	return true;
+}
+
+/* A literal integer argument (lhist's bounds and step). */
+static bool int_param(struct sema *s, struct node *arg, const char *what, int64_t *v)
+{
+	if (arg->kind != NODE_INT)
+		return diag_set(s->d, arg->loc, "lhist's %s must be an integer literal", what);
+	if (arg->out_of_range)
+		return check_literal(s, arg);
+	*v = arg->value;
+	return true;
+}
+
+#define LHIST_MAX_BUCKETS 1000
+
+static bool check_lhist(struct sema *s, struct node *call)
+{
+	__int128 span;
+
+	if (!int_param(s, call->args[1], "minimum", &call->lo) ||
+	    !int_param(s, call->args[2], "maximum", &call->hi) ||
+	    !int_param(s, call->args[3], "step", &call->step))
+		return false;
+	if (call->step <= 0)
+		return diag_set(s->d, call->args[3]->loc, "lhist's step must be positive");
+	if (call->hi <= call->lo)
+		return diag_set(s->d, call->args[2]->loc, "lhist's maximum must be above its "
+				"minimum");
+	span = (__int128)call->hi - call->lo;
+	if ((span + call->step - 1) / call->step > LHIST_MAX_BUCKETS)
+		return diag_set(s->d, call->loc, "lhist: (maximum - minimum) / step is %lld buckets; "
+				"at most %d", (long long)((span + call->step - 1) / call->step),
+				LHIST_MAX_BUCKETS);
+	/* Below the minimum, the buckets, at or above the maximum. */
+	call->nbuckets = (int)((span + call->step - 1) / call->step) + 2;
+	return true;
+}
+
+static bool check_quantile(struct sema *s, struct node *call)
+{
+	struct node *arg;
+	__int128 q;
+
+	if (call->nargs == 1) {
+		call->q = BPFQ_SCALE / 2;	/* median */
+		return true;
+	}
+	arg = call->args[1];
+	if ((arg->kind != NODE_INT && arg->kind != NODE_DEC) || arg->out_of_range)
+		return diag_set(s->d, arg->loc, "quantile's q must be a number literal from 0 to 1");
+	q = arg->kind == NODE_INT ? (__int128)arg->value * BPFQ_SCALE : arg->dec;
+	if (q < 0 || q > BPFQ_SCALE)
+		return diag_set(s->d, arg->loc, "quantile's q must be from 0 to 1");
+	call->q = (int64_t)q;
+	return true;
+}
+
+static bool check_argument(struct sema *s, struct node *call, const struct agg_name *name)
+{
+	struct node *arg = call->args[0];
+
+	if (!check_expr(s, arg, IN_AGGREGATE))
+		return false;
+	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
+		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
+				"got a number");
+	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM)
+		return diag_set(s->d, arg->loc, "%s needs a number, got a condition", name->name);
+	if (call->agg == AGG_LHIST)
+		return check_lhist(s, call);
+	if (call->agg == AGG_QUANTILE)
+		return check_quantile(s, call);
+	if (call->agg == AGG_HIST)
+		call->nbuckets = BPFQ_HIST_BUCKETS;
+	return true;
+}
+
+/* A select item: an aggregate call whose argument holds no aggregate. */
+static bool check_item(struct sema *s, struct node *n, int index)
+{
+	const struct agg_name *name;
+
+	if (index >= BPFQ_MAX_AGGS)
+		return diag_set(s->d, n->loc, "too many aggregates: at most %d in one query",
+				BPFQ_MAX_AGGS);
+	if (n->kind != NODE_CALL)
+		return diag_set(s->d, n->loc, "expected an aggregate such as sum(x), got an "
+				"expression");
+	name = lookup_agg(s->q, n->op_loc);
+	if (!name)
+		return check_inner_call(s, n, IN_AGGREGATE);
+	n->agg = name->kind;
+	if (!check_arity(s, n, name))
+		return false;
+	if (n->nargs && n->args[0]->kind == NODE_STAR && n->agg != AGG_COUNT)
+		return diag_set(s->d, n->args[0]->loc, "'*' is only allowed as count(*)");
+	if (n->nargs && n->args[0]->kind != NODE_STAR && !check_argument(s, n, name))
+		return false;
+	n->type = n->agg == AGG_EXISTS ? TYPE_BOOL : TYPE_NUM;
+	return true;
+}
+
+static bool check_where(struct sema *s, struct node *where)
+{
+	if (!check_expr(s, where, IN_WHERE))
+		return false;
+	if (where->type != TYPE_BOOL)
+		return diag_set(s->d, where->loc, "where needs a condition such as x > 5, "
+				"got a number");
+	return true;
+}
+
+/*
+ * by: a bare field of text or csv groups by its text, as awk's a[$1] does;
+ * anything else by its value. Big states do not multiply by groups.
+ */
+static bool check_by(struct sema *s, struct node *by)
+{
+	struct query *q = s->q;
+
+	if (!check_expr(s, by, IN_BY))
+		return false;
+	if (by->type != TYPE_NUM)
+		return diag_set(s->d, by->loc, "by needs a field or a number, got a condition");
+	q->by_text = by->kind == NODE_FIELD &&
+		     (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV);
+	q->key_slot = q->by_text ? by->slot : -1;
+	for (int i = 0; i < q->nitems; i++) {
+		enum agg_kind k = q->items[i]->agg;
+
+		if (k == AGG_QUANTILE || k == AGG_COUNT_DISTINCT)
+			return diag_set(s->d, q->items[i]->loc, "%s cannot be used with by: its state "
+					"(%d KB) would be kept for every group",
+					agg_name(k), k == AGG_QUANTILE ? 178 : 16);
+	}
+	return true;
+}
+
+static int count_nodes(const struct node *n)
+{
+	int total = 1;
+
+	if (n->lhs)
+		total += count_nodes(n->lhs);
+	if (n->rhs)
+		total += count_nodes(n->rhs);
+	for (int i = 0; i < n->nargs; i++)
+		total += count_nodes(n->args[i]);
+	return total;
+}
+
+/* Pre-order: an aggregate's id comes before its argument's. */
+static void number(struct query *q, struct node *n)
+{
+	n->id = ++q->nnodes;
+	q->by_id[n->id] = n;
+	if (n->lhs)
+		number(q, n->lhs);
+	if (n->rhs)
+		number(q, n->rhs);
+	for (int i = 0; i < n->nargs; i++)
+		number(q, n->args[i]);
+}
+
+static bool number_nodes(struct sema *s)
+{
+	struct query *q = s->q;
+	int total = (q->where ? count_nodes(q->where) : 0) + (q->by ? count_nodes(q->by) : 0);
+
+	for (int i = 0; i < q->nitems; i++)
+		total += count_nodes(q->items[i]);
+	q->by_id = arena_alloc(&q->arena, (total + 1) * sizeof(*q->by_id));
+	if (!q->by_id)
+		return diag_set(s->d, (struct loc){ 0, 0 }, "out of memory");
+	q->nnodes = 0;
+	for (int i = 0; i < q->nitems; i++)
+		number(q, q->items[i]);
+	if (q->where)
+		number(q, q->where);
+	if (q->by)
+		number(q, q->by);
+	return true;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcasecmp(s + n - k, suffix);
+}
+
+void sema_default_format(struct query *q)
+{
+	struct input_format *f = &q->format;
+	bool fields = ast_has_field(q->where) || ast_has_field(q->by);
+
+	for (int i = 0; i < q->nitems; i++)
+		fields |= ast_has_field(q->items[i]);
+	if (f->given)
+		return;
+	f->delim = ',';
+	f->header = HEADER_AUTO;
+	if (q->path && (ends_with(q->path, ".csv") || ends_with(q->path, ".tsv"))) {
+		f->kind = INPUT_CSV;
+		f->delim = ends_with(q->path, ".tsv") ? '\t' : ',';
+	} else {
+		f->kind = fields ? INPUT_TEXT : INPUT_NUMBERS;
+	}
+}
+
+/* The slots whose values the query uses: all but a key that is used only as text. */
+static void mark_numeric(struct query *q, const struct node *n)
+{
+	if (!n)
+		return;
+	if (n->kind == NODE_FIELD)
+		q->slot_numeric[n->slot] = true;
+	mark_numeric(q, n->lhs);
+	mark_numeric(q, n->rhs);
+	for (int i = 0; i < n->nargs; i++)
+		mark_numeric(q, n->args[i]);
+}
+
+static void mark_slots(struct query *q)
+{
+	for (int i = 0; i < q->nslots; i++)
+		q->slot_numeric[i] = false;
+	/* A stream's value decides what a record is: always read. */
+	if (q->format.kind == INPUT_NUMBERS || q->format.stream)
+		q->slot_numeric[0] = true;
+	for (int i = 0; i < q->nitems; i++)
+		mark_numeric(q, q->items[i]);
+	mark_numeric(q, q->where);
+	if (q->by && !q->by_text)
+		mark_numeric(q, q->by);
+}
+
+bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
+{
+	struct sema s = { q, schema, d, 0 };
+
+	sema_default_format(q);
+	q->nslots = 0;
+	q->key_slot = -1;
+	/* A stream's value is always read: whether it is one decides what a record is. */
+	if (q->format.kind == INPUT_NUMBERS || (q->format.kind == INPUT_BINARY && q->format.stream))
+		q->slot_field[q->nslots++] = 0;
+	for (int i = 0; i < q->nitems; i++)
+		if (!check_item(&s, q->items[i], i))
+			return false;
+	if (q->where && !check_where(&s, q->where))
+		return false;
+	if (q->by && !check_by(&s, q->by))
+		return false;
+	mark_slots(q);
+	if (layout_words(q) > LAYOUT_MAX_WORDS)
+		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
+				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);
+	return number_nodes(&s);
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Aggregate states in user space. The evaluator folds every value into
+ * the decimal parts of struct bpfq_agg (the kernel's fast path fills the
+ * integer parts too); the printer joins both, so the answers agree.
+ */
+#include <string.h>
+
+#include "lang/value/aggs.h"
+#include "lang/value/layout.h"
+
+void agg_desc_of(const struct node *call, struct agg_desc *d)
+{
+	*d = (struct agg_desc){ .kind = call->agg, .words = layout_agg_words(call),
+				.nbuckets = call->nbuckets, .lo = call->lo, .hi = call->hi,
+				.step = call->step, .q = call->q };
+}
+
+/* Multi-word two's complement: dst += the sign-extended 128-bit v. */
+static void add_wide(__u64 *dst, int words, i128 v)
+{
+	uint64_t add[4] = { (uint64_t)v, (uint64_t)((u128)v >> 64) };
+	uint64_t ext = v < 0 ? UINT64_MAX : 0, carry = 0;
+
+	add[2] = add[3] = ext;
+	for (int i = 0; i < words; i++) {
+		uint64_t s = dst[i] + add[i];
+		uint64_t c = s < dst[i];
+
+		dst[i] = s + carry;
+		carry = c | (dst[i] < s);
+	}
+}
+
+/* Unsigned multi-word dst += src (sumsq, merges). */
+static void add_words(__u64 *dst, const __u64 *src, int words)
+{
+	uint64_t carry = 0;
+
+	for (int i = 0; i < words; i++) {
+		uint64_t s = dst[i] + src[i];
+		uint64_t c = s < dst[i];
+
+		dst[i] = s + carry;
+		carry = c | (dst[i] < s);
+	}
+}
+
+static void fold_basic(struct bpfq_agg *a, i128 v)
+{
+	uint64_t dcount = a->count - a->icount;
+
+	add_wide(a->dsum, 3, v);
+	if (!dcount || v < num_from_words(a->dmin_lo, a->dmin_hi)) {
+		a->dmin_lo = (uint64_t)v;
+		a->dmin_hi = (int64_t)((u128)v >> 64);
+	}
+	if (!dcount || v > num_from_words(a->dmax_lo, a->dmax_hi)) {
+		a->dmax_lo = (uint64_t)v;
+		a->dmax_hi = (int64_t)((u128)v >> 64);
+	}
+	a->count++;
+}
+
+/* sumsq += v^2: |v| < 2^93, so v^2 < 2^186, four words. */
+static void fold_moments(struct bpfq_moments *m, i128 v)
+{
+	u128 mag = v < 0 ? -(u128)v : (u128)v;
+	uint64_t a[2] = { (uint64_t)mag, (uint64_t)(mag >> 64) };
+	__u64 sq[4] = { 0 };
+
+	for (int i = 0; i < 2; i++) {
+		u128 carry = 0;
+
+		for (int j = 0; j < 2; j++) {
+			u128 t = (u128)a[i] * a[j] + sq[i + j] + carry;
+
+			sq[i + j] = (uint64_t)t;
+			carry = t >> 64;
+		}
+		sq[i + 2] += (uint64_t)carry;
+	}
+	m->count++;
+	add_wide(m->sum, 3, v);
+	add_words(m->sumsq, sq, 4);
+}
+
+int agg_hist_bucket(i128 v)
+{
+	int64_t i;
+	int b = 0;
+
+	if (v < 0)
+		return 0;
+	if (v < (i128)BPFQ_SCALE)
+		return 1;
+	for (i = num_floor(v); i > 1; i >>= 1)
+		b++;
+	return 2 + b;
+}
+
+int agg_lhist_bucket(const struct agg_desc *d, i128 v)
+{
+	if (v < (i128)d->lo * BPFQ_SCALE)
+		return 0;
+	if (v >= (i128)d->hi * BPFQ_SCALE)
+		return d->nbuckets - 1;
+	return 1 + (int)(((uint64_t)num_floor(v) - (uint64_t)d->lo) / (uint64_t)d->step);
+}
+
+/* |v| * 2^30, in the log-linear buckets of bpfq_state.h. */
+int agg_quantile_bucket(i128 v)
+{
+	u128 n = (v < 0 ? -(u128)v : (u128)v) * ((u128)1 << 30) / BPFQ_SCALE;
+	int e = 0, idx;
+
+	if (n == 0)
+		return BPFQ_Q_PER_SIGN;
+	for (u128 t = n; t > 1; t >>= 1)
+		e++;
+	idx = n < BPFQ_Q_SUB ? (int)n :
+	      BPFQ_Q_SUB + (e - 7) * BPFQ_Q_SUB + (int)((n >> (e - 7)) & (BPFQ_Q_SUB - 1));
+	return v < 0 ? BPFQ_Q_PER_SIGN - idx : BPFQ_Q_PER_SIGN + idx;
+}
+
+i128 agg_quantile_value(int bucket)
+{
+	int idx = bucket - BPFQ_Q_PER_SIGN;
+	int a = idx < 0 ? -idx : idx;
+	u128 n;
+
+	if (a < BPFQ_Q_SUB) {
+		n = a;
+	} else {
+		int e = (a - BPFQ_Q_SUB) / BPFQ_Q_SUB + 7;
+
+		n = (u128)(BPFQ_Q_SUB + (a - BPFQ_Q_SUB) % BPFQ_Q_SUB) << (e - 7);
+	}
+	/* n / 2^30, scaled by 10^9; rounded toward zero, as the bucket's bound is. */
+	n = n * BPFQ_SCALE >> 30;
+	return idx < 0 ? -(i128)n : (i128)n;
+}
+
+/* murmur3's finalizer: every bit of k moves every bit of the hash. */
+static uint64_t fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+uint64_t agg_hash(i128 v)
+{
+	return fmix64((uint64_t)v ^ fmix64((uint64_t)((u128)v >> 64)));
+}
+
+/* Register: the hash's top 14 bits; its rank: the leading zeros after them, plus one. */
+static void fold_hll(uint64_t *state, i128 v)
+{
+	uint8_t *regs = (uint8_t *)(state + 1);
+	uint64_t h = agg_hash(v), w = h << BPFQ_HLL_P | 1ULL << (BPFQ_HLL_P - 1);
+	uint8_t rank = 1;
+
+	while (!(w >> 63)) {
+		rank++;
+		w <<= 1;
+	}
+	if (rank > regs[h >> (64 - BPFQ_HLL_P)])
+		regs[h >> (64 - BPFQ_HLL_P)] = rank;
+	state[0]++;
+}
+
+void agg_count(uint64_t *state)
+{
+	state[0]++;
+}
+
+uint32_t agg_fold(const struct agg_desc *d, uint64_t *state, i128 v)
+{
+	switch (d->kind) {
+	case AGG_VAR_SAMP:
+	case AGG_VAR_POP:
+	case AGG_STDDEV_SAMP:
+	case AGG_STDDEV_POP:
+		fold_moments((struct bpfq_moments *)state, v);
+		break;
+	case AGG_HIST:
+		state[0]++;
+		state[1 + agg_hist_bucket(v)]++;
+		break;
+	case AGG_LHIST:
+		state[0]++;
+		state[1 + agg_lhist_bucket(d, v)]++;
+		break;
+	case AGG_QUANTILE:
+		state[0]++;
+		state[1 + agg_quantile_bucket(v)]++;
+		break;
+	case AGG_COUNT_DISTINCT:
+		fold_hll(state, v);
+		break;
+	case AGG_COUNT:
+		state[0]++;
+		break;
+	default:
+		fold_basic((struct bpfq_agg *)state, v);
+		break;
+	}
+	return 0;
+}
+
+static int add_count(__u64 *dst, uint64_t v)
+{
+	return __builtin_add_overflow(*dst, v, dst) ? -1 : 0;
+}
+
+/* count, sums, and min/max by the counts of their parts. */
+static int merge_basic(struct bpfq_agg *a, const struct bpfq_agg *b)
+{
+	uint64_t adc = a->count - a->icount, bdc = b->count - b->icount;
+	i128 isum;
+
+	if (b->icount && (!a->icount || b->imin < a->imin))
+		a->imin = b->imin;
+	if (b->icount && (!a->icount || b->imax > a->imax))
+		a->imax = b->imax;
+	if (bdc && (!adc || num_from_words(b->dmin_lo, b->dmin_hi) <
+			    num_from_words(a->dmin_lo, a->dmin_hi))) {
+		a->dmin_lo = b->dmin_lo;
+		a->dmin_hi = b->dmin_hi;
+	}
+	if (bdc && (!adc || num_from_words(b->dmax_lo, b->dmax_hi) >
+			    num_from_words(a->dmax_lo, a->dmax_hi))) {
+		a->dmax_lo = b->dmax_lo;
+		a->dmax_hi = b->dmax_hi;
+	}
+	if (__builtin_add_overflow(num_from_words(a->isum_lo, a->isum_hi),
+				   num_from_words(b->isum_lo, b->isum_hi), &isum))
+		return -1;
+	a->isum_lo = (uint64_t)isum;
+	a->isum_hi = (int64_t)((u128)isum >> 64);
+	add_words(a->dsum, b->dsum, 3);
+	return add_count(&a->count, b->count) || add_count(&a->icount, b->icount) ? -1 : 0;
+}
+
+int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src)
+{
+	switch (d->kind) {
+	case AGG_VAR_SAMP:
+	case AGG_VAR_POP:
+	case AGG_STDDEV_SAMP:
+	case AGG_STDDEV_POP: {
+		struct bpfq_moments *a = (void *)dst;
+		const struct bpfq_moments *b = (const void *)src;
+
+		add_words(a->sum, b->sum, 3);
+		add_words(a->sumsq, b->sumsq, 4);
+		return add_count(&a->count, b->count);
+	}
+	case AGG_COUNT_DISTINCT: {
+		uint8_t *ra = (uint8_t *)(dst + 1);
+		const uint8_t *rb = (const uint8_t *)(src + 1);
+
+		for (unsigned i = 0; i < BPFQ_HLL_REGS; i++)
+			ra[i] = rb[i] > ra[i] ? rb[i] : ra[i];
+		return add_count((__u64 *)dst, src[0]);
+	}
+	case AGG_HIST:
+	case AGG_LHIST:
+	case AGG_QUANTILE:
+		for (int i = 0; i < d->words; i++)
+			if (add_count((__u64 *)&dst[i], src[i]))
+				return -1;
+		return 0;
+	default:
+		return merge_basic((struct bpfq_agg *)dst, (const struct bpfq_agg *)src);
+	}
+}

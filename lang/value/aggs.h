@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Aggregate states in user space: folding a value in (the reference
+ * evaluator), merging two states (readers, groups, hosts), and the bucket
+ * of a value for hist, lhist, quantile and count_distinct, which the
+ * kernel computes the same way (bpf-templates/aggs.bpf.h).
+ */
+#ifndef BPFQ_AGGS_H
+#define BPFQ_AGGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lang/front/ast.h"
+#include "lang/value/num.h"
+
+/* What an aggregate is, without its query: enough to fold, merge and print. */
+struct agg_desc {
+	enum agg_kind kind;
+	int words;		/* its state's size in the area */
+	int nbuckets;		/* hist, lhist */
+	int64_t lo, hi, step;	/* lhist */
+	int64_t q;		/* quantile: q * 10^9 */
+};
+
+void agg_desc_of(const struct node *call, struct agg_desc *d);
+
+/* Fold one value (scaled) into a state; 0 or an enum bpfq_error. */
+uint32_t agg_fold(const struct agg_desc *d, uint64_t *state, i128 v);
+
+/* exists(), count(): one more true condition or record. */
+void agg_count(uint64_t *state);
+
+/* dst += src; -1 when a count or sum would pass its width. */
+int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src);
+
+/* The bucket of v: hist, lhist, quantile; and count_distinct's hash. */
+int agg_hist_bucket(i128 v);
+int agg_lhist_bucket(const struct agg_desc *d, i128 v);
+int agg_quantile_bucket(i128 v);
+uint64_t agg_hash(i128 v);
+
+/* A quantile bucket's lower bound (toward zero), scaled. */
+i128 agg_quantile_value(int bucket);
+
+#endif /* BPFQ_AGGS_H */

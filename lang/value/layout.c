@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#include "lang/value/layout.h"
+
+#define WORDS(type) ((int)(sizeof(type) / sizeof(__u64)))
+
+int layout_agg_words(const struct node *call)
+{
+	switch (call->agg) {
+	case AGG_VAR_SAMP:
+	case AGG_VAR_POP:
+	case AGG_STDDEV_SAMP:
+	case AGG_STDDEV_POP:
+		return WORDS(struct bpfq_moments);
+	case AGG_HIST:
+	case AGG_LHIST:
+		return 1 + call->nbuckets;	/* the count, then the buckets */
+	case AGG_QUANTILE:
+		return 1 + BPFQ_Q_BUCKETS;
+	case AGG_COUNT_DISTINCT:
+		return 1 + BPFQ_HLL_REGS / 8;	/* the count, then one byte a register */
+	default:
+		return WORDS(struct bpfq_agg);
+	}
+}
+
+int layout_offset(const struct query *q, int item)
+{
+	int off = 0;
+
+	for (int i = 0; i < item; i++)
+		off += layout_agg_words(q->items[i]);
+	return off;
+}
+
+int layout_words(const struct query *q)
+{
+	return layout_offset(q, q->nitems);
+}

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+/* Aggregate states as answers; the exact arithmetic is GMP's. */
+#include <gmp.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lang/value/values.h"
+
+#define AVG_DIGITS 6
+
+static void mpz_set_i128(mpz_t z, i128 v)
+{
+	u128 m = v < 0 ? -(u128)v : (u128)v;
+
+	mpz_set_ui(z, (unsigned long)(m >> 64));
+	mpz_mul_2exp(z, z, 64);
+	mpz_add_ui(z, z, (unsigned long)(uint64_t)m);
+	if (v < 0)
+		mpz_neg(z, z);
+}
+
+/* A two's complement number of n 64-bit words. */
+static void mpz_set_words(mpz_t z, const __u64 *w, int n, bool is_signed)
+{
+	mpz_set_ui(z, 0);
+	for (int i = n - 1; i >= 0; i--) {
+		mpz_mul_2exp(z, z, 64);
+		mpz_add_ui(z, z, (unsigned long)w[i]);
+	}
+	if (is_signed && (w[n - 1] >> 63)) {
+		mpz_t full;
+
+		mpz_init(full);
+		mpz_ui_pow_ui(full, 2, 64 * n);
+		mpz_sub(z, z, full);
+		mpz_clear(full);
+	}
+}
+
+/* z / 10^scale as text, exact: trailing zeros of the fraction cut. */
+static void print_scaled(const mpz_t z, int scale, char *buf, size_t size)
+{
+	mpz_t ip, fp, ten;
+	char *s, *f;
+	size_t n;
+
+	mpz_inits(ip, fp, ten, NULL);
+	mpz_ui_pow_ui(ten, 10, scale);
+	mpz_tdiv_qr(ip, fp, z, ten);
+	mpz_abs(fp, fp);
+	s = mpz_get_str(NULL, 10, ip);
+	f = mpz_get_str(NULL, 10, fp);
+	n = strlen(f);
+	/* "-0.5": the integer part lost the sign. */
+	snprintf(buf, size, "%s%s", mpz_sgn(z) < 0 && mpz_sgn(ip) == 0 ? "-" : "", s);
+	if (mpz_sgn(fp)) {
+		char frac[64];
+		int len;
+
+		memset(frac, '0', scale - n);
+		snprintf(frac + scale - n, sizeof(frac) - (scale - n), "%s", f);
+		len = strlen(frac);
+		while (len && frac[len - 1] == '0')
+			frac[--len] = 0;
+		snprintf(buf + strlen(buf), size - strlen(buf), ".%s", frac);
+	}
+	mpz_clears(ip, fp, ten, NULL);
+	free(s);
+	free(f);
+}
+
+/* num / den, rounded half away from zero to 6 decimals. */
+static void print_quotient(const mpz_t num, const mpz_t den, char *buf, size_t size)
+{
+	mpz_t q, r, n;
+
+	mpz_inits(q, r, n, NULL);
+	mpz_ui_pow_ui(n, 10, AVG_DIGITS);
+	mpz_mul(n, n, num);
+	mpz_abs(n, n);
+	mpz_tdiv_qr(q, r, n, den);
+	mpz_mul_2exp(r, r, 1);
+	if (mpz_cmp(r, den) >= 0)
+		mpz_add_ui(q, q, 1);
+	if (mpz_sgn(num) < 0)
+		mpz_neg(q, q);
+	print_scaled(q, AVG_DIGITS, buf, size);
+	mpz_clears(q, r, n, NULL);
+}
+
+/* The exact sum, times 10^9: the integers' sum scaled, plus the decimals'. */
+static void agg_sum(const struct bpfq_agg *a, mpz_t sum)
+{
+	mpz_t d;
+
+	mpz_init(d);
+	mpz_set_i128(sum, num_from_words(a->isum_lo, a->isum_hi));
+	mpz_mul_ui(sum, sum, BPFQ_SCALE);
+	mpz_set_words(d, a->dsum, 3, true);
+	mpz_add(sum, sum, d);
+	mpz_clear(d);
+}
+
+/* min or max over both parts, scaled. */
+static i128 agg_extreme(const struct bpfq_agg *a, bool max)
+{
+	i128 i = (i128)(max ? a->imax : a->imin) * BPFQ_SCALE;
+	i128 d = num_from_words(max ? a->dmax_lo : a->dmin_lo, max ? a->dmax_hi : a->dmin_hi);
+
+	if (!a->icount)
+		return d;
+	if (a->count == a->icount)
+		return i;
+	return max ? (i > d ? i : d) : (i < d ? i : d);
+}
+
+/* var: (n * sumsq - sum^2) / (n * (n or n - 1)) / 10^18; stddev its square root. */
+static void print_moments(const struct agg_desc *d, const struct bpfq_moments *m, char *buf,
+			  size_t size)
+{
+	bool samp = d->kind == AGG_VAR_SAMP || d->kind == AGG_STDDEV_SAMP;
+	bool root = d->kind == AGG_STDDEV_SAMP || d->kind == AGG_STDDEV_POP;
+	mpz_t sum, sq, num, den, t;
+
+	mpz_inits(sum, sq, num, den, t, NULL);
+	mpz_set_words(sum, m->sum, 3, true);
+	mpz_set_words(sq, m->sumsq, 4, false);
+	mpz_mul_ui(num, sq, m->count);
+	mpz_mul(t, sum, sum);
+	mpz_sub(num, num, t);
+	mpz_set_ui(den, m->count);
+	mpz_mul_ui(den, den, samp ? m->count - 1 : m->count);
+	mpz_ui_pow_ui(t, 10, 18);
+	mpz_mul(den, den, t);
+	if (!root) {
+		print_quotient(num, den, buf, size);
+	} else {
+		/* round(sqrt(num / den) * 10^6) = floor((isqrt(4 * num * 10^12 / den) + 1) / 2) */
+		mpz_ui_pow_ui(t, 10, 2 * AVG_DIGITS);
+		mpz_mul(num, num, t);
+		mpz_mul_2exp(num, num, 2);
+		mpz_fdiv_q(num, num, den);
+		mpz_sqrt(num, num);
+		mpz_add_ui(num, num, 1);
+		mpz_fdiv_q_2exp(num, num, 1);
+		print_scaled(num, AVG_DIGITS, buf, size);
+	}
+	mpz_clears(sum, sq, num, den, t, NULL);
+}
+
+/* HyperLogLog's estimate, with linear counting for small cardinalities. */
+static uint64_t hll_estimate(const uint64_t *state)
+{
+	const uint8_t *regs = (const uint8_t *)(state + 1);
+	double m = BPFQ_HLL_REGS, sum = 0, alpha = 0.7213 / (1 + 1.079 / m), e;
+	unsigned zeros = 0;
+
+	for (unsigned i = 0; i < BPFQ_HLL_REGS; i++) {
+		sum += ldexp(1.0, -regs[i]);
+		zeros += !regs[i];
+	}
+	e = alpha * m * m / sum;
+	if (e <= 2.5 * m && zeros)
+		e = m * log(m / zeros);
+	return (uint64_t)llround(e);
+}
+
+/* quantile: the lower bound of the bucket holding rank ceil(q * n). */
+static i128 quantile_value(const struct agg_desc *d, const uint64_t *state)
+{
+	u128 n = state[0], rank = (n * (u128)d->q + BPFQ_SCALE - 1) / BPFQ_SCALE, seen = 0;
+
+	if (rank < 1)
+		rank = 1;
+	for (int b = 0; b < BPFQ_Q_BUCKETS; b++) {
+		seen += state[1 + b];
+		if (seen >= rank)
+			return agg_quantile_value(b);
+	}
+	return 0;
+}
+
+bool value_is_null(const struct agg_desc *d, const uint64_t *state)
+{
+	switch (d->kind) {
+	case AGG_COUNT:
+	case AGG_EXISTS:
+	case AGG_COUNT_DISTINCT:
+		return false;
+	case AGG_VAR_SAMP:
+	case AGG_STDDEV_SAMP:
+		return state[0] < 2;
+	default:
+		return !state[0];
+	}
+}
+
+bool value_is_hist(const struct agg_desc *d)
+{
+	return d->kind == AGG_HIST || d->kind == AGG_LHIST;
+}
+
+void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size_t size)
+{
+	const struct bpfq_agg *a = (const struct bpfq_agg *)state;
+	mpz_t z, n;
+
+	if (value_is_null(d, state)) {
+		snprintf(buf, size, "null");
+		return;
+	}
+	switch (d->kind) {
+	case AGG_COUNT:
+		snprintf(buf, size, "%" PRIu64, state[0]);
+		return;
+	case AGG_EXISTS:
+		snprintf(buf, size, "%s", state[0] ? "true" : "false");
+		return;
+	case AGG_COUNT_DISTINCT:
+		snprintf(buf, size, "%" PRIu64, state[0] ? hll_estimate(state) : 0);
+		return;
+	case AGG_QUANTILE:
+		mpz_init(z);
+		mpz_set_i128(z, quantile_value(d, state));
+		print_scaled(z, 9, buf, size);
+		mpz_clear(z);
+		return;
+	case AGG_MIN:
+	case AGG_MAX:
+		mpz_init(z);
+		mpz_set_i128(z, agg_extreme(a, d->kind == AGG_MAX));
+		print_scaled(z, 9, buf, size);
+		mpz_clear(z);
+		return;
+	case AGG_SUM:
+	case AGG_AVG:
+		mpz_inits(z, n, NULL);
+		agg_sum(a, z);
+		if (d->kind == AGG_SUM) {
+			print_scaled(z, 9, buf, size);
+		} else {
+			mpz_set_ui(n, a->count);
+			mpz_mul_ui(n, n, BPFQ_SCALE);
+			print_quotient(z, n, buf, size);
+		}
+		mpz_clears(z, n, NULL);
+		return;
+	default:
+		print_moments(d, (const struct bpfq_moments *)state, buf, size);
+		return;
+	}
+}
+
+/* bpftrace's power-of-two labels: 1024 is 1K, 2^20 is 1M, ... */
+static void pow2_label(int k, char *buf, size_t size)
+{
+	static const char suffix[] = "KMGTPE";
+
+	if (k < 10)
+		snprintf(buf, size, "%d", 1 << k);
+	else
+		snprintf(buf, size, "%d%c", 1 << (k % 10), suffix[k / 10 - 1]);
+}
+
+/* hist bucket b: (..., 0), [0, 1), [1, 2), [2, 4), ... */
+static void hist_bounds(int b, struct bucket *out)
+{
+	out->lo[0] = out->hi[0] = 0;
+	if (b == 0) {
+		snprintf(out->hi, sizeof(out->hi), "0");
+	} else if (b == 1) {
+		snprintf(out->lo, sizeof(out->lo), "0");
+		snprintf(out->hi, sizeof(out->hi), "1");
+	} else {
+		pow2_label(b - 2, out->lo, sizeof(out->lo));
+		pow2_label(b - 1, out->hi, sizeof(out->hi));
+	}
+}
+
+static void lhist_bounds(const struct agg_desc *d, int b, struct bucket *out)
+{
+	out->lo[0] = out->hi[0] = 0;
+	if (b > 0) {
+		__int128 lo = (__int128)d->lo + (__int128)(b - 1) * d->step;
+
+		snprintf(out->lo, sizeof(out->lo), "%" PRId64,
+			 b == d->nbuckets - 1 ? d->hi : (int64_t)lo);
+	}
+	if (b < d->nbuckets - 1) {
+		__int128 hi = (__int128)d->lo + (__int128)b * d->step;
+
+		snprintf(out->hi, sizeof(out->hi), "%" PRId64, (int64_t)(hi > d->hi ? d->hi : hi));
+	}
+}
+
+int value_buckets(const struct agg_desc *d, const uint64_t *state, struct bucket *out, int max)
+{
+	int first = -1, last = -1, n = 0;
+
+	for (int b = 0; b < d->nbuckets; b++) {
+		if (state[1 + b]) {
+			if (first < 0)
+				first = b;
+			last = b;
+		}
+	}
+	for (int b = first; first >= 0 && b <= last && n < max; b++, n++) {
+		if (d->kind == AGG_HIST)
+			hist_bounds(b, &out[n]);
+		else
+			lhist_bounds(d, b, &out[n]);
+		out[n].count = state[1 + b];
+	}
+	return n;
+}

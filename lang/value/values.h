@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An aggregate's state as its answer: exact decimals from the integer and
+ * decimal parts both engines keep (GMP does the wide arithmetic), the
+ * buckets of a histogram, the estimate of a HyperLogLog.
+ */
+#ifndef BPFQ_VALUES_H
+#define BPFQ_VALUES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lang/value/aggs.h"
+
+#define VALUE_MAX 160	/* a value's text: an exact 200-bit decimal fits */
+
+/* SQL's NULL: an aggregate of no values (count, exists and count_distinct are never NULL). */
+bool value_is_null(const struct agg_desc *d, const uint64_t *state);
+
+/*
+ * The value as text: "12", "-3.5", "true", "null"; avg, var and stddev
+ * rounded half away from zero to 6 decimals, trailing zeros cut. Not for
+ * hist and lhist (see value_buckets).
+ */
+void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size_t size);
+
+bool value_is_hist(const struct agg_desc *d);
+
+/* One bucket of a hist or lhist: [lo, hi), either end open (NULL text "..."). */
+struct bucket {
+	char lo[32], hi[32];	/* bpftrace's labels: "1K", "-5"; "" for an open end */
+	uint64_t count;
+};
+
+/* The buckets from the first nonempty one to the last; returns how many (0: no values). */
+int value_buckets(const struct agg_desc *d, const uint64_t *state, struct bucket *out, int max);
+
+/* The standard error of count_distinct's estimate (HyperLogLog, 2^14 registers). */
+#define VALUE_HLL_ERROR 0.0081
+
+#endif /* BPFQ_VALUES_H */

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scan, once the program is loaded and attached: one reader, or with
+ * -j reader threads that take the ranges of the file in turn, each range
+ * parsed into its own slot of the state map; then the answer, joined from
+ * the slots in file order up to the first range that stopped the scan, as
+ * one reader would have stopped. Counters add, states merge as bpfq merge
+ * does, and the places (the first skipped token, the error) are the
+ * earliest in the file over the ranges.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "lang/value/aggs.h"
+#include "lang/value/layout.h"
+#include "runtime/pidns.h"
+#include "runtime/privs.h"
+#include "runtime/reader.h"
+#include "runtime/scan.h"
+
+/* A range of the file (split.h), its slot of the state map, and how its read went. */
+struct range {
+	uint64_t start, len;	/* from the scan's first byte */
+	bool taken;		/* a reader took it */
+	struct reader_stats rs;
+	const char *why;
+	int rc, err;
+};
+
+/* The scan: its ranges, taken in file order by the reader threads. */
+struct scan {
+	const struct scan_job *job;
+	struct scan_answer *a;
+	struct loader *l;
+	int nranges, readers;
+	atomic_int next;	/* the range the next reader to be free takes */
+	struct range ranges[BPFQ_MAX_RANGES];
+};
+
+/* A reader thread and the file it reads through (each its own offset). */
+struct reader {
+	struct scan *sc;
+	int index, fd;
+	pthread_t thread;
+	bool started;
+};
+
+static bool range_done(struct scan *sc, int k)
+{
+	return ((volatile struct bpfq_result *)&loader__state(sc->l, k)->result)->done;
+}
+
+/*
+ * Every range's state, before the attach: empty, and owned by no thread
+ * (tid 0) but with the tgid, which the program checks first; slot 0 names
+ * bpfq's PID namespace (bpfq_state.h, struct bpfq_target).
+ */
+static int clear_states(struct scan *sc)
+{
+	struct bpfq_target *t0 = &loader__state(sc->l, 0)->target;
+	uint64_t dev, ino;
+
+	for (int k = 0; k < sc->nranges; k++) {
+		struct bpfq_state *st = loader__state(sc->l, k);
+
+		memset(st, 0, sizeof(*st));
+		st->target.pid_tgid = (uint64_t)getpid() << 32;
+		st->target.slot = k;
+		st->parse.slot = -1;
+	}
+	if (pidns_self(&dev, &ino)) {
+		fprintf(stderr, "bpfq: error: cannot tell bpfq's PID namespace from "
+				"/proc/self/ns/pid: %s (is /proc mounted?)\n", strerror(errno));
+		return -1;
+	}
+	t0->pidns_dev = dev;
+	t0->pidns_ino = ino;
+	if (!ino)
+		t0->host_tgid = getpid();
+	return 0;
+}
+
+/* -j: the progress line counts every range's bytes (ranges are of files: no places to watch). */
+static void watch_all(void *ctx, const char *buf, size_t n)
+{
+	struct scan *sc = ctx;
+	uint64_t done = 0;
+
+	(void)buf;
+	(void)n;
+	for (int k = 0; k < sc->nranges; k++)
+		done += loader__state(sc->l, k)->result.bytes;
+	sc->job->progress(sc->job->progress_ctx, done);
+}
+
+/*
+ * The next range in file order for a reader, or -1: none left, an
+ * interrupt, or a range before it is done (its answer known, or an error).
+ * One reader would have stopped there: what follows is not read.
+ */
+static int take_range(struct scan *sc)
+{
+	int k = atomic_fetch_add(&sc->next, 1);
+
+	if (k >= sc->nranges || *sc->job->interrupted)
+		return -1;
+	for (int i = 0; i < k; i++)
+		if (range_done(sc, i))
+			return -1;
+	sc->ranges[k].taken = true;
+	return k;
+}
+
+/* Range k through the reader: the range's state names the thread while it reads. */
+static void read_range(struct scan *sc, const struct reader *rd, int k)
+{
+	struct range *g = &sc->ranges[k];
+	struct bpfq_target *t = &loader__state(sc->l, k)->target;
+	const struct scan_job *job = sc->job;
+	struct reader_opts opts = { .read_size = job->read_size, .limit = g->len,
+				    .interrupted = job->interrupted };
+
+	/* Only reader 0 watches: the places of one range read from the start
+	 * (a pipe's), or the progress line of all of them. */
+	if (rd->index == 0)
+		opts.watch = sc->nranges == 1 ? job->watch : (struct reader_watch){ watch_all, sc };
+	t->buf = (uintptr_t)loader__buffer(sc->l, rd->index);
+	t->fd = rd->fd;
+	t->reader = rd->index;
+	t->pid_tgid = (uint64_t)getpid() << 32 | (uint32_t)gettid();
+	if (sc->nranges > 1 && lseek(rd->fd, job->base + g->start, SEEK_SET) < 0) {
+		g->rc = -1;
+		g->err = errno;
+	} else {
+		/* Cold data: read-ahead of the whole range (a hint; errors do not matter). */
+		if (job->seekable)
+			posix_fadvise(rd->fd, job->base + g->start, g->len,
+				      POSIX_FADV_SEQUENTIAL);
+		g->rc = reader_run(sc->l, k, rd->fd, &opts, &g->rs, &g->why);
+		g->err = errno;
+	}
+	/* The thread's next reads are the next range's. */
+	t->pid_tgid = (uint64_t)getpid() << 32;
+}
+
+static void *read_ranges(void *arg)
+{
+	struct reader *rd = arg;
+	int k;
+
+	while ((k = take_range(rd->sc)) >= 0)
+		read_range(rd->sc, rd, k);
+	return NULL;
+}
+
+/*
+ * The same file again for another reader: /proc/self/fd finds it even if
+ * renamed; with the caller's rights, as the first open.
+ */
+static int reopen(int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return privs_open(path, O_RDONLY);
+}
+
+/* After the scan: the program must have parsed exactly what was read. */
+static int check_coverage(const struct bpfq_result *res, const struct reader_stats *s)
+{
+	/* Done: the answer was known, or an error stopped the scan, before the end. */
+	if (res->done || (res->bytes == s->bytes && res->eof))
+		return 0;
+	fprintf(stderr, "bpfq: error: the BPF program parsed %llu of %llu bytes read; "
+			"no answer\n", (unsigned long long)res->bytes, (unsigned long long)s->bytes);
+	return -1;
+}
+
+/* What one range's read says: an exit status, or 0. */
+static enum scan_status range_status(struct scan *sc, int k)
+{
+	const struct bpfq_result *res = &loader__state(sc->l, k)->result;
+	const struct range *g = &sc->ranges[k];
+
+	if (g->rc == 1)
+		return SCAN_INTERRUPTED;
+	if (g->rc == -1) {
+		fprintf(stderr, "bpfq: error: read %s: %s\n", sc->job->name, strerror(g->err));
+		return SCAN_INPUT;
+	}
+	if (res->error == BPFQ_ERR_MISSED) {
+		fprintf(stderr, "bpfq: error: the hook did not see every byte of the read at byte "
+				"%llu of %s: a copy-out was missed, or this input is not copied "
+				"out through _copy_to_iter (try --hook=syscall); no answer\n",
+			(unsigned long long)(g->start + res->error_off), sc->job->name);
+		return SCAN_KERNEL;
+	}
+	if (g->rc == -2 || check_coverage(res, &g->rs)) {
+		if (g->why)
+			fprintf(stderr, "bpfq: error: %s; no answer\n", g->why);
+		return SCAN_KERNEL;
+	}
+	if (sc->job->verbose && g->rs.retries)
+		fprintf(stderr, "bpfq: %llu reads repeated (the program missed them)\n",
+			(unsigned long long)g->rs.retries);
+	return SCAN_OK;
+}
+
+/*
+ * The ranges' statuses in file order, up to the first range that is done
+ * (its answer known, or an error): one reader would have read no further,
+ * so what the ranges after it found does not count. *counted: how many do.
+ */
+static enum scan_status ranges_status(struct scan *sc, int *counted)
+{
+	for (int k = 0; k < sc->nranges; k++) {
+		enum scan_status status;
+
+		/* Before the first range that is done, only an interrupt leaves one untaken. */
+		if (!sc->ranges[k].taken)
+			return SCAN_INTERRUPTED;
+		status = range_status(sc, k);
+		if (status != SCAN_OK)
+			return status;
+		if (range_done(sc, k)) {
+			*counted = k + 1;
+			return SCAN_OK;
+		}
+	}
+	*counted = sc->nranges;
+	return SCAN_OK;
+}
+
+/* A first place: the earliest over the ranges, each offset from its range's start. */
+static void take_first(__u64 *count, __u64 *first, __u64 n, __u64 off, uint64_t start)
+{
+	if (n && (!*count || start + off < *first))
+		*first = start + off;
+	*count += n;
+}
+
+/* The ranges' counters as one scan's; the first error in the file wins. */
+static void join_results(struct bpfq_result *t, const struct bpfq_result *r, uint64_t start)
+{
+	t->bytes += r->bytes;
+	t->reads += r->reads;
+	t->records += r->records;
+	t->matched += r->matched;
+	t->partial += r->partial;
+	t->eof |= r->eof;
+	t->done |= r->done;
+	take_first(&t->malformed, &t->malformed_off, r->malformed, r->malformed_off, start);
+	take_first(&t->empty, &t->empty_off, r->empty, r->empty_off, start);
+	take_first(&t->bad, &t->bad_off, r->bad, r->bad_off, start);
+	take_first(&t->missing, &t->missing_off, r->missing, r->missing_off, start);
+	if (r->error && (!t->error || start + r->error_off < t->error_off)) {
+		t->error = r->error;
+		t->error_node = r->error_node;
+		t->error_x = r->error_x;
+		t->error_off = start + r->error_off;
+	}
+}
+
+/* Every group of the map into the answer's table; a key's readers merge into one. */
+static enum scan_status take_groups(struct scan *sc, const struct agg_desc *desc)
+{
+	const struct query *q = sc->job->q;
+	struct scan_answer *a = sc->a;
+	int fd = loader__groups_fd(sc->l), words = layout_words(q), err = 0;
+	struct bpfq_key key, next;
+	uint64_t *value = calloc(words, sizeof(uint64_t));
+	void *prev = NULL;
+
+	a->groups = groups_new(words);
+	if (!value || !a->groups)
+		goto fail;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		uint64_t *to;
+		bool added;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, value) || !(to = groups_get(a->groups, &key, &added)))
+			goto fail;
+		for (int i = 0; i < q->nitems && !err; i++)
+			err = agg_merge(&desc[i], to + layout_offset(q, i), value + layout_offset(q, i));
+		if (err)
+			goto fail;
+		a->result_bytes += sizeof(key) + words * sizeof(uint64_t);
+	}
+	free(value);
+	return SCAN_OK;
+fail:
+	fprintf(stderr, "bpfq: error: reading the groups from the BPF map: %s\n",
+		err ? "a count overflows" : strerror(errno));
+	free(value);
+	return SCAN_KERNEL;
+}
+
+/* The answer out of the maps: the counters, the states of the counted ranges, the groups. */
+static enum scan_status take_answer(struct scan *sc, int counted)
+{
+	const struct query *q = sc->job->q;
+	struct scan_answer *a = sc->a;
+	size_t words = layout_words(q);
+	struct agg_desc desc[BPFQ_MAX_AGGS];
+
+	for (int i = 0; i < q->nitems; i++)
+		agg_desc_of(q->items[i], &desc[i]);
+	memset(&a->result, 0, sizeof(a->result));
+	a->area = calloc(words + 1, sizeof(uint64_t));
+	if (!a->area)
+		return SCAN_INPUT;
+	/* What user space reads: the counters and the states (the rest is the parser's). */
+	a->result_bytes = counted * (sizeof(struct bpfq_result) + (q->by ? 0 : words * sizeof(uint64_t)));
+	for (int k = 0; k < counted; k++) {
+		join_results(&a->result, &loader__state(sc->l, k)->result, sc->ranges[k].start);
+		for (int i = 0; i < q->nitems && !q->by; i++) {
+			int off = layout_offset(q, i);
+
+			if (agg_merge(&desc[i], a->area + off, loader__area(sc->l, k) + off)) {
+				fprintf(stderr, "bpfq: error: joining the ranges: a count overflows\n");
+				return SCAN_KERNEL;
+			}
+		}
+	}
+	return q->by ? take_groups(sc, desc) : SCAN_OK;
+}
+
+/*
+ * A csv range cut at a line end inside a quoted field: its input ends
+ * inside quotes, which the program reports as an unclosed quote. Range 0
+ * starts in step with the file; so does each next one until a range ends
+ * inside quotes, the first place the ranges go wrong.
+ */
+static bool cut_inside_quotes(struct scan *sc, int counted)
+{
+	if (sc->job->q->format.kind != INPUT_CSV)
+		return false;
+	for (int k = 0; k < counted && k + 1 < sc->nranges; k++)
+		if (loader__state(sc->l, k)->result.error == BPFQ_ERR_QUOTE)
+			return true;
+	return false;
+}
+
+/* Reader 0 is this thread, on the input's own fd; the others each open the file again. */
+static void start_readers(struct scan *sc, struct reader *rds)
+{
+	for (int i = 0; i < sc->readers; i++) {
+		rds[i] = (struct reader){ .sc = sc, .index = i };
+		rds[i].fd = i ? reopen(sc->job->fd) : sc->job->fd;
+		/* A reader that cannot start leaves its ranges to the others. */
+		rds[i].started = i && rds[i].fd >= 0 &&
+				 !pthread_create(&rds[i].thread, NULL, read_ranges, &rds[i]);
+	}
+	read_ranges(&rds[0]);
+	for (int i = 1; i < sc->readers; i++) {
+		if (rds[i].started)
+			pthread_join(rds[i].thread, NULL);
+		if (rds[i].fd >= 0)
+			close(rds[i].fd);
+	}
+}
+
+enum scan_status scan_run(const struct scan_job *job, struct loader *l, struct scan_answer *a)
+{
+	struct scan sc = { .job = job, .a = a, .l = l, .nranges = job->nranges,
+			   .readers = job->readers };
+	struct reader rds[BPFQ_MAX_READERS];
+	enum scan_status status;
+	int counted = 0;
+
+	for (int k = 0; k < sc.nranges; k++)
+		sc.ranges[k] = (struct range){ .start = job->starts[k],
+					       .len = job->starts[k + 1] - job->starts[k] };
+	if (clear_states(&sc))
+		return SCAN_KERNEL;
+	if (loader__attach(l, &a->attach_log))
+		return SCAN_ATTACH;
+	start_readers(&sc, rds);
+	loader__detach(l);
+	for (int k = 0; k < sc.nranges; k++) {
+		a->bytes_read += sc.ranges[k].rs.bytes;
+		a->reads += sc.ranges[k].rs.reads;
+	}
+	status = ranges_status(&sc, &counted);
+	if (status == SCAN_OK && cut_inside_quotes(&sc, counted))
+		status = SCAN_AGAIN_ALONE;
+	if (status == SCAN_OK)
+		status = take_answer(&sc, counted);
+	return status;
+}
