@@ -8,25 +8,16 @@
 #include <bpf/libbpf.h>
 
 #include "codegen/link.h"
-
-/* libbpf's messages while linking; the linker says why it refused there. */
-static FILE *link_log;
-
-static int collect(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return link_log && level != LIBBPF_DEBUG ? vfprintf(link_log, fmt, ap) : 0;
-}
+#include "runtime/libbpf_log.h"
 
 int link_objects(const char *out, const char *const *in, int n, char **log)
 {
 	size_t len = 0;
-	libbpf_print_fn_t old;
 	struct bpf_linker *linker;
+	FILE *link_log;
 	int err = 0;
 
-	*log = NULL;
-	link_log = open_memstream(log, &len);
-	old = libbpf_set_print(collect);
+	link_log = libbpf_log_start(log, &len);
 	linker = bpf_linker__new(out, NULL);
 	if (!linker)
 		err = -errno;
@@ -35,12 +26,9 @@ int link_objects(const char *out, const char *const *in, int n, char **log)
 	if (!err)
 		err = bpf_linker__finalize(linker);
 	bpf_linker__free(linker);
-	libbpf_set_print(old);
 	if (err && link_log)
 		fprintf(link_log, "linking the program's two parts into %s: %s\n", out,
 			strerror(-err));
-	if (link_log)
-		fclose(link_log);
-	link_log = NULL;
+	libbpf_log_end();
 	return err ? -1 : 0;
 }

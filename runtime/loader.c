@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "runtime/libbpf_log.h"
 #include "runtime/loader.h"
 
 /* A hook has one or two programs (copyout: the copy and the read's end). */
@@ -25,27 +26,17 @@ struct loader {
 	size_t state_elem, buf_elem;	/* a slot's size */
 };
 
-/* libbpf's messages of the current step, kept for the error report. */
+/* libbpf's messages of the current step (libbpf_log.h), for the error report. */
 static FILE *libbpf_log;
-
-static int collect_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (libbpf_log && level != LIBBPF_DEBUG)
-		return vfprintf(libbpf_log, fmt, ap);
-	return 0;
-}
 
 static void log_start(char **text, size_t *len)
 {
-	*text = NULL;
-	libbpf_log = open_memstream(text, len);
-	libbpf_set_print(collect_libbpf);
+	libbpf_log = libbpf_log_start(text, len);
 }
 
 static void log_end(void)
 {
-	if (libbpf_log)
-		fclose(libbpf_log);
+	libbpf_log_end();
 	libbpf_log = NULL;
 }
 
