@@ -9,25 +9,7 @@
 #include "cmd/query_file.h"
 #include "runtime/input.h"
 #include "runtime/privs.h"
-
-/* The whole file, NUL-terminated, and its length. */
-static char *slurp(FILE *f, size_t *len)
-{
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
-	char chunk[4096];
-	size_t n;
-
-	if (!out)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, out);
-	if (fclose(out) || ferror(f)) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
+#include "runtime/slurp.h"
 
 /* Blank out comment lines, so that ';' or quotes in them do not count. */
 static void blank_comments(char *text)
@@ -93,7 +75,7 @@ int query_file_read(const char *path, char ***queries, int *n)
 		fprintf(stderr, "bpfq: error: cannot open '%s': %s\n", path, strerror(errno));
 		return EXIT_INPUT;
 	}
-	text = slurp(f, &len);
+	text = slurp_fd(fileno(f), SIZE_MAX - 1, &len);
 	if (!text) {
 		fprintf(stderr, "bpfq: error: cannot read '%s': %s\n", path, strerror(errno));
 		rc = EXIT_INPUT;

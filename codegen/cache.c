@@ -27,9 +27,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cache.h"
-#include "clang.h"
+#include "codegen/cache.h"
+#include "codegen/clang.h"
 #include "runtime/privs.h"
+#include "runtime/slurp.h"
 
 /* Acting for another user, the environment chooses nothing: this is the cache. */
 #define SYSTEM_CACHE "/var/cache/bpfq"
@@ -221,18 +222,11 @@ char *cache_dir(void)
 static void *read_entry(int fd, size_t *len)
 {
 	struct stat st;
-	void *data;
 
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size > MAX_ENTRY)
 		return NULL;
-	data = malloc(st.st_size + 1);
-	if (data && read(fd, data, st.st_size) != st.st_size) {
-		free(data);
-		return NULL;
-	}
-	*len = st.st_size;
-	return data;
+	return slurp_fd(fd, MAX_ENTRY, len);
 }
 
 static uint64_t entry_hash(const char *src, size_t len, const void *obj, size_t obj_len)
@@ -318,13 +312,8 @@ static void *read_file(const char *path, size_t *len)
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (data = malloc(st.st_size + 1))) {
-		if (read(fd, data, st.st_size) != st.st_size) {
-			free(data);
-			data = NULL;
-		}
-		*len = st.st_size;
-	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		data = slurp_fd(fd, MAX_ENTRY, len);
 	close(fd);
 	return data;
 }
