@@ -28,7 +28,7 @@ CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags libbpf 2>/dev/null) \
 	    -DBPFQ_VERSION='"$(VERSION)"' \
 	    -DBPFQ_SYS_INCLUDE='"/usr/include/$(MULTIARCH)"' \
 	    -DBPFQ_CLANG_PATH='"$(CLANG_PATH)"'
-LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline -lgmp -lyajl -lm -lpthread
+LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline -lgmp -lyajl -larchive -lm -lpthread
 
 LANG_SRCS    := $(wildcard lang/*/*.c)
 CORE_SRCS    := $(LANG_SRCS) $(wildcard codegen/*.c runtime/*.c)
@@ -98,8 +98,8 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
-		libreadline-dev libgmp-dev libyajl-dev bpftool bats pkg-config gawk mawk git \
-		tmux jq pdsh clustershell mandoc strace \
+		libreadline-dev libgmp-dev libyajl-dev libarchive-dev bpftool bats pkg-config gawk mawk git \
+		tmux jq pdsh clustershell mandoc strace zstd xz-utils bzip2 lz4 \
 		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev
 
 demo: $(BUILD)/bpfq

@@ -70,9 +70,9 @@ static int prepare(struct run *r, const char *text)
 	/* Without a header to read, the query is checked before the input is opened. */
 	if (!header && !sema_check(q, NULL, &d))
 		return report_diag(text, &d);
-	if ((!r->o->dry_run || header) && input_open(&r->in, q->path))
+	if ((!r->o->dry_run || header) &&
+	    input_open(&r->in, q->path, q->format.kind == INPUT_BINARY))
 		return EXIT_INPUT;
-	r->in.binary = q->format.kind == INPUT_BINARY;
 	if (header && header_read(&r->in, q, &r->schema))
 		return EXIT_INPUT;
 	if (header && !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
@@ -148,6 +148,7 @@ static int run_checked(struct run *r, FILE *out)
 
 	if (r->o->debug & DEBUG_AST)
 		ast_dump(stderr, &r->q);
+	r->stats.compression = r->in.compression;
 	start = stats_now();
 	progress_start(&r->progress, r->o->progress, r->in.size);
 	status = r->o->engine == ENGINE_USER ? run_user_engine(r) : run_kernel(r);

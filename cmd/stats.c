@@ -38,6 +38,9 @@ void stats_print_text(FILE *f, const struct run_stats *s)
 	fprintf(f, "  hook:          %s\n", s->hook);
 	if (*s->hook_skipped)
 		fprintf(f, "  passed over:   %s\n", s->hook_skipped);
+	if (s->compression)
+		fprintf(f, "  input:         %s, decompressed in user space into a pipe\n",
+			s->compression);
 	fprintf(f, "  scanned:       %" PRIu64 " bytes in %" PRIu64 " reads", s->bytes_read,
 		s->reads);
 	if (s->readers > 1)
@@ -70,6 +73,11 @@ void stats_print_json(FILE *f, const struct run_stats *s)
 	fprintf(f, "{\"engine\":\"%s\",\"hook\":\"%s\",\"hook_passed_over\":",
 		s->engine, s->hook);
 	escape_json_string(f, s->hook_skipped);
+	fprintf(f, ",\"decompressed\":");
+	if (s->compression)
+		escape_json_string(f, s->compression);
+	else
+		fputs("null", f);
 	fprintf(f, ",\"bytes_scanned\":%" PRIu64
 		   ",\"reads\":%" PRIu64 ",\"readers\":%d,\"records\":%" PRIu64 ",\"groups\":%" PRIu64
 		   ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64

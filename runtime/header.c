@@ -30,28 +30,6 @@ static size_t record_end(const char *buf, size_t n, bool at_eof)
 	return at_eof ? n : 0;
 }
 
-/* A pipe: tee() its contents into a private pipe and read them; nothing is consumed. */
-static ssize_t tee_peek(int fd, char *buf, size_t max)
-{
-	int p[2];
-	ssize_t n, got = 0;
-
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	fcntl(p[1], F_SETPIPE_SZ, HEADER_MAX);
-	n = tee(fd, p[1], max, SPLICE_F_NONBLOCK);
-	close(p[1]);
-	while (n > 0 && got < n) {
-		ssize_t r = read(p[0], buf + got, n - got);
-
-		if (r <= 0)
-			break;
-		got += r;
-	}
-	close(p[0]);
-	return n < 0 ? (errno == EAGAIN ? 0 : -1) : got;
-}
-
 /*
  * The bytes of the first record of a pipe, waiting for the writer until
  * the record ends, the pipe is full, or the writer is gone.
@@ -68,7 +46,7 @@ static ssize_t peek_pipe(int fd, char *buf, size_t max, size_t *end)
 
 		poll(&pfd, 1, -1);
 		gone = pfd.revents & POLLHUP;
-		n = tee_peek(fd, buf, max);
+		n = input_tee_peek(fd, buf, max);
 		if (n < 0)
 			return -1;
 		if ((*end = record_end(buf, n, gone)) || (size_t)n >= max || (gone && !n))

@@ -2,11 +2,13 @@
 /* Opening the input, and telling where an offset in it is. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/decompress.h"
 #include "runtime/input.h"
 #include "runtime/privs.h"
 
@@ -35,7 +37,67 @@ static bool is_socket(const char *path)
 	return sock;
 }
 
-int input_open(struct input *in, const char *path)
+ssize_t input_tee_peek(int fd, char *buf, size_t max)
+{
+	int p[2];
+	ssize_t n, got = 0;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	fcntl(p[1], F_SETPIPE_SZ, max);
+	n = tee(fd, p[1], max, SPLICE_F_NONBLOCK);
+	close(p[1]);
+	while (n > 0 && got < n) {
+		ssize_t r = read(p[0], buf + got, n - got);
+
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	close(p[0]);
+	return n < 0 ? (errno == EAGAIN ? 0 : -1) : got;
+}
+
+/* The first bytes of a file or a pipe, none consumed; 0 for anything else. */
+static ssize_t peek_head(int fd, const struct stat *st, unsigned char *buf, size_t n)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	off_t pos;
+
+	if (S_ISREG(st->st_mode))
+		return (pos = lseek(fd, 0, SEEK_CUR)) < 0 ? 0 : pread(fd, buf, n, pos);
+	if (!S_ISFIFO(st->st_mode))
+		return 0;
+	/* The writer's first bytes, or its end (nothing to look at). */
+	poll(&pfd, 1, -1);
+	return input_tee_peek(fd, (char *)buf, n);
+}
+
+/*
+ * A compressed input is read through a pipe its decompressor fills.
+ * Binary records are read as they are: their first bytes may be anything.
+ */
+static int open_compressed(struct input *in, struct stat *st)
+{
+	unsigned char head[8];
+	ssize_t n = peek_head(in->fd, st, head, sizeof(head));
+	const char *kind = n > 0 && !in->binary ? decompress_kind(head, n) : NULL;
+	int out;
+
+	if (!kind)
+		return 0;
+	in->dec = decompress_start(in->fd, kind, &out);
+	if (!in->dec) {
+		fprintf(stderr, "bpfq: error: cannot decompress '%s' (%s): %s\n", in->name, kind,
+			strerror(errno));
+		return -1;
+	}
+	in->fd = out;
+	in->compression = kind;
+	return fstat(in->fd, st);
+}
+
+int input_open(struct input *in, const char *path, bool binary)
 {
 	struct stat st;
 	off_t pos;
@@ -47,6 +109,7 @@ int input_open(struct input *in, const char *path)
 	}
 	memset(in, 0, sizeof(*in));
 	in->line = in->col = 1;
+	in->binary = binary;
 	in->name = strcmp(path, "-") ? path : "<stdin>";
 	/* Under sudo, a file the user could not read fails here, as with cat. */
 	in->fd = strcmp(path, "-") ? privs_open(path, O_RDONLY) : STDIN_FILENO;
@@ -62,6 +125,10 @@ int input_open(struct input *in, const char *path)
 	}
 	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "bpfq: error: '%s' is a directory\n", path);
+		input_close(in);
+		return -1;
+	}
+	if (open_compressed(in, &st)) {
 		input_close(in);
 		return -1;
 	}
@@ -90,6 +157,9 @@ void input_close(struct input *in)
 	if (in->fd > STDIN_FILENO)
 		close(in->fd);
 	in->fd = -1;
+	/* After the pipe's read end is closed: a decompressor still writing stops. */
+	decompress_stop(in->dec);
+	in->dec = NULL;
 }
 
 /*
@@ -270,6 +340,8 @@ int input_check_size(struct input *in, uint64_t bytes_read)
 	struct stat st;
 	uint64_t now;
 
+	if (in->dec)
+		return decompress_check(in->dec, in->name, in->compression);
 	if (!in->seekable || fstat(in->fd, &st))
 		return 0;
 	now = (uint64_t)st.st_size > in->base ? st.st_size - in->base : 0;

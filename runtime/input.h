@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include "bpf-templates/bpfq_state.h"
 
 #define INPUT_TOKEN_MAX 32	/* longer tokens are shown shortened */
@@ -35,6 +36,8 @@ struct input {
 	bool seekable;		/* a regular file: places are found again by pread() */
 	bool unsized;		/* opened, and its length unknown: a pipe, a device */
 	bool binary;		/* binary records: a place is a byte offset, not line:column */
+	const char *compression;	/* "gzip", ... (decompress.h): read through a pipe; or NULL */
+	struct decompressor *dec;
 	uint64_t origin;	/* file offset where the input began (lines count from it) */
 	uint64_t base;		/* file offset of the first byte the scan reads (after a header) */
 	uint64_t size;		/* bytes to read, when known (progress); else 0 */
@@ -46,12 +49,21 @@ struct input {
 	bool open[SPOT_KINDS];	/* their tokens run on into the next read */
 };
 
+struct decompressor;
+
 /* Take standard input for reading; -1 when something already did. */
 int input_claim_stdin(void);
 
-/* Open path ("-": standard input; only once per process). Returns 0, or -1 after printing why. */
-int input_open(struct input *in, const char *path);
+/*
+ * Open path ("-": standard input; only once per process), of binary
+ * records or not. A compressed file or pipe (decompress.h) is read
+ * through a pipe. Returns 0, or -1 after printing why.
+ */
+int input_open(struct input *in, const char *path, bool binary);
 void input_close(struct input *in);
+
+/* Up to max bytes a pipe holds now, none consumed (tee(2)); -1 with errno. */
+ssize_t input_tee_peek(int fd, char *buf, size_t max);
 
 /* Bytes before the scan's first (a csv header): offsets and lines count past them. */
 void input_skip(struct input *in, const char *buf, size_t n);
@@ -62,7 +74,8 @@ void input_watch(struct input *in, const char *buf, size_t n, const struct bpfq_
 /*
  * After a whole scan of a regular file (read up to its size at the start):
  * fewer bytes read means it shrank, an error; a larger size now means it
- * grew, a warning. Returns -1 after printing the error.
+ * grew, a warning. Of a compressed input: whether it was decompressed to
+ * its end. Returns -1 after printing the error.
  */
 int input_check_size(struct input *in, uint64_t bytes_read);
 

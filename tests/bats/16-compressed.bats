@@ -1,0 +1,110 @@
+#!/usr/bin/env bats
+# Compressed input: told by magic bytes, decompressed in user space into a
+# pipe that the read path carries; a damaged file is an error, not an answer.
+
+load test_helper
+
+both_engines() {
+	local query=$1 expected=$2
+	run bpfq --engine=user "$query"
+	assert_status 0
+	assert_output "$expected"
+	require_root
+	run bpfq "$query"
+	assert_status 0
+	assert_output "$expected"
+}
+
+# compress TOOL IN OUT: IN compressed by TOOL into OUT.
+compress() {
+	require_command "$1" || return 1
+	case $1 in
+	lz4) lz4 -q -c "$2" >"$3" ;;
+	*) "$1" -c "$2" >"$3" ;;
+	esac
+}
+
+@test "gzip, zstd, xz, bzip2 and lz4 files give the plain file's answer" {
+	seq_file 200000 "$TMP/n.txt"
+	for tool in gzip zstd xz bzip2 lz4; do
+		compress "$tool" "$TMP/n.txt" "$TMP/n.$tool" || return 1
+		both_engines "sum(x), count() where x > 5 from $TMP/n.$tool" \
+"sum(x): 20000099985
+count(): 199995"
+	done
+}
+
+@test "a compressed file is told by its bytes, not its name" {
+	seq_file 1000 "$TMP/n.txt"
+	compress gzip "$TMP/n.txt" "$TMP/numbers.dat"
+	both_engines "sum(x) from $TMP/numbers.dat" "500500"
+	# A plain file named .gz is read as it is.
+	cp "$TMP/n.txt" "$TMP/plain.gz"
+	both_engines "sum(x) from $TMP/plain.gz" "500500"
+}
+
+@test "a compressed pipe on standard input, and a compressed csv with its header" {
+	printf 'city,temp\nOslo,3\nRome,18\nLima,21\n' >"$TMP/t.csv"
+	compress gzip "$TMP/t.csv" "$TMP/t.csv.gz"
+	both_engines "sum(temp), max(temp) from $TMP/t.csv.gz as csv" \
+"sum(temp): 42
+max(temp): 21"
+	run bash -c "gzip -c '$TMP/t.csv' | '$BPFQ' --engine=user 'sum(temp) from - as csv'"
+	assert_status 0
+	assert_output 42
+	require_root
+	run bash -c "zstd -q -c '$TMP/t.csv' | '$BPFQ' 'count() by city from - as csv'"
+	assert_status 0
+	assert_output "city  count()
+Lima        1
+Oslo        1
+Rome        1"
+}
+
+@test "a truncated compressed file is an error with status 3, not a smaller answer" {
+	seq 1 300000 | gzip -c >"$TMP/full.gz"
+	head -c 200000 "$TMP/full.gz" >"$TMP/cut.gz"
+	run bpfq --engine=user "sum(x) from $TMP/cut.gz"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP/cut.gz' (gzip) cannot be decompressed: truncated gzip input; no answer"
+	require_root
+	run bpfq "sum(x) from $TMP/cut.gz"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP/cut.gz' (gzip) cannot be decompressed: truncated gzip input; no answer"
+}
+
+@test "bytes that start like gzip but are not gzip are an error, not read as numbers" {
+	printf '\037\213 12 13 14\n' >"$TMP/fake.gz"
+	run bpfq --engine=user "sum(x) from $TMP/fake.gz"
+	assert_status 3
+	[[ $output == "bpfq: error: '$TMP/fake.gz' (gzip) cannot be decompressed: "*"; no answer" ]]
+}
+
+@test "an answer known early stops the decompressor without a hang or a signal" {
+	seq 1 3000000 | gzip -1 -c >"$TMP/big.gz"
+	require_root
+	run timeout 60 "$BPFQ" "exists(x > 3) from $TMP/big.gz"
+	assert_status 0
+	assert_output true
+}
+
+@test "-s and -o json -s say the input was decompressed in user space" {
+	seq_file 1000 "$TMP/n.txt"
+	compress xz "$TMP/n.txt" "$TMP/n.xz"
+	run bpfq --engine=user -s "sum(x) from $TMP/n.xz"
+	assert_status 0
+	[[ $output == *"  input:         xz, decompressed in user space into a pipe"* ]]
+	run bpfq --engine=user -s "sum(x) from $TMP/n.txt"
+	[[ $output != *"decompressed"* ]]
+	run bpfq --engine=user -o json -s "sum(x) from $TMP/n.xz"
+	assert_status 0
+	[[ $output == *'"decompressed":"xz"'* ]]
+	run bpfq --engine=user -o json -s "sum(x) from $TMP/n.txt"
+	[[ $output == *'"decompressed":null'* ]]
+}
+
+@test "binary records that begin with a compression's magic are read as records" {
+	# Two little-endian u16 records: 0x8b1f and 2.
+	printf '\037\213\002\000' >"$TMP/r.bin"
+	both_engines "sum(x) from $TMP/r.bin as u16" "35617"
+}
