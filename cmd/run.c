@@ -20,6 +20,7 @@
 #include "lang/value/aggs.h"
 #include "lang/value/layout.h"
 #include "runtime/header.h"
+#include "runtime/sniff.h"
 
 volatile sig_atomic_t run_interrupted;
 
@@ -53,6 +54,76 @@ static int report_diag(const char *text, const struct diag *d)
 	return EXIT_QUERY;
 }
 
+/* The bytes the default format is judged on. */
+#define SNIFF_BYTES (64 * 1024)
+
+/* The first line sniff_numbers() found not numbers, escaped and shortened. */
+static void print_line(const char *buf, const struct sniff *s)
+{
+	size_t len = s->line_len < 60 ? s->line_len : 60;
+
+	escape_text_bytes(stderr, buf + s->line_off, len);
+	if (len < s->line_len)
+		fputs("...", stderr);
+}
+
+/*
+ * No format named and no $N: numbers, if the input holds numbers. A log
+ * or binary data read as numbers would give an answer over whatever
+ * digits it holds, so that is an error that says how to read it instead.
+ */
+static int check_default_numbers(struct run *r)
+{
+	char *buf = malloc(SNIFF_BYTES);
+	bool at_eof = false;
+	ssize_t n = buf ? input_peek(&r->in, buf, SNIFF_BYTES, &at_eof) : -1;
+	struct sniff s;
+	int status = EXIT_OK;
+
+	/* Nothing to look at (a device, an error the scan will report): as before. */
+	if (n < 0) {
+		free(buf);
+		return EXIT_OK;
+	}
+	sniff_numbers(buf, n, at_eof, &s);
+	if (sniff_is_numbers(&s)) {
+		if (r->o->verbose)
+			fprintf(stderr, "bpfq: reading '%s' as numbers (no format named, no $N): "
+					"%zu of its first %zu tokens are numbers\n", r->in.name,
+				s.numbers, s.tokens);
+	} else if (s.binary) {
+		fprintf(stderr, "bpfq: error: '%s' looks like binary data, not numbers: name the "
+				"type of its records ('as u32', 'as record(...)'), or say 'as numbers' "
+				"to read the numbers in it anyway\n", r->in.name);
+		status = EXIT_INPUT;
+	} else {
+		fprintf(stderr, "bpfq: error: '%s' does not look like numbers: %zu of its first "
+				"%zu tokens are not, as in '", r->in.name, s.tokens - s.numbers,
+			s.tokens);
+		print_line(buf, &s);
+		fprintf(stderr, "'; name a format: 'as text' and $1, $2, ... for its fields, "
+				"'as csv', or 'as numbers' to read the numbers in it and skip the "
+				"rest\n");
+		status = EXIT_INPUT;
+	}
+	free(buf);
+	return status;
+}
+
+int run_settle_input(struct run *r)
+{
+	const struct input_format *f = &r->q.format;
+
+	if (r->settled)
+		return EXIT_OK;
+	r->settled = true;
+	if (input_decompress(&r->in))
+		return EXIT_INPUT;
+	if (!f->given && f->kind == INPUT_NUMBERS)
+		return check_default_numbers(r);
+	return EXIT_OK;
+}
+
 /*
  * Parse, open the input, read a csv header (its names are part of the
  * query's meaning), check. A dry run opens the input only for a header.
@@ -72,6 +143,9 @@ static int prepare(struct run *r, const char *text)
 		return report_diag(text, &d);
 	if ((!r->o->dry_run || header) &&
 	    input_open(&r->in, q->path, q->format.kind == INPUT_BINARY))
+		return EXIT_INPUT;
+	/* A file's first bytes can be looked at now, a header's pipe is waited for anyway. */
+	if (r->in.fd >= 0 && (r->in.told || header) && run_settle_input(r))
 		return EXIT_INPUT;
 	if (header && header_read(&r->in, q, &r->schema))
 		return EXIT_INPUT;

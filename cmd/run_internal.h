@@ -25,8 +25,16 @@ struct run {
 	struct groups *groups;	/* with by */
 	const volatile struct bpfq_result *live;	/* the result while the scan runs */
 	uint64_t done;
+	bool settled;		/* run_settle_input() was done */
 	struct run_last *last;
 };
+
+/*
+ * Before the first read: whether the input is compressed (a pipe's first
+ * bytes come only when its writer writes), and whether an input read as
+ * numbers by default holds numbers. Returns an exit status.
+ */
+int run_settle_input(struct run *r);
 
 /* After each read: places for messages (pipes), and the progress line. */
 void run_on_read(void *ctx, const char *buf, size_t n);

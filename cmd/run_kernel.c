@@ -262,7 +262,7 @@ static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 				"instructions processed); nothing read\n", r->stats.hook,
 			r->stats.verified_insns);
 		status = EXIT_OK;
-	} else if (l) {
+	} else if (l && !(status = run_settle_input(r))) {
 		status = scan(r, l, readers, ranges, starts, &again);
 	}
 	loader__free(l);

@@ -32,6 +32,10 @@ static int run_user(struct run *r)
 
 	if (!e || !buf)
 		goto cleanup;
+	status = run_settle_input(r);
+	if (status)
+		goto cleanup;
+	status = EXIT_INPUT;
 	r->live = eval_result(e);
 	while (!run_interrupted) {
 		size_t want = r->o->read_size;

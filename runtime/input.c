@@ -58,19 +58,38 @@ ssize_t input_tee_peek(int fd, char *buf, size_t max)
 	return n < 0 ? (errno == EAGAIN ? 0 : -1) : got;
 }
 
-/* The first bytes of a file or a pipe, none consumed; 0 for anything else. */
-static ssize_t peek_head(int fd, const struct stat *st, unsigned char *buf, size_t n)
+/*
+ * The first bytes of a file or a pipe at fd's offset, none consumed; 0 for
+ * anything else. *at_eof: they are all there is.
+ */
+static ssize_t peek_head(int fd, const struct stat *st, char *buf, size_t n, bool *at_eof)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	off_t pos;
+	ssize_t got;
 
-	if (S_ISREG(st->st_mode))
-		return (pos = lseek(fd, 0, SEEK_CUR)) < 0 ? 0 : pread(fd, buf, n, pos);
+	*at_eof = false;
+	if (S_ISREG(st->st_mode)) {
+		got = (pos = lseek(fd, 0, SEEK_CUR)) < 0 ? 0 : pread(fd, buf, n, pos);
+		*at_eof = got >= 0 && (size_t)got < n;
+		return got;
+	}
 	if (!S_ISFIFO(st->st_mode))
 		return 0;
 	/* The writer's first bytes, or its end (nothing to look at). */
 	poll(&pfd, 1, -1);
-	return input_tee_peek(fd, (char *)buf, n);
+	got = input_tee_peek(fd, buf, n);
+	*at_eof = (pfd.revents & POLLHUP) && got >= 0 && (size_t)got < n;
+	return got;
+}
+
+ssize_t input_peek(const struct input *in, char *buf, size_t n, bool *at_eof)
+{
+	struct stat st;
+
+	if (fstat(in->fd, &st))
+		return -1;
+	return peek_head(in->fd, &st, buf, n, at_eof);
 }
 
 /*
@@ -79,9 +98,10 @@ static ssize_t peek_head(int fd, const struct stat *st, unsigned char *buf, size
  */
 static int open_compressed(struct input *in, struct stat *st)
 {
-	unsigned char head[8];
-	ssize_t n = peek_head(in->fd, st, head, sizeof(head));
-	const char *kind = n > 0 && !in->binary ? decompress_kind(head, n) : NULL;
+	char head[8];
+	bool at_eof;
+	ssize_t n = peek_head(in->fd, st, head, sizeof(head), &at_eof);
+	const char *kind = n > 0 && !in->binary ? decompress_kind((unsigned char *)head, n) : NULL;
 	int out;
 
 	if (!kind)
@@ -95,6 +115,23 @@ static int open_compressed(struct input *in, struct stat *st)
 	in->fd = out;
 	in->compression = kind;
 	return fstat(in->fd, st);
+}
+
+int input_decompress(struct input *in)
+{
+	struct stat st;
+
+	if (in->told)
+		return 0;
+	in->told = true;
+	if (fstat(in->fd, &st) || open_compressed(in, &st))
+		return -1;
+	if (in->compression) {
+		in->seekable = false;
+		in->unsized = true;
+		in->origin = in->base = in->size = 0;
+	}
+	return 0;
 }
 
 int input_open(struct input *in, const char *path, bool binary)
@@ -128,7 +165,9 @@ int input_open(struct input *in, const char *path, bool binary)
 		input_close(in);
 		return -1;
 	}
-	if (open_compressed(in, &st)) {
+	/* A file's first bytes are there to look at; a pipe's may not be yet. */
+	in->told = !S_ISFIFO(st.st_mode);
+	if (S_ISREG(st.st_mode) && open_compressed(in, &st)) {
 		input_close(in);
 		return -1;
 	}

@@ -38,6 +38,7 @@ struct input {
 	bool binary;		/* binary records: a place is a byte offset, not line:column */
 	const char *compression;	/* "gzip", ... (decompress.h): read through a pipe; or NULL */
 	struct decompressor *dec;
+	bool told;		/* whether it is compressed is known (input_decompress()) */
 	uint64_t origin;	/* file offset where the input began (lines count from it) */
 	uint64_t base;		/* file offset of the first byte the scan reads (after a header) */
 	uint64_t size;		/* bytes to read, when known (progress); else 0 */
@@ -56,14 +57,29 @@ int input_claim_stdin(void);
 
 /*
  * Open path ("-": standard input; only once per process), of binary
- * records or not. A compressed file or pipe (decompress.h) is read
- * through a pipe. Returns 0, or -1 after printing why.
+ * records or not. A compressed file (decompress.h) is read through a
+ * pipe from here on; a pipe, after input_decompress(). Returns 0, or -1
+ * after printing why.
  */
 int input_open(struct input *in, const char *path, bool binary);
 void input_close(struct input *in);
 
 /* Up to max bytes a pipe holds now, none consumed (tee(2)); -1 with errno. */
 ssize_t input_tee_peek(int fd, char *buf, size_t max);
+
+/*
+ * A pipe's compression is told by its first bytes, which its writer may
+ * not have written at the open: the caller asks just before the first
+ * read, so that the program is loaded while the writer starts. A file's
+ * is told at the open. Returns 0, or -1 after printing why.
+ */
+int input_decompress(struct input *in);
+
+/*
+ * The input's first bytes from where the scan starts, none consumed (a
+ * pipe: what it holds once the writer has written). *at_eof: that is all.
+ */
+ssize_t input_peek(const struct input *in, char *buf, size_t n, bool *at_eof);
 
 /* Bytes before the scan's first (a csv header): offsets and lines count past them. */
 void input_skip(struct input *in, const char *buf, size_t n);

@@ -182,6 +182,13 @@ scan_and_end() {
 	"$BPFQ" "$query" >"$TMP/out" 2>"$TMP/err" &
 	local pid=$!
 	exec 7>"$TMP/fifo"
+	# A pipe's first bytes come before the attach (bpfq looks at them for a
+	# compression); the token stays open until the end.
+	case $how in
+	eof) printf 7 >&7 ;;
+	error) printf 9223372036854775807 >&7 ;;
+	*) printf 1 >&7 ;;
+	esac
 	for _ in $(seq 100); do
 		bpf_ids_of $pid >"$TMP/ids"
 		grep -q '^link_id' "$TMP/ids" && break
@@ -191,8 +198,7 @@ scan_and_end() {
 	grep -q '^map_id' "$TMP/ids"
 	grep -q '^link_id' "$TMP/ids"
 	case $how in
-	eof) echo 7 >&7 ;;
-	error) echo 9223372036854775807 >&7 ;;
+	eof | error) echo >&7 ;;
 	INT | TERM) kill -$how $pid ;;
 	esac
 	exec 7>&-

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# Compressed input: told by magic bytes, decompressed in user space into a
-# pipe that the read path carries; a damaged file is an error, not an answer.
+# Inputs as they lie on storage hosts: compressed files, told by their
+# bytes and decompressed in user space into a pipe that the read path
+# carries; files that are not numbers, refused when read as numbers by default.
 
 load test_helper
 
@@ -107,4 +108,64 @@ Rome        1"
 	# Two little-endian u16 records: 0x8b1f and 2.
 	printf '\037\213\002\000' >"$TMP/r.bin"
 	both_engines "sum(x) from $TMP/r.bin as u16" "35617"
+}
+
+# A combined-format access log of n lines.
+access_log() {
+	for ((i = 0; i < $1; i++)); do
+		printf '10.0.0.%d - - [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 %d "-" "curl/8.0"\n' \
+			$((i % 250)) $((i * 7))
+	done
+}
+
+@test "a log read as numbers by default is an error that says how to read it" {
+	access_log 200 >"$TMP/access.log"
+	local want="bpfq: error: '$TMP/access.log' does not look like numbers: 2000 of its first 2400 tokens are not, as in '10.0.0.0 - - [10/Oct/2000:13:55:36 -0700] \"GET /a.gif HTTP/1...'; name a format: 'as text' and \$1, \$2, ... for its fields, 'as csv', or 'as numbers' to read the numbers in it and skip the rest"
+	run bpfq --engine=user "count() from $TMP/access.log"
+	assert_status 3
+	assert_output "$want"
+	run bash -c "cat '$TMP/access.log' | '$BPFQ' --engine=user 'count() from -'"
+	assert_status 3
+	assert_output "${want//$TMP\/access.log/<stdin>}"
+	# Said as text, the same file answers.
+	run bpfq --engine=user "count(), sum(\$10) where \$9 == 200 from $TMP/access.log"
+	assert_status 0
+	assert_output "count(): 200
+sum(\$10): 139300"
+	require_root
+	run bpfq "count() from $TMP/access.log"
+	assert_status 3
+	assert_output "$want"
+}
+
+@test "'as numbers' reads the numbers of any file, with the skip warning" {
+	access_log 10 >"$TMP/access.log"
+	run bpfq --engine=user "count() from $TMP/access.log as numbers"
+	assert_status 0
+	assert_output "bpfq: warning: skipped 100 tokens that are not numbers; the first, '10.0.0.0', at $TMP/access.log:1:1
+20"
+}
+
+@test "binary data read as numbers by default is an error" {
+	head -c 100000 /dev/urandom >"$TMP/blob"
+	printf '\0' >>"$TMP/blob"
+	run bpfq --engine=user "sum(x) from $TMP/blob"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP/blob' looks like binary data, not numbers: name the type of its records ('as u32', 'as record(...)'), or say 'as numbers' to read the numbers in it anyway"
+}
+
+@test "numbers with a header word, NAs and floats in every form are still numbers" {
+	printf 'value\n1\nNA\n2.5\n1.5e-3\n.097\n5.\n+3\n-3.234632000000000063e-01\n' >"$TMP/v.txt"
+	run bpfq --engine=user -v "count() from $TMP/v.txt"
+	assert_status 0
+	[[ ${lines[0]} == "bpfq: reading '$TMP/v.txt' as numbers (no format named, no \$N): 7 of its first 9 tokens are numbers" ]]
+	# An empty file and a compressed file of numbers pass too.
+	: >"$TMP/empty.txt"
+	run bpfq --engine=user "count() from $TMP/empty.txt"
+	assert_status 0
+	assert_output 0
+	seq 1 1000 | gzip -c >"$TMP/n.gz"
+	run bpfq --engine=user "sum(x) from $TMP/n.gz"
+	assert_status 0
+	assert_output 500500
 }
