@@ -6,7 +6,7 @@
  * walked; and where this kernel's BTF can be mapped, the hooks' names must
  * get libbpf's ids there too.
  *
- * The last line is "N passed, N failed", as in test_lang.
+ * The last line is "N passed, N failed", as in the other unit tests (unit.h).
  */
 #include <errno.h>
 #include <stdio.h>
