@@ -72,10 +72,11 @@ $(BUILD)/codegen/templates.o: codegen/templates.S $(TEMPLATES)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -c -o $@ $<
 
+# (the headers come in from the .d of an earlier run: cc would take them as inputs)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS)
 
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do $$t; done
