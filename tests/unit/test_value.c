@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Values (lang/value): decimal arithmetic with 9 places, sums wider than
- * 64 bits, and an aggregate's state as its printed answer.
+ * Values (lang/value): decimal arithmetic with 9 places (num), where each
+ * aggregate's state lies (layout), folding values into states and merging
+ * them (aggs), and a state as its printed answer (values), sums wider than
+ * 64 bits included.
  */
 #include "tests/unit/unit.h"
 
@@ -42,9 +44,317 @@ static void test_wide_sums(void)
 	release(q);
 }
 
+/* x as a value: x * 10^9, the way num.h keeps it. */
+#define S(x) ((i128)(x) * (i128)BPFQ_SCALE)
+
+static void expect_i128(const char *what, i128 expected, i128 actual)
+{
+	char e[48], a[48];
+
+	if (expected == actual) {
+		passed++;
+		return;
+	}
+	num_print_i128(e, sizeof(e), expected);
+	num_print_i128(a, sizeof(a), actual);
+	fail(what, "  expected %s, actual %s (scaled)\n", e, a);
+}
+
+static uint32_t neg2(i128 a, i128 b, i128 *r)
+{
+	return num_neg(a, r);
+}
+
+static uint32_t abs2(i128 a, i128 b, i128 *r)
+{
+	return num_abs(a, r);
+}
+
+/* Each operation gives the value in range, truncated toward zero, or an error. */
+static void test_num_ops(void)
+{
+	static const struct {
+		const char *what;
+		uint32_t (*op)(i128, i128, i128 *);
+		i128 a, b, want;
+		uint32_t err;
+	} cases[] = {
+		{ "1 + 2", num_add, S(1), S(2), S(3), 0 },
+		{ "max + 10^-9", num_add, NUM_MAX, 1, 0, BPFQ_ERR_OVERFLOW },
+		{ "min + -10^-9", num_add, NUM_MIN, -1, 0, BPFQ_ERR_OVERFLOW },
+		{ "max + min", num_add, NUM_MAX, NUM_MIN, -1, 0 },
+		{ "min - 10^-9", num_sub, NUM_MIN, 1, 0, BPFQ_ERR_OVERFLOW },
+		{ "0 - max", num_sub, 0, NUM_MAX, NUM_MIN + 1, 0 },
+		{ "1.5 * -2.5", num_mul, 1500000000, -2500000000, -3750000000, 0 },
+		{ "10^-9 * 0.5", num_mul, 1, 500000000, 0, 0 },
+		{ "-10^-9 * 0.5", num_mul, -1, 500000000, 0, 0 },
+		{ "3037000500^2", num_mul, S(3037000500), S(3037000500), 0, BPFQ_ERR_OVERFLOW },
+		{ "min * 1", num_mul, NUM_MIN, S(1), NUM_MIN, 0 },
+		{ "min * -1", num_mul, NUM_MIN, S(-1), 0, BPFQ_ERR_OVERFLOW },
+		{ "1 / 3", num_div, S(1), S(3), 333333333, 0 },
+		{ "-1 / 3", num_div, S(-1), S(3), -333333333, 0 },
+		{ "-15 / 2", num_div, S(-15), S(2), -7500000000, 0 },
+		{ "1 / 0", num_div, S(1), 0, 0, BPFQ_ERR_DIVZERO },
+		{ "min / 1", num_div, NUM_MIN, S(1), NUM_MIN, 0 },
+		{ "min / -1", num_div, NUM_MIN, S(-1), 0, BPFQ_ERR_OVERFLOW },
+		{ "-15 % 7", num_mod, S(-15), S(7), S(-1), 0 },
+		{ "15 % -7", num_mod, S(15), S(-7), S(1), 0 },
+		{ "1 % 0.4", num_mod, S(1), 400000000, 200000000, 0 },
+		{ "1 % 0", num_mod, S(1), 0, 0, BPFQ_ERR_DIVZERO },
+		{ "min % -1", num_mod, NUM_MIN, S(-1), 0, 0 },
+		{ "-max", neg2, NUM_MAX, 0, NUM_MIN + 1, 0 },
+		{ "-min", neg2, NUM_MIN, 0, 0, BPFQ_ERR_OVERFLOW },
+		{ "abs(-3)", abs2, S(-3), 0, S(3), 0 },
+		{ "abs(min)", abs2, NUM_MIN, 0, 0, BPFQ_ERR_OVERFLOW },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		i128 r = 0;
+
+		expect_u64(cases[i].what, "error", cases[i].err, cases[i].op(cases[i].a, cases[i].b, &r));
+		if (!cases[i].err)
+			expect_i128(cases[i].what, cases[i].want, r);
+	}
+}
+
+/* floor() toward -infinity, 128-bit words, and the decimal text of 128-bit integers. */
+static void test_num_conversions(void)
+{
+	char buf[48];
+
+	expect_s64("floor(2.5)", "floor", 2, num_floor(2500000000));
+	expect_s64("floor(-2.5)", "floor", -3, num_floor(-2500000000));
+	expect_s64("floor(-2)", "floor", -2, num_floor(S(-2)));
+	expect_s64("floor(-10^-9)", "floor", -1, num_floor(-1));
+	expect_s64("floor(min)", "floor", INT64_MIN, num_floor(NUM_MIN));
+	expect_s64("floor(max)", "floor", INT64_MAX, num_floor(NUM_MAX));
+	expect_i128("words -1", -1, num_from_words(UINT64_MAX, -1));
+	expect_i128("words 2^64", (i128)1 << 64, num_from_words(0, 1));
+	num_print_i128(buf, sizeof(buf), 0);
+	expect_str("print 0", "0", buf);
+	num_print_i128(buf, sizeof(buf), NUM_MIN);
+	expect_str("print min", "-9223372036854775808000000000", buf);
+	num_print_i128(buf, sizeof(buf), (i128)((u128)1 << 127));
+	expect_str("print -2^127", "-170141183460469231731687303715884105728", buf);
+	num_print_u128(buf, sizeof(buf), ~(u128)0);
+	expect_str("print 2^128 - 1", "340282366920938463463374607431768211455", buf);
+}
+
+#define ALL_KINDS "sum(x), min(x), max(x), avg(x), var(x), stddev_pop(x), hist(x), " \
+		  "lhist(x, 0, 100, 10), quantile(x, 0.5), count_distinct(x), count() from f"
+
+/* Values of every kind: integers, decimals, both signs, the ends of the range. */
+static i128 sample_value(int i)
+{
+	static const i128 some[] = { S(0), S(7), S(-3), 1500000000, -1, NUM_MAX, NUM_MIN, S(99),
+				     S(100), 250000000, S(1) << 20 };
+
+	return some[i % 11] + S(i / 11);
+}
+
+/* Fold values [from, to) into each item's state of a zeroed area. */
+static uint64_t *fold_area(const struct query *q, int from, int to)
+{
+	uint64_t *area = calloc(layout_words(q), sizeof(uint64_t));
+
+	for (int i = 0; i < q->nitems; i++) {
+		struct agg_desc d;
+
+		agg_desc_of(q->items[i], &d);
+		for (int v = from; v < to; v++)
+			agg_fold(&d, area + layout_offset(q, i), sample_value(v));
+	}
+	return area;
+}
+
+/* The answer of query's first item over the values: state, then text. */
+static void expect_text(const char *text, const i128 *values, int n, const char *want)
+{
+	struct query *q = checked(text);
+	uint64_t *state = calloc(layout_words(q), sizeof(uint64_t));
+	char buf[VALUE_MAX];
+	struct agg_desc d;
+
+	agg_desc_of(q->items[0], &d);
+	for (int i = 0; i < n; i++) {
+		if (d.kind == AGG_EXISTS || d.kind == AGG_COUNT)
+			agg_count(state);
+		else
+			agg_fold(&d, state, values[i]);
+	}
+	value_text(&d, state, buf, sizeof(buf));
+	expect_str(text, want, buf);
+	expect_u64(text, "null", !strcmp(want, "null"), value_is_null(&d, state));
+	free(state);
+	release(q);
+}
+
+/* NULL for no values; exact decimals; avg, var, stddev rounded half away from zero. */
+static void test_value_text(void)
+{
+	static const i128 none[1], one_two[] = { S(1), S(2) }, thirds[] = { S(1), S(1), S(2) };
+	static const i128 fifths[] = { S(2), S(2), S(1) }, neg[] = { S(-2), S(-2), S(-1) };
+	static const i128 tenths[] = { 100000000, 200000000 }, half[] = { -500000000 };
+	static const i128 tiny[] = { 500 }, tiny_neg[] = { -500 }, ends[] = { NUM_MAX, NUM_MIN };
+	static const i128 four[] = { S(1), S(2), S(3), S(4) };
+
+	expect_text("sum(x) from f", none, 0, "null");
+	expect_text("avg(x) from f", none, 0, "null");
+	expect_text("var(x) from f", one_two, 1, "null");
+	expect_text("count() from f", none, 0, "0");
+	expect_text("exists(x > 1) from f", none, 0, "false");
+	expect_text("exists(x > 1) from f", none, 1, "true");
+	expect_text("count_distinct(x) from f", none, 0, "0");
+	expect_text("sum(x) from f", tenths, 2, "0.3");
+	expect_text("min(x) from f", half, 1, "-0.5");
+	expect_text("max(x) from f", ends, 2, "9223372036854775807.999999999");
+	expect_text("min(x) from f", ends, 2, "-9223372036854775808");
+	expect_text("sum(x) from f", ends, 2, "-0.000000001");
+	expect_text("avg(x) from f", one_two, 2, "1.5");
+	expect_text("avg(x) from f", thirds, 3, "1.333333");
+	expect_text("avg(x) from f", fifths, 3, "1.666667");
+	expect_text("avg(x) from f", neg, 3, "-1.666667");
+	expect_text("avg(x) from f", tiny, 1, "0.000001");
+	expect_text("avg(x) from f", tiny_neg, 1, "-0.000001");
+	expect_text("var(x) from f", four, 4, "1.666667");
+	expect_text("var_pop(x) from f", four, 4, "1.25");
+	expect_text("stddev_pop(x) from f", four, 4, "1.118034");
+	expect_text("count_distinct(x) from f", four, 4, "4");
+}
+
+/* Each state's words follow the one before; the area is their sum, and fits a map value. */
+static void test_layout(void)
+{
+	struct query *q = checked(ALL_KINDS);
+	int words = 0;
+
+	for (int i = 0; i < q->nitems; i++) {
+		struct agg_desc d;
+
+		agg_desc_of(q->items[i], &d);
+		expect_u64(ALL_KINDS, "offset", words, layout_offset(q, i));
+		expect_u64(ALL_KINDS, "desc words", layout_agg_words(q->items[i]), d.words);
+		words += d.words;
+	}
+	expect_u64(ALL_KINDS, "words", words, layout_words(q));
+	expect_u64(ALL_KINDS, "hist words", 1 + BPFQ_HIST_BUCKETS, layout_agg_words(q->items[6]));
+	expect_u64(ALL_KINDS, "fits", 1, layout_words(q) <= LAYOUT_MAX_WORDS);
+	release(q);
+}
+
+/* hist: (..., 0), [0, 1), [1, 2), [2, 4), ...; lhist: below lo, step by step, hi and above. */
+static void test_buckets(void)
+{
+	static const struct {
+		i128 v;
+		int hist, lhist;
+	} cases[] = {
+		{ NUM_MIN, 0, 0 }, { -1, 0, 0 }, { 0, 1, 1 }, { S(1) - 1, 1, 1 }, { S(1), 2, 1 },
+		{ S(2) - 1, 2, 1 }, { S(2), 3, 1 }, { S(4), 4, 1 }, { S(10), 5, 2 },
+		{ S(99), 8, 10 }, { S(100), 8, 11 }, { NUM_MAX, 64, 11 },
+	};
+	struct query *q = checked("lhist(x, 0, 100, 10) from f");
+	struct agg_desc d;
+
+	agg_desc_of(q->items[0], &d);
+	expect_u64("lhist(x, 0, 100, 10)", "buckets", 12, d.nbuckets);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char what[64];
+
+		num_print_i128(what, sizeof(what), cases[i].v);
+		expect_u64(what, "hist bucket", cases[i].hist, agg_hist_bucket(cases[i].v));
+		expect_u64(what, "lhist bucket", cases[i].lhist, agg_lhist_bucket(&d, cases[i].v));
+	}
+	release(q);
+}
+
+/* Whether v's quantile bucket has a bound toward zero within 1/128 of v, mirrored for -v. */
+static bool quantile_bucket_ok(i128 v, int b)
+{
+	i128 lo = agg_quantile_value(b);
+
+	return b >= 0 && b < BPFQ_Q_BUCKETS && lo >= 0 && lo <= v && v - lo <= v / 128 + 1 &&
+	       agg_quantile_bucket(-v) == 2 * BPFQ_Q_PER_SIGN - b &&
+	       agg_quantile_value(2 * BPFQ_Q_PER_SIGN - b) == -lo;
+}
+
+/* Values of every magnitude in increasing order: their buckets must follow. */
+static void test_quantile_buckets(void)
+{
+	int last = -1, bad = 0;
+
+	for (int e = 0; e <= 92; e++) {
+		for (int j = 0; j < 7; j++) {
+			i128 v = ((i128)1 << e) + j * ((i128)1 << e) / 7;
+			int b = agg_quantile_bucket(v);
+
+			if ((b < last || !quantile_bucket_ok(v, b)) && !bad++)
+				fail("quantile bucket", "  2^%d + %d/7 of it: bucket %d after %d\n", e,
+				     j, b, last);
+			last = b;
+		}
+	}
+	expect_u64("quantile buckets", "values in a wrong bucket", 0, bad);
+}
+
+/* Merging two parts' states gives the whole's, for every kind; merging none changes nothing. */
+static void test_merge(void)
+{
+	struct query *q = checked(ALL_KINDS);
+	size_t n = 200, bytes = layout_words(q) * sizeof(uint64_t);
+	uint64_t *all = fold_area(q, 0, n), *a = fold_area(q, 0, n / 3), *b = fold_area(q, n / 3, n);
+	uint64_t *none = fold_area(q, 0, 0);
+
+	for (int i = 0; i < q->nitems; i++) {
+		struct agg_desc d;
+		int at = layout_offset(q, i);
+
+		agg_desc_of(q->items[i], &d);
+		expect_u64(q->text, "merge", 0, agg_merge(&d, a + at, b + at));
+		expect_u64(q->text, "merge none", 0, agg_merge(&d, b + at, none + at));
+	}
+	expect_u64(q->text, "merged == folded", 0, memcmp(all, a, bytes));
+	free(a);
+	a = fold_area(q, n / 3, n);
+	expect_u64(q->text, "merged none == unchanged", 0, memcmp(a, b, bytes));
+	free(all);
+	free(a);
+	free(b);
+	free(none);
+	release(q);
+}
+
+/* A count that would pass 64 bits, a sum past 128: the merge says so. */
+static void test_merge_overflow(void)
+{
+	struct query *q = checked("count(), sum(x), hist(x) from f");
+	uint64_t dst[1 + BPFQ_HIST_BUCKETS] = { UINT64_MAX }, src[1 + BPFQ_HIST_BUCKETS] = { 1 };
+	struct bpfq_agg x = { .isum_hi = INT64_MAX }, y = { .isum_hi = INT64_MAX };
+	struct agg_desc d;
+
+	agg_desc_of(q->items[0], &d);
+	expect_s64("count overflow", "merge", -1, agg_merge(&d, dst, src));
+	agg_desc_of(q->items[1], &d);
+	expect_s64("sum overflow", "merge", -1, agg_merge(&d, (uint64_t *)&x, (uint64_t *)&y));
+	agg_desc_of(q->items[2], &d);
+	dst[0] = src[0] = 0;
+	dst[5] = UINT64_MAX;
+	src[5] = 2;
+	expect_s64("bucket overflow", "merge", -1, agg_merge(&d, dst, src));
+	release(q);
+}
+
 int main(void)
 {
+	test_num_ops();
+	test_num_conversions();
 	test_decimal_arithmetic();
+	test_layout();
+	test_value_text();
+	test_buckets();
+	test_quantile_buckets();
+	test_merge();
+	test_merge_overflow();
 	test_wide_sums();
 	return unit_done();
 }
