@@ -2,8 +2,8 @@
 /*
  * The engine (lang/engine): the reference evaluator over text, csv and
  * binary records: the tokens it counts, where, run-time errors, early
- * stops; and its answers must not depend on how the input is cut into
- * chunks.
+ * stops; its answers must not depend on how the input is cut into
+ * chunks; and the groups of a by query.
  */
 #include "tests/unit/unit.h"
 
@@ -253,6 +253,140 @@ static void test_formats(void)
 			 "1;5");
 }
 
+/* A group key: a value (int or decimal, in its bytes), or text (kind EMPTY). */
+static struct bpfq_key int_key(int64_t v)
+{
+	struct bpfq_key k = { .kind = BPFQ_K_INT, .len = sizeof(v) };
+
+	memcpy(k.bytes, &v, sizeof(v));
+	return k;
+}
+
+static struct bpfq_key dec_key(i128 scaled)
+{
+	struct bpfq_key k = { .kind = BPFQ_K_DEC, .len = sizeof(scaled) };
+
+	memcpy(k.bytes, &scaled, sizeof(scaled));
+	return k;
+}
+
+static struct bpfq_key text_key(const char *s)
+{
+	struct bpfq_key k = { .kind = BPFQ_K_EMPTY, .len = strlen(s) };
+
+	memcpy(k.bytes, s, k.len);
+	return k;
+}
+
+/* A key is one group whichever reader saw it, kept as reader 0's; a new group's area is zeroed. */
+static void test_groups_keys(void)
+{
+	struct groups *g = groups_new(3);
+	struct bpfq_key k = text_key("abc"), other = text_key("abd"), seven = int_key(7);
+	struct group *sorted;
+	bool added;
+	uint64_t *area;
+	long n;
+
+	k.reader = 3;
+	area = groups_get(g, &k, &added);
+	expect_u64("new group", "added", 1, added);
+	expect_u64("new group", "zeroed", 0, area[0] | area[1] | area[2]);
+	k.reader = 0;
+	expect_u64("same key, reader 0", "same area", 1, groups_get(g, &k, &added) == area);
+	expect_u64("same key, reader 0", "added", 0, added);
+	expect_u64("find", "same area", 1, groups_find(g, &k) == area);
+	expect_u64("find another", "none", 1, groups_find(g, &other) == NULL);
+	/* The text of int 7's bytes is another key. */
+	seven.kind = BPFQ_K_EMPTY;
+	groups_get(g, &seven, &added);
+	seven.kind = BPFQ_K_INT;
+	expect_u64("int 7, text of its bytes", "none", 1, groups_find(g, &seven) == NULL);
+	expect_u64("groups", "count", 2, groups_count(g));
+	sorted = groups_sorted(g, &n);
+	expect_u64("sorted", "reader", 0, sorted[0].key.reader | sorted[n - 1].key.reader);
+	groups_free(g);
+}
+
+/* Many groups: the table grows and every group keeps its area. */
+static void test_groups_many(void)
+{
+	struct groups *g = groups_new(1);
+	long n = 20000, lost = 0;
+	bool added;
+
+	for (long i = 0; i < n; i++) {
+		struct bpfq_key k = int_key(i * 7919 - n);
+
+		*groups_get(g, &k, &added) = i;
+	}
+	expect_u64("20000 groups", "count", n, groups_count(g));
+	for (long i = 0; i < n; i++) {
+		struct bpfq_key k = int_key(i * 7919 - n);
+		uint64_t *area = groups_find(g, &k);
+
+		lost += !area || *area != (uint64_t)i;
+	}
+	expect_u64("20000 groups", "lost", 0, lost);
+	groups_free(g);
+}
+
+/* Sorted: values by value (ints and decimals together), then text bytewise, then NULL. */
+static void test_groups_sorted(void)
+{
+	struct bpfq_key keys[] = {
+		text_key("b"), int_key(3), { .kind = BPFQ_K_MISSING }, text_key("ab"),
+		dec_key(-(i128)5500000000), text_key("a"), int_key(-5), dec_key(2500000000),
+		text_key(""), int_key(INT64_MIN),
+	};
+	static const char *const want[] = { "INT64_MIN", "-5.5", "-5", "2.5", "3", "''", "'a'",
+					    "'ab'", "'b'", "NULL" };
+	static const int order[] = { 9, 4, 6, 7, 1, 8, 5, 3, 0, 2 };
+	struct groups *g = groups_new(1);
+	struct group *sorted;
+	bool added;
+	long n;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		*groups_get(g, &keys[i], &added) = i;
+	sorted = groups_sorted(g, &n);
+	expect_u64("sorted", "groups", sizeof(keys) / sizeof(keys[0]), n);
+	for (long i = 0; i < n && i < (long)(sizeof(order) / sizeof(order[0])); i++)
+		expect_u64(want[i], "place", order[i], *sorted[i].area);
+	groups_free(g);
+}
+
+/* A by query through the evaluator: one area per key, its aggregates folded there. */
+static void test_eval_groups(void)
+{
+	struct query *q = checked("count(), sum($2) by $1 from f");
+	struct eval *e = eval_new(q, 1000);
+	struct bpfq_key b = text_key("b"), a = text_key("a"), c = text_key("c");
+	struct groups *g;
+	char sum[VALUE_MAX];
+	struct agg_desc d;
+
+	eval_feed(e, "b 1\na 2\nb 3\n", 12);
+	eval_finish(e);
+	g = eval_groups(e);
+	expect_u64("by $1", "groups", 2, groups_count(g));
+	expect_u64("by $1", "count of b", 2, groups_find(g, &b)[layout_offset(q, 0)]);
+	expect_u64("by $1", "count of a", 1, groups_find(g, &a)[layout_offset(q, 0)]);
+	expect_u64("by $1", "no c", 1, groups_find(g, &c) == NULL);
+	agg_desc_of(q->items[1], &d);
+	value_text(&d, groups_find(g, &b) + layout_offset(q, 1), sum, sizeof(sum));
+	expect_str("by $1: sum of b", "4", sum);
+	eval_free(e);
+
+	/* More groups than allowed is an error, not a bigger table. */
+	e = eval_new(q, 2);
+	eval_feed(e, "a 1\nb 2\nc 3\n", 12);
+	eval_finish(e);
+	expect_u64("3 groups of 2", "error", BPFQ_ERR_GROUPS, eval_result(e)->error);
+	eval_free(e);
+	release(q);
+}
+
 int main(void)
 {
 	test_tokens();
@@ -261,5 +395,9 @@ int main(void)
 	test_early_stop();
 	test_formats();
 	test_chunking();
+	test_groups_keys();
+	test_groups_many();
+	test_groups_sorted();
+	test_eval_groups();
 	return unit_done();
 }
