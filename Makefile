@@ -79,7 +79,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS)
 
 unit: $(UNIT_TESTS)
-	$(Q)set -e; for t in $(UNIT_TESTS); do $$t; done
+	$(Q)set -e; for t in $(UNIT_TESTS); do printf '%-12s ' "$${t##*/}:"; $$t; done
 
 bats: $(BUILD)/bpfq
 	$(Q)$(BATS) tests/bats
