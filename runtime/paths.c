@@ -543,7 +543,8 @@ static int expand_one(const char *arg, bool recursive, struct seen *seen, struct
 	else
 		expand_plain(&w, arg);
 	/* Sorted first, so that an error names the first place, whatever the listing order. */
-	qsort(w.v, w.n, sizeof(*w.v), path_cmp);
+	if (w.n)
+		qsort(w.v, w.n, sizeof(*w.v), path_cmp);
 	if (check_walk(&w, arg, pattern)) {
 		free_walk(&w);
 		return -1;
