@@ -150,34 +150,42 @@ static int probe(const char *path, struct stat *st)
 	return err;
 }
 
-/* Whether the caller may read the regular file (O_NONBLOCK: it may have become a FIFO). */
-static int readable(const char *path)
+/* Open the file as the caller to see it can be read (O_NONBLOCK: it may have become a FIFO). */
+static int readable(const char *path, struct stat *st)
 {
-	int fd = privs_open(path, O_RDONLY | O_NONBLOCK);
+	int fd = privs_open(path, O_RDONLY | O_NONBLOCK), err = 0;
 
 	if (fd < 0)
 		return errno;
+	if (fstat(fd, st))
+		err = errno;
 	close(fd);
-	return 0;
+	return err;
 }
 
 /*
- * A file met in a folder or by a pattern (path taken over): kept if it
- * is, or a symlink leads to, a regular file; a file the caller may not
- * read is an error. A name that went missing or a dangling symlink is
- * not a file.
+ * A file met in a folder or by a pattern (path taken over; mode from
+ * lstat, 0 if unknown): kept if it is, or a symlink leads to, a regular
+ * file; one the caller may not read is an error. A name gone missing or
+ * a dangling symlink is no file. A regular file is opened once, others
+ * are looked at first (O_PATH) so that no device is opened.
  */
-static void take_file(struct walk *w, char *path)
+static void take_file(struct walk *w, char *path, mode_t mode)
 {
 	struct stat st;
-	int err = probe(path, &st);
+	int err = 0;
 
+	if (!S_ISREG(mode)) {
+		err = probe(path, &st);
+		if (!err && !S_ISREG(st.st_mode))
+			err = ENOENT;
+	}
+	if (!err)
+		err = readable(path, &st);
 	if (err == ENOENT || err == ENOTDIR || (!err && !S_ISREG(st.st_mode))) {
 		free(path);
 		return;
 	}
-	if (!err)
-		err = readable(path);
 	add(w, path, err ? NULL : &st, err);
 }
 
@@ -253,7 +261,7 @@ static void walk_folder(struct walk *w, const char *dir, bool top)
 				walk_folder(w, path, false);
 			free(path);
 		} else if (S_ISREG(e[i].mode) || S_ISLNK(e[i].mode)) {
-			take_file(w, path);
+			take_file(w, path, e[i].mode);
 		} else {
 			free(path);
 		}
@@ -303,7 +311,7 @@ static void walk_globstar(struct walk *w, const char *dir, const struct pattern 
 			walk_globstar(w, path, p, i);
 			free(path);
 		} else if (last && (S_ISREG(e[k].mode) || S_ISLNK(e[k].mode))) {
-			take_file(w, path);
+			take_file(w, path, e[k].mode);
 		} else {
 			free(path);
 		}
@@ -328,7 +336,7 @@ static void walk_magic(struct walk *w, const char *dir, const struct pattern *p,
 			continue;
 		path = join(dir, e[k].name);
 		if (last && (S_ISREG(m) || S_ISLNK(m))) {
-			take_file(w, path);
+			take_file(w, path, m);
 			continue;
 		}
 		/* A symlink on the way is followed, as the shell does; it may lead nowhere. */
@@ -357,7 +365,7 @@ static void walk_pattern(struct walk *w, const char *dir, const struct pattern *
 	path = join(dir, name);
 	free(name);
 	if (i + 1 == p->n) {
-		take_file(w, path);
+		take_file(w, path, 0);
 		return;
 	}
 	walk_pattern(w, path, p, i + 1);
@@ -419,7 +427,7 @@ static void expand_plain(struct walk *w, const char *arg)
 	}
 	/* A FIFO or a device is not opened here: that could block or act. */
 	if (!err && S_ISREG(st.st_mode))
-		err = readable(arg);
+		err = readable(arg, &st);
 	add(w, xstrdup(arg), err ? NULL : &st, err);
 }
 
@@ -502,6 +510,7 @@ static bool seen_add(struct seen *s, const struct found *f)
 /* Append w's files, sorted, to list, those already there left out. */
 static int append(struct path_list *list, struct walk *w, struct seen *seen, const char *arg)
 {
+	list->paths = xrealloc(list->paths, (list->n + w->n) * sizeof(*list->paths));
 	for (int i = 0; i < w->n; i++) {
 		if (!seen_add(seen, &w->v[i])) {
 			free(w->v[i].path);
@@ -514,7 +523,6 @@ static int append(struct path_list *list, struct walk *w, struct seen *seen, con
 				free(w->v[i].path);
 			return -1;
 		}
-		list->paths = xrealloc(list->paths, (list->n + 1) * sizeof(*list->paths));
 		list->paths[list->n++] = w->v[i].path;
 	}
 	return 0;
