@@ -111,6 +111,19 @@ static bool has_magic(const char *s, size_t len)
 	return false;
 }
 
+/* Whether a component of arg has a wildcard (a '[' and a ']' across a '/' make none). */
+static bool is_pattern(const char *arg)
+{
+	for (const char *s = arg; *s; s += *s == '/') {
+		size_t len = strcspn(s, "/");
+
+		if (has_magic(s, len))
+			return true;
+		s += len;
+	}
+	return false;
+}
+
 /* Keep path (taken over) in w; false once there are more than paths_max. */
 static bool add(struct walk *w, char *path, const struct stat *st, int err)
 {
@@ -372,11 +385,18 @@ static void walk_pattern(struct walk *w, const char *dir, const struct pattern *
 	free(path);
 }
 
+/* Whether component s[0..len) adds nothing: empty (from "//"), or a "**" after a "**". */
+static bool redundant(const struct pattern *p, const char *s, size_t len)
+{
+	bool after_globstar = p->n && !strcmp(p->comps[p->n - 1], "**");
+
+	return !len || (after_globstar && len == 2 && !strncmp(s, "**", 2));
+}
+
 /* Split arg at its first wildcard component: the literal head, as given, and the rest. */
 static char *split_pattern(const char *arg, struct pattern *p)
 {
 	const char *s = arg, *start = NULL;
-	char *head;
 
 	p->comps = NULL;
 	p->n = 0;
@@ -385,15 +405,13 @@ static char *split_pattern(const char *arg, struct pattern *p)
 
 		if (!start && has_magic(s, len))
 			start = s;
-		if (start && len && !(p->n && !strcmp(p->comps[p->n - 1], "**") &&
-				      len == 2 && !strncmp(s, "**", 2))) {
+		if (start && !redundant(p, s, len)) {
 			p->comps = xrealloc(p->comps, (p->n + 1) * sizeof(*p->comps));
 			p->comps[p->n++] = xstrndup(s, len);
 		}
 		s += len + (s[len] == '/');
 	}
-	head = unescape(arg, start - arg);
-	return head;
+	return unescape(arg, start - arg);
 }
 
 static void free_pattern(struct pattern *p)
@@ -539,7 +557,7 @@ static void free_walk(struct walk *w)
 static int expand_one(const char *arg, bool recursive, struct seen *seen, struct path_list *list)
 {
 	struct walk w = { .recursive = recursive };
-	bool pattern = has_magic(arg, strlen(arg));
+	bool pattern = is_pattern(arg);
 
 	if (!strcmp(arg, "-")) {
 		list->paths = xrealloc(list->paths, (list->n + 1) * sizeof(*list->paths));

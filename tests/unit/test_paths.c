@@ -154,6 +154,8 @@ static void test_plain(void)
 	expect_paths("fifos/p", false, "fifos/p");
 	/* Without a wildcard, a bracket is a name: no listing, no match error. */
 	expect_paths("a[1", false, "bpfq: error: cannot open 'a[1': No such file or directory\n");
+	expect_paths("a[b/c]d", false,
+		     "bpfq: error: cannot open 'a[b/c]d': No such file or directory\n");
 	/* Nor is a backslash quoting: the shell quotes only when it expands a pattern. */
 	expect_paths("\\*.txt", false,
 		     "bpfq: error: cannot open '\\*.txt': No such file or directory\n");
@@ -200,6 +202,8 @@ static void test_folders(void)
 	/* The links to . and .. are not followed: no loop, no file twice. */
 	expect_paths("loop", true, "loop/a.log");
 	expect_paths("loop/*/a.log", false, "loop/self/a.log");
+	/* A symlink named is followed, as the shell would. */
+	expect_paths("loop/self", false, "loop/self/a.log");
 	/* A FIFO in a folder is not a regular file. */
 	expect_paths("fifos", false, "fifos/r.txt");
 }
