@@ -493,8 +493,8 @@ struct seen {
 
 static size_t seen_slot(const struct seen *s, dev_t dev, ino_t ino)
 {
-	size_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)ino * 0xc2b2ae3d27d4eb4fULL);
-	size_t i = h & (s->cap - 1);
+	uint64_t h = (uint64_t)dev * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ino * 0xc2b2ae3d27d4eb4fULL;
+	size_t i = (h ^ h >> 32) & (s->cap - 1);
 
 	while (s->slots[i].path && (s->slots[i].dev != dev || s->slots[i].ino != ino))
 		i = (i + 1) & (s->cap - 1);
