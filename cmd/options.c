@@ -15,9 +15,13 @@ const char *argp_program_bug_address = "the bpfq issue tracker";
 static const char doc[] =
 	"Filter and reduce a file inside the kernel, on its read path, and print only the "
 	"answer.\n"
-	"With no QUERY and a terminal on standard input, start an interactive session.\v"
+	"FILEs after the query (or after -e/-f queries) are read by every query that names "
+	"no 'from'; with neither, standard input is. Folders and quoted globs ('logs/*.log', "
+	"'**/*.csv') are expanded by bpfq. With no QUERY and a terminal on standard input, "
+	"start an interactive session.\v"
 	"Examples:\n"
 	"  bpfq 'sum(x) where x > 5 from nums.txt'\n"
+	"  bpfq 'count() where $9 >= 500' access.log access.log.1.gz\n"
 	"  bpfq 'min(x), max(x), avg(x), count() where x >= 100 and x < 200 from nums.txt'\n"
 	"  bpfq -q 'exists(x == 18) from nums.txt' && echo found\n"
 	"  seq 1000 | bpfq 'sum(x) from -'\n"
@@ -48,6 +52,8 @@ static const struct argp_option option_list[] = {
 	{ "expr", 'e', "QUERY", 0, "The query (may be given several times)", 1 },
 	{ "file", 'f', "FILE", 0,
 	  "Read queries from FILE ('-' for standard input), separated by ';'", 1 },
+	{ "recursive", 'r', NULL, 0,
+	  "Read the files in the subfolders of a folder given as input, too", 1 },
 	{ NULL, 0, NULL, 0, "Running:", 2 },
 	{ "engine", OPT_ENGINE, "ENGINE", 0,
 	  "Where to compute: kernel (default, needs root or CAP_BPF+CAP_PERFMON) or user", 2 },
@@ -102,15 +108,39 @@ int options_parse_size(const char *arg, size_t *size)
 	return 0;
 }
 
-static int add_query(struct options *o, const char *text)
+static int add_arg(const char ***list, int *n, const char *arg)
 {
-	const char **more = realloc(o->queries, (o->nqueries + 1) * sizeof(*more));
+	const char **more = realloc(*list, (*n + 1) * sizeof(*more));
 
 	if (!more)
 		return -1;
-	o->queries = more;
-	o->queries[o->nqueries++] = text;
+	*list = more;
+	(*list)[(*n)++] = arg;
 	return 0;
+}
+
+static int add_query(struct options *o, const char *text)
+{
+	return add_arg(&o->queries, &o->nqueries, text);
+}
+
+/* As awk and grep: without -e or -f, the first argument is the query, the rest files. */
+static void take_query(struct options *o)
+{
+	if (o->nqueries || o->query_file || o->list_hooks || !o->npaths)
+		return;
+	o->queries = o->paths;
+	o->nqueries = 1;
+	o->paths = NULL;
+	o->npaths--;
+	if (!o->npaths)
+		return;
+	o->paths = malloc(o->npaths * sizeof(*o->paths));
+	if (!o->paths) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		exit(EXIT_QUERY);
+	}
+	memcpy(o->paths, o->queries + 1, o->npaths * sizeof(*o->paths));
 }
 
 /* The index of arg in names[], or -1: every enumerated option value. */
@@ -162,7 +192,7 @@ static void parse_debug(struct argp_state *state, struct options *o, const char 
 static void check_combination(struct argp_state *state, struct options *o)
 {
 	if (o->query_file && o->nqueries)
-		argp_error(state, "give queries either as arguments or with -f, not both");
+		argp_error(state, "give queries either with -e or with -f, not both");
 	if (o->partial && o->format != FORMAT_TEXT)
 		argp_error(state, "--partial has its own format; drop -o");
 	if (o->hook_given && o->engine == ENGINE_USER)
@@ -179,9 +209,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'e':
-	case ARGP_KEY_ARG:
 		if (add_query(o, arg))
 			argp_failure(state, EXIT_QUERY, ENOMEM, "queries");
+		break;
+	case ARGP_KEY_ARG:
+		if (add_arg(&o->paths, &o->npaths, arg))
+			argp_failure(state, EXIT_QUERY, ENOMEM, "arguments");
+		break;
+	case 'r':
+		o->recursive = true;
 		break;
 	case 'f':
 		o->query_file = arg;
@@ -251,6 +287,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->verbose = true;
 		break;
 	case ARGP_KEY_END:
+		take_query(o);
 		check_combination(state, o);
 		break;
 	default:
@@ -261,7 +298,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 void options_parse(int argc, char **argv, struct options *o)
 {
-	struct argp argp = { option_list, parse_opt, "[QUERY]", doc, NULL, NULL, NULL };
+	struct argp argp = { option_list, parse_opt, "[QUERY] [FILE...]", doc, NULL, NULL, NULL };
 
 	memset(o, 0, sizeof(*o));
 	o->read_size = BPFQ_BUF_SIZE;
@@ -277,6 +314,8 @@ void options_parse(int argc, char **argv, struct options *o)
 void options_free(struct options *o)
 {
 	free(o->queries);
+	free(o->paths);
 	o->queries = NULL;
-	o->nqueries = 0;
+	o->paths = NULL;
+	o->nqueries = o->npaths = 0;
 }

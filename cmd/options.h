@@ -32,8 +32,11 @@ enum debug_stage {
 };
 
 struct options {
-	const char **queries;	/* QUERY and -e QUERY, in order */
+	const char **queries;	/* QUERY, or each -e QUERY in order */
 	int nqueries;
+	const char **paths;	/* the FILEs after the query, for queries without 'from' */
+	int npaths;
+	bool recursive;		/* -r: a folder's subfolders too */
 	const char *query_file;	/* -f FILE */
 	enum engine engine;
 	struct hook_request hook;	/* --hook (default auto) */

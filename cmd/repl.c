@@ -541,12 +541,16 @@ static int buf_append(struct repl *r, const char *s, size_t n)
 	return 0;
 }
 
-/* A query cut short fails only at its very end ("got end of query"): wait for more. */
+/*
+ * A query cut short fails only at its very end ("got end of query"), or has
+ * no 'from' yet (the terminal is no input): wait for more.
+ */
 static bool needs_more(const char *text, size_t len)
 {
 	struct query q = { 0 };
 	struct diag d = { 0 };
-	bool more = !parse_query(text, len, &q, &d) && d.loc.begin >= len;
+	bool ok = parse_query(text, len, &q, &d);
+	bool more = ok ? !q.npaths : d.loc.begin >= len;
 
 	query_free(&q);
 	return more;

@@ -87,10 +87,12 @@ static int check_default_numbers(struct run *r)
 	}
 	sniff_numbers(buf, n, at_eof, &s);
 	if (sniff_is_numbers(&s)) {
+		snprintf(r->stats.format_chosen, sizeof(r->stats.format_chosen),
+			 "numbers (no format named, no $N): %zu of the first %zu tokens are numbers",
+			 s.numbers, s.tokens);
 		if (r->o->verbose)
-			fprintf(stderr, "bpfq: reading '%s' as numbers (no format named, no $N): "
-					"%zu of its first %zu tokens are numbers\n", r->in.name,
-				s.numbers, s.tokens);
+			fprintf(stderr, "bpfq: reading '%s' as %s\n", r->in.name,
+				r->stats.format_chosen);
 	} else if (s.binary) {
 		fprintf(stderr, "bpfq: error: '%s' looks like binary data, not numbers: name the "
 				"type of its records ('as u32', 'as record(...)'), or say 'as numbers' "
@@ -133,16 +135,22 @@ static int prepare(struct run *r, const char *text)
 	struct query *q = &r->q;
 	struct diag d = { 0 };
 	bool header;
+	int status;
 
 	if (!parse_query(text, strlen(text), q, &d))
 		return report_diag(text, &d);
+	status = run_files_find(r, &d);
+	if (status == EXIT_QUERY && d.msg[0])
+		return report_diag(text, &d);
+	if (status)
+		return status;
 	sema_default_format(q);
 	header = q->format.kind == INPUT_CSV && q->format.header != HEADER_NO;
 	/* Without a header to read, the query is checked before the input is opened. */
 	if (!header && !sema_check(q, NULL, &d))
 		return report_diag(text, &d);
 	if ((!r->o->dry_run || header) &&
-	    input_open(&r->in, q->path, q->format.kind == INPUT_BINARY))
+	    input_open(&r->in, run_file_path(r), q->format.kind == INPUT_BINARY))
 		return EXIT_INPUT;
 	/* A file's first bytes can be looked at now, a header's pipe is waited for anyway. */
 	if (r->in.fd >= 0 && (r->in.told || header) && run_settle_input(r))
@@ -195,16 +203,9 @@ static void print_answer(struct run *r, FILE *out)
 	free(select);
 }
 
-/* The result is trusted only now: a run-time error means no answer. */
+/* The answer of every file, each checked after its scan (run_file_done()). */
 static int report(struct run *r, FILE *out)
 {
-	if (!r->result.done && input_check_size(&r->in, r->stats.bytes_read))
-		return EXIT_INPUT;
-	if (r->result.error) {
-		messages_runtime_error(stderr, &r->q, &r->in, &r->result, r->o->max_groups);
-		return EXIT_INPUT;
-	}
-	messages_skip_warnings(stderr, &r->in, &r->q, &r->result);
 	r->stats.result = r->result;
 	r->stats.groups = r->groups ? groups_count(r->groups) : 0;
 	if (r->o->stats && r->o->format != FORMAT_JSON)
@@ -224,7 +225,7 @@ static int run_checked(struct run *r, FILE *out)
 		ast_dump(stderr, &r->q);
 	r->stats.compression = r->in.compression;
 	start = stats_now();
-	progress_start(&r->progress, r->o->progress, r->in.size);
+	progress_start(&r->progress, r->o->progress, r->files.n == 1 ? r->in.size : 0);
 	status = r->o->engine == ENGINE_USER ? run_user_engine(r) : run_kernel(r);
 	progress_end(&r->progress);
 	r->stats.scan_s = stats_now() - start - r->stats.compile_s - r->stats.load_s;
@@ -256,6 +257,7 @@ static const char *status_text(int status)
 static void run_free(struct run *r)
 {
 	input_close(&r->in);
+	run_files_free(r);
 	header_free(&r->schema);
 	groups_free(r->groups);
 	free(r->area);

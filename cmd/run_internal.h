@@ -9,13 +9,27 @@
 #include "cmd/run.h"
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
+#include "lang/front/diag.h"
 #include "runtime/input.h"
+#include "runtime/paths.h"
+
+/* The answer of the files read so far (run_files.c). */
+struct run_sum {
+	bool have;
+	struct bpfq_result result;
+	uint64_t *area;
+	struct groups *groups;
+};
 
 /* Everything one run owns. */
 struct run {
 	const struct options *o;
 	struct query q;
 	struct schema schema;	/* a csv header's names */
+	struct path_list files;	/* the inputs, in order (run_files.c) */
+	int file;		/* the one in 'in' */
+	uint64_t file_bytes;	/* what the engine read of it */
+	struct run_sum sum;
 	struct input in;
 	struct progress progress;
 	struct run_stats stats;
@@ -35,6 +49,29 @@ struct run {
  * numbers by default holds numbers. Returns an exit status.
  */
 int run_settle_input(struct run *r);
+
+/*
+ * The files the query reads (path arguments expanded); 0, or an exit
+ * status after printing why (a missing 'from' on a terminal in d).
+ */
+int run_files_find(struct run *r, struct diag *d);
+const char *run_file_path(const struct run *r);
+
+/* Before an engine reads a file after the first: the run's answer is the sum so far. */
+void run_file_start(struct run *r);
+
+/*
+ * After an engine read a file: its checks and warnings (its size, a
+ * run-time error, the tokens skipped), then its answer joins the files'
+ * before it. Returns an exit status.
+ */
+int run_file_done(struct run *r);
+
+/* Whether another file is to be read, and the next one opened (and its header read). */
+bool run_more_files(const struct run *r);
+int run_next_file(struct run *r);
+
+void run_files_free(struct run *r);
 
 /* After each read: places for messages (pipes), and the progress line. */
 void run_on_read(void *ctx, const char *buf, size_t n);

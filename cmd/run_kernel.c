@@ -218,13 +218,13 @@ static int scan_exit(enum scan_status status, const char *log)
  * Scan the ranges with the loaded program into the run's answer. Returns
  * an exit status; *again when a csv range began inside a quoted field.
  */
-static int scan(struct run *r, struct loader *l, int readers, int nranges,
+static int scan(struct run *r, struct loader *l, bool rescan, int readers, int nranges,
 		const uint64_t *starts, bool *again)
 {
 	struct scan_job job = {
 		.q = &r->q, .fd = r->in.fd, .name = r->in.name, .seekable = r->in.seekable,
 		.base = r->in.base, .read_size = r->o->read_size, .verbose = r->o->verbose,
-		.interrupted = &run_interrupted, .readers = readers, .nranges = nranges,
+		.rescan = rescan, .interrupted = &run_interrupted, .readers = readers, .nranges = nranges,
 		.starts = starts, .watch = { run_on_read, r }, .progress = scan_progress,
 		.progress_ctx = r,
 	};
@@ -238,37 +238,46 @@ static int scan(struct run *r, struct loader *l, int readers, int nranges,
 	r->result = a.result;
 	r->area = a.area;
 	r->groups = a.groups;
-	r->stats.bytes_read = a.bytes_read;
-	r->stats.reads = a.reads;
+	r->file_bytes = a.bytes_read;
+	r->stats.bytes_read += a.bytes_read;
+	r->stats.reads += a.reads;
+	/* The first file's replaces the estimate run_kernel() starts with. */
 	if (status == SCAN_OK)
-		r->stats.result_bytes = a.result_bytes;
+		r->stats.result_bytes = (r->sum.have ? r->stats.result_bytes : 0) + a.result_bytes;
 	*again = status == SCAN_AGAIN_ALONE;
 	exit_status = scan_exit(status, a.attach_log);
 	free(a.attach_log);
 	return exit_status;
 }
 
-/* Load for the readers and scan; with --dry-run stop after the verifier. */
-static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
-{
-	uint64_t starts[BPFQ_MAX_RANGES + 1];
-	int ranges = plan_ranges(r, starts), status = EXIT_KERNEL;
-	int readers = ranges < r->o->jobs ? ranges : (int)r->o->jobs;
-	struct loader *l = load(r, obj, obj_len, ranges, readers);
-	bool again = false;
+/* The loaded program, and the ranges and readers its maps were sized for. */
+struct loaded {
+	struct loader *l;
+	int ranges, readers;
+	bool scanned;		/* its maps hold an earlier file's groups */
+};
 
-	if (l && r->o->dry_run) {
-		fprintf(stderr, "bpfq: dry run: compiled, loaded and verified at hook %s (%lu "
-				"instructions processed); nothing read\n", r->stats.hook,
-			r->stats.verified_insns);
-		status = EXIT_OK;
-	} else if (l && !(status = run_settle_input(r))) {
-		status = scan(r, l, readers, ranges, starts, &again);
-	}
-	loader__free(l);
-	if (!again)
-		return status;
-	/* A csv range began inside a quoted field: the whole file again, by one reader. */
+/* The program loaded for at least ranges ranges and readers readers. */
+static int load_for(struct run *r, const void *obj, size_t obj_len, struct loaded *ld,
+		    int ranges, int readers)
+{
+	if (ld->l && ranges <= ld->ranges && readers <= ld->readers)
+		return 0;
+	loader__free(ld->l);
+	*ld = (struct loaded){ .l = load(r, obj, obj_len, ranges, readers), .ranges = ranges,
+			       .readers = readers };
+	return ld->l ? 0 : -1;
+}
+
+/*
+ * A csv range began inside a quoted field: the whole file again, by one
+ * reader, with a program loaded afresh (the maps hold the ranges' groups).
+ */
+static int scan_alone(struct run *r, const void *obj, size_t obj_len, struct loaded *ld)
+{
+	uint64_t starts[2] = { 0, r->in.size };
+	bool again;
+
 	if (r->o->verbose)
 		fprintf(stderr, "bpfq: a range of -j began inside a quoted field; "
 				"reading again with one reader\n");
@@ -276,15 +285,59 @@ static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 		fprintf(stderr, "bpfq: error: seek %s: %s\n", r->in.name, strerror(errno));
 		return EXIT_INPUT;
 	}
-	free(r->area);
-	groups_free(r->groups);
-	r->area = NULL;
-	r->groups = NULL;
-	l = load(r, obj, obj_len, 1, 1);
-	starts[0] = 0;
-	starts[1] = r->in.size;
-	status = l ? scan(r, l, 1, 1, starts, &again) : EXIT_KERNEL;
-	loader__free(l);
+	loader__free(ld->l);
+	ld->l = NULL;
+	if (load_for(r, obj, obj_len, ld, 1, 1))
+		return EXIT_KERNEL;
+	ld->scanned = true;
+	return scan(r, ld->l, false, 1, 1, starts, &again);
+}
+
+/* The input's file: its ranges (-j) read by the program, loaded for them if need be. */
+static int scan_file(struct run *r, const void *obj, size_t obj_len, struct loaded *ld)
+{
+	uint64_t starts[BPFQ_MAX_RANGES + 1], bytes = r->stats.bytes_read, reads = r->stats.reads;
+	int ranges = plan_ranges(r, starts), status;
+	int readers = ranges < r->o->jobs ? ranges : (int)r->o->jobs;
+	bool again = false, rescan = ld->scanned;
+
+	if (load_for(r, obj, obj_len, ld, ranges, readers))
+		return EXIT_KERNEL;
+	if (r->o->dry_run) {
+		fprintf(stderr, "bpfq: dry run: compiled, loaded and verified at hook %s (%lu "
+				"instructions processed); nothing read\n", r->stats.hook,
+			r->stats.verified_insns);
+		return EXIT_OK;
+	}
+	status = run_settle_input(r);
+	if (status)
+		return status;
+	ld->scanned = true;
+	status = scan(r, ld->l, rescan, readers, ranges, starts, &again);
+	if (!again)
+		return status;
+	r->stats.bytes_read = bytes;
+	r->stats.reads = reads;
+	return scan_alone(r, obj, obj_len, ld);
+}
+
+/* Load for the readers and scan each file; with --dry-run stop after the verifier. */
+static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
+{
+	struct loaded ld = { 0 };
+	int status;
+
+	for (;;) {
+		status = scan_file(r, obj, obj_len, &ld);
+		if (status == EXIT_OK && !r->o->dry_run)
+			status = run_file_done(r);
+		if (status || r->o->dry_run || !run_more_files(r))
+			break;
+		if ((status = run_next_file(r)))
+			break;
+		run_file_start(r);
+	}
+	loader__free(ld.l);
 	return status;
 }
 

@@ -37,12 +37,13 @@ static int run_user(struct run *r)
 		goto cleanup;
 	status = EXIT_INPUT;
 	r->live = eval_result(e);
+	r->file_bytes = 0;
 	while (!run_interrupted) {
 		size_t want = r->o->read_size;
 
 		/* As the kernel reader: a regular file is read up to its size at the start. */
-		if (r->in.size && r->in.size - r->stats.bytes_read < want)
-			want = r->in.size - r->stats.bytes_read;
+		if (r->in.size && r->in.size - r->file_bytes < want)
+			want = r->in.size - r->file_bytes;
 		n = read(r->in.fd, buf, want);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -52,6 +53,7 @@ static int run_user(struct run *r)
 		}
 		r->stats.reads++;
 		r->stats.bytes_read += n;
+		r->file_bytes += n;
 		if (n == 0) {
 			eval_finish(e);
 			run_on_read(r, buf, 0);
@@ -91,5 +93,15 @@ int run_user_engine(struct run *r)
 		fprintf(stderr, "bpfq: dry run: the query is valid; nothing read\n");
 		return EXIT_OK;
 	}
-	return run_user(r);
+	for (;;) {
+		int status = run_user(r);
+
+		if (status == EXIT_OK)
+			status = run_file_done(r);
+		if (status || !run_more_files(r))
+			return status;
+		if ((status = run_next_file(r)))
+			return status;
+		run_file_start(r);
+	}
 }

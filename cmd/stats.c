@@ -38,6 +38,8 @@ void stats_print_text(FILE *f, const struct run_stats *s)
 	fprintf(f, "  hook:          %s\n", s->hook);
 	if (*s->hook_skipped)
 		fprintf(f, "  passed over:   %s\n", s->hook_skipped);
+	if (*s->format_chosen)
+		fprintf(f, "  format:        %s\n", s->format_chosen);
 	if (s->compression)
 		fprintf(f, "  input:         %s, decompressed in user space into a pipe\n",
 			s->compression);
@@ -73,6 +75,11 @@ void stats_print_json(FILE *f, const struct run_stats *s)
 	fprintf(f, "{\"engine\":\"%s\",\"hook\":\"%s\",\"hook_passed_over\":",
 		s->engine, s->hook);
 	escape_json_string(f, s->hook_skipped);
+	fprintf(f, ",\"format_chosen\":");
+	if (*s->format_chosen)
+		escape_json_string(f, s->format_chosen);
+	else
+		fputs("null", f);
 	fprintf(f, ",\"decompressed\":");
 	if (s->compression)
 		escape_json_string(f, s->compression);

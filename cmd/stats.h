@@ -12,6 +12,7 @@ struct run_stats {
 	const char *engine;	/* "kernel" or "user" */
 	char hook[96];		/* "name (attach points)", or "none" for the user engine */
 	char hook_skipped[768];	/* the hooks --hook=auto passed over, and why; or "" */
+	char format_chosen[128];	/* why the input was read as numbers, when no format was named */
 	const char *compression;	/* the input's ("gzip", ...), decompressed in user space; or NULL */
 	uint64_t bytes_read;	/* bytes read() returned */
 	uint64_t reads;

@@ -59,6 +59,20 @@ static bool range_done(struct scan *sc, int k)
 	return ((volatile struct bpfq_result *)&loader__state(sc->l, k)->result)->done;
 }
 
+/* An earlier scan's groups out of the map, so that they are not counted again. */
+static int clear_groups(struct loader *l)
+{
+	int fd = loader__groups_fd(l);
+	struct bpfq_key key;
+
+	while (fd >= 0 && !bpf_map_get_next_key(fd, NULL, &key))
+		if (bpf_map_delete_elem(fd, &key)) {
+			fprintf(stderr, "bpfq: error: emptying the groups map: %s\n", strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
 /*
  * Every range's state, before the attach: empty, and owned by no thread
  * (tid 0) but with the tgid, which the program checks first; slot 0 names
@@ -72,7 +86,8 @@ static int clear_states(struct scan *sc)
 	for (int k = 0; k < sc->nranges; k++) {
 		struct bpfq_state *st = loader__state(sc->l, k);
 
-		memset(st, 0, sizeof(*st));
+		/* The state and the aggregates' area after it: a program may scan again. */
+		memset(st, 0, loader__state_size(sc->l));
 		st->target.pid_tgid = (uint64_t)getpid() << 32;
 		st->target.slot = k;
 		st->parse.slot = -1;
@@ -86,7 +101,7 @@ static int clear_states(struct scan *sc)
 	t0->pidns_ino = ino;
 	if (!ino)
 		t0->host_tgid = getpid();
-	return 0;
+	return sc->job->rescan ? clear_groups(sc->l) : 0;
 }
 
 /* -j: the progress line counts every range's bytes (ranges are of files: no places to watch). */

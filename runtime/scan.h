@@ -25,6 +25,7 @@ struct scan_job {
 	uint64_t base;			/* file offset of the scan's first byte */
 	size_t read_size;		/* bytes per read() */
 	bool verbose;
+	bool rescan;			/* the program scanned before: empty its groups map */
 	volatile sig_atomic_t *interrupted;	/* set by a signal: stop */
 	/* Range k is [starts[k], starts[k+1]) from base, parsed into state slot k. */
 	int readers, nranges;

@@ -491,8 +491,11 @@ void ast_dump(FILE *f, const struct query *q)
 	if (q->path) {
 		char format[160];
 
-		fputs("  from ", f);
-		dump_path(f, q->path);
+		fputs("  from", f);
+		for (int i = 0; i < q->npaths; i++) {
+			fputc(' ', f);
+			dump_path(f, q->paths[i]);
+		}
 		format_render(q, format, sizeof(format));
 		fprintf(f, " as %s\n", format);
 	}

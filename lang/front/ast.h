@@ -147,7 +147,9 @@ struct query {
 	struct node *where;	/* NULL without a where clause */
 	struct node *by;	/* NULL without a 'by' clause */
 	bool by_text;		/* set by sema: the key is a field's text, not a value */
-	char *path;		/* from PATH, unquoted; in the arena */
+	char **paths;		/* from PATH..., unquoted; in the arena; NULL without 'from' */
+	int npaths;
+	char *path;		/* the first of them */
 	struct loc path_loc;
 	struct input_format format;
 	int nslots;		/* the fields the query uses, by sema */

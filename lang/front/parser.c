@@ -653,21 +653,31 @@ static bool where_clause(struct parser *p)
 	return p->q->where != NULL;
 }
 
-/* The path without its quotes, NUL-terminated, in the arena. */
+/* The path without its quotes, NUL-terminated, in the arena, after the others. */
 static bool store_path(struct parser *p, struct token t)
 {
+	struct query *q = p->q;
 	const char *s = p->text + t.loc.begin;
 	size_t n = t.loc.end - t.loc.begin;
+	char *path, **paths;
 
 	if (*s == '\'' || *s == '"') {
 		s++;
 		n -= 2;
 	}
-	p->q->path = arena_alloc(&p->q->arena, n + 1);
-	if (!p->q->path)
+	path = arena_alloc(&q->arena, n + 1);
+	paths = arena_alloc(&q->arena, (q->npaths + 1) * sizeof(*paths));
+	if (!path || !paths)
 		return diag_set(p->d, t.loc, "out of memory");
-	memcpy(p->q->path, s, n);
-	p->q->path_loc = t.loc;
+	memcpy(path, s, n);
+	if (q->npaths)
+		memcpy(paths, q->paths, q->npaths * sizeof(*paths));
+	paths[q->npaths++] = path;
+	q->paths = paths;
+	if (q->npaths == 1) {
+		q->path = path;
+		q->path_loc = t.loc;
+	}
 	return true;
 }
 
@@ -853,22 +863,39 @@ static bool format_clause(struct parser *p)
 	return true;
 }
 
-/* 'from' PATH -- the path is lexed by its own rules: "a b.txt", /x#y */
+/*
+ * Whether the paths end at pos: the end, 'as', or a clause's keyword
+ * standing as a word (a file named where.txt is a path; one named 'by' is
+ * quoted).
+ */
+static bool ends_paths(const struct parser *p, size_t pos)
+{
+	struct token t = lex_next(p->text, p->len, pos);
+	char after = t.loc.end < p->len ? p->text[t.loc.end] : ' ';
+
+	if (t.kind == TOK_EOF)
+		return true;
+	return (t.kind == TOK_AS || starts_clause(t.kind)) && (strchr(" \t\n\r\v\f(", after));
+}
+
+/* 'from' PATH... -- each path is lexed by its own rules: "a b.txt", /x#y, a glob */
 static bool from_clause(struct parser *p)
 {
-	struct token t;
+	struct token t = p->tok;
 
-	if (p->q->path)
+	if (p->q->npaths)
 		return diag_set(p->d, p->tok.loc, "more than one 'from' clause");
-	t = lex_path(p->text, p->len, p->tok.loc.end);
-	if (t.kind == TOK_EOF)
-		return diag_set(p->d, t.loc, "expected a path after 'from'");
-	if (t.kind == TOK_ERROR && p->text[t.loc.begin] == '\0')
-		return lex_error(p, t);
-	if (t.kind == TOK_ERROR)
-		return diag_set(p->d, t.loc, "unterminated string");
-	if (!store_path(p, t))
-		return false;
+	do {
+		t = lex_path(p->text, p->len, t.loc.end);
+		if (t.kind == TOK_EOF)
+			return diag_set(p->d, t.loc, "expected a path after 'from'");
+		if (t.kind == TOK_ERROR && p->text[t.loc.begin] == '\0')
+			return lex_error(p, t);
+		if (t.kind == TOK_ERROR)
+			return diag_set(p->d, t.loc, "unterminated string");
+		if (!store_path(p, t))
+			return false;
+	} while (!ends_paths(p, t.loc.end));
 	p->tok = t;
 	if (!next(p))
 		return false;
@@ -902,7 +929,7 @@ static bool clause(struct parser *p)
 	}
 }
 
-/* query := items clause* -- clause := 'where' expr | 'from' PATH ['as' format]
+/* query := items clause* -- clause := 'where' expr | 'from' PATH... ['as' format]
  * | ['group'] 'by' expr, each once */
 static bool query(struct parser *p)
 {
@@ -915,8 +942,6 @@ static bool query(struct parser *p)
 	if (p->tok.kind != TOK_EOF)
 		return diag_set(p->d, p->tok.loc, "expected 'where', 'from', 'by' or end of query, "
 				"got %s", quote(p, p->tok).s);
-	if (!p->q->path)
-		return diag_set(p->d, p->tok.loc, "missing 'from PATH': which file should be read?");
 	return true;
 }
 

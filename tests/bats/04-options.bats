@@ -49,10 +49,17 @@ max(x): 100"
 1"
 }
 
-@test "-f and a query argument together are a usage error" {
-	run bpfq -f /dev/null 'count() from /dev/null'
+@test "-f and -e together are a usage error; with -f, arguments are files" {
+	run bpfq -f /dev/null -e 'count() from /dev/null'
 	assert_status 2
-	[[ $output == *"either as arguments or with -f"* ]]
+	[[ $output == *"give queries either with -e or with -f, not both"* ]]
+	seq 1 10 >"$TMP/n.txt"
+	printf 'sum(x); max(x)\n' >"$TMP/q.bpfq"
+	run bpfq --engine=user -f "$TMP/q.bpfq" "$TMP/n.txt"
+	assert_status 0
+	assert_output "55
+
+10"
 }
 
 @test "-f with a file of only comments is an error" {

@@ -503,3 +503,24 @@ ns_expected() {
 	assert_output "/sys/kernel/security is not a mountpoint"
 	diff "$TMP/mounted.txt" "$TMP/unmounted.txt"
 }
+
+@test "under sudo, a folder or glob input holding a root-only file is refused, naming it" {
+	mkdir "$TMP/logs"
+	echo 1 >"$TMP/logs/a.log"
+	root_only
+	mv "$TMP/shadow" "$TMP/logs/shadow"
+	run as_sudo -- --engine=user "count() from $TMP/logs"
+	assert_refused "$TMP/logs/shadow"
+	run as_sudo -- "count() from '$TMP/logs/*'"
+	assert_refused "$TMP/logs/shadow"
+	# A root-only folder is not listed for the user, as ls would not list it.
+	mkdir -m 700 "$TMP/private"
+	echo 7 >"$TMP/private/x.log"
+	run as_sudo -- --engine=user "sum(x) from '$TMP/private/*.log'"
+	assert_refused "$TMP/private"
+	[[ $output != *x.log* ]]
+	# Root itself reads both.
+	run bpfq --engine=user "count() from '$TMP/private/*.log'"
+	assert_status 0
+	assert_output 1
+}

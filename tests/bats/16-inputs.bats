@@ -158,7 +158,7 @@ sum(\$10): 139300"
 	printf 'value\n1\nNA\n2.5\n1.5e-3\n.097\n5.\n+3\n-3.234632000000000063e-01\n' >"$TMP/v.txt"
 	run bpfq --engine=user -v "count() from $TMP/v.txt"
 	assert_status 0
-	[[ ${lines[0]} == "bpfq: reading '$TMP/v.txt' as numbers (no format named, no \$N): 7 of its first 9 tokens are numbers" ]]
+	[[ ${lines[0]} == "bpfq: reading '$TMP/v.txt' as numbers (no format named, no \$N): 7 of the first 9 tokens are numbers" ]]
 	# An empty file and a compressed file of numbers pass too.
 	: >"$TMP/empty.txt"
 	run bpfq --engine=user "count() from $TMP/empty.txt"
@@ -168,4 +168,15 @@ sum(\$10): 139300"
 	run bpfq --engine=user "sum(x) from $TMP/n.gz"
 	assert_status 0
 	assert_output 500500
+}
+
+@test "-s says why an input was read as numbers" {
+	seq 1 5 >"$TMP/n.txt"
+	run bpfq --engine=user -s "sum(x) from $TMP/n.txt"
+	assert_status 0
+	[[ $output == *"  format:        numbers (no format named, no \$N): 5 of the first 5 tokens are numbers"* ]]
+	run bpfq --engine=user -s "sum(x) from $TMP/n.txt as numbers"
+	[[ $output != *"format:"* ]]
+	run bpfq --engine=user -s -o json "sum(x) from $TMP/n.txt"
+	[[ $output == *'"format_chosen":"numbers (no format named, no $N): 5 of the first 5 tokens are numbers"'* ]]
 }

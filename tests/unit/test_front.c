@@ -99,14 +99,6 @@ static const struct error_case {
 	  "bpfq: error: 1:9-12: expected an aggregate such as sum(x), got 'from'\n"
 	  "  sum(x), from f\n"
 	  "          ~~~~\n" },
-	{ "sum(x)",
-	  "bpfq: error: 1:7: missing 'from PATH': which file should be read?\n"
-	  "  sum(x)\n"
-	  "        ~\n" },
-	{ "sum(x) where x > 5",
-	  "bpfq: error: 1:19: missing 'from PATH': which file should be read?\n"
-	  "  sum(x) where x > 5\n"
-	  "                    ~\n" },
 	{ "sum(x) where x > 1 where x < 5 from f",
 	  "bpfq: error: 1:20-24: more than one 'where' clause\n"
 	  "  sum(x) where x > 1 where x < 5 from f\n"
@@ -123,10 +115,10 @@ static const struct error_case {
 	  "bpfq: error: 1:15: expected a path after 'from'\n"
 	  "  sum(x) from   \n"
 	  "                ~\n" },
-	{ "sum(x) from f foo",
-	  "bpfq: error: 1:15-17: expected 'where', 'from', 'by' or end of query, got 'foo'\n"
-	  "  sum(x) from f foo\n"
-	  "                ~~~\n" },
+	{ "sum(x) from f as numbers foo",
+	  "bpfq: error: 1:26-28: expected 'where', 'from', 'by' or end of query, got 'foo'\n"
+	  "  sum(x) from f as numbers foo\n"
+	  "                           ~~~\n" },
 	{ "sum(x) where x > 5 ) from f",
 	  "bpfq: error: 1:20: expected 'where', 'from', 'by' or end of query, got ')'\n"
 	  "  sum(x) where x > 5 ) from f\n"
@@ -180,10 +172,10 @@ static const struct error_case {
 	  "is written \"like this\"\n"
 	  "  sum(x) where x > 'a' from f\n"
 	  "                   ~~~\n" },
-	{ "sum(x) from f abcdefghijklmnopqrstuvwxyz0123456789",
-	  "bpfq: error: 1:15-50: expected 'where', 'from', 'by' or end of query, got 'abcdefghijklmnopqrstuvwxyz012345...'\n"
-	  "  sum(x) from f abcdefghijklmnopqrstuvwxyz0123456789\n"
-	  "                ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n" },
+	{ "sum(x) from f as numbers abcdefghijklmnopqrstuvwxyz0123456789",
+	  "bpfq: error: 1:26-61: expected 'where', 'from', 'by' or end of query, got 'abcdefghijklmnopqrstuvwxyz012345...'\n"
+	  "  sum(x) from f as numbers abcdefghijklmnopqrstuvwxyz0123456789\n"
+	  "                           ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n" },
 	{ "sum(5x) from f",
 	  "bpfq: error: 1:5-6: invalid number '5x'\n"
 	  "  sum(5x) from f\n"
@@ -638,6 +630,42 @@ static void test_renders(void)
 	}
 }
 
+/* 'from' takes paths up to 'as', a clause's keyword as a word, or the end. */
+static const struct {
+	const char *query;
+	const char *paths;	/* joined by '|' */
+} from_cases[] = {
+	{ "sum(x)", "" },
+	{ "sum(x) where x > 5", "" },
+	{ "sum(x) from a", "a" },
+	{ "sum(x) from a b", "a|b" },
+	{ "sum(x) from a.txt where.txt where x > 1", "a.txt|where.txt" },
+	{ "sum(x) from 'my file' b.txt as numbers", "my file|b.txt" },
+	{ "count() from logs/*.log by x", "logs/*.log" },
+	{ "count() from a group by x", "a" },
+	{ "count() from a 'by' \"as\"", "a|by|as" },
+	{ "count() from - where(x > 1)", "-" },
+	{ "count() from a b c d e f g h i j", "a|b|c|d|e|f|g|h|i|j" },
+};
+
+static void test_from_paths(void)
+{
+	for (size_t i = 0; i < sizeof(from_cases) / sizeof(from_cases[0]); i++) {
+		struct query q;
+		char *out = front(from_cases[i].query, &q), buf[256] = "";
+		size_t n = 0;
+
+		expect_str(from_cases[i].query, "ok", out);
+		for (int k = 0; !strcmp(out, "ok") && k < q.npaths; k++)
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%s", k ? "|" : "", q.paths[k]);
+		expect_str(from_cases[i].query, from_cases[i].paths, buf);
+		if (q.npaths)
+			expect_str(from_cases[i].query, q.paths[0], q.path);
+		free(out);
+		query_free(&q);
+	}
+}
+
 static void expect_loc(const char *what, const struct query *q, struct loc loc,
 		       const char *expected)
 {
@@ -960,6 +988,7 @@ int main(void)
 	test_header_names_shown();
 	test_in_limits();
 	test_renders();
+	test_from_paths();
 	test_tree();
 	test_int64_min();
 	test_dump();

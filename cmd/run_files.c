@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A query's inputs: the files its 'from' names (or the FILEs after it, or
+ * standard input), expanded (runtime/paths.h), read one after another by
+ * the engine's one program. Each file's answer is checked and warned
+ * about as a single file's would be, then joined to the others' as bpfq
+ * merge joins hosts', so the answer is that of their concatenation.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/messages.h"
+#include "cmd/run_internal.h"
+#include "lang/value/aggs.h"
+#include "lang/value/layout.h"
+#include "runtime/header.h"
+
+/* The query's path arguments: its own, the command line's, or standard input. */
+static int path_args(struct run *r, const char *const **args, int *n, struct diag *d)
+{
+	static const char *const stdin_arg[] = { "-" };
+	const struct query *q = &r->q;
+
+	if (q->npaths && r->o->npaths) {
+		fprintf(stderr, "bpfq: error: the query reads from '%s' and files follow it: name "
+				"the input one way\n", q->path);
+		return EXIT_QUERY;
+	}
+	*args = q->npaths ? (const char *const *)q->paths : r->o->paths;
+	*n = q->npaths ? q->npaths : r->o->npaths;
+	if (*n)
+		return EXIT_OK;
+	/* A terminal is for queries, not data (and may be the REPL's). */
+	if (isatty(STDIN_FILENO)) {
+		diag_set(d, (struct loc){ q->len, q->len },
+			 "missing 'from PATH': which file should be read?");
+		return EXIT_QUERY;
+	}
+	*args = stdin_arg;
+	*n = 1;
+	return EXIT_OK;
+}
+
+static int list_as_given(const char *const *args, int n, struct path_list *list)
+{
+	list->paths = calloc(n, sizeof(*list->paths));
+	for (list->n = 0; list->paths && list->n < n; list->n++)
+		if (!(list->paths[list->n] = strdup(args[list->n])))
+			break;
+	if (list->n == n)
+		return EXIT_OK;
+	fprintf(stderr, "bpfq: error: out of memory\n");
+	paths_free(list);
+	return EXIT_INPUT;
+}
+
+int run_files_find(struct run *r, struct diag *d)
+{
+	const char *const *args;
+	int n, status = path_args(r, &args, &n, d);
+
+	if (status)
+		return status;
+	/* The first path as given decides the default format (a .csv name). */
+	if (!r->q.npaths)
+		r->q.path = (char *)args[0];
+	/* A dry run reads nothing: the paths need not exist (--dry-run=compile). */
+	if (r->o->dry_run)
+		return list_as_given(args, n, &r->files);
+	if (paths_expand(args, n, r->o->recursive, &r->files))
+		return EXIT_INPUT;
+	return EXIT_OK;
+}
+
+const char *run_file_path(const struct run *r)
+{
+	return r->files.paths[r->file];
+}
+
+/* A later csv file's header must be the first's: its columns are the query's names. */
+static int same_header(struct run *r, bool first_had, const struct schema *sc)
+{
+	bool has = r->q.format.header_present;
+	int i = 0;
+
+	while (has && first_had && i < sc->ncols && i < r->schema.ncols &&
+	       !strcmp(sc->names[i], r->schema.names[i]))
+		i++;
+	if (has == first_had && (!has || (i == sc->ncols && i == r->schema.ncols)))
+		return EXIT_OK;
+	fprintf(stderr, "bpfq: error: '%s' %s than '%s'; every file of a query has the first's "
+			"columns\n", r->in.name, has != first_had ? (has ? "has a header, unlike the "
+			"first file, rather" : "has no header, unlike the first file, rather")
+							: "has other columns", r->files.paths[0]);
+	return EXIT_INPUT;
+}
+
+int run_next_file(struct run *r)
+{
+	const struct input_format *f = &r->q.format;
+	bool header = f->kind == INPUT_CSV && f->header != HEADER_NO, first_had = f->header_present;
+	struct schema sc = { 0 };
+	int status = EXIT_OK;
+
+	input_close(&r->in);
+	r->file++;
+	r->settled = false;
+	if (input_open(&r->in, run_file_path(r), f->kind == INPUT_BINARY))
+		return EXIT_INPUT;
+	if (header && (run_settle_input(r) || header_read(&r->in, &r->q, &sc)))
+		status = EXIT_INPUT;
+	else if (header)
+		status = same_header(r, first_had, &sc);
+	header_free(&sc);
+	r->q.format.header_present = first_had;
+	return status;
+}
+
+bool run_more_files(const struct run *r)
+{
+	/* An answer known (exists() held, an error) needs no more files. */
+	return r->file + 1 < r->files.n && !r->result.done;
+}
+
+/* The counters of two files' scans as one's (their places were told with each file). */
+static void join_counts(struct bpfq_result *t, const struct bpfq_result *r)
+{
+	t->bytes += r->bytes;
+	t->reads += r->reads;
+	t->records += r->records;
+	t->matched += r->matched;
+	t->partial += r->partial;
+	t->malformed += r->malformed;
+	t->empty += r->empty;
+	t->bad += r->bad;
+	t->missing += r->missing;
+	t->eof = r->eof;
+	t->done |= r->done;
+}
+
+static int merge_area(const struct query *q, uint64_t *to, const uint64_t *from)
+{
+	struct agg_desc desc;
+
+	for (int i = 0; i < q->nitems; i++) {
+		agg_desc_of(q->items[i], &desc);
+		if (agg_merge(&desc, to + layout_offset(q, i), from + layout_offset(q, i)))
+			return -1;
+	}
+	return 0;
+}
+
+/* The groups of this file into the others'; as many as --max-groups in all. */
+static int merge_groups(struct run *r, struct groups *to)
+{
+	long n = 0;
+	struct group *g = groups_sorted(r->groups, &n);	/* owned by r->groups */
+	int status = g ? EXIT_OK : EXIT_INPUT;
+
+	for (long i = 0; i < n && status == EXIT_OK; i++) {
+		bool added;
+		uint64_t *area = groups_get(to, &g[i].key, &added);
+
+		if (!area || merge_area(&r->q, area, g[i].area))
+			status = EXIT_INPUT;
+		else if (added && groups_count(to) > r->o->max_groups)
+			status = EXIT_KERNEL;
+	}
+	if (status == EXIT_KERNEL)
+		fprintf(stderr, "bpfq: error: more than %ld groups in the files up to '%s' (raise "
+				"--max-groups); no answer\n", r->o->max_groups, r->in.name);
+	else if (status)
+		fprintf(stderr, "bpfq: error: joining the groups of '%s': out of memory, or a "
+				"count overflows\n", r->in.name);
+	return status == EXIT_KERNEL ? EXIT_INPUT : status;
+}
+
+/* This file's answer into the sum of the files before it; the run then holds the sum. */
+static int fold(struct run *r)
+{
+	struct run_sum *s = &r->sum;
+	int status = EXIT_OK;
+
+	if (!s->have) {
+		*s = (struct run_sum){ .have = true, .result = r->result, .area = r->area,
+				       .groups = r->groups };
+		return EXIT_OK;
+	}
+	join_counts(&s->result, &r->result);
+	if (r->q.by)
+		status = merge_groups(r, s->groups);
+	else if (merge_area(&r->q, s->area, r->area)) {
+		fprintf(stderr, "bpfq: error: joining the answer of '%s': a count overflows\n",
+			r->in.name);
+		status = EXIT_INPUT;
+	}
+	free(r->area);
+	groups_free(r->groups);
+	r->result = s->result;
+	r->area = s->area;
+	r->groups = s->groups;
+	return status;
+}
+
+int run_file_done(struct run *r)
+{
+	if (!r->result.done && input_check_size(&r->in, r->file_bytes))
+		return EXIT_INPUT;
+	if (r->result.error) {
+		messages_runtime_error(stderr, &r->q, &r->in, &r->result, r->o->max_groups);
+		return EXIT_INPUT;
+	}
+	messages_skip_warnings(stderr, &r->in, &r->q, &r->result);
+	return fold(r);
+}
+
+void run_file_start(struct run *r)
+{
+	if (!r->sum.have)
+		return;
+	memset(&r->result, 0, sizeof(r->result));
+	r->area = NULL;
+	r->groups = NULL;
+}
+
+void run_files_free(struct run *r)
+{
+	if (r->sum.area != r->area)
+		free(r->sum.area);
+	if (r->sum.groups != r->groups)
+		groups_free(r->sum.groups);
+	paths_free(&r->files);
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# Several inputs: paths after 'from', files after the query (as awk and
+# grep take them), globs and folders bpfq expands, standard input by
+# default. The answer is that of the files' concatenation.
+
+load test_helper
+
+# Both engines print $2 for query $1 (with the files $3...).
+both_engines() {
+	local query=$1 expected=$2
+	shift 2
+	run bpfq --engine=user "$query" "$@"
+	assert_status 0
+	assert_output "$expected"
+	require_root
+	run bpfq "$query" "$@"
+	assert_status 0
+	assert_output "$expected"
+}
+
+@test "several paths after 'from' give the answer of their concatenation" {
+	seq 1 1000 >"$TMP/a.txt"
+	seq -500 2 3000 >"$TMP/b.txt"
+	printf '7\n7\n' >"$TMP/c.txt"
+	cat "$TMP/a.txt" "$TMP/b.txt" "$TMP/c.txt" >"$TMP/all.txt"
+	local q="sum(x), count(), min(x), max(x), avg(x), var(x), median(x), count_distinct(x), hist(x)"
+	run bpfq --engine=user "$q where x > 3 from $TMP/all.txt"
+	assert_status 0
+	local want=$output
+	both_engines "$q where x > 3 from $TMP/a.txt $TMP/b.txt $TMP/c.txt" "$want"
+}
+
+@test "files after the query, as awk and grep take them; -e queries read them all" {
+	seq 1 100 >"$TMP/a.txt"
+	seq 101 200 >"$TMP/b.txt"
+	both_engines "sum(x) where x > 5" 20085 "$TMP/a.txt" "$TMP/b.txt"
+	run bpfq --engine=user -e 'sum(x)' -e 'count() where x % 2 == 0' "$TMP/a.txt" "$TMP/b.txt"
+	assert_status 0
+	assert_output "20100
+
+100"
+}
+
+@test "with no 'from' and no file, standard input is read when it is not a terminal" {
+	run bash -c "seq 1 10 | '$BPFQ' --engine=user 'sum(x)'"
+	assert_status 0
+	assert_output 55
+	require_command script
+	run script -qec "'$BPFQ' --engine=user 'sum(x)'" /dev/null
+	assert_status 2
+	[[ $output == *"bpfq: error: 1:7: missing 'from PATH': which file should be read?"* ]]
+}
+
+@test "a query that names its input and files after it is a usage error" {
+	seq 1 3 >"$TMP/a.txt"
+	run bpfq --engine=user "sum(x) from $TMP/a.txt" "$TMP/a.txt"
+	assert_status 2
+	assert_output "bpfq: error: the query reads from '$TMP/a.txt' and files follow it: name the input one way"
+}
+
+@test "by over several files joins their groups" {
+	printf 'a 1\nb 2\n' >"$TMP/1.txt"
+	printf 'a 10\nc 5\n' >"$TMP/2.txt"
+	both_engines "sum(\$2), count() by \$1 where \$2 > 0 from $TMP/1.txt $TMP/2.txt" \
+"\$1  sum(\$2)  count()
+a        11        2
+b         2        1
+c         5        1"
+}
+
+@test "csv files share the first's header; a different header is an error" {
+	printf 'city,temp\nOslo,3\nRome,18\n' >"$TMP/1.csv"
+	printf 'city,temp\nLima,21\n' >"$TMP/2.csv"
+	printf 'town,temp\nBern,9\n' >"$TMP/3.csv"
+	both_engines "sum(temp), count() from $TMP/1.csv $TMP/2.csv" "sum(temp): 42
+count(): 3"
+	run bpfq --engine=user "sum(temp) from $TMP/1.csv $TMP/3.csv"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP/3.csv' has other columns than '$TMP/1.csv'; every file of a query has the first's columns"
+}
+
+@test "a later file that cannot be read, or fails, gives no answer and names it" {
+	seq 1 10 >"$TMP/a.txt"
+	run bpfq --engine=user "sum(x) from $TMP/a.txt $TMP/missing.txt"
+	assert_status 3
+	assert_output "bpfq: error: cannot open '$TMP/missing.txt': No such file or directory"
+	printf '9223372036854775807\n' >"$TMP/big.txt"
+	run bpfq --engine=user "sum(x * 2) from $TMP/a.txt $TMP/big.txt"
+	assert_status 3
+	[[ $output == *"at $TMP/big.txt:1:1"* ]]
+	require_root
+	run bpfq "sum(x * 2) from $TMP/a.txt $TMP/big.txt"
+	assert_status 3
+	[[ $output == *"at $TMP/big.txt:1:1"* ]]
+}
+
+@test "each file's skipped tokens are told with its own place" {
+	printf '1 x\n2\n' >"$TMP/a.txt"
+	printf '3\n4 y\n' >"$TMP/b.txt"
+	run bpfq --engine=user "sum(x) from $TMP/a.txt $TMP/b.txt"
+	assert_status 0
+	assert_output "bpfq: warning: skipped 1 token that is not a number; the first, 'x', at $TMP/a.txt:1:3
+bpfq: warning: skipped 1 token that is not a number; the first, 'y', at $TMP/b.txt:2:3
+10"
+}
+
+@test "-j reads each large file in ranges; the answer is the same" {
+	require_root
+	seq 1 2000000 >"$TMP/a.txt"
+	seq 5 3000000 >"$TMP/b.txt"
+	run bpfq -j 1 "sum(x), count(), max(x) from $TMP/a.txt $TMP/b.txt"
+	assert_status 0
+	local want=$output
+	run bpfq -j 2 -s "sum(x), count(), max(x) from $TMP/a.txt $TMP/b.txt"
+	assert_status 0
+	[[ $output == *"$want" && $output == *"readers"* ]]
+}
+
+@test "a quoted glob over 1,000 small files is the answer of all of them" {
+	mkdir "$TMP/logs"
+	for i in $(seq 1 1000); do echo "$i" >"$TMP/logs/part-$i.txt"; done
+	echo 1000000 >"$TMP/logs/other.dat"
+	both_engines "sum(x), count() from '$TMP/logs/part-*.txt'" "sum(x): 500500
+count(): 1000"
+	both_engines "sum(x), count()" "sum(x): 500500
+count(): 1000" "$TMP/logs/part-*.txt"
+}
+
+@test "a folder is its files; -r and ** reach its subfolders; hidden files count in a folder" {
+	mkdir -p "$TMP/d/sub/deeper"
+	echo 1 >"$TMP/d/a.txt"
+	echo 2 >"$TMP/d/.hidden"
+	echo 10 >"$TMP/d/sub/b.txt"
+	echo 100 >"$TMP/d/sub/deeper/c.txt"
+	both_engines "sum(x) from $TMP/d" 3
+	run bpfq --engine=user -r "sum(x) from $TMP/d"
+	assert_status 0
+	assert_output 113
+	both_engines "sum(x) from '$TMP/d/**/*.txt'" 111
+	both_engines "sum(x) from '$TMP/d/*'" 1
+}
+
+@test "an empty folder, a pattern matching nothing: clear errors, nothing read" {
+	mkdir -p "$TMP/empty" "$TMP/only/sub"
+	echo 5 >"$TMP/only/sub/x.txt"
+	run bpfq --engine=user "sum(x) from $TMP/empty"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP/empty' holds no file to read"
+	run bpfq --engine=user "sum(x) from $TMP/only"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP/only' holds no file to read (add --recursive to read its subfolders)"
+	run bpfq --engine=user "sum(x) from '$TMP/nothing-*.log'"
+	assert_status 3
+	assert_output "bpfq: error: no file matches '$TMP/nothing-*.log'"
+}
+
+@test "a file named twice, or matched by a list and a glob, is read once" {
+	seq 1 10 >"$TMP/a.txt"
+	ln "$TMP/a.txt" "$TMP/hard.txt"
+	both_engines "sum(x) from $TMP/a.txt '$TMP/*.txt' $TMP/a.txt" 55
+}
