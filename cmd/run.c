@@ -226,6 +226,7 @@ static int run_checked(struct run *r, FILE *out)
 	r->stats.compression = r->in.compression;
 	start = stats_now();
 	progress_start(&r->progress, r->o->progress, r->files.n == 1 ? r->in.size : 0);
+	progress_file(&r->progress, 0, r->files.n);
 	status = r->o->engine == ENGINE_USER ? run_user_engine(r) : run_kernel(r);
 	progress_end(&r->progress);
 	r->stats.scan_s = stats_now() - start - r->stats.compile_s - r->stats.load_s;

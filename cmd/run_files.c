@@ -106,6 +106,7 @@ int run_next_file(struct run *r)
 	input_close(&r->in);
 	r->file++;
 	r->settled = false;
+	progress_file(&r->progress, r->file, r->files.n);
 	if (input_open(&r->in, run_file_path(r), f->kind == INPUT_BINARY))
 		return EXIT_INPUT;
 	if (header && (run_settle_input(r) || header_read(&r->in, &r->q, &sc)))

@@ -190,9 +190,12 @@ static int plan_ranges(struct run *r, uint64_t *starts)
 	return n;
 }
 
+/* -j: the bytes of this file's ranges so far, after the earlier files'. */
 static void scan_progress(void *ctx, uint64_t done)
 {
-	progress_update(&((struct run *)ctx)->progress, done);
+	struct run *r = ctx;
+
+	progress_update(&r->progress, r->stats.bytes_read + done);
 }
 
 /* The scan's status as bpfq's exit status; the attach's log is printed here. */

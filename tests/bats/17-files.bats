@@ -159,3 +159,15 @@ count(): 1000" "$TMP/logs/part-*.txt"
 	ln "$TMP/a.txt" "$TMP/hard.txt"
 	both_engines "sum(x) from $TMP/a.txt '$TMP/*.txt' $TMP/a.txt" 55
 }
+
+@test "the progress line on a terminal says which file of how many is read" {
+	require_command script
+	seq 1 4000000 >"$TMP/a.txt"
+	cp "$TMP/a.txt" "$TMP/b.txt"
+	cp "$TMP/a.txt" "$TMP/c.txt"
+	# Small reads, so that the scan lasts past the line's first second.
+	run script -qec "'$BPFQ' --engine=user --read-size=1K 'sum(x) from $TMP/[abc].txt'" /dev/null
+	assert_status 0
+	[[ $output =~ "bpfq: file "[123]" of 3, "[0-9.]+" MB, "[0-9]+" MB/s" ]]
+	[[ $output == *24000006000000* ]]
+}
