@@ -62,8 +62,9 @@ static const struct argp_option option_list[] = {
 	  "syscall), copyout, vfs, syscall; vfs:fexit, vfs:kprobe, syscall:raw_tp or "
 	  "syscall:tp_btf picks the method", 2 },
 	{ "jobs", 'j', "N", 0,
-	  "Read a regular file with N reader threads (1 to 8, default 1), each a range "
-	  "of it cut at a record; the answer is the same", 2 },
+	  "Read a regular file with N reader threads (1 to 8; default: one per CPU for a "
+	  "file of 16 MiB or more, else 1), each a range of it cut at a record; the answer "
+	  "is the same", 2 },
 	{ "read-size", OPT_READ_SIZE, "BYTES", 0,
 	  "Bytes per read() (1 to 1048576, default 1048576; K and M suffixes)", 2 },
 	{ "max-groups", OPT_MAX_GROUPS, "N", 0,
@@ -248,6 +249,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 		errno = 0;
 		o->jobs = strtol(arg, &end, 10);
+		o->jobs_given = true;
 		if (errno || *end || end == arg || o->jobs < 1 || o->jobs > BPFQ_MAX_READERS)
 			argp_error(state, "-j takes 1 to %d readers, not '%s'", BPFQ_MAX_READERS, arg);
 		break;

@@ -45,6 +45,7 @@ struct options {
 	enum format format;
 	size_t read_size;
 	long jobs;		/* -j: reader threads for a regular file */
+	bool jobs_given;	/* else one per CPU for large files (run_kernel.c) */
 	long max_groups;	/* --max-groups: with by, more is an error */
 	unsigned debug;		/* enum debug_stage bits */
 	bool dry_run;		/* --dry-run: read nothing */

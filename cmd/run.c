@@ -149,6 +149,8 @@ static int prepare(struct run *r, const char *text)
 	/* Without a header to read, the query is checked before the input is opened. */
 	if (!header && !sema_check(q, NULL, &d))
 		return report_diag(text, &d);
+	if ((status = run_files_expand(r)))
+		return status;
 	if ((!r->o->dry_run || header) &&
 	    input_open(&r->in, run_file_path(r), q->format.kind == INPUT_BINARY))
 		return EXIT_INPUT;

@@ -57,18 +57,20 @@ static int list_as_given(const char *const *args, int n, struct path_list *list)
 
 int run_files_find(struct run *r, struct diag *d)
 {
-	const char *const *args;
-	int n, status = path_args(r, &args, &n, d);
+	int status = path_args(r, &r->args, &r->nargs, d);
 
-	if (status)
-		return status;
 	/* The first path as given decides the default format (a .csv name). */
-	if (!r->q.npaths)
-		r->q.path = (char *)args[0];
+	if (status == EXIT_OK && !r->q.npaths)
+		r->q.path = (char *)r->args[0];
+	return status;
+}
+
+int run_files_expand(struct run *r)
+{
 	/* A dry run reads nothing: the paths need not exist (--dry-run=compile). */
 	if (r->o->dry_run)
-		return list_as_given(args, n, &r->files);
-	if (paths_expand(args, n, r->o->recursive, &r->files))
+		return list_as_given(r->args, r->nargs, &r->files);
+	if (paths_expand(r->args, r->nargs, r->o->recursive, &r->files))
 		return EXIT_INPUT;
 	return EXIT_OK;
 }

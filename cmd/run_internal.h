@@ -26,7 +26,9 @@ struct run {
 	const struct options *o;
 	struct query q;
 	struct schema schema;	/* a csv header's names */
-	struct path_list files;	/* the inputs, in order (run_files.c) */
+	const char *const *args;	/* the path arguments (run_files.c) */
+	int nargs;
+	struct path_list files;	/* the inputs they name, in order */
 	int file;		/* the one in 'in' */
 	uint64_t file_bytes;	/* what the engine read of it */
 	struct run_sum sum;
@@ -51,10 +53,13 @@ struct run {
 int run_settle_input(struct run *r);
 
 /*
- * The files the query reads (path arguments expanded); 0, or an exit
- * status after printing why (a missing 'from' on a terminal in d).
+ * The query's path arguments: its 'from', the command line's files, or
+ * standard input; 0, or an exit status (a missing 'from' on a terminal in
+ * d, else said). Then the files they name (globs and folders expanded),
+ * before the first is opened.
  */
 int run_files_find(struct run *r, struct diag *d);
+int run_files_expand(struct run *r);
 const char *run_file_path(const struct run *r);
 
 /* Before an engine reads a file after the first: the run's answer is the sum so far. */

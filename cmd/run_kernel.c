@@ -5,6 +5,7 @@
  * parses and reduces it, and take the answer from its maps.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -173,19 +174,43 @@ static int choose_hook(struct run *r, enum hook_kind *hook)
  * anything else (a pipe, a small file, -j 1) is one range, read by one
  * reader.
  */
-static int plan_ranges(struct run *r, uint64_t *starts)
+/* Smaller files are read by one reader by default: a thread and a range would not pay. */
+#define JOBS_DEFAULT_MIN_SIZE (16ULL << 20)
+
+/*
+ * The readers for the input: -j as given; without it, one per CPU this
+ * process may run on (at most BPFQ_MAX_READERS) for a regular file large
+ * enough that threads gain, else one.
+ */
+static int readers_wanted(const struct run *r)
 {
+	cpu_set_t cpus;
 	int n;
 
-	if (r->o->jobs <= 1 || !r->in.seekable || !r->in.size) {
+	if (r->o->jobs_given)
+		return r->o->jobs;
+	if (!r->in.seekable || r->in.size < JOBS_DEFAULT_MIN_SIZE ||
+	    sched_getaffinity(0, sizeof(cpus), &cpus))
+		return 1;
+	n = CPU_COUNT(&cpus);
+	return n < 1 ? 1 : n > BPFQ_MAX_READERS ? BPFQ_MAX_READERS : n;
+}
+
+static int plan_ranges(struct run *r, uint64_t *starts, int *readers)
+{
+	int n, jobs = readers_wanted(r);
+
+	*readers = 1;
+	if (jobs <= 1 || !r->in.seekable || !r->in.size) {
 		starts[0] = 0;
 		starts[1] = r->in.size;
 		return 1;
 	}
-	n = split_ranges(r->in.fd, r->in.base, r->in.size, &r->q.format, r->o->jobs, starts);
+	n = split_ranges(r->in.fd, r->in.base, r->in.size, &r->q.format, jobs, starts);
+	*readers = n < jobs ? n : jobs;
 	if (r->o->verbose && n > 1)
-		fprintf(stderr, "bpfq: -j %ld: %d ranges, from %.1f MB down to %.1f MB, "
-				"each taken by the next reader to be free\n", r->o->jobs, n,
+		fprintf(stderr, "bpfq: -j %d: %d ranges, from %.1f MB down to %.1f MB, "
+				"each taken by the next reader to be free\n", jobs, n,
 			(starts[1] - starts[0]) / 1e6, (starts[n] - starts[n - 1]) / 1e6);
 	return n;
 }
@@ -300,8 +325,7 @@ static int scan_alone(struct run *r, const void *obj, size_t obj_len, struct loa
 static int scan_file(struct run *r, const void *obj, size_t obj_len, struct loaded *ld)
 {
 	uint64_t starts[BPFQ_MAX_RANGES + 1], bytes = r->stats.bytes_read, reads = r->stats.reads;
-	int ranges = plan_ranges(r, starts), status;
-	int readers = ranges < r->o->jobs ? ranges : (int)r->o->jobs;
+	int readers, ranges = plan_ranges(r, starts, &readers), status;
 	bool again = false, rescan = ld->scanned;
 
 	if (load_for(r, obj, obj_len, ld, ranges, readers))

@@ -59,10 +59,10 @@ load test_helper
 	assert_output "bpfq: error: cannot open '$TMP/nope.txt': No such file or directory"
 }
 
-@test "a directory is an input error (status 3)" {
+@test "a folder with no file to read is an input error (status 3)" {
 	run bpfq --engine=user "count() from $TMP"
 	assert_status 3
-	assert_output "bpfq: error: '$TMP' is a directory"
+	assert_output "bpfq: error: '$TMP' holds no file to read"
 }
 
 @test "without privileges it says what it needs (status 4)" {

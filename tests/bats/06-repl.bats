@@ -205,6 +205,7 @@ ctrl-C drops the query being typed, or stops the one running.
 	repl_step '\stats' 'bpfq: stats
   engine:        user
   hook:          none
+  format:        numbers (no format named, no $N): 10 of the first 10 tokens are numbers
   scanned:       21 bytes in 2 reads
   records:       10 (0 malformed, skipped)
   matched:       3

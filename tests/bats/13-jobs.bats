@@ -172,3 +172,25 @@ sum(v): $(awk -F, '/^[0-9],-?[0-9]+,w/ { s += $2 } END { printf "%d", s + 5 }' "
 	assert_status 0
 	[[ $output == *'"readers":2'* ]]
 }
+
+@test "without -j, a large file gets a reader per CPU bpfq may run on; -j 1 forces one" {
+	require_root
+	require_command taskset
+	seq 1 3000000 >"$TMP/n.txt"	# over 16 MiB
+	seq 1 1000 >"$TMP/small.txt"
+	local cpus
+	cpus=$(nproc)
+	(( cpus > 8 )) && cpus=8
+	run bpfq -s "sum(x) from $TMP/n.txt"
+	assert_status 0
+	if (( cpus > 1 )); then
+		[[ $output == *"reads by $cpus readers"* ]]
+	fi
+	[[ $output == *4500001500000 ]]
+	run bpfq -j 1 -s "sum(x) from $TMP/n.txt"
+	[[ $output != *"readers"* && $output == *4500001500000 ]]
+	run taskset -c 0 "$BPFQ" -s "sum(x) from $TMP/n.txt"
+	[[ $output != *"readers"* && $output == *4500001500000 ]]
+	run bpfq -s "sum(x) from $TMP/small.txt"
+	[[ $output != *"readers"* && $output == *500500 ]]
+}
