@@ -3,18 +3,6 @@
 
 load test_helper
 
-# Run the query on both engines; both must print $expected and exit 0.
-both_engines() {
-	local query=$1 expected=$2
-	run bpfq --engine=user "$query"
-	assert_status 0
-	assert_output "$expected"
-	require_root
-	run bpfq "$query"
-	assert_status 0
-	assert_output "$expected"
-}
-
 @test "sum with a where clause" {
 	seq_file 100000 "$TMP/n.txt"
 	both_engines "sum(x) where x > 5 from $TMP/n.txt" "5000049985"

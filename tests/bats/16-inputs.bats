@@ -5,17 +5,6 @@
 
 load test_helper
 
-both_engines() {
-	local query=$1 expected=$2
-	run bpfq --engine=user "$query"
-	assert_status 0
-	assert_output "$expected"
-	require_root
-	run bpfq "$query"
-	assert_status 0
-	assert_output "$expected"
-}
-
 # compress TOOL IN OUT: IN compressed by TOOL into OUT.
 compress() {
 	require_command "$1" || return 1

@@ -5,19 +5,6 @@
 
 load test_helper
 
-# Both engines print $2 for query $1 (with the files $3...).
-both_engines() {
-	local query=$1 expected=$2
-	shift 2
-	run bpfq --engine=user "$query" "$@"
-	assert_status 0
-	assert_output "$expected"
-	require_root
-	run bpfq "$query" "$@"
-	assert_status 0
-	assert_output "$expected"
-}
-
 @test "several paths after 'from' give the answer of their concatenation" {
 	seq 1 1000 >"$TMP/a.txt"
 	seq -500 2 3000 >"$TMP/b.txt"

@@ -59,6 +59,20 @@ assert_line_count() {
 	fi
 }
 
+# The user engine, then the kernel engine (root only), must both print
+# $2 and exit 0 for query $1, with the files $3... after it.
+both_engines() {
+	local query=$1 expected=$2
+	shift 2
+	run bpfq --engine=user "$query" "$@"
+	assert_status 0
+	assert_output "$expected"
+	require_root
+	run bpfq "$query" "$@"
+	assert_status 0
+	assert_output "$expected"
+}
+
 # 1..n, one per line.
 seq_file() {
 	seq 1 "$1" >"$2"
