@@ -20,7 +20,12 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 # The clang bpfq runs when it acts for another user (sudo, file
 # capabilities), when neither BPFQ_CLANG nor PATH may choose: found now.
 CLANG_PATH ?= $(or $(filter /%,$(shell command -v $(CLANG) 2>/dev/null)),/usr/bin/clang)
-VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+# The release: the one place its number is written. From a git checkout the
+# version also names the commit, as bpfq --version, the REPL and the
+# generated C print it.
+RELEASE   := 0.2.0
+GIT_REV   := $(shell git describe --always --dirty 2>/dev/null)
+VERSION   := $(RELEASE)$(if $(GIT_REV), ($(GIT_REV)))
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP

@@ -3,6 +3,7 @@
  * bpfq: parse a query, compile it to BPF, load it on the read path, read
  * the file so the kernel parses and reduces it, print the answer.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +38,13 @@ static int run_all(const char *const *queries, int n, const struct options *o)
 			if (separate && printed++)
 				putchar('\n');
 			fwrite(block, 1, len, stdout);
-			if (fflush(stdout))
+			if (fflush(stdout) || ferror(stdout)) {
+				/* A full disk or a closed pipe must not pass for an answer. */
+				fprintf(stderr, "bpfq: error: writing the answer to standard "
+						"output: %s\n", strerror(errno));
+				clearerr(stdout);
 				status = EXIT_INPUT;
+			}
 		}
 		free(block);
 		if (status > worst)

@@ -84,6 +84,8 @@ static const struct argp_option option_list[] = {
 	  "Print the mergeable state of every aggregate, for bpfq merge", 3 },
 	{ "debug", 'd', "STAGE", 0, "Print a stage on stderr: ast, c, verifier or all", 3 },
 	{ "verbose", 'v', NULL, 0, "Say what happens: compile, cache, load, attach", 3 },
+	/* -h as most tools take it; argp knows only --help and -?. */
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 3 },
 	{ 0 },
 };
 
@@ -287,6 +289,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		o->verbose = true;
+		break;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		break;
 	case ARGP_KEY_END:
 		take_query(o);

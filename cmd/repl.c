@@ -25,6 +25,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "cmd/escape.h"
 #include "cmd/repl.h"
 #include "cmd/run.h"
 #include "cmd/stats.h"
@@ -191,12 +192,21 @@ static const char language_help[] =
 	"\n"
 	"A query runs when it is complete; a line ending in ';' runs what is typed so far.\n"
 	"ctrl-C drops the query being typed, or stops the one running.\n"
+	"exit, quit and help at the start of a line do what they say.\n"
 	"\n"
-	"  aggregate, ... [where CONDITION] [from PATH]\n"
-	"  aggregates: count() sum(e) min(e) max(e) avg(e) exists(CONDITION)\n"
-	"  e: x (each value of the file), integers, + - * / %, parentheses\n"
-	"  conditions: == != < <= > >=, and, or, not\n"
-	"  example: sum(x) where x > 5 from nums.txt\n";
+	"  aggregate, ... [where CONDITION] [by EXPR] from PATH... [as FORMAT]\n"
+	"  aggregates: count() sum(e) min(e) max(e) avg(e) var(e) var_samp(e) var_pop(e)\n"
+	"              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)\n"
+	"              count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)\n"
+	"  e: x (numbers), $1 $2 ... (text fields), a csv column's name, numbers with\n"
+	"     decimals, + - * / %, abs(e), parentheses\n"
+	"  conditions: = != <> < <= > >=, between, in (...), and, or, not\n"
+	"  PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;\n"
+	"        gzip, zstd, xz, bzip2 and lz4 are read as they are compressed\n"
+	"  FORMAT: numbers, text, csv[(header|noheader, delim=';')], i8 ... u64 [le|be],\n"
+	"          record(name:type, ...)\n"
+	"  example: sum(x) where x > 5 from nums.txt\n"
+	"  all of it: man bpfq-query\n";
 
 static void cmd_help(struct repl *r)
 {
@@ -611,6 +621,15 @@ static void take_line(struct repl *r, char *line)
 		meta_command(r, line);
 		return;
 	}
+	/* As other REPLs take them; no query is named so. */
+	if (!r->len && (!strcasecmp(line, "exit") || !strcasecmp(line, "quit"))) {
+		r->quit = true;
+		return;
+	}
+	if (!r->len && !strcasecmp(line, "help")) {
+		cmd_help(r);
+		return;
+	}
 	now = !n || line[n - 1] == ';';
 	if (n && line[n - 1] == ';')
 		n = trim_end(line, n - 1);
@@ -675,6 +694,12 @@ int repl_run(struct options *o)
 	/* After ctrl-D the shell's prompt should start a line of its own. */
 	if (st == LINE_EOF && !eof_ended_line())
 		putchar('\n');
+	if (st == LINE_EOF && r.len) {
+		fflush(stdout);
+		fputs("bpfq: the unfinished query was not run: ", stderr);
+		escape_text_bytes(stderr, r.buf, r.len < 60 ? r.len : 60);
+		fprintf(stderr, "%s\n", r.len > 60 ? "..." : "");
+	}
 	history_save(&r);
 	run_last_free(&r.last);
 	free(r.buf);

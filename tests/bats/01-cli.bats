@@ -13,10 +13,22 @@ load test_helper
 	[[ $output == *"Exit status:"* ]]
 }
 
-@test "--version prints the version" {
+@test "--version prints the release, and the commit from a checkout; -h is --help" {
+	local release
+	release=$(sed -n 's/^RELEASE *:= *//p' "$BATS_TEST_DIRNAME/../../Makefile")
 	run bpfq --version
 	assert_status 0
-	[[ $output == "bpfq "* ]]
+	[[ $output =~ ^"bpfq $release"( \([0-9a-f]+(-dirty)?\))?$ ]]
+	run bpfq -h
+	assert_status 0
+	[[ ${lines[0]} == "Usage: bpfq [OPTION...] [QUERY] [FILE...]" ]]
+}
+
+@test "an answer that cannot be written is an error with a message, status 3" {
+	seq_file 10 "$TMP/n.txt"
+	run bash -c "'$BPFQ' --engine=user 'sum(x) from $TMP/n.txt' >/dev/full"
+	assert_status 3
+	assert_output "bpfq: error: writing the answer to standard output: No space left on device"
 }
 
 @test "no query is a usage error (status 2)" {

@@ -189,12 +189,57 @@ ${c}bpfq>"
 
 A query runs when it is complete; a line ending in ';' runs what is typed so far.
 ctrl-C drops the query being typed, or stops the one running.
+exit, quit and help at the start of a line do what they say.
 
-  aggregate, ... [where CONDITION] [from PATH]
-  aggregates: count() sum(e) min(e) max(e) avg(e) exists(CONDITION)
-  e: x (each value of the file), integers, + - * / %, parentheses
-  conditions: == != < <= > >=, and, or, not
-  example: sum(x) where x > 5 from nums.txt"
+  aggregate, ... [where CONDITION] [by EXPR] from PATH... [as FORMAT]
+  aggregates: count() sum(e) min(e) max(e) avg(e) var(e) var_samp(e) var_pop(e)
+              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)
+              count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)
+  e: x (numbers), \$1 \$2 ... (text fields), a csv column's name, numbers with
+     decimals, + - * / %, abs(e), parentheses
+  conditions: = != <> < <= > >=, between, in (...), and, or, not
+  PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;
+        gzip, zstd, xz, bzip2 and lz4 are read as they are compressed
+  FORMAT: numbers, text, csv[(header|noheader, delim=';')], i8 ... u64 [le|be],
+          record(name:type, ...)
+  example: sum(x) where x > 5 from nums.txt
+  all of it: man bpfq-query"
+}
+
+@test "\\help names every aggregate of bpfq-query(7)'s grammar" {
+	local help name
+	help=$(printf '\\help\n' | script -qec "'$BPFQ' --engine=user" /dev/null 2>&1) || true
+	for name in $(sed -n '/^aggregate = /,/^condition = /p' \
+		"$BATS_TEST_DIRNAME/../../man/bpfq-query.7" | grep -o '"[a-z_]*"' | tr -d '"'); do
+		[[ $help == *"$name("* ]] || { echo "\\help lacks $name" >&2; return 1; }
+	done
+}
+
+@test "exit, quit and help work as in other REPLs; ctrl-D on a query says it was not run" {
+	local i
+	repl_start --engine=user
+	repl_type '\help'
+	repl_keys Enter
+	for ((i = 0; i < 200; i++)); do
+		SCREEN=$(repl_screen)
+		[[ $SCREEN == *"  all of it: man bpfq-query"$'\n'"bpfq>" ]] && break
+		sleep 0.1
+	done
+	local help=${SCREEN#*"bpfq> \\help"$'\n'}
+	repl_step 'help' "${help%$'\n'bpfq>}"
+	tmux -L "$SOCK" kill-server
+	repl_start --engine=user
+	repl_step 'quit' '[exit 0]' ''
+	tmux -L "$SOCK" kill-server
+	repl_start --engine=user
+	repl_step 'EXIT' '[exit 0]' ''
+	tmux -L "$SOCK" kill-server
+	repl_start --engine=user
+	repl_step 'sum(x) where x > 3' '' '  ...>'
+	repl_keys C-d
+	repl_shows '
+bpfq: the unfinished query was not run: sum(x) where x > 3
+[exit 0]'
 }
 
 @test "\\stats shows the statistics of the last query" {
