@@ -151,21 +151,65 @@ static void print_moments(const struct agg_desc *d, const struct bpfq_moments *m
 	mpz_clears(sum, sq, num, den, t, NULL);
 }
 
-/* HyperLogLog's estimate, with linear counting for small cardinalities. */
+/*
+ * Ertl's sigma and tau ("New cardinality estimation algorithms for
+ * HyperLogLog sketches", 2017): the corrections for the registers still
+ * 0 and those at the largest rank, as series summed until a term no longer
+ * changes the double.
+ */
+static double hll_sigma(double x)
+{
+	double y = 1, z = x, last;
+
+	if (x == 1)
+		return INFINITY;
+	do {
+		x *= x;
+		last = z;
+		z += x * y;
+		y += y;
+	} while (z != last);
+	return z;
+}
+
+static double hll_tau(double x)
+{
+	double y = 1, z = 1 - x, last;
+
+	if (x == 0 || x == 1)
+		return 0;
+	do {
+		x = sqrt(x);
+		last = z;
+		y *= 0.5;
+		z -= (1 - x) * (1 - x) * y;
+	} while (z != last);
+	return z / 3;
+}
+
+/*
+ * Ertl's improved estimator over the histogram of register values. Unlike
+ * HyperLogLog's raw estimate with a switch to linear counting, it has no
+ * bias where the two meet (a few times the register count), and needs no
+ * table of empirical corrections. A register holds 0 (empty) up to
+ * q + 1 = 65 - BPFQ_HLL_P (the q hash bits after the register index all zero).
+ */
 static uint64_t hll_estimate(const uint64_t *state)
 {
+	enum { Q = 64 - BPFQ_HLL_P };
 	const uint8_t *regs = (const uint8_t *)(state + 1);
-	double m = BPFQ_HLL_REGS, sum = 0, alpha = 0.7213 / (1 + 1.079 / m), e;
-	unsigned zeros = 0;
+	double m = BPFQ_HLL_REGS, z;
+	unsigned count[Q + 2] = { 0 };
 
-	for (unsigned i = 0; i < BPFQ_HLL_REGS; i++) {
-		sum += ldexp(1.0, -regs[i]);
-		zeros += !regs[i];
-	}
-	e = alpha * m * m / sum;
-	if (e <= 2.5 * m && zeros)
-		e = m * log(m / zeros);
-	return (uint64_t)llround(e);
+	for (unsigned i = 0; i < BPFQ_HLL_REGS; i++)
+		count[regs[i] <= Q + 1 ? regs[i] : Q + 1]++;
+	if (count[0] == BPFQ_HLL_REGS)
+		return 0;
+	z = m * hll_tau(1 - count[Q + 1] / m);
+	for (int k = Q; k >= 1; k--)
+		z = 0.5 * (z + count[k]);
+	z += m * hll_sigma(count[0] / m);
+	return (uint64_t)llround(m * m / (2 * log(2) * z));
 }
 
 /* quantile: the lower bound of the bucket holding rank ceil(q * n). */
