@@ -151,13 +151,14 @@ static int prepare(struct run *r, const char *text)
 		return report_diag(text, &d);
 	if ((status = run_files_expand(r)))
 		return status;
-	if ((!r->o->dry_run || header) &&
-	    input_open(&r->in, run_file_path(r), q->format.kind == INPUT_BINARY))
+	if (r->o->dry_run && !header)
+		return EXIT_OK;
+	if (input_open(&r->in, run_file_path(r), q->format.kind == INPUT_BINARY))
 		return EXIT_INPUT;
-	/* A file's first bytes can be looked at now, a header's pipe is waited for anyway. */
-	if (r->in.fd >= 0 && (r->in.told || header) && run_settle_input(r))
+	/* Decompressed before a byte order mark, skipped lines or a header are looked for. */
+	if (run_settle_input(r))
 		return EXIT_INPUT;
-	if (header && header_read(&r->in, q, &r->schema))
+	if (header_read(&r->in, q, &r->schema))
 		return EXIT_INPUT;
 	if (header && !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
 		return report_diag(text, &d);

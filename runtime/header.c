@@ -30,11 +30,14 @@ static size_t record_end(const char *buf, size_t n, bool at_eof)
 	return at_eof ? n : 0;
 }
 
+/* Whether a look at a pipe has seen enough: n bytes so far, the writer gone or not. */
+typedef bool enough_fn(const char *buf, size_t n, bool gone);
+
 /*
- * The bytes of the first record of a pipe, waiting for the writer until
- * the record ends, the pipe is full, or the writer is gone.
+ * The first bytes of a pipe, waiting for the writer until enough() says
+ * so, the pipe is full, or the writer is gone (*gone).
  */
-static ssize_t peek_pipe(int fd, char *buf, size_t max, size_t *end)
+static ssize_t peek_pipe(int fd, char *buf, size_t max, enough_fn *enough, bool *gone)
 {
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
 	ssize_t n = 0;
@@ -42,35 +45,52 @@ static ssize_t peek_pipe(int fd, char *buf, size_t max, size_t *end)
 	fcntl(fd, F_SETPIPE_SZ, HEADER_MAX);
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		bool gone;
 
 		poll(&pfd, 1, -1);
-		gone = pfd.revents & POLLHUP;
+		*gone = pfd.revents & POLLHUP;
 		n = input_tee_peek(fd, buf, max);
 		if (n < 0)
 			return -1;
-		if ((*end = record_end(buf, n, gone)) || (size_t)n >= max || (gone && !n))
+		if (enough(buf, n, *gone) || (size_t)n >= max || (*gone && !n))
 			return n;
 		nanosleep(&pause, NULL);
 	}
 }
 
-/* The first record's bytes (*end of them), without consuming the input. */
-static ssize_t peek(struct input *in, char *buf, size_t *end)
+/*
+ * The first bytes of the input, up to max, without consuming them (see
+ * peek_pipe); *all: they are all the input holds.
+ */
+static ssize_t peek_bytes(struct input *in, char *buf, size_t max, enough_fn *enough, bool *all)
 {
 	struct stat st;
 	ssize_t n;
 
 	if (in->seekable) {
-		n = pread(in->fd, buf, HEADER_MAX, in->base);
-		if (n >= 0)
-			*end = record_end(buf, n, n < HEADER_MAX);
+		n = pread(in->fd, buf, max, in->base);
+		*all = n >= 0 && (size_t)n < max;
 		return n;
 	}
 	if (fstat(in->fd, &st) == 0 && S_ISFIFO(st.st_mode))
-		return peek_pipe(in->fd, buf, HEADER_MAX, end);
+		return peek_pipe(in->fd, buf, max, enough, all);
 	errno = ESPIPE;
 	return -1;
+}
+
+static bool record_ended(const char *buf, size_t n, bool gone)
+{
+	return record_end(buf, n, gone) > 0;
+}
+
+/* The first record's bytes (*end of them), without consuming the input. */
+static ssize_t peek(struct input *in, char *buf, size_t *end)
+{
+	bool all = false;
+	ssize_t n = peek_bytes(in, buf, HEADER_MAX, record_ended, &all);
+
+	if (n >= 0)
+		*end = record_end(buf, n, all);
+	return n;
 }
 
 /* Split the record into fields (quotes removed, "" a quote, blanks around trimmed). */
@@ -145,6 +165,47 @@ static int skip_header(struct input *in, const char *buf, size_t len)
 	return 0;
 }
 
+/* Enough to tell a byte order mark: three bytes, or fewer that already differ from it. */
+static bool three_bytes(const char *buf, size_t n, bool gone)
+{
+	(void)gone;
+	return n >= 3 || memcmp(buf, "\xef\xbb\xbf", n);
+}
+
+/*
+ * A UTF-8 byte order mark (EF BB BF, as Excel and Windows tools start a
+ * file) is not data and not part of the first name: the input starts
+ * after it, and lines and columns count from there. A terminal is not
+ * looked into: no one types a mark.
+ */
+static int skip_bom(struct input *in)
+{
+	char buf[3];
+	bool all;
+	ssize_t n = peek_bytes(in, buf, sizeof(buf), three_bytes, &all);
+
+	if (n < 0 && errno == ESPIPE)
+		return 0;
+	if (n < 0) {
+		fprintf(stderr, "bpfq: error: read %s: %s\n", in->name, strerror(errno));
+		return -1;
+	}
+	if (n < 3 || memcmp(buf, "\xef\xbb\xbf", 3))
+		return 0;
+	if (in->seekable) {
+		in->origin += 3;
+		in->base += 3;
+		in->size = in->size > 3 ? in->size - 3 : 0;
+		if (lseek(in->fd, in->base, SEEK_SET) >= 0)
+			return 0;
+	} else if (read(in->fd, buf, 3) == 3) {
+		return 0;
+	}
+	fprintf(stderr, "bpfq: error: skipping the byte order mark of %s: %s\n", in->name,
+		strerror(errno));
+	return -1;
+}
+
 int header_read(struct input *in, struct query *q, struct schema *sc)
 {
 	struct input_format *f = &q->format;
@@ -155,6 +216,10 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 
 	memset(sc, 0, sizeof(*sc));
 	f->header_present = false;
+	if (f->kind == INPUT_BINARY)
+		return 0;
+	if (skip_bom(in))
+		return -1;
 	if (f->kind != INPUT_CSV || f->header == HEADER_NO)
 		return 0;
 	buf = malloc(HEADER_MAX);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A csv input's header: its first record, read in user space before the
- * scan (it names columns, it is not data), without consuming a byte of
- * data: a regular file is read with pread(), a pipe is looked into with
- * tee(2). With 'as csv' (header detected), the first record is a header
- * iff none of its fields is a number or empty.
+ * What comes before a text input's data, read in user space before the
+ * scan: a UTF-8 byte order mark, and a csv input's header (its first
+ * record: it names columns, it is not data). No byte of data is consumed:
+ * a regular file is read with pread(), a pipe is looked into with tee(2).
+ * With 'as csv' (header detected), the first record is a header iff none
+ * of its fields is a number or empty.
  */
 #ifndef BPFQ_HEADER_H
 #define BPFQ_HEADER_H
@@ -13,8 +14,9 @@
 #include "runtime/input.h"
 
 /*
- * Decide whether the input has a header (q->format.header_present) and
- * read its names into *sc; the scan then starts after it. Returns 0, or
+ * Skip a byte order mark (numbers, text, csv); for csv, decide whether
+ * the input has a header (q->format.header_present) and read its names
+ * into *sc. The scan then starts after them. Returns 0, or
  * -1 after printing why (no header on a terminal, one past 1 MB, ...).
  */
 int header_read(struct input *in, struct query *q, struct schema *sc);
