@@ -13,6 +13,7 @@
 #include "runtime/header.h"
 
 #define HEADER_MAX (1 << 20)
+#define GUESS_SAMPLE 50	/* records after the first that the guess of a header compares */
 
 /* The end of the first record (after its '\n'), or 0 if it has not ended within n bytes. */
 static size_t record_end(const char *buf, size_t n, bool at_eof)
@@ -82,23 +83,44 @@ static bool record_ended(const char *buf, size_t n, bool gone)
 	return record_end(buf, n, gone) > 0;
 }
 
-/* The first record's bytes (*end of them), without consuming the input. */
-static ssize_t peek(struct input *in, char *buf, size_t *end)
+/* Whether the first record and the GUESS_SAMPLE after it have ended. */
+static bool sample_ended(const char *buf, size_t n, bool gone)
 {
-	bool all = false;
-	ssize_t n = peek_bytes(in, buf, HEADER_MAX, record_ended, &all);
+	size_t at = 0;
+
+	for (int i = 0; i <= GUESS_SAMPLE; i++) {
+		size_t end = record_end(buf + at, n - at, gone);
+
+		if (!end || at + end >= n)
+			return gone;
+		at += end;
+	}
+	return true;
+}
+
+/*
+ * The first record's bytes (*end of them), and for a guess the records
+ * after it, without consuming the input; *all: the input holds no more.
+ */
+static ssize_t peek(struct input *in, char *buf, bool guess, size_t *end, bool *all)
+{
+	ssize_t n = peek_bytes(in, buf, HEADER_MAX, guess ? sample_ended : record_ended, all);
 
 	if (n >= 0)
-		*end = record_end(buf, n, all);
+		*end = record_end(buf, n, *all);
 	return n;
 }
 
-/* Split the record into fields (quotes removed, "" a quote, blanks around trimmed). */
-static int split(const char *rec, size_t n, char delim, struct schema *sc)
+/*
+ * Split the record into fields (quotes removed, "" a quote, blanks around
+ * trimmed). If blank is not NULL, (*blank)[i] says field i was written
+ * as "" (R's name for its column of row names).
+ */
+static int split(const char *rec, size_t n, char delim, struct schema *sc, bool **blank)
 {
 	char *field = malloc(n + 1);
 	size_t len = 0;
-	bool quoted = false;
+	bool quoted = false, had_quote = false;
 
 	if (!field)
 		return -1;
@@ -110,8 +132,10 @@ static int split(const char *rec, size_t n, char delim, struct schema *sc)
 			i++;
 		} else if (c == '"') {
 			quoted = !quoted;
+			had_quote = true;
 		} else if (!quoted && (c == delim || c == '\n')) {
 			char **more = realloc(sc->names, (sc->ncols + 1) * sizeof(*more));
+			bool *flags = blank ? realloc(*blank, (sc->ncols + 1) * sizeof(*flags)) : NULL;
 			size_t b = 0;
 
 			while (len && (field[len - 1] == ' ' || field[len - 1] == '\t' ||
@@ -119,11 +143,17 @@ static int split(const char *rec, size_t n, char delim, struct schema *sc)
 				len--;
 			while (b < len && (field[b] == ' ' || field[b] == '\t'))
 				b++;
-			if (!more)
+			if (more)
+				sc->names = more;
+			if (blank && flags)
+				*blank = flags;
+			if (!more || (blank && !flags))
 				break;
-			sc->names = more;
+			if (blank)
+				flags[sc->ncols] = had_quote && len == b;
 			sc->names[sc->ncols++] = strndup(field + b, len - b);
 			len = 0;
+			had_quote = false;
 			if (c == '\n')
 				break;
 		} else if (quoted || c != '\r') {
@@ -134,17 +164,193 @@ static int split(const char *rec, size_t n, char delim, struct schema *sc)
 	return 0;
 }
 
-/* header=auto: a header is a record none of whose fields is a number or empty. */
-static bool looks_like_header(const struct schema *sc)
-{
-	for (int i = 0; i < sc->ncols; i++) {
-		struct bpfq_field f;
+/* What a field holds, for the guess of a header. */
+enum kind { K_TEXT, K_NUMBER, K_EMPTY };
 
-		records_number(sc->names[i], strlen(sc->names[i]), &f);
-		if (f.kind != BPFQ_K_BAD)
+/*
+ * A number as awk and Python's float() read one: [+-], digits with an
+ * optional point (or a point and digits), an optional exponent. The
+ * kernel's parse reads fewer forms; the guess must not take a numpy file's
+ * first row of 1.5e-03 for names.
+ */
+static bool is_number(const char *s)
+{
+	bool digits = false;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits = true;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits = true;
+	if (!digits)
+		return false;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
 			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
 	}
-	return sc->ncols > 0;
+	return !*s;
+}
+
+/*
+ * Empty: no value. R writes NA, numpy nan and inf: a missing or an odd
+ * value in a column of numbers, which says nothing about names.
+ */
+static enum kind kind_of(const char *s)
+{
+	static const char *const none[] = { "NA", "nan", "NaN", "NAN", "inf", "-inf", "+inf",
+					    "Inf", "-Inf", "+Inf", "infinity", "-infinity" };
+
+	if (!*s)
+		return K_EMPTY;
+	for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
+		if (!strcmp(s, none[i]))
+			return K_EMPTY;
+	return is_number(s) ? K_NUMBER : K_TEXT;
+}
+
+/* Per column of the first record: whether the records below hold numbers, text. */
+struct below {
+	bool number, text;
+};
+
+/* The kinds of the records after the first in buf[first..n), up to GUESS_SAMPLE of them. */
+static int sample(const char *buf, size_t n, size_t first, bool all, char delim,
+		  struct below *cols, int ncols, int *records)
+{
+	size_t at = first;
+
+	*records = 0;
+	while (at < n && *records < GUESS_SAMPLE) {
+		size_t end = record_end(buf + at, n - at, all);
+		struct schema rec = { 0 };
+
+		if (!end)
+			break;
+		if (split(buf + at, end, delim, &rec, NULL))
+			return -1;
+		/* An empty line is no record. */
+		if (rec.ncols > 1 || (rec.ncols == 1 && rec.names[0][0])) {
+			for (int i = 0; i < rec.ncols && i < ncols; i++) {
+				enum kind k = kind_of(rec.names[i]);
+
+				cols[i].number |= k == K_NUMBER;
+				cols[i].text |= k == K_TEXT;
+			}
+			(*records)++;
+		}
+		header_free(&rec);
+		at += end;
+	}
+	return 0;
+}
+
+/* Whether the query names a column (a header's name) that the first record holds. */
+static bool names_one_of(const struct query *q, const struct node *n, const struct schema *sc)
+{
+	if (!n)
+		return false;
+	if (n->kind == NODE_NAME) {
+		const char *name = q->text + n->loc.begin;
+		size_t len = n->loc.end - n->loc.begin;
+
+		if (len >= 2 && name[0] == '"') {
+			name++;
+			len -= 2;
+		}
+		for (int i = 0; i < sc->ncols; i++)
+			if (strlen(sc->names[i]) == len && !strncasecmp(sc->names[i], name, len))
+				return true;
+	}
+	if (names_one_of(q, n->lhs, sc) || names_one_of(q, n->rhs, sc))
+		return true;
+	for (int i = 0; i < n->nargs; i++)
+		if (names_one_of(q, n->args[i], sc))
+			return true;
+	return false;
+}
+
+static bool query_names(const struct query *q, const struct schema *sc)
+{
+	for (int i = 0; i < q->nitems; i++)
+		if (names_one_of(q, q->items[i], sc))
+			return true;
+	return names_one_of(q, q->where, sc) || names_one_of(q, q->by, sc);
+}
+
+/*
+ * header=auto, as DuckDB's sniffer guesses: the first record against the
+ * ones below it. It is a header if a column's first field is text and the
+ * fields below are numbers, or a field is "" (R's name for the row names)
+ * over values. Else, with no record below to compare, or if all its
+ * fields are text, it is a header when none is empty (names over text);
+ * a record of numbers or empty fields whose kinds match the records below
+ * is data, unless the query names one of its fields ('region,2024' over
+ * 'north,10': the kinds cannot tell).
+ */
+static bool guess_header(const struct query *q, const struct schema *sc, const bool *blank,
+			 const struct below *cols, int records)
+{
+	bool plain_names = sc->ncols > 0;
+
+	for (int i = 0; i < sc->ncols; i++) {
+		enum kind k = kind_of(sc->names[i]);
+
+		if (records && k == K_TEXT && cols[i].number && !cols[i].text)
+			return true;
+		if (records && blank[i] && (cols[i].number || cols[i].text))
+			return true;
+		plain_names &= k == K_TEXT;
+	}
+	if (plain_names)
+		return true;
+	return query_names(q, sc);
+}
+
+/*
+ * A guess needs no word when the query names a column the header holds,
+ * or when a first record of numbers and empty fields is taken as data.
+ */
+static bool guess_sure(const struct query *q, const struct schema *sc, bool header)
+{
+	if (header)
+		return query_names(q, sc);
+	for (int i = 0; i < sc->ncols; i++)
+		if (kind_of(sc->names[i]) == K_TEXT)
+			return false;
+	return true;
+}
+
+/* What bpfq took the first record to be, when it guessed, and how to say otherwise. */
+static void say_guess(const struct input *in, const struct schema *sc, bool header)
+{
+	char list[200];
+	size_t len = 0;
+
+	for (int i = 0; i < sc->ncols && len < sizeof(list) - 16; i++) {
+		if (i)
+			len += snprintf(list + len, sizeof(list) - len, ", ");
+		for (const unsigned char *p = (const unsigned char *)sc->names[i];
+		     *p && len < sizeof(list) - 16; p++) {
+			/* The file's bytes are not the terminal's commands. */
+			if (*p < 0x20 || *p == 0x7f || *p == '\\')
+				len += snprintf(list + len, sizeof(list) - len, "\\x%02x", *p);
+			else
+				list[len++] = *p;
+		}
+	}
+	list[len] = 0;
+	if (len >= sizeof(list) - 16)
+		snprintf(list + len, sizeof(list) - len, ", ...");
+	fprintf(stderr, "bpfq: note: took the first line of %s as %s (%s); say 'as csv(%s)' if it "
+			"is %s\n", in->name, header ? "a header" : "data", list,
+		header ? "noheader" : "header", header ? "data" : "a header");
 }
 
 /* The data starts after the header: skip it in a file, read it out of a pipe. */
@@ -212,7 +418,9 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	char *buf;
 	size_t end = 0;
 	ssize_t n;
-	int rc = -1;
+	int rc = -1, records = 0;
+	bool all = false, *blank = NULL;
+	struct below *cols = NULL;
 
 	memset(sc, 0, sizeof(*sc));
 	f->header_present = false;
@@ -225,7 +433,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	buf = malloc(HEADER_MAX);
 	if (!buf)
 		return -1;
-	n = peek(in, buf, &end);
+	n = peek(in, buf, f->header == HEADER_AUTO, &end, &all);
 	if (n < 0 && errno == ESPIPE) {
 		fprintf(stderr, "bpfq: error: %s cannot be looked into for a csv header: write "
 				"'as csv(header)' or 'as csv(noheader)' after the path\n", in->name);
@@ -240,9 +448,18 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 				"header is that long\n", in->name, HEADER_MAX);
 		goto cleanup;
 	}
-	if (end && split(buf, end, f->delim, sc))
+	if (end && split(buf, end, f->delim, sc, &blank))
 		goto cleanup;
-	f->header_present = f->header == HEADER_YES ? end > 0 : looks_like_header(sc);
+	if (f->header == HEADER_YES) {
+		f->header_present = end > 0;
+	} else if (sc->ncols) {
+		cols = calloc(sc->ncols, sizeof(*cols));
+		if (!cols || sample(buf, n, end, all, f->delim, cols, sc->ncols, &records))
+			goto cleanup;
+		f->header_present = guess_header(q, sc, blank, cols, records);
+		if (!guess_sure(q, sc, f->header_present))
+			say_guess(in, sc, f->header_present);
+	}
 	if (!f->header_present)
 		header_free(sc);
 	rc = f->header_present ? skip_header(in, buf, end) : 0;
@@ -250,6 +467,10 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 		fprintf(stderr, "bpfq: error: skipping the header of %s: %s\n", in->name,
 			strerror(errno));
 cleanup:
+	if (rc)
+		header_free(sc);
+	free(cols);
+	free(blank);
 	free(buf);
 	return rc;
 }

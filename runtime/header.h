@@ -4,8 +4,8 @@
  * scan: a UTF-8 byte order mark, and a csv input's header (its first
  * record: it names columns, it is not data). No byte of data is consumed:
  * a regular file is read with pread(), a pipe is looked into with tee(2).
- * With 'as csv' (header detected), the first record is a header iff none
- * of its fields is a number or empty.
+ * With 'as csv' (header detected), the first record is compared with the
+ * records after it (see guess_header()).
  */
 #ifndef BPFQ_HEADER_H
 #define BPFQ_HEADER_H

@@ -65,3 +65,75 @@ count(): 2"
 	printf '\xef\xbb\xbf3 a\n4 b\n' >"$TMP/t.txt"
 	both_engines "sum(\$1) from $TMP/t.txt as text" "7"
 }
+
+@test "header: R's export, whose first name is \"\", is a header" {
+	printf '"","a","b"\n"1",1.5,2\n"2",3,4\n' >"$TMP/r.csv"
+	both_engines "sum(a), sum(\$3) from $TMP/r.csv" "sum(a): 4.5
+sum(\$3): 6"
+	both_engines "sum(\$2) from $TMP/r.csv" \
+"bpfq: note: took the first line of $TMP/r.csv as a header (, a, b); say 'as csv(noheader)' if it is data
+4.5"
+}
+
+@test "header: a column of text over numbers makes a header, a note says so" {
+	printf 'id,price\n1,2.5\n2,3\n' >"$TMP/h.csv"
+	both_engines "sum(\$2), count() from $TMP/h.csv" \
+"bpfq: note: took the first line of $TMP/h.csv as a header (id, price); say 'as csv(noheader)' if it is data
+sum(\$2): 5.5
+count(): 2"
+	# The query names its columns: no guess to tell of.
+	both_engines "sum(price) from $TMP/h.csv" "5.5"
+	# Said: no note.
+	both_engines "sum(\$2) from $TMP/h.csv as csv(header)" "5.5"
+}
+
+@test "header: numbers as awk reads them are data, the first row kept" {
+	# numpy's savetxt, with no header.
+	printf '1.500000000000000000e+00,2.000000000000000042e-03\n-3.2e-01,4E+00\n' >"$TMP/np.csv"
+	run bpfq --engine=user "count() from $TMP/np.csv"
+	assert_status 0
+	assert_output "2"
+	printf '.097,5.,+3\n3.2260000000000004,1,2\n' >"$TMP/f.csv"
+	run bpfq --engine=user "count(), sum(\$3) from $TMP/f.csv"
+	assert_status 0
+	assert_output "count(): 2
+sum(\$3): 5"
+	# NA and an empty field are no names: data.
+	printf 'NA,,3\n1,2,4\n' >"$TMP/na.csv"
+	both_engines "count(), sum(\$3) from $TMP/na.csv" "count(): 2
+sum(\$3): 7"
+}
+
+@test "header: names that are numbers, over records of the same kinds, are data unless the query names them" {
+	printf 'region,2024,2025\nnorth,10,20\nsouth,1,2\n' >"$TMP/y.csv"
+	both_engines "sum(\$2) from $TMP/y.csv" \
+"bpfq: note: took the first line of $TMP/y.csv as data (region, 2024, 2025); say 'as csv(header)' if it is a header
+2035"
+	both_engines "sum(\"2024\") by region from $TMP/y.csv" 'region  sum("2024")
+north            10
+south             1'
+	both_engines "sum(\$2) from $TMP/y.csv as csv(header)" "11"
+	both_engines "sum(\$2) from $TMP/y.csv as csv(noheader)" "2035"
+}
+
+@test "header: text over text is a header; a lone record of names is one" {
+	printf 'name,city\nalice,paris\nbob,rome\n' >"$TMP/t.csv"
+	both_engines "count() from $TMP/t.csv" \
+"bpfq: note: took the first line of $TMP/t.csv as a header (name, city); say 'as csv(noheader)' if it is data
+2"
+	printf 'x,y\n' >"$TMP/one.csv"
+	both_engines "count(x) from $TMP/one.csv" "0"
+}
+
+@test "header: a pipe is sampled past its first record" {
+	printf 'id,price\n1,2.5\n2,3\n' >"$TMP/h.csv"
+	both_engines_piped "$TMP/h.csv" "sum(\$2) from - as csv" \
+"bpfq: note: took the first line of <stdin> as a header (id, price); say 'as csv(noheader)' if it is data
+5.5"
+	# The records after the first come later: the guess waits for them.
+	run bash -c '{ printf "id,2024\n"; sleep 0.3; printf "1,5\n2,6\n"; } |
+		"$1" --engine=user "sum(\$2) from - as csv"' _ "$BPFQ"
+	assert_status 0
+	assert_output "bpfq: note: took the first line of <stdin> as a header (id, 2024); say 'as csv(noheader)' if it is data
+11"
+}
