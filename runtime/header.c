@@ -412,6 +412,52 @@ static int skip_bom(struct input *in)
 	return -1;
 }
 
+static bool some_bytes(const char *buf, size_t n, bool gone)
+{
+	(void)buf;
+	(void)gone;
+	return n > 0;
+}
+
+/*
+ * skip=N: the first lines are not read. A file's lines and a pipe's count
+ * them still, so that places in messages are the file's. A terminal is
+ * read a byte at a time: nothing after the last line may be taken.
+ */
+static int skip_lines(struct input *in, uint32_t lines, char *buf, size_t max)
+{
+	while (lines) {
+		bool all = false, taken = false;
+		ssize_t n = peek_bytes(in, buf, max, some_bytes, &all);
+		size_t used = 0;
+
+		if (n < 0 && errno == ESPIPE) {
+			n = read(in->fd, buf, 1);
+			taken = true;
+		}
+		if (n < 0) {
+			fprintf(stderr, "bpfq: error: read %s: %s\n", in->name, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		while (lines && used < (size_t)n) {
+			const char *nl = memchr(buf + used, '\n', n - used);
+
+			used = nl ? (size_t)(nl - buf) + 1 : (size_t)n;
+			lines -= nl != NULL;
+		}
+		if (taken) {
+			input_skip(in, buf, used);
+		} else if (skip_header(in, buf, used)) {
+			fprintf(stderr, "bpfq: error: skipping the first lines of %s: %s\n",
+				in->name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int header_read(struct input *in, struct query *q, struct schema *sc)
 {
 	struct input_format *f = &q->format;
@@ -426,13 +472,15 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	f->header_present = false;
 	if (f->kind == INPUT_BINARY)
 		return 0;
-	if (skip_bom(in))
-		return -1;
-	if (f->kind != INPUT_CSV || f->header == HEADER_NO)
-		return 0;
 	buf = malloc(HEADER_MAX);
 	if (!buf)
 		return -1;
+	if (skip_bom(in) || skip_lines(in, f->skip, buf, HEADER_MAX))
+		goto cleanup;
+	rc = 0;
+	if (f->kind != INPUT_CSV || f->header == HEADER_NO)
+		goto cleanup;
+	rc = -1;
 	n = peek(in, buf, f->header == HEADER_AUTO, &end, &all);
 	if (n < 0 && errno == ESPIPE) {
 		fprintf(stderr, "bpfq: error: %s cannot be looked into for a csv header: write "

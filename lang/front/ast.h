@@ -124,6 +124,7 @@ struct input_format {
 	struct loc loc;		/* the format as written */
 	char delim;		/* csv: the field separator */
 	enum header_mode header;	/* csv */
+	uint32_t skip;		/* numbers, text, csv: leading lines that are not read */
 	bool header_present;	/* csv: the input has a header (decided when it is opened) */
 	bool stream;		/* binary: 'as i64', one unnamed field, x */
 	int nfields;		/* binary: the record's fields */

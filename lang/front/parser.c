@@ -767,7 +767,21 @@ static bool record_format(struct parser *p, struct input_format *fmt)
 	return close_paren(p, open);
 }
 
-/* csv options: 'header' | 'noheader' | 'delim' '=' STRING (one byte) */
+#define SKIP_MAX 1000000000	/* a line count, not a size: the bound only keeps it in range */
+
+/* 'skip' '=' INT: leading lines that are not data (sklearn's files start with counts). */
+static bool skip_option(struct parser *p, struct input_format *fmt)
+{
+	if (!next(p) || !expect(p, TOK_EQ, "'=' after skip"))
+		return false;
+	if (p->tok.kind != TOK_INT || p->tok.overflow || p->tok.value > SKIP_MAX)
+		return diag_set(p->d, p->tok.loc, "skip takes a count of lines from 0 to %d, as "
+				"skip=1; got %s", SKIP_MAX, quote(p, p->tok).s);
+	fmt->skip = (uint32_t)p->tok.value;
+	return next(p);
+}
+
+/* csv options: 'header' | 'noheader' | 'delim' '=' STRING (one byte) | skip */
 static bool csv_option(struct parser *p, struct input_format *fmt)
 {
 	struct token t;
@@ -776,9 +790,11 @@ static bool csv_option(struct parser *p, struct input_format *fmt)
 		fmt->header = is_word(p, "header") ? HEADER_YES : HEADER_NO;
 		return next(p);
 	}
+	if (is_word(p, "skip"))
+		return skip_option(p, fmt);
 	if (!is_word(p, "delim"))
 		return diag_set(p->d, p->tok.loc, "expected a csv option (header, noheader, "
-				"delim='c'), got %s", quote(p, p->tok).s);
+				"delim='c', skip=N), got %s", quote(p, p->tok).s);
 	if (!next(p) || !expect(p, TOK_EQ, "'=' after delim"))
 		return false;
 	t = p->tok;
@@ -794,6 +810,21 @@ static bool csv_option(struct parser *p, struct input_format *fmt)
 	if (fmt->delim == '"' || fmt->delim == '\n' || fmt->delim == '\r')
 		return diag_set(p->d, t.loc, "a quote or a line end cannot be the delimiter");
 	return next(p);
+}
+
+/* numbers and text: ['(' 'skip' '=' INT ')'] */
+static bool skip_only(struct parser *p, struct input_format *fmt)
+{
+	struct token open = p->tok;
+
+	if (p->tok.kind != TOK_LPAREN)
+		return true;
+	if (!next(p))
+		return false;
+	if (!is_word(p, "skip"))
+		return diag_set(p->d, p->tok.loc, "expected an option of %s (skip=N), got %s",
+				fmt->kind == INPUT_TEXT ? "text" : "numbers", quote(p, p->tok).s);
+	return skip_option(p, fmt) && close_paren(p, open);
 }
 
 /* csv ['(' option (',' option)* ')'] */
@@ -833,7 +864,7 @@ static bool format_clause(struct parser *p)
 	fmt->delim = ',';
 	if (is_word(p, "numbers") || is_word(p, "text")) {
 		fmt->kind = is_word(p, "text") ? INPUT_TEXT : INPUT_NUMBERS;
-		if (!next(p))
+		if (!next(p) || !skip_only(p, fmt))
 			return false;
 	} else if (is_word(p, "csv")) {
 		fmt->kind = INPUT_CSV;

@@ -137,3 +137,66 @@ south             1'
 	assert_output "bpfq: note: took the first line of <stdin> as a header (id, 2024); say 'as csv(noheader)' if it is data
 11"
 }
+
+@test "skip: a csv file's first lines are dropped before its header or data" {
+	# scikit-learn's iris.csv: a line of counts, then data.
+	printf '150,4,setosa,versicolor,virginica\n5.1,3.5,1.4,0.2,0\n4.9,3.0,1.4,0.2,0\n' >"$TMP/iris.csv"
+	both_engines "count(), sum(\$1) from $TMP/iris.csv as csv(skip=1)" "count(): 2
+sum(\$1): 10"
+	both_engines "sum(\$1) from $TMP/iris.csv as csv(noheader, skip=2)" "4.9"
+	printf 'made by a tool\nid,price\n1,2.5\n2,3\n' >"$TMP/h.csv"
+	both_engines "sum(price) from $TMP/h.csv as csv(skip=1)" "5.5"
+	both_engines "sum(price) from $TMP/h.csv as csv(header, skip=1)" "5.5"
+	both_engines_piped "$TMP/iris.csv" "sum(\$1) from - as csv(skip=1)" "10"
+}
+
+@test "skip: numbers and text, files and pipes; places count the skipped lines" {
+	printf '3 2\n1\n2\nx\n' >"$TMP/n.txt"
+	both_engines "sum(x) from $TMP/n.txt as numbers(skip=1)" \
+"bpfq: warning: skipped 1 token that is not a number; the first, 'x', at $TMP/n.txt:4:1
+3"
+	run bash -c '"$1" --engine=user "sum(x) from - as numbers(skip=1)" <"$2"' _ "$BPFQ" "$TMP/n.txt"
+	assert_status 0
+	assert_output "bpfq: warning: skipped 1 token that is not a number; the first, 'x', at <stdin>:4:1
+3"
+	both_engines_piped "$TMP/n.txt" "sum(\$1) from - as text(skip=1)" \
+"bpfq: warning: 1 field that is not a number read as NULL; the first, 'x', at <stdin>:4:1
+3"
+	both_engines "sum(x) from $TMP/n.txt as numbers(skip=0)" \
+"bpfq: warning: skipped 1 token that is not a number; the first, 'x', at $TMP/n.txt:4:1
+8"
+	# More lines than the file holds: no values.
+	both_engines "count(), sum(x) from $TMP/n.txt as numbers(skip=100)" "count(): 0
+sum(x): null"
+	# After a byte order mark.
+	printf '\xef\xbb\xbf3 2\n1\n2\n' >"$TMP/b.txt"
+	both_engines "sum(x) from $TMP/b.txt as numbers(skip=1)" "3"
+}
+
+@test "skip: a count that is not one is an error" {
+	run bpfq "sum(x) from f as numbers(skip=-1)"
+	assert_status 2
+	assert_output "bpfq: error: 1:31: skip takes a count of lines from 0 to 1000000000, as skip=1; got '-'
+  sum(x) from f as numbers(skip=-1)
+                                ~"
+	run bpfq "sum(x) from f as csv(header, skip=1.5)"
+	assert_status 2
+	assert_output "bpfq: error: 1:35-37: skip takes a count of lines from 0 to 1000000000, as skip=1; got '1.5'
+  sum(x) from f as csv(header, skip=1.5)
+                                    ~~~"
+	run bpfq "sum(x) from f as text(skip=1000000001)"
+	assert_status 2
+	assert_output "bpfq: error: 1:28-37: skip takes a count of lines from 0 to 1000000000, as skip=1; got '1000000001'
+  sum(x) from f as text(skip=1000000001)
+                             ~~~~~~~~~~"
+	run bpfq "sum(x) from f as numbers(header)"
+	assert_status 2
+	assert_output "bpfq: error: 1:26-31: expected an option of numbers (skip=N), got 'header'
+  sum(x) from f as numbers(header)
+                           ~~~~~~"
+	run bpfq "sum(x) from f as csv(skp=1)"
+	assert_status 2
+	assert_output "bpfq: error: 1:22-24: expected a csv option (header, noheader, delim='c', skip=N), got 'skp'
+  sum(x) from f as csv(skp=1)
+                       ~~~"
+}
