@@ -130,6 +130,32 @@ static size_t fraction(const char *text, size_t len, size_t pos, struct token *t
 	return pos;
 }
 
+/* Digits from pos: how many, at most max + 1. */
+static size_t run_of_digits(const char *text, size_t len, size_t pos, size_t max)
+{
+	size_t n = 0;
+
+	while (pos + n < len && n <= max && is_digit(text[pos + n]))
+		n++;
+	return n;
+}
+
+size_t lex_date(const char *text, size_t len, size_t pos)
+{
+	size_t a = run_of_digits(text, len, pos, 4), b, c;
+
+	if (!a || pos + a >= len || text[pos + a] != '-')
+		return 0;
+	b = run_of_digits(text, len, pos + a + 1, 2);
+	if (!b || pos + a + 1 + b >= len || text[pos + a + 1 + b] != '-')
+		return 0;
+	c = run_of_digits(text, len, pos + a + b + 2, 4);
+	/* 2001-03-01, or 01-03-2001 */
+	if ((a == 4 && b <= 2 && c >= 1 && c <= 2) || (a <= 2 && b <= 2 && c == 4))
+		return a + b + c + 2;
+	return 0;
+}
+
 /*
  * Digits, and a decimal's '.' and digits. A number running straight into
  * letters ("5x", "1.5.2", "1e5") is one bad token, so the message can
@@ -138,7 +164,15 @@ static size_t fraction(const char *text, size_t len, size_t pos, struct token *t
 static struct token number(const char *text, size_t len, size_t begin)
 {
 	struct token t = make(TOK_INT, begin, begin);
-	size_t pos = digits(text, len, begin, &t.value, &t.overflow);
+	size_t pos = digits(text, len, begin, &t.value, &t.overflow), date;
+
+	/* A date without quotes is not the subtraction it would lex as. */
+	date = lex_date(text, len, begin);
+	if (date && (begin + date == len || !is_ident(text[begin + date]))) {
+		t.kind = TOK_ERROR;
+		t.loc.end = begin + date;
+		return t;
+	}
 
 	if (pos + 1 < len && text[pos] == '.' && is_digit(text[pos + 1])) {
 		t.kind = TOK_DEC;

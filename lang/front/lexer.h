@@ -60,6 +60,12 @@ struct token lex_next(const char *text, size_t len, size_t pos);
 /* After 'from': a path, either quoted ('...' or "...") or a run of non-space bytes. */
 struct token lex_path(const char *text, size_t len, size_t pos);
 
+/*
+ * The length of a date written without spaces at pos (2001-03-01 or
+ * 01-03-2001), or 0: lex_next() makes one an error, not a subtraction.
+ */
+size_t lex_date(const char *text, size_t len, size_t pos);
+
 const char *token_name(enum token_kind kind);
 
 #endif /* BPFQ_LEXER_H */

@@ -72,6 +72,11 @@ static struct quoted quote(const struct parser *p, struct token t)
 
 static bool lex_error(struct parser *p, struct token t)
 {
+	size_t date = lex_date(p->text, p->len, t.loc.begin);
+
+	if (date && t.loc.begin + date == t.loc.end)
+		return diag_set(p->d, t.loc, "%s is a date, and dates are not values here; with "
+				"spaces around '-' it is a subtraction", quote(p, t).s);
 	if (p->text[t.loc.begin] >= '0' && p->text[t.loc.begin] <= '9')
 		return diag_set(p->d, t.loc, "invalid number %s", quote(p, t).s);
 	return diag_set(p->d, t.loc, "unexpected character %s", quote(p, t).s);
