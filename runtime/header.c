@@ -233,8 +233,10 @@ static int sample(const char *buf, size_t n, size_t first, bool all, char delim,
 
 		if (!end)
 			break;
-		if (split(buf + at, end, delim, &rec, NULL))
+		if (split(buf + at, end, delim, &rec, NULL)) {
+			header_free(&rec);
 			return -1;
+		}
 		/* An empty line is no record. */
 		if (rec.ncols > 1 || (rec.ncols == 1 && rec.names[0][0])) {
 			for (int i = 0; i < rec.ncols && i < ncols; i++) {
