@@ -22,6 +22,9 @@
 
 BEGIN {
 	if (MAXGROUPS == "") MAXGROUPS = 65536	# bpfq's --max-groups
+	for (ci = 1; ci < 32; ci++) CTRL_HEX[sprintf("%c", ci)] = sprintf("\\x%02x", ci)
+	CTRL_HEX[sprintf("%c", 127)] = "\\x7f"
+	CTRL_HEX["\\"] = "\\x5c"
 	S = 1000000000
 	LO = -(2 ^ 63) * S
 	HI = 2 ^ 63 * S - 1
@@ -256,6 +259,8 @@ function csv_record(   j, t, is_header, s) {
 				if (t == "" || number(t)) is_header = 0
 			}
 			if (HEADER == "yes") is_header = 1
+			if (HEADER == "auto" && NFLD && !guess_sure(is_header))
+				say_guess(is_header)
 			if (is_header) {
 				NNAME = NFLD
 				resolve_names()
@@ -265,6 +270,45 @@ function csv_record(   j, t, is_header, s) {
 		}
 	}
 	fields_record()
+}
+
+# bpfq's note on its guess of a header (runtime/header.c): quiet when the
+# query names a column of the header, or when a record with no text is data.
+# Text is what neither awk nor float() reads as a number, nor NA, nan, inf.
+function guess_text(t) {
+	if (t == "" || t ~ /^(NA|nan|NaN|NAN|[+-]?(inf|Inf)|[+-]?infinity)$/) return 0
+	return t !~ /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/
+}
+
+function guess_sure(is_header,   s, j, want) {
+	if (!is_header) {
+		for (j = 1; j <= NFLD; j++)
+			if (guess_text(NAME[j])) return 0
+		return 1
+	}
+	for (s = 1; s <= NSLOT; s++) {
+		if (SLOT_SPEC[s] !~ /^n:/) continue
+		want = tolower(substr(SLOT_SPEC[s], 3))
+		for (j = 1; j <= NFLD; j++)
+			if (tolower(NAME[j]) == want) return 1
+	}
+	return 0
+}
+
+function say_guess(is_header,   j, k, c, list, n) {
+	list = ""
+	for (j = 1; j <= NFLD && length(list) < 184; j++) {
+		if (j > 1) list = list ", "
+		n = length(NAME[j])
+		for (k = 1; k <= n && length(list) < 184; k++) {
+			c = substr(NAME[j], k, 1)
+			list = list (c in CTRL_HEX ? CTRL_HEX[c] : c)
+		}
+	}
+	if (length(list) >= 184) list = list ", ..."
+	print "bpfq: note: took the first line of " FILE " as " (is_header ? "a header" : "data") \
+		" (" list "); say 'as csv(" (is_header ? "noheader" : "header") ")' if it is " \
+		(is_header ? "data" : "a header") > "/dev/stderr"
 }
 
 # Columns by name: the first of exactly that name, else the first in any case.
