@@ -102,6 +102,7 @@ int run_next_file(struct run *r)
 {
 	const struct input_format *f = &r->q.format;
 	bool header = f->kind == INPUT_CSV && f->header != HEADER_NO, first_had = f->header_present;
+	enum header_mode first_header = f->header;
 	struct schema sc = { 0 };
 	int status = EXIT_OK;
 
@@ -111,11 +112,17 @@ int run_next_file(struct run *r)
 	progress_file(&r->progress, r->file, r->files.n);
 	if (input_open(&r->in, run_file_path(r), f->kind == INPUT_BINARY))
 		return EXIT_INPUT;
-	if (header && (run_settle_input(r) || header_read(&r->in, &r->q, &sc)))
+	/*
+	 * Each file: its compression, its byte order mark, its skipped lines,
+	 * and its header where the first file had one (not guessed again).
+	 */
+	r->q.format.header = header ? (first_had ? HEADER_YES : HEADER_NO) : f->header;
+	if (run_settle_input(r) || header_read(&r->in, &r->q, &sc))
 		status = EXIT_INPUT;
-	else if (header)
+	else if (header && first_had)
 		status = same_header(r, first_had, &sc);
 	header_free(&sc);
+	r->q.format.header = first_header;
 	r->q.format.header_present = first_had;
 	return status;
 }

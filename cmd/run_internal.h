@@ -46,9 +46,9 @@ struct run {
 };
 
 /*
- * Before the first read: whether the input is compressed (a pipe's first
- * bytes come only when its writer writes), and whether an input read as
- * numbers by default holds numbers. Returns an exit status.
+ * Before the input's first bytes are looked at or read: whether it is
+ * compressed, and whether an input read as numbers by default holds
+ * numbers. Once per file; returns an exit status.
  */
 int run_settle_input(struct run *r);
 

@@ -69,9 +69,9 @@ ssize_t input_tee_peek(int fd, char *buf, size_t max);
 
 /*
  * A pipe's compression is told by its first bytes, which its writer may
- * not have written at the open: the caller asks just before the first
- * read, so that the program is loaded while the writer starts. A file's
- * is told at the open. Returns 0, or -1 after printing why.
+ * not have written at the open: the caller asks before it looks at them
+ * (a byte order mark, a header). A file's is told at the open. Returns 0,
+ * or -1 after printing why.
  */
 int input_decompress(struct input *in);
 

@@ -105,7 +105,7 @@ enum input_kind {
 };
 
 enum header_mode {
-	HEADER_AUTO,	/* the first record names the columns iff none of it is a number */
+	HEADER_AUTO,	/* guessed from the records below the first (runtime/header.c) */
 	HEADER_YES,
 	HEADER_NO,
 };
