@@ -53,6 +53,7 @@ const char *cache_refusal(void)
 	return *refusal ? refusal : NULL;
 }
 
+__attribute__((format(printf, 1, 2)))
 static bool refuse(const char *fmt, ...)
 {
 	va_list ap;

@@ -11,6 +11,7 @@
  * prelude.bpf.h), and the folds add their values masked.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,12 +150,16 @@ static void operand(const struct gen *g, const struct node *n, const struct node
 		gen_int_literal(n->value, res);
 }
 
-/* A new temporary t = the expression (fmt over a and b, each used once). */
-static void assign(struct gen *g, char *res, const char *fmt, const char *a, const char *b)
+/* A new temporary t = the expression (fmt over two operands, each used once). */
+__attribute__((format(printf, 3, 4)))
+static void assign(struct gen *g, char *res, const char *fmt, ...)
 {
 	char expr[3 * OPERAND_MAX];
+	va_list ap;
 
-	snprintf(expr, sizeof(expr), fmt, a, b);
+	va_start(ap, fmt);
+	vsnprintf(expr, sizeof(expr), fmt, ap);
+	va_end(ap);
 	snprintf(res, OPERAND_MAX, "t%d", gen_temp(g));
 	gen_line(g, "__u64 %s = %s;", res, expr);
 }

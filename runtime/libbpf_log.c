@@ -7,6 +7,8 @@
 
 static FILE *log_file;
 
+/* fmt is libbpf's own: the attribute says so, for -Wformat-nonliteral. */
+__attribute__((format(printf, 2, 0)))
 static int collect(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return log_file && level != LIBBPF_DEBUG ? vfprintf(log_file, fmt, ap) : 0;

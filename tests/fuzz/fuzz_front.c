@@ -68,6 +68,10 @@ static void cpp_cleanup(void)
 	rmdir(cpp_dir);
 }
 
+/* libFuzzer's entry points: it calls them, and no header declares them. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *cpp = getenv("BPFQ_FUZZ_CPP");
