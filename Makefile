@@ -29,6 +29,11 @@ VERSION   := $(RELEASE)$(if $(GIT_REV), ($(GIT_REV)))
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP
+# CI (CI=true, or WERROR=1) makes every warning an error, with more of
+# them: each build of make check (plain, sanitizer, fuzzer) has them.
+WERROR   ?= $(if $(filter true,$(CI)),1,0)
+WARN_STRICT := $(if $(filter 1,$(WERROR)),-Werror -Wshadow -Wmissing-prototypes -Wformat=2)
+CFLAGS   += $(WARN_STRICT)
 CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags libbpf 2>/dev/null) \
 	    -DBPFQ_VERSION='"$(VERSION)"' \
 	    -DBPFQ_SYS_INCLUDE='"/usr/include/$(MULTIARCH)"' \
