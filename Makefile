@@ -51,7 +51,7 @@ CMD_OBJS  := $(CMD_SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit bats diff install uninstall clean deps demo
+.PHONY: all check unit bats bats-host bats-vm diff install uninstall clean deps demo
 
 all: $(BUILD)/bpfq
 
@@ -91,18 +91,41 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS)
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do printf '%-12s ' "$${t##*/}:"; $$t; done
 
+# The files that boot QEMU guests, the longest, and the others. Files run
+# two at a time with GNU parallel (make deps installs it; without it, one
+# at a time), the guests' first; a file's tests one after another (they
+# share its setup_file, and some a terminal or a user).
+BATS_VM   := tests/bats/12-vm-hooks.bats tests/bats/09-vm.bats
+BATS_HOST := $(filter-out $(BATS_VM),$(wildcard tests/bats/*.bats))
+BATS_JOBS ?= $(if $(shell command -v parallel 2>/dev/null),--jobs 2 --no-parallelize-within-files)
+
 bats: $(BUILD)/bpfq
-	$(Q)$(BATS) tests/bats
+	$(Q)$(BATS) $(BATS_JOBS) $(BATS_VM) $(BATS_HOST)
+
+bats-host: $(BUILD)/bpfq
+	$(Q)$(BATS) $(BATS_JOBS) $(BATS_HOST)
+
+# One guest at a time: each takes both CPUs when it can.
+bats-vm: $(BUILD)/bpfq
+	$(Q)$(BATS) $(BATS_VM)
 
 diff: $(BUILD)/bpfq
 	$(Q)tests/diff/run
 
-# Every test: front-end unit tests, the CLI (with the QEMU tests), kernel ==
-# evaluator == awk, a minute of fuzzing, and all of it again under ASan+UBSan.
-check: unit bats diff fuzz sanitize
-
 include tests/fuzz/fuzz.mk
 include tests/sanitize.mk
+
+# Every test: front-end unit tests, the CLI (with the QEMU tests), kernel ==
+# evaluator == awk, a minute of fuzzing, and the code under ASan+UBSan
+# (tests/sanitize.mk). Everything is built first (make -j2 check builds two
+# at a time), then tests/check runs the QEMU tests (bats-vm) in the
+# background and the other parts one after another beside them, and prints
+# the wall time of each. What each must stay within on this project's
+# 2-CPU machine (the times are printed, never enforced):
+#   unit 1 min, bats-host 8 min, diff 7 min, fuzz 2 min, sanitize 8 min,
+#   bats-vm 22 min (alongside those); make check 25 min in all.
+check: $(BUILD)/bpfq $(UNIT_TESTS) sanitize-build $(FUZZ_BIN)
+	+$(Q)MAKE='$(MAKE)' BUILD='$(BUILD)' tests/check
 
 # The Debian packages the build, the tests and the demo need.
 deps:
@@ -110,7 +133,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
 		libreadline-dev libgmp-dev libyajl-dev libarchive-dev bpftool bats pkg-config gawk mawk git \
-		tmux jq pdsh clustershell mandoc strace zstd xz-utils bzip2 lz4 \
+		tmux jq pdsh clustershell mandoc strace zstd xz-utils bzip2 lz4 parallel \
 		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev
 
 demo: $(BUILD)/bpfq
