@@ -1,10 +1,11 @@
-# The whole suite once under AddressSanitizer (with LeakSanitizer) and
+# bpfq's code under AddressSanitizer (with LeakSanitizer) and
 # UndefinedBehaviorSanitizer: `make sanitize`. Included by the Makefile after
 # its variables (BUILD, CPPFLAGS, CFLAGS, LDLIBS, CORE_SRCS, CMD_SRCS,
 # TEMPLATES, Q, msg): a second bpfq and unit tests, from the same sources,
-# in their own object folder $(BUILD)/asan, then the unit tests, every bats
-# test and the differential tests with that binary. Any leak, any UB, any
-# out-of-bounds access aborts the process, so the test that ran it fails.
+# in their own object folder $(BUILD)/asan (built once), then the tests
+# that reach that code (SAN_BATS says which) with that binary. Any leak,
+# any UB, any out-of-bounds access aborts the process, so the test that
+# ran it fails.
 
 SAN_BUILD  = $(BUILD)/asan
 # clang, as for the BPF objects: with gcc's separate libubsan, UBSan ignores
@@ -25,8 +26,22 @@ SAN_ENV    = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$(SAN_LOG)/as
 
 SAN_CORE_OBJS = $(CORE_SRCS:%.c=$(SAN_BUILD)/%.o) $(SAN_BUILD)/codegen/templates.o
 SAN_CMD_OBJS  = $(CMD_SRCS:%.c=$(SAN_BUILD)/%.o)
-# The QEMU tests check kernels, not bpfq's memory: once, in make bats, is enough.
-SAN_BATS      = $(filter-out %vm.bats %vm-hooks.bats,$(wildcard tests/bats/*.bats))
+# What runs again under the sanitizers: every unit test; the bats files
+# whose tests drive bpfq's own code through its paths: the CLI and its
+# messages (01), the answers (02), options and output formats (04), the
+# session (06), merge (07), hostile queries and data (08), failures and
+# their clean-up (10), -j's readers and slots (13), runs for other users
+# (14); and the differential tests without the long-input program
+# (DIFF_LONG=0: the same user-space code as the short one), which feed the
+# evaluator and the kernel engine's user side every hostile file. Left to
+# make bats alone, run once: the QEMU tests (09, 12: they check kernels),
+# 03-isolation (the kernel's filter of other readers; its user side is
+# what 02 runs), 05-man (the pages' text, and examples whose queries
+# 01-04 run) and 11-hooks (which hook this kernel allows; the same
+# probing runs in 01, 04 and 14).
+SAN_BATS      = $(addprefix tests/bats/,01-cli.bats 02-answers.bats 04-options.bats \
+		06-repl.bats 07-merge.bats 08-injection.bats 10-faults.bats 13-jobs.bats \
+		14-security.bats)
 SAN_UNIT      = $(patsubst tests/unit/%.c,$(SAN_BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: sanitize sanitize-build
@@ -60,7 +75,7 @@ sanitize: sanitize-build $(BUILD)/bpfq
 	$(Q)export $(SAN_ENV) BPFQ=$(abspath $(SAN_BUILD)/bpfq) \
 		BPFQ_PLAIN=$(abspath $(BUILD)/bpfq); status=0; \
 	for t in $(SAN_UNIT); do $$t || status=1; done; \
-	$(BATS) $(SAN_BATS) || status=1; \
+	$(BATS) $(BATS_JOBS) $(SAN_BATS) || status=1; \
 	DIFF_LONG=0 tests/diff/run || status=1; \
 	if [ -n "$$(ls -A $(SAN_LOG))" ]; then \
 		echo "sanitize: reports in $(SAN_LOG):"; cat $(SAN_LOG)/*; status=1; \
