@@ -7,6 +7,7 @@
 
 #include "cmd/progress.h"
 #include "cmd/run.h"
+#include "codegen/plan.h"
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
 #include "lang/front/diag.h"
@@ -81,8 +82,11 @@ void run_files_free(struct run *r);
 /* After each read: places for messages (pipes), and the progress line. */
 void run_on_read(void *ctx, const char *buf, size_t n);
 
-/* The BPF C for the query at a hook (-d c prints it; the REPL's \c shows it). */
-char *run_generate(struct run *r, enum hook_kind hook, size_t *len);
+/*
+ * The BPF C for the query at a hook (-d c prints it; the REPL's \c shows
+ * it), and in *plan the shape it was made in (the compile's parts).
+ */
+char *run_generate(struct run *r, enum hook_kind hook, struct codegen_plan *plan, size_t *len);
 
 /* The engines: 0 (EXIT_OK) with the answer in r, or an exit status. */
 int run_kernel(struct run *r);

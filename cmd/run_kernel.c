@@ -21,28 +21,30 @@
 #include "runtime/split.h"
 
 /*
- * The input size the program is made for (codegen.h CODEGEN_LARGE_INPUT):
- * the file's; a pipe's is unknown, so it gets the long input's program:
- * a little more to load and verify than the short one's, while the short
- * one scans a long pipe much slower (more so with the pipe grown,
- * reader.c). A dry run, which opens no input, gets the short one's.
- * BPFQ_LONG_INPUT=1 or 0 says long or short whatever the size (the tests).
+ * The program's shape for the query at a hook (codegen/plan.h): from what
+ * is known of the input. BPFQ_LONG_INPUT=1 or 0 says long or short
+ * whatever the size (the tests).
  */
-static uint64_t planned_size(const struct run *r)
+static void plan(const struct run *r, enum hook_kind hook, struct codegen_plan *plan)
 {
 	const char *env = privs_getenv("BPFQ_LONG_INPUT");
+	struct plan_input in = { .size = r->in.size, .unsized = r->in.unsized,
+				 .dry_run = r->o->dry_run, .force_long = -1 };
 
 	if (env && !strcmp(env, "1"))
-		return CODEGEN_LARGE_INPUT;
+		in.force_long = 1;
 	if (env && !strcmp(env, "0"))
-		return 0;
-	return r->in.unsized ? CODEGEN_LARGE_INPUT : r->in.size;
+		in.force_long = 0;
+	codegen_plan(&r->q, hook, &in, plan);
 }
 
 /* The BPF C for the query at a hook (-d c prints it; the REPL's \\c shows it). */
-char *run_generate(struct run *r, enum hook_kind hook, size_t *len)
+char *run_generate(struct run *r, enum hook_kind hook, struct codegen_plan *p, size_t *len)
 {
-	char *src = codegen_program(&r->q, hook, planned_size(r), len);
+	char *src;
+
+	plan(r, hook, p);
+	src = codegen_program(&r->q, p, len);
 
 	if (!src) {
 		fprintf(stderr, "bpfq: error: out of memory generating the program\n");
@@ -58,7 +60,8 @@ char *run_generate(struct run *r, enum hook_kind hook, size_t *len)
 }
 
 /* Generated C to a loadable object, through the cache. */
-static int compile(struct run *r, const char *src, size_t len, void **obj, size_t *obj_len)
+static int compile(struct run *r, const struct codegen_plan *plan, const char *src, size_t len,
+		   void **obj, size_t *obj_len)
 {
 	char *clang = clang_find(), *log = NULL;
 	int hit = 0, status = EXIT_KERNEL;
@@ -74,8 +77,7 @@ static int compile(struct run *r, const char *src, size_t len, void **obj, size_
 				"to its path (or use --engine=user)\n");
 		goto cleanup;
 	}
-	if (cache_object(clang, src, len, codegen_parts(&r->q, planned_size(r)), obj, obj_len,
-			 &log, &hit)) {
+	if (cache_object(clang, src, len, plan->parts, obj, obj_len, &log, &hit)) {
 		/* clang was killed: run_checked() says so, the status is the signal's */
 		if (run_interrupted)
 			goto cleanup;
@@ -381,9 +383,11 @@ static int compile_only(struct run *r)
 	for (int k = r->o->hook.first; k <= (int)r->o->hook.last && status == EXIT_OK; k++) {
 		void *obj = NULL;
 		size_t len = 0, obj_len = 0;
-		char *src = run_generate(r, k, &len);
+		struct codegen_plan p;
+		char *src;
 
-		status = src ? compile(r, src, len, &obj, &obj_len) : EXIT_KERNEL;
+		src = run_generate(r, k, &p, &len);
+		status = src ? compile(r, &p, src, len, &obj, &obj_len) : EXIT_KERNEL;
 		if (status == EXIT_OK)
 			fprintf(stderr, "bpfq: dry run: compiled for hook %s (%s): %zu bytes%s\n",
 				hook_info(k)->name, hook_info(k)->attach, obj_len,
@@ -401,6 +405,7 @@ int run_kernel(struct run *r)
 	size_t obj_len = 0, len = 0;
 	char *src = NULL;
 	enum hook_kind hook;
+	struct codegen_plan p;
 	int status = EXIT_KERNEL;
 
 	if (r->o->compile_only)
@@ -417,10 +422,10 @@ int run_kernel(struct run *r)
 	if (status)
 		goto cleanup;
 	status = EXIT_KERNEL;
-	src = run_generate(r, hook, &len);
+	src = run_generate(r, hook, &p, &len);
 	if (!src)
 		goto cleanup;
-	status = compile(r, src, len, &obj, &obj_len);
+	status = compile(r, &p, src, len, &obj, &obj_len);
 	if (status)
 		goto cleanup;
 	status = load_and_scan(r, obj, obj_len);

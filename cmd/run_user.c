@@ -81,12 +81,13 @@ cleanup:
 /* The user engine loads nothing; -d c still shows what the kernel would run. */
 int run_user_engine(struct run *r)
 {
+	struct codegen_plan plan;
 	size_t len;
 
 	r->stats.engine = "user";
 	snprintf(r->stats.hook, sizeof(r->stats.hook), "none");
 	if (r->o->debug & DEBUG_C)	/* as the syscall hook, which every kernel has */
-		free(run_generate(r, HOOK_SYSCALL, &len));
+		free(run_generate(r, HOOK_SYSCALL, &plan, &len));
 	if (r->o->debug & DEBUG_VERIFIER)
 		fprintf(stderr, "bpfq: the user engine loads no BPF program: no verifier log\n");
 	if (r->o->dry_run) {

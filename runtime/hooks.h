@@ -10,15 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* In the order --hook=auto tries them: closest to the data first. */
-enum hook_kind {
-	HOOK_COPYOUT,		/* kprobe/_copy_to_iter, with tp_btf/sys_exit */
-	HOOK_VFS_FEXIT,		/* fexit/vfs_read */
-	HOOK_VFS_KPROBE,	/* kprobe and kretprobe/vfs_read */
-	HOOK_SYSCALL,		/* raw_tp/sys_exit: no kernel BTF to parse at load */
-	HOOK_SYSCALL_BTF,	/* tp_btf/sys_exit: when lockdown forbids reading kernel memory */
-	HOOK_COUNT,
-};
+#include "runtime/hook_kind.h"
 
 struct hook_info {
 	const char *name;	/* copyout, vfs, syscall: what --hook takes */

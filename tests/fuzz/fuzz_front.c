@@ -593,8 +593,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (parsed)
 		query_names(&q, &names);
 	if (parsed && sema_check(&q, &names.sc, &d)) {
+		static const struct plan_input unknown = { .force_long = -1 };
+		struct codegen_plan plan;
 		size_t len = 0;
-		char *src = codegen_program(&q, HOOK_SYSCALL, 0, &len);
+		char *src;
+
+		codegen_plan(&q, HOOK_SYSCALL, &unknown, &plan);
+		src = codegen_program(&q, &plan, &len);
 
 		CHECK(src);
 		check_program(&q, src, len);
