@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * codegen/plan.c and the program it shapes: which plan each kind of input
+ * gets (a short or long file, a pipe, a dry run, BPFQ_LONG_INPUT; numbers,
+ * text, csv, binary), and that codegen_program() writes the plan's
+ * defines.
+ *
+ * The last line is "N passed, N failed", as in test_lang.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/codegen.h"
+#include "codegen/plan.h"
+#include "lang/layout.h"
+#include "lang/parser.h"
+#include "lang/sema.h"
+
+static int passed, failed;
+
+static void expect_int(const char *what, const char *field, long long expected, long long actual)
+{
+	if (expected == actual) {
+		passed++;
+		return;
+	}
+	failed++;
+	printf("FAIL %s: %s: expected %lld, actual %lld\n", what, field, expected, actual);
+}
+
+/* A checked query, or exit: every query here is valid. */
+static void checked(const char *text, struct query *q)
+{
+	struct diag d = { 0 };
+
+	memset(q, 0, sizeof(*q));
+	if (!parse_query(text, strlen(text), q, &d) || !sema_check(q, NULL, &d)) {
+		printf("FAIL %s: %s\n", text, d.msg);
+		exit(1);
+	}
+}
+
+/* Inputs, as run_kernel.c describes them. */
+static const struct plan_input small = { .size = 1000, .force_long = -1 };
+static const struct plan_input just_under = { .size = CODEGEN_LARGE_INPUT - 1, .force_long = -1 };
+static const struct plan_input large = { .size = CODEGEN_LARGE_INPUT, .force_long = -1 };
+static const struct plan_input pipe_in = { .unsized = true, .force_long = -1 };
+static const struct plan_input dry = { .dry_run = true, .force_long = -1 };
+static const struct plan_input dry_large = { .dry_run = true, .size = 1ULL << 30,
+					     .force_long = -1 };
+static const struct plan_input forced_long = { .size = 1000, .force_long = 1 };
+static const struct plan_input forced_short = { .unsized = true, .force_long = 0 };
+
+struct want {
+	const char *query;
+	const struct plan_input *in;
+	int large, streams, lanes, fast_per_step, parts, by, fields_int;
+};
+
+static const struct want wants[] = {
+	/* numbers: streams only on a long input, where the records only add */
+	{ "sum(x) from f", &small, 0, 0, 0, 16, 1, 0, 0 },
+	{ "sum(x) from f", &just_under, 0, 0, 0, 16, 1, 0, 0 },
+	{ "sum(x) from f", &large, 1, 1, 1, 16, 2, 0, 0 },
+	{ "sum(x) from f", &pipe_in, 1, 1, 1, 16, 2, 0, 0 },
+	{ "sum(x) from f", &dry, 0, 0, 0, 16, 1, 0, 0 },
+	/* a dry run that opened its input (a csv header) knows its size */
+	{ "sum(x) from f", &dry_large, 1, 1, 1, 16, 2, 0, 0 },
+	{ "sum(x) from f", &forced_long, 1, 1, 1, 16, 2, 0, 0 },
+	{ "sum(x) from f", &forced_short, 0, 0, 0, 16, 1, 0, 0 },
+	{ "min(x) from f", &large, 1, 0, 0, 32, 2, 0, 0 },
+	{ "min(x) from f", &small, 0, 0, 0, 16, 1, 0, 0 },
+	{ "count() by x from f", &large, 1, 0, 0, 1, 2, 1, 0 },
+	{ "count() by x from f", &small, 0, 0, 0, 1, 1, 1, 0 },
+	/* text, csv: streams, but no lanes (those are the numbers') */
+	{ "count(*), sum($2) from f.log", &large, 1, 1, 0, 16, 2, 0, 0 },
+	{ "sum($3) where $2 > 500 from f as csv(noheader)", &pipe_in, 1, 1, 0, 16, 2, 0, 0 },
+	{ "sum($3) where $2 > 500 from f as csv(noheader)", &small, 0, 0, 0, 16, 1, 0, 0 },
+	/* binary: never streams, one part */
+	{ "sum(x) from f as i64", &large, 1, 0, 0, 32, 1, 0, 1 },
+	{ "sum(x) from f as i64", &small, 0, 0, 0, 16, 1, 0, 1 },
+	{ "sum(x) from f as i32", &small, 0, 0, 0, 16, 1, 0, 0 },
+};
+
+static void test_plans(void)
+{
+	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
+		const struct want *w = &wants[i];
+		struct codegen_plan p;
+		char what[160];
+		struct query q;
+
+		checked(w->query, &q);
+		codegen_plan(&q, HOOK_VFS_FEXIT, w->in, &p);
+		snprintf(what, sizeof(what), "plan %zu (%s)", i, w->query);
+		expect_int(what, "format", q.format.kind, p.format);
+		expect_int(what, "hook", HOOK_VFS_FEXIT, p.hook);
+		expect_int(what, "dry_run", w->in->dry_run, p.dry_run);
+		expect_int(what, "large", w->large, p.large);
+		expect_int(what, "streams", w->streams, p.streams);
+		expect_int(what, "lanes", w->lanes, p.lanes);
+		expect_int(what, "fast_per_step", w->fast_per_step, p.fast_per_step);
+		expect_int(what, "parts", w->parts, p.parts);
+		expect_int(what, "by", w->by, p.by);
+		expect_int(what, "fields_int", w->fields_int, p.fields_int);
+		query_free(&q);
+	}
+}
+
+/* The area: every state without by; with it, one word there and the states per group. */
+static void test_words(void)
+{
+	struct codegen_plan p;
+	struct query q;
+
+	checked("count(), sum(x) from f", &q);
+	codegen_plan(&q, HOOK_SYSCALL, &small, &p);
+	expect_int("words", "area", layout_words(&q), p.area_words);
+	expect_int("words", "more than one", 1, p.area_words > 1);
+	expect_int("words", "group", 0, p.group_words);
+	query_free(&q);
+	checked("count(), sum(x) by x from f", &q);
+	codegen_plan(&q, HOOK_SYSCALL, &small, &p);
+	expect_int("words by", "area", 1, p.area_words);
+	expect_int("words by", "group", layout_words(&q), p.group_words);
+	query_free(&q);
+}
+
+static void expect_text(const char *what, const char *src, const char *text, bool present)
+{
+	bool found = src && strstr(src, text);
+
+	if (found == present) {
+		passed++;
+		return;
+	}
+	failed++;
+	printf("FAIL %s: \"%s\" %s\n", what, text, present ? "missing" : "present");
+}
+
+/* The program says the plan: each of its defines, and the hook's template. */
+static void test_program(void)
+{
+	struct codegen_plan p;
+	struct query q;
+	char words[64];
+	size_t len;
+	char *src;
+
+	checked("sum(x) from f", &q);
+	codegen_plan(&q, HOOK_SYSCALL_BTF, &large, &p);
+	src = codegen_program(&q, &p, &len);
+	expect_int("program", "length", strlen(src), len);
+	snprintf(words, sizeof(words), "#define BPFQ_AREA_WORDS %d\n", layout_words(&q));
+	expect_text("long", src, words, true);
+	expect_text("long", src, "#define BPFQ_GROUP_WORDS 0\n", true);
+	expect_text("long", src, "#define BPFQ_SPLIT_SIGNS 1\n", true);
+	expect_text("long", src, "#define BPFQ_STREAMS 1\n", true);
+	expect_text("long", src, "#define BPFQ_FAST_PER_STEP 16\n", true);
+	expect_text("long", src, "int bpfq_emit_lanes(", true);
+	expect_text("long", src, "#line 1 \"streams.bpf.h\"", true);
+	expect_text("long", src, "#line 1 \"syscall_btf.bpf.c\"", true);
+	expect_text("long", src, "#line 1 \"vfs_fexit.bpf.c\"", false);
+	free(src);
+	query_free(&q);
+
+	checked("min(x) from f", &q);
+	codegen_plan(&q, HOOK_VFS_FEXIT, &small, &p);
+	src = codegen_program(&q, &p, &len);
+	expect_text("short", src, "#define BPFQ_SPLIT_SIGNS 0\n", true);
+	expect_text("short", src, "#define BPFQ_STREAMS 0\n", true);
+	expect_text("short", src, "#define BPFQ_FAST_PER_STEP 16\n", true);
+	expect_text("short", src, "int bpfq_emit_lanes(", false);
+	expect_text("short", src, "#line 1 \"streams.bpf.h\"", false);
+	expect_text("short", src, "#line 1 \"vfs_fexit.bpf.c\"", true);
+	free(src);
+	query_free(&q);
+
+	checked("sum(x) from f as i64", &q);
+	codegen_plan(&q, HOOK_SYSCALL, &large, &p);
+	src = codegen_program(&q, &p, &len);
+	expect_text("binary", src, "#define BPFQ_FIELDS_INT 1\n", true);
+	expect_text("binary", src, "#define BPFQ_RECORD_SIZE 8\n", true);
+	expect_text("binary", src, "#define BPFQ_FAST_PER_STEP 32\n", true);
+	expect_text("binary", src, "#line 1 \"parse_binary.bpf.h\"", true);
+	expect_text("binary", src, "#line 1 \"parse_numbers.bpf.h\"", false);
+	free(src);
+	query_free(&q);
+}
+
+int main(void)
+{
+	test_plans();
+	test_words();
+	test_program();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
