@@ -4,6 +4,10 @@
  * the layouts of bpfq_state.h, the buckets of lang/value/aggs.c. _i takes an
  * int64 (the fast path), _d a decimal (struct bpfq_d).
  */
+#ifndef BPFQ_AGGS_H
+#define BPFQ_AGGS_H
+
+#include "prelude.bpf.h"
 
 static __always_inline __u64 bpfq_log2(__u64 v)
 {
@@ -293,3 +297,5 @@ static __always_inline void bpfq_hll_d(__u64 *s, struct bpfq_d v)
 		regs[idx] = rank;
 	s[0]++;
 }
+
+#endif /* BPFQ_AGGS_H */

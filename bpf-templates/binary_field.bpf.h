@@ -4,6 +4,10 @@
  * bpfq_fields() that calls it for each used field (parse_binary.bpf.h
  * reads the records).
  */
+#ifndef BPFQ_BINARY_FIELD_H
+#define BPFQ_BINARY_FIELD_H
+
+#include "prelude.bpf.h"
 
 /* A field's integer from the record's bytes: sign-extended for i*, as is for u*. */
 static __always_inline void bpfq_bin_field(struct bpfq_state *st, const __u8 *rec,
@@ -38,3 +42,4 @@ static __always_inline void bpfq_bin_field(struct bpfq_state *st, const __u8 *re
 	}
 }
 
+#endif /* BPFQ_BINARY_FIELD_H */

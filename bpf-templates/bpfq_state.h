@@ -14,6 +14,19 @@
 
 #include <linux/types.h>
 
+/* The input formats, as lang/front/ast.h enum input_kind (codegen/plan.c checks). */
+#define BPFQ_FORMAT_NUMBERS 0
+#define BPFQ_FORMAT_TEXT 1
+#define BPFQ_FORMAT_CSV 2
+#define BPFQ_FORMAT_BINARY 3
+
+/* The hooks, as runtime/hook_kind.h enum hook_kind (codegen/plan.c checks). */
+#define BPFQ_HOOK_COPYOUT 0
+#define BPFQ_HOOK_VFS_FEXIT 1
+#define BPFQ_HOOK_VFS_KPROBE 2
+#define BPFQ_HOOK_SYSCALL 3
+#define BPFQ_HOOK_SYSCALL_BTF 4
+
 #define BPFQ_MAX_AGGS 16
 #define BPFQ_MAX_SLOTS 16	/* fields one query uses */
 #define BPFQ_MAX_FIELD 1024	/* the highest field position: $1024 */

@@ -16,6 +16,10 @@
  * missed, or a read that was not copied out this way (/dev/zero fills the
  * buffer without a copy), is an error: never a partial answer.
  */
+#ifndef BPFQ_COPYOUT_BPF_C
+#define BPFQ_COPYOUT_BPF_C
+
+#include "read.bpf.h"
 
 /* The fields used, in each kernel's layout: CO-RE finds them. */
 struct iovec___bpfq {
@@ -142,3 +146,5 @@ int BPF_PROG(bpfq_copyout_read_exit, struct pt_regs *regs, long ret)
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#endif /* BPFQ_COPYOUT_BPF_C */

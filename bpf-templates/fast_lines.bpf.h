@@ -11,6 +11,11 @@
  * byte parser, which then reads that line from its start: a line is taken
  * here whole or not at all, so the two never disagree.
  */
+#ifndef BPFQ_FAST_LINES_H
+#define BPFQ_FAST_LINES_H
+
+#include "parse_fields.bpf.h"
+#include "swar.bpf.h"
 
 #define LINE_FIELDS (BPFQ_LAST_FIELD + 1)
 /* Lines per call, and the bytes a call may look at (a line's fields, and 64 more). */
@@ -448,3 +453,5 @@ static __always_inline long fast_lines_step(struct parse_ctx *c, __u64 pos)
 	return fast_taken(c, pos, bpfq_fast_lines((struct bpfq_value *)c->st, c->buf, pos,
 						  c->len));
 }
+
+#endif /* BPFQ_FAST_LINES_H */

@@ -5,6 +5,10 @@
  * no identities), copied from a zero map; BPF_F_NO_PREALLOC keeps the
  * memory to the groups there are.
  */
+#ifndef BPFQ_GROUPS_H
+#define BPFQ_GROUPS_H
+
+#include "prelude.bpf.h"
 
 struct bpfq_group_value {
 	__u64 area[BPFQ_GROUP_WORDS];
@@ -95,3 +99,5 @@ static __always_inline __u64 *bpfq_group_dec(struct bpfq_state *st, struct bpfq_
 	*(__s64 *)(key->bytes + 8) = v.hi;
 	return bpfq_group(st);
 }
+
+#endif /* BPFQ_GROUPS_H */

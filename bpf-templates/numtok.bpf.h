@@ -5,6 +5,10 @@
  * at most 9 decimals that are not 0). lang/engine/records.c is the byte-at-a-time
  * statement of the same rules.
  */
+#ifndef BPFQ_NUMTOK_H
+#define BPFQ_NUMTOK_H
+
+#include "swar.bpf.h"
 
 static __always_inline void tok_begin(struct bpfq_tok *t, __u64 start, int neg)
 {
@@ -121,3 +125,5 @@ static __always_inline void tok_byte(struct bpfq_tok *t, __u64 c, int blanks)
 		return;
 	}
 }
+
+#endif /* BPFQ_NUMTOK_H */

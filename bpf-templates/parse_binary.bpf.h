@@ -6,6 +6,10 @@
  * counted) in a stream. A record split between reads is gathered in the
  * carry; bytes of a last, incomplete record are counted, never read as one.
  */
+#ifndef BPFQ_PARSE_BINARY_H
+#define BPFQ_PARSE_BINARY_H
+
+#include "parse_loop.bpf.h"
 
 /*
  * A whole record at rec (file offset off): its fields into f, then the
@@ -156,3 +160,5 @@ static __always_inline void parse_end(struct bpfq_state *st)
 	st->result.partial = st->parse.partial;
 	st->result.eof = 1;
 }
+
+#endif /* BPFQ_PARSE_BINARY_H */

@@ -8,6 +8,11 @@
  * end of the input is an error: the rest of the file would have been one
  * field.
  */
+#ifndef BPFQ_PARSE_CSV_H
+#define BPFQ_PARSE_CSV_H
+
+#include "parse_fields.bpf.h"
+#include "fast_lines.bpf.h"
 
 static __always_inline int csv_plain(struct parse_ctx *c, __u64 ch, __u64 off)
 {
@@ -81,3 +86,5 @@ static __always_inline void parse_end(struct bpfq_state *st)
 	}
 	r->eof = 1;
 }
+
+#endif /* BPFQ_PARSE_CSV_H */

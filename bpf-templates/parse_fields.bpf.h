@@ -7,6 +7,11 @@
  * the record ends its missing fields are NULL and bpfq_emit() sees it.
  * lang/engine/records.c states the same rules.
  */
+#ifndef BPFQ_PARSE_FIELDS_H
+#define BPFQ_PARSE_FIELDS_H
+
+#include "parse_loop.bpf.h"
+#include "numtok.bpf.h"
 
 static __always_inline void count_null(__u64 *count, __u64 *first, __u64 off)
 {
@@ -117,3 +122,5 @@ static long parse_step(__u64 i, void *data)
 	c->pos = pos + 1;
 	return fields_byte(c, ch, c->base + pos);
 }
+
+#endif /* BPFQ_PARSE_FIELDS_H */

@@ -11,6 +11,11 @@
  * a loop whose carried counters (digits so far, field positions) it tracks;
  * map memory it does not track.
  */
+#ifndef BPFQ_PARSE_LOOP_H
+#define BPFQ_PARSE_LOOP_H
+
+/* The query's code, which each record goes to: generated (codegen.c). */
+#include "bpfq_query.h"
 
 #if BPFQ_PART != 2
 /* A global function: the verifier checks the general path once (codegen.c). */
@@ -112,3 +117,5 @@ BPFQ_GLOBAL int bpfq_parse_end(struct bpfq_value *sv)
 		parse_end(&sv->st);
 	return 0;
 }
+
+#endif /* BPFQ_PARSE_LOOP_H */

@@ -18,6 +18,12 @@
  * Only slow tokens touch the carry (parse_loop.bpf.h); the fast path's
  * numbers never do.
  */
+#ifndef BPFQ_PARSE_NUMBERS_H
+#define BPFQ_PARSE_NUMBERS_H
+
+#include "parse_loop.bpf.h"
+#include "swar.bpf.h"
+#include "numtok.bpf.h"
 
 /* Space, \t \n \v \f \r and ',' as bits of a word: one shift, not four compares. */
 #define SEP_BITS ((1ULL << ' ') | (1ULL << ',') | (0x1fULL << '\t'))
@@ -455,3 +461,5 @@ static __always_inline void parse_end(struct bpfq_state *st)
 		finish_token(st, &st->parse.tok);
 	st->result.eof = 1;
 }
+
+#endif /* BPFQ_PARSE_NUMBERS_H */

@@ -4,6 +4,11 @@
  * awk splits them; every line is a record, an empty one too. A '\r' just
  * before a line end (or the input's end) is dropped.
  */
+#ifndef BPFQ_PARSE_TEXT_H
+#define BPFQ_PARSE_TEXT_H
+
+#include "parse_fields.bpf.h"
+#include "fast_lines.bpf.h"
 
 static __always_inline int text_content(struct parse_ctx *c, __u64 ch, __u64 off)
 {
@@ -60,3 +65,5 @@ static __always_inline void parse_end(struct bpfq_state *st)
 	}
 	st->result.eof = 1;
 }
+
+#endif /* BPFQ_PARSE_TEXT_H */

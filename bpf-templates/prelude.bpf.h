@@ -7,6 +7,11 @@
  * (every used field an integer), and decimals times 10^9 in 128 bits,
  * built from 64-bit pieces (BPF has no 128-bit multiply or divide).
  */
+#ifndef BPFQ_PRELUDE_H
+#define BPFQ_PRELUDE_H
+
+#include "bpfq_state.h"
+
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
@@ -467,3 +472,5 @@ static __always_inline int bpfq_fail(struct bpfq_state *st, __u32 kind, __u32 no
 	r->done = 1;
 	return 1;
 }
+
+#endif /* BPFQ_PRELUDE_H */

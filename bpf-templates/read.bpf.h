@@ -4,6 +4,11 @@
  * thread, and taking a whole read that returned into the reader's buffer.
  * A hook template (one per attach point) follows this file.
  */
+#ifndef BPFQ_READ_H
+#define BPFQ_READ_H
+
+#include "parse_loop.bpf.h"
+
 #include <bpf/bpf_core_read.h>
 
 /* Only the registers used; CO-RE relocates them against the running kernel. */
@@ -133,3 +138,5 @@ static __always_inline void bpfq_read_returned(struct bpfq_state *st, long ret)
 	if (buf)
 		bpfq_parse_bytes((struct bpfq_value *)st, buf, ret);
 }
+
+#endif /* BPFQ_READ_H */

@@ -30,6 +30,11 @@
  * past them: 1, or 0 (nothing moved) when a stream has one that is not
  * simple; and STREAM_ROOM, the bytes a stream needs for that.
  */
+#ifndef BPFQ_STREAMS_H
+#define BPFQ_STREAMS_H
+
+/* The parser, which says what a stream takes, is the entry's to include before. */
+#include "parse_loop.bpf.h"
 
 #define STREAMS_MIN (64 * 1024)	/* a shorter read goes as one stream */
 _Static_assert(NSTREAMS >= 2 && NSTREAMS <= BPFQ_MAX_STREAMS, "streams");
@@ -270,3 +275,5 @@ static __always_inline void parse_read(struct bpfq_value *sv, struct bpfq_buf *b
 	}
 	bpfq_parse_range(sv, buf, first, len);
 }
+
+#endif /* BPFQ_STREAMS_H */

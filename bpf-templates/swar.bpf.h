@@ -4,6 +4,10 @@
  * and classify all its bytes at once (SWAR), so one loop iteration takes a
  * token or a run of bytes, not one byte.
  */
+#ifndef BPFQ_SWAR_H
+#define BPFQ_SWAR_H
+
+#include "prelude.bpf.h"
 
 #define ONES 0x0101010101010101ULL
 #define HIGH 0x8080808080808080ULL
@@ -168,3 +172,5 @@ static __always_inline __u64 load8(struct bpfq_buf *buf, __u64 pos)
 {
 	return *(__u64 *)(buf->data + (pos & BPFQ_BUF_MASK));
 }
+
+#endif /* BPFQ_SWAR_H */

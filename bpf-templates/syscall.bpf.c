@@ -8,6 +8,10 @@
  * bytes are parsed where read() left them: the reader's buffer is this map
  * value.
  */
+#ifndef BPFQ_SYSCALL_BPF_C
+#define BPFQ_SYSCALL_BPF_C
+
+#include "read.bpf.h"
 
 /* x86-64's struct pt_regs from si to orig_ax: the ptrace register layout,
  * fixed by the ABI, so no CO-RE relocation (and no BTF) is needed. */
@@ -31,3 +35,5 @@ int bpfq_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#endif /* BPFQ_SYSCALL_BPF_C */

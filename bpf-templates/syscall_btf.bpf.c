@@ -7,6 +7,10 @@
  * (syscall.bpf.c, the raw tracepoint, needs none). The bytes are parsed
  * where read() left them: the reader's buffer is this map value.
  */
+#ifndef BPFQ_SYSCALL_BTF_BPF_C
+#define BPFQ_SYSCALL_BTF_BPF_C
+
+#include "read.bpf.h"
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bpfq_sys_exit, struct pt_regs *regs, long ret)
@@ -19,3 +23,5 @@ int BPF_PROG(bpfq_sys_exit, struct pt_regs *regs, long ret)
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#endif /* BPFQ_SYSCALL_BTF_BPF_C */

@@ -4,6 +4,11 @@
  * BPF trampoline (fexit). Every read() of a file, FIFO or device passes
  * there; the reader's are told apart by thread and destination buffer.
  */
+#ifndef BPFQ_VFS_FEXIT_BPF_C
+#define BPFQ_VFS_FEXIT_BPF_C
+
+#include "read.bpf.h"
+
 struct file;
 
 SEC("fexit/vfs_read")
@@ -17,3 +22,5 @@ int BPF_PROG(bpfq_vfs_read, struct file *file, char *ubuf, __u64 count, __s64 *p
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#endif /* BPFQ_VFS_FEXIT_BPF_C */

@@ -5,6 +5,10 @@
  * the entry probe notes whether this vfs_read() is into the reader's
  * buffer; the return probe parses what it returned.
  */
+#ifndef BPFQ_VFS_KPROBE_BPF_C
+#define BPFQ_VFS_KPROBE_BPF_C
+
+#include "read.bpf.h"
 
 SEC("kprobe/vfs_read")
 int bpfq_vfs_read_entry(struct pt_regs *ctx)
@@ -29,3 +33,5 @@ int bpfq_vfs_read_exit(struct pt_regs *ctx)
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#endif /* BPFQ_VFS_KPROBE_BPF_C */

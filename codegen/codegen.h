@@ -7,12 +7,20 @@
 #include "lang/front/ast.h"
 
 /*
- * The BPF C program for a checked query: the templates around a generated
- * bpfq_emit(). Nothing of the query text is pasted: the only name is x, and
- * numbers are printed from their parsed values. The hook picks the
- * template that attaches it, the plan (codegen_plan()) its shape.
- * Returns malloc()ed text.
+ * The BPF C program for a checked query, in the shape of its plan
+ * (codegen_plan()): the entry, bpf-templates/bpfq.bpf.c, with the
+ * generated header and every part it includes in their places
+ * (flatten.h): one text, which compiles alone and is the cache's key.
+ * Returns malloc()ed text, or NULL when out of memory.
  */
 char *codegen_program(const struct query *q, const struct codegen_plan *plan, size_t *len);
+
+/*
+ * The generated header, bpfq_query.h, alone: the plan's #defines and
+ * the query's code (bpfq_emit()). Nothing of the query text is pasted:
+ * fields are f[slot], numbers are printed from their parsed values.
+ * Returns malloc()ed text.
+ */
+char *codegen_header(const struct query *q, const struct codegen_plan *plan, size_t *len);
 
 #endif /* BPFQ_CODEGEN_H */

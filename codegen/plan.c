@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: MIT
 /* The program's shape (plan.h): each choice, and why, in one place. */
-#include "codegen/plan.h"
+#include "bpf-templates/bpfq_state.h"
 #include "codegen/gen.h"
+#include "codegen/plan.h"
 #include "lang/value/layout.h"
+
+/* The entry (bpf-templates/bpfq.bpf.c) tells formats and hooks by these numbers. */
+_Static_assert(BPFQ_FORMAT_NUMBERS == INPUT_NUMBERS && BPFQ_FORMAT_TEXT == INPUT_TEXT &&
+	       BPFQ_FORMAT_CSV == INPUT_CSV && BPFQ_FORMAT_BINARY == INPUT_BINARY,
+	       "bpfq_state.h BPFQ_FORMAT_*");
+_Static_assert(BPFQ_HOOK_COPYOUT == HOOK_COPYOUT && BPFQ_HOOK_VFS_FEXIT == HOOK_VFS_FEXIT &&
+	       BPFQ_HOOK_VFS_KPROBE == HOOK_VFS_KPROBE && BPFQ_HOOK_SYSCALL == HOOK_SYSCALL &&
+	       BPFQ_HOOK_SYSCALL_BTF == HOOK_SYSCALL_BTF, "bpfq_state.h BPFQ_HOOK_*");
 
 /*
  * The long input's program: a file's size decides; a pipe's is unknown,

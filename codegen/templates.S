@@ -9,6 +9,7 @@
 	.byte 0
 	.endm
 
+	template tpl_entry, "bpf-templates/bpfq.bpf.c"
 	template tpl_state_h, "bpf-templates/bpfq_state.h"
 	template tpl_prelude, "bpf-templates/prelude.bpf.h"
 	template tpl_aggs, "bpf-templates/aggs.bpf.h"

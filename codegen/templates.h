@@ -1,28 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* The files of bpf-templates/, NUL-terminated, embedded by templates.S. */
+/*
+ * The files of bpf-templates/, NUL-terminated, embedded by templates.S:
+ * the program is made from these copies alone, never from files found
+ * at run time.
+ */
 #ifndef BPFQ_TEMPLATES_H
 #define BPFQ_TEMPLATES_H
 
-extern const char tpl_state_h[];
-extern const char tpl_prelude[];
-extern const char tpl_aggs[];
-extern const char tpl_groups[];
-extern const char tpl_swar[];
-extern const char tpl_numtok[];
-extern const char tpl_parse_loop[];
-extern const char tpl_parse_numbers[];
-extern const char tpl_parse_fields[];
-extern const char tpl_fast_lines[];
-extern const char tpl_parse_text[];
-extern const char tpl_parse_csv[];
-extern const char tpl_parse_binary[];
-extern const char tpl_streams[];
-extern const char tpl_binary_field[];
-extern const char tpl_read[];
-extern const char tpl_hook_syscall[];
-extern const char tpl_hook_syscall_btf[];
-extern const char tpl_hook_vfs_fexit[];
-extern const char tpl_hook_vfs_kprobe[];
-extern const char tpl_hook_copyout[];
+/* The program's one entry: it includes the generated header and the parts. */
+#define TEMPLATE_ENTRY "bpfq.bpf.c"
+
+struct template {
+	const char *name;	/* as the templates #include it */
+	const char *text;
+};
+
+/* Every embedded file, ended by { NULL, NULL }. */
+extern const struct template templates[];
+
+/* The embedded file name, or NULL. */
+const struct template *template_find(const char *name);
+
+/* Its text, or NULL. */
+const char *template_text(const char *name);
 
 #endif /* BPFQ_TEMPLATES_H */

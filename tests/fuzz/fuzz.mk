@@ -26,7 +26,8 @@ FUZZ_MULTIARCH ?= $(shell $(FUZZ_CC) -print-multiarch 2>/dev/null)
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter \
 		-MMD -MP -D_GNU_SOURCE -I. -DBPFQ_VERSION='"fuzz"' $(FUZZ_SAN) \
 		-DFUZZ_SYS_INCLUDE='"/usr/include/$(FUZZ_MULTIARCH)"' $(WARN_STRICT)
-FUZZ_SRCS    := $(wildcard lang/*/*.c) codegen/codegen.c codegen/plan.c codegen/accum.c codegen/mask.c \
+FUZZ_SRCS    := $(wildcard lang/*/*.c) codegen/codegen.c codegen/plan.c codegen/flatten.c \
+		codegen/template_list.c codegen/accum.c codegen/mask.c \
 		codegen/inlist.c
 FUZZ_MAIN    := $(FUZZ_DIR)/tests/fuzz/fuzz_front.o
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/codegen/templates.o

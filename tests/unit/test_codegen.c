@@ -14,9 +14,9 @@
 
 #include "codegen/codegen.h"
 #include "codegen/plan.h"
-#include "lang/layout.h"
-#include "lang/parser.h"
-#include "lang/sema.h"
+#include "lang/front/parser.h"
+#include "lang/front/sema.h"
+#include "lang/value/layout.h"
 
 static int passed, failed;
 
