@@ -82,7 +82,36 @@ $(BUILD)/codegen/templates.o: codegen/templates.S $(TEMPLATES)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -c -o $@ $<
 
-# (the headers come in from the .d of an earlier run: cc would take them as inputs)
+# Every program the entry makes, compiled once as libbpf-tools compile each
+# .bpf.c, with the flags bpfq gives clang at run time (codegen/clang.c
+# clang_flags): a template that no longer compiles fails the build, not a
+# user's query. The query is a stub (tests/bpf/bpfq_query.h). Each format
+# at each hook in the short input's shape (numbers-syscall.o), and the
+# long input's shapes at the syscall hook, each part apart (text-streams-
+# part1.o; split: the long input's without streams; binary: one part).
+BPF_FLAGS   := -target bpf -O2 -g -gno-inline-line-tables -mcpu=v3 -D__TARGET_ARCH_x86 \
+	       -idirafter /usr/include/$(MULTIARCH) -Wno-unused-function
+BPF_FORMATS := numbers text csv binary
+BPF_HOOKS   := copyout vfs_fexit vfs_kprobe syscall syscall_btf
+BPF_OBJS    := $(foreach f,$(BPF_FORMATS),$(foreach h,$(BPF_HOOKS),$(BUILD)/bpf/$(f)-$(h).o)) \
+	       $(foreach f,numbers text csv,$(foreach s,streams split,$(foreach p,1 2,\
+		$(BUILD)/bpf/$(f)-$(s)-part$(p).o))) $(BUILD)/bpf/binary-split.o
+bpf_word  = $(word $(2),$(subst -, ,$(1)))
+bpf_upper = $(shell echo '$(1)' | tr a-z A-Z)
+bpf_long  = $(filter streams split,$(call bpf_word,$(1),2))
+bpf_defs  = -DBPFQ_FORMAT=BPFQ_FORMAT_$(call bpf_upper,$(call bpf_word,$(1),1)) \
+	    $(if $(call bpf_long,$(1)),-DBPFQ_HOOK=BPFQ_HOOK_SYSCALL -DBPFQ_SPLIT_SIGNS=1 \
+	      -DBPFQ_STREAMS=$(if $(filter streams,$(call bpf_long,$(1))),1,0),\
+	      -DBPFQ_HOOK=BPFQ_HOOK_$(call bpf_upper,$(call bpf_word,$(1),2))) \
+	    $(patsubst part%,-DBPFQ_PART=%,$(call bpf_word,$(1),3))
+
+all: $(BPF_OBJS)
+
+$(BUILD)/bpf/%.o: bpf-templates/bpfq.bpf.c $(TEMPLATES) tests/bpf/bpfq_query.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_FLAGS) -I tests/bpf -I bpf-templates $(call bpf_defs,$*) -c -o $@ $<
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)

@@ -24,6 +24,7 @@
 
 const char clang_builtin_path[] = BPFQ_CLANG_PATH;
 
+/* The Makefile's BPF_FLAGS are these: `make` compiles the templates as bpfq does. */
 const char *const clang_flags[] = {
 	"-target", "bpf", "-O2", "-g",
 	/*
