@@ -19,7 +19,7 @@
 #include "parse_binary.bpf.h"
 #endif
 
-/* After the parser, which says what a stream takes (streams_take()). */
+/* After the parser, which says what a stream takes (bpfq_streams_take()). */
 #if BPFQ_STREAMS
 #include "streams.bpf.h"
 #endif

@@ -54,7 +54,7 @@ struct {
 } bpfq_scratch_map SEC(".maps");
 
 /* The user address the iterator copies to next, or 0 for kernel destinations. */
-static __always_inline __u64 iter_dest(void *iter)
+static __always_inline __u64 bpfq_iter_dest(void *iter)
 {
 	struct iov_iter___bpfq *it = iter;
 	const struct iovec___bpfq *iov;
@@ -74,7 +74,7 @@ static __always_inline __u64 iter_dest(void *iter)
 }
 
 /* Some copy-out of a read was not seen: stop, so no answer is printed. */
-static __always_inline void missed(struct bpfq_state *st)
+static __always_inline void bpfq_missed(struct bpfq_state *st)
 {
 	struct bpfq_result *r = &st->result;
 
@@ -92,7 +92,7 @@ int bpfq_copyout(struct pt_regs *ctx)
 
 	if (!st || st->result.done)
 		return 0;
-	dst = iter_dest((void *)ctx->dx);
+	dst = bpfq_iter_dest((void *)ctx->dx);
 	off = dst - st->target.buf;
 	/* The reader's other copies (none, but a signal frame is one) go elsewhere. */
 	if (dst < st->target.buf || off >= BPFQ_BUF_SIZE)
@@ -104,7 +104,7 @@ int bpfq_copyout(struct pt_regs *ctx)
 	if (n > room)
 		n = room;
 	if (off != st->hook.copied || n > BPFQ_BUF_SIZE - off) {
-		missed(st);
+		bpfq_missed(st);
 		return 0;
 	}
 	scratch = bpfq_reader_buf(&bpfq_scratch_map, st);
@@ -114,7 +114,7 @@ int bpfq_copyout(struct pt_regs *ctx)
 	if (!scratch || n == 0 || n > BPFQ_BUF_SIZE)
 		return 0;
 	if (bpf_probe_read_kernel(scratch->data, n, (void *)ctx->di)) {
-		missed(st);
+		bpfq_missed(st);
 		return 0;
 	}
 	st->hook.copied += n;
@@ -136,7 +136,7 @@ int BPF_PROG(bpfq_copyout_read_exit, struct pt_regs *regs, long ret)
 	if (ret < 0)
 		return 0;
 	if (copied != (__u64)ret) {
-		missed(st);
+		bpfq_missed(st);
 		return 0;
 	}
 	st->result.reads++;

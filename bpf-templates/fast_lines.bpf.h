@@ -17,36 +17,36 @@
 #include "parse_fields.bpf.h"
 #include "swar.bpf.h"
 
-#define LINE_FIELDS (BPFQ_LAST_FIELD + 1)
+#define BPFQ_LINE_FIELDS (BPFQ_LAST_FIELD + 1)
 /* Lines per call, and the bytes a call may look at (a line's fields, and 64 more). */
-#define FAST_LINES 32
+#define BPFQ_FAST_LINES 32
 /* Lines per call of bpfq_fast_line(): the call and the batch's flush are
  * paid once for them. More lines a call add little speed and much
  * verification. */
-#define LINES_PER_CALL 2
-#define LINE_MAX (LINE_FIELDS * 8 + 64)
+#define BPFQ_LINES_PER_CALL 2
+#define BPFQ_LINE_MAX (BPFQ_LINE_FIELDS * 8 + 64)
 /* Lines that always go byte by byte: a text group key is copied there;
  * and past 4 used fields, the verifier's walk of a line grows past its
  * limit (each field's outcomes multiply). */
-#define BYTE_LINES (BPFQ_KEY_SLOT >= 0 || LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
+#define BPFQ_BYTE_LINES (BPFQ_KEY_SLOT >= 0 || BPFQ_LINE_FIELDS > 8 || BPFQ_NSLOTS > 4)
 /* A line's used fields, on the stack when the emit needs their address
  * (its general path copies them): only the query's, not BPFQ_MAX_SLOTS.
  * The stack of a chain of calls is limited to 512 bytes, and the
  * callback's step, the line and the general path are on one. */
-#define LINE_SLOTS (BPFQ_NSLOTS > 0 ? BPFQ_NSLOTS : 1)
+#define BPFQ_LINE_SLOTS (BPFQ_NSLOTS > 0 ? BPFQ_NSLOTS : 1)
 
 /* The field separator's flags in w: the delimiter (csv) or a blank (text). */
-static __always_inline __u64 separator_mask(__u64 w)
+static __always_inline __u64 bpfq_separator_mask(__u64 w)
 {
 	if (BPFQ_CSV)
-		return bytes_eq(w, BPFQ_DELIM);
-	return bytes_eq(w, ' ') | bytes_eq(w, '\t');
+		return bpfq_bytes_eq(w, BPFQ_DELIM);
+	return bpfq_bytes_eq(w, ' ') | bpfq_bytes_eq(w, '\t');
 }
 
-/* fast_field()'s answer for a number with a minus, when not signed (a length is 1..7). */
-#define FIELD_MINUS 8
-/* A line's: not taken, but signed it may be (beside the position, as FAST_STOP). */
-#define FAST_MINUS (1ULL << 61)
+/* bpfq_fast_field()'s answer for a number with a minus, when not signed (a length is 1..7). */
+#define BPFQ_FIELD_MINUS 8
+/* A line's: not taken, but signed it may be (beside the position, as BPFQ_FAST_STOP). */
+#define BPFQ_FAST_MINUS (1ULL << 61)
 
 /*
  * When every byte that ends a field (the separators and '\n') is below
@@ -58,79 +58,79 @@ static __always_inline __u64 separator_mask(__u64 w)
  * the minus, which the signed test takes first, nor the 0 byte, which the
  * shift after a minus brings in at the top.
  */
-#define BELOW_ZERO_ENDS (!BPFQ_CSV || (BPFQ_DELIM > 0 && BPFQ_DELIM < '0' && BPFQ_DELIM != '-'))
-#define END_BITS                                                                   \
+#define BPFQ_BELOW_ZERO_ENDS (!BPFQ_CSV || (BPFQ_DELIM > 0 && BPFQ_DELIM < '0' && BPFQ_DELIM != '-'))
+#define BPFQ_END_BITS                                                                   \
 	(BPFQ_CSV ? (1ULL << (BPFQ_DELIM & 63)) | (1ULL << '\n')                     \
 		  : (1ULL << ' ') | (1ULL << '\t') | (1ULL << '\n'))
 
 /* High bits of the bytes of w below '0': exact up to the first one (a
  * borrow only runs up from there). */
-static __always_inline __u64 below_zero(__u64 w)
+static __always_inline __u64 bpfq_below_zero(__u64 w)
 {
-	return (w - 0x3030303030303030ULL) & ~w & HIGH;
+	return (w - 0x3030303030303030ULL) & ~w & BPFQ_HIGH;
 }
 
 /* Whether the byte at n (0..7) of w, below '0', ends a field; *end: a line end. */
-static __always_inline int ends_field_at(__u64 w, __u64 n, int *end)
+static __always_inline int bpfq_ends_field_at(__u64 w, __u64 n, int *end)
 {
 	/* Below '0': & 63 keeps it, and bounds the shift. */
 	__u64 c = (w >> (n * 8)) & 63;
 
 	*end = c == '\n';
-	return (END_BITS >> c) & 1;
+	return (BPFQ_END_BITS >> c) & 1;
 }
 
 /* The exact way: the index (1..7) of w's first separator or line end, 0
  * if there is none or it is the first byte; *end: it is the line end. */
-static __always_inline __u64 first_end(__u64 w, int *end)
+static __always_inline __u64 bpfq_first_end(__u64 w, int *end)
 {
-	__u64 nl = bytes_eq(w, '\n'), stops = separator_mask(w) | nl, n;
+	__u64 nl = bpfq_bytes_eq(w, '\n'), stops = bpfq_separator_mask(w) | nl, n;
 
 	if (!stops)
 		return 0;
-	n = first_byte(stops);
+	n = bpfq_first_byte(stops);
 	*end = (nl >> (n * 8)) & 0x80 ? 1 : 0;
 	return n;
 }
 
 /* A field that is not used: its length n (1..7) when its end is within 8
  * bytes, with no quote before it (csv); else 0. */
-static __always_inline __u64 skip_field(__u64 w, int *end)
+static __always_inline __u64 bpfq_skip_field(__u64 w, int *end)
 {
 	__u64 below, n;
 
-	if (BELOW_ZERO_ENDS && (below = below_zero(w))) {
-		n = first_byte(below);
-		if (n && ends_field_at(w, n, end))
+	if (BPFQ_BELOW_ZERO_ENDS && (below = bpfq_below_zero(w))) {
+		n = bpfq_first_byte(below);
+		if (n && bpfq_ends_field_at(w, n, end))
 			return n;
 	}
-	n = first_end(w, end);
+	n = bpfq_first_end(w, end);
 	/* csv: a quote may open a quoted field, whose separators are content. */
-	if (!n || (BPFQ_CSV && (bytes_eq(w, '"') << ((8 - n) * 8))))
+	if (!n || (BPFQ_CSV && (bpfq_bytes_eq(w, '"') << ((8 - n) * 8))))
 		return 0;
 	return n;
 }
 
 /* The length d (1..7) of the digits at the start of w, and the field's
  * end right after them; 0 if w does not start so. t is w - '0' in every byte.
- * (nondigit_mask() for the end, which then needs no digit test, gains
+ * (bpfq_nondigit_mask() for the end, which then needs no digit test, gains
  * too little for the verification it adds.) */
-static __always_inline __u64 digits_then_end(__u64 w, __u64 t, int *end)
+static __always_inline __u64 bpfq_digits_then_end(__u64 w, __u64 t, int *end)
 {
 	__u64 stops, n, top;
 
-	if (BELOW_ZERO_ENDS) {
-		stops = below_zero(w);
+	if (BPFQ_BELOW_ZERO_ENDS) {
+		stops = bpfq_below_zero(w);
 		if (!stops)
 			return 0;
-		n = first_byte(stops);
-		if (!n || !ends_field_at(w, n, end))
+		n = bpfq_first_byte(stops);
+		if (!n || !bpfq_ends_field_at(w, n, end))
 			return 0;
-	} else if (!(n = first_end(w, end))) {
+	} else if (!(n = bpfq_first_end(w, end))) {
 		return 0;
 	}
 	top = t << ((8 - n) * 8);
-	if (((top + 0x7676767676767676ULL) | top) & HIGH)
+	if (((top + 0x7676767676767676ULL) | top) & BPFQ_HIGH)
 		return 0;
 	return n;
 }
@@ -138,16 +138,16 @@ static __always_inline __u64 digits_then_end(__u64 w, __u64 t, int *end)
 /*
  * One field at p: its length n (1..7) when the separator or a line end
  * follows within 8 bytes; 0 when the field is not this simple, or
- * FIELD_MINUS for a number with a minus unless signed. *end says it was
+ * BPFQ_FIELD_MINUS for a number with a minus unless signed. *end says it was
  * the line end; *v is its value when numeric.
  */
-static __always_inline __u64 fast_field(const char *p, int numeric, const int is_signed,
+static __always_inline __u64 bpfq_fast_field(const char *p, int numeric, const int is_signed,
 					__u64 *v, int *end)
 {
 	__u64 w = *(const __u64 *)p, neg, d, t;
 
 	if (!numeric)
-		return skip_field(w, end);
+		return bpfq_skip_field(w, end);
 	/* A minus, then the digits: '0' comes off the word after the minus
 	 * (off the minus itself, it would borrow from the first digit). Not
 	 * when the minus is the delimiter: then the field is empty. */
@@ -155,29 +155,29 @@ static __always_inline __u64 fast_field(const char *p, int numeric, const int is
 	if (neg)
 		w >>= 8;
 	t = w - 0x3030303030303030ULL;
-	d = digits_then_end(w, t, end);
+	d = bpfq_digits_then_end(w, t, end);
 	/* After a minus the 8th byte is the 0 shifted in, not the input's
 	 * (below '0' that 0 ends no field: BPFQ_DELIM > 0). */
-	if (!BELOW_ZERO_ENDS && neg && d == 7)
+	if (!BPFQ_BELOW_ZERO_ENDS && neg && d == 7)
 		d = 0;
 	if (!d)
-		return !is_signed && (w & 0xff) == '-' ? FIELD_MINUS : 0;
-	*v = digits_top(t, d);
+		return !is_signed && (w & 0xff) == '-' ? BPFQ_FIELD_MINUS : 0;
+	*v = bpfq_digits_top(t, d);
 	if (neg)
 		*v = -*v;
 	return neg + d;
 }
 
 /* The rest of a line after its last used field: its length through the '\n', or 0. */
-static __always_inline __u64 rest_of_line(const char *p)
+static __always_inline __u64 bpfq_rest_of_line(const char *p)
 {
 	__u64 w = *(const __u64 *)p, below, n;
 
 	/* The common rest, one last field: the first byte below '0' is its line
 	 * end, so no quote is before it. Only the first word: one such test a
 	 * word would walk the verifier through every outcome of each. */
-	if (BELOW_ZERO_ENDS && (below = below_zero(w))) {
-		n = first_byte(below);
+	if (BPFQ_BELOW_ZERO_ENDS && (below = bpfq_below_zero(w))) {
+		n = bpfq_first_byte(below);
 		if (((w >> (n * 8)) & 0xff) == '\n')
 			return n + 1;
 	}
@@ -186,15 +186,15 @@ static __always_inline __u64 rest_of_line(const char *p)
 		__u64 nl, q = 0;
 
 		w = *(const __u64 *)(p + k * 8);
-		nl = bytes_eq(w, '\n');
+		nl = bpfq_bytes_eq(w, '\n');
 		if (BPFQ_CSV)
-			q = bytes_eq(w, '"');
+			q = bpfq_bytes_eq(w, '"');
 		if (!nl) {
 			if (q)
 				return 0;
 			continue;
 		}
-		n = first_byte(nl);
+		n = bpfq_first_byte(nl);
 		/* A quote before the line end may hide a line end inside quotes. */
 		if (n && q << ((8 - n) * 8))
 			return 0;
@@ -205,16 +205,16 @@ static __always_inline __u64 rest_of_line(const char *p)
 
 /*
  * One line at pos into f: its length, or 0 to leave it to the byte
- * parser, or (unless signed) FAST_MINUS for the signed parse.
- * pos is masked: below the read's end, with LINE_MAX bytes to spare.
+ * parser, or (unless signed) BPFQ_FAST_MINUS for the signed parse.
+ * pos is masked: below the read's end, with BPFQ_LINE_MAX bytes to spare.
  * No mask bounds the fields' loads: to the verifier each field moves
- * them by at most 15 bytes (first_byte_end()), so a line's loads stay
+ * them by at most 15 bytes (bpfq_first_byte_end()), so a line's loads stay
  * inside the value, padding included. A mask would lengthen the chain
  * from one field's load to the next one's address.
  */
 _Static_assert(8 * 15 + 8 * 8 <= BPFQ_BUF_PAD, "a line's loads leave the buffer");
 
-static __always_inline __u64 fast_line(struct bpfq_buf *buf, __u64 pos, struct bpfq_field *f,
+static __always_inline __u64 bpfq_fast_line_inline(struct bpfq_buf *buf, __u64 pos, struct bpfq_field *f,
 				       const int is_signed)
 {
 	const char *p = buf->data + pos;
@@ -223,22 +223,22 @@ static __always_inline __u64 fast_line(struct bpfq_buf *buf, __u64 pos, struct b
 
 	/* Wider lines go byte by byte (bpfq_fast_lines()), and the bound
 	 * above holds for 8 fields: not even compiled. */
-	if (LINE_FIELDS > 8)
+	if (BPFQ_LINE_FIELDS > 8)
 		return 0;
 
 #pragma unroll
-	for (int j = 0; j < LINE_FIELDS; j++) {
+	for (int j = 0; j < BPFQ_LINE_FIELDS; j++) {
 		int slot = bpfq_slot_of(j), numeric = slot >= 0 && bpfq_slot_numeric(slot);
 
 		if (end)	/* a line end before a used field: it is missing */
 			return 0;
-		n = fast_field(p, numeric, is_signed, &v, &end);
+		n = bpfq_fast_field(p, numeric, is_signed, &v, &end);
 		if (!n)
 			return 0;
-		if (n == FIELD_MINUS)
-			return FAST_MINUS;
+		if (n == BPFQ_FIELD_MINUS)
+			return BPFQ_FAST_MINUS;
 		/* slot is a constant here (the loop is unrolled). */
-		if (numeric && slot < LINE_SLOTS) {
+		if (numeric && slot < BPFQ_LINE_SLOTS) {
 			f[slot].lo = v;
 			f[slot].hi = (__s64)v < 0 ? -1 : 0;
 			f[slot].kind = BPFQ_K_INT;
@@ -249,51 +249,51 @@ static __always_inline __u64 fast_line(struct bpfq_buf *buf, __u64 pos, struct b
 	}
 	if (end)
 		return at;
-	rest = rest_of_line(p);
+	rest = bpfq_rest_of_line(p);
 	return rest ? at + rest : 0;
 }
 
-/* One line's fields (fast_line()) into the batch: its length, 0 when not
- * simple (or FAST_MINUS), | FAST_STOP when the query ended the scan. */
-static __always_inline __u64 line_into(struct bpfq_state *st, struct bpfq_acc *acc,
+/* One line's fields (bpfq_fast_line_inline()) into the batch: its length, 0 when not
+ * simple (or BPFQ_FAST_MINUS), | BPFQ_FAST_STOP when the query ended the scan. */
+static __always_inline __u64 bpfq_line_into(struct bpfq_state *st, struct bpfq_acc *acc,
 				       struct bpfq_buf *buf, __u64 pos, const int is_signed)
 {
 	/* The fields stay in registers: a field's length no longer gives
-	 * its value a range of its own (first_byte() has no branch), so the
+	 * its value a range of its own (bpfq_first_byte() has no branch), so the
 	 * verifier has no combinations of them to walk. */
-	struct bpfq_field f[LINE_SLOTS];
+	struct bpfq_field f[BPFQ_LINE_SLOTS];
 	__u64 n;
 
-	n = fast_line(buf, pos & BPFQ_BUF_MASK, f, is_signed);
-	if (!n || n == FAST_MINUS)
+	n = bpfq_fast_line_inline(buf, pos & BPFQ_BUF_MASK, f, is_signed);
+	if (!n || n == BPFQ_FAST_MINUS)
 		return n;
 	st->result.records++;
-	return bpfq_emit_acc(st, acc, f, st->result.bytes + pos) ? n | FAST_STOP : n;
+	return bpfq_emit_acc(st, acc, f, st->result.bytes + pos) ? n | BPFQ_FAST_STOP : n;
 }
 
-/* Up to LINES_PER_CALL simple lines at pos: the position after them, or
- * pos when the first is not simple (| FAST_MINUS: when not signed),
- * | FAST_STOP when the query ended the scan. */
-static __always_inline long fast_line_at(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+/* Up to BPFQ_LINES_PER_CALL simple lines at pos: the position after them, or
+ * pos when the first is not simple (| BPFQ_FAST_MINUS: when not signed),
+ * | BPFQ_FAST_STOP when the query ended the scan. */
+static __always_inline long bpfq_fast_line_at(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 					 __u64 len, const int is_signed)
 {
 	struct bpfq_state *st = sv ? &sv->st : NULL;
 	struct bpfq_acc acc;
 	__u64 n;
 
-	if (!st || !buf || pos >= len || len > BPFQ_BUF_SIZE || len - pos < LINE_MAX)
+	if (!st || !buf || pos >= len || len > BPFQ_BUF_SIZE || len - pos < BPFQ_LINE_MAX)
 		return pos;
 	bpfq_acc_init(&acc);
-	n = line_into(st, &acc, buf, pos, is_signed);
-	if (!n || n == FAST_MINUS)
+	n = bpfq_line_into(st, &acc, buf, pos, is_signed);
+	if (!n || n == BPFQ_FAST_MINUS)
 		return pos | n;
 	pos += n;
 #pragma unroll
-	for (int k = 1; k < LINES_PER_CALL; k++) {
-		if (pos & FAST_STOP || len - pos < LINE_MAX)
+	for (int k = 1; k < BPFQ_LINES_PER_CALL; k++) {
+		if (pos & BPFQ_FAST_STOP || len - pos < BPFQ_LINE_MAX)
 			break;
-		n = line_into(st, &acc, buf, pos, is_signed);
-		if (!n || n == FAST_MINUS)
+		n = bpfq_line_into(st, &acc, buf, pos, is_signed);
+		if (!n || n == BPFQ_FAST_MINUS)
 			break;
 		pos += n;
 	}
@@ -310,7 +310,7 @@ static __always_inline long fast_line_at(struct bpfq_value *sv, struct bpfq_buf 
 BPFQ_GLOBAL long bpfq_fast_line(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 				__u64 len)
 {
-	return fast_line_at(sv, buf, pos, len, 1);
+	return bpfq_fast_line_at(sv, buf, pos, len, 1);
 }
 
 #if BPFQ_SPLIT_SIGNS
@@ -320,7 +320,7 @@ BPFQ_UNSIGNED_STEP long bpfq_fast_line_unsigned(struct bpfq_value *sv, struct bp
 	;	/* a side function: the other part defines it */
 #else
 {
-	return fast_line_at(sv, buf, pos, len, 0);
+	return bpfq_fast_line_at(sv, buf, pos, len, 0);
 }
 #endif
 #else
@@ -330,8 +330,8 @@ BPFQ_UNSIGNED_STEP long bpfq_fast_line_unsigned(struct bpfq_value *sv, struct bp
 #endif
 
 /*
- * Up to FAST_LINES simple lines from pos: the position after them,
- * | FAST_STOP when the query ended the scan. A text group key is copied
+ * Up to BPFQ_FAST_LINES simple lines from pos: the position after them,
+ * | BPFQ_FAST_STOP when the query ended the scan. A text group key is copied
  * byte by byte: the byte parser's, as are lines of many fields.
  */
 BPFQ_GLOBAL long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
@@ -340,17 +340,17 @@ BPFQ_GLOBAL long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __
 	__u64 at = pos, next;
 	int is_signed = !BPFQ_SPLIT_SIGNS;	/* short inputs: the signed lines alone */
 
-	if (BYTE_LINES)
+	if (BPFQ_BYTE_LINES)
 		return pos;
-	for (int k = 0; k < FAST_LINES; k++) {
+	for (int k = 0; k < BPFQ_FAST_LINES; k++) {
 		next = is_signed ? bpfq_fast_line(sv, buf, at, len) :
 				   bpfq_fast_line_unsigned(sv, buf, at, len);
 		/* A minus: signed lines from here. */
-		if (next & FAST_MINUS) {
+		if (next & BPFQ_FAST_MINUS) {
 			is_signed = 1;
 			next = bpfq_fast_line(sv, buf, at, len);
 		}
-		if (next == at || next & FAST_STOP)
+		if (next == at || next & BPFQ_FAST_STOP)
 			return next;
 		at = next;
 	}
@@ -361,30 +361,30 @@ BPFQ_GLOBAL long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __
 /* Two streams (streams.bpf.h; a line's fields take the registers more
  * would need): lines a stream gives a step (past 3, no faster), and the
  * bytes they may take. */
-#define NSTREAMS 2
-#define STREAM_LINES 3
-#define STREAM_RECORDS STREAM_LINES
-#define STREAM_ROOM (STREAM_LINES * LINE_MAX)
+#define BPFQ_NSTREAMS 2
+#define BPFQ_STREAM_LINES 3
+#define BPFQ_STREAM_RECORDS BPFQ_STREAM_LINES
+#define BPFQ_STREAM_ROOM (BPFQ_STREAM_LINES * BPFQ_LINE_MAX)
 /* A '\n' ends a text line whatever came before it; a csv one, not
  * inside quotes. */
-#define CUT_IS_RECORD_END (!BPFQ_CSV)
+#define BPFQ_CUT_IS_RECORD_END (!BPFQ_CSV)
 
-static __always_inline int between_records(const struct bpfq_parse *p)
+static __always_inline int bpfq_between_records(const struct bpfq_parse *p)
 {
 	return !p->in_record && !p->qstate && !p->cr;
 }
 
-static __always_inline __u64 record_end_mask(__u64 w)
+static __always_inline __u64 bpfq_record_end_mask(__u64 w)
 {
-	return bytes_eq(w, '\n');
+	return bpfq_bytes_eq(w, '\n');
 }
 
 /* One simple line at pos into the batch: its length, or 0 (not simple,
  * or a minus when not signed). */
-static __always_inline __u64 stream_line(struct bpfq_state *st, struct bpfq_acc *acc,
+static __always_inline __u64 bpfq_stream_line(struct bpfq_state *st, struct bpfq_acc *acc,
 					 struct bpfq_buf *buf, __u64 pos, const int is_signed)
 {
-	struct bpfq_field f[LINE_SLOTS];
+	struct bpfq_field f[BPFQ_LINE_SLOTS];
 	__u64 n;
 
 	/* Zeroed: clang computes the line's sums before it knows the line
@@ -394,44 +394,44 @@ static __always_inline __u64 stream_line(struct bpfq_state *st, struct bpfq_acc 
 	 * cannot happen), refused the pointer in the arithmetic. The
 	 * values alone: zeroing the whole fields is slower. */
 #pragma unroll
-	for (int i = 0; i < LINE_SLOTS; i++)
+	for (int i = 0; i < BPFQ_LINE_SLOTS; i++)
 		f[i].lo = f[i].hi = 0;
-	n = fast_line(buf, pos & BPFQ_BUF_MASK, f, is_signed);
+	n = bpfq_fast_line_inline(buf, pos & BPFQ_BUF_MASK, f, is_signed);
 
 	/* The emit only adds into the batch here (BPFQ_STREAMS): it
 	 * returns 0, and its values go to the registers in turn. */
-	if (!n || n == FAST_MINUS || bpfq_emit_acc(st, acc, f, 0))
+	if (!n || n == BPFQ_FAST_MINUS || bpfq_emit_acc(st, acc, f, 0))
 		return 0;
 	bpfq_acc_order(acc);
 	return n;
 }
 
 /*
- * STREAM_LINES simple lines from each stream, interleaved, into the
+ * BPFQ_STREAM_LINES simple lines from each stream, interleaved, into the
  * batch, and the streams' positions past them: 1; 0 when a stream has a
- * line that is not simple. Each line is at most LINE_MAX bytes.
+ * line that is not simple. Each line is at most BPFQ_LINE_MAX bytes.
  */
-static __always_inline int streams_take(struct bpfq_state *st, struct bpfq_acc *acc,
+static __always_inline int bpfq_streams_take(struct bpfq_state *st, struct bpfq_acc *acc,
 					struct bpfq_buf *buf, const int is_signed)
 {
 	__u64 pa = st->parse.stream_at[0], pb = st->parse.stream_at[1], n;
 
-	if (BYTE_LINES)
+	if (BPFQ_BYTE_LINES)
 		return 0;
 #pragma unroll
-	for (int k = 0; k < STREAM_LINES; k++) {
-		n = stream_line(st, acc, buf, pa, is_signed);
+	for (int k = 0; k < BPFQ_STREAM_LINES; k++) {
+		n = bpfq_stream_line(st, acc, buf, pa, is_signed);
 		if (!n)
 			return 0;
 		pa += n;
-		n = stream_line(st, acc, buf, pb, is_signed);
+		n = bpfq_stream_line(st, acc, buf, pb, is_signed);
 		if (!n)
 			return 0;
 		pb += n;
 		/* Through memory, which the verifier does not track: each way
 		 * through a line gives the positions ranges of their own, and
 		 * it would walk every mix of them through the next lines. */
-		if (k < STREAM_LINES - 1) {
+		if (k < BPFQ_STREAM_LINES - 1) {
 			st->parse.streams[0] = pa;
 			st->parse.streams[1] = pb;
 			bpfq_fence();
@@ -446,11 +446,11 @@ static __always_inline int streams_take(struct bpfq_state *st, struct bpfq_acc *
 #endif
 
 /* Between records: whole simple lines at once, if these are; -1 if not. */
-static __always_inline long fast_lines_step(struct parse_ctx *c, __u64 pos)
+static __always_inline long bpfq_fast_lines_step(struct bpfq_parse_ctx *c, __u64 pos)
 {
 	if (c->p->in_record || c->p->qstate || c->p->cr)
 		return -1;
-	return fast_taken(c, pos, bpfq_fast_lines((struct bpfq_value *)c->st, c->buf, pos,
+	return bpfq_fast_taken(c, pos, bpfq_fast_lines((struct bpfq_value *)c->st, c->buf, pos,
 						  c->len));
 }
 

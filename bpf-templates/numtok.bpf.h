@@ -10,7 +10,7 @@
 
 #include "swar.bpf.h"
 
-static __always_inline void tok_begin(struct bpfq_tok *t, __u64 start, int neg)
+static __always_inline void bpfq_tok_begin(struct bpfq_tok *t, __u64 start, int neg)
 {
 	t->start = start;
 	t->neg = neg;
@@ -23,13 +23,13 @@ static __always_inline void tok_begin(struct bpfq_tok *t, __u64 start, int neg)
 }
 
 /* n (1..8) digits, the first n bytes of w: to the integer part or the fraction. */
-static __always_inline void tok_digits(struct bpfq_tok *t, __u64 w, __u64 n)
+static __always_inline void bpfq_tok_digits(struct bpfq_tok *t, __u64 w, __u64 n)
 {
-	__u64 v = digits_value(w, n), keep, drop;
+	__u64 v = bpfq_digits_value(w, n), keep, drop;
 
 	if (t->mode == BPFQ_MODE_NUM) {
-		t->ovf |= t->val > max_before[n & 15];
-		t->val = t->val * pow10[n & 15] + v;
+		t->ovf |= t->val > bpfq_max_before[n & 15];
+		t->val = t->val * bpfq_pow10[n & 15] + v;
 		t->ovf |= t->val > (1ULL << 63);
 		t->ndigits += n;
 		return;
@@ -37,18 +37,18 @@ static __always_inline void tok_digits(struct bpfq_tok *t, __u64 w, __u64 n)
 	/* The fraction keeps 9 digits; digits past them must be 0. */
 	keep = t->fdigits >= 9 ? 0 : 9 - t->fdigits;
 	if (keep >= n) {
-		t->frac += v * pow10[(keep - n) & 15];
+		t->frac += v * bpfq_pow10[(keep - n) & 15];
 	} else {
 		drop = n - keep;
-		t->ovf |= v % pow10[drop & 15] != 0;
-		t->frac += v / pow10[drop & 15];
+		t->ovf |= v % bpfq_pow10[drop & 15] != 0;
+		t->frac += v / bpfq_pow10[drop & 15];
 	}
 	t->fdigits += n;
 }
 
 /* The token as a field: INT, DEC, or BAD (a lone sign, "5.", a magnitude past int64);
  * EMPTY when nothing was seen (csv). */
-static __always_inline void tok_field(const struct bpfq_tok *t, struct bpfq_field *f)
+static __always_inline void bpfq_tok_field(const struct bpfq_tok *t, struct bpfq_field *f)
 {
 	__u64 limit = (1ULL << 63) - !t->neg, hi, lo;
 	struct bpfq_d d;
@@ -80,7 +80,7 @@ static __always_inline void tok_field(const struct bpfq_tok *t, struct bpfq_fiel
 	f->hi = d.hi;
 }
 
-static __always_inline int tok_blank(__u64 c)
+static __always_inline int bpfq_tok_blank(__u64 c)
 {
 	return c == ' ' || c == '\t';
 }
@@ -89,13 +89,13 @@ static __always_inline int tok_blank(__u64 c)
  * One byte of a field's number (text, csv): the byte-at-a-time form of
  * records.c's num_byte(). blanks: csv trims blanks around the number.
  */
-static __always_inline void tok_byte(struct bpfq_tok *t, __u64 c, int blanks)
+static __always_inline void bpfq_tok_byte(struct bpfq_tok *t, __u64 c, int blanks)
 {
 	int digit = c - '0' < 10;
 
 	switch (t->mode) {
 	case BPFQ_MODE_IDLE:
-		if (blanks && tok_blank(c))
+		if (blanks && bpfq_tok_blank(c))
 			return;
 		t->mode = BPFQ_MODE_NUM;
 		if (c == '+' || c == '-') {
@@ -105,20 +105,20 @@ static __always_inline void tok_byte(struct bpfq_tok *t, __u64 c, int blanks)
 		/* fallthrough */
 	case BPFQ_MODE_NUM:
 		if (digit)
-			tok_digits(t, c, 1);
+			bpfq_tok_digits(t, c, 1);
 		else if (c == '.' && t->ndigits)
 			t->mode = BPFQ_MODE_FRAC;
 		else
-			t->mode = blanks && t->ndigits && tok_blank(c) ? BPFQ_MODE_TRAIL : BPFQ_MODE_BAD;
+			t->mode = blanks && t->ndigits && bpfq_tok_blank(c) ? BPFQ_MODE_TRAIL : BPFQ_MODE_BAD;
 		return;
 	case BPFQ_MODE_FRAC:
 		if (digit)
-			tok_digits(t, c, 1);
+			bpfq_tok_digits(t, c, 1);
 		else
-			t->mode = blanks && t->fdigits && tok_blank(c) ? BPFQ_MODE_TRAIL : BPFQ_MODE_BAD;
+			t->mode = blanks && t->fdigits && bpfq_tok_blank(c) ? BPFQ_MODE_TRAIL : BPFQ_MODE_BAD;
 		return;
 	case BPFQ_MODE_TRAIL:
-		if (!tok_blank(c))
+		if (!bpfq_tok_blank(c))
 			t->mode = BPFQ_MODE_BAD;
 		return;
 	default:

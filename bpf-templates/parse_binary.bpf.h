@@ -15,7 +15,7 @@
  * A whole record at rec (file offset off): its fields into f, then the
  * query; *taken counts it. Returns 1 to stop.
  */
-static __always_inline int binary_record(struct bpfq_state *st, struct bpfq_acc *acc,
+static __always_inline int bpfq_binary_record(struct bpfq_state *st, struct bpfq_acc *acc,
 					 struct bpfq_field *f, const __u8 *rec, __u64 off,
 					 __u64 *taken)
 {
@@ -44,7 +44,7 @@ static __always_inline int binary_record(struct bpfq_state *st, struct bpfq_acc 
 }
 
 /* The same, alone (a record gathered between reads, or one in a read's last bytes). */
-static __always_inline int binary_record_alone(struct bpfq_state *st, const __u8 *rec, __u64 off)
+static __always_inline int bpfq_binary_record_alone(struct bpfq_state *st, const __u8 *rec, __u64 off)
 {
 	struct bpfq_acc acc;
 	__u64 taken = 0;
@@ -52,7 +52,7 @@ static __always_inline int binary_record_alone(struct bpfq_state *st, const __u8
 
 	st->parse.rec.off = off;
 	bpfq_acc_init(&acc);
-	stop = binary_record(st, &acc, st->parse.rec.f, rec, off, &taken);
+	stop = bpfq_binary_record(st, &acc, st->parse.rec.f, rec, off, &taken);
 	bpfq_acc_flush(st, &acc);
 	st->result.records += taken;
 	return stop;
@@ -67,16 +67,16 @@ static __always_inline int binary_record_alone(struct bpfq_state *st, const __u8
  * records). Blocks per call of bpfq_fast_records():
  * about 2 KiB of records, so that the calls cost little.
  */
-#define FAST_FIT ((BPFQ_FIELDS_INT ? BPFQ_BUF_PAD : 256) / BPFQ_RECORD_SIZE)
-#define FAST_MOST (BPFQ_FIELDS_INT ? 64 : 16)
-#define FAST_CAP (BPFQ_FAST_PER_STEP < 16 ? BPFQ_FAST_PER_STEP : FAST_MOST)
-#define FAST_RECORDS (FAST_FIT > FAST_CAP ? FAST_CAP : FAST_FIT > 1 ? FAST_FIT : 1)
-#define FAST_BLOCKS (2048 / (FAST_RECORDS * BPFQ_RECORD_SIZE) > 1 ? \
-		     2048 / (FAST_RECORDS * BPFQ_RECORD_SIZE) : 1)
-#define FAST_BYTES (FAST_BLOCKS * FAST_RECORDS * BPFQ_RECORD_SIZE)
+#define BPFQ_FAST_FIT ((BPFQ_FIELDS_INT ? BPFQ_BUF_PAD : 256) / BPFQ_RECORD_SIZE)
+#define BPFQ_FAST_MOST (BPFQ_FIELDS_INT ? 64 : 16)
+#define BPFQ_FAST_CAP (BPFQ_FAST_PER_STEP < 16 ? BPFQ_FAST_PER_STEP : BPFQ_FAST_MOST)
+#define BPFQ_FAST_RECORDS (BPFQ_FAST_FIT > BPFQ_FAST_CAP ? BPFQ_FAST_CAP : BPFQ_FAST_FIT > 1 ? BPFQ_FAST_FIT : 1)
+#define BPFQ_FAST_BLOCKS (2048 / (BPFQ_FAST_RECORDS * BPFQ_RECORD_SIZE) > 1 ? \
+		     2048 / (BPFQ_FAST_RECORDS * BPFQ_RECORD_SIZE) : 1)
+#define BPFQ_FAST_BYTES (BPFQ_FAST_BLOCKS * BPFQ_FAST_RECORDS * BPFQ_RECORD_SIZE)
 
 /*
- * A block of FAST_RECORDS whole records at byte at of the read: 1 when the
+ * A block of BPFQ_FAST_RECORDS whole records at byte at of the read: 1 when the
  * query ended the scan. A global function, verified once (see
  * parse_numbers.bpf.h): its batch stays in registers, the records' count
  * is added once.
@@ -99,32 +99,32 @@ BPFQ_GLOBAL int bpfq_fast_block(struct bpfq_value *sv, struct bpfq_buf *buf, __u
 	at &= BPFQ_BUF_MASK;
 	rec = (const __u8 *)buf->data + at;
 	bpfq_acc_init(&acc);
-#pragma unroll FAST_RECORDS
-	/* The fields go through the map, or stay in registers (see binary_record()). */
-	for (int k = 0; k < FAST_RECORDS && !stop; k++)
-		stop = binary_record(st, &acc, f, rec + k * BPFQ_RECORD_SIZE,
+#pragma unroll BPFQ_FAST_RECORDS
+	/* The fields go through the map, or stay in registers (see bpfq_binary_record()). */
+	for (int k = 0; k < BPFQ_FAST_RECORDS && !stop; k++)
+		stop = bpfq_binary_record(st, &acc, f, rec + k * BPFQ_RECORD_SIZE,
 				     base + at + k * BPFQ_RECORD_SIZE, &taken);
 	bpfq_acc_flush(st, &acc);
 	st->result.records += taken;
 	return stop;
 }
 
-/* FAST_BLOCKS blocks from pos, when the read has them: the position after them, | FAST_STOP. */
+/* BPFQ_FAST_BLOCKS blocks from pos, when the read has them: the position after them, | BPFQ_FAST_STOP. */
 BPFQ_GLOBAL long bpfq_fast_records(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 				   __u64 len)
 {
-	if (pos >= len || len > BPFQ_BUF_SIZE || len - pos < FAST_BYTES)
+	if (pos >= len || len > BPFQ_BUF_SIZE || len - pos < BPFQ_FAST_BYTES)
 		return pos;
-	for (int b = 0; b < FAST_BLOCKS; b++)
-		if (bpfq_fast_block(sv, buf, pos + b * FAST_RECORDS * BPFQ_RECORD_SIZE))
-			return (pos + FAST_BYTES) | FAST_STOP;
-	return pos + FAST_BYTES;
+	for (int b = 0; b < BPFQ_FAST_BLOCKS; b++)
+		if (bpfq_fast_block(sv, buf, pos + b * BPFQ_FAST_RECORDS * BPFQ_RECORD_SIZE))
+			return (pos + BPFQ_FAST_BYTES) | BPFQ_FAST_STOP;
+	return pos + BPFQ_FAST_BYTES;
 }
 
 /* One iteration: a whole record from the buffer, or a byte of one split between reads. */
-static long parse_step(__u64 i, void *data)
+static long bpfq_parse_step(__u64 i, void *data)
 {
-	struct parse_ctx *c = data;
+	struct bpfq_parse_ctx *c = data;
 	struct bpfq_state *st = c->st;
 	__u64 pos = c->pos, p;
 
@@ -132,7 +132,7 @@ static long parse_step(__u64 i, void *data)
 		return 1;
 	pos &= BPFQ_BUF_MASK;
 	if (!st->parse.partial) {
-		long taken = fast_taken(c, pos, bpfq_fast_records((struct bpfq_value *)st, c->buf,
+		long taken = bpfq_fast_taken(c, pos, bpfq_fast_records((struct bpfq_value *)st, c->buf,
 								  pos, c->len));
 
 		if (taken >= 0)
@@ -140,7 +140,7 @@ static long parse_step(__u64 i, void *data)
 	}
 	if (!st->parse.partial && c->len - pos >= BPFQ_RECORD_SIZE) {
 		c->pos = pos + BPFQ_RECORD_SIZE;
-		return binary_record_alone(st, (const __u8 *)c->buf->data + pos, c->base + pos);
+		return bpfq_binary_record_alone(st, (const __u8 *)c->buf->data + pos, c->base + pos);
 	}
 	p = st->parse.partial;
 	if (p >= BPFQ_MAX_RECORD)
@@ -151,11 +151,11 @@ static long parse_step(__u64 i, void *data)
 	if (p + 1 < BPFQ_RECORD_SIZE)
 		return 0;
 	st->parse.partial = 0;
-	return binary_record_alone(st, st->parse.bytes, c->base + pos + 1 - BPFQ_RECORD_SIZE);
+	return bpfq_binary_record_alone(st, st->parse.bytes, c->base + pos + 1 - BPFQ_RECORD_SIZE);
 }
 
 /* The end of the input: the bytes of a last, incomplete record. */
-static __always_inline void parse_end(struct bpfq_state *st)
+static __always_inline void bpfq_parse_end_inline(struct bpfq_state *st)
 {
 	st->result.partial = st->parse.partial;
 	st->result.eof = 1;

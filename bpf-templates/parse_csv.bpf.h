@@ -14,43 +14,43 @@
 #include "parse_fields.bpf.h"
 #include "fast_lines.bpf.h"
 
-static __always_inline int csv_plain(struct parse_ctx *c, __u64 ch, __u64 off)
+static __always_inline int bpfq_csv_plain(struct bpfq_parse_ctx *c, __u64 ch, __u64 off)
 {
 	if (ch == '\n') {
 		if (!c->p->in_record)
 			return 0;
-		end_field(c);
-		return end_record(c);
+		bpfq_end_field(c);
+		return bpfq_end_record(c);
 	}
 	if (!c->p->in_record) {
-		begin_record(c, off);
-		begin_field(c, off);
+		bpfq_begin_record(c, off);
+		bpfq_begin_field(c, off);
 	}
 	if (ch == BPFQ_DELIM) {
-		end_field(c);
-		begin_field(c, off + 1);
+		bpfq_end_field(c);
+		bpfq_begin_field(c, off + 1);
 	} else if (ch == '"' && !c->p->tok.seen && !c->p->quoted) {
 		c->p->quoted = 1;
 		c->p->qstate = 1;
 	} else {
-		field_byte(c, ch, 1);
+		bpfq_field_byte(c, ch, 1);
 	}
 	return 0;
 }
 
 /* One byte, at file offset off. Returns 1 to stop. */
-static __always_inline int fields_byte(struct parse_ctx *c, __u64 ch, __u64 off)
+static __always_inline int bpfq_fields_byte(struct bpfq_parse_ctx *c, __u64 ch, __u64 off)
 {
 	if (c->p->qstate == 1) {
 		if (ch == '"')
 			c->p->qstate = 2;
 		else
-			field_byte(c, ch, 1);
+			bpfq_field_byte(c, ch, 1);
 		return 0;
 	}
 	if (c->p->qstate == 2) {
 		if (ch == '"') {
-			field_byte(c, ch, 1);
+			bpfq_field_byte(c, ch, 1);
 			c->p->qstate = 1;
 			return 0;
 		}
@@ -58,20 +58,20 @@ static __always_inline int fields_byte(struct parse_ctx *c, __u64 ch, __u64 off)
 	}
 	if (c->p->cr) {
 		c->p->cr = 0;
-		if (ch != '\n' && csv_plain(c, '\r', off - 1))
+		if (ch != '\n' && bpfq_csv_plain(c, '\r', off - 1))
 			return 1;
 	}
 	if (ch == '\r') {
 		c->p->cr = 1;
 		return 0;
 	}
-	return csv_plain(c, ch, off);
+	return bpfq_csv_plain(c, ch, off);
 }
 
 /* The end of the input: a last record without its line end, or an open quote. */
-static __always_inline void parse_end(struct bpfq_state *st)
+static __always_inline void bpfq_parse_end_inline(struct bpfq_state *st)
 {
-	struct parse_ctx c = { .st = st, .p = &st->parse };
+	struct bpfq_parse_ctx c = { .st = st, .p = &st->parse };
 	struct bpfq_result *r = &st->result;
 
 	if (c.p->qstate == 1) {
@@ -81,8 +81,8 @@ static __always_inline void parse_end(struct bpfq_state *st)
 		return;
 	}
 	if (c.p->in_record) {
-		end_field(&c);
-		end_record(&c);
+		bpfq_end_field(&c);
+		bpfq_end_record(&c);
 	}
 	r->eof = 1;
 }

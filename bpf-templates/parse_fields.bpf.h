@@ -13,14 +13,14 @@
 #include "parse_loop.bpf.h"
 #include "numtok.bpf.h"
 
-static __always_inline void count_null(__u64 *count, __u64 *first, __u64 off)
+static __always_inline void bpfq_count_null(__u64 *count, __u64 *first, __u64 off)
 {
 	if (!*count)
 		*first = off;
 	(*count)++;
 }
 
-static __always_inline void begin_record(struct parse_ctx *c, __u64 off)
+static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 off)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
 
@@ -36,24 +36,24 @@ static __always_inline void begin_record(struct parse_ctx *c, __u64 off)
 	c->p->field = 0;
 }
 
-static __always_inline void begin_field(struct parse_ctx *c, __u64 off)
+static __always_inline void bpfq_begin_field(struct bpfq_parse_ctx *c, __u64 off)
 {
 	c->p->slot = c->p->field <= BPFQ_LAST_FIELD ? bpfq_slot_of(c->p->field) : -1;
 	c->p->quoted = 0;
-	tok_begin(&c->p->tok, off, 0);
+	bpfq_tok_begin(&c->p->tok, off, 0);
 	c->p->tok.mode = BPFQ_MODE_IDLE;
 	c->p->tok.seen = 0;
 }
 
 /* A byte of the field: its number, and its text if it is the group key. */
-static __always_inline void field_byte(struct parse_ctx *c, __u64 ch, int blanks)
+static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
 
 	c->p->tok.seen++;
 	if (c->p->slot < 0)
 		return;
-	tok_byte(&c->p->tok, ch, blanks);
+	bpfq_tok_byte(&c->p->tok, ch, blanks);
 	if (c->p->slot != BPFQ_KEY_SLOT)
 		return;
 	if (rec->key.len < BPFQ_KEY_MAX)
@@ -63,7 +63,7 @@ static __always_inline void field_byte(struct parse_ctx *c, __u64 ch, int blanks
 }
 
 /* The field ended: its value into the record, and the NULL counters. */
-static __always_inline void end_field(struct parse_ctx *c)
+static __always_inline void bpfq_end_field(struct bpfq_parse_ctx *c)
 {
 	struct bpfq_result *r = &c->st->result;
 	struct bpfq_field *f;
@@ -71,18 +71,18 @@ static __always_inline void end_field(struct parse_ctx *c)
 	/* A field used only as a group key's text is no number: nothing to count. */
 	if (c->p->slot >= 0 && c->p->slot < BPFQ_MAX_SLOTS && bpfq_slot_numeric(c->p->slot)) {
 		f = &c->st->parse.rec.f[c->p->slot & (BPFQ_MAX_SLOTS - 1)];
-		tok_field(&c->p->tok, f);
+		bpfq_tok_field(&c->p->tok, f);
 		if (f->kind == BPFQ_K_EMPTY)
-			count_null(&r->empty, &r->empty_off, c->p->tok.start);
+			bpfq_count_null(&r->empty, &r->empty_off, c->p->tok.start);
 		else if (f->kind == BPFQ_K_BAD)
-			count_null(&r->bad, &r->bad_off, c->p->tok.start);
+			bpfq_count_null(&r->bad, &r->bad_off, c->p->tok.start);
 	}
 	c->p->field++;
 	c->p->slot = -1;
 }
 
 /* The record ended: the fields it lacks are NULL; then the query sees it. Returns 1 to stop. */
-static __always_inline int end_record(struct parse_ctx *c)
+static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 {
 	struct bpfq_state *st = c->st;
 	struct bpfq_rec *rec = &st->parse.rec;
@@ -92,7 +92,7 @@ static __always_inline int end_record(struct parse_ctx *c)
 	for (int i = 0; i < BPFQ_NSLOTS; i++) {
 		if (bpfq_field_of(i) >= c->p->field) {
 			rec->f[i].kind = BPFQ_K_MISSING;
-			count_null(&r->missing, &r->missing_off, rec->off);
+			bpfq_count_null(&r->missing, &r->missing_off, rec->off);
 		}
 	}
 	if (BPFQ_KEY_SLOT >= 0 && bpfq_field_of(BPFQ_KEY_SLOT) >= c->p->field)
@@ -103,24 +103,24 @@ static __always_inline int end_record(struct parse_ctx *c)
 }
 
 /* The format's (parse_csv.bpf.h, parse_text.bpf.h), and fast_lines.bpf.h's. */
-static __always_inline int fields_byte(struct parse_ctx *c, __u64 ch, __u64 off);
-static __always_inline long fast_lines_step(struct parse_ctx *c, __u64 pos);
+static __always_inline int bpfq_fields_byte(struct bpfq_parse_ctx *c, __u64 ch, __u64 off);
+static __always_inline long bpfq_fast_lines_step(struct bpfq_parse_ctx *c, __u64 pos);
 
 /* One byte per iteration, or a few simple lines. */
-static long parse_step(__u64 i, void *data)
+static long bpfq_parse_step(__u64 i, void *data)
 {
-	struct parse_ctx *c = data;
+	struct bpfq_parse_ctx *c = data;
 	__u64 pos = c->pos, ch;
 	long taken;
 
 	if (pos >= c->len)
 		return 1;
-	taken = fast_lines_step(c, pos);
+	taken = bpfq_fast_lines_step(c, pos);
 	if (taken >= 0)
 		return taken;
 	ch = (__u8)c->buf->data[pos & BPFQ_BUF_MASK];
 	c->pos = pos + 1;
-	return fields_byte(c, ch, c->base + pos);
+	return bpfq_fields_byte(c, ch, c->base + pos);
 }
 
 #endif /* BPFQ_PARSE_FIELDS_H */

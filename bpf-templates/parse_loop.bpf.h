@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What every parser shares: one bpf_loop over a read's bytes (or over
- * ranges of them, streams.bpf.h). Its callback, parse_step() (each
+ * ranges of them, streams.bpf.h). Its callback, bpfq_parse_step() (each
  * parser has one), takes a piece of a token, a field's byte, or through a
  * fast path (a global bpfq_fast_*() function) a batch of whole records,
  * per iteration.
@@ -25,11 +25,11 @@ __noinline int bpfq_emit_general(struct bpfq_value *sv)
 }
 #endif
 
-/* A fast path's answer: the position after what it took, | FAST_STOP to end the scan. */
-#define FAST_STOP (1ULL << 62)
+/* A fast path's answer: the position after what it took, | BPFQ_FAST_STOP to end the scan. */
+#define BPFQ_FAST_STOP (1ULL << 62)
 
 /* The read being parsed. */
-struct parse_ctx {
+struct bpfq_parse_ctx {
 	struct bpfq_state *st;
 	struct bpfq_parse *p;	/* &st->parse: the carry */
 	struct bpfq_buf *buf;
@@ -39,16 +39,16 @@ struct parse_ctx {
 	__u64 minus;		/* numbers: a step of this read began at a '-' */
 };
 
-static long parse_step(__u64 i, void *data);
+static long bpfq_parse_step(__u64 i, void *data);
 
 /*
  * What a step does with a fast path's answer for pos: -1 when it took
  * nothing (the step goes on the slow way); else the step's return value,
  * 0 to go on after what it took, 1 to stop.
  */
-static __always_inline long fast_taken(struct parse_ctx *c, __u64 pos, __u64 after)
+static __always_inline long bpfq_fast_taken(struct bpfq_parse_ctx *c, __u64 pos, __u64 after)
 {
-	if (after & FAST_STOP)
+	if (after & BPFQ_FAST_STOP)
 		return 1;
 	if (after == pos)
 		return -1;
@@ -68,7 +68,7 @@ BPFQ_GLOBAL int bpfq_parse_range(struct bpfq_value *sv, struct bpfq_buf *buf, __
 	/* The value, not the state alone: the verifier sizes a global function's
 	 * pointer arguments by their type, and the area follows the state. */
 	struct bpfq_state *st = sv ? &sv->st : NULL;
-	struct parse_ctx c = {};
+	struct bpfq_parse_ctx c = {};
 
 	if (!st || !buf || st->result.done || from >= to || to > BPFQ_BUF_SIZE)
 		return 0;
@@ -79,15 +79,15 @@ BPFQ_GLOBAL int bpfq_parse_range(struct bpfq_value *sv, struct bpfq_buf *buf, __
 	c.len = to;
 	c.base = st->result.bytes;
 	/* Each iteration consumes at least one byte. */
-	bpf_loop(to - from, parse_step, &c, 0);
+	bpf_loop(to - from, bpfq_parse_step, &c, 0);
 	return 0;
 }
 
 /* The read's parse: in order, or in streams (streams.bpf.h). */
-static __always_inline void parse_read(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len);
+static __always_inline void bpfq_parse_read(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len);
 
 #if !BPFQ_STREAMS
-static __always_inline void parse_read(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len)
+static __always_inline void bpfq_parse_read(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 len)
 {
 	bpfq_parse_range(sv, buf, 0, len);
 }
@@ -98,13 +98,13 @@ BPFQ_GLOBAL int bpfq_parse_bytes(struct bpfq_value *sv, struct bpfq_buf *buf, __
 {
 	if (!sv || !buf || sv->st.result.done || len == 0 || len > BPFQ_BUF_SIZE)
 		return 0;
-	parse_read(sv, buf, len);
+	bpfq_parse_read(sv, buf, len);
 	sv->st.result.bytes += len;
 	return 0;
 }
 
 /* The format's: the end of the input (a last record without its end). */
-static __always_inline void parse_end(struct bpfq_state *st);
+static __always_inline void bpfq_parse_end_inline(struct bpfq_state *st);
 
 /*
  * The end of the input. A global function: the last record's emit, inlined
@@ -114,7 +114,7 @@ static __always_inline void parse_end(struct bpfq_state *st);
 BPFQ_GLOBAL int bpfq_parse_end(struct bpfq_value *sv)
 {
 	if (sv)
-		parse_end(&sv->st);
+		bpfq_parse_end_inline(&sv->st);
 	return 0;
 }
 

@@ -10,7 +10,7 @@
  * of another token. Each number is one 8-byte load classified at once
  * (SWAR), a multiply for its length (no branch), and three more to
  * convert it (the streams' numbers without a minus: none, or a swap
- * of its bytes, stream_number()); the aggregates fold into registers.
+ * of its bytes, bpfq_stream_number()); the aggregates fold into registers.
  * The step's bound is the chain from one number's load to the next
  * one's address, so nothing on that chain is spent on the verifier. A
  * token longer than 7 digits (a negative one: 6), with a '+', decimal,
@@ -26,21 +26,21 @@
 #include "numtok.bpf.h"
 
 /* Space, \t \n \v \f \r and ',' as bits of a word: one shift, not four compares. */
-#define SEP_BITS ((1ULL << ' ') | (1ULL << ',') | (0x1fULL << '\t'))
+#define BPFQ_SEP_BITS ((1ULL << ' ') | (1ULL << ',') | (0x1fULL << '\t'))
 
-static __always_inline int is_sep(__u64 c)
+static __always_inline int bpfq_is_sep(__u64 c)
 {
-	return c < 64 && (SEP_BITS >> c) & 1;
+	return c < 64 && (BPFQ_SEP_BITS >> c) & 1;
 }
 
 /* Space, \t \n \v \f \r, and ','. */
-static __always_inline __u64 sep_mask(__u64 w)
+static __always_inline __u64 bpfq_sep_mask(__u64 w)
 {
-	return (bytes_ge(w, '\t') & ~bytes_ge(w, '\r' + 1)) | bytes_eq(w, ' ') |
-	       bytes_eq(w, ',');
+	return (bpfq_bytes_ge(w, '\t') & ~bpfq_bytes_ge(w, '\r' + 1)) | bpfq_bytes_eq(w, ' ') |
+	       bpfq_bytes_eq(w, ',');
 }
 
-static __always_inline void count_malformed(struct bpfq_result *r, __u64 start)
+static __always_inline void bpfq_count_malformed(struct bpfq_result *r, __u64 start)
 {
 	if (!r->malformed)
 		r->malformed_off = start;
@@ -48,14 +48,14 @@ static __always_inline void count_malformed(struct bpfq_result *r, __u64 start)
 }
 
 /* A token ended: emit it if it is a number, else count it. Returns 1 to stop. */
-static __always_inline int finish_token(struct bpfq_state *st, struct bpfq_tok *t)
+static __always_inline int bpfq_finish_token(struct bpfq_state *st, struct bpfq_tok *t)
 {
 	struct bpfq_field f;
 
-	tok_field(t, &f);
+	bpfq_tok_field(t, &f);
 	t->mode = BPFQ_MODE_IDLE;
 	if (f.kind == BPFQ_K_BAD) {
-		count_malformed(&st->result, t->start);
+		bpfq_count_malformed(&st->result, t->start);
 		return 0;
 	}
 	st->result.records++;
@@ -64,90 +64,89 @@ static __always_inline int finish_token(struct bpfq_state *st, struct bpfq_tok *
 
 /* Between tokens: skip separators, take a sign. Returns 1 when this step is over
  * (no token in these 8 bytes, or the read ended after the sign). */
-static __always_inline int start_token(struct parse_ctx *c, __u64 *pos)
+static __always_inline int bpfq_start_token(struct bpfq_parse_ctx *c, __u64 *pos)
 {
-	__u64 lim = c->len - *pos, w = load8(c->buf, *pos), ns, ch;
+	__u64 lim = c->len - *pos, w = bpfq_load8(c->buf, *pos), ns, ch;
 
-	ns = ~sep_mask(w) & valid_mask(lim);
+	ns = ~bpfq_sep_mask(w) & bpfq_valid_mask(lim);
 	if (!ns) {
 		*pos += lim < 8 ? lim : 8;
 		return 1;
 	}
-	*pos += first_byte(ns);
-	ch = (w >> (first_byte(ns) * 8)) & 0xff;
-	tok_begin(&c->p->tok, c->base + *pos, ch == '-');
+	*pos += bpfq_first_byte(ns);
+	ch = (w >> (bpfq_first_byte(ns) * 8)) & 0xff;
+	bpfq_tok_begin(&c->p->tok, c->base + *pos, ch == '-');
 	*pos += ch == '-' || ch == '+';
 	return *pos >= c->len;
 }
 
-static __always_inline int spoil(struct parse_ctx *c)
+static __always_inline int bpfq_spoil(struct bpfq_parse_ctx *c)
 {
-	count_malformed(&c->st->result, c->p->tok.start);
+	bpfq_count_malformed(&c->st->result, c->p->tok.start);
 	c->p->tok.mode = BPFQ_MODE_BAD;
 	return 0;
 }
 
 /* Inside a number: take up to 8 digits, then end it, go on to its fraction, or spoil it. */
-static __always_inline int continue_number(struct parse_ctx *c, __u64 *pos)
+static __always_inline int bpfq_continue_number(struct bpfq_parse_ctx *c, __u64 *pos)
 {
-	__u64 lim = c->len - *pos, w = load8(c->buf, *pos), nd, n, ch;
+	__u64 lim = c->len - *pos, w = bpfq_load8(c->buf, *pos), nd, n, ch;
 
 	if (lim > 8)
 		lim = 8;
-	nd = ~(digit_mask(w) & valid_mask(lim)) & HIGH;
-	n = nd ? first_byte(nd) : 8;
+	nd = ~(bpfq_digit_mask(w) & bpfq_valid_mask(lim)) & BPFQ_HIGH;
+	n = nd ? bpfq_first_byte(nd) : 8;
 	if (n) {
-		tok_digits(&c->p->tok, w, n);
+		bpfq_tok_digits(&c->p->tok, w, n);
 		*pos += n;
 	}
 	if (n == lim)		/* 8 digits, or the read ended inside the number */
 		return 0;
 	ch = (w >> (n * 8)) & 0xff;
 	*pos += 1;
-	if (is_sep(ch))
-		return finish_token(c->st, &c->p->tok);
+	if (bpfq_is_sep(ch))
+		return bpfq_finish_token(c->st, &c->p->tok);
 	/* The '.' of a decimal: after integer digits, once. */
 	if (ch == '.' && c->p->tok.mode == BPFQ_MODE_NUM && c->p->tok.ndigits) {
 		c->p->tok.mode = BPFQ_MODE_FRAC;
 		return 0;
 	}
-	return spoil(c);
+	return bpfq_spoil(c);
 }
 
 /* Inside a malformed token: skip to the separator after it. */
-static __always_inline void skip_bad(struct parse_ctx *c, __u64 *pos)
+static __always_inline void bpfq_skip_bad(struct bpfq_parse_ctx *c, __u64 *pos)
 {
-	__u64 lim = c->len - *pos, w = load8(c->buf, *pos), s;
+	__u64 lim = c->len - *pos, w = bpfq_load8(c->buf, *pos), s;
 
-	s = sep_mask(w) & valid_mask(lim);
+	s = bpfq_sep_mask(w) & bpfq_valid_mask(lim);
 	if (!s) {
 		*pos += lim < 8 ? lim : 8;
 		return;
 	}
-	*pos += first_byte(s) + 1;
+	*pos += bpfq_first_byte(s) + 1;
 	c->p->tok.mode = BPFQ_MODE_IDLE;
 }
 
 /*
  * The common case, between tokens: 1 to 7 digits (after a '-', 1 to 6)
  * and a separator in the next 8 bytes. No carry, no overflow possible:
- * convert and emit.
- * The generator sets how many a step takes (more for long inputs).
+ * convert and emit. The plan says how many a step takes
+ * (BPFQ_FAST_PER_STEP: more for long inputs; codegen/plan.c).
  */
-#define FAST_PER_STEP BPFQ_FAST_PER_STEP
 
 /*
  * The simple number at p: 1 to 7 digits (after a '-' when signed: 1 to 6)
  * and a separator. Into *top its bytes minus '0', top-aligned: the
  * separator's in the top byte, the digits under it, zeros below them
- * (digit_lanes() takes that as it is); whether it has a minus
+ * (bpfq_digit_lanes() takes that as it is); whether it has a minus
  * into *neg. Returns the bytes it takes, 2 to 8 (to the verifier at most
  * 16); 0 if it is not one.
  * newline_first: numbers one a line are the common case, and a '\n'
- * tested first skips is_sep() (the test's paths add to the verification,
+ * tested first skips bpfq_is_sep() (the test's paths add to the verification,
  * so only the steps made for long inputs).
  */
-static __always_inline __u64 simple_digits(const char *p, __u64 *top, __u64 *neg,
+static __always_inline __u64 bpfq_simple_digits(const char *p, __u64 *top, __u64 *neg,
 					   const int is_signed, const int newline_first)
 {
 	__u64 w = *(const __u64 *)p, span, t, c;
@@ -165,23 +164,23 @@ static __always_inline __u64 simple_digits(const char *p, __u64 *top, __u64 *neg
 	}
 	t = w - 0x3030303030303030ULL;
 	/* The digits and the byte after them (2..8; to the verifier at most
-	 * 15, first_byte_end()). Tested here, not on the product before its
+	 * 15, bpfq_first_byte_end()). Tested here, not on the product before its
 	 * shift: BPF compares with a 64-bit constant only after loading it.
 	 * No byte that is not a digit: span 0. */
-	span = first_byte_end(nondigit_mask(t));
+	span = bpfq_first_byte_end(bpfq_nondigit_mask(t));
 	barrier_var(span);
 	if (span < 2)
 		return 0;
 	/* That byte at the top of t, the digits under it: one shift gives
 	 * both the separator's test and the conversion's input. Digits do
 	 * not borrow, so its byte of t is its own, minus '0'. */
-	t = first_bytes_to_top(t, span);
+	t = bpfq_first_bytes_to_top(t, span);
 	c = t >> 56;
 	if (!newline_first || c != (__u8)('\n' - '0')) {
 		/* Else clang folds the test above into this one ('\n' is a
 		 * separator), and the common case pays for the rare. */
 		barrier_var(c);
-		if (!is_sep((c + '0') & 0xff))
+		if (!bpfq_is_sep((c + '0') & 0xff))
 			return 0;
 	}
 	*top = t;
@@ -189,14 +188,14 @@ static __always_inline __u64 simple_digits(const char *p, __u64 *top, __u64 *neg
 }
 
 /* The same, its value into f. */
-static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
+static __always_inline __u64 bpfq_simple_number(const char *p, struct bpfq_field *f,
 					   const int is_signed, const int newline_first)
 {
-	__u64 top, neg, mag, n = simple_digits(p, &top, &neg, is_signed, newline_first);
+	__u64 top, neg, mag, n = bpfq_simple_digits(p, &top, &neg, is_signed, newline_first);
 
 	if (!n)
 		return 0;
-	mag = top_digits_value(top << 8);
+	mag = bpfq_top_digits_value(top << 8);
 	/* At most 7 digits: telling clang drops the high half of the sums. */
 	if (mag >= 10000000)
 		__builtin_unreachable();
@@ -214,15 +213,15 @@ static __always_inline __u64 simple_number(const char *p, struct bpfq_field *f,
  * lengthen the chain from one number's load to the next one's, which is
  * what bounds this loop.
  */
-_Static_assert((FAST_PER_STEP - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a step's loads leave the buffer");
+_Static_assert((BPFQ_FAST_PER_STEP - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a step's loads leave the buffer");
 
 /*
- * Up to FAST_PER_STEP such numbers from pos, while they last: the
- * position after them, | FAST_STOP when an emit ended the scan. Signed: a
+ * Up to BPFQ_FAST_PER_STEP such numbers from pos, while they last: the
+ * position after them, | BPFQ_FAST_STOP when an emit ended the scan. Signed: a
  * number may begin with '-'; else one that does ends the step (see
- * parse_step()).
+ * bpfq_parse_step()).
  */
-static __always_inline long fast_numbers(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+static __always_inline long bpfq_fast_numbers_inline(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 					 __u64 len, const int is_signed)
 {
 	struct bpfq_state *st = sv ? &sv->st : NULL;
@@ -234,16 +233,16 @@ static __always_inline long fast_numbers(struct bpfq_value *sv, struct bpfq_buf 
 	/* Each number takes at most 8 bytes: with this many left in the read,
 	 * no load of the step passes its end, and no number needs a check. The
 	 * last bytes of a read go the general way. */
-	if (!st || !buf || pos >= len || len > BPFQ_BUF_SIZE || len - pos < FAST_PER_STEP * 8)
+	if (!st || !buf || pos >= len || len > BPFQ_BUF_SIZE || len - pos < BPFQ_FAST_PER_STEP * 8)
 		return pos;
 	base = st->result.bytes;
 	pos &= BPFQ_BUF_MASK;
 	at = buf->data + pos;
 	bpfq_acc_init(&acc);
-#pragma unroll FAST_PER_STEP
-	for (int k = 0; k < FAST_PER_STEP; k++) {
+#pragma unroll BPFQ_FAST_PER_STEP
+	for (int k = 0; k < BPFQ_FAST_PER_STEP; k++) {
 		struct bpfq_field f;
-		__u64 n = simple_number(at, &f, is_signed, !is_signed);
+		__u64 n = bpfq_simple_number(at, &f, is_signed, !is_signed);
 
 		if (!n)
 			break;
@@ -260,7 +259,7 @@ static __always_inline long fast_numbers(struct bpfq_value *sv, struct bpfq_buf 
 	}
 	bpfq_acc_flush(st, &acc);
 	st->result.records += taken;
-	return stop ? pos | FAST_STOP : pos;
+	return stop ? pos | BPFQ_FAST_STOP : pos;
 }
 
 /*
@@ -274,7 +273,7 @@ static __always_inline long fast_numbers(struct bpfq_value *sv, struct bpfq_buf 
 BPFQ_GLOBAL long bpfq_fast_numbers(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 				   __u64 len)
 {
-	return fast_numbers(sv, buf, pos, len, 1);
+	return bpfq_fast_numbers_inline(sv, buf, pos, len, 1);
 }
 
 #if BPFQ_SPLIT_SIGNS
@@ -284,11 +283,11 @@ BPFQ_UNSIGNED_STEP long bpfq_fast_unsigned(struct bpfq_value *sv, struct bpfq_bu
 	;	/* a side function: the other part defines it */
 #else
 {
-	return fast_numbers(sv, buf, pos, len, 0);
+	return bpfq_fast_numbers_inline(sv, buf, pos, len, 0);
 }
 #endif
 #else
-/* Short inputs take the signed step alone (parse_step()). A global function
+/* Short inputs take the signed step alone (bpfq_parse_step()). A global function
  * is compiled even where no call reaches it: without the copy, clang has
  * less to compile. */
 #define bpfq_fast_unsigned bpfq_fast_numbers
@@ -296,7 +295,7 @@ BPFQ_UNSIGNED_STEP long bpfq_fast_unsigned(struct bpfq_value *sv, struct bpfq_bu
 
 /*
  * The slow way: a piece of a token from pos (pos < len <= BPFQ_BUF_SIZE),
- * at least one byte: the position after it, | FAST_STOP when an emit
+ * at least one byte: the position after it, | BPFQ_FAST_STOP when an emit
  * ended the scan. A global function, so the verifier walks the token's
  * paths (and the record's emit) once: inlined in the bpf_loop callback,
  * they would be walked at every pass the verifier makes over the callback
@@ -307,7 +306,7 @@ BPFQ_GLOBAL long bpfq_numbers_slow(struct bpfq_value *sv, struct bpfq_buf *buf, 
 				   __u64 len)
 {
 	struct bpfq_state *st = sv ? &sv->st : NULL;
-	struct parse_ctx c = {};
+	struct bpfq_parse_ctx c = {};
 	int stop = 0;
 
 	if (!st || !buf || len > BPFQ_BUF_SIZE || pos >= len)
@@ -318,20 +317,20 @@ BPFQ_GLOBAL long bpfq_numbers_slow(struct bpfq_value *sv, struct bpfq_buf *buf, 
 	c.len = len;
 	/* The reader adds a read's bytes after its parse. */
 	c.base = st->result.bytes;
-	if (c.p->tok.mode == BPFQ_MODE_IDLE && start_token(&c, &pos))
+	if (c.p->tok.mode == BPFQ_MODE_IDLE && bpfq_start_token(&c, &pos))
 		return pos;
 	pos &= BPFQ_BUF_MASK;
 	if (c.p->tok.mode == BPFQ_MODE_BAD)
-		skip_bad(&c, &pos);
+		bpfq_skip_bad(&c, &pos);
 	else
-		stop = continue_number(&c, &pos);
-	return stop ? pos | FAST_STOP : pos;
+		stop = bpfq_continue_number(&c, &pos);
+	return stop ? pos | BPFQ_FAST_STOP : pos;
 }
 
 /* One bpf_loop iteration: a few tokens, or 8 bytes of a long one. */
-static long parse_step(__u64 i, void *data)
+static long bpfq_parse_step(__u64 i, void *data)
 {
-	struct parse_ctx *c = data;
+	struct bpfq_parse_ctx *c = data;
 	struct bpfq_value *sv = (struct bpfq_value *)c->st;
 	__u64 pos = c->pos, after;
 
@@ -348,15 +347,15 @@ static long parse_step(__u64 i, void *data)
 		 * which the verifier walks faster than both. */
 		if (!c->minus && (!BPFQ_SPLIT_SIGNS || c->buf->data[pos] == '-'))
 			c->minus = 1;
-		taken = fast_taken(c, pos, c->minus ? bpfq_fast_numbers(sv, c->buf, pos, c->len) :
+		taken = bpfq_fast_taken(c, pos, c->minus ? bpfq_fast_numbers(sv, c->buf, pos, c->len) :
 						    bpfq_fast_unsigned(sv, c->buf, pos, c->len));
 
 		if (taken >= 0)
 			return taken;
 	}
 	after = bpfq_numbers_slow(sv, c->buf, pos, c->len);
-	c->pos = after & ~FAST_STOP;
-	return (after & FAST_STOP) != 0;
+	c->pos = after & ~BPFQ_FAST_STOP;
+	return (after & BPFQ_FAST_STOP) != 0;
 }
 
 #if BPFQ_STREAMS
@@ -368,24 +367,24 @@ static long parse_step(__u64 i, void *data)
  * batch: a lane of the batch's sums is at most 9 a number, so a batch
  * takes at most 28 numbers.
  */
-#define NSTREAMS 4
-#define STREAM_K 7
-#define STREAM_RECORDS STREAM_K
-#define STREAM_ROOM (STREAM_K * 8)
+#define BPFQ_NSTREAMS 4
+#define BPFQ_STREAM_K 7
+#define BPFQ_STREAM_RECORDS BPFQ_STREAM_K
+#define BPFQ_STREAM_ROOM (BPFQ_STREAM_K * 8)
 /* A separator ends a token whatever came before it. */
-#define CUT_IS_RECORD_END 1
-_Static_assert((STREAM_K - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a stream's loads leave the buffer");
-_Static_assert(NSTREAMS * STREAM_K * 9 <= 255, "a batch's digit lanes pass a byte");
+#define BPFQ_CUT_IS_RECORD_END 1
+_Static_assert((BPFQ_STREAM_K - 1) * 16 + 8 <= BPFQ_BUF_PAD, "a stream's loads leave the buffer");
+_Static_assert(BPFQ_NSTREAMS * BPFQ_STREAM_K * 9 <= 255, "a batch's digit lanes pass a byte");
 
-static __always_inline int between_records(const struct bpfq_parse *p)
+static __always_inline int bpfq_between_records(const struct bpfq_parse *p)
 {
 	return p->tok.mode == BPFQ_MODE_IDLE;
 }
 
 /* A token ends at any separator; the next byte begins a record or is one. */
-static __always_inline __u64 record_end_mask(__u64 w)
+static __always_inline __u64 bpfq_record_end_mask(__u64 w)
 {
-	return sep_mask(w);
+	return bpfq_sep_mask(w);
 }
 
 /*
@@ -394,23 +393,23 @@ static __always_inline __u64 record_end_mask(__u64 w)
  * them with the literals' lanes): the conversion's eleven instructions
  * at every number are a large part of its cost; signed, as its value.
  */
-static __always_inline int stream_number(const char **at, struct bpfq_state *st,
+static __always_inline int bpfq_stream_number(const char **at, struct bpfq_state *st,
 					 struct bpfq_acc *acc, const int is_signed)
 {
 	struct bpfq_field f;
 	__u64 n, top, neg;
 
 	if (is_signed) {
-		n = simple_number(*at, &f, 1, 1);
+		n = bpfq_simple_number(*at, &f, 1, 1);
 		/* The emit only adds into the batch here (BPFQ_STREAMS):
 		 * it returns 0, and its values go to the registers in turn. */
 		if (!n || bpfq_emit_acc(st, acc, &f, 0))
 			return 0;
 	} else {
-		n = simple_digits(*at, &top, &neg, 0, 1);
+		n = bpfq_simple_digits(*at, &top, &neg, 0, 1);
 		if (!n)
 			return 0;
-		bpfq_emit_lanes(acc, digit_lanes(top));
+		bpfq_emit_lanes(acc, bpfq_digit_lanes(top));
 	}
 	bpfq_acc_order(acc);
 	*at += n;
@@ -419,27 +418,27 @@ static __always_inline int stream_number(const char **at, struct bpfq_state *st,
 }
 
 /*
- * STREAM_K simple numbers from each stream, interleaved, into the batch,
+ * BPFQ_STREAM_K simple numbers from each stream, interleaved, into the batch,
  * and the streams' positions past them: 1; 0 when a stream has a number
  * that is not simple.
  */
-static __always_inline int streams_take(struct bpfq_state *st, struct bpfq_acc *acc,
+static __always_inline int bpfq_streams_take(struct bpfq_state *st, struct bpfq_acc *acc,
 					struct bpfq_buf *buf, const int is_signed)
 {
-	const char *at[NSTREAMS];
+	const char *at[BPFQ_NSTREAMS];
 	/* On the stack, read once at the end: in registers through the
 	 * numbers, they left too few for the streams' pointers, and one
 	 * went to the stack and back at every number, in the chain. */
 	const char *volatile data = buf->data;
 
 #pragma unroll
-	for (int s = 0; s < NSTREAMS; s++)
+	for (int s = 0; s < BPFQ_NSTREAMS; s++)
 		at[s] = buf->data + (st->parse.stream_at[s] & BPFQ_BUF_MASK);
-#pragma unroll STREAM_K
-	for (int k = 0; k < STREAM_K; k++) {
+#pragma unroll BPFQ_STREAM_K
+	for (int k = 0; k < BPFQ_STREAM_K; k++) {
 #pragma unroll
-		for (int s = 0; s < NSTREAMS; s++)
-			if (!stream_number(&at[s], st, acc, is_signed))
+		for (int s = 0; s < BPFQ_NSTREAMS; s++)
+			if (!bpfq_stream_number(&at[s], st, acc, is_signed))
 				return 0;
 	}
 	if (!is_signed)
@@ -447,7 +446,7 @@ static __always_inline int streams_take(struct bpfq_state *st, struct bpfq_acc *
 	/* The positions from the pointers: a pointer minus a pointer is a
 	 * number to the verifier with CAP_PERFMON, which bpfq needs anyway. */
 #pragma unroll
-	for (int s = 0; s < NSTREAMS; s++)
+	for (int s = 0; s < BPFQ_NSTREAMS; s++)
 		st->parse.stream_at[s] = at[s] - data;
 	return 1;
 }
@@ -455,10 +454,10 @@ static __always_inline int streams_take(struct bpfq_state *st, struct bpfq_acc *
 #endif
 
 /* The end of the input: a last token with no separator after it. */
-static __always_inline void parse_end(struct bpfq_state *st)
+static __always_inline void bpfq_parse_end_inline(struct bpfq_state *st)
 {
 	if (st->parse.tok.mode == BPFQ_MODE_NUM || st->parse.tok.mode == BPFQ_MODE_FRAC)
-		finish_token(st, &st->parse.tok);
+		bpfq_finish_token(st, &st->parse.tok);
 	st->result.eof = 1;
 }
 

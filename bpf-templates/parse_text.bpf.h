@@ -10,58 +10,58 @@
 #include "parse_fields.bpf.h"
 #include "fast_lines.bpf.h"
 
-static __always_inline int text_content(struct parse_ctx *c, __u64 ch, __u64 off)
+static __always_inline int bpfq_text_content(struct bpfq_parse_ctx *c, __u64 ch, __u64 off)
 {
 	if (ch == '\n') {
 		if (!c->p->in_record)
-			begin_record(c, off);
+			bpfq_begin_record(c, off);
 		if (c->p->in_field)
-			end_field(c);
+			bpfq_end_field(c);
 		c->p->in_field = 0;
-		return end_record(c);
+		return bpfq_end_record(c);
 	}
 	if (!c->p->in_record)
-		begin_record(c, off);
-	if (tok_blank(ch)) {
+		bpfq_begin_record(c, off);
+	if (bpfq_tok_blank(ch)) {
 		if (c->p->in_field)
-			end_field(c);
+			bpfq_end_field(c);
 		c->p->in_field = 0;
 		return 0;
 	}
 	if (!c->p->in_field) {
-		begin_field(c, off);
+		bpfq_begin_field(c, off);
 		c->p->in_field = 1;
 	}
-	field_byte(c, ch, 0);
+	bpfq_field_byte(c, ch, 0);
 	return 0;
 }
 
 /* One byte, at file offset off. Returns 1 to stop. */
-static __always_inline int fields_byte(struct parse_ctx *c, __u64 ch, __u64 off)
+static __always_inline int bpfq_fields_byte(struct bpfq_parse_ctx *c, __u64 ch, __u64 off)
 {
 	if (c->p->cr) {
 		c->p->cr = 0;
-		if (ch != '\n' && text_content(c, '\r', off - 1))
+		if (ch != '\n' && bpfq_text_content(c, '\r', off - 1))
 			return 1;
 	}
 	if (ch == '\r') {
 		if (!c->p->in_record)
-			begin_record(c, off);
+			bpfq_begin_record(c, off);
 		c->p->cr = 1;
 		return 0;
 	}
-	return text_content(c, ch, off);
+	return bpfq_text_content(c, ch, off);
 }
 
 /* The end of the input: a last line without its '\n'. */
-static __always_inline void parse_end(struct bpfq_state *st)
+static __always_inline void bpfq_parse_end_inline(struct bpfq_state *st)
 {
-	struct parse_ctx c = { .st = st, .p = &st->parse };
+	struct bpfq_parse_ctx c = { .st = st, .p = &st->parse };
 
 	if (c.p->in_record) {
 		if (c.p->in_field)
-			end_field(&c);
-		end_record(&c);
+			bpfq_end_field(&c);
+		bpfq_end_record(&c);
 	}
 	st->result.eof = 1;
 }

@@ -177,7 +177,7 @@ void accum_gen_lanes_value(struct gen *g)
 	gen_line(g, "{");
 	for (int i = 0; i < g->q->nitems; i++)
 		if (batch_sum(g->q, i))
-			gen_line(g, "\ta->lo%d = lanes_value(lanes_in_order(a->lo%d));", i, i);
+			gen_line(g, "\ta->lo%d = bpfq_lanes_value(bpfq_lanes_in_order(a->lo%d));", i, i);
 	gen_line(g, "}");
 	fputc('\n', g->out);
 }

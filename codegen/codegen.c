@@ -692,7 +692,7 @@ static void gen_general(struct gen *g)
 
 /*
  * bpfq_emit_lanes(): the fast path of a number given as digit lanes (the
- * unsigned numbers of the streams, parse_numbers.bpf.h stream_number()),
+ * unsigned numbers of the streams, parse_numbers.bpf.h bpfq_stream_number()),
  * which only adds into the batch (fast_only_adds()): its where compares x
  * with the literals' lanes (mask.c), its sums of x add lanes, made values
  * once a batch by bpfq_acc_lanes_value().

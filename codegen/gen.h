@@ -50,7 +50,7 @@ void mask_gen(struct gen *g, const struct node *n, char *res);
  * one, and every item a fold of a field (no other state, no error, no
  * stop), so its records may be taken in any order. */
 bool fast_only_adds(const struct query *q);
-/* Which form of digit lanes the where needs (swar.bpf.h digit_lanes()):
+/* Which form of digit lanes the where needs (swar.bpf.h bpfq_digit_lanes()):
  * 0 no comparison with x, 1 equalities only, 2 order. */
 int mask_lanes_form(const struct query *q);
 

@@ -78,7 +78,7 @@ bool fast_only_adds(const struct query *q)
 	return (!q->where || maskable(q->where)) && items_add_operands(q);
 }
 
-/* The lanes form n needs (swar.bpf.h digit_lanes()): 2 where it orders x,
+/* The lanes form n needs (swar.bpf.h bpfq_digit_lanes()): 2 where it orders x,
  * 1 where it only tests x for equality, 0 where it does not compare x. */
 static int lanes_form_of(const struct node *n)
 {
@@ -107,7 +107,7 @@ int mask_lanes_form(const struct query *q)
 
 /*
  * A literal compared with x where x is digit lanes (swar.bpf.h
- * digit_lanes(): the unsigned numbers of the streams, 0 to 9999999): the
+ * bpfq_digit_lanes(): the unsigned numbers of the streams, 0 to 9999999): the
  * literal's lanes, in the query's form. In order (form 2) lanes order as
  * values do; every negative literal is below all such numbers' lanes and
  * every literal of 8 digits or more above them (their lanes are below
