@@ -26,6 +26,7 @@
 #include "codegen/codegen.h"
 #include "codegen/flatten.h"
 #include "codegen/gen.h"
+#include "codegen/templates.h"
 #include "lang/front/sema.h"
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
@@ -913,7 +914,7 @@ char *codegen_program(const struct query *q, const struct codegen_plan *plan, si
 		free(header);
 		return NULL;
 	}
-	failed = flatten(out, header);
+	failed = flatten(out, TEMPLATE_ENTRY, header);
 	free(header);
 	if (fclose(out) || failed) {
 		free(src);

@@ -426,16 +426,22 @@ static int inline_file(struct flat *f, const char *name, const char *text, int d
 	return f->failed ? -1 : 0;
 }
 
-int flatten(FILE *out, const char *gen)
+int flatten(FILE *out, const char *root, const char *gen)
 {
 	struct flat *f = calloc(1, sizeof(*f));
+	bool is_gen = !strcmp(root, FLATTEN_QUERY_H);
+	const char *text = is_gen ? gen : template_text(root);
 	int ret;
 
-	if (!f)
+	if (!f || !text) {
+		free(f);
 		return -1;
+	}
 	f->out = out;
 	f->gen = gen;
-	ret = inline_file(f, TEMPLATE_ENTRY, template_text(TEMPLATE_ENTRY), 0);
+	if (is_gen)
+		f->done[f->ndone++] = FLATTEN_QUERY_H;
+	ret = inline_file(f, root, text, 0);
 	free(f);
 	return ret;
 }

@@ -9,7 +9,8 @@
 
 /*
  * The program as one text, from the embedded templates (templates.h) and
- * the generated header gen (FLATTEN_QUERY_H): the entry, every quoted
+ * the generated header gen (FLATTEN_QUERY_H): the file root (the entry,
+ * TEMPLATE_ENTRY; FLATTEN_QUERY_H for gen itself), every quoted
  * #include replaced by its file, each under a banner and a #line, the
  * rest byte for byte. An #include that a condition surely leaves out
  * (from the #defines above it: the plan's, the templates') stays as it
@@ -21,6 +22,6 @@
  * Returns 0, or -1 when a quoted #include names no embedded file (the
  * compile reads nothing beside the program), or the nesting is too deep.
  */
-int flatten(FILE *out, const char *gen);
+int flatten(FILE *out, const char *root, const char *gen);
 
 #endif /* BPFQ_FLATTEN_H */

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "codegen/codegen.h"
+#include "codegen/flatten.h"
 #include "codegen/plan.h"
+#include "codegen/templates.h"
 #include "lang/front/parser.h"
 #include "lang/front/sema.h"
 #include "lang/value/layout.h"
@@ -190,11 +192,123 @@ static void test_program(void)
 	query_free(&q);
 }
 
+/* gen flattened from itself (flatten.h); NULL when flatten() fails. malloc()ed. */
+static char *flat(const char *gen)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *out = open_memstream(&text, &len);
+	int failed = flatten(out, FLATTEN_QUERY_H, gen);
+
+	fclose(out);
+	if (failed) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static int count(const char *text, const char *s)
+{
+	int n = 0;
+
+	for (const char *p = text; p && (p = strstr(p, s)); p += strlen(s))
+		n++;
+	return n;
+}
+
+struct flat_case {
+	const char *what, *gen;
+	int swar, numtok;	/* times each is inlined */
+};
+
+static const struct flat_case flat_cases[] = {
+	{ "taken", "#define A 1\n#if A == 1\n#include \"swar.bpf.h\"\n#endif\n", 1, 0 },
+	{ "not taken", "#define A 2\n#if A == 1\n#include \"swar.bpf.h\"\n#endif\n", 0, 0 },
+	{ "elif", "#define A 2\n#if A == 1\n#include \"swar.bpf.h\"\n#elif A != 3 && !B\n"
+		  "#include \"numtok.bpf.h\"\n#endif\n", 1, 1 },
+	{ "else after a taken branch", "#if 1\n#else\n#include \"swar.bpf.h\"\n#endif\n", 0, 0 },
+	/* a name it cannot tell: kept, for clang to decide */
+	{ "unknown", "#if BPFQ_PART != 2\n#include \"swar.bpf.h\"\n#endif\n", 1, 0 },
+	{ "unknown expression", "#define A 1\n#if (A)\n#include \"swar.bpf.h\"\n#endif\n", 1, 0 },
+	{ "or", "#define A 0\n#if A || 0\n#include \"swar.bpf.h\"\n#endif\n", 0, 0 },
+	{ "ifdef", "#define A x\n#ifdef A\n#include \"swar.bpf.h\"\n#endif\n"
+		   "#ifndef A\n#include \"numtok.bpf.h\"\n#endif\n", 1, 0 },
+	{ "undef", "#define A 1\n#undef A\n#if A\n#include \"swar.bpf.h\"\n#endif\n", 0, 0 },
+	/* once surely inlined, not again (numtok.bpf.h includes swar.bpf.h) */
+	{ "twice", "#include \"swar.bpf.h\"\n#include \"numtok.bpf.h\"\n#include \"swar.bpf.h\"\n",
+	  1, 1 },
+	/* after a maybe, again: its guard decides */
+	{ "maybe, then surely", "#if X\n#include \"swar.bpf.h\"\n#endif\n#include \"swar.bpf.h\"\n",
+	  2, 0 },
+};
+
+static void test_flatten(void)
+{
+	char *text;
+
+	for (size_t i = 0; i < sizeof(flat_cases) / sizeof(flat_cases[0]); i++) {
+		const struct flat_case *c = &flat_cases[i];
+		char *text = flat(c->gen);
+
+		expect_int(c->what, "flattened", 1, text != NULL);
+		expect_int(c->what, "swar.bpf.h", c->swar, text ? count(text, "#line 1 \"swar.bpf.h\"") : -1);
+		expect_int(c->what, "numtok.bpf.h", c->numtok,
+			   text ? count(text, "#line 1 \"numtok.bpf.h\"") : -1);
+		free(text);
+	}
+	/* a file that is not embedded is never looked for beside the program */
+	expect_int("not embedded", "flattened", 0, flat("#include \"stdio.h\"\n") != NULL);
+	text = flat("#include <stdio.h>\n");
+	expect_int("system header", "flattened", 1, text != NULL);
+	free(text);
+}
+
+/* Each format at each hook: the one parser, the one hook, the header once. */
+static void test_parts(void)
+{
+	static const char *const queries[] = { "sum(x) from f", "sum($1) from f.log",
+					       "sum($1) from f as csv(noheader)", "sum(x) from f as i64" };
+	static const char *const parsers[] = { "parse_numbers.bpf.h", "parse_text.bpf.h",
+					       "parse_csv.bpf.h", "parse_binary.bpf.h" };
+	static const char *const hooks[] = { "copyout.bpf.c", "vfs_fexit.bpf.c", "vfs_kprobe.bpf.c",
+					     "syscall.bpf.c", "syscall_btf.bpf.c" };
+
+	for (int f = 0; f < 4; f++)
+		for (int h = 0; h < HOOK_COUNT; h++) {
+			struct codegen_plan p;
+			struct query q;
+			char what[96], mark[64];
+			size_t len;
+			char *src;
+
+			checked(queries[f], &q);
+			codegen_plan(&q, h, &small, &p);
+			src = codegen_program(&q, &p, &len);
+			snprintf(what, sizeof(what), "%s at %s", parsers[f], hooks[h]);
+			for (int i = 0; i < 4; i++) {
+				snprintf(mark, sizeof(mark), "#line 1 \"%s\"", parsers[i]);
+				expect_int(what, parsers[i], i == f, count(src, mark));
+			}
+			for (int i = 0; i < HOOK_COUNT; i++) {
+				snprintf(mark, sizeof(mark), "#line 1 \"%s\"", hooks[i]);
+				expect_int(what, hooks[i], i == h, count(src, mark));
+			}
+			expect_int(what, "header", 1, count(src, "#line 1 \"bpfq_query.h\""));
+			expect_int(what, "prelude", 1, count(src, "#line 1 \"prelude.bpf.h\""));
+			expect_int(what, "streams", 0, count(src, "#line 1 \"streams.bpf.h\""));
+			free(src);
+			query_free(&q);
+		}
+}
+
 int main(void)
 {
 	test_plans();
 	test_words();
 	test_program();
+	test_flatten();
+	test_parts();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
