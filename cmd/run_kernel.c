@@ -25,7 +25,7 @@
  * is known of the input. BPFQ_LONG_INPUT=1 or 0 says long or short
  * whatever the size (the tests).
  */
-static void plan(const struct run *r, enum hook_kind hook, struct codegen_plan *plan)
+static void make_plan(const struct run *r, enum hook_kind hook, struct codegen_plan *plan)
 {
 	const char *env = privs_getenv("BPFQ_LONG_INPUT");
 	struct plan_input in = { .size = r->in.size, .unsized = r->in.unsized,
@@ -43,7 +43,7 @@ char *run_generate(struct run *r, enum hook_kind hook, struct codegen_plan *p, s
 {
 	char *src;
 
-	plan(r, hook, p);
+	make_plan(r, hook, p);
 	src = codegen_program(&r->q, p, len);
 
 	if (!src) {
