@@ -112,13 +112,14 @@ $(BUILD)/bpf/%.o: bpf-templates/bpfq.bpf.c $(TEMPLATES) tests/bpf/bpfq_query.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_FLAGS) -I tests/bpf -I bpf-templates $(call bpf_defs,$*) -c -o $@ $<
 
+# (the headers come in from the .d of an earlier run: cc would take them as inputs)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(CORE_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter-out %.h,$^) $(LDLIBS)
 
 unit: $(UNIT_TESTS)
-	$(Q)set -e; for t in $(UNIT_TESTS); do printf '%-12s ' "$${t##*/}:"; $$t; done
+	$(Q)set -e; for t in $(UNIT_TESTS); do printf '%-14s ' "$${t##*/}:"; $$t; done
 
 # The files that boot QEMU guests, the longest, and the others. Files run
 # two at a time with GNU parallel (make deps installs it; without it, one

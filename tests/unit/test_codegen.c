@@ -198,10 +198,10 @@ static char *flat(const char *gen)
 	char *text = NULL;
 	size_t len;
 	FILE *out = open_memstream(&text, &len);
-	int failed = flatten(out, FLATTEN_QUERY_H, gen);
+	int rc = flatten(out, FLATTEN_QUERY_H, gen);
 
 	fclose(out);
-	if (failed) {
+	if (rc) {
 		free(text);
 		return NULL;
 	}
@@ -249,7 +249,8 @@ static void test_flatten(void)
 
 	for (size_t i = 0; i < sizeof(flat_cases) / sizeof(flat_cases[0]); i++) {
 		const struct flat_case *c = &flat_cases[i];
-		char *text = flat(c->gen);
+
+		text = flat(c->gen);
 
 		expect_int(c->what, "flattened", 1, text != NULL);
 		expect_int(c->what, "swar.bpf.h", c->swar, text ? count(text, "#line 1 \"swar.bpf.h\"") : -1);
