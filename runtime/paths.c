@@ -150,10 +150,14 @@ static void add_error(struct walk *w, const char *path, int err)
 	add(w, len ? xstrndup(path, len) : xstrdup("."), NULL, err);
 }
 
-/* Follow path as the caller: what it is, without reading it (O_PATH opens no device). */
-static int probe(const char *path, struct stat *st)
+/*
+ * fstat() of path opened as the caller with flags: O_PATH tells what it is
+ * without reading it (and opens no device); O_RDONLY | O_NONBLOCK also
+ * says it can be read (O_NONBLOCK: it may have become a FIFO). 0 or errno.
+ */
+static int stat_as_caller(const char *path, int flags, struct stat *st)
 {
-	int fd = privs_open(path, O_PATH), err = 0;
+	int fd = privs_open(path, flags), err = 0;
 
 	if (fd < 0)
 		return errno;
@@ -163,17 +167,14 @@ static int probe(const char *path, struct stat *st)
 	return err;
 }
 
-/* Open the file as the caller to see it can be read (O_NONBLOCK: it may have become a FIFO). */
+static int probe(const char *path, struct stat *st)
+{
+	return stat_as_caller(path, O_PATH, st);
+}
+
 static int readable(const char *path, struct stat *st)
 {
-	int fd = privs_open(path, O_RDONLY | O_NONBLOCK), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (fstat(fd, st))
-		err = errno;
-	close(fd);
-	return err;
+	return stat_as_caller(path, O_RDONLY | O_NONBLOCK, st);
 }
 
 /*
