@@ -103,6 +103,12 @@ static int wait_input(int fd)
 		rl_on_new_line();
 		rl_redisplay();
 	}
+	/*
+	 * A terminal that hung up (its ssh or script gone) reads as EIO, which
+	 * readline's callback does not end: without this, a loop at full CPU.
+	 */
+	if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return -1;
 	return n < 0 && err == EINTR ? 0 : n;
 }
 

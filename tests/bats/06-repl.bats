@@ -207,12 +207,20 @@ exit, quit and help at the start of a line do what they say.
 }
 
 @test "\\help names every aggregate of bpfq-query(7)'s grammar" {
-	local help name
-	help=$(printf '\\help\n' | script -qec "'$BPFQ' --engine=user" /dev/null 2>&1) || true
+	local i name screen
+	repl_start --engine=user
+	repl_type '\help'
+	repl_keys Enter
+	for ((i = 0; i < 200; i++)); do
+		screen=$(repl_screen)
+		[[ $screen == *"  all of it: man bpfq-query"$'\n'"bpfq>" ]] && break
+		sleep 0.1
+	done
 	for name in $(sed -n '/^aggregate = /,/^condition = /p' \
 		"$BATS_TEST_DIRNAME/../../man/bpfq-query.7" | grep -o '"[a-z_]*"' | tr -d '"'); do
-		[[ $help == *"$name("* ]] || { echo "\\help lacks $name" >&2; return 1; }
+		[[ $screen == *"$name("* ]] || { echo "\\help lacks $name" >&2; return 1; }
 	done
+	[[ $screen == *"exists("* ]]
 }
 
 @test "exit, quit and help work as in other REPLs; ctrl-D on a query says it was not run" {
