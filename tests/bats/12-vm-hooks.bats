@@ -40,10 +40,11 @@ setup_file() {
 	# Compile on the host what the guests will run (clang under TCG is
 	# slow); tests/vm/run copies the cache into the guest. The data in a
 	# folder of its own: the host's differential tests may be writing
-	# tests/diff/data at the same time (make check).
+	# tests/diff/data at the same time (make check). A shard per CPU:
+	# the guests wait for this.
 	export BPFQ_CACHE_DIR=$dir/cache
-	DIFF_SUITE=vm DIFF_PREPARE=1 DIFF_DATA=$dir/diff-data BPFQ="$dir/bpfq" tests/diff/run \
-		>"$dir/prepare.out" 2>&1
+	DIFF_SUITE=vm DIFF_PREPARE=1 DIFF_JOBS=$(nproc) DIFF_DATA=$dir/diff-data BPFQ="$dir/bpfq" \
+		tests/diff/run >"$dir/prepare.out" 2>&1
 	# Both programs of each query tests/vm/hooks.sh runs: a pipe's and the
 	# 21 MB file's are the long input's, the small files' the short one
 	# (the path is not in the program: 'from -' compiles to what a file does).
