@@ -631,7 +631,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(src);
 		check_program(&q, &plan, src, len);
 		free(src);
-		CHECK(q.path && q.nitems > 0 && q.nitems <= BPFQ_MAX_AGGS);
+		/* 'from' is optional: the files may follow the query. */
+		CHECK(!q.path == !q.npaths && q.npaths >= 0);
+		CHECK(q.nitems > 0 && q.nitems <= BPFQ_MAX_AGGS);
 		ast_dump(devnull, &q);
 		check_labels(&q, &names.sc);
 		run_eval(&q);
