@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Reading a csv header ahead of the scan (see header.h). */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lang/engine/records.h"
@@ -29,53 +25,6 @@ static size_t record_end(const char *buf, size_t n, bool at_eof)
 			started = true;
 	}
 	return at_eof ? n : 0;
-}
-
-/* Whether a look at a pipe has seen enough: n bytes so far, the writer gone or not. */
-typedef bool enough_fn(const char *buf, size_t n, bool gone);
-
-/*
- * The first bytes of a pipe, waiting for the writer until enough() says
- * so, the pipe is full, or the writer is gone (*gone).
- */
-static ssize_t peek_pipe(int fd, char *buf, size_t max, enough_fn *enough, bool *gone)
-{
-	struct timespec pause = { 0, 10 * 1000 * 1000 };
-	ssize_t n = 0;
-
-	fcntl(fd, F_SETPIPE_SZ, HEADER_MAX);
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-		poll(&pfd, 1, -1);
-		*gone = pfd.revents & POLLHUP;
-		n = input_tee_peek(fd, buf, max);
-		if (n < 0)
-			return -1;
-		if (enough(buf, n, *gone) || (size_t)n >= max || (*gone && !n))
-			return n;
-		nanosleep(&pause, NULL);
-	}
-}
-
-/*
- * The first bytes of the input, up to max, without consuming them (see
- * peek_pipe); *all: they are all the input holds.
- */
-static ssize_t peek_bytes(struct input *in, char *buf, size_t max, enough_fn *enough, bool *all)
-{
-	struct stat st;
-	ssize_t n;
-
-	if (in->seekable) {
-		n = pread(in->fd, buf, max, in->base);
-		*all = n >= 0 && (size_t)n < max;
-		return n;
-	}
-	if (fstat(in->fd, &st) == 0 && S_ISFIFO(st.st_mode))
-		return peek_pipe(in->fd, buf, max, enough, all);
-	errno = ESPIPE;
-	return -1;
 }
 
 static bool record_ended(const char *buf, size_t n, bool gone)
@@ -104,7 +53,7 @@ static bool sample_ended(const char *buf, size_t n, bool gone)
  */
 static ssize_t peek(struct input *in, char *buf, bool guess, size_t *end, bool *all)
 {
-	ssize_t n = peek_bytes(in, buf, HEADER_MAX, guess ? sample_ended : record_ended, all);
+	ssize_t n = input_peek_until(in, buf, HEADER_MAX, guess ? sample_ended : record_ended, all);
 
 	if (n >= 0)
 		*end = record_end(buf, n, *all);
@@ -390,7 +339,7 @@ static int skip_bom(struct input *in)
 {
 	char buf[3];
 	bool all;
-	ssize_t n = peek_bytes(in, buf, sizeof(buf), three_bytes, &all);
+	ssize_t n = input_peek_until(in, buf, sizeof(buf), three_bytes, &all);
 
 	if (n < 0 && errno == ESPIPE)
 		return 0;
@@ -414,13 +363,6 @@ static int skip_bom(struct input *in)
 	return -1;
 }
 
-static bool some_bytes(const char *buf, size_t n, bool gone)
-{
-	(void)buf;
-	(void)gone;
-	return n > 0;
-}
-
 /*
  * skip=N: the first lines are not read. A file's lines and a pipe's count
  * them still, so that places in messages are the file's. A terminal is
@@ -430,7 +372,7 @@ static int skip_lines(struct input *in, uint32_t lines, char *buf, size_t max)
 {
 	while (lines) {
 		bool all = false, taken = false;
-		ssize_t n = peek_bytes(in, buf, max, some_bytes, &all);
+		ssize_t n = input_peek_until(in, buf, max, input_some_bytes, &all);
 		size_t used = 0;
 
 		if (n < 0 && errno == ESPIPE) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime/decompress.h"
@@ -37,7 +38,8 @@ static bool is_socket(const char *path)
 	return sock;
 }
 
-ssize_t input_tee_peek(int fd, char *buf, size_t max)
+/* Up to max bytes a pipe holds now, none consumed (tee(2)); -1 with errno. */
+static ssize_t tee_peek(int fd, char *buf, size_t max)
 {
 	int p[2];
 	ssize_t n, got = 0;
@@ -59,48 +61,73 @@ ssize_t input_tee_peek(int fd, char *buf, size_t max)
 }
 
 /*
- * The first bytes of a file or a pipe at fd's offset, none consumed; 0 for
- * anything else. *at_eof: they are all there is.
+ * A pipe's first bytes, waiting for the writer until enough() says so, the
+ * pipe is full, or the writer is gone. The pipe grows to hold max (tee
+ * sees only what it holds); it never shrinks: the scan reads it after.
  */
-static ssize_t peek_head(int fd, const struct stat *st, char *buf, size_t n, bool *at_eof)
+static ssize_t peek_pipe(int fd, char *buf, size_t max, input_enough_fn *enough, bool *all)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	off_t pos;
-	ssize_t got;
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	int size = fcntl(fd, F_GETPIPE_SZ);
+	ssize_t n;
+	bool gone;
 
-	*at_eof = false;
-	if (S_ISREG(st->st_mode)) {
-		got = (pos = lseek(fd, 0, SEEK_CUR)) < 0 ? 0 : pread(fd, buf, n, pos);
-		*at_eof = got >= 0 && (size_t)got < n;
-		return got;
+	if (size >= 0 && (size_t)size < max)
+		fcntl(fd, F_SETPIPE_SZ, max);
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		poll(&pfd, 1, -1);
+		gone = pfd.revents & POLLHUP;
+		n = tee_peek(fd, buf, max);
+		if (n < 0)
+			return -1;
+		*all = gone && (size_t)n < max;
+		if (enough(buf, n, gone) || (size_t)n >= max || (gone && !n))
+			return n;
+		nanosleep(&pause, NULL);
 	}
-	if (!S_ISFIFO(st->st_mode))
-		return 0;
-	/* The writer's first bytes, or its end (nothing to look at). */
-	poll(&pfd, 1, -1);
-	got = input_tee_peek(fd, buf, n);
-	*at_eof = (pfd.revents & POLLHUP) && got >= 0 && (size_t)got < n;
-	return got;
+}
+
+ssize_t input_peek_until(const struct input *in, char *buf, size_t max, input_enough_fn *enough,
+			 bool *all)
+{
+	struct stat st;
+	ssize_t n;
+
+	*all = false;
+	if (in->seekable) {
+		n = pread(in->fd, buf, max, in->base);
+		*all = n >= 0 && (size_t)n < max;
+		return n;
+	}
+	if (fstat(in->fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		return peek_pipe(in->fd, buf, max, enough, all);
+	errno = ESPIPE;
+	return -1;
+}
+
+bool input_some_bytes(const char *buf, size_t n, bool gone)
+{
+	(void)buf;
+	(void)gone;
+	return n > 0;
 }
 
 ssize_t input_peek(const struct input *in, char *buf, size_t n, bool *at_eof)
 {
-	struct stat st;
-
-	if (fstat(in->fd, &st))
-		return -1;
-	return peek_head(in->fd, &st, buf, n, at_eof);
+	return input_peek_until(in, buf, n, input_some_bytes, at_eof);
 }
 
 /*
  * A compressed input is read through a pipe its decompressor fills.
  * Binary records are read as they are: their first bytes may be anything.
  */
-static int open_compressed(struct input *in, struct stat *st)
+static int open_compressed(struct input *in)
 {
 	char head[8];
 	bool at_eof;
-	ssize_t n = peek_head(in->fd, st, head, sizeof(head), &at_eof);
+	ssize_t n = input_peek(in, head, sizeof(head), &at_eof);
 	const char *kind = n > 0 && !in->binary ? decompress_kind((unsigned char *)head, n) : NULL;
 	int out;
 
@@ -114,24 +141,18 @@ static int open_compressed(struct input *in, struct stat *st)
 	}
 	in->fd = out;
 	in->compression = kind;
-	return fstat(in->fd, st);
+	in->seekable = false;
+	in->unsized = true;
+	in->origin = in->base = in->size = 0;
+	return 0;
 }
 
 int input_decompress(struct input *in)
 {
-	struct stat st;
-
 	if (in->told)
 		return 0;
 	in->told = true;
-	if (fstat(in->fd, &st) || open_compressed(in, &st))
-		return -1;
-	if (in->compression) {
-		in->seekable = false;
-		in->unsized = true;
-		in->origin = in->base = in->size = 0;
-	}
-	return 0;
+	return open_compressed(in);
 }
 
 int input_open(struct input *in, const char *path, bool binary)
@@ -165,18 +186,18 @@ int input_open(struct input *in, const char *path, bool binary)
 		input_close(in);
 		return -1;
 	}
-	/* A file's first bytes are there to look at; a pipe's may not be yet. */
-	in->told = !S_ISFIFO(st.st_mode);
-	if (S_ISREG(st.st_mode) && open_compressed(in, &st)) {
-		input_close(in);
-		return -1;
-	}
 	pos = lseek(in->fd, 0, SEEK_CUR);
 	in->seekable = S_ISREG(st.st_mode) && pos >= 0;
 	in->unsized = !in->seekable;
 	if (in->seekable) {
 		in->origin = in->base = pos;
 		in->size = (uint64_t)st.st_size > in->base ? st.st_size - in->base : 0;
+	}
+	/* A file's first bytes are there to look at; a pipe's may not be yet. */
+	in->told = !S_ISFIFO(st.st_mode);
+	if (S_ISREG(st.st_mode) && open_compressed(in)) {
+		input_close(in);
+		return -1;
 	}
 	return 0;
 }

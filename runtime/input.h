@@ -64,9 +64,6 @@ int input_claim_stdin(void);
 int input_open(struct input *in, const char *path, bool binary);
 void input_close(struct input *in);
 
-/* Up to max bytes a pipe holds now, none consumed (tee(2)); -1 with errno. */
-ssize_t input_tee_peek(int fd, char *buf, size_t max);
-
 /*
  * A pipe's compression is told by its first bytes, which its writer may
  * not have written at the open: the caller asks before it looks at them
@@ -80,6 +77,21 @@ int input_decompress(struct input *in);
  * pipe: what it holds once the writer has written). *at_eof: that is all.
  */
 ssize_t input_peek(const struct input *in, char *buf, size_t n, bool *at_eof);
+
+/* Whether a look at a pipe has seen enough: n bytes so far, the writer gone or not. */
+typedef bool input_enough_fn(const char *buf, size_t n, bool gone);
+
+/* Any byte is enough: input_peek's test. */
+bool input_some_bytes(const char *buf, size_t n, bool gone);
+
+/*
+ * Up to max of the input's first bytes from where the scan starts, none
+ * consumed: a file's at once, a pipe's once enough() says so, the pipe is
+ * full, or its writer is gone. *all: they are all the input holds. -1
+ * with errno (ESPIPE: neither a file nor a pipe, nothing to look at).
+ */
+ssize_t input_peek_until(const struct input *in, char *buf, size_t max, input_enough_fn *enough,
+			 bool *all);
 
 /* Bytes before the scan's first (a csv header): offsets and lines count past them. */
 void input_skip(struct input *in, const char *buf, size_t n);
