@@ -180,7 +180,8 @@ bench-deps: deps
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		datamash
 
-BENCH_HELPERS := $(BUILD)/bench/gen $(BUILD)/bench/native $(BUILD)/bench/timeit
+BENCH_HELPERS := $(BUILD)/bench/gen $(BUILD)/bench/gen-real $(BUILD)/bench/native \
+                 $(BUILD)/bench/timeit
 BENCH_CFLAGS  ?= -O2
 
 bench: $(BUILD)/bpfq $(BENCH_HELPERS)
