@@ -181,7 +181,7 @@ bench-deps: deps
 		datamash
 
 BENCH_HELPERS := $(BUILD)/bench/gen $(BUILD)/bench/gen-real $(BUILD)/bench/native \
-                 $(BUILD)/bench/timeit
+                 $(BUILD)/bench/read $(BUILD)/bench/simd $(BUILD)/bench/timeit
 BENCH_CFLAGS  ?= -O2
 
 bench: $(BUILD)/bpfq $(BENCH_HELPERS)
@@ -190,7 +190,7 @@ bench: $(BUILD)/bpfq $(BENCH_HELPERS)
 $(BENCH_HELPERS): $(BUILD)/bench/%: bench/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BENCH_CFLAGS) -std=gnu11 -Wall -Wextra -o $@ $<
+	$(Q)$(CC) $(BENCH_CFLAGS) -std=gnu11 -Wall -Wextra -pthread -o $@ $<
 
 install: $(BUILD)/bpfq
 	install -D -m 0755 $(BUILD)/bpfq $(DESTDIR)$(PREFIX)/sbin/bpfq
