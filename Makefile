@@ -170,17 +170,19 @@ demo: $(BUILD)/bpfq
 	$(Q)bench/gen-ints 1000000 $(BUILD)/demo.txt
 	./$(BUILD)/bpfq 'sum(x) where x > 5 from $(BUILD)/demo.txt'
 
-# The benchmark, kept out of check: bpfq against plain C, awk, datamash and
-# DuckDB on generated data (bench/run says what it measures; BENCH_SCALE=100
-# BENCH_ROUNDS=2 for a quick run). Needs root for the kernel hooks.
-# `make bench-deps` installs datamash (mawk and gawk come with deps);
-# DuckDB comes from npm on the first run, where node and npm are installed.
+# The benchmark, kept out of check: bpfq against C readers, read() alone,
+# awk, datamash, DuckDB and polars on generated data (bench/run says what
+# it measures; BENCH_SCALE=100 BENCH_ROUNDS=2 for a quick run). Needs root
+# for the kernel hooks. `make bench-deps` installs datamash (mawk and gawk
+# come with deps); DuckDB and polars come from npm on the first run, where
+# node and npm are installed.
 .PHONY: bench bench-deps
 bench-deps: deps
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		datamash
 
-BENCH_HELPERS := $(BUILD)/bench/gen $(BUILD)/bench/native $(BUILD)/bench/timeit
+BENCH_HELPERS := $(BUILD)/bench/gen $(BUILD)/bench/gen-real $(BUILD)/bench/native \
+                 $(BUILD)/bench/read $(BUILD)/bench/simd $(BUILD)/bench/timeit
 BENCH_CFLAGS  ?= -O2
 
 bench: $(BUILD)/bpfq $(BENCH_HELPERS)
@@ -189,7 +191,7 @@ bench: $(BUILD)/bpfq $(BENCH_HELPERS)
 $(BENCH_HELPERS): $(BUILD)/bench/%: bench/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BENCH_CFLAGS) -std=gnu11 -Wall -Wextra -o $@ $<
+	$(Q)$(CC) $(BENCH_CFLAGS) -std=gnu11 -Wall -Wextra -pthread -o $@ $<
 
 install: $(BUILD)/bpfq
 	install -D -m 0755 $(BUILD)/bpfq $(DESTDIR)$(PREFIX)/sbin/bpfq

@@ -1,5 +1,5 @@
-// duckdb.cjs NODE_DIR SQL: run SQL in an in-memory DuckDB and print the
-// first column of the first row. NODE_DIR is where `npm install
+// duckdb.cjs NODE_DIR SQL: run SQL in an in-memory DuckDB and print each
+// row of the answer as one line of comma-separated values. NODE_DIR is where `npm install
 // @duckdb/node-api` put node_modules (build/bench/node), so the package
 // never has to be installed next to the sources.
 'use strict';
@@ -12,7 +12,8 @@ async function main() {
 	const connection = await instance.connect();
 	const reader = await connection.runAndReadAll(sql);
 	// String() prints a HUGEINT sum exactly (a BigInt), a DOUBLE as JS does.
-	console.log(String(reader.getRows()[0][0]));
+	for (const row of reader.getRows())
+		console.log(row.map(String).join(','));
 }
 
 main().catch((err) => {
