@@ -53,10 +53,13 @@ setup_file() {
 			BPFQ_LONG_INPUT=$long "$dir/bpfq" --dry-run=compile "$q" 2>>"$dir/prepare.out"
 		done
 	done
-	[[ -f $NOTRACE ]] && boot notrace --kernel="$NOTRACE"
+	# The two guests at once: each keeps about one CPU busy (TCG), and
+	# one after the other they were most of make check's time.
+	[[ -f $NOTRACE ]] && boot notrace --kernel="$NOTRACE" &
 	if { read -r k && read -r m; } < <(tests/vm/fetch-debian-kernel 2>"$dir/fetch.err"); then
-		boot debian --kernel="$k" --modules="$m"
+		boot debian --kernel="$k" --modules="$m" &
 	fi
+	wait
 }
 
 # The section "== NAME" of a kernel's report (up to the next section).
