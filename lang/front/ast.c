@@ -225,6 +225,8 @@ static void render_call(struct out *o, const struct query *q, const struct node 
 	else
 		put_lower(o, q, n->op_loc);
 	put(o, "(", 1);
+	if (n->distinct && !o->code)
+		puts_(o, "distinct ");
 	for (int i = 0; i < n->nargs; i++) {
 		if (i)
 			put(o, ", ", 2);
