@@ -612,6 +612,9 @@ static bool check_cols(struct sema *s)
 		q->ncols = q->nitems;
 		q->post = true;
 	}
+	if (q->ncols > BPFQ_MAX_AGGS)
+		return diag_set(s->d, q->cols[BPFQ_MAX_AGGS]->loc, "too many columns: at most %d in "
+				"one query", BPFQ_MAX_AGGS);
 	q->items = arena_alloc(&q->arena, BPFQ_MAX_AGGS * sizeof(*q->items));
 	if (!q->items)
 		return diag_set(s->d, (struct loc){ 0, 0 }, "out of memory");
@@ -681,6 +684,9 @@ static bool check_post_clauses(struct sema *s)
 	if (q->norder && !q->by)
 		return diag_set(s->d, q->order[0].e->loc, "'order by' needs 'by': without it the "
 				"answer is one row");
+	if (q->norder > BPFQ_MAX_AGGS)
+		return diag_set(s->d, q->order[BPFQ_MAX_AGGS].e->loc, "too many order by keys: at "
+				"most %d", BPFQ_MAX_AGGS);
 	for (int i = 0; i < q->norder; i++)
 		if (!check_order_key(s, &q->order[i]))
 			return false;
