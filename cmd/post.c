@@ -521,3 +521,80 @@ void post_free(struct post *p)
 	free(p->groups);
 	free(p->areas);
 }
+
+static bool resolve_expr(const struct query *q, struct node *n, char *const *names,
+			 const struct agg_desc *descs, int count)
+{
+	char label[1024];
+
+	if (!n)
+		return true;
+	if (n->kind == NODE_CALL && agg_lookup(q->text + n->op_loc.begin,
+					       n->op_loc.end - n->op_loc.begin)) {
+		ast_render(q, n, label, sizeof(label));
+		for (n->item = 0; n->item < count && strcmp(names[n->item], label); n->item++)
+			;
+		if (n->item == count)
+			return false;
+		n->agg = descs[n->item].kind;
+		return true;
+	}
+	if (!resolve_expr(q, n->lhs, names, descs, count) ||
+	    !resolve_expr(q, n->rhs, names, descs, count))
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		if (!resolve_expr(q, n->args[i], names, descs, count))
+			return false;
+	return true;
+}
+
+static bool same_label(const struct query *q, const struct node *a, const struct node *b)
+{
+	char x[1024], y[1024];
+
+	ast_render(q, a, x, sizeof(x));
+	ast_render(q, b, y, sizeof(y));
+	return !strcmp(x, y);
+}
+
+/* As sema's check_order_key(): the by key, a column's 'as' name or text, or an expression. */
+static void resolve_key(const struct query *q, struct order_key *k)
+{
+	k->by_key = q->by && same_label(q, k->e, q->by);
+	k->col = -1;
+	for (int i = 0; !k->by_key && k->col < 0 && i < q->ncols; i++) {
+		struct loc as = q->cols[i]->as;
+		uint32_t len = k->e->loc.end - k->e->loc.begin;
+		bool named = k->e->kind == NODE_NAME && as.end - as.begin == len &&
+			     !memcmp(q->text + as.begin, q->text + k->e->loc.begin, len);
+
+		if (named || same_label(q, k->e, q->cols[i]))
+			k->col = i;
+	}
+}
+
+bool post_resolve(struct query *q, char *const *names, const struct agg_desc *descs, int n,
+		  bool *bad)
+{
+	bool post = q->having || q->norder || q->limit;
+
+	*bad = false;
+	for (int i = 0; i < q->nitems; i++)
+		post |= q->items[i]->as.end > q->items[i]->as.begin ||
+			q->items[i]->kind != NODE_CALL;
+	if (!post)
+		return false;
+	q->post = true;
+	q->cols = q->items;
+	q->ncols = q->nitems;
+	*bad = q->ncols > BPFQ_MAX_AGGS || q->norder > BPFQ_MAX_AGGS;
+	for (int i = 0; i < q->ncols; i++)
+		*bad |= !resolve_expr(q, q->cols[i], names, descs, n);
+	*bad |= !resolve_expr(q, q->having, names, descs, n);
+	for (int i = 0; i < q->norder; i++) {
+		resolve_key(q, &q->order[i]);
+		if (!q->order[i].by_key && q->order[i].col < 0)
+			*bad |= !resolve_expr(q, q->order[i].e, names, descs, n);
+	}
+	return true;
+}

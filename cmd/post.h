@@ -28,4 +28,13 @@ struct post {
 int post_apply(const struct query *q, const struct answer *in, struct post *out);
 void post_free(struct post *p);
 
+/*
+ * For bpfq merge: a query parsed from partials' "select" text, checked
+ * against their aggregates (names[i] labels descs[i]). False when it
+ * asks for none of the post stage; 0 > *bad when an aggregate is not
+ * among the names.
+ */
+bool post_resolve(struct query *q, char *const *names, const struct agg_desc *descs, int n,
+		  bool *bad);
+
 #endif /* BPFQ_POST_H */
