@@ -196,7 +196,14 @@ static uint32_t eval_cond(struct at *at, const struct node *n, int *out)
 		return 0;
 	case NODE_AND:
 	case NODE_OR:
-		if ((err = eval_cond(at, n->lhs, &l)) || (err = eval_cond(at, n->rhs, &r)))
+		/* As in where: the right side only when the left does not decide. */
+		if ((err = eval_cond(at, n->lhs, &l)))
+			return err;
+		if ((n->kind == NODE_AND && l == F) || (n->kind == NODE_OR && l == T)) {
+			*out = l;
+			return 0;
+		}
+		if ((err = eval_cond(at, n->rhs, &r)))
 			return err;
 		*out = n->kind == NODE_AND ? and3(l, r) : or3(l, r);
 		return 0;
