@@ -76,7 +76,9 @@ b      null'
 	b=$((RANDOM % n + 1))
 	((a > b)) && { local t=$a; a=$b; b=$t; }
 	sed -n "1,${a}p" "$TMP/all.txt" >"$TMP/p1.txt"
-	sed -n "$((a + 1)),${b}p" "$TMP/all.txt" >"$TMP/p2.txt"
+	# sed prints line M of "M,Np" even when N < M
+	: >"$TMP/p2.txt"
+	((b > a)) && sed -n "$((a + 1)),${b}p" "$TMP/all.txt" >"$TMP/p2.txt"
 	sed -n "$((b + 1)),\$p" "$TMP/all.txt" >"$TMP/p3.txt"
 	for p in 1 2 3; do
 		bpfq --engine=user --partial "$q from $TMP/p$p.txt" >>"$TMP/parts"
