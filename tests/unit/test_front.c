@@ -932,6 +932,50 @@ static void test_dump(void)
 	query_free(&q);
 }
 
+static void test_dump_post(void)
+{
+	struct query q;
+	char *out = front("count() as n, sum(x) / count() by x % 2 having n > 1 order by n desc, "
+			  "x % 2, max(x) limit 2 from f", &q), *dump = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&dump, &len);
+
+	ast_dump(f, &q);
+	fclose(f);
+	expect_str("ast_dump post", "query\n"
+		   "  select\n"
+		   "    count :num\n"
+		   "    sum :num\n"
+		   "      x (field 1, slot 0) :num\n"
+		   "    max :num\n"
+		   "      x (field 1, slot 0) :num\n"
+		   "  columns\n"
+		   "    count :num\n"
+		   "      as n\n"
+		   "    / :num\n"
+		   "      sum :num\n"
+		   "        x (field 1, slot 0) :num\n"
+		   "      count :num\n"
+		   "  having\n"
+		   "    > :bool\n"
+		   "      count :num\n"
+		   "      1 :num\n"
+		   "  order by (desc): column 1\n"
+		   "  order by: the by key\n"
+		   "  order by\n"
+		   "    max :num\n"
+		   "      x (field 1, slot 0) :num\n"
+		   "  limit 2\n"
+		   "  by\n"
+		   "    % :num\n"
+		   "      x (field 1, slot 0) :num\n"
+		   "      2 :num\n"
+		   "  from \"f\" as numbers\n", dump);
+	free(dump);
+	free(out);
+	query_free(&q);
+}
+
 /* ---- nesting limits ---- */
 
 static char *repeat(const char *prefix, const char *unit, int n, const char *mid,
@@ -1176,6 +1220,7 @@ int main(void)
 	test_tree();
 	test_int64_min();
 	test_dump();
+	test_dump_post();
 	test_depth();
 	test_round_trip();
 	return unit_done();
