@@ -13,6 +13,7 @@
 #include "cmd/merge/partial.h"
 #include "cmd/messages.h"
 #include "cmd/output.h"
+#include "cmd/post.h"
 #include "cmd/run_internal.h"
 #include "codegen/clang.h"
 #include "lang/front/parser.h"
@@ -174,8 +175,25 @@ static int quiet_status(const struct run *r)
 	return EXIT_OK;
 }
 
-static void print_answer(struct run *r, FILE *out)
+/* The answer as the query asks it: its columns, having, order by, limit. */
+static int print_final(struct run *r, FILE *out, const struct answer *a)
 {
+	struct post post;
+	int status = EXIT_OK;
+
+	if (!r->q.post) {
+		output_answer(out, r->o->format, a);
+		return EXIT_OK;
+	}
+	if ((status = post_apply(&r->q, a, &post)) == EXIT_OK)
+		output_answer(out, r->o->format, &post.a);
+	post_free(&post);
+	return status;
+}
+
+static int print_answer(struct run *r, FILE *out)
+{
+	int status = EXIT_INPUT;
 	char *names[BPFQ_MAX_AGGS] = { 0 }, label[1024], key[1024], *select = NULL;
 	struct agg_desc descs[BPFQ_MAX_AGGS];
 	struct answer a = { .query = r->q.text, .naggs = r->q.nitems, .descs = descs,
@@ -196,27 +214,30 @@ static void print_answer(struct run *r, FILE *out)
 	if (r->q.by && !a.groups)
 		fprintf(stderr, "bpfq: error: out of memory sorting the groups\n");
 	else if (r->o->partial && (select = partial_select(&r->q)))
-		partial_print(out, select, &a);
+		partial_print(out, select, &a), status = EXIT_OK;
 	else if (r->o->partial)
 		partial_print_error(out, EXIT_INPUT, "out of memory");
 	else
-		output_answer(out, r->o->format, &a);
+		status = print_final(r, out, &a);
 	for (int i = 0; i < r->q.nitems; i++)
 		free(names[i]);
 	free(select);
+	return status;
 }
 
 /* The answer of every file, each checked after its scan (run_file_done()). */
 static int report(struct run *r, FILE *out)
 {
+	int status;
+
 	r->stats.result = r->result;
 	r->stats.groups = r->groups ? groups_count(r->groups) : 0;
 	if (r->o->stats && r->o->format != FORMAT_JSON)
 		stats_print_text(stderr, &r->stats);
 	if (r->o->quiet)
 		return quiet_status(r);
-	print_answer(r, out);
-	return fflush(out) ? EXIT_INPUT : EXIT_OK;
+	status = print_answer(r, out);
+	return fflush(out) ? EXIT_INPUT : status;
 }
 
 static int run_checked(struct run *r, FILE *out)

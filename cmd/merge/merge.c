@@ -15,6 +15,8 @@
 #include "cmd/merge/partial.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
+#include "cmd/post.h"
+#include "lang/front/parser.h"
 #include "runtime/privs.h"
 
 struct merge {
@@ -242,8 +244,36 @@ static int merge_file(struct merge *m, const char *path)
 	return rc;
 }
 
+/* The merged answer as the query asks it: its columns, having, order by, limit. */
+static int print_final(struct merge *m, const struct answer *a)
+{
+	struct partial *h = &m->head;
+	struct query q = { 0 };
+	struct diag d = { 0 };
+	struct post post;
+	bool bad = false;
+	int status = EXIT_OK;
+
+	/* A select that does not parse (none did before) asks for nothing after the merge. */
+	if (!parse_query(h->select, strlen(h->select), &q, &d) ||
+	    !post_resolve(&q, h->names, h->descs, h->naggs, &bad)) {
+		output_answer(stdout, m->format, a);
+	} else if (!bad) {
+		if ((status = post_apply(&q, a, &post)) == EXIT_OK)
+			output_answer(stdout, m->format, &post.a);
+		post_free(&post);
+	} else {
+		fprintf(stderr, "bpfq merge: error: the partials' query does not match their "
+				"aggregates\n");
+		status = EXIT_INPUT;
+	}
+	query_free(&q);
+	return status;
+}
+
 static int merge_print(struct merge *m)
 {
+	int status;
 	struct partial *h = &m->head;
 	struct answer a = { .naggs = h->naggs, .descs = h->descs, .names = h->names,
 			    .result = &h->result, .area = h->area, .key_name = h->key_name };
@@ -266,8 +296,8 @@ static int merge_print(struct merge *m)
 		fprintf(stderr, "bpfq merge: error: out of memory\n");
 		return EXIT_INPUT;
 	}
-	output_answer(stdout, m->format, &a);
-	return fflush(stdout) ? EXIT_INPUT : EXIT_OK;
+	status = print_final(m, &a);
+	return fflush(stdout) ? EXIT_INPUT : status;
 }
 
 int merge_main(int argc, char **argv)

@@ -10,6 +10,23 @@
 #include "cmd/merge/partial.h"
 #include "lang/front/sema.h"
 
+/* having, order by and limit: bpfq merge applies them to the merged answer. */
+static void post_select(FILE *f, const struct query *q)
+{
+	char label[1024];
+
+	if (q->having) {
+		ast_render(q, q->having, label, sizeof(label));
+		fprintf(f, " having %s", label);
+	}
+	for (int i = 0; i < q->norder; i++) {
+		ast_render(q, q->order[i].e, label, sizeof(label));
+		fprintf(f, "%s%s%s", i ? ", " : " order by ", label, q->order[i].desc ? " desc" : "");
+	}
+	if (q->limit)
+		fprintf(f, " limit %lld", (long long)q->limit);
+}
+
 char *partial_select(const struct query *q)
 {
 	char *text = NULL, label[1024];
@@ -18,9 +35,13 @@ char *partial_select(const struct query *q)
 
 	if (!f)
 		return NULL;
-	for (int i = 0; i < q->nitems; i++) {
-		ast_render(q, q->items[i], label, sizeof(label));
+	for (int i = 0; i < (q->post ? q->ncols : q->nitems); i++) {
+		const struct node *n = q->post ? q->cols[i] : q->items[i];
+
+		ast_render(q, n, label, sizeof(label));
 		fprintf(f, "%s%s", i ? ", " : "", label);
+		if (n->as.end > n->as.begin)
+			fprintf(f, " as %.*s", (int)(n->as.end - n->as.begin), q->text + n->as.begin);
 	}
 	if (q->where) {
 		ast_render(q, q->where, label, sizeof(label));
@@ -30,6 +51,7 @@ char *partial_select(const struct query *q)
 		ast_render(q, q->by, label, sizeof(label));
 		fprintf(f, " by %s", label);
 	}
+	post_select(f, q);
 	return fclose(f) ? (free(text), NULL) : text;
 }
 

@@ -225,6 +225,8 @@ static void render_call(struct out *o, const struct query *q, const struct node 
 	else
 		put_lower(o, q, n->op_loc);
 	put(o, "(", 1);
+	if (n->distinct && !o->code)
+		puts_(o, "distinct ");
 	for (int i = 0; i < n->nargs; i++) {
 		if (i)
 			put(o, ", ", 2);
@@ -475,11 +477,42 @@ static void dump_path(FILE *f, const char *path)
 	fputc('"', f);
 }
 
+/* The output columns, having, order by, limit: user space computes them after the scan. */
+static void dump_post(FILE *f, const struct query *q)
+{
+	fputs("  columns\n", f);
+	for (int i = 0; i < q->ncols; i++) {
+		dump_node(f, q, q->cols[i], 2);
+		if (q->cols[i]->as.end > q->cols[i]->as.begin)
+			fprintf(f, "      as %.*s\n", (int)(q->cols[i]->as.end - q->cols[i]->as.begin),
+				q->text + q->cols[i]->as.begin);
+	}
+	if (q->having) {
+		fputs("  having\n", f);
+		dump_node(f, q, q->having, 2);
+	}
+	for (int i = 0; i < q->norder; i++) {
+		const struct order_key *k = &q->order[i];
+
+		fprintf(f, "  order by%s", k->desc ? " (desc)" : "");
+		if (k->by_key)
+			fputs(": the by key\n", f);
+		else if (k->col >= 0)
+			fprintf(f, ": column %d\n", k->col + 1);
+		else
+			fputc('\n', f), dump_node(f, q, k->e, 2);
+	}
+	if (q->limit)
+		fprintf(f, "  limit %lld\n", (long long)q->limit);
+}
+
 void ast_dump(FILE *f, const struct query *q)
 {
 	fputs("query\n  select\n", f);
 	for (int i = 0; i < q->nitems; i++)
 		dump_node(f, q, q->items[i], 2);
+	if (q->post)
+		dump_post(f, q);
 	if (q->where) {
 		fputs("  where\n", f);
 		dump_node(f, q, q->where, 2);

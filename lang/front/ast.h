@@ -94,6 +94,17 @@ struct node {
 	int64_t lo, hi, step;	/* lhist(e, lo, hi, step) */
 	int64_t q;		/* quantile(e, q): q times 10^9 */
 	int nbuckets;		/* hist, lhist: buckets of the state */
+	bool distinct;		/* NODE_CALL: count(distinct e), count_distinct's other spelling */
+	struct loc as;		/* a select column: its 'as' name; empty without one */
+	int item;		/* an aggregate call in a column, having or order by: its item */
+};
+
+/* One key of 'order by': an expression over the aggregates, or the by key. */
+struct order_key {
+	struct node *e;
+	bool desc;
+	bool by_key;		/* set by sema: it names the by key */
+	int col;		/* set by sema: the output column it names, or -1 */
 };
 
 /* How the input's bytes become records: 'as FORMAT', or the default for the file. */
@@ -159,6 +170,20 @@ struct query {
 	int key_slot;		/* by_text: the slot of the key field */
 	int nnodes;		/* ids run 1..nnodes */
 	struct node **by_id;	/* by_id[id] for id in 1..nnodes, set by sema */
+	/*
+	 * Arithmetic over aggregates, having, order by and limit, all worked
+	 * out in user space on the final values. With any of them (post), sema
+	 * moves the select list to cols and leaves in items each distinct
+	 * aggregate the columns, having and order by use, once.
+	 */
+	bool post;
+	struct node **cols;	/* post: the output columns as written */
+	int ncols;
+	struct node *having;	/* NULL without 'having' */
+	struct order_key *order;	/* 'order by' keys, norder of them */
+	int norder;
+	int64_t limit;		/* 'limit n', n > 0; 0 without */
+	struct loc limit_loc;
 	struct arena *arena;
 };
 

@@ -333,7 +333,29 @@ static bool args(struct parser *p, struct node *call)
 	return true;
 }
 
-/* IDENT '(' [args] ')': the current token is the '(' */
+static bool word_is(const struct parser *p, struct loc at, const char *w)
+{
+	size_t n = at.end - at.begin;
+
+	return strlen(w) == n && !strncasecmp(p->text + at.begin, w, n);
+}
+
+/*
+ * count(distinct e), the current token after '(': 'distinct' is a word
+ * only there, so count(distinct) still counts a column named distinct.
+ */
+static bool count_distinct(const struct parser *p, struct token name)
+{
+	struct token after;
+
+	if (!word_is(p, name.loc, "count") || p->tok.kind != TOK_IDENT ||
+	    !word_is(p, p->tok.loc, "distinct"))
+		return false;
+	after = lex_next(p->text, p->len, p->tok.loc.end);
+	return after.kind != TOK_RPAREN && after.kind != TOK_COMMA && after.kind != TOK_EOF;
+}
+
+/* IDENT '(' ['distinct'] [args] ')': the current token is the '(' */
 static struct node *call(struct parser *p, struct token name)
 {
 	struct token open = p->tok;
@@ -342,6 +364,8 @@ static struct node *call(struct parser *p, struct token name)
 	if (!n || !enter(p, open.loc) || !next(p))
 		return NULL;
 	p->height = 0;
+	if ((n->distinct = count_distinct(p, name)) && !next(p))
+		return NULL;
 	if (p->tok.kind != TOK_RPAREN && !args(p, n))
 		return NULL;
 	n->loc = span(name.loc, p->tok.loc);
@@ -620,12 +644,44 @@ static bool starts_clause(enum token_kind kind)
 	return kind == TOK_WHERE || kind == TOK_FROM || kind == TOK_BY || kind == TOK_GROUP;
 }
 
-static bool ends_items(enum token_kind kind)
+/* 'having', 'order' and 'limit' are words, not keywords: columns may be named so. */
+static bool post_word(const char *text, struct token t)
 {
-	return starts_clause(kind) || kind == TOK_EOF;
+	static const char *const words[] = { "having", "order", "limit" };
+	size_t n = t.loc.end - t.loc.begin;
+
+	for (size_t i = 0; t.kind == TOK_IDENT && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && !strncasecmp(text + t.loc.begin, words[i], n))
+			return true;
+	return false;
 }
 
-/* items := expr (',' expr)* -- sema checks that each is an aggregate */
+static bool starts_any_clause(const struct parser *p)
+{
+	return starts_clause(p->tok.kind) || post_word(p->text, p->tok);
+}
+
+static bool ends_items(const struct parser *p)
+{
+	return starts_any_clause(p) || p->tok.kind == TOK_EOF;
+}
+
+/* item := expr ['as' IDENT] */
+static struct node *item(struct parser *p)
+{
+	struct node *n = expr(p);
+
+	if (!n || p->tok.kind != TOK_AS)
+		return n;
+	if (!next(p))
+		return NULL;
+	if (p->tok.kind != TOK_IDENT)
+		return FAIL(p, p->tok.loc, "expected a name after 'as', got %s", quote(p, p->tok).s);
+	n->as = p->tok.loc;
+	return next(p) ? n : NULL;
+}
+
+/* items := item (',' item)* -- sema checks that each is over aggregates */
 static bool items(struct parser *p)
 {
 	struct node *n;
@@ -634,14 +690,14 @@ static bool items(struct parser *p)
 		if (!starts_expr(p->tok.kind))
 			return diag_set(p->d, p->tok.loc, "expected an aggregate such as sum(x), got %s",
 					quote(p, p->tok).s);
-		if (!(n = expr(p)) || !append(p, &p->q->items, &p->q->nitems, n))
+		if (!(n = item(p)) || !append(p, &p->q->items, &p->q->nitems, n))
 			return false;
 		if (p->tok.kind != TOK_COMMA)
 			break;
 		if (!next(p))
 			return false;
 	}
-	if (!ends_items(p->tok.kind))
+	if (!ends_items(p))
 		return diag_set(p->d, p->tok.loc, "expected 'where', 'from', 'by' or ',' after "
 				"aggregate");
 	return true;
@@ -911,7 +967,8 @@ static bool ends_paths(const struct parser *p, size_t pos)
 
 	if (t.kind == TOK_EOF)
 		return true;
-	return (t.kind == TOK_AS || starts_clause(t.kind)) && (strchr(" \t\n\r\v\f(", after));
+	return (t.kind == TOK_AS || starts_clause(t.kind) || post_word(p->text, t)) &&
+	       (strchr(" \t\n\r\v\f(", after));
 }
 
 /* 'from' PATH... -- each path is lexed by its own rules: "a b.txt", /x#y, a glob */
@@ -956,8 +1013,80 @@ static bool by_clause(struct parser *p)
 	return p->q->by != NULL;
 }
 
+/* 'having' expr */
+static bool having_clause(struct parser *p)
+{
+	if (p->q->having)
+		return diag_set(p->d, p->tok.loc, "more than one 'having' clause");
+	if (!next(p))
+		return false;
+	p->q->having = expr(p);
+	return p->q->having != NULL;
+}
+
+/* key := expr ['asc' | 'desc'] */
+static bool order_key(struct parser *p)
+{
+	struct query *q = p->q;
+	struct order_key *keys = arena_alloc(&q->arena, (q->norder + 1) * sizeof(*keys));
+	struct order_key *k;
+
+	if (!keys)
+		return diag_set(p->d, p->tok.loc, "out of memory");
+	if (q->norder)
+		memcpy(keys, q->order, q->norder * sizeof(*keys));
+	q->order = keys;
+	k = &keys[q->norder++];
+	*k = (struct order_key){ .col = -1 };
+	if (!(k->e = expr(p)))
+		return false;
+	if (!is_word(p, "asc") && !is_word(p, "desc"))
+		return true;
+	k->desc = is_word(p, "desc");
+	return next(p);
+}
+
+/* 'order' 'by' key (',' key)* */
+static bool order_clause(struct parser *p)
+{
+	if (p->q->norder)
+		return diag_set(p->d, p->tok.loc, "more than one 'order by' clause");
+	if (!next(p))
+		return false;
+	if (p->tok.kind != TOK_BY)
+		return diag_set(p->d, p->tok.loc, "expected 'by' after 'order', got %s",
+				quote(p, p->tok).s);
+	do {
+		if (!next(p) || !order_key(p))
+			return false;
+	} while (p->tok.kind == TOK_COMMA);
+	return true;
+}
+
+/* 'limit' INT, at least 1 */
+static bool limit_clause(struct parser *p)
+{
+	if (p->q->limit)
+		return diag_set(p->d, p->tok.loc, "more than one 'limit' clause");
+	if (!next(p))
+		return false;
+	if (p->tok.kind != TOK_INT || p->tok.overflow || p->tok.value < 1 ||
+	    p->tok.value > INT64_MAX)
+		return diag_set(p->d, p->tok.loc, "limit needs a positive integer, got %s",
+				quote(p, p->tok).s);
+	p->q->limit = (int64_t)p->tok.value;
+	p->q->limit_loc = p->tok.loc;
+	return next(p);
+}
+
 static bool clause(struct parser *p)
 {
+	if (is_word(p, "having"))
+		return having_clause(p);
+	if (is_word(p, "order"))
+		return order_clause(p);
+	if (is_word(p, "limit"))
+		return limit_clause(p);
 	switch (p->tok.kind) {
 	case TOK_WHERE: return where_clause(p);
 	case TOK_FROM: return from_clause(p);
@@ -966,12 +1095,13 @@ static bool clause(struct parser *p)
 }
 
 /* query := items clause* -- clause := 'where' expr | 'from' PATH... ['as' format]
- * | ['group'] 'by' expr, each once */
+ * | ['group'] 'by' expr | 'having' expr | 'order' 'by' key (',' key)* | 'limit' INT,
+ * each once */
 static bool query(struct parser *p)
 {
 	if (!items(p))
 		return false;
-	while (starts_clause(p->tok.kind)) {
+	while (starts_any_clause(p)) {
 		if (!clause(p))
 			return false;
 	}

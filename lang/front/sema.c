@@ -16,6 +16,7 @@ enum context {
 	IN_AGGREGATE,
 	IN_WHERE,
 	IN_BY,
+	IN_POST,	/* over the final aggregates: columns, having, order by */
 };
 
 /* Names are quoted in messages up to this length. */
@@ -70,9 +71,14 @@ struct sema {
 	const struct schema *schema;
 	struct diag *d;
 	int in_values;		/* of the 'in' lists so far */
+	bool in_cols;		/* IN_POST: checking the columns (no 'as' names yet) */
+	bool in_order;		/* IN_POST: checking an order by key */
+	const struct node *post_root;	/* IN_POST: the column checked, NULL in having */
 };
 
 static bool check_expr(struct sema *s, struct node *n, enum context ctx);
+static bool check_post_name(struct sema *s, struct node *n);
+static bool check_post_agg(struct sema *s, struct node *n);
 
 static bool check_literal(struct sema *s, struct node *n)
 {
@@ -338,12 +344,15 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 	case NODE_DEC:
 		return check_literal(s, n);
 	case NODE_NAME:
-		return check_name(s, n);
 	case NODE_FIELD:
-		return check_field(s, n);
+		if (ctx == IN_POST)
+			return check_post_name(s, n);
+		return n->kind == NODE_NAME ? check_name(s, n) : check_field(s, n);
 	case NODE_STAR:
 		return diag_set(s->d, n->loc, "'*' is only allowed as count(*)");
 	case NODE_CALL:
+		if (ctx == IN_POST && lookup_agg(s->q, n->op_loc))
+			return check_post_agg(s, n);
 		return check_inner_call(s, n, ctx);
 	case NODE_BETWEEN:
 	case NODE_IN:
@@ -471,6 +480,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 	name = lookup_agg(s->q, n->op_loc);
 	if (!name)
 		return check_inner_call(s, n, IN_AGGREGATE);
+	if (n->distinct)
+		name = agg_lookup("count_distinct", strlen("count_distinct"));
 	n->agg = name->kind;
 	if (!check_arity(s, n, name))
 		return false;
@@ -479,6 +490,209 @@ static bool check_item(struct sema *s, struct node *n, int index)
 	if (n->nargs && n->args[0]->kind != NODE_STAR && !check_argument(s, n, name))
 		return false;
 	n->type = n->agg == AGG_EXISTS ? TYPE_BOOL : TYPE_NUM;
+	return true;
+}
+
+/* ---- arithmetic over aggregates, having, order by, limit ---- */
+
+#define LABEL_MAX 1024
+
+static bool same_text(const struct query *q, const struct node *a, const struct node *b)
+{
+	char x[LABEL_MAX], y[LABEL_MAX];
+
+	ast_render(q, a, x, sizeof(x));
+	ast_render(q, b, y, sizeof(y));
+	return !strcmp(x, y);
+}
+
+/* An aggregate over the final values: computed once however often it is written. */
+static bool check_post_agg(struct sema *s, struct node *n)
+{
+	struct query *q = s->q;
+	int i;
+
+	for (i = 0; i < q->nitems && !same_text(q, n, q->items[i]); i++)
+		;
+	if (!check_item(s, n, i))
+		return false;
+	if (n != s->post_root && (n->agg == AGG_HIST || n->agg == AGG_LHIST))
+		return diag_set(s->d, n->op_loc, "%s has no single value to compute with",
+				agg_name(n->agg));
+	n->item = i;
+	if (i == q->nitems)
+		q->items[q->nitems++] = n;
+	return true;
+}
+
+/* The column whose 'as' name is n's text, or -1. */
+static int as_column(const struct query *q, const struct node *n)
+{
+	uint32_t len = n->loc.end - n->loc.begin;
+
+	for (int i = 0; n->kind == NODE_NAME && i < q->ncols; i++) {
+		struct loc as = q->cols[i]->as;
+
+		if (as.end - as.begin == len && !memcmp(q->text + as.begin, q->text + n->loc.begin, len))
+			return i;
+	}
+	return -1;
+}
+
+/* A name outside any aggregate: in having, an 'as' name stands for its column. */
+static bool check_post_name(struct sema *s, struct node *n)
+{
+	int col = s->in_cols ? -1 : as_column(s->q, n);
+	struct loc loc = n->loc;
+
+	if (col >= 0) {
+		*n = *s->q->cols[col];
+		n->loc = loc;
+		n->as = (struct loc){ 0, 0 };
+		return true;
+	}
+	if (s->in_order)
+		return diag_set(s->d, n->loc, "order by '%.*s': no output column, 'as' name or by key "
+				"is called so", shown(n->loc), s->q->text + n->loc.begin);
+	return diag_set(s->d, n->loc, "'%.*s' is outside an aggregate; write it inside one, such as "
+			"sum(%.*s)", shown(n->loc), s->q->text + n->loc.begin, shown(n->loc),
+			s->q->text + n->loc.begin);
+}
+
+static bool has_agg(const struct query *q, const struct node *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == NODE_CALL && lookup_agg(q, n->op_loc))
+		return true;
+	if (has_agg(q, n->lhs) || has_agg(q, n->rhs))
+		return true;
+	for (int i = 0; i < n->nargs; i++)
+		if (has_agg(q, n->args[i]))
+			return true;
+	return false;
+}
+
+static bool needs_post(const struct query *q)
+{
+	if (q->having || q->norder || q->limit)
+		return true;
+	for (int i = 0; i < q->nitems; i++) {
+		const struct node *n = q->items[i];
+
+		if (n->kind != NODE_CALL || !lookup_agg(q, n->op_loc) || n->as.end > n->as.begin)
+			return true;
+	}
+	return false;
+}
+
+static bool check_col(struct sema *s, struct node *col)
+{
+	s->post_root = col;
+	if (!has_agg(s->q, col) && col->kind == NODE_CALL && !is_named(s->q, col->op_loc, "abs"))
+		return check_inner_call(s, col, IN_AGGREGATE);
+	if (!has_agg(s->q, col))
+		return diag_set(s->d, col->loc, "expected an aggregate such as sum(x), got an "
+				"expression");
+	if (!check_expr(s, col, IN_POST))
+		return false;
+	if (col->type != TYPE_NUM && (col->kind != NODE_CALL || col->agg == AGG_NONE))
+		return diag_set(s->d, col->loc, "a column over aggregates must be a number, got a "
+				"condition");
+	return true;
+}
+
+/* The select list becomes the columns; items, the distinct aggregates they use. */
+static bool check_cols(struct sema *s)
+{
+	struct query *q = s->q;
+
+	if (!q->post) {
+		q->cols = q->items;
+		q->ncols = q->nitems;
+		q->post = true;
+	}
+	if (q->ncols > BPFQ_MAX_AGGS)
+		return diag_set(s->d, q->cols[BPFQ_MAX_AGGS]->loc, "too many columns: at most %d in "
+				"one query", BPFQ_MAX_AGGS);
+	q->items = arena_alloc(&q->arena, BPFQ_MAX_AGGS * sizeof(*q->items));
+	if (!q->items)
+		return diag_set(s->d, (struct loc){ 0, 0 }, "out of memory");
+	q->nitems = 0;
+	s->in_cols = true;
+	for (int i = 0; i < q->ncols; i++)
+		if (!check_col(s, q->cols[i]))
+			return false;
+	s->in_cols = false;
+	return true;
+}
+
+static bool check_having(struct sema *s, struct node *having)
+{
+	if (!s->q->by)
+		return diag_set(s->d, having->loc, "'having' needs 'by': without it the answer is one "
+				"row; use where to pick records");
+	s->post_root = NULL;
+	if (!check_expr(s, having, IN_POST))
+		return false;
+	if (having->type != TYPE_BOOL)
+		return diag_set(s->d, having->loc, "having needs a condition such as count() > 5, "
+				"got a number");
+	return true;
+}
+
+/* A key names the by key, a column (by its 'as' name or its text), or is an expression. */
+static bool check_order_key(struct sema *s, struct order_key *k)
+{
+	struct query *q = s->q;
+	int col = as_column(q, k->e);
+
+	if (same_text(q, k->e, q->by)) {
+		k->by_key = true;
+		return true;
+	}
+	for (int i = 0; col < 0 && i < q->ncols; i++)
+		if (same_text(q, k->e, q->cols[i]))
+			col = i;
+	if (col >= 0 && (q->cols[col]->agg == AGG_HIST || q->cols[col]->agg == AGG_LHIST))
+		return diag_set(s->d, k->e->loc, "cannot order by a histogram");
+	if ((k->col = col) >= 0)
+		return true;
+	if (k->e->kind != NODE_NAME && !has_agg(q, k->e)) {
+		char text[LABEL_MAX];
+
+		ast_render(q, k->e, text, sizeof(text));
+		return diag_set(s->d, k->e->loc, "order by '%.*s': no output column, 'as' name or by "
+				"key is called so", NAME_MAX_SHOWN, text);
+	}
+	s->post_root = NULL;
+	s->in_order = true;
+	if (!check_expr(s, k->e, IN_POST))
+		return false;
+	s->in_order = false;
+	if (k->e->type != TYPE_NUM)
+		return diag_set(s->d, k->e->loc, "order by needs a number, got a condition");
+	return true;
+}
+
+static bool check_post_clauses(struct sema *s)
+{
+	struct query *q = s->q;
+
+	if (q->having && !check_having(s, q->having))
+		return false;
+	if (q->norder && !q->by)
+		return diag_set(s->d, q->order[0].e->loc, "'order by' needs 'by': without it the "
+				"answer is one row");
+	if (q->norder > BPFQ_MAX_AGGS)
+		return diag_set(s->d, q->order[BPFQ_MAX_AGGS].e->loc, "too many order by keys: at "
+				"most %d", BPFQ_MAX_AGGS);
+	for (int i = 0; i < q->norder; i++)
+		if (!check_order_key(s, &q->order[i]))
+			return false;
+	if (q->limit && !q->by)
+		return diag_set(s->d, q->limit_loc, "'limit' needs 'by': without it the answer is one "
+				"row");
 	return true;
 }
 
@@ -619,7 +833,7 @@ static void mark_slots(struct query *q)
 
 bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 {
-	struct sema s = { q, schema, d, 0 };
+	struct sema s = { .q = q, .schema = schema, .d = d };
 
 	sema_default_format(q);
 	q->nslots = 0;
@@ -627,12 +841,19 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	/* A stream's value is always read: whether it is one decides what a record is. */
 	if (q->format.kind == INPUT_NUMBERS || (q->format.kind == INPUT_BINARY && q->format.stream))
 		q->slot_field[q->nslots++] = 0;
-	for (int i = 0; i < q->nitems; i++)
-		if (!check_item(&s, q->items[i], i))
+	if (q->post || needs_post(q)) {
+		if (!check_cols(&s))
 			return false;
+	} else {
+		for (int i = 0; i < q->nitems; i++)
+			if (!check_item(&s, q->items[i], i))
+				return false;
+	}
 	if (q->where && !check_where(&s, q->where))
 		return false;
 	if (q->by && !check_by(&s, q->by))
+		return false;
+	if (q->post && !check_post_clauses(&s))
 		return false;
 	mark_slots(q);
 	if (layout_words(q) > LAYOUT_MAX_WORDS)

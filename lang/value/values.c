@@ -266,6 +266,12 @@ void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size
 	case AGG_COUNT_DISTINCT:
 		snprintf(buf, size, "%" PRIu64, state[0] ? hll_estimate(state) : 0);
 		return;
+	case AGG_NONE:		/* a value computed from aggregates: [has one, low, high] */
+		mpz_init(z);
+		mpz_set_i128(z, num_from_words(state[1], (int64_t)state[2]));
+		print_scaled(z, 9, buf, size);
+		mpz_clear(z);
+		return;
 	case AGG_QUANTILE:
 		mpz_init(z);
 		mpz_set_i128(z, quantile_value(d, state));

@@ -152,13 +152,31 @@ function node(kind, l, r, ob, oe) {
 }
 
 function parse_query() {
-	parse_item()
+	parse_column()
 	while (T == ",") {
 		next_token()
-		parse_item()
+		parse_column()
 	}
 	while (T != "eof") {
-		if (T == "where") {
+		if (T == "ident" && tolower(TT) == "having") {
+			next_token()
+			IN_POST = 1
+			HAVING = parse_expr()
+			IN_POST = 0
+		} else if (T == "ident" && tolower(TT) == "order") {
+			next_token()
+			expect("by")
+			parse_order_key()
+			while (T == ",") {
+				next_token()
+				parse_order_key()
+			}
+		} else if (T == "ident" && tolower(TT) == "limit") {
+			next_token()
+			if (T != "int") die("expected an integer after limit")
+			LIMIT = TT + 0
+			next_token()
+		} else if (T == "where") {
 			next_token()
 			WHERE = parse_expr()
 		} else if (T == "from") {
@@ -175,15 +193,48 @@ function parse_query() {
 	}
 }
 
+# A column (bpfq-query(7) COLUMNS): an expression over aggregates, and its 'as' name.
+function parse_column() {
+	IN_POST = 1
+	COLE[++NCOL] = parse_expr()
+	IN_POST = 0
+	if (T == "as") {
+		next_token()
+		COLNAME[NCOL] = TT
+		next_token()
+	}
+}
+
+function parse_order_key(   k) {
+	k = ++NORD
+	IN_POST = 1
+	ORDE[k] = parse_expr()
+	IN_POST = 0
+	if (T == "ident" && tolower(TT) ~ /^(asc|desc)$/) {
+		ORDDESC[k] = tolower(TT) == "desc"
+		next_token()
+	}
+}
+
+function is_aggregate(w) {
+	return w ~ /^(count|sum|min|max|avg|var|var_samp|var_pop|stddev|stddev_samp|stddev_pop|hist|lhist|median|quantile|count_distinct|exists)$/
+}
+
 function parse_item(   name, n, i) {
 	if (T != "ident") die("expected an aggregate")
 	name = tolower(TT)
 	next_token()
 	expect("(")
 	n = ++NAGG
+	ACALL[n] = name
+	if (name == "count" && T == "ident" && tolower(TT) == "distinct" && peek() != ")") {
+		name = "count_distinct"
+		ADIST[n] = 1
+		next_token()
+	}
 	AGG[n] = name
 	if (name == "count" && T == ")") AGG[n] = "count()"
-	else if (name == "count" && T == "*") { AGG[n] = "count()"; next_token() }
+	else if (name == "count" && T == "*") { AGG[n] = "count()"; ASTAR[n] = 1; next_token() }
 	else {
 		i = TB
 		AE[n] = parse_expr()
@@ -195,7 +246,8 @@ function parse_item(   name, n, i) {
 			LH_NB[n] = int((LH_HI[n] - LH_LO[n] + LH_STEP[n] - 1) / LH_STEP[n]) + 2
 		} else if (name == "quantile") {
 			expect(",")
-			AQ[n] = V[parse_expr()] + 0
+			AQN[n] = parse_expr()
+			AQ[n] = V[AQN[n]] + 0
 		} else if (name == "median") {
 			AGG[n] = "quantile"
 			AQ[n] = 500000000
@@ -206,6 +258,88 @@ function parse_item(   name, n, i) {
 	if (AGG[n] !~ /^(count\(\)|count|sum|min|max|avg|var_samp|var_pop|stddev_samp|stddev_pop|hist|lhist|quantile|count_distinct|exists)$/)
 		die("unknown aggregate " name)
 	expect(")")
+}
+
+# ---- labels, as bpf-query(7) says bpfq names a column: lower case, normal spacing ----
+
+function awk_string(s) {
+	gsub(/\\/, "\\\\", s)
+	gsub(/"/, "\\\"", s)
+	return s
+}
+
+function prec(n,   k) {
+	k = K[n]
+	return k == "or" ? 1 : k == "and" ? 2 : k == "not" ? 3 : k ~ /^(cmp|between|in)$/ ? 4 :
+	       k ~ /^(add|sub)$/ ? 5 : k ~ /^(mul|div|mod)$/ ? 6 : k == "neg" ? 7 : 8
+}
+
+function paren(n, yes) {
+	return yes ? "(" render(n) ")" : render(n)
+}
+
+function dec_text(v,   neg, ip, fp) {
+	neg = v < 0
+	if (neg) v = -v
+	ip = (v - v % 1000000000) / 1000000000
+	fp = sprintf("%09d", v % 1000000000)
+	sub(/0+$/, "", fp)
+	return (neg ? "-" : "") ip (fp == "" ? "" : "." fp)
+}
+
+function agg_label(i,   s) {
+	if (ASTAR[i]) return "count(*)"
+	if (AGG[i] == "count()") return "count()"
+	s = ACALL[i] "(" (ADIST[i] ? "distinct " : "") render(AE[i])
+	if (AGG[i] == "lhist") s = s ", " LH_LO[i] ", " LH_HI[i] ", " LH_STEP[i]
+	if (ACALL[i] == "quantile") s = s ", " render(AQN[i])
+	return s ")"
+}
+
+function render(n,   k, p, s, i, op) {
+	k = K[n]
+	p = prec(n)
+	if (k == "lit") return dec_text(V[n])
+	if (k == "field") return V[n] == "x" ? "x" : V[n] ~ /^p:/ ? "$" substr(V[n], 3) : substr(V[n], 3)
+	if (k == "agg") return agg_label(V[n])
+	if (k == "abs") return "abs(" render(L[n]) ")"
+	if (k == "neg") return "-" paren(L[n], prec(L[n]) < 7 || K[L[n]] == "neg" || K[L[n]] == "lit")
+	if (k == "not") return "not " paren(L[n], prec(L[n]) < 3)
+	if (k == "between" || k == "in") {
+		s = paren(L[n], prec(L[n]) <= 4) (V[n] ? " not" : "")
+		if (k == "between")
+			return s " between " paren(A[n, 1], prec(A[n, 1]) <= 4) " and " paren(A[n, 2], prec(A[n, 2]) <= 4)
+		s = s " in ("
+		for (i = 1; i <= NA[n]; i++) s = s (i > 1 ? ", " : "") render(A[n, i])
+		return s ")"
+	}
+	op = k == "cmp" ? V[n] : k == "add" ? "+" : k == "sub" ? "-" : k == "mul" ? "*" :
+	     k == "div" ? "/" : k == "mod" ? "%" : k
+	return paren(L[n], prec(L[n]) < p || (p == 4 && prec(L[n]) == p)) " " op " " paren(R[n], prec(R[n]) <= p)
+}
+
+# The columns, having, order by and limit, as tables oracle.awk interprets
+# on the final values: every node (PK kind, PL/PR operands, PA arguments,
+# PV its value: a literal, an aggregate's number, an operator, a name).
+function emit_post(   n, i, c, post) {
+	post = HAVING || NORD || LIMIT
+	for (c = 1; c <= NCOL; c++)
+		post = post || K[COLE[c]] != "agg" || (c in COLNAME)
+	printf "\tPOST = %d; NCOL = %d; HAVING = %d; NORD = %d; LIMIT = %d; BYLABEL = \"%s\"\n",
+		post, NCOL, HAVING + 0, NORD, LIMIT + 0, BY ? render(BY) : ""
+	for (c = 1; c <= NCOL; c++)
+		printf "\tCOLE[%d] = %d; COLNAME[%d] = \"%s\"\n", c, COLE[c], c, COLNAME[c]
+	for (i = 1; i <= NORD; i++)
+		printf "\tORDE[%d] = %d; ORDDESC[%d] = %d; ORDBY[%d] = %d\n", i, ORDE[i], i,
+			ORDDESC[i] + 0, i, BY && K[ORDE[i]] == "field" && V[ORDE[i]] == V[BY]
+	for (n = 1; n <= NN; n++) {
+		printf "\tPK[%d] = \"%s\"; PL[%d] = %d; PR[%d] = %d; PNA[%d] = %d; PVAL[%d] = \"%s\"\n",
+			n, K[n], n, L[n] + 0, n, R[n] + 0, n, NA[n] + 0, n, V[n]
+		for (i = 1; i <= NA[n]; i++)
+			printf "\tPA[%d, %d] = %d\n", n, i, A[n, i]
+		if (post && (K[n] != "field" || V[n] !~ /^n:/))
+			printf "\tPLABEL[%d] = \"%s\"\n", n, awk_string(render(n))
+	}
 }
 
 function int_literal(   neg, v) {
@@ -348,6 +482,14 @@ function parse_primary(   n, name, ob) {
 		n = node("field", 0, 0, TB, TE)
 		V[n] = "n:" TT
 		next_token()
+		return n
+	}
+	if (T == "ident" && IN_POST && is_aggregate(tolower(TT)) && peek() == "(") {
+		IN_POST = 0
+		parse_item()
+		IN_POST = 1
+		n = node("agg")
+		V[n] = NAGG
 		return n
 	}
 	if (T == "ident") {
@@ -635,6 +777,7 @@ function generate(   i, w, c, a, kind, p) {
 		if (AGG[i] == "quantile")
 			printf "\tAQ[%d] = %d; QSAME[%d] = %d\n", i, AQ[i], i, QSAME[i]
 	}
+	emit_post()
 	print "}"
 	print ""
 	print "function on_record(   G" LOCALS ") {"

@@ -697,9 +697,180 @@ function key_cell(g) {
 	return csv_field(substr(g, 2))
 }
 
+# ---- columns over aggregates, having, order by, limit (bpfq-query(7) COLUMNS) ----
+# An overflow or a division by zero is an error naming the expression (and the
+# group); the first one is kept in POSTERR, and no answer is printed.
+
+function post_fail(kind, n,   key) {
+	if (POSTERR != "") return
+	POSTERR = "bpfq: error: " kind " in '" PLABEL[n] "'"
+	if (BY) {
+		key = POSTG == "n" ? "null" : POSTG ~ /^v/ ? dec(substr(POSTG, 2) + 0) : substr(POSTG, 2)
+		POSTERR = POSTERR " for " BYLABEL " = " key
+	}
+}
+
+# An aggregate's value is the number it prints; PNULL says NULL.
+function agg_value(g, n,   t) {
+	t = cell(g, PVAL[n] + 0)
+	PNULL = t == ""
+	if (t == "true" || t == "false") return t == "true"
+	if (!PNULL && !number(t)) post_fail("overflow", n)
+	return PNULL ? 0 : PV
+}
+
+function in_range(v, n) {
+	if (v < LO || v > HI) post_fail("overflow", n)
+	return v
+}
+
+# Truncated toward zero, as bpfq's * and / at the 9th decimal.
+function tdiv(a, b) {
+	return (a - a % b) / b
+}
+
+function pval(g, n,   k, a, b, an, c) {
+	k = PK[n]
+	PNULL = 0
+	if (k == "lit") return PVAL[n] + 0
+	if (k == "agg") return agg_value(g, n)
+	if (k == "field") {
+		for (c = 1; c <= NCOL; c++)
+			if ("n:" COLNAME[c] == PVAL[n]) return pval(g, COLE[c])
+		print "oracle: a name that is no column: " PVAL[n] > "/dev/stderr"
+		exit 1
+	}
+	a = pval(g, PL[n]); an = PNULL
+	if (k == "neg" || k == "abs") {
+		PNULL = an
+		return an ? 0 : in_range(k == "neg" || a < 0 ? -a : a, n)
+	}
+	b = pval(g, PR[n])
+	PNULL = an || PNULL
+	if (PNULL) return 0
+	if (k == "add") return in_range(a + b, n)
+	if (k == "sub") return in_range(a - b, n)
+	if (k == "mul") return in_range(tdiv(a * b, S), n)
+	if (b == 0) {
+		post_fail("division by zero", n)
+		return 0
+	}
+	if (k == "div") return in_range(tdiv(a * S, b), n)
+	return a % b
+}
+
+# and, or: the right side only when the left does not decide (as in where).
+function pcond(g, n,   k, a, b, an, r, j) {
+	k = PK[n]
+	if (k == "agg") {
+		a = agg_value(g, n)
+		return PNULL ? 2 : a != 0
+	}
+	if (k == "not") {
+		r = pcond(g, PL[n])
+		return r == 2 ? 2 : !r
+	}
+	if (k == "and" || k == "or") {
+		r = pcond(g, PL[n])
+		if ((k == "and" && r == 0) || (k == "or" && r == 1)) return r
+		return k == "and" ? and3(r, pcond(g, PR[n])) : or3(r, pcond(g, PR[n]))
+	}
+	a = pval(g, PL[n]); an = PNULL
+	if (k == "between") {
+		b = pval(g, PA[n, 1])
+		r = an || PNULL ? 2 : a >= b
+		b = pval(g, PA[n, 2])
+		r = and3(r, an || PNULL ? 2 : a <= b)
+	} else if (k == "in") {
+		r = 0
+		for (j = 1; j <= PNA[n] && r != 1; j++) {
+			b = pval(g, PA[n, j])
+			r = or3(r, an || PNULL ? 2 : a == b)
+		}
+	} else {
+		b = pval(g, PR[n])
+		if (an || PNULL) return 2
+		k = PVAL[n]
+		return k == "==" ? a == b : k == "!=" ? a != b : k == "<" ? a < b : \
+		       k == "<=" ? a <= b : k == ">" ? a > b : a >= b
+	}
+	return PVAL[n] + 0 ? (r == 2 ? 2 : !r) : r
+}
+
+function post_row(g,   c, s, v) {
+	POSTG = g
+	s = ""
+	for (c = 1; c <= NCOL; c++) {
+		if (PK[COLE[c]] == "agg") {
+			v = cell(g, PVAL[COLE[c]] + 0)
+		} else {
+			v = pval(g, COLE[c])
+			v = PNULL ? "" : dec(v)
+		}
+		s = s (c > 1 ? "," : "") v
+	}
+	return s
+}
+
+# Whether row a (its position in key order, its sort values in SK) comes after row b:
+# by each key, NULLs last either way, then by the key order.
+function after(a, b,   k, x, y, c) {
+	for (k = 1; k <= NORD; k++) {
+		if (ORDBY[k]) {
+			c = a < b ? -1 : a > b
+		} else {
+			x = SKN[a, k]; y = SKN[b, k]
+			if (x || y) {
+				if (x != y) return x > y
+				continue
+			}
+			c = SK[a, k] < SK[b, k] ? -1 : SK[a, k] > SK[b, k]
+		}
+		if (ORDDESC[k]) c = -c
+		if (c) return c > 0
+	}
+	return a > b
+}
+
+# The groups that pass having, in order, at most LIMIT: their positions in keys[] into
+# out[]. Without order by, none past the limit is looked at.
+function post_pick(keys, nk, out,   j, n, k, i, t) {
+	n = 0
+	for (j = 1; j <= nk && (NORD || !LIMIT || n < LIMIT); j++) {
+		POSTG = keys[j]
+		if (HAVING && pcond(keys[j], HAVING) != 1) continue
+		out[++n] = j
+		for (k = 1; k <= NORD; k++) {
+			if (ORDBY[k]) continue
+			SK[j, k] = pval(keys[j], ORDE[k])
+			SKN[j, k] = PNULL
+		}
+	}
+	for (i = 2; i <= n; i++)	# insertion sort: the diff files have few groups
+		for (j = i; j > 1 && after(out[j - 1], out[j]); j--) {
+			t = out[j]; out[j] = out[j - 1]; out[j - 1] = t
+		}
+	return LIMIT && LIMIT < n ? LIMIT : n
+}
+
+# The rows into ROWS[1..NROWS], before anything prints: an error prints no answer.
+function post_answer(keys, nk,   out, n, j) {
+	NROWS = 0
+	if (!BY) {
+		ROWS[++NROWS] = post_row("")
+		return
+	}
+	n = post_pick(keys, nk, out)
+	for (j = 1; j <= n; j++) ROWS[++NROWS] = key_cell(keys[out[j]]) "," post_row(keys[out[j]])
+}
+
 # Groups sorted as bpfq sorts them: values in order, then texts byte by byte, then NULL.
 function answer(   g, nv, nt, vals, texts, keys, nk, j, lone) {
 	lone = NAGG == 1 && (KC[1] == 4 || KC[1] == 5)
+	if (!BY && POST) {
+		post_answer(keys, 0)
+		return
+	}
 	if (!BY) {
 		if (lone) bucket_rows("", "")
 		else print row("")
@@ -716,6 +887,10 @@ function answer(   g, nv, nt, vals, texts, keys, nk, j, lone) {
 	for (j = 1; j <= nv; j++) keys[++nk] = "v" vals[j]
 	for (j = 1; j <= nt; j++) keys[++nk] = "t" texts[j]
 	if ("n" in GROUPS) keys[++nk] = "n"
+	if (POST) {
+		post_answer(keys, nk)
+		return
+	}
 	for (j = 1; j <= nk; j++) {
 		if (lone) bucket_rows(keys[j], key_cell(keys[j]) ",")
 		else print key_cell(keys[j]) "," row(keys[j])
@@ -801,6 +976,13 @@ END {
 		# a quoted field open at the end: an error, after its records were read
 		print "bpfq: error: a quoted field that starts at " place(FOFF) \
 			" is not closed before the end of the input; no answer" > "/dev/stderr"
+		exit
+	}
+	if (POST) {
+		answer()
+		warnings()
+		if (POSTERR != "") print POSTERR > "/dev/stderr"
+		for (j = 1; POSTERR == "" && j <= NROWS; j++) print ROWS[j]
 		exit
 	}
 	warnings()

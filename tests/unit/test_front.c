@@ -274,10 +274,10 @@ static const struct error_case {
 	  "bpfq: error: 1:1-5: expected an aggregate such as sum(x), got an expression\n"
 	  "  x + 1 from f\n"
 	  "  ~~~~~\n" },
-	{ "count(), sum(x) + 1 from f",
-	  "bpfq: error: 1:10-19: expected an aggregate such as sum(x), got an expression\n"
-	  "  count(), sum(x) + 1 from f\n"
-	  "           ~~~~~~~~~~\n" },
+	{ "count(), x + 1 from f",
+	  "bpfq: error: 1:10-14: expected an aggregate such as sum(x), got an expression\n"
+	  "  count(), x + 1 from f\n"
+	  "           ~~~~~\n" },
 	{ "count() where sum(x) > 1 from f",
 	  "bpfq: error: 1:15-17: aggregate 'sum' is not allowed in where\n"
 	  "  count() where sum(x) > 1 from f\n"
@@ -380,6 +380,95 @@ static const struct error_case {
 	  "bpfq: error: 1:10-12: division by zero\n"
 	  "  sum(x / (000)) from f\n"
 	  "           ~~~\n" },
+	/* having, order by, limit, columns over aggregates */
+	{ "sum(x) as from f",
+	  "bpfq: error: 1:11-14: expected a name after 'as', got 'from'\n"
+	  "  sum(x) as from f\n"
+	  "            ~~~~\n" },
+	{ "count() by $1 order count() from f",
+	  "bpfq: error: 1:21-25: expected 'by' after 'order', got 'count'\n"
+	  "  count() by $1 order count() from f\n"
+	  "                      ~~~~~\n" },
+	{ "count() by $1 having count() > 1 having count() > 2 from f",
+	  "bpfq: error: 1:34-39: more than one 'having' clause\n"
+	  "  count() by $1 having count() > 1 having count() > 2 from f\n"
+	  "                                   ~~~~~~\n" },
+	{ "count() by $1 order by count() order by sum($2) from f",
+	  "bpfq: error: 1:32-36: more than one 'order by' clause\n"
+	  "  count() by $1 order by count() order by sum($2) from f\n"
+	  "                                 ~~~~~\n" },
+	{ "count() by $1 limit 1 limit 2 from f",
+	  "bpfq: error: 1:23-27: more than one 'limit' clause\n"
+	  "  count() by $1 limit 1 limit 2 from f\n"
+	  "                        ~~~~~\n" },
+	{ "count() by $1 limit x from f",
+	  "bpfq: error: 1:21: limit needs a positive integer, got 'x'\n"
+	  "  count() by $1 limit x from f\n"
+	  "                      ~\n" },
+	{ "count() by $1 limit 99999999999999999999 from f",
+	  "bpfq: error: 1:21-40: limit needs a positive integer, got '99999999999999999999'\n"
+	  "  count() by $1 limit 99999999999999999999 from f\n"
+	  "                      ~~~~~~~~~~~~~~~~~~~~\n" },
+	{ "count() having count() > 1 from f",
+	  "bpfq: error: 1:16-26: 'having' needs 'by': without it the answer is one row; use where to pick records\n"
+	  "  count() having count() > 1 from f\n"
+	  "                 ~~~~~~~~~~~\n" },
+	{ "count() order by count() from f",
+	  "bpfq: error: 1:18-24: 'order by' needs 'by': without it the answer is one row\n"
+	  "  count() order by count() from f\n"
+	  "                   ~~~~~~~\n" },
+	{ "count() limit 5 from f",
+	  "bpfq: error: 1:15: 'limit' needs 'by': without it the answer is one row\n"
+	  "  count() limit 5 from f\n"
+	  "                ~\n" },
+	{ "count() by $1 order by $2 from f",
+	  "bpfq: error: 1:24-25: order by '$2': no output column, 'as' name or by key is called so\n"
+	  "  count() by $1 order by $2 from f\n"
+	  "                         ~~\n" },
+	{ "count() by $1 order by 3 from f",
+	  "bpfq: error: 1:24: order by '3': no output column, 'as' name or by key is called so\n"
+	  "  count() by $1 order by 3 from f\n"
+	  "                         ~\n" },
+	{ "count() by $1 having $2 > 1 from f",
+	  "bpfq: error: 1:22-23: '$2' is outside an aggregate; write it inside one, such as sum($2)\n"
+	  "  count() by $1 having $2 > 1 from f\n"
+	  "                       ~~\n" },
+	{ "count() by $1 having count() from f",
+	  "bpfq: error: 1:22-28: having needs a condition such as count() > 5, got a number\n"
+	  "  count() by $1 having count() from f\n"
+	  "                       ~~~~~~~\n" },
+	{ "count() by $1 order by count() > 1 from f",
+	  "bpfq: error: 1:24-34: order by needs a number, got a condition\n"
+	  "  count() by $1 order by count() > 1 from f\n"
+	  "                         ~~~~~~~~~~~\n" },
+	{ "sum($2) + $2 by $1 from f",
+	  "bpfq: error: 1:11-12: '$2' is outside an aggregate; write it inside one, such as sum($2)\n"
+	  "  sum($2) + $2 by $1 from f\n"
+	  "            ~~\n" },
+	{ "count() > 1 by $1 from f",
+	  "bpfq: error: 1:1-11: a column over aggregates must be a number, got a condition\n"
+	  "  count() > 1 by $1 from f\n"
+	  "  ~~~~~~~~~~~\n" },
+	{ "hist(x) as h, count() by x order by h from f",
+	  "bpfq: error: 1:37: cannot order by a histogram\n"
+	  "  hist(x) as h, count() by x order by h from f\n"
+	  "                                      ~\n" },
+	{ "lhist(x, 0, 10, 1) * 2 from f",
+	  "bpfq: error: 1:1-5: lhist has no single value to compute with\n"
+	  "  lhist(x, 0, 10, 1) * 2 from f\n"
+	  "  ~~~~~\n" },
+	{ "count() by x having hist(x) > 1 from f",
+	  "bpfq: error: 1:21-24: hist has no single value to compute with\n"
+	  "  count() by x having hist(x) > 1 from f\n"
+	  "                      ~~~~\n" },
+	{ "count(distinct x, 2) from f",
+	  "bpfq: error: 1:1-20: count_distinct takes 1 argument, got 2\n"
+	  "  count(distinct x, 2) from f\n"
+	  "  ~~~~~~~~~~~~~~~~~~~~\n" },
+	{ "sum(x) / 0 from f",
+	  "bpfq: error: 1:10: division by zero\n"
+	  "  sum(x) / 0 from f\n"
+	  "           ~\n" },
 	{ "count(), count(), count(), count(), count(), count(), count(), count(), "
 	  "count(), count(), count(), count(), count(), count(), count(), count(), count() from f",
 	  "bpfq: error: 1:145-151: too many aggregates: at most 16 in one query\n"
@@ -630,6 +719,99 @@ static void test_renders(void)
 	}
 }
 
+/* ---- columns over aggregates, having, order by, limit ---- */
+
+static const struct post_case {
+	const char *query;
+	const char *cols;	/* rendered, 'as' names after '=', joined by "; " */
+	const char *items;	/* the distinct aggregates the kernel computes */
+	const char *order;	/* each key: "by" (the key), "cN" (column N) or its text; ' desc' */
+	int64_t limit;
+} post_cases[] = {
+	{ "sum(x) / count(), 100.0 * count() / count() from f", "sum(x) / count(); 100 * count() / count()",
+	  "sum(x); count()", "", 0 },
+	{ "Sum(x) as s, sum(x) + 1 as t, count(distinct x) from f", "sum(x)=s; sum(x) + 1=t; "
+	  "count(distinct x)", "sum(x); count(distinct x)", "", 0 },
+	{ "count() as n, max($2) by $1 having n > 1 and min($2) > 0 order by n desc, $1, "
+	  "max($2), avg($2) asc limit 3 from f", "count()=n; max($2)", "count(); max($2); min($2); "
+	  "avg($2)", "c0 desc; by; c1; avg($2)", 3 },
+	{ "count() by $1 limit 10 from f", "count()", "count()", "", 10 },
+	{ "count() by $1 order by count() desc from f", "count()", "count()", "c0 desc", 0 },
+};
+
+static void join_cols(const struct query *q, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < q->ncols && n < size; i++) {
+		const struct node *c = q->cols[i];
+
+		n += snprintf(buf + n, size - n, "%s", i ? "; " : "");
+		n += ast_render(q, c, buf + n, size - n);
+		if (c->as.end > c->as.begin && n < size)
+			n += snprintf(buf + n, size - n, "=%.*s", (int)(c->as.end - c->as.begin),
+				      q->text + c->as.begin);
+	}
+}
+
+static void join_order(const struct query *q, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < q->norder && n < size; i++) {
+		const struct order_key *k = &q->order[i];
+
+		n += snprintf(buf + n, size - n, "%s", i ? "; " : "");
+		if (k->by_key)
+			n += snprintf(buf + n, size - n, "by");
+		else if (k->col >= 0)
+			n += snprintf(buf + n, size - n, "c%d", k->col);
+		else
+			n += ast_render(q, k->e, buf + n, size - n);
+		if (k->desc && n < size)
+			n += snprintf(buf + n, size - n, " desc");
+	}
+}
+
+static void test_post(void)
+{
+	for (size_t i = 0; i < sizeof(post_cases) / sizeof(post_cases[0]); i++) {
+		const struct post_case *c = &post_cases[i];
+		struct query q;
+		char *out = front(c->query, &q);
+		char buf[512];
+
+		expect_str(c->query, "ok", out);
+		if (!strcmp(out, "ok")) {
+			expect_u64(c->query, "post", 1, q.post);
+			join_cols(&q, buf, sizeof(buf));
+			expect_str(c->query, c->cols, buf);
+			join_items(&q, buf, sizeof(buf));
+			expect_str(c->query, c->items, buf);
+			join_order(&q, buf, sizeof(buf));
+			expect_str(c->query, c->order, buf);
+			expect_s64(c->query, "limit", c->limit, q.limit);
+		}
+		free(out);
+		query_free(&q);
+	}
+}
+
+/* A plain select list keeps the old shape: no post stage, items as written. */
+static void test_no_post(void)
+{
+	struct query q;
+	char *out = front("sum(x), sum(x), count() from f", &q);
+
+	expect_str("plain", "ok", out);
+	expect_u64("plain", "post", 0, q.post);
+	expect_u64("plain", "nitems", 3, q.nitems);
+	free(out);
+	query_free(&q);
+}
+
 /* 'from' takes paths up to 'as', a clause's keyword as a word, or the end. */
 static const struct {
 	const char *query;
@@ -745,6 +927,50 @@ static void test_dump(void)
 		   "      x (field 1, slot 0) :num\n"
 		   "      5 :num\n"
 		   "  from \"nums.txt\" as numbers\n", dump);
+	free(dump);
+	free(out);
+	query_free(&q);
+}
+
+static void test_dump_post(void)
+{
+	struct query q;
+	char *out = front("count() as n, sum(x) / count() by x % 2 having n > 1 order by n desc, "
+			  "x % 2, max(x) limit 2 from f", &q), *dump = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&dump, &len);
+
+	ast_dump(f, &q);
+	fclose(f);
+	expect_str("ast_dump post", "query\n"
+		   "  select\n"
+		   "    count :num\n"
+		   "    sum :num\n"
+		   "      x (field 1, slot 0) :num\n"
+		   "    max :num\n"
+		   "      x (field 1, slot 0) :num\n"
+		   "  columns\n"
+		   "    count :num\n"
+		   "      as n\n"
+		   "    / :num\n"
+		   "      sum :num\n"
+		   "        x (field 1, slot 0) :num\n"
+		   "      count :num\n"
+		   "  having\n"
+		   "    > :bool\n"
+		   "      count :num\n"
+		   "      1 :num\n"
+		   "  order by (desc): column 1\n"
+		   "  order by: the by key\n"
+		   "  order by\n"
+		   "    max :num\n"
+		   "      x (field 1, slot 0) :num\n"
+		   "  limit 2\n"
+		   "  by\n"
+		   "    % :num\n"
+		   "      x (field 1, slot 0) :num\n"
+		   "      2 :num\n"
+		   "  from \"f\" as numbers\n", dump);
 	free(dump);
 	free(out);
 	query_free(&q);
@@ -988,10 +1214,13 @@ int main(void)
 	test_header_names_shown();
 	test_in_limits();
 	test_renders();
+	test_post();
+	test_no_post();
 	test_from_paths();
 	test_tree();
 	test_int64_min();
 	test_dump();
+	test_dump_post();
 	test_depth();
 	test_round_trip();
 	return unit_done();

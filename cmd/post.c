@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The output columns from the aggregates' final values. An aggregate's
+ * value is the number its answer prints (avg, var and stddev rounded to 6
+ * decimals as shown), so "avg(x) * 2" is twice what "avg(x)" prints. NULL
+ * propagates; conditions have SQL's three values and having keeps only
+ * true. An overflow or a division by zero is an error, as in where.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/post.h"
+#include "lang/value/num.h"
+
+enum { F = 0, T = 1, U = 2 };	/* false, true, unknown (NULL) */
+
+struct val {
+	i128 v;
+	bool null;
+};
+
+/* Where the values come from: one area of the aggregates. */
+struct at {
+	const struct answer *in;
+	const uint64_t *area;
+	const struct node *failed;
+};
+
+/* A decimal as value_text() prints it, scaled; an error past the number range. */
+static uint32_t parse_value(const char *s, struct val *out)
+{
+	bool neg = *s == '-';
+	u128 m = 0;
+	int frac = -1;
+
+	s += neg;
+	for (; *s; s++) {
+		if (*s == '.') {
+			frac = 0;
+			continue;
+		}
+		if (frac >= 0 && ++frac > 9)
+			break;
+		if (m > (u128)NUM_MAX)
+			return BPFQ_ERR_OVERFLOW;
+		m = m * 10 + (u128)(*s - '0');
+	}
+	for (frac = frac < 0 ? 0 : frac; frac < 9; frac++)
+		m *= 10;
+	if (m > (u128)NUM_MAX + neg)
+		return BPFQ_ERR_OVERFLOW;
+	out->v = neg ? -(i128)m : (i128)m;
+	return 0;
+}
+
+/* Item i's value: NULL, a number, or for exists 1 or 0. */
+static uint32_t item_value(struct at *at, const struct node *call, struct val *out)
+{
+	const struct agg_desc *d = &at->in->descs[call->item];
+	const uint64_t *state = at->area + output_offset(at->in, call->item);
+	char text[VALUE_MAX];
+	uint32_t err;
+
+	*out = (struct val){ 0, value_is_null(d, state) };
+	if (out->null)
+		return 0;
+	value_text(d, state, text, sizeof(text));
+	if (d->kind == AGG_EXISTS) {
+		out->v = *text == 't';
+		return 0;
+	}
+	if ((err = parse_value(text, out)))
+		at->failed = call;
+	return err;
+}
+
+static uint32_t failed_at(struct at *at, const struct node *n, uint32_t err)
+{
+	if (err)
+		at->failed = n;
+	return err;
+}
+
+static uint32_t arith(enum node_kind kind, i128 a, i128 b, i128 *v)
+{
+	switch (kind) {
+	case NODE_ADD: return num_add(a, b, v);
+	case NODE_SUB: return num_sub(a, b, v);
+	case NODE_MUL: return num_mul(a, b, v);
+	case NODE_DIV: return num_div(a, b, v);
+	default: return num_mod(a, b, v);
+	}
+}
+
+static uint32_t eval_num(struct at *at, const struct node *n, struct val *out)
+{
+	struct val a, b;
+	uint32_t err;
+
+	*out = (struct val){ 0, false };
+	switch (n->kind) {
+	case NODE_INT:
+		out->v = (i128)n->value * BPFQ_SCALE;
+		return 0;
+	case NODE_DEC:
+		out->v = n->dec;
+		return 0;
+	case NODE_CALL:
+		if (n->agg != AGG_NONE)
+			return item_value(at, n, out);
+		if ((err = eval_num(at, n->args[0], &a)) || (out->null = a.null))
+			return err;
+		return failed_at(at, n, num_abs(a.v, &out->v));
+	case NODE_NEG:
+		if ((err = eval_num(at, n->lhs, &a)) || (out->null = a.null))
+			return err;
+		return failed_at(at, n, num_neg(a.v, &out->v));
+	default:
+		break;
+	}
+	if ((err = eval_num(at, n->lhs, &a)) || (err = eval_num(at, n->rhs, &b)))
+		return err;
+	if ((out->null = a.null || b.null))
+		return 0;
+	return failed_at(at, n, arith(n->kind, a.v, b.v, &out->v));
+}
+
+static int compare(enum node_kind kind, i128 a, i128 b)
+{
+	switch (kind) {
+	case NODE_EQ: return a == b;
+	case NODE_NE: return a != b;
+	case NODE_LT: return a < b;
+	case NODE_LE: return a <= b;
+	case NODE_GT: return a > b;
+	default: return a >= b;	/* NODE_GE */
+	}
+}
+
+static int and3(int a, int b)
+{
+	return a == F || b == F ? F : a == U || b == U ? U : T;
+}
+
+static int or3(int a, int b)
+{
+	return a == T || b == T ? T : a == U || b == U ? U : F;
+}
+
+static int not3(int a)
+{
+	return a == U ? U : !a;
+}
+
+/* between, in: as the evaluator's (lang/engine/eval.c). */
+static uint32_t eval_ranged(struct at *at, const struct node *n, int *out)
+{
+	struct val x, a, b;
+	uint32_t err;
+
+	if ((err = eval_num(at, n->lhs, &x)))
+		return err;
+	if (n->kind == NODE_BETWEEN) {
+		if ((err = eval_num(at, n->args[0], &a)) || (err = eval_num(at, n->args[1], &b)))
+			return err;
+		*out = and3(x.null || a.null ? U : x.v >= a.v, x.null || b.null ? U : x.v <= b.v);
+	} else {
+		*out = F;
+		for (int i = 0; i < n->nargs && *out != T; i++) {
+			if ((err = eval_num(at, n->args[i], &a)))
+				return err;
+			*out = or3(*out, x.null || a.null ? U : x.v == a.v);
+		}
+	}
+	if (n->negated)
+		*out = not3(*out);
+	return 0;
+}
+
+static uint32_t eval_cond(struct at *at, const struct node *n, int *out)
+{
+	struct val a, b;
+	int l, r;
+	uint32_t err;
+
+	switch (n->kind) {
+	case NODE_CALL:		/* exists() */
+		if ((err = item_value(at, n, &a)))
+			return err;
+		*out = a.null ? U : a.v != 0;
+		return 0;
+	case NODE_NOT:
+		if ((err = eval_cond(at, n->lhs, &l)))
+			return err;
+		*out = not3(l);
+		return 0;
+	case NODE_AND:
+	case NODE_OR:
+		/* As in where: the right side only when the left does not decide. */
+		if ((err = eval_cond(at, n->lhs, &l)))
+			return err;
+		if ((n->kind == NODE_AND && l == F) || (n->kind == NODE_OR && l == T)) {
+			*out = l;
+			return 0;
+		}
+		if ((err = eval_cond(at, n->rhs, &r)))
+			return err;
+		*out = n->kind == NODE_AND ? and3(l, r) : or3(l, r);
+		return 0;
+	case NODE_BETWEEN:
+	case NODE_IN:
+		return eval_ranged(at, n, out);
+	default:
+		break;
+	}
+	if ((err = eval_num(at, n->lhs, &a)) || (err = eval_num(at, n->rhs, &b)))
+		return err;
+	*out = a.null || b.null ? U : compare(n->kind, a.v, b.v);
+	return 0;
+}
+
+static bool is_plain(const struct node *col)
+{
+	return col->kind == NODE_CALL && col->agg != AGG_NONE;
+}
+
+/* A computed column's state: word 0 says it has a value (value_is_null()), 1-2 hold it. */
+#define COMPUTED_WORDS 3
+
+static void set_descs(const struct query *q, const struct answer *in, struct post *out)
+{
+	for (int i = 0; i < q->ncols; i++) {
+		if (is_plain(q->cols[i]))
+			out->descs[i] = in->descs[q->cols[i]->item];
+		else
+			out->descs[i] = (struct agg_desc){ .kind = AGG_NONE, .words = COMPUTED_WORDS };
+	}
+}
+
+static void report(const struct query *q, const struct at *at, uint32_t err,
+		   const struct group *g)
+{
+	char label[1024], key[VALUE_MAX];
+
+	ast_render(q, at->failed, label, sizeof(label));
+	fprintf(stderr, "bpfq: error: %s in '%s'", err == BPFQ_ERR_DIVZERO ? "division by zero" :
+		"overflow", label);
+	if (g) {
+		output_key_text(&g->key, key, sizeof(key));
+		fprintf(stderr, " for %s = %s", at->in->key_name, key);
+	}
+	fputc('\n', stderr);
+}
+
+/* The columns of one area into dst. */
+static uint32_t fill(const struct query *q, const struct post *out, struct at *at, uint64_t *dst)
+{
+	struct val v;
+	uint32_t err;
+
+	for (int i = 0; i < q->ncols; i++) {
+		const struct node *col = q->cols[i];
+		uint64_t *state = dst + output_offset(&out->a, i);
+
+		if (is_plain(col)) {
+			memcpy(state, at->area + output_offset(at->in, col->item),
+			       out->descs[i].words * sizeof(*state));
+			continue;
+		}
+		if ((err = eval_num(at, col, &v)))
+			return err;
+		state[0] = !v.null;
+		state[1] = (uint64_t)v.v;
+		state[2] = (uint64_t)(v.v >> 64);
+	}
+	return 0;
+}
+
+/* One group's sort keys: a value per order key (the by key is the group's index). */
+static uint32_t sort_values(const struct query *q, struct at *at, struct val *vals)
+{
+	uint32_t err;
+
+	for (int i = 0; i < q->norder; i++) {
+		const struct order_key *k = &q->order[i];
+
+		if (k->by_key)
+			continue;
+		if ((err = eval_num(at, k->col >= 0 ? q->cols[k->col] : k->e, &vals[i])))
+			return err;
+	}
+	return 0;
+}
+
+/* A candidate: a group's index and its sort values. */
+struct cand {
+	long g;
+	struct val *vals;
+};
+
+/* Order by the keys, NULLs last either way; ties by the by key. */
+static int cand_cmp(const struct query *q, const struct cand *a, const struct cand *b)
+{
+	for (int i = 0; i < q->norder; i++) {
+		const struct val *x = &a->vals[i], *y = &b->vals[i];
+		int c;
+
+		if (q->order[i].by_key)
+			c = a->g < b->g ? -1 : a->g > b->g;
+		else if (x->null || y->null)
+			c = x->null - y->null;
+		else
+			c = (x->v > y->v) - (x->v < y->v);
+		if (q->order[i].desc && (q->order[i].by_key || (!x->null && !y->null)))
+			c = -c;
+		if (c)
+			return c;
+	}
+	return a->g < b->g ? -1 : a->g > b->g;
+}
+
+/* The heap of the best k so far, its worst at the top. */
+struct heap {
+	const struct query *q;
+	struct cand *c;
+	long n, k;
+};
+
+static void sift_down(struct heap *h, long i)
+{
+	for (;;) {
+		long l = 2 * i + 1, r = l + 1, w = i;
+		struct cand t;
+
+		if (l < h->n && cand_cmp(h->q, &h->c[l], &h->c[w]) > 0)
+			w = l;
+		if (r < h->n && cand_cmp(h->q, &h->c[r], &h->c[w]) > 0)
+			w = r;
+		if (w == i)
+			return;
+		t = h->c[i];
+		h->c[i] = h->c[w];
+		h->c[w] = t;
+		i = w;
+	}
+}
+
+static void sift_up(struct heap *h, long i)
+{
+	while (i > 0 && cand_cmp(h->q, &h->c[(i - 1) / 2], &h->c[i]) < 0) {
+		struct cand t = h->c[i];
+
+		h->c[i] = h->c[(i - 1) / 2];
+		h->c[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+/* Offer candidate c (its vals in scratch); the heap keeps its own copy of the values. */
+static void heap_offer(struct heap *h, long g, const struct val *vals)
+{
+	int nk = h->q->norder;
+	struct cand c = { g, (struct val *)vals };
+
+	if (h->n < h->k) {
+		h->c[h->n].g = g;
+		memcpy(h->c[h->n].vals, vals, nk * sizeof(*vals));
+		sift_up(h, h->n++);
+		return;
+	}
+	if (cand_cmp(h->q, &c, &h->c[0]) >= 0)
+		return;
+	h->c[0].g = g;
+	memcpy(h->c[0].vals, vals, nk * sizeof(*vals));
+	sift_down(h, 0);
+}
+
+/* The heap's candidates in order, their groups' indices into order[]. */
+static long heap_drain(struct heap *h, long *order)
+{
+	long n = h->n;
+
+	while (h->n) {
+		struct cand t = h->c[0];
+
+		h->c[0] = h->c[--h->n];
+		h->c[h->n] = t;
+		sift_down(h, 0);
+	}
+	for (long i = 0; i < n; i++)
+		order[i] = h->c[i].g;
+	return n;
+}
+
+static bool heap_init(struct heap *h, const struct query *q, long k, struct val **pool)
+{
+	*h = (struct heap){ q, calloc(k ? k : 1, sizeof(*h->c)), 0, k };
+	*pool = calloc((k ? k : 1) * (q->norder ? q->norder : 1), sizeof(**pool));
+	if (!h->c || !*pool)
+		return false;
+	for (long i = 0; i < k; i++)
+		h->c[i].vals = *pool + i * q->norder;
+	return true;
+}
+
+/* Whether group g passes having: -1 after an error. */
+static int passes(const struct query *q, struct at *at, const struct group *g)
+{
+	uint32_t err;
+	int r;
+
+	if (!q->having)
+		return 1;
+	if ((err = eval_cond(at, q->having, &r))) {
+		report(q, at, err, g);
+		return -1;
+	}
+	return r == T;
+}
+
+/* The groups to print, in order, into pick[]; how many, or -1. */
+static long pick_groups(const struct query *q, const struct answer *in, long *pick)
+{
+	long limit = q->limit ? q->limit : in->ngroups, n = 0;
+	struct val vals[BPFQ_MAX_AGGS], *pool = NULL;
+	struct heap h = { 0 };
+	uint32_t err;
+
+	if (limit > in->ngroups)
+		limit = in->ngroups;
+	if (q->norder && !heap_init(&h, q, limit, &pool)) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		n = -1;
+	}
+	for (long g = 0; n >= 0 && g < in->ngroups && (q->norder || n < limit); g++) {
+		struct at at = { in, in->groups[g].area, NULL };
+		int ok = passes(q, &at, &in->groups[g]);
+
+		if (ok < 0)
+			n = -1;
+		else if (ok && !q->norder)
+			pick[n++] = g;
+		else if (ok && (err = sort_values(q, &at, vals)))
+			report(q, &at, err, &in->groups[g]), n = -1;
+		else if (ok)
+			heap_offer(&h, g, vals);
+	}
+	if (n >= 0 && q->norder)
+		n = heap_drain(&h, pick);
+	free(h.c);
+	free(pool);
+	return n;
+}
+
+static int fill_groups(const struct query *q, const struct answer *in, struct post *out)
+{
+	int words = output_offset(&out->a, q->ncols);
+	long *pick = malloc((in->ngroups ? in->ngroups : 1) * sizeof(*pick));
+	long n = pick ? pick_groups(q, in, pick) : -1;
+	uint32_t err = 0;
+
+	if (n >= 0) {
+		out->groups = calloc(n ? n : 1, sizeof(*out->groups));
+		out->areas = calloc((n ? n : 1) * words, sizeof(*out->areas));
+	}
+	if (n >= 0 && (!out->groups || !out->areas)) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		n = -1;
+	}
+	for (long i = 0; n >= 0 && !err && i < n; i++) {
+		struct at at = { in, in->groups[pick[i]].area, NULL };
+
+		out->groups[i].key = in->groups[pick[i]].key;
+		out->groups[i].area = out->areas + i * words;
+		if ((err = fill(q, out, &at, out->groups[i].area)))
+			report(q, &at, err, &in->groups[pick[i]]);
+	}
+	free(pick);
+	out->a.groups = out->groups;
+	out->a.ngroups = n;
+	return n < 0 || err ? EXIT_INPUT : EXIT_OK;
+}
+
+int post_apply(const struct query *q, const struct answer *in, struct post *out)
+{
+	char label[1024];
+	struct at at = { in, in->area, NULL };
+	uint32_t err;
+
+	memset(out, 0, sizeof(*out));
+	out->a = *in;
+	out->a.naggs = q->ncols;
+	out->a.descs = out->descs;
+	out->a.names = out->names;
+	set_descs(q, in, out);
+	for (int i = 0; i < q->ncols; i++) {
+		const struct node *col = q->cols[i];
+
+		if (col->as.end > col->as.begin)
+			snprintf(label, sizeof(label), "%.*s", (int)(col->as.end - col->as.begin),
+				 q->text + col->as.begin);
+		else
+			ast_render(q, col, label, sizeof(label));
+		if (!(out->names[i] = strdup(label))) {
+			fprintf(stderr, "bpfq: error: out of memory\n");
+			return EXIT_INPUT;
+		}
+	}
+	if (in->key_name)
+		return fill_groups(q, in, out);
+	out->areas = calloc(output_offset(&out->a, q->ncols) + 1, sizeof(*out->areas));
+	if (!out->areas) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		return EXIT_INPUT;
+	}
+	out->a.area = out->areas;
+	if ((err = fill(q, out, &at, out->areas))) {
+		report(q, &at, err, NULL);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+void post_free(struct post *p)
+{
+	for (int i = 0; i < BPFQ_MAX_AGGS; i++)
+		free(p->names[i]);
+	free(p->groups);
+	free(p->areas);
+}
+
+static bool resolve_expr(const struct query *q, struct node *n, char *const *names,
+			 const struct agg_desc *descs, int count)
+{
+	char label[1024];
+
+	if (!n)
+		return true;
+	if (n->kind == NODE_CALL && agg_lookup(q->text + n->op_loc.begin,
+					       n->op_loc.end - n->op_loc.begin)) {
+		ast_render(q, n, label, sizeof(label));
+		for (n->item = 0; n->item < count && strcmp(names[n->item], label); n->item++)
+			;
+		if (n->item == count)
+			return false;
+		n->agg = descs[n->item].kind;
+		return true;
+	}
+	if (!resolve_expr(q, n->lhs, names, descs, count) ||
+	    !resolve_expr(q, n->rhs, names, descs, count))
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		if (!resolve_expr(q, n->args[i], names, descs, count))
+			return false;
+	return true;
+}
+
+static bool same_label(const struct query *q, const struct node *a, const struct node *b)
+{
+	char x[1024], y[1024];
+
+	ast_render(q, a, x, sizeof(x));
+	ast_render(q, b, y, sizeof(y));
+	return !strcmp(x, y);
+}
+
+/* As sema's check_order_key(): the by key, a column's 'as' name or text, or an expression. */
+static void resolve_key(const struct query *q, struct order_key *k)
+{
+	k->by_key = q->by && same_label(q, k->e, q->by);
+	k->col = -1;
+	for (int i = 0; !k->by_key && k->col < 0 && i < q->ncols; i++) {
+		struct loc as = q->cols[i]->as;
+		uint32_t len = k->e->loc.end - k->e->loc.begin;
+		bool named = k->e->kind == NODE_NAME && as.end - as.begin == len &&
+			     !memcmp(q->text + as.begin, q->text + k->e->loc.begin, len);
+
+		if (named || same_label(q, k->e, q->cols[i]))
+			k->col = i;
+	}
+}
+
+bool post_resolve(struct query *q, char *const *names, const struct agg_desc *descs, int n,
+		  bool *bad)
+{
+	bool post = q->having || q->norder || q->limit;
+
+	*bad = false;
+	for (int i = 0; i < q->nitems; i++)
+		post |= q->items[i]->as.end > q->items[i]->as.begin ||
+			q->items[i]->kind != NODE_CALL;
+	if (!post)
+		return false;
+	q->post = true;
+	q->cols = q->items;
+	q->ncols = q->nitems;
+	*bad = q->ncols > BPFQ_MAX_AGGS || q->norder > BPFQ_MAX_AGGS;
+	for (int i = 0; i < q->ncols; i++)
+		*bad |= !resolve_expr(q, q->cols[i], names, descs, n);
+	*bad |= !resolve_expr(q, q->having, names, descs, n);
+	for (int i = 0; i < q->norder; i++) {
+		resolve_key(q, &q->order[i]);
+		if (!q->order[i].by_key && q->order[i].col < 0)
+			*bad |= !resolve_expr(q, q->order[i].e, names, descs, n);
+	}
+	return true;
+}
