@@ -28,7 +28,8 @@ enum debug_stage {
 	DEBUG_AST = 1,
 	DEBUG_C = 2,
 	DEBUG_VERIFIER = 4,
-	DEBUG_ALL = 7,
+	DEBUG_PLAN = 8,
+	DEBUG_ALL = 15,
 };
 
 struct options {

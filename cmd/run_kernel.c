@@ -15,6 +15,7 @@
 #include "codegen/cache.h"
 #include "codegen/clang.h"
 #include "codegen/codegen.h"
+#include "runtime/hooks.h"
 #include "runtime/loader.h"
 #include "runtime/privs.h"
 #include "runtime/scan.h"
@@ -38,6 +39,62 @@ static void make_plan(const struct run *r, enum hook_kind hook, struct codegen_p
 	codegen_plan(&r->q, hook, &in, plan);
 }
 
+static const char *hook_name(enum hook_kind hook)
+{
+	static char name[64];
+
+	snprintf(name, sizeof(name), "%s, %s", hook_info(hook)->name, hook_info(hook)->attach);
+	return name;
+}
+
+/*
+ * The program as -d c and the REPL's \\c show it: the plan, the query's
+ * own code, then the whole program. The query's code compiles where
+ * bpfq_query.h puts it, after the parts it calls; shown first, it is
+ * under #if 0 so that the text still compiles as it stands.
+ */
+static char *explain(const struct run *r, enum hook_kind hook, const struct codegen_plan *p,
+		     const char *src)
+{
+	size_t len, code_len;
+	char *text = NULL, *code = codegen_query_code(&r->q, p, &code_len);
+	FILE *out = code ? open_memstream(&text, &len) : NULL;
+
+	if (!out) {
+		free(code);
+		return NULL;
+	}
+	fprintf(out, "/*\n * The plan (-d plan prints it alone):\n");
+	codegen_plan_print(out, p, hook_name(hook), " *   ");
+	fprintf(out, " *\n * Below, the query's own code first, each piece under the query part it\n"
+		     " * implements; then the whole program as clang compiles it, the query's\n"
+		     " * code in bpfq_query.h, each part under a banner naming its file.\n */\n"
+		     "#if 0\t/* the query's own code: compiled below, in bpfq_query.h */\n"
+		     "%s#endif\n\n%s", code, src);
+	free(code);
+	if (fclose(out)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void show_program(struct run *r, enum hook_kind hook, const struct codegen_plan *p,
+			 const char *src)
+{
+	char *text = explain(r, hook, p, src);
+
+	if (r->o->debug & DEBUG_C)
+		fprintf(stderr, "--- generated BPF C ---\n%s--- end of BPF C ---\n",
+			text ? text : src);
+	if (r->last) {
+		free(r->last->c_source);
+		r->last->c_source = text ? text : strdup(src);
+		text = NULL;
+	}
+	free(text);
+}
+
 /* The BPF C for the query at a hook (-d c prints it; the REPL's \\c shows it). */
 char *run_generate(struct run *r, enum hook_kind hook, struct codegen_plan *p, size_t *len)
 {
@@ -50,12 +107,13 @@ char *run_generate(struct run *r, enum hook_kind hook, struct codegen_plan *p, s
 		fprintf(stderr, "bpfq: error: out of memory generating the program\n");
 		return NULL;
 	}
-	if (r->o->debug & DEBUG_C)
-		fprintf(stderr, "--- generated BPF C ---\n%s--- end of BPF C ---\n", src);
-	if (r->last) {
-		free(r->last->c_source);
-		r->last->c_source = strdup(src);
+	if (r->o->debug & DEBUG_PLAN && !(r->o->debug & DEBUG_C)) {
+		fprintf(stderr, "--- plan ---\n");
+		codegen_plan_print(stderr, p, hook_name(hook), "");
+		fprintf(stderr, "--- end of plan ---\n");
 	}
+	if (r->o->debug & DEBUG_C || r->last)
+		show_program(r, hook, p, src);
 	return src;
 }
 

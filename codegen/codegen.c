@@ -861,6 +861,18 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 	}
 }
 
+/* The query's own code: the fields it uses, and bpfq_emit(). */
+static void gen_query_code(struct gen *g, const struct codegen_plan *plan)
+{
+	const struct query *q = g->q;
+
+	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV)
+		gen_slots(g);
+	if (q->format.kind == INPUT_BINARY)
+		gen_record(g);
+	gen_emit(g, plan->lanes);
+}
+
 /*
  * bpfq_query.h: the plan's defines, the parts the query's code calls,
  * and that code ("<query>" to clang's messages).
@@ -879,15 +891,12 @@ static void gen_header(struct gen *g, const struct codegen_plan *plan)
 	if (q->format.kind == INPUT_BINARY)
 		fprintf(g->out, "#include \"binary_field.bpf.h\"\n");
 	fprintf(g->out, "\n#line 1 \"<query>\"\n");
-	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV)
-		gen_slots(g);
-	if (q->format.kind == INPUT_BINARY)
-		gen_record(g);
-	gen_emit(g, plan->lanes);
+	gen_query_code(g, plan);
 	fprintf(g->out, "\n#endif /* BPFQ_QUERY_H */\n");
 }
 
-char *codegen_header(const struct query *q, const struct codegen_plan *plan, size_t *len)
+static char *generate(const struct query *q, const struct codegen_plan *plan, size_t *len,
+		      void (*part)(struct gen *g, const struct codegen_plan *plan))
 {
 	struct gen g = { .q = q };
 	char *text = NULL;
@@ -895,12 +904,22 @@ char *codegen_header(const struct query *q, const struct codegen_plan *plan, siz
 	g.out = open_memstream(&text, len);
 	if (!g.out)
 		return NULL;
-	gen_header(&g, plan);
+	part(&g, plan);
 	if (fclose(g.out)) {
 		free(text);
 		return NULL;
 	}
 	return text;
+}
+
+char *codegen_query_code(const struct query *q, const struct codegen_plan *plan, size_t *len)
+{
+	return generate(q, plan, len, gen_query_code);
+}
+
+char *codegen_header(const struct query *q, const struct codegen_plan *plan, size_t *len)
+{
+	return generate(q, plan, len, gen_header);
 }
 
 char *codegen_program(const struct query *q, const struct codegen_plan *plan, size_t *len)

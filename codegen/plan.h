@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lang/front/ast.h"
 #include "runtime/hook_kind.h"
@@ -47,11 +48,22 @@ struct codegen_plan {
 	int area_words;		/* BPFQ_AREA_WORDS */
 	int group_words;	/* BPFQ_GROUP_WORDS */
 	int fields_int;		/* binary: BPFQ_FIELDS_INT (codegen_fields_int()) */
+	/* What it was planned from, for -d plan: not in the program, so that
+	 * inputs of any size share the cached object of their plan */
+	struct plan_input input;
 };
 
 /* The plan for a checked query at a hook. */
 void codegen_plan(const struct query *q, enum hook_kind hook, const struct plan_input *in,
 		  struct codegen_plan *plan);
+
+/*
+ * The plan as lines a reader can follow, each choice with its reason,
+ * every line begun with prefix (-d plan; -d c's header comment). Only
+ * numbers and bpfq's own words: it goes into a C comment.
+ */
+void codegen_plan_print(FILE *out, const struct codegen_plan *plan, const char *hook_name,
+			const char *prefix);
 
 /* binary: whether the used fields always hold integers, few of them (BPFQ_FIELDS_INT). */
 int codegen_fields_int(const struct query *q);
