@@ -82,7 +82,7 @@ static const struct argp_option option_list[] = {
 	  "Print on stderr what was scanned, how little came back, and the times", 3 },
 	{ "partial", OPT_PARTIAL, NULL, 0,
 	  "Print the mergeable state of every aggregate, for bpfq merge", 3 },
-	{ "debug", 'd', "STAGE", 0, "Print a stage on stderr: ast, plan, c, verifier or all", 3 },
+	{ "debug", 'd', "STAGE", 0, "Print a stage on stderr: ast, plan, c, verifier, verifier=summary or all", 3 },
 	{ "verbose", 'v', NULL, 0, "Say what happens: compile, cache, load, attach", 3 },
 	/* -h as most tools take it; argp knows only --help and -?. */
 	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 3 },
@@ -161,9 +161,10 @@ static const char *const engine_names[] = { [ENGINE_KERNEL] = "kernel", [ENGINE_
 static const char *const format_names[] = {
 	[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json", [FORMAT_CSV] = "csv",
 };
-static const char *const debug_names[] = { "ast", "c", "verifier", "plan", "all" };
+static const char *const debug_names[] = { "ast", "c", "verifier", "plan", "all",
+					  "verifier=summary" };
 static const unsigned debug_bits[] = { DEBUG_AST, DEBUG_C, DEBUG_VERIFIER, DEBUG_PLAN,
-					DEBUG_ALL };
+					DEBUG_ALL, DEBUG_VERIFIER_SUMMARY };
 
 int options_parse_format(const char *arg, enum format *format)
 {
@@ -189,7 +190,7 @@ static void parse_debug(struct argp_state *state, struct options *o, const char 
 	int i = PICK(arg, debug_names);
 
 	if (i < 0)
-		argp_error(state, "-d takes ast, plan, c, verifier or all, not '%s'", arg);
+		argp_error(state, "-d takes ast, plan, c, verifier, verifier=summary or all, not '%s'", arg);
 	o->debug |= debug_bits[i];
 }
 

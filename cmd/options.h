@@ -30,6 +30,7 @@ enum debug_stage {
 	DEBUG_VERIFIER = 4,
 	DEBUG_PLAN = 8,
 	DEBUG_ALL = 15,
+	DEBUG_VERIFIER_SUMMARY = 16,
 };
 
 struct options {

@@ -20,6 +20,7 @@
 #include "runtime/privs.h"
 #include "runtime/scan.h"
 #include "runtime/split.h"
+#include "runtime/verifier_log.h"
 
 /*
  * The program's shape for the query at a hook (codegen/plan.h): from what
@@ -159,6 +160,21 @@ cleanup:
 	return status;
 }
 
+/* -d verifier: the log, each source line it names with its text; =summary: the figures. */
+static void print_verifier_log(const struct run *r, const char *text)
+{
+	if (r->o->debug & DEBUG_VERIFIER) {
+		fprintf(stderr, "--- verifier log ---\n");
+		verifier_log_annotate(stderr, text, r->program);
+		fprintf(stderr, "--- end of verifier log ---\n");
+	}
+	if (r->o->debug & DEBUG_VERIFIER_SUMMARY) {
+		fprintf(stderr, "--- verifier summary ---\n");
+		verifier_log_summary(stderr, text, r->program);
+		fprintf(stderr, "--- end of verifier summary ---\n");
+	}
+}
+
 static struct loader *load(struct run *r, const void *obj, size_t obj_len, int ranges,
 			   int readers)
 {
@@ -168,10 +184,10 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 	double start = stats_now();
 
 	l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups,
-			 r->o->debug & DEBUG_VERIFIER ? &verifier : NULL, &log);
+			 r->o->debug & (DEBUG_VERIFIER | DEBUG_VERIFIER_SUMMARY) ? &verifier : NULL,
+			 &log);
 	if (verifier.text)
-		fprintf(stderr, "--- verifier log ---\n%s--- end of verifier log ---\n",
-			verifier.text);
+		print_verifier_log(r, verifier.text);
 	if (!l && verifier.truncated) {
 		/* The log, not the program, failed the load. */
 		fprintf(stderr, "bpfq: the verifier log passed its %u MB: the above is its "
@@ -486,7 +502,9 @@ int run_kernel(struct run *r)
 	status = compile(r, &p, src, len, &obj, &obj_len);
 	if (status)
 		goto cleanup;
+	r->program = src;
 	status = load_and_scan(r, obj, obj_len);
+	r->program = NULL;
 cleanup:
 	free(obj);
 	free(src);

@@ -203,10 +203,10 @@ max(x): 100"
 	[[ ${lines[1]} == "processed "* ]]
 }
 
-@test "-d takes ast, plan, c, verifier or all" {
+@test "-d takes ast, plan, c, verifier, verifier=summary or all" {
 	run bpfq -d bytecode 'count() from f'
 	assert_status 2
-	[[ $output == *"-d takes ast, plan, c, verifier or all, not 'bytecode'"* ]]
+	[[ $output == *"-d takes ast, plan, c, verifier, verifier=summary or all, not 'bytecode'"* ]]
 }
 
 @test "-q with exists behaves like grep -q: 0 found, 1 not, nothing printed" {

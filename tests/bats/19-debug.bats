@@ -103,3 +103,39 @@ bpfq: dry run: the query is valid; nothing read"
 	[[ $output == *"input: long: 20971520 bytes, at least 16 MiB"* ]]
 	[[ ${lines[-1]} == "bpfq: dry run: compiled, loaded and verified at hook "* ]]
 }
+
+@test "-d verifier gives each source line the log names its text" {
+	require_root
+	seq 1 100 >"$TMP/n.txt"
+	run bash -c "'$BPFQ' -d verifier --dry-run 'sum(x) where x > 5 from $TMP/n.txt' 2>&1 >/dev/null"
+	assert_status 0
+	[[ ${lines[0]} == "--- verifier log ---" ]]
+	grep -q -E '^; struct bpfq_state \*st = bpfq_reader_state\(\); @ syscall\.bpf\.c:[0-9]+$' <<<"$output"
+	grep -q -E '^processed [0-9]+ insns ' <<<"$output"
+}
+
+@test "-d verifier=summary gives each program's figures and its busiest lines" {
+	require_root
+	seq 1 100 >"$TMP/n.txt"
+	run bash -c "'$BPFQ' -d verifier=summary --dry-run 'sum(x) where x > 5 from $TMP/n.txt' 2>&1"
+	assert_status 0
+	local re
+	[[ ${lines[0]} == "--- verifier summary ---" ]]
+	[[ ${lines[1]} == "program bpfq_sys_exit (raw_tp/sys_exit):" ]]
+	re='^  [0-9]+ instructions processed, [0-9]+ states \([0-9]+ at the peak, at most [0-9]+ at one instruction\), stack depth [0-9+]+$'
+	[[ ${lines[2]} =~ $re ]]
+	[[ ${lines[3]} == "  the source lines the verifier walked most instructions of:" ]]
+	# Ten lines, the counts not rising, each with its file and line.
+	local prev=999999999 n
+	re='^ +([0-9]+)  [a-z_<>]+(\.bpf\.[ch])?:[0-9]+'
+	for i in {4..13}; do
+		[[ ${lines[i]} =~ $re ]]
+		n=${BASH_REMATCH[1]}
+		((n <= prev))
+		prev=$n
+	done
+	[[ ${lines[14]} == "--- end of verifier summary ---" ]]
+	# The processed figure is the one the dry run reports.
+	local processed=${lines[2]#  }
+	[[ ${lines[-1]} == *"(${processed%% *} instructions processed); nothing read" ]]
+}
