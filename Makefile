@@ -164,7 +164,8 @@ deps:
 		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
 		libreadline-dev libgmp-dev libyajl-dev libarchive-dev bpftool bats pkg-config gawk mawk git \
 		tmux jq pdsh clustershell mandoc strace zstd xz-utils bzip2 lz4 parallel \
-		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev
+		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev \
+		bash-completion debhelper dpkg-dev fakeroot
 
 demo: $(BUILD)/bpfq
 	$(Q)bench/gen-ints 1000000 $(BUILD)/demo.txt
@@ -195,11 +196,14 @@ install: $(BUILD)/bpfq
 	install -D -m 0755 $(BUILD)/bpfq $(DESTDIR)$(PREFIX)/sbin/bpfq
 	install -D -m 0644 man/bpfq.8 $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
 	install -D -m 0644 man/bpfq-query.7 $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
+	install -D -m 0644 cmd/completion/bpfq \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfq
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfq
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfq
 
 clean:
 	rm -rf $(BUILD)
