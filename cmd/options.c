@@ -8,6 +8,7 @@
 
 #include "bpf-templates/bpfq_state.h"
 #include "cmd/options.h"
+#include "lang/front/suggest.h"
 
 const char *argp_program_version = "bpfq " BPFQ_VERSION;
 const char *argp_program_bug_address = "the bpfq issue tracker";
@@ -166,6 +167,21 @@ static const char *const debug_names[] = { "ast", "c", "verifier", "plan", "all"
 static const unsigned debug_bits[] = { DEBUG_AST, DEBUG_C, DEBUG_VERIFIER, DEBUG_PLAN,
 					DEBUG_ALL, DEBUG_VERIFIER_SUMMARY };
 
+static const char *const hook_names[] = {
+	"auto", "copyout", "vfs", "vfs:fexit", "vfs:kprobe", "syscall", "syscall:raw_tp",
+	"syscall:tp_btf",
+};
+
+/* " (did you mean 'NAME'?)" after a value none of names is, or "". */
+#define NEAR(buf, arg, names) \
+	suggest_clause(buf, sizeof(buf), arg, strlen(arg), names, sizeof(names) / sizeof(names[0]))
+
+const char *options_format_near(const char *arg, char *buf, size_t size)
+{
+	return suggest_clause(buf, size, arg, strlen(arg), format_names,
+			      sizeof(format_names) / sizeof(format_names[0]));
+}
+
 int options_parse_format(const char *arg, enum format *format)
 {
 	int i = PICK(arg, format_names);
@@ -179,18 +195,22 @@ int options_parse_format(const char *arg, enum format *format)
 static void parse_engine(struct argp_state *state, struct options *o, const char *arg)
 {
 	int i = PICK(arg, engine_names);
+	char near[64];
 
 	if (i < 0)
-		argp_error(state, "--engine takes kernel or user, not '%s'", arg);
+		argp_error(state, "--engine takes kernel or user, not '%s'%s", arg,
+			   NEAR(near, arg, engine_names));
 	o->engine = i;
 }
 
 static void parse_debug(struct argp_state *state, struct options *o, const char *arg)
 {
 	int i = PICK(arg, debug_names);
+	char near[64];
 
 	if (i < 0)
-		argp_error(state, "-d takes ast, plan, c, verifier, verifier=summary or all, not '%s'", arg);
+		argp_error(state, "-d takes ast, plan, c, verifier, verifier=summary or all, not "
+				  "'%s'%s", arg, NEAR(near, arg, debug_names));
 	o->debug |= debug_bits[i];
 }
 
@@ -211,6 +231,7 @@ static void check_combination(struct argp_state *state, struct options *o)
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *o = state->input;
+	char near[64];
 
 	switch (key) {
 	case 'e':
@@ -233,7 +254,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_HOOK:
 		if (hooks_parse_request(arg, &o->hook))
 			argp_error(state, "--hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe, "
-				   "syscall, syscall:raw_tp or syscall:tp_btf, not '%s'", arg);
+				   "syscall, syscall:raw_tp or syscall:tp_btf, not '%s'%s", arg,
+				   NEAR(near, arg, hook_names));
 		o->hook_given = true;
 		o->hook_arg = arg;
 		break;
@@ -275,7 +297,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'o':
 		if (options_parse_format(arg, &o->format))
-			argp_error(state, "-o takes text, json or csv, not '%s'", arg);
+			argp_error(state, "-o takes text, json or csv, not '%s'%s", arg,
+				   options_format_near(arg, near, sizeof(near)));
 		break;
 	case 'q':
 		o->quiet = true;

@@ -396,3 +396,20 @@ b,1"
 	assert_status 0
 	[[ $output == *'"a\x1b[31m,red",1'* && $output != *$esc* ]]
 }
+
+@test "a misspelled option value gets the nearest known one: did you mean" {
+	run bpfq --hook=sycall 'count() from f'
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: --hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe, syscall, syscall:raw_tp or syscall:tp_btf, not 'sycall' (did you mean 'syscall'?)" ]]
+	run bpfq --engine=usr 'count() from f'
+	[[ ${lines[0]} == "bpfq: --engine takes kernel or user, not 'usr' (did you mean 'user'?)" ]]
+	run bpfq -o jsno 'count() from f'
+	[[ ${lines[0]} == "bpfq: -o takes text, json or csv, not 'jsno' (did you mean 'json'?)" ]]
+	run bpfq -d verifer 'count() from f'
+	[[ ${lines[0]} == "bpfq: -d takes ast, plan, c, verifier, verifier=summary or all, not 'verifer' (did you mean 'verifier'?)" ]]
+	run bpfq merge -o cvs
+	[[ ${lines[0]} == "bpfq merge: -o takes text, json or csv, not 'cvs' (did you mean 'csv'?)" ]]
+	# Too far from every one: no guess.
+	run bpfq --hook=pagecache 'count() from f'
+	[[ ${lines[0]} == *"not 'pagecache'" ]]
+}
