@@ -31,7 +31,7 @@ static void make_plan(const struct run *r, enum hook_kind hook, struct codegen_p
 {
 	const char *env = privs_getenv("BPFQ_LONG_INPUT");
 	struct plan_input in = { .size = r->in.size, .unsized = r->in.unsized,
-				 .dry_run = r->o->dry_run, .force_long = -1 };
+				 .dry_run = r->o->dry_run && r->in.fd < 0, .force_long = -1 };
 
 	if (env && !strcmp(env, "1"))
 		in.force_long = 1;

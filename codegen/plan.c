@@ -17,9 +17,10 @@ _Static_assert(BPFQ_HOOK_COPYOUT == HOOK_COPYOUT && BPFQ_HOOK_VFS_FEXIT == HOOK_
  * The long input's program: a file's size decides; a pipe's is unknown,
  * so it gets the long one: a little more to load and verify than the
  * short one's, while the short one scans a long pipe much slower (more so
- * with the pipe grown, runtime/reader.c). A dry run opens no input (but
- * for a csv header): it knows no size, so it gets the short one's.
- * BPFQ_LONG_INPUT overrides all of it (the tests).
+ * with the pipe grown, runtime/reader.c). A dry run opens a regular file
+ * as a run does; with none (standard input, a path not there) it knows no
+ * size, so it gets the short one's. BPFQ_LONG_INPUT overrides all of it
+ * (the tests).
  */
 static bool large_input(const struct plan_input *in)
 {
@@ -117,7 +118,7 @@ static void print_size(FILE *out, const struct codegen_plan *p, const char *pref
 			in->force_long);
 	else if (in->unsized)
 		fprintf(out, "%sinput: long: a pipe, its length unknown\n", prefix);
-	else if (in->dry_run && !in->size)
+	else if (in->dry_run)
 		fprintf(out, "%sinput: short: a dry run with no file to look at\n", prefix);
 	else
 		fprintf(out, "%sinput: %s: %llu bytes, %s %llu MiB\n", prefix, which,

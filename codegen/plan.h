@@ -28,15 +28,16 @@
 struct plan_input {
 	uint64_t size;		/* bytes, when known; else 0 */
 	bool unsized;		/* opened, and its length unknown: a pipe */
-	bool dry_run;		/* --dry-run: nothing will be read; size 0 unless opened */
+	bool dry_run;		/* --dry-run that opened no input: its size unknown */
 	int force_long;		/* BPFQ_LONG_INPUT: 1 long, 0 short, -1 by the input */
 };
 
 struct codegen_plan {
 	enum input_kind format;
 	enum hook_kind hook;
-	/* For a dry run: not in the program, which is the one a run with
-	 * the same input would load (and --dry-run=compile fills the cache with) */
+	/* For a dry run that opened no input: not in the program, which is the
+	 * one a run with the same input would load (and --dry-run=compile fills
+	 * the cache with) */
 	bool dry_run;
 	bool large;		/* the long input's program (BPFQ_SPLIT_SIGNS) */
 	bool streams;		/* reads in streams (streams.bpf.h; BPFQ_STREAMS) */

@@ -56,6 +56,9 @@ assert_order() {
 	# Without a file to look at, the short one's, as before.
 	c_text "sum(x) where x > 5 from $TMP/none.txt"
 	assert_order ' *   input: short: a dry run with no file to look at' '#define BPFQ_SPLIT_SIGNS 0'
+	: >"$TMP/empty.txt"
+	c_text "sum(x) from $TMP/empty.txt"
+	assert_order ' *   input: short: 0 bytes, under 16 MiB' '#define BPFQ_SPLIT_SIGNS 0'
 }
 
 @test "a dry run sniffs the format of a file as a run does" {
