@@ -117,7 +117,7 @@ static void print_size(FILE *out, const struct codegen_plan *p, const char *pref
 		fprintf(out, "%sinput: %s: BPFQ_LONG_INPUT=%d says so\n", prefix, which,
 			in->force_long);
 	else if (in->unsized)
-		fprintf(out, "%sinput: long: a pipe, its length unknown\n", prefix);
+		fprintf(out, "%sinput: long: its length unknown (a pipe, or a compressed file)\n", prefix);
 	else if (in->dry_run)
 		fprintf(out, "%sinput: short: a dry run with no file to look at\n", prefix);
 	else
