@@ -9,8 +9,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd/merge/partial.h"
 #include "cmd/messages.h"
@@ -148,7 +148,8 @@ static bool regular_file(const char *path)
 
 /*
  * Parse, open the input, read a csv header (its names are part of the
- * query's meaning), check. A dry run opens the input only for a header.
+ * query's meaning), check. A dry run opens the input for a header, and a
+ * regular file for the plan's size and the format's sniff.
  */
 static int prepare(struct run *r, const char *text)
 {
