@@ -36,7 +36,7 @@ assert_order() {
 		' *   hook: syscall, raw_tp/sys_exit (BPFQ_HOOK 3)' \
 		' *   input: short: 292 bytes, under 16 MiB' \
 		' *   streams: no: a short input'"'"'s program reads in one stream (BPFQ_STREAMS 0)' \
-		' */' '#if 0' '/* where x > 5 */' '/* sum(x) */' 'static __always_inline int bpfq_emit(' \
+		' */' '#if 0' '/* sum(x) */' '/* where x > 5 */' 'static __always_inline int bpfq_emit(' \
 		'#endif' '/* ==== bpfq.bpf.c ==== */' '/* ==== bpfq_query.h ==== */' \
 		'#define BPFQ_SPLIT_SIGNS 0' '/* ==== prelude.bpf.h ==== */' '#line 1 "<query>"' \
 		'/* ==== parse_numbers.bpf.h ==== */'
@@ -92,7 +92,9 @@ bpfq: dry run: the query is valid; nothing read"
 	printf 'a*/x,b\n1,2\n3,4\n' >"$TMP/h.csv"
 	c_text "sum(\"a*/x\") where b > 1 and \"a*/x\" < 9 from $TMP/h.csv"
 	[[ $C != *'a*/x'* ]]
-	assert_order '#if 0' '/* where $2 > 1 and $1 < 9 */' '/* sum($1) */' '#endif'
+	# The slots name their fields, the batch its sums, each path its where.
+	assert_order '#if 0' $'case 0: return 0;\t/* $1 */' '/* sum($1) */' '__s64 lo0;' \
+		'/* where $2 > 1 and $1 < 9 */' '#endif'
 	# Every comment the plan opens closes on its own last line.
 	[[ $(sed -n '1,/^ \*\/$/p' <<<"$C" | grep -c -F '*/') == 1 ]]
 }
