@@ -23,9 +23,15 @@ CLANG_PATH ?= $(or $(filter /%,$(shell command -v $(CLANG) 2>/dev/null)),/usr/bi
 # The release: the one place its number is written. From a git checkout the
 # version also names the commit, as bpfq --version, the REPL and the
 # generated C print it.
+# A release's tarball (make dist) carries the version its checkout had
+# in a VERSION file: it has no git to ask.
 RELEASE   := 0.2.0
+ifneq ($(wildcard VERSION),)
+VERSION   := $(shell cat VERSION)
+else
 GIT_REV   := $(shell git describe --always --dirty 2>/dev/null)
 VERSION   := $(RELEASE)$(if $(GIT_REV), ($(GIT_REV)))
+endif
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -MMD -MP
@@ -51,7 +57,7 @@ CMD_OBJS  := $(CMD_SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit bats bats-host bats-vm diff install uninstall clean deps demo
+.PHONY: all check unit bats bats-host bats-vm diff install uninstall clean deps demo dist deb
 
 all: $(BUILD)/bpfq
 
@@ -164,7 +170,8 @@ deps:
 		make gcc libc6-dev clang llvm libbpf-dev libelf-dev zlib1g-dev \
 		libreadline-dev libgmp-dev libyajl-dev libarchive-dev bpftool bats pkg-config gawk mawk git \
 		tmux jq pdsh clustershell mandoc strace zstd xz-utils bzip2 lz4 parallel \
-		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev
+		qemu-system-x86 busybox-static cpio e2fsprogs libclang-rt-14-dev \
+		bash-completion debhelper dpkg-dev fakeroot
 
 demo: $(BUILD)/bpfq
 	$(Q)bench/gen-ints 1000000 $(BUILD)/demo.txt
@@ -197,11 +204,43 @@ install: $(BUILD)/bpfq
 	install -D -m 0755 $(BUILD)/bpfq $(DESTDIR)$(PREFIX)/sbin/bpfq
 	install -D -m 0644 man/bpfq.8 $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
 	install -D -m 0644 man/bpfq-query.7 $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
+	install -D -m 0644 cmd/completion/bpfq \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfq
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfq
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfq
+
+# The release: the tracked files (edits not yet committed among them) and
+# VERSION, in bpfq-RELEASE/. make deb builds the Debian package from that
+# tarball, with cmd/debian as its debian/ folder, the changelog written from
+# RELEASE; without the caller's make variables (MAKEFLAGS, and BUILD, which
+# the package's make clean would remove), so that its build is the tarball's own.
+DIST := bpfq-$(RELEASE)
+
+dist: $(BUILD)/$(DIST).tar.gz
+
+$(BUILD)/$(DIST).tar.gz: FORCE
+	$(call msg,DIST,$@)
+	$(Q)git rev-parse --git-dir >/dev/null 2>&1 || { echo "make dist needs a git checkout" >&2; exit 1; }
+	$(Q)mkdir -p $(BUILD)/dist
+	$(Q)echo '$(VERSION)' >$(BUILD)/dist/VERSION
+	$(Q)git ls-files -z | tar --null -T - -C $(abspath $(BUILD))/dist -czf $@ \
+		--owner=0 --group=0 --numeric-owner --transform 's,^,$(DIST)/,' VERSION
+
+deb: $(BUILD)/$(DIST).tar.gz
+	$(call msg,DEB,$(BUILD)/deb)
+	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb
+	$(Q)tar -xzf $< -C $(BUILD)/deb
+	$(Q)cp -r $(BUILD)/deb/$(DIST)/cmd/debian $(BUILD)/deb/$(DIST)/debian
+	$(Q)printf 'bpfq (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- %s  %s\n' \
+		'$(RELEASE)' '$(RELEASE)' 'bpfq <bpfq@localhost>' "$$(date -R)" \
+		>$(BUILD)/deb/$(DIST)/debian/changelog
+	$(Q)cd $(BUILD)/deb/$(DIST) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
+		-u PREFIX -u DESTDIR dpkg-buildpackage -b -us -uc >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	$(Q)ls $(BUILD)/deb/bpfq_$(RELEASE)_*.deb
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,7 @@
 
 #include "bpf-templates/bpfq_state.h"
 #include "cmd/options.h"
+#include "lang/front/suggest.h"
 
 const char *argp_program_version = "bpfq " BPFQ_VERSION;
 const char *argp_program_bug_address = "the bpfq issue tracker";
@@ -82,7 +83,7 @@ static const struct argp_option option_list[] = {
 	  "Print on stderr what was scanned, how little came back, and the times", 3 },
 	{ "partial", OPT_PARTIAL, NULL, 0,
 	  "Print the mergeable state of every aggregate, for bpfq merge", 3 },
-	{ "debug", 'd', "STAGE", 0, "Print a stage on stderr: ast, c, verifier or all", 3 },
+	{ "debug", 'd', "STAGE", 0, "Print a stage on stderr: ast, plan, c, verifier, verifier=summary or all", 3 },
 	{ "verbose", 'v', NULL, 0, "Say what happens: compile, cache, load, attach", 3 },
 	/* -h as most tools take it; argp knows only --help and -?. */
 	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 3 },
@@ -161,8 +162,25 @@ static const char *const engine_names[] = { [ENGINE_KERNEL] = "kernel", [ENGINE_
 static const char *const format_names[] = {
 	[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json", [FORMAT_CSV] = "csv",
 };
-static const char *const debug_names[] = { "ast", "c", "verifier", "all" };
-static const unsigned debug_bits[] = { DEBUG_AST, DEBUG_C, DEBUG_VERIFIER, DEBUG_ALL };
+static const char *const debug_names[] = { "ast", "c", "verifier", "plan", "all",
+					  "verifier=summary" };
+static const unsigned debug_bits[] = { DEBUG_AST, DEBUG_C, DEBUG_VERIFIER, DEBUG_PLAN,
+					DEBUG_ALL, DEBUG_VERIFIER_SUMMARY };
+
+static const char *const hook_names[] = {
+	"auto", "copyout", "vfs", "vfs:fexit", "vfs:kprobe", "syscall", "syscall:raw_tp",
+	"syscall:tp_btf",
+};
+
+/* " (did you mean 'NAME'?)" after a value none of names is, or "". */
+#define NEAR(buf, arg, names) \
+	suggest_clause(buf, sizeof(buf), arg, strlen(arg), names, sizeof(names) / sizeof(names[0]))
+
+const char *options_format_near(const char *arg, char *buf, size_t size)
+{
+	return suggest_clause(buf, size, arg, strlen(arg), format_names,
+			      sizeof(format_names) / sizeof(format_names[0]));
+}
 
 int options_parse_format(const char *arg, enum format *format)
 {
@@ -177,18 +195,22 @@ int options_parse_format(const char *arg, enum format *format)
 static void parse_engine(struct argp_state *state, struct options *o, const char *arg)
 {
 	int i = PICK(arg, engine_names);
+	char near[64];
 
 	if (i < 0)
-		argp_error(state, "--engine takes kernel or user, not '%s'", arg);
+		argp_error(state, "--engine takes kernel or user, not '%s'%s", arg,
+			   NEAR(near, arg, engine_names));
 	o->engine = i;
 }
 
 static void parse_debug(struct argp_state *state, struct options *o, const char *arg)
 {
 	int i = PICK(arg, debug_names);
+	char near[64];
 
 	if (i < 0)
-		argp_error(state, "-d takes ast, c, verifier or all, not '%s'", arg);
+		argp_error(state, "-d takes ast, plan, c, verifier, verifier=summary or all, not "
+				  "'%s'%s", arg, NEAR(near, arg, debug_names));
 	o->debug |= debug_bits[i];
 }
 
@@ -209,6 +231,7 @@ static void check_combination(struct argp_state *state, struct options *o)
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *o = state->input;
+	char near[64];
 
 	switch (key) {
 	case 'e':
@@ -231,7 +254,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_HOOK:
 		if (hooks_parse_request(arg, &o->hook))
 			argp_error(state, "--hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe, "
-				   "syscall, syscall:raw_tp or syscall:tp_btf, not '%s'", arg);
+				   "syscall, syscall:raw_tp or syscall:tp_btf, not '%s'%s", arg,
+				   NEAR(near, arg, hook_names));
 		o->hook_given = true;
 		o->hook_arg = arg;
 		break;
@@ -273,7 +297,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'o':
 		if (options_parse_format(arg, &o->format))
-			argp_error(state, "-o takes text, json or csv, not '%s'", arg);
+			argp_error(state, "-o takes text, json or csv, not '%s'%s", arg,
+				   options_format_near(arg, near, sizeof(near)));
 		break;
 	case 'q':
 		o->quiet = true;

@@ -28,7 +28,9 @@ enum debug_stage {
 	DEBUG_AST = 1,
 	DEBUG_C = 2,
 	DEBUG_VERIFIER = 4,
-	DEBUG_ALL = 7,
+	DEBUG_PLAN = 8,
+	DEBUG_ALL = 15,
+	DEBUG_VERIFIER_SUMMARY = 16,
 };
 
 struct options {
@@ -66,6 +68,8 @@ int options_parse_size(const char *arg, size_t *size);
 
 /* "-o" values: text, json, csv. Returns -1 for anything else. */
 int options_parse_format(const char *arg, enum format *format);
+/* " (did you mean 'json'?)" for a misspelled -o FORMAT, or "". */
+const char *options_format_near(const char *arg, char *buf, size_t size);
 
 /* Free what options_parse() allocated. */
 void options_free(struct options *o);

@@ -5,9 +5,11 @@
  * load it on the read path and read the file so the kernel parses and
  * reduces it; run_user.c: the reference evaluator); then print.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/merge/partial.h"
@@ -21,6 +23,7 @@
 #include "lang/value/aggs.h"
 #include "lang/value/layout.h"
 #include "runtime/header.h"
+#include "runtime/privs.h"
 #include "runtime/sniff.h"
 
 volatile sig_atomic_t run_interrupted;
@@ -128,8 +131,26 @@ int run_settle_input(struct run *r)
 }
 
 /*
+ * Whether a dry run opens the input as a run would, for the plan's size
+ * and the format's sniff: a regular file the caller may read. Opened with
+ * the caller's rights, so a dry run tells no more of a file than cat would;
+ * O_NONBLOCK so that a FIFO's open does not wait for a writer.
+ */
+static bool regular_file(const char *path)
+{
+	struct stat st;
+	int fd = strcmp(path, "-") ? privs_open(path, O_RDONLY | O_NONBLOCK) : -1;
+	bool regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+
+	if (fd >= 0)
+		close(fd);
+	return regular;
+}
+
+/*
  * Parse, open the input, read a csv header (its names are part of the
- * query's meaning), check. A dry run opens the input only for a header.
+ * query's meaning), check. A dry run opens the input for a header, and a
+ * regular file for the plan's size and the format's sniff.
  */
 static int prepare(struct run *r, const char *text)
 {
@@ -152,7 +173,7 @@ static int prepare(struct run *r, const char *text)
 		return report_diag(text, &d);
 	if ((status = run_files_expand(r)))
 		return status;
-	if (r->o->dry_run && !header)
+	if (r->o->dry_run && !header && !regular_file(run_file_path(r)))
 		return EXIT_OK;
 	if (input_open(&r->in, run_file_path(r), q->format.kind == INPUT_BINARY))
 		return EXIT_INPUT;

@@ -44,6 +44,7 @@ struct run {
 	uint64_t done;
 	bool settled;		/* run_settle_input() was done */
 	struct run_last *last;
+	const char *program;	/* the kernel engine's C while it loads (-d verifier) */
 };
 
 /*

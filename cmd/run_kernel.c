@@ -15,10 +15,12 @@
 #include "codegen/cache.h"
 #include "codegen/clang.h"
 #include "codegen/codegen.h"
+#include "runtime/hooks.h"
 #include "runtime/loader.h"
 #include "runtime/privs.h"
 #include "runtime/scan.h"
 #include "runtime/split.h"
+#include "runtime/verifier_log.h"
 
 /*
  * The program's shape for the query at a hook (codegen/plan.h): from what
@@ -29,13 +31,69 @@ static void make_plan(const struct run *r, enum hook_kind hook, struct codegen_p
 {
 	const char *env = privs_getenv("BPFQ_LONG_INPUT");
 	struct plan_input in = { .size = r->in.size, .unsized = r->in.unsized,
-				 .dry_run = r->o->dry_run, .force_long = -1 };
+				 .dry_run = r->o->dry_run && r->in.fd < 0, .force_long = -1 };
 
 	if (env && !strcmp(env, "1"))
 		in.force_long = 1;
 	if (env && !strcmp(env, "0"))
 		in.force_long = 0;
 	codegen_plan(&r->q, hook, &in, plan);
+}
+
+static const char *hook_name(enum hook_kind hook)
+{
+	static char name[64];
+
+	snprintf(name, sizeof(name), "%s, %s", hook_info(hook)->name, hook_info(hook)->attach);
+	return name;
+}
+
+/*
+ * The program as -d c and the REPL's \\c show it: the plan, the query's
+ * own code, then the whole program. The query's code compiles where
+ * bpfq_query.h puts it, after the parts it calls; shown first, it is
+ * under #if 0 so that the text still compiles as it stands.
+ */
+static char *explain(const struct run *r, enum hook_kind hook, const struct codegen_plan *p,
+		     const char *src)
+{
+	size_t len, code_len;
+	char *text = NULL, *code = codegen_query_code(&r->q, p, &code_len);
+	FILE *out = code ? open_memstream(&text, &len) : NULL;
+
+	if (!out) {
+		free(code);
+		return NULL;
+	}
+	fprintf(out, "/*\n * The plan (-d plan prints it alone):\n");
+	codegen_plan_print(out, p, hook_name(hook), " *   ");
+	fprintf(out, " *\n * Below, the query's own code first, each piece under the query part it\n"
+		     " * implements; then the whole program as clang compiles it, the query's\n"
+		     " * code in bpfq_query.h, each part under a banner naming its file.\n */\n"
+		     "#if 0\t/* the query's own code: compiled below, in bpfq_query.h */\n"
+		     "%s#endif\n\n%s", code, src);
+	free(code);
+	if (fclose(out)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void show_program(struct run *r, enum hook_kind hook, const struct codegen_plan *p,
+			 const char *src)
+{
+	char *text = explain(r, hook, p, src);
+
+	if (r->o->debug & DEBUG_C)
+		fprintf(stderr, "--- generated BPF C ---\n%s--- end of BPF C ---\n",
+			text ? text : src);
+	if (r->last) {
+		free(r->last->c_source);
+		r->last->c_source = text ? text : strdup(src);
+		text = NULL;
+	}
+	free(text);
 }
 
 /* The BPF C for the query at a hook (-d c prints it; the REPL's \\c shows it). */
@@ -50,12 +108,13 @@ char *run_generate(struct run *r, enum hook_kind hook, struct codegen_plan *p, s
 		fprintf(stderr, "bpfq: error: out of memory generating the program\n");
 		return NULL;
 	}
-	if (r->o->debug & DEBUG_C)
-		fprintf(stderr, "--- generated BPF C ---\n%s--- end of BPF C ---\n", src);
-	if (r->last) {
-		free(r->last->c_source);
-		r->last->c_source = strdup(src);
+	if (r->o->debug & DEBUG_PLAN && !(r->o->debug & DEBUG_C)) {
+		fprintf(stderr, "--- plan ---\n");
+		codegen_plan_print(stderr, p, hook_name(hook), "");
+		fprintf(stderr, "--- end of plan ---\n");
 	}
+	if (r->o->debug & DEBUG_C || r->last)
+		show_program(r, hook, p, src);
 	return src;
 }
 
@@ -101,6 +160,21 @@ cleanup:
 	return status;
 }
 
+/* -d verifier: the log, each source line it names with its text; =summary: the figures. */
+static void print_verifier_log(const struct run *r, const char *text)
+{
+	if (r->o->debug & DEBUG_VERIFIER) {
+		fprintf(stderr, "--- verifier log ---\n");
+		verifier_log_annotate(stderr, text, r->program);
+		fprintf(stderr, "--- end of verifier log ---\n");
+	}
+	if (r->o->debug & DEBUG_VERIFIER_SUMMARY) {
+		fprintf(stderr, "--- verifier summary ---\n");
+		verifier_log_summary(stderr, text, r->program);
+		fprintf(stderr, "--- end of verifier summary ---\n");
+	}
+}
+
 static struct loader *load(struct run *r, const void *obj, size_t obj_len, int ranges,
 			   int readers)
 {
@@ -110,10 +184,10 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 	double start = stats_now();
 
 	l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups,
-			 r->o->debug & DEBUG_VERIFIER ? &verifier : NULL, &log);
+			 r->o->debug & (DEBUG_VERIFIER | DEBUG_VERIFIER_SUMMARY) ? &verifier : NULL,
+			 &log);
 	if (verifier.text)
-		fprintf(stderr, "--- verifier log ---\n%s--- end of verifier log ---\n",
-			verifier.text);
+		print_verifier_log(r, verifier.text);
 	if (!l && verifier.truncated) {
 		/* The log, not the program, failed the load. */
 		fprintf(stderr, "bpfq: the verifier log passed its %u MB: the above is its "
@@ -428,7 +502,9 @@ int run_kernel(struct run *r)
 	status = compile(r, &p, src, len, &obj, &obj_len);
 	if (status)
 		goto cleanup;
+	r->program = src;
 	status = load_and_scan(r, obj, obj_len);
+	r->program = NULL;
 cleanup:
 	free(obj);
 	free(src);

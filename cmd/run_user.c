@@ -86,9 +86,9 @@ int run_user_engine(struct run *r)
 
 	r->stats.engine = "user";
 	snprintf(r->stats.hook, sizeof(r->stats.hook), "none");
-	if (r->o->debug & DEBUG_C)	/* as the syscall hook, which every kernel has */
+	if (r->o->debug & (DEBUG_C | DEBUG_PLAN))	/* as the syscall hook, which every kernel has */
 		free(run_generate(r, HOOK_SYSCALL, &plan, &len));
-	if (r->o->debug & DEBUG_VERIFIER)
+	if (r->o->debug & (DEBUG_VERIFIER | DEBUG_VERIFIER_SUMMARY))
 		fprintf(stderr, "bpfq: the user engine loads no BPF program: no verifier log\n");
 	if (r->o->dry_run) {
 		fprintf(stderr, "bpfq: dry run: the query is valid; nothing read\n");

@@ -67,6 +67,9 @@ static void gen_fields(struct gen *g)
 	for (int i = 0; i < g->q->nitems; i++) {
 		if (!batch_sum(g->q, i))
 			continue;
+		g->depth++;
+		gen_comment(g, "", g->q->items[i]);
+		g->depth--;
 		if (narrow_sum(g->q, i))
 			gen_line(g, "\t__s64 lo%d;", i);
 		else

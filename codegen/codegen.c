@@ -84,7 +84,7 @@ static bool comment_byte(const char *s, size_t i)
 
 /* A comment with the expression, rendered by bpfq from the checked tree
  * (never the query's text), each byte checked again. */
-static void comment(struct gen *g, const char *prefix, const struct node *n)
+void gen_comment(struct gen *g, const char *prefix, const struct node *n)
 {
 	char text[160];
 
@@ -488,7 +488,7 @@ static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 	char v[OPERAND_MAX];
 	struct dop d;
 
-	comment(g, "", call);
+	gen_comment(g, "", call);
 	if (fast && accum_item(g->q, i) && counts_records(call)) {
 		accum_gen_fold(g, i, NULL, m);
 	} else if (fast && accum_item(g->q, i)) {
@@ -554,7 +554,7 @@ static void gen_group(struct gen *g, bool fast)
 
 	if (!q->by)
 		return;
-	comment(g, "by ", q->by);
+	gen_comment(g, "by ", q->by);
 	if (q->by_text) {
 		gen_line(g, "if (st->parse.rec.key_long)");
 		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_KEY, %d, &f[0], off);", q->by->id);
@@ -596,11 +596,11 @@ static void gen_path(struct gen *g, bool fast)
 
 	gen_fields(g, fast);
 	if (masked) {
-		comment(g, "where ", q->where);
+		gen_comment(g, "where ", q->where);
 		mask_gen(g, q->where, cond);
 		gen_line(g, "a->matched -= %s;", cond);
 	} else if (q->where) {
-		comment(g, "where ", q->where);
+		gen_comment(g, "where ", q->where);
 		if (fast) {
 			gen_i(g, q->where, cond);
 			gen_line(g, "if (!%s)", cond);
@@ -781,9 +781,9 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "static __always_inline int bpfq_slot_of(__u32 field)");
 	gen_line(g, "{");
 	gen_line(g, "\tswitch (field) {");
-	for (int i = 0; i < q->nslots; i++) {
-		gen_line(g, "\tcase %d: return %d;", q->slot_field[i], i);
-	}
+	for (int i = 0; i < q->nslots; i++)
+		gen_line(g, "\tcase %d: return %d;\t/* $%d */", q->slot_field[i], i,
+			 q->slot_field[i] + 1);
 	gen_line(g, "\tdefault: return -1;");
 	gen_line(g, "\t}");
 	gen_line(g, "}");
@@ -861,6 +861,18 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 	}
 }
 
+/* The query's own code: the fields it uses, and bpfq_emit(). */
+static void gen_query_code(struct gen *g, const struct codegen_plan *plan)
+{
+	const struct query *q = g->q;
+
+	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV)
+		gen_slots(g);
+	if (q->format.kind == INPUT_BINARY)
+		gen_record(g);
+	gen_emit(g, plan->lanes);
+}
+
 /*
  * bpfq_query.h: the plan's defines, the parts the query's code calls,
  * and that code ("<query>" to clang's messages).
@@ -879,15 +891,12 @@ static void gen_header(struct gen *g, const struct codegen_plan *plan)
 	if (q->format.kind == INPUT_BINARY)
 		fprintf(g->out, "#include \"binary_field.bpf.h\"\n");
 	fprintf(g->out, "\n#line 1 \"<query>\"\n");
-	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV)
-		gen_slots(g);
-	if (q->format.kind == INPUT_BINARY)
-		gen_record(g);
-	gen_emit(g, plan->lanes);
+	gen_query_code(g, plan);
 	fprintf(g->out, "\n#endif /* BPFQ_QUERY_H */\n");
 }
 
-char *codegen_header(const struct query *q, const struct codegen_plan *plan, size_t *len)
+static char *generate(const struct query *q, const struct codegen_plan *plan, size_t *len,
+		      void (*part)(struct gen *g, const struct codegen_plan *plan))
 {
 	struct gen g = { .q = q };
 	char *text = NULL;
@@ -895,12 +904,22 @@ char *codegen_header(const struct query *q, const struct codegen_plan *plan, siz
 	g.out = open_memstream(&text, len);
 	if (!g.out)
 		return NULL;
-	gen_header(&g, plan);
+	part(&g, plan);
 	if (fclose(g.out)) {
 		free(text);
 		return NULL;
 	}
 	return text;
+}
+
+char *codegen_query_code(const struct query *q, const struct codegen_plan *plan, size_t *len)
+{
+	return generate(q, plan, len, gen_query_code);
+}
+
+char *codegen_header(const struct query *q, const struct codegen_plan *plan, size_t *len)
+{
+	return generate(q, plan, len, gen_header);
 }
 
 char *codegen_program(const struct query *q, const struct codegen_plan *plan, size_t *len)

@@ -23,4 +23,10 @@ char *codegen_program(const struct query *q, const struct codegen_plan *plan, si
  */
 char *codegen_header(const struct query *q, const struct codegen_plan *plan, size_t *len);
 
+/*
+ * The query's own code alone, as bpfq_query.h holds it after the parts
+ * it calls: -d c shows it first. Returns malloc()ed text.
+ */
+char *codegen_query_code(const struct query *q, const struct codegen_plan *plan, size_t *len);
+
 #endif /* BPFQ_CODEGEN_H */

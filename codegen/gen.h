@@ -23,6 +23,8 @@ struct gen {
 void gen_line(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A new temporary's number (its C name is t<N>). */
 int gen_temp(struct gen *g);
+/* A comment "PREFIX<n rendered from the tree>": the query part the code after it implements. */
+void gen_comment(struct gen *g, const char *prefix, const struct node *n);
 /* An int64 literal as C. */
 void gen_int_literal(int64_t v, char *res);
 

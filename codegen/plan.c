@@ -17,9 +17,10 @@ _Static_assert(BPFQ_HOOK_COPYOUT == HOOK_COPYOUT && BPFQ_HOOK_VFS_FEXIT == HOOK_
  * The long input's program: a file's size decides; a pipe's is unknown,
  * so it gets the long one: a little more to load and verify than the
  * short one's, while the short one scans a long pipe much slower (more so
- * with the pipe grown, runtime/reader.c). A dry run opens no input (but
- * for a csv header): it knows no size, so it gets the short one's.
- * BPFQ_LONG_INPUT overrides all of it (the tests).
+ * with the pipe grown, runtime/reader.c). A dry run opens a regular file
+ * as a run does; with none (standard input, a path not there) it knows no
+ * size, so it gets the short one's. BPFQ_LONG_INPUT overrides all of it
+ * (the tests).
  */
 static bool large_input(const struct plan_input *in)
 {
@@ -93,4 +94,91 @@ void codegen_plan(const struct query *q, enum hook_kind hook, const struct plan_
 	plan->area_words = q->by ? 1 : (words ? words : 1);
 	plan->group_words = q->by ? (words ? words : 1) : 0;
 	plan->fields_int = codegen_fields_int(q);
+	plan->input = *in;
+}
+
+static const char *format_name(enum input_kind kind)
+{
+	switch (kind) {
+	case INPUT_NUMBERS: return "numbers";
+	case INPUT_TEXT: return "text";
+	case INPUT_CSV: return "csv";
+	default: return "binary";
+	}
+}
+
+/* Long or short, and what told it (large_input()). */
+static void print_size(FILE *out, const struct codegen_plan *p, const char *prefix)
+{
+	const struct plan_input *in = &p->input;
+	const char *which = p->large ? "long" : "short";
+
+	if (in->force_long >= 0)
+		fprintf(out, "%sinput: %s: BPFQ_LONG_INPUT=%d says so\n", prefix, which,
+			in->force_long);
+	else if (in->unsized)
+		fprintf(out, "%sinput: long: its length unknown (a pipe, or a compressed file)\n", prefix);
+	else if (in->dry_run)
+		fprintf(out, "%sinput: short: a dry run with no file to look at\n", prefix);
+	else
+		fprintf(out, "%sinput: %s: %llu bytes, %s %llu MiB\n", prefix, which,
+			(unsigned long long)in->size, p->large ? "at least" : "under",
+			CODEGEN_LARGE_INPUT >> 20);
+}
+
+static const char *streams_reason(const struct codegen_plan *p)
+{
+	if (p->streams)
+		return "the records only add into the batch, so they may come in any order";
+	if (!p->large)
+		return "a short input's program reads in one stream";
+	if (p->format == INPUT_BINARY)
+		return "binary records are read in one stream";
+	return "the records do more than add into the batch";
+}
+
+static const char *lanes_form_name(int form)
+{
+	return form == 0 ? "no comparison with x" : form == 1 ? "equalities only" : "order";
+}
+
+static const char *per_step_reason(const struct codegen_plan *p)
+{
+	if (p->by)
+		return "one each: a group lookup at each multiplies the verifier's paths";
+	if (p->large && !p->streams)
+		return "a long input scans faster with more inlined";
+	if (p->streams)
+		return "the one-stream path only takes what the streams leave";
+	return "a short input's program loads and verifies faster";
+}
+
+void codegen_plan_print(FILE *out, const struct codegen_plan *p, const char *hook_name,
+			const char *prefix)
+{
+	fprintf(out, "%sformat: %s (BPFQ_FORMAT %d)\n", prefix, format_name(p->format),
+		p->format);
+	fprintf(out, "%shook: %s (BPFQ_HOOK %d)\n", prefix, hook_name, p->hook);
+	print_size(out, p, prefix);
+	fprintf(out, "%sthe long input's parsers: %s (BPFQ_SPLIT_SIGNS %d)\n", prefix,
+		p->large ? "yes" : "no", p->large);
+	fprintf(out, "%sstreams: %s: %s (BPFQ_STREAMS %d)\n", prefix, p->streams ? "yes" : "no",
+		streams_reason(p), p->streams);
+	fprintf(out, "%slanes: %s: %s (bpfq_emit_lanes)\n", prefix, p->lanes ? "yes" : "no",
+		p->lanes ? "numbers in streams come as digit lanes" :
+			   "numbers come as values");
+	fprintf(out, "%slanes form: %d: the where's comparisons with x: %s (BPFQ_LANES_FORM)\n",
+		prefix, p->lanes_form, lanes_form_name(p->lanes_form));
+	fprintf(out, "%snumbers per fast parser step: %d: %s (BPFQ_FAST_PER_STEP)\n", prefix,
+		p->fast_per_step, per_step_reason(p));
+	fprintf(out, "%sparts: %d: %s (BPFQ_PART)\n", prefix, p->parts,
+		p->parts > 1 ? "the long input's side functions compile apart" :
+			       "one clang compiles it");
+	fprintf(out, "%sgroups: %s\n", prefix, p->by ? "yes (groups.bpf.h)" : "no");
+	fprintf(out, "%swords: %d in the area, %d per group: %s (BPFQ_AREA_WORDS, "
+		"BPFQ_GROUP_WORDS)\n", prefix, p->area_words, p->group_words,
+		p->by ? "each group's value holds the states" : "the area holds the states");
+	if (p->format == INPUT_BINARY)
+		fprintf(out, "%sfields in registers: %s (BPFQ_FIELDS_INT %d)\n", prefix,
+			p->fields_int ? "yes: a few i64 fields" : "no", p->fields_int);
 }

@@ -94,7 +94,8 @@ static int set_verifier_log(struct bpf_object *obj, struct loader_log *verifier)
 	bpf_object__for_each_program(prog, obj) {
 		if (i == MAX_PROGS)
 			break;
-		bpf_program__set_log_level(prog, 2);
+		/* 2: every instruction walked; 4: the figures, stack depth among them */
+		bpf_program__set_log_level(prog, 2 | 4);
 		if (bpf_program__set_log_buf(prog, verifier->text + i++ * slice, slice))
 			return -1;
 	}

@@ -45,7 +45,7 @@ static const struct argp_option merge_options[] = {
 static error_t merge_opt(int key, char *arg, struct argp_state *state)
 {
 	struct merge *m = state->input;
-	char *end;
+	char *end, near[64];
 
 	switch (key) {
 	case 'n':
@@ -56,7 +56,8 @@ static error_t merge_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'o':
 		if (options_parse_format(arg, &m->format))
-			argp_error(state, "-o takes text, json or csv, not '%s'", arg);
+			argp_error(state, "-o takes text, json or csv, not '%s'%s", arg,
+				   options_format_near(arg, near, sizeof(near)));
 		break;
 	case ARGP_KEY_ARGS:
 		m->files = state->argv + state->next;

@@ -56,6 +56,11 @@ const char *agg_name(enum agg_kind kind)
 	return "?";
 }
 
+const char *agg_spelling(size_t i)
+{
+	return i < NAGG_NAMES ? agg_names[i].name : NULL;
+}
+
 const struct agg_name *agg_lookup(const char *text, size_t n)
 {
 	for (size_t k = 0; k < NAGG_NAMES; k++)

@@ -199,6 +199,9 @@ struct agg_name {
 /* The aggregate text[0..n) names (any case), or NULL. */
 const struct agg_name *agg_lookup(const char *text, size_t n);
 
+/* The i-th spelling of an aggregate, aliases among them; NULL past the last. */
+const char *agg_spelling(size_t i);
+
 /* "sum", "count", ... (an alias's canonical name: var is var_samp's). */
 const char *agg_name(enum agg_kind kind);
 

@@ -21,6 +21,7 @@
 
 #include "lang/front/lexer.h"
 #include "lang/front/parser.h"
+#include "lang/front/suggest.h"
 
 struct parser {
 	const char *text;
@@ -911,6 +912,24 @@ static bool csv_format(struct parser *p, struct input_format *fmt)
 	return close_paren(p, open);
 }
 
+/* Not a format: what it is, and the format's name nearest to a word. */
+static bool unknown_format(struct parser *p)
+{
+	static const char *const names[] = {
+		"numbers", "text", "csv", "record", "i8", "u8", "i16", "u16", "i32", "u32",
+		"i64", "u64", "i16be", "u16be", "i32be", "u32be", "i64be", "u64be",
+	};
+	char clause[64] = "";
+
+	if (p->tok.kind == TOK_IDENT)
+		suggest_clause(clause, sizeof(clause), p->text + p->tok.loc.begin,
+			       p->tok.loc.end - p->tok.loc.begin, names,
+			       sizeof(names) / sizeof(names[0]));
+	return diag_set(p->d, p->tok.loc, "expected a format after 'as' (numbers, text, "
+			"csv, i8 ... u64, record(...)), got %s%s", quote(p, p->tok).s,
+			p->tok.kind == TOK_IDENT ? clause : "");
+}
+
 /* 'as' (numbers | text | csv [options] | TYPE | record(fields)) */
 static bool format_clause(struct parser *p)
 {
@@ -943,8 +962,7 @@ static bool format_clause(struct parser *p)
 		if (!next(p))
 			return false;
 	} else {
-		return diag_set(p->d, p->tok.loc, "expected a format after 'as' (numbers, text, "
-				"csv, i8 ... u64, record(...)), got %s", quote(p, p->tok).s);
+		return unknown_format(p);
 	}
 	fmt->loc = (struct loc){ begin, p->tok.loc.begin };
 	/* Without the blanks before the next token. */

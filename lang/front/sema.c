@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "lang/front/sema.h"
+#include "lang/front/suggest.h"
 #include "lang/value/layout.h"
 
 /* Where an expression is: aggregates are allowed only as select items. */
@@ -184,10 +185,24 @@ static void list_columns(const struct schema *sc, char *buf, size_t size)
 		snprintf(buf + size - 8, 8, ", ...");
 }
 
+/* " (did you mean 'NAME'?)" for the header's name nearest to name, shown as the list shows it. */
+static const char *column_clause(const struct schema *sc, const char *name, size_t len,
+				 char *clause, size_t size)
+{
+	char shown_name[NAME_MAX_SHOWN * 4 + 8];
+	const char *near = suggest(name, len, (const char *const *)sc->names, sc->ncols);
+
+	if (!near)
+		return "";
+	put_name(shown_name, sizeof(shown_name), near);
+	snprintf(clause, size, " (did you mean '%s'?)", shown_name);
+	return clause;
+}
+
 static bool check_column(struct sema *s, struct node *n, const char *name, size_t len)
 {
 	const struct schema *sc = s->schema;
-	char cols[160];
+	char cols[160], clause[NAME_MAX_SHOWN * 4 + 32];
 	int col;
 
 	if (!sc)
@@ -197,9 +212,10 @@ static bool check_column(struct sema *s, struct node *n, const char *name, size_
 	col = header_column(sc, name, len);
 	if (col < 0) {
 		list_columns(sc, cols, sizeof(cols));
-		return diag_set(s->d, n->loc, "no column '%.*s' in the header of %s: %s",
+		return diag_set(s->d, n->loc, "no column '%.*s'%s in the header of %s: %s",
 				(int)(len < NAME_MAX_SHOWN ? len : NAME_MAX_SHOWN), name,
-				s->q->path, cols);
+				column_clause(sc, name, len, clause, sizeof(clause)), s->q->path,
+				cols);
 	}
 	return use_field(s, n, col);
 }
@@ -309,6 +325,22 @@ static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
 	return true;
 }
 
+/* 'unknown function': the aggregates' spellings and abs, the nearest of them. */
+static bool unknown_function(struct sema *s, const struct node *n)
+{
+	const char *names[64], *text = s->q->text + n->op_loc.begin;
+	size_t count = 0, len = n->op_loc.end - n->op_loc.begin;
+	char clause[96];
+
+	while (count < 63 && (names[count] = agg_spelling(count)))
+		count++;
+	names[count++] = "abs";
+	return diag_set(s->d, n->op_loc, "unknown function '%.*s'%s; aggregates are count, "
+			"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
+			"count_distinct; and abs", shown(n->op_loc), text,
+			suggest_clause(clause, sizeof(clause), text, len, names, count));
+}
+
 /* A call inside an expression: a function, never an aggregate there. */
 static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 {
@@ -326,10 +358,7 @@ static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 		return true;
 	}
 	if (!agg)
-		return diag_set(s->d, n->op_loc, "unknown function '%.*s'; aggregates are count, "
-				"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
-				"count_distinct; and abs", shown(n->op_loc),
-				s->q->text + n->op_loc.begin);
+		return unknown_function(s, n);
 	if (ctx == IN_WHERE || ctx == IN_BY)
 		return diag_set(s->d, n->op_loc, "aggregate '%s' is not allowed in %s", agg->name,
 				ctx == IN_WHERE ? "where" : "by");

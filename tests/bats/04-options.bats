@@ -203,10 +203,10 @@ max(x): 100"
 	[[ ${lines[1]} == "processed "* ]]
 }
 
-@test "-d takes ast, c, verifier or all" {
+@test "-d takes ast, plan, c, verifier, verifier=summary or all" {
 	run bpfq -d bytecode 'count() from f'
 	assert_status 2
-	[[ $output == *"-d takes ast, c, verifier or all, not 'bytecode'"* ]]
+	[[ $output == *"-d takes ast, plan, c, verifier, verifier=summary or all, not 'bytecode'"* ]]
 }
 
 @test "-q with exists behaves like grep -q: 0 found, 1 not, nothing printed" {
@@ -395,4 +395,21 @@ b,1"
 	run script -qec "'$BPFQ' --engine=user -o csv 'count() by \$1 from $TMP/k.txt'" /dev/null
 	assert_status 0
 	[[ $output == *'"a\x1b[31m,red",1'* && $output != *$esc* ]]
+}
+
+@test "a misspelled option value gets the nearest known one: did you mean" {
+	run bpfq --hook=sycall 'count() from f'
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: --hook takes auto, copyout, vfs, vfs:fexit, vfs:kprobe, syscall, syscall:raw_tp or syscall:tp_btf, not 'sycall' (did you mean 'syscall'?)" ]]
+	run bpfq --engine=usr 'count() from f'
+	[[ ${lines[0]} == "bpfq: --engine takes kernel or user, not 'usr' (did you mean 'user'?)" ]]
+	run bpfq -o jsno 'count() from f'
+	[[ ${lines[0]} == "bpfq: -o takes text, json or csv, not 'jsno' (did you mean 'json'?)" ]]
+	run bpfq -d verifer 'count() from f'
+	[[ ${lines[0]} == "bpfq: -d takes ast, plan, c, verifier, verifier=summary or all, not 'verifer' (did you mean 'verifier'?)" ]]
+	run bpfq merge -o cvs
+	[[ ${lines[0]} == "bpfq merge: -o takes text, json or csv, not 'cvs' (did you mean 'csv'?)" ]]
+	# Too far from every one: no guess.
+	run bpfq --hook=pagecache 'count() from f'
+	[[ ${lines[0]} == *"not 'pagecache'" ]]
 }

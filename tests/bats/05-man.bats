@@ -211,13 +211,14 @@ help_options() {
 	done
 }
 
-@test "make install puts the binary and both pages under DESTDIR and PREFIX" {
+@test "make install puts the binary, both pages and the completion under DESTDIR and PREFIX" {
 	[[ -x $ROOT/build/bpfq ]] || strict_skip "not built" || return 1
 	run make -s -C "$ROOT" install DESTDIR="$TMP/dest" PREFIX=/opt/bpfq
 	assert_status 0
 	[[ -x $TMP/dest/opt/bpfq/sbin/bpfq ]]
 	cmp "$ROOT/man/bpfq.8" "$TMP/dest/opt/bpfq/share/man/man8/bpfq.8"
 	cmp "$ROOT/man/bpfq-query.7" "$TMP/dest/opt/bpfq/share/man/man7/bpfq-query.7"
+	cmp "$ROOT/cmd/completion/bpfq" "$TMP/dest/opt/bpfq/share/bash-completion/completions/bpfq"
 	run make -s -C "$ROOT" uninstall DESTDIR="$TMP/dest" PREFIX=/opt/bpfq
 	assert_status 0
 	[[ -z $(find "$TMP/dest" -type f) ]]

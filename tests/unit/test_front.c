@@ -5,6 +5,7 @@
  * its rendering, which must read back as the same query.
  */
 #include "lang/front/lexer.h"
+#include "lang/front/suggest.h"
 #include "tests/unit/unit.h"
 
 /* ---- the lexer ---- */
@@ -250,6 +251,35 @@ static const struct error_case {
 	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
 	  "  sum(foo(x)) from f\n"
 	  "      ~~~\n" },
+	/* did you mean: at most two edits away, a swap one of them */
+	{ "sume(x) from f",
+	  "bpfq: error: 1:1-4: unknown function 'sume' (did you mean 'sum'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
+	  "  sume(x) from f\n"
+	  "  ~~~~\n" },
+	{ "medain(x) from f",
+	  "bpfq: error: 1:1-6: unknown function 'medain' (did you mean 'median'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
+	  "  medain(x) from f\n"
+	  "  ~~~~~~\n" },
+	{ "sum(ABSS(x)) from f",
+	  "bpfq: error: 1:5-8: unknown function 'ABSS' (did you mean 'abs'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
+	  "  sum(ABSS(x)) from f\n"
+	  "      ~~~~\n" },
+	{ "sum(x) from f as nmbers",
+	  "bpfq: error: 1:18-23: expected a format after 'as' (numbers, text, csv, i8 ... u64, record(...)), got 'nmbers' (did you mean 'numbers'?)\n"
+	  "  sum(x) from f as nmbers\n"
+	  "                   ~~~~~~\n" },
+	{ "sum($1) from f as cvs",
+	  "bpfq: error: 1:19-21: expected a format after 'as' (numbers, text, csv, i8 ... u64, record(...)), got 'cvs' (did you mean 'csv'?)\n"
+	  "  sum($1) from f as cvs\n"
+	  "                    ~~~\n" },
+	{ "sum(x) from f as int64",
+	  "bpfq: error: 1:18-22: expected a format after 'as' (numbers, text, csv, i8 ... u64, record(...)), got 'int64' (did you mean 'i64'?)\n"
+	  "  sum(x) from f as int64\n"
+	  "                   ~~~~~\n" },
+	{ "sum(x) from f as json",
+	  "bpfq: error: 1:18-21: expected a format after 'as' (numbers, text, csv, i8 ... u64, record(...)), got 'json'\n"
+	  "  sum(x) from f as json\n"
+	  "                   ~~~~\n" },
 	{ "sum(x, 1) from f",
 	  "bpfq: error: 1:1-9: sum takes 1 argument, got 2\n"
 	  "  sum(x, 1) from f\n"
@@ -559,6 +589,60 @@ static void test_header_names_shown(void)
 		sema_check(&q, &sc, &d);
 	expect_str(text, "no column 'zz' in the header of f.csv: a\\x1b[31mb, c\\x5cd", d.msg);
 	query_free(&q);
+}
+
+/* A column's name, misspelled: the header's nearest, shown as the list shows it. */
+static void test_column_suggested(void)
+{
+	static char *names[] = { "price", "qty", "wei\x1b" "ght" };
+	static const struct schema sc = { 3, names };
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+		{ "sum(prcie) from f.csv", "no column 'prcie' (did you mean 'price'?) in the header "
+					   "of f.csv: price, qty, wei\\x1bght" },
+		{ "sum(weight) from f.csv", "no column 'weight' (did you mean 'wei\\x1bght'?) in "
+					    "the header of f.csv: price, qty, wei\\x1bght" },
+		{ "sum(q) from f.csv", "no column 'q' in the header of f.csv: price, qty, wei\\x1bght" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag d = { 0 };
+		struct query q = { 0 };
+
+		if (parse_query(cases[i].text, strlen(cases[i].text), &q, &d))
+			sema_check(&q, &sc, &d);
+		expect_str(cases[i].text, cases[i].msg, d.msg);
+		query_free(&q);
+	}
+}
+
+/* The nearest name: edits of one byte, a swap of two one edit, no case. */
+static void test_suggest(void)
+{
+	static const char *const names[] = { "count", "sum", "min", "max", "median", "abs" };
+	static const struct {
+		const char *word, *want;
+	} cases[] = {
+		{ "smu", "sum" },	/* a swap */
+		{ "SUMM", "sum" },	/* an insertion, any case */
+		{ "cnt", "count" },	/* two deletions */
+		{ "cuont", "count" },
+		{ "mx", "max" },	/* min and max are both one away: the first nearest */
+		{ "mi", "min" },
+		{ "medan", "median" },
+		{ "x", NULL },		/* one byte: every name of two is one edit away */
+		{ "co", NULL },		/* three edits from count */
+		{ "foo", NULL },
+		{ "sum", NULL },	/* itself is no suggestion */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = suggest(cases[i].word, strlen(cases[i].word), names, 6);
+
+		expect_str(cases[i].word, cases[i].want ? cases[i].want : "(none)",
+			   got ? got : "(none)");
+	}
 }
 
 /* For generated code, a tree renders from bpfq's tables: a column by its
@@ -1212,6 +1296,8 @@ int main(void)
 	test_name_bytes();
 	test_render_code();
 	test_header_names_shown();
+	test_column_suggested();
+	test_suggest();
 	test_in_limits();
 	test_renders();
 	test_post();
