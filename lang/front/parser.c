@@ -1124,8 +1124,8 @@ static bool query(struct parser *p)
 			return false;
 	}
 	if (p->tok.kind != TOK_EOF)
-		return diag_set(p->d, p->tok.loc, "expected 'where', 'from', 'by' or end of query, "
-				"got %s", quote(p, p->tok).s);
+		return diag_set(p->d, p->tok.loc, "expected 'where', 'from', 'by', 'having', "
+				"'order by', 'limit' or end of query, got %s", quote(p, p->tok).s);
 	return true;
 }
 

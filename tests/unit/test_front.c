@@ -117,11 +117,11 @@ static const struct error_case {
 	  "  sum(x) from   \n"
 	  "                ~\n" },
 	{ "sum(x) from f as numbers foo",
-	  "bpfq: error: 1:26-28: expected 'where', 'from', 'by' or end of query, got 'foo'\n"
+	  "bpfq: error: 1:26-28: expected 'where', 'from', 'by', 'having', 'order by', 'limit' or end of query, got 'foo'\n"
 	  "  sum(x) from f as numbers foo\n"
 	  "                           ~~~\n" },
 	{ "sum(x) where x > 5 ) from f",
-	  "bpfq: error: 1:20: expected 'where', 'from', 'by' or end of query, got ')'\n"
+	  "bpfq: error: 1:20: expected 'where', 'from', 'by', 'having', 'order by', 'limit' or end of query, got ')'\n"
 	  "  sum(x) where x > 5 ) from f\n"
 	  "                     ~\n" },
 	{ "sum(x) where from f",
@@ -174,7 +174,7 @@ static const struct error_case {
 	  "  sum(x) where x > 'a' from f\n"
 	  "                   ~~~\n" },
 	{ "sum(x) from f as numbers abcdefghijklmnopqrstuvwxyz0123456789",
-	  "bpfq: error: 1:26-61: expected 'where', 'from', 'by' or end of query, got 'abcdefghijklmnopqrstuvwxyz012345...'\n"
+	  "bpfq: error: 1:26-61: expected 'where', 'from', 'by', 'having', 'order by', 'limit' or end of query, got 'abcdefghijklmnopqrstuvwxyz012345...'\n"
 	  "  sum(x) from f as numbers abcdefghijklmnopqrstuvwxyz0123456789\n"
 	  "                           ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n" },
 	{ "sum(5x) from f",
