@@ -84,6 +84,11 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 			n, n == 1 ? "" : "s", n == 1 ? " is" : "s are");
 		first_at(f, in, r->missing_off, false, "in the record at");
 	}
+	if ((n = r->rounded)) {
+		fprintf(f, "bpfq: warning: %llu value%s had more than 9 decimals and %s rounded to 9",
+			n, n == 1 ? "" : "s", n == 1 ? "was" : "were");
+		first_at(f, in, r->rounded_off, true, "at");
+	}
 	if (r->partial)
 		fprintf(f, "bpfq: warning: the last %llu bytes of %s are not a whole record (%d "
 			   "bytes): not read\n", (unsigned long long)r->partial, in->name,
@@ -133,6 +138,14 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 		fprintf(m, "more than %ld groups at ", max_groups);
 		print_place(m, in, &s);
 		fprintf(m, " (raise --max-groups); no answer");
+	} else if (r->error == BPFQ_ERR_BEYOND) {
+		fprintf(m, "a number beyond \u00b19223372036854775807 cannot be held, at ");
+		print_place(m, in, &s);
+		if (s.known) {
+			fputs(": ", m);
+			print_token(m, &s);
+		}
+		fprintf(m, "; no answer");
 	} else if (r->error == BPFQ_ERR_KEY) {
 		fprintf(m, "a group key longer than %d bytes at ", BPFQ_KEY_MAX);
 		print_place(m, in, &s);
@@ -146,7 +159,7 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 		return;
 	if (r->error_node >= 1 && (int)r->error_node <= q->nnodes)
 		d.loc = q->by_id[r->error_node]->op_loc;
-	if (r->error == BPFQ_ERR_QUOTE || !r->error_node) {
+	if (r->error == BPFQ_ERR_QUOTE || r->error == BPFQ_ERR_BEYOND || !r->error_node) {
 		fprintf(f, "bpfq: error: %s\n", what);
 	} else {
 		diag_set(&d, d.loc, "%s", what);

@@ -145,6 +145,7 @@ static void join_counts(struct bpfq_result *t, const struct bpfq_result *r)
 	t->empty += r->empty;
 	t->bad += r->bad;
 	t->missing += r->missing;
+	t->rounded += r->rounded;
 	t->eof = r->eof;
 	t->done |= r->done;
 }

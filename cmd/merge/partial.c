@@ -94,8 +94,9 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 	escape_json_string(f, select);
 	fprintf(f, ",\"records\":%" PRIu64 ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64
 		   ",\"empty\":%" PRIu64 ",\"bad\":%" PRIu64 ",\"missing\":%" PRIu64
-		   ",\"aggregates\":[", (uint64_t)r->records, (uint64_t)r->matched,
-		(uint64_t)r->malformed, (uint64_t)r->empty, (uint64_t)r->bad, (uint64_t)r->missing);
+		   ",\"rounded\":%" PRIu64 ",\"aggregates\":[", (uint64_t)r->records,
+		(uint64_t)r->matched, (uint64_t)r->malformed, (uint64_t)r->empty, (uint64_t)r->bad,
+		(uint64_t)r->missing, (uint64_t)r->rounded);
 	for (int i = 0; i < a->naggs; i++) {
 		if (i)
 			fputc(',', f);
@@ -309,6 +310,16 @@ static int parse_counters(const struct json *j, struct bpfq_result *r, const cha
 			return -1;
 		}
 		*to[i] = v;
+	}
+	/* Partials made before bpfq rounded numbers have no such counter: none were. */
+	if (json_get(j, "rounded")) {
+		i128 v;
+
+		if (get_int(j, "rounded", 0, U64_MAX_, &v)) {
+			*err = "a partial's count of rounded numbers is not a count";
+			return -1;
+		}
+		r->rounded = v;
 	}
 	return 0;
 }
