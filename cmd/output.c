@@ -285,11 +285,13 @@ static void print_json(FILE *f, const struct answer *a)
 		json_aggregates(f, a, a->area);
 	}
 	fprintf(f, ",\"records\":%llu,\"matched\":%llu,\"malformed\":%llu,\"nulls\":{\"empty\":%llu,"
-		   "\"not_numbers\":%llu,\"missing\":%llu},\"rounded\":%llu",
+		   "\"not_numbers\":%llu,\"missing\":%llu}",
 		(unsigned long long)r->records, (unsigned long long)r->matched,
 		(unsigned long long)r->malformed, (unsigned long long)r->empty,
-		(unsigned long long)r->bad, (unsigned long long)r->missing,
-		(unsigned long long)r->rounded);
+		(unsigned long long)r->bad, (unsigned long long)r->missing);
+	/* Only when some were: the object stays as it was for files that have none. */
+	if (r->rounded)
+		fprintf(f, ",\"rounded\":%llu", (unsigned long long)r->rounded);
 	if (a->stats) {
 		fputs(",\"stats\":", f);
 		stats_print_json(f, a->stats);
