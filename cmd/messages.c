@@ -139,7 +139,8 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 		print_place(m, in, &s);
 		fprintf(m, " (raise --max-groups); no answer");
 	} else if (r->error == BPFQ_ERR_BEYOND) {
-		fprintf(m, "a number beyond \u00b19223372036854775807 cannot be held, at ");
+		fprintf(m, "a number past int64 (-9223372036854775808 to 9223372036854775807) "
+			   "cannot be held, at ");
 		print_place(m, in, &s);
 		if (s.known) {
 			fputs(": ", m);
