@@ -181,7 +181,7 @@ static int num_scaled(const struct numscan *s, u128 *out)
 		if (k > 28 || s->sig > limit / pow10_128(k))
 			return BPFQ_TOK_BEYOND;
 		*out = s->sig * pow10_128(k);
-		return *out > limit - s->neg ? BPFQ_TOK_BEYOND : 0;
+		return *out > limit - !s->neg ? BPFQ_TOK_BEYOND : 0;
 	}
 	/* sig < 10^29: a divisor of 10^30 or more leaves 0, less than half of it. */
 	if (-k >= 30) {
@@ -194,7 +194,7 @@ static int num_scaled(const struct numscan *s, u128 *out)
 	/* A lost digit is below r's last: past half exactly when r is half. */
 	up = r > half || (r == half && (s->lost || (q & 1)));
 	*out = q + up;
-	if (*out > limit - s->neg)
+	if (*out > limit - !s->neg)
 		return BPFQ_TOK_BEYOND;
 	return r || s->lost ? BPFQ_TOK_ROUNDED : 0;
 }

@@ -6,6 +6,8 @@
  * chunks; and the groups of a by query.
  */
 #include "tests/unit/unit.h"
+#include "lang/engine/records.h"
+#include "lang/value/num.h"
 
 static const char *const inputs[] = {
 	"",
@@ -395,8 +397,64 @@ static void test_eval_groups(void)
 	release(q);
 }
 
+/* One field's text as the reference reads it: kind, value times 10^9, flags. */
+static void test_number_forms(void)
+{
+	static const struct {
+		const char *text;
+		uint32_t kind;
+		const char *scaled;	/* the value times 10^9 */
+		int flags;
+	} cases[] = {
+		{ "42", BPFQ_K_INT, "42000000000", 0 },
+		{ "+3", BPFQ_K_INT, "3000000000", 0 },
+		{ ".097", BPFQ_K_DEC, "97000000", 0 },
+		{ "-.5", BPFQ_K_DEC, "-500000000", 0 },
+		{ "5.", BPFQ_K_DEC, "5000000000", 0 },
+		{ " 5. ", BPFQ_K_DEC, "5000000000", 0 },
+		{ "1.5e-3", BPFQ_K_DEC, "1500000", 0 },
+		{ "1E5", BPFQ_K_DEC, "100000000000000", 0 },
+		{ "2.5e+10", BPFQ_K_DEC, "25000000000000000000", 0 },
+		{ "-3.234632000000000063e-01", BPFQ_K_DEC, "-323463200", BPFQ_TOK_ROUNDED },
+		{ "3.2260000000000004", BPFQ_K_DEC, "3226000000", BPFQ_TOK_ROUNDED },
+		{ "0.000338059505147097", BPFQ_K_DEC, "338060", BPFQ_TOK_ROUNDED },
+		{ "0.0000000005", BPFQ_K_DEC, "0", BPFQ_TOK_ROUNDED },
+		{ "0.0000000015", BPFQ_K_DEC, "2", BPFQ_TOK_ROUNDED },
+		{ "-0.0000000025", BPFQ_K_DEC, "-2", BPFQ_TOK_ROUNDED },
+		{ "0.000000002500000000000000000000000000001", BPFQ_K_DEC, "3", BPFQ_TOK_ROUNDED },
+		{ "1.500000000000", BPFQ_K_DEC, "1500000000", 0 },
+		{ "1e-400", BPFQ_K_DEC, "0", BPFQ_TOK_ROUNDED },
+		{ "0e400", BPFQ_K_DEC, "0", 0 },
+		{ "-9.223372036854775808e18", BPFQ_K_DEC, "-9223372036854775808000000000", 0 },
+		{ "9.223372036854775808e18", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
+		{ "9223372036854775808", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
+		{ "1e300", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
+		{ "1e", BPFQ_K_BAD, "0", 0 },
+		{ "1e+", BPFQ_K_BAD, "0", 0 },
+		{ ".", BPFQ_K_BAD, "0", 0 },
+		{ "-", BPFQ_K_BAD, "0", 0 },
+		{ ".e5", BPFQ_K_BAD, "0", 0 },
+		{ "1.5.2", BPFQ_K_BAD, "0", 0 },
+		{ "NA", BPFQ_K_BAD, "0", 0 },
+		{ "  ", BPFQ_K_EMPTY, "0", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bpfq_field f;
+		int flags = records_number(cases[i].text, strlen(cases[i].text), &f);
+		char got[64];
+
+		expect_u64(cases[i].text, "kind", cases[i].kind, f.kind);
+		expect_u64(cases[i].text, "flags", cases[i].flags, flags);
+		num_print_i128(got, sizeof(got), f.kind == BPFQ_K_INT ? (i128)(int64_t)f.lo * BPFQ_SCALE :
+			       f.kind == BPFQ_K_DEC ? num_of_field(&f) : 0);
+		expect_str(cases[i].text, cases[i].scaled, got);
+	}
+}
+
 int main(void)
 {
+	test_number_forms();
 	test_tokens();
 	test_where();
 	test_errors_at_run_time();
