@@ -62,6 +62,16 @@ enum bpfq_error {
 	BPFQ_ERR_BEYOND = 7,	/* a number of the input past int64: it cannot be held */
 };
 
+/* Words that exports write for a missing value (bpfq_result.nulls), any case, a sign before. */
+enum bpfq_null_kind {
+	BPFQ_NULL_NA,		/* NA, N/A */
+	BPFQ_NULL_NULL,		/* NULL */
+	BPFQ_NULL_DASH,		/* a lone '-' */
+	BPFQ_NULL_INF,		/* inf, infinity */
+	BPFQ_NULL_NAN,		/* nan */
+	BPFQ_NULL_KINDS,
+};
+
 /* What reading a number's token found besides its value. */
 #define BPFQ_TOK_ROUNDED 1	/* nonzero decimals past the 9th: rounded half to even */
 #define BPFQ_TOK_BEYOND 2	/* a magnitude at or past 2^63 (past it, negative) */
@@ -183,7 +193,10 @@ struct bpfq_tok {
 	__u32 lost;		/* a decimal dropped past the significand was not 0 */
 	__u32 exp;		/* the exponent's magnitude, at most BPFQ_EXP_MAX */
 	__u32 eneg;		/* the exponent's sign was '-' */
-	__u32 pad;
+	/* BPFQ_MODE_BAD from its first byte on: up to 8 bytes of a word that
+	 * may be a NULL (NA, inf, ...), lower case; wlen past 8: none. */
+	__u32 wlen;
+	__u64 word;
 };
 #define BPFQ_EXP_MAX 100000
 
@@ -220,6 +233,8 @@ struct bpfq_result {
 	__u64 bad_off;
 	__u64 missing;		/* records that lacked a used field: NULL */
 	__u64 missing_off;
+	__u64 nulls[BPFQ_NULL_KINDS];	/* text, csv: fields that were such words: NULL */
+	__u64 nulls_off;	/* the first of them */
 	__u64 rounded;		/* numbers with nonzero decimals past the 9th: rounded */
 	__u64 rounded_off;
 	__u64 partial;		/* binary: bytes of a last, incomplete record (not read) */
@@ -230,6 +245,16 @@ struct bpfq_result {
 	__u32 eof;		/* the 0-byte read was seen: last record done */
 	__u32 done;		/* answer known (all exists true) or error */
 };
+
+/* The fields read as NULL for a word (NA, inf, ...), all kinds together. */
+static inline __u64 bpfq_nulls(const struct bpfq_result *r)
+{
+	__u64 n = 0;
+
+	for (int i = 0; i < BPFQ_NULL_KINDS; i++)
+		n += r->nulls[i];
+	return n;
+}
 
 /*
  * The states of the aggregates, in 64-bit words of the area. Every state

@@ -251,7 +251,7 @@ static __always_inline int bpfq_tok_blank(__u64 c)
  * One byte of a field's number (text, csv): the byte-at-a-time form of
  * records.c's num_byte(). blanks: csv trims blanks around the number.
  */
-static __always_inline void bpfq_tok_byte(struct bpfq_tok *t, __u64 c, int blanks)
+static __always_inline void bpfq_tok_step(struct bpfq_tok *t, __u64 c, int blanks)
 {
 	int digit = c - '0' < 10;
 
@@ -308,6 +308,66 @@ static __always_inline void bpfq_tok_byte(struct bpfq_tok *t, __u64 c, int blank
 	default:
 		return;
 	}
+}
+
+/* The word of a field that is no number, lower case: blanks around it (csv) are no part of it. */
+#define BPFQ_WORD_NONE 32
+#define BPFQ_WORD_GAP 16
+
+static __always_inline void bpfq_tok_word(struct bpfq_tok *t, __u64 c, int blanks)
+{
+	if (blanks && bpfq_tok_blank(c)) {
+		if (t->wlen)
+			t->wlen |= BPFQ_WORD_GAP;
+		return;
+	}
+	if (t->wlen >= 8) {
+		t->wlen = BPFQ_WORD_NONE;
+		return;
+	}
+	/* Letters to lower case; other bytes as they are ('\x0f' | 0x20 would be '/'). */
+	if (c - 'A' < 26)
+		c |= 0x20;
+	t->word |= c << (t->wlen * 8);
+	t->wlen++;
+}
+
+static __always_inline void bpfq_tok_byte(struct bpfq_tok *t, __u64 c, int blanks)
+{
+	__u32 was = t->mode;
+
+	bpfq_tok_step(t, c, blanks);
+	if (t->mode != BPFQ_MODE_BAD)
+		return;
+	/* Its first byte that is no number begins the word. */
+	if (was != BPFQ_MODE_BAD) {
+		t->word = 0;
+		t->wlen = 0;
+	}
+	bpfq_tok_word(t, c, blanks);
+}
+
+/* The kind of NULL a field that is no number is (enum bpfq_null_kind), or -1: no such word. */
+static __always_inline int bpfq_tok_null(const struct bpfq_tok *t)
+{
+	__u64 w = t->word;
+
+	if (t->ndigits || t->fdigits || (t->forms & BPFQ_FORM_DOT))
+		return -1;
+	/* A sign alone: '-' is a NULL, '+' is not. */
+	if (t->mode == BPFQ_MODE_NUM || (t->mode == BPFQ_MODE_BAD && !t->wlen))
+		return t->neg ? BPFQ_NULL_DASH : -1;
+	if (t->mode != BPFQ_MODE_BAD || (t->wlen & ~BPFQ_WORD_GAP) > 8)
+		return -1;
+	if (w == 0x616e || w == 0x612f6e)	/* "na", "n/a" */
+		return BPFQ_NULL_NA;
+	if (w == 0x6c6c756e)			/* "null" */
+		return BPFQ_NULL_NULL;
+	if (w == 0x666e69 || w == 0x7974696e69666e69ULL)	/* "inf", "infinity" */
+		return BPFQ_NULL_INF;
+	if (w == 0x6e616e)			/* "nan" */
+		return BPFQ_NULL_NAN;
+	return -1;
 }
 
 #endif /* BPFQ_NUMTOK_H */

@@ -20,6 +20,18 @@ static __always_inline void bpfq_count_null(__u64 *count, __u64 *first, __u64 of
 	(*count)++;
 }
 
+/* A field that is no number: a NULL word's kind, or another. */
+static __always_inline void bpfq_count_bad(struct bpfq_result *r, int kind, __u64 off)
+{
+	if (kind < 0 || kind >= BPFQ_NULL_KINDS) {
+		bpfq_count_null(&r->bad, &r->bad_off, off);
+		return;
+	}
+	if (!bpfq_nulls(r))
+		r->nulls_off = off;
+	r->nulls[kind & 7]++;
+}
+
 static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 off)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
@@ -75,7 +87,7 @@ static __always_inline void bpfq_end_field(struct bpfq_parse_ctx *c)
 		if (f->kind == BPFQ_K_EMPTY)
 			bpfq_count_null(&r->empty, &r->empty_off, c->p->tok.start);
 		else if (f->kind == BPFQ_K_BAD)
-			bpfq_count_null(&r->bad, &r->bad_off, c->p->tok.start);
+			bpfq_count_bad(r, bpfq_tok_null(&c->p->tok), c->p->tok.start);
 	}
 	c->p->field++;
 	c->p->slot = -1;

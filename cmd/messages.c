@@ -58,6 +58,24 @@ static void first_at(FILE *f, struct input *in, uint64_t off, bool token, const 
 	fputc('\n', f);
 }
 
+/* What a field of each kind of NULL word says (enum bpfq_null_kind). */
+static const char *const null_names[BPFQ_NULL_KINDS] = { "NA", "NULL", "'-'", "inf", "nan" };
+
+/* "bpfq: warning: 12 fields read as NULL: 10 NA, 2 inf; the first, 'NA', at f.csv:3:5" */
+static void null_words(FILE *f, struct input *in, const struct bpfq_result *r, uint64_t n)
+{
+	const char *sep = ": ";
+
+	fprintf(f, "bpfq: warning: %" PRIu64 " field%s read as NULL", n, n == 1 ? "" : "s");
+	for (int i = 0; i < BPFQ_NULL_KINDS; i++) {
+		if (!r->nulls[i])
+			continue;
+		fprintf(f, "%s%llu %s", sep, (unsigned long long)r->nulls[i], null_names[i]);
+		sep = ", ";
+	}
+	first_at(f, in, r->nulls_off, true, "at");
+}
+
 void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 			    const struct bpfq_result *r)
 {
@@ -79,6 +97,8 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 			n == 1 ? "" : "s", n == 1 ? "is" : "are");
 		first_at(f, in, r->bad_off, !binary, "at");
 	}
+	if ((n = bpfq_nulls(r)))
+		null_words(f, in, r, n);
 	if ((n = r->missing)) {
 		fprintf(f, "bpfq: warning: %llu field%s missing (the record%s too short) read as NULL",
 			n, n == 1 ? "" : "s", n == 1 ? " is" : "s are");

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lang/engine/records.h"
 #include "lang/value/num.h"
@@ -45,6 +46,10 @@ struct numscan {
 	int ndigits;		/* digits before 'e' */
 	u128 sig;
 	int64_t scale, exp;
+	/* From the byte that made it no number: the rest, blanks around it dropped. */
+	char word[10];
+	int wlen;
+	bool gap;
 };
 
 #define SIG_ROOM ((u128)10000000000000000000ULL * 1000000000ULL)	/* 10^28 */
@@ -89,7 +94,7 @@ static void exp_digit(struct numscan *s, unsigned d)
 }
 
 /* blanks: csv trims blanks around a number; the numbers format never sees them. */
-static void num_byte(struct numscan *s, unsigned char c, bool blanks)
+static void num_step(struct numscan *s, unsigned char c, bool blanks)
 {
 	bool digit = c >= '0' && c <= '9', sign = c == '+' || c == '-', e = c == 'e' || c == 'E';
 	bool ends = blanks && is_blank(c);
@@ -158,6 +163,52 @@ static void num_byte(struct numscan *s, unsigned char c, bool blanks)
 	}
 }
 
+/* A byte of a field that is no number, into its word (up to 9 bytes: no word is longer). */
+static void word_byte(struct numscan *s, unsigned char c, bool blanks)
+{
+	if (blanks && is_blank(c)) {
+		s->gap = s->wlen > 0;
+		return;
+	}
+	if (s->gap || s->wlen == 9) {
+		s->wlen = 9;
+		return;
+	}
+	s->word[s->wlen++] = (char)c;
+}
+
+static void num_byte(struct numscan *s, unsigned char c, bool blanks)
+{
+	num_step(s, c, blanks);
+	/* The byte that made it no number begins the word (num_start() left it empty). */
+	if (s->state == NS_BAD)
+		word_byte(s, c, blanks);
+}
+
+/* The NULL word a field that is no number is: enum bpfq_null_kind, or -1. */
+static int num_null_kind(const struct numscan *s)
+{
+	static const struct {
+		const char *word;
+		int kind;
+	} words[] = {
+		{ "na", BPFQ_NULL_NA }, { "n/a", BPFQ_NULL_NA }, { "null", BPFQ_NULL_NULL },
+		{ "inf", BPFQ_NULL_INF }, { "infinity", BPFQ_NULL_INF }, { "nan", BPFQ_NULL_NAN },
+	};
+
+	if (s->ndigits || s->dot)
+		return -1;
+	if (s->state == NS_SIGN || (s->state == NS_BAD && !s->wlen))
+		return s->neg ? BPFQ_NULL_DASH : -1;
+	if (s->state != NS_BAD || s->wlen > 8)
+		return -1;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if ((size_t)s->wlen == strlen(words[i].word) &&
+		    !strncasecmp(s->word, words[i].word, s->wlen))
+			return words[i].kind;
+	return -1;
+}
+
 static u128 pow10_128(int64_t n)
 {
 	u128 p = 1;
@@ -215,11 +266,9 @@ static int num_end(const struct numscan *s, struct bpfq_field *f)
 	    s->state != NS_TRAIL && !(s->state == NS_DOT && s->ndigits))
 		return 0;
 	/* The integer digits alone past int64: beyond, whatever follows them. */
-	if (s->ovf)
+	if (s->ovf || s->mag > (uint64_t)INT64_MAX + s->neg)
 		return BPFQ_TOK_BEYOND;
 	if (!s->dot && !s->expo) {
-		if (s->mag > (uint64_t)INT64_MAX + s->neg)
-			return BPFQ_TOK_BEYOND;
 		f->kind = BPFQ_K_INT;
 		f->lo = s->neg ? 0 - s->mag : s->mag;
 		f->hi = s->neg && s->mag ? -1 : 0;
@@ -341,6 +390,18 @@ static bool number_held(struct records *p, int flags)
 	return false;
 }
 
+/* A field that is no number: a NULL word of its kind, or another. */
+static void count_bad(struct records *p, int kind)
+{
+	if (kind < 0) {
+		count_at(&p->r->bad, &p->r->bad_off, p->field_off);
+		return;
+	}
+	if (!bpfq_nulls(p->r))
+		p->r->nulls_off = p->field_off;
+	p->r->nulls[kind]++;
+}
+
 /* ---- numbers: a stream of tokens ---- */
 
 static bool is_sep(unsigned char c)
@@ -422,7 +483,7 @@ static void end_field(struct records *p)
 		if (f->kind == BPFQ_K_EMPTY)
 			count_at(&p->r->empty, &p->r->empty_off, p->field_off);
 		else if (f->kind == BPFQ_K_BAD)
-			count_at(&p->r->bad, &p->r->bad_off, p->field_off);
+			count_bad(p, num_null_kind(&p->num.s));
 	}
 	p->field++;
 	p->slot = -1;
