@@ -29,11 +29,20 @@ static __always_inline void bpfq_tok_begin(struct bpfq_tok *t, __u64 start, int 
 /* 2^63 * 10^9 is 500000000 * 2^64: the first magnitude times 10^9 past every value. */
 #define BPFQ_LIMIT_HI 500000000ULL
 
-/* Into the significand form: the value so far times 10^9, at scale 0. */
-static __always_inline void bpfq_tok_long(struct bpfq_tok *t)
+/*
+ * The significand form's steps are global functions, in both parts (as
+ * bpfq_udiv128()): inlined, the verifier would walk them at every byte's
+ * and every field's path of the parse loop, and most of a query's load
+ * time went there; numbers with no exponent and at most 9 decimals never
+ * call them.
+ */
+__noinline int bpfq_tok_to_long(struct bpfq_tok *t)
+#if BPFQ_PART == 2
+	;
+#else
 {
-	if (t->forms & BPFQ_FORM_LONG)
-		return;
+	if (!t || (t->forms & BPFQ_FORM_LONG))
+		return 0;
 	/* A val past 2^63 is beyond already (ovf): its product does not matter. */
 	bpfq_mul64(t->val, BPFQ_SCALE, &t->sig_hi, &t->sig_lo);
 	t->sig_lo += t->frac;
@@ -43,7 +52,9 @@ static __always_inline void bpfq_tok_long(struct bpfq_tok *t)
 	t->exp = 0;
 	t->eneg = 0;
 	t->forms |= BPFQ_FORM_LONG;
+	return 0;
 }
+#endif
 
 /* *hi:*lo times 10^n (n <= 36) in steps of 10^9; 1 if it passes
  * 2^63 * 10^9 on the way (check: else the caller checks the end). */
@@ -66,34 +77,47 @@ static __always_inline int bpfq_big_pow10(__u64 *hi, __u64 *lo, __u64 n, int che
 	return 0;
 }
 
-/* One decimal: among the first 9, to frac; past them, to the significand. */
-static __always_inline void bpfq_tok_frac_digit(struct bpfq_tok *t, __u64 d)
+/* A decimal past the 9th, to the significand. */
+__noinline int bpfq_tok_long_digit(struct bpfq_tok *t, __u64 d)
+#if BPFQ_PART == 2
+	;
+#else
 {
 	__u64 hi, lo;
 
-	if (t->fdigits < 9) {
-		t->frac += d * bpfq_pow10[(8 - t->fdigits) & 15];
-		t->fdigits++;
-		return;
-	}
-	bpfq_tok_long(t);
+	if (!t)
+		return 0;
+	bpfq_tok_to_long(t);
 	t->fdigits++;
 	/* Past the limit, a digit only says whether the value was rounded. */
 	if (t->sig_hi >= BPFQ_LIMIT_HI) {
 		t->lost |= d != 0;
-		return;
+		return 0;
 	}
 	bpfq_mul64(t->sig_lo, 10, &hi, &lo);
 	t->sig_hi = t->sig_hi * 10 + hi;
 	t->sig_lo = lo + d;
 	t->sig_hi += t->sig_lo < lo;
 	t->scale--;
+	return 0;
+}
+#endif
+
+/* One decimal: among the first 9, to frac; past them, to the significand. */
+static __always_inline void bpfq_tok_frac_digit(struct bpfq_tok *t, __u64 d)
+{
+	if (t->fdigits < 9) {
+		t->frac += d * bpfq_pow10[(8 - t->fdigits) & 15];
+		t->fdigits++;
+		return;
+	}
+	bpfq_tok_long_digit(t, d);
 }
 
 /* An 'e' after the digits. */
 static __always_inline void bpfq_tok_exp(struct bpfq_tok *t)
 {
-	bpfq_tok_long(t);
+	bpfq_tok_to_long(t);
 	t->mode = BPFQ_MODE_EXP;
 }
 
@@ -131,14 +155,23 @@ static __always_inline void bpfq_tok_digits(struct bpfq_tok *t, __u64 w, __u64 n
  * The significand form's value: sig * 10^(scale +- exp), rounded half to
  * even (a lost digit lies below the remainder's last); flags BPFQ_TOK_*.
  */
-static __always_inline int bpfq_tok_long_field(const struct bpfq_tok *t, struct bpfq_field *f)
+__noinline int bpfq_tok_long_field(const struct bpfq_tok *t, struct bpfq_field *f)
+#if BPFQ_PART == 2
+	;
+#else
 {
-	__s64 k = (__s64)t->scale + (t->eneg ? -(__s64)t->exp : (__s64)t->exp);
-	__u64 hi = t->sig_hi, lo = t->sig_lo, ph = 0, pl = 1, up, gt, eq;
-	int flags = t->lost ? BPFQ_TOK_ROUNDED : 0;
+	__s64 k;
+	__u64 hi, lo, ph = 0, pl = 1, up, gt, eq;
+	int flags;
 	struct bpfq_div d;
 	struct bpfq_d v;
 
+	if (!t || !f)
+		return 0;
+	hi = t->sig_hi;
+	lo = t->sig_lo;
+	k = (__s64)t->scale + (t->eneg ? -(__s64)t->exp : (__s64)t->exp);
+	flags = t->lost ? BPFQ_TOK_ROUNDED : 0;
 	if (!hi && !lo) {
 		k = 0;
 	} else if (k > 0) {
@@ -179,6 +212,7 @@ static __always_inline int bpfq_tok_long_field(const struct bpfq_tok *t, struct 
 	f->hi = v.hi;
 	return flags;
 }
+#endif
 
 /*
  * The token as a field: INT, DEC, or BAD (a lone sign or point, a letter);
