@@ -59,7 +59,23 @@ enum bpfq_error {
 	BPFQ_ERR_GROUPS = 4,	/* more groups than the map holds (--max-groups) */
 	BPFQ_ERR_KEY = 5,	/* a group key longer than BPFQ_KEY_MAX bytes */
 	BPFQ_ERR_QUOTE = 6,	/* csv: a quoted field is not closed before the end */
+	BPFQ_ERR_BEYOND = 7,	/* a number of the input past int64: it cannot be held */
 };
+
+/* Words that exports write for a missing value (bpfq_result.nulls), any case, a sign before. */
+enum bpfq_null_kind {
+	BPFQ_NULL_NA,		/* NA, N/A */
+	BPFQ_NULL_NULL,		/* NULL */
+	BPFQ_NULL_DASH,		/* a lone '-' */
+	BPFQ_NULL_INF,		/* inf, infinity */
+	BPFQ_NULL_NAN,		/* nan */
+	BPFQ_NULL_KINDS,
+};
+
+/* What reading a number's token found besides its value. */
+#define BPFQ_TOK_ROUNDED 1	/* nonzero decimals past the 9th: rounded half to even */
+#define BPFQ_TOK_BEYOND 2	/* a magnitude at or past 2^63 (past it, negative) */
+
 
 /* Binary field types, as in 'as record(id:u32, ...)'. */
 enum bpfq_bin_type {
@@ -146,7 +162,14 @@ enum bpfq_mode {
 	BPFQ_MODE_QUOTED = 5,	/* csv: inside a quoted field */
 	BPFQ_MODE_QUOTE = 6,	/* csv: just after a quote inside a quoted field */
 	BPFQ_MODE_TRAIL = 7,	/* text, csv: a number ended; only blanks may follow */
+	BPFQ_MODE_EXP = 8,	/* inside a number, just after its 'e' or 'E' */
+	BPFQ_MODE_EXPS = 9,	/* after the exponent's sign */
+	BPFQ_MODE_EXPD = 10,	/* among the exponent's digits */
 };
+
+/* bpfq_tok.forms */
+#define BPFQ_FORM_DOT 1		/* a '.': a decimal, even "5." */
+#define BPFQ_FORM_LONG 2	/* the significand below holds the number (numtok.bpf.h) */
 
 /*
  * The token (or used field) being read: small, so a parser keeps it in
@@ -160,9 +183,22 @@ struct bpfq_tok {
 	__u32 neg;		/* it started with '-' */
 	__u32 ndigits;		/* digits seen (a lone sign is malformed) */
 	__u32 fdigits;		/* digits after the '.' */
-	__u32 ovf;		/* the magnitude passed 2^63, or a tenth decimal was not 0 */
+	__u32 ovf;		/* the integer digits passed 2^63 */
 	__u32 seen;		/* csv: bytes of the field so far, but leading blanks */
+	__u32 forms;		/* BPFQ_FORM_* */
+	/* BPFQ_FORM_LONG (more than 9 decimals, or an exponent): the value
+	 * times 10^9 is sig * 10^scale, then digits that did not fit. */
+	__s32 scale;
+	__u64 sig_hi, sig_lo;
+	__u32 lost;		/* a decimal dropped past the significand was not 0 */
+	__u32 exp;		/* the exponent's magnitude, at most BPFQ_EXP_MAX */
+	__u32 eneg;		/* the exponent's sign was '-' */
+	/* BPFQ_MODE_BAD from its first byte on: up to 8 bytes of a word that
+	 * may be a NULL (NA, inf, ...), lower case; wlen past 8: none. */
+	__u32 wlen;
+	__u64 word;
 };
+#define BPFQ_EXP_MAX 100000
 
 /* A token or record split between reads continues from here. */
 struct bpfq_parse {
@@ -197,6 +233,10 @@ struct bpfq_result {
 	__u64 bad_off;
 	__u64 missing;		/* records that lacked a used field: NULL */
 	__u64 missing_off;
+	__u64 nulls[BPFQ_NULL_KINDS];	/* text, csv: fields that were such words: NULL */
+	__u64 nulls_off;	/* the first of them */
+	__u64 rounded;		/* numbers with nonzero decimals past the 9th: rounded */
+	__u64 rounded_off;
 	__u64 partial;		/* binary: bytes of a last, incomplete record (not read) */
 	__u64 error_off;	/* file offset of the record that failed */
 	struct bpfq_field error_x;	/* numbers, binary streams: the value x that failed */
@@ -205,6 +245,16 @@ struct bpfq_result {
 	__u32 eof;		/* the 0-byte read was seen: last record done */
 	__u32 done;		/* answer known (all exists true) or error */
 };
+
+/* The fields read as NULL for a word (NA, inf, ...), all kinds together. */
+static inline __u64 bpfq_nulls(const struct bpfq_result *r)
+{
+	__u64 n = 0;
+
+	for (int i = 0; i < BPFQ_NULL_KINDS; i++)
+		n += r->nulls[i];
+	return n;
+}
 
 /*
  * The states of the aggregates, in 64-bit words of the area. Every state

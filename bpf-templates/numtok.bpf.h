@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A number token, its digits taken up to 8 at a time: [+-]?[0-9]+ is an
- * int64, [+-]?[0-9]+.[0-9]+ a decimal (an integer part in int64's range,
- * at most 9 decimals that are not 0). lang/engine/records.c is the byte-at-a-time
- * statement of the same rules.
+ * int64; with a '.' (digits on either side, or both) or an exponent
+ * ([eE][+-]?[0-9]+) a decimal, rounded half to even at the 9th decimal.
+ * A magnitude past int64 cannot be held (BPFQ_TOK_BEYOND). Up to 9
+ * decimals the value is val and frac; past them, or with an exponent, the
+ * significand sig_hi:sig_lo (BPFQ_FORM_LONG). lang/engine/records.c is
+ * the byte-at-a-time statement of the same rules.
  */
 #ifndef BPFQ_NUMTOK_H
 #define BPFQ_NUMTOK_H
@@ -19,13 +22,109 @@ static __always_inline void bpfq_tok_begin(struct bpfq_tok *t, __u64 start, int 
 	t->ndigits = 0;
 	t->fdigits = 0;
 	t->ovf = 0;
+	t->forms = 0;
 	t->mode = BPFQ_MODE_NUM;
+}
+
+/* 2^63 * 10^9 is 500000000 * 2^64: the first magnitude times 10^9 past every value. */
+#define BPFQ_LIMIT_HI 500000000ULL
+
+/*
+ * The significand form's steps are global functions, in both parts (as
+ * bpfq_udiv128()): inlined, the verifier would walk them at every byte's
+ * and every field's path of the parse loop, and most of a query's load
+ * time went there; numbers with no exponent and at most 9 decimals never
+ * call them.
+ */
+__noinline int bpfq_tok_to_long(struct bpfq_tok *t)
+#if BPFQ_PART == 2
+	;
+#else
+{
+	if (!t || (t->forms & BPFQ_FORM_LONG))
+		return 0;
+	/* A val past 2^63 is beyond already (ovf): its product does not matter. */
+	bpfq_mul64(t->val, BPFQ_SCALE, &t->sig_hi, &t->sig_lo);
+	t->sig_lo += t->frac;
+	t->sig_hi += t->sig_lo < t->frac;
+	t->scale = 0;
+	t->lost = 0;
+	t->exp = 0;
+	t->eneg = 0;
+	t->forms |= BPFQ_FORM_LONG;
+	return 0;
+}
+#endif
+
+/* *hi:*lo times 10^n (n <= 36) in steps of 10^9; 1 if it passes
+ * 2^63 * 10^9 on the way (check: else the caller checks the end). */
+static __always_inline int bpfq_big_pow10(__u64 *hi, __u64 *lo, __u64 n, int check)
+{
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u64 step = n > 9 ? 9 : n, p = bpfq_pow10[step & 15], h, l;
+
+		if (!n)
+			break;
+		/* Below the limit the high word is below 2^29: times 10^9 no wrap. */
+		if (check && *hi >= BPFQ_LIMIT_HI)
+			return 1;
+		bpfq_mul64(*lo, p, &h, &l);
+		*hi = *hi * p + h;
+		*lo = l;
+		n -= step;
+	}
+	return 0;
+}
+
+/* A decimal past the 9th, to the significand. */
+__noinline int bpfq_tok_long_digit(struct bpfq_tok *t, __u64 d)
+#if BPFQ_PART == 2
+	;
+#else
+{
+	__u64 hi, lo;
+
+	if (!t)
+		return 0;
+	bpfq_tok_to_long(t);
+	t->fdigits++;
+	/* Past the limit, a digit only says whether the value was rounded. */
+	if (t->sig_hi >= BPFQ_LIMIT_HI) {
+		t->lost |= d != 0;
+		return 0;
+	}
+	bpfq_mul64(t->sig_lo, 10, &hi, &lo);
+	t->sig_hi = t->sig_hi * 10 + hi;
+	t->sig_lo = lo + d;
+	t->sig_hi += t->sig_lo < lo;
+	t->scale--;
+	return 0;
+}
+#endif
+
+/* One decimal: among the first 9, to frac; past them, to the significand. */
+static __always_inline void bpfq_tok_frac_digit(struct bpfq_tok *t, __u64 d)
+{
+	if (t->fdigits < 9) {
+		t->frac += d * bpfq_pow10[(8 - t->fdigits) & 15];
+		t->fdigits++;
+		return;
+	}
+	bpfq_tok_long_digit(t, d);
+}
+
+/* An 'e' after the digits. */
+static __always_inline void bpfq_tok_exp(struct bpfq_tok *t)
+{
+	bpfq_tok_to_long(t);
+	t->mode = BPFQ_MODE_EXP;
 }
 
 /* n (1..8) digits, the first n bytes of w: to the integer part or the fraction. */
 static __always_inline void bpfq_tok_digits(struct bpfq_tok *t, __u64 w, __u64 n)
 {
-	__u64 v = bpfq_digits_value(w, n), keep, drop;
+	__u64 v = bpfq_digits_value(w, n), keep;
 
 	if (t->mode == BPFQ_MODE_NUM) {
 		t->ovf |= t->val > bpfq_max_before[n & 15];
@@ -34,42 +133,120 @@ static __always_inline void bpfq_tok_digits(struct bpfq_tok *t, __u64 w, __u64 n
 		t->ndigits += n;
 		return;
 	}
-	/* The fraction keeps 9 digits; digits past them must be 0. */
-	keep = t->fdigits >= 9 ? 0 : 9 - t->fdigits;
-	if (keep >= n) {
-		t->frac += v * bpfq_pow10[(keep - n) & 15];
-	} else {
-		drop = n - keep;
-		t->ovf |= v % bpfq_pow10[drop & 15] != 0;
-		t->frac += v / bpfq_pow10[drop & 15];
+	if (t->mode == BPFQ_MODE_FRAC) {
+		if (t->fdigits + n <= 9) {
+			t->frac += v * bpfq_pow10[(9 - t->fdigits - n) & 15];
+			t->fdigits += n;
+			return;
+		}
+#pragma unroll
+		for (int i = 0; i < 8; i++)
+			if (i < n)
+				bpfq_tok_frac_digit(t, (w >> (i * 8)) & 0xf);
+		return;
 	}
-	t->fdigits += n;
+	/* The exponent's: it stays at BPFQ_EXP_MAX, far past any value. */
+	keep = (__u64)t->exp * bpfq_pow10[n & 15] + v;
+	t->exp = keep > BPFQ_EXP_MAX ? BPFQ_EXP_MAX : keep;
+	t->mode = BPFQ_MODE_EXPD;
 }
 
-/* The token as a field: INT, DEC, or BAD (a lone sign, "5.", a magnitude past int64);
- * EMPTY when nothing was seen (csv). */
-static __always_inline void bpfq_tok_field(const struct bpfq_tok *t, struct bpfq_field *f)
+/*
+ * The significand form's value: sig * 10^(scale +- exp), rounded half to
+ * even (a lost digit lies below the remainder's last); flags BPFQ_TOK_*.
+ */
+__noinline int bpfq_tok_long_field(const struct bpfq_tok *t, struct bpfq_field *f)
+#if BPFQ_PART == 2
+	;
+#else
+{
+	__s64 k;
+	__u64 hi, lo, ph = 0, pl = 1, up, gt, eq;
+	int flags;
+	struct bpfq_div d;
+	struct bpfq_d v;
+
+	if (!t || !f)
+		return 0;
+	hi = t->sig_hi;
+	lo = t->sig_lo;
+	k = (__s64)t->scale + (t->eneg ? -(__s64)t->exp : (__s64)t->exp);
+	flags = t->lost ? BPFQ_TOK_ROUNDED : 0;
+	if (!hi && !lo) {
+		k = 0;
+	} else if (k > 0) {
+		/* sig >= 1: past 10^28 the value is past 2^63 * 10^9. */
+		if (k > 28 || bpfq_big_pow10(&hi, &lo, k, 1))
+			return BPFQ_TOK_BEYOND;
+	} else if (k <= -30) {
+		/* sig < 10^29: less than half of the divisor. */
+		hi = 0;
+		lo = 0;
+		flags = BPFQ_TOK_ROUNDED;
+	} else if (k < 0) {
+		bpfq_big_pow10(&ph, &pl, -k, 0);
+		d.nh = hi;
+		d.nl = lo;
+		d.dh = ph;
+		d.dl = pl;
+		bpfq_udiv128(&d);
+		/* 10^m / 2, to compare the remainder with. */
+		pl = pl >> 1 | ph << 63;
+		ph >>= 1;
+		gt = d.rh > ph || (d.rh == ph && d.rl > pl);
+		eq = d.rh == ph && d.rl == pl;
+		up = gt || (eq && (t->lost || (d.nl & 1)));
+		lo = d.nl + up;
+		hi = d.nh + (lo < d.nl);
+		if (d.rh || d.rl)
+			flags = BPFQ_TOK_ROUNDED;
+	}
+	if (hi > BPFQ_LIMIT_HI || (hi == BPFQ_LIMIT_HI && (lo || !t->neg)))
+		return BPFQ_TOK_BEYOND;
+	v.lo = lo;
+	v.hi = (__s64)hi;
+	if (t->neg)
+		v = bpfq_d_negate(v);
+	f->kind = BPFQ_K_DEC;
+	f->lo = v.lo;
+	f->hi = v.hi;
+	return flags;
+}
+#endif
+
+/*
+ * The token as a field: INT, DEC, or BAD (a lone sign or point, a letter);
+ * EMPTY when nothing was seen (csv). Returns BPFQ_TOK_* flags: with
+ * BPFQ_TOK_BEYOND the field is BAD.
+ */
+static __always_inline int bpfq_tok_field(const struct bpfq_tok *t, struct bpfq_field *f)
 {
 	__u64 limit = (1ULL << 63) - !t->neg, hi, lo;
+	__u32 m = t->mode;
 	struct bpfq_d d;
 
-	f->kind = t->mode == BPFQ_MODE_IDLE ? BPFQ_K_EMPTY : BPFQ_K_BAD;
+	f->kind = m == BPFQ_MODE_IDLE ? BPFQ_K_EMPTY : BPFQ_K_BAD;
 	f->lo = 0;
 	f->hi = 0;
 	f->pad = 0;
-	if (t->mode == BPFQ_MODE_IDLE || t->ovf || !t->ndigits || t->val > limit)
-		return;
-	/* TRAIL: blanks after a number (csv); it was a decimal iff it has decimals. */
-	if (t->mode == BPFQ_MODE_NUM || (t->mode == BPFQ_MODE_TRAIL && !t->fdigits)) {
+	if (m != BPFQ_MODE_NUM && m != BPFQ_MODE_FRAC && m != BPFQ_MODE_EXPD && m != BPFQ_MODE_TRAIL)
+		return 0;
+	if (!t->ndigits && !t->fdigits)
+		return 0;
+	/* Integer digits past int64: beyond, whatever follows them. */
+	if (t->ovf || t->val > limit)
+		return BPFQ_TOK_BEYOND;
+	if (t->forms & BPFQ_FORM_LONG)
+		return bpfq_tok_long_field(t, f);
+	if (!(t->forms & BPFQ_FORM_DOT)) {
 		f->kind = BPFQ_K_INT;
 		f->lo = t->neg ? 0 - t->val : t->val;
 		f->hi = t->neg && t->val ? -1 : 0;
-		return;
+		return 0;
 	}
 	/* -2^63 is the one magnitude of 2^63 in range, and only without a fraction. */
-	if ((t->mode != BPFQ_MODE_FRAC && t->mode != BPFQ_MODE_TRAIL) || !t->fdigits ||
-	    (t->val == (1ULL << 63) && t->frac))
-		return;
+	if (t->val == (1ULL << 63) && t->frac)
+		return BPFQ_TOK_BEYOND;
 	bpfq_mul64(t->val, BPFQ_SCALE, &hi, &lo);
 	d.lo = lo + t->frac;
 	d.hi = (__s64)(hi + (d.lo < lo));
@@ -78,6 +255,25 @@ static __always_inline void bpfq_tok_field(const struct bpfq_tok *t, struct bpfq
 	f->kind = BPFQ_K_DEC;
 	f->lo = d.lo;
 	f->hi = d.hi;
+	return 0;
+}
+
+/* A token's flags into the counters: 1 when it is beyond int64 (an error, the scan stops). */
+static __always_inline int bpfq_tok_flags(struct bpfq_result *r, int flags, __u64 start)
+{
+	if (flags & BPFQ_TOK_ROUNDED) {
+		if (!r->rounded)
+			r->rounded_off = start;
+		r->rounded++;
+	}
+	if (!(flags & BPFQ_TOK_BEYOND))
+		return 0;
+	if (!r->error) {
+		r->error = BPFQ_ERR_BEYOND;
+		r->error_off = start;
+	}
+	r->done = 1;
+	return 1;
 }
 
 static __always_inline int bpfq_tok_blank(__u64 c)
@@ -89,9 +285,11 @@ static __always_inline int bpfq_tok_blank(__u64 c)
  * One byte of a field's number (text, csv): the byte-at-a-time form of
  * records.c's num_byte(). blanks: csv trims blanks around the number.
  */
-static __always_inline void bpfq_tok_byte(struct bpfq_tok *t, __u64 c, int blanks)
+static __always_inline void bpfq_tok_step(struct bpfq_tok *t, __u64 c, int blanks)
 {
 	int digit = c - '0' < 10;
+
+	int e = (c | 0x20) == 'e', ends = blanks && bpfq_tok_blank(c);
 
 	switch (t->mode) {
 	case BPFQ_MODE_IDLE:
@@ -104,18 +302,38 @@ static __always_inline void bpfq_tok_byte(struct bpfq_tok *t, __u64 c, int blank
 		}
 		/* fallthrough */
 	case BPFQ_MODE_NUM:
-		if (digit)
+		if (digit) {
 			bpfq_tok_digits(t, c, 1);
-		else if (c == '.' && t->ndigits)
+		} else if (c == '.') {
 			t->mode = BPFQ_MODE_FRAC;
-		else
-			t->mode = blanks && t->ndigits && bpfq_tok_blank(c) ? BPFQ_MODE_TRAIL : BPFQ_MODE_BAD;
+			t->forms |= BPFQ_FORM_DOT;
+		} else if (e && t->ndigits) {
+			bpfq_tok_exp(t);
+		} else {
+			t->mode = ends && t->ndigits ? BPFQ_MODE_TRAIL : BPFQ_MODE_BAD;
+		}
 		return;
 	case BPFQ_MODE_FRAC:
 		if (digit)
 			bpfq_tok_digits(t, c, 1);
+		else if (e && (t->ndigits || t->fdigits))
+			bpfq_tok_exp(t);
 		else
-			t->mode = blanks && t->fdigits && bpfq_tok_blank(c) ? BPFQ_MODE_TRAIL : BPFQ_MODE_BAD;
+			t->mode = ends && (t->ndigits || t->fdigits) ? BPFQ_MODE_TRAIL : BPFQ_MODE_BAD;
+		return;
+	case BPFQ_MODE_EXP:
+		if (c == '+' || c == '-') {
+			t->eneg = c == '-';
+			t->mode = BPFQ_MODE_EXPS;
+			return;
+		}
+		/* fallthrough */
+	case BPFQ_MODE_EXPS:
+	case BPFQ_MODE_EXPD:
+		if (digit)
+			bpfq_tok_digits(t, c, 1);
+		else
+			t->mode = ends && t->mode == BPFQ_MODE_EXPD ? BPFQ_MODE_TRAIL : BPFQ_MODE_BAD;
 		return;
 	case BPFQ_MODE_TRAIL:
 		if (!bpfq_tok_blank(c))
@@ -124,6 +342,66 @@ static __always_inline void bpfq_tok_byte(struct bpfq_tok *t, __u64 c, int blank
 	default:
 		return;
 	}
+}
+
+/* The word of a field that is no number, lower case: blanks around it (csv) are no part of it. */
+#define BPFQ_WORD_NONE 32
+#define BPFQ_WORD_GAP 16
+
+static __always_inline void bpfq_tok_word(struct bpfq_tok *t, __u64 c, int blanks)
+{
+	if (blanks && bpfq_tok_blank(c)) {
+		if (t->wlen)
+			t->wlen |= BPFQ_WORD_GAP;
+		return;
+	}
+	if (t->wlen >= 8) {
+		t->wlen = BPFQ_WORD_NONE;
+		return;
+	}
+	/* Letters to lower case; other bytes as they are ('\x0f' | 0x20 would be '/'). */
+	if (c - 'A' < 26)
+		c |= 0x20;
+	t->word |= c << (t->wlen * 8);
+	t->wlen++;
+}
+
+static __always_inline void bpfq_tok_byte(struct bpfq_tok *t, __u64 c, int blanks)
+{
+	__u32 was = t->mode;
+
+	bpfq_tok_step(t, c, blanks);
+	if (t->mode != BPFQ_MODE_BAD)
+		return;
+	/* Its first byte that is no number begins the word. */
+	if (was != BPFQ_MODE_BAD) {
+		t->word = 0;
+		t->wlen = 0;
+	}
+	bpfq_tok_word(t, c, blanks);
+}
+
+/* The kind of NULL a field that is no number is (enum bpfq_null_kind), or -1: no such word. */
+static __always_inline int bpfq_tok_null(const struct bpfq_tok *t)
+{
+	__u64 w = t->word;
+
+	if (t->ndigits || t->fdigits || (t->forms & BPFQ_FORM_DOT))
+		return -1;
+	/* A sign alone: '-' is a NULL, '+' is not. */
+	if (t->mode == BPFQ_MODE_NUM || (t->mode == BPFQ_MODE_BAD && !t->wlen))
+		return t->neg ? BPFQ_NULL_DASH : -1;
+	if (t->mode != BPFQ_MODE_BAD || (t->wlen & ~BPFQ_WORD_GAP) > 8)
+		return -1;
+	if (w == 0x616e || w == 0x612f6e)	/* "na", "n/a" */
+		return BPFQ_NULL_NA;
+	if (w == 0x6c6c756e)			/* "null" */
+		return BPFQ_NULL_NULL;
+	if (w == 0x666e69 || w == 0x7974696e69666e69ULL)	/* "inf", "infinity" */
+		return BPFQ_NULL_INF;
+	if (w == 0x6e616e)			/* "nan" */
+		return BPFQ_NULL_NAN;
+	return -1;
 }
 
 #endif /* BPFQ_NUMTOK_H */

@@ -20,6 +20,18 @@ static __always_inline void bpfq_count_null(__u64 *count, __u64 *first, __u64 of
 	(*count)++;
 }
 
+/* A field that is no number: a NULL word's kind, or another. */
+static __always_inline void bpfq_count_bad(struct bpfq_result *r, int kind, __u64 off)
+{
+	if (kind < 0 || kind >= BPFQ_NULL_KINDS) {
+		bpfq_count_null(&r->bad, &r->bad_off, off);
+		return;
+	}
+	if (!bpfq_nulls(r))
+		r->nulls_off = off;
+	r->nulls[kind & 7]++;
+}
+
 static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 off)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
@@ -71,11 +83,11 @@ static __always_inline void bpfq_end_field(struct bpfq_parse_ctx *c)
 	/* A field used only as a group key's text is no number: nothing to count. */
 	if (c->p->slot >= 0 && c->p->slot < BPFQ_MAX_SLOTS && bpfq_slot_numeric(c->p->slot)) {
 		f = &c->st->parse.rec.f[c->p->slot & (BPFQ_MAX_SLOTS - 1)];
-		bpfq_tok_field(&c->p->tok, f);
+		bpfq_tok_flags(r, bpfq_tok_field(&c->p->tok, f), c->p->tok.start);
 		if (f->kind == BPFQ_K_EMPTY)
 			bpfq_count_null(&r->empty, &r->empty_off, c->p->tok.start);
 		else if (f->kind == BPFQ_K_BAD)
-			bpfq_count_null(&r->bad, &r->bad_off, c->p->tok.start);
+			bpfq_count_bad(r, bpfq_tok_null(&c->p->tok), c->p->tok.start);
 	}
 	c->p->field++;
 	c->p->slot = -1;
@@ -88,6 +100,9 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 	struct bpfq_rec *rec = &st->parse.rec;
 	struct bpfq_result *r = &st->result;
 
+	/* A number beyond int64 (bpfq_tok_flags()): no answer, the scan stops. */
+	if (r->error)
+		return 1;
 #pragma unroll
 	for (int i = 0; i < BPFQ_NSLOTS; i++) {
 		if (bpfq_field_of(i) >= c->p->field) {

@@ -51,9 +51,11 @@ static __always_inline void bpfq_count_malformed(struct bpfq_result *r, __u64 st
 static __always_inline int bpfq_finish_token(struct bpfq_state *st, struct bpfq_tok *t)
 {
 	struct bpfq_field f;
+	int flags = bpfq_tok_field(t, &f);
 
-	bpfq_tok_field(t, &f);
 	t->mode = BPFQ_MODE_IDLE;
+	if (bpfq_tok_flags(&st->result, flags, t->start))
+		return 1;
 	if (f.kind == BPFQ_K_BAD) {
 		bpfq_count_malformed(&st->result, t->start);
 		return 0;
@@ -87,6 +89,29 @@ static __always_inline int bpfq_spoil(struct bpfq_parse_ctx *c)
 	return 0;
 }
 
+/* A byte after a number's digits, not a separator: its '.', its 'e', the exponent's sign. */
+static __always_inline int bpfq_number_byte(struct bpfq_parse_ctx *c, __u64 ch)
+{
+	struct bpfq_tok *t = &c->p->tok;
+
+	if (ch == '.' && t->mode == BPFQ_MODE_NUM) {
+		t->mode = BPFQ_MODE_FRAC;
+		t->forms |= BPFQ_FORM_DOT;
+		return 0;
+	}
+	if ((ch | 0x20) == 'e' && (t->mode == BPFQ_MODE_NUM || t->mode == BPFQ_MODE_FRAC) &&
+	    (t->ndigits || t->fdigits)) {
+		bpfq_tok_exp(t);
+		return 0;
+	}
+	if ((ch == '+' || ch == '-') && t->mode == BPFQ_MODE_EXP) {
+		t->eneg = ch == '-';
+		t->mode = BPFQ_MODE_EXPS;
+		return 0;
+	}
+	return bpfq_spoil(c);
+}
+
 /* Inside a number: take up to 8 digits, then end it, go on to its fraction, or spoil it. */
 static __always_inline int bpfq_continue_number(struct bpfq_parse_ctx *c, __u64 *pos)
 {
@@ -106,12 +131,7 @@ static __always_inline int bpfq_continue_number(struct bpfq_parse_ctx *c, __u64 
 	*pos += 1;
 	if (bpfq_is_sep(ch))
 		return bpfq_finish_token(c->st, &c->p->tok);
-	/* The '.' of a decimal: after integer digits, once. */
-	if (ch == '.' && c->p->tok.mode == BPFQ_MODE_NUM && c->p->tok.ndigits) {
-		c->p->tok.mode = BPFQ_MODE_FRAC;
-		return 0;
-	}
-	return bpfq_spoil(c);
+	return bpfq_number_byte(c, ch);
 }
 
 /* Inside a malformed token: skip to the separator after it. */
@@ -456,7 +476,7 @@ static __always_inline int bpfq_streams_take(struct bpfq_state *st, struct bpfq_
 /* The end of the input: a last token with no separator after it. */
 static __always_inline void bpfq_parse_end_inline(struct bpfq_state *st)
 {
-	if (st->parse.tok.mode == BPFQ_MODE_NUM || st->parse.tok.mode == BPFQ_MODE_FRAC)
+	if (st->parse.tok.mode != BPFQ_MODE_IDLE && st->parse.tok.mode != BPFQ_MODE_BAD)
 		bpfq_finish_token(st, &st->parse.tok);
 	st->result.eof = 1;
 }

@@ -58,6 +58,24 @@ static void first_at(FILE *f, struct input *in, uint64_t off, bool token, const 
 	fputc('\n', f);
 }
 
+/* What a field of each kind of NULL word says (enum bpfq_null_kind). */
+static const char *const null_names[BPFQ_NULL_KINDS] = { "NA", "NULL", "'-'", "inf", "nan" };
+
+/* "bpfq: warning: 12 fields read as NULL: 10 NA, 2 inf; the first, 'NA', at f.csv:3:5" */
+static void null_words(FILE *f, struct input *in, const struct bpfq_result *r, uint64_t n)
+{
+	const char *sep = ": ";
+
+	fprintf(f, "bpfq: warning: %" PRIu64 " field%s read as NULL", n, n == 1 ? "" : "s");
+	for (int i = 0; i < BPFQ_NULL_KINDS; i++) {
+		if (!r->nulls[i])
+			continue;
+		fprintf(f, "%s%llu %s", sep, (unsigned long long)r->nulls[i], null_names[i]);
+		sep = ", ";
+	}
+	first_at(f, in, r->nulls_off, true, "at");
+}
+
 void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 			    const struct bpfq_result *r)
 {
@@ -79,10 +97,17 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 			n == 1 ? "" : "s", n == 1 ? "is" : "are");
 		first_at(f, in, r->bad_off, !binary, "at");
 	}
+	if ((n = bpfq_nulls(r)))
+		null_words(f, in, r, n);
 	if ((n = r->missing)) {
 		fprintf(f, "bpfq: warning: %llu field%s missing (the record%s too short) read as NULL",
 			n, n == 1 ? "" : "s", n == 1 ? " is" : "s are");
 		first_at(f, in, r->missing_off, false, "in the record at");
+	}
+	if ((n = r->rounded)) {
+		fprintf(f, "bpfq: warning: %llu value%s had more than 9 decimals and %s rounded to 9",
+			n, n == 1 ? "" : "s", n == 1 ? "was" : "were");
+		first_at(f, in, r->rounded_off, true, "at");
 	}
 	if (r->partial)
 		fprintf(f, "bpfq: warning: the last %llu bytes of %s are not a whole record (%d "
@@ -133,6 +158,15 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 		fprintf(m, "more than %ld groups at ", max_groups);
 		print_place(m, in, &s);
 		fprintf(m, " (raise --max-groups); no answer");
+	} else if (r->error == BPFQ_ERR_BEYOND) {
+		fprintf(m, "a number past int64 (-9223372036854775808 to 9223372036854775807) "
+			   "cannot be held, at ");
+		print_place(m, in, &s);
+		if (s.known) {
+			fputs(": ", m);
+			print_token(m, &s);
+		}
+		fprintf(m, "; no answer");
 	} else if (r->error == BPFQ_ERR_KEY) {
 		fprintf(m, "a group key longer than %d bytes at ", BPFQ_KEY_MAX);
 		print_place(m, in, &s);
@@ -146,7 +180,7 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 		return;
 	if (r->error_node >= 1 && (int)r->error_node <= q->nnodes)
 		d.loc = q->by_id[r->error_node]->op_loc;
-	if (r->error == BPFQ_ERR_QUOTE || !r->error_node) {
+	if (r->error == BPFQ_ERR_QUOTE || r->error == BPFQ_ERR_BEYOND || !r->error_node) {
 		fprintf(f, "bpfq: error: %s\n", what);
 	} else {
 		diag_set(&d, d.loc, "%s", what);

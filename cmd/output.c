@@ -289,6 +289,16 @@ static void print_json(FILE *f, const struct answer *a)
 		(unsigned long long)r->records, (unsigned long long)r->matched,
 		(unsigned long long)r->malformed, (unsigned long long)r->empty,
 		(unsigned long long)r->bad, (unsigned long long)r->missing);
+	/* Only when some were: the object stays as it was for files that have none. */
+	if (bpfq_nulls(r))
+		fprintf(f, ",\"null_words\":{\"NA\":%llu,\"NULL\":%llu,\"-\":%llu,\"inf\":%llu,"
+			   "\"nan\":%llu}", (unsigned long long)r->nulls[BPFQ_NULL_NA],
+			(unsigned long long)r->nulls[BPFQ_NULL_NULL],
+			(unsigned long long)r->nulls[BPFQ_NULL_DASH],
+			(unsigned long long)r->nulls[BPFQ_NULL_INF],
+			(unsigned long long)r->nulls[BPFQ_NULL_NAN]);
+	if (r->rounded)
+		fprintf(f, ",\"rounded\":%llu", (unsigned long long)r->rounded);
 	if (a->stats) {
 		fputs(",\"stats\":", f);
 		stats_print_json(f, a->stats);

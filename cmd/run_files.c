@@ -145,6 +145,9 @@ static void join_counts(struct bpfq_result *t, const struct bpfq_result *r)
 	t->empty += r->empty;
 	t->bad += r->bad;
 	t->missing += r->missing;
+	t->rounded += r->rounded;
+	for (int i = 0; i < BPFQ_NULL_KINDS; i++)
+		t->nulls[i] += r->nulls[i];
 	t->eof = r->eof;
 	t->done |= r->done;
 }

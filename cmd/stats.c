@@ -53,6 +53,14 @@ void stats_print_text(FILE *f, const struct run_stats *s)
 	if (r->empty || r->bad || r->missing)
 		fprintf(f, "  NULL fields:   %" PRIu64 " empty, %" PRIu64 " not numbers, %" PRIu64
 			   " missing\n", (uint64_t)r->empty, (uint64_t)r->bad, (uint64_t)r->missing);
+	if (bpfq_nulls(r))
+		fprintf(f, "  NULL words:    %" PRIu64 " NA, %" PRIu64 " NULL, %" PRIu64 " '-', %" PRIu64
+			   " inf, %" PRIu64 " nan\n", (uint64_t)r->nulls[BPFQ_NULL_NA],
+			(uint64_t)r->nulls[BPFQ_NULL_NULL], (uint64_t)r->nulls[BPFQ_NULL_DASH],
+			(uint64_t)r->nulls[BPFQ_NULL_INF], (uint64_t)r->nulls[BPFQ_NULL_NAN]);
+	if (r->rounded)
+		fprintf(f, "  rounded:       %" PRIu64 " numbers with more than 9 decimals\n",
+			(uint64_t)r->rounded);
 	if (s->groups)
 		fprintf(f, "  groups:        %" PRIu64 "\n", s->groups);
 	fprintf(f, "  matched:       %" PRIu64 "\n", (uint64_t)r->matched);

@@ -333,9 +333,11 @@ static void keep_tail(struct input *in, const unsigned char *buf, size_t n)
 /* Whether the result has a place of this kind yet, and where. */
 static bool spot_wanted(const struct bpfq_result *r, enum spot_kind k, uint64_t *off)
 {
-	const __u64 counts[SPOT_KINDS] = { r->malformed, r->empty, r->bad, r->missing, r->error };
+	const __u64 counts[SPOT_KINDS] = { r->malformed, r->empty, r->bad, r->missing, r->error,
+					     r->rounded, bpfq_nulls(r) };
 	const __u64 offs[SPOT_KINDS] = { r->malformed_off, r->empty_off, r->bad_off,
-					 r->missing_off, r->error_off };
+					 r->missing_off, r->error_off, r->rounded_off,
+					 r->nulls_off };
 
 	*off = offs[k];
 	return counts[k] != 0;

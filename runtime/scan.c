@@ -277,6 +277,11 @@ static void join_results(struct bpfq_result *t, const struct bpfq_result *r, uin
 	take_first(&t->empty, &t->empty_off, r->empty, r->empty_off, start);
 	take_first(&t->bad, &t->bad_off, r->bad, r->bad_off, start);
 	take_first(&t->missing, &t->missing_off, r->missing, r->missing_off, start);
+	take_first(&t->rounded, &t->rounded_off, r->rounded, r->rounded_off, start);
+	if (bpfq_nulls(r) && (!bpfq_nulls(t) || start + r->nulls_off < t->nulls_off))
+		t->nulls_off = start + r->nulls_off;
+	for (int i = 0; i < BPFQ_NULL_KINDS; i++)
+		t->nulls[i] += r->nulls[i];
 	if (r->error && (!t->error || start + r->error_off < t->error_off)) {
 		t->error = r->error;
 		t->error_node = r->error_node;

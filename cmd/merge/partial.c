@@ -116,8 +116,14 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 	escape_json_string(f, select);
 	fprintf(f, ",\"records\":%" PRIu64 ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64
 		   ",\"empty\":%" PRIu64 ",\"bad\":%" PRIu64 ",\"missing\":%" PRIu64
-		   ",\"aggregates\":[", (uint64_t)r->records, (uint64_t)r->matched,
-		(uint64_t)r->malformed, (uint64_t)r->empty, (uint64_t)r->bad, (uint64_t)r->missing);
+		   ",\"rounded\":%" PRIu64 ",\"aggregates\":[", (uint64_t)r->records,
+		(uint64_t)r->matched, (uint64_t)r->malformed, (uint64_t)r->empty, (uint64_t)r->bad,
+		(uint64_t)r->missing, (uint64_t)r->rounded);
+	if (bpfq_nulls(r))
+		fprintf(f, ",\"null_na\":%" PRIu64 ",\"null_null\":%" PRIu64 ",\"null_dash\":%" PRIu64
+			   ",\"null_inf\":%" PRIu64 ",\"null_nan\":%" PRIu64,
+			(uint64_t)r->nulls[0], (uint64_t)r->nulls[1], (uint64_t)r->nulls[2],
+			(uint64_t)r->nulls[3], (uint64_t)r->nulls[4]);
 	for (int i = 0; i < a->naggs; i++) {
 		if (i)
 			fputc(',', f);
@@ -316,6 +322,26 @@ static int parse_error_partial(const struct json *j, struct partial *p, const ch
 	return 0;
 }
 
+/* The NULL words' counters, in partials that have them (older ones have none). */
+static int parse_null_words(const struct json *j, struct bpfq_result *r, const char **err)
+{
+	static const char *const names[BPFQ_NULL_KINDS] = { "null_na", "null_null", "null_dash",
+							    "null_inf", "null_nan" };
+
+	for (int i = 0; i < BPFQ_NULL_KINDS; i++) {
+		i128 v;
+
+		if (!json_get(j, names[i]))
+			continue;
+		if (get_int(j, names[i], 0, U64_MAX_, &v)) {
+			*err = "a partial's count of NULL words is not a count";
+			return -1;
+		}
+		r->nulls[i] = v;
+	}
+	return 0;
+}
+
 static int parse_counters(const struct json *j, struct bpfq_result *r, const char **err)
 {
 	static const char *const names[] = { "records", "matched", "malformed", "empty", "bad",
@@ -331,6 +357,18 @@ static int parse_counters(const struct json *j, struct bpfq_result *r, const cha
 			return -1;
 		}
 		*to[i] = v;
+	}
+	if (parse_null_words(j, r, err))
+		return -1;
+	/* Partials made before bpfq rounded numbers have no such counter: none were. */
+	if (json_get(j, "rounded")) {
+		i128 v;
+
+		if (get_int(j, "rounded", 0, U64_MAX_, &v)) {
+			*err = "a partial's count of rounded numbers is not a count";
+			return -1;
+		}
+		r->rounded = v;
 	}
 	return 0;
 }

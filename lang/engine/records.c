@@ -4,12 +4,15 @@
  * plain byte-at-a-time state machine; a token, a field or a record may
  * continue in the next chunk.
  *
- * A number is [+-]?[0-9]+ (an int64) or [+-]?[0-9]+.[0-9]+ (a decimal:
- * an integer part in int64's range, at most 9 decimals that are not 0).
+ * A number is [+-]?[0-9]+ (an int64), or a decimal: [+-]?[0-9]*.[0-9]*
+ * with a digit, an exponent ([eE][+-]?[0-9]+) or both, rounded half to
+ * even at the 9th decimal. A magnitude past int64 cannot be held: an
+ * error (BPFQ_ERR_BEYOND), as are integer digits past it before a '.'.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lang/engine/records.h"
 #include "lang/value/num.h"
@@ -20,21 +23,40 @@ enum num_state {
 	NS_START,	/* nothing yet (csv: only blanks) */
 	NS_SIGN,	/* a sign */
 	NS_INT,		/* digits */
-	NS_DOT,		/* digits and '.' */
-	NS_FRAC,	/* digits, '.', digits */
+	NS_DOT,		/* digits (maybe none) and '.' */
+	NS_FRAC,	/* a '.' and digits after it */
+	NS_E,		/* digits, 'e' */
+	NS_ESIGN,	/* digits, 'e', a sign */
+	NS_EXP,		/* digits, 'e', digits */
 	NS_TRAIL,	/* csv: blanks after a number */
 	NS_BAD,		/* not a number */
 };
 
+/*
+ * The value times 10^9 is sig * 10^scale: sig takes every digit while it
+ * is below 10^28 (the integer digits, at most 19 of them, always); of a
+ * decimal dropped after that only whether it was not 0 counts (lost): it
+ * lies below any digit a rounding looks at, and with a scale >= 0 sig
+ * alone is past 2^63 * 10^9.
+ */
 struct numscan {
 	enum num_state state;
-	bool neg, ovf, inexact;
-	uint64_t mag, frac, scale;
+	bool neg, eneg, dot, expo, ovf, lost;
+	uint64_t mag;		/* the integer digits, while they fit */
+	int ndigits;		/* digits before 'e' */
+	u128 sig;
+	int64_t scale, exp;
+	/* From the byte that made it no number: the rest, blanks around it dropped. */
+	char word[10];
+	int wlen;
+	bool gap;
 };
+
+#define SIG_ROOM ((u128)10000000000000000000ULL * 1000000000ULL)	/* 10^28 */
 
 static void num_start(struct numscan *s)
 {
-	*s = (struct numscan){ .state = NS_START, .scale = BPFQ_SCALE / 10 };
+	*s = (struct numscan){ .state = NS_START, .scale = 9 };
 }
 
 static bool is_blank(unsigned char c)
@@ -49,28 +71,39 @@ static void num_digit(struct numscan *s, unsigned d)
 		s->ovf = true;
 	else
 		s->mag = s->mag * 10 + d;
+	s->sig = s->sig * 10 + d;
+	s->ndigits++;
 }
 
 static void frac_digit(struct numscan *s, unsigned d)
 {
-	if (s->scale) {
-		s->frac += d * s->scale;
-		s->scale /= 10;
-	} else if (d) {
-		s->inexact = true;
+	s->ndigits++;
+	if (s->sig < SIG_ROOM) {
+		s->sig = s->sig * 10 + d;
+		s->scale--;
+	} else {
+		s->lost |= d != 0;
 	}
 }
 
-/* blanks: csv trims blanks around a number; the numbers format never sees them. */
-static void num_byte(struct numscan *s, unsigned char c, bool blanks)
+static void exp_digit(struct numscan *s, unsigned d)
 {
-	bool digit = c >= '0' && c <= '9';
+	s->exp = s->exp * 10 + d;
+	if (s->exp > BPFQ_EXP_MAX)
+		s->exp = BPFQ_EXP_MAX;
+}
+
+/* blanks: csv trims blanks around a number; the numbers format never sees them. */
+static void num_step(struct numscan *s, unsigned char c, bool blanks)
+{
+	bool digit = c >= '0' && c <= '9', sign = c == '+' || c == '-', e = c == 'e' || c == 'E';
+	bool ends = blanks && is_blank(c);
 
 	switch (s->state) {
 	case NS_START:
-		if (blanks && is_blank(c))
+		if (ends)
 			return;
-		if (c == '+' || c == '-') {
+		if (sign) {
 			s->neg = c == '-';
 			s->state = NS_SIGN;
 			return;
@@ -81,10 +114,14 @@ static void num_byte(struct numscan *s, unsigned char c, bool blanks)
 		if (digit) {
 			num_digit(s, c - '0');
 			s->state = NS_INT;
-		} else if (s->state == NS_INT && c == '.') {
+		} else if (c == '.') {
+			s->dot = true;
 			s->state = NS_DOT;
+		} else if (s->state == NS_INT && (e || ends)) {
+			s->expo = e;
+			s->state = e ? NS_E : NS_TRAIL;
 		} else {
-			s->state = blanks && s->state == NS_INT && is_blank(c) ? NS_TRAIL : NS_BAD;
+			s->state = NS_BAD;
 		}
 		return;
 	case NS_DOT:
@@ -92,9 +129,30 @@ static void num_byte(struct numscan *s, unsigned char c, bool blanks)
 		if (digit) {
 			frac_digit(s, c - '0');
 			s->state = NS_FRAC;
+		} else if (s->ndigits && (e || ends)) {
+			s->expo = e;
+			s->state = e ? NS_E : NS_TRAIL;
 		} else {
-			s->state = blanks && s->state == NS_FRAC && is_blank(c) ? NS_TRAIL : NS_BAD;
+			s->state = NS_BAD;
 		}
+		return;
+	case NS_E:
+	case NS_ESIGN:
+		if (digit) {
+			exp_digit(s, c - '0');
+			s->state = NS_EXP;
+		} else if (s->state == NS_E && sign) {
+			s->eneg = c == '-';
+			s->state = NS_ESIGN;
+		} else {
+			s->state = NS_BAD;
+		}
+		return;
+	case NS_EXP:
+		if (digit)
+			exp_digit(s, c - '0');
+		else
+			s->state = ends ? NS_TRAIL : NS_BAD;
 		return;
 	case NS_TRAIL:
 		if (!is_blank(c))
@@ -105,68 +163,154 @@ static void num_byte(struct numscan *s, unsigned char c, bool blanks)
 	}
 }
 
-/* The number scanned, or EMPTY (nothing but blanks) or BAD. */
-static void num_end(const struct numscan *s, bool had_frac, struct bpfq_field *f)
+/* A byte of a field that is no number, into its word (up to 9 bytes: no word is longer). */
+static void word_byte(struct numscan *s, unsigned char c, bool blanks)
+{
+	if (blanks && is_blank(c)) {
+		s->gap = s->wlen > 0;
+		return;
+	}
+	if (s->gap || s->wlen == 9) {
+		s->wlen = 9;
+		return;
+	}
+	s->word[s->wlen++] = (char)c;
+}
+
+static void num_byte(struct numscan *s, unsigned char c, bool blanks)
+{
+	num_step(s, c, blanks);
+	/* The byte that made it no number begins the word (num_start() left it empty). */
+	if (s->state == NS_BAD)
+		word_byte(s, c, blanks);
+}
+
+/* The NULL word a field that is no number is: enum bpfq_null_kind, or -1. */
+static int num_null_kind(const struct numscan *s)
+{
+	static const struct {
+		const char *word;
+		int kind;
+	} words[] = {
+		{ "na", BPFQ_NULL_NA }, { "n/a", BPFQ_NULL_NA }, { "null", BPFQ_NULL_NULL },
+		{ "inf", BPFQ_NULL_INF }, { "infinity", BPFQ_NULL_INF }, { "nan", BPFQ_NULL_NAN },
+	};
+
+	if (s->ndigits || s->dot)
+		return -1;
+	if (s->state == NS_SIGN || (s->state == NS_BAD && !s->wlen))
+		return s->neg ? BPFQ_NULL_DASH : -1;
+	if (s->state != NS_BAD || s->wlen > 8)
+		return -1;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if ((size_t)s->wlen == strlen(words[i].word) &&
+		    !strncasecmp(s->word, words[i].word, s->wlen))
+			return words[i].kind;
+	return -1;
+}
+
+static u128 pow10_128(int64_t n)
+{
+	u128 p = 1;
+
+	while (n-- > 0)
+		p *= 10;
+	return p;
+}
+
+/* A decimal's magnitude times 10^9, rounded half to even at the 9th decimal; flags BPFQ_TOK_*. */
+static int num_scaled(const struct numscan *s, u128 *out)
+{
+	int64_t k = s->scale + (s->eneg ? -s->exp : s->exp);
+	u128 limit = (u128)((uint64_t)INT64_MAX + 1) * BPFQ_SCALE, q, r, half;
+	bool up;
+
+	*out = 0;
+	if (!s->sig)
+		return s->lost ? BPFQ_TOK_ROUNDED : 0;
+	if (k >= 0) {
+		if (k > 28 || s->sig > limit / pow10_128(k))
+			return BPFQ_TOK_BEYOND;
+		*out = s->sig * pow10_128(k);
+		return *out > limit - !s->neg ? BPFQ_TOK_BEYOND : 0;
+	}
+	/* sig < 10^29: a divisor of 10^30 or more leaves 0, less than half of it. */
+	if (-k >= 30) {
+		*out = 0;
+		return BPFQ_TOK_ROUNDED;
+	}
+	q = s->sig / pow10_128(-k);
+	r = s->sig % pow10_128(-k);
+	half = pow10_128(-k) / 2;
+	/* A lost digit is below r's last: past half exactly when r is half. */
+	up = r > half || (r == half && (s->lost || (q & 1)));
+	*out = q + up;
+	if (*out > limit - !s->neg)
+		return BPFQ_TOK_BEYOND;
+	return r || s->lost ? BPFQ_TOK_ROUNDED : 0;
+}
+
+/* The number scanned, or EMPTY (nothing but blanks) or BAD; flags BPFQ_TOK_*. */
+static int num_end(const struct numscan *s, struct bpfq_field *f)
 {
 	u128 scaled;
+	int flags;
 
 	memset(f, 0, sizeof(*f));
 	f->kind = BPFQ_K_BAD;
 	if (s->state == NS_START) {
 		f->kind = BPFQ_K_EMPTY;
-		return;
+		return 0;
 	}
-	if (s->state != NS_INT && s->state != NS_FRAC && !(s->state == NS_TRAIL))
-		return;
-	if (s->ovf || s->inexact || s->mag > (uint64_t)INT64_MAX + s->neg)
-		return;
-	if (!had_frac) {
+	if (s->state != NS_INT && s->state != NS_FRAC && s->state != NS_EXP &&
+	    s->state != NS_TRAIL && !(s->state == NS_DOT && s->ndigits))
+		return 0;
+	/* The integer digits alone past int64: beyond, whatever follows them. */
+	if (s->ovf || s->mag > (uint64_t)INT64_MAX + s->neg)
+		return BPFQ_TOK_BEYOND;
+	if (!s->dot && !s->expo) {
 		f->kind = BPFQ_K_INT;
 		f->lo = s->neg ? 0 - s->mag : s->mag;
 		f->hi = s->neg && s->mag ? -1 : 0;
-		return;
+		return 0;
 	}
-	/* -2^63 is the only magnitude of 2^63 in range, and only without a fraction. */
-	if (s->mag == (uint64_t)INT64_MAX + 1 && s->frac)
-		return;
-	scaled = (u128)s->mag * BPFQ_SCALE + s->frac;
+	flags = num_scaled(s, &scaled);
+	if (flags & BPFQ_TOK_BEYOND)
+		return flags;
 	f->kind = BPFQ_K_DEC;
 	f->lo = (uint64_t)(s->neg ? -scaled : scaled);
 	f->hi = (int64_t)((s->neg ? -scaled : scaled) >> 64);
+	return flags;
 }
 
-/* Whether the scan went through a '.': a decimal even if its fraction is 0. */
+/* The scan of the current token or field. */
 struct numtrack {
 	struct numscan s;
-	bool frac;
 };
 
 static void track_start(struct numtrack *t)
 {
 	num_start(&t->s);
-	t->frac = false;
 }
 
 static void track_byte(struct numtrack *t, unsigned char c, bool blanks)
 {
 	num_byte(&t->s, c, blanks);
-	if (t->s.state == NS_DOT)
-		t->frac = true;
 }
 
-static void track_end(const struct numtrack *t, struct bpfq_field *f)
+static int track_end(const struct numtrack *t, struct bpfq_field *f)
 {
-	num_end(&t->s, t->frac, f);
+	return num_end(&t->s, f);
 }
 
-void records_number(const char *s, size_t n, struct bpfq_field *f)
+int records_number(const char *s, size_t n, struct bpfq_field *f)
 {
 	struct numtrack t;
 
 	track_start(&t);
 	for (size_t i = 0; i < n; i++)
 		track_byte(&t, s[i], true);
-	track_end(&t, f);
+	return track_end(&t, f);
 }
 
 /* ---- the parsers ---- */
@@ -232,6 +376,32 @@ static void count_at(__u64 *count, __u64 *first, uint64_t off)
 	(*count)++;
 }
 
+/* A number's flags (BPFQ_TOK_*): rounded ones counted; one beyond int64 stops with no answer. */
+static bool number_held(struct records *p, int flags)
+{
+	if (flags & BPFQ_TOK_ROUNDED)
+		count_at(&p->r->rounded, &p->r->rounded_off, p->field_off);
+	if (!(flags & BPFQ_TOK_BEYOND))
+		return true;
+	p->r->error = BPFQ_ERR_BEYOND;
+	p->r->error_off = p->field_off;
+	p->r->done = 1;
+	p->stop = true;
+	return false;
+}
+
+/* A field that is no number: a NULL word of its kind, or another. */
+static void count_bad(struct records *p, int kind)
+{
+	if (kind < 0) {
+		count_at(&p->r->bad, &p->r->bad_off, p->field_off);
+		return;
+	}
+	if (!bpfq_nulls(p->r))
+		p->r->nulls_off = p->field_off;
+	p->r->nulls[kind]++;
+}
+
 /* ---- numbers: a stream of tokens ---- */
 
 static bool is_sep(unsigned char c)
@@ -243,8 +413,11 @@ static void numbers_end_token(struct records *p)
 {
 	struct bpfq_field *f = &p->rec.f[0];
 
-	track_end(&p->num, f);
+	int flags = track_end(&p->num, f);
+
 	p->in_field = false;
+	if (!number_held(p, flags))
+		return;
 	if (f->kind != BPFQ_K_INT && f->kind != BPFQ_K_DEC) {
 		count_at(&p->r->malformed, &p->r->malformed_off, p->field_off);
 		return;
@@ -305,11 +478,12 @@ static void end_field(struct records *p)
 	/* A field used only as a group key's text is no number: nothing to count. */
 	if (p->slot >= 0 && p->q->slot_numeric[p->slot]) {
 		f = &p->rec.f[p->slot];
-		track_end(&p->num, f);
+		if (!number_held(p, track_end(&p->num, f)))
+			return;
 		if (f->kind == BPFQ_K_EMPTY)
 			count_at(&p->r->empty, &p->r->empty_off, p->field_off);
 		else if (f->kind == BPFQ_K_BAD)
-			count_at(&p->r->bad, &p->r->bad_off, p->field_off);
+			count_bad(p, num_null_kind(&p->num.s));
 	}
 	p->field++;
 	p->slot = -1;

@@ -30,7 +30,8 @@ bool records_finish(struct records *p);
 
 void records_free(struct records *p);
 
-/* A field's bytes as a number: BPFQ_K_INT, BPFQ_K_DEC or BPFQ_K_BAD (and EMPTY for none). */
-void records_number(const char *s, size_t n, struct bpfq_field *f);
+/* A field's bytes as a number: BPFQ_K_INT, BPFQ_K_DEC or BPFQ_K_BAD (and EMPTY for none);
+ * returns BPFQ_TOK_* flags (rounded, beyond int64: then BPFQ_K_BAD). */
+int records_number(const char *s, size_t n, struct bpfq_field *f);
 
 #endif /* BPFQ_RECORDS_H */

@@ -115,7 +115,7 @@ static size_t digits(const char *text, size_t len, size_t pos, uint64_t *v, bool
 	return pos;
 }
 
-/* The fraction after '.', in units of 10^-9; digits past the 9th only if zero. */
+/* The fraction after '.', in units of 10^-9; inexact: a digit past the 9th not 0. */
 static size_t fraction(const char *text, size_t len, size_t pos, struct token *t)
 {
 	uint64_t scale = 100000000;
@@ -156,15 +156,86 @@ size_t lex_date(const char *text, size_t len, size_t pos)
 	return 0;
 }
 
+/* An exponent at pos: [eE][+-]?[0-9]; its length to the first digit, or 0. */
+static size_t exponent_at(const char *text, size_t len, size_t pos)
+{
+	size_t sign;
+
+	if (pos >= len || (text[pos] != 'e' && text[pos] != 'E'))
+		return 0;
+	sign = pos + 1 < len && (text[pos + 1] == '+' || text[pos + 1] == '-');
+	return pos + 1 + sign < len && is_digit(text[pos + 1 + sign]) ? 1 + sign : 0;
+}
+
 /*
- * Digits, and a decimal's '.' and digits. A number running straight into
- * letters ("5x", "1.5.2", "1e5") is one bad token, so the message can
- * quote all of it rather than the letter alone.
+ * A number with an exponent or past 9 decimals, its mantissa text
+ * [begin, end) and the exponent exp: value and frac as digits and a
+ * fraction would give them, rounded half to even at the 9th decimal as
+ * the data's numbers are (lang/engine/records.c); overflow past 2^64 - 1.
+ */
+static void apply_exponent(const char *text, size_t begin, size_t end, int64_t exp,
+			   struct token *t)
+{
+	const unsigned __int128 room = (unsigned __int128)10000000000000000000ULL * 1000000000ULL;
+	unsigned __int128 sig = 0, p = 1, r;
+	int64_t k = 9;
+	bool point = false, lost = false;
+
+	t->value = 0;
+	t->frac = 0;
+	for (size_t i = begin; i < end; i++) {
+		if (text[i] == '.') {
+			point = true;
+		} else if (sig < room) {
+			sig = sig * 10 + (unsigned)(text[i] - '0');
+			k -= point;
+		} else if (!point) {
+			t->overflow = true;
+		} else {
+			lost |= text[i] != '0';
+		}
+	}
+	k += exp;
+	if (!sig)
+		return;
+	if (k > 28) {
+		t->overflow = true;
+		return;
+	}
+	for (int64_t i = 0; i < (k < 0 ? -k : k); i++)
+		p *= 10;
+	if (k <= -30) {
+		/* sig < 10^29: less than half of 10^-k. */
+		sig = 0;
+	} else if (k < 0) {
+		r = sig % p;
+		sig /= p;
+		/* A lost digit lies below r's last: past half exactly when r is half. */
+		sig += r > p / 2 || (r == p / 2 && (lost || (sig & 1)));
+	} else if (sig > ~(unsigned __int128)0 / p) {
+		t->overflow = true;
+		return;
+	} else {
+		sig *= p;
+	}
+	if (sig / BPFQ_SCALE > UINT64_MAX)
+		t->overflow = true;
+	t->value = (uint64_t)(sig / BPFQ_SCALE);
+	t->frac = (uint64_t)(sig % BPFQ_SCALE);
+}
+
+/*
+ * Digits, a decimal's '.' and digits (digits on either side: .5 and 5.
+ * are numbers), and an exponent. A number running straight into letters
+ * ("5x", "1.5.2", "0x10") is one bad token, so the message can quote all
+ * of it rather than the letter alone.
  */
 static struct token number(const char *text, size_t len, size_t begin)
 {
 	struct token t = make(TOK_INT, begin, begin);
-	size_t pos = digits(text, len, begin, &t.value, &t.overflow), date;
+	size_t pos = digits(text, len, begin, &t.value, &t.overflow), date, e, mant;
+	uint64_t exp = 0;
+	bool eover = false;
 
 	/* A date without quotes is not the subtraction it would lex as. */
 	date = lex_date(text, len, begin);
@@ -174,9 +245,21 @@ static struct token number(const char *text, size_t len, size_t begin)
 		return t;
 	}
 
-	if (pos + 1 < len && text[pos] == '.' && is_digit(text[pos + 1])) {
+	if (pos < len && text[pos] == '.') {
 		t.kind = TOK_DEC;
 		pos = fraction(text, len, pos + 1, &t);
+	}
+	mant = pos;
+	if ((e = exponent_at(text, len, pos))) {
+		t.kind = TOK_DEC;
+		pos = digits(text, len, pos + e, &exp, &eover);
+		if (eover || exp > BPFQ_EXP_MAX)
+			exp = BPFQ_EXP_MAX;
+	}
+	if (e || t.inexact) {
+		t.overflow = t.inexact = false;
+		apply_exponent(text, begin, mant, e && text[mant + 1] == '-' ? -(int64_t)exp :
+			       (int64_t)exp, &t);
 	}
 	if (pos < len && (is_ident(text[pos]) || text[pos] == '.')) {
 		while (pos < len && (is_ident(text[pos]) || text[pos] == '.'))
@@ -282,7 +365,7 @@ struct token lex_next(const char *text, size_t len, size_t pos)
 	pos = skip_space(text, len, pos);
 	if (pos >= len)
 		return make(TOK_EOF, len, len);
-	if (is_digit(text[pos]))
+	if (is_digit(text[pos]) || (text[pos] == '.' && pos + 1 < len && is_digit(text[pos + 1])))
 		return number(text, len, pos);
 	if (is_ident(text[pos]))
 		return word(text, len, pos);

@@ -51,7 +51,7 @@ struct token {
 				   valid when !overflow */
 	uint64_t frac;		/* TOK_DEC: the fraction, in units of 10^-9 */
 	bool overflow;		/* more than 2^64-1 */
-	bool inexact;		/* TOK_DEC: nonzero digits past the 9th decimal */
+	bool inexact;		/* while lexing: nonzero digits past the 9th decimal (then rounded) */
 };
 
 /* The next token at or after offset pos; keywords are case-insensitive. */

@@ -274,8 +274,8 @@ max(x): 100"
 	[[ $output == *"  scanned:       3893 bytes in 2 reads"* ]]
 	[[ $output == *"  records:       1000 (0 malformed, skipped)"* ]]
 	[[ $output == *"  matched:       10"* ]]
-	[[ $output == *"  to user space: 256 bytes (the result)"* ]]
-	[[ $output == *"  reduction:     15.2:1"* ]]
+	[[ $output == *"  to user space: 320 bytes (the result)"* ]]
+	[[ $output == *"  reduction:     12.2:1"* ]]
 	[[ $output =~ "  load+verify:   "[0-9.]+" s ("[0-9]+" instructions processed)" ]]
 	[[ $output =~ "  scan:          "[0-9.]+" s ("[0-9.]+" MB/s)" ]]
 }

@@ -65,13 +65,17 @@ function next_token(   c, c2, s, w) {
 	}
 	c = substr(Q, P, 1)
 	c2 = substr(Q, P + 1, 1)
-	if (c ~ /[0-9]/) {
+	if (c ~ /[0-9]/ || (c == "." && c2 ~ /[0-9]/)) {
 		s = P
 		while (P <= QL && substr(Q, P, 1) ~ /[0-9]/) P++
 		T = "int"
-		if (substr(Q, P, 1) == "." && substr(Q, P + 1, 1) ~ /[0-9]/) {
+		if (substr(Q, P, 1) == ".") {
 			P++
 			while (P <= QL && substr(Q, P, 1) ~ /[0-9]/) P++
+			T = "dec"
+		}
+		if (match(substr(Q, P), /^[eE][+-]?[0-9]+/)) {
+			P += RLENGTH
 			T = "dec"
 		}
 		if (is_ident_char(substr(Q, P, 1)) || substr(Q, P, 1) == ".")
@@ -460,12 +464,25 @@ function literal(neg,   n, v) {
 	return n
 }
 
-# "12" or "12.345" (decimals past the 9th are 0 in a valid query) as value * 10^9.
-function scaled(s,   p, ip, fp) {
+# "12", "12.345", ".5", "5.", "1.5e-3" as value * 10^9, rounded half to even past
+# the 9th decimal as bpfq rounds a literal.
+function scaled(s,   e, x, p, ip, fp, sig, k, h, r, q) {
+	x = 0
+	if (e = match(s, /[eE]/)) {
+		x = substr(s, e + 1) + 0
+		s = substr(s, 1, e - 1)
+	}
 	p = index(s, ".")
-	if (!p) return (s + 0) * 1000000000
-	ip = substr(s, 1, p - 1); fp = substr(substr(s, p + 1) "000000000", 1, 9)
-	return (ip + 0) * 1000000000 + (fp + 0)
+	ip = p ? substr(s, 1, p - 1) : s
+	fp = p ? substr(s, p + 1) : ""
+	sig = (ip fp) + 0
+	k = 9 - length(fp) + x
+	if (k >= 0) return sig * 10 ^ k
+	h = 10 ^ -k
+	r = sig % h
+	q = (sig - r) / h
+	if (2 * r > h || (2 * r == h && q % 2)) q++
+	return q
 }
 
 function parse_primary(   n, name, ob) {

@@ -26,6 +26,7 @@ BEGIN {
 	CTRL_HEX[sprintf("%c", 127)] = "\\x7f"
 	CTRL_HEX["\\"] = "\\x5c"
 	S = 1000000000
+	split("NA NULL '-' inf nan", NULL_NAME, " ")
 	LO = -(2 ^ 63) * S
 	HI = 2 ^ 63 * S - 1
 	INT64_MAX = 2 ^ 63 - 1
@@ -65,9 +66,12 @@ FMT == "numbers" {
 	if (tok != "") {
 		if (tok ~ /^[+-]?[0-9]{1,18}$/)	# the common case: surely in range
 			FV[1] = tok * S
-		else if (number(tok))
+		else if ((NUMBER = number(tok)) == 2)
+			beyond(OFF)
+		else if (NUMBER) {
 			FV[1] = PV
-		else {
+			if (PR && !ROUNDED++) ROUNDED_OFF = OFF
+		} else {
 			if (!MALF++) MALF_OFF = OFF
 			OFF += length(tok) + length(RT)
 			next
@@ -84,32 +88,67 @@ FMT == "numbers" {
 	next
 }
 
-# A data token as a number: [+-]?[0-9]+ or [+-]?[0-9]+.[0-9]+ (past the 9th decimal only
-# zeros), in -2^63 <= v < 2^63. Sets PV (scaled); returns whether it is one.
-function number(s,   neg, p, ip, fp, v) {
-	if (s !~ /^[+-]?[0-9]+(\.[0-9]+)?$/) return 0
+# A data token as a number: [+-]? digits with a '.' among or after them
+# (or before them: .5), then [eE][+-]?[0-9]+; the value rounded half to
+# even at the 9th decimal (PR: it was). Integer digits past int64, or a
+# value past it, cannot be held. Sets PV (scaled), PR; returns 1 for a
+# number, 2 for one beyond int64, 0 for none.
+function number(s,   neg, p, e, ip, fp, x, sig, k, q, r, h) {
+	PR = 0
+	if (s !~ /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/) return 0
 	neg = substr(s, 1, 1) == "-"
 	if (s ~ /^[+-]/) s = substr(s, 2)
-	p = index(s, ".")
-	if (p) {
-		ip = substr(s, 1, p - 1)
-		fp = substr(s, p + 1)
-		if (length(fp) > 9) {
-			if (substr(fp, 10) ~ /[1-9]/) return 0
-			fp = substr(fp, 1, 9)
-		}
-		fp = fp substr("000000000", 1, 9 - length(fp))
-	} else {
-		ip = s
-		fp = "0"
+	x = 0
+	if (e = match(s, /[eE]/)) {
+		x = substr(s, e + 1)
+		s = substr(s, 1, e - 1)
+		sub(/^\+/, "", x)
+		# as bpfq, the exponent stops at 100000: far past any value
+		if (x + 0 > 100000) x = 100000
+		if (x + 0 < -100000) x = -100000
+		x += 0
 	}
+	p = index(s, ".")
+	ip = p ? substr(s, 1, p - 1) : s
+	fp = p ? substr(s, p + 1) : ""
 	sub(/^0+/, "", ip)
-	if (length(ip) > 19) return 0
-	v = (ip + 0) * S + (fp + 0)
-	if (neg) v = -v
-	if (v < LO || v > HI) return 0
-	PV = v
+	if (length(ip) > 19 || (ip + 0) > INT64_MAX + neg) return 2
+	if (!p && !e) {
+		PV = neg ? -(ip * S) : ip * S
+		return 1
+	}
+	sig = (ip fp) + 0
+	k = 9 - length(fp) + x
+	if (!sig) {
+		PV = 0
+	} else if (k >= 0) {
+		if (k > 40) return 2
+		PV = sig * 10 ^ k
+	} else if (-k > length(ip fp) + 1) {
+		# below half of the divisor
+		PR = 1
+		PV = 0
+	} else {
+		h = 10 ^ -k
+		r = sig % h
+		q = (sig - r) / h
+		if (2 * r > h || (2 * r == h && q % 2)) q++
+		PR = r != 0
+		PV = q
+	}
+	if (neg) PV = -PV
+	if (PV < LO || PV > HI) return 2
 	return 1
+}
+
+# A field that is no number, as exports write a missing value: 1 NA (or N/A),
+# 2 NULL, 3 '-', 4 inf (or infinity), 5 nan, in any case, a sign before the
+# words; 0 for anything else.
+function null_kind(t,   w) {
+	w = tolower(t)
+	if (w == "-") return 3
+	sub(/^[+-]/, "", w)
+	return w ~ /^(na|n\/a)$/ ? 1 : w == "null" ? 2 : w ~ /^inf(inity)?$/ ? 4 : w == "nan" ? 5 : 0
 }
 
 # csv allows blanks (space, tab) around a number.
@@ -347,7 +386,7 @@ function order_slots(   s, t, n, tmp) {
 }
 
 # text and csv: a record of NFLD fields, CF[] their contents, CO[] their offsets.
-function fields_record(   k, s, p, t, a) {
+function fields_record(   k, s, p, t, a, nk) {
 	RECORDS++
 	for (k = 1; k <= NORDER; k++) {
 		s = ORDER[k]
@@ -369,9 +408,15 @@ function fields_record(   k, s, p, t, a) {
 		if (FMT == "csv") t = trim(t)
 		if (t == "" && FMT == "csv") {
 			if (!EMPTY++) EMPTY_OFF = CO[p]
-		} else if (number(t)) {
+		} else if ((NUMBER = number(t)) == 2) {
+			beyond(CO[p])
+		} else if (NUMBER) {
 			FV[s] = PV
 			FN[s] = 0
+			if (PR && !ROUNDED++) ROUNDED_OFF = CO[p]
+		} else if ((nk = null_kind(t))) {
+			if (!NULLS++) NULLS_OFF = CO[p]
+			NULL_KIND[nk]++
 		} else if (!BAD++)
 			BAD_OFF = CO[p]
 	}
@@ -464,6 +509,12 @@ function oops(kind, loc) {
 function oops_key() {
 	FAILED = "key"
 	ERR_OFF = REC_OFF
+	exit
+}
+
+function beyond(off) {
+	FAILED = "beyond"
+	ERR_OFF = off
 	exit
 }
 
@@ -938,7 +989,7 @@ function first_at(off, token, what,   p) {
 	return "; the first " what " " p
 }
 
-function warnings(   b) {
+function warnings(   b, s, sep, k) {
 	b = FMT == "binary"
 	if (MALF)
 		print "bpfq: warning: skipped " MALF " " (b ? (MALF == 1 ? "value past int64 (a u64)" : \
@@ -950,10 +1001,24 @@ function warnings(   b) {
 	if (BAD)
 		print "bpfq: warning: " BAD " field" (BAD == 1 ? " that is" : "s that are") \
 			" not a number read as NULL" first_at(BAD_OFF, !b, "at") > "/dev/stderr"
+	if (NULLS) {
+		s = "bpfq: warning: " NULLS " field" (NULLS == 1 ? "" : "s") " read as NULL"
+		sep = ": "
+		for (k = 1; k <= 5; k++) {
+			if (!NULL_KIND[k]) continue
+			s = s sep NULL_KIND[k] " " NULL_NAME[k]
+			sep = ", "
+		}
+		print s first_at(NULLS_OFF, 1, "at") > "/dev/stderr"
+	}
 	if (MISS)
 		print "bpfq: warning: " MISS " field" (MISS == 1 ? " missing (the record is" : \
 			"s missing (the records are") " too short) read as NULL" \
 			first_at(MISS_OFF, 0, "in the record at") > "/dev/stderr"
+	if (ROUNDED)
+		print "bpfq: warning: " ROUNDED " value" (ROUNDED == 1 ? " had more than 9 decimals and " \
+			"was" : "s had more than 9 decimals and were") " rounded to 9" \
+			first_at(ROUNDED_OFF, 1, "at") > "/dev/stderr"
 	if (PARTIAL && !STOPPED)
 		print "bpfq: warning: the last " PARTIAL " bytes of " FILE " are not a whole record (" \
 			RECSIZE " bytes): not read" > "/dev/stderr"
@@ -966,6 +1031,12 @@ END {
 	else if (FAILED == "groups")
 		print "bpfq: error: " KEYLOC ": more than " MAXGROUPS " groups at " place(ERR_OFF) \
 			" (raise --max-groups); no answer" > "/dev/stderr"
+	else if (FAILED == "beyond") {
+		ERR_LOC = place(ERR_OFF)
+		print "bpfq: error: a number past int64 (-9223372036854775808 to 9223372036854775807) " \
+			"cannot be held, at " ERR_LOC ": " quoted_token(TOKEN) "; no answer" \
+			> "/dev/stderr"
+	}
 	else if (FAILED == "key")
 		print "bpfq: error: " KEYLOC ": a group key longer than 64 bytes at " place(ERR_OFF) > "/dev/stderr"
 	else if (FAILED)

@@ -6,6 +6,8 @@
  * chunks; and the groups of a by query.
  */
 #include "tests/unit/unit.h"
+#include "lang/engine/records.h"
+#include "lang/value/num.h"
 
 static const char *const inputs[] = {
 	"",
@@ -13,7 +15,7 @@ static const char *const inputs[] = {
 	"5\n",
 	"  -3,4\r\n+7 abc 1x -",
 	"9223372036854775807 -9223372036854775808 9223372036854775808",
-	"1 2 3 4 5 6 7 8 9 10\n-1,-2,-3\t\t+4\v5\f6\r\n,,, 007 -0 +0 --1 +-2 1- 99999999999999999999",
+	"1 2 3 4 5 6 7 8 9 10\n-1,-2,-3\t\t+4\v5\f6\r\n,,, 007 -0 +0 --1 +-2 1-",
 	"123456789012 -98765\n",
 	"1.5 -0.25 2. .5 3.000000000 0.0000000001 12.5x 7",
 };
@@ -94,19 +96,26 @@ static void test_tokens(void)
 	expect_answers("mixed", q, "  -3,4\r\n+7 abc 1x -", "3;8;-3;7;2.666667");
 
 	o = run(cq, "9223372036854775807 -9223372036854775808 9223372036854775808", 60, 0);
-	expect_u64("limits", "malformed", 1, o.r.malformed);
-	expect_u64("limits", "malformed_off", 41, o.r.malformed_off);
-	expect_answers("limits", q, "9223372036854775807 -9223372036854775808 9223372036854775808",
+	/* 2^63 cannot be held: no answer, not a skipped token. */
+	expect_u64("limits", "malformed", 0, o.r.malformed);
+	expect_u64("limits", "error", BPFQ_ERR_BEYOND, o.r.error);
+	expect_u64("limits", "error_off", 41, o.r.error_off);
+	expect_answers("limits", q, "9223372036854775807 -9223372036854775808",
 		       "2;-1;-9223372036854775808;9223372036854775807;-0.5");
+	o = run(cq, "1 99999999999999999999 2", 24, 0);
+	expect_u64("20 digits", "error", BPFQ_ERR_BEYOND, o.r.error);
+	expect_u64("20 digits", "error_off", 2, o.r.error_off);
+	o = run(cq, "1 -1e19 2", 9, 0);
+	expect_u64("-1e19", "error", BPFQ_ERR_BEYOND, o.r.error);
 
 	memset(zeros, '0', 1000);
 	memcpy(zeros + 1000, "42", 3);
 	expect_answers("1000 zeros then 42", q, zeros, "1;42;42;42;42");
 
 	o = run(cq, inputs[5], strlen(inputs[5]), 0);
-	/* 1..10, -1 -2 -3 4 5 6, 7 0 0; --1 +-2 1- and the 20 digits are malformed. */
+	/* 1..10, -1 -2 -3 4 5 6, 7 0 0; --1 +-2 1- are malformed. */
 	expect_u64("many per line", "records", 19, o.r.records);
-	expect_u64("many per line", "malformed", 4, o.r.malformed);
+	expect_u64("many per line", "malformed", 3, o.r.malformed);
 	expect_u64("many per line", "malformed_off", strstr(inputs[5], "--1") - inputs[5],
 		   o.r.malformed_off);
 	expect_answers("many per line", q, inputs[5], "19;71;-3;10;3.736842");
@@ -116,10 +125,11 @@ static void test_tokens(void)
 	expect_u64("lone sign", "records", 0, o.r.records);
 	release(cq);
 
-	/* Decimal fields: 9 places, exactly; "2." and ".5" are no numbers, nor are 10 places. */
+	/* Decimals: "2." and ".5" are numbers; past 9 places rounded half to even. */
 	o = run(cq = checked(q), inputs[7], strlen(inputs[7]), 0);
-	expect_u64("decimals", "malformed", 4, o.r.malformed);
-	expect_answers("decimals", q, inputs[7], "4;11.25;-0.25;7;2.8125");
+	expect_u64("decimals", "malformed", 1, o.r.malformed);
+	expect_u64("decimals", "rounded", 1, o.r.rounded);
+	expect_answers("decimals", q, inputs[7], "7;13.75;-0.25;7;1.964286");
 	release(cq);
 }
 
@@ -387,8 +397,64 @@ static void test_eval_groups(void)
 	release(q);
 }
 
+/* One field's text as the reference reads it: kind, value times 10^9, flags. */
+static void test_number_forms(void)
+{
+	static const struct {
+		const char *text;
+		uint32_t kind;
+		const char *scaled;	/* the value times 10^9 */
+		int flags;
+	} cases[] = {
+		{ "42", BPFQ_K_INT, "42000000000", 0 },
+		{ "+3", BPFQ_K_INT, "3000000000", 0 },
+		{ ".097", BPFQ_K_DEC, "97000000", 0 },
+		{ "-.5", BPFQ_K_DEC, "-500000000", 0 },
+		{ "5.", BPFQ_K_DEC, "5000000000", 0 },
+		{ " 5. ", BPFQ_K_DEC, "5000000000", 0 },
+		{ "1.5e-3", BPFQ_K_DEC, "1500000", 0 },
+		{ "1E5", BPFQ_K_DEC, "100000000000000", 0 },
+		{ "2.5e+10", BPFQ_K_DEC, "25000000000000000000", 0 },
+		{ "-3.234632000000000063e-01", BPFQ_K_DEC, "-323463200", BPFQ_TOK_ROUNDED },
+		{ "3.2260000000000004", BPFQ_K_DEC, "3226000000", BPFQ_TOK_ROUNDED },
+		{ "0.000338059505147097", BPFQ_K_DEC, "338060", BPFQ_TOK_ROUNDED },
+		{ "0.0000000005", BPFQ_K_DEC, "0", BPFQ_TOK_ROUNDED },
+		{ "0.0000000015", BPFQ_K_DEC, "2", BPFQ_TOK_ROUNDED },
+		{ "-0.0000000025", BPFQ_K_DEC, "-2", BPFQ_TOK_ROUNDED },
+		{ "0.000000002500000000000000000000000000001", BPFQ_K_DEC, "3", BPFQ_TOK_ROUNDED },
+		{ "1.500000000000", BPFQ_K_DEC, "1500000000", 0 },
+		{ "1e-400", BPFQ_K_DEC, "0", BPFQ_TOK_ROUNDED },
+		{ "0e400", BPFQ_K_DEC, "0", 0 },
+		{ "-9.223372036854775808e18", BPFQ_K_DEC, "-9223372036854775808000000000", 0 },
+		{ "9.223372036854775808e18", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
+		{ "9223372036854775808", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
+		{ "1e300", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
+		{ "1e", BPFQ_K_BAD, "0", 0 },
+		{ "1e+", BPFQ_K_BAD, "0", 0 },
+		{ ".", BPFQ_K_BAD, "0", 0 },
+		{ "-", BPFQ_K_BAD, "0", 0 },
+		{ ".e5", BPFQ_K_BAD, "0", 0 },
+		{ "1.5.2", BPFQ_K_BAD, "0", 0 },
+		{ "NA", BPFQ_K_BAD, "0", 0 },
+		{ "  ", BPFQ_K_EMPTY, "0", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bpfq_field f;
+		int flags = records_number(cases[i].text, strlen(cases[i].text), &f);
+		char got[64];
+
+		expect_u64(cases[i].text, "kind", cases[i].kind, f.kind);
+		expect_u64(cases[i].text, "flags", cases[i].flags, flags);
+		num_print_i128(got, sizeof(got), f.kind == BPFQ_K_INT ? (i128)(int64_t)f.lo * BPFQ_SCALE :
+			       f.kind == BPFQ_K_DEC ? num_of_field(&f) : 0);
+		expect_str(cases[i].text, cases[i].scaled, got);
+	}
+}
+
 int main(void)
 {
+	test_number_forms();
 	test_tokens();
 	test_where();
 	test_errors_at_run_time();

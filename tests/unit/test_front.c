@@ -48,6 +48,51 @@ static void test_lexer_numbers(void)
 	expect_u64("lex 007", "value", 7, t.value);
 }
 
+/* Decimal literals in the forms exports write: value and frac (10^-9 units), rounded half to even. */
+static void test_lexer_decimals(void)
+{
+	static const struct {
+		const char *text;
+		enum token_kind kind;
+		uint64_t value, frac;
+		bool overflow;
+	} cases[] = {
+		{ ".097", TOK_DEC, 0, 97000000, false },
+		{ "5.", TOK_DEC, 5, 0, false },
+		{ "5.)", TOK_DEC, 5, 0, false },
+		{ "1.5e-3", TOK_DEC, 0, 1500000, false },
+		{ "1E5", TOK_DEC, 100000, 0, false },
+		{ "2.5e+10", TOK_DEC, 25000000000ULL, 0, false },
+		{ "3.234632000000000063e-01", TOK_DEC, 0, 323463200, false },
+		{ "3.2260000000000004", TOK_DEC, 3, 226000000, false },
+		{ "0.000338059505147097", TOK_DEC, 0, 338060, false },
+		{ "0.0000000005", TOK_DEC, 0, 0, false },
+		{ "0.0000000015", TOK_DEC, 0, 2, false },
+		{ "0.00000000250000000000000000000000001", TOK_DEC, 0, 3, false },
+		{ "1e-40", TOK_DEC, 0, 0, false },
+		{ "12345678901234567890e-10", TOK_DEC, 1234567890, 123456789, false },
+		{ "1e19", TOK_DEC, 10000000000000000000ULL, 0, false },
+		{ "1e20", TOK_DEC, 0, 0, true },
+		{ "1e300", TOK_DEC, 0, 0, true },
+		{ "1e", TOK_ERROR, 0, 0, false },
+		{ "1.5e+", TOK_ERROR, 0, 0, false },
+		{ "5.x", TOK_ERROR, 0, 0, false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct token t = lex_next(cases[i].text, strlen(cases[i].text), 0);
+
+		expect_str(cases[i].text, token_name(cases[i].kind), token_name(t.kind));
+		if (t.kind != TOK_DEC)
+			continue;
+		expect_u64(cases[i].text, "overflow", cases[i].overflow, t.overflow);
+		if (cases[i].overflow)
+			continue;
+		expect_u64(cases[i].text, "value", cases[i].value, t.value);
+		expect_u64(cases[i].text, "frac", cases[i].frac, t.frac);
+	}
+}
+
 static void test_lex_path(void)
 {
 	static const struct {
@@ -1290,6 +1335,7 @@ int main(void)
 {
 	test_lexer_kinds();
 	test_lexer_numbers();
+	test_lexer_decimals();
 	test_lex_path();
 	test_errors();
 	test_nul_bytes();
