@@ -291,11 +291,17 @@ static int merge_print(struct merge *m)
 			m->expect, m->count);
 		return EXIT_INPUT;
 	}
-	if (h->result.malformed || h->result.empty || h->result.bad || h->result.missing)
+	if (h->result.malformed || h->result.empty || h->result.bad || h->result.missing ||
+	    bpfq_nulls(&h->result))
 		fprintf(stderr, "bpfq merge: warning: the runs skipped %llu malformed tokens and read "
 				"%llu fields as NULL (each run's stderr says where)\n",
 			(unsigned long long)h->result.malformed,
-			(unsigned long long)(h->result.empty + h->result.bad + h->result.missing));
+			(unsigned long long)(h->result.empty + h->result.bad + h->result.missing +
+					     bpfq_nulls(&h->result)));
+	if (h->result.rounded)
+		fprintf(stderr, "bpfq merge: warning: the runs rounded %llu values with more than 9 "
+				"decimals to 9 (each run's stderr says where)\n",
+			(unsigned long long)h->result.rounded);
 	if (h->key_name && !(a.groups = groups_sorted(h->groups, &a.ngroups))) {
 		fprintf(stderr, "bpfq merge: error: out of memory\n");
 		return EXIT_INPUT;

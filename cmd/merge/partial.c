@@ -116,7 +116,7 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 	escape_json_string(f, select);
 	fprintf(f, ",\"records\":%" PRIu64 ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64
 		   ",\"empty\":%" PRIu64 ",\"bad\":%" PRIu64 ",\"missing\":%" PRIu64
-		   ",\"rounded\":%" PRIu64 ",\"aggregates\":[", (uint64_t)r->records,
+		   ",\"rounded\":%" PRIu64, (uint64_t)r->records,
 		(uint64_t)r->matched, (uint64_t)r->malformed, (uint64_t)r->empty, (uint64_t)r->bad,
 		(uint64_t)r->missing, (uint64_t)r->rounded);
 	if (bpfq_nulls(r))
@@ -124,6 +124,7 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 			   ",\"null_inf\":%" PRIu64 ",\"null_nan\":%" PRIu64,
 			(uint64_t)r->nulls[0], (uint64_t)r->nulls[1], (uint64_t)r->nulls[2],
 			(uint64_t)r->nulls[3], (uint64_t)r->nulls[4]);
+	fputs(",\"aggregates\":[", f);
 	for (int i = 0; i < a->naggs; i++) {
 		if (i)
 			fputc(',', f);

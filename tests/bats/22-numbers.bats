@@ -6,6 +6,7 @@
 # read sizes, so a number split between reads is read once.
 
 load test_helper
+bats_require_minimum_version 1.5.0
 
 SIZES="1 3 7 64 4096 65536"
 
@@ -208,4 +209,17 @@ count(b): 0"
 		run bpfq --engine=$engine -o json "count(\$1) from $TMP/w.log as text"
 		[[ $output == *'"null_words":{"NA":1,"NULL":0,"-":1,"inf":1,"nan":1}'* ]]
 	done
+}
+
+@test "--partial carries the rounded and NULL-word counts, and merge adds them up" {
+	printf 'a,b\n1.1234567891,NA\n2,-\n' >"$BATS_TEST_TMPDIR/p1.csv"
+	printf 'a,b\n0.5000000005,inf\n3,4\n' >"$BATS_TEST_TMPDIR/p2.csv"
+	for p in 1 2; do
+		"$BPFQ" --partial "sum(a), count(b) from $BATS_TEST_TMPDIR/p$p.csv" 2>/dev/null
+	done >"$BATS_TEST_TMPDIR/parts"
+	run --separate-stderr "$BPFQ" merge "$BATS_TEST_TMPDIR/parts"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'sum(a): 6.623456789\ncount(b): 1' ]
+	[ "$stderr" = "bpfq merge: warning: the runs skipped 0 malformed tokens and read 3 fields as NULL (each run's stderr says where)
+bpfq merge: warning: the runs rounded 2 values with more than 9 decimals to 9 (each run's stderr says where)" ]
 }

@@ -70,7 +70,7 @@ FMT == "numbers" {
 			beyond(OFF)
 		else if (NUMBER) {
 			FV[1] = PV
-			if (PR && !ROUNDED++) ROUNDED_OFF = OFF
+			if (PRND && !ROUNDED++) ROUNDED_OFF = OFF
 		} else {
 			if (!MALF++) MALF_OFF = OFF
 			OFF += length(tok) + length(RT)
@@ -90,11 +90,11 @@ FMT == "numbers" {
 
 # A data token as a number: [+-]? digits with a '.' among or after them
 # (or before them: .5), then [eE][+-]?[0-9]+; the value rounded half to
-# even at the 9th decimal (PR: it was). Integer digits past int64, or a
-# value past it, cannot be held. Sets PV (scaled), PR; returns 1 for a
+# even at the 9th decimal (PRND: it was). Integer digits past int64, or a
+# value past it, cannot be held. Sets PV (scaled), PRND; returns 1 for a
 # number, 2 for one beyond int64, 0 for none.
 function number(s,   neg, p, e, ip, fp, x, sig, k, q, r, h) {
-	PR = 0
+	PRND = 0
 	if (s !~ /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/) return 0
 	neg = substr(s, 1, 1) == "-"
 	if (s ~ /^[+-]/) s = substr(s, 2)
@@ -126,14 +126,14 @@ function number(s,   neg, p, e, ip, fp, x, sig, k, q, r, h) {
 		PV = sig * 10 ^ k
 	} else if (-k > length(ip fp) + 1) {
 		# below half of the divisor
-		PR = 1
+		PRND = 1
 		PV = 0
 	} else {
 		h = 10 ^ -k
 		r = sig % h
 		q = (sig - r) / h
 		if (2 * r > h || (2 * r == h && q % 2)) q++
-		PR = r != 0
+		PRND = r != 0
 		PV = q
 	}
 	if (neg) PV = -PV
@@ -413,7 +413,7 @@ function fields_record(   k, s, p, t, a, nk) {
 		} else if (NUMBER) {
 			FV[s] = PV
 			FN[s] = 0
-			if (PR && !ROUNDED++) ROUNDED_OFF = CO[p]
+			if (PRND && !ROUNDED++) ROUNDED_OFF = CO[p]
 		} else if ((nk = null_kind(t))) {
 			if (!NULLS++) NULLS_OFF = CO[p]
 			NULL_KIND[nk]++
