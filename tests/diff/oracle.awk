@@ -766,7 +766,7 @@ function agg_value(g, n,   t) {
 	t = cell(g, PVAL[n] + 0)
 	PNULL = t == ""
 	if (t == "true" || t == "false") return t == "true"
-	if (!PNULL && !number(t)) post_fail("overflow", n)
+	if (!PNULL && number(t) != 1) post_fail("overflow", n)
 	return PNULL ? 0 : PV
 }
 
