@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include "cmd/post.h"
+#include "lang/engine/logic.h"
 #include "lang/value/num.h"
 
-enum { F = 0, T = 1, U = 2 };	/* false, true, unknown (NULL) */
+/* A condition's three values, short. */
+enum { F = TRUTH_F, T = TRUTH_T, U = TRUTH_U };
 
 struct val {
 	i128 v;
@@ -81,17 +83,6 @@ static uint32_t failed_at(struct at *at, const struct node *n, uint32_t err)
 	return err;
 }
 
-static uint32_t arith(enum node_kind kind, i128 a, i128 b, i128 *v)
-{
-	switch (kind) {
-	case NODE_ADD: return num_add(a, b, v);
-	case NODE_SUB: return num_sub(a, b, v);
-	case NODE_MUL: return num_mul(a, b, v);
-	case NODE_DIV: return num_div(a, b, v);
-	default: return num_mod(a, b, v);
-	}
-}
-
 static uint32_t eval_num(struct at *at, const struct node *n, struct val *out)
 {
 	struct val a, b;
@@ -122,34 +113,7 @@ static uint32_t eval_num(struct at *at, const struct node *n, struct val *out)
 		return err;
 	if ((out->null = a.null || b.null))
 		return 0;
-	return failed_at(at, n, arith(n->kind, a.v, b.v, &out->v));
-}
-
-static int compare(enum node_kind kind, i128 a, i128 b)
-{
-	switch (kind) {
-	case NODE_EQ: return a == b;
-	case NODE_NE: return a != b;
-	case NODE_LT: return a < b;
-	case NODE_LE: return a <= b;
-	case NODE_GT: return a > b;
-	default: return a >= b;	/* NODE_GE */
-	}
-}
-
-static int and3(int a, int b)
-{
-	return a == F || b == F ? F : a == U || b == U ? U : T;
-}
-
-static int or3(int a, int b)
-{
-	return a == T || b == T ? T : a == U || b == U ? U : F;
-}
-
-static int not3(int a)
-{
-	return a == U ? U : !a;
+	return failed_at(at, n, value_arith(n->kind, a.v, b.v, &out->v));
 }
 
 /* between, in: as the evaluator's (lang/engine/eval.c). */
@@ -163,17 +127,17 @@ static uint32_t eval_ranged(struct at *at, const struct node *n, int *out)
 	if (n->kind == NODE_BETWEEN) {
 		if ((err = eval_num(at, n->args[0], &a)) || (err = eval_num(at, n->args[1], &b)))
 			return err;
-		*out = and3(x.null || a.null ? U : x.v >= a.v, x.null || b.null ? U : x.v <= b.v);
+		*out = truth_and(x.null || a.null ? U : x.v >= a.v, x.null || b.null ? U : x.v <= b.v);
 	} else {
 		*out = F;
 		for (int i = 0; i < n->nargs && *out != T; i++) {
 			if ((err = eval_num(at, n->args[i], &a)))
 				return err;
-			*out = or3(*out, x.null || a.null ? U : x.v == a.v);
+			*out = truth_or(*out, x.null || a.null ? U : x.v == a.v);
 		}
 	}
 	if (n->negated)
-		*out = not3(*out);
+		*out = truth_not(*out);
 	return 0;
 }
 
@@ -192,7 +156,7 @@ static uint32_t eval_cond(struct at *at, const struct node *n, int *out)
 	case NODE_NOT:
 		if ((err = eval_cond(at, n->lhs, &l)))
 			return err;
-		*out = not3(l);
+		*out = truth_not(l);
 		return 0;
 	case NODE_AND:
 	case NODE_OR:
@@ -205,7 +169,7 @@ static uint32_t eval_cond(struct at *at, const struct node *n, int *out)
 		}
 		if ((err = eval_cond(at, n->rhs, &r)))
 			return err;
-		*out = n->kind == NODE_AND ? and3(l, r) : or3(l, r);
+		*out = n->kind == NODE_AND ? truth_and(l, r) : truth_or(l, r);
 		return 0;
 	case NODE_BETWEEN:
 	case NODE_IN:
@@ -215,7 +179,7 @@ static uint32_t eval_cond(struct at *at, const struct node *n, int *out)
 	}
 	if ((err = eval_num(at, n->lhs, &a)) || (err = eval_num(at, n->rhs, &b)))
 		return err;
-	*out = a.null || b.null ? U : compare(n->kind, a.v, b.v);
+	*out = a.null || b.null ? U : value_compare(n->kind, a.v, b.v);
 	return 0;
 }
 

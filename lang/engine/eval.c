@@ -14,12 +14,14 @@
 #include <string.h>
 
 #include "lang/engine/eval.h"
+#include "lang/engine/logic.h"
 #include "lang/engine/records.h"
 #include "lang/value/aggs.h"
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
 
-enum { F = 0, T = 1, U = 2 };	/* false, true, unknown (NULL) */
+/* A condition's three values, short. */
+enum { F = TRUTH_F, T = TRUTH_T, U = TRUTH_U };
 
 struct value {
 	i128 v;
@@ -107,17 +109,6 @@ static uint32_t failed_at(struct eval *e, const struct node *n, uint32_t err)
 	return err;
 }
 
-static uint32_t arith(enum node_kind kind, i128 a, i128 b, i128 *v)
-{
-	switch (kind) {
-	case NODE_ADD: return num_add(a, b, v);
-	case NODE_SUB: return num_sub(a, b, v);
-	case NODE_MUL: return num_mul(a, b, v);
-	case NODE_DIV: return num_div(a, b, v);
-	default: return num_mod(a, b, v);
-	}
-}
-
 static uint32_t eval_field(struct eval *e, const struct node *n, struct value *out)
 {
 	const struct bpfq_field *f = &e->rec->f[n->slot];
@@ -158,34 +149,7 @@ static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out
 		return err;
 	if ((out->null = a.null || b.null))
 		return 0;
-	return failed_at(e, n, arith(n->kind, a.v, b.v, &out->v));
-}
-
-static int compare(enum node_kind kind, i128 a, i128 b)
-{
-	switch (kind) {
-	case NODE_EQ: return a == b;
-	case NODE_NE: return a != b;
-	case NODE_LT: return a < b;
-	case NODE_LE: return a <= b;
-	case NODE_GT: return a > b;
-	default: return a >= b;	/* NODE_GE */
-	}
-}
-
-static int and3(int a, int b)
-{
-	return a == F || b == F ? F : a == U || b == U ? U : T;
-}
-
-static int or3(int a, int b)
-{
-	return a == T || b == T ? T : a == U || b == U ? U : F;
-}
-
-static int not3(int a)
-{
-	return a == U ? U : !a;
+	return failed_at(e, n, value_arith(n->kind, a.v, b.v, &out->v));
 }
 
 /* lhs between lo and hi: lhs >= lo and lhs <= hi, every operand evaluated. */
@@ -197,9 +161,9 @@ static uint32_t eval_between(struct eval *e, const struct node *n, int *out)
 	if ((err = eval_num(e, n->lhs, &x)) || (err = eval_num(e, n->args[0], &lo)) ||
 	    (err = eval_num(e, n->args[1], &hi)))
 		return err;
-	*out = and3(x.null || lo.null ? U : x.v >= lo.v, x.null || hi.null ? U : x.v <= hi.v);
+	*out = truth_and(x.null || lo.null ? U : x.v >= lo.v, x.null || hi.null ? U : x.v <= hi.v);
 	if (n->negated)
-		*out = not3(*out);
+		*out = truth_not(*out);
 	return 0;
 }
 
@@ -215,10 +179,10 @@ static uint32_t eval_in(struct eval *e, const struct node *n, int *out)
 	for (int i = 0; i < n->nargs && *out != T; i++) {
 		if ((err = eval_num(e, n->args[i], &a)))
 			return err;
-		*out = or3(*out, x.null || a.null ? U : x.v == a.v);
+		*out = truth_or(*out, x.null || a.null ? U : x.v == a.v);
 	}
 	if (n->negated)
-		*out = not3(*out);
+		*out = truth_not(*out);
 	return 0;
 }
 
@@ -233,7 +197,7 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 	case NODE_NOT:
 		if ((err = eval_cond(e, n->lhs, &l)))
 			return err;
-		*out = not3(l);
+		*out = truth_not(l);
 		return 0;
 	case NODE_AND:
 	case NODE_OR:
@@ -245,7 +209,7 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 		}
 		if ((err = eval_cond(e, n->rhs, &r)))
 			return err;
-		*out = n->kind == NODE_AND ? and3(l, r) : or3(l, r);
+		*out = n->kind == NODE_AND ? truth_and(l, r) : truth_or(l, r);
 		return 0;
 	case NODE_BETWEEN:
 		return eval_between(e, n, out);
@@ -256,7 +220,7 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 	}
 	if ((err = eval_num(e, n->lhs, &a)) || (err = eval_num(e, n->rhs, &b)))
 		return err;
-	*out = a.null || b.null ? U : compare(n->kind, a.v, b.v);
+	*out = a.null || b.null ? U : value_compare(n->kind, a.v, b.v);
 	return 0;
 }
 
