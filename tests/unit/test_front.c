@@ -639,7 +639,7 @@ static void test_header_names_shown(void)
 /* A column's name, misspelled: the header's nearest, shown as the list shows it. */
 static void test_column_suggested(void)
 {
-	static char *names[] = { "price", "qty", "wei\x1b" "ght" };
+	static char *names[] = { "price", "qty", ("wei\x1b" "ght") };
 	static const struct schema sc = { 3, names };
 	static const struct {
 		const char *text, *msg;
