@@ -195,7 +195,7 @@ BENCH_CFLAGS  ?= -O2
 bench: $(BUILD)/bpfq $(BENCH_HELPERS)
 	$(Q)BUILD=$(BUILD) bench/run
 
-$(BENCH_HELPERS): $(BUILD)/bench/%: bench/%.c
+$(BENCH_HELPERS): $(BUILD)/bench/%: bench/%.c bench/rng.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BENCH_CFLAGS) -std=gnu11 -Wall -Wextra -pthread -o $@ $<

@@ -33,22 +33,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rng.h"
+
 #define OUTBUF (1u << 20)
-
-static uint64_t rng_state;
-
-static uint64_t next_u64(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint32_t next_below(uint32_t n)
-{
-	return (uint32_t)(((unsigned __int128)next_u64() * n) >> 64);
-}
 
 /* A double in [0, 1) with all 53 bits random. */
 static double next_unit(void)
