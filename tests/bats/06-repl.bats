@@ -7,17 +7,20 @@ load test_helper
 
 eval "helper_$(declare -f teardown)"
 
-# A bpfq still at its prompt is killed first: one that loses its terminal
-# with the server exits through LeakSanitizer (make sanitize), which has
-# been seen to spin for hours there, long after its test.
+# The end of a session's tmux server. A bpfq still at its prompt is killed
+# first: one that loses its terminal with the server exits through
+# LeakSanitizer (make sanitize), whose tracer then waits on it forever while
+# it spins (seen for hours, long after its test).
+repl_stop() {
+	local pane
+	for pane in $(tmux -L "$SOCK" list-panes -a -F '#{pane_pid}' 2>/dev/null); do
+		pkill -KILL -P "$pane" 2>/dev/null || true
+	done
+	tmux -L "$SOCK" kill-server 2>/dev/null || true
+}
+
 teardown() {
-	if [[ -n ${SOCK:-} ]]; then
-		local pane
-		for pane in $(tmux -L "$SOCK" list-panes -a -F '#{pane_pid}' 2>/dev/null); do
-			pkill -KILL -P "$pane" 2>/dev/null || true
-		done
-		tmux -L "$SOCK" kill-server 2>/dev/null
-	fi
+	[[ -n ${SOCK:-} ]] && repl_stop
 	helper_teardown
 }
 
@@ -235,13 +238,13 @@ exit, quit and help at the start of a line do what they say.
 	done
 	local help=${SCREEN#*"bpfq> \\help"$'\n'}
 	repl_step 'help' "${help%$'\n'bpfq>}"
-	tmux -L "$SOCK" kill-server
+	repl_stop
 	repl_start --engine=user
 	repl_step 'quit' '[exit 0]' ''
-	tmux -L "$SOCK" kill-server
+	repl_stop
 	repl_start --engine=user
 	repl_step 'EXIT' '[exit 0]' ''
-	tmux -L "$SOCK" kill-server
+	repl_stop
 	repl_start --engine=user
 	repl_step 'sum(x) where x > 3' '' '  ...>'
 	repl_keys C-d
@@ -332,7 +335,7 @@ bpfq: the unfinished query was not run: sum(x) where x > 3
 	run cat "$HIST"
 	assert_output "sum(x) from n.txt
 sum(x) where x > 5 from n.txt"
-	tmux -L "$SOCK" kill-server
+	repl_stop
 
 	repl_start --engine=user
 	repl_keys Up
@@ -434,7 +437,7 @@ history"
 	repl_step 'count() from n.txt' 10
 	repl_step '\q' '[exit 0]' ''
 	[[ ! -e $HIST ]]
-	tmux -L "$SOCK" kill-server
+	repl_stop
 
 	chown root "$TMP/state"
 	REPL_HEAD=
