@@ -134,6 +134,7 @@ struct input_format {
 	bool given;		/* written as 'as ...' (else the default for the path) */
 	struct loc loc;		/* the format as written */
 	char delim;		/* csv: the field separator */
+	bool delim_given;	/* csv: delim= written, or a .tsv path (else sniffed: header.c) */
 	enum header_mode header;	/* csv */
 	uint32_t skip;		/* numbers, text, csv: leading lines that are not read */
 	bool header_present;	/* csv: the input has a header (decided when it is opened) */

@@ -871,6 +871,7 @@ static bool csv_option(struct parser *p, struct input_format *fmt)
 				"or delim=\"\\t\"");
 	if (fmt->delim == '"' || fmt->delim == '\n' || fmt->delim == '\r')
 		return diag_set(p->d, t.loc, "a quote or a line end cannot be the delimiter");
+	fmt->delim_given = true;
 	return next(p);
 }
 

@@ -821,13 +821,15 @@ void sema_default_format(struct query *q)
 
 	for (int i = 0; i < q->nitems; i++)
 		fields |= ast_has_field(q->items[i]);
-	if (f->given)
+	/* A delimiter found by looking at the input (runtime/header.c) stays. */
+	if (f->given || f->delim_given)
 		return;
 	f->delim = ',';
 	f->header = HEADER_AUTO;
 	if (q->path && (ends_with(q->path, ".csv") || ends_with(q->path, ".tsv"))) {
 		f->kind = INPUT_CSV;
 		f->delim = ends_with(q->path, ".tsv") ? '\t' : ',';
+		f->delim_given = f->delim == '\t';
 	} else {
 		f->kind = fields ? INPUT_TEXT : INPUT_NUMBERS;
 	}

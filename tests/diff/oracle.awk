@@ -965,7 +965,9 @@ function place(off,   pos, line, l, n, t) {
 	}
 	close(FILE)
 	t = substr(l, off - pos + 1, 32)
-	if (match(t, /[ \t\v\f\r,]/)) t = substr(t, 1, RSTART - 1)
+	# blanks end a token, and csv's delimiter (else ',')
+	if (match(t, /[ \t\v\f\r]/)) t = substr(t, 1, RSTART - 1)
+	if ((n = index(t, FMT == "csv" ? DELIM : ","))) t = substr(t, 1, n - 1)
 	TOKEN = t
 	return FILE ":" line ":" (off - pos + 1)
 }
