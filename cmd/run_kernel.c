@@ -235,6 +235,7 @@ static int choose_hook(struct run *r, enum hook_kind *hook)
 	}
 	info = hook_info(kind);
 	snprintf(r->stats.hook, sizeof(r->stats.hook), "%s (%s)", info->name, info->attach);
+	r->stats.before_copy = kind == HOOK_COPYOUT;
 	if (why && r->o->verbose)
 		fprintf(stderr, "bpfq: passed over %s\n", why);
 	if (r->o->verbose)

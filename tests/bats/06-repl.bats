@@ -265,8 +265,10 @@ bpfq: the unfinished query was not run: sum(x) where x > 3
   scanned:       21 bytes in 2 reads
   records:       10 (0 malformed, skipped)
   matched:       3
-  to user space: 21 bytes (all of it: user engine)
-  reduction:     1.0:1
+  copied:        21 bytes by read() into the reader'\''s buffer
+  parsed:        in user space by bpfq, from the buffer
+  touched:       21 bytes by bpfq'\''s own code (all of it: user engine)
+  reduction:     1.0:1 (scanned : touched)
   scan: (time)'
 }
 
