@@ -204,6 +204,7 @@ install: $(BUILD)/bpfq
 	install -D -m 0755 $(BUILD)/bpfq $(DESTDIR)$(PREFIX)/sbin/bpfq
 	install -D -m 0644 man/bpfq.8 $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
 	install -D -m 0644 man/bpfq-query.7 $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
+	install -D -m 0644 man/bpfq-internals.7 $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-internals.7
 	install -D -m 0644 cmd/completion/bpfq \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfq
 
@@ -211,6 +212,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfq
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-internals.7
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfq
 
 # The release: the tracked files (edits not yet committed among them) and

@@ -39,7 +39,8 @@ ROOT=$BATS_TEST_DIRNAME/../..
 	[[ $output == *clang* && $output == *libbpf1* ]]
 	dpkg -x "${deb[0]}" "$TMP/root"
 	[[ -x $TMP/root/usr/sbin/bpfq ]]
-	[[ -f $TMP/root/usr/share/man/man8/bpfq.8.gz && -f $TMP/root/usr/share/man/man7/bpfq-query.7.gz ]]
+	[[ -f $TMP/root/usr/share/man/man8/bpfq.8.gz && -f $TMP/root/usr/share/man/man7/bpfq-query.7.gz &&
+		-f $TMP/root/usr/share/man/man7/bpfq-internals.7.gz ]]
 	cmp "$ROOT/cmd/completion/bpfq" "$TMP/root/usr/share/bash-completion/completions/bpfq"
 	run "$TMP/root/usr/sbin/bpfq" --version
 	assert_status 0
