@@ -15,6 +15,7 @@
 #include "codegen/cache.h"
 #include "codegen/clang.h"
 #include "codegen/codegen.h"
+#include "codegen/prune.h"
 #include "runtime/hooks.h"
 #include "runtime/loader.h"
 #include "runtime/privs.h"
@@ -58,9 +59,11 @@ static char *explain(const struct run *r, enum hook_kind hook, const struct code
 		     const char *src)
 {
 	size_t len, code_len;
-	char *text = NULL, *code = codegen_query_code(&r->q, p, &code_len);
+	char *text = NULL, *all = codegen_query_code(&r->q, p, &code_len);
+	char *code = all ? prune_like(all, src, &code_len) : NULL;
 	FILE *out = code ? open_memstream(&text, &len) : NULL;
 
+	free(all);
 	if (!out) {
 		free(code);
 		return NULL;
