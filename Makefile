@@ -20,6 +20,9 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 # The clang bpfq runs when it acts for another user (sudo, file
 # capabilities), when neither BPFQ_CLANG nor PATH may choose: found now.
 CLANG_PATH ?= $(or $(filter /%,$(shell command -v $(CLANG) 2>/dev/null)),/usr/bin/clang)
+# The REPL's pager where $PAGER may not choose (under sudo) or is unset:
+# less, else more, found now; none if neither is installed.
+PAGER_PATH ?= $(or $(filter /%,$(shell command -v less 2>/dev/null)),$(filter /%,$(shell command -v more 2>/dev/null)))
 # The release: the one place its number is written. From a git checkout the
 # version also names the commit, as bpfq --version, the REPL and the
 # generated C print it.
@@ -43,7 +46,8 @@ CFLAGS   += $(WARN_STRICT)
 CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags libbpf 2>/dev/null) \
 	    -DBPFQ_VERSION='"$(VERSION)"' \
 	    -DBPFQ_SYS_INCLUDE='"/usr/include/$(MULTIARCH)"' \
-	    -DBPFQ_CLANG_PATH='"$(CLANG_PATH)"'
+	    -DBPFQ_CLANG_PATH='"$(CLANG_PATH)"' \
+	    -DBPFQ_PAGER_PATH='"$(PAGER_PATH)"'
 LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline -lgmp -lyajl -larchive -lm -lpthread
 
 LANG_SRCS    := $(wildcard lang/*/*.c)
