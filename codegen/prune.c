@@ -117,7 +117,8 @@ static bool split_lines(struct text *t, const char *src)
 }
 
 /* The function's name: the identifier before the line's first '(' but
- * an attribute's. */
+ * an attribute's; none after an '=' or '[' (a variable, whose initializer
+ * may call a macro). */
 static const char *function_name(const struct line *l, size_t *len)
 {
 	const char *end = l->s + l->len;
@@ -125,6 +126,8 @@ static const char *function_name(const struct line *l, size_t *len)
 	for (const char *p = l->s; p < end; p++) {
 		const char *b = p;
 
+		if (*p == '=' || *p == '[')
+			return NULL;
 		if (*p != '(')
 			continue;
 		while (b > l->s && is_ident(b[-1]))

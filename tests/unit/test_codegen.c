@@ -318,7 +318,8 @@ static void expect_same(const char *what, const char *expected, const char *actu
  * prune_unused(): a function reached only from functions nothing reaches
  * goes too, with its prototype and its comment; a #line keeps the next
  * line's number; a name in a comment or a string is no call; a function
- * with an #if that does not close in it stays.
+ * with an #if that does not close in it stays, and so does a variable
+ * whose initializer looks like a call.
  */
 static void test_prune(void)
 {
@@ -352,6 +353,7 @@ static void test_prune(void)
 		"#endif\n"
 		"\treturn 0;\n"
 		"}\n"
+		"static const int table = MACRO(1);\n"
 		"int main(void)\n"
 		"{\n"
 		"\tconst char *s = \"unused(\";\n"
@@ -373,6 +375,7 @@ static void test_prune(void)
 		"#endif\n"
 		"\treturn 0;\n"
 		"}\n"
+		"static const int table = MACRO(1);\n"
 		"int main(void)\n"
 		"{\n"
 		"\tconst char *s = \"unused(\";\n"
