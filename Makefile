@@ -225,6 +225,9 @@ uninstall:
 # RELEASE; without the caller's make variables (MAKEFLAGS, and BUILD, which
 # the package's make clean would remove), so that its build is the tarball's own.
 DIST := bpfq-$(RELEASE)
+# Who makes the package: its Maintainer and changelog. lintian takes the
+# default's localhost for an error: a release is made with a real address.
+DEB_MAINTAINER ?= bpfq <bpfq@localhost>
 
 dist: $(BUILD)/$(DIST).tar.gz
 
@@ -241,8 +244,9 @@ deb: $(BUILD)/$(DIST).tar.gz
 	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb
 	$(Q)tar -xzf $< -C $(BUILD)/deb
 	$(Q)cp -r $(BUILD)/deb/$(DIST)/cmd/debian $(BUILD)/deb/$(DIST)/debian
+	$(Q)sed -i 's|^Maintainer: .*|Maintainer: $(DEB_MAINTAINER)|' $(BUILD)/deb/$(DIST)/debian/control
 	$(Q)printf 'bpfq (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- %s  %s\n' \
-		'$(RELEASE)' '$(RELEASE)' 'bpfq <bpfq@localhost>' "$$(date -R)" \
+		'$(RELEASE)' '$(RELEASE)' '$(DEB_MAINTAINER)' "$$(date -R)" \
 		>$(BUILD)/deb/$(DIST)/debian/changelog
 	$(Q)cd $(BUILD)/deb/$(DIST) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
 		-u PREFIX -u DESTDIR dpkg-buildpackage -b -us -uc >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
