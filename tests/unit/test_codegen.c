@@ -323,6 +323,27 @@ static void expect_same(const char *what, const char *expected, const char *actu
  */
 static void test_prune(void)
 {
+/* What stays, from line 16 of a.h on. */
+#define PRUNE_KEPT \
+	"static int used(int x)\n" \
+	"{\n" \
+	"\treturn x + 1;\n" \
+	"}\n" \
+	"#if A\n" \
+	"static int open_if(int x)\n" \
+	"{\n" \
+	"#else\n" \
+	"static int open_if(int y)\n" \
+	"{\n" \
+	"#endif\n" \
+	"\treturn 0;\n" \
+	"}\n" \
+	"static const int table = MACRO(1);\n" \
+	"int main(void)\n" \
+	"{\n" \
+	"\tconst char *s = \"unused(\";\n" \
+	"\treturn used(1); /* not unused(1) */\n" \
+	"}\n"
 	static const char src[] =
 		"#line 1 \"a.h\"\n"
 		"static int helper(int x);\n"
@@ -340,47 +361,9 @@ static void test_prune(void)
 		"\treturn helper(x);\n"
 		"}\n"
 		"\n"
-		"static int used(int x)\n"
-		"{\n"
-		"\treturn x + 1;\n"
-		"}\n"
-		"#if A\n"
-		"static int open_if(int x)\n"
-		"{\n"
-		"#else\n"
-		"static int open_if(int y)\n"
-		"{\n"
-		"#endif\n"
-		"\treturn 0;\n"
-		"}\n"
-		"static const int table = MACRO(1);\n"
-		"int main(void)\n"
-		"{\n"
-		"\tconst char *s = \"unused(\";\n"
-		"\treturn used(1); /* not unused(1) */\n"
-		"}\n";
-	static const char expected[] =
-		"#line 1 \"a.h\"\n"
-		"#line 16 \"a.h\"\n"
-		"static int used(int x)\n"
-		"{\n"
-		"\treturn x + 1;\n"
-		"}\n"
-		"#if A\n"
-		"static int open_if(int x)\n"
-		"{\n"
-		"#else\n"
-		"static int open_if(int y)\n"
-		"{\n"
-		"#endif\n"
-		"\treturn 0;\n"
-		"}\n"
-		"static const int table = MACRO(1);\n"
-		"int main(void)\n"
-		"{\n"
-		"\tconst char *s = \"unused(\";\n"
-		"\treturn used(1); /* not unused(1) */\n"
-		"}\n";
+		PRUNE_KEPT;
+	static const char expected[] = "#line 1 \"a.h\"\n#line 16 \"a.h\"\n" PRUNE_KEPT;
+#undef PRUNE_KEPT
 	static const char query[] =
 		"static int used(int x)\n{\n\treturn x + 1;\n}\n"
 		"static int unused(int x)\n{\n\treturn 0;\n}\n";
