@@ -26,6 +26,7 @@
 #include "codegen/codegen.h"
 #include "codegen/flatten.h"
 #include "codegen/gen.h"
+#include "codegen/prune.h"
 #include "codegen/templates.h"
 #include "lang/front/sema.h"
 #include "lang/value/layout.h"
@@ -925,7 +926,7 @@ char *codegen_header(const struct query *q, const struct codegen_plan *plan, siz
 char *codegen_program(const struct query *q, const struct codegen_plan *plan, size_t *len)
 {
 	size_t header_len;
-	char *header = codegen_header(q, plan, &header_len), *src = NULL;
+	char *header = codegen_header(q, plan, &header_len), *src = NULL, *pruned;
 	FILE *out = header ? open_memstream(&src, len) : NULL;
 	int failed;
 
@@ -939,5 +940,7 @@ char *codegen_program(const struct query *q, const struct codegen_plan *plan, si
 		free(src);
 		return NULL;
 	}
-	return src;
+	pruned = prune_unused(src, len);
+	free(src);
+	return pruned;
 }

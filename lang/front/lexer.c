@@ -73,6 +73,11 @@ static const struct keyword {
 	{ "in", TOK_IN },
 };
 
+const char *lex_keyword(size_t i)
+{
+	return i < sizeof(keywords) / sizeof(keywords[0]) ? keywords[i].word : NULL;
+}
+
 /* The query's whitespace (not the data's: ',' separates tokens only there). */
 static bool is_space(char c)
 {

@@ -68,4 +68,7 @@ size_t lex_date(const char *text, size_t len, size_t pos);
 
 const char *token_name(enum token_kind kind);
 
+/* The i-th keyword's spelling, or NULL past the last (the REPL's help lists them). */
+const char *lex_keyword(size_t i);
+
 #endif /* BPFQ_LEXER_H */
