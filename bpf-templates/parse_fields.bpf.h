@@ -13,6 +13,25 @@
 #include "parse_loop.bpf.h"
 #include "numtok.bpf.h"
 
+/*
+ * A query with regexes (~, !~) has them generated: bpfq_rx_byte() steps
+ * each regex of the field's slot by one byte (a table lookup in .rodata:
+ * the automaton is data bpfq computed, not code), bpfq_rx_end() marks the
+ * regexes of fields the record lacks.
+ */
+#ifndef BPFQ_NREGEX
+#define BPFQ_NREGEX 0
+#endif
+#if !BPFQ_NREGEX
+static __always_inline void bpfq_rx_byte(struct bpfq_rec *rec, int slot, __u64 ch)
+{
+}
+
+static __always_inline void bpfq_rx_end(struct bpfq_rec *rec, __u32 fields)
+{
+}
+#endif
+
 static __always_inline void bpfq_count_null(__u64 *count, __u64 *first, __u64 off)
 {
 	if (!*count)
@@ -44,6 +63,8 @@ static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 of
 	 * longer one must not keep the longer one's tail (one group as two). */
 	if (BPFQ_KEY_SLOT >= 0)
 		__builtin_memset(rec->key.bytes, 0, sizeof(rec->key.bytes));
+	if (BPFQ_NREGEX)
+		__builtin_memset(rec->rx, 0, sizeof(rec->rx));
 	c->p->in_record = 1;
 	c->p->field = 0;
 }
@@ -57,7 +78,7 @@ static __always_inline void bpfq_begin_field(struct bpfq_parse_ctx *c, __u64 off
 	c->p->tok.seen = 0;
 }
 
-/* A byte of the field: its number, and its text if it is the group key. */
+/* A byte of the field: its number, its regexes' states, and its text if it is the group key. */
 static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
@@ -66,6 +87,7 @@ static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, 
 	if (c->p->slot < 0)
 		return;
 	bpfq_tok_byte(&c->p->tok, ch, blanks);
+	bpfq_rx_byte(rec, c->p->slot, ch);
 	if (c->p->slot != BPFQ_KEY_SLOT)
 		return;
 	if (rec->key.len < BPFQ_KEY_MAX)
@@ -112,6 +134,7 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 	}
 	if (BPFQ_KEY_SLOT >= 0 && bpfq_field_of(BPFQ_KEY_SLOT) >= c->p->field)
 		rec->key.kind = BPFQ_K_MISSING;
+	bpfq_rx_end(rec, c->p->field);
 	r->records++;
 	c->p->in_record = 0;
 	return bpfq_emit(st, rec->f, rec->off);

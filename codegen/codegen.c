@@ -229,6 +229,9 @@ static void gen_i(struct gen *g, const struct node *n, char *res)
 	case NODE_IN:
 		gen_i_in(g, n, res);
 		return;
+	case NODE_MATCH:
+		regex_gen_i(g, n, res);
+		return;
 	case NODE_CALL:
 	case NODE_NEG:
 	case NODE_ADD:
@@ -425,6 +428,9 @@ static void gen_b(struct gen *g, const struct node *n, char *res)
 		return;
 	case NODE_IN:
 		gen_b_in(g, n, res);
+		return;
+	case NODE_MATCH:
+		regex_gen_b(g, n, res);
 		return;
 	default:
 		gen_b_compare(g, n, res);
@@ -738,6 +744,7 @@ static void gen_emit(struct gen *g, bool lanes)
 		for (int i = 0; i < q->nslots; i++)
 			if (q->slot_numeric[i])
 				fprintf(g->out, " && f[%d].kind == BPFQ_K_INT", i);
+		regex_gen_present(g);
 		fprintf(g->out, ") {\n");
 		g->depth++;
 		gen_line(g, "/* the fast path: every field an integer */");
@@ -852,6 +859,7 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 		gen_line(g, "#define BPFQ_LAST_FIELD %d", last_field(q));
 		gen_line(g, "#define BPFQ_KEY_SLOT %d", q->key_slot);
 		gen_line(g, "#define BPFQ_DELIM %d", (unsigned char)q->format.delim);
+		gen_line(g, "#define BPFQ_NREGEX %d", q->nregex);
 	}
 	if (q->format.kind == INPUT_BINARY) {
 		gen_line(g, "#define BPFQ_RECORD_SIZE %d", q->format.record_size);
@@ -866,8 +874,10 @@ static void gen_query_code(struct gen *g, const struct codegen_plan *plan)
 {
 	const struct query *q = g->q;
 
-	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV)
+	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV) {
 		gen_slots(g);
+		regex_gen_tables(g);
+	}
 	if (q->format.kind == INPUT_BINARY)
 		gen_record(g);
 	gen_emit(g, plan->lanes);

@@ -19,6 +19,7 @@
 #include "lang/value/aggs.h"
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
+#include "lang/value/regex.h"
 
 /* A condition's three values, short. */
 enum { F = TRUTH_F, T = TRUTH_T, U = TRUTH_U };
@@ -215,6 +216,13 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 		return eval_between(e, n, out);
 	case NODE_IN:
 		return eval_in(e, n, out);
+	case NODE_MATCH:
+		/* A record without the field: NULL, neither ~ nor !~ holds. */
+		if (e->rec->rx[n->regex] == BPFQ_RX_MISSING)
+			*out = U;
+		else
+			*out = e->q->regex[n->regex]->accept[e->rec->rx[n->regex]] != n->negated;
+		return 0;
 	default:
 		break;
 	}

@@ -16,6 +16,7 @@
 
 #include "lang/engine/records.h"
 #include "lang/value/num.h"
+#include "lang/value/regex.h"
 
 /* ---- numbers, one byte at a time ---- */
 
@@ -452,6 +453,9 @@ static void field_content(struct records *p, unsigned char c)
 	if (p->slot < 0)
 		return;
 	track_byte(&p->num, c, p->q->format.kind == INPUT_CSV);
+	for (int k = 0; k < p->q->nregex; k++)
+		if (p->q->regex_slot[k] == p->slot)
+			rec->rx[k] = regex_step(p->q->regex[k], rec->rx[k], c);
 	if (p->slot == p->q->key_slot) {
 		if (rec->key.len < BPFQ_KEY_MAX)
 			rec->key.bytes[rec->key.len++] = c;
@@ -509,6 +513,9 @@ static void end_record(struct records *p)
 	}
 	if (p->q->key_slot >= 0 && p->q->slot_field[p->q->key_slot] >= p->field)
 		p->rec.key.kind = BPFQ_K_MISSING;
+	for (int k = 0; k < p->q->nregex; k++)
+		if (p->q->slot_field[p->q->regex_slot[k]] >= p->field)
+			p->rec.rx[k] = BPFQ_RX_MISSING;
 	p->r->records++;
 	p->in_record = false;
 	emit(p);

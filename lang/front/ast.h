@@ -11,6 +11,8 @@
 #include "bpf-templates/bpfq_state.h"
 
 /* A byte range [begin, end) of the query text; turned into line:column only when reported. */
+struct regex_dfa;	/* lang/value/regex.h */
+
 struct loc {
 	uint32_t begin, end;
 };
@@ -41,6 +43,7 @@ enum node_kind {
 	NODE_IN,	/* lhs [not] in (args...) */
 	NODE_STR,	/* 'text': str, slen (the bytes between the quotes, '' made one) */
 	NODE_ISNULL,	/* lhs is [not] null */
+	NODE_MATCH,	/* lhs ~ rhs (negated: !~): a field's text against regex (a NODE_STR) */
 };
 
 enum type {
@@ -91,6 +94,7 @@ struct node {
 	int field;		/* NODE_FIELD: 0-based position in the record */
 	int slot;		/* NODE_FIELD: which of the query's used fields */
 	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */
+	int regex;		/* NODE_MATCH: its index in query.regex */
 	struct node *lhs, *rhs;
 	struct node **args;	/* NODE_CALL, NODE_BETWEEN, NODE_IN */
 	int nargs;
@@ -174,6 +178,9 @@ struct query {
 	int slot_field[BPFQ_MAX_SLOTS];	/* each slot's 0-based field position */
 	bool slot_numeric[BPFQ_MAX_SLOTS];	/* its value is used (not only its text, as a key) */
 	bool slot_text[BPFQ_MAX_SLOTS];	/* its text is compared (a string, is null, ...) */
+	int nregex;		/* the ~ and !~ of the query, by sema */
+	struct regex_dfa *regex[BPFQ_MAX_REGEX];	/* each one's automaton, in the arena */
+	int regex_slot[BPFQ_MAX_REGEX];		/* the slot whose text it runs over */
 	int key_slot;		/* by_text: the slot of the key field */
 	int nnodes;		/* ids run 1..nnodes */
 	struct node **by_id;	/* by_id[id] for id in 1..nnodes, set by sema */

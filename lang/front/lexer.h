@@ -41,7 +41,9 @@ enum token_kind {
 	TOK_GROUP,
 	TOK_BETWEEN,
 	TOK_IN,
-	TOK_LAST = TOK_IN,
+	TOK_MATCH,	/* ~ */
+	TOK_NOMATCH,	/* !~ */
+	TOK_LAST = TOK_NOMATCH,
 };
 
 struct token {

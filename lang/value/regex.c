@@ -825,11 +825,16 @@ bool regex_state_decided(const struct regex_dfa *dfa, unsigned state)
 	return true;
 }
 
+unsigned regex_step(const struct regex_dfa *dfa, unsigned state, unsigned char c)
+{
+	return dfa->next[state * dfa->nclasses + dfa->class_of[c]];
+}
+
 bool regex_match(const struct regex_dfa *dfa, const char *s, size_t n)
 {
 	unsigned state = 0;
 
 	for (size_t i = 0; i < n; i++)
-		state = dfa->next[state * dfa->nclasses + dfa->class_of[(unsigned char)s[i]]];
+		state = regex_step(dfa, state, s[i]);
 	return dfa->accept[state];
 }

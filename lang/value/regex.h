@@ -16,8 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A state is a byte: the kernel's loop keeps it in one. */
-#define REGEX_MAX_STATES 256
+/* A state is a byte: the kernel's loop keeps it in one; the last value
+ * says the record has no such field (bpfq_state.h BPFQ_RX_MISSING). */
+#define REGEX_MAX_STATES 255
 /* {m,n} copies its atom: past this the pattern is refused, not cut. */
 #define REGEX_MAX_REPEAT 255
 /* The Thompson automaton's states and the DFA's before it is minimized. */
@@ -38,6 +39,9 @@ struct regex_dfa {
  */
 bool regex_compile(const char *pat, size_t len, struct regex_dfa *dfa, char *err,
 		   size_t errlen, size_t *at, size_t *at_end);
+
+/* The state after one more byte; a text's run starts in state 0. */
+unsigned regex_step(const struct regex_dfa *dfa, unsigned state, unsigned char c);
 
 /* Does the text contain a match? */
 bool regex_match(const struct regex_dfa *dfa, const char *s, size_t n);

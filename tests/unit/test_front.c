@@ -225,6 +225,42 @@ static const struct error_case {
 	  "bpfq: error: 1:30-31: comparisons do not chain; combine them with 'and'\n"
 	  "  count() where $1 is not null is null from f\n"
 	  "                               ~~\n" },
+	{ "count() where x ~ 'a' from f",
+	  "bpfq: error: 1:15: '~' matches a field of text or csv records, as $2 ~ 'GET', got a number\n"
+	  "  count() where x ~ 'a' from f\n"
+	  "                ~\n" },
+	{ "count() where $1 + 1 !~ 'a' from f as text",
+	  "bpfq: error: 1:15-20: '!~' matches a field of text or csv records, as $2 !~ 'GET', "
+	  "got a number\n"
+	  "  count() where $1 + 1 !~ 'a' from f as text\n"
+	  "                ~~~~~~\n" },
+	{ "count() where $1 ~ $2 from f as text",
+	  "bpfq: error: 1:20-21: '~' takes its regex as a string, as $2 ~ '^(GET|HEAD) '\n"
+	  "  count() where $1 ~ $2 from f as text\n"
+	  "                     ~~\n" },
+	{ "count() where $1 ~ 'it''s (a|b' from f as text",
+	  "bpfq: error: 1:27: unmatched '('\n"
+	  "  count() where $1 ~ 'it''s (a|b' from f as text\n"
+	  "                            ~\n" },
+	{ "count() where $1 ~ 'x[[:foo:]]' from f as text",
+	  "bpfq: error: 1:23-29: unknown character class [:foo:]\n"
+	  "  count() where $1 ~ 'x[[:foo:]]' from f as text\n"
+	  "                        ~~~~~~~\n" },
+	{ "count() where $1 ~ 'a.{9}$' from f as text",
+	  "bpfq: error: 1:21-26: regex needs 1024 DFA states; bpfq's limit is 255\n"
+	  "  count() where $1 ~ 'a.{9}$' from f as text\n"
+	  "                      ~~~~~~\n" },
+	{ "count() where $1 ~ 'a' ~ 'b' from f as text",
+	  "bpfq: error: 1:24: comparisons do not chain; combine them with 'and'\n"
+	  "  count() where $1 ~ 'a' ~ 'b' from f as text\n"
+	  "                         ~\n" },
+	{ "count() where $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' "
+	  "or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' from f as text",
+	  "bpfq: error: 1:114: too many regexes: a query has at most 8\n"
+	  "  count() where $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' "
+	  "or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' from f as text\n"
+	  "                                                                                      "
+	  "                             ~\n" },
 	{ "count() where x is null from f",
 	  "bpfq: error: 1:15: 'is null' takes a field of text or csv records, as price is null\n"
 	  "  count() where x is null from f\n"
@@ -737,6 +773,8 @@ static void test_render_code(void)
 		{ "count(*) from f as record(q:i32, r:u8) where r > 1", "count(*)", "count(*)" },
 		{ "sum(r) from f as record(q:i32, r:u8)", "sum(r)", "sum($2)" },
 		{ "max(x) from f as i16", "max(x)", "max(x)" },
+		{ "exists(\"b c\" !~ '[*]/ x') from f.csv", "exists(\"b c\" !~ '[*]/ x')",
+		  "exists($2 !~ text(6 bytes))" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

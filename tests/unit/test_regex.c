@@ -68,10 +68,10 @@ static void errors(void)
 	expect_compile("(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
 		       "((((((((((((((((((((((((((((((a", "100-101: groups nest deeper than 100");
 	/* a.{n}$: whether each of the last n+1 bytes was an 'a', 2^(n+1) states */
-	expect_compile("a.{7}$", "ok 256");
-	expect_compile("a.{8}$", "0-6: regex needs 512 DFA states; bpfq's limit is 256");
+	expect_compile("a.{6}$", "ok 128");
+	expect_compile("a.{7}$", "0-6: regex needs 256 DFA states; bpfq's limit is 255");
 	expect_compile("a.{11}$", "0-7: regex needs more than 4096 DFA states; "
-			"bpfq's limit is 256");
+			"bpfq's limit is 255");
 	expect_compile("((a{255}){255}){255}", "0-20: regex needs more than 4096 automaton "
 			"states; bpfq's limit is 4096");
 }
