@@ -1,7 +1,7 @@
 # The independent oracle: what bpfq prints for one query over one file,
 # computed by gawk with exact (GMP) integers. Run as
 #
-#   gawk -M -v PREC=256 -v QUERY="$query" -f oracle-query.awk > query.awk
+#   QUERY="$query" gawk -M -v PREC=256 -f oracle-query.awk > query.awk
 #   LC_ALL=C gawk -M -v PREC=256 -v FILE="$path" [-v MAXGROUPS=N] -f query.awk -f oracle.awk \
 #       "$path" > answer 2> messages
 #
@@ -399,7 +399,7 @@ function fields_record(   k, s, p, t, a, nk) {
 		}
 		FN_MISSING[s] = 0
 		t = CF[p]
-		if (s == KEYSLOT) {
+		if (s == KEYSLOT || SLOT_TXT[s]) {
 			FT[s] = t
 			KEYLONG[s] = length(t) > 64
 		}
