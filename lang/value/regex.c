@@ -454,7 +454,7 @@ struct nstate {
 
 struct nfa {
 	struct nstate *s;
-	int n;
+	int n, match;		/* match: the S_MATCH state */
 	bool full;
 };
 
@@ -523,13 +523,21 @@ static bool bit(const uint64_t *s, int i)
 	return s[i >> 6] >> (i & 63) & 1;
 }
 
+/* The states in set, into out; returns how many. */
+static int members(const uint64_t *set, int words, int *out)
+{
+	int n = 0;
+
+	for (int w = 0; w < words; w++)
+		for (uint64_t b = set[w]; b; b &= b - 1)
+			out[n++] = w * 64 + __builtin_ctzll(b);
+	return n;
+}
+
 static void closure(const struct nfa *a, uint64_t *set, int words, bool bol, bool eol, int *stack)
 {
-	int top = 0;
+	int top = members(set, words, stack);
 
-	for (int i = 0; i < a->n; i++)
-		if (bit(set, i))
-			stack[top++] = i;
 	while (top) {
 		const struct nstate *s = &a->s[stack[--top]];
 		int to[2] = { -1, -1 };
@@ -544,15 +552,11 @@ static void closure(const struct nfa *a, uint64_t *set, int words, bool bol, boo
 				stack[top++] = to[k];
 			}
 	}
-	(void)words;
 }
 
 static bool has_match(const struct nfa *a, const uint64_t *set)
 {
-	for (int i = 0; i < a->n; i++)
-		if (bit(set, i) && a->s[i].kind == S_MATCH)
-			return true;
-	return false;
+	return bit(set, a->match);
 }
 
 static uint64_t hash_set(const uint64_t *s, int words)
@@ -620,6 +624,7 @@ static bool dstate_row(const struct nfa *a, const struct rx *r, struct dstates *
 {
 	const uint64_t *set = d->sets + (size_t)k * d->words;
 	size_t bytes = d->words * sizeof(uint64_t);
+	int *in = stack + a->n, nin = members(set, d->words, in);
 
 	if (has_match(a, set)) {
 		for (int c = 0; c < nclasses; c++)
@@ -632,17 +637,18 @@ static bool dstate_row(const struct nfa *a, const struct rx *r, struct dstates *
 	d->accept[k] = has_match(a, tmp);
 	for (int c = 0; c < nclasses; c++) {
 		memset(tmp, 0, bytes);
-		for (int i = 0; i < a->n; i++)
-			if (bit(set, i) && a->s[i].kind == S_CHAR &&
-			    set_has(&r->nodes[a->s[i].set].set, rep[c]))
-				tmp[a->s[i].out >> 6] |= 1ull << (a->s[i].out & 63);
+		for (int j = 0; j < nin; j++) {
+			const struct nstate *s = &a->s[in[j]];
+
+			if (s->kind == S_CHAR && set_has(&r->nodes[s->set].set, rep[c]))
+				tmp[s->out >> 6] |= 1ull << (s->out & 63);
+		}
 		closure(a, tmp, d->words, false, false, stack);
 		int to = dstate_of(d, tmp);
 
 		if (to < 0)
 			return false;
 		d->next[(size_t)k * nclasses + c] = to;
-		set = d->sets + (size_t)k * d->words;
 	}
 	return true;
 }
@@ -742,7 +748,8 @@ static bool determinize(struct rx *r, const struct nfa *a, int start, struct reg
 {
 	int rep[256], nclasses = byte_classes(r, a, dfa->class_of, rep);
 	struct dstates d = { .words = (a->n + 63) / 64, .hsize = 2 * REGEX_MAX_BUILD + 1 };
-	int *stack = malloc(a->n * sizeof(int));
+	/* the closure's stack, then a state's members (dstate_row()) */
+	int *stack = malloc(2 * a->n * sizeof(int));
 	uint64_t *tmp = calloc(d.words, sizeof(uint64_t));
 	bool ok = false;
 
@@ -799,7 +806,8 @@ bool regex_compile(const char *pat, size_t len, struct regex_dfa *dfa, char *err
 		goto out;
 	}
 	/* The search: a loop over any byte before the pattern. */
-	start = build(&r, &a, root, nfa_add(&a, S_MATCH, -1, -1, -1));
+	a.match = nfa_add(&a, S_MATCH, -1, -1, -1);
+	start = build(&r, &a, root, a.match);
 	loop = nfa_add(&a, S_SPLIT, -1, start, -1);
 	if (!a.full)
 		a.s[loop].out = nfa_add(&a, S_CHAR, loop, -1, dot);
