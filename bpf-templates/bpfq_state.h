@@ -35,6 +35,9 @@
 #define BPFQ_MAX_REC_FIELDS 32	/* fields of a binary record */
 #define BPFQ_MAX_RECORD 256	/* bytes of a binary record */
 #define BPFQ_KEY_MAX 64		/* bytes of a group key */
+#define BPFQ_TEXT_MAX 256	/* bytes of a field kept to compare as text (a power of 2) */
+#define BPFQ_MAX_TEXTS 4	/* fields one query compares as text */
+#define BPFQ_LITS_MAX 4096	/* bytes of a query's strings, all together (a power of 2) */
 #define BPFQ_MAX_READERS 8
 #define BPFQ_MAX_RANGES 32	/* -j: ranges of a file, each its own state (runtime/split.h) */
 
@@ -156,6 +159,17 @@ struct bpfq_rec {
 	__u8 rx[BPFQ_MAX_REGEX];
 };
 
+/*
+ * A field compared as text: its first BPFQ_TEXT_MAX bytes and its length.
+ * A string is at most BPFQ_TEXT_MAX bytes, so the prefix and the length
+ * order the field against it exactly, however long the field is.
+ */
+struct bpfq_text {
+	__u32 len;		/* the field's bytes, all of them */
+	__u32 present;		/* the record has the field (0: missing, NULL) */
+	__u8 bytes[BPFQ_TEXT_MAX];
+};
+
 /* Tokenizer modes, carried across reads. */
 enum bpfq_mode {
 	BPFQ_MODE_IDLE = 0,	/* between tokens (fields) */
@@ -221,6 +235,7 @@ struct bpfq_parse {
 	__u64 stream_end[BPFQ_MAX_STREAMS];	/* and where it ends */
 	__u8 bytes[BPFQ_MAX_RECORD];	/* binary: those bytes */
 	struct bpfq_rec rec;	/* the record's fields so far */
+	struct bpfq_text texts[BPFQ_MAX_TEXTS];	/* text, csv: the fields compared as text */
 };
 
 /* The scan's counters; the aggregates' states follow in struct bpfq_state's area. */

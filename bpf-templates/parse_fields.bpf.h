@@ -65,6 +65,9 @@ static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 of
 		__builtin_memset(rec->key.bytes, 0, sizeof(rec->key.bytes));
 	if (BPFQ_NREGEX)
 		__builtin_memset(rec->rx, 0, sizeof(rec->rx));
+#pragma unroll
+	for (int k = 0; k < BPFQ_NTEXTS && k < BPFQ_MAX_TEXTS; k++)
+		c->p->texts[k].present = 0;
 	c->p->in_record = 1;
 	c->p->field = 0;
 }
@@ -76,9 +79,32 @@ static __always_inline void bpfq_begin_field(struct bpfq_parse_ctx *c, __u64 off
 	bpfq_tok_begin(&c->p->tok, off, 0);
 	c->p->tok.mode = BPFQ_MODE_IDLE;
 	c->p->tok.seen = 0;
+	if (BPFQ_NTEXTS) {
+		int k = bpfq_slot_text(c->p->slot);
+
+		if (k >= 0 && k < BPFQ_MAX_TEXTS) {
+			c->p->texts[k].present = 1;
+			c->p->texts[k].len = 0;
+		}
+	}
 }
 
-/* A byte of the field: its number, its regexes' states, and its text if it is the group key. */
+/* A byte of a field compared as text: kept, up to BPFQ_TEXT_MAX, and counted. */
+static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, __u64 ch)
+{
+	int k = bpfq_slot_text(c->p->slot);
+	struct bpfq_text *t;
+
+	if (k < 0 || k >= BPFQ_MAX_TEXTS)
+		return;
+	t = &c->p->texts[k];
+	if (t->len < BPFQ_TEXT_MAX)
+		t->bytes[t->len & (BPFQ_TEXT_MAX - 1)] = ch;
+	t->len++;
+}
+
+/* A byte of the field: its number, its text if it is compared, its regexes' states, and
+ * its text if it is the group key. */
 static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
@@ -88,6 +114,8 @@ static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, 
 		return;
 	bpfq_tok_byte(&c->p->tok, ch, blanks);
 	bpfq_rx_byte(rec, c->p->slot, ch);
+	if (BPFQ_NTEXTS)
+		bpfq_text_byte(c, ch);
 	if (c->p->slot != BPFQ_KEY_SLOT)
 		return;
 	if (rec->key.len < BPFQ_KEY_MAX)

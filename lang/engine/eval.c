@@ -187,6 +187,62 @@ static uint32_t eval_in(struct eval *e, const struct node *n, int *out)
 	return 0;
 }
 
+/* ---- text ---- */
+
+/* A text operand: a field's text (NULL when missing or empty) or a string. */
+struct text {
+	const uint8_t *bytes;
+	uint32_t len;		/* all of the field's bytes; bytes holds BPFQ_TEXT_MAX of them */
+	bool null;
+};
+
+static struct text text_of(const struct eval *e, const struct node *n)
+{
+	const struct bpfq_text *t;
+
+	if (n->kind == NODE_STR)
+		return (struct text){ (const uint8_t *)n->str, n->slen, false };
+	t = records_text(e->records, e->q->text_of_slot[n->slot]);
+	return (struct text){ t->bytes, t->len, !t->present || !t->len };
+}
+
+/* Byte order, then the shorter first: exact, as a string is at most BPFQ_TEXT_MAX bytes. */
+static int text_order(struct text a, struct text b)
+{
+	uint32_t n = a.len < b.len ? a.len : b.len;
+	int c = n ? memcmp(a.bytes, b.bytes, n) : 0;
+
+	if (c)
+		return c < 0 ? -1 : 1;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
+static int text_compare(const struct eval *e, const struct node *n)
+{
+	struct text a = text_of(e, n->lhs), b = text_of(e, n->rhs);
+
+	if (a.null || b.null)
+		return U;
+	return value_compare(n->kind, text_order(a, b), 0);
+}
+
+static int text_in(const struct eval *e, const struct node *n)
+{
+	struct text x = text_of(e, n->lhs);
+	int found = F;
+
+	if (x.null)
+		return U;
+	for (int i = 0; i < n->nargs && found == F; i++)
+		found = !text_order(x, text_of(e, n->args[i]));
+	return n->negated ? truth_not(found) : found;
+}
+
+static int is_null(const struct eval *e, const struct node *n)
+{
+	return text_of(e, n->lhs).null != n->negated;
+}
+
 /* and/or evaluate their right side only when the left does not decide. */
 static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 {
@@ -215,6 +271,10 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 	case NODE_BETWEEN:
 		return eval_between(e, n, out);
 	case NODE_IN:
+		if (n->lhs->type == TYPE_TEXT) {
+			*out = text_in(e, n);
+			return 0;
+		}
 		return eval_in(e, n, out);
 	case NODE_MATCH:
 		/* A record without the field: NULL, neither ~ nor !~ holds. */
@@ -223,8 +283,15 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 		else
 			*out = e->q->regex[n->regex]->accept[e->rec->rx[n->regex]] != n->negated;
 		return 0;
+	case NODE_ISNULL:
+		*out = is_null(e, n);
+		return 0;
 	default:
 		break;
+	}
+	if (n->lhs->type == TYPE_TEXT) {
+		*out = text_compare(e, n);
+		return 0;
 	}
 	if ((err = eval_num(e, n->lhs, &a)) || (err = eval_num(e, n->rhs, &b)))
 		return err;

@@ -91,10 +91,12 @@ struct node {
 	bool negated;		/* NODE_BETWEEN, NODE_IN, NODE_ISNULL: 'not ...' */
 	const char *str;	/* NODE_STR: the decoded bytes, in the arena (not NUL-ended) */
 	uint32_t slen;		/* NODE_STR: how many */
+	uint32_t lit_off;	/* NODE_STR: where its bytes are in query.lits (sema) */
 	int field;		/* NODE_FIELD: 0-based position in the record */
 	int slot;		/* NODE_FIELD: which of the query's used fields */
 	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */
 	int regex;		/* NODE_MATCH: its index in query.regex */
+	bool is_regex;		/* NODE_STR: a regex, compiled by sema, not a value (no lit) */
 	struct node *lhs, *rhs;
 	struct node **args;	/* NODE_CALL, NODE_BETWEEN, NODE_IN */
 	int nargs;
@@ -181,6 +183,10 @@ struct query {
 	int nregex;		/* the ~ and !~ of the query, by sema */
 	struct regex_dfa *regex[BPFQ_MAX_REGEX];	/* each one's automaton, in the arena */
 	int regex_slot[BPFQ_MAX_REGEX];		/* the slot whose text it runs over */
+	int text_of_slot[BPFQ_MAX_SLOTS];	/* slot_text: its index 0..ntexts-1; else -1 */
+	int ntexts;
+	uint8_t *lits;		/* every string's bytes, one after another (sema); in the arena */
+	uint32_t nlits;
 	int key_slot;		/* by_text: the slot of the key field */
 	int nnodes;		/* ids run 1..nnodes */
 	struct node **by_id;	/* by_id[id] for id in 1..nnodes, set by sema */

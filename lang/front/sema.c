@@ -452,10 +452,11 @@ static bool check_match(struct sema *s, struct node *n, enum context ctx)
 	if (n->rhs->kind != NODE_STR)
 		return diag_set(s->d, n->rhs->loc, "'%s' takes its regex as a string, as $2 %s "
 				"'^(GET|HEAD) '", op, op);
+	/* as_text: not a number; no slot_text: the automaton reads the bytes, none are kept */
 	n->lhs->as_text = true;
 	n->lhs->type = TYPE_TEXT;
 	n->rhs->type = TYPE_TEXT;
-	s->q->slot_text[n->lhs->slot] = true;
+	n->rhs->is_regex = true;
 	n->type = TYPE_BOOL;
 	return compile_regex(s, n);
 }
@@ -468,6 +469,7 @@ static bool check_is_null(struct sema *s, struct node *n, enum context ctx)
 	if (!text_field(s, n->lhs))
 		return diag_set(s->d, n->lhs->loc, "'is null' takes a field of text or csv "
 				"records, as price is null");
+	n->lhs->as_text = true;
 	s->q->slot_text[n->lhs->slot] = true;
 	s->text = true;
 	n->type = TYPE_BOOL;
@@ -967,6 +969,48 @@ static bool number_nodes(struct sema *s)
 	return true;
 }
 
+/* The fields compared as text, numbered in slot order; each has its bytes kept (bpfq_text). */
+static bool number_texts(struct sema *s)
+{
+	struct query *q = s->q;
+
+	q->ntexts = 0;
+	for (int i = 0; i < q->nslots; i++) {
+		q->text_of_slot[i] = q->slot_text[i] ? q->ntexts++ : -1;
+		if (q->ntexts > BPFQ_MAX_TEXTS)
+			return diag_set(s->d, (struct loc){ 0, 0 }, "too many fields compared as "
+					"text: at most %d in a query", BPFQ_MAX_TEXTS);
+	}
+	return true;
+}
+
+/* Every string's bytes into query.lits, in node order: the program reads them there. */
+static bool place_strings(struct sema *s)
+{
+	struct query *q = s->q;
+
+	q->lits = arena_alloc(&q->arena, BPFQ_LITS_MAX);
+	if (!q->lits)
+		return diag_set(s->d, (struct loc){ 0, 0 }, "out of memory");
+	q->nlits = 0;
+	for (int id = 1; id <= q->nnodes; id++) {
+		struct node *n = q->by_id[id];
+
+		if (n->kind != NODE_STR || n->is_regex)
+			continue;
+		if (n->slen > BPFQ_TEXT_MAX)
+			return diag_set(s->d, n->loc, "a string is at most %d bytes, this one %u",
+					BPFQ_TEXT_MAX, n->slen);
+		if (n->slen > BPFQ_LITS_MAX - q->nlits)
+			return diag_set(s->d, n->loc, "the strings of a query are at most %d bytes "
+					"together", BPFQ_LITS_MAX);
+		n->lit_off = q->nlits;
+		memcpy(q->lits + q->nlits, n->str, n->slen);
+		q->nlits += n->slen;
+	}
+	return true;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -1047,10 +1091,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	if (q->post && !check_post_clauses(&s))
 		return false;
 	mark_slots(q);
-	if (s.text)
-		return diag_set(d, (struct loc){ 0, 0 }, "text values are not supported yet");
 	if (layout_words(q) > LAYOUT_MAX_WORDS)
 		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
 				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);
-	return number_nodes(&s);
+	return number_nodes(&s) && number_texts(&s) && (!s.text || place_strings(&s));
 }

@@ -99,7 +99,19 @@ function next_token(   c, c2, s, w) {
 		T = "field"; TT = substr(Q, s, P - s); TE = P
 		return
 	}
-	if (c == "\"" || c == "'") {
+	if (c == "'") {
+		# a string: '' inside is one quote
+		TT = ""
+		for (P++; ; P++) {
+			if (P > QL) die("unterminated string")
+			if (substr(Q, P, 1) == "'" && substr(Q, P + 1, 1) == "'") { TT = TT "'"; P++; continue }
+			if (substr(Q, P, 1) == "'") break
+			TT = TT substr(Q, P, 1)
+		}
+		P++; T = "text"; TE = P
+		return
+	}
+	if (c == "\"") {
 		s = index(substr(Q, P + 1), c)
 		if (!s) die("unterminated string")
 		T = "str"; TT = substr(Q, P + 1, s - 1); P += s + 1; TE = P
@@ -270,12 +282,14 @@ function parse_item(   name, n, i) {
 function awk_string(s) {
 	gsub(/\\/, "\\\\", s)
 	gsub(/"/, "\\\"", s)
+	gsub(/\n/, "\\n", s)
+	gsub(/\r/, "\\r", s)
 	return s
 }
 
 function prec(n,   k) {
 	k = K[n]
-	return k == "or" ? 1 : k == "and" ? 2 : k == "not" ? 3 : k ~ /^(cmp|between|in|match)$/ ? 4 :
+	return k == "or" ? 1 : k == "and" ? 2 : k == "not" ? 3 : k ~ /^(cmp|between|in|isnull|match)$/ ? 4 :
 	       k ~ /^(add|sub)$/ ? 5 : k ~ /^(mul|div|mod)$/ ? 6 : k == "neg" ? 7 : 8
 }
 
@@ -305,6 +319,8 @@ function render(n,   k, p, s, i, op) {
 	k = K[n]
 	p = prec(n)
 	if (k == "lit") return dec_text(V[n])
+	if (k == "str") { s = V[n]; gsub(/'/, "''", s); return "'" s "'" }
+	if (k == "isnull") return paren(L[n], prec(L[n]) <= 4) (V[n] ? " is not null" : " is null")
 	if (k == "field") return V[n] == "x" ? "x" : V[n] ~ /^p:/ ? "$" substr(V[n], 3) : substr(V[n], 3)
 	if (k == "agg") return agg_label(V[n])
 	if (k == "abs") return "abs(" render(L[n]) ")"
@@ -386,6 +402,14 @@ function parse_not() {
 
 function parse_compare(   n, op, neg, m, ob, oe) {
 	n = parse_arith()
+	if (T == "ident" && tolower(TT) == "is") {
+		next_token()
+		m = node("isnull", n)
+		if (T == "not") { V[m] = 1; next_token() }
+		if (T != "ident" || tolower(TT) != "null") die("expected null after is")
+		next_token()
+		return m
+	}
 	if (T ~ /^(==|!=|<|<=|>|>=)$/) {
 		op = T
 		next_token()
@@ -504,6 +528,12 @@ function parse_primary(   n, name, ob) {
 		USES_POS = 1
 		n = node("field", 0, 0, TB, TE)
 		V[n] = "p:" (TT + 0)
+		next_token()
+		return n
+	}
+	if (T == "text") {
+		n = node("str", 0, 0, TB, TE)
+		V[n] = TT
 		next_token()
 		return n
 	}
@@ -684,6 +714,19 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 	return v " " u
 }
 
+# A text operand: "TEXT NULLFLAG" as awk expressions (a field's text is NULL when the
+# field is missing or empty; a string is never NULL).
+function gen_text(n,   p, t) {
+	if (K[n] == "str") {
+		t = tmp("s")
+		emit(t " = \"" awk_string(V[n]) "\"")
+		return t " 0"
+	}
+	if (K[n] != "field") die("text compared with a number")
+	p = slot_of(V[n])
+	return "FT[" p "] (FN_MISSING[" p "]||FT[" p "]==\"\")"
+}
+
 # Emits the code for condition node n; returns the variable holding 0, 1 or 2.
 function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 	k = K[n]
@@ -702,6 +745,21 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 		else
 			emit("\t" c " = " b " == 1 ? 1 : (" c " == 2 || " b " == 2) ? 2 : 0")
 		emit("}")
+	} else if (k == "isnull") {
+		split(gen_text(L[n]), a, " ")
+		emit(c " = " (V[n] ? "!" : "") a[2])
+	} else if (k == "cmp" && (K[L[n]] == "str" || K[R[n]] == "str")) {
+		split(gen_text(L[n]), a, " ")
+		split(gen_text(R[n]), b, " ")
+		emit(c " = (" a[2] " || " b[2] ") ? 2 : (" a[1] " \"\" " V[n] " " b[1] " \"\")")
+	} else if (k == "in" && K[A[n, 1]] == "str") {
+		split(gen_text(L[n]), x, " ")
+		emit(c " = " x[2] " ? 2 : 0")
+		for (i = 1; i <= NA[n]; i++) {
+			split(gen_text(A[n, i]), a, " ")
+			emit("if (" c " == 0 && " x[1] " \"\" == " a[1] " \"\") " c " = 1")
+		}
+		if (V[n]) emit(c " = " c " == 2 ? 2 : 1 - " c)
 	} else if (k == "cmp") {
 		split(gen_num(L[n]), a, " ")
 		split(gen_num(R[n]), b, " ")

@@ -399,8 +399,8 @@ function fields_record(   k, s, p, t, a, nk) {
 		}
 		FN_MISSING[s] = 0
 		t = CF[p]
-		if (s == KEYSLOT || SLOT_TXT[s]) {
-			FT[s] = t
+		FT[s] = t
+		if (s == KEYSLOT) {
 			KEYLONG[s] = length(t) > 64
 		}
 		FN[s] = 1
