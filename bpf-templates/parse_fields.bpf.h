@@ -16,18 +16,13 @@
 /*
  * A query with regexes (~, !~) has them generated: bpfq_rx_byte() steps
  * each regex of the field's slot by one byte (a table lookup in .rodata:
- * the automaton is data bpfq computed, not code), bpfq_rx_end() marks the
- * regexes of fields the record lacks.
+ * the automaton is data bpfq computed, not code).
  */
 #ifndef BPFQ_NREGEX
 #define BPFQ_NREGEX 0
 #endif
 #if !BPFQ_NREGEX
 static __always_inline void bpfq_rx_byte(struct bpfq_rec *rec, int slot, __u64 ch)
-{
-}
-
-static __always_inline void bpfq_rx_end(struct bpfq_rec *rec, __u32 fields)
 {
 }
 #endif
@@ -162,7 +157,6 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 	}
 	if (BPFQ_KEY_SLOT >= 0 && bpfq_field_of(BPFQ_KEY_SLOT) >= c->p->field)
 		rec->key.kind = BPFQ_K_MISSING;
-	bpfq_rx_end(rec, c->p->field);
 	r->records++;
 	c->p->in_record = 0;
 	return bpfq_emit(st, rec->f, rec->off);

@@ -70,9 +70,9 @@ int inlist_gen_s64(struct gen *g, const int64_t *values, int n, const char *x, i
 
 /*
  * The query's regexes (regex.c): their tables and bpfq_rx_byte(),
- * bpfq_rx_end() for the byte parser; a match on the fast path (0 or 1,
- * its field there) or the general path (three-valued: NULL without its
- * field); and the fast path's test that every regex's field is there.
+ * for the byte parser; a match on the fast path (0 or 1, its field not
+ * empty) or the general path (three-valued: NULL for a missing or empty
+ * field); and the fast path's test that no regex's field is empty.
  */
 void regex_gen_tables(struct gen *g);
 void regex_gen_i(struct gen *g, const struct node *n, char *res);

@@ -9,8 +9,9 @@
  * (parse_fields.bpf.h). The transition table's length is a power of two
  * and its index masked by it, which is how the verifier knows it in
  * bounds (a state read back from the map could be any byte to it); the
- * accepting states' table has all 256 entries (BPFQ_RX_MISSING among
- * them, never read as a state).
+ * accepting states' table has all 256 entries. State 0 is the start,
+ * never entered again: a field with no byte (missing, or an empty csv
+ * field) is NULL.
  */
 #include <stdlib.h>
 
@@ -76,16 +77,9 @@ void regex_gen_tables(struct gen *g)
 	for (int k = 0; k < q->nregex; k++)
 		gen_step(g, k, q->regex_slot[k], q->regex[k]);
 	gen_line(g, "}");
-	gen_line(g, "static __always_inline void bpfq_rx_end(struct bpfq_rec *rec, __u32 fields)");
-	gen_line(g, "{");
-	for (int k = 0; k < q->nregex; k++) {
-		gen_line(g, "\tif (fields <= %d)", q->slot_field[q->regex_slot[k]]);
-		gen_line(g, "\t\trec->rx[%d] = BPFQ_RX_MISSING;", k);
-	}
-	gen_line(g, "}");
 }
 
-/* Whether the text matched (0 or 1), for a record whose field is there. */
+/* Whether the text matched (0 or 1), for a field with a byte at least. */
 static void accepted(const struct node *n, char *expr, size_t size)
 {
 	snprintf(expr, size, "(bpfq_rx%d.accept[st->parse.rec.rx[%d]] ^ %d)", n->regex, n->regex,
@@ -108,13 +102,12 @@ void regex_gen_b(struct gen *g, const struct node *n, char *res)
 	int t = gen_temp(g);
 
 	accepted(n, expr, sizeof(expr));
-	gen_line(g, "int t%d = st->parse.rec.rx[%d] == BPFQ_RX_MISSING ? BPFQ_U : %s;", t, n->regex,
-		 expr);
+	gen_line(g, "int t%d = !st->parse.rec.rx[%d] ? BPFQ_U : %s;", t, n->regex, expr);
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
 void regex_gen_present(struct gen *g)
 {
 	for (int k = 0; k < g->q->nregex; k++)
-		fprintf(g->out, " && st->parse.rec.rx[%d] != BPFQ_RX_MISSING", k);
+		fprintf(g->out, " && st->parse.rec.rx[%d]", k);
 }

@@ -277,8 +277,8 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 		}
 		return eval_in(e, n, out);
 	case NODE_MATCH:
-		/* A record without the field: NULL, neither ~ nor !~ holds. */
-		if (e->rec->rx[n->regex] == BPFQ_RX_MISSING)
+		/* Still in the start state: a missing or empty field, NULL (regex.h). */
+		if (!e->rec->rx[n->regex])
 			*out = U;
 		else
 			*out = e->q->regex[n->regex]->accept[e->rec->rx[n->regex]] != n->negated;

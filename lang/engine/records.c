@@ -541,9 +541,6 @@ static void end_record(struct records *p)
 	}
 	if (p->q->key_slot >= 0 && p->q->slot_field[p->q->key_slot] >= p->field)
 		p->rec.key.kind = BPFQ_K_MISSING;
-	for (int k = 0; k < p->q->nregex; k++)
-		if (p->q->slot_field[p->q->regex_slot[k]] >= p->field)
-			p->rec.rx[k] = BPFQ_RX_MISSING;
 	p->r->records++;
 	p->in_record = false;
 	emit(p);

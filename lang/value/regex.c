@@ -627,10 +627,17 @@ static bool dstate_row(const struct nfa *a, const struct rx *r, struct dstates *
 	int *in = stack + a->n, nin = members(set, d->words, in);
 
 	if (has_match(a, set)) {
+		/* Matched: the rest moves to itself, but never to the start (regex.h). */
+		int to = k;
+
+		if (!k) {
+			memcpy(tmp, set, bytes);
+			to = dstate_of(d, tmp);
+		}
 		for (int c = 0; c < nclasses; c++)
-			d->next[(size_t)k * nclasses + c] = k;
+			d->next[(size_t)k * nclasses + c] = to;
 		d->accept[k] = 1;
-		return true;
+		return to >= 0;
 	}
 	memcpy(tmp, set, bytes);
 	closure(a, tmp, d->words, k == 0, true, stack);
@@ -684,8 +691,9 @@ static int minimize(const struct dstates *d, int nclasses, int *part)
 	int count = -1, prev;
 	struct sig_ctx c = { d->next, part, nclasses };
 
+	/* The start apart: it stays alone, and no transition leads to it. */
 	for (int s = 0; s < d->n; s++)
-		part[s] = d->accept[s], order[s] = s;
+		part[s] = s ? d->accept[s] : 2, order[s] = s;
 	do {
 		prev = count;
 		qsort_r(order, d->n, sizeof(int), sig_cmp, &c);

@@ -8,6 +8,10 @@
  * The match is a search, as awk's `~`: the pattern may match anywhere in
  * the text unless `^` or `$` anchor it. A state that has matched moves
  * only to itself (the search is decided), so a run may stop there.
+ *
+ * The start state, 0, is never entered again: a run still in it has read
+ * no byte, which is how both engines tell an empty or missing field (NULL
+ * to ~ and !~, as to the other comparisons of text) from any text.
  */
 #ifndef BPFQ_REGEX_H
 #define BPFQ_REGEX_H
@@ -16,9 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A state is a byte: the kernel's loop keeps it in one; the last value
- * says the record has no such field (bpfq_state.h BPFQ_RX_MISSING). */
-#define REGEX_MAX_STATES 255
+/* A state is a byte: the kernel's loop keeps it in one. */
+#define REGEX_MAX_STATES 256
 /* {m,n} copies its atom: past this the pattern is refused, not cut. */
 #define REGEX_MAX_REPEAT 255
 /* The Thompson automaton's states and the DFA's before it is minimized. */

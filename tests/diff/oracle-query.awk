@@ -326,7 +326,7 @@ function render(n,   k, p, s, i, op) {
 	if (k == "abs") return "abs(" render(L[n]) ")"
 	if (k == "neg") return "-" paren(L[n], prec(L[n]) < 7 || K[L[n]] == "neg" || K[L[n]] == "lit")
 	if (k == "not") return "not " paren(L[n], prec(L[n]) < 3)
-	if (k == "match") return paren(L[n], prec(L[n]) <= 4) (V[n] ? " !~ '" : " ~ '") RX[n] "'"
+	if (k == "match") { s = RX[n]; gsub(/'/, "''", s); return paren(L[n], prec(L[n]) <= 4) (V[n] ? " !~ '" : " ~ '") s "'" }
 	if (k == "between" || k == "in") {
 		s = paren(L[n], prec(L[n]) <= 4) (V[n] ? " not" : "")
 		if (k == "between")
@@ -422,7 +422,7 @@ function parse_compare(   n, op, neg, m, ob, oe) {
 		m = node("match", n)
 		V[m] = T == "!~"
 		next_token()
-		if (T != "str") die("a regex is a string")
+		if (T != "text") die("a regex is a string")
 		RX[m] = TT
 		next_token()
 		return m
@@ -777,7 +777,7 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 		a = RX[n]
 		gsub(/\\/, "\\\\", a)
 		gsub(/"/, "\\\"", a)
-		emit(c " = FN_MISSING[" x "] ? 2 : (FT[" x "] ~ \"" a "\") != " V[n])
+		emit(c " = (FN_MISSING[" x "] || FT[" x "] == \"\") ? 2 : (FT[" x "] ~ \"" a "\") != " V[n])
 	} else if (k == "in") {
 		split(gen_num(L[n]), x, " ")
 		emit(c " = 0")

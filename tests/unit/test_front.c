@@ -247,7 +247,7 @@ static const struct error_case {
 	  "  count() where $1 ~ 'x[[:foo:]]' from f as text\n"
 	  "                        ~~~~~~~\n" },
 	{ "count() where $1 ~ 'a.{9}$' from f as text",
-	  "bpfq: error: 1:21-26: regex needs 1024 DFA states; bpfq's limit is 255\n"
+	  "bpfq: error: 1:21-26: regex needs 1025 DFA states; bpfq's limit is 256\n"
 	  "  count() where $1 ~ 'a.{9}$' from f as text\n"
 	  "                      ~~~~~~\n" },
 	{ "count() where $1 ~ 'a' ~ 'b' from f as text",
