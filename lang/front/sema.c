@@ -293,6 +293,23 @@ static bool text_field(const struct sema *s, const struct node *n)
 	       (s->q->format.kind == INPUT_TEXT || s->q->format.kind == INPUT_CSV);
 }
 
+/* A field whose text the query compares: its bytes are kept (bpfq_text), for a few fields. */
+static bool mark_text(struct sema *s, struct node *field)
+{
+	struct query *q = s->q;
+	int n = 0;
+
+	for (int i = 0; i < q->nslots; i++)
+		n += q->slot_text[i];
+	if (!q->slot_text[field->slot] && n == BPFQ_MAX_TEXTS)
+		return diag_set(s->d, field->loc, "too many fields compared as text: at most %d "
+				"in a query", BPFQ_MAX_TEXTS);
+	field->as_text = true;
+	q->slot_text[field->slot] = true;
+	s->text = true;
+	return true;
+}
+
 /* An operand of a text comparison: a string, or a field read as its text. */
 static bool text_operand(struct sema *s, struct node *n, const struct node *op)
 {
@@ -303,10 +320,8 @@ static bool text_operand(struct sema *s, struct node *n, const struct node *op)
 				shown(op->op_loc), s->q->text + op->op_loc.begin,
 				n->kind == NODE_FIELD ? "a field of this input (a number)" :
 				type_word(n->type));
-	n->as_text = true;
 	n->type = TYPE_TEXT;
-	s->q->slot_text[n->slot] = true;
-	return true;
+	return mark_text(s, n);
 }
 
 /* = <> < ... with a string on a side: both sides are text, compared byte by byte. */
@@ -408,11 +423,8 @@ static bool check_is_null(struct sema *s, struct node *n, enum context ctx)
 	if (!text_field(s, n->lhs))
 		return diag_set(s->d, n->lhs->loc, "'is null' takes a field of text or csv "
 				"records, as price is null");
-	n->lhs->as_text = true;
-	s->q->slot_text[n->lhs->slot] = true;
-	s->text = true;
 	n->type = TYPE_BOOL;
-	return true;
+	return mark_text(s, n->lhs);
 }
 
 /* x [not] like|ilike 'pattern': a text on the left, a string on the right. */
@@ -964,17 +976,13 @@ static bool number_nodes(struct sema *s)
 }
 
 /* The fields compared as text, numbered in slot order; each has its bytes kept (bpfq_text). */
-static bool number_texts(struct sema *s)
+static bool number_texts(const struct sema *s)
 {
 	struct query *q = s->q;
 
 	q->ntexts = 0;
-	for (int i = 0; i < q->nslots; i++) {
+	for (int i = 0; i < q->nslots; i++)
 		q->text_of_slot[i] = q->slot_text[i] ? q->ntexts++ : -1;
-		if (q->ntexts > BPFQ_MAX_TEXTS)
-			return diag_set(s->d, (struct loc){ 0, 0 }, "too many fields compared as "
-					"text: at most %d in a query", BPFQ_MAX_TEXTS);
-	}
 	return true;
 }
 
