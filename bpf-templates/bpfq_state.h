@@ -64,7 +64,18 @@ enum bpfq_error {
 	BPFQ_ERR_KEY = 5,	/* a group key longer than BPFQ_KEY_MAX bytes */
 	BPFQ_ERR_QUOTE = 6,	/* csv: a quoted field is not closed before the end */
 	BPFQ_ERR_BEYOND = 7,	/* a number of the input past int64: it cannot be held */
+	BPFQ_ERR_TEXT = 8,	/* a field matched (like, contains, ...) past BPFQ_TEXT_MAX bytes */
 };
+
+/*
+ * How a string matches a text (like, ilike, starts_with, ends_with,
+ * contains): as a pattern or as bytes, with any bytes before or after it,
+ * ASCII case folded or not.
+ */
+#define BPFQ_MATCH_WILD 1	/* '%' is any bytes, '_' one byte: a like pattern */
+#define BPFQ_MATCH_LEAD 2	/* any bytes before the string */
+#define BPFQ_MATCH_TRAIL 4	/* any bytes after it */
+#define BPFQ_MATCH_CI 8		/* A-Z as a-z, both sides (ilike) */
 
 /* Words that exports write for a missing value (bpfq_result.nulls), any case, a sign before. */
 enum bpfq_null_kind {
@@ -170,6 +181,16 @@ struct bpfq_text {
 	__u8 bytes[BPFQ_TEXT_MAX];
 };
 
+/* A text match's positions (text.bpf.h), in the map: see struct bpfq_parse. */
+struct bpfq_match {
+	__u32 i, j;		/* the next byte of the text, and of the pattern */
+	__u32 star, mark;	/* the last star's position, and where the text was then */
+	__u32 n, m;		/* the text's and the pattern's lengths */
+	__u32 off, flags;	/* the string in bpfq_lits, and BPFQ_MATCH_* */
+	__s32 result;
+	__u32 pad;
+};
+
 /* Tokenizer modes, carried across reads. */
 enum bpfq_mode {
 	BPFQ_MODE_IDLE = 0,	/* between tokens (fields) */
@@ -236,6 +257,7 @@ struct bpfq_parse {
 	__u8 bytes[BPFQ_MAX_RECORD];	/* binary: those bytes */
 	struct bpfq_rec rec;	/* the record's fields so far */
 	struct bpfq_text texts[BPFQ_MAX_TEXTS];	/* text, csv: the fields compared as text */
+	struct bpfq_match match;	/* a like's positions while it runs (text.bpf.h) */
 };
 
 /* The scan's counters; the aggregates' states follow in struct bpfq_state's area. */

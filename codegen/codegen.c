@@ -30,6 +30,7 @@
 #include "lang/front/sema.h"
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
+#include "lang/value/values.h"
 
 void gen_line(struct gen *g, const char *fmt, ...)
 {
@@ -299,6 +300,23 @@ static void gen_d_checked(struct gen *g, const struct node *n, struct dop *res)
 	snprintf(res->null, OPERAND_MAX, "n%d", t);
 }
 
+/* length(x): its bytes, all of them; NULL when x is. */
+static void gen_d_length(struct gen *g, const struct node *x, struct dop *res)
+{
+	int t = gen_temp(g), k;
+
+	if (x->kind == NODE_STR) {
+		dec_literal((i128)x->slen * BPFQ_SCALE, res->v);
+		snprintf(res->null, OPERAND_MAX, "0");
+		return;
+	}
+	k = g->q->text_of_slot[x->slot];
+	gen_line(g, "int n%d = bpfq_text_null(st, %d);", t, k);
+	gen_line(g, "struct bpfq_d t%d = bpfq_d_of_int(st->parse.texts[%d].len);", t, k);
+	snprintf(res->v, OPERAND_MAX, "t%d", t);
+	snprintf(res->null, OPERAND_MAX, "n%d", t);
+}
+
 static void gen_d(struct gen *g, const struct node *n, struct dop *res)
 {
 	switch (n->kind) {
@@ -313,6 +331,13 @@ static void gen_d(struct gen *g, const struct node *n, struct dop *res)
 	case NODE_FIELD:
 		snprintf(res->v, OPERAND_MAX, "d%d", n->slot);
 		snprintf(res->null, OPERAND_MAX, "z%d", n->slot);
+		return;
+	case NODE_CALL:
+		if (n->fn == FN_LENGTH) {
+			gen_d_length(g, n->args[0], res);
+			return;
+		}
+		gen_d_checked(g, n, res);
 		return;
 	default:
 		gen_d_checked(g, n, res);
@@ -502,6 +527,34 @@ static void gen_b_text_in(struct gen *g, const struct node *n, char *res)
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
+/* like, ilike, starts_with, ends_with, contains: NULL when the text is; -1 a field too long. */
+static void gen_b_match(struct gen *g, const struct node *n, char *res)
+{
+	const struct node *x = n->kind == NODE_LIKE ? n->lhs : n->args[0];
+	const struct node *p = n->kind == NODE_LIKE ? n->rhs : n->args[1];
+	int t = gen_temp(g), k;
+
+	if (x->kind == NODE_STR) {
+		bool m = text_match((const uint8_t *)x->str, x->slen, (const uint8_t *)p->str,
+				    p->slen, n->match) != n->negated;
+
+		gen_line(g, "int t%d = %s;", t, m ? "BPFQ_T" : "BPFQ_F");
+		snprintf(res, OPERAND_MAX, "t%d", t);
+		return;
+	}
+	k = g->q->text_of_slot[x->slot];
+	gen_line(g, "int t%d = BPFQ_U;", t);
+	gen_line(g, "if (!bpfq_text_null(st, %d)) {", k);
+	gen_line(g, "	t%d = bpfq_text_match(sv, %d, %u, %u, %d);", t, k, p->lit_off, p->slen,
+		 n->match);
+	gen_line(g, "	if (t%d < 0)", t);
+	gen_line(g, "		return bpfq_fail(st, BPFQ_ERR_TEXT, %d, &f[0], off);", n->id);
+	if (n->negated)
+		gen_line(g, "	t%d = !t%d;", t, t);
+	gen_line(g, "}");
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
 static void gen_b_is_null(struct gen *g, const struct node *n, char *res)
 {
 	int t = gen_temp(g);
@@ -522,6 +575,10 @@ static void gen_b(struct gen *g, const struct node *n, char *res)
 	switch (n->kind) {
 	case NODE_ISNULL:
 		gen_b_is_null(g, n, res);
+		return;
+	case NODE_LIKE:
+	case NODE_CALL:		/* starts_with, ends_with, contains */
+		gen_b_match(g, n, res);
 		return;
 	case NODE_AND:
 	case NODE_OR:
@@ -743,7 +800,8 @@ static bool has_slow_parts(const struct node *n)
 		return false;
 	/* Text is compared by a global function of the first part (text.bpf.h). */
 	if (n->kind == NODE_DIV || n->kind == NODE_DEC || n->kind == NODE_STR ||
-	    n->kind == NODE_ISNULL)
+	    n->kind == NODE_ISNULL || n->kind == NODE_LIKE || (n->kind == NODE_CALL && n->match) ||
+	    (n->kind == NODE_CALL && n->fn == FN_LENGTH))
 		return true;
 	if (has_slow_parts(n->lhs) || has_slow_parts(n->rhs))
 		return true;

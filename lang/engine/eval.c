@@ -20,6 +20,7 @@
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
 #include "lang/value/regex.h"
+#include "lang/value/values.h"
 
 /* A condition's three values, short. */
 enum { F = TRUTH_F, T = TRUTH_T, U = TRUTH_U };
@@ -110,83 +111,6 @@ static uint32_t failed_at(struct eval *e, const struct node *n, uint32_t err)
 	return err;
 }
 
-static uint32_t eval_field(struct eval *e, const struct node *n, struct value *out)
-{
-	const struct bpfq_field *f = &e->rec->f[n->slot];
-
-	out->null = f->kind != BPFQ_K_INT && f->kind != BPFQ_K_DEC;
-	out->v = out->null ? 0 : num_of_field(f);
-	return 0;
-}
-
-/* Operands left to right, then the operator: the first error is the kernel's too. */
-static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out)
-{
-	struct value a, b;
-	uint32_t err;
-
-	*out = (struct value){ 0, false };
-	switch (n->kind) {
-	case NODE_INT:
-		out->v = (i128)n->value * BPFQ_SCALE;
-		return 0;
-	case NODE_DEC:
-		out->v = n->dec;
-		return 0;
-	case NODE_FIELD:
-		return eval_field(e, n, out);
-	case NODE_CALL:		/* abs */
-		if ((err = eval_num(e, n->args[0], &a)) || (out->null = a.null))
-			return err;
-		return failed_at(e, n, num_abs(a.v, &out->v));
-	case NODE_NEG:
-		if ((err = eval_num(e, n->lhs, &a)) || (out->null = a.null))
-			return err;
-		return failed_at(e, n, num_neg(a.v, &out->v));
-	default:
-		break;
-	}
-	if ((err = eval_num(e, n->lhs, &a)) || (err = eval_num(e, n->rhs, &b)))
-		return err;
-	if ((out->null = a.null || b.null))
-		return 0;
-	return failed_at(e, n, value_arith(n->kind, a.v, b.v, &out->v));
-}
-
-/* lhs between lo and hi: lhs >= lo and lhs <= hi, every operand evaluated. */
-static uint32_t eval_between(struct eval *e, const struct node *n, int *out)
-{
-	struct value x, lo, hi;
-	uint32_t err;
-
-	if ((err = eval_num(e, n->lhs, &x)) || (err = eval_num(e, n->args[0], &lo)) ||
-	    (err = eval_num(e, n->args[1], &hi)))
-		return err;
-	*out = truth_and(x.null || lo.null ? U : x.v >= lo.v, x.null || hi.null ? U : x.v <= hi.v);
-	if (n->negated)
-		*out = truth_not(*out);
-	return 0;
-}
-
-/* lhs in (a, b, ...): the list left to right, until one is equal. */
-static uint32_t eval_in(struct eval *e, const struct node *n, int *out)
-{
-	struct value x, a;
-	uint32_t err;
-
-	if ((err = eval_num(e, n->lhs, &x)))
-		return err;
-	*out = F;
-	for (int i = 0; i < n->nargs && *out != T; i++) {
-		if ((err = eval_num(e, n->args[i], &a)))
-			return err;
-		*out = truth_or(*out, x.null || a.null ? U : x.v == a.v);
-	}
-	if (n->negated)
-		*out = truth_not(*out);
-	return 0;
-}
-
 /* ---- text ---- */
 
 /* A text operand: a field's text (NULL when missing or empty) or a string. */
@@ -243,6 +167,112 @@ static int is_null(const struct eval *e, const struct node *n)
 	return text_of(e, n->lhs).null != n->negated;
 }
 
+/*
+ * like, ilike, starts_with, ends_with, contains. Only a field's first
+ * BPFQ_TEXT_MAX bytes are kept: a longer one is an error, but for
+ * starts_with, which needs no more than the string's length.
+ */
+static uint32_t text_matches(struct eval *e, const struct node *n, int *out)
+{
+	const struct node *x = n->kind == NODE_LIKE ? n->lhs : n->args[0];
+	const struct node *p = n->kind == NODE_LIKE ? n->rhs : n->args[1];
+	struct text t = text_of(e, x), s = text_of(e, p);
+
+	if (t.null) {
+		*out = U;
+		return 0;
+	}
+	if (t.len > BPFQ_TEXT_MAX && n->match != BPFQ_MATCH_TRAIL)
+		return failed_at(e, n, BPFQ_ERR_TEXT);
+	*out = text_match(t.bytes, t.len < BPFQ_TEXT_MAX ? t.len : BPFQ_TEXT_MAX, s.bytes, s.len,
+			  n->match) != n->negated;
+	return 0;
+}
+
+static uint32_t eval_field(struct eval *e, const struct node *n, struct value *out)
+{
+	const struct bpfq_field *f = &e->rec->f[n->slot];
+
+	out->null = f->kind != BPFQ_K_INT && f->kind != BPFQ_K_DEC;
+	out->v = out->null ? 0 : num_of_field(f);
+	return 0;
+}
+
+/* Operands left to right, then the operator: the first error is the kernel's too. */
+static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out)
+{
+	struct value a, b;
+	uint32_t err;
+
+	*out = (struct value){ 0, false };
+	switch (n->kind) {
+	case NODE_INT:
+		out->v = (i128)n->value * BPFQ_SCALE;
+		return 0;
+	case NODE_DEC:
+		out->v = n->dec;
+		return 0;
+	case NODE_FIELD:
+		return eval_field(e, n, out);
+	case NODE_CALL:		/* abs, length */
+		if (n->fn == FN_LENGTH) {
+			struct text t = text_of(e, n->args[0]);
+
+			out->null = t.null;
+			out->v = (i128)t.len * BPFQ_SCALE;
+			return 0;
+		}
+		if ((err = eval_num(e, n->args[0], &a)) || (out->null = a.null))
+			return err;
+		return failed_at(e, n, num_abs(a.v, &out->v));
+	case NODE_NEG:
+		if ((err = eval_num(e, n->lhs, &a)) || (out->null = a.null))
+			return err;
+		return failed_at(e, n, num_neg(a.v, &out->v));
+	default:
+		break;
+	}
+	if ((err = eval_num(e, n->lhs, &a)) || (err = eval_num(e, n->rhs, &b)))
+		return err;
+	if ((out->null = a.null || b.null))
+		return 0;
+	return failed_at(e, n, value_arith(n->kind, a.v, b.v, &out->v));
+}
+
+/* lhs between lo and hi: lhs >= lo and lhs <= hi, every operand evaluated. */
+static uint32_t eval_between(struct eval *e, const struct node *n, int *out)
+{
+	struct value x, lo, hi;
+	uint32_t err;
+
+	if ((err = eval_num(e, n->lhs, &x)) || (err = eval_num(e, n->args[0], &lo)) ||
+	    (err = eval_num(e, n->args[1], &hi)))
+		return err;
+	*out = truth_and(x.null || lo.null ? U : x.v >= lo.v, x.null || hi.null ? U : x.v <= hi.v);
+	if (n->negated)
+		*out = truth_not(*out);
+	return 0;
+}
+
+/* lhs in (a, b, ...): the list left to right, until one is equal. */
+static uint32_t eval_in(struct eval *e, const struct node *n, int *out)
+{
+	struct value x, a;
+	uint32_t err;
+
+	if ((err = eval_num(e, n->lhs, &x)))
+		return err;
+	*out = F;
+	for (int i = 0; i < n->nargs && *out != T; i++) {
+		if ((err = eval_num(e, n->args[i], &a)))
+			return err;
+		*out = truth_or(*out, x.null || a.null ? U : x.v == a.v);
+	}
+	if (n->negated)
+		*out = truth_not(*out);
+	return 0;
+}
+
 /* and/or evaluate their right side only when the left does not decide. */
 static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 {
@@ -286,6 +316,9 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 	case NODE_ISNULL:
 		*out = is_null(e, n);
 		return 0;
+	case NODE_LIKE:
+	case NODE_CALL:		/* starts_with, ends_with, contains */
+		return text_matches(e, n, out);
 	default:
 		break;
 	}

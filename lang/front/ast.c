@@ -88,7 +88,7 @@ static enum prec prec(const struct node *n)
 	case NODE_AND: return PREC_AND;
 	case NODE_NOT: return PREC_NOT;
 	case NODE_EQ: case NODE_NE: case NODE_LT: case NODE_LE: case NODE_GT: case NODE_GE:
-	case NODE_BETWEEN: case NODE_IN: case NODE_ISNULL: case NODE_MATCH:
+	case NODE_BETWEEN: case NODE_IN: case NODE_ISNULL: case NODE_LIKE: case NODE_MATCH:
 		return PREC_CMP;
 	case NODE_ADD: case NODE_SUB: return PREC_ADD;
 	case NODE_MUL: case NODE_DIV: case NODE_MOD: return PREC_MUL;
@@ -221,7 +221,14 @@ static const char *call_name(const struct node *n)
 		return "median";
 	if (n->agg != AGG_NONE)
 		return agg_name(n->agg);
-	return n->fn == FN_ABS ? "abs" : "call";
+	switch (n->fn) {
+	case FN_ABS: return "abs";
+	case FN_LENGTH: return "length";
+	case FN_STARTS_WITH: return "starts_with";
+	case FN_ENDS_WITH: return "ends_with";
+	case FN_CONTAINS: return "contains";
+	default: return "call";
+	}
 }
 
 static void render_call(struct out *o, const struct query *q, const struct node *n)
@@ -363,6 +370,12 @@ static void render(struct out *o, const struct query *q, const struct node *n)
 		render_paren(o, q, n->lhs, prec(n->lhs) <= PREC_CMP);
 		puts_(o, n->negated ? " is not null" : " is null");
 		break;
+	case NODE_LIKE:
+		render_paren(o, q, n->lhs, prec(n->lhs) <= PREC_CMP);
+		puts_(o, n->negated ? " not" : "");
+		puts_(o, n->match & BPFQ_MATCH_CI ? " ilike " : " like ");
+		render_paren(o, q, n->rhs, prec(n->rhs) <= PREC_CMP);
+		break;
 	case NODE_INT:
 		render_int(o, q, n);
 		break;
@@ -478,6 +491,10 @@ static void dump_label(FILE *f, const struct query *q, const struct node *n)
 		break;
 	case NODE_MATCH:
 		fputs(n->negated ? "!~" : "~", f);
+		break;
+	case NODE_LIKE:
+		fputs(n->negated ? "not " : "", f);
+		fputs(n->match & BPFQ_MATCH_CI ? "ilike" : "like", f);
 		break;
 	case NODE_STR:
 		print_source(f, q, n->loc);

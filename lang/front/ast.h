@@ -43,6 +43,7 @@ enum node_kind {
 	NODE_IN,	/* lhs [not] in (args...) */
 	NODE_STR,	/* 'text': str, slen (the bytes between the quotes, '' made one) */
 	NODE_ISNULL,	/* lhs is [not] null */
+	NODE_LIKE,	/* lhs [not] like|ilike rhs (a string): match is BPFQ_MATCH_WILD [| _CI] */
 	NODE_MATCH,	/* lhs ~ rhs (negated: !~): a field's text against regex (a NODE_STR) */
 };
 
@@ -77,6 +78,10 @@ enum agg_kind {
 enum fn_kind {
 	FN_NONE,
 	FN_ABS,
+	FN_LENGTH,	/* length(text): its bytes */
+	FN_STARTS_WITH,	/* starts_with(text, 'p'), and so on: conditions over text */
+	FN_ENDS_WITH,
+	FN_CONTAINS,
 };
 
 struct node {
@@ -92,6 +97,7 @@ struct node {
 	const char *str;	/* NODE_STR: the decoded bytes, in the arena (not NUL-ended) */
 	uint32_t slen;		/* NODE_STR: how many */
 	uint32_t lit_off;	/* NODE_STR: where its bytes are in query.lits (sema) */
+	int match;		/* NODE_LIKE, and calls that match text: BPFQ_MATCH_* (sema) */
 	int field;		/* NODE_FIELD: 0-based position in the record */
 	int slot;		/* NODE_FIELD: which of the query's used fields */
 	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */

@@ -622,17 +622,37 @@ static struct node *is_null(struct parser *p, struct node *lhs)
 	return n && next(p) ? n : NULL;
 }
 
+/* lhs ['not'] 'like'|'ilike' add, the current token like or ilike */
+static struct node *like(struct parser *p, struct node *lhs, struct token op, bool negated)
+{
+	int match = BPFQ_MATCH_WILD | (token_is(p, p->tok, "ilike") ? BPFQ_MATCH_CI : 0);
+	struct node *n = binary(p, NODE_LIKE, lhs, add);
+
+	if (!n)
+		return NULL;
+	n->op_loc = span(op.loc, n->op_loc);
+	n->negated = negated;
+	n->match = match;
+	return n;
+}
+
+static bool is_like(const struct parser *p, struct token t)
+{
+	return token_is(p, t, "like") || token_is(p, t, "ilike");
+}
+
 /* A comparison just parsed: another may not follow it. */
 static struct node *no_chain(struct parser *p, struct node *n)
 {
 	if (n && (comparison(p->tok.kind) != NODE_INT || p->tok.kind == TOK_BETWEEN ||
-		  p->tok.kind == TOK_IN || token_is(p, p->tok, "is")))
+		  p->tok.kind == TOK_IN || token_is(p, p->tok, "is") || is_like(p, p->tok)))
 		return FAIL(p, p->tok.loc, "comparisons do not chain; combine them with 'and'");
 	return n;
 }
 
 /* cmp := add (CMPOP add | ['not'] 'between' add 'and' add | ['not'] 'in' '(' list ')'
- * | 'is' ['not'] 'null' | ('~' | '!~') add)? -- comparisons do not chain */
+ * | 'is' ['not'] 'null' | ['not'] ('like' | 'ilike') add | ('~' | '!~') add)?
+ * -- comparisons do not chain */
 static struct node *cmp(struct parser *p)
 {
 	struct node *n = add(p);
@@ -643,10 +663,14 @@ static struct node *cmp(struct parser *p)
 		return NULL;
 	if (token_is(p, p->tok, "is"))
 		return no_chain(p, is_null(p, n));
+	if (is_like(p, p->tok))
+		return no_chain(p, like(p, n, p->tok, false));
 	if (p->tok.kind == TOK_NOT) {
-		enum token_kind after = lex_next(p->text, p->len, p->tok.loc.end).kind;
+		struct token neg = p->tok, after = lex_next(p->text, p->len, p->tok.loc.end);
 
-		if (after != TOK_BETWEEN && after != TOK_IN)
+		if (is_like(p, after))
+			return next(p) ? no_chain(p, like(p, n, neg, true)) : NULL;
+		if (after.kind != TOK_BETWEEN && after.kind != TOK_IN)
 			return n;
 		negated = true;
 		if (!next(p))

@@ -294,6 +294,23 @@ static bool text_field(const struct sema *s, const struct node *n)
 	       (s->q->format.kind == INPUT_TEXT || s->q->format.kind == INPUT_CSV);
 }
 
+/* A field whose text the query compares: its bytes are kept (bpfq_text), for a few fields. */
+static bool mark_text(struct sema *s, struct node *field)
+{
+	struct query *q = s->q;
+	int n = 0;
+
+	for (int i = 0; i < q->nslots; i++)
+		n += q->slot_text[i];
+	if (!q->slot_text[field->slot] && n == BPFQ_MAX_TEXTS)
+		return diag_set(s->d, field->loc, "too many fields compared as text: at most %d "
+				"in a query", BPFQ_MAX_TEXTS);
+	field->as_text = true;
+	q->slot_text[field->slot] = true;
+	s->text = true;
+	return true;
+}
+
 /* An operand of a text comparison: a string, or a field read as its text. */
 static bool text_operand(struct sema *s, struct node *n, const struct node *op)
 {
@@ -304,10 +321,8 @@ static bool text_operand(struct sema *s, struct node *n, const struct node *op)
 				shown(op->op_loc), s->q->text + op->op_loc.begin,
 				n->kind == NODE_FIELD ? "a field of this input (a number)" :
 				type_word(n->type));
-	n->as_text = true;
 	n->type = TYPE_TEXT;
-	s->q->slot_text[n->slot] = true;
-	return true;
+	return mark_text(s, n);
 }
 
 /* = <> < ... with a string on a side: both sides are text, compared byte by byte. */
@@ -469,10 +484,56 @@ static bool check_is_null(struct sema *s, struct node *n, enum context ctx)
 	if (!text_field(s, n->lhs))
 		return diag_set(s->d, n->lhs->loc, "'is null' takes a field of text or csv "
 				"records, as price is null");
-	n->lhs->as_text = true;
-	s->q->slot_text[n->lhs->slot] = true;
-	s->text = true;
 	n->type = TYPE_BOOL;
+	return mark_text(s, n->lhs);
+}
+
+/* x [not] like|ilike 'pattern': a text on the left, a string on the right. */
+static bool check_like(struct sema *s, struct node *n, enum context ctx)
+{
+	if (!check_expr(s, n->lhs, ctx) || !check_expr(s, n->rhs, ctx))
+		return false;
+	if (n->rhs->kind != NODE_STR)
+		return diag_set(s->d, n->rhs->loc, "'%.*s' takes a string pattern, as 'GET%%'; "
+				"got %s", shown(n->op_loc), s->q->text + n->op_loc.begin,
+				type_word(n->rhs->type));
+	if (!text_operand(s, n->lhs, n))
+		return false;
+	n->type = TYPE_BOOL;
+	return true;
+}
+
+/* The functions over text: their number of arguments, and how they match. */
+static const struct text_fn {
+	const char *name;
+	enum fn_kind fn;
+	int nargs;
+	int match;
+} text_fns[] = {
+	{ "length", FN_LENGTH, 1, 0 },
+	{ "starts_with", FN_STARTS_WITH, 2, BPFQ_MATCH_TRAIL },
+	{ "ends_with", FN_ENDS_WITH, 2, BPFQ_MATCH_LEAD },
+	{ "contains", FN_CONTAINS, 2, BPFQ_MATCH_LEAD | BPFQ_MATCH_TRAIL },
+};
+
+/* length(x); starts_with(x, 'p'), ends_with, contains: x a text, p a string. */
+static bool check_text_call(struct sema *s, struct node *n, const struct text_fn *f,
+			    enum context ctx)
+{
+	if (n->nargs != f->nargs)
+		return diag_set(s->d, n->loc, "%s takes %d argument%s, got %d", f->name, f->nargs,
+				f->nargs == 1 ? "" : "s", n->nargs);
+	for (int i = 0; i < n->nargs; i++)
+		if (!check_expr(s, n->args[i], ctx))
+			return false;
+	if (n->nargs == 2 && n->args[1]->kind != NODE_STR)
+		return diag_set(s->d, n->args[1]->loc, "%s takes a string, as %s(url, '/api'); "
+				"got %s", f->name, f->name, type_word(n->args[1]->type));
+	if (!text_operand(s, n->args[0], n))
+		return false;
+	n->fn = f->fn;
+	n->match = f->match;
+	n->type = f->fn == FN_LENGTH ? TYPE_NUM : TYPE_BOOL;
 	return true;
 }
 
@@ -486,9 +547,12 @@ static bool unknown_function(struct sema *s, const struct node *n)
 	while (count < 63 && (names[count] = agg_spelling(count)))
 		count++;
 	names[count++] = "abs";
+	for (size_t i = 0; i < sizeof(text_fns) / sizeof(text_fns[0]); i++)
+		names[count++] = text_fns[i].name;
 	return diag_set(s->d, n->op_loc, "unknown function '%.*s'%s; aggregates are count, "
 			"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
-			"count_distinct; and abs", shown(n->op_loc), text,
+			"count_distinct; and abs, length, starts_with, ends_with, contains",
+			shown(n->op_loc), text,
 			suggest_clause(clause, sizeof(clause), text, len, names, count));
 }
 
@@ -497,6 +561,9 @@ static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 {
 	const struct agg_name *agg = lookup_agg(s->q, n->op_loc);
 
+	for (size_t i = 0; i < sizeof(text_fns) / sizeof(text_fns[0]); i++)
+		if (is_named(s->q, n->op_loc, text_fns[i].name))
+			return check_text_call(s, n, &text_fns[i], ctx);
 	if (is_named(s->q, n->op_loc, "abs")) {
 		if (n->nargs != 1)
 			return diag_set(s->d, n->loc, "abs takes 1 argument, got %d", n->nargs);
@@ -546,6 +613,8 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 		return check_is_null(s, n, ctx);
 	case NODE_MATCH:
 		return check_match(s, n, ctx);
+	case NODE_LIKE:
+		return check_like(s, n, ctx);
 	default:
 		return check_operator(s, n, ctx);
 	}
@@ -970,17 +1039,13 @@ static bool number_nodes(struct sema *s)
 }
 
 /* The fields compared as text, numbered in slot order; each has its bytes kept (bpfq_text). */
-static bool number_texts(struct sema *s)
+static bool number_texts(const struct sema *s)
 {
 	struct query *q = s->q;
 
 	q->ntexts = 0;
-	for (int i = 0; i < q->nslots; i++) {
+	for (int i = 0; i < q->nslots; i++)
 		q->text_of_slot[i] = q->slot_text[i] ? q->ntexts++ : -1;
-		if (q->ntexts > BPFQ_MAX_TEXTS)
-			return diag_set(s->d, (struct loc){ 0, 0 }, "too many fields compared as "
-					"text: at most %d in a query", BPFQ_MAX_TEXTS);
-	}
 	return true;
 }
 

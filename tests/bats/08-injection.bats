@@ -328,3 +328,21 @@ preprocess() {
 		[[ -z $(grep -vxE '""|"\+r"|"memory"' <<<"$output") ]]
 	done
 }
+
+@test "strings leave no byte in the C: only their offsets and lengths" {
+	local lits=("'*/ SMUGGLED /*'" "'#define SMUGGLED 1'" $'\'SMUGGLED\\\n\\x00 ??/ "q"\'' \
+		"'it''s SMUGGLED'" "'SMUGGLED\\\\'")
+
+	printf 'a,b\nx,1\n' >"$TMP/s.csv"
+	for lit in "${lits[@]}"; do
+		gen_c "count() where a = $lit or a like $lit or contains(a, $lit) from $TMP/s.csv"
+		refute_marker
+		[[ $EMIT == *"bpfq_text_cmp(sv, 0, 0, "* ]]
+	done
+	# The loader writes them into .rodata: the kernel answers from them.
+	require_root
+	printf 'a,b\n"*/ SMUGGLED /*",1\n"it\x27s",2\n"q\\\\",3\nx,4\n' >"$TMP/s.csv"
+	run bpfq "sum(b) where a in ('*/ SMUGGLED /*', 'it''s', 'q\\\\') from $TMP/s.csv"
+	assert_status 0
+	assert_output 6
+}

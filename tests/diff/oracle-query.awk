@@ -289,7 +289,7 @@ function awk_string(s) {
 
 function prec(n,   k) {
 	k = K[n]
-	return k == "or" ? 1 : k == "and" ? 2 : k == "not" ? 3 : k ~ /^(cmp|between|in|isnull|match)$/ ? 4 :
+	return k == "or" ? 1 : k == "and" ? 2 : k == "not" ? 3 : k ~ /^(cmp|between|in|isnull|like|match)$/ ? 4 :
 	       k ~ /^(add|sub)$/ ? 5 : k ~ /^(mul|div|mod)$/ ? 6 : k == "neg" ? 7 : 8
 }
 
@@ -321,6 +321,9 @@ function render(n,   k, p, s, i, op) {
 	if (k == "lit") return dec_text(V[n])
 	if (k == "str") { s = V[n]; gsub(/'/, "''", s); return "'" s "'" }
 	if (k == "isnull") return paren(L[n], prec(L[n]) <= 4) (V[n] ? " is not null" : " is null")
+	if (k == "like")
+		return paren(L[n], prec(L[n]) <= 4) (V[n] ? " not" : "") (LCI[n] ? " ilike " : " like ") paren(R[n], prec(R[n]) <= 4)
+	if (k == "fn") return V[n] "(" render(L[n]) (R[n] ? ", " render(R[n]) : "") ")"
 	if (k == "field") return V[n] == "x" ? "x" : V[n] ~ /^p:/ ? "$" substr(V[n], 3) : substr(V[n], 3)
 	if (k == "agg") return agg_label(V[n])
 	if (k == "abs") return "abs(" render(L[n]) ")"
@@ -356,7 +359,7 @@ function emit_post(   n, i, c, post) {
 			ORDDESC[i] + 0, i, BY && K[ORDE[i]] == "field" && V[ORDE[i]] == V[BY]
 	for (n = 1; n <= NN; n++) {
 		printf "\tPK[%d] = \"%s\"; PL[%d] = %d; PR[%d] = %d; PNA[%d] = %d; PVAL[%d] = \"%s\"\n",
-			n, K[n], n, L[n] + 0, n, R[n] + 0, n, NA[n] + 0, n, V[n]
+			n, K[n], n, L[n] + 0, n, R[n] + 0, n, NA[n] + 0, n, awk_string(V[n])
 		for (i = 1; i <= NA[n]; i++)
 			printf "\tPA[%d, %d] = %d\n", n, i, A[n, i]
 		if (post && (K[n] != "field" || V[n] !~ /^n:/))
@@ -400,8 +403,34 @@ function parse_not() {
 	return parse_compare()
 }
 
+# The text of the token after the current one, in lower case.
+function peek_word(   sT, sTT, sTB, sTE, sP, w) {
+	sT = T; sTT = TT; sTB = TB; sTE = TE; sP = P
+	next_token()
+	w = T == "ident" ? tolower(TT) : ""
+	T = sT; TT = sTT; TB = sTB; TE = sTE; P = sP
+	return w
+}
+
+# x [not] like|ilike 'pattern': the error place is the operator, with its 'not'.
+function parse_like(n, neg, ob,   m) {
+	m = node("like", n, 0, ob, TE)
+	V[m] = neg
+	LCI[m] = tolower(TT) == "ilike"
+	next_token()
+	R[m] = parse_arith()
+	return m
+}
+
 function parse_compare(   n, op, neg, m, ob, oe) {
 	n = parse_arith()
+	if (T == "ident" && (tolower(TT) == "like" || tolower(TT) == "ilike"))
+		return parse_like(n, 0, TB)
+	if (T == "not" && (peek_word() == "like" || peek_word() == "ilike")) {
+		ob = TB
+		next_token()
+		return parse_like(n, 1, ob)
+	}
 	if (T == "ident" && tolower(TT) == "is") {
 		next_token()
 		m = node("isnull", n)
@@ -554,6 +583,18 @@ function parse_primary(   n, name, ob) {
 	if (T == "ident") {
 		name = TT; ob = TB
 		next_token()
+		if (T == "(" && tolower(name) ~ /^(length|starts_with|ends_with|contains)$/) {
+			n = node("fn", 0, 0, ob, ob + length(name))
+			V[n] = tolower(name)
+			next_token()
+			L[n] = parse_expr()
+			if (T == ",") {
+				next_token()
+				R[n] = parse_expr()
+			}
+			expect(")")
+			return n
+		}
 		if (T == "(") {
 			if (tolower(name) != "abs") die("unknown function " name)
 			next_token()
@@ -685,6 +726,12 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 		SLOT_NUM[p] = 1
 		return "FV[" p "] FN[" p "]"
 	}
+	if (k == "fn" && V[n] == "length") {
+		split(gen_text(L[n]), a, " ")
+		v = tmp("v")
+		emit(v " = length(" a[1] ") * S")
+		return v " " a[2]
+	}
 	v = tmp("v"); u = tmp("u")
 	if (k == "neg" || k == "abs") {
 		split(gen_num(L[n]), a, " ")
@@ -744,6 +791,24 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 			emit("\t" c " = " b " == 0 ? 0 : (" c " == 2 || " b " == 2) ? 2 : 1")
 		else
 			emit("\t" c " = " b " == 1 ? 1 : (" c " == 2 || " b " == 2) ? 2 : 0")
+		emit("}")
+	} else if (k == "like" || k == "fn") {
+		# a like pattern as a regular expression: % any bytes, _ one, the rest as itself
+		split(gen_text(L[n]), x, " ")
+		split(gen_text(R[n]), a, " ")
+		emit(c " = 2")
+		emit("if (!" x[2] ") {")
+		if (V[n] != "starts_with")
+			emit("\tif (length(" x[1] ") > 256) oops(\"a field longer than 256 bytes cannot be matched\", \"" oops_loc(n) "\")")
+		if (k == "like")
+			emit("\t" c " = " (LCI[n] ? "tolower(" x[1] ") ~ tolower(like_re(" a[1] "))" : x[1] " ~ like_re(" a[1] ")"))
+		else if (V[n] == "starts_with")
+			emit("\t" c " = substr(" x[1] ", 1, length(" a[1] ")) == " a[1])
+		else if (V[n] == "ends_with")
+			emit("\t" c " = length(" x[1] ") >= length(" a[1] ") && substr(" x[1] ", length(" x[1] ") - length(" a[1] ") + 1) == " a[1])
+		else
+			emit("\t" c " = index(" x[1] ", " a[1] ") > 0")
+		if (k == "like" && V[n]) emit("\t" c " = 1 - " c)
 		emit("}")
 	} else if (k == "isnull") {
 		split(gen_text(L[n]), a, " ")

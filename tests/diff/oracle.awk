@@ -493,6 +493,19 @@ function and3(a, b) {
 	return (a == 0 || b == 0) ? 0 : (a == 2 || b == 2) ? 2 : 1
 }
 
+# A like pattern as an anchored regular expression: % any bytes, _ one byte.
+function like_re(p,   r, j, ch) {
+	r = "^"
+	for (j = 1; j <= length(p); j++) {
+		ch = substr(p, j, 1)
+		if (ch == "%") r = r ".*"
+		else if (ch == "_") r = r "."
+		else if (ch ~ /[][\\^$.|?*+(){}\/]/) r = r "\\" ch
+		else r = r ch
+	}
+	return r "$"
+}
+
 function or3(a, b) {
 	return (a == 1 || b == 1) ? 1 : (a == 2 || b == 2) ? 2 : 0
 }
