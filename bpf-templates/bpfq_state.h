@@ -29,10 +29,14 @@
 
 #define BPFQ_MAX_AGGS 16
 #define BPFQ_MAX_SLOTS 16	/* fields one query uses */
+#define BPFQ_MAX_REGEX 8	/* ~ and !~ in one query: a state byte each in the record */
 #define BPFQ_MAX_FIELD 1024	/* the highest field position: $1024 */
 #define BPFQ_MAX_REC_FIELDS 32	/* fields of a binary record */
 #define BPFQ_MAX_RECORD 256	/* bytes of a binary record */
 #define BPFQ_KEY_MAX 64		/* bytes of a group key */
+#define BPFQ_TEXT_MAX 256	/* bytes of a field kept to compare as text (a power of 2) */
+#define BPFQ_MAX_TEXTS 4	/* fields one query compares as text */
+#define BPFQ_LITS_MAX 4096	/* bytes of a query's strings, all together (a power of 2) */
 #define BPFQ_MAX_READERS 8
 #define BPFQ_MAX_RANGES 32	/* -j: ranges of a file, each its own state (runtime/split.h) */
 
@@ -60,7 +64,18 @@ enum bpfq_error {
 	BPFQ_ERR_KEY = 5,	/* a group key longer than BPFQ_KEY_MAX bytes */
 	BPFQ_ERR_QUOTE = 6,	/* csv: a quoted field is not closed before the end */
 	BPFQ_ERR_BEYOND = 7,	/* a number of the input past int64: it cannot be held */
+	BPFQ_ERR_TEXT = 8,	/* a field matched (like, contains, ...) past BPFQ_TEXT_MAX bytes */
 };
+
+/*
+ * How a string matches a text (like, ilike, starts_with, ends_with,
+ * contains): as a pattern or as bytes, with any bytes before or after it,
+ * ASCII case folded or not.
+ */
+#define BPFQ_MATCH_WILD 1	/* '%' is any bytes, '_' one byte: a like pattern */
+#define BPFQ_MATCH_LEAD 2	/* any bytes before the string */
+#define BPFQ_MATCH_TRAIL 4	/* any bytes after it */
+#define BPFQ_MATCH_CI 8		/* A-Z as a-z, both sides (ilike) */
 
 /* Words that exports write for a missing value (bpfq_result.nulls), any case, a sign before. */
 enum bpfq_null_kind {
@@ -150,6 +165,30 @@ struct bpfq_rec {
 	struct bpfq_key key;	/* a text key, filled while the key field is read */
 	__u32 key_long;		/* the key field was longer than BPFQ_KEY_MAX */
 	__u32 pad;
+	/* Each regex's DFA state over its field's bytes so far (lang/value/regex.h);
+	 * 0 until a byte comes: the field is missing or empty, NULL. */
+	__u8 rx[BPFQ_MAX_REGEX];
+};
+
+/*
+ * A field compared as text: its first BPFQ_TEXT_MAX bytes and its length.
+ * A string is at most BPFQ_TEXT_MAX bytes, so the prefix and the length
+ * order the field against it exactly, however long the field is.
+ */
+struct bpfq_text {
+	__u32 len;		/* the field's bytes, all of them */
+	__u32 present;		/* the record has the field (0: missing, NULL) */
+	__u8 bytes[BPFQ_TEXT_MAX];
+};
+
+/* A text match's positions (text.bpf.h), in the map: see struct bpfq_parse. */
+struct bpfq_match {
+	__u32 i, j;		/* the next byte of the text, and of the pattern */
+	__u32 star, mark;	/* the last star's position, and where the text was then */
+	__u32 n, m;		/* the text's and the pattern's lengths */
+	__u32 off, flags;	/* the string in bpfq_lits, and BPFQ_MATCH_* */
+	__s32 result;
+	__u32 pad;
 };
 
 /* Tokenizer modes, carried across reads. */
@@ -217,6 +256,8 @@ struct bpfq_parse {
 	__u64 stream_end[BPFQ_MAX_STREAMS];	/* and where it ends */
 	__u8 bytes[BPFQ_MAX_RECORD];	/* binary: those bytes */
 	struct bpfq_rec rec;	/* the record's fields so far */
+	struct bpfq_text texts[BPFQ_MAX_TEXTS];	/* text, csv: the fields compared as text */
+	struct bpfq_match match;	/* a like's positions while it runs (text.bpf.h) */
 };
 
 /* The scan's counters; the aggregates' states follow in struct bpfq_state's area. */

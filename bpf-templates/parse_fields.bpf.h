@@ -13,6 +13,20 @@
 #include "parse_loop.bpf.h"
 #include "numtok.bpf.h"
 
+/*
+ * A query with regexes (~, !~) has them generated: bpfq_rx_byte() steps
+ * each regex of the field's slot by one byte (a table lookup in .rodata:
+ * the automaton is data bpfq computed, not code).
+ */
+#ifndef BPFQ_NREGEX
+#define BPFQ_NREGEX 0
+#endif
+#if !BPFQ_NREGEX
+static __always_inline void bpfq_rx_byte(struct bpfq_rec *rec, int slot, __u64 ch)
+{
+}
+#endif
+
 static __always_inline void bpfq_count_null(__u64 *count, __u64 *first, __u64 off)
 {
 	if (!*count)
@@ -44,6 +58,11 @@ static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 of
 	 * longer one must not keep the longer one's tail (one group as two). */
 	if (BPFQ_KEY_SLOT >= 0)
 		__builtin_memset(rec->key.bytes, 0, sizeof(rec->key.bytes));
+	if (BPFQ_NREGEX)
+		__builtin_memset(rec->rx, 0, sizeof(rec->rx));
+#pragma unroll
+	for (int k = 0; k < BPFQ_NTEXTS && k < BPFQ_MAX_TEXTS; k++)
+		c->p->texts[k].present = 0;
 	c->p->in_record = 1;
 	c->p->field = 0;
 }
@@ -55,9 +74,32 @@ static __always_inline void bpfq_begin_field(struct bpfq_parse_ctx *c, __u64 off
 	bpfq_tok_begin(&c->p->tok, off, 0);
 	c->p->tok.mode = BPFQ_MODE_IDLE;
 	c->p->tok.seen = 0;
+	if (BPFQ_NTEXTS) {
+		int k = bpfq_slot_text(c->p->slot);
+
+		if (k >= 0 && k < BPFQ_MAX_TEXTS) {
+			c->p->texts[k].present = 1;
+			c->p->texts[k].len = 0;
+		}
+	}
 }
 
-/* A byte of the field: its number, and its text if it is the group key. */
+/* A byte of a field compared as text: kept, up to BPFQ_TEXT_MAX, and counted. */
+static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, __u64 ch)
+{
+	int k = bpfq_slot_text(c->p->slot);
+	struct bpfq_text *t;
+
+	if (k < 0 || k >= BPFQ_MAX_TEXTS)
+		return;
+	t = &c->p->texts[k];
+	if (t->len < BPFQ_TEXT_MAX)
+		t->bytes[t->len & (BPFQ_TEXT_MAX - 1)] = ch;
+	t->len++;
+}
+
+/* A byte of the field: its number, its text if it is compared, its regexes' states, and
+ * its text if it is the group key. */
 static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
@@ -66,6 +108,9 @@ static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, 
 	if (c->p->slot < 0)
 		return;
 	bpfq_tok_byte(&c->p->tok, ch, blanks);
+	bpfq_rx_byte(rec, c->p->slot, ch);
+	if (BPFQ_NTEXTS)
+		bpfq_text_byte(c, ch);
 	if (c->p->slot != BPFQ_KEY_SLOT)
 		return;
 	if (rec->key.len < BPFQ_KEY_MAX)

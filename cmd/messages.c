@@ -115,11 +115,15 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 			q->format.record_size);
 }
 
+#define BPFQ_TEXT_MAX_TEXT "256"
+_Static_assert(BPFQ_TEXT_MAX == 256, "BPFQ_TEXT_MAX_TEXT spells BPFQ_TEXT_MAX");
+
 static const char *error_text(uint32_t kind)
 {
 	switch (kind) {
 	case BPFQ_ERR_OVERFLOW: return "overflow";
 	case BPFQ_ERR_DIVZERO: return "division by zero";
+	case BPFQ_ERR_TEXT: return "a field longer than " BPFQ_TEXT_MAX_TEXT " bytes cannot be matched";
 	default: return "unknown run-time error";
 	}
 }

@@ -186,6 +186,8 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 	char *log = NULL;
 	double start = stats_now();
 
+	/* Constant comparisons of strings alone leave the program none to read. */
+	loader__set_strings(r->q.lits, r->q.ntexts ? r->q.nlits : 0);
 	l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups,
 			 r->o->debug & (DEBUG_VERIFIER | DEBUG_VERIFIER_SUMMARY) ? &verifier : NULL,
 			 &log);

@@ -31,6 +31,7 @@
 #include "lang/front/sema.h"
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
+#include "lang/value/values.h"
 
 void gen_line(struct gen *g, const char *fmt, ...)
 {
@@ -230,6 +231,9 @@ static void gen_i(struct gen *g, const struct node *n, char *res)
 	case NODE_IN:
 		gen_i_in(g, n, res);
 		return;
+	case NODE_MATCH:
+		regex_gen_i(g, n, res);
+		return;
 	case NODE_CALL:
 	case NODE_NEG:
 	case NODE_ADD:
@@ -297,6 +301,23 @@ static void gen_d_checked(struct gen *g, const struct node *n, struct dop *res)
 	snprintf(res->null, OPERAND_MAX, "n%d", t);
 }
 
+/* length(x): its bytes, all of them; NULL when x is. */
+static void gen_d_length(struct gen *g, const struct node *x, struct dop *res)
+{
+	int t = gen_temp(g), k;
+
+	if (x->kind == NODE_STR) {
+		dec_literal((i128)x->slen * BPFQ_SCALE, res->v);
+		snprintf(res->null, OPERAND_MAX, "0");
+		return;
+	}
+	k = g->q->text_of_slot[x->slot];
+	gen_line(g, "int n%d = bpfq_text_null(st, %d);", t, k);
+	gen_line(g, "struct bpfq_d t%d = bpfq_d_of_int(st->parse.texts[%d].len);", t, k);
+	snprintf(res->v, OPERAND_MAX, "t%d", t);
+	snprintf(res->null, OPERAND_MAX, "n%d", t);
+}
+
 static void gen_d(struct gen *g, const struct node *n, struct dop *res)
 {
 	switch (n->kind) {
@@ -311,6 +332,13 @@ static void gen_d(struct gen *g, const struct node *n, struct dop *res)
 	case NODE_FIELD:
 		snprintf(res->v, OPERAND_MAX, "d%d", n->slot);
 		snprintf(res->null, OPERAND_MAX, "z%d", n->slot);
+		return;
+	case NODE_CALL:
+		if (n->fn == FN_LENGTH) {
+			gen_d_length(g, n->args[0], res);
+			return;
+		}
+		gen_d_checked(g, n, res);
 		return;
 	default:
 		gen_d_checked(g, n, res);
@@ -407,11 +435,152 @@ static void gen_b_in(struct gen *g, const struct node *n, char *res)
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
+/* ---- text: a field's bytes against the strings (text.bpf.h) ---- */
+
+/* The comparison with its sides swapped: 'a' < x is x > 'a'. */
+static enum node_kind swapped(enum node_kind kind)
+{
+	switch (kind) {
+	case NODE_LT: return NODE_GT;
+	case NODE_LE: return NODE_GE;
+	case NODE_GT: return NODE_LT;
+	case NODE_GE: return NODE_LE;
+	default: return kind;
+	}
+}
+
+static const char *c_compare(enum node_kind kind)
+{
+	return ast_op_text(kind);	/* ==, !=, <, <=, >, >=: C's spelling */
+}
+
+/* Two strings: known now, as the evaluator compares them. */
+static int text_order(const struct node *a, const struct node *b)
+{
+	uint32_t n = a->slen < b->slen ? a->slen : b->slen;
+	int c = n ? memcmp(a->str, b->str, n) : 0;
+
+	if (c)
+		return c;
+	return a->slen < b->slen ? -1 : a->slen > b->slen;
+}
+
+static bool holds(enum node_kind kind, int c)
+{
+	switch (kind) {
+	case NODE_EQ: return c == 0;
+	case NODE_NE: return c != 0;
+	case NODE_LT: return c < 0;
+	case NODE_LE: return c <= 0;
+	case NODE_GT: return c > 0;
+	default: return c >= 0;
+	}
+}
+
+/* x OP 'text', NULL when x is; the string is an offset and a length into bpfq_lits. */
+static void gen_b_text_compare(struct gen *g, const struct node *n, char *res)
+{
+	const struct node *x = n->lhs, *str = n->rhs;
+	enum node_kind kind = n->kind;
+	int t = gen_temp(g), k;
+
+	if (x->kind == NODE_STR && str->kind == NODE_STR) {
+		gen_line(g, "int t%d = %s;", t, holds(kind, text_order(x, str)) ? "BPFQ_T" : "BPFQ_F");
+		snprintf(res, OPERAND_MAX, "t%d", t);
+		return;
+	}
+	if (x->kind == NODE_STR) {
+		x = n->rhs;
+		str = n->lhs;
+		kind = swapped(kind);
+	}
+	k = g->q->text_of_slot[x->slot];
+	gen_line(g, "int t%d = bpfq_text_null(st, %d) ? BPFQ_U :", t, k);
+	gen_line(g, "	 bpfq_text_cmp(sv, %d, %u, %u) %s 0;", k, str->lit_off, str->slen,
+		 c_compare(kind));
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+/* x [not] in ('a', 'b', ...): equal to one of them; NULL when x is. */
+static void gen_b_text_in(struct gen *g, const struct node *n, char *res)
+{
+	int t = gen_temp(g), k;
+
+	if (n->lhs->kind == NODE_STR) {
+		bool found = false;
+
+		for (int i = 0; i < n->nargs; i++)
+			found |= !text_order(n->lhs, n->args[i]);
+		gen_line(g, "int t%d = %s;", t, found != n->negated ? "BPFQ_T" : "BPFQ_F");
+		snprintf(res, OPERAND_MAX, "t%d", t);
+		return;
+	}
+	k = g->q->text_of_slot[n->lhs->slot];
+	gen_line(g, "int t%d = BPFQ_U;", t);
+	gen_line(g, "if (!bpfq_text_null(st, %d)) {", k);
+	gen_line(g, "	t%d = BPFQ_F;", t);
+	for (int i = 0; i < n->nargs; i++)
+		gen_line(g, "	t%d = t%d || !bpfq_text_cmp(sv, %d, %u, %u);", t, t, k,
+			 n->args[i]->lit_off, n->args[i]->slen);
+	if (n->negated)
+		gen_line(g, "	t%d = !t%d;", t, t);
+	gen_line(g, "}");
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+/* like, ilike, starts_with, ends_with, contains: NULL when the text is; -1 a field too long. */
+static void gen_b_match(struct gen *g, const struct node *n, char *res)
+{
+	const struct node *x = n->kind == NODE_LIKE ? n->lhs : n->args[0];
+	const struct node *p = n->kind == NODE_LIKE ? n->rhs : n->args[1];
+	int t = gen_temp(g), k;
+
+	if (x->kind == NODE_STR) {
+		bool m = text_match((const uint8_t *)x->str, x->slen, (const uint8_t *)p->str,
+				    p->slen, n->match) != n->negated;
+
+		gen_line(g, "int t%d = %s;", t, m ? "BPFQ_T" : "BPFQ_F");
+		snprintf(res, OPERAND_MAX, "t%d", t);
+		return;
+	}
+	k = g->q->text_of_slot[x->slot];
+	gen_line(g, "int t%d = BPFQ_U;", t);
+	gen_line(g, "if (!bpfq_text_null(st, %d)) {", k);
+	gen_line(g, "	t%d = bpfq_text_match(sv, %d, %u, %u, %d);", t, k, p->lit_off, p->slen,
+		 n->match);
+	gen_line(g, "	if (t%d < 0)", t);
+	gen_line(g, "		return bpfq_fail(st, BPFQ_ERR_TEXT, %d, &f[0], off);", n->id);
+	if (n->negated)
+		gen_line(g, "	t%d = !t%d;", t, t);
+	gen_line(g, "}");
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
+static void gen_b_is_null(struct gen *g, const struct node *n, char *res)
+{
+	int t = gen_temp(g);
+
+	gen_line(g, "int t%d = %sbpfq_text_null(st, %d);", t, n->negated ? "!" : "",
+		 g->q->text_of_slot[n->lhs->slot]);
+	snprintf(res, OPERAND_MAX, "t%d", t);
+}
+
 static void gen_b(struct gen *g, const struct node *n, char *res)
 {
 	char a[OPERAND_MAX];
 
+	if (n->kind >= NODE_EQ && n->kind <= NODE_GE && n->lhs->type == TYPE_TEXT) {
+		gen_b_text_compare(g, n, res);
+		return;
+	}
 	switch (n->kind) {
+	case NODE_ISNULL:
+		gen_b_is_null(g, n, res);
+		return;
+	case NODE_LIKE:
+	case NODE_CALL:		/* starts_with, ends_with, contains */
+		gen_b_match(g, n, res);
+		return;
 	case NODE_AND:
 	case NODE_OR:
 		gen_b_logical(g, n, res);
@@ -425,7 +594,13 @@ static void gen_b(struct gen *g, const struct node *n, char *res)
 		gen_b_between(g, n, res);
 		return;
 	case NODE_IN:
-		gen_b_in(g, n, res);
+		if (n->lhs->type == TYPE_TEXT)
+			gen_b_text_in(g, n, res);
+		else
+			gen_b_in(g, n, res);
+		return;
+	case NODE_MATCH:
+		regex_gen_b(g, n, res);
 		return;
 	default:
 		gen_b_compare(g, n, res);
@@ -624,7 +799,10 @@ static bool has_slow_parts(const struct node *n)
 {
 	if (!n)
 		return false;
-	if (n->kind == NODE_DIV || n->kind == NODE_DEC)
+	/* Text is compared by a global function of the first part (text.bpf.h). */
+	if (n->kind == NODE_DIV || n->kind == NODE_DEC || n->kind == NODE_STR ||
+	    n->kind == NODE_ISNULL || n->kind == NODE_LIKE || (n->kind == NODE_CALL && n->match) ||
+	    (n->kind == NODE_CALL && n->fn == FN_LENGTH))
 		return true;
 	if (has_slow_parts(n->lhs) || has_slow_parts(n->rhs))
 		return true;
@@ -739,6 +917,7 @@ static void gen_emit(struct gen *g, bool lanes)
 		for (int i = 0; i < q->nslots; i++)
 			if (q->slot_numeric[i])
 				fprintf(g->out, " && f[%d].kind == BPFQ_K_INT", i);
+		regex_gen_present(g);
 		fprintf(g->out, ") {\n");
 		g->depth++;
 		gen_line(g, "/* the fast path: every field an integer */");
@@ -804,6 +983,15 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "\tdefault: return 0;");
 	gen_line(g, "\t}");
 	gen_line(g, "}");
+	gen_line(g, "static __always_inline int bpfq_slot_text(int slot)");
+	gen_line(g, "{");
+	gen_line(g, "\tswitch (slot) {");
+	for (int i = 0; i < q->nslots; i++)
+		if (q->slot_text[i])
+			gen_line(g, "\tcase %d: return %d;", i, q->text_of_slot[i]);
+	gen_line(g, "\tdefault: return -1;");
+	gen_line(g, "\t}");
+	gen_line(g, "}");
 }
 
 /* binary: the record's size, and each used field's place and type. */
@@ -852,7 +1040,9 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 		gen_line(g, "#define BPFQ_NSLOTS %d", q->nslots);
 		gen_line(g, "#define BPFQ_LAST_FIELD %d", last_field(q));
 		gen_line(g, "#define BPFQ_KEY_SLOT %d", q->key_slot);
+		gen_line(g, "#define BPFQ_NTEXTS %d", q->ntexts);
 		gen_line(g, "#define BPFQ_DELIM %d", (unsigned char)q->format.delim);
+		gen_line(g, "#define BPFQ_NREGEX %d", q->nregex);
 	}
 	if (q->format.kind == INPUT_BINARY) {
 		gen_line(g, "#define BPFQ_RECORD_SIZE %d", q->format.record_size);
@@ -867,8 +1057,10 @@ static void gen_query_code(struct gen *g, const struct codegen_plan *plan)
 {
 	const struct query *q = g->q;
 
-	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV)
+	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV) {
 		gen_slots(g);
+		regex_gen_tables(g);
+	}
 	if (q->format.kind == INPUT_BINARY)
 		gen_record(g);
 	gen_emit(g, plan->lanes);
@@ -888,6 +1080,8 @@ static void gen_header(struct gen *g, const struct codegen_plan *plan)
 	fprintf(g->out, "\n#include \"prelude.bpf.h\"\n#include \"aggs.bpf.h\"\n");
 	if (plan->by)
 		fprintf(g->out, "#include \"groups.bpf.h\"\n");
+	if (q->ntexts)
+		fprintf(g->out, "#include \"text.bpf.h\"\n");
 	fprintf(g->out, "#include \"swar.bpf.h\"\n");
 	if (q->format.kind == INPUT_BINARY)
 		fprintf(g->out, "#include \"binary_field.bpf.h\"\n");

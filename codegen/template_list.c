@@ -5,7 +5,7 @@
 
 #include "codegen/templates.h"
 
-extern const char tpl_entry[], tpl_state_h[], tpl_prelude[], tpl_aggs[], tpl_groups[],
+extern const char tpl_entry[], tpl_state_h[], tpl_prelude[], tpl_aggs[], tpl_groups[], tpl_text[],
 	tpl_swar[], tpl_numtok[], tpl_parse_loop[], tpl_parse_numbers[], tpl_parse_fields[],
 	tpl_fast_lines[], tpl_parse_text[], tpl_parse_csv[], tpl_parse_binary[], tpl_streams[],
 	tpl_binary_field[], tpl_read[], tpl_hook_syscall[], tpl_hook_syscall_btf[],
@@ -17,6 +17,7 @@ const struct template templates[] = {
 	{ "prelude.bpf.h", tpl_prelude },
 	{ "aggs.bpf.h", tpl_aggs },
 	{ "groups.bpf.h", tpl_groups },
+	{ "text.bpf.h", tpl_text },
 	{ "swar.bpf.h", tpl_swar },
 	{ "numtok.bpf.h", tpl_numtok },
 	{ "parse_loop.bpf.h", tpl_parse_loop },

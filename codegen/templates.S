@@ -14,6 +14,7 @@
 	template tpl_prelude, "bpf-templates/prelude.bpf.h"
 	template tpl_aggs, "bpf-templates/aggs.bpf.h"
 	template tpl_groups, "bpf-templates/groups.bpf.h"
+	template tpl_text, "bpf-templates/text.bpf.h"
 	template tpl_swar, "bpf-templates/swar.bpf.h"
 	template tpl_numtok, "bpf-templates/numtok.bpf.h"
 	template tpl_parse_loop, "bpf-templates/parse_loop.bpf.h"

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "runtime/libbpf_log.h"
@@ -164,6 +165,79 @@ static int size_maps(struct bpf_object *obj, int ranges, int readers, long max_g
 	       size_map(obj, "bpfq_groups", max_groups * readers) || prealloc_for_kprobes(obj);
 }
 
+static const void *strings;
+static size_t strings_len;
+
+void loader__set_strings(const void *lits, size_t len)
+{
+	strings = lits;
+	strings_len = len;
+}
+
+/* Where bpfq_lits is in .rodata, from the object's BTF; -1 if it has none. */
+static long lits_offset(struct bpf_object *obj, size_t *size)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *v;
+	const struct btf_type *sec;
+	int id;
+
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	if (id < 0)
+		return -1;
+	sec = btf__type_by_id(btf, id);
+	v = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, v++) {
+		const struct btf_type *var = btf__type_by_id(btf, v->type);
+
+		if (var && !strcmp(btf__name_by_offset(btf, var->name_off), "bpfq_lits")) {
+			*size = v->size;
+			return v->offset;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The strings into .rodata, which the kernel freezes at the load: the
+ * program reads them as constants, and the C never held them.
+ */
+static int fill_strings(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	size_t size = 0, lits_size = 0;
+	long off;
+	const char *data;
+	char *copy;
+	int err;
+
+	if (!strings_len)
+		return 0;
+	off = lits_offset(obj, &lits_size);
+	bpf_object__for_each_map(map, obj) {
+		const char *name = bpf_map__name(map);
+		size_t n = strlen(name);
+
+		if (n >= 7 && !strcmp(name + n - 7, ".rodata"))
+			break;
+	}
+	data = map && off >= 0 ? bpf_map__initial_value(map, &size) : NULL;
+	if (!data || strings_len > lits_size || (size_t)off + lits_size > size) {
+		fprintf(libbpf_log, "the program has no room for the query's strings\n");
+		return -1;
+	}
+	copy = malloc(size);
+	if (!copy)
+		return -1;
+	memcpy(copy, data, size);
+	memcpy(copy + off, strings, strings_len);
+	err = bpf_map__set_initial_value(map, copy, size);
+	free(copy);
+	if (err)
+		fprintf(libbpf_log, "cannot set the query's strings: %s\n", strerror(-err));
+	return err;
+}
+
 struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int readers,
 			    long max_groups, struct loader_log *verifier, char **log)
 {
@@ -187,6 +261,8 @@ struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int rea
 			ranges, readers, max_groups);
 		goto cleanup;
 	}
+	if (fill_strings(l->obj))
+		goto cleanup;
 	err = bpf_object__load(l->obj);
 	if (verifier) {
 		join_verifier_log(l->obj, verifier);

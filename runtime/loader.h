@@ -28,6 +28,10 @@ struct loader_log {
 struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int readers,
 			    long max_groups, struct loader_log *verifier, char **log);
 
+/* The query's strings (query.lits), written into the program's bpfq_lits
+ * (bpf-templates/text.bpf.h) before the next loader__load(); none by default. */
+void loader__set_strings(const void *lits, size_t len);
+
 /* A range's state, which the program reads and fills: shared memory with the kernel. */
 struct bpfq_state *loader__state(struct loader *l, int slot);
 

@@ -19,6 +19,8 @@
 #include "lang/value/aggs.h"
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
+#include "lang/value/regex.h"
+#include "lang/value/values.h"
 
 /* A condition's three values, short. */
 enum { F = TRUTH_F, T = TRUTH_T, U = TRUTH_U };
@@ -109,6 +111,84 @@ static uint32_t failed_at(struct eval *e, const struct node *n, uint32_t err)
 	return err;
 }
 
+/* ---- text ---- */
+
+/* A text operand: a field's text (NULL when missing or empty) or a string. */
+struct text {
+	const uint8_t *bytes;
+	uint32_t len;		/* all of the field's bytes; bytes holds BPFQ_TEXT_MAX of them */
+	bool null;
+};
+
+static struct text text_of(const struct eval *e, const struct node *n)
+{
+	const struct bpfq_text *t;
+
+	if (n->kind == NODE_STR)
+		return (struct text){ (const uint8_t *)n->str, n->slen, false };
+	t = records_text(e->records, e->q->text_of_slot[n->slot]);
+	return (struct text){ t->bytes, t->len, !t->present || !t->len };
+}
+
+/* Byte order, then the shorter first: exact, as a string is at most BPFQ_TEXT_MAX bytes. */
+static int text_order(struct text a, struct text b)
+{
+	uint32_t n = a.len < b.len ? a.len : b.len;
+	int c = n ? memcmp(a.bytes, b.bytes, n) : 0;
+
+	if (c)
+		return c < 0 ? -1 : 1;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
+static int text_compare(const struct eval *e, const struct node *n)
+{
+	struct text a = text_of(e, n->lhs), b = text_of(e, n->rhs);
+
+	if (a.null || b.null)
+		return U;
+	return value_compare(n->kind, text_order(a, b), 0);
+}
+
+static int text_in(const struct eval *e, const struct node *n)
+{
+	struct text x = text_of(e, n->lhs);
+	int found = F;
+
+	if (x.null)
+		return U;
+	for (int i = 0; i < n->nargs && found == F; i++)
+		found = !text_order(x, text_of(e, n->args[i]));
+	return n->negated ? truth_not(found) : found;
+}
+
+static int is_null(const struct eval *e, const struct node *n)
+{
+	return text_of(e, n->lhs).null != n->negated;
+}
+
+/*
+ * like, ilike, starts_with, ends_with, contains. Only a field's first
+ * BPFQ_TEXT_MAX bytes are kept: a longer one is an error, but for
+ * starts_with, which needs no more than the string's length.
+ */
+static uint32_t text_matches(struct eval *e, const struct node *n, int *out)
+{
+	const struct node *x = n->kind == NODE_LIKE ? n->lhs : n->args[0];
+	const struct node *p = n->kind == NODE_LIKE ? n->rhs : n->args[1];
+	struct text t = text_of(e, x), s = text_of(e, p);
+
+	if (t.null) {
+		*out = U;
+		return 0;
+	}
+	if (t.len > BPFQ_TEXT_MAX && n->match != BPFQ_MATCH_TRAIL)
+		return failed_at(e, n, BPFQ_ERR_TEXT);
+	*out = text_match(t.bytes, t.len < BPFQ_TEXT_MAX ? t.len : BPFQ_TEXT_MAX, s.bytes, s.len,
+			  n->match) != n->negated;
+	return 0;
+}
+
 static uint32_t eval_field(struct eval *e, const struct node *n, struct value *out)
 {
 	const struct bpfq_field *f = &e->rec->f[n->slot];
@@ -134,7 +214,14 @@ static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out
 		return 0;
 	case NODE_FIELD:
 		return eval_field(e, n, out);
-	case NODE_CALL:		/* abs */
+	case NODE_CALL:		/* abs, length */
+		if (n->fn == FN_LENGTH) {
+			struct text t = text_of(e, n->args[0]);
+
+			out->null = t.null;
+			out->v = (i128)t.len * BPFQ_SCALE;
+			return 0;
+		}
 		if ((err = eval_num(e, n->args[0], &a)) || (out->null = a.null))
 			return err;
 		return failed_at(e, n, num_abs(a.v, &out->v));
@@ -214,9 +301,30 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 	case NODE_BETWEEN:
 		return eval_between(e, n, out);
 	case NODE_IN:
+		if (n->lhs->type == TYPE_TEXT) {
+			*out = text_in(e, n);
+			return 0;
+		}
 		return eval_in(e, n, out);
+	case NODE_MATCH:
+		/* Still in the start state: a missing or empty field, NULL (regex.h). */
+		if (!e->rec->rx[n->regex])
+			*out = U;
+		else
+			*out = e->q->regex[n->regex]->accept[e->rec->rx[n->regex]] != n->negated;
+		return 0;
+	case NODE_ISNULL:
+		*out = is_null(e, n);
+		return 0;
+	case NODE_LIKE:
+	case NODE_CALL:		/* starts_with, ends_with, contains */
+		return text_matches(e, n, out);
 	default:
 		break;
+	}
+	if (n->lhs->type == TYPE_TEXT) {
+		*out = text_compare(e, n);
+		return 0;
 	}
 	if ((err = eval_num(e, n->lhs, &a)) || (err = eval_num(e, n->rhs, &b)))
 		return err;

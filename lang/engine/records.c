@@ -16,6 +16,7 @@
 
 #include "lang/engine/records.h"
 #include "lang/value/num.h"
+#include "lang/value/regex.h"
 
 /* ---- numbers, one byte at a time ---- */
 
@@ -336,6 +337,7 @@ struct records {
 	uint8_t partial[BPFQ_MAX_RECORD];	/* binary: bytes of the current record */
 	int npartial;		/* binary: bytes of the current record */
 	size_t field_len;	/* csv: bytes of the current field: a quote after them is content */
+	struct bpfq_text texts[BPFQ_MAX_TEXTS];	/* the fields compared as text */
 };
 
 struct records *records_new(const struct query *q, struct bpfq_result *r, record_fn *fn,
@@ -360,6 +362,19 @@ struct records *records_new(const struct query *q, struct bpfq_result *r, record
 void records_free(struct records *p)
 {
 	free(p);
+}
+
+const struct bpfq_text *records_text(const struct records *p, int k)
+{
+	return &p->texts[k];
+}
+
+/* The current field's text, if it is compared as text; else NULL. */
+static struct bpfq_text *field_text(struct records *p)
+{
+	int k = p->slot >= 0 ? p->q->text_of_slot[p->slot] : -1;
+
+	return k >= 0 ? &p->texts[k] : NULL;
 }
 
 static void emit(struct records *p)
@@ -444,14 +459,23 @@ static void numbers_byte(struct records *p, unsigned char c)
 
 /* ---- text and csv: records of fields ---- */
 
-/* A byte of a used field's content: its number, and its text if it is the key. */
+/* A byte of a used field's content: its number, its text if compared, or if it is the key. */
 static void field_content(struct records *p, unsigned char c)
 {
 	struct bpfq_rec *rec = &p->rec;
+	struct bpfq_text *t;
 
 	if (p->slot < 0)
 		return;
 	track_byte(&p->num, c, p->q->format.kind == INPUT_CSV);
+	for (int k = 0; k < p->q->nregex; k++)
+		if (p->q->regex_slot[k] == p->slot)
+			rec->rx[k] = regex_step(p->q->regex[k], rec->rx[k], c);
+	if ((t = field_text(p))) {
+		if (t->len < BPFQ_TEXT_MAX)
+			t->bytes[t->len] = c;
+		t->len++;
+	}
 	if (p->slot == p->q->key_slot) {
 		if (rec->key.len < BPFQ_KEY_MAX)
 			rec->key.bytes[rec->key.len++] = c;
@@ -462,12 +486,18 @@ static void field_content(struct records *p, unsigned char c)
 
 static void begin_field(struct records *p, uint64_t off)
 {
+	struct bpfq_text *t;
+
 	p->slot = p->field < BPFQ_MAX_FIELD ? p->slot_of[p->field] : -1;
 	p->field_off = off;
 	p->quoted = false;
 	p->field_len = 0;
 	if (p->slot >= 0)
 		track_start(&p->num);
+	if ((t = field_text(p))) {
+		t->present = 1;
+		t->len = 0;
+	}
 }
 
 /* The field ended: its value, and the NULL counters. */
@@ -494,6 +524,8 @@ static void begin_record(struct records *p)
 	memset(&p->rec, 0, sizeof(p->rec));
 	p->rec.off = p->off;
 	p->rec.key.kind = BPFQ_K_EMPTY;	/* a text key, until a value says otherwise */
+	for (int k = 0; k < BPFQ_MAX_TEXTS; k++)
+		p->texts[k].present = 0;	/* missing until the field begins */
 	p->in_record = true;
 	p->field = 0;
 }

@@ -30,6 +30,9 @@ bool records_finish(struct records *p);
 
 void records_free(struct records *p);
 
+/* The current record's text k (query.text_of_slot): a field compared as text. */
+const struct bpfq_text *records_text(const struct records *p, int k);
+
 /* A field's bytes as a number: BPFQ_K_INT, BPFQ_K_DEC or BPFQ_K_BAD (and EMPTY for none);
  * returns BPFQ_TOK_* flags (rounded, beyond int64: then BPFQ_K_BAD). */
 int records_number(const char *s, size_t n, struct bpfq_field *f);

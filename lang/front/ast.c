@@ -88,7 +88,7 @@ static enum prec prec(const struct node *n)
 	case NODE_AND: return PREC_AND;
 	case NODE_NOT: return PREC_NOT;
 	case NODE_EQ: case NODE_NE: case NODE_LT: case NODE_LE: case NODE_GT: case NODE_GE:
-	case NODE_BETWEEN: case NODE_IN:
+	case NODE_BETWEEN: case NODE_IN: case NODE_ISNULL: case NODE_LIKE: case NODE_MATCH:
 		return PREC_CMP;
 	case NODE_ADD: case NODE_SUB: return PREC_ADD;
 	case NODE_MUL: case NODE_DIV: case NODE_MOD: return PREC_MUL;
@@ -128,6 +128,7 @@ const char *ast_op_text(enum node_kind kind)
 	case NODE_GE: return ">=";
 	case NODE_AND: return "and";
 	case NODE_OR: return "or";
+	case NODE_MATCH: return "~";
 	default: return "?";
 	}
 }
@@ -220,7 +221,14 @@ static const char *call_name(const struct node *n)
 		return "median";
 	if (n->agg != AGG_NONE)
 		return agg_name(n->agg);
-	return n->fn == FN_ABS ? "abs" : "call";
+	switch (n->fn) {
+	case FN_ABS: return "abs";
+	case FN_LENGTH: return "length";
+	case FN_STARTS_WITH: return "starts_with";
+	case FN_ENDS_WITH: return "ends_with";
+	case FN_CONTAINS: return "contains";
+	default: return "call";
+	}
 }
 
 static void render_call(struct out *o, const struct query *q, const struct node *n)
@@ -321,7 +329,7 @@ static void render_binary(struct out *o, const struct query *q, const struct nod
 
 	render_paren(o, q, n->lhs, prec(n->lhs) < p || (p == PREC_CMP && prec(n->lhs) == p));
 	put(o, " ", 1);
-	puts_(o, ast_op_text(n->kind));
+	puts_(o, n->kind == NODE_MATCH && n->negated ? "!~" : ast_op_text(n->kind));
 	put(o, " ", 1);
 	render_paren(o, q, n->rhs, prec(n->rhs) <= p);
 }
@@ -336,9 +344,38 @@ static bool paren_after_minus(const struct node *operand)
 	       operand->kind == NODE_DEC;
 }
 
+/*
+ * A string as written, '' for a quote; for code only its length: the
+ * bytes are the query's and the program reads them from its .rodata.
+ */
+static void render_str(struct out *o, const struct query *q, const struct node *n)
+{
+	char text[40];
+
+	if (!o->code) {
+		put_source(o, q, n->loc);
+		return;
+	}
+	snprintf(text, sizeof(text), "text(%u bytes)", n->slen);
+	puts_(o, text);
+}
+
 static void render(struct out *o, const struct query *q, const struct node *n)
 {
 	switch (n->kind) {
+	case NODE_STR:
+		render_str(o, q, n);
+		break;
+	case NODE_ISNULL:
+		render_paren(o, q, n->lhs, prec(n->lhs) <= PREC_CMP);
+		puts_(o, n->negated ? " is not null" : " is null");
+		break;
+	case NODE_LIKE:
+		render_paren(o, q, n->lhs, prec(n->lhs) <= PREC_CMP);
+		puts_(o, n->negated ? " not" : "");
+		puts_(o, n->match & BPFQ_MATCH_CI ? " ilike " : " like ");
+		render_paren(o, q, n->rhs, prec(n->rhs) <= PREC_CMP);
+		break;
 	case NODE_INT:
 		render_int(o, q, n);
 		break;
@@ -398,6 +435,7 @@ static const char *type_suffix(enum type t)
 	switch (t) {
 	case TYPE_NUM: return " :num";
 	case TYPE_BOOL: return " :bool";
+	case TYPE_TEXT: return " :text";
 	default: return "";
 	}
 }
@@ -447,6 +485,19 @@ static void dump_label(FILE *f, const struct query *q, const struct node *n)
 		break;
 	case NODE_IN:
 		fputs(n->negated ? "not in" : "in", f);
+		break;
+	case NODE_ISNULL:
+		fputs(n->negated ? "is not null" : "is null", f);
+		break;
+	case NODE_MATCH:
+		fputs(n->negated ? "!~" : "~", f);
+		break;
+	case NODE_LIKE:
+		fputs(n->negated ? "not " : "", f);
+		fputs(n->match & BPFQ_MATCH_CI ? "ilike" : "like", f);
+		break;
+	case NODE_STR:
+		print_source(f, q, n->loc);
 		break;
 	default:
 		fputs(ast_op_text(n->kind), f);

@@ -11,6 +11,8 @@
 #include "bpf-templates/bpfq_state.h"
 
 /* A byte range [begin, end) of the query text; turned into line:column only when reported. */
+struct regex_dfa;	/* lang/value/regex.h */
+
 struct loc {
 	uint32_t begin, end;
 };
@@ -39,12 +41,17 @@ enum node_kind {
 	NODE_OR,
 	NODE_BETWEEN,	/* lhs [not] between args[0] and args[1] */
 	NODE_IN,	/* lhs [not] in (args...) */
+	NODE_STR,	/* 'text': str, slen (the bytes between the quotes, '' made one) */
+	NODE_ISNULL,	/* lhs is [not] null */
+	NODE_LIKE,	/* lhs [not] like|ilike rhs (a string): match is BPFQ_MATCH_WILD [| _CI] */
+	NODE_MATCH,	/* lhs ~ rhs (negated: !~): a field's text against regex (a NODE_STR) */
 };
 
 enum type {
 	TYPE_UNKNOWN,
 	TYPE_NUM,	/* a number: an int64, or a decimal with 9 fractional digits */
 	TYPE_BOOL,
+	TYPE_TEXT,	/* a string literal, or a field's bytes compared as text */
 };
 
 /* Aggregates; the order matches agg_names[] in ast.c. */
@@ -71,6 +78,10 @@ enum agg_kind {
 enum fn_kind {
 	FN_NONE,
 	FN_ABS,
+	FN_LENGTH,	/* length(text): its bytes */
+	FN_STARTS_WITH,	/* starts_with(text, 'p'), and so on: conditions over text */
+	FN_ENDS_WITH,
+	FN_CONTAINS,
 };
 
 struct node {
@@ -82,9 +93,16 @@ struct node {
 	int64_t value;		/* NODE_INT */
 	__int128 dec;		/* NODE_DEC: the value times 10^9 */
 	bool out_of_range;	/* NODE_INT, NODE_DEC: the literal does not fit */
-	bool negated;		/* NODE_BETWEEN, NODE_IN: 'not between', 'not in' */
+	bool negated;		/* NODE_BETWEEN, NODE_IN, NODE_ISNULL: 'not ...' */
+	const char *str;	/* NODE_STR: the decoded bytes, in the arena (not NUL-ended) */
+	uint32_t slen;		/* NODE_STR: how many */
+	uint32_t lit_off;	/* NODE_STR: where its bytes are in query.lits (sema) */
+	int match;		/* NODE_LIKE, and calls that match text: BPFQ_MATCH_* (sema) */
 	int field;		/* NODE_FIELD: 0-based position in the record */
 	int slot;		/* NODE_FIELD: which of the query's used fields */
+	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */
+	int regex;		/* NODE_MATCH: its index in query.regex */
+	bool is_regex;		/* NODE_STR: a regex, compiled by sema, not a value (no lit) */
 	struct node *lhs, *rhs;
 	struct node **args;	/* NODE_CALL, NODE_BETWEEN, NODE_IN */
 	int nargs;
@@ -168,6 +186,14 @@ struct query {
 	int nslots;		/* the fields the query uses, by sema */
 	int slot_field[BPFQ_MAX_SLOTS];	/* each slot's 0-based field position */
 	bool slot_numeric[BPFQ_MAX_SLOTS];	/* its value is used (not only its text, as a key) */
+	bool slot_text[BPFQ_MAX_SLOTS];	/* its text is compared (a string, is null, ...) */
+	int nregex;		/* the ~ and !~ of the query, by sema */
+	struct regex_dfa *regex[BPFQ_MAX_REGEX];	/* each one's automaton, in the arena */
+	int regex_slot[BPFQ_MAX_REGEX];		/* the slot whose text it runs over */
+	int text_of_slot[BPFQ_MAX_SLOTS];	/* slot_text: its index 0..ntexts-1; else -1 */
+	int ntexts;
+	uint8_t *lits;		/* every string's bytes, one after another (sema); in the arena */
+	uint32_t nlits;
 	int key_slot;		/* by_text: the slot of the key field */
 	int nnodes;		/* ids run 1..nnodes */
 	struct node **by_id;	/* by_id[id] for id in 1..nnodes, set by sema */

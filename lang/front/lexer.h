@@ -13,7 +13,7 @@ enum token_kind {
 	TOK_INT,	/* decimal digits */
 	TOK_DEC,	/* digits '.' digits: a decimal */
 	TOK_FIELD,	/* '$' digits: a field by position */
-	TOK_STRING,	/* '...' or "...": csv options, quoted column names */
+	TOK_STRING,	/* '...' (a string; '' is a quote in it) or "..." (a column name) */
 	TOK_IDENT,	/* [A-Za-z_][A-Za-z0-9_]* that is not a keyword */
 	TOK_PATH,	/* only from lex_path(): a bare word or a quoted string */
 	TOK_LPAREN,
@@ -41,7 +41,9 @@ enum token_kind {
 	TOK_GROUP,
 	TOK_BETWEEN,
 	TOK_IN,
-	TOK_LAST = TOK_IN,
+	TOK_MATCH,	/* ~ */
+	TOK_NOMATCH,	/* !~ */
+	TOK_LAST = TOK_NOMATCH,
 };
 
 struct token {

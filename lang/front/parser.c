@@ -78,6 +78,11 @@ static bool lex_error(struct parser *p, struct token t)
 	if (date && t.loc.begin + date == t.loc.end)
 		return diag_set(p->d, t.loc, "%s is a date, and dates are not values here; with "
 				"spaces around '-' it is a subtraction", quote(p, t).s);
+	if (p->text[t.loc.begin] == '\'' && t.loc.end == p->len)
+		return diag_set(p->d, t.loc, "unterminated string; a quote inside one is "
+				"written twice, as 'it''s'");
+	if (p->text[t.loc.begin] == '"' && t.loc.end == p->len)
+		return diag_set(p->d, t.loc, "unterminated quoted name");
 	if (p->text[t.loc.begin] >= '0' && p->text[t.loc.begin] <= '9')
 		return diag_set(p->d, t.loc, "invalid number %s", quote(p, t).s);
 	return diag_set(p->d, t.loc, "unexpected character %s", quote(p, t).s);
@@ -274,12 +279,32 @@ static struct node *field_ref(struct parser *p)
 	return next(p) ? n : NULL;
 }
 
-/* A string where a value goes: "name" is a column, 'text' is not a value. */
+/* 'text': its bytes between the quotes, each '' made one quote, in the arena. */
+static struct node *string_literal(struct parser *p)
+{
+	struct loc at = p->tok.loc;
+	struct node *n = new_node(p, NODE_STR, at);
+	char *bytes;
+	uint32_t len = 0;
+
+	if (!n || !(bytes = arena_alloc(&p->q->arena, at.end - at.begin)))
+		return n ? FAIL(p, at, "out of memory") : NULL;
+	for (uint32_t i = at.begin + 1; i + 1 < at.end; i++) {
+		bytes[len++] = p->text[i];
+		i += p->text[i] == '\'';
+	}
+	n->str = bytes;
+	n->slen = len;
+	p->height = 0;
+	p->extent = at;
+	return next(p) ? n : NULL;
+}
+
+/* A string where a value goes: "name" is a column, 'text' is a string. */
 static struct node *quoted_name(struct parser *p)
 {
 	if (p->text[p->tok.loc.begin] == '\'')
-		return FAIL(p, p->tok.loc, "strings are not values here; a column whose name "
-			    "needs quotes is written \"like this\"");
+		return string_literal(p);
 	for (uint32_t i = p->tok.loc.begin + 1; i + 1 < p->tok.loc.end; i++) {
 		unsigned char c = p->text[i];
 		struct token byte = { .kind = TOK_ERROR, .loc = { i, i + 1 } };
@@ -410,7 +435,7 @@ static struct node *group(struct parser *p)
 	return n;
 }
 
-/* primary := INT | DEC | FIELD | IDENT | "name" | IDENT '(' [args] ')' | '(' expr ')' */
+/* primary := INT | DEC | FIELD | IDENT | "name" | 'text' | IDENT '(' [args] ')' | '(' expr ')' */
 static struct node *primary(struct parser *p)
 {
 	switch (p->tok.kind) {
@@ -489,6 +514,7 @@ static enum node_kind comparison(enum token_kind kind)
 	case TOK_LE: return NODE_LE;
 	case TOK_GT: return NODE_GT;
 	case TOK_GE: return NODE_GE;
+	case TOK_MATCH: case TOK_NOMATCH: return NODE_MATCH;
 	default: return NODE_INT;
 	}
 }
@@ -567,7 +593,65 @@ static struct node *in_list(struct parser *p, struct node *lhs, bool negated)
 	return n;
 }
 
-/* cmp := add (CMPOP add | ['not'] 'between' add 'and' add | ['not'] 'in' '(' list ')')?
+/* t is the word w (any case): 'is' and 'null' are no keywords; columns may be named so. */
+static bool token_is(const struct parser *p, struct token t, const char *w)
+{
+	return t.kind == TOK_IDENT && word_is(p, t.loc, w);
+}
+
+/* 'is' ['not'] 'null', the current token 'is' */
+static struct node *is_null(struct parser *p, struct node *lhs)
+{
+	struct token op = p->tok;
+	struct loc lhs_extent = p->extent;
+	int height = p->height;
+	bool negated;
+	struct node *n;
+
+	if (!next(p))
+		return NULL;
+	negated = p->tok.kind == TOK_NOT;
+	if (negated && !next(p))
+		return NULL;
+	if (!token_is(p, p->tok, "null"))
+		return FAIL(p, p->tok.loc, "expected 'null' after '%s', got %s",
+			    negated ? "is not" : "is", quote(p, p->tok).s);
+	p->extent = p->tok.loc;
+	op.loc.end = p->tok.loc.end;
+	n = ranged(p, NODE_ISNULL, lhs, op, negated, lhs_extent, height);
+	return n && next(p) ? n : NULL;
+}
+
+/* lhs ['not'] 'like'|'ilike' add, the current token like or ilike */
+static struct node *like(struct parser *p, struct node *lhs, struct token op, bool negated)
+{
+	int match = BPFQ_MATCH_WILD | (token_is(p, p->tok, "ilike") ? BPFQ_MATCH_CI : 0);
+	struct node *n = binary(p, NODE_LIKE, lhs, add);
+
+	if (!n)
+		return NULL;
+	n->op_loc = span(op.loc, n->op_loc);
+	n->negated = negated;
+	n->match = match;
+	return n;
+}
+
+static bool is_like(const struct parser *p, struct token t)
+{
+	return token_is(p, t, "like") || token_is(p, t, "ilike");
+}
+
+/* A comparison just parsed: another may not follow it. */
+static struct node *no_chain(struct parser *p, struct node *n)
+{
+	if (n && (comparison(p->tok.kind) != NODE_INT || p->tok.kind == TOK_BETWEEN ||
+		  p->tok.kind == TOK_IN || token_is(p, p->tok, "is") || is_like(p, p->tok)))
+		return FAIL(p, p->tok.loc, "comparisons do not chain; combine them with 'and'");
+	return n;
+}
+
+/* cmp := add (CMPOP add | ['not'] 'between' add 'and' add | ['not'] 'in' '(' list ')'
+ * | 'is' ['not'] 'null' | ['not'] ('like' | 'ilike') add | ('~' | '!~') add)?
  * -- comparisons do not chain */
 static struct node *cmp(struct parser *p)
 {
@@ -575,27 +659,36 @@ static struct node *cmp(struct parser *p)
 	enum node_kind kind;
 	bool negated = false;
 
-	if (n && p->tok.kind == TOK_NOT) {
-		enum token_kind after = lex_next(p->text, p->len, p->tok.loc.end).kind;
+	if (!n)
+		return NULL;
+	if (token_is(p, p->tok, "is"))
+		return no_chain(p, is_null(p, n));
+	if (is_like(p, p->tok))
+		return no_chain(p, like(p, n, p->tok, false));
+	if (p->tok.kind == TOK_NOT) {
+		struct token neg = p->tok, after = lex_next(p->text, p->len, p->tok.loc.end);
 
-		if (after != TOK_BETWEEN && after != TOK_IN)
+		if (is_like(p, after))
+			return next(p) ? no_chain(p, like(p, n, neg, true)) : NULL;
+		if (after.kind != TOK_BETWEEN && after.kind != TOK_IN)
 			return n;
 		negated = true;
 		if (!next(p))
 			return NULL;
 	}
-	if (n && p->tok.kind == TOK_BETWEEN)
+	if (p->tok.kind == TOK_BETWEEN)
 		n = between(p, n, negated);
-	else if (n && p->tok.kind == TOK_IN)
+	else if (p->tok.kind == TOK_IN)
 		n = in_list(p, n, negated);
-	else if (!n || (kind = comparison(p->tok.kind)) == NODE_INT)
+	else if ((kind = comparison(p->tok.kind)) == NODE_INT)
 		return n;
-	else
+	else {
+		negated = p->tok.kind == TOK_NOMATCH;
 		n = binary(p, kind, n, add);
-	if (n && (comparison(p->tok.kind) != NODE_INT || p->tok.kind == TOK_BETWEEN ||
-		  p->tok.kind == TOK_IN))
-		return FAIL(p, p->tok.loc, "comparisons do not chain; combine them with 'and'");
-	return n;
+		if (n)
+			n->negated = negated;
+	}
+	return no_chain(p, n);
 }
 
 /* not := NOT not | cmp */

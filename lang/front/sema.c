@@ -11,6 +11,7 @@
 #include "lang/front/sema.h"
 #include "lang/front/suggest.h"
 #include "lang/value/layout.h"
+#include "lang/value/regex.h"
 
 /* Where an expression is: aggregates are allowed only as select items. */
 enum context {
@@ -75,9 +76,20 @@ struct sema {
 	bool in_cols;		/* IN_POST: checking the columns (no 'as' names yet) */
 	bool in_order;		/* IN_POST: checking an order by key */
 	const struct node *post_root;	/* IN_POST: the column checked, NULL in having */
+	bool text;		/* a string or 'is null' is used */
 };
 
 static bool check_expr(struct sema *s, struct node *n, enum context ctx);
+
+/* What a value of a type is called in messages: "got a condition". */
+static const char *type_word(enum type t)
+{
+	switch (t) {
+	case TYPE_BOOL: return "a condition";
+	case TYPE_TEXT: return "text";
+	default: return "a number";
+	}
+}
 static bool check_post_name(struct sema *s, struct node *n);
 static bool check_post_agg(struct sema *s, struct node *n);
 
@@ -199,6 +211,13 @@ static const char *column_clause(const struct schema *sc, const char *name, size
 	return clause;
 }
 
+/* After a "word" that names no column: it may have been meant as a string. */
+static const char *single_quotes(const struct query *q, const struct node *n)
+{
+	return q->text[n->loc.begin] == '"' ? "; a string is written in single quotes, "
+	       "as 'SFO'" : "";
+}
+
 static bool check_column(struct sema *s, struct node *n, const char *name, size_t len)
 {
 	const struct schema *sc = s->schema;
@@ -207,15 +226,15 @@ static bool check_column(struct sema *s, struct node *n, const char *name, size_
 
 	if (!sc)
 		return diag_set(s->d, n->loc, "unknown name '%.*s'; this csv input has no header: "
-				"use $1, $2, ... or 'as csv(header)'", shown(n->loc),
-				s->q->text + n->loc.begin);
+				"use $1, $2, ... or 'as csv(header)'%s", shown(n->loc),
+				s->q->text + n->loc.begin, single_quotes(s->q, n));
 	col = header_column(sc, name, len);
 	if (col < 0) {
 		list_columns(sc, cols, sizeof(cols));
-		return diag_set(s->d, n->loc, "no column '%.*s'%s in the header of %s: %s",
+		return diag_set(s->d, n->loc, "no column '%.*s'%s in the header of %s: %s%s",
 				(int)(len < NAME_MAX_SHOWN ? len : NAME_MAX_SHOWN), name,
 				column_clause(sc, name, len, clause, sizeof(clause)), s->q->path,
-				cols);
+				cols, single_quotes(s->q, n));
 	}
 	return use_field(s, n, col);
 }
@@ -258,12 +277,61 @@ static bool check_name(struct sema *s, struct node *n)
 			return check_record_field(s, n, text, len);
 		/* fallthrough */
 	case INPUT_NUMBERS:
-		return diag_set(s->d, n->loc, "unknown name '%.*s'; the input's values are called x",
-				shown(n->loc), s->q->text + n->loc.begin);
+		return diag_set(s->d, n->loc, "unknown name '%.*s'; the input's values are called "
+				"x%s", shown(n->loc), s->q->text + n->loc.begin,
+				single_quotes(s->q, n));
 	default:
-		return diag_set(s->d, n->loc, "unknown name '%.*s'; 'as text' fields are $1, $2, ...",
-				shown(n->loc), s->q->text + n->loc.begin);
+		return diag_set(s->d, n->loc, "unknown name '%.*s'; 'as text' fields are $1, $2, "
+				"...%s", shown(n->loc), s->q->text + n->loc.begin,
+				single_quotes(s->q, n));
 	}
+}
+
+/* A field of text or csv records: its bytes can be compared as text. */
+static bool text_field(const struct sema *s, const struct node *n)
+{
+	return n->kind == NODE_FIELD &&
+	       (s->q->format.kind == INPUT_TEXT || s->q->format.kind == INPUT_CSV);
+}
+
+/* A field whose text the query compares: its bytes are kept (bpfq_text), for a few fields. */
+static bool mark_text(struct sema *s, struct node *field)
+{
+	struct query *q = s->q;
+	int n = 0;
+
+	for (int i = 0; i < q->nslots; i++)
+		n += q->slot_text[i];
+	if (!q->slot_text[field->slot] && n == BPFQ_MAX_TEXTS)
+		return diag_set(s->d, field->loc, "too many fields compared as text: at most %d "
+				"in a query", BPFQ_MAX_TEXTS);
+	field->as_text = true;
+	q->slot_text[field->slot] = true;
+	s->text = true;
+	return true;
+}
+
+/* An operand of a text comparison: a string, or a field read as its text. */
+static bool text_operand(struct sema *s, struct node *n, const struct node *op)
+{
+	if (n->type == TYPE_TEXT)
+		return true;
+	if (!text_field(s, n))
+		return diag_set(s->d, op->op_loc, "'%.*s' cannot compare text with %s",
+				shown(op->op_loc), s->q->text + op->op_loc.begin,
+				n->kind == NODE_FIELD ? "a field of this input (a number)" :
+				type_word(n->type));
+	n->type = TYPE_TEXT;
+	return mark_text(s, n);
+}
+
+/* = <> < ... with a string on a side: both sides are text, compared byte by byte. */
+static bool check_text_cmp(struct sema *s, struct node *n)
+{
+	if (!text_operand(s, n->lhs, n) || !text_operand(s, n->rhs, n))
+		return false;
+	n->type = TYPE_BOOL;
+	return true;
 }
 
 /* Operands first, then the operator; messages spell it as the user did ('&&'). */
@@ -273,6 +341,9 @@ static bool check_operator(struct sema *s, struct node *n, enum context ctx)
 
 	if (!check_expr(s, n->lhs, ctx) || (n->rhs && !check_expr(s, n->rhs, ctx)))
 		return false;
+	if (n->kind >= NODE_EQ && n->kind <= NODE_GE &&
+	    (n->lhs->type == TYPE_TEXT || n->rhs->type == TYPE_TEXT))
+		return check_text_cmp(s, n);
 	if (n->lhs->type != rule->operand || (n->rhs && n->rhs->type != rule->operand))
 		return diag_set(s->d, n->op_loc, "'%.*s' %s", shown(n->op_loc),
 				s->q->text + n->op_loc.begin, rule->needs);
@@ -304,7 +375,9 @@ static bool check_in_length(struct sema *s, const struct node *n)
 	return true;
 }
 
-/* between and in: numbers all. */
+static bool check_text_in(struct sema *s, struct node *n);
+
+/* between and in: numbers all, or in over text. */
 static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
 {
 	if (n->kind == NODE_IN && !check_in_length(s, n))
@@ -314,14 +387,153 @@ static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
 	for (int i = 0; i < n->nargs; i++)
 		if (!check_expr(s, n->args[i], ctx))
 			return false;
+	if (n->kind == NODE_IN && n->nargs && n->args[0]->type == TYPE_TEXT)
+		return check_text_in(s, n);
 	if (n->lhs->type != TYPE_NUM)
-		return diag_set(s->d, n->op_loc, "'%.*s' needs a number on its left",
-				shown(n->op_loc), s->q->text + n->op_loc.begin);
+		return diag_set(s->d, n->op_loc, "'%.*s' needs a number on its left, got %s",
+				shown(n->op_loc), s->q->text + n->op_loc.begin,
+				type_word(n->lhs->type));
 	for (int i = 0; i < n->nargs; i++)
 		if (n->args[i]->type != TYPE_NUM)
-			return diag_set(s->d, n->args[i]->loc, "'%.*s' compares numbers, got a "
-					"condition", shown(n->op_loc), s->q->text + n->op_loc.begin);
+			return diag_set(s->d, n->args[i]->loc, "'%.*s' compares numbers, got %s",
+					shown(n->op_loc), s->q->text + n->op_loc.begin,
+					type_word(n->args[i]->type));
 	n->type = TYPE_BOOL;
+	return true;
+}
+
+/* x [not] in ('a', 'b'): a text on the left, strings in the list. */
+static bool check_text_in(struct sema *s, struct node *n)
+{
+	if (!text_operand(s, n->lhs, n))
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		if (n->args[i]->kind != NODE_STR)
+			return diag_set(s->d, n->args[i]->loc, "'%.*s' with text takes strings, "
+					"as ('a', 'b'); got %s", shown(n->op_loc),
+					s->q->text + n->op_loc.begin, type_word(n->args[i]->type));
+	n->type = TYPE_BOOL;
+	return true;
+}
+
+/* The query offset of byte i of a string literal's bytes ('' is one byte). */
+static uint32_t str_offset(const struct query *q, const struct node *str, size_t i)
+{
+	uint32_t at = str->loc.begin + 1;
+
+	for (; i > 0 && at + 1 < str->loc.end; i--)
+		at += q->text[at] == '\'' ? 2 : 1;
+	return at;
+}
+
+/* The regex's automaton, in the arena; an error points into the string. */
+static bool compile_regex(struct sema *s, struct node *n)
+{
+	struct query *q = s->q;
+	const struct node *str = n->rhs;
+	struct regex_dfa *dfa = arena_alloc(&q->arena, sizeof(*dfa));
+	char err[200];
+	size_t at, end;
+
+	if (q->nregex == BPFQ_MAX_REGEX)
+		return diag_set(s->d, n->op_loc, "too many regexes: a query has at most %d",
+				BPFQ_MAX_REGEX);
+	if (!dfa)
+		return diag_set(s->d, n->loc, "out of memory");
+	if (!regex_compile(str->str, str->slen, dfa, err, sizeof(err), &at, &end)) {
+		struct loc loc = { str_offset(q, str, at), str_offset(q, str, end) };
+
+		if (end <= at || end > str->slen || loc.end <= loc.begin)
+			loc = str->loc;
+		return diag_set(s->d, loc, "%s", err);
+	}
+	n->regex = q->nregex;
+	q->regex[q->nregex] = dfa;
+	q->regex_slot[q->nregex++] = n->lhs->slot;
+	return true;
+}
+
+/* e ~ 'regex', e !~ 'regex': e a field of text or csv records, the regex a string. */
+static bool check_match(struct sema *s, struct node *n, enum context ctx)
+{
+	const char *op = n->negated ? "!~" : "~";
+
+	if (!check_expr(s, n->lhs, ctx))
+		return false;
+	if (!text_field(s, n->lhs))
+		return diag_set(s->d, n->lhs->loc, "'%s' matches a field of text or csv records, "
+				"as $2 %s 'GET', got %s", op, op,
+				n->lhs->kind == NODE_FIELD ? "a number" : type_word(n->lhs->type));
+	if (n->rhs->kind != NODE_STR)
+		return diag_set(s->d, n->rhs->loc, "'%s' takes its regex as a string, as $2 %s "
+				"'^(GET|HEAD) '", op, op);
+	/* as_text: not a number; no slot_text: the automaton reads the bytes, none are kept */
+	n->lhs->as_text = true;
+	n->lhs->type = TYPE_TEXT;
+	n->rhs->type = TYPE_TEXT;
+	n->rhs->is_regex = true;
+	n->type = TYPE_BOOL;
+	return compile_regex(s, n);
+}
+
+/* e is [not] null: e is a field, null when it is missing or (csv) empty. */
+static bool check_is_null(struct sema *s, struct node *n, enum context ctx)
+{
+	if (!check_expr(s, n->lhs, ctx))
+		return false;
+	if (!text_field(s, n->lhs))
+		return diag_set(s->d, n->lhs->loc, "'is null' takes a field of text or csv "
+				"records, as price is null");
+	n->type = TYPE_BOOL;
+	return mark_text(s, n->lhs);
+}
+
+/* x [not] like|ilike 'pattern': a text on the left, a string on the right. */
+static bool check_like(struct sema *s, struct node *n, enum context ctx)
+{
+	if (!check_expr(s, n->lhs, ctx) || !check_expr(s, n->rhs, ctx))
+		return false;
+	if (n->rhs->kind != NODE_STR)
+		return diag_set(s->d, n->rhs->loc, "'%.*s' takes a string pattern, as 'GET%%'; "
+				"got %s", shown(n->op_loc), s->q->text + n->op_loc.begin,
+				type_word(n->rhs->type));
+	if (!text_operand(s, n->lhs, n))
+		return false;
+	n->type = TYPE_BOOL;
+	return true;
+}
+
+/* The functions over text: their number of arguments, and how they match. */
+static const struct text_fn {
+	const char *name;
+	enum fn_kind fn;
+	int nargs;
+	int match;
+} text_fns[] = {
+	{ "length", FN_LENGTH, 1, 0 },
+	{ "starts_with", FN_STARTS_WITH, 2, BPFQ_MATCH_TRAIL },
+	{ "ends_with", FN_ENDS_WITH, 2, BPFQ_MATCH_LEAD },
+	{ "contains", FN_CONTAINS, 2, BPFQ_MATCH_LEAD | BPFQ_MATCH_TRAIL },
+};
+
+/* length(x); starts_with(x, 'p'), ends_with, contains: x a text, p a string. */
+static bool check_text_call(struct sema *s, struct node *n, const struct text_fn *f,
+			    enum context ctx)
+{
+	if (n->nargs != f->nargs)
+		return diag_set(s->d, n->loc, "%s takes %d argument%s, got %d", f->name, f->nargs,
+				f->nargs == 1 ? "" : "s", n->nargs);
+	for (int i = 0; i < n->nargs; i++)
+		if (!check_expr(s, n->args[i], ctx))
+			return false;
+	if (n->nargs == 2 && n->args[1]->kind != NODE_STR)
+		return diag_set(s->d, n->args[1]->loc, "%s takes a string, as %s(url, '/api'); "
+				"got %s", f->name, f->name, type_word(n->args[1]->type));
+	if (!text_operand(s, n->args[0], n))
+		return false;
+	n->fn = f->fn;
+	n->match = f->match;
+	n->type = f->fn == FN_LENGTH ? TYPE_NUM : TYPE_BOOL;
 	return true;
 }
 
@@ -335,9 +547,12 @@ static bool unknown_function(struct sema *s, const struct node *n)
 	while (count < 63 && (names[count] = agg_spelling(count)))
 		count++;
 	names[count++] = "abs";
+	for (size_t i = 0; i < sizeof(text_fns) / sizeof(text_fns[0]); i++)
+		names[count++] = text_fns[i].name;
 	return diag_set(s->d, n->op_loc, "unknown function '%.*s'%s; aggregates are count, "
 			"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
-			"count_distinct; and abs", shown(n->op_loc), text,
+			"count_distinct; and abs, length, starts_with, ends_with, contains",
+			shown(n->op_loc), text,
 			suggest_clause(clause, sizeof(clause), text, len, names, count));
 }
 
@@ -346,13 +561,17 @@ static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 {
 	const struct agg_name *agg = lookup_agg(s->q, n->op_loc);
 
+	for (size_t i = 0; i < sizeof(text_fns) / sizeof(text_fns[0]); i++)
+		if (is_named(s->q, n->op_loc, text_fns[i].name))
+			return check_text_call(s, n, &text_fns[i], ctx);
 	if (is_named(s->q, n->op_loc, "abs")) {
 		if (n->nargs != 1)
 			return diag_set(s->d, n->loc, "abs takes 1 argument, got %d", n->nargs);
 		if (!check_expr(s, n->args[0], ctx))
 			return false;
 		if (n->args[0]->type != TYPE_NUM)
-			return diag_set(s->d, n->args[0]->loc, "abs needs a number, got a condition");
+			return diag_set(s->d, n->args[0]->loc, "abs needs a number, got %s",
+					type_word(n->args[0]->type));
 		n->fn = FN_ABS;
 		n->type = TYPE_NUM;
 		return true;
@@ -386,6 +605,16 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 	case NODE_BETWEEN:
 	case NODE_IN:
 		return check_ranged(s, n, ctx);
+	case NODE_STR:
+		n->type = TYPE_TEXT;
+		s->text = true;
+		return true;
+	case NODE_ISNULL:
+		return check_is_null(s, n, ctx);
+	case NODE_MATCH:
+		return check_match(s, n, ctx);
+	case NODE_LIKE:
+		return check_like(s, n, ctx);
 	default:
 		return check_operator(s, n, ctx);
 	}
@@ -485,7 +714,8 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
 				"got a number");
 	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM)
-		return diag_set(s->d, arg->loc, "%s needs a number, got a condition", name->name);
+		return diag_set(s->d, arg->loc, "%s needs a number, got %s", name->name,
+				type_word(arg->type));
 	if (call->agg == AGG_LHIST)
 		return check_lhist(s, call);
 	if (call->agg == AGG_QUANTILE)
@@ -731,7 +961,7 @@ static bool check_where(struct sema *s, struct node *where)
 		return false;
 	if (where->type != TYPE_BOOL)
 		return diag_set(s->d, where->loc, "where needs a condition such as x > 5, "
-				"got a number");
+				"got %s", type_word(where->type));
 	return true;
 }
 
@@ -746,7 +976,8 @@ static bool check_by(struct sema *s, struct node *by)
 	if (!check_expr(s, by, IN_BY))
 		return false;
 	if (by->type != TYPE_NUM)
-		return diag_set(s->d, by->loc, "by needs a field or a number, got a condition");
+		return diag_set(s->d, by->loc, "by needs a field or a number, got %s",
+				type_word(by->type));
 	q->by_text = by->kind == NODE_FIELD &&
 		     (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV);
 	q->key_slot = q->by_text ? by->slot : -1;
@@ -807,6 +1038,44 @@ static bool number_nodes(struct sema *s)
 	return true;
 }
 
+/* The fields compared as text, numbered in slot order; each has its bytes kept (bpfq_text). */
+static bool number_texts(const struct sema *s)
+{
+	struct query *q = s->q;
+
+	q->ntexts = 0;
+	for (int i = 0; i < q->nslots; i++)
+		q->text_of_slot[i] = q->slot_text[i] ? q->ntexts++ : -1;
+	return true;
+}
+
+/* Every string's bytes into query.lits, in node order: the program reads them there. */
+static bool place_strings(struct sema *s)
+{
+	struct query *q = s->q;
+
+	q->lits = arena_alloc(&q->arena, BPFQ_LITS_MAX);
+	if (!q->lits)
+		return diag_set(s->d, (struct loc){ 0, 0 }, "out of memory");
+	q->nlits = 0;
+	for (int id = 1; id <= q->nnodes; id++) {
+		struct node *n = q->by_id[id];
+
+		if (n->kind != NODE_STR || n->is_regex)
+			continue;
+		if (n->slen > BPFQ_TEXT_MAX)
+			return diag_set(s->d, n->loc, "a string is at most %d bytes, this one %u",
+					BPFQ_TEXT_MAX, n->slen);
+		if (n->slen > BPFQ_LITS_MAX - q->nlits)
+			return diag_set(s->d, n->loc, "the strings of a query are at most %d bytes "
+					"together", BPFQ_LITS_MAX);
+		n->lit_off = q->nlits;
+		memcpy(q->lits + q->nlits, n->str, n->slen);
+		q->nlits += n->slen;
+	}
+	return true;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), k = strlen(suffix);
@@ -840,7 +1109,7 @@ static void mark_numeric(struct query *q, const struct node *n)
 {
 	if (!n)
 		return;
-	if (n->kind == NODE_FIELD)
+	if (n->kind == NODE_FIELD && !n->as_text)
 		q->slot_numeric[n->slot] = true;
 	mark_numeric(q, n->lhs);
 	mark_numeric(q, n->rhs);
@@ -869,6 +1138,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	sema_default_format(q);
 	q->nslots = 0;
 	q->key_slot = -1;
+	memset(q->slot_text, 0, sizeof(q->slot_text));
+	q->nregex = 0;
 	/* A stream's value is always read: whether it is one decides what a record is. */
 	if (q->format.kind == INPUT_NUMBERS || (q->format.kind == INPUT_BINARY && q->format.stream))
 		q->slot_field[q->nslots++] = 0;
@@ -890,5 +1161,5 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	if (layout_words(q) > LAYOUT_MAX_WORDS)
 		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
 				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);
-	return number_nodes(&s);
+	return number_nodes(&s) && number_texts(&s) && (!s.text || place_strings(&s));
 }

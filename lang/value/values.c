@@ -366,3 +366,65 @@ int value_buckets(const struct agg_desc *d, const uint64_t *state, struct bucket
 	}
 	return n;
 }
+
+static uint8_t fold(uint8_t c, int match)
+{
+	return (match & BPFQ_MATCH_CI) && c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static bool same_bytes(const uint8_t *t, const uint8_t *p, size_t m, int match)
+{
+	for (size_t i = 0; i < m; i++)
+		if (fold(t[i], match) != fold(p[i], match))
+			return false;
+	return true;
+}
+
+/*
+ * A like pattern: '%' any bytes, '_' one. Two positions and the last '%'
+ * seen: a mismatch after it retries one byte further along the text, so
+ * the work is at most n * m steps (no backtracking over every '%').
+ */
+static bool like_match(const uint8_t *t, size_t n, const uint8_t *p, size_t m, int match)
+{
+	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
+
+	while (i < n) {
+		if (j < m && p[j] != '%' && (p[j] == '_' || fold(p[j], match) == fold(t[i], match))) {
+			i++;
+			j++;
+		} else if (j < m && p[j] == '%') {
+			star = j++;
+			mark = i;
+		} else if (star != SIZE_MAX) {
+			j = star + 1;
+			i = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (j < m && p[j] == '%')
+		j++;
+	return j == m;
+}
+
+bool text_match(const uint8_t *t, size_t n, const uint8_t *p, size_t m, int match)
+{
+	if (match & BPFQ_MATCH_WILD)
+		return like_match(t, n, p, m, match);
+	if (m > n)
+		return false;
+	switch (match & (BPFQ_MATCH_LEAD | BPFQ_MATCH_TRAIL)) {
+	case BPFQ_MATCH_TRAIL:
+		return same_bytes(t, p, m, match);
+	case BPFQ_MATCH_LEAD:
+		return same_bytes(t + n - m, p, m, match);
+	case BPFQ_MATCH_LEAD | BPFQ_MATCH_TRAIL:
+		for (size_t i = 0; i + m <= n; i++)
+			if (same_bytes(t + i, p, m, match))
+				return true;
+		return false;
+	default:
+		return n == m && same_bytes(t, p, m, match);
+	}
+}

@@ -39,4 +39,11 @@ int value_buckets(const struct agg_desc *d, const uint64_t *state, struct bucket
 /* The standard error of count_distinct's estimate (HyperLogLog, 2^14 registers). */
 #define VALUE_HLL_ERROR 0.0081
 
+/*
+ * Whether the text t[0..n) matches the string p[0..m) as match says
+ * (BPFQ_MATCH_*: a like pattern, with any bytes before or after it, ASCII
+ * case folded).
+ */
+bool text_match(const uint8_t *t, size_t n, const uint8_t *p, size_t m, int match);
+
 #endif /* BPFQ_VALUES_H */

@@ -28,6 +28,7 @@
 #define BPFQ_NSLOTS 1
 #define BPFQ_LAST_FIELD 0
 #define BPFQ_KEY_SLOT -1
+#define BPFQ_NTEXTS 0
 #define BPFQ_DELIM ','
 #define BPFQ_RECORD_SIZE 8
 #define BPFQ_STREAM 0
@@ -52,6 +53,11 @@ static __always_inline __u32 bpfq_field_of(int slot)
 static __always_inline int bpfq_slot_numeric(int slot)
 {
 	return slot == 0;
+}
+
+static __always_inline int bpfq_slot_text(int slot)
+{
+	return -1;
 }
 
 static __always_inline void bpfq_fields(struct bpfq_state *st, const __u8 *rec,

@@ -1,9 +1,10 @@
 # The oracle's front end: reads one bpfq query and writes the gawk program
 # that answers it (run with oracle.awk under gawk -M; see the comment there).
 #
-#   gawk -M -v PREC=256 -v QUERY='sum($2) where $1 > 0 from f.log' -f oracle-query.awk > query.awk
+#   QUERY='sum($2) where $1 > 0 from f.log' gawk -M -v PREC=256 -f oracle-query.awk > query.awk
 #
-# (-M: literals are exact integers too.)
+# (-M: literals are exact integers too. The query comes in the environment:
+# -v QUERY= would take its backslashes, a regex's, as escapes.)
 #
 # It is a second implementation of the language, written from the manual
 # (man/bpfq-query.7), not from bpfq's sources, so that a mistake in bpfq's
@@ -21,7 +22,7 @@
 # arrays oracle.awk prints from (A_n, A_s, A_m, A_M, A_q, A_h, A_v, A_d...).
 
 BEGIN {
-	Q = QUERY
+	Q = ENVIRON["QUERY"]
 	QL = length(Q)
 	P = 1			# next byte of Q to lex (1-based)
 	NN = 0			# nodes
@@ -98,7 +99,19 @@ function next_token(   c, c2, s, w) {
 		T = "field"; TT = substr(Q, s, P - s); TE = P
 		return
 	}
-	if (c == "\"" || c == "'") {
+	if (c == "'") {
+		# a string: '' inside is one quote
+		TT = ""
+		for (P++; ; P++) {
+			if (P > QL) die("unterminated string")
+			if (substr(Q, P, 1) == "'" && substr(Q, P + 1, 1) == "'") { TT = TT "'"; P++; continue }
+			if (substr(Q, P, 1) == "'") break
+			TT = TT substr(Q, P, 1)
+		}
+		P++; T = "text"; TE = P
+		return
+	}
+	if (c == "\"") {
 		s = index(substr(Q, P + 1), c)
 		if (!s) die("unterminated string")
 		T = "str"; TT = substr(Q, P + 1, s - 1); P += s + 1; TE = P
@@ -107,12 +120,12 @@ function next_token(   c, c2, s, w) {
 	P++
 	T = c
 	if (c == "=") { if (c2 == "=") P++; T = "==" }
-	else if (c == "!") { if (c2 == "=") { P++; T = "!=" } else T = "not" }
+	else if (c == "!") { if (c2 == "=") { P++; T = "!=" } else if (c2 == "~") { P++; T = "!~" } else T = "not" }
 	else if (c == "<") { if (c2 == "=") { P++; T = "<=" } else if (c2 == ">") { P++; T = "!=" } }
 	else if (c == ">") { if (c2 == "=") { P++; T = ">=" } }
 	else if (c == "&" && c2 == "&") { P++; T = "and" }
 	else if (c == "|" && c2 == "|") { P++; T = "or" }
-	else if (index("()*,:+-/%", c) == 0) die("bad character '" c "'")
+	else if (index("()*,:+-/%~", c) == 0) die("bad character '" c "'")
 	TT = substr(Q, TB, P - TB); TE = P
 }
 
@@ -269,12 +282,14 @@ function parse_item(   name, n, i) {
 function awk_string(s) {
 	gsub(/\\/, "\\\\", s)
 	gsub(/"/, "\\\"", s)
+	gsub(/\n/, "\\n", s)
+	gsub(/\r/, "\\r", s)
 	return s
 }
 
 function prec(n,   k) {
 	k = K[n]
-	return k == "or" ? 1 : k == "and" ? 2 : k == "not" ? 3 : k ~ /^(cmp|between|in)$/ ? 4 :
+	return k == "or" ? 1 : k == "and" ? 2 : k == "not" ? 3 : k ~ /^(cmp|between|in|isnull|like|match)$/ ? 4 :
 	       k ~ /^(add|sub)$/ ? 5 : k ~ /^(mul|div|mod)$/ ? 6 : k == "neg" ? 7 : 8
 }
 
@@ -304,11 +319,17 @@ function render(n,   k, p, s, i, op) {
 	k = K[n]
 	p = prec(n)
 	if (k == "lit") return dec_text(V[n])
+	if (k == "str") { s = V[n]; gsub(/'/, "''", s); return "'" s "'" }
+	if (k == "isnull") return paren(L[n], prec(L[n]) <= 4) (V[n] ? " is not null" : " is null")
+	if (k == "like")
+		return paren(L[n], prec(L[n]) <= 4) (V[n] ? " not" : "") (LCI[n] ? " ilike " : " like ") paren(R[n], prec(R[n]) <= 4)
+	if (k == "fn") return V[n] "(" render(L[n]) (R[n] ? ", " render(R[n]) : "") ")"
 	if (k == "field") return V[n] == "x" ? "x" : V[n] ~ /^p:/ ? "$" substr(V[n], 3) : substr(V[n], 3)
 	if (k == "agg") return agg_label(V[n])
 	if (k == "abs") return "abs(" render(L[n]) ")"
 	if (k == "neg") return "-" paren(L[n], prec(L[n]) < 7 || K[L[n]] == "neg" || K[L[n]] == "lit")
 	if (k == "not") return "not " paren(L[n], prec(L[n]) < 3)
+	if (k == "match") { s = RX[n]; gsub(/'/, "''", s); return paren(L[n], prec(L[n]) <= 4) (V[n] ? " !~ '" : " ~ '") s "'" }
 	if (k == "between" || k == "in") {
 		s = paren(L[n], prec(L[n]) <= 4) (V[n] ? " not" : "")
 		if (k == "between")
@@ -338,7 +359,7 @@ function emit_post(   n, i, c, post) {
 			ORDDESC[i] + 0, i, BY && K[ORDE[i]] == "field" && V[ORDE[i]] == V[BY]
 	for (n = 1; n <= NN; n++) {
 		printf "\tPK[%d] = \"%s\"; PL[%d] = %d; PR[%d] = %d; PNA[%d] = %d; PVAL[%d] = \"%s\"\n",
-			n, K[n], n, L[n] + 0, n, R[n] + 0, n, NA[n] + 0, n, V[n]
+			n, K[n], n, L[n] + 0, n, R[n] + 0, n, NA[n] + 0, n, awk_string(V[n])
 		for (i = 1; i <= NA[n]; i++)
 			printf "\tPA[%d, %d] = %d\n", n, i, A[n, i]
 		if (post && (K[n] != "field" || V[n] !~ /^n:/))
@@ -382,13 +403,57 @@ function parse_not() {
 	return parse_compare()
 }
 
+# The text of the token after the current one, in lower case.
+function peek_word(   sT, sTT, sTB, sTE, sP, w) {
+	sT = T; sTT = TT; sTB = TB; sTE = TE; sP = P
+	next_token()
+	w = T == "ident" ? tolower(TT) : ""
+	T = sT; TT = sTT; TB = sTB; TE = sTE; P = sP
+	return w
+}
+
+# x [not] like|ilike 'pattern': the error place is the operator, with its 'not'.
+function parse_like(n, neg, ob,   m) {
+	m = node("like", n, 0, ob, TE)
+	V[m] = neg
+	LCI[m] = tolower(TT) == "ilike"
+	next_token()
+	R[m] = parse_arith()
+	return m
+}
+
 function parse_compare(   n, op, neg, m, ob, oe) {
 	n = parse_arith()
+	if (T == "ident" && (tolower(TT) == "like" || tolower(TT) == "ilike"))
+		return parse_like(n, 0, TB)
+	if (T == "not" && (peek_word() == "like" || peek_word() == "ilike")) {
+		ob = TB
+		next_token()
+		return parse_like(n, 1, ob)
+	}
+	if (T == "ident" && tolower(TT) == "is") {
+		next_token()
+		m = node("isnull", n)
+		if (T == "not") { V[m] = 1; next_token() }
+		if (T != "ident" || tolower(TT) != "null") die("expected null after is")
+		next_token()
+		return m
+	}
 	if (T ~ /^(==|!=|<|<=|>|>=)$/) {
 		op = T
 		next_token()
 		m = node("cmp", n, parse_arith())
 		V[m] = op
+		return m
+	}
+	# e ~ 'regex', e !~ 'regex': gawk's own ~ (LC_ALL=C: bytes) on the field's text
+	if (T == "~" || T == "!~") {
+		m = node("match", n)
+		V[m] = T == "!~"
+		next_token()
+		if (T != "text") die("a regex is a string")
+		RX[m] = TT
+		next_token()
 		return m
 	}
 	neg = 0
@@ -495,6 +560,12 @@ function parse_primary(   n, name, ob) {
 		next_token()
 		return n
 	}
+	if (T == "text") {
+		n = node("str", 0, 0, TB, TE)
+		V[n] = TT
+		next_token()
+		return n
+	}
 	if (T == "str") {
 		n = node("field", 0, 0, TB, TE)
 		V[n] = "n:" TT
@@ -512,6 +583,18 @@ function parse_primary(   n, name, ob) {
 	if (T == "ident") {
 		name = TT; ob = TB
 		next_token()
+		if (T == "(" && tolower(name) ~ /^(length|starts_with|ends_with|contains)$/) {
+			n = node("fn", 0, 0, ob, ob + length(name))
+			V[n] = tolower(name)
+			next_token()
+			L[n] = parse_expr()
+			if (T == ",") {
+				next_token()
+				R[n] = parse_expr()
+			}
+			expect(")")
+			return n
+		}
 		if (T == "(") {
 			if (tolower(name) != "abs") die("unknown function " name)
 			next_token()
@@ -643,6 +726,12 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 		SLOT_NUM[p] = 1
 		return "FV[" p "] FN[" p "]"
 	}
+	if (k == "fn" && V[n] == "length") {
+		split(gen_text(L[n]), a, " ")
+		v = tmp("v")
+		emit(v " = length(" a[1] ") * S")
+		return v " " a[2]
+	}
 	v = tmp("v"); u = tmp("u")
 	if (k == "neg" || k == "abs") {
 		split(gen_num(L[n]), a, " ")
@@ -672,6 +761,19 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 	return v " " u
 }
 
+# A text operand: "TEXT NULLFLAG" as awk expressions (a field's text is NULL when the
+# field is missing or empty; a string is never NULL).
+function gen_text(n,   p, t) {
+	if (K[n] == "str") {
+		t = tmp("s")
+		emit(t " = \"" awk_string(V[n]) "\"")
+		return t " 0"
+	}
+	if (K[n] != "field") die("text compared with a number")
+	p = slot_of(V[n])
+	return "FT[" p "] (FN_MISSING[" p "]||FT[" p "]==\"\")"
+}
+
 # Emits the code for condition node n; returns the variable holding 0, 1 or 2.
 function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 	k = K[n]
@@ -690,6 +792,39 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 		else
 			emit("\t" c " = " b " == 1 ? 1 : (" c " == 2 || " b " == 2) ? 2 : 0")
 		emit("}")
+	} else if (k == "like" || k == "fn") {
+		# a like pattern as a regular expression: % any bytes, _ one, the rest as itself
+		split(gen_text(L[n]), x, " ")
+		split(gen_text(R[n]), a, " ")
+		emit(c " = 2")
+		emit("if (!" x[2] ") {")
+		if (V[n] != "starts_with")
+			emit("\tif (length(" x[1] ") > 256) oops(\"a field longer than 256 bytes cannot be matched\", \"" oops_loc(n) "\")")
+		if (k == "like")
+			emit("\t" c " = " (LCI[n] ? "tolower(" x[1] ") ~ tolower(like_re(" a[1] "))" : x[1] " ~ like_re(" a[1] ")"))
+		else if (V[n] == "starts_with")
+			emit("\t" c " = substr(" x[1] ", 1, length(" a[1] ")) == " a[1])
+		else if (V[n] == "ends_with")
+			emit("\t" c " = length(" x[1] ") >= length(" a[1] ") && substr(" x[1] ", length(" x[1] ") - length(" a[1] ") + 1) == " a[1])
+		else
+			emit("\t" c " = index(" x[1] ", " a[1] ") > 0")
+		if (k == "like" && V[n]) emit("\t" c " = 1 - " c)
+		emit("}")
+	} else if (k == "isnull") {
+		split(gen_text(L[n]), a, " ")
+		emit(c " = " (V[n] ? "!" : "") a[2])
+	} else if (k == "cmp" && (K[L[n]] == "str" || K[R[n]] == "str")) {
+		split(gen_text(L[n]), a, " ")
+		split(gen_text(R[n]), b, " ")
+		emit(c " = (" a[2] " || " b[2] ") ? 2 : (" a[1] " \"\" " V[n] " " b[1] " \"\")")
+	} else if (k == "in" && K[A[n, 1]] == "str") {
+		split(gen_text(L[n]), x, " ")
+		emit(c " = " x[2] " ? 2 : 0")
+		for (i = 1; i <= NA[n]; i++) {
+			split(gen_text(A[n, i]), a, " ")
+			emit("if (" c " == 0 && " x[1] " \"\" == " a[1] " \"\") " c " = 1")
+		}
+		if (V[n]) emit(c " = " c " == 2 ? 2 : 1 - " c)
 	} else if (k == "cmp") {
 		split(gen_num(L[n]), a, " ")
 		split(gen_num(R[n]), b, " ")
@@ -700,6 +835,14 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 		split(gen_num(A[n, 2]), hi, " ")
 		emit(c " = and3((" x[2] " || " lo[2] ") ? 2 : (" x[1] " >= " lo[1] "), (" x[2] " || " hi[2] ") ? 2 : (" x[1] " <= " hi[1] "))")
 		if (V[n]) emit(c " = " c " == 2 ? 2 : 1 - " c)
+	} else if (k == "match") {
+		if (K[L[n]] != "field") die("~ takes a field")
+		x = slot_of(V[L[n]])
+		SLOT_TXT[x] = 1
+		a = RX[n]
+		gsub(/\\/, "\\\\", a)
+		gsub(/"/, "\\\"", a)
+		emit(c " = (FN_MISSING[" x "] || FT[" x "] == \"\") ? 2 : (FT[" x "] ~ \"" a "\") != " V[n])
 	} else if (k == "in") {
 		split(gen_num(L[n]), x, " ")
 		emit(c " = 0")
@@ -781,7 +924,8 @@ function generate(   i, w, c, a, kind, p) {
 	printf "\tNSLOT = %d; NAGG = %d; BY = %d; KEYSLOT = %d; KEYLOC = \"%s\"; ONLY_EXISTS = %d\n",
 		NSLOT, NAGG, BY ? 1 : 0, KEYSLOT + 0, KEYLOC, ONLY_EXISTS
 	for (i = 1; i <= NSLOT; i++)
-		printf "\tSLOT_SPEC[%d] = \"%s\"; SLOT_NUM[%d] = %d\n", i, SLOT_SPEC[i], i, SLOT_NUM[i] + 0
+		printf "\tSLOT_SPEC[%d] = \"%s\"; SLOT_NUM[%d] = %d; SLOT_TXT[%d] = %d\n", i, SLOT_SPEC[i],
+			i, SLOT_NUM[i] + 0, i, SLOT_TXT[i] + 0
 	for (i = 1; i <= NBF; i++)
 		printf "\tBF_NAME[%d] = \"%s\"; BF_OFF[%d] = %d; BF_SIZE[%d] = %d; BF_SIGNED[%d] = %d; BF_BE[%d] = %d\n",
 			i, BF_NAME[i], i, BF_OFF[i], i, BF_SIZE[i], i, BF_SIGNED[i], i, BF_BE[i]

@@ -1,7 +1,7 @@
 # The independent oracle: what bpfq prints for one query over one file,
 # computed by gawk with exact (GMP) integers. Run as
 #
-#   gawk -M -v PREC=256 -v QUERY="$query" -f oracle-query.awk > query.awk
+#   QUERY="$query" gawk -M -v PREC=256 -f oracle-query.awk > query.awk
 #   LC_ALL=C gawk -M -v PREC=256 -v FILE="$path" [-v MAXGROUPS=N] -f query.awk -f oracle.awk \
 #       "$path" > answer 2> messages
 #
@@ -399,8 +399,8 @@ function fields_record(   k, s, p, t, a, nk) {
 		}
 		FN_MISSING[s] = 0
 		t = CF[p]
+		FT[s] = t
 		if (s == KEYSLOT) {
-			FT[s] = t
 			KEYLONG[s] = length(t) > 64
 		}
 		FN[s] = 1
@@ -491,6 +491,19 @@ function binary_record(R,   s, f, v) {
 
 function and3(a, b) {
 	return (a == 0 || b == 0) ? 0 : (a == 2 || b == 2) ? 2 : 1
+}
+
+# A like pattern as an anchored regular expression: % any bytes, _ one byte.
+function like_re(p,   r, j, ch) {
+	r = "^"
+	for (j = 1; j <= length(p); j++) {
+		ch = substr(p, j, 1)
+		if (ch == "%") r = r ".*"
+		else if (ch == "_") r = r "."
+		else if (ch ~ /[][\\^$.|?*+(){}\/]/) r = r "\\" ch
+		else r = r ch
+	}
+	return r "$"
 }
 
 function or3(a, b) {

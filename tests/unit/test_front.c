@@ -214,10 +214,77 @@ static const struct error_case {
 	  "  sum(x) where x & 5 from f\n"
 	  "                 ~\n" },
 	{ "sum(x) where x > 'a' from f",
-	  "bpfq: error: 1:18-20: strings are not values here; a column whose name needs quotes "
-	  "is written \"like this\"\n"
+	  "bpfq: error: 1:16: '>' cannot compare text with a field of this input (a number)\n"
 	  "  sum(x) where x > 'a' from f\n"
-	  "                   ~~~\n" },
+	  "                 ~\n" },
+	{ "count() where x is nul from f",
+	  "bpfq: error: 1:20-22: expected 'null' after 'is', got 'nul'\n"
+	  "  count() where x is nul from f\n"
+	  "                     ~~~\n" },
+	{ "count() where $1 is not null is null from f",
+	  "bpfq: error: 1:30-31: comparisons do not chain; combine them with 'and'\n"
+	  "  count() where $1 is not null is null from f\n"
+	  "                               ~~\n" },
+	{ "count() where x ~ 'a' from f",
+	  "bpfq: error: 1:15: '~' matches a field of text or csv records, as $2 ~ 'GET', got a number\n"
+	  "  count() where x ~ 'a' from f\n"
+	  "                ~\n" },
+	{ "count() where $1 + 1 !~ 'a' from f as text",
+	  "bpfq: error: 1:15-20: '!~' matches a field of text or csv records, as $2 !~ 'GET', "
+	  "got a number\n"
+	  "  count() where $1 + 1 !~ 'a' from f as text\n"
+	  "                ~~~~~~\n" },
+	{ "count() where $1 ~ $2 from f as text",
+	  "bpfq: error: 1:20-21: '~' takes its regex as a string, as $2 ~ '^(GET|HEAD) '\n"
+	  "  count() where $1 ~ $2 from f as text\n"
+	  "                     ~~\n" },
+	{ "count() where $1 ~ 'it''s (a|b' from f as text",
+	  "bpfq: error: 1:27: unmatched '('\n"
+	  "  count() where $1 ~ 'it''s (a|b' from f as text\n"
+	  "                            ~\n" },
+	{ "count() where $1 ~ 'x[[:foo:]]' from f as text",
+	  "bpfq: error: 1:23-29: unknown character class [:foo:]\n"
+	  "  count() where $1 ~ 'x[[:foo:]]' from f as text\n"
+	  "                        ~~~~~~~\n" },
+	{ "count() where $1 ~ 'a.{9}$' from f as text",
+	  "bpfq: error: 1:21-26: regex needs 1025 DFA states; bpfq's limit is 256\n"
+	  "  count() where $1 ~ 'a.{9}$' from f as text\n"
+	  "                      ~~~~~~\n" },
+	{ "count() where $1 ~ 'a' ~ 'b' from f as text",
+	  "bpfq: error: 1:24: comparisons do not chain; combine them with 'and'\n"
+	  "  count() where $1 ~ 'a' ~ 'b' from f as text\n"
+	  "                         ~\n" },
+	{ "count() where $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' "
+	  "or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' from f as text",
+	  "bpfq: error: 1:114: too many regexes: a query has at most 8\n"
+	  "  count() where $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' "
+	  "or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' from f as text\n"
+	  "                                                                                      "
+	  "                             ~\n" },
+	{ "count() where x is null from f",
+	  "bpfq: error: 1:15: 'is null' takes a field of text or csv records, as price is null\n"
+	  "  count() where x is null from f\n"
+	  "                ~\n" },
+	{ "count() where 'it''s' > 5 from f",
+	  "bpfq: error: 1:23: '>' cannot compare text with a number\n"
+	  "  count() where 'it''s' > 5 from f\n"
+	  "                        ~\n" },
+	{ "count() where $1 = 'a' + 1 from f",
+	  "bpfq: error: 1:24: '+' needs numbers on both sides\n"
+	  "  count() where $1 = 'a' + 1 from f\n"
+	  "                         ~\n" },
+	{ "count() where 'a' from f",
+	  "bpfq: error: 1:15-17: where needs a condition such as x > 5, got text\n"
+	  "  count() where 'a' from f\n"
+	  "                ~~~\n" },
+	{ "count() where $1 in ('a', 2) from f",
+	  "bpfq: error: 1:27: 'in' with text takes strings, as ('a', 'b'); got a number\n"
+	  "  count() where $1 in ('a', 2) from f\n"
+	  "                            ~\n" },
+	{ "count() where $1 = 'a from f",
+	  "bpfq: error: 1:20-28: unterminated string; a quote inside one is written twice, as 'it''s'\n"
+	  "  count() where $1 = 'a from f\n"
+	  "                     ~~~~~~~~~\n" },
 	{ "sum(x) from f as numbers abcdefghijklmnopqrstuvwxyz0123456789",
 	  "bpfq: error: 1:26-61: expected 'where', 'from', 'by', 'having', 'order by', 'limit' or end of query, got 'abcdefghijklmnopqrstuvwxyz012345...'\n"
 	  "  sum(x) from f as numbers abcdefghijklmnopqrstuvwxyz0123456789\n"
@@ -289,24 +356,24 @@ static const struct error_case {
 	  "  sum(X) from f\n"
 	  "      ~\n" },
 	{ "foo(x) from f",
-	  "bpfq: error: 1:1-3: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
+	  "bpfq: error: 1:1-3: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains\n"
 	  "  foo(x) from f\n"
 	  "  ~~~\n" },
 	{ "sum(foo(x)) from f",
-	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
+	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains\n"
 	  "  sum(foo(x)) from f\n"
 	  "      ~~~\n" },
 	/* did you mean: at most two edits away, a swap one of them */
 	{ "sume(x) from f",
-	  "bpfq: error: 1:1-4: unknown function 'sume' (did you mean 'sum'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
+	  "bpfq: error: 1:1-4: unknown function 'sume' (did you mean 'sum'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains\n"
 	  "  sume(x) from f\n"
 	  "  ~~~~\n" },
 	{ "medain(x) from f",
-	  "bpfq: error: 1:1-6: unknown function 'medain' (did you mean 'median'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
+	  "bpfq: error: 1:1-6: unknown function 'medain' (did you mean 'median'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains\n"
 	  "  medain(x) from f\n"
 	  "  ~~~~~~\n" },
 	{ "sum(ABSS(x)) from f",
-	  "bpfq: error: 1:5-8: unknown function 'ABSS' (did you mean 'abs'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs\n"
+	  "bpfq: error: 1:5-8: unknown function 'ABSS' (did you mean 'abs'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains\n"
 	  "  sum(ABSS(x)) from f\n"
 	  "      ~~~~\n" },
 	{ "sum(x) from f as nmbers",
@@ -706,6 +773,8 @@ static void test_render_code(void)
 		{ "count(*) from f as record(q:i32, r:u8) where r > 1", "count(*)", "count(*)" },
 		{ "sum(r) from f as record(q:i32, r:u8)", "sum(r)", "sum($2)" },
 		{ "max(x) from f as i16", "max(x)", "max(x)" },
+		{ "exists(\"b c\" !~ '[*]/ x') from f.csv", "exists(\"b c\" !~ '[*]/ x')",
+		  "exists($2 !~ text(6 bytes))" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

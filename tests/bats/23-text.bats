@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# Text values: strings, comparisons of a field's text, in, is null, like,
+# ilike, starts_with, ends_with, contains and length, on csv as
+# spreadsheets and exports write it (quotes, commas and line ends inside
+# fields, CRLF, a BOM, UTF-8, empty fields) and on text logs; both engines,
+# at read sizes that split fields anywhere.
+
+load test_helper
+bats_require_minimum_version 1.5.0
+
+SIZES="1 7 4093 65536"
+
+# Query $1 must print $2 on both engines at every read size (notes and
+# warnings on standard error aside).
+every_size() {
+	local query=$1 expected=$2 size
+	for size in $SIZES; do
+		run --separate-stderr bpfq --engine=user --read-size="$size" "$query"
+		assert_status 0
+		assert_output "$expected"
+	done
+	require_root
+	for size in $SIZES; do
+		run --separate-stderr bpfq --read-size="$size" "$query"
+		assert_status 0
+		assert_output "$expected"
+	done
+}
+
+# Query $1 fails with status $2 and the error line $3 (after any note).
+assert_error() {
+	run bpfq "$1"
+	assert_status "$2"
+	if ! grep -qxF -- "$3" <<<"$output"; then
+		printf 'expected the line:\n%s\nin:\n%s\n' "$3" "$output" >&2
+		return 1
+	fi
+}
+
+# A csv of flights: a BOM, CRLF lines, quoted fields with commas, quotes
+# and a line end, an empty and a quoted empty origin, a short row, UTF-8.
+flights() {
+	printf '\xef\xbb\xbforigin,dest,delay,note\r\n'
+	printf 'SFO,LAX,10,ok\r\n'
+	printf '"SFO",JFK,20,"late, again"\r\n'
+	printf 'LAX,SFO,-5,"said ""on time"""\n'
+	printf ',SFO,7,\n'
+	printf '"",SEA,8,"two\nlines"\n'
+	printf 'Z\xc3\xbcrich,SFO,30,\xc3\xa9t\xc3\xa9\r\n'
+	printf 'sfo,ORD,1,x\n'
+	printf 'SFO ,ORD,2\n'
+	printf 'JFK,SFO,40,ok'
+}
+
+@test "= and <> compare a field's unquoted text, byte for byte; NULL is dropped" {
+	flights >"$TMP/f.csv"
+	every_size "count(), sum(delay) where origin = 'SFO' from $TMP/f.csv" \
+		$'count(): 2\nsum(delay): 30'
+	every_size "count() where origin <> 'SFO' from $TMP/f.csv" 5
+	every_size "count() where not (origin = 'SFO') or origin is null from $TMP/f.csv" 7
+	every_size "sum(delay) where note = 'said \"on time\"' or note = 'late, again' from $TMP/f.csv" 15
+	every_size "sum(delay) where note = 'two
+lines' from $TMP/f.csv" 8
+	every_size "sum(delay) where origin = '"$'Z\xc3\xbcrich'"' or note = '"$'\xc3\xa9t\xc3\xa9'"' from $TMP/f.csv" 30
+}
+
+@test "< <= > >= order text by bytes, shorter first; in lists; strings on either side" {
+	flights >"$TMP/f.csv"
+	every_size "count() where origin < 'SFO' from $TMP/f.csv" 2
+	every_size "count() where origin >= 'SFO' from $TMP/f.csv" 5
+	every_size "count() where 'SFO' < origin from $TMP/f.csv" 3
+	every_size "count() where origin > 'Z' from $TMP/f.csv" 2
+	every_size "sum(delay) where dest in ('SFO', 'SEA') from $TMP/f.csv" 80
+	every_size "sum(delay) where dest not in ('SFO', 'SEA', 'ORD') from $TMP/f.csv" 30
+	every_size "count() where 'b' > 'a' and 'it''s' = 'it''s' from $TMP/f.csv" 9
+}
+
+@test "is null: an empty csv field, quoted or not, and a missing one" {
+	flights >"$TMP/f.csv"
+	every_size "count() where origin is null from $TMP/f.csv" 2
+	every_size "count() where note is null from $TMP/f.csv" 2
+	every_size "count() where note is not null and origin is not null from $TMP/f.csv" 6
+	printf 'GET /a 200\nPOST\n\nPUT /b 404\n' >"$TMP/a.log"
+	every_size "count() where \$2 is null from $TMP/a.log" 2
+}
+
+@test "like, ilike, not like: % any bytes, _ one byte, ASCII case folded by ilike" {
+	flights >"$TMP/f.csv"
+	every_size "count() where origin like 'S%' from $TMP/f.csv" 3
+	every_size "count() where origin like '_F_' from $TMP/f.csv" 3
+	every_size "count() where origin ilike 'sf_' from $TMP/f.csv" 3
+	every_size "count() where origin not like '%O%' from $TMP/f.csv" 4
+	every_size "count() where note like '%a%a%' from $TMP/f.csv" 1
+	every_size "count() where note like '%' from $TMP/f.csv" 7
+	every_size "count() where origin ilike '"$'z\xc3\xbc'"%' from $TMP/f.csv" 1
+}
+
+@test "starts_with, ends_with, contains match bytes as they are; length counts bytes" {
+	flights >"$TMP/f.csv"
+	every_size "count() where starts_with(origin, 'SF') from $TMP/f.csv" 3
+	every_size "count() where ends_with(dest, 'A') or contains(note, ',') from $TMP/f.csv" 2
+	every_size "count() where contains(origin, '%') from $TMP/f.csv" 0
+	every_size "sum(length(origin)), max(length(note)) from $TMP/f.csv" \
+		$'sum(length(origin)): 26\nmax(length(note)): 14'
+	every_size "count() where length(note) > 4 from $TMP/f.csv" 4
+}
+
+@test "text logs: fields are runs of non-blanks" {
+	printf 'GET /a 200 0.5\r\nPOST /b 404 1.5\n  GET\t/c 500 2\nget /d 200 3\n' >"$TMP/a.log"
+	every_size "count(), sum(\$4) where \$1 = 'GET' from $TMP/a.log" $'count(): 2\nsum($4): 2.5'
+	every_size "count() where \$3 in ('404', '500') or \$2 like '/d' from $TMP/a.log" 3
+	every_size "count() where \$4 = '0.5' from $TMP/a.log" 1
+}
+
+@test "a field near the 256 bytes kept compares exactly; a longer one cannot be matched" {
+	local w255 w256
+	w255=$(printf 'w%.0s' $(seq 255))
+	w256=${w255}w
+	{ echo name,n; echo "$w255,1"; echo "$w256,2"; echo "${w256}w,4"; echo "${w256}a,8"; } >"$TMP/l.csv"
+	every_size "sum(n) where name = '$w256' from $TMP/l.csv" 2
+	every_size "sum(n) where name > '$w256' from $TMP/l.csv" 12
+	every_size "sum(n) where name < '$w256' from $TMP/l.csv" 1
+	every_size "sum(n) where starts_with(name, '$w256') from $TMP/l.csv" 14
+	every_size "sum(n) where length(name) = 257 from $TMP/l.csv" 12
+	run bpfq --engine=user "sum(n) where name like 'w%' from $TMP/l.csv"
+	assert_status 3
+	[[ ${lines[0]} == "bpfq: error: 1:19-22: a field longer than 256 bytes cannot be matched at $TMP/l.csv:4:1" ]]
+	require_root
+	assert_error "sum(n) where name like 'w%' from $TMP/l.csv" 3 \
+		"bpfq: error: 1:19-22: a field longer than 256 bytes cannot be matched at $TMP/l.csv:4:1"
+}
+
+@test "text errors name the operator: numbers, patterns, limits, double quotes" {
+	local f=$TMP/f.csv
+	printf 'origin,n\nSFO,1\n' >"$f"
+	assert_error "count() where 'SFO' > 5 from $f" 2 \
+		"bpfq: error: 1:21: '>' cannot compare text with a number"
+	assert_error "count() where origin = 1 + 'a' from $f" 2 \
+		"bpfq: error: 1:26: '+' needs numbers on both sides"
+	assert_error "count() where origin like n from $f" 2 \
+		"bpfq: error: 1:27: 'like' takes a string pattern, as 'GET%'; got a number"
+	assert_error "count() where contains(origin, 5) from $f" 2 \
+		"bpfq: error: 1:32: contains takes a string, as contains(url, '/api'); got a number"
+	assert_error "count() where length(origin) = 'x' from $f" 2 \
+		"bpfq: error: 1:30: '=' cannot compare text with a number"
+	assert_error "count() where origin = \"SFO\" from $f" 2 \
+		"bpfq: error: 1:24-28: no column 'SFO' in the header of $f: origin, n; a string is written in single quotes, as 'SFO'"
+	assert_error "count() where origin = 'SFO from x" 2 \
+		"bpfq: error: 1:24-34: unterminated string; a quote inside one is written twice, as 'it''s'"
+	assert_error "count() where origin = '$(printf 'w%.0s' $(seq 257))' from $f" 2 \
+		"bpfq: error: 1:24-282: a string is at most 256 bytes, this one 257"
+	assert_error "count() where \$1 = 'a' and \$2 = 'b' and \$3 = 'c' and \$4 = 'd' and \$5 = 'e' from $f" 2 \
+		"bpfq: error: 1:67-68: too many fields compared as text: at most 4 in a query"
+	assert_error "count() where x is null from $f as numbers" 2 \
+		"bpfq: error: 1:15: 'is null' takes a field of text or csv records, as price is null"
+	assert_error "count() where x = 'a' from $f as numbers" 2 \
+		"bpfq: error: 1:17: '=' cannot compare text with a field of this input (a number)"
+	assert_error "count() where origin is nul from $f" 2 \
+		"bpfq: error: 1:25-27: expected 'null' after 'is', got 'nul'"
+}
