@@ -7,6 +7,7 @@
 
 #include "cmd/output.h"
 #include "lang/front/ast.h"
+#include "lang/value/timestamp.h"
 
 #define BAR_WIDTH 52		/* bpftrace's */
 #define MAX_BUCKETS 1100	/* lhist's 1000 steps and its two open ends, and then some */
@@ -34,6 +35,10 @@ void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 	case BPFQ_K_DEC:
 		memcpy(&d, k->bytes, sizeof(d));
 		dec_format(d, buf, size);
+		return;
+	case BPFQ_K_TIME:
+		memcpy(&i, k->bytes, sizeof(i));
+		ts_format(i, false, buf, size);
 		return;
 	case BPFQ_K_MISSING:
 		snprintf(buf, size, "null");
@@ -216,14 +221,28 @@ static void print_text(FILE *f, const struct answer *a)
 
 /* ---- JSON ---- */
 
+/* A time in JSON: an RFC 3339 string. */
+static void json_time(FILE *f, int64_t t)
+{
+	char text[TS_TEXT_MAX];
+
+	ts_format(t, true, text, sizeof(text));
+	fprintf(f, "\"%s\"", text);
+}
+
 static void json_value(FILE *f, const struct answer *a, int i, const uint64_t *area)
 {
 	const struct agg_desc *d = &a->descs[i];
 	const uint64_t *state = area + output_offset(a, i);
 	char text[VALUE_MAX];
+	int64_t t;
 
 	if (value_is_hist(d)) {
 		json_hist(f, d, state);
+		return;
+	}
+	if (value_time(d, state, &t)) {
+		json_time(f, t);
 		return;
 	}
 	value_text(d, state, text, sizeof(text));
@@ -251,8 +270,15 @@ static void json_key(FILE *f, const struct bpfq_key *k)
 {
 	char text[VALUE_MAX];
 
+	int64_t t;
+
 	if (k->kind == BPFQ_K_EMPTY) {
 		escape_json_bytes(f, k->bytes, k->len);
+		return;
+	}
+	if (k->kind == BPFQ_K_TIME) {
+		memcpy(&t, k->bytes, sizeof(t));
+		json_time(f, t);
 		return;
 	}
 	output_key_text(k, text, sizeof(text));

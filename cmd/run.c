@@ -212,11 +212,20 @@ static int print_final(struct run *r, FILE *out, const struct answer *a)
 	return status;
 }
 
+/* Keys that are times print as times; they sort as their microseconds did. */
+static void mark_time_keys(struct group *g, long n)
+{
+	for (long i = 0; g && i < n; i++)
+		if (g[i].key.kind == BPFQ_K_INT)
+			g[i].key.kind = BPFQ_K_TIME;
+}
+
 static int print_answer(struct run *r, FILE *out)
 {
 	int status = EXIT_INPUT;
 	char *names[BPFQ_MAX_AGGS] = { 0 }, label[1024], key[1024], *select = NULL;
 	struct agg_desc descs[BPFQ_MAX_AGGS];
+	struct group *groups = NULL;
 	struct answer a = { .query = r->q.text, .naggs = r->q.nitems, .descs = descs,
 			    .names = names, .result = &r->result, .area = r->area };
 
@@ -228,10 +237,12 @@ static int print_answer(struct run *r, FILE *out)
 	if (r->q.by) {
 		ast_render(&r->q, r->q.by, key, sizeof(key));
 		a.key_name = key;
-		a.groups = groups_sorted(r->groups, &a.ngroups);
+		a.groups = groups = groups_sorted(r->groups, &a.ngroups);
 	}
 	if (r->o->stats && r->o->format == FORMAT_JSON)
 		a.stats = &r->stats;
+	if (r->q.by && r->q.by->type == TYPE_TIME && !r->o->partial)
+		mark_time_keys(groups, a.ngroups);
 	if (r->q.by && !a.groups)
 		fprintf(stderr, "bpfq: error: out of memory sorting the groups\n");
 	else if (r->o->partial && (select = partial_select(&r->q)))

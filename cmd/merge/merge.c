@@ -120,7 +120,8 @@ static int merge_counters(struct bpfq_result *t, const struct bpfq_result *r)
 {
 	return add_u64(&t->records, r->records) || add_u64(&t->matched, r->matched) ||
 	       add_u64(&t->malformed, r->malformed) || add_u64(&t->empty, r->empty) ||
-	       add_u64(&t->bad, r->bad) || add_u64(&t->missing, r->missing) ||
+	       add_u64(&t->bad, r->bad) || add_u64(&t->badtime, r->badtime) ||
+	       add_u64(&t->missing, r->missing) ||
 	       add_u64(&t->rounded, r->rounded) || add_u64(&t->nulls[0], r->nulls[0]) ||
 	       add_u64(&t->nulls[1], r->nulls[1]) || add_u64(&t->nulls[2], r->nulls[2]) ||
 	       add_u64(&t->nulls[3], r->nulls[3]) || add_u64(&t->nulls[4], r->nulls[4]) ? -1 : 0;

@@ -19,6 +19,7 @@
 #include "lang/value/aggs.h"
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
+#include "lang/value/timestamp.h"
 
 /* A condition's three values, short. */
 enum { F = TRUTH_F, T = TRUTH_T, U = TRUTH_U };
@@ -118,6 +119,33 @@ static uint32_t eval_field(struct eval *e, const struct node *n, struct value *o
 	return 0;
 }
 
+/* A function of times; v and *out scaled, a time is its microseconds. */
+static uint32_t eval_time_fn(const struct node *n, i128 v, i128 *out)
+{
+	int64_t t = num_floor(v);
+	uint32_t err;
+
+	switch (n->fn) {
+	case FN_EPOCH:
+		*out = (i128)t * (BPFQ_SCALE / TS_US_PER_SEC);
+		return 0;
+	case FN_TO_TIMESTAMP:
+		if ((err = num_mul(v, (i128)TS_US_PER_SEC * BPFQ_SCALE, &v)))
+			return BPFQ_ERR_TIME;
+		t = num_floor(v);
+		if (t < BPFQ_TIME_MIN || t >= BPFQ_TIME_END)
+			return BPFQ_ERR_TIME;
+		*out = (i128)t * BPFQ_SCALE;
+		return 0;
+	case FN_DATE_TRUNC:
+		*out = (i128)ts_trunc((int)n->lo, t) * BPFQ_SCALE;
+		return 0;
+	default:
+		*out = (i128)ts_part(n->fn, t) * BPFQ_SCALE;
+		return 0;
+	}
+}
+
 /* Operands left to right, then the operator: the first error is the kernel's too. */
 static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out)
 {
@@ -134,10 +162,12 @@ static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out
 		return 0;
 	case NODE_FIELD:
 		return eval_field(e, n, out);
-	case NODE_CALL:		/* abs */
-		if ((err = eval_num(e, n->args[0], &a)) || (out->null = a.null))
+	case NODE_CALL:
+		if ((err = eval_num(e, n->args[n->nargs - 1], &a)) || (out->null = a.null))
 			return err;
-		return failed_at(e, n, num_abs(a.v, &out->v));
+		if (n->fn == FN_ABS)
+			return failed_at(e, n, num_abs(a.v, &out->v));
+		return failed_at(e, n, eval_time_fn(n, a.v, &out->v));
 	case NODE_NEG:
 		if ((err = eval_num(e, n->lhs, &a)) || (out->null = a.null))
 			return err;

@@ -216,11 +216,18 @@ static void put_lower(struct out *o, const struct query *q, struct loc loc)
 /* A checked call's canonical name; median(x) is quantile(x, 0.5) with one argument. */
 static const char *call_name(const struct node *n)
 {
+	static const char *const fn_names[] = {
+		[FN_ABS] = "abs", [FN_YEAR] = "year", [FN_MONTH] = "month", [FN_DAY] = "day",
+		[FN_HOUR] = "hour", [FN_MINUTE] = "minute", [FN_SECOND] = "second",
+		[FN_EPOCH] = "epoch", [FN_TO_TIMESTAMP] = "to_timestamp",
+		[FN_DATE_TRUNC] = "date_trunc",
+	};
+
 	if (n->agg == AGG_QUANTILE && n->nargs == 1)
 		return "median";
 	if (n->agg != AGG_NONE)
 		return agg_name(n->agg);
-	return n->fn == FN_ABS ? "abs" : "call";
+	return n->fn != FN_NONE ? fn_names[n->fn] : "call";
 }
 
 static void render_call(struct out *o, const struct query *q, const struct node *n)
@@ -397,6 +404,7 @@ static const char *type_suffix(enum type t)
 {
 	switch (t) {
 	case TYPE_NUM: return " :num";
+	case TYPE_TIME: return " :time";
 	case TYPE_BOOL: return " :bool";
 	default: return "";
 	}

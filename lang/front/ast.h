@@ -45,6 +45,7 @@ enum type {
 	TYPE_UNKNOWN,
 	TYPE_NUM,	/* a number: an int64, or a decimal with 9 fractional digits */
 	TYPE_BOOL,
+	TYPE_TIME,	/* a time: an int64 of microseconds since 1970-01-01 UTC */
 };
 
 /* Aggregates; the order matches agg_names[] in ast.c. */
@@ -71,6 +72,15 @@ enum agg_kind {
 enum fn_kind {
 	FN_NONE,
 	FN_ABS,
+	FN_YEAR,	/* year(t) .. second(t): parts of a time, lang/value/timestamp.h */
+	FN_MONTH,
+	FN_DAY,
+	FN_HOUR,
+	FN_MINUTE,
+	FN_SECOND,
+	FN_EPOCH,	/* epoch(t): seconds since 1970, a decimal */
+	FN_TO_TIMESTAMP,	/* to_timestamp(n): n seconds since 1970 as a time */
+	FN_DATE_TRUNC,	/* date_trunc(unit, t): unit (enum bpfq_unit) in lo */
 };
 
 struct node {
@@ -167,6 +177,7 @@ struct query {
 	int nslots;		/* the fields the query uses, by sema */
 	int slot_field[BPFQ_MAX_SLOTS];	/* each slot's 0-based field position */
 	bool slot_numeric[BPFQ_MAX_SLOTS];	/* its value is used (not only its text, as a key) */
+	bool slot_time[BPFQ_MAX_SLOTS];	/* its value is a time (ISO 8601 text), not a number */
 	int key_slot;		/* by_text: the slot of the key field */
 	int nnodes;		/* ids run 1..nnodes */
 	struct node **by_id;	/* by_id[id] for id in 1..nnodes, set by sema */

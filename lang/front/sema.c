@@ -116,6 +116,34 @@ found:
 	return true;
 }
 
+/* date_trunc's unit: a string literal naming one. */
+static bool check_unit(struct sema *s, struct node *n)
+{
+	return diag_set(s->d, n->args[0]->loc, "date_trunc's unit must be 'year', 'month', "
+			"'day', 'hour', 'minute' or 'second'");
+}
+
+/*
+ * A field of text or csv read as a time where a time is wanted: its text
+ * is then parsed as ISO 8601 (sema_check() refuses a field read both ways).
+ */
+static bool want_time(struct sema *s, struct node *n)
+{
+	if (n->type == TYPE_TIME)
+		return true;
+	if (n->kind != NODE_FIELD || n->type != TYPE_NUM)
+		return false;
+	if (s->q->format.kind != INPUT_TEXT && s->q->format.kind != INPUT_CSV)
+		return false;
+	n->type = TYPE_TIME;
+	return true;
+}
+
+static const char *type_word(enum type t)
+{
+	return t == TYPE_TIME ? "a time" : t == TYPE_BOOL ? "a condition" : "a number";
+}
+
 static const char *format_word(enum input_kind kind)
 {
 	switch (kind) {
@@ -266,6 +294,30 @@ static bool check_name(struct sema *s, struct node *n)
 	}
 }
 
+/*
+ * Two values compared: numbers, or times. A field beside a time is read
+ * as a time.
+ */
+static bool same_kind(struct sema *s, struct node *a, struct node *b)
+{
+	if (a->type == TYPE_TIME || b->type == TYPE_TIME)
+		return want_time(s, a) && want_time(s, b);
+	return a->type == TYPE_NUM && b->type == TYPE_NUM;
+}
+
+static bool check_compare(struct sema *s, struct node *n)
+{
+	if (n->lhs->type == TYPE_BOOL || n->rhs->type == TYPE_BOOL)
+		return diag_set(s->d, n->op_loc, "'%.*s' compares numbers", shown(n->op_loc),
+				s->q->text + n->op_loc.begin);
+	if (!same_kind(s, n->lhs, n->rhs))
+		return diag_set(s->d, n->op_loc, "'%.*s' compares %s with %s", shown(n->op_loc),
+				s->q->text + n->op_loc.begin, type_word(n->lhs->type),
+				type_word(n->rhs->type));
+	n->type = TYPE_BOOL;
+	return true;
+}
+
 /* Operands first, then the operator; messages spell it as the user did ('&&'). */
 static bool check_operator(struct sema *s, struct node *n, enum context ctx)
 {
@@ -273,6 +325,8 @@ static bool check_operator(struct sema *s, struct node *n, enum context ctx)
 
 	if (!check_expr(s, n->lhs, ctx) || (n->rhs && !check_expr(s, n->rhs, ctx)))
 		return false;
+	if (rule->operand == TYPE_NUM && rule->result == TYPE_BOOL)
+		return check_compare(s, n);
 	if (n->lhs->type != rule->operand || (n->rhs && n->rhs->type != rule->operand))
 		return diag_set(s->d, n->op_loc, "'%.*s' %s", shown(n->op_loc),
 				s->q->text + n->op_loc.begin, rule->needs);
@@ -314,15 +368,49 @@ static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
 	for (int i = 0; i < n->nargs; i++)
 		if (!check_expr(s, n->args[i], ctx))
 			return false;
-	if (n->lhs->type != TYPE_NUM)
+	if (n->lhs->type != TYPE_NUM && n->lhs->type != TYPE_TIME)
 		return diag_set(s->d, n->op_loc, "'%.*s' needs a number on its left",
 				shown(n->op_loc), s->q->text + n->op_loc.begin);
 	for (int i = 0; i < n->nargs; i++)
-		if (n->args[i]->type != TYPE_NUM)
+		if (n->args[i]->type == TYPE_BOOL)
 			return diag_set(s->d, n->args[i]->loc, "'%.*s' compares numbers, got a "
 					"condition", shown(n->op_loc), s->q->text + n->op_loc.begin);
+	/* Twice: a time late in the list makes the fields before it times. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n->nargs; i++)
+			if (!same_kind(s, n->lhs, n->args[i]))
+				return diag_set(s->d, n->args[i]->loc, "'%.*s' compares %s with %s",
+						shown(n->op_loc), s->q->text + n->op_loc.begin,
+						type_word(n->lhs->type),
+						type_word(n->args[i]->type));
 	n->type = TYPE_BOOL;
 	return true;
+}
+
+/* The functions of times: what each takes and gives. */
+static const struct time_fn {
+	const char *name;
+	enum fn_kind fn;
+	int nargs;
+	enum type takes, gives;
+} time_fns[] = {
+	{ "year", FN_YEAR, 1, TYPE_TIME, TYPE_NUM },
+	{ "month", FN_MONTH, 1, TYPE_TIME, TYPE_NUM },
+	{ "day", FN_DAY, 1, TYPE_TIME, TYPE_NUM },
+	{ "hour", FN_HOUR, 1, TYPE_TIME, TYPE_NUM },
+	{ "minute", FN_MINUTE, 1, TYPE_TIME, TYPE_NUM },
+	{ "second", FN_SECOND, 1, TYPE_TIME, TYPE_NUM },
+	{ "epoch", FN_EPOCH, 1, TYPE_TIME, TYPE_NUM },
+	{ "to_timestamp", FN_TO_TIMESTAMP, 1, TYPE_NUM, TYPE_TIME },
+	{ "date_trunc", FN_DATE_TRUNC, 2, TYPE_TIME, TYPE_TIME },
+};
+
+static const struct time_fn *lookup_time_fn(const struct query *q, struct loc name)
+{
+	for (size_t i = 0; i < sizeof(time_fns) / sizeof(time_fns[0]); i++)
+		if (is_named(q, name, time_fns[i].name))
+			return &time_fns[i];
+	return NULL;
 }
 
 /* 'unknown function': the aggregates' spellings and abs, the nearest of them. */
@@ -335,17 +423,44 @@ static bool unknown_function(struct sema *s, const struct node *n)
 	while (count < 63 && (names[count] = agg_spelling(count)))
 		count++;
 	names[count++] = "abs";
+	for (size_t i = 0; i < sizeof(time_fns) / sizeof(time_fns[0]); i++)
+		names[count++] = time_fns[i].name;
 	return diag_set(s->d, n->op_loc, "unknown function '%.*s'%s; aggregates are count, "
 			"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
-			"count_distinct; and abs", shown(n->op_loc), text,
+			"count_distinct; and abs, year, month, day, hour, minute, second, epoch, "
+			"to_timestamp, date_trunc", shown(n->op_loc), text,
 			suggest_clause(clause, sizeof(clause), text, len, names, count));
+}
+
+static bool check_time_call(struct sema *s, struct node *n, const struct time_fn *f,
+			    enum context ctx)
+{
+	struct node *arg = n->args[f->nargs - 1];
+
+	if (n->nargs != f->nargs)
+		return diag_set(s->d, n->loc, "%s takes %d argument%s, got %d", f->name, f->nargs,
+				f->nargs == 1 ? "" : "s", n->nargs);
+	if (f->fn == FN_DATE_TRUNC && !check_unit(s, n))
+		return false;
+	if (!check_expr(s, arg, ctx))
+		return false;
+	if (f->takes == TYPE_TIME ? !want_time(s, arg) : arg->type != TYPE_NUM)
+		return diag_set(s->d, arg->loc, "%s needs %s, got %s%s", f->name,
+				type_word(f->takes), type_word(arg->type),
+				arg->kind == NODE_FIELD ? " (to_timestamp() reads seconds since 1970 as a time)" : "");
+	n->fn = f->fn;
+	n->type = f->gives;
+	return true;
 }
 
 /* A call inside an expression: a function, never an aggregate there. */
 static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 {
 	const struct agg_name *agg = lookup_agg(s->q, n->op_loc);
+	const struct time_fn *tf = lookup_time_fn(s->q, n->op_loc);
 
+	if (tf)
+		return check_time_call(s, n, tf, ctx);
 	if (is_named(s->q, n->op_loc, "abs")) {
 		if (n->nargs != 1)
 			return diag_set(s->d, n->loc, "abs takes 1 argument, got %d", n->nargs);
@@ -475,6 +590,12 @@ static bool check_quantile(struct sema *s, struct node *call)
 	return true;
 }
 
+/* The aggregates of times: a time's microseconds are an integer to these. */
+static bool takes_time(enum agg_kind k)
+{
+	return k == AGG_COUNT || k == AGG_MIN || k == AGG_MAX || k == AGG_COUNT_DISTINCT;
+}
+
 static bool check_argument(struct sema *s, struct node *call, const struct agg_name *name)
 {
 	struct node *arg = call->args[0];
@@ -484,8 +605,11 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
 				"got a number");
-	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM)
+	if (call->agg != AGG_EXISTS && arg->type == TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "%s needs a number, got a condition", name->name);
+	if (arg->type == TYPE_TIME && !takes_time(call->agg))
+		return diag_set(s->d, arg->loc, "%s needs a number, got a time; count, min, max "
+				"and count_distinct take times", name->name);
 	if (call->agg == AGG_LHIST)
 		return check_lhist(s, call);
 	if (call->agg == AGG_QUANTILE)
@@ -519,6 +643,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 	if (n->nargs && n->args[0]->kind != NODE_STAR && !check_argument(s, n, name))
 		return false;
 	n->type = n->agg == AGG_EXISTS ? TYPE_BOOL : TYPE_NUM;
+	if ((n->agg == AGG_MIN || n->agg == AGG_MAX) && n->args[0]->type == TYPE_TIME)
+		n->type = TYPE_TIME;
 	return true;
 }
 
@@ -545,6 +671,9 @@ static bool check_post_agg(struct sema *s, struct node *n)
 		;
 	if (!check_item(s, n, i))
 		return false;
+	if (n->type == TYPE_TIME)
+		return diag_set(s->d, n->loc, "%s of a time cannot be used with 'as', having, "
+				"order by or limit", agg_name(n->agg));
 	if (n != s->post_root && (n->agg == AGG_HIST || n->agg == AGG_LHIST))
 		return diag_set(s->d, n->op_loc, "%s has no single value to compute with",
 				agg_name(n->agg));
@@ -745,7 +874,7 @@ static bool check_by(struct sema *s, struct node *by)
 
 	if (!check_expr(s, by, IN_BY))
 		return false;
-	if (by->type != TYPE_NUM)
+	if (by->type == TYPE_BOOL)
 		return diag_set(s->d, by->loc, "by needs a field or a number, got a condition");
 	q->by_text = by->kind == NODE_FIELD &&
 		     (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV);
@@ -846,6 +975,43 @@ static void mark_numeric(struct query *q, const struct node *n)
 		mark_numeric(q, n->args[i]);
 }
 
+/* The fields read as times; a field is read one way, a time or a number. */
+static bool mark_time(struct sema *s, const struct node *n, bool times)
+{
+	if (!n)
+		return true;
+	if (n->kind == NODE_FIELD && n->type == TYPE_TIME && times)
+		s->q->slot_time[n->slot] = true;
+	if (n->kind == NODE_FIELD && n->type == TYPE_NUM && !times && s->q->slot_time[n->slot])
+		return diag_set(s->d, n->loc, "'%.*s' is read as a time elsewhere in the query, "
+				"and a field is read one way", shown(n->loc),
+				s->q->text + n->loc.begin);
+	if (!mark_time(s, n->lhs, times) || !mark_time(s, n->rhs, times))
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		if (!mark_time(s, n->args[i], times))
+			return false;
+	return true;
+}
+
+static bool mark_times(struct sema *s)
+{
+	struct query *q = s->q;
+
+	for (int i = 0; i < q->nslots; i++)
+		q->slot_time[i] = false;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < q->nitems; i++)
+			if (!mark_time(s, q->items[i], !pass))
+				return false;
+		if (!mark_time(s, q->where, !pass))
+			return false;
+		if (q->by && !q->by_text && !mark_time(s, q->by, !pass))
+			return false;
+	}
+	return true;
+}
+
 static void mark_slots(struct query *q)
 {
 	for (int i = 0; i < q->nslots; i++)
@@ -885,6 +1051,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	if (q->post && !check_post_clauses(&s))
 		return false;
 	mark_slots(q);
+	if (!mark_times(&s))
+		return false;
 	if (layout_words(q) > LAYOUT_MAX_WORDS)
 		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
 				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);
