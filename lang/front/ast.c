@@ -88,7 +88,7 @@ static enum prec prec(const struct node *n)
 	case NODE_AND: return PREC_AND;
 	case NODE_NOT: return PREC_NOT;
 	case NODE_EQ: case NODE_NE: case NODE_LT: case NODE_LE: case NODE_GT: case NODE_GE:
-	case NODE_BETWEEN: case NODE_IN:
+	case NODE_BETWEEN: case NODE_IN: case NODE_ISNULL:
 		return PREC_CMP;
 	case NODE_ADD: case NODE_SUB: return PREC_ADD;
 	case NODE_MUL: case NODE_DIV: case NODE_MOD: return PREC_MUL;
@@ -251,7 +251,8 @@ static void render_int(struct out *o, const struct query *q, const struct node *
 {
 	char text[24];
 
-	if (n->out_of_range) {
+	/* A time literal as written; in code, its microseconds. */
+	if (n->out_of_range || (n->type == TYPE_TIME && !o->code)) {
 		put_literal(o, q, n);
 		return;
 	}
@@ -343,9 +344,32 @@ static bool paren_after_minus(const struct node *operand)
 	       operand->kind == NODE_DEC;
 }
 
+/*
+ * A string as written, '' for a quote; for code only its length: the
+ * bytes are the query's and the program reads them from its .rodata.
+ */
+static void render_str(struct out *o, const struct query *q, const struct node *n)
+{
+	char text[40];
+
+	if (!o->code) {
+		put_source(o, q, n->loc);
+		return;
+	}
+	snprintf(text, sizeof(text), "text(%u bytes)", n->slen);
+	puts_(o, text);
+}
+
 static void render(struct out *o, const struct query *q, const struct node *n)
 {
 	switch (n->kind) {
+	case NODE_STR:
+		render_str(o, q, n);
+		break;
+	case NODE_ISNULL:
+		render_paren(o, q, n->lhs, prec(n->lhs) <= PREC_CMP);
+		puts_(o, n->negated ? " is not null" : " is null");
+		break;
 	case NODE_INT:
 		render_int(o, q, n);
 		break;
@@ -406,6 +430,7 @@ static const char *type_suffix(enum type t)
 	case TYPE_NUM: return " :num";
 	case TYPE_TIME: return " :time";
 	case TYPE_BOOL: return " :bool";
+	case TYPE_TEXT: return " :text";
 	default: return "";
 	}
 }
@@ -455,6 +480,12 @@ static void dump_label(FILE *f, const struct query *q, const struct node *n)
 		break;
 	case NODE_IN:
 		fputs(n->negated ? "not in" : "in", f);
+		break;
+	case NODE_ISNULL:
+		fputs(n->negated ? "is not null" : "is null", f);
+		break;
+	case NODE_STR:
+		print_source(f, q, n->loc);
 		break;
 	default:
 		fputs(ast_op_text(n->kind), f);

@@ -39,12 +39,15 @@ enum node_kind {
 	NODE_OR,
 	NODE_BETWEEN,	/* lhs [not] between args[0] and args[1] */
 	NODE_IN,	/* lhs [not] in (args...) */
+	NODE_STR,	/* 'text': str, slen (the bytes between the quotes, '' made one) */
+	NODE_ISNULL,	/* lhs is [not] null */
 };
 
 enum type {
 	TYPE_UNKNOWN,
 	TYPE_NUM,	/* a number: an int64, or a decimal with 9 fractional digits */
 	TYPE_BOOL,
+	TYPE_TEXT,	/* a string literal, or a field's bytes compared as text */
 	TYPE_TIME,	/* a time: an int64 of microseconds since 1970-01-01 UTC */
 };
 
@@ -89,12 +92,15 @@ struct node {
 	struct loc op_loc;	/* the operator or call name, for errors */
 	enum type type;		/* set by sema */
 	int id;			/* 1..query.nnodes; run-time errors name the node by it */
-	int64_t value;		/* NODE_INT */
+	int64_t value;		/* NODE_INT; of type TYPE_TIME, a time literal's microseconds */
 	__int128 dec;		/* NODE_DEC: the value times 10^9 */
 	bool out_of_range;	/* NODE_INT, NODE_DEC: the literal does not fit */
-	bool negated;		/* NODE_BETWEEN, NODE_IN: 'not between', 'not in' */
+	bool negated;		/* NODE_BETWEEN, NODE_IN, NODE_ISNULL: 'not ...' */
+	const char *str;	/* NODE_STR: the decoded bytes, in the arena (not NUL-ended) */
+	uint32_t slen;		/* NODE_STR: how many */
 	int field;		/* NODE_FIELD: 0-based position in the record */
 	int slot;		/* NODE_FIELD: which of the query's used fields */
+	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */
 	struct node *lhs, *rhs;
 	struct node **args;	/* NODE_CALL, NODE_BETWEEN, NODE_IN */
 	int nargs;
@@ -177,6 +183,7 @@ struct query {
 	int nslots;		/* the fields the query uses, by sema */
 	int slot_field[BPFQ_MAX_SLOTS];	/* each slot's 0-based field position */
 	bool slot_numeric[BPFQ_MAX_SLOTS];	/* its value is used (not only its text, as a key) */
+	bool slot_text[BPFQ_MAX_SLOTS];	/* its text is compared (a string, is null, ...) */
 	bool slot_time[BPFQ_MAX_SLOTS];	/* its value is a time (ISO 8601 text), not a number */
 	int key_slot;		/* by_text: the slot of the key field */
 	int nnodes;		/* ids run 1..nnodes */

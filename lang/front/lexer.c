@@ -288,13 +288,19 @@ static struct token field(const char *text, size_t len, size_t begin)
 }
 
 /*
- * '...' or "...", no escapes; an unterminated one is an error to its end.
- * A NUL byte is an error at it: no name or path can hold one (open()
- * would read the path only up to it).
+ * '...' or "..."; an unterminated one is an error to its end. With sql,
+ * '' inside '...' is a quote, as in SQL (the parser decodes it); a path
+ * has no escapes. A NUL byte is an error at it: no name or path can hold
+ * one (open() would read the path only up to it).
  */
-static struct token string(const char *text, size_t len, size_t begin)
+static struct token string(const char *text, size_t len, size_t begin, bool sql)
 {
 	for (size_t pos = begin + 1; pos < len; pos++) {
+		if (text[pos] == text[begin] && sql && text[pos] == '\'' && pos + 1 < len &&
+		    text[pos + 1] == '\'') {
+			pos++;
+			continue;
+		}
 		if (text[pos] == text[begin])
 			return make(TOK_STRING, begin, pos + 1);
 		if (text[pos] == '\0')
@@ -372,7 +378,7 @@ struct token lex_next(const char *text, size_t len, size_t pos)
 	if (text[pos] == '$')
 		return field(text, len, pos);
 	if (text[pos] == '\'' || text[pos] == '"')
-		return string(text, len, pos);
+		return string(text, len, pos, true);
 	return punct(text, len, pos);
 }
 
@@ -386,7 +392,7 @@ struct token lex_path(const char *text, size_t len, size_t pos)
 	quote = text[begin];
 	if (quote == '\'' || quote == '"') {
 		/* No escapes: a path holding both quote characters is not expressible. */
-		struct token t = string(text, len, begin);
+		struct token t = string(text, len, begin, false);
 
 		if (t.kind == TOK_STRING)
 			t.kind = TOK_PATH;

@@ -13,7 +13,7 @@ enum token_kind {
 	TOK_INT,	/* decimal digits */
 	TOK_DEC,	/* digits '.' digits: a decimal */
 	TOK_FIELD,	/* '$' digits: a field by position */
-	TOK_STRING,	/* '...' or "...": csv options, quoted column names */
+	TOK_STRING,	/* '...' (a string; '' is a quote in it) or "..." (a column name) */
 	TOK_IDENT,	/* [A-Za-z_][A-Za-z0-9_]* that is not a keyword */
 	TOK_PATH,	/* only from lex_path(): a bare word or a quoted string */
 	TOK_LPAREN,

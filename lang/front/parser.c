@@ -78,6 +78,11 @@ static bool lex_error(struct parser *p, struct token t)
 	if (date && t.loc.begin + date == t.loc.end)
 		return diag_set(p->d, t.loc, "%s is a date, and dates are not values here; with "
 				"spaces around '-' it is a subtraction", quote(p, t).s);
+	if (p->text[t.loc.begin] == '\'' && t.loc.end == p->len)
+		return diag_set(p->d, t.loc, "unterminated string; a quote inside one is "
+				"written twice, as 'it''s'");
+	if (p->text[t.loc.begin] == '"' && t.loc.end == p->len)
+		return diag_set(p->d, t.loc, "unterminated quoted name");
 	if (p->text[t.loc.begin] >= '0' && p->text[t.loc.begin] <= '9')
 		return diag_set(p->d, t.loc, "invalid number %s", quote(p, t).s);
 	return diag_set(p->d, t.loc, "unexpected character %s", quote(p, t).s);
@@ -274,12 +279,32 @@ static struct node *field_ref(struct parser *p)
 	return next(p) ? n : NULL;
 }
 
-/* A string where a value goes: "name" is a column, 'text' is not a value. */
+/* 'text': its bytes between the quotes, each '' made one quote, in the arena. */
+static struct node *string_literal(struct parser *p)
+{
+	struct loc at = p->tok.loc;
+	struct node *n = new_node(p, NODE_STR, at);
+	char *bytes;
+	uint32_t len = 0;
+
+	if (!n || !(bytes = arena_alloc(&p->q->arena, at.end - at.begin)))
+		return n ? FAIL(p, at, "out of memory") : NULL;
+	for (uint32_t i = at.begin + 1; i + 1 < at.end; i++) {
+		bytes[len++] = p->text[i];
+		i += p->text[i] == '\'';
+	}
+	n->str = bytes;
+	n->slen = len;
+	p->height = 0;
+	p->extent = at;
+	return next(p) ? n : NULL;
+}
+
+/* A string where a value goes: "name" is a column, 'text' is a string. */
 static struct node *quoted_name(struct parser *p)
 {
 	if (p->text[p->tok.loc.begin] == '\'')
-		return FAIL(p, p->tok.loc, "strings are not values here; a column whose name "
-			    "needs quotes is written \"like this\"");
+		return string_literal(p);
 	for (uint32_t i = p->tok.loc.begin + 1; i + 1 < p->tok.loc.end; i++) {
 		unsigned char c = p->text[i];
 		struct token byte = { .kind = TOK_ERROR, .loc = { i, i + 1 } };
@@ -410,7 +435,7 @@ static struct node *group(struct parser *p)
 	return n;
 }
 
-/* primary := INT | DEC | FIELD | IDENT | "name" | IDENT '(' [args] ')' | '(' expr ')' */
+/* primary := INT | DEC | FIELD | IDENT | "name" | 'text' | IDENT '(' [args] ')' | '(' expr ')' */
 static struct node *primary(struct parser *p)
 {
 	switch (p->tok.kind) {
@@ -567,15 +592,57 @@ static struct node *in_list(struct parser *p, struct node *lhs, bool negated)
 	return n;
 }
 
-/* cmp := add (CMPOP add | ['not'] 'between' add 'and' add | ['not'] 'in' '(' list ')')?
- * -- comparisons do not chain */
+/* t is the word w (any case): 'is' and 'null' are no keywords; columns may be named so. */
+static bool token_is(const struct parser *p, struct token t, const char *w)
+{
+	return t.kind == TOK_IDENT && word_is(p, t.loc, w);
+}
+
+/* 'is' ['not'] 'null', the current token 'is' */
+static struct node *is_null(struct parser *p, struct node *lhs)
+{
+	struct token op = p->tok;
+	struct loc lhs_extent = p->extent;
+	int height = p->height;
+	bool negated;
+	struct node *n;
+
+	if (!next(p))
+		return NULL;
+	negated = p->tok.kind == TOK_NOT;
+	if (negated && !next(p))
+		return NULL;
+	if (!token_is(p, p->tok, "null"))
+		return FAIL(p, p->tok.loc, "expected 'null' after '%s', got %s",
+			    negated ? "is not" : "is", quote(p, p->tok).s);
+	p->extent = p->tok.loc;
+	op.loc.end = p->tok.loc.end;
+	n = ranged(p, NODE_ISNULL, lhs, op, negated, lhs_extent, height);
+	return n && next(p) ? n : NULL;
+}
+
+/* A comparison just parsed: another may not follow it. */
+static struct node *no_chain(struct parser *p, struct node *n)
+{
+	if (n && (comparison(p->tok.kind) != NODE_INT || p->tok.kind == TOK_BETWEEN ||
+		  p->tok.kind == TOK_IN || token_is(p, p->tok, "is")))
+		return FAIL(p, p->tok.loc, "comparisons do not chain; combine them with 'and'");
+	return n;
+}
+
+/* cmp := add (CMPOP add | ['not'] 'between' add 'and' add | ['not'] 'in' '(' list ')'
+ * | 'is' ['not'] 'null')? -- comparisons do not chain */
 static struct node *cmp(struct parser *p)
 {
 	struct node *n = add(p);
 	enum node_kind kind;
 	bool negated = false;
 
-	if (n && p->tok.kind == TOK_NOT) {
+	if (!n)
+		return NULL;
+	if (token_is(p, p->tok, "is"))
+		return no_chain(p, is_null(p, n));
+	if (p->tok.kind == TOK_NOT) {
 		enum token_kind after = lex_next(p->text, p->len, p->tok.loc.end).kind;
 
 		if (after != TOK_BETWEEN && after != TOK_IN)
@@ -584,18 +651,15 @@ static struct node *cmp(struct parser *p)
 		if (!next(p))
 			return NULL;
 	}
-	if (n && p->tok.kind == TOK_BETWEEN)
+	if (p->tok.kind == TOK_BETWEEN)
 		n = between(p, n, negated);
-	else if (n && p->tok.kind == TOK_IN)
+	else if (p->tok.kind == TOK_IN)
 		n = in_list(p, n, negated);
-	else if (!n || (kind = comparison(p->tok.kind)) == NODE_INT)
+	else if ((kind = comparison(p->tok.kind)) == NODE_INT)
 		return n;
 	else
 		n = binary(p, kind, n, add);
-	if (n && (comparison(p->tok.kind) != NODE_INT || p->tok.kind == TOK_BETWEEN ||
-		  p->tok.kind == TOK_IN))
-		return FAIL(p, p->tok.loc, "comparisons do not chain; combine them with 'and'");
-	return n;
+	return no_chain(p, n);
 }
 
 /* not := NOT not | cmp */

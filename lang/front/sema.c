@@ -10,6 +10,7 @@
 
 #include "lang/front/sema.h"
 #include "lang/front/suggest.h"
+#include "lang/value/timestamp.h"
 #include "lang/value/layout.h"
 
 /* Where an expression is: aggregates are allowed only as select items. */
@@ -75,9 +76,22 @@ struct sema {
 	bool in_cols;		/* IN_POST: checking the columns (no 'as' names yet) */
 	bool in_order;		/* IN_POST: checking an order by key */
 	const struct node *post_root;	/* IN_POST: the column checked, NULL in having */
+	bool text;		/* 'is null' is used */
+	int strings;		/* string literals that are text (not times) */
 };
 
 static bool check_expr(struct sema *s, struct node *n, enum context ctx);
+
+/* What a value of a type is called in messages: "got a condition". */
+static const char *type_word(enum type t)
+{
+	switch (t) {
+	case TYPE_BOOL: return "a condition";
+	case TYPE_TEXT: return "text";
+	case TYPE_TIME: return "a time";
+	default: return "a number";
+	}
+}
 static bool check_post_name(struct sema *s, struct node *n);
 static bool check_post_agg(struct sema *s, struct node *n);
 
@@ -116,13 +130,6 @@ found:
 	return true;
 }
 
-/* date_trunc's unit: a string literal naming one. */
-static bool check_unit(struct sema *s, struct node *n)
-{
-	return diag_set(s->d, n->args[0]->loc, "date_trunc's unit must be 'year', 'month', "
-			"'day', 'hour', 'minute' or 'second'");
-}
-
 /*
  * A field of text or csv read as a time where a time is wanted: its text
  * is then parsed as ISO 8601 (sema_check() refuses a field read both ways).
@@ -139,10 +146,51 @@ static bool want_time(struct sema *s, struct node *n)
 	return true;
 }
 
-static const char *type_word(enum type t)
+/* date_trunc's unit: a string literal naming one. */
+static bool check_unit(struct sema *s, struct node *n)
 {
-	return t == TYPE_TIME ? "a time" : t == TYPE_BOOL ? "a condition" : "a number";
+	const struct node *u = n->args[0];
+
+	n->lo = u->kind == NODE_STR ? ts_unit_of(u->str, u->slen) : -1;
+	if (n->lo < 0)
+		return diag_set(s->d, u->loc, "date_trunc's unit must be 'year', 'month', "
+				"'day', 'hour', 'minute' or 'second'");
+	return true;
 }
+
+/*
+ * A string beside a time is a time literal: one that is no ISO 8601 time
+ * there is an error. Beside a field of text or csv, a string that is one
+ * makes a time of the field; another compares the field as text.
+ */
+static bool time_literal(struct sema *s, struct node *str, struct node *other)
+{
+	int64_t us;
+
+	if (str->kind != NODE_STR)
+		return true;
+	if (!ts_parse(str->str, str->slen, &us)) {
+		if (other->type != TYPE_TIME)
+			return true;
+		return diag_set(s->d, str->loc, "%.*s is not an ISO 8601 time, as '2001-03-01' or "
+				"'2001-03-01 14:05:07'", shown(str->loc), s->q->text + str->loc.begin);
+	}
+	if (other->type != TYPE_TIME &&
+	    !(other->kind == NODE_FIELD && other->type == TYPE_NUM &&
+	      (s->q->format.kind == INPUT_TEXT || s->q->format.kind == INPUT_CSV)))
+		return true;
+	str->kind = NODE_INT;
+	str->value = us;
+	str->type = TYPE_TIME;
+	s->strings--;
+	return want_time(s, other);
+}
+
+static bool time_literals(struct sema *s, struct node *a, struct node *b)
+{
+	return time_literal(s, a, b) && time_literal(s, b, a);
+}
+
 
 static const char *format_word(enum input_kind kind)
 {
@@ -227,6 +275,13 @@ static const char *column_clause(const struct schema *sc, const char *name, size
 	return clause;
 }
 
+/* After a "word" that names no column: it may have been meant as a string. */
+static const char *single_quotes(const struct query *q, const struct node *n)
+{
+	return q->text[n->loc.begin] == '"' ? "; a string is written in single quotes, "
+	       "as 'SFO'" : "";
+}
+
 static bool check_column(struct sema *s, struct node *n, const char *name, size_t len)
 {
 	const struct schema *sc = s->schema;
@@ -235,15 +290,15 @@ static bool check_column(struct sema *s, struct node *n, const char *name, size_
 
 	if (!sc)
 		return diag_set(s->d, n->loc, "unknown name '%.*s'; this csv input has no header: "
-				"use $1, $2, ... or 'as csv(header)'", shown(n->loc),
-				s->q->text + n->loc.begin);
+				"use $1, $2, ... or 'as csv(header)'%s", shown(n->loc),
+				s->q->text + n->loc.begin, single_quotes(s->q, n));
 	col = header_column(sc, name, len);
 	if (col < 0) {
 		list_columns(sc, cols, sizeof(cols));
-		return diag_set(s->d, n->loc, "no column '%.*s'%s in the header of %s: %s",
+		return diag_set(s->d, n->loc, "no column '%.*s'%s in the header of %s: %s%s",
 				(int)(len < NAME_MAX_SHOWN ? len : NAME_MAX_SHOWN), name,
 				column_clause(sc, name, len, clause, sizeof(clause)), s->q->path,
-				cols);
+				cols, single_quotes(s->q, n));
 	}
 	return use_field(s, n, col);
 }
@@ -286,11 +341,13 @@ static bool check_name(struct sema *s, struct node *n)
 			return check_record_field(s, n, text, len);
 		/* fallthrough */
 	case INPUT_NUMBERS:
-		return diag_set(s->d, n->loc, "unknown name '%.*s'; the input's values are called x",
-				shown(n->loc), s->q->text + n->loc.begin);
+		return diag_set(s->d, n->loc, "unknown name '%.*s'; the input's values are called "
+				"x%s", shown(n->loc), s->q->text + n->loc.begin,
+				single_quotes(s->q, n));
 	default:
-		return diag_set(s->d, n->loc, "unknown name '%.*s'; 'as text' fields are $1, $2, ...",
-				shown(n->loc), s->q->text + n->loc.begin);
+		return diag_set(s->d, n->loc, "unknown name '%.*s'; 'as text' fields are $1, $2, "
+				"...%s", shown(n->loc), s->q->text + n->loc.begin,
+				single_quotes(s->q, n));
 	}
 }
 
@@ -318,6 +375,38 @@ static bool check_compare(struct sema *s, struct node *n)
 	return true;
 }
 
+/* A field of text or csv records: its bytes can be compared as text. */
+static bool text_field(const struct sema *s, const struct node *n)
+{
+	return n->kind == NODE_FIELD &&
+	       (s->q->format.kind == INPUT_TEXT || s->q->format.kind == INPUT_CSV);
+}
+
+/* An operand of a text comparison: a string, or a field read as its text. */
+static bool text_operand(struct sema *s, struct node *n, const struct node *op)
+{
+	if (n->type == TYPE_TEXT)
+		return true;
+	if (!text_field(s, n))
+		return diag_set(s->d, op->op_loc, "'%.*s' cannot compare text with %s",
+				shown(op->op_loc), s->q->text + op->op_loc.begin,
+				n->kind == NODE_FIELD ? "a field of this input (a number)" :
+				type_word(n->type));
+	n->as_text = true;
+	n->type = TYPE_TEXT;
+	s->q->slot_text[n->slot] = true;
+	return true;
+}
+
+/* = <> < ... with a string on a side: both sides are text, compared byte by byte. */
+static bool check_text_cmp(struct sema *s, struct node *n)
+{
+	if (!text_operand(s, n->lhs, n) || !text_operand(s, n->rhs, n))
+		return false;
+	n->type = TYPE_BOOL;
+	return true;
+}
+
 /* Operands first, then the operator; messages spell it as the user did ('&&'). */
 static bool check_operator(struct sema *s, struct node *n, enum context ctx)
 {
@@ -325,6 +414,11 @@ static bool check_operator(struct sema *s, struct node *n, enum context ctx)
 
 	if (!check_expr(s, n->lhs, ctx) || (n->rhs && !check_expr(s, n->rhs, ctx)))
 		return false;
+	if (n->kind >= NODE_EQ && n->kind <= NODE_GE && !time_literals(s, n->lhs, n->rhs))
+		return false;
+	if (n->kind >= NODE_EQ && n->kind <= NODE_GE &&
+	    (n->lhs->type == TYPE_TEXT || n->rhs->type == TYPE_TEXT))
+		return check_text_cmp(s, n);
 	if (rule->operand == TYPE_NUM && rule->result == TYPE_BOOL)
 		return check_compare(s, n);
 	if (n->lhs->type != rule->operand || (n->rhs && n->rhs->type != rule->operand))
@@ -358,7 +452,9 @@ static bool check_in_length(struct sema *s, const struct node *n)
 	return true;
 }
 
-/* between and in: numbers all. */
+static bool check_text_in(struct sema *s, struct node *n);
+
+/* between and in: numbers all, or in over text. */
 static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
 {
 	if (n->kind == NODE_IN && !check_in_length(s, n))
@@ -368,13 +464,20 @@ static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
 	for (int i = 0; i < n->nargs; i++)
 		if (!check_expr(s, n->args[i], ctx))
 			return false;
-	if (n->lhs->type != TYPE_NUM && n->lhs->type != TYPE_TIME)
-		return diag_set(s->d, n->op_loc, "'%.*s' needs a number on its left",
-				shown(n->op_loc), s->q->text + n->op_loc.begin);
 	for (int i = 0; i < n->nargs; i++)
-		if (n->args[i]->type == TYPE_BOOL)
-			return diag_set(s->d, n->args[i]->loc, "'%.*s' compares numbers, got a "
-					"condition", shown(n->op_loc), s->q->text + n->op_loc.begin);
+		if (!time_literals(s, n->lhs, n->args[i]))
+			return false;
+	if (n->kind == NODE_IN && n->nargs && n->args[0]->type == TYPE_TEXT)
+		return check_text_in(s, n);
+	if (n->lhs->type != TYPE_NUM && n->lhs->type != TYPE_TIME)
+		return diag_set(s->d, n->op_loc, "'%.*s' needs a number on its left, got %s",
+				shown(n->op_loc), s->q->text + n->op_loc.begin,
+				type_word(n->lhs->type));
+	for (int i = 0; i < n->nargs; i++)
+		if (n->args[i]->type != TYPE_NUM && n->args[i]->type != TYPE_TIME)
+			return diag_set(s->d, n->args[i]->loc, "'%.*s' compares numbers, got %s",
+					shown(n->op_loc), s->q->text + n->op_loc.begin,
+					type_word(n->args[i]->type));
 	/* Twice: a time late in the list makes the fields before it times. */
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < n->nargs; i++)
@@ -383,6 +486,34 @@ static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
 						shown(n->op_loc), s->q->text + n->op_loc.begin,
 						type_word(n->lhs->type),
 						type_word(n->args[i]->type));
+	n->type = TYPE_BOOL;
+	return true;
+}
+
+/* x [not] in ('a', 'b'): a text on the left, strings in the list. */
+static bool check_text_in(struct sema *s, struct node *n)
+{
+	if (!text_operand(s, n->lhs, n))
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		if (n->args[i]->kind != NODE_STR)
+			return diag_set(s->d, n->args[i]->loc, "'%.*s' with text takes strings, "
+					"as ('a', 'b'); got %s", shown(n->op_loc),
+					s->q->text + n->op_loc.begin, type_word(n->args[i]->type));
+	n->type = TYPE_BOOL;
+	return true;
+}
+
+/* e is [not] null: e is a field, null when it is missing or (csv) empty. */
+static bool check_is_null(struct sema *s, struct node *n, enum context ctx)
+{
+	if (!check_expr(s, n->lhs, ctx))
+		return false;
+	if (!text_field(s, n->lhs))
+		return diag_set(s->d, n->lhs->loc, "'is null' takes a field of text or csv "
+				"records, as price is null");
+	s->q->slot_text[n->lhs->slot] = true;
+	s->text = true;
 	n->type = TYPE_BOOL;
 	return true;
 }
@@ -467,7 +598,8 @@ static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 		if (!check_expr(s, n->args[0], ctx))
 			return false;
 		if (n->args[0]->type != TYPE_NUM)
-			return diag_set(s->d, n->args[0]->loc, "abs needs a number, got a condition");
+			return diag_set(s->d, n->args[0]->loc, "abs needs a number, got %s",
+					type_word(n->args[0]->type));
 		n->fn = FN_ABS;
 		n->type = TYPE_NUM;
 		return true;
@@ -501,6 +633,12 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 	case NODE_BETWEEN:
 	case NODE_IN:
 		return check_ranged(s, n, ctx);
+	case NODE_STR:
+		n->type = TYPE_TEXT;
+		s->strings++;
+		return true;
+	case NODE_ISNULL:
+		return check_is_null(s, n, ctx);
 	default:
 		return check_operator(s, n, ctx);
 	}
@@ -605,11 +743,12 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
 				"got a number");
-	if (call->agg != AGG_EXISTS && arg->type == TYPE_BOOL)
-		return diag_set(s->d, arg->loc, "%s needs a number, got a condition", name->name);
 	if (arg->type == TYPE_TIME && !takes_time(call->agg))
 		return diag_set(s->d, arg->loc, "%s needs a number, got a time; count, min, max "
 				"and count_distinct take times", name->name);
+	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM && arg->type != TYPE_TIME)
+		return diag_set(s->d, arg->loc, "%s needs a number, got %s", name->name,
+				type_word(arg->type));
 	if (call->agg == AGG_LHIST)
 		return check_lhist(s, call);
 	if (call->agg == AGG_QUANTILE)
@@ -860,7 +999,7 @@ static bool check_where(struct sema *s, struct node *where)
 		return false;
 	if (where->type != TYPE_BOOL)
 		return diag_set(s->d, where->loc, "where needs a condition such as x > 5, "
-				"got a number");
+				"got %s", type_word(where->type));
 	return true;
 }
 
@@ -874,8 +1013,9 @@ static bool check_by(struct sema *s, struct node *by)
 
 	if (!check_expr(s, by, IN_BY))
 		return false;
-	if (by->type == TYPE_BOOL)
-		return diag_set(s->d, by->loc, "by needs a field or a number, got a condition");
+	if (by->type != TYPE_NUM && by->type != TYPE_TIME)
+		return diag_set(s->d, by->loc, "by needs a field or a number, got %s",
+				type_word(by->type));
 	q->by_text = by->kind == NODE_FIELD &&
 		     (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV);
 	q->key_slot = q->by_text ? by->slot : -1;
@@ -967,7 +1107,7 @@ static void mark_numeric(struct query *q, const struct node *n)
 {
 	if (!n)
 		return;
-	if (n->kind == NODE_FIELD)
+	if (n->kind == NODE_FIELD && !n->as_text)
 		q->slot_numeric[n->slot] = true;
 	mark_numeric(q, n->lhs);
 	mark_numeric(q, n->rhs);
@@ -1033,6 +1173,7 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	sema_default_format(q);
 	q->nslots = 0;
 	q->key_slot = -1;
+	memset(q->slot_text, 0, sizeof(q->slot_text));
 	/* A stream's value is always read: whether it is one decides what a record is. */
 	if (q->format.kind == INPUT_NUMBERS || (q->format.kind == INPUT_BINARY && q->format.stream))
 		q->slot_field[q->nslots++] = 0;
@@ -1053,6 +1194,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	mark_slots(q);
 	if (!mark_times(&s))
 		return false;
+	if (s.text || s.strings)
+		return diag_set(d, (struct loc){ 0, 0 }, "text values are not supported yet");
 	if (layout_words(q) > LAYOUT_MAX_WORDS)
 		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
 				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);

@@ -72,7 +72,7 @@ rep() {
 	# "name" is a csv column: never in the C (a field is f[slot]); elsewhere unknown.
 	assert_rejected 'sum("SMUGGLED") from f' 1:5-14 "unknown name '\"SMUGGLED\"'"
 	assert_rejected 'sum("*/ SMUGGLED") from f' 1:5-17 "unknown name '\"*/ SMUGGLED\"'"
-	assert_rejected "sum('SMUGGLED') from f" 1:5-14 "strings are not values here"
+	assert_rejected "sum('SMUGGLED') from f" 1:5-14 "sum needs a number, got text"
 	assert_rejected "sum(x) from f as csv(delim='*/SMUGGLED')" 1:28-39 \
 		"delim takes one character in quotes"
 	assert_rejected 'sum(x\) from f' 1:6 "unexpected character '\\x5c'"

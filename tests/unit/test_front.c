@@ -214,10 +214,41 @@ static const struct error_case {
 	  "  sum(x) where x & 5 from f\n"
 	  "                 ~\n" },
 	{ "sum(x) where x > 'a' from f",
-	  "bpfq: error: 1:18-20: strings are not values here; a column whose name needs quotes "
-	  "is written \"like this\"\n"
+	  "bpfq: error: 1:16: '>' cannot compare text with a field of this input (a number)\n"
 	  "  sum(x) where x > 'a' from f\n"
-	  "                   ~~~\n" },
+	  "                 ~\n" },
+	{ "count() where x is nul from f",
+	  "bpfq: error: 1:20-22: expected 'null' after 'is', got 'nul'\n"
+	  "  count() where x is nul from f\n"
+	  "                     ~~~\n" },
+	{ "count() where $1 is not null is null from f",
+	  "bpfq: error: 1:30-31: comparisons do not chain; combine them with 'and'\n"
+	  "  count() where $1 is not null is null from f\n"
+	  "                               ~~\n" },
+	{ "count() where x is null from f",
+	  "bpfq: error: 1:15: 'is null' takes a field of text or csv records, as price is null\n"
+	  "  count() where x is null from f\n"
+	  "                ~\n" },
+	{ "count() where 'it''s' > 5 from f",
+	  "bpfq: error: 1:23: '>' cannot compare text with a number\n"
+	  "  count() where 'it''s' > 5 from f\n"
+	  "                        ~\n" },
+	{ "count() where $1 = 'a' + 1 from f",
+	  "bpfq: error: 1:24: '+' needs numbers on both sides\n"
+	  "  count() where $1 = 'a' + 1 from f\n"
+	  "                         ~\n" },
+	{ "count() where 'a' from f",
+	  "bpfq: error: 1:15-17: where needs a condition such as x > 5, got text\n"
+	  "  count() where 'a' from f\n"
+	  "                ~~~\n" },
+	{ "count() where $1 in ('a', 2) from f",
+	  "bpfq: error: 1:27: 'in' with text takes strings, as ('a', 'b'); got a number\n"
+	  "  count() where $1 in ('a', 2) from f\n"
+	  "                            ~\n" },
+	{ "count() where $1 = 'a from f",
+	  "bpfq: error: 1:20-28: unterminated string; a quote inside one is written twice, as 'it''s'\n"
+	  "  count() where $1 = 'a from f\n"
+	  "                     ~~~~~~~~~\n" },
 	{ "sum(x) from f as numbers abcdefghijklmnopqrstuvwxyz0123456789",
 	  "bpfq: error: 1:26-61: expected 'where', 'from', 'by', 'having', 'order by', 'limit' or end of query, got 'abcdefghijklmnopqrstuvwxyz012345...'\n"
 	  "  sum(x) from f as numbers abcdefghijklmnopqrstuvwxyz0123456789\n"
