@@ -163,6 +163,17 @@ static bool check_unit(struct sema *s, struct node *n)
  * there is an error. Beside a field of text or csv, a string that is one
  * makes a time of the field; another compares the field as text.
  */
+/* '2001-02-30', '2001-3-1': meant as a date, whatever is beside it. */
+static bool looks_like_date(const struct node *str)
+{
+	int digits = 0;
+
+	while (digits < (int)str->slen && str->str[digits] >= '0' && str->str[digits] <= '9')
+		digits++;
+	return digits == 4 && str->slen > 5 && str->str[4] == '-' && str->str[5] >= '0' &&
+	       str->str[5] <= '9';
+}
+
 static bool time_literal(struct sema *s, struct node *str, struct node *other)
 {
 	int64_t us;
@@ -170,7 +181,7 @@ static bool time_literal(struct sema *s, struct node *str, struct node *other)
 	if (str->kind != NODE_STR)
 		return true;
 	if (!ts_parse(str->str, str->slen, &us)) {
-		if (other->type != TYPE_TIME)
+		if (other->type != TYPE_TIME && !looks_like_date(str))
 			return true;
 		return diag_set(s->d, str->loc, "%.*s is not an ISO 8601 time, as '2001-03-01' or "
 				"'2001-03-01 14:05:07'", shown(str->loc), s->q->text + str->loc.begin);
@@ -1115,21 +1126,65 @@ static void mark_numeric(struct query *q, const struct node *n)
 		mark_numeric(q, n->args[i]);
 }
 
-/* The fields read as times; a field is read one way, a time or a number. */
-static bool mark_time(struct sema *s, const struct node *n, bool times)
+/* The fields read as times. */
+static void find_times(struct query *q, const struct node *n)
+{
+	if (!n)
+		return;
+	if (n->kind == NODE_FIELD && n->type == TYPE_TIME)
+		q->slot_time[n->slot] = true;
+	find_times(q, n->lhs);
+	find_times(q, n->rhs);
+	for (int i = 0; i < n->nargs; i++)
+		find_times(q, n->args[i]);
+}
+
+static bool is_time(const struct query *q, const struct node *n)
+{
+	return n->type == TYPE_TIME || (n->kind == NODE_FIELD && q->slot_time[n->slot]);
+}
+
+/* Where a field read as a time elsewhere is a time here too: what p does with it. */
+static bool takes_time_operand(const struct query *q, const struct node *p)
+{
+	if (p->kind == NODE_CALL)
+		return takes_time(p->agg);
+	if ((p->kind < NODE_EQ || p->kind > NODE_GE) && p->kind != NODE_BETWEEN &&
+	    p->kind != NODE_IN)
+		return false;
+	if (!is_time(q, p->lhs) || (p->rhs && !is_time(q, p->rhs)))
+		return false;
+	for (int i = 0; i < p->nargs; i++)
+		if (!is_time(q, p->args[i]))
+			return false;
+	return true;
+}
+
+/*
+ * A field is read one way, a time or a number: where a time is read
+ * elsewhere, its other uses are times (min, max, comparisons with times)
+ * or an error.
+ */
+static bool retime(struct sema *s, struct node *n, struct node *parent)
 {
 	if (!n)
 		return true;
-	if (n->kind == NODE_FIELD && n->type == TYPE_TIME && times)
-		s->q->slot_time[n->slot] = true;
-	if (n->kind == NODE_FIELD && n->type == TYPE_NUM && !times && s->q->slot_time[n->slot])
-		return diag_set(s->d, n->loc, "'%.*s' is read as a time elsewhere in the query, "
-				"and a field is read one way", shown(n->loc),
-				s->q->text + n->loc.begin);
-	if (!mark_time(s, n->lhs, times) || !mark_time(s, n->rhs, times))
+	if (n->kind == NODE_FIELD && n->type == TYPE_NUM && s->q->slot_time[n->slot]) {
+		if (!parent || !takes_time_operand(s->q, parent))
+			return diag_set(s->d, n->loc, "'%.*s' is read as a time elsewhere in the "
+					"query; here it would be a number", shown(n->loc),
+					s->q->text + n->loc.begin);
+		n->type = TYPE_TIME;
+		if (parent->agg == AGG_MIN || parent->agg == AGG_MAX)
+			parent->type = TYPE_TIME;
+		if (parent->type == TYPE_TIME && s->q->post)
+			return diag_set(s->d, parent->loc, "%s of a time cannot be used with 'as', "
+					"having, order by or limit", agg_name(parent->agg));
+	}
+	if (!retime(s, n->lhs, n) || !retime(s, n->rhs, n))
 		return false;
 	for (int i = 0; i < n->nargs; i++)
-		if (!mark_time(s, n->args[i], times))
+		if (!retime(s, n->args[i], n))
 			return false;
 	return true;
 }
@@ -1137,19 +1192,18 @@ static bool mark_time(struct sema *s, const struct node *n, bool times)
 static bool mark_times(struct sema *s)
 {
 	struct query *q = s->q;
+	struct node *by = q->by && !q->by_text ? q->by : NULL;
 
 	for (int i = 0; i < q->nslots; i++)
 		q->slot_time[i] = false;
-	for (int pass = 0; pass < 2; pass++) {
-		for (int i = 0; i < q->nitems; i++)
-			if (!mark_time(s, q->items[i], !pass))
-				return false;
-		if (!mark_time(s, q->where, !pass))
+	for (int i = 0; i < q->nitems; i++)
+		find_times(q, q->items[i]);
+	find_times(q, q->where);
+	find_times(q, by);
+	for (int i = 0; i < q->nitems; i++)
+		if (!retime(s, q->items[i], NULL))
 			return false;
-		if (q->by && !q->by_text && !mark_time(s, q->by, !pass))
-			return false;
-	}
-	return true;
+	return retime(s, q->where, NULL) && retime(s, by, NULL);
 }
 
 static void mark_slots(struct query *q)
