@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "lang/engine/records.h"
+#include "lang/value/timestamp.h"
 #include "runtime/header.h"
 
 #define HEADER_MAX (1 << 20)
@@ -164,9 +165,9 @@ static enum kind kind_of(const char *s)
 	return is_number(s) ? K_NUMBER : K_TEXT;
 }
 
-/* Per column of the first record: whether the records below hold numbers, text. */
+/* Per column of the first record: whether the records below hold numbers, text, times. */
 struct below {
-	bool number, text;
+	bool number, text, time, other;
 };
 
 /* The kinds of the records after the first in buf[first..n), up to GUESS_SAMPLE of them. */
@@ -191,8 +192,14 @@ static int sample(const char *buf, size_t n, size_t first, bool all, char delim,
 			for (int i = 0; i < rec.ncols && i < ncols; i++) {
 				enum kind k = kind_of(rec.names[i]);
 
+				int64_t us;
+
 				cols[i].number |= k == K_NUMBER;
 				cols[i].text |= k == K_TEXT;
+				if (k == K_TEXT && ts_parse(rec.names[i], strlen(rec.names[i]), &us))
+					cols[i].time = true;
+				else if (k != K_EMPTY)
+					cols[i].other = true;
 			}
 			(*records)++;
 		}
@@ -402,6 +409,17 @@ static int skip_lines(struct input *in, uint32_t lines, char *buf, size_t max)
 	return 0;
 }
 
+/* The columns whose sampled values are all ISO 8601 times (or empty): times to min and max. */
+static int time_columns(struct schema *sc, const struct below *cols)
+{
+	sc->times = calloc(sc->ncols, sizeof(*sc->times));
+	if (!sc->times)
+		return -1;
+	for (int i = 0; i < sc->ncols; i++)
+		sc->times[i] = cols[i].time && !cols[i].other;
+	return 0;
+}
+
 int header_read(struct input *in, struct query *q, struct schema *sc)
 {
 	struct input_format *f = &q->format;
@@ -425,7 +443,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	if (f->kind != INPUT_CSV || f->header == HEADER_NO)
 		goto cleanup;
 	rc = -1;
-	n = peek(in, buf, f->header == HEADER_AUTO, &end, &all);
+	n = peek(in, buf, true, &end, &all);
 	if (n < 0 && errno == ESPIPE) {
 		fprintf(stderr, "bpfq: error: %s cannot be looked into for a csv header: write "
 				"'as csv(header)' or 'as csv(noheader)' after the path\n", in->name);
@@ -442,16 +460,20 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	}
 	if (end && split(buf, end, f->delim, sc, &blank))
 		goto cleanup;
-	if (f->header == HEADER_YES) {
-		f->header_present = end > 0;
-	} else if (sc->ncols) {
+	if (sc->ncols) {
 		cols = calloc(sc->ncols, sizeof(*cols));
 		if (!cols || sample(buf, n, end, all, f->delim, cols, sc->ncols, &records))
 			goto cleanup;
+	}
+	if (f->header == HEADER_YES) {
+		f->header_present = end > 0;
+	} else if (sc->ncols) {
 		f->header_present = guess_header(q, sc, blank, cols, records);
 		if (!guess_sure(q, sc, f->header_present))
 			say_guess(in, sc, f->header_present);
 	}
+	if (f->header_present && sc->ncols && time_columns(sc, cols))
+		goto cleanup;
 	if (!f->header_present)
 		header_free(sc);
 	rc = f->header_present ? skip_header(in, buf, end) : 0;
@@ -472,5 +494,6 @@ void header_free(struct schema *sc)
 	for (int i = 0; i < sc->ncols; i++)
 		free(sc->names[i]);
 	free(sc->names);
+	free(sc->times);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -163,6 +163,7 @@ struct input_format {
 struct schema {
 	int ncols;
 	char **names;
+	bool *times;	/* per column, or NULL: the records sampled below hold ISO 8601 times */
 };
 
 struct arena;

@@ -78,6 +78,7 @@ struct sema {
 	const struct node *post_root;	/* IN_POST: the column checked, NULL in having */
 	bool text;		/* 'is null' is used */
 	int strings;		/* string literals that are text (not times) */
+	bool sniffed[BPFQ_MAX_SLOTS];	/* a csv column that holds times (struct schema) */
 };
 
 static bool check_expr(struct sema *s, struct node *n, enum context ctx);
@@ -1170,6 +1171,10 @@ static bool retime(struct sema *s, struct node *n, struct node *parent)
 	if (!n)
 		return true;
 	if (n->kind == NODE_FIELD && n->type == TYPE_NUM && s->q->slot_time[n->slot]) {
+		if ((!parent || !takes_time_operand(s->q, parent)) && s->sniffed[n->slot])
+			return diag_set(s->d, n->loc, "'%.*s' holds ISO 8601 times (its first "
+					"records do); here it would be a number", shown(n->loc),
+					s->q->text + n->loc.begin);
 		if (!parent || !takes_time_operand(s->q, parent))
 			return diag_set(s->d, n->loc, "'%.*s' is read as a time elsewhere in the "
 					"query; here it would be a number", shown(n->loc),
@@ -1194,8 +1199,13 @@ static bool mark_times(struct sema *s)
 	struct query *q = s->q;
 	struct node *by = q->by && !q->by_text ? q->by : NULL;
 
-	for (int i = 0; i < q->nslots; i++)
-		q->slot_time[i] = false;
+	for (int i = 0; i < q->nslots; i++) {
+		const struct schema *sc = s->schema;
+		int col = q->slot_field[i];
+
+		q->slot_time[i] = sc && sc->times && col < sc->ncols && sc->times[col];
+		s->sniffed[i] = q->slot_time[i];
+	}
 	for (int i = 0; i < q->nitems; i++)
 		find_times(q, q->items[i]);
 	find_times(q, q->where);
