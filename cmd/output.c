@@ -21,6 +21,13 @@ int output_offset(const struct answer *a, int i)
 	return off;
 }
 
+void output_time_keys(struct group *g, long n)
+{
+	for (long i = 0; g && i < n; i++)
+		if (g[i].key.kind == BPFQ_K_INT)
+			g[i].key.kind = BPFQ_K_TIME;
+}
+
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 {
 	size_t n = 0;

@@ -212,14 +212,6 @@ static int print_final(struct run *r, FILE *out, const struct answer *a)
 	return status;
 }
 
-/* Keys that are times print as times; they sort as their microseconds did. */
-static void mark_time_keys(struct group *g, long n)
-{
-	for (long i = 0; g && i < n; i++)
-		if (g[i].key.kind == BPFQ_K_INT)
-			g[i].key.kind = BPFQ_K_TIME;
-}
-
 static int print_answer(struct run *r, FILE *out)
 {
 	int status = EXIT_INPUT;
@@ -241,8 +233,9 @@ static int print_answer(struct run *r, FILE *out)
 	}
 	if (r->o->stats && r->o->format == FORMAT_JSON)
 		a.stats = &r->stats;
-	if (r->q.by && r->q.by->type == TYPE_TIME && !r->o->partial)
-		mark_time_keys(groups, a.ngroups);
+	a.key_time = r->q.by && r->q.by->type == TYPE_TIME;
+	if (a.key_time && !r->o->partial)
+		output_time_keys(groups, a.ngroups);
 	if (r->q.by && !a.groups)
 		fprintf(stderr, "bpfq: error: out of memory sorting the groups\n");
 	else if (r->o->partial && (select = partial_select(&r->q)))
