@@ -596,6 +596,14 @@ static bool check_time_call(struct sema *s, struct node *n, const struct time_fn
 	return true;
 }
 
+/* year(ts) as a column: a function of each record, not an answer. */
+static bool not_aggregate(struct sema *s, const struct node *n)
+{
+	return diag_set(s->d, n->op_loc, "%.*s is a function of times, not an aggregate: use it "
+			"in one, as max(year(ts)), or in by", shown(n->op_loc),
+			s->q->text + n->op_loc.begin);
+}
+
 /* A call inside an expression: a function, never an aggregate there. */
 static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 {
@@ -782,6 +790,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 		return diag_set(s->d, n->loc, "expected an aggregate such as sum(x), got an "
 				"expression");
 	name = lookup_agg(s->q, n->op_loc);
+	if (!name && lookup_time_fn(s->q, n->op_loc))
+		return not_aggregate(s, n);
 	if (!name)
 		return check_inner_call(s, n, IN_AGGREGATE);
 	if (n->distinct)
@@ -898,6 +908,8 @@ static bool needs_post(const struct query *q)
 static bool check_col(struct sema *s, struct node *col)
 {
 	s->post_root = col;
+	if (!has_agg(s->q, col) && col->kind == NODE_CALL && lookup_time_fn(s->q, col->op_loc))
+		return not_aggregate(s, col);
 	if (!has_agg(s->q, col) && col->kind == NODE_CALL && !is_named(s->q, col->op_loc, "abs"))
 		return check_inner_call(s, col, IN_AGGREGATE);
 	if (!has_agg(s->q, col))
