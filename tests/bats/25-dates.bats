@@ -9,22 +9,6 @@ bats_require_minimum_version 1.5.0
 
 SIZES="1 7 4093 65536"
 
-# Both engines, every read size: the answer is $2; stderr apart.
-check_sizes() {
-	local query=$1 want=$2 size
-	for size in $SIZES; do
-		run bash -c '"$1" --engine=user --read-size=$2 "$3" 2>/dev/null' _ "$BPFQ" "$size" "$query"
-		assert_status 0
-		assert_output "$want"
-	done
-	require_root
-	for size in $SIZES; do
-		run bash -c '"$1" --read-size=$2 "$3" 2>/dev/null' _ "$BPFQ" "$size" "$query"
-		assert_status 0
-		assert_output "$want"
-	done
-}
-
 # Times as pandas, Python and spreadsheets write them, in csv: T or a
 # space, fractions of 1 to 9 digits, Z and offsets, dates alone, quotes,
 # blanks around them, CRLF; and what Python makes of them.
