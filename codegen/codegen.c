@@ -855,6 +855,19 @@ static void gen_emit(struct gen *g, bool lanes)
 	gen_line(g, "}");
 }
 
+/* A flag of each slot as a function of the slot (0 past the query's). */
+static void gen_slot_flags(struct gen *g, const char *name, const bool *flags)
+{
+	gen_line(g, "static __always_inline int %s(int slot)", name);
+	gen_line(g, "{");
+	gen_line(g, "\tswitch (slot) {");
+	for (int i = 0; i < g->q->nslots; i++)
+		gen_line(g, "\tcase %d: return %d;", i, flags[i]);
+	gen_line(g, "\tdefault: return 0;");
+	gen_line(g, "\t}");
+	gen_line(g, "}");
+}
+
 /* text, csv: which slot each field position feeds. */
 static void gen_slots(struct gen *g)
 {
@@ -877,22 +890,8 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "\tdefault: return 0xffffffff;");
 	gen_line(g, "\t}");
 	gen_line(g, "}");
-	gen_line(g, "static __always_inline int bpfq_slot_time(int slot)");
-	gen_line(g, "{");
-	gen_line(g, "\tswitch (slot) {");
-	for (int i = 0; i < q->nslots; i++)
-		gen_line(g, "\tcase %d: return %d;", i, q->slot_time[i]);
-	gen_line(g, "\tdefault: return 0;");
-	gen_line(g, "\t}");
-	gen_line(g, "}");
-	gen_line(g, "static __always_inline int bpfq_slot_numeric(int slot)");
-	gen_line(g, "{");
-	gen_line(g, "\tswitch (slot) {");
-	for (int i = 0; i < q->nslots; i++)
-		gen_line(g, "\tcase %d: return %d;", i, q->slot_numeric[i]);
-	gen_line(g, "\tdefault: return 0;");
-	gen_line(g, "\t}");
-	gen_line(g, "}");
+	gen_slot_flags(g, "bpfq_slot_time", q->slot_time);
+	gen_slot_flags(g, "bpfq_slot_numeric", q->slot_numeric);
 }
 
 /* binary: the record's size, and each used field's place and type. */
