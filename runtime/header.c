@@ -443,7 +443,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	if (f->kind != INPUT_CSV || f->header == HEADER_NO)
 		goto cleanup;
 	rc = -1;
-	n = peek(in, buf, true, &end, &all);
+	n = peek(in, buf, f->header == HEADER_AUTO, &end, &all);
 	if (n < 0 && errno == ESPIPE) {
 		fprintf(stderr, "bpfq: error: %s cannot be looked into for a csv header: write "
 				"'as csv(header)' or 'as csv(noheader)' after the path\n", in->name);
@@ -460,20 +460,19 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	}
 	if (end && split(buf, end, f->delim, sc, &blank))
 		goto cleanup;
-	if (sc->ncols) {
-		cols = calloc(sc->ncols, sizeof(*cols));
-		if (!cols || sample(buf, n, end, all, f->delim, cols, sc->ncols, &records))
-			goto cleanup;
-	}
 	if (f->header == HEADER_YES) {
 		f->header_present = end > 0;
 	} else if (sc->ncols) {
+		cols = calloc(sc->ncols, sizeof(*cols));
+		if (!cols || sample(buf, n, end, all, f->delim, cols, sc->ncols, &records))
+			goto cleanup;
 		f->header_present = guess_header(q, sc, blank, cols, records);
 		if (!guess_sure(q, sc, f->header_present))
 			say_guess(in, sc, f->header_present);
+		/* Only the guess reads the records below: 'as csv(header)' starts at once. */
+		if (f->header_present && time_columns(sc, cols))
+			goto cleanup;
 	}
-	if (f->header_present && sc->ncols && time_columns(sc, cols))
-		goto cleanup;
 	if (!f->header_present)
 		header_free(sc);
 	rc = f->header_present ? skip_header(in, buf, end) : 0;
