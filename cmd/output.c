@@ -323,6 +323,8 @@ static void print_json(FILE *f, const struct answer *a)
 		(unsigned long long)r->malformed, (unsigned long long)r->empty,
 		(unsigned long long)r->bad, (unsigned long long)r->missing);
 	/* Only when some were: the object stays as it was for files that have none. */
+	if (r->badtime)
+		fprintf(f, ",\"not_times\":%llu", (unsigned long long)r->badtime);
 	if (bpfq_nulls(r))
 		fprintf(f, ",\"null_words\":{\"NA\":%llu,\"NULL\":%llu,\"-\":%llu,\"inf\":%llu,"
 			   "\"nan\":%llu}", (unsigned long long)r->nulls[BPFQ_NULL_NA],

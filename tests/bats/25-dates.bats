@@ -82,6 +82,11 @@ EOF
 bpfq: warning: 3 fields that are not an ISO 8601 time read as NULL; the first, '2001-02-29', at $TMP/bad.csv:3:1
 count(when): 1
 max(when): 2001-03-01"
+	run bpfq --engine=user -o json "max(when) where when > '1999-12-31' from $TMP/bad.csv"
+	assert_status 0
+	assert_output "bpfq: warning: 1 empty field read as NULL; the first at $TMP/bad.csv:4:1
+bpfq: warning: 3 fields that are not an ISO 8601 time read as NULL; the first, '2001-02-29', at $TMP/bad.csv:3:1
+{\"query\":\"max(when) where when > '1999-12-31' from $TMP/bad.csv\",\"aggregates\":[{\"name\":\"max(when)\",\"value\":\"2001-03-01\"}],\"records\":5,\"matched\":1,\"malformed\":0,\"nulls\":{\"empty\":1,\"not_numbers\":0,\"missing\":0},\"not_times\":3}"
 	require_root
 	run bpfq "count(when), max(when) where when > '1999-12-31' from $TMP/bad.csv"
 	assert_status 0
