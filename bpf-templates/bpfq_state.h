@@ -65,6 +65,7 @@ enum bpfq_error {
 	BPFQ_ERR_QUOTE = 6,	/* csv: a quoted field is not closed before the end */
 	BPFQ_ERR_BEYOND = 7,	/* a number of the input past int64: it cannot be held */
 	BPFQ_ERR_TEXT = 8,	/* a field matched (like, contains, ...) past BPFQ_TEXT_MAX bytes */
+	BPFQ_ERR_TIME = 9,	/* to_timestamp(): a time outside the years 0000 to 9999 */
 };
 
 /*
@@ -91,6 +92,19 @@ enum bpfq_null_kind {
 #define BPFQ_TOK_ROUNDED 1	/* nonzero decimals past the 9th: rounded half to even */
 #define BPFQ_TOK_BEYOND 2	/* a magnitude at or past 2^63 (past it, negative) */
 
+
+/*
+ * Times are microseconds since 1970-01-01T00:00:00Z, from 0000-01-01 to
+ * 9999-12-31 (what ISO 8601's four-digit years write): [MIN, END).
+ */
+#define BPFQ_TIME_MIN (-62167219200000000LL)
+#define BPFQ_TIME_END 253402300800000000LL
+
+/* date_trunc()'s units (lang/value/timestamp.c, timeval.bpf.h). */
+enum bpfq_unit {
+	BPFQ_UNIT_YEAR, BPFQ_UNIT_MONTH, BPFQ_UNIT_DAY, BPFQ_UNIT_HOUR, BPFQ_UNIT_MINUTE,
+	BPFQ_UNIT_SECOND,
+};
 
 /* Binary field types, as in 'as record(id:u32, ...)'. */
 enum bpfq_bin_type {
@@ -140,6 +154,7 @@ enum bpfq_kind {
 	BPFQ_K_BAD = 2,		/* not a number bpfq can hold exactly */
 	BPFQ_K_INT = 3,		/* an int64: lo */
 	BPFQ_K_DEC = 4,		/* a decimal: (hi, lo) is the value times 10^9 */
+	BPFQ_K_TIME = 5,	/* user space, a group key only: a time (an int64), for printing */
 };
 
 struct bpfq_field {
@@ -236,6 +251,8 @@ struct bpfq_tok {
 	 * may be a NULL (NA, inf, ...), lower case; wlen past 8: none. */
 	__u32 wlen;
 	__u64 word;
+	__u32 tpos;		/* a time field: where in its ISO 8601 form (parse_time.bpf.h) */
+	__u32 tpad;
 };
 #define BPFQ_EXP_MAX 100000
 
@@ -272,6 +289,8 @@ struct bpfq_result {
 	__u64 empty_off;
 	__u64 bad;		/* used fields that were not numbers: NULL */
 	__u64 bad_off;
+	__u64 badtime;		/* used as a time, not an ISO 8601 time: NULL */
+	__u64 badtime_off;
 	__u64 missing;		/* records that lacked a used field: NULL */
 	__u64 missing_off;
 	__u64 nulls[BPFQ_NULL_KINDS];	/* text, csv: fields that were such words: NULL */

@@ -12,6 +12,7 @@
 
 #include "parse_loop.bpf.h"
 #include "numtok.bpf.h"
+#include "parse_time.bpf.h"
 
 /*
  * A query with regexes (~, !~) has them generated: bpfq_rx_byte() steps
@@ -107,7 +108,10 @@ static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, 
 	c->p->tok.seen++;
 	if (c->p->slot < 0)
 		return;
-	bpfq_tok_byte(&c->p->tok, ch, blanks);
+	if (bpfq_slot_time(c->p->slot))
+		bpfq_time_byte(&c->p->tok, ch, blanks);
+	else
+		bpfq_tok_byte(&c->p->tok, ch, blanks);
 	bpfq_rx_byte(rec, c->p->slot, ch);
 	if (BPFQ_NTEXTS)
 		bpfq_text_byte(c, ch);
@@ -125,8 +129,16 @@ static __always_inline void bpfq_end_field(struct bpfq_parse_ctx *c)
 	struct bpfq_result *r = &c->st->result;
 	struct bpfq_field *f;
 
-	/* A field used only as a group key's text is no number: nothing to count. */
-	if (c->p->slot >= 0 && c->p->slot < BPFQ_MAX_SLOTS && bpfq_slot_numeric(c->p->slot)) {
+	if (c->p->slot >= 0 && c->p->slot < BPFQ_MAX_SLOTS && bpfq_slot_time(c->p->slot)) {
+		f = &c->st->parse.rec.f[c->p->slot & (BPFQ_MAX_SLOTS - 1)];
+		bpfq_time_field(&c->p->tok, f);
+		if (f->kind == BPFQ_K_EMPTY)
+			bpfq_count_null(&r->empty, &r->empty_off, c->p->tok.start);
+		else if (f->kind == BPFQ_K_BAD)
+			bpfq_count_null(&r->badtime, &r->badtime_off, c->p->tok.start);
+	} else if (c->p->slot >= 0 && c->p->slot < BPFQ_MAX_SLOTS &&
+		   bpfq_slot_numeric(c->p->slot)) {
+		/* A field used only as a group key's text is no number: nothing to count. */
 		f = &c->st->parse.rec.f[c->p->slot & (BPFQ_MAX_SLOTS - 1)];
 		bpfq_tok_flags(r, bpfq_tok_field(&c->p->tok, f), c->p->tok.start);
 		if (f->kind == BPFQ_K_EMPTY)

@@ -97,6 +97,11 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 			n == 1 ? "" : "s", n == 1 ? "is" : "are");
 		first_at(f, in, r->bad_off, !binary, "at");
 	}
+	if ((n = r->badtime)) {
+		fprintf(f, "bpfq: warning: %llu field%s that %s not an ISO 8601 time read as NULL",
+			n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+		first_at(f, in, r->badtime_off, true, "at");
+	}
 	if ((n = bpfq_nulls(r)))
 		null_words(f, in, r, n);
 	if ((n = r->missing)) {
@@ -124,6 +129,7 @@ static const char *error_text(uint32_t kind)
 	case BPFQ_ERR_OVERFLOW: return "overflow";
 	case BPFQ_ERR_DIVZERO: return "division by zero";
 	case BPFQ_ERR_TEXT: return "a field longer than " BPFQ_TEXT_MAX_TEXT " bytes cannot be matched";
+	case BPFQ_ERR_TIME: return "a time outside the years 0000 to 9999";
 	default: return "unknown run-time error";
 	}
 }

@@ -7,6 +7,7 @@
 
 #include "cmd/output.h"
 #include "lang/front/ast.h"
+#include "lang/value/timestamp.h"
 
 #define BAR_WIDTH 52		/* bpftrace's */
 #define MAX_BUCKETS 1100	/* lhist's 1000 steps and its two open ends, and then some */
@@ -18,6 +19,13 @@ int output_offset(const struct answer *a, int i)
 	for (int k = 0; k < i; k++)
 		off += a->descs[k].words;
 	return off;
+}
+
+void output_time_keys(struct group *g, long n)
+{
+	for (long i = 0; g && i < n; i++)
+		if (g[i].key.kind == BPFQ_K_INT)
+			g[i].key.kind = BPFQ_K_TIME;
 }
 
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
@@ -34,6 +42,10 @@ void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 	case BPFQ_K_DEC:
 		memcpy(&d, k->bytes, sizeof(d));
 		dec_format(d, buf, size);
+		return;
+	case BPFQ_K_TIME:
+		memcpy(&i, k->bytes, sizeof(i));
+		ts_format(i, false, buf, size);
 		return;
 	case BPFQ_K_MISSING:
 		snprintf(buf, size, "null");
@@ -216,14 +228,28 @@ static void print_text(FILE *f, const struct answer *a)
 
 /* ---- JSON ---- */
 
+/* A time in JSON: an RFC 3339 string. */
+static void json_time(FILE *f, int64_t t)
+{
+	char text[TS_TEXT_MAX];
+
+	ts_format(t, true, text, sizeof(text));
+	fprintf(f, "\"%s\"", text);
+}
+
 static void json_value(FILE *f, const struct answer *a, int i, const uint64_t *area)
 {
 	const struct agg_desc *d = &a->descs[i];
 	const uint64_t *state = area + output_offset(a, i);
 	char text[VALUE_MAX];
+	int64_t t;
 
 	if (value_is_hist(d)) {
 		json_hist(f, d, state);
+		return;
+	}
+	if (value_time(d, state, &t)) {
+		json_time(f, t);
 		return;
 	}
 	value_text(d, state, text, sizeof(text));
@@ -251,8 +277,15 @@ static void json_key(FILE *f, const struct bpfq_key *k)
 {
 	char text[VALUE_MAX];
 
+	int64_t t;
+
 	if (k->kind == BPFQ_K_EMPTY) {
 		escape_json_bytes(f, k->bytes, k->len);
+		return;
+	}
+	if (k->kind == BPFQ_K_TIME) {
+		memcpy(&t, k->bytes, sizeof(t));
+		json_time(f, t);
 		return;
 	}
 	output_key_text(k, text, sizeof(text));
@@ -290,6 +323,8 @@ static void print_json(FILE *f, const struct answer *a)
 		(unsigned long long)r->malformed, (unsigned long long)r->empty,
 		(unsigned long long)r->bad, (unsigned long long)r->missing);
 	/* Only when some were: the object stays as it was for files that have none. */
+	if (r->badtime)
+		fprintf(f, ",\"not_times\":%llu", (unsigned long long)r->badtime);
 	if (bpfq_nulls(r))
 		fprintf(f, ",\"null_words\":{\"NA\":%llu,\"NULL\":%llu,\"-\":%llu,\"inf\":%llu,"
 			   "\"nan\":%llu}", (unsigned long long)r->nulls[BPFQ_NULL_NA],

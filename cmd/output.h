@@ -18,6 +18,7 @@ struct answer {
 	const struct bpfq_result *result;
 	const uint64_t *area;	/* the states, without by */
 	const char *key_name;	/* with by: its label ("$1"); else NULL */
+	bool key_time;		/* with by: the keys are times (a partial says so) */
 	const struct group *groups;	/* with by: sorted */
 	long ngroups;
 	const struct run_stats *stats;	/* -s with -o json; else NULL */
@@ -33,6 +34,9 @@ int output_offset(const struct answer *a, int i);
  * and a row per group (a histogram alone: a row per bucket).
  */
 void output_answer(FILE *f, enum format format, const struct answer *a);
+
+/* Keys that are times (BPFQ_K_INT) print as times; they sort as their microseconds did. */
+void output_time_keys(struct group *g, long n);
 
 /* A group's key as text: the field's bytes (as escape_text() shows them), a value, or null. */
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size);

@@ -212,6 +212,8 @@ static const char language_tail[] =
 	"             lhist(e, min, max, step); the others (e)\n"
 	"  e: x (numbers), $1 $2 ... (text fields), a csv column's name, numbers with\n"
 	"     decimals, + - * / %, abs(e), parentheses\n"
+	"  times: year(t) month(t) day(t) hour(t) minute(t) second(t) epoch(t)\n"
+	"         date_trunc('month', t) to_timestamp(seconds); dates as '2001-03-01'\n"
 	"  conditions: = != <> < <= > >=, between, in (...), and, or, not\n"
 	"  PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;\n"
 	"        gzip, zstd, xz, bzip2 and lz4 are read as they are compressed\n"
@@ -267,6 +269,7 @@ static void meta_command(struct repl *r, const char *cmd)
 
 static const char *const query_words[] = {
 	"count(", "sum(", "min(", "max(", "avg(", "exists(",
+	"year(", "month(", "day(", "hour(", "date_trunc(", "epoch(", "to_timestamp(",
 	"where", "from", "and", "or", "not", "x", NULL,
 };
 

@@ -260,6 +260,7 @@ static int print_answer(struct run *r, FILE *out)
 	int status = EXIT_INPUT;
 	char *names[BPFQ_MAX_AGGS] = { 0 }, label[1024], key[1024], *select = NULL;
 	struct agg_desc descs[BPFQ_MAX_AGGS];
+	struct group *groups = NULL;
 	struct answer a = { .query = r->q.text, .naggs = r->q.nitems, .descs = descs,
 			    .names = names, .result = &r->result, .area = r->area };
 
@@ -271,10 +272,13 @@ static int print_answer(struct run *r, FILE *out)
 	if (r->q.by) {
 		ast_render(&r->q, r->q.by, key, sizeof(key));
 		a.key_name = key;
-		a.groups = groups_sorted(r->groups, &a.ngroups);
+		a.groups = groups = groups_sorted(r->groups, &a.ngroups);
 	}
 	if (r->o->stats && r->o->format == FORMAT_JSON)
 		a.stats = &r->stats;
+	a.key_time = r->q.by && r->q.by->type == TYPE_TIME;
+	if (a.key_time && !r->o->partial)
+		output_time_keys(groups, a.ngroups);
 	if (r->q.by && !a.groups)
 		fprintf(stderr, "bpfq: error: out of memory sorting the groups\n");
 	else if (r->o->partial && (select = partial_select(&r->q)))

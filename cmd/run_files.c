@@ -144,6 +144,7 @@ static void join_counts(struct bpfq_result *t, const struct bpfq_result *r)
 	t->malformed += r->malformed;
 	t->empty += r->empty;
 	t->bad += r->bad;
+	t->badtime += r->badtime;
 	t->missing += r->missing;
 	t->rounded += r->rounded;
 	for (int i = 0; i < BPFQ_NULL_KINDS; i++)

@@ -116,11 +116,55 @@ static void fail_line(struct gen *g, const struct node *n)
 
 static void gen_i(struct gen *g, const struct node *n, char *res);
 
+/* year() .. second(): the helper of timeval.bpf.h. */
+static const char *time_part_helper(enum fn_kind fn)
+{
+	switch (fn) {
+	case FN_YEAR: return "bpfq_t_year";
+	case FN_MONTH: return "bpfq_t_month";
+	case FN_DAY: return "bpfq_t_day";
+	case FN_HOUR: return "bpfq_t_hour";
+	case FN_MINUTE: return "bpfq_t_minute";
+	default: return "bpfq_t_second";
+	}
+}
+
+/* A function of a time, t an int64 of microseconds, into the new __s64 t<res>. */
+static void gen_time_int(struct gen *g, const struct node *n, const char *t, int res)
+{
+	if (n->fn == FN_DATE_TRUNC)
+		gen_line(g, "__s64 t%d = bpfq_t_trunc(%s, %d);", res, t, (int)n->lo);
+	else
+		gen_line(g, "__s64 t%d = %s(%s);", res, time_part_helper(n->fn), t);
+}
+
+/* Functions of times on the fast path (epoch(), a decimal, is not there). */
+static void gen_i_time(struct gen *g, const struct node *n, char *res)
+{
+	char a[OPERAND_MAX];
+	int t;
+
+	gen_i(g, n->args[n->nargs - 1], a);
+	t = gen_temp(g);
+	snprintf(res, OPERAND_MAX, "t%d", t);
+	if (n->fn != FN_TO_TIMESTAMP) {
+		gen_time_int(g, n, a, t);
+		return;
+	}
+	gen_line(g, "__s64 t%d;", t);
+	gen_line(g, "if ((e = bpfq_t_of_secs(&t%d, %s)))", t, a);
+	fail_line(g, n);
+}
+
 static void gen_i_checked(struct gen *g, const struct node *n, char *res)
 {
 	char a[OPERAND_MAX], b[OPERAND_MAX];
 	int t;
 
+	if (n->kind == NODE_CALL && n->fn != FN_ABS) {
+		gen_i_time(g, n, res);
+		return;
+	}
 	if (n->kind == NODE_CALL) {	/* abs */
 		gen_i(g, n->args[0], a);
 		t = gen_temp(g);
@@ -276,12 +320,48 @@ static const char *dec_helper(enum node_kind kind)
 	}
 }
 
+/* Functions of times on the general path: NULL in, NULL out. */
+static void gen_d_time(struct gen *g, const struct node *n, struct dop *res)
+{
+	struct dop a;
+	char tt[OPERAND_MAX];
+	int t, u;
+
+	gen_d(g, n->args[n->nargs - 1], &a);
+	t = gen_temp(g);
+	snprintf(res->v, OPERAND_MAX, "t%d", t);
+	snprintf(res->null, OPERAND_MAX, "%s", a.null);
+	gen_line(g, "struct bpfq_d t%d = { 0 };", t);
+	if (n->fn == FN_TO_TIMESTAMP) {
+		gen_line(g, "if (!%s && (e = bpfq_d_t_of_secs(&t%d, %s)))", a.null, t, a.v);
+		fail_line(g, n);
+		return;
+	}
+	gen_line(g, "if (!%s) {", a.null);
+	g->depth++;
+	u = gen_temp(g);
+	gen_line(g, "__s64 s%d = bpfq_d_floor(%s);", u, a.v);
+	snprintf(tt, OPERAND_MAX, "s%d", u);
+	if (n->fn == FN_EPOCH) {
+		gen_line(g, "t%d = bpfq_t_epoch(%s);", t, tt);
+	} else {
+		gen_time_int(g, n, tt, u = gen_temp(g));
+		gen_line(g, "t%d = bpfq_d_of_int(t%d);", t, u);
+	}
+	g->depth--;
+	gen_line(g, "}");
+}
+
 /* NULL in, NULL out; else the checked operation. */
 static void gen_d_checked(struct gen *g, const struct node *n, struct dop *res)
 {
 	struct dop a, b;
 	int t;
 
+	if (n->kind == NODE_CALL && n->fn != FN_ABS) {
+		gen_d_time(g, n, res);
+		return;
+	}
 	if (n->kind == NODE_CALL || n->kind == NODE_NEG) {
 		gen_d(g, n->kind == NODE_CALL ? n->args[0] : n->lhs, &a);
 		t = gen_temp(g);
@@ -804,6 +884,8 @@ static bool has_slow_parts(const struct node *n)
 	    n->kind == NODE_ISNULL || n->kind == NODE_LIKE || (n->kind == NODE_CALL && n->match) ||
 	    (n->kind == NODE_CALL && n->fn == FN_LENGTH))
 		return true;
+	if (n->kind == NODE_CALL && n->fn == FN_EPOCH)
+		return true;
 	if (has_slow_parts(n->lhs) || has_slow_parts(n->rhs))
 		return true;
 	for (int i = 0; i < n->nargs; i++)
@@ -953,6 +1035,19 @@ static void gen_emit(struct gen *g, bool lanes)
 	gen_line(g, "}");
 }
 
+/* A flag of each slot as a function of the slot (0 past the query's). */
+static void gen_slot_flags(struct gen *g, const char *name, const bool *flags)
+{
+	gen_line(g, "static __always_inline int %s(int slot)", name);
+	gen_line(g, "{");
+	gen_line(g, "\tswitch (slot) {");
+	for (int i = 0; i < g->q->nslots; i++)
+		gen_line(g, "\tcase %d: return %d;", i, flags[i]);
+	gen_line(g, "\tdefault: return 0;");
+	gen_line(g, "\t}");
+	gen_line(g, "}");
+}
+
 /* text, csv: which slot each field position feeds. */
 static void gen_slots(struct gen *g)
 {
@@ -975,14 +1070,8 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "\tdefault: return 0xffffffff;");
 	gen_line(g, "\t}");
 	gen_line(g, "}");
-	gen_line(g, "static __always_inline int bpfq_slot_numeric(int slot)");
-	gen_line(g, "{");
-	gen_line(g, "\tswitch (slot) {");
-	for (int i = 0; i < q->nslots; i++)
-		gen_line(g, "\tcase %d: return %d;", i, q->slot_numeric[i]);
-	gen_line(g, "\tdefault: return 0;");
-	gen_line(g, "\t}");
-	gen_line(g, "}");
+	gen_slot_flags(g, "bpfq_slot_time", q->slot_time);
+	gen_slot_flags(g, "bpfq_slot_numeric", q->slot_numeric);
 	gen_line(g, "static __always_inline int bpfq_slot_text(int slot)");
 	gen_line(g, "{");
 	gen_line(g, "\tswitch (slot) {");
@@ -1022,6 +1111,14 @@ static int last_field(const struct query *q)
 	return last;
 }
 
+static int any_time_slot(const struct query *q)
+{
+	for (int i = 0; i < q->nslots; i++)
+		if (q->slot_time[i])
+			return 1;
+	return 0;
+}
+
 /* The plan, and the format's constants, as the templates read them. */
 static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 {
@@ -1043,6 +1140,7 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 		gen_line(g, "#define BPFQ_NTEXTS %d", q->ntexts);
 		gen_line(g, "#define BPFQ_DELIM %d", (unsigned char)q->format.delim);
 		gen_line(g, "#define BPFQ_NREGEX %d", q->nregex);
+		gen_line(g, "#define BPFQ_TIME_SLOTS %d", any_time_slot(q));
 	}
 	if (q->format.kind == INPUT_BINARY) {
 		gen_line(g, "#define BPFQ_RECORD_SIZE %d", q->format.record_size);
@@ -1082,7 +1180,7 @@ static void gen_header(struct gen *g, const struct codegen_plan *plan)
 		fprintf(g->out, "#include \"groups.bpf.h\"\n");
 	if (q->ntexts)
 		fprintf(g->out, "#include \"text.bpf.h\"\n");
-	fprintf(g->out, "#include \"swar.bpf.h\"\n");
+	fprintf(g->out, "#include \"swar.bpf.h\"\n#include \"timeval.bpf.h\"\n");
 	if (q->format.kind == INPUT_BINARY)
 		fprintf(g->out, "#include \"binary_field.bpf.h\"\n");
 	fprintf(g->out, "\n#line 1 \"<query>\"\n");

@@ -6,7 +6,8 @@
 #include "codegen/templates.h"
 
 extern const char tpl_entry[], tpl_state_h[], tpl_prelude[], tpl_aggs[], tpl_groups[], tpl_text[],
-	tpl_swar[], tpl_numtok[], tpl_parse_loop[], tpl_parse_numbers[], tpl_parse_fields[],
+	tpl_swar[], tpl_numtok[], tpl_timeval[], tpl_parse_time[], tpl_parse_loop[],
+	tpl_parse_numbers[], tpl_parse_fields[],
 	tpl_fast_lines[], tpl_parse_text[], tpl_parse_csv[], tpl_parse_binary[], tpl_streams[],
 	tpl_binary_field[], tpl_read[], tpl_hook_syscall[], tpl_hook_syscall_btf[],
 	tpl_hook_vfs_fexit[], tpl_hook_vfs_kprobe[], tpl_hook_copyout[];
@@ -20,6 +21,8 @@ const struct template templates[] = {
 	{ "text.bpf.h", tpl_text },
 	{ "swar.bpf.h", tpl_swar },
 	{ "numtok.bpf.h", tpl_numtok },
+	{ "timeval.bpf.h", tpl_timeval },
+	{ "parse_time.bpf.h", tpl_parse_time },
 	{ "parse_loop.bpf.h", tpl_parse_loop },
 	{ "parse_numbers.bpf.h", tpl_parse_numbers },
 	{ "parse_fields.bpf.h", tpl_parse_fields },

@@ -17,6 +17,8 @@
 	template tpl_text, "bpf-templates/text.bpf.h"
 	template tpl_swar, "bpf-templates/swar.bpf.h"
 	template tpl_numtok, "bpf-templates/numtok.bpf.h"
+	template tpl_timeval, "bpf-templates/timeval.bpf.h"
+	template tpl_parse_time, "bpf-templates/parse_time.bpf.h"
 	template tpl_parse_loop, "bpf-templates/parse_loop.bpf.h"
 	template tpl_parse_numbers, "bpf-templates/parse_numbers.bpf.h"
 	template tpl_parse_fields, "bpf-templates/parse_fields.bpf.h"

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lang/engine/records.h"
+#include "lang/value/timestamp.h"
 #include "runtime/header.h"
 
 #define HEADER_MAX (1 << 20)
@@ -209,9 +210,9 @@ static enum kind kind_of(const char *s)
 	return is_number(s) ? K_NUMBER : K_TEXT;
 }
 
-/* Per column of the first record: whether the records below hold numbers, text. */
+/* Per column of the first record: whether the records below hold numbers, text, times. */
 struct below {
-	bool number, text;
+	bool number, text, time, other;
 };
 
 /* The kinds of the records after the first in buf[first..n), up to GUESS_SAMPLE of them. */
@@ -236,8 +237,14 @@ static int sample(const char *buf, size_t n, size_t first, bool all, char delim,
 			for (int i = 0; i < rec.ncols && i < ncols; i++) {
 				enum kind k = kind_of(rec.names[i]);
 
+				int64_t us;
+
 				cols[i].number |= k == K_NUMBER;
 				cols[i].text |= k == K_TEXT;
+				if (k == K_TEXT && ts_parse(rec.names[i], strlen(rec.names[i]), &us))
+					cols[i].time = true;
+				else if (k != K_EMPTY)
+					cols[i].other = true;
 			}
 			(*records)++;
 		}
@@ -526,6 +533,17 @@ int header_sniff_csv(struct input *in, struct input_format *f)
 	return n < 0 ? -1 : 0;
 }
 
+/* The columns whose sampled values are all ISO 8601 times (or empty): times to min and max. */
+static int time_columns(struct schema *sc, const struct below *cols)
+{
+	sc->times = calloc(sc->ncols, sizeof(*sc->times));
+	if (!sc->times)
+		return -1;
+	for (int i = 0; i < sc->ncols; i++)
+		sc->times[i] = cols[i].time && !cols[i].other;
+	return 0;
+}
+
 int header_read(struct input *in, struct query *q, struct schema *sc)
 {
 	struct input_format *f = &q->format;
@@ -581,6 +599,9 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 		f->header_present = guess_header(q, sc, blank, cols, records);
 		if (!guess_sure(q, sc, f->header_present))
 			say_guess(in, sc, f->header_present);
+		/* Only the guess reads the records below: 'as csv(header)' starts at once. */
+		if (f->header_present && time_columns(sc, cols))
+			goto cleanup;
 	}
 	if (!f->header_present)
 		header_free(sc);
@@ -603,5 +624,6 @@ void header_free(struct schema *sc)
 	for (int i = 0; i < sc->ncols; i++)
 		free(sc->names[i]);
 	free(sc->names);
+	free(sc->times);
 	memset(sc, 0, sizeof(*sc));
 }

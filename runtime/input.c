@@ -336,10 +336,10 @@ static void keep_tail(struct input *in, const unsigned char *buf, size_t n)
 static bool spot_wanted(const struct bpfq_result *r, enum spot_kind k, uint64_t *off)
 {
 	const __u64 counts[SPOT_KINDS] = { r->malformed, r->empty, r->bad, r->missing, r->error,
-					     r->rounded, bpfq_nulls(r) };
+					     r->rounded, bpfq_nulls(r), r->badtime };
 	const __u64 offs[SPOT_KINDS] = { r->malformed_off, r->empty_off, r->bad_off,
 					 r->missing_off, r->error_off, r->rounded_off,
-					 r->nulls_off };
+					 r->nulls_off, r->badtime_off };
 
 	*off = offs[k];
 	return counts[k] != 0;

@@ -28,7 +28,7 @@ struct spot {
 };
 
 /* The places a message may name: the first of each kind of skip, and the error. */
-enum spot_kind { SPOT_MALFORMED, SPOT_EMPTY, SPOT_BAD, SPOT_MISSING, SPOT_ERROR, SPOT_ROUNDED, SPOT_NULLS, SPOT_KINDS };
+enum spot_kind { SPOT_MALFORMED, SPOT_EMPTY, SPOT_BAD, SPOT_MISSING, SPOT_ERROR, SPOT_ROUNDED, SPOT_NULLS, SPOT_BADTIME, SPOT_KINDS };
 
 struct input {
 	int fd;

@@ -279,6 +279,7 @@ static void join_results(struct bpfq_result *t, const struct bpfq_result *r, uin
 	take_first(&t->malformed, &t->malformed_off, r->malformed, r->malformed_off, start);
 	take_first(&t->empty, &t->empty_off, r->empty, r->empty_off, start);
 	take_first(&t->bad, &t->bad_off, r->bad, r->bad_off, start);
+	take_first(&t->badtime, &t->badtime_off, r->badtime, r->badtime_off, start);
 	take_first(&t->missing, &t->missing_off, r->missing, r->missing_off, start);
 	take_first(&t->rounded, &t->rounded_off, r->rounded, r->rounded_off, start);
 	if (bpfq_nulls(r) && (!bpfq_nulls(t) || start + r->nulls_off < t->nulls_off))

@@ -71,13 +71,15 @@ static error_t merge_opt(int key, char *arg, struct argp_state *state)
 
 static bool same_query(const struct partial *a, const struct partial *b)
 {
-	if (strcmp(a->select, b->select) || a->naggs != b->naggs || !a->key_name != !b->key_name)
+	if (strcmp(a->select, b->select) || a->naggs != b->naggs || !a->key_name != !b->key_name ||
+	    a->key_time != b->key_time)
 		return false;
 	for (int i = 0; i < a->naggs; i++) {
 		const struct agg_desc *x = &a->descs[i], *y = &b->descs[i];
 
 		if (x->kind != y->kind || x->words != y->words || x->nbuckets != y->nbuckets ||
-		    x->lo != y->lo || x->hi != y->hi || x->step != y->step || x->q != y->q)
+		    x->lo != y->lo || x->hi != y->hi || x->step != y->step || x->q != y->q ||
+		    x->time != y->time)
 			return false;
 	}
 	return true;
@@ -120,7 +122,8 @@ static int merge_counters(struct bpfq_result *t, const struct bpfq_result *r)
 {
 	return add_u64(&t->records, r->records) || add_u64(&t->matched, r->matched) ||
 	       add_u64(&t->malformed, r->malformed) || add_u64(&t->empty, r->empty) ||
-	       add_u64(&t->bad, r->bad) || add_u64(&t->missing, r->missing) ||
+	       add_u64(&t->bad, r->bad) || add_u64(&t->badtime, r->badtime) ||
+	       add_u64(&t->missing, r->missing) ||
 	       add_u64(&t->rounded, r->rounded) || add_u64(&t->nulls[0], r->nulls[0]) ||
 	       add_u64(&t->nulls[1], r->nulls[1]) || add_u64(&t->nulls[2], r->nulls[2]) ||
 	       add_u64(&t->nulls[3], r->nulls[3]) || add_u64(&t->nulls[4], r->nulls[4]) ? -1 : 0;
@@ -279,6 +282,7 @@ static int merge_print(struct merge *m)
 {
 	int status;
 	struct partial *h = &m->head;
+	struct group *groups = NULL;
 	struct answer a = { .naggs = h->naggs, .descs = h->descs, .names = h->names,
 			    .result = &h->result, .area = h->area, .key_name = h->key_name };
 
@@ -292,20 +296,22 @@ static int merge_print(struct merge *m)
 		return EXIT_INPUT;
 	}
 	if (h->result.malformed || h->result.empty || h->result.bad || h->result.missing ||
-	    bpfq_nulls(&h->result))
+	    h->result.badtime || bpfq_nulls(&h->result))
 		fprintf(stderr, "bpfq merge: warning: the runs skipped %llu malformed tokens and read "
 				"%llu fields as NULL (each run's stderr says where)\n",
 			(unsigned long long)h->result.malformed,
 			(unsigned long long)(h->result.empty + h->result.bad + h->result.missing +
-					     bpfq_nulls(&h->result)));
+					     h->result.badtime + bpfq_nulls(&h->result)));
 	if (h->result.rounded)
 		fprintf(stderr, "bpfq merge: warning: the runs rounded %llu values with more than 9 "
 				"decimals to 9 (each run's stderr says where)\n",
 			(unsigned long long)h->result.rounded);
-	if (h->key_name && !(a.groups = groups_sorted(h->groups, &a.ngroups))) {
+	if (h->key_name && !(a.groups = groups = groups_sorted(h->groups, &a.ngroups))) {
 		fprintf(stderr, "bpfq merge: error: out of memory\n");
 		return EXIT_INPUT;
 	}
+	if (h->key_time)
+		output_time_keys(groups, a.ngroups);
 	status = print_final(m, &a);
 	return fflush(stdout) ? EXIT_INPUT : status;
 }

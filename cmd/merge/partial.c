@@ -69,8 +69,8 @@ static void print_desc(FILE *f, const char *name, const struct agg_desc *d)
 	fputs("{\"name\":", f);
 	escape_json_string(f, name);
 	fprintf(f, ",\"kind\":\"%s\",\"words\":%d,\"buckets\":%d,\"lo\":%" PRId64 ",\"hi\":%" PRId64
-		   ",\"step\":%" PRId64 ",\"q\":%" PRId64 "}", agg_name(d->kind), d->words,
-		d->nbuckets, d->lo, d->hi, d->step, d->q);
+		   ",\"step\":%" PRId64 ",\"q\":%" PRId64 "%s}", agg_name(d->kind), d->words,
+		d->nbuckets, d->lo, d->hi, d->step, d->q, d->time ? ",\"time\":true" : "");
 }
 
 /* The nonzero words: most of a quantile's 22 thousand buckets are empty. */
@@ -92,6 +92,8 @@ static void print_groups(FILE *f, const struct answer *a, int words)
 {
 	fputs(",\"by\":", f);
 	escape_json_string(f, a->key_name);
+	if (a->key_time)
+		fputs(",\"by_time\":true", f);
 	fputs(",\"groups\":[", f);
 	for (long g = 0; g < a->ngroups; g++) {
 		const struct bpfq_key *k = &a->groups[g].key;
@@ -119,6 +121,8 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 		   ",\"rounded\":%" PRIu64, (uint64_t)r->records,
 		(uint64_t)r->matched, (uint64_t)r->malformed, (uint64_t)r->empty, (uint64_t)r->bad,
 		(uint64_t)r->missing, (uint64_t)r->rounded);
+	if (r->badtime)
+		fprintf(f, ",\"badtime\":%" PRIu64, (uint64_t)r->badtime);
 	if (bpfq_nulls(r))
 		fprintf(f, ",\"null_na\":%" PRIu64 ",\"null_null\":%" PRIu64 ",\"null_dash\":%" PRIu64
 			   ",\"null_inf\":%" PRIu64 ",\"null_nan\":%" PRIu64,
@@ -192,6 +196,7 @@ static enum agg_kind kind_by_name(const char *name)
 static int parse_desc(const struct json *j, struct partial *p, const char **err)
 {
 	const struct json *name = json_get(j, "name"), *kind = json_get(j, "kind");
+	const struct json *time = json_get(j, "time");
 	struct agg_desc *d = &p->descs[p->naggs];
 	struct node call = { 0 };
 	i128 words, buckets, lo, hi, step, q;
@@ -211,6 +216,9 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 	call.hi = hi;
 	call.step = step;
 	call.q = q;
+	/* min and max of times print as times */
+	call.type = time && time->kind == JSON_TRUE && (call.agg == AGG_MIN || call.agg == AGG_MAX) ?
+		    TYPE_TIME : TYPE_NUM;
 	agg_desc_of(&call, d);
 	if (d->words != words || (call.agg == AGG_HIST && buckets != BPFQ_HIST_BUCKETS) ||
 	    (call.agg == AGG_LHIST && (step <= 0 || hi <= lo || buckets > 1002 ||
@@ -280,12 +288,14 @@ static int parse_key(const struct json *g, struct bpfq_key *k, const char **err)
 static int parse_groups(const struct json *j, struct partial *p, const char **err)
 {
 	const struct json *by = json_get(j, "by"), *groups = json_get(j, "groups");
+	const struct json *by_time = json_get(j, "by_time");
 
 	if (!by || by->kind != JSON_STRING || !groups || groups->kind != JSON_ARRAY) {
 		*err = "a partial of a by query lacks by or groups";
 		return -1;
 	}
 	p->key_name = strdup(by->text);
+	p->key_time = by_time && by_time->kind == JSON_TRUE;
 	p->groups = groups_new(p->words);
 	if (!p->key_name || !p->groups) {
 		*err = "out of memory";
@@ -370,6 +380,16 @@ static int parse_counters(const struct json *j, struct bpfq_result *r, const cha
 			return -1;
 		}
 		r->rounded = v;
+	}
+	/* Only when some field was no ISO 8601 time. */
+	if (json_get(j, "badtime")) {
+		i128 v;
+
+		if (get_int(j, "badtime", 0, U64_MAX_, &v)) {
+			*err = "a partial's count of fields that are no times is not a count";
+			return -1;
+		}
+		r->badtime = v;
 	}
 	return 0;
 }

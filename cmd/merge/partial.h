@@ -41,6 +41,7 @@ struct partial {
 	struct agg_desc descs[BPFQ_MAX_AGGS];
 	char *names[BPFQ_MAX_AGGS];	/* malloc()ed */
 	char *key_name;		/* by's label; NULL without by */
+	bool key_time;		/* the by keys are times */
 	struct bpfq_result result;
 	int words;		/* of an area */
 	uint64_t *area;		/* without by */

@@ -20,6 +20,7 @@
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
 #include "lang/value/regex.h"
+#include "lang/value/timestamp.h"
 #include "lang/value/values.h"
 
 /* A condition's three values, short. */
@@ -198,6 +199,33 @@ static uint32_t eval_field(struct eval *e, const struct node *n, struct value *o
 	return 0;
 }
 
+/* A function of times; v and *out scaled, a time is its microseconds. */
+static uint32_t eval_time_fn(const struct node *n, i128 v, i128 *out)
+{
+	int64_t t = num_floor(v);
+	uint32_t err;
+
+	switch (n->fn) {
+	case FN_EPOCH:
+		*out = (i128)t * (BPFQ_SCALE / TS_US_PER_SEC);
+		return 0;
+	case FN_TO_TIMESTAMP:
+		if ((err = num_mul(v, (i128)TS_US_PER_SEC * BPFQ_SCALE, &v)))
+			return BPFQ_ERR_TIME;
+		t = num_floor(v);
+		if (t < BPFQ_TIME_MIN || t >= BPFQ_TIME_END)
+			return BPFQ_ERR_TIME;
+		*out = (i128)t * BPFQ_SCALE;
+		return 0;
+	case FN_DATE_TRUNC:
+		*out = (i128)ts_trunc((int)n->lo, t) * BPFQ_SCALE;
+		return 0;
+	default:
+		*out = (i128)ts_part(n->fn, t) * BPFQ_SCALE;
+		return 0;
+	}
+}
+
 /* Operands left to right, then the operator: the first error is the kernel's too. */
 static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out)
 {
@@ -214,7 +242,7 @@ static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out
 		return 0;
 	case NODE_FIELD:
 		return eval_field(e, n, out);
-	case NODE_CALL:		/* abs, length */
+	case NODE_CALL:		/* abs, length, the functions of times */
 		if (n->fn == FN_LENGTH) {
 			struct text t = text_of(e, n->args[0]);
 
@@ -222,9 +250,11 @@ static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out
 			out->v = (i128)t.len * BPFQ_SCALE;
 			return 0;
 		}
-		if ((err = eval_num(e, n->args[0], &a)) || (out->null = a.null))
+		if ((err = eval_num(e, n->args[n->nargs - 1], &a)) || (out->null = a.null))
 			return err;
-		return failed_at(e, n, num_abs(a.v, &out->v));
+		if (n->fn == FN_ABS)
+			return failed_at(e, n, num_abs(a.v, &out->v));
+		return failed_at(e, n, eval_time_fn(n, a.v, &out->v));
 	case NODE_NEG:
 		if ((err = eval_num(e, n->lhs, &a)) || (out->null = a.null))
 			return err;

@@ -17,6 +17,7 @@
 #include "lang/engine/records.h"
 #include "lang/value/num.h"
 #include "lang/value/regex.h"
+#include "lang/value/timestamp.h"
 
 /* ---- numbers, one byte at a time ---- */
 
@@ -316,6 +317,9 @@ int records_number(const char *s, size_t n, struct bpfq_field *f)
 
 /* ---- the parsers ---- */
 
+/* A time's text is shorter: "2001-03-01T14:05:07.123456789+01:00" and blanks around it. */
+#define TIME_TEXT_MAX 64
+
 struct records {
 	const struct query *q;
 	struct bpfq_result *r;
@@ -338,6 +342,9 @@ struct records {
 	int npartial;		/* binary: bytes of the current record */
 	size_t field_len;	/* csv: bytes of the current field: a quote after them is content */
 	struct bpfq_text texts[BPFQ_MAX_TEXTS];	/* the fields compared as text */
+	char text[TIME_TEXT_MAX];	/* a time field's bytes from its first that is no blank */
+	size_t text_len;	/* all of them, past TIME_TEXT_MAX too */
+	size_t text_end;	/* past the last that is no blank */
 };
 
 struct records *records_new(const struct query *q, struct bpfq_result *r, record_fn *fn,
@@ -459,6 +466,18 @@ static void numbers_byte(struct records *p, unsigned char c)
 
 /* ---- text and csv: records of fields ---- */
 
+/* A time field's byte: kept from its first that is not a blank; text_end is past its last. */
+static void time_byte(struct records *p, unsigned char c)
+{
+	if (!p->text_len && is_blank(c))
+		return;
+	if (p->text_len < TIME_TEXT_MAX)
+		p->text[p->text_len] = c;
+	p->text_len++;
+	if (!is_blank(c))
+		p->text_end = p->text_len;
+}
+
 /* A byte of a used field's content: its number, its text if compared, or if it is the key. */
 static void field_content(struct records *p, unsigned char c)
 {
@@ -467,6 +486,8 @@ static void field_content(struct records *p, unsigned char c)
 
 	if (p->slot < 0)
 		return;
+	if (p->q->slot_time[p->slot])
+		time_byte(p, c);
 	track_byte(&p->num, c, p->q->format.kind == INPUT_CSV);
 	for (int k = 0; k < p->q->nregex; k++)
 		if (p->q->regex_slot[k] == p->slot)
@@ -492,6 +513,8 @@ static void begin_field(struct records *p, uint64_t off)
 	p->field_off = off;
 	p->quoted = false;
 	p->field_len = 0;
+	p->text_len = 0;
+	p->text_end = 0;
 	if (p->slot >= 0)
 		track_start(&p->num);
 	if ((t = field_text(p))) {
@@ -500,13 +523,34 @@ static void begin_field(struct records *p, uint64_t off)
 	}
 }
 
+/* A time field ended: its time, empty (csv: nothing but blanks), or NULL. */
+static void end_time_field(struct records *p)
+{
+	struct bpfq_field *f = &p->rec.f[p->slot];
+	int64_t us;
+
+	*f = (struct bpfq_field){ .kind = BPFQ_K_BAD };
+	if (!p->text_len) {
+		f->kind = BPFQ_K_EMPTY;
+		count_at(&p->r->empty, &p->r->empty_off, p->field_off);
+	} else if (p->text_end <= TIME_TEXT_MAX && ts_parse(p->text, p->text_end, &us)) {
+		f->kind = BPFQ_K_INT;
+		f->lo = (uint64_t)us;
+		f->hi = us < 0 ? -1 : 0;
+	} else {
+		count_at(&p->r->badtime, &p->r->badtime_off, p->field_off);
+	}
+}
+
 /* The field ended: its value, and the NULL counters. */
 static void end_field(struct records *p)
 {
 	struct bpfq_field *f;
 
-	/* A field used only as a group key's text is no number: nothing to count. */
-	if (p->slot >= 0 && p->q->slot_numeric[p->slot]) {
+	if (p->slot >= 0 && p->q->slot_time[p->slot]) {
+		end_time_field(p);
+	} else if (p->slot >= 0 && p->q->slot_numeric[p->slot]) {
+		/* A field used only as a group key's text is no number: nothing to count. */
 		f = &p->rec.f[p->slot];
 		if (!number_held(p, track_end(&p->num, f)))
 			return;

@@ -217,18 +217,19 @@ static void put_lower(struct out *o, const struct query *q, struct loc loc)
 /* A checked call's canonical name; median(x) is quantile(x, 0.5) with one argument. */
 static const char *call_name(const struct node *n)
 {
+	static const char *const fn_names[] = {
+		[FN_ABS] = "abs", [FN_LENGTH] = "length", [FN_STARTS_WITH] = "starts_with",
+		[FN_ENDS_WITH] = "ends_with", [FN_CONTAINS] = "contains", [FN_YEAR] = "year", [FN_MONTH] = "month", [FN_DAY] = "day",
+		[FN_HOUR] = "hour", [FN_MINUTE] = "minute", [FN_SECOND] = "second",
+		[FN_EPOCH] = "epoch", [FN_TO_TIMESTAMP] = "to_timestamp",
+		[FN_DATE_TRUNC] = "date_trunc",
+	};
+
 	if (n->agg == AGG_QUANTILE && n->nargs == 1)
 		return "median";
 	if (n->agg != AGG_NONE)
 		return agg_name(n->agg);
-	switch (n->fn) {
-	case FN_ABS: return "abs";
-	case FN_LENGTH: return "length";
-	case FN_STARTS_WITH: return "starts_with";
-	case FN_ENDS_WITH: return "ends_with";
-	case FN_CONTAINS: return "contains";
-	default: return "call";
-	}
+	return n->fn != FN_NONE ? fn_names[n->fn] : "call";
 }
 
 static void render_call(struct out *o, const struct query *q, const struct node *n)
@@ -252,7 +253,8 @@ static void render_int(struct out *o, const struct query *q, const struct node *
 {
 	char text[24];
 
-	if (n->out_of_range) {
+	/* A time literal as written; in code, its microseconds. */
+	if (n->out_of_range || (n->type == TYPE_TIME && !o->code)) {
 		put_literal(o, q, n);
 		return;
 	}
@@ -434,6 +436,7 @@ static const char *type_suffix(enum type t)
 {
 	switch (t) {
 	case TYPE_NUM: return " :num";
+	case TYPE_TIME: return " :time";
 	case TYPE_BOOL: return " :bool";
 	case TYPE_TEXT: return " :text";
 	default: return "";

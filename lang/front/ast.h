@@ -52,6 +52,7 @@ enum type {
 	TYPE_NUM,	/* a number: an int64, or a decimal with 9 fractional digits */
 	TYPE_BOOL,
 	TYPE_TEXT,	/* a string literal, or a field's bytes compared as text */
+	TYPE_TIME,	/* a time: an int64 of microseconds since 1970-01-01 UTC */
 };
 
 /* Aggregates; the order matches agg_names[] in ast.c. */
@@ -82,6 +83,15 @@ enum fn_kind {
 	FN_STARTS_WITH,	/* starts_with(text, 'p'), and so on: conditions over text */
 	FN_ENDS_WITH,
 	FN_CONTAINS,
+	FN_YEAR,	/* year(t) .. second(t): parts of a time, lang/value/timestamp.h */
+	FN_MONTH,
+	FN_DAY,
+	FN_HOUR,
+	FN_MINUTE,
+	FN_SECOND,
+	FN_EPOCH,	/* epoch(t): seconds since 1970, a decimal */
+	FN_TO_TIMESTAMP,	/* to_timestamp(n): n seconds since 1970 as a time */
+	FN_DATE_TRUNC,	/* date_trunc(unit, t): unit (enum bpfq_unit) in lo */
 };
 
 struct node {
@@ -90,7 +100,7 @@ struct node {
 	struct loc op_loc;	/* the operator or call name, for errors */
 	enum type type;		/* set by sema */
 	int id;			/* 1..query.nnodes; run-time errors name the node by it */
-	int64_t value;		/* NODE_INT */
+	int64_t value;		/* NODE_INT; of type TYPE_TIME, a time literal's microseconds */
 	__int128 dec;		/* NODE_DEC: the value times 10^9 */
 	bool out_of_range;	/* NODE_INT, NODE_DEC: the literal does not fit */
 	bool negated;		/* NODE_BETWEEN, NODE_IN, NODE_ISNULL: 'not ...' */
@@ -166,6 +176,7 @@ struct input_format {
 struct schema {
 	int ncols;
 	char **names;
+	bool *times;	/* per column, or NULL: the records sampled below hold ISO 8601 times */
 };
 
 struct arena;
@@ -194,6 +205,7 @@ struct query {
 	int ntexts;
 	uint8_t *lits;		/* every string's bytes, one after another (sema); in the arena */
 	uint32_t nlits;
+	bool slot_time[BPFQ_MAX_SLOTS];	/* its value is a time (ISO 8601 text), not a number */
 	int key_slot;		/* by_text: the slot of the key field */
 	int nnodes;		/* ids run 1..nnodes */
 	struct node **by_id;	/* by_id[id] for id in 1..nnodes, set by sema */

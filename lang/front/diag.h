@@ -8,7 +8,7 @@
 
 struct diag {
 	struct loc loc;
-	char msg[256];
+	char msg[512];
 };
 
 /* Fill d; returns false so callers can `return diag_set(...)`. */

@@ -76,8 +76,9 @@ static bool lex_error(struct parser *p, struct token t)
 	size_t date = lex_date(p->text, p->len, t.loc.begin);
 
 	if (date && t.loc.begin + date == t.loc.end)
-		return diag_set(p->d, t.loc, "%s is a date, and dates are not values here; with "
-				"spaces around '-' it is a subtraction", quote(p, t).s);
+		return diag_set(p->d, t.loc, "%s is a date: a date is written in ISO 8601 and in "
+				"quotes, as '2001-03-01'; with spaces around '-' it is a "
+				"subtraction", quote(p, t).s);
 	if (p->text[t.loc.begin] == '\'' && t.loc.end == p->len)
 		return diag_set(p->d, t.loc, "unterminated string; a quote inside one is "
 				"written twice, as 'it''s'");

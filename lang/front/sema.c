@@ -10,6 +10,7 @@
 
 #include "lang/front/sema.h"
 #include "lang/front/suggest.h"
+#include "lang/value/timestamp.h"
 #include "lang/value/layout.h"
 #include "lang/value/regex.h"
 
@@ -76,7 +77,9 @@ struct sema {
 	bool in_cols;		/* IN_POST: checking the columns (no 'as' names yet) */
 	bool in_order;		/* IN_POST: checking an order by key */
 	const struct node *post_root;	/* IN_POST: the column checked, NULL in having */
-	bool text;		/* a string or 'is null' is used */
+	bool text;		/* 'is null' is used */
+	int strings;		/* string literals that are text (not times) */
+	bool sniffed[BPFQ_MAX_SLOTS];	/* a csv column that holds times (struct schema) */
 };
 
 static bool check_expr(struct sema *s, struct node *n, enum context ctx);
@@ -87,6 +90,7 @@ static const char *type_word(enum type t)
 	switch (t) {
 	case TYPE_BOOL: return "a condition";
 	case TYPE_TEXT: return "text";
+	case TYPE_TIME: return "a time";
 	default: return "a number";
 	}
 }
@@ -127,6 +131,79 @@ found:
 	n->type = TYPE_NUM;
 	return true;
 }
+
+/*
+ * A field of text or csv read as a time where a time is wanted: its text
+ * is then parsed as ISO 8601 (sema_check() refuses a field read both ways).
+ */
+static bool want_time(struct sema *s, struct node *n)
+{
+	if (n->type == TYPE_TIME)
+		return true;
+	if (n->kind != NODE_FIELD || n->type != TYPE_NUM)
+		return false;
+	if (s->q->format.kind != INPUT_TEXT && s->q->format.kind != INPUT_CSV)
+		return false;
+	n->type = TYPE_TIME;
+	return true;
+}
+
+/* date_trunc's unit: a string literal naming one. */
+static bool check_unit(struct sema *s, struct node *n)
+{
+	const struct node *u = n->args[0];
+
+	n->lo = u->kind == NODE_STR ? ts_unit_of(u->str, u->slen) : -1;
+	if (n->lo < 0)
+		return diag_set(s->d, u->loc, "date_trunc's unit must be 'year', 'month', "
+				"'day', 'hour', 'minute' or 'second'");
+	return true;
+}
+
+/*
+ * A string beside a time is a time literal: one that is no ISO 8601 time
+ * there is an error. Beside a field of text or csv, a string that is one
+ * makes a time of the field; another compares the field as text.
+ */
+/* '2001-02-30', '2001-3-1': meant as a date, whatever is beside it. */
+static bool looks_like_date(const struct node *str)
+{
+	int digits = 0;
+
+	while (digits < (int)str->slen && str->str[digits] >= '0' && str->str[digits] <= '9')
+		digits++;
+	return digits == 4 && str->slen > 5 && str->str[4] == '-' && str->str[5] >= '0' &&
+	       str->str[5] <= '9';
+}
+
+static bool time_literal(struct sema *s, struct node *str, struct node *other)
+{
+	int64_t us;
+
+	if (str->kind != NODE_STR)
+		return true;
+	if (!ts_parse(str->str, str->slen, &us)) {
+		if (other->type != TYPE_TIME && !looks_like_date(str))
+			return true;
+		return diag_set(s->d, str->loc, "%.*s is not an ISO 8601 time, as '2001-03-01' or "
+				"'2001-03-01 14:05:07'", shown(str->loc), s->q->text + str->loc.begin);
+	}
+	if (other->type != TYPE_TIME &&
+	    !(other->kind == NODE_FIELD && other->type == TYPE_NUM &&
+	      (s->q->format.kind == INPUT_TEXT || s->q->format.kind == INPUT_CSV)))
+		return true;
+	str->kind = NODE_INT;
+	str->value = us;
+	str->type = TYPE_TIME;
+	s->strings--;
+	return want_time(s, other);
+}
+
+static bool time_literals(struct sema *s, struct node *a, struct node *b)
+{
+	return time_literal(s, a, b) && time_literal(s, b, a);
+}
+
 
 static const char *format_word(enum input_kind kind)
 {
@@ -287,6 +364,30 @@ static bool check_name(struct sema *s, struct node *n)
 	}
 }
 
+/*
+ * Two values compared: numbers, or times. A field beside a time is read
+ * as a time.
+ */
+static bool same_kind(struct sema *s, struct node *a, struct node *b)
+{
+	if (a->type == TYPE_TIME || b->type == TYPE_TIME)
+		return want_time(s, a) && want_time(s, b);
+	return a->type == TYPE_NUM && b->type == TYPE_NUM;
+}
+
+static bool check_compare(struct sema *s, struct node *n)
+{
+	if (n->lhs->type == TYPE_BOOL || n->rhs->type == TYPE_BOOL)
+		return diag_set(s->d, n->op_loc, "'%.*s' compares numbers", shown(n->op_loc),
+				s->q->text + n->op_loc.begin);
+	if (!same_kind(s, n->lhs, n->rhs))
+		return diag_set(s->d, n->op_loc, "'%.*s' compares %s with %s", shown(n->op_loc),
+				s->q->text + n->op_loc.begin, type_word(n->lhs->type),
+				type_word(n->rhs->type));
+	n->type = TYPE_BOOL;
+	return true;
+}
+
 /* A field of text or csv records: its bytes can be compared as text. */
 static bool text_field(const struct sema *s, const struct node *n)
 {
@@ -341,9 +442,13 @@ static bool check_operator(struct sema *s, struct node *n, enum context ctx)
 
 	if (!check_expr(s, n->lhs, ctx) || (n->rhs && !check_expr(s, n->rhs, ctx)))
 		return false;
+	if (n->kind >= NODE_EQ && n->kind <= NODE_GE && !time_literals(s, n->lhs, n->rhs))
+		return false;
 	if (n->kind >= NODE_EQ && n->kind <= NODE_GE &&
 	    (n->lhs->type == TYPE_TEXT || n->rhs->type == TYPE_TEXT))
 		return check_text_cmp(s, n);
+	if (rule->operand == TYPE_NUM && rule->result == TYPE_BOOL)
+		return check_compare(s, n);
 	if (n->lhs->type != rule->operand || (n->rhs && n->rhs->type != rule->operand))
 		return diag_set(s->d, n->op_loc, "'%.*s' %s", shown(n->op_loc),
 				s->q->text + n->op_loc.begin, rule->needs);
@@ -387,17 +492,28 @@ static bool check_ranged(struct sema *s, struct node *n, enum context ctx)
 	for (int i = 0; i < n->nargs; i++)
 		if (!check_expr(s, n->args[i], ctx))
 			return false;
+	for (int i = 0; i < n->nargs; i++)
+		if (!time_literals(s, n->lhs, n->args[i]))
+			return false;
 	if (n->kind == NODE_IN && n->nargs && n->args[0]->type == TYPE_TEXT)
 		return check_text_in(s, n);
-	if (n->lhs->type != TYPE_NUM)
+	if (n->lhs->type != TYPE_NUM && n->lhs->type != TYPE_TIME)
 		return diag_set(s->d, n->op_loc, "'%.*s' needs a number on its left, got %s",
 				shown(n->op_loc), s->q->text + n->op_loc.begin,
 				type_word(n->lhs->type));
 	for (int i = 0; i < n->nargs; i++)
-		if (n->args[i]->type != TYPE_NUM)
+		if (n->args[i]->type != TYPE_NUM && n->args[i]->type != TYPE_TIME)
 			return diag_set(s->d, n->args[i]->loc, "'%.*s' compares numbers, got %s",
 					shown(n->op_loc), s->q->text + n->op_loc.begin,
 					type_word(n->args[i]->type));
+	/* Twice: a time late in the list makes the fields before it times. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < n->nargs; i++)
+			if (!same_kind(s, n->lhs, n->args[i]))
+				return diag_set(s->d, n->args[i]->loc, "'%.*s' compares %s with %s",
+						shown(n->op_loc), s->q->text + n->op_loc.begin,
+						type_word(n->lhs->type),
+						type_word(n->args[i]->type));
 	n->type = TYPE_BOOL;
 	return true;
 }
@@ -537,6 +653,32 @@ static bool check_text_call(struct sema *s, struct node *n, const struct text_fn
 	return true;
 }
 
+/* The functions of times: what each takes and gives. */
+static const struct time_fn {
+	const char *name;
+	enum fn_kind fn;
+	int nargs;
+	enum type takes, gives;
+} time_fns[] = {
+	{ "year", FN_YEAR, 1, TYPE_TIME, TYPE_NUM },
+	{ "month", FN_MONTH, 1, TYPE_TIME, TYPE_NUM },
+	{ "day", FN_DAY, 1, TYPE_TIME, TYPE_NUM },
+	{ "hour", FN_HOUR, 1, TYPE_TIME, TYPE_NUM },
+	{ "minute", FN_MINUTE, 1, TYPE_TIME, TYPE_NUM },
+	{ "second", FN_SECOND, 1, TYPE_TIME, TYPE_NUM },
+	{ "epoch", FN_EPOCH, 1, TYPE_TIME, TYPE_NUM },
+	{ "to_timestamp", FN_TO_TIMESTAMP, 1, TYPE_NUM, TYPE_TIME },
+	{ "date_trunc", FN_DATE_TRUNC, 2, TYPE_TIME, TYPE_TIME },
+};
+
+static const struct time_fn *lookup_time_fn(const struct query *q, struct loc name)
+{
+	for (size_t i = 0; i < sizeof(time_fns) / sizeof(time_fns[0]); i++)
+		if (is_named(q, name, time_fns[i].name))
+			return &time_fns[i];
+	return NULL;
+}
+
 /* 'unknown function': the aggregates' spellings and abs, the nearest of them. */
 static bool unknown_function(struct sema *s, const struct node *n)
 {
@@ -549,21 +691,56 @@ static bool unknown_function(struct sema *s, const struct node *n)
 	names[count++] = "abs";
 	for (size_t i = 0; i < sizeof(text_fns) / sizeof(text_fns[0]); i++)
 		names[count++] = text_fns[i].name;
+	for (size_t i = 0; i < sizeof(time_fns) / sizeof(time_fns[0]); i++)
+		names[count++] = time_fns[i].name;
 	return diag_set(s->d, n->op_loc, "unknown function '%.*s'%s; aggregates are count, "
 			"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
-			"count_distinct; and abs, length, starts_with, ends_with, contains",
+			"count_distinct; and abs, length, starts_with, ends_with, contains, year, "
+			"month, day, hour, minute, second, epoch, to_timestamp, date_trunc",
 			shown(n->op_loc), text,
 			suggest_clause(clause, sizeof(clause), text, len, names, count));
+}
+
+static bool check_time_call(struct sema *s, struct node *n, const struct time_fn *f,
+			    enum context ctx)
+{
+	struct node *arg = n->args[f->nargs - 1];
+
+	if (n->nargs != f->nargs)
+		return diag_set(s->d, n->loc, "%s takes %d argument%s, got %d", f->name, f->nargs,
+				f->nargs == 1 ? "" : "s", n->nargs);
+	if (f->fn == FN_DATE_TRUNC && !check_unit(s, n))
+		return false;
+	if (!check_expr(s, arg, ctx))
+		return false;
+	if (f->takes == TYPE_TIME ? !want_time(s, arg) : arg->type != TYPE_NUM)
+		return diag_set(s->d, arg->loc, "%s needs %s, got %s%s", f->name,
+				type_word(f->takes), type_word(arg->type),
+				arg->kind == NODE_FIELD ? " (to_timestamp() reads seconds since 1970 as a time)" : "");
+	n->fn = f->fn;
+	n->type = f->gives;
+	return true;
+}
+
+/* year(ts) as a column: a function of each record, not an answer. */
+static bool not_aggregate(struct sema *s, const struct node *n)
+{
+	return diag_set(s->d, n->op_loc, "%.*s is a function of times, not an aggregate: use it "
+			"in one, as max(year(ts)), or in by", shown(n->op_loc),
+			s->q->text + n->op_loc.begin);
 }
 
 /* A call inside an expression: a function, never an aggregate there. */
 static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 {
 	const struct agg_name *agg = lookup_agg(s->q, n->op_loc);
+	const struct time_fn *tf = lookup_time_fn(s->q, n->op_loc);
 
 	for (size_t i = 0; i < sizeof(text_fns) / sizeof(text_fns[0]); i++)
 		if (is_named(s->q, n->op_loc, text_fns[i].name))
 			return check_text_call(s, n, &text_fns[i], ctx);
+	if (tf)
+		return check_time_call(s, n, tf, ctx);
 	if (is_named(s->q, n->op_loc, "abs")) {
 		if (n->nargs != 1)
 			return diag_set(s->d, n->loc, "abs takes 1 argument, got %d", n->nargs);
@@ -607,7 +784,7 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 		return check_ranged(s, n, ctx);
 	case NODE_STR:
 		n->type = TYPE_TEXT;
-		s->text = true;
+		s->strings++;
 		return true;
 	case NODE_ISNULL:
 		return check_is_null(s, n, ctx);
@@ -704,6 +881,12 @@ static bool check_quantile(struct sema *s, struct node *call)
 	return true;
 }
 
+/* The aggregates of times: a time's microseconds are an integer to these. */
+static bool takes_time(enum agg_kind k)
+{
+	return k == AGG_COUNT || k == AGG_MIN || k == AGG_MAX || k == AGG_COUNT_DISTINCT;
+}
+
 static bool check_argument(struct sema *s, struct node *call, const struct agg_name *name)
 {
 	struct node *arg = call->args[0];
@@ -713,7 +896,10 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
 				"got a number");
-	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM)
+	if (arg->type == TYPE_TIME && !takes_time(call->agg))
+		return diag_set(s->d, arg->loc, "%s needs a number, got a time; count, min, max "
+				"and count_distinct take times", name->name);
+	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM && arg->type != TYPE_TIME)
 		return diag_set(s->d, arg->loc, "%s needs a number, got %s", name->name,
 				type_word(arg->type));
 	if (call->agg == AGG_LHIST)
@@ -737,6 +923,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 		return diag_set(s->d, n->loc, "expected an aggregate such as sum(x), got an "
 				"expression");
 	name = lookup_agg(s->q, n->op_loc);
+	if (!name && lookup_time_fn(s->q, n->op_loc))
+		return not_aggregate(s, n);
 	if (!name)
 		return check_inner_call(s, n, IN_AGGREGATE);
 	if (n->distinct)
@@ -749,6 +937,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 	if (n->nargs && n->args[0]->kind != NODE_STAR && !check_argument(s, n, name))
 		return false;
 	n->type = n->agg == AGG_EXISTS ? TYPE_BOOL : TYPE_NUM;
+	if ((n->agg == AGG_MIN || n->agg == AGG_MAX) && n->args[0]->type == TYPE_TIME)
+		n->type = TYPE_TIME;
 	return true;
 }
 
@@ -775,6 +965,9 @@ static bool check_post_agg(struct sema *s, struct node *n)
 		;
 	if (!check_item(s, n, i))
 		return false;
+	if (n->type == TYPE_TIME)
+		return diag_set(s->d, n->loc, "%s of a time cannot be used with 'as', having, "
+				"order by or limit", agg_name(n->agg));
 	if (n != s->post_root && (n->agg == AGG_HIST || n->agg == AGG_LHIST))
 		return diag_set(s->d, n->op_loc, "%s has no single value to compute with",
 				agg_name(n->agg));
@@ -848,6 +1041,8 @@ static bool needs_post(const struct query *q)
 static bool check_col(struct sema *s, struct node *col)
 {
 	s->post_root = col;
+	if (!has_agg(s->q, col) && col->kind == NODE_CALL && lookup_time_fn(s->q, col->op_loc))
+		return not_aggregate(s, col);
 	if (!has_agg(s->q, col) && col->kind == NODE_CALL && !is_named(s->q, col->op_loc, "abs"))
 		return check_inner_call(s, col, IN_AGGREGATE);
 	if (!has_agg(s->q, col))
@@ -975,7 +1170,7 @@ static bool check_by(struct sema *s, struct node *by)
 
 	if (!check_expr(s, by, IN_BY))
 		return false;
-	if (by->type != TYPE_NUM)
+	if (by->type != TYPE_NUM && by->type != TYPE_TIME)
 		return diag_set(s->d, by->loc, "by needs a field or a number, got %s",
 				type_word(by->type));
 	q->by_text = by->kind == NODE_FIELD &&
@@ -1117,6 +1312,95 @@ static void mark_numeric(struct query *q, const struct node *n)
 		mark_numeric(q, n->args[i]);
 }
 
+/* The fields read as times. */
+static void find_times(struct query *q, const struct node *n)
+{
+	if (!n)
+		return;
+	if (n->kind == NODE_FIELD && n->type == TYPE_TIME)
+		q->slot_time[n->slot] = true;
+	find_times(q, n->lhs);
+	find_times(q, n->rhs);
+	for (int i = 0; i < n->nargs; i++)
+		find_times(q, n->args[i]);
+}
+
+static bool is_time(const struct query *q, const struct node *n)
+{
+	return n->type == TYPE_TIME || (n->kind == NODE_FIELD && q->slot_time[n->slot]);
+}
+
+/* Where a field read as a time elsewhere is a time here too: what p does with it. */
+static bool takes_time_operand(const struct query *q, const struct node *p)
+{
+	if (p->kind == NODE_CALL)
+		return takes_time(p->agg);
+	if ((p->kind < NODE_EQ || p->kind > NODE_GE) && p->kind != NODE_BETWEEN &&
+	    p->kind != NODE_IN)
+		return false;
+	if (!is_time(q, p->lhs) || (p->rhs && !is_time(q, p->rhs)))
+		return false;
+	for (int i = 0; i < p->nargs; i++)
+		if (!is_time(q, p->args[i]))
+			return false;
+	return true;
+}
+
+/*
+ * A field is read one way, a time or a number: where a time is read
+ * elsewhere, its other uses are times (min, max, comparisons with times)
+ * or an error.
+ */
+static bool retime(struct sema *s, struct node *n, struct node *parent)
+{
+	if (!n)
+		return true;
+	if (n->kind == NODE_FIELD && n->type == TYPE_NUM && s->q->slot_time[n->slot]) {
+		if ((!parent || !takes_time_operand(s->q, parent)) && s->sniffed[n->slot])
+			return diag_set(s->d, n->loc, "'%.*s' holds ISO 8601 times (its first "
+					"records do); here it would be a number", shown(n->loc),
+					s->q->text + n->loc.begin);
+		if (!parent || !takes_time_operand(s->q, parent))
+			return diag_set(s->d, n->loc, "'%.*s' is read as a time elsewhere in the "
+					"query; here it would be a number", shown(n->loc),
+					s->q->text + n->loc.begin);
+		n->type = TYPE_TIME;
+		if (parent->agg == AGG_MIN || parent->agg == AGG_MAX)
+			parent->type = TYPE_TIME;
+		if (parent->type == TYPE_TIME && s->q->post)
+			return diag_set(s->d, parent->loc, "%s of a time cannot be used with 'as', "
+					"having, order by or limit", agg_name(parent->agg));
+	}
+	if (!retime(s, n->lhs, n) || !retime(s, n->rhs, n))
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		if (!retime(s, n->args[i], n))
+			return false;
+	return true;
+}
+
+static bool mark_times(struct sema *s)
+{
+	struct query *q = s->q;
+	struct node *by = q->by && !q->by_text ? q->by : NULL;
+
+	for (int i = 0; i < q->nslots; i++) {
+		const struct schema *sc = s->schema;
+		int col = q->slot_field[i];
+
+		q->slot_time[i] = sc && sc->times && col < sc->ncols && sc->times[col];
+		s->sniffed[i] = q->slot_time[i];
+	}
+	for (int i = 0; i < q->nitems; i++)
+		find_times(q, q->items[i]);
+	find_times(q, q->where);
+	find_times(q, by);
+	for (int i = 0; i < q->nitems; i++)
+		if (!retime(s, q->items[i], NULL))
+			return false;
+	return retime(s, q->where, NULL) && retime(s, by, NULL);
+}
+
 static void mark_slots(struct query *q)
 {
 	for (int i = 0; i < q->nslots; i++)
@@ -1158,6 +1442,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	if (q->post && !check_post_clauses(&s))
 		return false;
 	mark_slots(q);
+	if (!mark_times(&s))
+		return false;
 	if (layout_words(q) > LAYOUT_MAX_WORDS)
 		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
 				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);

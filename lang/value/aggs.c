@@ -13,7 +13,7 @@ void agg_desc_of(const struct node *call, struct agg_desc *d)
 {
 	*d = (struct agg_desc){ .kind = call->agg, .words = layout_agg_words(call),
 				.nbuckets = call->nbuckets, .lo = call->lo, .hi = call->hi,
-				.step = call->step, .q = call->q };
+				.step = call->step, .q = call->q, .time = call->type == TYPE_TIME };
 }
 
 /* Multi-word two's complement: dst += the sign-extended 128-bit v. */

@@ -21,6 +21,7 @@ struct agg_desc {
 	int nbuckets;		/* hist, lhist */
 	int64_t lo, hi, step;	/* lhist */
 	int64_t q;		/* quantile: q * 10^9 */
+	bool time;		/* min, max: of times, printed as times */
 };
 
 void agg_desc_of(const struct node *call, struct agg_desc *d);

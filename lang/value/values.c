@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lang/value/timestamp.h"
 #include "lang/value/values.h"
 
 #define AVG_DIGITS 6
@@ -247,9 +248,18 @@ bool value_is_hist(const struct agg_desc *d)
 	return d->kind == AGG_HIST || d->kind == AGG_LHIST;
 }
 
+bool value_time(const struct agg_desc *d, const uint64_t *state, int64_t *t)
+{
+	if (!d->time || value_is_null(d, state))
+		return false;
+	*t = num_floor(agg_extreme((const struct bpfq_agg *)state, d->kind == AGG_MAX));
+	return true;
+}
+
 void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size_t size)
 {
 	const struct bpfq_agg *a = (const struct bpfq_agg *)state;
+	int64_t t;
 	mpz_t z, n;
 
 	if (value_is_null(d, state)) {
@@ -280,6 +290,10 @@ void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size
 		return;
 	case AGG_MIN:
 	case AGG_MAX:
+		if (value_time(d, state, &t)) {
+			ts_format(t, false, buf, size);
+			return;
+		}
 		mpz_init(z);
 		mpz_set_i128(z, agg_extreme(a, d->kind == AGG_MAX));
 		print_scaled(z, 9, buf, size);

@@ -27,6 +27,9 @@ void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size
 
 bool value_is_hist(const struct agg_desc *d);
 
+/* A min or max of times that is not NULL: its time (microseconds since 1970) in *t. */
+bool value_time(const struct agg_desc *d, const uint64_t *state, int64_t *t);
+
 /* One bucket of a hist or lhist: [lo, hi), either end open (NULL text "..."). */
 struct bucket {
 	char lo[32], hi[32];	/* bpftrace's labels: "1K", "-5"; "" for an open end */

@@ -252,6 +252,8 @@ exit, quit and help at the start of a line do what they say.
              lhist(e, min, max, step); the others (e)
   e: x (numbers), \$1 \$2 ... (text fields), a csv column's name, numbers with
      decimals, + - * / %, abs(e), parentheses
+  times: year(t) month(t) day(t) hour(t) minute(t) second(t) epoch(t)
+         date_trunc('month', t) to_timestamp(seconds); dates as '2001-03-01'
   conditions: = != <> < <= > >=, between, in (...), and, or, not
   PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;
         gzip, zstd, xz, bzip2 and lz4 are read as they are compressed

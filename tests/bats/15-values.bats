@@ -204,12 +204,12 @@ sum(x): null"
 @test "a bare date in a query is an error, not a subtraction" {
 	run bpfq "count() where x > 2001-03-01 from f"
 	assert_status 2
-	assert_output "bpfq: error: 1:19-28: '2001-03-01' is a date, and dates are not values here; with spaces around '-' it is a subtraction
+	assert_output "bpfq: error: 1:19-28: '2001-03-01' is a date: a date is written in ISO 8601 and in quotes, as '2001-03-01'; with spaces around '-' it is a subtraction
   count() where x > 2001-03-01 from f
                     ~~~~~~~~~~"
 	run bpfq "sum(\$2) where \$1 == 01-03-2001 from f.csv"
 	assert_status 2
-	assert_output "bpfq: error: 1:21-30: '01-03-2001' is a date, and dates are not values here; with spaces around '-' it is a subtraction
+	assert_output "bpfq: error: 1:21-30: '01-03-2001' is a date: a date is written in ISO 8601 and in quotes, as '2001-03-01'; with spaces around '-' it is a subtraction
   sum(\$2) where \$1 == 01-03-2001 from f.csv
                       ~~~~~~~~~~"
 	# With spaces, or not shaped as a date, it is arithmetic.

@@ -38,22 +38,6 @@ print(show(sum(vals)), show(min(vals)), show(max(vals)), len(vals), sep='\n')
 EOF
 }
 
-# Both engines, every read size: the answer is the oracle's; stderr apart.
-check_sizes() {
-	local query=$1 want=$2 size
-	for size in $SIZES; do
-		run bash -c '"$1" --engine=user --read-size=$2 "$3" 2>/dev/null' _ "$BPFQ" "$size" "$query"
-		assert_status 0
-		assert_output "$want"
-	done
-	require_root
-	for size in $SIZES; do
-		run bash -c '"$1" --read-size=$2 "$3" 2>/dev/null' _ "$BPFQ" "$size" "$query"
-		assert_status 0
-		assert_output "$want"
-	done
-}
-
 # The aggregates' lines, unlabelled (-o csv would quote; the labels are plain).
 answers() {
 	sed 's/^[^:]*: //'

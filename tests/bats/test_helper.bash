@@ -73,6 +73,23 @@ both_engines() {
 	assert_output "$expected"
 }
 
+# Both engines at every read size of $SIZES (the file's): query $1 prints
+# $2 on standard output (standard error apart) and exits 0.
+check_sizes() {
+	local query=$1 want=$2 size
+	for size in $SIZES; do
+		run bash -c '"$1" --engine=user --read-size=$2 "$3" 2>/dev/null' _ "$BPFQ" "$size" "$query"
+		assert_status 0
+		assert_output "$want"
+	done
+	require_root
+	for size in $SIZES; do
+		run bash -c '"$1" --read-size=$2 "$3" 2>/dev/null' _ "$BPFQ" "$size" "$query"
+		assert_status 0
+		assert_output "$want"
+	done
+}
+
 # 1..n, one per line.
 seq_file() {
 	seq 1 "$1" >"$2"

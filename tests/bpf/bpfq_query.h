@@ -30,6 +30,7 @@
 #define BPFQ_KEY_SLOT -1
 #define BPFQ_NTEXTS 0
 #define BPFQ_DELIM ','
+#define BPFQ_TIME_SLOTS 0
 #define BPFQ_RECORD_SIZE 8
 #define BPFQ_STREAM 0
 #define BPFQ_FIELDS_INT 1
@@ -38,6 +39,7 @@
 #include "aggs.bpf.h"
 #include "groups.bpf.h"
 #include "swar.bpf.h"
+#include "timeval.bpf.h"
 #include "binary_field.bpf.h"
 
 static __always_inline int bpfq_slot_of(__u32 field)
@@ -48,6 +50,11 @@ static __always_inline int bpfq_slot_of(__u32 field)
 static __always_inline __u32 bpfq_field_of(int slot)
 {
 	return slot == 0 ? 0 : 0xffffffff;
+}
+
+static __always_inline int bpfq_slot_time(int slot)
+{
+	return 0;
 }
 
 static __always_inline int bpfq_slot_numeric(int slot)

@@ -41,6 +41,7 @@ BEGIN {
 	next_token()
 	parse_query()
 	resolve_format()
+	mark_times()
 	generate()
 	exit
 }
@@ -327,6 +328,8 @@ function render(n,   k, p, s, i, op) {
 	if (k == "field") return V[n] == "x" ? "x" : V[n] ~ /^p:/ ? "$" substr(V[n], 3) : substr(V[n], 3)
 	if (k == "agg") return agg_label(V[n])
 	if (k == "abs") return "abs(" render(L[n]) ")"
+	if (k == "tfn") return V[n] "(" (TU[n] != "" ? "'" TU[n] "', " : "") render(L[n]) ")"
+	if (k == "tlit") return "'" V[n] "'"
 	if (k == "neg") return "-" paren(L[n], prec(L[n]) < 7 || K[L[n]] == "neg" || K[L[n]] == "lit")
 	if (k == "not") return "not " paren(L[n], prec(L[n]) < 3)
 	if (k == "match") { s = RX[n]; gsub(/'/, "''", s); return paren(L[n], prec(L[n]) <= 4) (V[n] ? " !~ '" : " ~ '") s "'" }
@@ -560,6 +563,13 @@ function parse_primary(   n, name, ob) {
 		next_token()
 		return n
 	}
+	if (T == "text" && TT ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/) {
+		# a string that begins as a date: a time literal, as bpfq takes it
+		n = node("tlit", 0, 0, TB, TE)
+		V[n] = TT
+		next_token()
+		return n
+	}
 	if (T == "text") {
 		n = node("str", 0, 0, TB, TE)
 		V[n] = TT
@@ -595,6 +605,8 @@ function parse_primary(   n, name, ob) {
 			expect(")")
 			return n
 		}
+		if (T == "(" && tolower(name) ~ /^(year|month|day|hour|minute|second|epoch|to_timestamp|date_trunc)$/)
+			return parse_time_fn(tolower(name), ob)
 		if (T == "(") {
 			if (tolower(name) != "abs") die("unknown function " name)
 			next_token()
@@ -616,6 +628,57 @@ function parse_primary(   n, name, ob) {
 		return n
 	}
 	die("expected an expression, got '" TT "'")
+}
+
+# year(e) ... to_timestamp(e), date_trunc('unit', e): a "tfn" node, V the name, TU the unit.
+function parse_time_fn(name, ob,   n, unit) {
+	next_token()
+	if (name == "date_trunc") {
+		if (T != "text") die("date_trunc's unit")
+		unit = tolower(TT)
+		next_token()
+		expect(",")
+	}
+	n = parse_expr()
+	if (T != ")") die("expected ) after " name "(")
+	n = node("tfn", n, 0, ob, ob + length(name))
+	V[n] = name
+	TU[n] = unit
+	next_token()
+	return n
+}
+
+# Whether n is a time: a time literal, a function giving one, a field read as one.
+function is_time(n) {
+	if (K[n] == "tlit") return 1
+	if (K[n] == "tfn") return V[n] == "to_timestamp" || V[n] == "date_trunc"
+	return K[n] == "field" && (V[n] in TSPEC)
+}
+
+# A field is a time where a time function takes it, or beside a time in a comparison.
+function mark_time(n,   i, t) {
+	if (!n) return
+	if (K[n] == "tfn" && V[n] != "to_timestamp" && K[L[n]] == "field") TSPEC[V[L[n]]] = 1
+	if (K[n] == "cmp") {
+		if (is_time(L[n]) && K[R[n]] == "field") TSPEC[V[R[n]]] = 1
+		if (is_time(R[n]) && K[L[n]] == "field") TSPEC[V[L[n]]] = 1
+	}
+	if (K[n] == "between" || K[n] == "in") {
+		t = is_time(L[n])
+		for (i = 1; i <= NA[n]; i++) t = t || is_time(A[n, i])
+		if (t && K[L[n]] == "field") TSPEC[V[L[n]]] = 1
+		for (i = 1; i <= NA[n]; i++) if (t && K[A[n, i]] == "field") TSPEC[V[A[n, i]]] = 1
+	}
+	mark_time(L[n]); mark_time(R[n])
+	for (i = 1; i <= NA[n]; i++) mark_time(A[n, i])
+}
+
+function mark_times(   pass, i) {
+	for (pass = 1; pass <= 2; pass++) {
+		for (i = 1; i <= NAGG; i++) mark_time(AE[i])
+		mark_time(WHERE)
+		mark_time(BY)
+	}
 }
 
 # as numbers | text | csv[(opts)] | TYPE | record(name: TYPE, ...)
@@ -724,6 +787,7 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 	if (k == "field") {
 		p = slot_of(V[n])
 		SLOT_NUM[p] = 1
+		if (V[n] in TSPEC) SLOT_TIME[p] = 1
 		return "FV[" p "] FN[" p "]"
 	}
 	if (k == "fn" && V[n] == "length") {
@@ -732,6 +796,13 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 		emit(v " = length(" a[1] ") * S")
 		return v " " a[2]
 	}
+	if (k == "tlit") {
+		v = tmp("v")
+		emit(v " = parse_time(\"" V[n] "\") * S")
+		return v " 0"
+	}
+	if (k == "tfn")
+		return gen_time_fn(n)
 	v = tmp("v"); u = tmp("u")
 	if (k == "neg" || k == "abs") {
 		split(gen_num(L[n]), a, " ")
@@ -757,6 +828,27 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 		else emit("\t" v " = " va " % " vb)
 	}
 	if (k != "mod") emit("\tif (" v " < LO || " v " > HI) oops(\"overflow\", \"" oops_loc(n) "\")")
+	emit("}")
+	return v " " u
+}
+
+# A function of times: t is the time's microseconds, the value scaled as every other.
+function gen_time_fn(n,   a, v, u) {
+	split(gen_num(L[n]), a, " ")
+	v = tmp("v"); u = tmp("u")
+	emit("if (" a[2] ") " u " = 1; else {")
+	emit("\t" u " = 0")
+	if (V[n] == "to_timestamp") {
+		# the microsecond at or below the seconds
+		emit("\t" v " = floor_int(" a[1] " * 1000000)")
+		emit("\tif (" v " < -62167219200000000 || " v " >= 253402300800000000) oops(\"a time outside the years 0000 to 9999\", \"" oops_loc(n) "\")")
+		emit("\t" v " = " v " * S")
+	} else if (V[n] == "epoch")
+		emit("\t" v " = idiv(" a[1] ", S) * 1000")
+	else if (V[n] == "date_trunc")
+		emit("\t" v " = t_trunc(\"" TU[n] "\", idiv(" a[1] ", S)) * S")
+	else
+		emit("\t" v " = t_part(\"" V[n] "\", idiv(" a[1] ", S)) * S")
 	emit("}")
 	return v " " u
 }
@@ -924,8 +1016,12 @@ function generate(   i, w, c, a, kind, p) {
 	printf "\tNSLOT = %d; NAGG = %d; BY = %d; KEYSLOT = %d; KEYLOC = \"%s\"; ONLY_EXISTS = %d\n",
 		NSLOT, NAGG, BY ? 1 : 0, KEYSLOT + 0, KEYLOC, ONLY_EXISTS
 	for (i = 1; i <= NSLOT; i++)
-		printf "\tSLOT_SPEC[%d] = \"%s\"; SLOT_NUM[%d] = %d; SLOT_TXT[%d] = %d\n", i, SLOT_SPEC[i],
-			i, SLOT_NUM[i] + 0, i, SLOT_TXT[i] + 0
+		printf "\tSLOT_SPEC[%d] = \"%s\"; SLOT_NUM[%d] = %d; SLOT_TXT[%d] = %d; SLOT_TIME[%d] = %d\n",
+			i, SLOT_SPEC[i], i, SLOT_NUM[i] + 0, i, SLOT_TXT[i] + 0, i, SLOT_TIME[i] + 0
+	printf "\tBY_TIME = %d\n", BY && is_time(BY)
+	for (i = 1; i <= NAGG; i++)
+		if ((AGG[i] == "min" || AGG[i] == "max") && is_time(AE[i]))
+			printf "\tATIME[%d] = 1\n", i
 	for (i = 1; i <= NBF; i++)
 		printf "\tBF_NAME[%d] = \"%s\"; BF_OFF[%d] = %d; BF_SIZE[%d] = %d; BF_SIGNED[%d] = %d; BF_BE[%d] = %d\n",
 			i, BF_NAME[i], i, BF_OFF[i], i, BF_SIZE[i], i, BF_SIGNED[i], i, BF_BE[i]

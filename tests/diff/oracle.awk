@@ -406,7 +406,13 @@ function fields_record(   k, s, p, t, a, nk) {
 		FN[s] = 1
 		if (!SLOT_NUM[s]) continue
 		if (FMT == "csv") t = trim(t)
-		if (t == "" && FMT == "csv") {
+		if (SLOT_TIME[s] && t != "") {
+			if ((PT = parse_time(t)) != "") {
+				FV[s] = PT * S
+				FN[s] = 0
+			} else if (!BADTIME++)
+				BADTIME_OFF = CO[p]
+		} else if (t == "" && FMT == "csv") {
 			if (!EMPTY++) EMPTY_OFF = CO[p]
 		} else if ((NUMBER = number(t)) == 2) {
 			beyond(CO[p])
@@ -730,8 +736,8 @@ function cell(g, i,   k, n, num, den) {
 	if (k == "hist" || k == "lhist") return hist_cell(g, i)
 	if (!n || (n < 2 && k ~ /_samp$/)) return ""
 	if (k == "sum") return dec(A_s[g, i])
-	if (k == "min") return dec(A_m[g, i])
-	if (k == "max") return dec(A_M[g, i])
+	if (k == "min") return ATIME[i] ? tfmt(idiv(A_m[g, i], S)) : dec(A_m[g, i])
+	if (k == "max") return ATIME[i] ? tfmt(idiv(A_M[g, i], S)) : dec(A_M[g, i])
 	if (k == "avg") return quotient6(A_s[g, i], n * S)
 	if (k == "quantile") return "~q:" dec(quantile_exact(g, i))
 	# var and stddev: (n * sumsq - sum^2) / (n * (n or n - 1)), over scaled values
@@ -757,6 +763,7 @@ function bucket_rows(g, prefix,   b) {
 
 function key_cell(g) {
 	if (g == "n") return ""
+	if (g ~ /^v/ && BY_TIME) return tfmt(idiv(substr(g, 2) + 0, S))
 	if (g ~ /^v/) return dec(substr(g, 2) + 0)
 	return csv_field(substr(g, 2))
 }
@@ -1016,6 +1023,9 @@ function warnings(   b, s, sep, k) {
 	if (BAD)
 		print "bpfq: warning: " BAD " field" (BAD == 1 ? " that is" : "s that are") \
 			" not a number read as NULL" first_at(BAD_OFF, !b, "at") > "/dev/stderr"
+	if (BADTIME)
+		print "bpfq: warning: " BADTIME " field" (BADTIME == 1 ? " that is" : "s that are") \
+			" not an ISO 8601 time read as NULL" first_at(BADTIME_OFF, 1, "at") > "/dev/stderr"
 	if (NULLS) {
 		s = "bpfq: warning: " NULLS " field" (NULLS == 1 ? "" : "s") " read as NULL"
 		sep = ": "
@@ -1073,4 +1083,99 @@ END {
 	}
 	warnings()
 	answer()
+}
+
+# ---- times (bpfq-query(7) TIMES): microseconds since 1970-01-01T00:00:00Z ----
+# The calendar from the rules (400 years are 146097 days), not from bpfq's
+# formulas: a day count is the days of the whole years, then of the months.
+
+function leap(y) {
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+function month_len(y, m) {
+	return m == 2 ? 28 + leap(y) : (m == 4 || m == 6 || m == 9 || m == 11) ? 30 : 31
+}
+
+# Days from 0000-01-01 to the first of year y (y >= 0).
+function year_days(y) {
+	return y * 365 + idiv(y + 3, 4) - idiv(y + 99, 100) + idiv(y + 399, 400)
+}
+
+# Days since 1970-01-01 of y-m-d.
+function civil_days(y, m, d,   k, n) {
+	n = year_days(y) - year_days(1970)
+	for (k = 1; k < m; k++) n += month_len(y, k)
+	return n + d - 1
+}
+
+function fdiv(a, b,   q) {
+	q = idiv(a, b)
+	if (a < 0 && q * b != a) q--
+	return q
+}
+
+# The date of a time: TY, TM, TD; returns the microseconds into the day.
+function tdate(t,   days, y, m) {
+	days = fdiv(t, 86400000000)
+	y = idiv(days * 400, 146097) + 1970
+	while (civil_days(y, 1, 1) > days) y--
+	while (civil_days(y + 1, 1, 1) <= days) y++
+	days -= civil_days(y, 1, 1)
+	for (m = 1; days >= month_len(y, m); m++) days -= month_len(y, m)
+	TY = y; TM = m; TD = days + 1
+	return t - fdiv(t, 86400000000) * 86400000000
+}
+
+function t_part(fn, t,   tod) {
+	tod = tdate(t)
+	if (fn == "year") return TY
+	if (fn == "month") return TM
+	if (fn == "day") return TD
+	if (fn == "hour") return idiv(tod, 3600000000)
+	if (fn == "minute") return idiv(tod, 60000000) % 60
+	return idiv(tod, 1000000) % 60
+}
+
+function t_trunc(unit, t,   tod, step) {
+	tod = tdate(t)
+	if (unit == "year") return civil_days(TY, 1, 1) * 86400000000
+	if (unit == "month") return civil_days(TY, TM, 1) * 86400000000
+	step = unit == "day" ? 86400000000 : unit == "hour" ? 3600000000 : unit == "minute" ? 60000000 : 1000000
+	return fdiv(t, step) * step
+}
+
+# ISO 8601 text as a time, or "" when it is none.
+function parse_time(s,   m, y, mo, d, h, mi, sec, f, us, z) {
+	if (!match(s, /^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])([Tt ]([0-9][0-9]):([0-9][0-9])(:([0-9][0-9])([.,]([0-9]+))?)?([Zz]|[+-][0-9][0-9](:?[0-9][0-9])?)?)?$/, m))
+		return ""
+	y = m[1] + 0; mo = m[2] + 0; d = m[3] + 0
+	h = m[5] + 0; mi = m[6] + 0; sec = m[8] + 0
+	if (mo < 1 || mo > 12 || d < 1 || d > month_len(y, mo) || h > 23 || mi > 59 || sec > 59)
+		return ""
+	f = m[10]
+	if (length(f) > 9) return ""
+	f = substr(f "000000", 1, 6) + 0
+	us = ((civil_days(y, mo, d) * 24 + h) * 60 + mi) * 60 + sec
+	us = us * 1000000 + f
+	z = m[11]
+	if (z ~ /^[+-]/) {
+		gsub(/:/, "", z)
+		if (length(z) == 3) z = z "00"
+		if (substr(z, 2, 2) + 0 > 23 || substr(z, 4, 2) + 0 > 59) return ""
+		z = (substr(z, 2, 2) * 60 + substr(z, 4, 2)) * 60000000
+		us += substr(m[11], 1, 1) == "-" ? z : -z
+	}
+	return us
+}
+
+# As bpfq prints a time: the date alone at midnight, else with the time and a fraction.
+function tfmt(t,   tod, s, f) {
+	tod = tdate(t)
+	s = sprintf("%04d-%02d-%02d", TY, TM, TD)
+	if (!tod) return s
+	s = s sprintf(" %02d:%02d:%02d", idiv(tod, 3600000000), idiv(tod, 60000000) % 60, idiv(tod, 1000000) % 60)
+	f = sprintf("%06d", tod % 1000000)
+	sub(/0+$/, "", f)
+	return s (f == "" ? "" : "." f)
 }
