@@ -296,8 +296,26 @@ static void gen_d_checked(struct gen *g, const struct node *n, struct dop *res)
 	snprintf(res->null, OPERAND_MAX, "n%d", t);
 }
 
+/* A condition as a number (an aggregate's argument): true 1, false 0, unknown NULL. */
+static void gen_d_truth(struct gen *g, const struct node *n, struct dop *res)
+{
+	char c[OPERAND_MAX];
+	int t;
+
+	gen_b(g, n, c);
+	t = gen_temp(g);
+	gen_line(g, "struct bpfq_d t%d = { %s == BPFQ_T ? BPFQ_SCALE : 0, 0 };", t, c);
+	gen_line(g, "int n%d = %s == BPFQ_U;", t, c);
+	snprintf(res->v, OPERAND_MAX, "t%d", t);
+	snprintf(res->null, OPERAND_MAX, "n%d", t);
+}
+
 static void gen_d(struct gen *g, const struct node *n, struct dop *res)
 {
+	if (n->type == TYPE_BOOL) {
+		gen_d_truth(g, n, res);
+		return;
+	}
 	switch (n->kind) {
 	case NODE_INT:
 		dec_literal((i128)n->value * BPFQ_SCALE, res->v);
@@ -481,14 +499,13 @@ static bool counts_records(const struct node *call)
 }
 
 /* m: the where's mask on the fast path (mask.c), or NULL. */
-static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
+static void gen_fold(struct gen *g, int i, bool fast, const char *m)
 {
 	const struct node *call = g->q->items[i];
 	int off = layout_offset(g->q, i);
 	char v[OPERAND_MAX];
 	struct dop d;
 
-	gen_comment(g, "", call);
 	if (fast && accum_item(g->q, i) && counts_records(call)) {
 		accum_gen_fold(g, i, NULL, m);
 	} else if (fast && accum_item(g->q, i)) {
@@ -515,6 +532,30 @@ static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 		g->depth--;
 		gen_line(g, "}");
 	}
+}
+
+/* An item: its filter (where cond) first, as the evaluator, then its fold. */
+static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
+{
+	const struct node *call = g->q->items[i];
+	char c[OPERAND_MAX];
+
+	gen_comment(g, "", call);
+	if (!call->rhs) {
+		gen_fold(g, i, fast, m);
+		return;
+	}
+	if (fast) {
+		gen_i(g, call->rhs, c);
+		gen_line(g, "if (%s) {", c);
+	} else {
+		gen_b(g, call->rhs, c);
+		gen_line(g, "if (%s == BPFQ_T) {", c);
+	}
+	g->depth++;
+	gen_fold(g, i, fast, m);
+	g->depth--;
+	gen_line(g, "}");
 }
 
 static bool only_exists(const struct query *q)

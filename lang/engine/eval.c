@@ -118,6 +118,19 @@ static uint32_t eval_field(struct eval *e, const struct node *n, struct value *o
 	return 0;
 }
 
+/* A condition as a number (an aggregate's argument): true 1, false 0, unknown NULL. */
+static uint32_t eval_truth(struct eval *e, const struct node *n, struct value *out)
+{
+	uint32_t err;
+	int c;
+
+	if ((err = eval_cond(e, n, &c)))
+		return err;
+	out->null = c == U;
+	out->v = c == T ? (i128)BPFQ_SCALE : 0;
+	return 0;
+}
+
 /* Operands left to right, then the operator: the first error is the kernel's too. */
 static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out)
 {
@@ -125,6 +138,8 @@ static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out
 	uint32_t err;
 
 	*out = (struct value){ 0, false };
+	if (n->type == TYPE_BOOL)
+		return eval_truth(e, n, out);
 	switch (n->kind) {
 	case NODE_INT:
 		out->v = (i128)n->value * BPFQ_SCALE;
@@ -231,6 +246,12 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 	uint32_t err;
 	int c;
 
+	if (call->rhs) {	/* filter (where cond): before the argument, as in the kernel */
+		if ((err = eval_cond(e, call->rhs, &c)))
+			return err;
+		if (c != T)
+			return 0;
+	}
 	if (call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR)) {
 		agg_count(state);
 		return 0;

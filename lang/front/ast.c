@@ -238,6 +238,11 @@ static void render_call(struct out *o, const struct query *q, const struct node 
 		render(o, q, n->args[i]);
 	}
 	put(o, ")", 1);
+	if (n->rhs) {
+		puts_(o, " filter (where ");
+		render(o, q, n->rhs);
+		put(o, ")", 1);
+	}
 }
 
 static void render_int(struct out *o, const struct query *q, const struct node *n)

@@ -20,7 +20,9 @@ enum node_kind {
 	NODE_DEC,	/* decimal literal: dec (scaled by 10^9) */
 	NODE_NAME,	/* identifier: loc is its text; sema makes it a NODE_FIELD */
 	NODE_FIELD,	/* the value of a field: field, slot (x is field 0 of 'numbers') */
-	NODE_CALL,	/* name(args): op_loc is the name, args/nargs */
+	NODE_CALL,	/* name(args): op_loc is the name, args/nargs; an aggregate's
+			 * filter (where cond) is its rhs, so every walk of the
+			 * tree sees it */
 	NODE_STAR,	/* '*', only as the sole argument of count(*) */
 	NODE_NEG,	/* -lhs */
 	NODE_NOT,	/* not lhs */

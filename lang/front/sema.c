@@ -346,6 +346,9 @@ static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 {
 	const struct agg_name *agg = lookup_agg(s->q, n->op_loc);
 
+	if (n->rhs && !agg)
+		return diag_set(s->d, n->loc, "filter (where ...) goes after an aggregate, such as "
+				"count() filter (where x > 5)");
 	if (is_named(s->q, n->op_loc, "abs")) {
 		if (n->nargs != 1)
 			return diag_set(s->d, n->loc, "abs takes 1 argument, got %d", n->nargs);
@@ -475,6 +478,17 @@ static bool check_quantile(struct sema *s, struct node *call)
 	return true;
 }
 
+/*
+ * The aggregates that take a condition as a number: true is 1, false 0,
+ * unknown NULL (avg(delay > 15) is the late share). Buckets and sketches
+ * of 0 and 1 say nothing a count does not.
+ */
+static bool takes_condition(enum agg_kind agg)
+{
+	return agg != AGG_HIST && agg != AGG_LHIST && agg != AGG_QUANTILE &&
+	       agg != AGG_COUNT_DISTINCT;
+}
+
 static bool check_argument(struct sema *s, struct node *call, const struct agg_name *name)
 {
 	struct node *arg = call->args[0];
@@ -484,7 +498,7 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
 				"got a number");
-	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM)
+	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM && !takes_condition(call->agg))
 		return diag_set(s->d, arg->loc, "%s needs a number, got a condition", name->name);
 	if (call->agg == AGG_LHIST)
 		return check_lhist(s, call);
@@ -492,6 +506,17 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 		return check_quantile(s, call);
 	if (call->agg == AGG_HIST)
 		call->nbuckets = BPFQ_HIST_BUCKETS;
+	return true;
+}
+
+/* agg(e) filter (where cond): cond decides which records the aggregate takes. */
+static bool check_filter(struct sema *s, struct node *call)
+{
+	if (!check_expr(s, call->rhs, IN_AGGREGATE))
+		return false;
+	if (call->rhs->type != TYPE_BOOL)
+		return diag_set(s->d, call->rhs->loc, "filter needs a condition such as x > 5, "
+				"got a number");
 	return true;
 }
 
@@ -517,6 +542,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 	if (n->nargs && n->args[0]->kind == NODE_STAR && n->agg != AGG_COUNT)
 		return diag_set(s->d, n->args[0]->loc, "'*' is only allowed as count(*)");
 	if (n->nargs && n->args[0]->kind != NODE_STAR && !check_argument(s, n, name))
+		return false;
+	if (n->rhs && !check_filter(s, n))
 		return false;
 	n->type = n->agg == AGG_EXISTS ? TYPE_BOOL : TYPE_NUM;
 	return true;

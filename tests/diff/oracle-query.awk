@@ -262,6 +262,14 @@ function parse_item(   name, n, i) {
 	if (AGG[n] !~ /^(count\(\)|count|sum|min|max|avg|var_samp|var_pop|stddev_samp|stddev_pop|hist|lhist|quantile|count_distinct|exists)$/)
 		die("unknown aggregate " name)
 	expect(")")
+	# agg(e) filter (where cond): AF is the condition's node
+	if (T == "ident" && tolower(TT) == "filter" && peek() == "(") {
+		next_token()
+		expect("(")
+		expect("where")
+		AF[n] = parse_expr()
+		expect(")")
+	}
 }
 
 # ---- labels, as bpf-query(7) says bpfq names a column: lower case, normal spacing ----
@@ -292,12 +300,11 @@ function dec_text(v,   neg, ip, fp) {
 }
 
 function agg_label(i,   s) {
-	if (ASTAR[i]) return "count(*)"
-	if (AGG[i] == "count()") return "count()"
+	if (AGG[i] == "count()") return (ASTAR[i] ? "count(*)" : "count()") (AF[i] ? " filter (where " render(AF[i]) ")" : "")
 	s = ACALL[i] "(" (ADIST[i] ? "distinct " : "") render(AE[i])
 	if (AGG[i] == "lhist") s = s ", " LH_LO[i] ", " LH_HI[i] ", " LH_STEP[i]
 	if (ACALL[i] == "quantile") s = s ", " render(AQN[i])
-	return s ")"
+	return s ")" (AF[i] ? " filter (where " render(AF[i]) ")" : "")
 }
 
 function render(n,   k, p, s, i, op) {
@@ -644,6 +651,12 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 		return "FV[" p "] FN[" p "]"
 	}
 	v = tmp("v"); u = tmp("u")
+	if (k ~ /^(not|and|or|cmp|between|in)$/) {
+		# a condition as a number: true 1, false 0, unknown NULL
+		a = gen_cond(n)
+		emit(u " = " a " == 2; " v " = " a " == 1 ? S : 0")
+		return v " " u
+	}
 	if (k == "neg" || k == "abs") {
 		split(gen_num(L[n]), a, " ")
 		emit("if (" a[2] ") " u " = 1; else {")
@@ -714,6 +727,27 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 	return c
 }
 
+# One record into aggregate i (after its filter).
+function gen_fold(i,   kind, c, w, a) {
+	kind = AGG[i]
+	if (kind == "count()") {
+		emit("A_n[G, " i "]++")
+		return
+	}
+	if (kind == "exists") {
+		c = gen_cond(AE[i])
+		emit("if (" c " == 1) A_n[G, " i "]++")
+		return
+	}
+	# quantiles of one expression keep its values once (QSAME), not under a filter
+	if (kind == "quantile" && !AF[i])
+		for (w = 1; w < i && !QSAME[i]; w++)
+			if (AGG[w] == "quantile" && !AF[w] && !QSAME[w] && ATEXT[w] == ATEXT[i]) QSAME[i] = w
+	if (QSAME[i]) return
+	split(gen_num(AE[i]), a, " ")
+	emit("if (!" a[2] ") fold(G, " i ", " a[1] ")")
+}
+
 function generate(   i, w, c, a, kind, p) {
 	# A stream's value is read first (slot 1), whether the query names it or not.
 	if (FMT == "numbers" || STREAM) {
@@ -745,23 +779,13 @@ function generate(   i, w, c, a, kind, p) {
 	} else
 		emit("G = \"\"")
 	for (i = 1; i <= NAGG; i++) {
-		kind = AGG[i]
-		if (kind == "count()") {
-			emit("A_n[G, " i "]++")
-			continue
+		# a filter first: the aggregate takes the record only when it holds
+		if (AF[i]) {
+			c = gen_cond(AF[i])
+			emit("if (" c " == 1) {")
 		}
-		if (kind == "exists") {
-			c = gen_cond(AE[i])
-			emit("if (" c " == 1) A_n[G, " i "]++")
-			continue
-		}
-		# quantiles of one expression keep its values once (QSAME)
-		if (kind == "quantile")
-			for (w = 1; w < i && !QSAME[i]; w++)
-				if (AGG[w] == "quantile" && !QSAME[w] && ATEXT[w] == ATEXT[i]) QSAME[i] = w
-		if (QSAME[i]) continue
-		split(gen_num(AE[i]), a, " ")
-		emit("if (!" a[2] ") fold(G, " i ", " a[1] ")")
+		gen_fold(i)
+		if (AF[i]) emit("}")
 	}
 	# The answer is known when every exists() held (not with by: groups have their own).
 	ONLY_EXISTS = !BY
