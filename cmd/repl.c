@@ -204,6 +204,8 @@ static const char language_help[] =
 	"  aggregates: count() sum(e) min(e) max(e) avg(e) var(e) var_samp(e) var_pop(e)\n"
 	"              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)\n"
 	"              count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)\n"
+	"  aggregate filter (where CONDITION): only the records that make it true;\n"
+	"     count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)\n"
 	"  e: x (numbers), $1 $2 ... (text fields), a csv column's name, numbers with\n"
 	"     decimals, + - * / %, abs(e), parentheses\n"
 	"  conditions: = != <> < <= > >=, between, in (...), and, or, not\n"
@@ -243,7 +245,7 @@ static void meta_command(struct repl *r, const char *cmd)
 
 static const char *const query_words[] = {
 	"count(", "sum(", "min(", "max(", "avg(", "exists(",
-	"where", "from", "and", "or", "not", "x", NULL,
+	"where", "from", "and", "or", "not", "x", "filter (where", NULL,
 };
 
 /* Generators for rl_completion_matches(): state 0 starts the walk again. */

@@ -198,6 +198,8 @@ exit, quit and help at the start of a line do what they say.
   aggregates: count() sum(e) min(e) max(e) avg(e) var(e) var_samp(e) var_pop(e)
               stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)
               count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)
+  aggregate filter (where CONDITION): only the records that make it true;
+     count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)
   e: x (numbers), \$1 \$2 ... (text fields), a csv column's name, numbers with
      decimals, + - * / %, abs(e), parentheses
   conditions: = != <> < <= > >=, between, in (...), and, or, not
@@ -307,6 +309,14 @@ bpfq: the unfinished query was not run: sum(x) where x > 3
 	repl_type '\ho'
 	repl_keys Tab
 	repl_shows ' \hooks'
+}
+
+@test "tab completes filter (where after an aggregate" {
+	repl_start --engine=user
+	repl_type 'count() fil'
+	repl_keys Tab
+	repl_shows ' count() filter (where'
+	repl_step 'x > 5) from n.txt' 5
 }
 
 @test "tab completes a file path after from, quoting one with spaces" {

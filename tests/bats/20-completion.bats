@@ -48,6 +48,8 @@ verifier=summary"
 	complete_words 'count(), co'
 	assert_output "count(), count(
 count(), count_distinct("
+	complete_words 'count() fil'
+	assert_output "count() filter"
 	complete_words 'sum(x) from f as u16'
 	assert_output "sum(x) from f as u16
 sum(x) from f as u16be"
