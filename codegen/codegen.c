@@ -504,7 +504,7 @@ static void gen_fold(struct gen *g, int i, bool fast, const char *m)
 	const struct node *call = g->q->items[i];
 	int off = layout_offset(g->q, i);
 	char v[OPERAND_MAX];
-	struct dop d;
+	struct dop d, x;
 
 	if (fast && accum_item(g->q, i) && counts_records(call)) {
 		accum_gen_fold(g, i, NULL, m);
@@ -521,6 +521,12 @@ static void gen_fold(struct gen *g, int i, bool fast, const char *m)
 		gen_b(g, call->args[0], v);
 		gen_line(g, "if (%s == BPFQ_T)", v);
 		gen_line(g, "\tarea[%d]++;", off);
+	} else if (agg_is_pair(call->agg)) {	/* general path only (is_simple_fold()) */
+		gen_d(g, call->args[0], &d);
+		gen_d(g, call->args[1], &x);
+		gen_line(g, "if (!(%s | %s))", d.null, x.null);
+		gen_line(g, "\tbpfq_pair_fold((struct bpfq_comoments *)&area[%d], %s.lo, %s.hi, "
+			 "%s.lo, %s.hi);", off, d.v, d.v, x.v, x.v);
 	} else if (fast) {
 		gen_i(g, call->args[0], v);
 		fold_call(g, call, off, v, true);

@@ -242,7 +242,7 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 {
 	const struct node *call = e->q->items[i];
-	struct value v;
+	struct value v, x;
 	uint32_t err;
 	int c;
 
@@ -263,8 +263,15 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 			agg_count(state);
 		return 0;
 	}
-	if ((err = eval_num(e, call->args[0], &v)) || v.null)
+	if ((err = eval_num(e, call->args[0], &v)))
 		return err;
+	if (agg_is_pair(call->agg)) {
+		if ((err = eval_num(e, call->args[1], &x)) || v.null || x.null)
+			return err;
+		return agg_fold_pair(state, v.v, x.v);
+	}
+	if (v.null)
+		return 0;
 	return agg_fold(&e->desc[i], state, v.v);
 }
 

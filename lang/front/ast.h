@@ -66,7 +66,12 @@ enum agg_kind {
 	AGG_LHIST,
 	AGG_QUANTILE,
 	AGG_COUNT_DISTINCT,
-	AGG_LAST = AGG_COUNT_DISTINCT,
+	AGG_COVAR_POP,		/* the two-column ones: (y, x), as SQL orders them */
+	AGG_COVAR_SAMP,
+	AGG_CORR,
+	AGG_REGR_SLOPE,
+	AGG_REGR_INTERCEPT,
+	AGG_LAST = AGG_REGR_INTERCEPT,
 };
 
 /* Functions that are not aggregates. */
@@ -203,6 +208,9 @@ const struct agg_name *agg_lookup(const char *text, size_t n);
 
 /* The i-th spelling of an aggregate, aliases among them; NULL past the last. */
 const char *agg_spelling(size_t i);
+
+/* Whether an aggregate takes two columns, (y, x): corr, covar_*, regr_*. */
+bool agg_is_pair(enum agg_kind kind);
 
 /* "sum", "count", ... (an alias's canonical name: var is var_samp's). */
 const char *agg_name(enum agg_kind kind);

@@ -337,7 +337,8 @@ static bool unknown_function(struct sema *s, const struct node *n)
 	names[count++] = "abs";
 	return diag_set(s->d, n->op_loc, "unknown function '%.*s'%s; aggregates are count, "
 			"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
-			"count_distinct; and abs", shown(n->op_loc), text,
+			"count_distinct, corr, covar_pop, covar_samp, regr_slope, "
+			"regr_intercept; and abs", shown(n->op_loc), text,
 			suggest_clause(clause, sizeof(clause), text, len, names, count));
 }
 
@@ -415,6 +416,7 @@ static bool check_arity(struct sema *s, struct node *call, const struct agg_name
 		want = strcmp(name->name, "median") ? 2 : 1;
 		break;
 	default:
+		want = agg_is_pair(call->agg) ? 2 : 1;
 		break;
 	}
 	if (call->nargs != want)
@@ -486,7 +488,19 @@ static bool check_quantile(struct sema *s, struct node *call)
 static bool takes_condition(enum agg_kind agg)
 {
 	return agg != AGG_HIST && agg != AGG_LHIST && agg != AGG_QUANTILE &&
-	       agg != AGG_COUNT_DISTINCT;
+	       agg != AGG_COUNT_DISTINCT && !agg_is_pair(agg);
+}
+
+/* corr(y, x) and the others: x, a number as y is. */
+static bool check_pair(struct sema *s, struct node *call, const struct agg_name *name)
+{
+	struct node *x = call->args[1];
+
+	if (!check_expr(s, x, IN_AGGREGATE))
+		return false;
+	if (x->type != TYPE_NUM)
+		return diag_set(s->d, x->loc, "%s needs a number, got a condition", name->name);
+	return true;
 }
 
 static bool check_argument(struct sema *s, struct node *call, const struct agg_name *name)
@@ -504,6 +518,8 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 		return check_lhist(s, call);
 	if (call->agg == AGG_QUANTILE)
 		return check_quantile(s, call);
+	if (agg_is_pair(call->agg))
+		return check_pair(s, call, name);
 	if (call->agg == AGG_HIST)
 		call->nbuckets = BPFQ_HIST_BUCKETS;
 	return true;
