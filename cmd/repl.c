@@ -204,6 +204,8 @@ static const char language_help[] =
 	"  aggregates: count() sum(e) min(e) max(e) avg(e) var(e) var_samp(e) var_pop(e)\n"
 	"              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)\n"
 	"              count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)\n"
+	"              corr(y, x) covar_pop(y, x) covar_samp(y, x) regr_slope(y, x)\n"
+	"              regr_intercept(y, x)\n"
 	"  aggregate filter (where CONDITION): only the records that make it true;\n"
 	"     count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)\n"
 	"  e: x (numbers), $1 $2 ... (text fields), a csv column's name, numbers with\n"

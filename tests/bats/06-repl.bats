@@ -198,6 +198,8 @@ exit, quit and help at the start of a line do what they say.
   aggregates: count() sum(e) min(e) max(e) avg(e) var(e) var_samp(e) var_pop(e)
               stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)
               count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)
+              corr(y, x) covar_pop(y, x) covar_samp(y, x) regr_slope(y, x)
+              regr_intercept(y, x)
   aggregate filter (where CONDITION): only the records that make it true;
      count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)
   e: x (numbers), \$1 \$2 ... (text fields), a csv column's name, numbers with

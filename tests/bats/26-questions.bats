@@ -135,3 +135,82 @@ sum(v) filter (where filter == 2): 20'
 	[[ $output == *'/* sum($2) filter (where $1 > 0) */'* ]]
 	[[ $output != *'a*/b'* ]]
 }
+
+# Pairs (y, x) by group: CRLF, an exponent, an empty y, NA for x, a group of
+# one pair (c) and one where x never changes (d).
+pairs() {
+	printf 'g,y,x\r\na,1,2\r\na,2,4.5\r\na,3,5e0\r\nb,4,9\r\nb,-2,-1.5\r\nb,,3\r\nc,5,NA\r\nc,7,1\r\nd,1,1\r\nd,2,1\r\n' \
+		>"$TMP/pr.csv"
+}
+
+PAIRS='corr(y, x), covar_pop(y, x), covar_samp(y, x), regr_slope(y, x), regr_intercept(y, x) by g'
+
+pairs_warned() {
+	printf "bpfq: warning: 1 empty field read as NULL; the first at %s/pr.csv:7:3\n" "$TMP"
+	printf "bpfq: warning: 1 field read as NULL: 1 NA; the first, 'NA', at %s/pr.csv:8:5\n" "$TMP"
+	printf '%s' "$1"
+}
+
+@test "corr, covar_pop, covar_samp, regr_slope, regr_intercept: exact, null where DuckDB's are" {
+	pairs
+	both_engines "$PAIRS from $TMP/pr.csv" "$(pairs_warned 'g  corr(y, x)  covar_pop(y, x)  covar_samp(y, x)  regr_slope(y, x)  regr_intercept(y, x)
+a    0.933257                1               1.5          0.580645             -0.225806
+b           1            15.75              31.5          0.571429             -1.142857
+c        null                0              null              null                  null
+d        null                0                 0              null                  null')"
+	seq_file 10 "$TMP/n.txt"
+	both_engines "corr(x % 10, x), regr_slope(3 * x + 7, x), regr_intercept(3 * x + 7, x), covar_samp(x, x), covar_pop(x, -x) filter (where x <= 4), corr(-x, x) from $TMP/n.txt" 'corr(x % 10, x): 0.454545
+regr_slope(3 * x + 7, x): 3
+regr_intercept(3 * x + 7, x): 7
+covar_samp(x, x): 9.166667
+covar_pop(x, -x) filter (where x <= 4): -1.25
+corr(-x, x): -1'
+}
+
+@test "pairs: csv and json outputs, columns over them, order by, partials and merge" {
+	pairs
+	run bpfq --engine=user -o csv "$PAIRS from $TMP/pr.csv"
+	assert_status 0
+	assert_output "$(pairs_warned 'g,"corr(y, x)","covar_pop(y, x)","covar_samp(y, x)","regr_slope(y, x)","regr_intercept(y, x)"
+a,0.933257,1,1.5,0.580645,-0.225806
+b,1,15.75,31.5,0.571429,-1.142857
+c,,0,,,
+d,,0,0,,')"
+	run bpfq --engine=user -o json "corr(y, x), regr_slope(y, x) from $TMP/pr.csv"
+	assert_status 0
+	[[ $output == *'"aggregates":[{"name":"corr(y, x)","value":0.427231},{"name":"regr_slope(y, x)","value":0.34}]'* ]]
+	local q='corr(y, x) * 100 as pct, covar_samp(y, x), count() by g order by covar_samp(y, x) desc'
+	local want='g      pct  covar_samp(y, x)  count()
+b      100              31.5        3
+a  93.3257               1.5        3
+d     null                 0        2
+c     null              null        2'
+	run bpfq --engine=user "$q from $TMP/pr.csv"
+	assert_status 0
+	assert_output "$(pairs_warned "$want")"
+	head -n 5 "$TMP/pr.csv" >"$TMP/pa.csv"
+	{ head -n 1 "$TMP/pr.csv"; tail -n +6 "$TMP/pr.csv"; } >"$TMP/pb.csv"
+	bpfq --engine=user --partial "$q from $TMP/pa.csv" >"$TMP/parts" 2>/dev/null
+	bpfq --engine=user --partial "$q from $TMP/pb.csv" >>"$TMP/parts" 2>/dev/null
+	run bpfq merge "$TMP/parts"
+	assert_status 0
+	[[ ${lines[0]} == "bpfq merge: warning: "* ]]
+	assert_line_count 6
+	[[ ${output#*$'\n'} == "$want" ]]
+}
+
+@test "pairs: query errors" {
+	pairs
+	run bpfq "corr(y) from $TMP/pr.csv"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:1-7: corr takes 2 arguments, got 1" ]]
+	run bpfq "corr(y, x, 1) from $TMP/pr.csv"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:1-13: corr takes 2 arguments, got 3" ]]
+	run bpfq "corr(y, x > 1) from $TMP/pr.csv"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:9-13: corr needs a number, got a condition" ]]
+	run bpfq "regr_slope(y > 1, x) from $TMP/pr.csv"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:12-16: regr_slope needs a number, got a condition" ]]
+}

@@ -221,7 +221,7 @@ function parse_order_key(   k) {
 }
 
 function is_aggregate(w) {
-	return w ~ /^(count|sum|min|max|avg|var|var_samp|var_pop|stddev|stddev_samp|stddev_pop|hist|lhist|median|quantile|count_distinct|exists)$/
+	return w ~ /^(count|sum|min|max|avg|var|var_samp|var_pop|stddev|stddev_samp|stddev_pop|hist|lhist|median|quantile|count_distinct|exists|corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/
 }
 
 function parse_item(   name, n, i) {
@@ -255,11 +255,15 @@ function parse_item(   name, n, i) {
 		} else if (name == "median") {
 			AGG[n] = "quantile"
 			AQ[n] = 500000000
+		} else if (name ~ /^(corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/) {
+			# (y, x): AE2 is x
+			expect(",")
+			AE2[n] = parse_expr()
 		}
 	}
 	if (AGG[n] == "var") AGG[n] = "var_samp"
 	if (AGG[n] == "stddev") AGG[n] = "stddev_samp"
-	if (AGG[n] !~ /^(count\(\)|count|sum|min|max|avg|var_samp|var_pop|stddev_samp|stddev_pop|hist|lhist|quantile|count_distinct|exists)$/)
+	if (AGG[n] !~ /^(count\(\)|count|sum|min|max|avg|var_samp|var_pop|stddev_samp|stddev_pop|hist|lhist|quantile|count_distinct|exists|corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/)
 		die("unknown aggregate " name)
 	expect(")")
 	# agg(e) filter (where cond): AF is the condition's node
@@ -304,6 +308,7 @@ function agg_label(i,   s) {
 	s = ACALL[i] "(" (ADIST[i] ? "distinct " : "") render(AE[i])
 	if (AGG[i] == "lhist") s = s ", " LH_LO[i] ", " LH_HI[i] ", " LH_STEP[i]
 	if (ACALL[i] == "quantile") s = s ", " render(AQN[i])
+	if (AE2[i]) s = s ", " render(AE2[i])
 	return s ")" (AF[i] ? " filter (where " render(AF[i]) ")" : "")
 }
 
@@ -728,7 +733,7 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 }
 
 # One record into aggregate i (after its filter).
-function gen_fold(i,   kind, c, w, a) {
+function gen_fold(i,   kind, c, w, a, b) {
 	kind = AGG[i]
 	if (kind == "count()") {
 		emit("A_n[G, " i "]++")
@@ -745,6 +750,12 @@ function gen_fold(i,   kind, c, w, a) {
 			if (AGG[w] == "quantile" && !AF[w] && !QSAME[w] && ATEXT[w] == ATEXT[i]) QSAME[i] = w
 	if (QSAME[i]) return
 	split(gen_num(AE[i]), a, " ")
+	if (AE2[i]) {
+		# both operands first, then the pair only when neither is NULL
+		split(gen_num(AE2[i]), b, " ")
+		emit("if (!" a[2] " && !" b[2] ") fold_pair(G, " i ", " a[1] ", " b[1] ")")
+		return
+	}
 	emit("if (!" a[2] ") fold(G, " i ", " a[1] ")")
 }
 
