@@ -540,6 +540,19 @@ static void gen_fold(struct gen *g, int i, bool fast, const char *m)
 	}
 }
 
+/* res: a C operand that is nonzero when condition n is true (not false, not unknown). */
+static void gen_holds(struct gen *g, const struct node *n, bool fast, char *res)
+{
+	char c[OPERAND_MAX];
+
+	if (fast) {
+		gen_i(g, n, res);
+		return;
+	}
+	gen_b(g, n, c);
+	snprintf(res, OPERAND_MAX, "(%.48s == BPFQ_T)", c);	/* c is a temporary: tN */
+}
+
 /* An item: its filter (where cond) first, as the evaluator, then its fold. */
 static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 {
@@ -551,13 +564,8 @@ static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 		gen_fold(g, i, fast, m);
 		return;
 	}
-	if (fast) {
-		gen_i(g, call->rhs, c);
-		gen_line(g, "if (%s) {", c);
-	} else {
-		gen_b(g, call->rhs, c);
-		gen_line(g, "if (%s == BPFQ_T) {", c);
-	}
+	gen_holds(g, call->rhs, fast, c);
+	gen_line(g, "if (%s) {", c);
 	g->depth++;
 	gen_fold(g, i, fast, m);
 	g->depth--;
@@ -648,13 +656,8 @@ static void gen_path(struct gen *g, bool fast)
 		gen_line(g, "a->matched -= %s;", cond);
 	} else if (q->where) {
 		gen_comment(g, "where ", q->where);
-		if (fast) {
-			gen_i(g, q->where, cond);
-			gen_line(g, "if (!%s)", cond);
-		} else {
-			gen_b(g, q->where, cond);
-			gen_line(g, "if (%s != BPFQ_T)", cond);
-		}
+		gen_holds(g, q->where, fast, cond);
+		gen_line(g, "if (!%s)", cond);
 		gen_line(g, "\treturn 0;");
 	}
 	if (!masked)

@@ -19,6 +19,13 @@ warned() {
 	printf '%s' "$1"
 }
 
+# A query bpfq refuses before reading: status 2, this first line.
+refused() {
+	run bpfq "$1"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: $2" ]] || { echo "got: ${lines[0]}" >&2; return 1; }
+}
+
 Q='count(), avg(delay > 15) as late, count(delay > 15), sum(dist) filter (where delay > 15) as late_dist, count(*) filter (where dist > 1000) by origin'
 
 @test "a condition is 1, 0 or null inside an aggregate; filter picks each one's records" {
@@ -104,21 +111,11 @@ LAX           1')"
 }
 
 @test "query errors: filter without where, with a number, after a function; hist of a condition" {
-	run bpfq "sum(x) filter (x > 5) from $TMP/n.txt"
-	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:16: expected 'where' after 'filter (', got 'x'" ]]
-	run bpfq "sum(x) filter (where x) from $TMP/n.txt"
-	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:22: filter needs a condition such as x > 5, got a number" ]]
-	run bpfq "sum(abs(x) filter (where x > 1)) from $TMP/n.txt"
-	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:5-31: filter (where ...) goes after an aggregate, such as count() filter (where x > 5)" ]]
-	run bpfq "count() filter (where sum(x) > 1) from $TMP/n.txt"
-	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:23-25: aggregate 'sum' cannot be nested in another aggregate" ]]
-	run bpfq "hist(x > 1) from $TMP/n.txt"
-	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:6-10: hist needs a number, got a condition" ]]
+	refused "sum(x) filter (x > 5) from $TMP/n.txt" "1:16: expected 'where' after 'filter (', got 'x'"
+	refused "sum(x) filter (where x) from $TMP/n.txt" "1:22: filter needs a condition such as x > 5, got a number"
+	refused "sum(abs(x) filter (where x > 1)) from $TMP/n.txt" "1:5-31: filter (where ...) goes after an aggregate, such as count() filter (where x > 5)"
+	refused "count() filter (where sum(x) > 1) from $TMP/n.txt" "1:23-25: aggregate 'sum' cannot be nested in another aggregate"
+	refused "hist(x > 1) from $TMP/n.txt" "1:6-10: hist needs a number, got a condition"
 }
 
 @test "a column called filter is still a column" {
@@ -201,16 +198,8 @@ c     null              null        2'
 
 @test "pairs: query errors" {
 	pairs
-	run bpfq "corr(y) from $TMP/pr.csv"
-	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:1-7: corr takes 2 arguments, got 1" ]]
-	run bpfq "corr(y, x, 1) from $TMP/pr.csv"
-	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:1-13: corr takes 2 arguments, got 3" ]]
-	run bpfq "corr(y, x > 1) from $TMP/pr.csv"
-	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:9-13: corr needs a number, got a condition" ]]
-	run bpfq "regr_slope(y > 1, x) from $TMP/pr.csv"
-	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:12-16: regr_slope needs a number, got a condition" ]]
+	refused "corr(y) from $TMP/pr.csv" "1:1-7: corr takes 2 arguments, got 1"
+	refused "corr(y, x, 1) from $TMP/pr.csv" "1:1-13: corr takes 2 arguments, got 3"
+	refused "corr(y, x > 1) from $TMP/pr.csv" "1:9-13: corr needs a number, got a condition"
+	refused "regr_slope(y > 1, x) from $TMP/pr.csv" "1:12-16: regr_slope needs a number, got a condition"
 }
