@@ -553,6 +553,47 @@ static void gen_holds(struct gen *g, const struct node *n, bool fast, char *res)
 	snprintf(res, OPERAND_MAX, "(%.48s == BPFQ_T)", c);	/* c is a temporary: tN */
 }
 
+/* The slots n reads, as a mask. */
+static unsigned slots_of(const struct node *n)
+{
+	unsigned mask = 0;
+
+	if (!n)
+		return 0;
+	if (n->kind == NODE_FIELD)
+		mask |= 1u << n->slot;
+	mask |= slots_of(n->lhs) | slots_of(n->rhs);
+	for (int i = 0; i < n->nargs; i++)
+		mask |= slots_of(n->args[i]);
+	return mask;
+}
+
+/* An item whose filter or argument is a condition: it compares the record's values. */
+static bool tests_values(const struct node *call)
+{
+	return call->rhs || (call->nargs && call->args[0]->type == TYPE_BOOL);
+}
+
+/*
+ * Such an item's fields read again from the record, in a block of their
+ * own: a comparison narrows the range the verifier knows of the value it
+ * compares, on each side, and once a later item's comparison on the same
+ * field is decided by that range, the value is precise and the paths
+ * after every item no longer prune; fresh copies die with the block.
+ */
+static void gen_fresh_fields(struct gen *g, const struct node *call)
+{
+	unsigned mask = slots_of(call);
+
+	gen_line(g, "bpfq_fence();");
+	for (int i = 0; i < g->q->nslots; i++) {
+		if (!(mask & 1u << i))
+			continue;
+		gen_line(g, "struct bpfq_d d%d = bpfq_d_of_field(&f[%d]);", i, i);
+		gen_line(g, "int z%d = f[%d].kind < BPFQ_K_INT;", i, i);
+	}
+}
+
 /* An item: its filter (where cond) first, as the evaluator, then its fold. */
 static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 {
@@ -560,14 +601,23 @@ static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 	char c[OPERAND_MAX];
 
 	gen_comment(g, "", call);
-	if (!call->rhs) {
+	if (!tests_values(call)) {
 		gen_fold(g, i, fast, m);
 		return;
 	}
-	gen_holds(g, call->rhs, fast, c);
-	gen_line(g, "if (%s) {", c);
+	gen_line(g, "{");
 	g->depth++;
-	gen_fold(g, i, fast, m);
+	gen_fresh_fields(g, call);
+	if (call->rhs) {
+		gen_holds(g, call->rhs, false, c);
+		gen_line(g, "if (%s) {", c);
+		g->depth++;
+	}
+	gen_fold(g, i, false, m);
+	if (call->rhs) {
+		g->depth--;
+		gen_line(g, "}");
+	}
 	g->depth--;
 	gen_line(g, "}");
 }
@@ -697,14 +747,17 @@ static bool is_simple_fold(enum agg_kind a)
  * stack in the parsers' frames, and 6.1's verifier allows 512 bytes over
  * a whole chain of calls (hook, parser, bpf_loop callback, line parser,
  * general path); a hist by is also more paths than it walks. Those go the
- * general way, verified once.
+ * general way, verified once; so do items that compare values (a filter,
+ * a condition as a number), whose temporaries took the parsers' frames
+ * past those 512 bytes at some sixteen of them.
  */
 static bool has_fast_path(const struct query *q)
 {
 	if (has_slow_parts(q->where) || has_slow_parts(q->by))
 		return false;
 	for (int i = 0; i < q->nitems; i++)
-		if (!is_simple_fold(q->items[i]->agg) || has_slow_parts(q->items[i]))
+		if (!is_simple_fold(q->items[i]->agg) || has_slow_parts(q->items[i]) ||
+		    tests_values(q->items[i]))
 			return false;
 	return true;
 }
