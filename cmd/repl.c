@@ -202,7 +202,7 @@ static const char language_help[] =
 	"\n"
 	"  aggregate, ... [where CONDITION] [by EXPR] from PATH... [as FORMAT]\n"
 	"  aggregates: count() sum(e) min(e) max(e) avg(e) var(e) var_samp(e) var_pop(e)\n"
-	"              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)\n"
+	"              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9, ...)\n"
 	"              count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)\n"
 	"              corr(y, x) covar_pop(y, x) covar_samp(y, x) regr_slope(y, x)\n"
 	"              regr_intercept(y, x)\n"

@@ -601,6 +601,11 @@ static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 	char c[OPERAND_MAX];
 
 	gen_comment(g, "", call);
+	if (call->share) {
+		gen_line(g, "/* folded with item %d, whose state it takes in user space */",
+			 call->share - 1);
+		return;
+	}
 	if (!tests_values(call)) {
 		gen_fold(g, i, fast, m);
 		return;

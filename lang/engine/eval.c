@@ -246,6 +246,8 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 	uint32_t err;
 	int c;
 
+	if (call->share)	/* quantile(e, q1, q2, ...): item share - 1 folds for it */
+		return 0;
 	if (call->rhs) {	/* filter (where cond): before the argument, as in the kernel */
 		if ((err = eval_cond(e, call->rhs, &c)))
 			return err;

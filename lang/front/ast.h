@@ -104,6 +104,8 @@ struct node {
 	bool distinct;		/* NODE_CALL: count(distinct e), count_distinct's other spelling */
 	struct loc as;		/* a select column: its 'as' name; empty without one */
 	int item;		/* an aggregate call in a column, having or order by: its item */
+	int share;		/* an item of quantile(e, q1, q2, ...) past the first: 1 + the
+				 * item whose fold it shares (sema); 0 for the others */
 };
 
 /* One key of 'order by': an expression over the aggregates, or the by key. */

@@ -414,6 +414,9 @@ static bool check_arity(struct sema *s, struct node *call, const struct agg_name
 		break;
 	case AGG_QUANTILE:
 		want = strcmp(name->name, "median") ? 2 : 1;
+		if (want == 2 && call->nargs > 2)
+			return diag_set(s->d, call->loc, "quantile with several fractions is a column "
+					"of its own, with no 'as'; write quantile(e, q) here");
 		break;
 	default:
 		want = agg_is_pair(call->agg) ? 2 : 1;
@@ -507,7 +510,8 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 {
 	struct node *arg = call->args[0];
 
-	if (!check_expr(s, arg, IN_AGGREGATE))
+	/* Typed already: the fractions of one quantile(e, q1, q2, ...) share e. */
+	if (arg->type == TYPE_UNKNOWN && !check_expr(s, arg, IN_AGGREGATE))
 		return false;
 	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
@@ -528,7 +532,7 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 /* agg(e) filter (where cond): cond decides which records the aggregate takes. */
 static bool check_filter(struct sema *s, struct node *call)
 {
-	if (!check_expr(s, call->rhs, IN_AGGREGATE))
+	if (call->rhs->type == TYPE_UNKNOWN && !check_expr(s, call->rhs, IN_AGGREGATE))
 		return false;
 	if (call->rhs->type != TYPE_BOOL)
 		return diag_set(s->d, call->rhs->loc, "filter needs a condition such as x > 5, "
@@ -672,6 +676,88 @@ static bool check_col(struct sema *s, struct node *col)
 		return diag_set(s->d, col->loc, "a column over aggregates must be a number, got a "
 				"condition");
 	return true;
+}
+
+#define QUANTILE_MAX_FRACTIONS 8
+
+/* quantile(e, q1, q2, ...) as a select item, with no 'as'. */
+static bool many_fractions(struct sema *s, const struct node *n)
+{
+	const struct agg_name *name;
+
+	if (n->kind != NODE_CALL || n->nargs <= 2 || n->as.end > n->as.begin)
+		return false;
+	name = lookup_agg(s->q, n->op_loc);
+	return name && name->kind == AGG_QUANTILE && strcmp(name->name, "median");
+}
+
+/* quantile(e, q1, ...) becomes quantile(e, q1), ...: one column each, over one e. */
+static bool expand_fractions(struct sema *s, struct node ***items, int *n,
+			     const struct node *call)
+{
+	if (call->nargs - 1 > QUANTILE_MAX_FRACTIONS)
+		return diag_set(s->d, call->loc, "quantile takes at most %d fractions, got %d",
+				QUANTILE_MAX_FRACTIONS, call->nargs - 1);
+	for (int k = 1; k < call->nargs; k++) {
+		struct node *one = node_new(s->q, NODE_CALL, call->loc);
+		struct node **args = arena_alloc(&s->q->arena, 2 * sizeof(*args));
+
+		if (!one || !args)
+			return diag_set(s->d, call->loc, "out of memory");
+		*one = *call;
+		args[0] = call->args[0];
+		args[1] = call->args[k];
+		one->args = args;
+		one->nargs = 2;
+		if (*n == BPFQ_MAX_AGGS)
+			return diag_set(s->d, call->loc, "too many aggregates: at most %d in one "
+					"query", BPFQ_MAX_AGGS);
+		(*items)[(*n)++] = one;
+	}
+	return true;
+}
+
+static bool expand_quantiles(struct sema *s)
+{
+	struct query *q = s->q;
+	struct node **items;
+	int n = 0, i;
+
+	for (i = 0; i < q->nitems && !many_fractions(s, q->items[i]); i++)
+		;
+	if (i == q->nitems)
+		return true;
+	items = arena_alloc(&q->arena, BPFQ_MAX_AGGS * sizeof(*items));
+	if (!items)
+		return diag_set(s->d, q->items[0]->loc, "out of memory");
+	for (i = 0; i < q->nitems; i++) {
+		if (many_fractions(s, q->items[i])) {
+			if (!expand_fractions(s, &items, &n, q->items[i]))
+				return false;
+		} else if (n == BPFQ_MAX_AGGS) {
+			return diag_set(s->d, q->items[i]->loc, "too many aggregates: at most %d in "
+					"one query", BPFQ_MAX_AGGS);
+		} else {
+			items[n++] = q->items[i];
+		}
+	}
+	q->items = items;
+	q->nitems = n;
+	return true;
+}
+
+/* The fractions of one quantile(e, q1, q2, ...) read e once: the first item folds for all. */
+static void mark_shares(struct query *q)
+{
+	for (int i = 0; i < q->nitems; i++) {
+		struct node *it = q->items[i];
+
+		it->share = 0;
+		for (int j = 0; it->agg == AGG_QUANTILE && j < i && !it->share; j++)
+			if (q->items[j]->agg == AGG_QUANTILE && !q->items[j]->share &&
+			    q->items[j]->args[0] == it->args[0] && q->items[j]->rhs == it->rhs)
+				it->share = j + 1;
+	}
 }
 
 /* The select list becomes the columns; items, the distinct aggregates they use. */
@@ -913,6 +999,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	/* A stream's value is always read: whether it is one decides what a record is. */
 	if (q->format.kind == INPUT_NUMBERS || (q->format.kind == INPUT_BINARY && q->format.stream))
 		q->slot_field[q->nslots++] = 0;
+	if (!q->post && !expand_quantiles(&s))
+		return false;
 	if (q->post || needs_post(q)) {
 		if (!check_cols(&s))
 			return false;
@@ -928,6 +1016,7 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	if (q->post && !check_post_clauses(&s))
 		return false;
 	mark_slots(q);
+	mark_shares(q);
 	if (layout_words(q) > LAYOUT_MAX_WORDS)
 		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
 				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);

@@ -196,7 +196,7 @@ exit, quit and help at the start of a line do what they say.
 
   aggregate, ... [where CONDITION] [by EXPR] from PATH... [as FORMAT]
   aggregates: count() sum(e) min(e) max(e) avg(e) var(e) var_samp(e) var_pop(e)
-              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)
+              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9, ...)
               count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)
               corr(y, x) covar_pop(y, x) covar_samp(y, x) regr_slope(y, x)
               regr_intercept(y, x)

@@ -203,3 +203,40 @@ c     null              null        2'
 	refused "corr(y, x > 1) from $TMP/pr.csv" "1:9-13: corr needs a number, got a condition"
 	refused "regr_slope(y > 1, x) from $TMP/pr.csv" "1:12-16: regr_slope needs a number, got a condition"
 }
+
+@test "quantile(e, q1, q2, ...): a column a fraction, one fold of e" {
+	seq_file 1000 "$TMP/k.txt"
+	both_engines "quantile(x, 0.5, 0.9, 0.99), median(x), count() from $TMP/k.txt" 'quantile(x, 0.5): 500
+quantile(x, 0.9): 900
+quantile(x, 0.99): 988
+median(x): 500
+count(): 1000'
+	both_engines "quantile(x, 0.25, 0.75) filter (where x % 2 = 0), count() as n, quantile(x, 0.75) - quantile(x, 0.25) as iqr from $TMP/k.txt" 'quantile(x, 0.25) filter (where x % 2 == 0): 250
+quantile(x, 0.75) filter (where x % 2 == 0): 748
+n: 1000
+iqr: 498'
+	run bpfq --engine=user -o csv "quantile(x, 0.1, 0.2) from $TMP/k.txt"
+	assert_status 0
+	assert_output '"quantile(x, 0.1)","quantile(x, 0.2)"
+100,200'
+	run bpfq -d c --dry-run --engine=user "quantile(x, 0.5, 0.9) from $TMP/k.txt"
+	assert_status 0
+	[[ $output == *'/* folded with item 0, whose state it takes in user space */'* ]]
+	head -n 300 "$TMP/k.txt" >"$TMP/k1.txt"
+	tail -n +301 "$TMP/k.txt" >"$TMP/k2.txt"
+	bpfq --engine=user --partial "quantile(x, 0.5, 0.9), count() from $TMP/k1.txt" >"$TMP/parts"
+	bpfq --engine=user --partial "quantile(x, 0.5, 0.9), count() from $TMP/k2.txt" >>"$TMP/parts"
+	run bpfq merge "$TMP/parts"
+	assert_status 0
+	assert_output 'quantile(x, 0.5): 500
+quantile(x, 0.9): 900
+count(): 1000'
+}
+
+@test "quantile with several fractions: errors" {
+	refused "quantile(x, 0.1, 0.2) as q from $TMP/k.txt" "1:1-21: quantile with several fractions is a column of its own, with no 'as'; write quantile(e, q) here"
+	refused "quantile(x, 0.1, 0.2) * 2 from $TMP/k.txt" "1:1-21: quantile with several fractions is a column of its own, with no 'as'; write quantile(e, q) here"
+	refused "quantile(x, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) from $TMP/k.txt" "1:1-56: quantile takes at most 8 fractions, got 9"
+	refused "quantile(x, 0.1, 2) from $TMP/k.txt" "1:18: quantile's q must be from 0 to 1"
+	refused "quantile(x, 0.5, 0.9), $(printf 'sum(x), %.0s' $(seq 14))count() from $TMP/k.txt" "1:136-142: too many aggregates: at most 16 in one query"
+}

@@ -198,10 +198,17 @@ function parse_query() {
 }
 
 # A column (bpfq-query(7) COLUMNS): an expression over aggregates, and its 'as' name.
-function parse_column() {
+function parse_column(   c, j, n) {
 	IN_POST = 1
 	COLE[++NCOL] = parse_expr()
 	IN_POST = 0
+	# quantile(e, q1, q2, ...): a column a fraction
+	c = COLE[NCOL]
+	for (j = 1; K[c] == "agg" && j <= SIBS[V[c]]; j++) {
+		n = node("agg")
+		V[n] = V[c] + j
+		COLE[++NCOL] = n
+	}
 	if (T == "as") {
 		next_token()
 		COLNAME[NCOL] = TT
@@ -252,6 +259,15 @@ function parse_item(   name, n, i) {
 			expect(",")
 			AQN[n] = parse_expr()
 			AQ[n] = V[AQN[n]] + 0
+			# quantile(e, q1, q2, ...): an aggregate a fraction, the next ones (SIBS of them)
+			while (T == ",") {
+				next_token()
+				i = n + ++SIBS[n]
+				NAGG = i
+				ACALL[i] = name; AGG[i] = "quantile"; AE[i] = AE[n]; ATEXT[i] = ATEXT[n]
+				AQN[i] = parse_expr()
+				AQ[i] = V[AQN[i]] + 0
+			}
 		} else if (name == "median") {
 			AGG[n] = "quantile"
 			AQ[n] = 500000000
@@ -273,7 +289,9 @@ function parse_item(   name, n, i) {
 		expect("where")
 		AF[n] = parse_expr()
 		expect(")")
+		for (i = 1; i <= SIBS[n]; i++) AF[n + i] = AF[n]
 	}
+	return n
 }
 
 # ---- labels, as bpf-query(7) says bpfq names a column: lower case, normal spacing ----
@@ -497,7 +515,7 @@ function scaled(s,   e, x, p, ip, fp, sig, k, h, r, q) {
 	return q
 }
 
-function parse_primary(   n, name, ob) {
+function parse_primary(   n, name, ob, i) {
 	if (T == "int" || T == "dec")
 		return literal(0)
 	if (T == "field") {
@@ -515,10 +533,10 @@ function parse_primary(   n, name, ob) {
 	}
 	if (T == "ident" && IN_POST && is_aggregate(tolower(TT)) && peek() == "(") {
 		IN_POST = 0
-		parse_item()
+		i = parse_item()
 		IN_POST = 1
 		n = node("agg")
-		V[n] = NAGG
+		V[n] = i
 		return n
 	}
 	if (T == "ident") {
