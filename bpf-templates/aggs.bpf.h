@@ -178,6 +178,54 @@ static __always_inline void bpfq_moments(__u64 *s, struct bpfq_d v)
 	bpfq_add256(m->sumsq, a0, sq1, sq2);
 }
 
+/* ---- corr, covar, regr: both columns' moments and the sum of y * x ---- */
+
+/*
+ * |y| * |x| into the positive or the negative sum of products. Each
+ * magnitude is below 2^93 (hi < 2^30): the cross terms' high words and
+ * hi * hi stay far below 2^64, so the product ends in the third word.
+ */
+static __always_inline void bpfq_comoments(struct bpfq_comoments *c, struct bpfq_d y,
+					   struct bpfq_d x)
+{
+	struct bpfq_d u = y.hi < 0 ? bpfq_d_negate(y) : y;
+	struct bpfq_d w = x.hi < 0 ? bpfq_d_negate(x) : x;
+	__u64 a1, a0, b1, b0, c1, c0, p1, p2, k;
+
+	bpfq_mul64(u.lo, w.lo, &a1, &a0);
+	bpfq_mul64(u.lo, (__u64)w.hi, &b1, &b0);
+	bpfq_mul64((__u64)u.hi, w.lo, &c1, &c0);
+	p1 = a1 + b0;
+	k = p1 < b0;
+	p1 += c0;
+	k += p1 < c0;
+	p2 = b1 + c1 + (__u64)u.hi * (__u64)w.hi + k;
+	bpfq_moments((__u64 *)&c->y, y);
+	bpfq_moments((__u64 *)&c->x, x);
+	bpfq_add256((y.hi < 0) != (x.hi < 0) ? c->sumxy_neg : c->sumxy_pos, a0, p1, p2);
+}
+
+/*
+ * A pair's fold as a global function, verified once: inlined, its
+ * temporaries took a new part of the general path's frame at every item,
+ * and a few items passed the 512 bytes of stack the whole call chain has.
+ * The values come as scalars, so the call site needs no stack either.
+ */
+__noinline int bpfq_pair_fold(struct bpfq_comoments *c, __u64 ylo, __s64 yhi, __u64 xlo,
+			      __s64 xhi)
+#if BPFQ_PART == 2
+	;	/* the first part's */
+#else
+{
+	struct bpfq_d y = { ylo, yhi }, x = { xlo, xhi };
+
+	if (!c)
+		return 0;
+	bpfq_comoments(c, y, x);
+	return 0;
+}
+#endif
+
 /* ---- hist: (..., 0), [0, 1), [1, 2), [2, 4), ... ---- */
 
 static __always_inline void bpfq_bucket(__u64 *s, __u64 b, __u64 nb)

@@ -343,6 +343,18 @@ struct bpfq_moments {
 	__u64 sumsq[4];		/* 256-bit: sum of (v * 10^9)^2 */
 };
 
+/*
+ * corr(y, x), covar_pop, covar_samp, regr_slope, regr_intercept: each
+ * column's moments, over the pairs where neither is NULL, and the sum of
+ * the products y * x * 10^18, its positive and negative terms apart (each
+ * term is below 2^186: 256 bits never wrap).
+ */
+struct bpfq_comoments {
+	struct bpfq_moments y, x;
+	__u64 sumxy_pos[4];
+	__u64 sumxy_neg[4];
+};
+
 /* hist(): (..., 0), [0, 1), [1, 2), [2, 4), ..., [2^62, 2^63). */
 #define BPFQ_HIST_BUCKETS 65
 

@@ -208,13 +208,18 @@ static const char language_head[] =
 	"      from PATH... [as FORMAT]\n";
 
 static const char language_tail[] =
-	"  arguments: count() or count(distinct e), exists(CONDITION), quantile(e, 0.9),\n"
-	"             lhist(e, min, max, step); the others (e)\n"
+	"  arguments: count() or count(distinct e), exists(CONDITION),\n"
+	"             quantile(e, 0.9, ...), lhist(e, min, max, step), corr(y, x) and the\n"
+	"             other two-column ones; the others (e)\n"
+	"  aggregate filter (where CONDITION): only the records that make it true;\n"
+	"     count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)\n"
 	"  e: x (numbers), $1 $2 ... (text fields), a csv column's name, numbers with\n"
 	"     decimals, + - * / %, abs(e), parentheses\n"
 	"  times: year(t) month(t) day(t) hour(t) minute(t) second(t) epoch(t)\n"
 	"         date_trunc('month', t) to_timestamp(seconds); dates as '2001-03-01'\n"
-	"  conditions: = != <> < <= > >=, between, in (...), and, or, not\n"
+	"  conditions: = != <> < <= > >=, between, in (...), and, or, not;\n"
+	"              on text: 'strings', like, ilike, ~ and !~ (regex), is [not] null,\n"
+	"              starts_with(e, 's') ends_with contains; length(e) is a number\n"
 	"  PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;\n"
 	"        gzip, zstd, xz, bzip2 and lz4 are read as they are compressed\n"
 	"  FORMAT: numbers, text, csv[(header|noheader, delim=';')], i8 ... u64 [le|be],\n"
@@ -270,7 +275,7 @@ static void meta_command(struct repl *r, const char *cmd)
 static const char *const query_words[] = {
 	"count(", "sum(", "min(", "max(", "avg(", "exists(",
 	"year(", "month(", "day(", "hour(", "date_trunc(", "epoch(", "to_timestamp(",
-	"where", "from", "and", "or", "not", "x", NULL,
+	"where", "from", "and", "or", "not", "x", "filter (where", NULL,
 };
 
 /* Generators for rl_completion_matches(): state 0 starts the walk again. */

@@ -255,6 +255,15 @@ static int print_final(struct run *r, FILE *out, const struct answer *a)
 	return status;
 }
 
+/* quantile(e, q1, q2, ...): its first fraction's item folded e for all; the others copy it. */
+static void share_states(const struct query *q, uint64_t *area)
+{
+	for (int i = 0; area && i < q->nitems; i++)
+		if (q->items[i]->share)
+			memcpy(area + layout_offset(q, i), area + layout_offset(q, q->items[i]->share - 1),
+			       layout_agg_words(q->items[i]) * sizeof(*area));
+}
+
 static int print_answer(struct run *r, FILE *out)
 {
 	int status = EXIT_INPUT;
@@ -264,6 +273,7 @@ static int print_answer(struct run *r, FILE *out)
 	struct answer a = { .query = r->q.text, .naggs = r->q.nitems, .descs = descs,
 			    .names = names, .result = &r->result, .area = r->area };
 
+	share_states(&r->q, r->area);
 	for (int i = 0; i < r->q.nitems; i++) {
 		ast_render(&r->q, r->q.items[i], label, sizeof(label));
 		names[i] = strdup(label);

@@ -24,6 +24,9 @@
 
 bool accum_item(const struct query *q, int i)
 {
+	/* A filter's item folds only some matched records: not the batch's count. */
+	if (q->items[i]->rhs)
+		return false;
 	switch (q->items[i]->agg) {
 	case AGG_COUNT:
 	case AGG_SUM:

@@ -398,8 +398,26 @@ static void gen_d_length(struct gen *g, const struct node *x, struct dop *res)
 	snprintf(res->null, OPERAND_MAX, "n%d", t);
 }
 
+/* A condition as a number (an aggregate's argument): true 1, false 0, unknown NULL. */
+static void gen_d_truth(struct gen *g, const struct node *n, struct dop *res)
+{
+	char c[OPERAND_MAX];
+	int t;
+
+	gen_b(g, n, c);
+	t = gen_temp(g);
+	gen_line(g, "struct bpfq_d t%d = { %s == BPFQ_T ? BPFQ_SCALE : 0, 0 };", t, c);
+	gen_line(g, "int n%d = %s == BPFQ_U;", t, c);
+	snprintf(res->v, OPERAND_MAX, "t%d", t);
+	snprintf(res->null, OPERAND_MAX, "n%d", t);
+}
+
 static void gen_d(struct gen *g, const struct node *n, struct dop *res)
 {
+	if (n->type == TYPE_BOOL) {
+		gen_d_truth(g, n, res);
+		return;
+	}
 	switch (n->kind) {
 	case NODE_INT:
 		dec_literal((i128)n->value * BPFQ_SCALE, res->v);
@@ -737,14 +755,13 @@ static bool counts_records(const struct node *call)
 }
 
 /* m: the where's mask on the fast path (mask.c), or NULL. */
-static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
+static void gen_fold(struct gen *g, int i, bool fast, const char *m)
 {
 	const struct node *call = g->q->items[i];
 	int off = layout_offset(g->q, i);
 	char v[OPERAND_MAX];
-	struct dop d;
+	struct dop d, x;
 
-	gen_comment(g, "", call);
 	if (fast && accum_item(g->q, i) && counts_records(call)) {
 		accum_gen_fold(g, i, NULL, m);
 	} else if (fast && accum_item(g->q, i)) {
@@ -760,6 +777,12 @@ static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 		gen_b(g, call->args[0], v);
 		gen_line(g, "if (%s == BPFQ_T)", v);
 		gen_line(g, "\tarea[%d]++;", off);
+	} else if (agg_is_pair(call->agg)) {	/* general path only (is_simple_fold()) */
+		gen_d(g, call->args[0], &d);
+		gen_d(g, call->args[1], &x);
+		gen_line(g, "if (!(%s | %s))", d.null, x.null);
+		gen_line(g, "\tbpfq_pair_fold((struct bpfq_comoments *)&area[%d], %s.lo, %s.hi, "
+			 "%s.lo, %s.hi);", off, d.v, d.v, x.v, x.v);
 	} else if (fast) {
 		gen_i(g, call->args[0], v);
 		fold_call(g, call, off, v, true);
@@ -771,6 +794,93 @@ static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
 		g->depth--;
 		gen_line(g, "}");
 	}
+}
+
+/* res: a C operand that is nonzero when condition n is true (not false, not unknown). */
+static void gen_holds(struct gen *g, const struct node *n, bool fast, char *res)
+{
+	char c[OPERAND_MAX];
+
+	if (fast) {
+		gen_i(g, n, res);
+		return;
+	}
+	gen_b(g, n, c);
+	snprintf(res, OPERAND_MAX, "(%.48s == BPFQ_T)", c);	/* c is a temporary: tN */
+}
+
+/* The slots n reads, as a mask. */
+static unsigned slots_of(const struct node *n)
+{
+	unsigned mask = 0;
+
+	if (!n)
+		return 0;
+	if (n->kind == NODE_FIELD)
+		mask |= 1u << n->slot;
+	mask |= slots_of(n->lhs) | slots_of(n->rhs);
+	for (int i = 0; i < n->nargs; i++)
+		mask |= slots_of(n->args[i]);
+	return mask;
+}
+
+/* An item whose filter or argument is a condition: it compares the record's values. */
+static bool tests_values(const struct node *call)
+{
+	return call->rhs || (call->nargs && call->args[0]->type == TYPE_BOOL);
+}
+
+/*
+ * Such an item's fields read again from the record, in a block of their
+ * own: a comparison narrows the range the verifier knows of the value it
+ * compares, on each side, and once a later item's comparison on the same
+ * field is decided by that range, the value is precise and the paths
+ * after every item no longer prune; fresh copies die with the block.
+ */
+static void gen_fresh_fields(struct gen *g, const struct node *call)
+{
+	unsigned mask = slots_of(call);
+
+	gen_line(g, "bpfq_fence();");
+	for (int i = 0; i < g->q->nslots; i++) {
+		if (!(mask & 1u << i))
+			continue;
+		gen_line(g, "struct bpfq_d d%d = bpfq_d_of_field(&f[%d]);", i, i);
+		gen_line(g, "int z%d = f[%d].kind < BPFQ_K_INT;", i, i);
+	}
+}
+
+/* An item: its filter (where cond) first, as the evaluator, then its fold. */
+static void gen_aggregate(struct gen *g, int i, bool fast, const char *m)
+{
+	const struct node *call = g->q->items[i];
+	char c[OPERAND_MAX];
+
+	gen_comment(g, "", call);
+	if (call->share) {
+		gen_line(g, "/* folded with item %d, whose state it takes in user space */",
+			 call->share - 1);
+		return;
+	}
+	if (!tests_values(call)) {
+		gen_fold(g, i, fast, m);
+		return;
+	}
+	gen_line(g, "{");
+	g->depth++;
+	gen_fresh_fields(g, call);
+	if (call->rhs) {
+		gen_holds(g, call->rhs, false, c);
+		gen_line(g, "if (%s) {", c);
+		g->depth++;
+	}
+	gen_fold(g, i, false, m);
+	if (call->rhs) {
+		g->depth--;
+		gen_line(g, "}");
+	}
+	g->depth--;
+	gen_line(g, "}");
 }
 
 static bool only_exists(const struct query *q)
@@ -857,13 +967,8 @@ static void gen_path(struct gen *g, bool fast)
 		gen_line(g, "a->matched -= %s;", cond);
 	} else if (q->where) {
 		gen_comment(g, "where ", q->where);
-		if (fast) {
-			gen_i(g, q->where, cond);
-			gen_line(g, "if (!%s)", cond);
-		} else {
-			gen_b(g, q->where, cond);
-			gen_line(g, "if (%s != BPFQ_T)", cond);
-		}
+		gen_holds(g, q->where, fast, cond);
+		gen_line(g, "if (!%s)", cond);
 		gen_line(g, "\treturn 0;");
 	}
 	if (!masked)
@@ -908,14 +1013,17 @@ static bool is_simple_fold(enum agg_kind a)
  * stack in the parsers' frames, and 6.1's verifier allows 512 bytes over
  * a whole chain of calls (hook, parser, bpf_loop callback, line parser,
  * general path); a hist by is also more paths than it walks. Those go the
- * general way, verified once.
+ * general way, verified once; so do items that compare values (a filter,
+ * a condition as a number), whose temporaries took the parsers' frames
+ * past those 512 bytes at some sixteen of them.
  */
 static bool has_fast_path(const struct query *q)
 {
 	if (has_slow_parts(q->where) || has_slow_parts(q->by))
 		return false;
 	for (int i = 0; i < q->nitems; i++)
-		if (!is_simple_fold(q->items[i]->agg) || has_slow_parts(q->items[i]))
+		if (!is_simple_fold(q->items[i]->agg) || has_slow_parts(q->items[i]) ||
+		    tests_values(q->items[i]))
 			return false;
 	return true;
 }

@@ -226,6 +226,19 @@ static uint32_t eval_time_fn(const struct node *n, i128 v, i128 *out)
 	}
 }
 
+/* A condition as a number (an aggregate's argument): true 1, false 0, unknown NULL. */
+static uint32_t eval_truth(struct eval *e, const struct node *n, struct value *out)
+{
+	uint32_t err;
+	int c;
+
+	if ((err = eval_cond(e, n, &c)))
+		return err;
+	out->null = c == U;
+	out->v = c == T ? (i128)BPFQ_SCALE : 0;
+	return 0;
+}
+
 /* Operands left to right, then the operator: the first error is the kernel's too. */
 static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out)
 {
@@ -233,6 +246,8 @@ static uint32_t eval_num(struct eval *e, const struct node *n, struct value *out
 	uint32_t err;
 
 	*out = (struct value){ 0, false };
+	if (n->type == TYPE_BOOL)
+		return eval_truth(e, n, out);
 	switch (n->kind) {
 	case NODE_INT:
 		out->v = (i128)n->value * BPFQ_SCALE;
@@ -365,10 +380,18 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 {
 	const struct node *call = e->q->items[i];
-	struct value v;
+	struct value v, x;
 	uint32_t err;
 	int c;
 
+	if (call->share)	/* quantile(e, q1, q2, ...): item share - 1 folds for it */
+		return 0;
+	if (call->rhs) {	/* filter (where cond): before the argument, as in the kernel */
+		if ((err = eval_cond(e, call->rhs, &c)))
+			return err;
+		if (c != T)
+			return 0;
+	}
 	if (call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR)) {
 		agg_count(state);
 		return 0;
@@ -380,8 +403,15 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 			agg_count(state);
 		return 0;
 	}
-	if ((err = eval_num(e, call->args[0], &v)) || v.null)
+	if ((err = eval_num(e, call->args[0], &v)))
 		return err;
+	if (agg_is_pair(call->agg)) {
+		if ((err = eval_num(e, call->args[1], &x)) || v.null || x.null)
+			return err;
+		return agg_fold_pair(state, v.v, x.v);
+	}
+	if (v.null)
+		return 0;
 	return agg_fold(&e->desc[i], state, v.v);
 }
 

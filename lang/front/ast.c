@@ -44,9 +44,19 @@ static const struct agg_name agg_names[] = {
 	{ "quantile", AGG_QUANTILE },
 	{ "median", AGG_QUANTILE },
 	{ "count_distinct", AGG_COUNT_DISTINCT },
+	{ "covar_pop", AGG_COVAR_POP },
+	{ "covar_samp", AGG_COVAR_SAMP },
+	{ "corr", AGG_CORR },
+	{ "regr_slope", AGG_REGR_SLOPE },
+	{ "regr_intercept", AGG_REGR_INTERCEPT },
 };
 
 #define NAGG_NAMES (sizeof(agg_names) / sizeof(agg_names[0]))
+
+bool agg_is_pair(enum agg_kind kind)
+{
+	return kind >= AGG_COVAR_POP && kind <= AGG_REGR_INTERCEPT;
+}
 
 const char *agg_name(enum agg_kind kind)
 {
@@ -247,6 +257,11 @@ static void render_call(struct out *o, const struct query *q, const struct node 
 		render(o, q, n->args[i]);
 	}
 	put(o, ")", 1);
+	if (n->rhs) {
+		puts_(o, " filter (where ");
+		render(o, q, n->rhs);
+		put(o, ")", 1);
+	}
 }
 
 static void render_int(struct out *o, const struct query *q, const struct node *n)

@@ -22,7 +22,9 @@ enum node_kind {
 	NODE_DEC,	/* decimal literal: dec (scaled by 10^9) */
 	NODE_NAME,	/* identifier: loc is its text; sema makes it a NODE_FIELD */
 	NODE_FIELD,	/* the value of a field: field, slot (x is field 0 of 'numbers') */
-	NODE_CALL,	/* name(args): op_loc is the name, args/nargs */
+	NODE_CALL,	/* name(args): op_loc is the name, args/nargs; an aggregate's
+			 * filter (where cond) is its rhs, so every walk of the
+			 * tree sees it */
 	NODE_STAR,	/* '*', only as the sole argument of count(*) */
 	NODE_NEG,	/* -lhs */
 	NODE_NOT,	/* not lhs */
@@ -72,7 +74,12 @@ enum agg_kind {
 	AGG_LHIST,
 	AGG_QUANTILE,
 	AGG_COUNT_DISTINCT,
-	AGG_LAST = AGG_COUNT_DISTINCT,
+	AGG_COVAR_POP,		/* the two-column ones: (y, x), as SQL orders them */
+	AGG_COVAR_SAMP,
+	AGG_CORR,
+	AGG_REGR_SLOPE,
+	AGG_REGR_INTERCEPT,
+	AGG_LAST = AGG_REGR_INTERCEPT,
 };
 
 /* Functions that are not aggregates. */
@@ -125,6 +132,8 @@ struct node {
 	bool distinct;		/* NODE_CALL: count(distinct e), count_distinct's other spelling */
 	struct loc as;		/* a select column: its 'as' name; empty without one */
 	int item;		/* an aggregate call in a column, having or order by: its item */
+	int share;		/* an item of quantile(e, q1, q2, ...) past the first: 1 + the
+				 * item whose fold it shares (sema); 0 for the others */
 };
 
 /* One key of 'order by': an expression over the aggregates, or the by key. */
@@ -240,6 +249,9 @@ const struct agg_name *agg_lookup(const char *text, size_t n);
 
 /* The i-th spelling of an aggregate, aliases among them; NULL past the last. */
 const char *agg_spelling(size_t i);
+
+/* Whether an aggregate takes two columns, (y, x): corr, covar_*, regr_*. */
+bool agg_is_pair(enum agg_kind kind);
 
 /* "sum", "count", ... (an alias's canonical name: var is var_samp's). */
 const char *agg_name(enum agg_kind kind);

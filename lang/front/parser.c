@@ -382,7 +382,40 @@ static bool count_distinct(const struct parser *p, struct token name)
 	return after.kind != TOK_RPAREN && after.kind != TOK_COMMA && after.kind != TOK_EOF;
 }
 
-/* IDENT '(' ['distinct'] [args] ')': the current token is the '(' */
+/*
+ * ['filter' '(' 'where' expr ')'] after a call's ')': 'filter' is a word
+ * only there, before a '(', so a column may still be called filter. The
+ * call's height and location take the condition in.
+ */
+static bool filter(struct parser *p, struct node *n)
+{
+	struct token open;
+	int height = p->height;
+
+	if (p->tok.kind != TOK_IDENT || !word_is(p, p->tok.loc, "filter") ||
+	    lex_next(p->text, p->len, p->tok.loc.end).kind != TOK_LPAREN)
+		return true;
+	if (!next(p))
+		return false;
+	open = p->tok;
+	if (!enter(p, open.loc) || !next(p))
+		return false;
+	if (p->tok.kind != TOK_WHERE)
+		return diag_set(p->d, p->tok.loc, "expected 'where' after 'filter (', got %s",
+				quote(p, p->tok).s);
+	if (!next(p) || !(n->rhs = expr(p)))
+		return false;
+	if (p->height > height)
+		height = p->height;
+	n->loc = span(n->loc, p->tok.loc);
+	if (!close_paren(p, open))
+		return false;
+	p->depth--;
+	p->height = height;
+	return true;
+}
+
+/* IDENT '(' ['distinct'] [args] ')' [filter]: the current token is the '(' */
 static struct node *call(struct parser *p, struct token name)
 {
 	struct token open = p->tok;
@@ -399,6 +432,8 @@ static struct node *call(struct parser *p, struct token name)
 	if (!close_paren(p, open))
 		return NULL;
 	p->depth--;
+	if (!filter(p, n))
+		return NULL;
 	/* Unchecked: calls nest only through '(', which depth bounds. */
 	p->height++;
 	p->extent = n->loc;

@@ -695,9 +695,9 @@ static bool unknown_function(struct sema *s, const struct node *n)
 		names[count++] = time_fns[i].name;
 	return diag_set(s->d, n->op_loc, "unknown function '%.*s'%s; aggregates are count, "
 			"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
-			"count_distinct; and abs, length, starts_with, ends_with, contains, year, "
-			"month, day, hour, minute, second, epoch, to_timestamp, date_trunc",
-			shown(n->op_loc), text,
+			"count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and "
+			"abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, "
+			"second, epoch, to_timestamp, date_trunc", shown(n->op_loc), text,
 			suggest_clause(clause, sizeof(clause), text, len, names, count));
 }
 
@@ -736,6 +736,9 @@ static bool check_inner_call(struct sema *s, struct node *n, enum context ctx)
 	const struct agg_name *agg = lookup_agg(s->q, n->op_loc);
 	const struct time_fn *tf = lookup_time_fn(s->q, n->op_loc);
 
+	if (n->rhs && !agg)
+		return diag_set(s->d, n->loc, "filter (where ...) goes after an aggregate, such as "
+				"count() filter (where x > 5)");
 	for (size_t i = 0; i < sizeof(text_fns) / sizeof(text_fns[0]); i++)
 		if (is_named(s->q, n->op_loc, text_fns[i].name))
 			return check_text_call(s, n, &text_fns[i], ctx);
@@ -816,8 +819,12 @@ static bool check_arity(struct sema *s, struct node *call, const struct agg_name
 		break;
 	case AGG_QUANTILE:
 		want = strcmp(name->name, "median") ? 2 : 1;
+		if (want == 2 && call->nargs > 2)
+			return diag_set(s->d, call->loc, "quantile with several fractions is a column "
+					"of its own, with no 'as'; write quantile(e, q) here");
 		break;
 	default:
+		want = agg_is_pair(call->agg) ? 2 : 1;
 		break;
 	}
 	if (call->nargs != want)
@@ -887,11 +894,36 @@ static bool takes_time(enum agg_kind k)
 	return k == AGG_COUNT || k == AGG_MIN || k == AGG_MAX || k == AGG_COUNT_DISTINCT;
 }
 
+/*
+ * The aggregates that take a condition as a number: true is 1, false 0,
+ * unknown NULL (avg(delay > 15) is the late share). Buckets and sketches
+ * of 0 and 1 say nothing a count does not.
+ */
+static bool takes_condition(enum agg_kind agg)
+{
+	return agg != AGG_HIST && agg != AGG_LHIST && agg != AGG_QUANTILE &&
+	       agg != AGG_COUNT_DISTINCT && !agg_is_pair(agg);
+}
+
+/* corr(y, x) and the others: x, a number as y is. */
+static bool check_pair(struct sema *s, struct node *call, const struct agg_name *name)
+{
+	struct node *x = call->args[1];
+
+	if (!check_expr(s, x, IN_AGGREGATE))
+		return false;
+	if (x->type != TYPE_NUM)
+		return diag_set(s->d, x->loc, "%s needs a number, got %s", name->name,
+				type_word(x->type));
+	return true;
+}
+
 static bool check_argument(struct sema *s, struct node *call, const struct agg_name *name)
 {
 	struct node *arg = call->args[0];
 
-	if (!check_expr(s, arg, IN_AGGREGATE))
+	/* Typed already: the fractions of one quantile(e, q1, q2, ...) share e. */
+	if (arg->type == TYPE_UNKNOWN && !check_expr(s, arg, IN_AGGREGATE))
 		return false;
 	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
@@ -899,15 +931,29 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 	if (arg->type == TYPE_TIME && !takes_time(call->agg))
 		return diag_set(s->d, arg->loc, "%s needs a number, got a time; count, min, max "
 				"and count_distinct take times", name->name);
-	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM && arg->type != TYPE_TIME)
+	if (call->agg != AGG_EXISTS && arg->type != TYPE_NUM && arg->type != TYPE_TIME &&
+	    !(arg->type == TYPE_BOOL && takes_condition(call->agg)))
 		return diag_set(s->d, arg->loc, "%s needs a number, got %s", name->name,
 				type_word(arg->type));
 	if (call->agg == AGG_LHIST)
 		return check_lhist(s, call);
 	if (call->agg == AGG_QUANTILE)
 		return check_quantile(s, call);
+	if (agg_is_pair(call->agg))
+		return check_pair(s, call, name);
 	if (call->agg == AGG_HIST)
 		call->nbuckets = BPFQ_HIST_BUCKETS;
+	return true;
+}
+
+/* agg(e) filter (where cond): cond decides which records the aggregate takes. */
+static bool check_filter(struct sema *s, struct node *call)
+{
+	if (call->rhs->type == TYPE_UNKNOWN && !check_expr(s, call->rhs, IN_AGGREGATE))
+		return false;
+	if (call->rhs->type != TYPE_BOOL)
+		return diag_set(s->d, call->rhs->loc, "filter needs a condition such as x > 5, "
+				"got a number");
 	return true;
 }
 
@@ -935,6 +981,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 	if (n->nargs && n->args[0]->kind == NODE_STAR && n->agg != AGG_COUNT)
 		return diag_set(s->d, n->args[0]->loc, "'*' is only allowed as count(*)");
 	if (n->nargs && n->args[0]->kind != NODE_STAR && !check_argument(s, n, name))
+		return false;
+	if (n->rhs && !check_filter(s, n))
 		return false;
 	n->type = n->agg == AGG_EXISTS ? TYPE_BOOL : TYPE_NUM;
 	if ((n->agg == AGG_MIN || n->agg == AGG_MAX) && n->args[0]->type == TYPE_TIME)
@@ -1054,6 +1102,88 @@ static bool check_col(struct sema *s, struct node *col)
 		return diag_set(s->d, col->loc, "a column over aggregates must be a number, got a "
 				"condition");
 	return true;
+}
+
+#define QUANTILE_MAX_FRACTIONS 8
+
+/* quantile(e, q1, q2, ...) as a select item, with no 'as'. */
+static bool many_fractions(struct sema *s, const struct node *n)
+{
+	const struct agg_name *name;
+
+	if (n->kind != NODE_CALL || n->nargs <= 2 || n->as.end > n->as.begin)
+		return false;
+	name = lookup_agg(s->q, n->op_loc);
+	return name && name->kind == AGG_QUANTILE && strcmp(name->name, "median");
+}
+
+/* quantile(e, q1, ...) becomes quantile(e, q1), ...: one column each, over one e. */
+static bool expand_fractions(struct sema *s, struct node ***items, int *n,
+			     const struct node *call)
+{
+	if (call->nargs - 1 > QUANTILE_MAX_FRACTIONS)
+		return diag_set(s->d, call->loc, "quantile takes at most %d fractions, got %d",
+				QUANTILE_MAX_FRACTIONS, call->nargs - 1);
+	for (int k = 1; k < call->nargs; k++) {
+		struct node *one = node_new(s->q, NODE_CALL, call->loc);
+		struct node **args = arena_alloc(&s->q->arena, 2 * sizeof(*args));
+
+		if (!one || !args)
+			return diag_set(s->d, call->loc, "out of memory");
+		*one = *call;
+		args[0] = call->args[0];
+		args[1] = call->args[k];
+		one->args = args;
+		one->nargs = 2;
+		if (*n == BPFQ_MAX_AGGS)
+			return diag_set(s->d, call->loc, "too many aggregates: at most %d in one "
+					"query", BPFQ_MAX_AGGS);
+		(*items)[(*n)++] = one;
+	}
+	return true;
+}
+
+static bool expand_quantiles(struct sema *s)
+{
+	struct query *q = s->q;
+	struct node **items;
+	int n = 0, i;
+
+	for (i = 0; i < q->nitems && !many_fractions(s, q->items[i]); i++)
+		;
+	if (i == q->nitems)
+		return true;
+	items = arena_alloc(&q->arena, BPFQ_MAX_AGGS * sizeof(*items));
+	if (!items)
+		return diag_set(s->d, q->items[0]->loc, "out of memory");
+	for (i = 0; i < q->nitems; i++) {
+		if (many_fractions(s, q->items[i])) {
+			if (!expand_fractions(s, &items, &n, q->items[i]))
+				return false;
+		} else if (n == BPFQ_MAX_AGGS) {
+			return diag_set(s->d, q->items[i]->loc, "too many aggregates: at most %d in "
+					"one query", BPFQ_MAX_AGGS);
+		} else {
+			items[n++] = q->items[i];
+		}
+	}
+	q->items = items;
+	q->nitems = n;
+	return true;
+}
+
+/* The fractions of one quantile(e, q1, q2, ...) read e once: the first item folds for all. */
+static void mark_shares(struct query *q)
+{
+	for (int i = 0; i < q->nitems; i++) {
+		struct node *it = q->items[i];
+
+		it->share = 0;
+		for (int j = 0; it->agg == AGG_QUANTILE && j < i && !it->share; j++)
+			if (q->items[j]->agg == AGG_QUANTILE && !q->items[j]->share &&
+			    q->items[j]->args[0] == it->args[0] && q->items[j]->rhs == it->rhs)
+				it->share = j + 1;
+	}
 }
 
 /* The select list becomes the columns; items, the distinct aggregates they use. */
@@ -1427,6 +1557,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	/* A stream's value is always read: whether it is one decides what a record is. */
 	if (q->format.kind == INPUT_NUMBERS || (q->format.kind == INPUT_BINARY && q->format.stream))
 		q->slot_field[q->nslots++] = 0;
+	if (!q->post && !expand_quantiles(&s))
+		return false;
 	if (q->post || needs_post(q)) {
 		if (!check_cols(&s))
 			return false;
@@ -1444,6 +1576,7 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	mark_slots(q);
 	if (!mark_times(&s))
 		return false;
+	mark_shares(q);
 	if (layout_words(q) > LAYOUT_MAX_WORDS)
 		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
 				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);

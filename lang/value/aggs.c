@@ -62,27 +62,48 @@ static void fold_basic(struct bpfq_agg *a, i128 v)
 	a->count++;
 }
 
-/* sumsq += v^2: |v| < 2^93, so v^2 < 2^186, four words. */
-static void fold_moments(struct bpfq_moments *m, i128 v)
+/* out = |u| * |v| in four words: each is below 2^93, the product below 2^186. */
+static void mul_mag(i128 u, i128 v, __u64 out[4])
 {
-	u128 mag = v < 0 ? -(u128)v : (u128)v;
-	uint64_t a[2] = { (uint64_t)mag, (uint64_t)(mag >> 64) };
-	__u64 sq[4] = { 0 };
+	u128 mu = u < 0 ? -(u128)u : (u128)u, mv = v < 0 ? -(u128)v : (u128)v;
+	uint64_t a[2] = { (uint64_t)mu, (uint64_t)(mu >> 64) };
+	uint64_t b[2] = { (uint64_t)mv, (uint64_t)(mv >> 64) };
 
+	memset(out, 0, 4 * sizeof(*out));
 	for (int i = 0; i < 2; i++) {
 		u128 carry = 0;
 
 		for (int j = 0; j < 2; j++) {
-			u128 t = (u128)a[i] * a[j] + sq[i + j] + carry;
+			u128 t = (u128)a[i] * b[j] + out[i + j] + carry;
 
-			sq[i + j] = (uint64_t)t;
+			out[i + j] = (uint64_t)t;
 			carry = t >> 64;
 		}
-		sq[i + 2] += (uint64_t)carry;
+		out[i + 2] += (uint64_t)carry;
 	}
+}
+
+/* sumsq += v^2. */
+static void fold_moments(struct bpfq_moments *m, i128 v)
+{
+	__u64 sq[4];
+
+	mul_mag(v, v, sq);
 	m->count++;
 	add_wide(m->sum, 3, v);
 	add_words(m->sumsq, sq, 4);
+}
+
+uint32_t agg_fold_pair(uint64_t *state, i128 y, i128 x)
+{
+	struct bpfq_comoments *c = (struct bpfq_comoments *)state;
+	__u64 p[4];
+
+	fold_moments(&c->y, y);
+	fold_moments(&c->x, x);
+	mul_mag(y, x, p);
+	add_words((y < 0) != (x < 0) ? c->sumxy_neg : c->sumxy_pos, p, 4);
+	return 0;
 }
 
 int agg_hist_bucket(i128 v)
@@ -246,19 +267,32 @@ static int merge_basic(struct bpfq_agg *a, const struct bpfq_agg *b)
 	return add_count(&a->count, b->count) || add_count(&a->icount, b->icount) ? -1 : 0;
 }
 
+static int merge_moments(struct bpfq_moments *a, const struct bpfq_moments *b)
+{
+	add_words(a->sum, b->sum, 3);
+	add_words(a->sumsq, b->sumsq, 4);
+	return add_count(&a->count, b->count);
+}
+
 int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src)
 {
 	switch (d->kind) {
 	case AGG_VAR_SAMP:
 	case AGG_VAR_POP:
 	case AGG_STDDEV_SAMP:
-	case AGG_STDDEV_POP: {
-		struct bpfq_moments *a = (void *)dst;
-		const struct bpfq_moments *b = (const void *)src;
+	case AGG_STDDEV_POP:
+		return merge_moments((void *)dst, (const void *)src);
+	case AGG_COVAR_POP:
+	case AGG_COVAR_SAMP:
+	case AGG_CORR:
+	case AGG_REGR_SLOPE:
+	case AGG_REGR_INTERCEPT: {
+		struct bpfq_comoments *a = (void *)dst;
+		const struct bpfq_comoments *b = (const void *)src;
 
-		add_words(a->sum, b->sum, 3);
-		add_words(a->sumsq, b->sumsq, 4);
-		return add_count(&a->count, b->count);
+		add_words(a->sumxy_pos, b->sumxy_pos, 4);
+		add_words(a->sumxy_neg, b->sumxy_neg, 4);
+		return merge_moments(&a->y, &b->y) || merge_moments(&a->x, &b->x) ? -1 : 0;
 	}
 	case AGG_COUNT_DISTINCT: {
 		uint8_t *ra = (uint8_t *)(dst + 1);

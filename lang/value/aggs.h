@@ -29,6 +29,9 @@ void agg_desc_of(const struct node *call, struct agg_desc *d);
 /* Fold one value (scaled) into a state; 0 or an enum bpfq_error. */
 uint32_t agg_fold(const struct agg_desc *d, uint64_t *state, i128 v);
 
+/* corr(y, x) and the other two-column aggregates: one more pair, neither NULL. */
+uint32_t agg_fold_pair(uint64_t *state, i128 y, i128 x);
+
 /* exists(), count(): one more true condition or record. */
 void agg_count(uint64_t *state);
 

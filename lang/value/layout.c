@@ -11,6 +11,12 @@ int layout_agg_words(const struct node *call)
 	case AGG_STDDEV_SAMP:
 	case AGG_STDDEV_POP:
 		return WORDS(struct bpfq_moments);
+	case AGG_COVAR_POP:
+	case AGG_COVAR_SAMP:
+	case AGG_CORR:
+	case AGG_REGR_SLOPE:
+	case AGG_REGR_INTERCEPT:
+		return WORDS(struct bpfq_comoments);
 	case AGG_HIST:
 	case AGG_LHIST:
 		return 1 + call->nbuckets;	/* the count, then the buckets */

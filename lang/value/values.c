@@ -118,38 +118,147 @@ static i128 agg_extreme(const struct bpfq_agg *a, bool max)
 	return max ? (i > d ? i : d) : (i < d ? i : d);
 }
 
+/* n * sumsq - sum^2: n^2 times the population variance, times 10^18 (sum is returned too). */
+static void spread(const struct bpfq_moments *m, mpz_t out, mpz_t sum)
+{
+	mpz_t sq;
+
+	mpz_init(sq);
+	mpz_set_words(sum, m->sum, 3, true);
+	mpz_set_words(sq, m->sumsq, 4, false);
+	mpz_mul_ui(out, sq, m->count);
+	mpz_mul(sq, sum, sum);
+	mpz_sub(out, out, sq);
+	mpz_clear(sq);
+}
+
+/* sqrt(num / den) (num >= 0), negated when neg, rounded half away from zero to 6 decimals. */
+static void print_root(mpz_t num, const mpz_t den, bool neg, char *buf, size_t size)
+{
+	mpz_t t;
+
+	/* round(sqrt(num / den) * 10^6) = floor((isqrt(4 * num * 10^12 / den) + 1) / 2) */
+	mpz_init(t);
+	mpz_ui_pow_ui(t, 10, 2 * AVG_DIGITS);
+	mpz_mul(num, num, t);
+	mpz_mul_2exp(num, num, 2);
+	mpz_fdiv_q(num, num, den);
+	mpz_sqrt(num, num);
+	mpz_add_ui(num, num, 1);
+	mpz_fdiv_q_2exp(num, num, 1);
+	if (neg)
+		mpz_neg(num, num);
+	print_scaled(num, AVG_DIGITS, buf, size);
+	mpz_clear(t);
+}
+
 /* var: (n * sumsq - sum^2) / (n * (n or n - 1)) / 10^18; stddev its square root. */
 static void print_moments(const struct agg_desc *d, const struct bpfq_moments *m, char *buf,
 			  size_t size)
 {
 	bool samp = d->kind == AGG_VAR_SAMP || d->kind == AGG_STDDEV_SAMP;
 	bool root = d->kind == AGG_STDDEV_SAMP || d->kind == AGG_STDDEV_POP;
-	mpz_t sum, sq, num, den, t;
+	mpz_t sum, num, den, t;
 
-	mpz_inits(sum, sq, num, den, t, NULL);
-	mpz_set_words(sum, m->sum, 3, true);
-	mpz_set_words(sq, m->sumsq, 4, false);
-	mpz_mul_ui(num, sq, m->count);
-	mpz_mul(t, sum, sum);
-	mpz_sub(num, num, t);
+	mpz_inits(sum, num, den, t, NULL);
+	spread(m, num, sum);
 	mpz_set_ui(den, m->count);
 	mpz_mul_ui(den, den, samp ? m->count - 1 : m->count);
 	mpz_ui_pow_ui(t, 10, 18);
 	mpz_mul(den, den, t);
-	if (!root) {
+	if (!root)
 		print_quotient(num, den, buf, size);
-	} else {
-		/* round(sqrt(num / den) * 10^6) = floor((isqrt(4 * num * 10^12 / den) + 1) / 2) */
-		mpz_ui_pow_ui(t, 10, 2 * AVG_DIGITS);
-		mpz_mul(num, num, t);
-		mpz_mul_2exp(num, num, 2);
-		mpz_fdiv_q(num, num, den);
-		mpz_sqrt(num, num);
-		mpz_add_ui(num, num, 1);
-		mpz_fdiv_q_2exp(num, num, 1);
-		print_scaled(num, AVG_DIGITS, buf, size);
+	else
+		print_root(num, den, false, buf, size);
+	mpz_clears(sum, num, den, t, NULL);
+}
+
+/*
+ * The pairs' sums, exact: n, sy and sx (times 10^9), and n^2 times the
+ * population covariance and variances (times 10^18): cxy = n * sxy - sx * sy,
+ * vx = n * sxx - sx^2, vy likewise.
+ */
+struct pair_sums {
+	mpz_t n, sy, sx, cxy, vx, vy;
+};
+
+static void pair_sums(const struct bpfq_comoments *c, struct pair_sums *p)
+{
+	mpz_t t;
+
+	mpz_inits(p->n, p->sy, p->sx, p->cxy, p->vx, p->vy, t, NULL);
+	mpz_set_ui(p->n, c->x.count);
+	spread(&c->y, p->vy, p->sy);
+	spread(&c->x, p->vx, p->sx);
+	mpz_set_words(p->cxy, c->sumxy_pos, 4, false);
+	mpz_set_words(t, c->sumxy_neg, 4, false);
+	mpz_sub(p->cxy, p->cxy, t);
+	mpz_mul(p->cxy, p->cxy, p->n);
+	mpz_mul(t, p->sx, p->sy);
+	mpz_sub(p->cxy, p->cxy, t);
+	mpz_clear(t);
+}
+
+static void pair_sums_clear(struct pair_sums *p)
+{
+	mpz_clears(p->n, p->sy, p->sx, p->cxy, p->vx, p->vy, NULL);
+}
+
+/* As DuckDB: NULL with no pairs, covar_samp with one, corr and regr_* when x (or y) is constant. */
+static bool pair_is_null(const struct agg_desc *d, const struct bpfq_comoments *c)
+{
+	struct pair_sums p;
+	bool null;
+
+	if (c->x.count < (d->kind == AGG_COVAR_SAMP ? 2u : 1u))
+		return true;
+	pair_sums(c, &p);
+	null = (d->kind == AGG_CORR && !mpz_sgn(p.vy)) ||
+	       ((d->kind == AGG_CORR || d->kind == AGG_REGR_SLOPE ||
+		 d->kind == AGG_REGR_INTERCEPT) && !mpz_sgn(p.vx));
+	pair_sums_clear(&p);
+	return null;
+}
+
+/*
+ * covar_pop = cxy / n^2, covar_samp = cxy / (n (n - 1)), corr = cxy / sqrt(vx vy),
+ * regr_slope = cxy / vx, regr_intercept = avg(y) - slope avg(x) = (sy vx - sx cxy) / (n vx):
+ * DuckDB's formulas, computed exactly and rounded once.
+ */
+static void print_pair(const struct agg_desc *d, const struct bpfq_comoments *c, char *buf,
+		       size_t size)
+{
+	struct pair_sums p;
+	mpz_t num, den;
+
+	pair_sums(c, &p);
+	mpz_inits(num, den, NULL);
+	mpz_ui_pow_ui(den, 10, 18);
+	switch (d->kind) {
+	case AGG_COVAR_POP:
+	case AGG_COVAR_SAMP:
+		mpz_mul(den, den, p.n);
+		mpz_mul_ui(den, den, d->kind == AGG_COVAR_SAMP ? c->x.count - 1 : c->x.count);
+		print_quotient(p.cxy, den, buf, size);
+		break;
+	case AGG_CORR:
+		mpz_mul(num, p.cxy, p.cxy);
+		mpz_mul(den, p.vx, p.vy);
+		print_root(num, den, mpz_sgn(p.cxy) < 0, buf, size);
+		break;
+	case AGG_REGR_SLOPE:
+		print_quotient(p.cxy, p.vx, buf, size);
+		break;
+	default:		/* regr_intercept */
+		mpz_mul(num, p.sy, p.vx);
+		mpz_submul(num, p.sx, p.cxy);
+		mpz_mul(den, p.n, p.vx);
+		mpz_mul_ui(den, den, BPFQ_SCALE);
+		print_quotient(num, den, buf, size);
+		break;
 	}
-	mpz_clears(sum, sq, num, den, t, NULL);
+	mpz_clears(num, den, NULL);
+	pair_sums_clear(&p);
 }
 
 /*
@@ -238,6 +347,12 @@ bool value_is_null(const struct agg_desc *d, const uint64_t *state)
 	case AGG_VAR_SAMP:
 	case AGG_STDDEV_SAMP:
 		return state[0] < 2;
+	case AGG_COVAR_POP:
+	case AGG_COVAR_SAMP:
+	case AGG_CORR:
+	case AGG_REGR_SLOPE:
+	case AGG_REGR_INTERCEPT:
+		return pair_is_null(d, (const struct bpfq_comoments *)state);
 	default:
 		return !state[0];
 	}
@@ -311,6 +426,13 @@ void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size
 			print_quotient(z, n, buf, size);
 		}
 		mpz_clears(z, n, NULL);
+		return;
+	case AGG_COVAR_POP:
+	case AGG_COVAR_SAMP:
+	case AGG_CORR:
+	case AGG_REGR_SLOPE:
+	case AGG_REGR_INTERCEPT:
+		print_pair(d, (const struct bpfq_comoments *)state, buf, size);
 		return;
 	default:
 		print_moments(d, (const struct bpfq_moments *)state, buf, size);

@@ -232,7 +232,8 @@ help_options() {
 	sessions "$ROOT/man/bpfq-query.7" >"$TMP/records"
 	for agg in 'count()' 'count(*)' 'count($' 'sum(' 'min(' 'max(' 'avg(' 'exists(' 'var(' \
 		'var_samp(' 'var_pop(' 'stddev(' 'stddev_pop(' 'hist(' 'lhist(' 'quantile(' \
-		'median(' 'count_distinct(' ' by ' ' between ' ' in (' 'abs(' ' as csv' ' as text' \
+		'median(' 'count_distinct(' 'corr(' 'covar_pop(' 'covar_samp(' 'regr_slope(' \
+		'regr_intercept(' ' filter (where ' ' by ' ' between ' ' in (' 'abs(' ' as csv' ' as text' \
 		' as record(' ' as i64' ' as u64'; do
 		grep -qF "$agg" <(grep '^C' "$TMP/records") ||
 			{ echo "no example of $agg" >&2; return 1; }

@@ -247,14 +247,20 @@ exit, quit and help at the start of a line do what they say.
       from PATH... [as FORMAT]
   aggregates: count sum min max avg exists var variance var_samp var_pop stddev
               stddev_samp stddev_pop hist lhist quantile median count_distinct
+              covar_pop covar_samp corr regr_slope regr_intercept
   keywords: where from and or not as by group between in
-  arguments: count() or count(distinct e), exists(CONDITION), quantile(e, 0.9),
-             lhist(e, min, max, step); the others (e)
+  arguments: count() or count(distinct e), exists(CONDITION),
+             quantile(e, 0.9, ...), lhist(e, min, max, step), corr(y, x) and the
+             other two-column ones; the others (e)
+  aggregate filter (where CONDITION): only the records that make it true;
+     count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)
   e: x (numbers), \$1 \$2 ... (text fields), a csv column's name, numbers with
      decimals, + - * / %, abs(e), parentheses
   times: year(t) month(t) day(t) hour(t) minute(t) second(t) epoch(t)
          date_trunc('month', t) to_timestamp(seconds); dates as '2001-03-01'
-  conditions: = != <> < <= > >=, between, in (...), and, or, not
+  conditions: = != <> < <= > >=, between, in (...), and, or, not;
+              on text: 'strings', like, ilike, ~ and !~ (regex), is [not] null,
+              starts_with(e, 's') ends_with contains; length(e) is a number
   PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;
         gzip, zstd, xz, bzip2 and lz4 are read as they are compressed
   FORMAT: numbers, text, csv[(header|noheader, delim=';')], i8 ... u64 [le|be],
@@ -363,6 +369,14 @@ bpfq: the unfinished query was not run: sum(x) where x > 3
 	repl_type '\ho'
 	repl_keys Tab
 	repl_shows ' \hooks'
+}
+
+@test "tab completes filter (where after an aggregate" {
+	repl_start --engine=user
+	repl_type 'count() fil'
+	repl_keys Tab
+	repl_shows ' count() filter (where'
+	repl_step 'x > 5) from n.txt' 5
 }
 
 @test "tab completes a file path after from, quoting one with spaces" {

@@ -47,7 +47,15 @@ verifier=summary"
 @test "completion: aggregates, formats after 'as' and paths after 'from' in a query" {
 	complete_words 'count(), co'
 	assert_output "count(), count(
-count(), count_distinct("
+count(), count_distinct(
+count(), corr(
+count(), covar_pop(
+count(), covar_samp("
+	complete_words 'count(), regr_'
+	assert_output "count(), regr_slope(
+count(), regr_intercept("
+	complete_words 'count() fil'
+	assert_output "count() filter"
 	complete_words 'sum(x) from f as u16'
 	assert_output "sum(x) from f as u16
 sum(x) from f as u16be"

@@ -212,10 +212,17 @@ function parse_query() {
 }
 
 # A column (bpfq-query(7) COLUMNS): an expression over aggregates, and its 'as' name.
-function parse_column() {
+function parse_column(   c, j, n) {
 	IN_POST = 1
 	COLE[++NCOL] = parse_expr()
 	IN_POST = 0
+	# quantile(e, q1, q2, ...): a column a fraction
+	c = COLE[NCOL]
+	for (j = 1; K[c] == "agg" && j <= SIBS[V[c]]; j++) {
+		n = node("agg")
+		V[n] = V[c] + j
+		COLE[++NCOL] = n
+	}
 	if (T == "as") {
 		next_token()
 		COLNAME[NCOL] = TT
@@ -235,7 +242,7 @@ function parse_order_key(   k) {
 }
 
 function is_aggregate(w) {
-	return w ~ /^(count|sum|min|max|avg|var|var_samp|var_pop|stddev|stddev_samp|stddev_pop|hist|lhist|median|quantile|count_distinct|exists)$/
+	return w ~ /^(count|sum|min|max|avg|var|var_samp|var_pop|stddev|stddev_samp|stddev_pop|hist|lhist|median|quantile|count_distinct|exists|corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/
 }
 
 function parse_item(   name, n, i) {
@@ -266,16 +273,39 @@ function parse_item(   name, n, i) {
 			expect(",")
 			AQN[n] = parse_expr()
 			AQ[n] = V[AQN[n]] + 0
+			# quantile(e, q1, q2, ...): an aggregate a fraction, the next ones (SIBS of them)
+			while (T == ",") {
+				next_token()
+				i = n + ++SIBS[n]
+				NAGG = i
+				ACALL[i] = name; AGG[i] = "quantile"; AE[i] = AE[n]; ATEXT[i] = ATEXT[n]
+				AQN[i] = parse_expr()
+				AQ[i] = V[AQN[i]] + 0
+			}
 		} else if (name == "median") {
 			AGG[n] = "quantile"
 			AQ[n] = 500000000
+		} else if (name ~ /^(corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/) {
+			# (y, x): AE2 is x
+			expect(",")
+			AE2[n] = parse_expr()
 		}
 	}
 	if (AGG[n] == "var") AGG[n] = "var_samp"
 	if (AGG[n] == "stddev") AGG[n] = "stddev_samp"
-	if (AGG[n] !~ /^(count\(\)|count|sum|min|max|avg|var_samp|var_pop|stddev_samp|stddev_pop|hist|lhist|quantile|count_distinct|exists)$/)
+	if (AGG[n] !~ /^(count\(\)|count|sum|min|max|avg|var_samp|var_pop|stddev_samp|stddev_pop|hist|lhist|quantile|count_distinct|exists|corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/)
 		die("unknown aggregate " name)
 	expect(")")
+	# agg(e) filter (where cond): AF is the condition's node
+	if (T == "ident" && tolower(TT) == "filter" && peek() == "(") {
+		next_token()
+		expect("(")
+		expect("where")
+		AF[n] = parse_expr()
+		expect(")")
+		for (i = 1; i <= SIBS[n]; i++) AF[n + i] = AF[n]
+	}
+	return n
 }
 
 # ---- labels, as bpf-query(7) says bpfq names a column: lower case, normal spacing ----
@@ -308,12 +338,12 @@ function dec_text(v,   neg, ip, fp) {
 }
 
 function agg_label(i,   s) {
-	if (ASTAR[i]) return "count(*)"
-	if (AGG[i] == "count()") return "count()"
+	if (AGG[i] == "count()") return (ASTAR[i] ? "count(*)" : "count()") (AF[i] ? " filter (where " render(AF[i]) ")" : "")
 	s = ACALL[i] "(" (ADIST[i] ? "distinct " : "") render(AE[i])
 	if (AGG[i] == "lhist") s = s ", " LH_LO[i] ", " LH_HI[i] ", " LH_STEP[i]
 	if (ACALL[i] == "quantile") s = s ", " render(AQN[i])
-	return s ")"
+	if (AE2[i]) s = s ", " render(AE2[i])
+	return s ")" (AF[i] ? " filter (where " render(AF[i]) ")" : "")
 }
 
 function render(n,   k, p, s, i, op) {
@@ -553,7 +583,7 @@ function scaled(s,   e, x, p, ip, fp, sig, k, h, r, q) {
 	return q
 }
 
-function parse_primary(   n, name, ob) {
+function parse_primary(   n, name, ob, i) {
 	if (T == "int" || T == "dec")
 		return literal(0)
 	if (T == "field") {
@@ -584,10 +614,10 @@ function parse_primary(   n, name, ob) {
 	}
 	if (T == "ident" && IN_POST && is_aggregate(tolower(TT)) && peek() == "(") {
 		IN_POST = 0
-		parse_item()
+		i = parse_item()
 		IN_POST = 1
 		n = node("agg")
-		V[n] = NAGG
+		V[n] = i
 		return n
 	}
 	if (T == "ident") {
@@ -804,6 +834,12 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 	if (k == "tfn")
 		return gen_time_fn(n)
 	v = tmp("v"); u = tmp("u")
+	if (k ~ /^(not|and|or|cmp|between|in)$/) {
+		# a condition as a number: true 1, false 0, unknown NULL
+		a = gen_cond(n)
+		emit(u " = " a " == 2; " v " = " a " == 1 ? S : 0")
+		return v " " u
+	}
 	if (k == "neg" || k == "abs") {
 		split(gen_num(L[n]), a, " ")
 		emit("if (" a[2] ") " u " = 1; else {")
@@ -949,6 +985,33 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 	return c
 }
 
+# One record into aggregate i (after its filter).
+function gen_fold(i,   kind, c, w, a, b) {
+	kind = AGG[i]
+	if (kind == "count()") {
+		emit("A_n[G, " i "]++")
+		return
+	}
+	if (kind == "exists") {
+		c = gen_cond(AE[i])
+		emit("if (" c " == 1) A_n[G, " i "]++")
+		return
+	}
+	# quantiles of one expression keep its values once (QSAME), not under a filter
+	if (kind == "quantile" && !AF[i])
+		for (w = 1; w < i && !QSAME[i]; w++)
+			if (AGG[w] == "quantile" && !AF[w] && !QSAME[w] && ATEXT[w] == ATEXT[i]) QSAME[i] = w
+	if (QSAME[i]) return
+	split(gen_num(AE[i]), a, " ")
+	if (AE2[i]) {
+		# both operands first, then the pair only when neither is NULL
+		split(gen_num(AE2[i]), b, " ")
+		emit("if (!" a[2] " && !" b[2] ") fold_pair(G, " i ", " a[1] ", " b[1] ")")
+		return
+	}
+	emit("if (!" a[2] ") fold(G, " i ", " a[1] ")")
+}
+
 function generate(   i, w, c, a, kind, p) {
 	# A stream's value is read first (slot 1), whether the query names it or not.
 	if (FMT == "numbers" || STREAM) {
@@ -980,23 +1043,13 @@ function generate(   i, w, c, a, kind, p) {
 	} else
 		emit("G = \"\"")
 	for (i = 1; i <= NAGG; i++) {
-		kind = AGG[i]
-		if (kind == "count()") {
-			emit("A_n[G, " i "]++")
-			continue
+		# a filter first: the aggregate takes the record only when it holds
+		if (AF[i]) {
+			c = gen_cond(AF[i])
+			emit("if (" c " == 1) {")
 		}
-		if (kind == "exists") {
-			c = gen_cond(AE[i])
-			emit("if (" c " == 1) A_n[G, " i "]++")
-			continue
-		}
-		# quantiles of one expression keep its values once (QSAME)
-		if (kind == "quantile")
-			for (w = 1; w < i && !QSAME[i]; w++)
-				if (AGG[w] == "quantile" && !QSAME[w] && ATEXT[w] == ATEXT[i]) QSAME[i] = w
-		if (QSAME[i]) continue
-		split(gen_num(AE[i]), a, " ")
-		emit("if (!" a[2] ") fold(G, " i ", " a[1] ")")
+		gen_fold(i)
+		if (AF[i]) emit("}")
 	}
 	# The answer is known when every exists() held (not with by: groups have their own).
 	ONLY_EXISTS = !BY

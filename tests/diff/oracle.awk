@@ -570,6 +570,29 @@ function lhist_bucket(i, v) {
 	return 1 + int((floor_int(v) - LH_LO[i]) / LH_STEP[i])
 }
 
+# corr(y, x) and the other pairs: the sums their formulas need.
+function fold_pair(g, i, y, x) {
+	A_n[g, i]++
+	A_py[g, i] += y; A_px[g, i] += x
+	A_pyy[g, i] += y * y; A_pxx[g, i] += x * x; A_pxy[g, i] += x * y
+}
+
+# DuckDB's formulas, exact: cxy = n sxy - sx sy, vx = n sxx - sx^2 (n^2 times the
+# population covariance and variance, over scaled values).
+function pair_cell(g, i, k, n,   sy, sx, cxy, vx, vy, r) {
+	sy = A_py[g, i]; sx = A_px[g, i]
+	cxy = n * A_pxy[g, i] - sx * sy
+	vx = n * A_pxx[g, i] - sx ^ 2
+	vy = n * A_pyy[g, i] - sy ^ 2
+	if (k == "covar_pop") return quotient6(cxy, n * n * S * S)
+	if (k == "covar_samp") return quotient6(cxy, n * (n - 1) * S * S)
+	if (vx == 0 || (k == "corr" && vy == 0)) return ""
+	if (k == "regr_slope") return quotient6(cxy, vx)
+	if (k == "regr_intercept") return quotient6(sy * vx - sx * cxy, n * vx * S)
+	r = sqrt6(cxy ^ 2, vx * vy)
+	return cxy < 0 && r != "0" ? "-" r : r
+}
+
 function fold(g, i, v,   k) {
 	k = KC[i]
 	if (k == 2) {
@@ -740,6 +763,7 @@ function cell(g, i,   k, n, num, den) {
 	if (k == "max") return ATIME[i] ? tfmt(idiv(A_M[g, i], S)) : dec(A_M[g, i])
 	if (k == "avg") return quotient6(A_s[g, i], n * S)
 	if (k == "quantile") return "~q:" dec(quantile_exact(g, i))
+	if (k ~ /^(corr|covar_|regr_)/) return pair_cell(g, i, k, n)
 	# var and stddev: (n * sumsq - sum^2) / (n * (n or n - 1)), over scaled values
 	num = n * A_q[g, i] - A_s[g, i] ^ 2
 	den = n * (k ~ /_samp$/ ? n - 1 : n) * S * S

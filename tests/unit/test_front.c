@@ -356,24 +356,24 @@ static const struct error_case {
 	  "  sum(X) from f\n"
 	  "      ~\n" },
 	{ "foo(x) from f",
-	  "bpfq: error: 1:1-3: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:1-3: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  foo(x) from f\n"
 	  "  ~~~\n" },
 	{ "sum(foo(x)) from f",
-	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  sum(foo(x)) from f\n"
 	  "      ~~~\n" },
 	/* did you mean: at most two edits away, a swap one of them */
 	{ "sume(x) from f",
-	  "bpfq: error: 1:1-4: unknown function 'sume' (did you mean 'sum'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:1-4: unknown function 'sume' (did you mean 'sum'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  sume(x) from f\n"
 	  "  ~~~~\n" },
 	{ "medain(x) from f",
-	  "bpfq: error: 1:1-6: unknown function 'medain' (did you mean 'median'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:1-6: unknown function 'medain' (did you mean 'median'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  medain(x) from f\n"
 	  "  ~~~~~~\n" },
 	{ "sum(ABSS(x)) from f",
-	  "bpfq: error: 1:5-8: unknown function 'ABSS' (did you mean 'abs'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:5-8: unknown function 'ABSS' (did you mean 'abs'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  sum(ABSS(x)) from f\n"
 	  "      ~~~~\n" },
 	{ "sum(x) from f as nmbers",
@@ -473,14 +473,35 @@ static const struct error_case {
 	  "bpfq: error: 1:8: '!' needs a condition\n"
 	  "  exists(!x) from f\n"
 	  "         ~\n" },
-	{ "sum(x > 1) from f",
-	  "bpfq: error: 1:5-9: sum needs a number, got a condition\n"
-	  "  sum(x > 1) from f\n"
-	  "      ~~~~~\n" },
-	{ "avg((x = 1)) from f",
-	  "bpfq: error: 1:6-10: avg needs a number, got a condition\n"
-	  "  avg((x = 1)) from f\n"
+	{ "hist(x > 1) from f",
+	  "bpfq: error: 1:6-10: hist needs a number, got a condition\n"
+	  "  hist(x > 1) from f\n"
 	  "       ~~~~~\n" },
+	{ "quantile((x = 1), 0.5) from f",
+	  "bpfq: error: 1:11-15: quantile needs a number, got a condition\n"
+	  "  quantile((x = 1), 0.5) from f\n"
+	  "            ~~~~~\n" },
+	{ "sum(x) filter (x > 5) from f",
+	  "bpfq: error: 1:16: expected 'where' after 'filter (', got 'x'\n"
+	  "  sum(x) filter (x > 5) from f\n"
+	  "                 ~\n" },
+	{ "sum(x) filter (where x) from f",
+	  "bpfq: error: 1:22: filter needs a condition such as x > 5, got a number\n"
+	  "  sum(x) filter (where x) from f\n"
+	  "                       ~\n" },
+	{ "sum(abs(x) filter (where x > 1)) from f",
+	  "bpfq: error: 1:5-31: filter (where ...) goes after an aggregate, such as count() "
+	  "filter (where x > 5)\n"
+	  "  sum(abs(x) filter (where x > 1)) from f\n"
+	  "      ~~~~~~~~~~~~~~~~~~~~~~~~~~~\n" },
+	{ "count() filter (where max(x) > 1) from f",
+	  "bpfq: error: 1:23-25: aggregate 'max' cannot be nested in another aggregate\n"
+	  "  count() filter (where max(x) > 1) from f\n"
+	  "                        ~~~\n" },
+	{ "sum(x) filter (where x > 1 from f",
+	  "bpfq: error: 1:28-31: expected ')' to close the '(' at 1:15, got 'from'\n"
+	  "  sum(x) filter (where x > 1 from f\n"
+	  "                             ~~~~\n" },
 	{ "exists(x) from f",
 	  "bpfq: error: 1:8: exists needs a condition such as x > 5, got a number\n"
 	  "  exists(x) from f\n"
@@ -775,6 +796,8 @@ static void test_render_code(void)
 		{ "max(x) from f as i16", "max(x)", "max(x)" },
 		{ "exists(\"b c\" !~ '[*]/ x') from f.csv", "exists(\"b c\" !~ '[*]/ x')",
 		  "exists($2 !~ text(6 bytes))" },
+		{ "Count(*) Filter (Where \"b c\" > 1) from f.csv",
+		  "count(*) filter (where \"b c\" > 1)", "count(*) filter (where $2 > 1)" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -880,6 +903,10 @@ static const struct render_case {
 	{ "count() where x >= 0009223372036854775807 from f", "count()",
 	  "x >= 9223372036854775807", "f" },
 	{ "Count(), EXISTS(x >= 1) from f", "count(); exists(x >= 1)", "", "f" },
+	{ "AVG(x>15), count(*) FILTER(WHERE x<0) from f", "avg(x > 15); count(*) filter (where x < 0)",
+	  "", "f" },
+	{ "sum(x) filter (where (x > 1)), count() as filter from f",
+	  "sum(x) filter (where x > 1); count()", "", "f" },
 };
 
 static void join_items(const struct query *q, char *buf, size_t size)
