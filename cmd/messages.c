@@ -82,7 +82,11 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 	bool binary = q->format.kind == INPUT_BINARY;
 	unsigned long long n;
 
-	if ((n = r->malformed)) {
+	if ((n = r->malformed) && q->format.kind == INPUT_JSON) {
+		fprintf(f, "bpfq: warning: skipped %llu line%s that %s not a JSON object", n,
+			n == 1 ? "" : "s", n == 1 ? "is" : "are");
+		first_at(f, in, r->malformed_off, false, "at");
+	} else if (n) {
 		fprintf(f, "bpfq: warning: skipped %llu %s", n, binary ?
 			(n == 1 ? "value past int64 (a u64)" : "values past int64 (u64s)") :
 			(n == 1 ? "token that is not a number" : "tokens that are not numbers"));
@@ -99,7 +103,11 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 	}
 	if ((n = bpfq_nulls(r)))
 		null_words(f, in, r, n);
-	if ((n = r->missing)) {
+	if ((n = r->missing) && q->format.kind == INPUT_JSON) {
+		fprintf(f, "bpfq: warning: %llu field%s missing (no such key in the object) read as "
+			"NULL", n, n == 1 ? "" : "s");
+		first_at(f, in, r->missing_off, false, "in the record at");
+	} else if (n) {
 		fprintf(f, "bpfq: warning: %llu field%s missing (the record%s too short) read as NULL",
 			n, n == 1 ? "" : "s", n == 1 ? " is" : "s are");
 		first_at(f, in, r->missing_off, false, "in the record at");

@@ -116,15 +116,36 @@ static int check_default_numbers(struct run *r)
 	return status;
 }
 
+/* Whether the input's first byte that is not a blank is '{': JSON lines. */
+static bool looks_json(const struct input *in)
+{
+	char buf[4096];
+	bool at_eof = false;
+	ssize_t n = input_peek(in, buf, sizeof(buf), &at_eof);
+
+	for (ssize_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", buf[i]))
+			return buf[i] == '{';
+	return false;
+}
+
 int run_settle_input(struct run *r)
 {
-	const struct input_format *f = &r->q.format;
+	struct input_format *f = &r->q.format;
 
 	if (r->settled)
 		return EXIT_OK;
 	r->settled = true;
 	if (input_decompress(&r->in))
 		return EXIT_INPUT;
+	if (r->sniff_json && f->kind != INPUT_JSON && looks_json(&r->in)) {
+		f->kind = INPUT_JSON;
+		snprintf(r->stats.format_chosen, sizeof(r->stats.format_chosen),
+			 "json (no format named): its first byte that is not a blank is '{'");
+		if (r->o->verbose)
+			fprintf(stderr, "bpfq: reading '%s' as %s\n", r->in.name,
+				r->stats.format_chosen);
+	}
 	if (!f->given && f->kind == INPUT_NUMBERS)
 		return check_default_numbers(r);
 	return EXIT_OK;
@@ -145,6 +166,37 @@ static bool regular_file(const char *path)
 	if (fd >= 0)
 		close(fd);
 	return regular;
+}
+
+/* Whether n names something other than x: with no format named, maybe a JSON key. */
+static bool names_keys(const struct query *q, const struct node *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == NODE_NAME && !(n->loc.end - n->loc.begin == 1 && q->text[n->loc.begin] == 'x'))
+		return true;
+	if (names_keys(q, n->lhs) || names_keys(q, n->rhs))
+		return true;
+	for (int i = 0; i < n->nargs; i++)
+		if (names_keys(q, n->args[i]))
+			return true;
+	return false;
+}
+
+/*
+ * No format named, none told by the path, and names that are no x: the
+ * input's first bytes tell whether it is JSON lines, so the query is
+ * checked after they are seen.
+ */
+static bool may_be_json(const struct query *q)
+{
+	bool names = names_keys(q, q->where) || names_keys(q, q->by);
+
+	if (q->format.given || q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON)
+		return false;
+	for (int i = 0; i < q->nitems; i++)
+		names |= names_keys(q, q->items[i]);
+	return names;
 }
 
 /*
@@ -168,13 +220,17 @@ static int prepare(struct run *r, const char *text)
 		return status;
 	sema_default_format(q);
 	header = q->format.kind == INPUT_CSV && q->format.header != HEADER_NO;
-	/* Without a header to read, the query is checked before the input is opened. */
-	if (!header && !sema_check(q, NULL, &d))
+	r->sniff_json = may_be_json(q);
+	/* Without a header to read or a format to tell, the query is checked before the input is opened. */
+	if (!header && !r->sniff_json && !sema_check(q, NULL, &d))
 		return report_diag(text, &d);
 	if ((status = run_files_expand(r)))
 		return status;
-	if (r->o->dry_run && !header && !regular_file(run_file_path(r)))
+	if (r->o->dry_run && !header && !regular_file(run_file_path(r))) {
+		if (r->sniff_json && !sema_check(q, NULL, &d))
+			return report_diag(text, &d);
 		return EXIT_OK;
+	}
 	if (input_open(&r->in, run_file_path(r), q->format.kind == INPUT_BINARY))
 		return EXIT_INPUT;
 	/* Decompressed before a byte order mark, skipped lines or a header are looked for. */
@@ -182,7 +238,8 @@ static int prepare(struct run *r, const char *text)
 		return EXIT_INPUT;
 	if (header_read(&r->in, q, &r->schema))
 		return EXIT_INPUT;
-	if (header && !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
+	if ((header || r->sniff_json) &&
+	    !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
 		return report_diag(text, &d);
 	return EXIT_OK;
 }

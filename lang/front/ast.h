@@ -113,6 +113,7 @@ enum input_kind {
 	INPUT_TEXT,	/* lines of whitespace-separated fields $1, $2, ... */
 	INPUT_CSV,	/* RFC 4180 records */
 	INPUT_BINARY,	/* fixed-size records of integers (one field x for 'as i64') */
+	INPUT_JSON,	/* JSON lines: one object per line, fields by key path */
 };
 
 enum header_mode {
@@ -141,6 +142,9 @@ struct input_format {
 	int nfields;		/* binary: the record's fields */
 	struct rec_field fields[BPFQ_MAX_REC_FIELDS];
 	int record_size;	/* binary: bytes per record */
+	/* json: the key paths the query uses, by sema; field i is keys[i] */
+	int nkeys;
+	struct loc keys[BPFQ_MAX_SLOTS];	/* a name as written: a.b (a path) or "a.b" (one key) */
 };
 
 /* The column names of a csv header, for sema (NULL when there is none). */
@@ -207,6 +211,15 @@ const char *agg_name(enum agg_kind kind);
 
 struct node *node_new(struct query *q, enum node_kind kind, struct loc loc);
 void query_free(struct query *q);
+
+/*
+ * A JSON key path's hashes (bpfq_state.h bpfq_json_fold1/2), as the parsers
+ * fold a key's bytes: name[0..len) split at each '.' when path, else one key.
+ */
+void json_path_hash(const char *name, size_t len, bool path, uint64_t *h1, uint64_t *h2);
+
+/* The hashes of field i of 'as json' input (q->format.keys[i]). */
+void json_key_hash(const struct query *q, int i, uint64_t *h1, uint64_t *h2);
 
 /* Whether n (NULL: no) or its operands reference a field ($N, x). */
 bool ast_has_field(const struct node *n);

@@ -122,6 +122,7 @@ static const char *format_word(enum input_kind kind)
 	case INPUT_NUMBERS: return "numbers";
 	case INPUT_TEXT: return "text";
 	case INPUT_CSV: return "csv";
+	case INPUT_JSON: return "json";
 	default: return "binary";
 	}
 }
@@ -131,9 +132,10 @@ static bool check_field(struct sema *s, struct node *n)
 {
 	enum input_kind kind = s->q->format.kind;
 
-	if (kind == INPUT_NUMBERS || kind == INPUT_BINARY)
+	if (kind == INPUT_NUMBERS || kind == INPUT_BINARY || kind == INPUT_JSON)
 		return diag_set(s->d, n->loc, "'%.*s': 'as %s' input has no numbered fields; %s",
 				shown(n->loc), s->q->text + n->loc.begin, format_word(kind),
+				kind == INPUT_JSON ? "name the keys, as status or req.status" :
 				kind == INPUT_NUMBERS || s->q->format.stream ?
 				"its values are called x" : "name the record's fields");
 	if (n->field < 0)
@@ -235,6 +237,32 @@ static bool check_record_field(struct sema *s, struct node *n, const char *name,
 			"in its 'as record(...)'", shown(n->loc), s->q->text + n->loc.begin);
 }
 
+/* A JSON key path: the same path (by its hashes) is the same field. */
+static bool check_json_key(struct sema *s, struct node *n)
+{
+	struct input_format *f = &s->q->format;
+	const char *text = s->q->text + n->loc.begin;
+	size_t len = n->loc.end - n->loc.begin;
+	uint64_t h1, h2, k1, k2;
+	int i;
+
+	if (*text == '"' && len == 2)
+		return diag_set(s->d, n->loc, "an empty name: a JSON key has at least one byte");
+	json_path_hash(text + (*text == '"'), len - 2 * (*text == '"'), *text != '"', &h1, &h2);
+	for (i = 0; i < f->nkeys; i++) {
+		json_key_hash(s->q, i, &k1, &k2);
+		if (k1 == h1 && k2 == h2)
+			break;
+	}
+	if (i == f->nkeys) {
+		if (f->nkeys == BPFQ_MAX_SLOTS)
+			return diag_set(s->d, n->loc, "too many fields: a query uses at most %d",
+					BPFQ_MAX_SLOTS);
+		f->keys[f->nkeys++] = n->loc;
+	}
+	return use_field(s, n, i);
+}
+
 /* A name: x, a csv column, a record field; "quoted" for a column only. */
 static bool check_name(struct sema *s, struct node *n)
 {
@@ -253,6 +281,8 @@ static bool check_name(struct sema *s, struct node *n)
 	switch (f->kind) {
 	case INPUT_CSV:
 		return check_column(s, n, text, len);
+	case INPUT_JSON:
+		return check_json_key(s, n);
 	case INPUT_BINARY:
 		if (!f->stream)
 			return check_record_field(s, n, text, len);
@@ -747,8 +777,8 @@ static bool check_by(struct sema *s, struct node *by)
 		return false;
 	if (by->type != TYPE_NUM)
 		return diag_set(s->d, by->loc, "by needs a field or a number, got a condition");
-	q->by_text = by->kind == NODE_FIELD &&
-		     (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV);
+	q->by_text = by->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
+						q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
 	q->key_slot = q->by_text ? by->slot : -1;
 	for (int i = 0; i < q->nitems; i++) {
 		enum agg_kind k = q->items[i]->agg;
@@ -821,11 +851,15 @@ void sema_default_format(struct query *q)
 
 	for (int i = 0; i < q->nitems; i++)
 		fields |= ast_has_field(q->items[i]);
-	if (f->given)
+	/* json is never a guess that a later look could undo: named, by the name, or seen. */
+	if (f->given || f->kind == INPUT_JSON)
 		return;
 	f->delim = ',';
 	f->header = HEADER_AUTO;
-	if (q->path && (ends_with(q->path, ".csv") || ends_with(q->path, ".tsv"))) {
+	if (q->path && (ends_with(q->path, ".json") || ends_with(q->path, ".jsonl") ||
+			ends_with(q->path, ".ndjson"))) {
+		f->kind = INPUT_JSON;
+	} else if (q->path && (ends_with(q->path, ".csv") || ends_with(q->path, ".tsv"))) {
 		f->kind = INPUT_CSV;
 		f->delim = ends_with(q->path, ".tsv") ? '\t' : ',';
 	} else {
@@ -867,6 +901,7 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	sema_default_format(q);
 	q->nslots = 0;
 	q->key_slot = -1;
+	q->format.nkeys = 0;
 	/* A stream's value is always read: whether it is one decides what a record is. */
 	if (q->format.kind == INPUT_NUMBERS || (q->format.kind == INPUT_BINARY && q->format.stream))
 		q->slot_field[q->nslots++] = 0;
