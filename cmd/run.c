@@ -122,8 +122,10 @@ static bool looks_json(const struct input *in)
 	char buf[4096];
 	bool at_eof = false;
 	ssize_t n = input_peek(in, buf, sizeof(buf), &at_eof);
+	/* After a UTF-8 byte order mark, which is no data (runtime/header.c). */
+	ssize_t i = n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
 
-	for (ssize_t i = 0; i < n; i++)
+	for (; i < n; i++)
 		if (!strchr(" \t\r\n", buf[i]))
 			return buf[i] == '{';
 	return false;

@@ -241,6 +241,8 @@ bpfq: warning: 1 field missing (no such key in the object) read as NULL; the fir
 	[[ ${lines[0]} == "bpfq: reading '$TMP/log' as json (no format named): its first byte that is not a blank is '{'" ]]
 	run bpfq --engine=user "sum(v)" <"$TMP/log"
 	assert_output "9"
+	printf '\xef\xbb\xbf{"v": 1}\r\n' >"$TMP/bom"
+	both_engines "sum(v) from $TMP/bom" "1"
 	run bpfq --engine=user "sum(\$1) from $TMP/log as json"
 	assert_status 2
 	[[ ${lines[0]} == "bpfq: error: 1:5-6: '\$1': 'as json' input has no numbered fields; name the keys, as status or req.status" ]]
