@@ -249,6 +249,19 @@ enum bpfq_json_esc {
 	BPFQ_JE_PAIR_U,		/* and its 'u' */
 };
 
+/*
+ * What a used value's end found (bpfq_json.note): counted when its record
+ * ends, so that a line found malformed later counts for nothing but that.
+ */
+enum bpfq_json_note {
+	BPFQ_JN_EMPTY = 1,	/* "" or blanks */
+	BPFQ_JN_BAD = 2,	/* no number */
+	BPFQ_JN_NULL = 3,	/* BPFQ_JN_NULL + enum bpfq_null_kind: a NULL word */
+	BPFQ_JN_KIND = 0xf,	/* the bits above */
+	BPFQ_JN_ROUNDED = 0x10,	/* more than 9 decimals */
+	BPFQ_JN_BEYOND = 0x20,	/* past int64: an error */
+};
+
 /* The JSON parser's carry (parse_json.bpf.h, lang/engine/records.c json_byte()). */
 struct bpfq_json {
 	__u64 h1, h2;		/* the key being read: its path's hashes so far */
@@ -264,6 +277,8 @@ struct bpfq_json {
 	__u32 bare;		/* the value is a bare word (a number, true, null), not a string */
 	__s32 field;		/* the key just read: its field, or -1 */
 	__u32 pad;
+	__u64 voff[BPFQ_MAX_SLOTS];	/* each used value's first byte */
+	__u8 note[BPFQ_MAX_SLOTS];	/* and what its end found: enum bpfq_json_note */
 };
 
 /* A token or record split between reads continues from here. */

@@ -93,6 +93,11 @@ static __always_inline void bpfq_end_field(struct bpfq_parse_ctx *c)
 	c->p->slot = -1;
 }
 
+#if BPFQ_FORMAT == BPFQ_FORMAT_JSON
+/* The values' notes into the counters (parse_json.bpf.h). */
+static __always_inline void bpfq_json_notes(struct bpfq_parse_ctx *c);
+#endif
+
 /* Whether the record ended without slot's field: a line too short, an object without its key. */
 static __always_inline int bpfq_field_missing(struct bpfq_parse_ctx *c, int slot)
 {
@@ -110,6 +115,9 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 	struct bpfq_rec *rec = &st->parse.rec;
 	struct bpfq_result *r = &st->result;
 
+#if BPFQ_FORMAT == BPFQ_FORMAT_JSON
+	bpfq_json_notes(c);
+#endif
 	/* A number beyond int64 (bpfq_tok_flags()): no answer, the scan stops. */
 	if (r->error)
 		return 1;

@@ -187,6 +187,22 @@ static __always_inline int bpfq_json_key_end(struct bpfq_parse_ctx *c)
 	return 0;
 }
 
+/*
+ * A byte inside a key or a string value. A global function: its stack is
+ * then no part of the parse step's, which the record's emit adds to (6.1
+ * allows 512 bytes over all the frames of a chain of calls).
+ */
+__noinline int bpfq_json_string_byte(struct bpfq_value *sv, __u64 ch)
+{
+	struct bpfq_parse_ctx c = {};
+
+	if (!sv)
+		return 0;
+	c.st = &sv->st;
+	c.p = &sv->st.parse;
+	return bpfq_json_string(&c, ch & 0xff);
+}
+
 /* A value begins: the key's field, unless an earlier same key gave it. */
 static __always_inline void bpfq_json_value_begin(struct bpfq_parse_ctx *c, __u64 off)
 {
@@ -197,10 +213,12 @@ static __always_inline void bpfq_json_value_begin(struct bpfq_parse_ctx *c, __u6
 	bpfq_begin_field(c, off);
 	if (c->p->slot < 0 || c->p->slot >= BPFQ_MAX_SLOTS)
 		return;
-	if (j->seen & (1U << c->p->slot))
+	if (j->seen & (1U << c->p->slot)) {
 		c->p->slot = -1;
-	else
-		j->seen |= 1U << c->p->slot;
+		return;
+	}
+	j->seen |= 1U << c->p->slot;
+	j->note[c->p->slot & (BPFQ_MAX_SLOTS - 1)] = 0;
 }
 
 /* true and false, bare: 1 and 0; -1 for another value. */
@@ -215,21 +233,41 @@ static __always_inline int bpfq_json_bool(const struct bpfq_tok *t)
 	return -1;
 }
 
-/* A string or bare value ended: into its field, and the NULL counters. */
-static __always_inline void bpfq_json_value_end(struct bpfq_parse_ctx *c)
+/* A used value's number into its field, and what to count of it into its note. */
+static __always_inline __u32 bpfq_json_number(struct bpfq_parse_ctx *c, struct bpfq_field *f)
 {
-	int slot = c->p->slot, b = c->p->json.bare ? bpfq_json_bool(&c->p->tok) : -1;
-	struct bpfq_field *f;
+	int b = c->p->json.bare ? bpfq_json_bool(&c->p->tok) : -1, flags, k;
+	__u32 note;
 
-	c->p->json.state = BPFQ_J_AFTER;
-	if (b >= 0 && slot >= 0 && slot < BPFQ_MAX_SLOTS && bpfq_slot_numeric(slot)) {
-		f = &c->st->parse.rec.f[slot & (BPFQ_MAX_SLOTS - 1)];
+	if (b >= 0) {
 		f->kind = BPFQ_K_INT;
 		f->lo = b;
 		f->hi = 0;
-		c->p->slot = -1;
+		return 0;
 	}
-	bpfq_end_field(c);
+	flags = bpfq_tok_field(&c->p->tok, f);
+	note = (flags & BPFQ_TOK_ROUNDED ? BPFQ_JN_ROUNDED : 0) |
+	       (flags & BPFQ_TOK_BEYOND ? BPFQ_JN_BEYOND : 0);
+	if (f->kind == BPFQ_K_EMPTY)
+		return note | BPFQ_JN_EMPTY;
+	if (f->kind != BPFQ_K_BAD)
+		return note;
+	k = bpfq_tok_null(&c->p->tok);
+	return note | (k >= 0 && k < BPFQ_NULL_KINDS ? BPFQ_JN_NULL + k : BPFQ_JN_BAD);
+}
+
+/* A string or bare value ended: into its field; its counts wait for the record's end. */
+static __always_inline void bpfq_json_value_end(struct bpfq_parse_ctx *c)
+{
+	int slot = c->p->slot;
+
+	c->p->json.state = BPFQ_J_AFTER;
+	c->p->slot = -1;
+	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || !bpfq_slot_numeric(slot))
+		return;
+	slot &= BPFQ_MAX_SLOTS - 1;
+	c->p->json.note[slot] = bpfq_json_number(c, &c->st->parse.rec.f[slot]);
+	c->p->json.voff[slot] = c->p->tok.start;
 }
 
 /* An object or array as a used key's value: no number. */
@@ -238,7 +276,65 @@ static __always_inline void bpfq_json_container_value(struct bpfq_parse_ctx *c, 
 	bpfq_json_value_begin(c, off);
 	c->p->tok.mode = BPFQ_MODE_BAD;
 	c->p->tok.wlen = BPFQ_WORD_NONE;
-	bpfq_end_field(c);
+	c->p->json.bare = 0;
+	bpfq_json_value_end(c);
+}
+
+/* A count of a record's values: the first place is the first record's first such value. */
+static __always_inline void bpfq_json_count(__u64 *count, __u64 *first, __u64 rec_off, __u64 off)
+{
+	/* A first place at or after the record's start is this record's. */
+	if (!*count || (*first >= rec_off && off < *first))
+		*first = off;
+	(*count)++;
+}
+
+/*
+ * Slot i's note into the counters. A global function, checked once:
+ * inlined for each slot, the verifier would walk every combination of
+ * their branches.
+ */
+__noinline int bpfq_json_note(struct bpfq_value *sv, __u32 i)
+{
+	struct bpfq_result *r;
+	struct bpfq_json *j;
+	__u64 off, at;
+	__u32 note, kind;
+
+	if (!sv)
+		return 0;
+	r = &sv->st.result;
+	j = &sv->st.parse.json;
+	i &= BPFQ_MAX_SLOTS - 1;
+	note = j->note[i];
+	kind = note & BPFQ_JN_KIND;
+	off = j->voff[i];
+	at = sv->st.parse.rec.off;
+	if ((note & BPFQ_JN_BEYOND) && (!r->error || off < r->error_off)) {
+		r->error = BPFQ_ERR_BEYOND;
+		r->error_off = off;
+		r->done = 1;
+	}
+	if (note & BPFQ_JN_ROUNDED)
+		bpfq_json_count(&r->rounded, &r->rounded_off, at, off);
+	if (kind == BPFQ_JN_EMPTY) {
+		bpfq_json_count(&r->empty, &r->empty_off, at, off);
+	} else if (kind == BPFQ_JN_BAD) {
+		bpfq_json_count(&r->bad, &r->bad_off, at, off);
+	} else if (kind >= BPFQ_JN_NULL && kind < BPFQ_JN_NULL + BPFQ_NULL_KINDS) {
+		if (!bpfq_nulls(r) || (r->nulls_off >= at && off < r->nulls_off))
+			r->nulls_off = off;
+		r->nulls[(kind - BPFQ_JN_NULL) & 7]++;
+	}
+	return 0;
+}
+
+static __always_inline void bpfq_json_notes(struct bpfq_parse_ctx *c)
+{
+#pragma unroll
+	for (int i = 0; i < BPFQ_NSLOTS; i++)
+		if (((c->p->json.seen >> i) & 1) && bpfq_slot_numeric(i))
+			bpfq_json_note((struct bpfq_value *)c->st, i);
 }
 
 /* '{' or '[': one level deeper, its path the key's (an object's keys hash on from it). */
@@ -383,7 +479,7 @@ static __always_inline int bpfq_fields_byte(struct bpfq_parse_ctx *c, __u64 ch, 
 		return bpfq_json_key(c, ch);
 	case BPFQ_J_KEY:
 	case BPFQ_J_STRING:
-		return bpfq_json_string(c, ch);
+		return bpfq_json_string_byte((struct bpfq_value *)c->st, ch);
 	case BPFQ_J_COLON:
 		if (bpfq_json_blank(ch))
 			return 0;

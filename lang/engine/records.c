@@ -511,9 +511,13 @@ static bool field_missing(const struct records *p, int slot)
 	return p->q->slot_field[slot] >= p->field;
 }
 
+static void json_notes(struct records *p);
+
 /* The record ended: fields it lacked are missing; then the query sees it. */
 static void end_record(struct records *p)
 {
+	if (p->q->format.kind == INPUT_JSON)
+		json_notes(p);
 	for (int i = 0; i < p->q->nslots; i++) {
 		if (field_missing(p, i)) {
 			p->rec.f[i].kind = BPFQ_K_MISSING;
@@ -772,10 +776,12 @@ static void json_value_begin(struct records *p)
 	begin_field(p, p->off);
 	if (p->slot < 0)
 		return;
-	if ((j->seen >> p->slot) & 1)
+	if ((j->seen >> p->slot) & 1) {
 		p->slot = -1;
-	else
-		j->seen |= 1U << p->slot;
+		return;
+	}
+	j->seen |= 1U << p->slot;
+	j->note[p->slot] = 0;
 }
 
 /* true and false, bare: 1 and 0; -1 for another value. */
@@ -790,18 +796,38 @@ static int json_bool(const struct numscan *s)
 	return -1;
 }
 
+/* A used value's number into its field, and what to count of it (enum bpfq_json_note). */
+static uint8_t json_number(struct records *p, struct bpfq_field *f)
+{
+	int b = p->json.bare ? json_bool(&p->num.s) : -1, flags, kind;
+	uint8_t note;
+
+	if (b >= 0) {
+		memset(f, 0, sizeof(*f));
+		f->kind = BPFQ_K_INT;
+		f->lo = b;
+		return 0;
+	}
+	flags = track_end(&p->num, f);
+	note = (flags & BPFQ_TOK_ROUNDED ? BPFQ_JN_ROUNDED : 0) |
+	       (flags & BPFQ_TOK_BEYOND ? BPFQ_JN_BEYOND : 0);
+	if (f->kind == BPFQ_K_EMPTY)
+		return note | BPFQ_JN_EMPTY;
+	if (f->kind != BPFQ_K_BAD)
+		return note;
+	kind = num_null_kind(&p->num.s);
+	return note | (kind >= 0 ? BPFQ_JN_NULL + kind : BPFQ_JN_BAD);
+}
+
+/* A string or bare value ended: into its field; its counts wait for the record's end. */
 static void json_value_end(struct records *p)
 {
-	int b = p->json.bare && p->slot >= 0 ? json_bool(&p->num.s) : -1;
-
 	p->json.state = BPFQ_J_AFTER;
-	if (b >= 0 && p->q->slot_numeric[p->slot]) {
-		memset(&p->rec.f[p->slot], 0, sizeof(p->rec.f[p->slot]));
-		p->rec.f[p->slot].kind = BPFQ_K_INT;
-		p->rec.f[p->slot].lo = b;
-		p->slot = -1;
+	if (p->slot >= 0 && p->q->slot_numeric[p->slot]) {
+		p->json.note[p->slot] = json_number(p, &p->rec.f[p->slot]);
+		p->json.voff[p->slot] = p->field_off;
 	}
-	end_field(p);
+	p->slot = -1;
 }
 
 /* An object or array as a used key's value: no number. */
@@ -812,7 +838,48 @@ static void json_container_value(struct records *p)
 		p->num.s.state = NS_BAD;
 		p->num.s.wlen = 9;
 	}
-	end_field(p);
+	p->json.bare = 0;
+	json_value_end(p);
+}
+
+/* A count of a record's values: the first place is the first record's first such value. */
+static void json_count(__u64 *count, __u64 *first, uint64_t rec_off, uint64_t off)
+{
+	if (!*count || (*first >= rec_off && off < *first))
+		*first = off;
+	(*count)++;
+}
+
+/* The record's values' notes into the counters; a number past int64 stops the scan. */
+static void json_notes(struct records *p)
+{
+	struct bpfq_result *r = p->r;
+	uint64_t at = p->rec.off;
+
+	for (int i = 0; i < p->q->nslots; i++) {
+		int note = p->json.note[i], kind = note & BPFQ_JN_KIND;
+		uint64_t off = p->json.voff[i];
+
+		if (!((p->json.seen >> i) & 1) || !p->q->slot_numeric[i])
+			continue;
+		if ((note & BPFQ_JN_BEYOND) && (!r->error || off < r->error_off)) {
+			r->error = BPFQ_ERR_BEYOND;
+			r->error_off = off;
+			r->done = 1;
+			p->stop = true;
+		}
+		if (note & BPFQ_JN_ROUNDED)
+			json_count(&r->rounded, &r->rounded_off, at, off);
+		if (kind == BPFQ_JN_EMPTY) {
+			json_count(&r->empty, &r->empty_off, at, off);
+		} else if (kind == BPFQ_JN_BAD) {
+			json_count(&r->bad, &r->bad_off, at, off);
+		} else if (kind >= BPFQ_JN_NULL) {
+			if (!bpfq_nulls(r) || (r->nulls_off >= at && off < r->nulls_off))
+				r->nulls_off = off;
+			r->nulls[kind - BPFQ_JN_NULL]++;
+		}
+	}
 }
 
 static void json_open(struct records *p, unsigned char c)
