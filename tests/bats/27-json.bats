@@ -263,3 +263,20 @@ bpfq: warning: 1 field missing (no such key in the object) read as NULL; the fir
 	run bpfq "sum(\"evil*/ x\") from $TMP/i.jsonl"
 	assert_output "1"
 }
+
+@test "a skipped line counts for nothing but itself; a number past int64 stops" {
+	printf '%s\n' '{"a": "x", "b": 1.0000000001, "c": 99999999999999999999' '{"a": 2, "b": 3}' \
+		>"$TMP/s.jsonl"
+	for engine in user kernel; do
+		[[ $engine == kernel ]] && { require_root || return 1; }
+		run --separate-stderr bpfq --engine=$engine "sum(a), sum(b), sum(c) from $TMP/s.jsonl"
+		assert_status 0
+		assert_output $'sum(a): 2\nsum(b): 3\nsum(c): null'
+		[[ $stderr == "bpfq: warning: skipped 1 line that is not a JSON object; the first at $TMP/s.jsonl:1:1
+bpfq: warning: 1 field missing (no such key in the object) read as NULL; the first in the record at $TMP/s.jsonl:2:1" ]]
+		printf '{"c": 1}\n{"c": 99999999999999999999}\n' >"$TMP/big.jsonl"
+		run --separate-stderr bpfq --engine=$engine "sum(c) from $TMP/big.jsonl"
+		assert_status 3
+		[[ $stderr == "bpfq: error: a number past int64 (-9223372036854775808 to 9223372036854775807) cannot be held, at $TMP/big.jsonl:2:7: '99999999999999999999}'; no answer" ]]
+	done
+}
