@@ -85,7 +85,9 @@ function next_token(   c, c2, s, w) {
 	}
 	if (is_ident_char(c)) {
 		s = P
-		while (P <= QL && is_ident_char(substr(Q, P, 1))) P++
+		# a '.' between name characters: a JSON key path
+		while (P <= QL && (is_ident_char(substr(Q, P, 1)) ||
+				   (substr(Q, P, 1) == "." && is_ident_char(substr(Q, P + 1, 1))))) P++
 		TT = substr(Q, s, P - s); TE = P
 		w = tolower(TT)
 		T = (w ~ /^(where|from|and|or|not|as|by|group|between|in)$/) ? w : "ident"
@@ -341,7 +343,7 @@ function emit_post(   n, i, c, post) {
 			n, K[n], n, L[n] + 0, n, R[n] + 0, n, NA[n] + 0, n, V[n]
 		for (i = 1; i <= NA[n]; i++)
 			printf "\tPA[%d, %d] = %d\n", n, i, A[n, i]
-		if (post && (K[n] != "field" || V[n] !~ /^n:/))
+		if (post && (K[n] != "field" || V[n] !~ /^[nq]:/))
 			printf "\tPLABEL[%d] = \"%s\"\n", n, awk_string(render(n))
 	}
 }
@@ -497,7 +499,8 @@ function parse_primary(   n, name, ob) {
 	}
 	if (T == "str") {
 		n = node("field", 0, 0, TB, TE)
-		V[n] = "n:" TT
+		# json: a quoted name is one key (a '.' in it no path)
+		V[n] = (index(TT, ".") ? "q:" : "n:") TT
 		next_token()
 		return n
 	}
@@ -538,7 +541,7 @@ function parse_primary(   n, name, ob) {
 # as numbers | text | csv[(opts)] | TYPE | record(name: TYPE, ...)
 function parse_format(   w, t) {
 	w = tolower(TT)
-	if (w == "numbers" || w == "text") {
+	if (w == "numbers" || w == "text" || w == "json") {
 		FMT = w
 		next_token()
 	} else if (w == "csv") {
@@ -593,7 +596,8 @@ function binary_type(f,   w, be) {
 # Without 'as': .csv is csv, .tsv csv with a tab, $N text, anything else numbers.
 function resolve_format() {
 	if (FMT != "") return
-	if (PATH ~ /\.csv$/) FMT = "csv"
+	if (PATH ~ /\.(json|jsonl|ndjson)$/) FMT = "json"
+	else if (PATH ~ /\.csv$/) FMT = "csv"
 	else if (PATH ~ /\.tsv$/) { FMT = "csv"; DELIM = "\t" }
 	else FMT = USES_POS ? "text" : "numbers"
 }
@@ -612,6 +616,8 @@ function tmp(prefix) {
 
 # The slot a field node reads (numbers and streams: x is slot 1).
 function slot_of(spec,   s) {
+	if (spec ~ /^q:/ && FMT != "json") spec = "n:" substr(spec, 3)
+	if (FMT == "json" && spec !~ /^[nq]:/) die("json keys have names")
 	if (FMT == "numbers" || STREAM) {
 		if (spec != "x") die("only x in this format")
 		spec = "x"
@@ -726,7 +732,7 @@ function generate(   i, w, c, a, kind, p) {
 	}
 	emit("MATCHED++")
 	if (BY) {
-		if (K[BY] == "field" && (FMT == "text" || FMT == "csv")) {
+		if (K[BY] == "field" && (FMT == "text" || FMT == "csv" || FMT == "json")) {
 			# a bare field of text or csv: its text is the key
 			p = slot_of(V[BY])
 			KEYSLOT = p
