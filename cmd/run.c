@@ -175,7 +175,8 @@ static bool names_keys(const struct query *q, const struct node *n)
 {
 	if (!n)
 		return false;
-	if (n->kind == NODE_NAME && !(n->loc.end - n->loc.begin == 1 && q->text[n->loc.begin] == 'x'))
+	if (n->kind == NODE_NAME && !ast_is_file(q, n) &&
+	    !(n->loc.end - n->loc.begin == 1 && q->text[n->loc.begin] == 'x'))
 		return true;
 	if (names_keys(q, n->lhs) || names_keys(q, n->rhs))
 		return true;
@@ -284,14 +285,17 @@ static int print_answer(struct run *r, FILE *out)
 		names[i] = strdup(label);
 		agg_desc_of(r->q.items[i], &descs[i]);
 	}
-	if (r->q.by) {
-		ast_render(&r->q, r->q.by, key, sizeof(key));
+	if (r->q.by || r->q.by_file) {
+		if (r->q.by)
+			ast_render(&r->q, r->q.by, key, sizeof(key));
+		else
+			snprintf(key, sizeof(key), "file");
 		a.key_name = key;
-		a.groups = groups_sorted(r->groups, &a.ngroups);
+		a.groups = r->groups ? groups_sorted(r->groups, &a.ngroups) : NULL;
 	}
 	if (r->o->stats && r->o->format == FORMAT_JSON)
 		a.stats = &r->stats;
-	if (r->q.by && !a.groups)
+	if ((r->q.by || r->q.by_file) && !a.groups)
 		fprintf(stderr, "bpfq: error: out of memory sorting the groups\n");
 	else if (r->o->partial && (select = partial_select(&r->q)))
 		partial_print(out, select, &a), status = EXIT_OK;

@@ -133,6 +133,12 @@ void json_key_hash(const struct query *q, int i, uint64_t *h1, uint64_t *h2)
 	json_path_hash(text + quoted, l.end - l.begin - 2 * quoted, !quoted, h1, h2);
 }
 
+bool ast_is_file(const struct query *q, const struct node *n)
+{
+	return n && n->kind == NODE_NAME && n->loc.end - n->loc.begin == 4 &&
+	       !memcmp(q->text + n->loc.begin, "file", 4);
+}
+
 bool ast_has_field(const struct node *n)
 {
 	if (!n)

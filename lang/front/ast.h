@@ -163,6 +163,7 @@ struct query {
 	struct node *where;	/* NULL without a where clause */
 	struct node *by;	/* NULL without a 'by' clause */
 	bool by_text;		/* set by sema: the key is a field's text, not a value */
+	bool by_file;		/* set by sema: 'by file', each input file a group (by is then NULL) */
 	char **paths;		/* from PATH..., unquoted; in the arena; NULL without 'from' */
 	int npaths;
 	char *path;		/* the first of them */
@@ -220,6 +221,9 @@ void json_path_hash(const char *name, size_t len, bool path, uint64_t *h1, uint6
 
 /* The hashes of field i of 'as json' input (q->format.keys[i]). */
 void json_key_hash(const struct query *q, int i, uint64_t *h1, uint64_t *h2);
+
+/* Whether n is the pseudo-column file: the path of the file a record comes from. */
+bool ast_is_file(const struct query *q, const struct node *n);
 
 /* Whether n (NULL: no) or its operands reference a field ($N, x). */
 bool ast_has_field(const struct node *n);

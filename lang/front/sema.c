@@ -271,6 +271,9 @@ static bool check_name(struct sema *s, struct node *n)
 	size_t len = n->loc.end - n->loc.begin;
 	bool quoted = *text == '"';
 
+	if (ast_is_file(s->q, n))
+		return diag_set(s->d, n->loc, "'file' is the path of the file a record comes from: "
+				"only 'by file' takes it (a column or key named file is \"file\")");
 	if (quoted) {
 		text++;
 		len -= 2;
@@ -688,7 +691,7 @@ static bool check_cols(struct sema *s)
 
 static bool check_having(struct sema *s, struct node *having)
 {
-	if (!s->q->by)
+	if (!s->q->by && !s->q->by_file)
 		return diag_set(s->d, having->loc, "'having' needs 'by': without it the answer is one "
 				"row; use where to pick records");
 	s->post_root = NULL;
@@ -706,7 +709,7 @@ static bool check_order_key(struct sema *s, struct order_key *k)
 	struct query *q = s->q;
 	int col = as_column(q, k->e);
 
-	if (same_text(q, k->e, q->by)) {
+	if ((q->by_file && ast_is_file(q, k->e)) || (q->by && same_text(q, k->e, q->by))) {
 		k->by_key = true;
 		return true;
 	}
@@ -740,7 +743,7 @@ static bool check_post_clauses(struct sema *s)
 
 	if (q->having && !check_having(s, q->having))
 		return false;
-	if (q->norder && !q->by)
+	if (q->norder && !q->by && !q->by_file)
 		return diag_set(s->d, q->order[0].e->loc, "'order by' needs 'by': without it the "
 				"answer is one row");
 	if (q->norder > BPFQ_MAX_AGGS)
@@ -749,7 +752,7 @@ static bool check_post_clauses(struct sema *s)
 	for (int i = 0; i < q->norder; i++)
 		if (!check_order_key(s, &q->order[i]))
 			return false;
-	if (q->limit && !q->by)
+	if (q->limit && !q->by && !q->by_file)
 		return diag_set(s->d, q->limit_loc, "'limit' needs 'by': without it the answer is one "
 				"row");
 	return true;
@@ -765,14 +768,34 @@ static bool check_where(struct sema *s, struct node *where)
 	return true;
 }
 
+/* Big states do not multiply by groups. */
+static bool check_by_states(struct sema *s)
+{
+	for (int i = 0; i < s->q->nitems; i++) {
+		enum agg_kind k = s->q->items[i]->agg;
+
+		if (k == AGG_QUANTILE || k == AGG_COUNT_DISTINCT)
+			return diag_set(s->d, s->q->items[i]->loc, "%s cannot be used with by: its "
+					"state (%d KB) would be kept for every group",
+					agg_name(k), k == AGG_QUANTILE ? 178 : 16);
+	}
+	return true;
+}
+
 /*
  * by: a bare field of text or csv groups by its text, as awk's a[$1] does;
- * anything else by its value. Big states do not multiply by groups.
+ * 'by file' by the input file; anything else by its value.
  */
 static bool check_by(struct sema *s, struct node *by)
 {
 	struct query *q = s->q;
 
+	/* Each file is scanned apart: its answer is its group, put together in user space. */
+	if (ast_is_file(q, by)) {
+		q->by_file = true;
+		q->by = NULL;
+		return check_by_states(s);
+	}
 	if (!check_expr(s, by, IN_BY))
 		return false;
 	if (by->type != TYPE_NUM)
@@ -780,15 +803,7 @@ static bool check_by(struct sema *s, struct node *by)
 	q->by_text = by->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
 						q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
 	q->key_slot = q->by_text ? by->slot : -1;
-	for (int i = 0; i < q->nitems; i++) {
-		enum agg_kind k = q->items[i]->agg;
-
-		if (k == AGG_QUANTILE || k == AGG_COUNT_DISTINCT)
-			return diag_set(s->d, q->items[i]->loc, "%s cannot be used with by: its state "
-					"(%d KB) would be kept for every group",
-					agg_name(k), k == AGG_QUANTILE ? 178 : 16);
-	}
-	return true;
+	return check_by_states(s);
 }
 
 static int count_nodes(const struct node *n)

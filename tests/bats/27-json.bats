@@ -280,3 +280,57 @@ bpfq: warning: 1 field missing (no such key in the object) read as NULL; the fir
 		[[ $stderr == "bpfq: error: a number past int64 (-9223372036854775808 to 9223372036854775807) cannot be held, at $TMP/big.jsonl:2:7: '99999999999999999999}'; no answer" ]]
 	done
 }
+
+@test "by file over a glob of 1,000 small files: each file's answer, both engines" {
+	mkdir "$TMP/logs"
+	python3 - "$TMP/logs" <<'PY'
+import random, sys
+random.seed(1000)
+for i in range(1000):
+    with open('%s/app-%04d.jsonl' % (sys.argv[1], i), 'w') as f:
+        for j in range(random.randrange(0, 6)):
+            f.write('{"ms": %d, "req": {"status": %d}}\n' % (random.randrange(-50, 1000), random.choice([200, 500])))
+PY
+	want=$(cd "$TMP" && for f in logs/app-*.jsonl; do
+		python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+ms = [r["ms"] for r in rows if r["req"]["status"] == 500]
+print("%s,%d,%s" % (sys.argv[1], len(ms), sum(ms) if ms else ""))' "$f"; done)
+	cd "$TMP"
+	for engine in user kernel; do
+		[[ $engine == kernel ]] && { require_root || return 1; }
+		run --separate-stderr bpfq --engine=$engine -o csv \
+			"count(), sum(ms) where req.status = 500 by file from 'logs/app-*.jsonl'"
+		assert_status 0
+		[[ ${lines[0]} == 'file,count(),sum(ms)' ]]
+		output=$(printf '%s\n' "${lines[@]:1}")
+		assert_output "$want"
+	done
+	# the same as each file read alone
+	run bpfq --engine=user "count(), sum(ms) where req.status = 500 from logs/app-0007.jsonl"
+	[[ $output == "count(): $(grep '^logs/app-0007.jsonl,' <<<"$want" | cut -d, -f2)"* ]]
+}
+
+@test "by file: a folder, partials and merge, order by file, file elsewhere refused" {
+	mkdir "$TMP/d"
+	seq 1 3 20 >"$TMP/d/a.txt"
+	seq 2 3 20 >"$TMP/d/b.txt"
+	: >"$TMP/d/c.txt"
+	cd "$TMP"
+	both_engines "count(), sum(x) by file order by file desc from d/ as numbers" \
+		"file     count()  sum(x)
+d/c.txt        0    null
+d/b.txt        7      77
+d/a.txt        7      70"
+	bpfq --engine=user --partial "sum(x) by file from d/a.txt d/b.txt as numbers" >p1
+	bpfq --engine=user --partial "sum(x) by file from d/b.txt as numbers" >p2
+	run bpfq merge p1 p2
+	assert_status 0
+	assert_output "file     sum(x)
+d/a.txt      70
+d/b.txt     154"
+	run bpfq --engine=user "sum(x) where file > 1 from d/a.txt as numbers"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:14-17: 'file' is the path of the file a record comes from: only 'by file' takes it (a column or key named file is \"file\")" ]]
+}
