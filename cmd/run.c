@@ -116,13 +116,9 @@ static int check_default_numbers(struct run *r)
 	return status;
 }
 
-/* Whether the input's first byte that is not a blank is '{': JSON lines. */
-static bool looks_json(const struct input *in)
+/* Whether buf[0..n)'s first byte that is not a blank (after a UTF-8 byte order mark) is '{'. */
+static bool starts_json(const char *buf, ssize_t n)
 {
-	char buf[4096];
-	bool at_eof = false;
-	ssize_t n = input_peek(in, buf, sizeof(buf), &at_eof);
-	/* After a UTF-8 byte order mark, which is no data (runtime/header.c). */
 	ssize_t i = n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
 
 	for (; i < n; i++)
@@ -131,23 +127,30 @@ static bool looks_json(const struct input *in)
 	return false;
 }
 
+/* Whether path is a regular file the caller may read that starts as JSON lines do. */
+static bool file_looks_json(const char *path)
+{
+	char buf[4096];
+	struct stat st;
+	int fd = strcmp(path, "-") ? privs_open(path, O_RDONLY | O_NONBLOCK) : -1;
+	ssize_t n = -1;
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, buf, sizeof(buf));
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && starts_json(buf, n);
+}
+
 int run_settle_input(struct run *r)
 {
-	struct input_format *f = &r->q.format;
+	const struct input_format *f = &r->q.format;
 
 	if (r->settled)
 		return EXIT_OK;
 	r->settled = true;
 	if (input_decompress(&r->in))
 		return EXIT_INPUT;
-	if (r->sniff_json && f->kind != INPUT_JSON && looks_json(&r->in)) {
-		f->kind = INPUT_JSON;
-		snprintf(r->stats.format_chosen, sizeof(r->stats.format_chosen),
-			 "json (no format named): its first byte that is not a blank is '{'");
-		if (r->o->verbose)
-			fprintf(stderr, "bpfq: reading '%s' as %s\n", r->in.name,
-				r->stats.format_chosen);
-	}
 	if (!f->given && f->kind == INPUT_NUMBERS)
 		return check_default_numbers(r);
 	return EXIT_OK;
@@ -188,8 +191,8 @@ static bool names_keys(const struct query *q, const struct node *n)
 
 /*
  * No format named, none told by the path, and names that are no x: the
- * input's first bytes tell whether it is JSON lines, so the query is
- * checked after they are seen.
+ * query means nothing as numbers or text; if the first file starts as
+ * JSON lines do, it is read as them.
  */
 static bool may_be_json(const struct query *q)
 {
@@ -200,6 +203,32 @@ static bool may_be_json(const struct query *q)
 	for (int i = 0; i < q->nitems; i++)
 		names |= names_keys(q, q->items[i]);
 	return names;
+}
+
+/*
+ * The query failed its check (d) as numbers or text: read as JSON lines
+ * when it names keys and its first file starts as they do, else the
+ * error. The query is parsed again: the failed check resolved some names.
+ */
+static int check_as_json(struct run *r, const char *text, struct diag *d)
+{
+	struct query *q = &r->q;
+	int status;
+
+	if (!may_be_json(q) || !file_looks_json(r->args[0]))
+		return report_diag(text, d);
+	query_free(q);
+	*d = (struct diag){ 0 };
+	if (!parse_query(text, strlen(text), q, d))
+		return report_diag(text, d);
+	if ((status = run_files_find(r, d)))
+		return status;
+	q->format.kind = INPUT_JSON;
+	snprintf(r->stats.format_chosen, sizeof(r->stats.format_chosen),
+		 "json (no format named): its first byte that is not a blank is '{'");
+	if (r->o->verbose)
+		fprintf(stderr, "bpfq: reading '%s' as %s\n", r->args[0], r->stats.format_chosen);
+	return sema_check(q, NULL, d) ? EXIT_OK : report_diag(text, d);
 }
 
 /*
@@ -223,17 +252,13 @@ static int prepare(struct run *r, const char *text)
 		return status;
 	sema_default_format(q);
 	header = q->format.kind == INPUT_CSV && q->format.header != HEADER_NO;
-	r->sniff_json = may_be_json(q);
-	/* Without a header to read or a format to tell, the query is checked before the input is opened. */
-	if (!header && !r->sniff_json && !sema_check(q, NULL, &d))
-		return report_diag(text, &d);
+	/* Without a header to read, the query is checked before the input is opened. */
+	if (!header && !sema_check(q, NULL, &d) && (status = check_as_json(r, text, &d)))
+		return status;
 	if ((status = run_files_expand(r)))
 		return status;
-	if (r->o->dry_run && !header && !regular_file(run_file_path(r))) {
-		if (r->sniff_json && !sema_check(q, NULL, &d))
-			return report_diag(text, &d);
+	if (r->o->dry_run && !header && !regular_file(run_file_path(r)))
 		return EXIT_OK;
-	}
 	if (input_open(&r->in, run_file_path(r), q->format.kind == INPUT_BINARY))
 		return EXIT_INPUT;
 	/* Decompressed before a byte order mark, skipped lines or a header are looked for. */
@@ -241,8 +266,7 @@ static int prepare(struct run *r, const char *text)
 		return EXIT_INPUT;
 	if (header_read(&r->in, q, &r->schema))
 		return EXIT_INPUT;
-	if ((header || r->sniff_json) &&
-	    !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
+	if (header && !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
 		return report_diag(text, &d);
 	return EXIT_OK;
 }

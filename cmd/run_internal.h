@@ -43,7 +43,6 @@ struct run {
 	const volatile struct bpfq_result *live;	/* the result while the scan runs */
 	uint64_t done;
 	bool settled;		/* run_settle_input() was done */
-	bool sniff_json;	/* no format named: a first '{' makes the input 'as json' */
 	struct run_last *last;
 	const char *program;	/* the kernel engine's C while it loads (-d verifier) */
 };

@@ -240,7 +240,11 @@ bpfq: warning: 1 field missing (no such key in the object) read as NULL; the fir
 	run bpfq -v --engine=user "sum(v) from $TMP/log"
 	[[ ${lines[0]} == "bpfq: reading '$TMP/log' as json (no format named): its first byte that is not a blank is '{'" ]]
 	run bpfq --engine=user "sum(v)" <"$TMP/log"
+	assert_status 2
+	run bpfq --engine=user "sum(v) from - as json" <"$TMP/log"
 	assert_output "9"
+	run bpfq --engine=user "sum(y) from $TMP/nope"
+	assert_status 2
 	printf '\xef\xbb\xbf{"v": 1}\r\n' >"$TMP/bom"
 	both_engines "sum(v) from $TMP/bom" "1"
 	run bpfq --engine=user "sum(\$1) from $TMP/log as json"
