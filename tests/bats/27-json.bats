@@ -161,6 +161,21 @@ check_sizes() {
 	done
 }
 
+# Both engines print $2 on stdout and $3 on stderr for query $1, and exit 0.
+both_engines_stderr() {
+	local engine
+	for engine in user kernel; do
+		[[ $engine == kernel ]] && { require_root || return 1; }
+		run --separate-stderr bpfq --engine=$engine "$1"
+		assert_status 0
+		assert_output "$2"
+		if [[ $stderr != "$3" ]]; then
+			printf 'expected stderr:\n%s\nactual stderr:\n%s\n' "$3" "$stderr" >&2
+			return 1
+		fi
+	done
+}
+
 @test "a generated service log: keys, paths, quoted keys, both engines, read sizes" {
 	gen_logs "$TMP/app.jsonl"
 	grep -q $'\r$' "$TMP/app.jsonl"
@@ -185,17 +200,11 @@ check_sizes() {
 @test "the warnings: malformed lines, NULL values, missing keys, exact text" {
 	printf '%s\n' '{"a": 1, "b": null}' 'oops' '{"a": "x"}' '{"b": 2}' '[1]' \
 		'{"a": [1], "b": "NA"}' >"$TMP/w.jsonl"
-	for engine in user kernel; do
-		[[ $engine == kernel ]] && { require_root || return 1; }
-		run --separate-stderr bpfq --engine=$engine "sum(a), sum(b) from $TMP/w.jsonl"
-		assert_status 0
-		assert_output $'sum(a): 1\nsum(b): 2'
-		output=$stderr
-		assert_output "bpfq: warning: skipped 2 lines that are not a JSON object; the first at $TMP/w.jsonl:2:1
+	both_engines_stderr "sum(a), sum(b) from $TMP/w.jsonl" $'sum(a): 1\nsum(b): 2' \
+		"bpfq: warning: skipped 2 lines that are not a JSON object; the first at $TMP/w.jsonl:2:1
 bpfq: warning: 2 fields that are not a number read as NULL; the first at $TMP/w.jsonl:3:7
 bpfq: warning: 2 fields read as NULL: 1 NA, 1 NULL; the first at $TMP/w.jsonl:1:15
 bpfq: warning: 2 fields missing (no such key in the object) read as NULL; the first in the record at $TMP/w.jsonl:3:1"
-	done
 }
 
 @test "escapes in keys and strings, quoted keys, dotted paths against dotted keys" {
@@ -222,14 +231,10 @@ print("{\"a\":" * 8 + "1" + "}" * 8)
 print("{\"a\":" * 9 + "1" + "}" * 9)
 print("{\"a\":" * 7 + "[1]" + "}" * 7)
 print("{\"a\":" * 7 + "[[1]]" + "}" * 7)' >"$TMP/d.jsonl"
-	for engine in user kernel; do
-		[[ $engine == kernel ]] && { require_root || return 1; }
-		run --separate-stderr bpfq --engine=$engine "sum(a.a.a.a.a.a.a.a), count() from $TMP/d.jsonl"
-		assert_status 0
-		assert_output $'sum(a.a.a.a.a.a.a.a): 1\ncount(): 2'
-		[[ $stderr == "bpfq: warning: skipped 2 lines that are not a JSON object; the first at $TMP/d.jsonl:2:1
-bpfq: warning: 1 field missing (no such key in the object) read as NULL; the first in the record at $TMP/d.jsonl:3:1" ]]
-	done
+	both_engines_stderr "sum(a.a.a.a.a.a.a.a), count() from $TMP/d.jsonl" \
+		$'sum(a.a.a.a.a.a.a.a): 1\ncount(): 2' \
+		"bpfq: warning: skipped 2 lines that are not a JSON object; the first at $TMP/d.jsonl:2:1
+bpfq: warning: 1 field missing (no such key in the object) read as NULL; the first in the record at $TMP/d.jsonl:3:1"
 }
 
 @test "the format: by the name, by a first '{', or named; \$N is refused" {
@@ -271,14 +276,12 @@ bpfq: warning: 1 field missing (no such key in the object) read as NULL; the fir
 @test "a skipped line counts for nothing but itself; a number past int64 stops" {
 	printf '%s\n' '{"a": "x", "b": 1.0000000001, "c": 99999999999999999999' '{"a": 2, "b": 3}' \
 		>"$TMP/s.jsonl"
+	both_engines_stderr "sum(a), sum(b), sum(c) from $TMP/s.jsonl" $'sum(a): 2\nsum(b): 3\nsum(c): null' \
+		"bpfq: warning: skipped 1 line that is not a JSON object; the first at $TMP/s.jsonl:1:1
+bpfq: warning: 1 field missing (no such key in the object) read as NULL; the first in the record at $TMP/s.jsonl:2:1"
+	printf '{"c": 1}\n{"c": 99999999999999999999}\n' >"$TMP/big.jsonl"
 	for engine in user kernel; do
 		[[ $engine == kernel ]] && { require_root || return 1; }
-		run --separate-stderr bpfq --engine=$engine "sum(a), sum(b), sum(c) from $TMP/s.jsonl"
-		assert_status 0
-		assert_output $'sum(a): 2\nsum(b): 3\nsum(c): null'
-		[[ $stderr == "bpfq: warning: skipped 1 line that is not a JSON object; the first at $TMP/s.jsonl:1:1
-bpfq: warning: 1 field missing (no such key in the object) read as NULL; the first in the record at $TMP/s.jsonl:2:1" ]]
-		printf '{"c": 1}\n{"c": 99999999999999999999}\n' >"$TMP/big.jsonl"
 		run --separate-stderr bpfq --engine=$engine "sum(c) from $TMP/big.jsonl"
 		assert_status 3
 		[[ $stderr == "bpfq: error: a number past int64 (-9223372036854775808 to 9223372036854775807) cannot be held, at $TMP/big.jsonl:2:7: '99999999999999999999}'; no answer" ]]
