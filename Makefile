@@ -101,11 +101,12 @@ $(BUILD)/codegen/templates.o: codegen/templates.S $(TEMPLATES)
 # part1.o; split: the long input's without streams; binary: one part).
 BPF_FLAGS   := -target bpf -O2 -g -gno-inline-line-tables -mcpu=v3 -D__TARGET_ARCH_x86 \
 	       -idirafter /usr/include/$(MULTIARCH) -Wno-unused-function
-BPF_FORMATS := numbers text csv binary
+BPF_FORMATS := numbers text csv binary json
 BPF_HOOKS   := copyout vfs_fexit vfs_kprobe syscall syscall_btf
 BPF_OBJS    := $(foreach f,$(BPF_FORMATS),$(foreach h,$(BPF_HOOKS),$(BUILD)/bpf/$(f)-$(h).o)) \
 	       $(foreach f,numbers text csv,$(foreach s,streams split,$(foreach p,1 2,\
-		$(BUILD)/bpf/$(f)-$(s)-part$(p).o))) $(BUILD)/bpf/binary-split.o
+		$(BUILD)/bpf/$(f)-$(s)-part$(p).o))) $(BUILD)/bpf/binary-split.o \
+	       $(BUILD)/bpf/json-split.o
 bpf_word  = $(word $(2),$(subst -, ,$(1)))
 bpf_upper = $(shell echo '$(1)' | tr a-z A-Z)
 bpf_long  = $(filter streams split,$(call bpf_word,$(1),2))

@@ -15,6 +15,8 @@
 #include "parse_text.bpf.h"
 #elif BPFQ_FORMAT == BPFQ_FORMAT_CSV
 #include "parse_csv.bpf.h"
+#elif BPFQ_FORMAT == BPFQ_FORMAT_JSON
+#include "parse_json.bpf.h"
 #else
 #include "parse_binary.bpf.h"
 #endif

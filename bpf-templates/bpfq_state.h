@@ -19,6 +19,7 @@
 #define BPFQ_FORMAT_TEXT 1
 #define BPFQ_FORMAT_CSV 2
 #define BPFQ_FORMAT_BINARY 3
+#define BPFQ_FORMAT_JSON 4
 
 /* The hooks, as runtime/hook_kind.h enum hook_kind (codegen/plan.c checks). */
 #define BPFQ_HOOK_COPYOUT 0
@@ -256,6 +257,86 @@ struct bpfq_tok {
 };
 #define BPFQ_EXP_MAX 100000
 
+/*
+ * JSON lines: a key path is known by two hashes of its keys' bytes, each
+ * key's length folded in after them (so "a.b" as one key is not a, then
+ * b). User space (sema, the evaluator) and the kernel fold the same way;
+ * bpfq writes the wanted paths' hashes into the program as numbers, never
+ * their text. Two independent 64-bit hashes agreeing by chance on a key
+ * that is not wanted is the only way a wrong field is taken.
+ */
+#define BPFQ_JSON_DEPTH 8	/* objects and arrays open at once */
+#define BPFQ_JSON_H1 0xcbf29ce484222325ULL	/* FNV-1a 64 offset basis */
+#define BPFQ_JSON_H2 0x9e3779b97f4a7c15ULL
+
+static inline __u64 bpfq_json_fold1(__u64 h, __u64 b)
+{
+	return (h ^ b) * 0x100000001b3ULL;	/* FNV-1a 64 */
+}
+
+static inline __u64 bpfq_json_fold2(__u64 h, __u64 b)
+{
+	h = (h + b + 1) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 29);
+}
+
+/* Where a JSON line is. */
+enum bpfq_json_state {
+	BPFQ_J_LINE,		/* before the line's first byte that is not a blank */
+	BPFQ_J_KEY_OR_END,	/* after '{': a key or '}' */
+	BPFQ_J_KEY_NEXT,	/* after an object's ',': a key */
+	BPFQ_J_KEY,		/* inside a key */
+	BPFQ_J_COLON,		/* after a key */
+	BPFQ_J_VALUE,		/* after ':', or an array's ',' */
+	BPFQ_J_VALUE_OR_END,	/* after '[': a value or ']' */
+	BPFQ_J_STRING,		/* inside a string value */
+	BPFQ_J_BARE,		/* inside a bare value: a number, true, false, null */
+	BPFQ_J_AFTER,		/* after a value: ',' or the container's end */
+	BPFQ_J_DONE,		/* after the line's object: blanks only */
+	BPFQ_J_SKIP,		/* the line is no JSON object: skipped up to its end */
+};
+
+/* Inside a string: the escape being read. */
+enum bpfq_json_esc {
+	BPFQ_JE_NONE,
+	BPFQ_JE_BACKSLASH,	/* after a backslash */
+	BPFQ_JE_HEX,		/* BPFQ_JE_HEX + n: n hex digits of a u escape read (0..3) */
+	BPFQ_JE_PAIR = BPFQ_JE_HEX + 4,	/* after a high surrogate: its low one's backslash */
+	BPFQ_JE_PAIR_U,		/* and its 'u' */
+};
+
+/*
+ * What a used value's end found (bpfq_json.note): counted when its record
+ * ends, so that a line found malformed later counts for nothing but that.
+ */
+enum bpfq_json_note {
+	BPFQ_JN_EMPTY = 1,	/* "" or blanks */
+	BPFQ_JN_BAD = 2,	/* no number */
+	BPFQ_JN_NULL = 3,	/* BPFQ_JN_NULL + enum bpfq_null_kind: a NULL word */
+	BPFQ_JN_KIND = 0xf,	/* the bits above */
+	BPFQ_JN_ROUNDED = 0x10,	/* more than 9 decimals */
+	BPFQ_JN_BEYOND = 0x20,	/* past int64: an error */
+};
+
+/* The JSON parser's carry (parse_json.bpf.h, lang/engine/records.c json_byte()). */
+struct bpfq_json {
+	__u64 h1, h2;		/* the key being read: its path's hashes so far */
+	__u64 klen;		/* its bytes so far */
+	__u64 ph1[BPFQ_JSON_DEPTH], ph2[BPFQ_JSON_DEPTH];	/* each open object's path */
+	__u32 state;		/* enum bpfq_json_state */
+	__u32 depth;		/* objects and arrays open */
+	__u32 arrays;		/* bit d: the container at depth d + 1 is an array */
+	__u32 esc;		/* in a string: enum bpfq_json_esc */
+	__u32 cp;		/* a u escape's code point so far */
+	__u32 hi;		/* a high surrogate waiting for its low one */
+	__u32 seen;		/* bit s: slot s has its value in this record */
+	__u32 bare;		/* the value is a bare word (a number, true, null), not a string */
+	__s32 field;		/* the key just read: its field, or -1 */
+	__u32 pad;
+	__u64 voff[BPFQ_MAX_SLOTS];	/* each used value's first byte */
+	__u8 note[BPFQ_MAX_SLOTS];	/* and what its end found: enum bpfq_json_note */
+};
+
 /* A token or record split between reads continues from here. */
 struct bpfq_parse {
 	struct bpfq_tok tok;
@@ -271,6 +352,7 @@ struct bpfq_parse {
 	__u64 streams[2];	/* text, csv: a batch's positions so far (fast_lines.bpf.h) */
 	__u64 stream_at[BPFQ_MAX_STREAMS];	/* where each stream of a read is (streams.bpf.h) */
 	__u64 stream_end[BPFQ_MAX_STREAMS];	/* and where it ends */
+	struct bpfq_json json;	/* json: where in the line */
 	__u8 bytes[BPFQ_MAX_RECORD];	/* binary: those bytes */
 	struct bpfq_rec rec;	/* the record's fields so far */
 	struct bpfq_text texts[BPFQ_MAX_TEXTS];	/* text, csv: the fields compared as text */

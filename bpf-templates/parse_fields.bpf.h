@@ -150,6 +150,21 @@ static __always_inline void bpfq_end_field(struct bpfq_parse_ctx *c)
 	c->p->slot = -1;
 }
 
+#if BPFQ_FORMAT == BPFQ_FORMAT_JSON
+/* The values' notes into the counters (parse_json.bpf.h). */
+static __always_inline void bpfq_json_notes(struct bpfq_parse_ctx *c);
+#endif
+
+/* Whether the record ended without slot's field: a line too short, an object without its key. */
+static __always_inline int bpfq_field_missing(struct bpfq_parse_ctx *c, int slot)
+{
+#if BPFQ_FORMAT == BPFQ_FORMAT_JSON
+	return !((c->p->json.seen >> (slot & 31)) & 1);
+#else
+	return bpfq_field_of(slot) >= c->p->field;
+#endif
+}
+
 /* The record ended: the fields it lacks are NULL; then the query sees it. Returns 1 to stop. */
 static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 {
@@ -157,24 +172,27 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 	struct bpfq_rec *rec = &st->parse.rec;
 	struct bpfq_result *r = &st->result;
 
+#if BPFQ_FORMAT == BPFQ_FORMAT_JSON
+	bpfq_json_notes(c);
+#endif
 	/* A number beyond int64 (bpfq_tok_flags()): no answer, the scan stops. */
 	if (r->error)
 		return 1;
 #pragma unroll
 	for (int i = 0; i < BPFQ_NSLOTS; i++) {
-		if (bpfq_field_of(i) >= c->p->field) {
+		if (bpfq_field_missing(c, i)) {
 			rec->f[i].kind = BPFQ_K_MISSING;
 			bpfq_count_null(&r->missing, &r->missing_off, rec->off);
 		}
 	}
-	if (BPFQ_KEY_SLOT >= 0 && bpfq_field_of(BPFQ_KEY_SLOT) >= c->p->field)
+	if (BPFQ_KEY_SLOT >= 0 && bpfq_field_missing(c, BPFQ_KEY_SLOT))
 		rec->key.kind = BPFQ_K_MISSING;
 	r->records++;
 	c->p->in_record = 0;
 	return bpfq_emit(st, rec->f, rec->off);
 }
 
-/* The format's (parse_csv.bpf.h, parse_text.bpf.h), and fast_lines.bpf.h's. */
+/* The format's (parse_csv.bpf.h, parse_text.bpf.h, parse_json.bpf.h), and fast_lines.bpf.h's. */
 static __always_inline int bpfq_fields_byte(struct bpfq_parse_ctx *c, __u64 ch, __u64 off);
 static __always_inline long bpfq_fast_lines_step(struct bpfq_parse_ctx *c, __u64 pos);
 

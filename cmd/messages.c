@@ -62,7 +62,8 @@ static void first_at(FILE *f, struct input *in, uint64_t off, bool token, const 
 static const char *const null_names[BPFQ_NULL_KINDS] = { "NA", "NULL", "'-'", "inf", "nan" };
 
 /* "bpfq: warning: 12 fields read as NULL: 10 NA, 2 inf; the first, 'NA', at f.csv:3:5" */
-static void null_words(FILE *f, struct input *in, const struct bpfq_result *r, uint64_t n)
+static void null_words(FILE *f, struct input *in, const struct bpfq_result *r, uint64_t n,
+		       bool token)
 {
 	const char *sep = ": ";
 
@@ -73,16 +74,22 @@ static void null_words(FILE *f, struct input *in, const struct bpfq_result *r, u
 		fprintf(f, "%s%llu %s", sep, (unsigned long long)r->nulls[i], null_names[i]);
 		sep = ", ";
 	}
-	first_at(f, in, r->nulls_off, true, "at");
+	first_at(f, in, r->nulls_off, token, "at");
 }
 
 void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 			    const struct bpfq_result *r)
 {
 	bool binary = q->format.kind == INPUT_BINARY;
+	/* A JSON value's bytes are not the token input_locate() cuts (quotes, escapes). */
+	bool token = q->format.kind != INPUT_JSON;
 	unsigned long long n;
 
-	if ((n = r->malformed)) {
+	if ((n = r->malformed) && q->format.kind == INPUT_JSON) {
+		fprintf(f, "bpfq: warning: skipped %llu line%s that %s not a JSON object", n,
+			n == 1 ? "" : "s", n == 1 ? "is" : "are");
+		first_at(f, in, r->malformed_off, false, "at");
+	} else if (n) {
 		fprintf(f, "bpfq: warning: skipped %llu %s", n, binary ?
 			(n == 1 ? "value past int64 (a u64)" : "values past int64 (u64s)") :
 			(n == 1 ? "token that is not a number" : "tokens that are not numbers"));
@@ -95,7 +102,7 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 	if ((n = r->bad)) {
 		fprintf(f, "bpfq: warning: %llu field%s that %s not a number read as NULL", n,
 			n == 1 ? "" : "s", n == 1 ? "is" : "are");
-		first_at(f, in, r->bad_off, !binary, "at");
+		first_at(f, in, r->bad_off, !binary && token, "at");
 	}
 	if ((n = r->badtime)) {
 		fprintf(f, "bpfq: warning: %llu field%s that %s not an ISO 8601 time read as NULL",
@@ -103,8 +110,12 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 		first_at(f, in, r->badtime_off, true, "at");
 	}
 	if ((n = bpfq_nulls(r)))
-		null_words(f, in, r, n);
-	if ((n = r->missing)) {
+		null_words(f, in, r, n, token);
+	if ((n = r->missing) && q->format.kind == INPUT_JSON) {
+		fprintf(f, "bpfq: warning: %llu field%s missing (no such key in the object) read as "
+			"NULL", n, n == 1 ? "" : "s");
+		first_at(f, in, r->missing_off, false, "in the record at");
+	} else if (n) {
 		fprintf(f, "bpfq: warning: %llu field%s missing (the record%s too short) read as NULL",
 			n, n == 1 ? "" : "s", n == 1 ? " is" : "s are");
 		first_at(f, in, r->missing_off, false, "in the record at");
@@ -112,7 +123,7 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 	if ((n = r->rounded)) {
 		fprintf(f, "bpfq: warning: %llu value%s had more than 9 decimals and %s rounded to 9",
 			n, n == 1 ? "" : "s", n == 1 ? "was" : "were");
-		first_at(f, in, r->rounded_off, true, "at");
+		first_at(f, in, r->rounded_off, token, "at");
 	}
 	if (r->partial)
 		fprintf(f, "bpfq: warning: the last %llu bytes of %s are not a whole record (%d "

@@ -531,7 +531,7 @@ static bool same_label(const struct query *q, const struct node *a, const struct
 /* As sema's check_order_key(): the by key, a column's 'as' name or text, or an expression. */
 static void resolve_key(const struct query *q, struct order_key *k)
 {
-	k->by_key = q->by && same_label(q, k->e, q->by);
+	k->by_key = (q->by && same_label(q, k->e, q->by)) || (q->by_file && ast_is_file(q, k->e));
 	k->col = -1;
 	for (int i = 0; !k->by_key && k->col < 0 && i < q->ncols; i++) {
 		struct loc as = q->cols[i]->as;

@@ -116,6 +116,32 @@ static int check_default_numbers(struct run *r)
 	return status;
 }
 
+/* Whether buf[0..n)'s first byte that is not a blank (after a UTF-8 byte order mark) is '{'. */
+static bool starts_json(const char *buf, ssize_t n)
+{
+	ssize_t i = n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+
+	for (; i < n; i++)
+		if (!strchr(" \t\r\n", buf[i]))
+			return buf[i] == '{';
+	return false;
+}
+
+/* Whether path is a regular file the caller may read that starts as JSON lines do. */
+static bool file_looks_json(const char *path)
+{
+	char buf[4096];
+	struct stat st;
+	int fd = strcmp(path, "-") ? privs_open(path, O_RDONLY | O_NONBLOCK) : -1;
+	ssize_t n = -1;
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, buf, sizeof(buf));
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && starts_json(buf, n);
+}
+
 int run_settle_input(struct run *r)
 {
 	struct input_format *f = &r->q.format;
@@ -149,35 +175,77 @@ static bool regular_file(const char *path)
 	return regular;
 }
 
-/* Whether n names a column: a name other than x, the numbers' value. */
-static bool names_column(const struct query *q, const struct node *n)
+/* Whether n names something other than x: with no format named, a csv column or a JSON key. */
+static bool names_keys(const struct query *q, const struct node *n)
 {
 	if (!n)
 		return false;
-	if (n->kind == NODE_NAME &&
-	    !(n->loc.end - n->loc.begin == 1 && (q->text[n->loc.begin] | 0x20) == 'x'))
+	if (n->kind == NODE_NAME && !ast_is_file(q, n) &&
+	    !(n->loc.end - n->loc.begin == 1 && q->text[n->loc.begin] == 'x'))
 		return true;
-	if (names_column(q, n->lhs) || names_column(q, n->rhs))
+	if (names_keys(q, n->lhs) || names_keys(q, n->rhs))
 		return true;
 	for (int i = 0; i < n->nargs; i++)
-		if (names_column(q, n->args[i]))
+		if (names_keys(q, n->args[i]))
 			return true;
 	return false;
 }
 
 /*
- * A query that names columns of a file with no format named and no .csv
- * name: the file may be csv all the same (a .txt or .dat export), which
- * its first records tell (header_sniff_csv()).
+ * No format named, none told by the path, and names that are no x: the
+ * query means nothing as numbers or text; the first file may be csv all
+ * the same (a .txt or .dat export, header_sniff_csv()) or JSON lines.
  */
-static bool look_for_csv(const struct query *q)
+static bool may_be_json(const struct query *q)
 {
-	if (q->format.given || q->format.kind == INPUT_CSV)
+	bool names = names_keys(q, q->where) || names_keys(q, q->by);
+
+	if (q->format.given || q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON)
 		return false;
 	for (int i = 0; i < q->nitems; i++)
-		if (names_column(q, q->items[i]))
-			return true;
-	return names_column(q, q->where) || names_column(q, q->by);
+		names |= names_keys(q, q->items[i]);
+	return names;
+}
+
+/*
+ * The query failed its check (d) as numbers or text: read as JSON lines
+ * when it names keys and its first file starts as they do, else the
+ * error. The query is parsed again: the failed check resolved some names.
+ */
+static int check_as_json(struct run *r, const char *text, struct diag *d)
+{
+	struct query *q = &r->q;
+	int status;
+
+	if (!may_be_json(q) || !file_looks_json(r->args[0]))
+		return report_diag(text, d);
+	query_free(q);
+	*d = (struct diag){ 0 };
+	if (!parse_query(text, strlen(text), q, d))
+		return report_diag(text, d);
+	if ((status = run_files_find(r, d)))
+		return status;
+	q->format.kind = INPUT_JSON;
+	snprintf(r->stats.format_chosen, sizeof(r->stats.format_chosen),
+		 "json (no format named): its first byte that is not a blank is '{'");
+	if (r->o->verbose)
+		fprintf(stderr, "bpfq: reading '%s' as %s\n", r->args[0], r->stats.format_chosen);
+	return sema_check(q, NULL, d) ? EXIT_OK : report_diag(text, d);
+}
+
+/*
+ * A query that names columns, of a file that may be csv: a regular file
+ * the caller can read, or a glob (its first match is looked at), and not
+ * JSON lines. A path that names no file (or a folder) gets the query's
+ * error first.
+ */
+static bool look_for_csv(const struct run *r)
+{
+	const char *path = r->args[0];
+
+	if (!may_be_json(&r->q) || file_looks_json(path))
+		return false;
+	return strpbrk(path, "*?[") || regular_file(path);
 }
 
 /*
@@ -201,13 +269,10 @@ static int prepare(struct run *r, const char *text)
 		return status;
 	sema_default_format(q);
 	header = q->format.kind == INPUT_CSV && q->format.header != HEADER_NO;
-	look = !header && look_for_csv(q);
-	/* A path that names no file (or a folder): the query's error comes first. */
-	if (look && !strpbrk(r->args[0], "*?[") && !regular_file(r->args[0]))
-		look = false;
+	look = !header && look_for_csv(r);
 	/* Without a header to read, the query is checked before the input is opened. */
-	if (!header && !look && !sema_check(q, NULL, &d))
-		return report_diag(text, &d);
+	if (!header && !look && !sema_check(q, NULL, &d) && (status = check_as_json(r, text, &d)))
+		return status;
 	if ((status = run_files_expand(r)))
 		return status;
 	/* Only a regular file the caller can read is looked into for csv. */
@@ -279,17 +344,20 @@ static int print_answer(struct run *r, FILE *out)
 		names[i] = strdup(label);
 		agg_desc_of(r->q.items[i], &descs[i]);
 	}
-	if (r->q.by) {
-		ast_render(&r->q, r->q.by, key, sizeof(key));
+	if (r->q.by || r->q.by_file) {
+		if (r->q.by)
+			ast_render(&r->q, r->q.by, key, sizeof(key));
+		else
+			snprintf(key, sizeof(key), "file");
 		a.key_name = key;
-		a.groups = groups = groups_sorted(r->groups, &a.ngroups);
+		a.groups = groups = r->groups ? groups_sorted(r->groups, &a.ngroups) : NULL;
 	}
 	if (r->o->stats && r->o->format == FORMAT_JSON)
 		a.stats = &r->stats;
 	a.key_time = r->q.by && r->q.by->type == TYPE_TIME;
-	if (a.key_time && !r->o->partial)
+	if (a.key_time && !r->o->partial && groups)
 		output_time_keys(groups, a.ngroups);
-	if (r->q.by && !a.groups)
+	if ((r->q.by || r->q.by_file) && !a.groups)
 		fprintf(stderr, "bpfq: error: out of memory sorting the groups\n");
 	else if (r->o->partial && (select = partial_select(&r->q)))
 		partial_print(out, select, &a), status = EXIT_OK;

@@ -190,12 +190,53 @@ static int merge_groups(struct run *r, struct groups *to)
 	return status == EXIT_KERNEL ? EXIT_INPUT : status;
 }
 
+/* by file: this file's answer is the group of its path (as given, or as a glob or folder gave it). */
+static int fold_file(struct run *r)
+{
+	struct run_sum *s = &r->sum;
+	struct bpfq_key key = { .kind = BPFQ_K_EMPTY };
+	size_t len = strlen(r->in.name);
+	uint64_t *area;
+	bool added;
+
+	if (len > BPFQ_KEY_MAX) {
+		fprintf(stderr, "bpfq: error: by file: the path '%s' is longer than %d bytes, the "
+				"most a group key holds; no answer\n", r->in.name, BPFQ_KEY_MAX);
+		return EXIT_INPUT;
+	}
+	memcpy(key.bytes, r->in.name, len);
+	key.len = len;
+	if (!s->have)
+		*s = (struct run_sum){ .have = true, .result = r->result,
+				       .groups = groups_new(layout_words(&r->q)) };
+	else
+		join_counts(&s->result, &r->result);
+	area = s->groups ? groups_get(s->groups, &key, &added) : NULL;
+	if (!area || merge_area(&r->q, area, r->area)) {
+		fprintf(stderr, "bpfq: error: joining the answer of '%s': out of memory, or a count "
+				"overflows\n", r->in.name);
+		return EXIT_INPUT;
+	}
+	free(r->area);
+	r->result = s->result;
+	r->area = NULL;
+	r->groups = s->groups;
+	if (added && groups_count(s->groups) > r->o->max_groups) {
+		fprintf(stderr, "bpfq: error: more than %ld files for 'by file' (raise --max-groups); "
+				"no answer\n", r->o->max_groups);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
 /* This file's answer into the sum of the files before it; the run then holds the sum. */
 static int fold(struct run *r)
 {
 	struct run_sum *s = &r->sum;
 	int status = EXIT_OK;
 
+	if (r->q.by_file)
+		return fold_file(r);
 	if (!s->have) {
 		*s = (struct run_sum){ .have = true, .result = r->result, .area = r->area,
 				       .groups = r->groups };

@@ -1208,6 +1208,32 @@ static void gen_record(struct gen *g)
 	gen_line(g, "}");
 }
 
+/*
+ * json: the field a key path is, by its two hashes (json_key_hash()):
+ * numbers bpfq computes, no byte of the names.
+ */
+static void gen_json_keys(struct gen *g)
+{
+	uint64_t h1, h2;
+
+	gen_line(g, "static __always_inline int bpfq_json_field(__u64 h1, __u64 h2)");
+	gen_line(g, "{");
+	for (int i = 0; i < g->q->format.nkeys; i++) {
+		json_key_hash(g->q, i, &h1, &h2);
+		gen_line(g, "	if (h1 == 0x%016" PRIx64 "ULL && h2 == 0x%016" PRIx64 "ULL)", h1, h2);
+		gen_line(g, "		return %d;", i);
+	}
+	gen_line(g, "	return -1;");
+	gen_line(g, "}");
+}
+
+/* text, csv, json: records of fields. */
+static bool has_fields(const struct query *q)
+{
+	return q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV ||
+	       q->format.kind == INPUT_JSON;
+}
+
 /* text, csv: the last field position used (-1: none). */
 static int last_field(const struct query *q)
 {
@@ -1240,7 +1266,7 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 	gen_line(g, "#define BPFQ_STREAMS %d", plan->streams);
 	gen_line(g, "#define BPFQ_LANES_FORM %d", plan->lanes_form);
 	gen_line(g, "#define BPFQ_FAST_PER_STEP %d", plan->fast_per_step);
-	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV) {
+	if (has_fields(q)) {
 		gen_line(g, "#define BPFQ_CSV %d", q->format.kind == INPUT_CSV);
 		gen_line(g, "#define BPFQ_NSLOTS %d", q->nslots);
 		gen_line(g, "#define BPFQ_LAST_FIELD %d", last_field(q));
@@ -1263,10 +1289,12 @@ static void gen_query_code(struct gen *g, const struct codegen_plan *plan)
 {
 	const struct query *q = g->q;
 
-	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV) {
+	if (has_fields(q)) {
 		gen_slots(g);
 		regex_gen_tables(g);
 	}
+	if (q->format.kind == INPUT_JSON)
+		gen_json_keys(g);
 	if (q->format.kind == INPUT_BINARY)
 		gen_record(g);
 	gen_emit(g, plan->lanes);

@@ -7,7 +7,8 @@
 
 /* The entry (bpf-templates/bpfq.bpf.c) tells formats and hooks by these numbers. */
 _Static_assert(BPFQ_FORMAT_NUMBERS == INPUT_NUMBERS && BPFQ_FORMAT_TEXT == INPUT_TEXT &&
-	       BPFQ_FORMAT_CSV == INPUT_CSV && BPFQ_FORMAT_BINARY == INPUT_BINARY,
+	       BPFQ_FORMAT_CSV == INPUT_CSV && BPFQ_FORMAT_BINARY == INPUT_BINARY &&
+	       BPFQ_FORMAT_JSON == INPUT_JSON,
 	       "bpfq_state.h BPFQ_FORMAT_*");
 _Static_assert(BPFQ_HOOK_COPYOUT == HOOK_COPYOUT && BPFQ_HOOK_VFS_FEXIT == HOOK_VFS_FEXIT &&
 	       BPFQ_HOOK_VFS_KPROBE == HOOK_VFS_KPROBE && BPFQ_HOOK_SYSCALL == HOOK_SYSCALL &&
@@ -36,7 +37,8 @@ static bool large_input(const struct plan_input *in)
  */
 static bool use_streams(const struct query *q, bool large)
 {
-	return large && q->format.kind != INPUT_BINARY && fast_only_adds(q);
+	return large && q->format.kind != INPUT_BINARY && q->format.kind != INPUT_JSON &&
+	       fast_only_adds(q);
 }
 
 /*
@@ -89,7 +91,8 @@ void codegen_plan(const struct query *q, enum hook_kind hook, const struct plan_
 	 * streams the unsigned copies of its parsers' steps) compile apart
 	 * (prelude.bpf.h BPFQ_PART).
 	 */
-	plan->parts = plan->large && q->format.kind != INPUT_BINARY ? 2 : 1;
+	plan->parts = plan->large && q->format.kind != INPUT_BINARY &&
+		      q->format.kind != INPUT_JSON ? 2 : 1;
 	/* Without by, the area holds the states; with it, every group's value does. */
 	plan->area_words = q->by ? 1 : (words ? words : 1);
 	plan->group_words = q->by ? (words ? words : 1) : 0;
@@ -103,6 +106,7 @@ static const char *format_name(enum input_kind kind)
 	case INPUT_NUMBERS: return "numbers";
 	case INPUT_TEXT: return "text";
 	case INPUT_CSV: return "csv";
+	case INPUT_JSON: return "json";
 	default: return "binary";
 	}
 }

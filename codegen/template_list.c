@@ -7,8 +7,8 @@
 
 extern const char tpl_entry[], tpl_state_h[], tpl_prelude[], tpl_aggs[], tpl_groups[], tpl_text[],
 	tpl_swar[], tpl_numtok[], tpl_timeval[], tpl_parse_time[], tpl_parse_loop[],
-	tpl_parse_numbers[], tpl_parse_fields[],
-	tpl_fast_lines[], tpl_parse_text[], tpl_parse_csv[], tpl_parse_binary[], tpl_streams[],
+	tpl_parse_numbers[], tpl_parse_fields[], tpl_fast_lines[], tpl_parse_text[],
+	tpl_parse_csv[], tpl_parse_json[], tpl_parse_binary[], tpl_streams[],
 	tpl_binary_field[], tpl_read[], tpl_hook_syscall[], tpl_hook_syscall_btf[],
 	tpl_hook_vfs_fexit[], tpl_hook_vfs_kprobe[], tpl_hook_copyout[];
 
@@ -29,6 +29,7 @@ const struct template templates[] = {
 	{ "fast_lines.bpf.h", tpl_fast_lines },
 	{ "parse_text.bpf.h", tpl_parse_text },
 	{ "parse_csv.bpf.h", tpl_parse_csv },
+	{ "parse_json.bpf.h", tpl_parse_json },
 	{ "parse_binary.bpf.h", tpl_parse_binary },
 	{ "streams.bpf.h", tpl_streams },
 	{ "binary_field.bpf.h", tpl_binary_field },

@@ -25,6 +25,7 @@
 	template tpl_fast_lines, "bpf-templates/fast_lines.bpf.h"
 	template tpl_parse_text, "bpf-templates/parse_text.bpf.h"
 	template tpl_parse_csv, "bpf-templates/parse_csv.bpf.h"
+	template tpl_parse_json, "bpf-templates/parse_json.bpf.h"
 	template tpl_parse_binary, "bpf-templates/parse_binary.bpf.h"
 	template tpl_streams, "bpf-templates/streams.bpf.h"
 	template tpl_binary_field, "bpf-templates/binary_field.bpf.h"

@@ -51,6 +51,8 @@ char *partial_select(const struct query *q)
 		ast_render(q, q->by, label, sizeof(label));
 		fprintf(f, " by %s", label);
 	}
+	if (q->by_file)
+		fprintf(f, " by file");
 	post_select(f, q);
 	return fclose(f) ? (free(text), NULL) : text;
 }

@@ -345,6 +345,8 @@ struct records {
 	char text[TIME_TEXT_MAX];	/* a time field's bytes from its first that is no blank */
 	size_t text_len;	/* all of them, past TIME_TEXT_MAX too */
 	size_t text_end;	/* past the last that is no blank */
+	struct bpfq_json json;	/* json: where in the line (the kernel's carry, same meaning) */
+	uint64_t key_h1[BPFQ_MAX_SLOTS], key_h2[BPFQ_MAX_SLOTS];	/* json: each field's path */
 };
 
 struct records *records_new(const struct query *q, struct bpfq_result *r, record_fn *fn,
@@ -362,6 +364,8 @@ struct records *records_new(const struct query *q, struct bpfq_result *r, record
 		p->slot_of[i] = -1;
 	for (int i = 0; i < q->nslots; i++)
 		p->slot_of[q->slot_field[i]] = i;
+	for (int i = 0; q->format.kind == INPUT_JSON && i < q->format.nkeys; i++)
+		json_key_hash(q, i, &p->key_h1[i], &p->key_h2[i]);
 	p->slot = -1;
 	return p;
 }
@@ -488,7 +492,8 @@ static void field_content(struct records *p, unsigned char c)
 		return;
 	if (p->q->slot_time[p->slot])
 		time_byte(p, c);
-	track_byte(&p->num, c, p->q->format.kind == INPUT_CSV);
+	track_byte(&p->num, c, p->q->format.kind == INPUT_CSV ||
+		   (p->q->format.kind == INPUT_JSON && !p->json.bare));
 	for (int k = 0; k < p->q->nregex; k++)
 		if (p->q->regex_slot[k] == p->slot)
 			rec->rx[k] = regex_step(p->q->regex[k], rec->rx[k], c);
@@ -574,16 +579,28 @@ static void begin_record(struct records *p)
 	p->field = 0;
 }
 
+/* Whether the record ended without slot's field: a line too short, an object without its key. */
+static bool field_missing(const struct records *p, int slot)
+{
+	if (p->q->format.kind == INPUT_JSON)
+		return !((p->json.seen >> slot) & 1);
+	return p->q->slot_field[slot] >= p->field;
+}
+
+static void json_notes(struct records *p);
+
 /* The record ended: fields it lacked are missing; then the query sees it. */
 static void end_record(struct records *p)
 {
+	if (p->q->format.kind == INPUT_JSON)
+		json_notes(p);
 	for (int i = 0; i < p->q->nslots; i++) {
-		if (p->q->slot_field[i] >= p->field) {
+		if (field_missing(p, i)) {
 			p->rec.f[i].kind = BPFQ_K_MISSING;
 			count_at(&p->r->missing, &p->r->missing_off, p->rec.off);
 		}
 	}
-	if (p->q->key_slot >= 0 && p->q->slot_field[p->q->key_slot] >= p->field)
+	if (p->q->key_slot >= 0 && field_missing(p, p->q->key_slot))
 		p->rec.key.kind = BPFQ_K_MISSING;
 	p->r->records++;
 	p->in_record = false;
@@ -697,6 +714,443 @@ static void csv_byte(struct records *p, unsigned char c)
 	csv_plain(p, c);
 }
 
+/* ---- json: JSON lines (bpf-templates/parse_json.bpf.h states the rules) ---- */
+
+static bool json_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The line is no JSON object: the rest of it is skipped, then it is counted. */
+static void json_bad(struct records *p)
+{
+	p->json.state = BPFQ_J_SKIP;
+}
+
+static void json_drop(struct records *p)
+{
+	count_at(&p->r->malformed, &p->r->malformed_off, p->rec.off);
+	p->in_record = false;
+	p->json.state = BPFQ_J_LINE;
+}
+
+/* A byte of a key (into its hashes) or of a string value (into its field). */
+static void json_put(struct records *p, unsigned char b)
+{
+	struct bpfq_json *j = &p->json;
+
+	if (j->state == BPFQ_J_KEY) {
+		j->h1 = bpfq_json_fold1(j->h1, b);
+		j->h2 = bpfq_json_fold2(j->h2, b);
+		j->klen++;
+	} else {
+		field_content(p, b);
+	}
+}
+
+static void json_put_cp(struct records *p, uint32_t cp)
+{
+	unsigned char b[4];
+	int n;
+
+	if (cp < 0x80) {
+		b[0] = cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = 0xc0 | cp >> 6;
+		b[1] = 0x80 | (cp & 0x3f);
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = 0xe0 | cp >> 12;
+		b[1] = 0x80 | ((cp >> 6) & 0x3f);
+		b[2] = 0x80 | (cp & 0x3f);
+		n = 3;
+	} else {
+		b[0] = 0xf0 | cp >> 18;
+		b[1] = 0x80 | ((cp >> 12) & 0x3f);
+		b[2] = 0x80 | ((cp >> 6) & 0x3f);
+		b[3] = 0x80 | (cp & 0x3f);
+		n = 4;
+	}
+	for (int i = 0; i < n; i++)
+		json_put(p, b[i]);
+}
+
+/* A u escape's 4th digit read: a code point, or half of a surrogate pair. */
+static void json_escaped(struct records *p)
+{
+	struct bpfq_json *j = &p->json;
+	uint32_t cp = j->cp;
+
+	j->esc = BPFQ_JE_NONE;
+	if (j->hi) {
+		if (cp < 0xdc00 || cp > 0xdfff) {
+			json_bad(p);
+			return;
+		}
+		cp = 0x10000 + ((j->hi - 0xd800) << 10) + (cp - 0xdc00);
+		j->hi = 0;
+	} else if (cp >= 0xd800 && cp <= 0xdbff) {
+		j->hi = cp;
+		j->esc = BPFQ_JE_PAIR;
+		return;
+	} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+		json_bad(p);
+		return;
+	}
+	json_put_cp(p, cp);
+}
+
+static int json_hex(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+static void json_escape(struct records *p, unsigned char c)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *at = c ? strchr(from, c) : NULL;
+
+	if (c == 'u') {
+		p->json.esc = BPFQ_JE_HEX;
+		p->json.cp = 0;
+		return;
+	}
+	if (!at) {
+		json_bad(p);
+		return;
+	}
+	p->json.esc = BPFQ_JE_NONE;
+	json_put(p, to[at - from]);
+}
+
+/* The key ended: the field it names, if the query uses its path (not inside an array). */
+static void json_key_end(struct records *p)
+{
+	struct bpfq_json *j = &p->json;
+
+	j->h1 = bpfq_json_fold1(j->h1, j->klen | (1ULL << 32));
+	j->h2 = bpfq_json_fold2(j->h2, j->klen | (1ULL << 32));
+	j->field = -1;
+	for (int i = 0; !j->arrays && i < p->q->format.nkeys; i++)
+		if (p->key_h1[i] == j->h1 && p->key_h2[i] == j->h2)
+			j->field = i;
+	j->state = BPFQ_J_COLON;
+}
+
+/* A value begins: the key's field, unless an earlier same key gave it. */
+static void json_value_begin(struct records *p)
+{
+	struct bpfq_json *j = &p->json;
+
+	p->field = j->field >= 0 ? j->field : BPFQ_MAX_FIELD;
+	j->field = -1;
+	begin_field(p, p->off);
+	if (p->slot < 0)
+		return;
+	if ((j->seen >> p->slot) & 1) {
+		p->slot = -1;
+		return;
+	}
+	j->seen |= 1U << p->slot;
+	j->note[p->slot] = 0;
+}
+
+/* true and false, bare: 1 and 0; -1 for another value. */
+static int json_bool(const struct numscan *s)
+{
+	if (s->state != NS_BAD || s->neg || s->ndigits || s->dot)
+		return -1;
+	if (s->wlen == 4 && !strncasecmp(s->word, "true", 4))
+		return 1;
+	if (s->wlen == 5 && !strncasecmp(s->word, "false", 5))
+		return 0;
+	return -1;
+}
+
+/* A used value's number into its field, and what to count of it (enum bpfq_json_note). */
+static uint8_t json_number(struct records *p, struct bpfq_field *f)
+{
+	int b = p->json.bare ? json_bool(&p->num.s) : -1, flags, kind;
+	uint8_t note;
+
+	if (b >= 0) {
+		memset(f, 0, sizeof(*f));
+		f->kind = BPFQ_K_INT;
+		f->lo = b;
+		return 0;
+	}
+	flags = track_end(&p->num, f);
+	note = (flags & BPFQ_TOK_ROUNDED ? BPFQ_JN_ROUNDED : 0) |
+	       (flags & BPFQ_TOK_BEYOND ? BPFQ_JN_BEYOND : 0);
+	if (f->kind == BPFQ_K_EMPTY)
+		return note | BPFQ_JN_EMPTY;
+	if (f->kind != BPFQ_K_BAD)
+		return note;
+	kind = num_null_kind(&p->num.s);
+	return note | (kind >= 0 ? BPFQ_JN_NULL + kind : BPFQ_JN_BAD);
+}
+
+/* A string or bare value ended: into its field; its counts wait for the record's end. */
+static void json_value_end(struct records *p)
+{
+	p->json.state = BPFQ_J_AFTER;
+	if (p->slot >= 0 && p->q->slot_numeric[p->slot]) {
+		p->json.note[p->slot] = json_number(p, &p->rec.f[p->slot]);
+		p->json.voff[p->slot] = p->field_off;
+	}
+	p->slot = -1;
+}
+
+/* An object or array as a used key's value: no number. */
+static void json_container_value(struct records *p)
+{
+	json_value_begin(p);
+	if (p->slot >= 0) {
+		p->num.s.state = NS_BAD;
+		p->num.s.wlen = 9;
+	}
+	p->json.bare = 0;
+	json_value_end(p);
+}
+
+/* A count of a record's values: the first place is the first record's first such value. */
+static void json_count(__u64 *count, __u64 *first, uint64_t rec_off, uint64_t off)
+{
+	if (!*count || (*first >= rec_off && off < *first))
+		*first = off;
+	(*count)++;
+}
+
+/* The record's values' notes into the counters; a number past int64 stops the scan. */
+static void json_notes(struct records *p)
+{
+	struct bpfq_result *r = p->r;
+	uint64_t at = p->rec.off;
+
+	for (int i = 0; i < p->q->nslots; i++) {
+		int note = p->json.note[i], kind = note & BPFQ_JN_KIND;
+		uint64_t off = p->json.voff[i];
+
+		if (!((p->json.seen >> i) & 1) || !p->q->slot_numeric[i])
+			continue;
+		if ((note & BPFQ_JN_BEYOND) && (!r->error || off < r->error_off)) {
+			r->error = BPFQ_ERR_BEYOND;
+			r->error_off = off;
+			r->done = 1;
+			p->stop = true;
+		}
+		if (note & BPFQ_JN_ROUNDED)
+			json_count(&r->rounded, &r->rounded_off, at, off);
+		if (kind == BPFQ_JN_EMPTY) {
+			json_count(&r->empty, &r->empty_off, at, off);
+		} else if (kind == BPFQ_JN_BAD) {
+			json_count(&r->bad, &r->bad_off, at, off);
+		} else if (kind >= BPFQ_JN_NULL) {
+			if (!bpfq_nulls(r) || (r->nulls_off >= at && off < r->nulls_off))
+				r->nulls_off = off;
+			r->nulls[kind - BPFQ_JN_NULL]++;
+		}
+	}
+}
+
+static void json_open(struct records *p, unsigned char c)
+{
+	struct bpfq_json *j = &p->json;
+	uint32_t d = j->depth;
+
+	if (d >= BPFQ_JSON_DEPTH) {
+		json_bad(p);
+		return;
+	}
+	if (d)
+		json_container_value(p);
+	j->ph1[d] = d ? j->h1 : BPFQ_JSON_H1;
+	j->ph2[d] = d ? j->h2 : BPFQ_JSON_H2;
+	if (c == '[')
+		j->arrays |= 1U << d;
+	j->depth = d + 1;
+	j->state = c == '[' ? BPFQ_J_VALUE_OR_END : BPFQ_J_KEY_OR_END;
+}
+
+static void json_close(struct records *p, unsigned char c)
+{
+	struct bpfq_json *j = &p->json;
+	uint32_t d = j->depth - 1;
+
+	if (d >= BPFQ_JSON_DEPTH || ((j->arrays >> d) & 1) != (c == ']')) {
+		json_bad(p);
+		return;
+	}
+	j->arrays &= ~(1U << d);
+	j->depth = d;
+	j->state = d ? BPFQ_J_AFTER : BPFQ_J_DONE;
+}
+
+static void json_string(struct records *p, unsigned char c)
+{
+	struct bpfq_json *j = &p->json;
+	int d;
+
+	switch (j->esc) {
+	case BPFQ_JE_NONE:
+		if (c == '"') {
+			if (j->state == BPFQ_J_KEY)
+				json_key_end(p);
+			else
+				json_value_end(p);
+		} else if (c == '\\') {
+			j->esc = BPFQ_JE_BACKSLASH;
+		} else if (c < 0x20) {
+			json_bad(p);
+		} else {
+			json_put(p, c);
+		}
+		return;
+	case BPFQ_JE_BACKSLASH:
+		json_escape(p, c);
+		return;
+	case BPFQ_JE_PAIR:
+	case BPFQ_JE_PAIR_U:
+		if (c != (j->esc == BPFQ_JE_PAIR ? '\\' : 'u')) {
+			json_bad(p);
+			return;
+		}
+		j->esc = j->esc == BPFQ_JE_PAIR ? BPFQ_JE_PAIR_U : BPFQ_JE_HEX;
+		j->cp = 0;
+		return;
+	default:
+		if ((d = json_hex(c)) < 0) {
+			json_bad(p);
+			return;
+		}
+		j->cp = j->cp * 16 + d;
+		if (++j->esc == BPFQ_JE_HEX + 4)
+			json_escaped(p);
+		return;
+	}
+}
+
+static void json_value(struct records *p, unsigned char c)
+{
+	struct bpfq_json *j = &p->json;
+
+	if (json_blank(c))
+		return;
+	if (c == ']' && j->state == BPFQ_J_VALUE_OR_END) {
+		json_close(p, c);
+	} else if (c == '{' || c == '[') {
+		json_open(p, c);
+	} else if (c == ',' || c == ':' || c == '}' || c == ']') {
+		json_bad(p);
+	} else {
+		json_value_begin(p);
+		j->esc = BPFQ_JE_NONE;
+		j->bare = c != '"';
+		j->state = j->bare ? BPFQ_J_BARE : BPFQ_J_STRING;
+		if (j->bare)
+			field_content(p, c);
+	}
+}
+
+static void json_after(struct records *p, unsigned char c)
+{
+	struct bpfq_json *j = &p->json;
+
+	if (json_blank(c))
+		return;
+	if (c == '}' || c == ']')
+		json_close(p, c);
+	else if (c != ',' || !j->depth)
+		json_bad(p);
+	else
+		j->state = (j->arrays >> (j->depth - 1)) & 1 ? BPFQ_J_VALUE : BPFQ_J_KEY_NEXT;
+}
+
+static void json_key(struct records *p, unsigned char c)
+{
+	struct bpfq_json *j = &p->json;
+
+	if (json_blank(c))
+		return;
+	if (c == '}' && j->state == BPFQ_J_KEY_OR_END) {
+		json_close(p, c);
+	} else if (c != '"') {
+		json_bad(p);
+	} else {
+		j->h1 = j->ph1[j->depth - 1];
+		j->h2 = j->ph2[j->depth - 1];
+		j->klen = 0;
+		j->esc = BPFQ_JE_NONE;
+		j->state = BPFQ_J_KEY;
+	}
+}
+
+static void json_line(struct records *p, unsigned char c)
+{
+	struct bpfq_json *j = &p->json;
+
+	if (json_blank(c))
+		return;
+	begin_record(p);
+	j->seen = 0;
+	j->depth = 0;
+	j->arrays = 0;
+	j->hi = 0;
+	j->field = -1;
+	if (c == '{')
+		json_open(p, c);
+	else
+		json_bad(p);
+}
+
+static void json_byte(struct records *p, unsigned char c)
+{
+	struct bpfq_json *j = &p->json;
+
+	if (c == '\n') {
+		if (j->state == BPFQ_J_DONE) {
+			j->state = BPFQ_J_LINE;
+			end_record(p);
+		} else if (j->state != BPFQ_J_LINE) {
+			json_drop(p);
+		}
+		return;
+	}
+	switch (j->state) {
+	case BPFQ_J_LINE: json_line(p, c); break;
+	case BPFQ_J_KEY_OR_END: case BPFQ_J_KEY_NEXT: json_key(p, c); break;
+	case BPFQ_J_KEY: case BPFQ_J_STRING: json_string(p, c); break;
+	case BPFQ_J_COLON:
+		if (c == ':')
+			j->state = BPFQ_J_VALUE;
+		else if (!json_blank(c))
+			json_bad(p);
+		break;
+	case BPFQ_J_VALUE: case BPFQ_J_VALUE_OR_END: json_value(p, c); break;
+	case BPFQ_J_BARE:
+		if (json_blank(c) || c == ',' || c == '}' || c == ']') {
+			json_value_end(p);
+			json_after(p, c);
+		} else if (c == '"' || c == '{' || c == '[' || c == ':') {
+			json_bad(p);
+		} else {
+			field_content(p, c);
+		}
+		break;
+	case BPFQ_J_AFTER: json_after(p, c); break;
+	case BPFQ_J_DONE:
+		if (!json_blank(c))
+			json_bad(p);
+		break;
+	default: break;
+	}
+}
+
 /* ---- binary: fixed-size records of integers ---- */
 
 static uint64_t load_le(const uint8_t *b, int size, bool big_endian)
@@ -768,6 +1222,7 @@ bool records_feed(struct records *p, const char *buf, size_t n)
 		case INPUT_NUMBERS: numbers_byte(p, c); break;
 		case INPUT_TEXT: text_byte(p, c); break;
 		case INPUT_CSV: csv_byte(p, c); break;
+		case INPUT_JSON: json_byte(p, c); break;
 		default: binary_byte(p, c); break;
 		}
 		p->off++;
@@ -802,6 +1257,13 @@ bool records_finish(struct records *p)
 			end_field(p);
 			end_record(p);
 		}
+		break;
+	case INPUT_JSON:
+		if (p->json.state == BPFQ_J_DONE)
+			end_record(p);
+		else if (p->json.state != BPFQ_J_LINE)
+			json_drop(p);
+		p->json.state = BPFQ_J_LINE;
 		break;
 	default:
 		p->r->partial = p->npartial;

@@ -108,6 +108,47 @@ static enum prec prec(const struct node *n)
 }
 
 /* The normalized spelling: "==" for "=", "and" for "&&", whatever was written. */
+/* One key's bytes, then its length: "a.b" as one key is not a, then b. */
+static void json_fold_key(const char *key, size_t len, uint64_t *h1, uint64_t *h2)
+{
+	for (size_t i = 0; i < len; i++) {
+		*h1 = bpfq_json_fold1(*h1, (unsigned char)key[i]);
+		*h2 = bpfq_json_fold2(*h2, (unsigned char)key[i]);
+	}
+	*h1 = bpfq_json_fold1(*h1, len | (1ULL << 32));
+	*h2 = bpfq_json_fold2(*h2, len | (1ULL << 32));
+}
+
+void json_path_hash(const char *name, size_t len, bool path, uint64_t *h1, uint64_t *h2)
+{
+	size_t begin = 0;
+
+	*h1 = BPFQ_JSON_H1;
+	*h2 = BPFQ_JSON_H2;
+	for (size_t i = 0; path && i < len; i++) {
+		if (name[i] == '.') {
+			json_fold_key(name + begin, i - begin, h1, h2);
+			begin = i + 1;
+		}
+	}
+	json_fold_key(name + begin, len - begin, h1, h2);
+}
+
+void json_key_hash(const struct query *q, int i, uint64_t *h1, uint64_t *h2)
+{
+	struct loc l = q->format.keys[i];
+	const char *text = q->text + l.begin;
+	bool quoted = *text == '"';
+
+	json_path_hash(text + quoted, l.end - l.begin - 2 * quoted, !quoted, h1, h2);
+}
+
+bool ast_is_file(const struct query *q, const struct node *n)
+{
+	return n && n->kind == NODE_NAME && n->loc.end - n->loc.begin == 4 &&
+	       !memcmp(q->text + n->loc.begin, "file", 4);
+}
+
 bool ast_has_field(const struct node *n)
 {
 	if (!n)
@@ -656,6 +697,7 @@ void format_render(const struct query *q, char *buf, size_t size)
 	case INPUT_NUMBERS: puts_(&o, "numbers"); break;
 	case INPUT_TEXT: puts_(&o, "text"); break;
 	case INPUT_CSV: render_csv(&o, &q->format); break;
+	case INPUT_JSON: puts_(&o, "json"); break;
 	default: render_record(&o, q); break;
 	}
 	if (size)

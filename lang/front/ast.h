@@ -150,6 +150,7 @@ enum input_kind {
 	INPUT_TEXT,	/* lines of whitespace-separated fields $1, $2, ... */
 	INPUT_CSV,	/* RFC 4180 records */
 	INPUT_BINARY,	/* fixed-size records of integers (one field x for 'as i64') */
+	INPUT_JSON,	/* JSON lines: one object per line, fields by key path */
 };
 
 enum header_mode {
@@ -179,6 +180,9 @@ struct input_format {
 	int nfields;		/* binary: the record's fields */
 	struct rec_field fields[BPFQ_MAX_REC_FIELDS];
 	int record_size;	/* binary: bytes per record */
+	/* json: the key paths the query uses, by sema; field i is keys[i] */
+	int nkeys;
+	struct loc keys[BPFQ_MAX_SLOTS];	/* a name as written: a.b (a path) or "a.b" (one key) */
 };
 
 /* The column names of a csv header, for sema (NULL when there is none). */
@@ -198,6 +202,7 @@ struct query {
 	struct node *where;	/* NULL without a where clause */
 	struct node *by;	/* NULL without a 'by' clause */
 	bool by_text;		/* set by sema: the key is a field's text, not a value */
+	bool by_file;		/* set by sema: 'by file', each input file a group (by is then NULL) */
 	char **paths;		/* from PATH..., unquoted; in the arena; NULL without 'from' */
 	int npaths;
 	char *path;		/* the first of them */
@@ -258,6 +263,18 @@ const char *agg_name(enum agg_kind kind);
 
 struct node *node_new(struct query *q, enum node_kind kind, struct loc loc);
 void query_free(struct query *q);
+
+/*
+ * A JSON key path's hashes (bpfq_state.h bpfq_json_fold1/2), as the parsers
+ * fold a key's bytes: name[0..len) split at each '.' when path, else one key.
+ */
+void json_path_hash(const char *name, size_t len, bool path, uint64_t *h1, uint64_t *h2);
+
+/* The hashes of field i of 'as json' input (q->format.keys[i]). */
+void json_key_hash(const struct query *q, int i, uint64_t *h1, uint64_t *h2);
+
+/* Whether n is the pseudo-column file: the path of the file a record comes from. */
+bool ast_is_file(const struct query *q, const struct node *n);
 
 /* Whether n (NULL: no) or its operands reference a field ($N, x). */
 bool ast_has_field(const struct node *n);

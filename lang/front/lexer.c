@@ -320,7 +320,9 @@ static struct token word(const char *text, size_t len, size_t begin)
 {
 	size_t pos = begin;
 
-	while (pos < len && is_ident(text[pos]))
+	/* A '.' between name characters joins them: a JSON key path, req.status. */
+	while (pos < len && (is_ident(text[pos]) ||
+			     (text[pos] == '.' && pos + 1 < len && is_ident(text[pos + 1]))))
 		pos++;
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
 		const char *kw = keywords[i].word;

@@ -1046,7 +1046,7 @@ static bool csv_format(struct parser *p, struct input_format *fmt)
 static bool unknown_format(struct parser *p)
 {
 	static const char *const names[] = {
-		"numbers", "text", "csv", "record", "i8", "u8", "i16", "u16", "i32", "u32",
+		"numbers", "text", "csv", "json", "record", "i8", "u8", "i16", "u16", "i32", "u32",
 		"i64", "u64", "i16be", "u16be", "i32be", "u32be", "i64be", "u64be",
 	};
 	char clause[64] = "";
@@ -1056,11 +1056,11 @@ static bool unknown_format(struct parser *p)
 			       p->tok.loc.end - p->tok.loc.begin, names,
 			       sizeof(names) / sizeof(names[0]));
 	return diag_set(p->d, p->tok.loc, "expected a format after 'as' (numbers, text, "
-			"csv, i8 ... u64, record(...)), got %s%s", quote(p, p->tok).s,
+			"csv, json, i8 ... u64, record(...)), got %s%s", quote(p, p->tok).s,
 			p->tok.kind == TOK_IDENT ? clause : "");
 }
 
-/* 'as' (numbers | text | csv [options] | TYPE | record(fields)) */
+/* 'as' (numbers | text | csv [options] | json | TYPE | record(fields)) */
 static bool format_clause(struct parser *p)
 {
 	struct input_format *fmt = &p->q->format;
@@ -1079,6 +1079,10 @@ static bool format_clause(struct parser *p)
 	} else if (is_word(p, "csv")) {
 		fmt->kind = INPUT_CSV;
 		if (!csv_format(p, fmt))
+			return false;
+	} else if (is_word(p, "json")) {
+		fmt->kind = INPUT_JSON;
+		if (!next(p))
 			return false;
 	} else if (is_word(p, "record")) {
 		fmt->kind = INPUT_BINARY;

@@ -211,6 +211,7 @@ static const char *format_word(enum input_kind kind)
 	case INPUT_NUMBERS: return "numbers";
 	case INPUT_TEXT: return "text";
 	case INPUT_CSV: return "csv";
+	case INPUT_JSON: return "json";
 	default: return "binary";
 	}
 }
@@ -220,9 +221,10 @@ static bool check_field(struct sema *s, struct node *n)
 {
 	enum input_kind kind = s->q->format.kind;
 
-	if (kind == INPUT_NUMBERS || kind == INPUT_BINARY)
+	if (kind == INPUT_NUMBERS || kind == INPUT_BINARY || kind == INPUT_JSON)
 		return diag_set(s->d, n->loc, "'%.*s': 'as %s' input has no numbered fields; %s",
 				shown(n->loc), s->q->text + n->loc.begin, format_word(kind),
+				kind == INPUT_JSON ? "name the keys, as status or req.status" :
 				kind == INPUT_NUMBERS || s->q->format.stream ?
 				"its values are called x" : "name the record's fields");
 	if (n->field < 0)
@@ -331,6 +333,32 @@ static bool check_record_field(struct sema *s, struct node *n, const char *name,
 			"in its 'as record(...)'", shown(n->loc), s->q->text + n->loc.begin);
 }
 
+/* A JSON key path: the same path (by its hashes) is the same field. */
+static bool check_json_key(struct sema *s, struct node *n)
+{
+	struct input_format *f = &s->q->format;
+	const char *text = s->q->text + n->loc.begin;
+	size_t len = n->loc.end - n->loc.begin;
+	uint64_t h1, h2, k1, k2;
+	int i;
+
+	if (*text == '"' && len == 2)
+		return diag_set(s->d, n->loc, "an empty name: a JSON key has at least one byte");
+	json_path_hash(text + (*text == '"'), len - 2 * (*text == '"'), *text != '"', &h1, &h2);
+	for (i = 0; i < f->nkeys; i++) {
+		json_key_hash(s->q, i, &k1, &k2);
+		if (k1 == h1 && k2 == h2)
+			break;
+	}
+	if (i == f->nkeys) {
+		if (f->nkeys == BPFQ_MAX_SLOTS)
+			return diag_set(s->d, n->loc, "too many fields: a query uses at most %d",
+					BPFQ_MAX_SLOTS);
+		f->keys[f->nkeys++] = n->loc;
+	}
+	return use_field(s, n, i);
+}
+
 /* A name: x, a csv column, a record field; "quoted" for a column only. */
 static bool check_name(struct sema *s, struct node *n)
 {
@@ -339,6 +367,9 @@ static bool check_name(struct sema *s, struct node *n)
 	size_t len = n->loc.end - n->loc.begin;
 	bool quoted = *text == '"';
 
+	if (ast_is_file(s->q, n))
+		return diag_set(s->d, n->loc, "'file' is the path of the file a record comes from: "
+				"only 'by file' takes it (a column or key named file is \"file\")");
 	if (quoted) {
 		text++;
 		len -= 2;
@@ -349,6 +380,8 @@ static bool check_name(struct sema *s, struct node *n)
 	switch (f->kind) {
 	case INPUT_CSV:
 		return check_column(s, n, text, len);
+	case INPUT_JSON:
+		return check_json_key(s, n);
 	case INPUT_BINARY:
 		if (!f->stream)
 			return check_record_field(s, n, text, len);
@@ -1213,7 +1246,7 @@ static bool check_cols(struct sema *s)
 
 static bool check_having(struct sema *s, struct node *having)
 {
-	if (!s->q->by)
+	if (!s->q->by && !s->q->by_file)
 		return diag_set(s->d, having->loc, "'having' needs 'by': without it the answer is one "
 				"row; use where to pick records");
 	s->post_root = NULL;
@@ -1231,7 +1264,7 @@ static bool check_order_key(struct sema *s, struct order_key *k)
 	struct query *q = s->q;
 	int col = as_column(q, k->e);
 
-	if (same_text(q, k->e, q->by)) {
+	if ((q->by_file && ast_is_file(q, k->e)) || (q->by && same_text(q, k->e, q->by))) {
 		k->by_key = true;
 		return true;
 	}
@@ -1265,7 +1298,7 @@ static bool check_post_clauses(struct sema *s)
 
 	if (q->having && !check_having(s, q->having))
 		return false;
-	if (q->norder && !q->by)
+	if (q->norder && !q->by && !q->by_file)
 		return diag_set(s->d, q->order[0].e->loc, "'order by' needs 'by': without it the "
 				"answer is one row");
 	if (q->norder > BPFQ_MAX_AGGS)
@@ -1274,7 +1307,7 @@ static bool check_post_clauses(struct sema *s)
 	for (int i = 0; i < q->norder; i++)
 		if (!check_order_key(s, &q->order[i]))
 			return false;
-	if (q->limit && !q->by)
+	if (q->limit && !q->by && !q->by_file)
 		return diag_set(s->d, q->limit_loc, "'limit' needs 'by': without it the answer is one "
 				"row");
 	return true;
@@ -1290,31 +1323,43 @@ static bool check_where(struct sema *s, struct node *where)
 	return true;
 }
 
+/* Big states do not multiply by groups. */
+static bool check_by_states(struct sema *s)
+{
+	for (int i = 0; i < s->q->nitems; i++) {
+		enum agg_kind k = s->q->items[i]->agg;
+
+		if (k == AGG_QUANTILE || k == AGG_COUNT_DISTINCT)
+			return diag_set(s->d, s->q->items[i]->loc, "%s cannot be used with by: its "
+					"state (%d KB) would be kept for every group",
+					agg_name(k), k == AGG_QUANTILE ? 178 : 16);
+	}
+	return true;
+}
+
 /*
  * by: a bare field of text or csv groups by its text, as awk's a[$1] does;
- * anything else by its value. Big states do not multiply by groups.
+ * 'by file' by the input file; anything else by its value.
  */
 static bool check_by(struct sema *s, struct node *by)
 {
 	struct query *q = s->q;
 
+	/* Each file is scanned apart: its answer is its group, put together in user space. */
+	if (ast_is_file(q, by)) {
+		q->by_file = true;
+		q->by = NULL;
+		return check_by_states(s);
+	}
 	if (!check_expr(s, by, IN_BY))
 		return false;
 	if (by->type != TYPE_NUM && by->type != TYPE_TIME)
 		return diag_set(s->d, by->loc, "by needs a field or a number, got %s",
 				type_word(by->type));
-	q->by_text = by->kind == NODE_FIELD &&
-		     (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV);
+	q->by_text = by->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
+						q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
 	q->key_slot = q->by_text ? by->slot : -1;
-	for (int i = 0; i < q->nitems; i++) {
-		enum agg_kind k = q->items[i]->agg;
-
-		if (k == AGG_QUANTILE || k == AGG_COUNT_DISTINCT)
-			return diag_set(s->d, q->items[i]->loc, "%s cannot be used with by: its state "
-					"(%d KB) would be kept for every group",
-					agg_name(k), k == AGG_QUANTILE ? 178 : 16);
-	}
-	return true;
+	return check_by_states(s);
 }
 
 static int count_nodes(const struct node *n)
@@ -1415,12 +1460,19 @@ void sema_default_format(struct query *q)
 
 	for (int i = 0; i < q->nitems; i++)
 		fields |= ast_has_field(q->items[i]);
-	/* A delimiter found by looking at the input (runtime/header.c) stays. */
-	if (f->given || f->delim_given)
+	/*
+	 * A delimiter found by looking at the input (runtime/header.c) stays;
+	 * json is never a guess that a later look could undo: named, by the
+	 * name, or seen.
+	 */
+	if (f->given || f->delim_given || f->kind == INPUT_JSON)
 		return;
 	f->delim = ',';
 	f->header = HEADER_AUTO;
-	if (q->path && (ends_with(q->path, ".csv") || ends_with(q->path, ".tsv"))) {
+	if (q->path && (ends_with(q->path, ".json") || ends_with(q->path, ".jsonl") ||
+			ends_with(q->path, ".ndjson"))) {
+		f->kind = INPUT_JSON;
+	} else if (q->path && (ends_with(q->path, ".csv") || ends_with(q->path, ".tsv"))) {
 		f->kind = INPUT_CSV;
 		f->delim = ends_with(q->path, ".tsv") ? '\t' : ',';
 		f->delim_given = f->delim == '\t';
@@ -1554,6 +1606,7 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	q->key_slot = -1;
 	memset(q->slot_text, 0, sizeof(q->slot_text));
 	q->nregex = 0;
+	q->format.nkeys = 0;
 	/* A stream's value is always read: whether it is one decides what a record is. */
 	if (q->format.kind == INPUT_NUMBERS || (q->format.kind == INPUT_BINARY && q->format.stream))
 		q->slot_field[q->nslots++] = 0;

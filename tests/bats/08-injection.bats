@@ -350,7 +350,7 @@ preprocess() {
 @test "times: a date literal is its microseconds in the C, a unit its number" {
 	printf 'ts\n2001-03-01\n' >"$TMP/t.csv"
 	gen_c "count() by date_trunc('month', ts) where ts >= '2001-03-01T10:00:00.5+01:00' from $TMP/t.csv"
-	[[ $EMIT == *983437200500000LL* ]]
+	[[ $EMIT == *983437200500000* ]]
 	[[ $EMIT != *2001-03-01* && $EMIT != *"'month'"* && $EMIT != *+01:00* ]]
 	assert_rejected "count() where ts > '2001-03-01*/ SMUGGLED' from $TMP/t.csv" 1:20-42 \
 		"'2001-03-01*/ SMUGGLED' is not an ISO 8601 time"

@@ -87,7 +87,9 @@ function next_token(   c, c2, s, w) {
 	}
 	if (is_ident_char(c)) {
 		s = P
-		while (P <= QL && is_ident_char(substr(Q, P, 1))) P++
+		# a '.' between name characters: a JSON key path
+		while (P <= QL && (is_ident_char(substr(Q, P, 1)) ||
+				   (substr(Q, P, 1) == "." && is_ident_char(substr(Q, P + 1, 1))))) P++
 		TT = substr(Q, s, P - s); TE = P
 		w = tolower(TT)
 		T = (w ~ /^(where|from|and|or|not|as|by|group|between|in)$/) ? w : "ident"
@@ -395,7 +397,7 @@ function emit_post(   n, i, c, post) {
 			n, K[n], n, L[n] + 0, n, R[n] + 0, n, NA[n] + 0, n, awk_string(V[n])
 		for (i = 1; i <= NA[n]; i++)
 			printf "\tPA[%d, %d] = %d\n", n, i, A[n, i]
-		if (post && (K[n] != "field" || V[n] !~ /^n:/))
+		if (post && (K[n] != "field" || V[n] !~ /^[nq]:/))
 			printf "\tPLABEL[%d] = \"%s\"\n", n, awk_string(render(n))
 	}
 }
@@ -608,7 +610,8 @@ function parse_primary(   n, name, ob, i) {
 	}
 	if (T == "str") {
 		n = node("field", 0, 0, TB, TE)
-		V[n] = "n:" TT
+		# json: a quoted name is one key (a '.' in it no path)
+		V[n] = (index(TT, ".") ? "q:" : "n:") TT
 		next_token()
 		return n
 	}
@@ -714,7 +717,7 @@ function mark_times(   pass, i) {
 # as numbers | text | csv[(opts)] | TYPE | record(name: TYPE, ...)
 function parse_format(   w, t) {
 	w = tolower(TT)
-	if (w == "numbers" || w == "text") {
+	if (w == "numbers" || w == "text" || w == "json") {
 		FMT = w
 		next_token()
 	} else if (w == "csv") {
@@ -769,7 +772,8 @@ function binary_type(f,   w, be) {
 # Without 'as': .csv is csv, .tsv csv with a tab, $N text, anything else numbers.
 function resolve_format() {
 	if (FMT != "") return
-	if (PATH ~ /\.csv$/) FMT = "csv"
+	if (PATH ~ /\.(json|jsonl|ndjson)$/) FMT = "json"
+	else if (PATH ~ /\.csv$/) FMT = "csv"
 	else if (PATH ~ /\.tsv$/) { FMT = "csv"; DELIM = "\t" }
 	else FMT = USES_POS ? "text" : "numbers"
 }
@@ -788,6 +792,8 @@ function tmp(prefix) {
 
 # The slot a field node reads (numbers and streams: x is slot 1).
 function slot_of(spec,   s) {
+	if (spec ~ /^q:/ && FMT != "json") spec = "n:" substr(spec, 3)
+	if (FMT == "json" && spec !~ /^[nq]:/) die("json keys have names")
 	if (FMT == "numbers" || STREAM) {
 		if (spec != "x") die("only x in this format")
 		spec = "x"
@@ -1024,7 +1030,7 @@ function generate(   i, w, c, a, kind, p) {
 	}
 	emit("MATCHED++")
 	if (BY) {
-		if (K[BY] == "field" && (FMT == "text" || FMT == "csv")) {
+		if (K[BY] == "field" && (FMT == "text" || FMT == "csv" || FMT == "json")) {
 			# a bare field of text or csv: its text is the key
 			p = slot_of(V[BY])
 			KEYSLOT = p

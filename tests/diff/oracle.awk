@@ -24,6 +24,7 @@ BEGIN {
 	if (MAXGROUPS == "") MAXGROUPS = 65536	# bpfq's --max-groups
 	for (ci = 1; ci < 32; ci++) CTRL_HEX[sprintf("%c", ci)] = sprintf("\\x%02x", ci)
 	CTRL_HEX[sprintf("%c", 127)] = "\\x7f"
+	for (ci = 0; ci < 32; ci++) JCTRL = JCTRL sprintf("%c", ci)	# json: bytes a string cannot hold
 	CTRL_HEX["\\"] = "\\x5c"
 	S = 1000000000
 	split("NA NULL '-' inf nan", NULL_NAME, " ")
@@ -51,8 +52,13 @@ BEGIN {
 				if (BF_NAME[f] == substr(SLOT_SPEC[s], 3) || SLOT_SPEC[s] == "x") SLOT_BF[s] = f
 	}
 	if (FMT == "text" || (FMT == "csv" && HEADER == "no")) order_slots()
+	# json: a slot's key path, its keys joined by "\034" ("q:": one key, dots and all)
+	for (s = 1; FMT == "json" && s <= NSLOT; s++) {
+		JWANT[s] = substr(SLOT_SPEC[s], 3)
+		if (SLOT_SPEC[s] ~ /^n:/) gsub(/\./, "\034", JWANT[s])
+	}
 	if (FMT == "numbers") RS = "[ \t\n\v\f\r,]+"
-	else if (FMT == "text" || FMT == "csv") RS = "\n"
+	else if (FMT == "text" || FMT == "csv" || FMT == "json") RS = "\n"
 	else {
 		read_binary()
 		exit
@@ -431,6 +437,214 @@ function fields_record(   k, s, p, t, a, nk) {
 		FV[s] = FV[a]; FN[s] = FN[a]; FN_MISSING[s] = FN_MISSING[a]
 		FT[s] = FT[a]; KEYLONG[s] = KEYLONG[a]
 	}
+	if (on_record()) {
+		STOPPED = 1
+		exit
+	}
+}
+
+# ---- json: JSON lines, each line parsed by recursive descent ----
+
+FMT == "json" {
+	JL = $0
+	LOFF = OFF
+	OFF += length($0) + length(RT)
+	if (JL ~ /^[ \t\r]*$/) next	# a blank line is no record
+	match(JL, /^[ \t\r]*/)
+	JI = RLENGTH + 1
+	REC_OFF = LOFF + RLENGTH
+	for (s = 1; s <= NSLOT; s++) JSEEN[s] = 0
+	if (substr(JL, JI, 1) == "{" && json_value("", 0, 0) && json_blanks() > length(JL))
+		json_record()
+	else if (!MALF++)
+		MALF_OFF = REC_OFF
+	next
+}
+
+function json_blanks() {
+	while (JI <= length(JL) && index(" \t\r", substr(JL, JI, 1))) JI++
+	return JI
+}
+
+# A value at JI (its path, the containers open around it, whether one is an array);
+# returns 1, or 0 for a malformed line.
+function json_value(path, depth, inarr,   c, s, t, o) {
+	json_blanks()
+	c = substr(JL, JI, 1)
+	o = LOFF + JI - 1
+	if (c == "{" || c == "[") {
+		json_take(path, inarr, "c", "", o)
+		if (depth == 8) return 0
+		return c == "{" ? json_object(path, depth + 1, inarr) : json_array(depth + 1)
+	}
+	if (c == "\"") {
+		if (!json_string()) return 0
+		json_take(path, inarr, "s", JSTR, o)
+		return 1
+	}
+	if (c == "" || index(",:}]", c)) return 0
+	s = JI
+	while (JI <= length(JL) && !index(" \t\r,}]", substr(JL, JI, 1))) {
+		if (index("\"{[:", substr(JL, JI, 1))) return 0
+		JI++
+	}
+	json_take(path, inarr, "b", substr(JL, s, JI - s), o)
+	return 1
+}
+
+# A used key's value, the first of a repeated key (c: an object or array, s: a string, b: bare).
+function json_take(path, inarr, kind, text, o,   s) {
+	if (inarr) return
+	for (s = 1; s <= NSLOT; s++)
+		if (JWANT[s] == path && !JSEEN[s]) {
+			JSEEN[s] = 1; JKIND[s] = kind; JTEXT[s] = text; JOFF[s] = o
+		}
+}
+
+function json_object(path, depth, inarr,   key, c) {
+	JI++
+	json_blanks()
+	if (substr(JL, JI, 1) == "}") {
+		JI++
+		return 1
+	}
+	for (;;) {
+		json_blanks()
+		if (substr(JL, JI, 1) != "\"" || !json_string()) return 0
+		key = (path == "" && depth == 1) ? JSTR : path "\034" JSTR
+		json_blanks()
+		if (substr(JL, JI, 1) != ":") return 0
+		JI++
+		if (!json_value(key, depth, inarr)) return 0
+		json_blanks()
+		c = substr(JL, JI++, 1)
+		if (c == "}") return 1
+		if (c != ",") return 0
+	}
+}
+
+function json_array(depth,   c) {
+	JI++
+	json_blanks()
+	if (substr(JL, JI, 1) == "]") {
+		JI++
+		return 1
+	}
+	for (;;) {
+		if (!json_value("", depth, 1)) return 0
+		json_blanks()
+		c = substr(JL, JI++, 1)
+		if (c == "]") return 1
+		if (c != ",") return 0
+	}
+}
+
+# The string at JI, its escapes decoded (\uXXXX as UTF-8, pairs joined) into JSTR.
+function json_string(   c, n, cp, lo, e) {
+	JSTR = ""
+	n = length(JL)
+	for (JI++; JI <= n; JI++) {
+		c = substr(JL, JI, 1)
+		if (c == "\"") {
+			JI++
+			return 1
+		}
+		if (index(JCTRL, c)) return 0
+		if (c != "\\") {
+			JSTR = JSTR c
+			continue
+		}
+		c = substr(JL, ++JI, 1)
+		e = index("\"\\/bfnrt", c)
+		if (c != "" && e) {
+			JSTR = JSTR substr("\"\\/\b\f\n\r\t", e, 1)
+			continue
+		}
+		if (c != "u" || (cp = json_hex4()) < 0) return 0
+		if (cp >= 56320 && cp <= 57343) return 0	# a low surrogate alone
+		if (cp >= 55296 && cp <= 56319) {
+			if (substr(JL, JI + 1, 2) != "\\u") return 0
+			JI += 2
+			if ((lo = json_hex4()) < 56320 || lo > 57343) return 0
+			cp = 65536 + (cp - 55296) * 1024 + (lo - 56320)
+		}
+		JSTR = JSTR json_utf8(cp)
+	}
+	return 0
+}
+
+function json_hex4(   h, v, j, d) {
+	h = substr(JL, JI + 1, 4)
+	if (h !~ /^[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]$/) return -1
+	v = 0
+	for (j = 1; j <= 4; j++) {
+		d = index("0123456789abcdef", tolower(substr(h, j, 1))) - 1
+		v = v * 16 + d
+	}
+	JI += 4
+	return v
+}
+
+function json_utf8(cp) {
+	if (cp < 128) return sprintf("%c", cp)
+	if (cp < 2048) return sprintf("%c%c", 192 + int(cp / 64), 128 + cp % 64)
+	if (cp < 65536)
+		return sprintf("%c%c%c", 224 + int(cp / 4096), 128 + int(cp / 64) % 64, 128 + cp % 64)
+	return sprintf("%c%c%c%c", 240 + int(cp / 262144), 128 + int(cp / 4096) % 64,
+		       128 + int(cp / 64) % 64, 128 + cp % 64)
+}
+
+# A first place: the file's first such value is the first record's first in the line.
+function json_first(name, o) {
+	if (!(name in JFIRST) || (JFIRST[name] >= REC_OFF && o < JFIRST[name])) JFIRST[name] = o
+}
+
+function json_record(   s, t, o, w, nk) {
+	RECORDS++
+	for (s = 1; s <= NSLOT; s++) {
+		if (!JSEEN[s]) {
+			FN[s] = 1
+			FN_MISSING[s] = 1
+			if (!MISS++) MISS_OFF = REC_OFF
+			continue
+		}
+		FN_MISSING[s] = 0
+		FN[s] = 1
+		t = JKIND[s] == "c" ? "" : JTEXT[s]
+		o = JOFF[s]
+		if (s == KEYSLOT) {
+			FT[s] = t
+			KEYLONG[s] = length(t) > 64
+		}
+		if (!SLOT_NUM[s]) continue
+		w = tolower(t)
+		if (JKIND[s] == "b" && (w == "true" || w == "false")) {
+			FV[s] = (w == "true") * S
+			FN[s] = 0
+			continue
+		}
+		if (JKIND[s] == "s") t = trim(t)
+		if (JKIND[s] == "c") {
+			BAD++; json_first("bad", o)
+		} else if (t == "") {
+			EMPTY++; json_first("empty", o)
+		} else if ((NUMBER = number(t)) == 2) {
+			beyond(o)
+		} else if (NUMBER) {
+			FV[s] = PV
+			FN[s] = 0
+			if (PRND) { ROUNDED++; json_first("rounded", o) }
+		} else if ((nk = null_kind(t))) {
+			NULLS++; json_first("nulls", o)
+			NULL_KIND[nk]++
+		} else {
+			BAD++; json_first("bad", o)
+		}
+	}
+	if ("empty" in JFIRST) EMPTY_OFF = JFIRST["empty"]
+	if ("bad" in JFIRST) BAD_OFF = JFIRST["bad"]
+	if ("nulls" in JFIRST) NULLS_OFF = JFIRST["nulls"]
+	if ("rounded" in JFIRST) ROUNDED_OFF = JFIRST["rounded"]
 	if (on_record()) {
 		STOPPED = 1
 		exit
@@ -1035,9 +1249,13 @@ function first_at(off, token, what,   p) {
 	return "; the first " what " " p
 }
 
-function warnings(   b, s, sep, k) {
+function warnings(   b, s, sep, k, j) {
 	b = FMT == "binary"
-	if (MALF)
+	j = FMT == "json"	# no token: a JSON value's bytes are not the token at its place
+	if (MALF && j)
+		print "bpfq: warning: skipped " MALF " line" (MALF == 1 ? " that is" : "s that are") \
+			" not a JSON object" first_at(MALF_OFF, 0, "at") > "/dev/stderr"
+	else if (MALF)
 		print "bpfq: warning: skipped " MALF " " (b ? (MALF == 1 ? "value past int64 (a u64)" : \
 			"values past int64 (u64s)") : (MALF == 1 ? "token that is not a number" : \
 			"tokens that are not numbers")) first_at(MALF_OFF, !b, "at") > "/dev/stderr"
@@ -1046,7 +1264,7 @@ function warnings(   b, s, sep, k) {
 			first_at(EMPTY_OFF, 0, "at") > "/dev/stderr"
 	if (BAD)
 		print "bpfq: warning: " BAD " field" (BAD == 1 ? " that is" : "s that are") \
-			" not a number read as NULL" first_at(BAD_OFF, !b, "at") > "/dev/stderr"
+			" not a number read as NULL" first_at(BAD_OFF, !b && !j, "at") > "/dev/stderr"
 	if (BADTIME)
 		print "bpfq: warning: " BADTIME " field" (BADTIME == 1 ? " that is" : "s that are") \
 			" not an ISO 8601 time read as NULL" first_at(BADTIME_OFF, 1, "at") > "/dev/stderr"
@@ -1058,16 +1276,19 @@ function warnings(   b, s, sep, k) {
 			s = s sep NULL_KIND[k] " " NULL_NAME[k]
 			sep = ", "
 		}
-		print s first_at(NULLS_OFF, 1, "at") > "/dev/stderr"
+		print s first_at(NULLS_OFF, !j, "at") > "/dev/stderr"
 	}
-	if (MISS)
+	if (MISS && j)
+		print "bpfq: warning: " MISS " field" (MISS == 1 ? "" : "s") " missing (no such key in " \
+			"the object) read as NULL" first_at(MISS_OFF, 0, "in the record at") > "/dev/stderr"
+	else if (MISS)
 		print "bpfq: warning: " MISS " field" (MISS == 1 ? " missing (the record is" : \
 			"s missing (the records are") " too short) read as NULL" \
 			first_at(MISS_OFF, 0, "in the record at") > "/dev/stderr"
 	if (ROUNDED)
 		print "bpfq: warning: " ROUNDED " value" (ROUNDED == 1 ? " had more than 9 decimals and " \
 			"was" : "s had more than 9 decimals and were") " rounded to 9" \
-			first_at(ROUNDED_OFF, 1, "at") > "/dev/stderr"
+			first_at(ROUNDED_OFF, !j, "at") > "/dev/stderr"
 	if (PARTIAL && !STOPPED)
 		print "bpfq: warning: the last " PARTIAL " bytes of " FILE " are not a whole record (" \
 			RECSIZE " bytes): not read" > "/dev/stderr"

@@ -377,21 +377,21 @@ static const struct error_case {
 	  "  sum(ABSS(x)) from f\n"
 	  "      ~~~~\n" },
 	{ "sum(x) from f as nmbers",
-	  "bpfq: error: 1:18-23: expected a format after 'as' (numbers, text, csv, i8 ... u64, record(...)), got 'nmbers' (did you mean 'numbers'?)\n"
+	  "bpfq: error: 1:18-23: expected a format after 'as' (numbers, text, csv, json, i8 ... u64, record(...)), got 'nmbers' (did you mean 'numbers'?)\n"
 	  "  sum(x) from f as nmbers\n"
 	  "                   ~~~~~~\n" },
 	{ "sum($1) from f as cvs",
-	  "bpfq: error: 1:19-21: expected a format after 'as' (numbers, text, csv, i8 ... u64, record(...)), got 'cvs' (did you mean 'csv'?)\n"
+	  "bpfq: error: 1:19-21: expected a format after 'as' (numbers, text, csv, json, i8 ... u64, record(...)), got 'cvs' (did you mean 'csv'?)\n"
 	  "  sum($1) from f as cvs\n"
 	  "                    ~~~\n" },
 	{ "sum(x) from f as int64",
-	  "bpfq: error: 1:18-22: expected a format after 'as' (numbers, text, csv, i8 ... u64, record(...)), got 'int64' (did you mean 'i64'?)\n"
+	  "bpfq: error: 1:18-22: expected a format after 'as' (numbers, text, csv, json, i8 ... u64, record(...)), got 'int64' (did you mean 'i64'?)\n"
 	  "  sum(x) from f as int64\n"
 	  "                   ~~~~~\n" },
-	{ "sum(x) from f as json",
-	  "bpfq: error: 1:18-21: expected a format after 'as' (numbers, text, csv, i8 ... u64, record(...)), got 'json'\n"
-	  "  sum(x) from f as json\n"
-	  "                   ~~~~\n" },
+	{ "sum(x) from f as jsonl",
+	  "bpfq: error: 1:18-22: expected a format after 'as' (numbers, text, csv, json, i8 ... u64, record(...)), got 'jsonl' (did you mean 'json'?)\n"
+	  "  sum(x) from f as jsonl\n"
+	  "                   ~~~~~\n" },
 	{ "sum(x, 1) from f",
 	  "bpfq: error: 1:1-9: sum takes 1 argument, got 2\n"
 	  "  sum(x, 1) from f\n"
