@@ -205,8 +205,9 @@ static const char language_help[] =
 	"              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)\n"
 	"              count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)\n"
 	"  e: x (numbers), $1 $2 ... (text fields), a csv column's name, numbers with\n"
-	"     decimals, + - * / %, abs(e), parentheses\n"
-	"  conditions: = != <> < <= > >=, between, in (...), and, or, not\n"
+	"     decimals, + - * / %, abs(e), length(e), parentheses; 'text' in single quotes\n"
+	"  conditions: = != <> < <= > >=, between, in (...), and, or, not, is [not] null,\n"
+	"              like '%_', ilike, starts_with(e, 's'), ends_with(e, 's'), contains(e, 's')\n"
 	"  PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;\n"
 	"        gzip, zstd, xz, bzip2 and lz4 are read as they are compressed\n"
 	"  FORMAT: numbers, text, csv[(header|noheader, delim=';')], i8 ... u64 [le|be],\n"
@@ -243,7 +244,8 @@ static void meta_command(struct repl *r, const char *cmd)
 
 static const char *const query_words[] = {
 	"count(", "sum(", "min(", "max(", "avg(", "exists(",
-	"where", "from", "and", "or", "not", "x", NULL,
+	"where", "from", "and", "or", "not", "x",
+	"like", "ilike", "is", "null", "length(", "starts_with(", "ends_with(", "contains(", NULL,
 };
 
 /* Generators for rl_completion_matches(): state 0 starts the walk again. */

@@ -199,8 +199,9 @@ exit, quit and help at the start of a line do what they say.
               stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)
               count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)
   e: x (numbers), \$1 \$2 ... (text fields), a csv column's name, numbers with
-     decimals, + - * / %, abs(e), parentheses
-  conditions: = != <> < <= > >=, between, in (...), and, or, not
+     decimals, + - * / %, abs(e), length(e), parentheses; 'text' in single quotes
+  conditions: = != <> < <= > >=, between, in (...), and, or, not, is [not] null,
+              like '%_', ilike, starts_with(e, 's'), ends_with(e, 's'), contains(e, 's')
   PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;
         gzip, zstd, xz, bzip2 and lz4 are read as they are compressed
   FORMAT: numbers, text, csv[(header|noheader, delim=';')], i8 ... u64 [le|be],

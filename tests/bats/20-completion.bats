@@ -47,7 +47,10 @@ verifier=summary"
 @test "completion: aggregates, formats after 'as' and paths after 'from' in a query" {
 	complete_words 'count(), co'
 	assert_output "count(), count(
-count(), count_distinct("
+count(), count_distinct(
+count(), contains("
+	complete_words "count() where method il"
+	assert_output "count() where method ilike"
 	complete_words 'sum(x) from f as u16'
 	assert_output "sum(x) from f as u16
 sum(x) from f as u16be"
