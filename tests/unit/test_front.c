@@ -737,6 +737,15 @@ static void test_render_code(void)
 		{ "count(*) from f as record(q:i32, r:u8) where r > 1", "count(*)", "count(*)" },
 		{ "sum(r) from f as record(q:i32, r:u8)", "sum(r)", "sum($2)" },
 		{ "max(x) from f as i16", "max(x)", "max(x)" },
+		{ "exists(a like 'x%' or \"b c\" = 'it''s*/') from f.csv",
+		  "exists(a like 'x%' or \"b c\" == 'it''s*/')",
+		  "exists($1 like text(2 bytes) or $2 == text(6 bytes))" },
+		{ "exists(not starts_with(a, '#x') and length(a) > 1 and a is not null) from f.csv",
+		  "exists(not starts_with(a, '#x') and length(a) > 1 and a is not null)",
+		  "exists(not starts_with($1, text(2 bytes)) and length($1) > 1 and $1 is not null)" },
+		{ "exists(a not ilike '_' and a not in ('x', 'y')) from f.csv",
+		  "exists(a not ilike '_' and a not in ('x', 'y'))",
+		  "exists($1 not ilike text(1 bytes) and $1 not in (text(1 bytes), text(1 bytes)))" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
