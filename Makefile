@@ -20,6 +20,9 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 # The clang bpfq runs when it acts for another user (sudo, file
 # capabilities), when neither BPFQ_CLANG nor PATH may choose: found now.
 CLANG_PATH ?= $(or $(filter /%,$(shell command -v $(CLANG) 2>/dev/null)),/usr/bin/clang)
+# The REPL's pager where $PAGER may not choose (under sudo) or is unset:
+# less, else more, found now; none if neither is installed.
+PAGER_PATH ?= $(or $(filter /%,$(shell command -v less 2>/dev/null)),$(filter /%,$(shell command -v more 2>/dev/null)))
 # The release: the one place its number is written. From a git checkout the
 # version also names the commit, as bpfq --version, the REPL and the
 # generated C print it.
@@ -43,7 +46,8 @@ CFLAGS   += $(WARN_STRICT)
 CPPFLAGS += -D_GNU_SOURCE -I. $(shell pkg-config --cflags libbpf 2>/dev/null) \
 	    -DBPFQ_VERSION='"$(VERSION)"' \
 	    -DBPFQ_SYS_INCLUDE='"/usr/include/$(MULTIARCH)"' \
-	    -DBPFQ_CLANG_PATH='"$(CLANG_PATH)"'
+	    -DBPFQ_CLANG_PATH='"$(CLANG_PATH)"' \
+	    -DBPFQ_PAGER_PATH='"$(PAGER_PATH)"'
 LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lreadline -lgmp -lyajl -larchive -lm -lpthread
 
 LANG_SRCS    := $(wildcard lang/*/*.c)
@@ -204,6 +208,7 @@ install: $(BUILD)/bpfq
 	install -D -m 0755 $(BUILD)/bpfq $(DESTDIR)$(PREFIX)/sbin/bpfq
 	install -D -m 0644 man/bpfq.8 $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
 	install -D -m 0644 man/bpfq-query.7 $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
+	install -D -m 0644 man/bpfq-internals.7 $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-internals.7
 	install -D -m 0644 cmd/completion/bpfq \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfq
 
@@ -211,6 +216,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfq
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/bpfq.8
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-query.7
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/bpfq-internals.7
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfq
 
 # The release: the tracked files (edits not yet committed among them) and
@@ -219,6 +225,9 @@ uninstall:
 # RELEASE; without the caller's make variables (MAKEFLAGS, and BUILD, which
 # the package's make clean would remove), so that its build is the tarball's own.
 DIST := bpfq-$(RELEASE)
+# Who makes the package: its Maintainer and changelog. lintian takes the
+# default's localhost for an error: a release is made with a real address.
+DEB_MAINTAINER ?= bpfq <bpfq@localhost>
 
 dist: $(BUILD)/$(DIST).tar.gz
 
@@ -235,8 +244,9 @@ deb: $(BUILD)/$(DIST).tar.gz
 	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb
 	$(Q)tar -xzf $< -C $(BUILD)/deb
 	$(Q)cp -r $(BUILD)/deb/$(DIST)/cmd/debian $(BUILD)/deb/$(DIST)/debian
+	$(Q)sed -i 's|^Maintainer: .*|Maintainer: $(DEB_MAINTAINER)|' $(BUILD)/deb/$(DIST)/debian/control
 	$(Q)printf 'bpfq (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- %s  %s\n' \
-		'$(RELEASE)' '$(RELEASE)' 'bpfq <bpfq@localhost>' "$$(date -R)" \
+		'$(RELEASE)' '$(RELEASE)' '$(DEB_MAINTAINER)' "$$(date -R)" \
 		>$(BUILD)/deb/$(DIST)/debian/changelog
 	$(Q)cd $(BUILD)/deb/$(DIST) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
 		-u PREFIX -u DESTDIR dpkg-buildpackage -b -us -uc >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }

@@ -29,6 +29,7 @@
 
 #define BPFQ_MAX_AGGS 16
 #define BPFQ_MAX_SLOTS 16	/* fields one query uses */
+#define BPFQ_MAX_REGEX 8	/* ~ and !~ in one query: a state byte each in the record */
 #define BPFQ_MAX_FIELD 1024	/* the highest field position: $1024 */
 #define BPFQ_MAX_REC_FIELDS 32	/* fields of a binary record */
 #define BPFQ_MAX_RECORD 256	/* bytes of a binary record */
@@ -164,6 +165,9 @@ struct bpfq_rec {
 	struct bpfq_key key;	/* a text key, filled while the key field is read */
 	__u32 key_long;		/* the key field was longer than BPFQ_KEY_MAX */
 	__u32 pad;
+	/* Each regex's DFA state over its field's bytes so far (lang/value/regex.h);
+	 * 0 until a byte comes: the field is missing or empty, NULL. */
+	__u8 rx[BPFQ_MAX_REGEX];
 };
 
 /*

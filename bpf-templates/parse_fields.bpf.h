@@ -13,6 +13,20 @@
 #include "parse_loop.bpf.h"
 #include "numtok.bpf.h"
 
+/*
+ * A query with regexes (~, !~) has them generated: bpfq_rx_byte() steps
+ * each regex of the field's slot by one byte (a table lookup in .rodata:
+ * the automaton is data bpfq computed, not code).
+ */
+#ifndef BPFQ_NREGEX
+#define BPFQ_NREGEX 0
+#endif
+#if !BPFQ_NREGEX
+static __always_inline void bpfq_rx_byte(struct bpfq_rec *rec, int slot, __u64 ch)
+{
+}
+#endif
+
 static __always_inline void bpfq_count_null(__u64 *count, __u64 *first, __u64 off)
 {
 	if (!*count)
@@ -44,6 +58,8 @@ static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 of
 	 * longer one must not keep the longer one's tail (one group as two). */
 	if (BPFQ_KEY_SLOT >= 0)
 		__builtin_memset(rec->key.bytes, 0, sizeof(rec->key.bytes));
+	if (BPFQ_NREGEX)
+		__builtin_memset(rec->rx, 0, sizeof(rec->rx));
 #pragma unroll
 	for (int k = 0; k < BPFQ_NTEXTS && k < BPFQ_MAX_TEXTS; k++)
 		c->p->texts[k].present = 0;
@@ -82,7 +98,8 @@ static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, __u64 ch)
 	t->len++;
 }
 
-/* A byte of the field: its number, its text if it is compared, and if it is the group key. */
+/* A byte of the field: its number, its text if it is compared, its regexes' states, and
+ * its text if it is the group key. */
 static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
@@ -91,6 +108,7 @@ static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, 
 	if (c->p->slot < 0)
 		return;
 	bpfq_tok_byte(&c->p->tok, ch, blanks);
+	bpfq_rx_byte(rec, c->p->slot, ch);
 	if (BPFQ_NTEXTS)
 		bpfq_text_byte(c, ch);
 	if (c->p->slot != BPFQ_KEY_SLOT)

@@ -80,7 +80,7 @@ static const struct argp_option option_list[] = {
 	{ "quiet", 'q', NULL, 0,
 	  "Print nothing; exit 1 if an exists() is false (as grep -q)", 3 },
 	{ "stats", 's', NULL, 0,
-	  "Print on stderr what was scanned, how little came back, and the times", 3 },
+	  "Print on stderr what was scanned, copied and touched, and the times", 3 },
 	{ "partial", OPT_PARTIAL, NULL, 0,
 	  "Print the mergeable state of every aggregate, for bpfq merge", 3 },
 	{ "debug", 'd', "STAGE", 0, "Print a stage on stderr: ast, plan, c, verifier, verifier=summary or all", 3 },

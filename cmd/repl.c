@@ -26,9 +26,12 @@
 #include <readline/readline.h>
 
 #include "cmd/escape.h"
+#include "cmd/pager.h"
 #include "cmd/repl.h"
 #include "cmd/run.h"
 #include "cmd/stats.h"
+#include "lang/front/ast.h"
+#include "lang/front/lexer.h"
 #include "lang/front/parser.h"
 #include "runtime/hooks.h"
 #include "runtime/privs.h"
@@ -158,7 +161,7 @@ static void cmd_c(struct repl *r)
 		puts("(no BPF C yet: it is generated when a query runs on the kernel engine)");
 		return;
 	}
-	fputs(c, stdout);
+	pager_show(c);
 	if (*c && c[strlen(c) - 1] != '\n')
 		putchar('\n');
 }
@@ -194,16 +197,19 @@ static const struct meta {
 
 #define NMETAS (sizeof(metas) / sizeof(metas[0]))
 
-static const char language_help[] =
+static const char language_head[] =
 	"\n"
 	"A query runs when it is complete; a line ending in ';' runs what is typed so far.\n"
 	"ctrl-C drops the query being typed, or stops the one running.\n"
 	"exit, quit and help at the start of a line do what they say.\n"
 	"\n"
-	"  aggregate, ... [where CONDITION] [by EXPR] from PATH... [as FORMAT]\n"
-	"  aggregates: count() sum(e) min(e) max(e) avg(e) var(e) var_samp(e) var_pop(e)\n"
-	"              stddev(e) stddev_samp(e) stddev_pop(e) median(e) quantile(e, 0.9)\n"
-	"              count_distinct(e) hist(e) lhist(e, min, max, step) exists(CONDITION)\n"
+	"  aggregate [as NAME], ... [where CONDITION] [[group] by EXPR]\n"
+	"      [having CONDITION] [order by KEY [asc|desc], ...] [limit N]\n"
+	"      from PATH... [as FORMAT]\n";
+
+static const char language_tail[] =
+	"  arguments: count() or count(distinct e), exists(CONDITION), quantile(e, 0.9),\n"
+	"             lhist(e, min, max, step); the others (e)\n"
 	"  e: x (numbers), $1 $2 ... (text fields), a csv column's name, numbers with\n"
 	"     decimals, + - * / %, abs(e), length(e), parentheses; 'text' in single quotes\n"
 	"  conditions: = != <> < <= > >=, between, in (...), and, or, not, is [not] null,\n"
@@ -215,6 +221,21 @@ static const char language_help[] =
 	"  example: sum(x) where x > 5 from nums.txt\n"
 	"  all of it: man bpfq-query\n";
 
+/* "  label: word word ...", wrapped under the first word: the words come
+ * from the front end's tables, so the list is the language's own. */
+static void print_words(const char *label, const char *(*word)(size_t))
+{
+	int indent = (int)strlen(label) + 4, col = printf("  %s:", label);
+	const char *w;
+
+	for (size_t i = 0; (w = word(i)); i++) {
+		if (col + 1 + (int)strlen(w) > 80)
+			col = printf("\n%*s", indent - 1, "") - 1;
+		col += printf(" %s", w);
+	}
+	putchar('\n');
+}
+
 static void cmd_help(struct repl *r)
 {
 	size_t i;
@@ -223,7 +244,10 @@ static void cmd_help(struct repl *r)
 	for (i = 0; i < NMETAS; i++)
 		if (metas[i].help)
 			printf("  %-7s %s\n", metas[i].name, metas[i].help);
-	fputs(language_help, stdout);
+	fputs(language_head, stdout);
+	print_words("aggregates", agg_spelling);
+	print_words("keywords", lex_keyword);
+	fputs(language_tail, stdout);
 }
 
 static void meta_command(struct repl *r, const char *cmd)

@@ -118,12 +118,14 @@ static int check_default_numbers(struct run *r)
 
 int run_settle_input(struct run *r)
 {
-	const struct input_format *f = &r->q.format;
+	struct input_format *f = &r->q.format;
 
 	if (r->settled)
 		return EXIT_OK;
 	r->settled = true;
 	if (input_decompress(&r->in))
+		return EXIT_INPUT;
+	if (r->look_for_csv && f->kind != INPUT_CSV && header_sniff_csv(&r->in, f))
 		return EXIT_INPUT;
 	if (!f->given && f->kind == INPUT_NUMBERS)
 		return check_default_numbers(r);
@@ -147,6 +149,37 @@ static bool regular_file(const char *path)
 	return regular;
 }
 
+/* Whether n names a column: a name other than x, the numbers' value. */
+static bool names_column(const struct query *q, const struct node *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == NODE_NAME &&
+	    !(n->loc.end - n->loc.begin == 1 && (q->text[n->loc.begin] | 0x20) == 'x'))
+		return true;
+	if (names_column(q, n->lhs) || names_column(q, n->rhs))
+		return true;
+	for (int i = 0; i < n->nargs; i++)
+		if (names_column(q, n->args[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A query that names columns of a file with no format named and no .csv
+ * name: the file may be csv all the same (a .txt or .dat export), which
+ * its first records tell (header_sniff_csv()).
+ */
+static bool look_for_csv(const struct query *q)
+{
+	if (q->format.given || q->format.kind == INPUT_CSV)
+		return false;
+	for (int i = 0; i < q->nitems; i++)
+		if (names_column(q, q->items[i]))
+			return true;
+	return names_column(q, q->where) || names_column(q, q->by);
+}
+
 /*
  * Parse, open the input, read a csv header (its names are part of the
  * query's meaning), check. A dry run opens the input for a header, and a
@@ -156,7 +189,7 @@ static int prepare(struct run *r, const char *text)
 {
 	struct query *q = &r->q;
 	struct diag d = { 0 };
-	bool header;
+	bool header, look;
 	int status;
 
 	if (!parse_query(text, strlen(text), q, &d))
@@ -168,11 +201,21 @@ static int prepare(struct run *r, const char *text)
 		return status;
 	sema_default_format(q);
 	header = q->format.kind == INPUT_CSV && q->format.header != HEADER_NO;
+	look = !header && look_for_csv(q);
+	/* A path that names no file (or a folder): the query's error comes first. */
+	if (look && !strpbrk(r->args[0], "*?[") && !regular_file(r->args[0]))
+		look = false;
 	/* Without a header to read, the query is checked before the input is opened. */
-	if (!header && !sema_check(q, NULL, &d))
+	if (!header && !look && !sema_check(q, NULL, &d))
 		return report_diag(text, &d);
 	if ((status = run_files_expand(r)))
 		return status;
+	/* Only a regular file the caller can read is looked into for csv. */
+	if (look) {
+		header = r->look_for_csv = regular_file(run_file_path(r));
+		if (!header && !sema_check(q, NULL, &d))
+			return report_diag(text, &d);
+	}
 	if (r->o->dry_run && !header && !regular_file(run_file_path(r)))
 		return EXIT_OK;
 	if (input_open(&r->in, run_file_path(r), q->format.kind == INPUT_BINARY))

@@ -43,6 +43,7 @@ struct run {
 	const volatile struct bpfq_result *live;	/* the result while the scan runs */
 	uint64_t done;
 	bool settled;		/* run_settle_input() was done */
+	bool look_for_csv;	/* names columns, no format named, no .csv path: header_sniff_csv() */
 	struct run_last *last;
 	const char *program;	/* the kernel engine's C while it loads (-d verifier) */
 };

@@ -15,6 +15,7 @@
 #include "codegen/cache.h"
 #include "codegen/clang.h"
 #include "codegen/codegen.h"
+#include "codegen/prune.h"
 #include "runtime/hooks.h"
 #include "runtime/loader.h"
 #include "runtime/privs.h"
@@ -58,9 +59,11 @@ static char *explain(const struct run *r, enum hook_kind hook, const struct code
 		     const char *src)
 {
 	size_t len, code_len;
-	char *text = NULL, *code = codegen_query_code(&r->q, p, &code_len);
+	char *text = NULL, *all = codegen_query_code(&r->q, p, &code_len);
+	char *code = all ? prune_like(all, src, &code_len) : NULL;
 	FILE *out = code ? open_memstream(&text, &len) : NULL;
 
+	free(all);
 	if (!out) {
 		free(code);
 		return NULL;
@@ -237,6 +240,7 @@ static int choose_hook(struct run *r, enum hook_kind *hook)
 	}
 	info = hook_info(kind);
 	snprintf(r->stats.hook, sizeof(r->stats.hook), "%s (%s)", info->name, info->attach);
+	r->stats.before_copy = kind == HOOK_COPYOUT;
 	if (why && r->o->verbose)
 		fprintf(stderr, "bpfq: passed over %s\n", why);
 	if (r->o->verbose)

@@ -18,6 +18,7 @@ struct run_stats {
 	uint64_t reads;
 	int readers;		/* reader threads (-j); 1 for the user engine */
 	uint64_t result_bytes;	/* what user space read of the result */
+	bool before_copy;	/* the hook parses the page cache's bytes before read() copies them */
 	uint64_t groups;	/* with by: the groups in the answer */
 	bool cache_hit;
 	unsigned long verified_insns;

@@ -26,6 +26,7 @@
 #include "codegen/codegen.h"
 #include "codegen/flatten.h"
 #include "codegen/gen.h"
+#include "codegen/prune.h"
 #include "codegen/templates.h"
 #include "lang/front/sema.h"
 #include "lang/value/layout.h"
@@ -229,6 +230,9 @@ static void gen_i(struct gen *g, const struct node *n, char *res)
 		return;
 	case NODE_IN:
 		gen_i_in(g, n, res);
+		return;
+	case NODE_MATCH:
+		regex_gen_i(g, n, res);
 		return;
 	case NODE_CALL:
 	case NODE_NEG:
@@ -595,6 +599,9 @@ static void gen_b(struct gen *g, const struct node *n, char *res)
 		else
 			gen_b_in(g, n, res);
 		return;
+	case NODE_MATCH:
+		regex_gen_b(g, n, res);
+		return;
 	default:
 		gen_b_compare(g, n, res);
 		return;
@@ -910,6 +917,7 @@ static void gen_emit(struct gen *g, bool lanes)
 		for (int i = 0; i < q->nslots; i++)
 			if (q->slot_numeric[i])
 				fprintf(g->out, " && f[%d].kind == BPFQ_K_INT", i);
+		regex_gen_present(g);
 		fprintf(g->out, ") {\n");
 		g->depth++;
 		gen_line(g, "/* the fast path: every field an integer */");
@@ -1034,6 +1042,7 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 		gen_line(g, "#define BPFQ_KEY_SLOT %d", q->key_slot);
 		gen_line(g, "#define BPFQ_NTEXTS %d", q->ntexts);
 		gen_line(g, "#define BPFQ_DELIM %d", (unsigned char)q->format.delim);
+		gen_line(g, "#define BPFQ_NREGEX %d", q->nregex);
 	}
 	if (q->format.kind == INPUT_BINARY) {
 		gen_line(g, "#define BPFQ_RECORD_SIZE %d", q->format.record_size);
@@ -1048,8 +1057,10 @@ static void gen_query_code(struct gen *g, const struct codegen_plan *plan)
 {
 	const struct query *q = g->q;
 
-	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV)
+	if (q->format.kind == INPUT_TEXT || q->format.kind == INPUT_CSV) {
 		gen_slots(g);
+		regex_gen_tables(g);
+	}
 	if (q->format.kind == INPUT_BINARY)
 		gen_record(g);
 	gen_emit(g, plan->lanes);
@@ -1109,7 +1120,7 @@ char *codegen_header(const struct query *q, const struct codegen_plan *plan, siz
 char *codegen_program(const struct query *q, const struct codegen_plan *plan, size_t *len)
 {
 	size_t header_len;
-	char *header = codegen_header(q, plan, &header_len), *src = NULL;
+	char *header = codegen_header(q, plan, &header_len), *src = NULL, *pruned;
 	FILE *out = header ? open_memstream(&src, len) : NULL;
 	int failed;
 
@@ -1123,5 +1134,7 @@ char *codegen_program(const struct query *q, const struct codegen_plan *plan, si
 		free(src);
 		return NULL;
 	}
-	return src;
+	pruned = prune_unused(src, len);
+	free(src);
+	return pruned;
 }

@@ -68,4 +68,15 @@ void inlist_gen_d(struct gen *g, const struct node *n, const char *x, const char
 int inlist_gen_s64(struct gen *g, const int64_t *values, int n, const char *x, int *tab,
 		   int *index);
 
+/*
+ * The query's regexes (regex.c): their tables and bpfq_rx_byte(),
+ * for the byte parser; a match on the fast path (0 or 1, its field not
+ * empty) or the general path (three-valued: NULL for a missing or empty
+ * field); and the fast path's test that no regex's field is empty.
+ */
+void regex_gen_tables(struct gen *g);
+void regex_gen_i(struct gen *g, const struct node *n, char *res);
+void regex_gen_b(struct gen *g, const struct node *n, char *res);
+void regex_gen_present(struct gen *g);
+
 #endif /* BPFQ_GEN_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Reading a csv header ahead of the scan (see header.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +59,50 @@ static ssize_t peek(struct input *in, char *buf, bool guess, size_t *end, bool *
 	if (n >= 0)
 		*end = record_end(buf, n, *all);
 	return n;
+}
+
+/* Fields of the record buf[0..n) split at d; a quoted field holds its d's. */
+static int count_fields(const char *buf, size_t n, char d)
+{
+	bool quoted = false;
+	int fields = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '"')
+			quoted = !quoted;
+		else if (buf[i] == d && !quoted)
+			fields++;
+	}
+	return fields;
+}
+
+static bool blank_record(const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != '\n' && buf[i] != '\r')
+			return false;
+	return true;
+}
+
+/* The fields each of the first records has by d, when they all have as many; else 0. */
+static int same_fields(const char *buf, size_t n, bool all, char d)
+{
+	size_t at = 0;
+	int want = 0;
+
+	for (int i = 0; i <= GUESS_SAMPLE && at < n; i++) {
+		size_t end = record_end(buf + at, n - at, all);
+		int got;
+
+		if (!end)
+			break;
+		got = blank_record(buf + at, end) ? want : count_fields(buf + at, end, d);
+		if (want && got != want)
+			return 0;
+		want = got;
+		at += end;
+	}
+	return want;
 }
 
 /*
@@ -402,6 +447,85 @@ static int skip_lines(struct input *in, uint32_t lines, char *buf, size_t max)
 	return 0;
 }
 
+static const char *delim_name(char d, char *buf)
+{
+	if (d == '\t')
+		return "the tab";
+	snprintf(buf, 8, "'%c'", d);
+	return buf;
+}
+
+/*
+ * The first records, for a look at their fields; 0 with nothing to look
+ * into (a terminal), -1 after saying why.
+ */
+static ssize_t peek_sample(struct input *in, char *buf, bool *all)
+{
+	ssize_t n = input_peek_until(in, buf, HEADER_MAX, sample_ended, all);
+
+	if (n < 0 && errno == ESPIPE)
+		return 0;
+	if (n < 0)
+		fprintf(stderr, "bpfq: error: read %s: %s\n", in->name, strerror(errno));
+	return n;
+}
+
+/*
+ * csv without delim=: ',' unless the first record holds none and the
+ * first records all have as many fields, two or more, by a tab, ';'
+ * (European spreadsheets' exports) or '|' (databases' dumps): DuckDB's
+ * sniffer tries these too. A guess, so it is said.
+ */
+static int sniff_delim(struct input *in, struct input_format *f, char *buf)
+{
+	static const char others[] = { '\t', ';', '|' };
+	bool all = false;
+	ssize_t n = peek_sample(in, buf, &all);
+	size_t end = n > 0 ? record_end(buf, n, all) : 0;
+	char name[8];
+
+	if (n < 0)
+		return -1;
+	f->delim_given = true;
+	if (!end || count_fields(buf, end, ',') > 1)
+		return 0;
+	for (size_t i = 0; i < sizeof(others); i++) {
+		int cols = same_fields(buf, n, all, others[i]);
+
+		if (cols < 2)
+			continue;
+		f->delim = others[i];
+		fprintf(stderr, "bpfq: note: took %s as the delimiter of %s (%d fields a record, "
+				"no ','); say 'as csv(delim=...)' if it is another\n",
+			delim_name(f->delim, name), in->name, cols);
+		return 0;
+	}
+	return 0;
+}
+
+int header_sniff_csv(struct input *in, struct input_format *f)
+{
+	static const char delims[] = { ',', '\t', ';', '|' };
+	char *buf = malloc(HEADER_MAX), name[8];
+	bool all = false;
+	ssize_t n = buf ? peek_sample(in, buf, &all) : -1;
+
+	for (size_t i = 0; n > 0 && i < sizeof(delims); i++) {
+		int cols = same_fields(buf, n, all, delims[i]);
+
+		if (cols < 2)
+			continue;
+		*f = (struct input_format){ .kind = INPUT_CSV, .delim = delims[i], .delim_given = true,
+					    .header = HEADER_AUTO, .skip = f->skip };
+		fprintf(stderr, "bpfq: note: read %s as csv: its first records have %d fields by %s; "
+				"name a format ('as text', 'as csv(...)') if it is another\n", in->name,
+			cols, delim_name(delims[i], name));
+		break;
+	}
+	free(buf);
+	return n < 0 ? -1 : 0;
+}
+
 int header_read(struct input *in, struct query *q, struct schema *sc)
 {
 	struct input_format *f = &q->format;
@@ -422,7 +546,13 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	if (skip_bom(in) || skip_lines(in, f->skip, buf, HEADER_MAX))
 		goto cleanup;
 	rc = 0;
-	if (f->kind != INPUT_CSV || f->header == HEADER_NO)
+	if (f->kind != INPUT_CSV)
+		goto cleanup;
+	rc = -1;
+	if (!f->delim_given && sniff_delim(in, f, buf))
+		goto cleanup;
+	rc = 0;
+	if (f->header == HEADER_NO)
 		goto cleanup;
 	rc = -1;
 	n = peek(in, buf, f->header == HEADER_AUTO, &end, &all);
@@ -459,6 +589,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 		fprintf(stderr, "bpfq: error: skipping the header of %s: %s\n", in->name,
 			strerror(errno));
 cleanup:
+	in->delim = f->kind == INPUT_CSV ? f->delim : ',';
 	if (rc)
 		header_free(sc);
 	free(cols);

@@ -21,6 +21,14 @@
  */
 int header_read(struct input *in, struct query *q, struct schema *sc);
 
+/*
+ * A file named in a query that names columns, with no format named and
+ * no .csv name: read as csv when its first records all have as many
+ * fields, two or more, by ',', a tab, ';' or '|' (said on stderr). The
+ * format stays as it was otherwise. Returns 0, or -1 after saying why.
+ */
+int header_sniff_csv(struct input *in, struct input_format *f);
+
 void header_free(struct schema *sc);
 
 #endif /* BPFQ_HEADER_H */

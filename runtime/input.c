@@ -166,6 +166,7 @@ int input_open(struct input *in, const char *path, bool binary)
 		return -1;
 	}
 	memset(in, 0, sizeof(*in));
+	in->delim = ',';
 	in->line = in->col = 1;
 	in->binary = binary;
 	in->name = strcmp(path, "-") ? path : "<stdin>";
@@ -269,16 +270,16 @@ static void advance(const unsigned char *p, size_t n, uint64_t *line, uint64_t *
 	*col = 1 + (p + n - (last + 1));
 }
 
-static bool is_separator(unsigned char c)
+static bool is_separator(unsigned char c, char delim)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == ',';
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == (unsigned char)delim;
 }
 
 /* Append the token's bytes from p[0..n) until a separator; false once it ended. */
-static bool take_token(struct spot *s, const unsigned char *p, size_t n)
+static bool take_token(struct spot *s, const unsigned char *p, size_t n, char delim)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (is_separator(p[i]) || s->len == sizeof(s->text))
+		if (is_separator(p[i], delim) || s->len == sizeof(s->text))
 			return false;
 		s->text[s->len++] = p[i];
 	}
@@ -301,19 +302,20 @@ static bool watch_spot(struct input *in, const unsigned char *buf, size_t n, uin
 		s->cut_before = o < tail_start;
 		if (o < tail_start)
 			o = tail_start;
-		if (!take_token(s, in->tail + (o - tail_start), in->off - o))
+		if (!take_token(s, in->tail + (o - tail_start), in->off - o, in->delim))
 			return false;
-		return take_token(s, buf, n);
+		return take_token(s, buf, n, in->delim);
 	}
 	advance(buf, o - in->off, &s->line, &s->col);
-	return take_token(s, buf + (o - in->off), n - (o - in->off));
+	return take_token(s, buf + (o - in->off), n - (o - in->off), in->delim);
 }
 
 /* A token seen in an earlier read: the rest of its bytes. */
-static void watch_more(bool *open, struct spot *s, const unsigned char *buf, size_t n)
+static void watch_more(bool *open, struct spot *s, const unsigned char *buf, size_t n,
+		       char delim)
 {
 	if (*open)
-		*open = n && take_token(s, buf, n);
+		*open = n && take_token(s, buf, n, delim);
 }
 
 static void keep_tail(struct input *in, const unsigned char *buf, size_t n)
@@ -351,7 +353,7 @@ void input_watch(struct input *in, const char *data, size_t n, const struct bpfq
 	if (in->seekable)
 		return;
 	for (int k = 0; k < SPOT_KINDS; k++) {
-		watch_more(&in->open[k], &in->spots[k], buf, n);
+		watch_more(&in->open[k], &in->spots[k], buf, n, in->delim);
 		if (!in->spots[k].known && spot_wanted(r, k, &off))
 			in->open[k] = watch_spot(in, buf, n, off, &in->spots[k]);
 	}
@@ -379,7 +381,7 @@ static void pread_spot(struct input *in, uint64_t off, struct spot *s)
 	}
 	n = pread(in->fd, chunk, sizeof(s->text), in->base + off);
 	if (n > 0)
-		take_token(s, chunk, n);
+		take_token(s, chunk, n, in->delim);
 }
 
 void input_locate(struct input *in, uint64_t off, struct spot *s)

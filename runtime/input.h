@@ -42,6 +42,7 @@ struct input {
 	uint64_t origin;	/* file offset where the input began (lines count from it) */
 	uint64_t base;		/* file offset of the first byte the scan reads (after a header) */
 	uint64_t size;		/* bytes to read, when known (progress); else 0 */
+	char delim;		/* ends a token quoted in a message, as blanks do: csv's delimiter, or ',' */
 	/* Not seekable: the watch so far. */
 	uint64_t off, line, col;	/* where the next read starts */
 	unsigned char tail[INPUT_TAIL];

@@ -338,6 +338,8 @@ int loader__attach(struct loader *l, char **log)
 	size_t log_len;
 	int err = 0;
 
+	if (l->nlinks)
+		return 0;
 	log_start(log, &log_len);
 	bpf_object__for_each_program(prog, l->obj) {
 		struct bpf_link *link = l->nlinks < MAX_PROGS ? bpf_program__attach(prog) : NULL;

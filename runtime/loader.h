@@ -48,6 +48,14 @@ int loader__groups_fd(struct loader *l);
 /* Verifier instructions processed, from the kernel's program info (0 if unknown). */
 unsigned long loader__verified_insns(struct loader *l);
 
+/*
+ * Attach every program, once: a loader already attached stays so. The
+ * programs stay attached from the first file's scan to loader__free(),
+ * across the files of a list: attaching at sys_exit marks every thread of
+ * the system for syscall tracing and detaching waits for RCU, a cost a
+ * file of a few hundred bytes would pay many times over. Between scans
+ * the program finds no read of a reader's buffer and leaves at once.
+ */
 int loader__attach(struct loader *l, char **log);
 void loader__detach(struct loader *l);
 void loader__free(struct loader *l);

@@ -74,9 +74,12 @@ static int clear_groups(struct loader *l)
 }
 
 /*
- * Every range's state, before the attach: empty, and owned by no thread
+ * Every range's state, before the scan: empty, and owned by no thread
  * (tid 0) but with the tgid, which the program checks first; slot 0 names
- * bpfq's PID namespace (bpfq_state.h, struct bpfq_target).
+ * bpfq's PID namespace (bpfq_state.h, struct bpfq_target). From a list's
+ * second file on, the program is attached while this runs: no reader
+ * thread is alive then, and a state seen half cleared names no thread
+ * and no tgid, so the program leaves.
  */
 static int clear_states(struct scan *sc)
 {
@@ -407,7 +410,6 @@ enum scan_status scan_run(const struct scan_job *job, struct loader *l, struct s
 	if (loader__attach(l, &a->attach_log))
 		return SCAN_ATTACH;
 	start_readers(&sc, rds);
-	loader__detach(l);
 	for (int k = 0; k < sc.nranges; k++) {
 		a->bytes_read += sc.ranges[k].rs.bytes;
 		a->reads += sc.ranges[k].rs.reads;

@@ -33,7 +33,10 @@ SAN_CMD_OBJS  = $(CMD_SRCS:%.c=$(SAN_BUILD)/%.o)
 # their clean-up (10), -j's readers and slots (13), runs for other users
 # (14); and the differential tests without the long-input program
 # (DIFF_LONG=0: the same user-space code as the short one), which feed the
-# evaluator and the kernel engine's user side every hostile file. Left to
+# evaluator and the kernel engine's user side every hostile file, at one
+# read size per case in turn (DIFF_SIZES=one) and without the oracle
+# (DIFF_ORACLE=0): the plain run checks the answers at every size, this
+# one looks for memory errors and undefined behaviour on the way. Left to
 # make bats alone, run once: the QEMU tests (09, 12: they check kernels),
 # 03-isolation (the kernel's filter of other readers; its user side is
 # what 02 runs), 05-man (the pages' text, and examples whose queries
@@ -41,7 +44,7 @@ SAN_CMD_OBJS  = $(CMD_SRCS:%.c=$(SAN_BUILD)/%.o)
 # probing runs in 01, 04 and 14).
 SAN_BATS      = $(addprefix tests/bats/,01-cli.bats 02-answers.bats 04-options.bats \
 		06-repl.bats 07-merge.bats 08-injection.bats 10-faults.bats 13-jobs.bats \
-		14-security.bats 19-debug.bats 23-text.bats)
+		14-security.bats 19-debug.bats 23-text.bats 24-regex.bats)
 SAN_UNIT      = $(patsubst tests/unit/%.c,$(SAN_BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: sanitize sanitize-build
@@ -76,7 +79,7 @@ sanitize: sanitize-build $(BUILD)/bpfq
 		BPFQ_PLAIN=$(abspath $(BUILD)/bpfq); status=0; \
 	for t in $(SAN_UNIT); do $$t || status=1; done; \
 	$(BATS) $(BATS_JOBS) $(SAN_BATS) || status=1; \
-	DIFF_LONG=0 tests/diff/run || status=1; \
+	DIFF_LONG=0 DIFF_SIZES=one DIFF_ORACLE=0 tests/diff/run || status=1; \
 	if [ -n "$$(ls -A $(SAN_LOG))" ]; then \
 		echo "sanitize: reports in $(SAN_LOG):"; cat $(SAN_LOG)/*; status=1; \
 	fi; \

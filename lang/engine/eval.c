@@ -19,6 +19,7 @@
 #include "lang/value/aggs.h"
 #include "lang/value/layout.h"
 #include "lang/value/num.h"
+#include "lang/value/regex.h"
 #include "lang/value/values.h"
 
 /* A condition's three values, short. */
@@ -305,6 +306,13 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 			return 0;
 		}
 		return eval_in(e, n, out);
+	case NODE_MATCH:
+		/* Still in the start state: a missing or empty field, NULL (regex.h). */
+		if (!e->rec->rx[n->regex])
+			*out = U;
+		else
+			*out = e->q->regex[n->regex]->accept[e->rec->rx[n->regex]] != n->negated;
+		return 0;
 	case NODE_ISNULL:
 		*out = is_null(e, n);
 		return 0;

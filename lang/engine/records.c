@@ -16,6 +16,7 @@
 
 #include "lang/engine/records.h"
 #include "lang/value/num.h"
+#include "lang/value/regex.h"
 
 /* ---- numbers, one byte at a time ---- */
 
@@ -467,6 +468,9 @@ static void field_content(struct records *p, unsigned char c)
 	if (p->slot < 0)
 		return;
 	track_byte(&p->num, c, p->q->format.kind == INPUT_CSV);
+	for (int k = 0; k < p->q->nregex; k++)
+		if (p->q->regex_slot[k] == p->slot)
+			rec->rx[k] = regex_step(p->q->regex[k], rec->rx[k], c);
 	if ((t = field_text(p))) {
 		if (t->len < BPFQ_TEXT_MAX)
 			t->bytes[t->len] = c;

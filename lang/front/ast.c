@@ -88,7 +88,7 @@ static enum prec prec(const struct node *n)
 	case NODE_AND: return PREC_AND;
 	case NODE_NOT: return PREC_NOT;
 	case NODE_EQ: case NODE_NE: case NODE_LT: case NODE_LE: case NODE_GT: case NODE_GE:
-	case NODE_BETWEEN: case NODE_IN: case NODE_ISNULL: case NODE_LIKE:
+	case NODE_BETWEEN: case NODE_IN: case NODE_ISNULL: case NODE_LIKE: case NODE_MATCH:
 		return PREC_CMP;
 	case NODE_ADD: case NODE_SUB: return PREC_ADD;
 	case NODE_MUL: case NODE_DIV: case NODE_MOD: return PREC_MUL;
@@ -128,6 +128,7 @@ const char *ast_op_text(enum node_kind kind)
 	case NODE_GE: return ">=";
 	case NODE_AND: return "and";
 	case NODE_OR: return "or";
+	case NODE_MATCH: return "~";
 	default: return "?";
 	}
 }
@@ -328,7 +329,7 @@ static void render_binary(struct out *o, const struct query *q, const struct nod
 
 	render_paren(o, q, n->lhs, prec(n->lhs) < p || (p == PREC_CMP && prec(n->lhs) == p));
 	put(o, " ", 1);
-	puts_(o, ast_op_text(n->kind));
+	puts_(o, n->kind == NODE_MATCH && n->negated ? "!~" : ast_op_text(n->kind));
 	put(o, " ", 1);
 	render_paren(o, q, n->rhs, prec(n->rhs) <= p);
 }
@@ -487,6 +488,9 @@ static void dump_label(FILE *f, const struct query *q, const struct node *n)
 		break;
 	case NODE_ISNULL:
 		fputs(n->negated ? "is not null" : "is null", f);
+		break;
+	case NODE_MATCH:
+		fputs(n->negated ? "!~" : "~", f);
 		break;
 	case NODE_LIKE:
 		fputs(n->negated ? "not " : "", f);

@@ -11,6 +11,8 @@
 #include "bpf-templates/bpfq_state.h"
 
 /* A byte range [begin, end) of the query text; turned into line:column only when reported. */
+struct regex_dfa;	/* lang/value/regex.h */
+
 struct loc {
 	uint32_t begin, end;
 };
@@ -42,6 +44,7 @@ enum node_kind {
 	NODE_STR,	/* 'text': str, slen (the bytes between the quotes, '' made one) */
 	NODE_ISNULL,	/* lhs is [not] null */
 	NODE_LIKE,	/* lhs [not] like|ilike rhs (a string): match is BPFQ_MATCH_WILD [| _CI] */
+	NODE_MATCH,	/* lhs ~ rhs (negated: !~): a field's text against regex (a NODE_STR) */
 };
 
 enum type {
@@ -98,6 +101,8 @@ struct node {
 	int field;		/* NODE_FIELD: 0-based position in the record */
 	int slot;		/* NODE_FIELD: which of the query's used fields */
 	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */
+	int regex;		/* NODE_MATCH: its index in query.regex */
+	bool is_regex;		/* NODE_STR: a regex, compiled by sema, not a value (no lit) */
 	struct node *lhs, *rhs;
 	struct node **args;	/* NODE_CALL, NODE_BETWEEN, NODE_IN */
 	int nargs;
@@ -147,6 +152,7 @@ struct input_format {
 	bool given;		/* written as 'as ...' (else the default for the path) */
 	struct loc loc;		/* the format as written */
 	char delim;		/* csv: the field separator */
+	bool delim_given;	/* csv: delim= written, or a .tsv path (else sniffed: header.c) */
 	enum header_mode header;	/* csv */
 	uint32_t skip;		/* numbers, text, csv: leading lines that are not read */
 	bool header_present;	/* csv: the input has a header (decided when it is opened) */
@@ -181,6 +187,9 @@ struct query {
 	int slot_field[BPFQ_MAX_SLOTS];	/* each slot's 0-based field position */
 	bool slot_numeric[BPFQ_MAX_SLOTS];	/* its value is used (not only its text, as a key) */
 	bool slot_text[BPFQ_MAX_SLOTS];	/* its text is compared (a string, is null, ...) */
+	int nregex;		/* the ~ and !~ of the query, by sema */
+	struct regex_dfa *regex[BPFQ_MAX_REGEX];	/* each one's automaton, in the arena */
+	int regex_slot[BPFQ_MAX_REGEX];		/* the slot whose text it runs over */
 	int text_of_slot[BPFQ_MAX_SLOTS];	/* slot_text: its index 0..ntexts-1; else -1 */
 	int ntexts;
 	uint8_t *lits;		/* every string's bytes, one after another (sema); in the arena */

@@ -45,6 +45,8 @@ static const char *const token_names[] = {
 	"'group'",
 	"'between'",
 	"'in'",
+	"'~'",
+	"'!~'",
 };
 
 _Static_assert(sizeof(token_names) / sizeof(token_names[0]) == TOK_LAST + 1,
@@ -72,6 +74,11 @@ static const struct keyword {
 	{ "between", TOK_BETWEEN },
 	{ "in", TOK_IN },
 };
+
+const char *lex_keyword(size_t i)
+{
+	return i < sizeof(keywords) / sizeof(keywords[0]) ? keywords[i].word : NULL;
+}
 
 /* The query's whitespace (not the data's: ',' separates tokens only there). */
 static bool is_space(char c)
@@ -343,7 +350,10 @@ static struct token punct(const char *text, size_t len, size_t pos)
 	case '!':
 		if (c2 == '=')
 			return make(TOK_NE, pos, pos + 2);
+		if (c2 == '~')
+			return make(TOK_NOMATCH, pos, pos + 2);
 		return make(TOK_NOT, pos, pos + 1);
+	case '~': return make(TOK_MATCH, pos, pos + 1);
 	case '<':
 		if (c2 == '=')
 			return make(TOK_LE, pos, pos + 2);

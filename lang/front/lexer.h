@@ -41,7 +41,9 @@ enum token_kind {
 	TOK_GROUP,
 	TOK_BETWEEN,
 	TOK_IN,
-	TOK_LAST = TOK_IN,
+	TOK_MATCH,	/* ~ */
+	TOK_NOMATCH,	/* !~ */
+	TOK_LAST = TOK_NOMATCH,
 };
 
 struct token {
@@ -67,5 +69,8 @@ struct token lex_path(const char *text, size_t len, size_t pos);
 size_t lex_date(const char *text, size_t len, size_t pos);
 
 const char *token_name(enum token_kind kind);
+
+/* The i-th keyword's spelling, or NULL past the last (the REPL's help lists them). */
+const char *lex_keyword(size_t i);
 
 #endif /* BPFQ_LEXER_H */

@@ -514,6 +514,7 @@ static enum node_kind comparison(enum token_kind kind)
 	case TOK_LE: return NODE_LE;
 	case TOK_GT: return NODE_GT;
 	case TOK_GE: return NODE_GE;
+	case TOK_MATCH: case TOK_NOMATCH: return NODE_MATCH;
 	default: return NODE_INT;
 	}
 }
@@ -650,7 +651,8 @@ static struct node *no_chain(struct parser *p, struct node *n)
 }
 
 /* cmp := add (CMPOP add | ['not'] 'between' add 'and' add | ['not'] 'in' '(' list ')'
- * | 'is' ['not'] 'null' | ['not'] ('like' | 'ilike') add)? -- comparisons do not chain */
+ * | 'is' ['not'] 'null' | ['not'] ('like' | 'ilike') add | ('~' | '!~') add)?
+ * -- comparisons do not chain */
 static struct node *cmp(struct parser *p)
 {
 	struct node *n = add(p);
@@ -680,8 +682,12 @@ static struct node *cmp(struct parser *p)
 		n = in_list(p, n, negated);
 	else if ((kind = comparison(p->tok.kind)) == NODE_INT)
 		return n;
-	else
+	else {
+		negated = p->tok.kind == TOK_NOMATCH;
 		n = binary(p, kind, n, add);
+		if (n)
+			n->negated = negated;
+	}
 	return no_chain(p, n);
 }
 
@@ -958,6 +964,7 @@ static bool csv_option(struct parser *p, struct input_format *fmt)
 				"or delim=\"\\t\"");
 	if (fmt->delim == '"' || fmt->delim == '\n' || fmt->delim == '\r')
 		return diag_set(p->d, t.loc, "a quote or a line end cannot be the delimiter");
+	fmt->delim_given = true;
 	return next(p);
 }
 

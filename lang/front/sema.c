@@ -11,6 +11,7 @@
 #include "lang/front/sema.h"
 #include "lang/front/suggest.h"
 #include "lang/value/layout.h"
+#include "lang/value/regex.h"
 
 /* Where an expression is: aggregates are allowed only as select items. */
 enum context {
@@ -415,6 +416,66 @@ static bool check_text_in(struct sema *s, struct node *n)
 	return true;
 }
 
+/* The query offset of byte i of a string literal's bytes ('' is one byte). */
+static uint32_t str_offset(const struct query *q, const struct node *str, size_t i)
+{
+	uint32_t at = str->loc.begin + 1;
+
+	for (; i > 0 && at + 1 < str->loc.end; i--)
+		at += q->text[at] == '\'' ? 2 : 1;
+	return at;
+}
+
+/* The regex's automaton, in the arena; an error points into the string. */
+static bool compile_regex(struct sema *s, struct node *n)
+{
+	struct query *q = s->q;
+	const struct node *str = n->rhs;
+	struct regex_dfa *dfa = arena_alloc(&q->arena, sizeof(*dfa));
+	char err[200];
+	size_t at, end;
+
+	if (q->nregex == BPFQ_MAX_REGEX)
+		return diag_set(s->d, n->op_loc, "too many regexes: a query has at most %d",
+				BPFQ_MAX_REGEX);
+	if (!dfa)
+		return diag_set(s->d, n->loc, "out of memory");
+	if (!regex_compile(str->str, str->slen, dfa, err, sizeof(err), &at, &end)) {
+		struct loc loc = { str_offset(q, str, at), str_offset(q, str, end) };
+
+		if (end <= at || end > str->slen || loc.end <= loc.begin)
+			loc = str->loc;
+		return diag_set(s->d, loc, "%s", err);
+	}
+	n->regex = q->nregex;
+	q->regex[q->nregex] = dfa;
+	q->regex_slot[q->nregex++] = n->lhs->slot;
+	return true;
+}
+
+/* e ~ 'regex', e !~ 'regex': e a field of text or csv records, the regex a string. */
+static bool check_match(struct sema *s, struct node *n, enum context ctx)
+{
+	const char *op = n->negated ? "!~" : "~";
+
+	if (!check_expr(s, n->lhs, ctx))
+		return false;
+	if (!text_field(s, n->lhs))
+		return diag_set(s->d, n->lhs->loc, "'%s' matches a field of text or csv records, "
+				"as $2 %s 'GET', got %s", op, op,
+				n->lhs->kind == NODE_FIELD ? "a number" : type_word(n->lhs->type));
+	if (n->rhs->kind != NODE_STR)
+		return diag_set(s->d, n->rhs->loc, "'%s' takes its regex as a string, as $2 %s "
+				"'^(GET|HEAD) '", op, op);
+	/* as_text: not a number; no slot_text: the automaton reads the bytes, none are kept */
+	n->lhs->as_text = true;
+	n->lhs->type = TYPE_TEXT;
+	n->rhs->type = TYPE_TEXT;
+	n->rhs->is_regex = true;
+	n->type = TYPE_BOOL;
+	return compile_regex(s, n);
+}
+
 /* e is [not] null: e is a field, null when it is missing or (csv) empty. */
 static bool check_is_null(struct sema *s, struct node *n, enum context ctx)
 {
@@ -550,6 +611,8 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 		return true;
 	case NODE_ISNULL:
 		return check_is_null(s, n, ctx);
+	case NODE_MATCH:
+		return check_match(s, n, ctx);
 	case NODE_LIKE:
 		return check_like(s, n, ctx);
 	default:
@@ -998,7 +1061,7 @@ static bool place_strings(struct sema *s)
 	for (int id = 1; id <= q->nnodes; id++) {
 		struct node *n = q->by_id[id];
 
-		if (n->kind != NODE_STR)
+		if (n->kind != NODE_STR || n->is_regex)
 			continue;
 		if (n->slen > BPFQ_TEXT_MAX)
 			return diag_set(s->d, n->loc, "a string is at most %d bytes, this one %u",
@@ -1027,13 +1090,15 @@ void sema_default_format(struct query *q)
 
 	for (int i = 0; i < q->nitems; i++)
 		fields |= ast_has_field(q->items[i]);
-	if (f->given)
+	/* A delimiter found by looking at the input (runtime/header.c) stays. */
+	if (f->given || f->delim_given)
 		return;
 	f->delim = ',';
 	f->header = HEADER_AUTO;
 	if (q->path && (ends_with(q->path, ".csv") || ends_with(q->path, ".tsv"))) {
 		f->kind = INPUT_CSV;
 		f->delim = ends_with(q->path, ".tsv") ? '\t' : ',';
+		f->delim_given = f->delim == '\t';
 	} else {
 		f->kind = fields ? INPUT_TEXT : INPUT_NUMBERS;
 	}
@@ -1074,6 +1139,7 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	q->nslots = 0;
 	q->key_slot = -1;
 	memset(q->slot_text, 0, sizeof(q->slot_text));
+	q->nregex = 0;
 	/* A stream's value is always read: whether it is one decides what a record is. */
 	if (q->format.kind == INPUT_NUMBERS || (q->format.kind == INPUT_BINARY && q->format.stream))
 		q->slot_field[q->nslots++] = 0;

@@ -274,8 +274,10 @@ max(x): 100"
 	[[ $output == *"  scanned:       3893 bytes in 2 reads"* ]]
 	[[ $output == *"  records:       1000 (0 malformed, skipped)"* ]]
 	[[ $output == *"  matched:       10"* ]]
-	[[ $output == *"  to user space: 320 bytes (the result)"* ]]
-	[[ $output == *"  reduction:     12.2:1"* ]]
+	[[ $output == *"  copied:        3893 bytes by read() into the reader's buffer
+  parsed:        in the kernel after the copy, from the buffer
+  touched:       320 bytes by bpfq's own code (the result)
+  reduction:     12.2:1 (scanned : touched)"* ]]
 	[[ $output =~ "  load+verify:   "[0-9.]+" s ("[0-9]+" instructions processed)" ]]
 	[[ $output =~ "  scan:          "[0-9.]+" s ("[0-9.]+" MB/s)" ]]
 }
@@ -284,8 +286,19 @@ max(x): 100"
 	seq_file 1000 "$TMP/n.txt"
 	run bpfq --engine=user -s -o json "count() from $TMP/n.txt"
 	assert_status 0
-	run jq -c '[.stats.engine, .stats.bytes_scanned, .stats.records, .stats.bytes_to_user]' <<<"$output"
-	assert_output '["user",3893,1000,3893]'
+	run jq -c '[.stats.engine, .stats.bytes_scanned, .stats.records, .stats.bytes_copied_to_buffer,
+		.stats.bytes_copied_to_map, .stats.parsed, .stats.bytes_touched]' <<<"$output"
+	assert_output '["user",3893,1000,3893,0,"user",3893]'
+}
+
+@test "-s with -o json: the kernel copies every byte, bpfq touches the result" {
+	require_root
+	seq_file 1000 "$TMP/n.txt"
+	run bpfq --hook=syscall -s -o json "count() from $TMP/n.txt"
+	assert_status 0
+	run jq -c '[.stats.engine, .stats.bytes_copied_to_buffer, .stats.bytes_copied_to_map,
+		.stats.parsed, .stats.bytes_touched]' <<<"$output"
+	assert_output '["kernel",3893,0,"after_copy",320]'
 }
 
 @test "-l lists the hooks and whether this kernel allows them" {

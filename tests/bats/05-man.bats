@@ -22,7 +22,15 @@
 load test_helper
 
 ROOT=$BATS_TEST_DIRNAME/../..
-PAGES=("$ROOT/man/bpfq.8" "$ROOT/man/bpfq-query.7")
+PAGES=("$ROOT/man/bpfq.8" "$ROOT/man/bpfq-query.7" "$ROOT/man/bpfq-internals.7")
+
+# What varies in bpfq-internals.7's outputs between runs, clang and kernel
+# versions: the digits of the verifier's counts and of the times, a
+# compile's "(cached)", the registers' states in the verifier's log. The
+# rest (the tree, the plan, the query's C, the source lines) is exact.
+INTERNALS_MASK='/instructions processed|^  (compile|load\+verify|scan): /s/[0-9]+/N/g
+/^  compile: /s/ \(cached\)//
+/^[0-9]+: \(/s/ +; R.*//'
 
 # The sessions of a page as records, one per line: "C<TAB>line<TAB>command"
 # or "O<TAB>line<TAB>output line". Fails on a malformed session.
@@ -70,9 +78,10 @@ sessions() {
 	' "$1"
 }
 
-# Run every session of a page; report each command whose output differs.
+# Run every session of a page; report each command whose output differs,
+# both outputs passed through the sed script $2 when there is one.
 run_sessions() {
-	local page=$1 name=${1##*/} dir=$TMP/${1##*/}.d bin=$TMP/bin
+	local page=$1 name=${1##*/} dir=$TMP/${1##*/}.d bin=$TMP/bin mask=${2:-}
 	local -a kind=() where=() text=()
 	local k n t i j cmd expected actual ran=0 failed=0
 
@@ -91,6 +100,10 @@ run_sessions() {
 		done
 		actual=$(cd "$dir" && PATH=$bin:$PATH timeout 120 bash -c "$cmd" 2>&1 </dev/null) || true
 		expected=${expected%$'\n'}
+		if [[ -n $mask ]]; then
+			expected=$(sed -E "$mask" <<<"$expected")
+			actual=$(sed -E "$mask" <<<"$actual")
+		fi
 		ran=$((ran + 1))
 		if [[ $actual != "$expected" ]]; then
 			failed=$((failed + 1))
@@ -198,6 +211,21 @@ help_options() {
 	run_sessions "$ROOT/man/bpfq-query.7"
 }
 
+@test "every stage in bpfq-internals.7 is what bpfq -d prints now" {
+	require_root
+	run_sessions "$ROOT/man/bpfq-internals.7" "$INTERNALS_MASK"
+}
+
+@test "bpfq-internals.7 shows every stage of -d and the stats" {
+	local stage
+
+	sessions "$ROOT/man/bpfq-internals.7" >"$TMP/records"
+	for stage in '-d ast' '-d plan' '-d c' '-d verifier=summary' '-d verifier ' ' -s '; do
+		grep -qF -- "$stage" <(grep '^C' "$TMP/records") ||
+			{ echo "no example of $stage" >&2; return 1; }
+	done
+}
+
 @test "the examples cover every aggregate" {
 	local agg
 
@@ -211,13 +239,14 @@ help_options() {
 	done
 }
 
-@test "make install puts the binary, both pages and the completion under DESTDIR and PREFIX" {
+@test "make install puts the binary, the pages and the completion under DESTDIR and PREFIX" {
 	[[ -x $ROOT/build/bpfq ]] || strict_skip "not built" || return 1
 	run make -s -C "$ROOT" install DESTDIR="$TMP/dest" PREFIX=/opt/bpfq
 	assert_status 0
 	[[ -x $TMP/dest/opt/bpfq/sbin/bpfq ]]
 	cmp "$ROOT/man/bpfq.8" "$TMP/dest/opt/bpfq/share/man/man8/bpfq.8"
 	cmp "$ROOT/man/bpfq-query.7" "$TMP/dest/opt/bpfq/share/man/man7/bpfq-query.7"
+	cmp "$ROOT/man/bpfq-internals.7" "$TMP/dest/opt/bpfq/share/man/man7/bpfq-internals.7"
 	cmp "$ROOT/cmd/completion/bpfq" "$TMP/dest/opt/bpfq/share/bash-completion/completions/bpfq"
 	run make -s -C "$ROOT" uninstall DESTDIR="$TMP/dest" PREFIX=/opt/bpfq
 	assert_status 0

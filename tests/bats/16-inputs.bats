@@ -169,3 +169,53 @@ sum(\$10): 139300"
 	run bpfq --engine=user -s -o json "sum(x) from $TMP/n.txt"
 	[[ $output == *'"format_chosen":"numbers (no format named, no $N): 5 of the first 5 tokens are numbers"'* ]]
 }
+
+@test "a .csv file with no ',' in its first line: ';', a tab or '|' as its records say" {
+	printf 'city;temp\r\nOslo;1,5\r\nRome;14\r\n"Rio; RJ";25\r\n' >"$TMP/eu.csv"
+	both_engines "sum(temp), count() from $TMP/eu.csv" "bpfq: note: took ';' as the delimiter of $TMP/eu.csv (2 fields a record, no ','); say 'as csv(delim=...)' if it is another
+bpfq: warning: 1 field that is not a number read as NULL; the first, '1,5', at $TMP/eu.csv:2:6
+sum(temp): 39
+count(): 3"
+	printf 'id|name|v\n1|a|10\n2|"b|c"|20\n' >"$TMP/db.csv"
+	both_engines "sum(v) by name from $TMP/db.csv" "bpfq: note: took '|' as the delimiter of $TMP/db.csv (3 fields a record, no ','); say 'as csv(delim=...)' if it is another
+name  sum(v)
+a         10
+b|c       20"
+	printf 'a\tb\n1\t2\n3\t4\n' >"$TMP/tab.csv"
+	both_engines "sum(b) from $TMP/tab.csv" "bpfq: note: took the tab as the delimiter of $TMP/tab.csv (2 fields a record, no ','); say 'as csv(delim=...)' if it is another
+6"
+	# Two files: the first's delimiter is the list's.
+	cp "$TMP/tab.csv" "$TMP/tab2.csv"
+	both_engines "sum(b) from $TMP/tab.csv $TMP/tab2.csv" "bpfq: note: took the tab as the delimiter of $TMP/tab.csv (2 fields a record, no ','); say 'as csv(delim=...)' if it is another
+12"
+}
+
+@test "a csv delimiter is not guessed against a ',' in the first line, delim= or one column" {
+	printf 'v\n1;2\n3;4\n' >"$TMP/one.csv"
+	both_engines "count(), count(v) from $TMP/one.csv" "bpfq: warning: 2 fields that are not a number read as NULL; the first, '1;2', at $TMP/one.csv:2:1
+count(): 2
+count(v): 0"
+	printf 'a,b;c\n1,2;3\n' >"$TMP/mixed.csv"
+	both_engines "sum(a) from $TMP/mixed.csv" 1
+	printf 'a;b\n1;2\n' >"$TMP/semi.csv"
+	run bpfq --engine=user "sum(b) from $TMP/semi.csv as csv(delim=',')"
+	assert_status 2
+	[[ ${lines[1]} == "bpfq: error: 1:5: no column 'b' in the header of $TMP/semi.csv: a;b" ]]
+}
+
+@test "a file with no csv name is read as csv when the query names its columns" {
+	printf 'host,bytes\nweb1,100\nweb2,250\n' >"$TMP/export.txt"
+	both_engines "sum(bytes) from $TMP/export.txt" "bpfq: note: read $TMP/export.txt as csv: its first records have 2 fields by ','; name a format ('as text', 'as csv(...)') if it is another
+350"
+	printf 'a;b\n1;2\n3;4\n' >"$TMP/semi.dat"
+	both_engines "avg(b) from $TMP/semi.dat" "bpfq: note: read $TMP/semi.dat as csv: its first records have 2 fields by ';'; name a format ('as text', 'as csv(...)') if it is another
+3"
+	# x is the numbers' value, not a column; a file whose records differ is not csv.
+	printf 'a,b\n1,2\n3,4\n' >"$TMP/pairs.txt"
+	both_engines "sum(x) from $TMP/pairs.txt" "bpfq: warning: skipped 2 tokens that are not numbers; the first, 'a', at $TMP/pairs.txt:1:1
+10"
+	printf 'a b\n1 2\n' >"$TMP/words.txt"
+	run bpfq --engine=user "sum(b) from $TMP/words.txt"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:5: unknown name 'b'; the input's values are called x" ]]
+}

@@ -113,6 +113,28 @@ count(): 1000"
 count(): 1000" "$TMP/logs/part-*.txt"
 }
 
+@test "the program is attached once for a list of files, at both syscall hooks" {
+	require_root
+	require_command strace
+	for i in 1 2 3 4 5 6; do seq "$i" 10 >"$TMP/f$i.txt"; done
+	# raw_tp attaches by BPF_RAW_TRACEPOINT_OPEN, tp_btf by BPF_LINK_CREATE;
+	# the hooks' probes may attach too, so six files count as one does.
+	attaches() {
+		strace -f -e trace=bpf -o "$TMP/log" "$BPFQ" --hook="$1" "$2" >"$TMP/out"
+		grep -cE 'BPF_RAW_TRACEPOINT_OPEN|BPF_LINK_CREATE' "$TMP/log"
+	}
+	for hook in syscall:raw_tp syscall:tp_btf; do
+		"$BPFQ" --hook="$hook" "sum(x) from $TMP/f1.txt" >/dev/null
+		one=$(attaches "$hook" "sum(x) from $TMP/f1.txt")
+		[[ $(cat "$TMP/out") == 55 ]]
+		six=$(attaches "$hook" "sum(x), count() from '$TMP/f*.txt'")
+		[[ $(cat "$TMP/out") == "sum(x): 295
+count(): 45" ]]
+		echo "$hook: $one attaches for one file, $six for six" >&3
+		((one >= 1 && six == one))
+	done
+}
+
 @test "a folder is its files; -r and ** reach its subfolders; hidden files count in a folder" {
 	mkdir -p "$TMP/d/sub/deeper"
 	echo 1 >"$TMP/d/a.txt"

@@ -144,3 +144,39 @@ bpfq: dry run: the query is valid; nothing read"
 	local processed=${lines[2]#  }
 	[[ ${lines[-1]} == *"(${processed%% *} instructions processed); nothing read" ]]
 }
+
+# The static functions $C defines that nothing else in it names (outside
+# comments and strings), one a line: each definition and prototype names
+# its function once.
+uncalled() {
+	perl -0777 -ne '
+		s{/\*.*?\*/}{ }gs; s{//[^\n]*}{}g; s{"(?:\\.|[^"\\\n])*"}{""}g;
+		my (%seen, @defs);
+		push @defs, grep { !$seen{$_}++ } $1 while /^static\b[^;{=]*?\b(\w+)\s*\([^;{]*\)\s*\{/mg;
+		print scalar(@defs), " defined\n";
+		for my $f (@defs) {
+			my $n = () = /\b\Q$f\E\b/g;
+			my $own = () = /^static\b[^;{=]*?\b\Q$f\E\s*\(/mg;
+			print "$f\n" if $n <= $own;
+		}' <<<"$C"
+}
+
+@test "-d c holds only the functions the program calls: each format, by, the long input" {
+	local q
+
+	seq 1 30000 >"$TMP/big.txt"
+	truncate -s 20M "$TMP/big.txt"
+	printf 'a,b\n1,2\n' >"$TMP/s.csv"
+	for q in "sum(x) where x > 5 from $TMP/big.txt" "avg(x), median(x) from $TMP/n.txt" \
+		"count(), sum(b) by a from $TMP/s.csv" "max(\$2) where \$1 > 3 from $TMP/f.log" \
+		"sum(v) from $TMP/r.bin as record(k:u32, v:i64)"; do
+		c_text "$q"
+		run uncalled
+		[[ ${lines[0]} =~ ^[0-9]+\ defined$ ]] && ((${lines[0]%% *} > 20))
+		[[ ${#lines[@]} == 1 ]] || { echo "$q: not called: ${lines[*]:1}" >&2; return 1; }
+	done
+	# What the query's code shows is what the program defines: no
+	# bpfq_acc_order() without streams.
+	c_text "sum(x) where x > 5 from $TMP/n.txt"
+	[[ $C != *"void bpfq_acc_order("* && $C == *"void bpfq_acc_flush("* ]]
+}

@@ -31,15 +31,18 @@ ROOT=$BATS_TEST_DIRNAME/../..
 	require_command dpkg-buildpackage
 	require_command dh
 	git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 || strict_skip "not a git checkout" || return 1
-	run make -s -C "$ROOT" deb BUILD="$TMP/build"
+	run make -s -C "$ROOT" deb BUILD="$TMP/build" DEB_MAINTAINER='Ann Packer <ann@example.org>'
 	assert_status 0
 	local deb=("$TMP/build/deb/bpfq_"*.deb)
 	[[ -f ${deb[0]} ]]
 	run dpkg-deb -f "${deb[0]}" Depends
 	[[ $output == *clang* && $output == *libbpf1* ]]
+	run dpkg-deb -f "${deb[0]}" Maintainer
+	assert_output 'Ann Packer <ann@example.org>'
 	dpkg -x "${deb[0]}" "$TMP/root"
 	[[ -x $TMP/root/usr/sbin/bpfq ]]
-	[[ -f $TMP/root/usr/share/man/man8/bpfq.8.gz && -f $TMP/root/usr/share/man/man7/bpfq-query.7.gz ]]
+	[[ -f $TMP/root/usr/share/man/man8/bpfq.8.gz && -f $TMP/root/usr/share/man/man7/bpfq-query.7.gz &&
+		-f $TMP/root/usr/share/man/man7/bpfq-internals.7.gz ]]
 	cmp "$ROOT/cmd/completion/bpfq" "$TMP/root/usr/share/bash-completion/completions/bpfq"
 	run "$TMP/root/usr/sbin/bpfq" --version
 	assert_status 0

@@ -1,9 +1,10 @@
 # The oracle's front end: reads one bpfq query and writes the gawk program
 # that answers it (run with oracle.awk under gawk -M; see the comment there).
 #
-#   gawk -M -v PREC=256 -v QUERY='sum($2) where $1 > 0 from f.log' -f oracle-query.awk > query.awk
+#   QUERY='sum($2) where $1 > 0 from f.log' gawk -M -v PREC=256 -f oracle-query.awk > query.awk
 #
-# (-M: literals are exact integers too.)
+# (-M: literals are exact integers too. The query comes in the environment:
+# -v QUERY= would take its backslashes, a regex's, as escapes.)
 #
 # It is a second implementation of the language, written from the manual
 # (man/bpfq-query.7), not from bpfq's sources, so that a mistake in bpfq's
@@ -21,7 +22,7 @@
 # arrays oracle.awk prints from (A_n, A_s, A_m, A_M, A_q, A_h, A_v, A_d...).
 
 BEGIN {
-	Q = QUERY
+	Q = ENVIRON["QUERY"]
 	QL = length(Q)
 	P = 1			# next byte of Q to lex (1-based)
 	NN = 0			# nodes
@@ -119,12 +120,12 @@ function next_token(   c, c2, s, w) {
 	P++
 	T = c
 	if (c == "=") { if (c2 == "=") P++; T = "==" }
-	else if (c == "!") { if (c2 == "=") { P++; T = "!=" } else T = "not" }
+	else if (c == "!") { if (c2 == "=") { P++; T = "!=" } else if (c2 == "~") { P++; T = "!~" } else T = "not" }
 	else if (c == "<") { if (c2 == "=") { P++; T = "<=" } else if (c2 == ">") { P++; T = "!=" } }
 	else if (c == ">") { if (c2 == "=") { P++; T = ">=" } }
 	else if (c == "&" && c2 == "&") { P++; T = "and" }
 	else if (c == "|" && c2 == "|") { P++; T = "or" }
-	else if (index("()*,:+-/%", c) == 0) die("bad character '" c "'")
+	else if (index("()*,:+-/%~", c) == 0) die("bad character '" c "'")
 	TT = substr(Q, TB, P - TB); TE = P
 }
 
@@ -288,7 +289,7 @@ function awk_string(s) {
 
 function prec(n,   k) {
 	k = K[n]
-	return k == "or" ? 1 : k == "and" ? 2 : k == "not" ? 3 : k ~ /^(cmp|between|in|isnull|like)$/ ? 4 :
+	return k == "or" ? 1 : k == "and" ? 2 : k == "not" ? 3 : k ~ /^(cmp|between|in|isnull|like|match)$/ ? 4 :
 	       k ~ /^(add|sub)$/ ? 5 : k ~ /^(mul|div|mod)$/ ? 6 : k == "neg" ? 7 : 8
 }
 
@@ -328,6 +329,7 @@ function render(n,   k, p, s, i, op) {
 	if (k == "abs") return "abs(" render(L[n]) ")"
 	if (k == "neg") return "-" paren(L[n], prec(L[n]) < 7 || K[L[n]] == "neg" || K[L[n]] == "lit")
 	if (k == "not") return "not " paren(L[n], prec(L[n]) < 3)
+	if (k == "match") { s = RX[n]; gsub(/'/, "''", s); return paren(L[n], prec(L[n]) <= 4) (V[n] ? " !~ '" : " ~ '") s "'" }
 	if (k == "between" || k == "in") {
 		s = paren(L[n], prec(L[n]) <= 4) (V[n] ? " not" : "")
 		if (k == "between")
@@ -442,6 +444,16 @@ function parse_compare(   n, op, neg, m, ob, oe) {
 		next_token()
 		m = node("cmp", n, parse_arith())
 		V[m] = op
+		return m
+	}
+	# e ~ 'regex', e !~ 'regex': gawk's own ~ (LC_ALL=C: bytes) on the field's text
+	if (T == "~" || T == "!~") {
+		m = node("match", n)
+		V[m] = T == "!~"
+		next_token()
+		if (T != "text") die("a regex is a string")
+		RX[m] = TT
+		next_token()
 		return m
 	}
 	neg = 0
@@ -823,6 +835,14 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 		split(gen_num(A[n, 2]), hi, " ")
 		emit(c " = and3((" x[2] " || " lo[2] ") ? 2 : (" x[1] " >= " lo[1] "), (" x[2] " || " hi[2] ") ? 2 : (" x[1] " <= " hi[1] "))")
 		if (V[n]) emit(c " = " c " == 2 ? 2 : 1 - " c)
+	} else if (k == "match") {
+		if (K[L[n]] != "field") die("~ takes a field")
+		x = slot_of(V[L[n]])
+		SLOT_TXT[x] = 1
+		a = RX[n]
+		gsub(/\\/, "\\\\", a)
+		gsub(/"/, "\\\"", a)
+		emit(c " = (FN_MISSING[" x "] || FT[" x "] == \"\") ? 2 : (FT[" x "] ~ \"" a "\") != " V[n])
 	} else if (k == "in") {
 		split(gen_num(L[n]), x, " ")
 		emit(c " = 0")
@@ -904,7 +924,8 @@ function generate(   i, w, c, a, kind, p) {
 	printf "\tNSLOT = %d; NAGG = %d; BY = %d; KEYSLOT = %d; KEYLOC = \"%s\"; ONLY_EXISTS = %d\n",
 		NSLOT, NAGG, BY ? 1 : 0, KEYSLOT + 0, KEYLOC, ONLY_EXISTS
 	for (i = 1; i <= NSLOT; i++)
-		printf "\tSLOT_SPEC[%d] = \"%s\"; SLOT_NUM[%d] = %d\n", i, SLOT_SPEC[i], i, SLOT_NUM[i] + 0
+		printf "\tSLOT_SPEC[%d] = \"%s\"; SLOT_NUM[%d] = %d; SLOT_TXT[%d] = %d\n", i, SLOT_SPEC[i],
+			i, SLOT_NUM[i] + 0, i, SLOT_TXT[i] + 0
 	for (i = 1; i <= NBF; i++)
 		printf "\tBF_NAME[%d] = \"%s\"; BF_OFF[%d] = %d; BF_SIZE[%d] = %d; BF_SIGNED[%d] = %d; BF_BE[%d] = %d\n",
 			i, BF_NAME[i], i, BF_OFF[i], i, BF_SIZE[i], i, BF_SIGNED[i], i, BF_BE[i]

@@ -1,7 +1,7 @@
 # The independent oracle: what bpfq prints for one query over one file,
 # computed by gawk with exact (GMP) integers. Run as
 #
-#   gawk -M -v PREC=256 -v QUERY="$query" -f oracle-query.awk > query.awk
+#   QUERY="$query" gawk -M -v PREC=256 -f oracle-query.awk > query.awk
 #   LC_ALL=C gawk -M -v PREC=256 -v FILE="$path" [-v MAXGROUPS=N] -f query.awk -f oracle.awk \
 #       "$path" > answer 2> messages
 #
@@ -978,7 +978,9 @@ function place(off,   pos, line, l, n, t) {
 	}
 	close(FILE)
 	t = substr(l, off - pos + 1, 32)
-	if (match(t, /[ \t\v\f\r,]/)) t = substr(t, 1, RSTART - 1)
+	# blanks end a token, and csv's delimiter (else ',')
+	if (match(t, /[ \t\v\f\r]/)) t = substr(t, 1, RSTART - 1)
+	if ((n = index(t, FMT == "csv" ? DELIM : ","))) t = substr(t, 1, n - 1)
 	TOKEN = t
 	return FILE ":" line ":" (off - pos + 1)
 }

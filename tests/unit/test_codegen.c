@@ -2,8 +2,8 @@
 /*
  * codegen/plan.c and the program it shapes: which plan each kind of input
  * gets (a short or long file, a pipe, a dry run, BPFQ_LONG_INPUT; numbers,
- * text, csv, binary), and that codegen_program() writes the plan's
- * defines.
+ * text, csv, binary), that codegen_program() writes the plan's
+ * defines, and that it leaves out the static functions nothing calls.
  *
  * The last line is "N passed, N failed", as in test_lang.
  */
@@ -15,6 +15,7 @@
 #include "codegen/codegen.h"
 #include "codegen/flatten.h"
 #include "codegen/plan.h"
+#include "codegen/prune.h"
 #include "codegen/templates.h"
 #include "lang/front/parser.h"
 #include "lang/front/sema.h"
@@ -303,6 +304,79 @@ static void test_parts(void)
 		}
 }
 
+static void expect_same(const char *what, const char *expected, const char *actual)
+{
+	if (actual && !strcmp(expected, actual)) {
+		passed++;
+		return;
+	}
+	failed++;
+	printf("FAIL %s: expected:\n%s-- actual:\n%s--\n", what, expected, actual ? actual : "(null)\n");
+}
+
+/*
+ * prune_unused(): a function reached only from functions nothing reaches
+ * goes too, with its prototype and its comment; a #line keeps the next
+ * line's number; a name in a comment or a string is no call; a function
+ * with an #if that does not close in it stays, and so does a variable
+ * whose initializer looks like a call.
+ */
+static void test_prune(void)
+{
+/* What stays, from line 16 of a.h on. */
+#define PRUNE_KEPT \
+	"static int used(int x)\n" \
+	"{\n" \
+	"\treturn x + 1;\n" \
+	"}\n" \
+	"#if A\n" \
+	"static int open_if(int x)\n" \
+	"{\n" \
+	"#else\n" \
+	"static int open_if(int y)\n" \
+	"{\n" \
+	"#endif\n" \
+	"\treturn 0;\n" \
+	"}\n" \
+	"static const int table = MACRO(1);\n" \
+	"int main(void)\n" \
+	"{\n" \
+	"\tconst char *s = \"unused(\";\n" \
+	"\treturn used(1); /* not unused(1) */\n" \
+	"}\n"
+	static const char src[] =
+		"#line 1 \"a.h\"\n"
+		"static int helper(int x);\n"
+		"/* helper: used by unused only */\n"
+		"static int helper(int x)\n"
+		"{\n"
+		"\treturn x;\n"
+		"}\n"
+		"\n"
+		"/*\n"
+		" * unused: named in a comment of main, and in a string\n"
+		" */\n"
+		"static int unused(int x)\n"
+		"{\n"
+		"\treturn helper(x);\n"
+		"}\n"
+		"\n"
+		PRUNE_KEPT;
+	static const char expected[] = "#line 1 \"a.h\"\n#line 16 \"a.h\"\n" PRUNE_KEPT;
+#undef PRUNE_KEPT
+	static const char query[] =
+		"static int used(int x)\n{\n\treturn x + 1;\n}\n"
+		"static int unused(int x)\n{\n\treturn 0;\n}\n";
+	size_t len;
+	char *out = prune_unused(src, &len), *like;
+
+	expect_same("prune_unused", expected, out);
+	like = out ? prune_like(query, out, &len) : NULL;
+	expect_same("prune_like", "static int used(int x)\n{\n\treturn x + 1;\n}\n", like);
+	free(like);
+	free(out);
+}
+
 int main(void)
 {
 	test_plans();
@@ -310,6 +384,7 @@ int main(void)
 	test_program();
 	test_flatten();
 	test_parts();
+	test_prune();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -254,6 +254,21 @@ static void test_formats(void)
 	expect_answers("csv", "sum($2), count($2), count() from f.csv as csv(noheader)",
 		       "a,1\n\"b,c\",\" 2 \"\n\"d\"\"\",\n\r\n,x\n", "3;2;4");
 	expect_answers("csv delim", "sum($3) from f as csv(delim=';')", "1;2;3\n4;5;6", "9");
+	/* a missing or empty field is NULL to ~ and !~; a quoted field's text is its content */
+	expect_answers("regex text", "count(), exists($1 ~ 'b'), exists($1 ~ 'z') from f",
+		       "a 1 2\nb 3\n\n  c\t5 x\nd 3x\n", "5;true;false");
+	expect_answers("regex anchors", "count() where $2 ~ '^[0-9]+$' from f",
+		       "a 1 2\nb 3\n\n  c\t5 x\nd 3x\n", "3");
+	expect_answers("regex missing", "count() where $2 !~ '3' from f",
+		       "a 1 2\nb 3\n\n  c\t5 x\nd 3x\n", "2");
+	expect_answers("regex not", "count() where not ($3 ~ 'x') from f",
+		       "a 1 2\nb 3\n\n  c\t5 x\nd 3x\n", "1");
+	expect_answers("regex csv", "count() where $1 ~ '^b,c$' or $2 ~ '^ 2 $' from f.csv "
+		       "as csv(noheader)", "a,1\n\"b,c\",\" 2 \"\n\"d\"\"\",\n\r\n,x\n", "1");
+	expect_answers("regex csv quote", "count() where $1 !~ '\"' from f.csv as csv(noheader)",
+		       "a,1\n\"b,c\",\" 2 \"\n\"d\"\"\",\n\r\n,x\n", "2");
+	expect_answers("regex csv empty", "count() where $2 ~ '' or $2 !~ '' from f.csv "
+		       "as csv(noheader)", "a,1\nb,\nc,\"\"\nd\n", "1");
 	expect_answers_n("i16be", "sum(x), min(x) from f as i16be", "\x01\x00\xff\xfe", 4,
 			 "254;-2");
 	expect_answers_n("record", "sum(b), sum(a) from f as record(a:u8, b:i32)",

@@ -225,6 +225,42 @@ static const struct error_case {
 	  "bpfq: error: 1:30-31: comparisons do not chain; combine them with 'and'\n"
 	  "  count() where $1 is not null is null from f\n"
 	  "                               ~~\n" },
+	{ "count() where x ~ 'a' from f",
+	  "bpfq: error: 1:15: '~' matches a field of text or csv records, as $2 ~ 'GET', got a number\n"
+	  "  count() where x ~ 'a' from f\n"
+	  "                ~\n" },
+	{ "count() where $1 + 1 !~ 'a' from f as text",
+	  "bpfq: error: 1:15-20: '!~' matches a field of text or csv records, as $2 !~ 'GET', "
+	  "got a number\n"
+	  "  count() where $1 + 1 !~ 'a' from f as text\n"
+	  "                ~~~~~~\n" },
+	{ "count() where $1 ~ $2 from f as text",
+	  "bpfq: error: 1:20-21: '~' takes its regex as a string, as $2 ~ '^(GET|HEAD) '\n"
+	  "  count() where $1 ~ $2 from f as text\n"
+	  "                     ~~\n" },
+	{ "count() where $1 ~ 'it''s (a|b' from f as text",
+	  "bpfq: error: 1:27: unmatched '('\n"
+	  "  count() where $1 ~ 'it''s (a|b' from f as text\n"
+	  "                            ~\n" },
+	{ "count() where $1 ~ 'x[[:foo:]]' from f as text",
+	  "bpfq: error: 1:23-29: unknown character class [:foo:]\n"
+	  "  count() where $1 ~ 'x[[:foo:]]' from f as text\n"
+	  "                        ~~~~~~~\n" },
+	{ "count() where $1 ~ 'a.{9}$' from f as text",
+	  "bpfq: error: 1:21-26: regex needs 1025 DFA states; bpfq's limit is 256\n"
+	  "  count() where $1 ~ 'a.{9}$' from f as text\n"
+	  "                      ~~~~~~\n" },
+	{ "count() where $1 ~ 'a' ~ 'b' from f as text",
+	  "bpfq: error: 1:24: comparisons do not chain; combine them with 'and'\n"
+	  "  count() where $1 ~ 'a' ~ 'b' from f as text\n"
+	  "                         ~\n" },
+	{ "count() where $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' "
+	  "or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' from f as text",
+	  "bpfq: error: 1:114: too many regexes: a query has at most 8\n"
+	  "  count() where $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' "
+	  "or $1 ~ 'a' or $1 ~ 'a' or $1 ~ 'a' from f as text\n"
+	  "                                                                                      "
+	  "                             ~\n" },
 	{ "count() where x is null from f",
 	  "bpfq: error: 1:15: 'is null' takes a field of text or csv records, as price is null\n"
 	  "  count() where x is null from f\n"
@@ -746,6 +782,8 @@ static void test_render_code(void)
 		{ "exists(a not ilike '_' and a not in ('x', 'y')) from f.csv",
 		  "exists(a not ilike '_' and a not in ('x', 'y'))",
 		  "exists($1 not ilike text(1 bytes) and $1 not in (text(1 bytes), text(1 bytes)))" },
+		{ "exists(\"b c\" !~ '[*]/ x') from f.csv", "exists(\"b c\" !~ '[*]/ x')",
+		  "exists($2 !~ text(6 bytes))" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
