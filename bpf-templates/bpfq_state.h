@@ -194,7 +194,7 @@ struct bpfq_rec {
 struct bpfq_text {
 	__u32 len;		/* the field's bytes, all of them */
 	__u32 present;		/* the record has the field (0: missing, NULL) */
-	__u8 bytes[BPFQ_TEXT_MAX];
+	__u8 bytes[BPFQ_TEXT_MAX] __attribute__((aligned(8)));	/* a word at a time too */
 };
 
 /* A text match's positions (text.bpf.h), in the map: see struct bpfq_parse. */

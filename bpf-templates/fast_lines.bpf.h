@@ -25,12 +25,14 @@
  * verification. */
 #define BPFQ_LINES_PER_CALL 2
 #define BPFQ_LINE_MAX (BPFQ_LINE_FIELDS * 8 + 64)
-/* Lines that always go byte by byte: a text group key or a text compared
- * is copied there, a regex runs over its field's bytes there, a time is
- * read there (parse_time.bpf.h); and past 4 used fields, the verifier's
- * walk of a line grows past its limit (each field's outcomes multiply). */
-#define BPFQ_BYTE_LINES (BPFQ_KEY_SLOT >= 0 || BPFQ_NTEXTS > 0 || BPFQ_NREGEX > 0 || \
-			 BPFQ_LINE_FIELDS > 8 || BPFQ_NSLOTS > 4 || BPFQ_TIME_SLOTS)
+/* Lines that always go byte by byte: a text group key is copied there,
+ * a regex runs over its field's bytes there, a time is read there
+ * (parse_time.bpf.h); and past 4 used fields, the verifier's walk of a
+ * line grows past its limit (each field's outcomes multiply). A field
+ * compared as text is taken here when it is short (1 to 7 bytes, no
+ * quote): one word. */
+#define BPFQ_BYTE_LINES (BPFQ_KEY_SLOT >= 0 || BPFQ_NREGEX > 0 || BPFQ_LINE_FIELDS > 8 || \
+			 BPFQ_NSLOTS > 4 || BPFQ_TIME_SLOTS)
 /* A line's used fields, on the stack when the emit needs their address
  * (its general path copies them): only the query's, not BPFQ_MAX_SLOTS.
  * The stack of a chain of calls is limited to 512 bytes, and the
@@ -217,7 +219,7 @@ static __always_inline __u64 bpfq_rest_of_line(const char *p)
 _Static_assert(8 * 15 + 8 * 8 <= BPFQ_BUF_PAD, "a line's loads leave the buffer");
 
 static __always_inline __u64 bpfq_fast_line_inline(struct bpfq_buf *buf, __u64 pos, struct bpfq_field *f,
-				       const int is_signed)
+				       struct bpfq_text *texts, const int is_signed)
 {
 	const char *p = buf->data + pos;
 	__u64 at = 0, n, v = 0, rest;
@@ -231,6 +233,7 @@ static __always_inline __u64 bpfq_fast_line_inline(struct bpfq_buf *buf, __u64 p
 #pragma unroll
 	for (int j = 0; j < BPFQ_LINE_FIELDS; j++) {
 		int slot = bpfq_slot_of(j), numeric = slot >= 0 && bpfq_slot_numeric(slot);
+		int k = BPFQ_NTEXTS && slot >= 0 ? bpfq_slot_text(slot) : -1;
 
 		if (end)	/* a line end before a used field: it is missing */
 			return 0;
@@ -239,6 +242,16 @@ static __always_inline __u64 bpfq_fast_line_inline(struct bpfq_buf *buf, __u64 p
 			return 0;
 		if (n == BPFQ_FIELD_MINUS)
 			return BPFQ_FAST_MINUS;
+		/* A text's word: the bytes past its length are not read. A
+		 * '\r' in it may be a line end's, which the text drops: the
+		 * byte parser decides. */
+		if (texts && k >= 0 && k < BPFQ_MAX_TEXTS) {
+			if (bpfq_bytes_eq(*(const __u64 *)p, '\r') << ((8 - n) * 8))
+				return 0;
+			*(__u64 *)texts[k].bytes = *(const __u64 *)p;
+			texts[k].len = n;
+			texts[k].present = 1;
+		}
 		/* slot is a constant here (the loop is unrolled). */
 		if (numeric && slot < BPFQ_LINE_SLOTS) {
 			f[slot].lo = v;
@@ -266,7 +279,7 @@ static __always_inline __u64 bpfq_line_into(struct bpfq_state *st, struct bpfq_a
 	struct bpfq_field f[BPFQ_LINE_SLOTS];
 	__u64 n;
 
-	n = bpfq_fast_line_inline(buf, pos & BPFQ_BUF_MASK, f, is_signed);
+	n = bpfq_fast_line_inline(buf, pos & BPFQ_BUF_MASK, f, st->parse.texts, is_signed);
 	if (!n || n == BPFQ_FAST_MINUS)
 		return n;
 	st->result.records++;
@@ -398,7 +411,7 @@ static __always_inline __u64 bpfq_stream_line(struct bpfq_state *st, struct bpfq
 #pragma unroll
 	for (int i = 0; i < BPFQ_LINE_SLOTS; i++)
 		f[i].lo = f[i].hi = 0;
-	n = bpfq_fast_line_inline(buf, pos & BPFQ_BUF_MASK, f, is_signed);
+	n = bpfq_fast_line_inline(buf, pos & BPFQ_BUF_MASK, f, NULL, is_signed);
 
 	/* The emit only adds into the batch here (BPFQ_STREAMS): it
 	 * returns 0, and its values go to the registers in turn. */

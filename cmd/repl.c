@@ -214,12 +214,12 @@ static const char language_tail[] =
 	"  aggregate filter (where CONDITION): only the records that make it true;\n"
 	"     count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)\n"
 	"  e: x (numbers), $1 $2 ... (text fields), a csv column's name, numbers with\n"
-	"     decimals, + - * / %, abs(e), parentheses\n"
+	"     decimals, + - * / %, abs(e), length(e), parentheses; 'text' in single quotes\n"
 	"  times: year(t) month(t) day(t) hour(t) minute(t) second(t) epoch(t)\n"
 	"         date_trunc('month', t) to_timestamp(seconds); dates as '2001-03-01'\n"
-	"  conditions: = != <> < <= > >=, between, in (...), and, or, not;\n"
-	"              on text: 'strings', like, ilike, ~ and !~ (regex), is [not] null,\n"
-	"              starts_with(e, 's') ends_with contains; length(e) is a number\n"
+	"  conditions: = != <> < <= > >=, between, in (...), and, or, not, is [not] null,\n"
+	"              like '%_', ilike, ~ and !~ (regex), starts_with(e, 's'),\n"
+	"              ends_with(e, 's'), contains(e, 's')\n"
 	"  PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;\n"
 	"        gzip, zstd, xz, bzip2 and lz4 are read as they are compressed\n"
 	"  FORMAT: numbers, text, csv[(header|noheader, delim=';')], i8 ... u64 [le|be],\n"
@@ -275,7 +275,8 @@ static void meta_command(struct repl *r, const char *cmd)
 static const char *const query_words[] = {
 	"count(", "sum(", "min(", "max(", "avg(", "exists(",
 	"year(", "month(", "day(", "hour(", "date_trunc(", "epoch(", "to_timestamp(",
-	"where", "from", "and", "or", "not", "x", "filter (where", NULL,
+	"where", "from", "and", "or", "not", "x", "filter (where",
+	"like", "ilike", "is", "null", "length(", "starts_with(", "ends_with(", "contains(", NULL,
 };
 
 /* Generators for rl_completion_matches(): state 0 starts the walk again. */

@@ -255,12 +255,12 @@ exit, quit and help at the start of a line do what they say.
   aggregate filter (where CONDITION): only the records that make it true;
      count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)
   e: x (numbers), \$1 \$2 ... (text fields), a csv column's name, numbers with
-     decimals, + - * / %, abs(e), parentheses
+     decimals, + - * / %, abs(e), length(e), parentheses; 'text' in single quotes
   times: year(t) month(t) day(t) hour(t) minute(t) second(t) epoch(t)
          date_trunc('month', t) to_timestamp(seconds); dates as '2001-03-01'
-  conditions: = != <> < <= > >=, between, in (...), and, or, not;
-              on text: 'strings', like, ilike, ~ and !~ (regex), is [not] null,
-              starts_with(e, 's') ends_with contains; length(e) is a number
+  conditions: = != <> < <= > >=, between, in (...), and, or, not, is [not] null,
+              like '%_', ilike, ~ and !~ (regex), starts_with(e, 's'),
+              ends_with(e, 's'), contains(e, 's')
   PATH: files, folders, quoted globs ('logs/*.log', '**'); - is standard input;
         gzip, zstd, xz, bzip2 and lz4 are read as they are compressed
   FORMAT: numbers, text, csv[(header|noheader, delim=';')], i8 ... u64 [le|be],

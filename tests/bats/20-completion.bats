@@ -50,12 +50,15 @@ verifier=summary"
 count(), count_distinct(
 count(), corr(
 count(), covar_pop(
-count(), covar_samp("
+count(), covar_samp(
+count(), contains("
 	complete_words 'count(), regr_'
 	assert_output "count(), regr_slope(
 count(), regr_intercept("
 	complete_words 'count() fil'
 	assert_output "count() filter"
+	complete_words "count() where method il"
+	assert_output "count() where method ilike"
 	complete_words 'sum(x) from f as u16'
 	assert_output "sum(x) from f as u16
 sum(x) from f as u16be"

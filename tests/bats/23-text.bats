@@ -158,3 +158,16 @@ lines' from $TMP/f.csv" 8
 	assert_error "count() where origin is nul from $f" 2 \
 		"bpfq: error: 1:25-27: expected 'null' after 'is', got 'nul'"
 }
+
+@test "-j: ranges of a file compare text as one reader does" {
+	require_root
+	awk 'BEGIN { print "city,n"; split("SFO \"S,F\" LAX sfo", c, " ")
+		for (i = 0; i < 900000; i++) printf "%s,%d\n", c[1 + i % 4], i % 7 }' >"$TMP/j.csv"
+	local q="count(), sum(n) where city = 'SFO' or city like 'S,%' or city is null from $TMP/j.csv"
+	run bpfq --engine=user "$q"
+	assert_status 0
+	assert_output $'count(): 450000\nsum(n): 1349999'
+	run bpfq -j 3 "$q"
+	assert_status 0
+	assert_output $'count(): 450000\nsum(n): 1349999'
+}
