@@ -244,6 +244,56 @@ BPFQ_GLOBAL long bpfq_skip_fields(struct bpfq_value *sv, struct bpfq_buf *buf, _
 	return cur;
 }
 
+/*
+ * csv: a used field that is a plain integer (an optional minus, 1 to 7
+ * digits) followed by the delimiter, at pos, the field's first byte: its
+ * value into the record and the next field begun, as the byte parser
+ * would; the position after the delimiter, or pos when the field is not
+ * so plain (a sign, blanks, a decimal, more digits, the line's last
+ * field, the read's end: the byte parser's). A global function, as
+ * bpfq_skip_fields().
+ */
+BPFQ_GLOBAL long bpfq_number_field(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				   __u64 len)
+{
+	struct bpfq_parse_ctx c;
+	struct bpfq_field *f;
+	__u64 w, t, nd, d, neg, v;
+	int slot;
+
+	if (!BPFQ_CSV || !sv || !buf || pos >= len || len > BPFQ_BUF_SIZE)
+		return pos;
+	slot = sv->st.parse.slot;
+	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || !bpfq_slot_numeric(slot) || slot == BPFQ_KEY_SLOT)
+		return pos;
+	w = *(const __u64 *)(buf->data + (pos & BPFQ_BUF_MASK));
+	/* Not when the minus is the delimiter: then the field is empty. */
+	neg = BPFQ_DELIM != '-' && (w & 0xff) == '-';
+	if (neg)
+		w >>= 8;
+	t = w - 0x3030303030303030ULL;
+	nd = bpfq_nondigit_mask(t);
+	/* Eight digits (or seven after a minus, the top byte the 0 shifted
+	 * in, which is no delimiter: BPFQ_DELIM > 0) are the byte parser's. */
+	if (!nd)
+		return pos;
+	d = bpfq_first_byte(nd);
+	if (!d || ((w >> (d * 8)) & 0xff) != BPFQ_DELIM || pos + neg + d >= len)
+		return pos;
+	v = bpfq_digits_top(t, d);
+	f = &sv->st.parse.rec.f[slot & (BPFQ_MAX_SLOTS - 1)];
+	f->lo = neg ? 0 - v : v;
+	f->hi = neg && v ? -1 : 0;
+	f->kind = BPFQ_K_INT;
+	f->pad = 0;
+	c.st = &sv->st;
+	c.p = &sv->st.parse;
+	c.p->field++;
+	pos += neg + d + 1;
+	bpfq_begin_field(&c, sv->st.result.bytes + pos);
+	return pos;
+}
+
 /* Whether the parser is inside a field no slot uses, where bpfq_skip_fields() goes. */
 static __always_inline int bpfq_skip_applies(const struct bpfq_parse *p)
 {
@@ -270,6 +320,14 @@ static long bpfq_parse_step(__u64 i, void *data)
 	taken = bpfq_fast_lines_step(c, pos);
 	if (taken >= 0)
 		return taken;
+	if (BPFQ_CSV && c->p->slot >= 0 && c->p->in_record && !c->p->tok.seen && !c->p->quoted &&
+	    !c->p->qstate && !c->p->cr) {
+		taken = bpfq_number_field((struct bpfq_value *)c->st, c->buf, pos, c->len);
+		if (taken != pos) {
+			c->pos = taken;
+			return 0;
+		}
+	}
 	if (bpfq_skip_applies(c->p)) {
 		taken = bpfq_skip_fields((struct bpfq_value *)c->st, c->buf, pos, c->len);
 		if (taken != pos) {
