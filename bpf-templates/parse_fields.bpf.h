@@ -266,6 +266,17 @@ BPFQ_GLOBAL long bpfq_number_field(struct bpfq_value *sv, struct bpfq_buf *buf, 
 	slot = sv->st.parse.slot;
 	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || !bpfq_slot_numeric(slot) || slot == BPFQ_KEY_SLOT)
 		return pos;
+	/* A field whose bytes are also kept as text or run through regexes
+	 * (where the templates have those) goes byte by byte
+	 * (bpfq_field_byte()). */
+#ifdef BPFQ_NTEXTS
+	if (BPFQ_NTEXTS && bpfq_slot_text(slot) >= 0)
+		return pos;
+#endif
+#ifdef BPFQ_NREGEX
+	if (BPFQ_NREGEX)
+		return pos;
+#endif
 	w = *(const __u64 *)(buf->data + (pos & BPFQ_BUF_MASK));
 	/* Not when the minus is the delimiter: then the field is empty. */
 	neg = BPFQ_DELIM != '-' && (w & 0xff) == '-';
