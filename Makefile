@@ -188,17 +188,26 @@ demo: $(BUILD)/bpfq
 # for the kernel hooks. `make bench-deps` installs datamash (mawk and gawk
 # come with deps); DuckDB and polars come from npm on the first run, where
 # node and npm are installed.
-.PHONY: bench bench-deps
+.PHONY: bench bench-deps bench-others bench-shapes
 bench-deps: deps
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		datamash
 
 BENCH_HELPERS := $(BUILD)/bench/gen $(BUILD)/bench/gen-real $(BUILD)/bench/native \
-                 $(BUILD)/bench/read $(BUILD)/bench/simd $(BUILD)/bench/timeit
+                 $(BUILD)/bench/read $(BUILD)/bench/simd $(BUILD)/bench/timeit \
+                 $(BUILD)/bench/others
 BENCH_CFLAGS  ?= -O2
 
 bench: $(BUILD)/bpfq $(BENCH_HELPERS)
 	$(Q)BUILD=$(BUILD) bench/run
+
+# What a scan costs the other processes (bench/others; root, bpftool), and
+# the csv scan rate by the shape of the unused columns (bench/shapes).
+bench-others: $(BUILD)/bpfq $(BUILD)/bench/gen $(BUILD)/bench/others
+	$(Q)BUILD=$(BUILD) bench/others
+
+bench-shapes: $(BUILD)/bpfq $(BUILD)/bench/gen-real
+	$(Q)BUILD=$(BUILD) bench/shapes
 
 $(BENCH_HELPERS): $(BUILD)/bench/%: bench/%.c bench/rng.h
 	$(call msg,CC,$@)

@@ -192,6 +192,206 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 	return bpfq_emit(st, rec->f, rec->off);
 }
 
+/*
+ * Fields no slot uses, a word at a time: their bytes only count
+ * (bpfq_field_byte()), so the parser goes from one byte that matters to
+ * the next (csv: the delimiter, '\n', '\r', a quote that opens or closes a
+ * field; text: a blank, '\n', '\r') in one step, not one step a byte. In
+ * csv, a delimiter followed by another unused field is crossed too, and a
+ * quoted field whose closing quote is followed by the delimiter. Anything
+ * else (a used field, "" inside quotes, a '\r') is left at that byte to
+ * bpfq_fields_byte(), which then finds the parser in the state it would have
+ * reached byte by byte.
+ */
+/* Words a call may look at: about a line of a wide csv. */
+#define BPFQ_SKIP_WORDS 16
+
+/* The bytes that end an unquoted field or change the parser's state. */
+static __always_inline __u64 bpfq_skip_stops(__u64 w)
+{
+	__u64 m = bpfq_bytes_eq(w, '\n') | bpfq_bytes_eq(w, '\r');
+
+	if (BPFQ_CSV)
+		return m | bpfq_bytes_eq(w, BPFQ_DELIM);
+	return m | bpfq_bytes_eq(w, ' ') | bpfq_bytes_eq(w, '\t');
+}
+
+/* csv: whether the delimiter at off (below the read's end) ends the
+ * current field for another unused one. */
+static __always_inline int bpfq_skip_crosses(struct bpfq_parse *p, struct bpfq_buf *buf, __u64 off)
+{
+	__u64 next = (__u64)p->field + 1;
+
+	return BPFQ_CSV && (__u8)buf->data[off & BPFQ_BUF_MASK] == BPFQ_DELIM &&
+	       (next > BPFQ_LAST_FIELD || bpfq_slot_of(next) < 0);
+}
+
+/* The delimiter before off crossed: the next field begins at off (what
+ * bpfq_end_field() and bpfq_begin_field() do for an unused field). */
+static __always_inline void bpfq_skip_cross(struct bpfq_state *st, __u64 off)
+{
+	struct bpfq_parse_ctx c = { .st = st, .p = &st->parse };
+
+	c.p->field++;
+	bpfq_begin_field(&c, st->result.bytes + off);
+}
+
+/*
+ * From pos, inside an unused field (bpfq_skip_applies()): the position of
+ * the next byte bpfq_fields_byte() must see, the state set as if it had
+ * seen those before it; pos when there is none to skip. A global
+ * function: verified once, with pos unknown, whatever the query.
+ */
+BPFQ_GLOBAL long bpfq_skip_fields(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				  __u64 len)
+{
+	struct bpfq_parse *p;
+	__u64 cur = pos, start = pos, inq, fresh, w, m, n;
+
+	if (!sv || !buf || pos >= len || len > BPFQ_BUF_SIZE)
+		return pos;
+	p = &sv->st.parse;
+	inq = BPFQ_CSV && p->qstate == 1;
+	/* A quote opens a field only as its first byte. */
+	fresh = BPFQ_CSV && !inq && !p->tok.seen && !p->quoted;
+	for (int k = 0; k < BPFQ_SKIP_WORDS; k++) {
+		/* Through memory, which the verifier does not track: each way
+		 * through a word would give the positions ranges of their own,
+		 * and it would walk every mix of them through the next words.
+		 * (streams[] is free here: only a stream step uses it.) */
+		p->streams[0] = cur;
+		p->streams[1] = start;
+		bpfq_fence();
+		cur = p->streams[0];
+		start = p->streams[1];
+		if (cur >= len)
+			break;
+		w = *(const __u64 *)(buf->data + (cur & BPFQ_BUF_MASK));
+		if (inq) {
+			m = bpfq_bytes_eq(w, '"');
+			if (!m) {
+				cur += 8;
+				continue;
+			}
+			n = cur + bpfq_first_byte(m);
+			/* The closing quote, or the first of "": left to the
+			 * byte parser unless the delimiter follows it. */
+			if (n + 1 >= len || !bpfq_skip_crosses(p, buf, n + 1)) {
+				cur = n;
+				break;
+			}
+			cur = start = n + 2;
+			bpfq_skip_cross(&sv->st, cur);
+			inq = 0;
+			fresh = 1;
+			continue;
+		}
+		if (fresh && (w & 0xff) == '"') {
+			cur++;
+			inq = 1;
+			fresh = 0;
+			continue;
+		}
+		m = bpfq_skip_stops(w);
+		if (!m) {
+			cur += 8;
+			fresh = 0;
+			continue;
+		}
+		n = cur + bpfq_first_byte(m);
+		if (n >= len || !bpfq_skip_crosses(p, buf, n)) {
+			cur = n;
+			break;
+		}
+		cur = start = n + 1;
+		bpfq_skip_cross(&sv->st, cur);
+		fresh = 1;
+	}
+	/* Bytes past the read's end are no input: up to it, all were content. */
+	if (cur > len)
+		cur = len;
+	/* Inside quotes or not: a field crossed after a quoted one is not. */
+	p->qstate = inq;
+	if (inq)
+		p->quoted = 1;
+	if (cur > start)
+		p->tok.seen += cur - start;
+	return cur;
+}
+
+/*
+ * csv: a used field that is a plain integer (an optional minus, 1 to 7
+ * digits) followed by the delimiter, at pos, the field's first byte: its
+ * value into the record and the next field begun, as the byte parser
+ * would; the position after the delimiter, or pos when the field is not
+ * so plain (a sign, blanks, a decimal, more digits, the line's last
+ * field, the read's end: the byte parser's). A global function, as
+ * bpfq_skip_fields().
+ */
+BPFQ_GLOBAL long bpfq_number_field(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				   __u64 len)
+{
+	struct bpfq_parse_ctx c;
+	struct bpfq_field *f;
+	__u64 w, t, nd, d, neg, v;
+	int slot;
+
+	if (!BPFQ_CSV || !sv || !buf || pos >= len || len > BPFQ_BUF_SIZE)
+		return pos;
+	slot = sv->st.parse.slot;
+	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || !bpfq_slot_numeric(slot) || slot == BPFQ_KEY_SLOT ||
+	    bpfq_slot_time(slot))
+		return pos;
+	/* A field whose bytes are also kept as text or run through regexes
+	 * (where the templates have those) goes byte by byte
+	 * (bpfq_field_byte()). */
+#ifdef BPFQ_NTEXTS
+	if (BPFQ_NTEXTS && bpfq_slot_text(slot) >= 0)
+		return pos;
+#endif
+#ifdef BPFQ_NREGEX
+	if (BPFQ_NREGEX)
+		return pos;
+#endif
+	w = *(const __u64 *)(buf->data + (pos & BPFQ_BUF_MASK));
+	/* Not when the minus is the delimiter: then the field is empty. */
+	neg = BPFQ_DELIM != '-' && (w & 0xff) == '-';
+	if (neg)
+		w >>= 8;
+	t = w - 0x3030303030303030ULL;
+	nd = bpfq_nondigit_mask(t);
+	/* Eight digits (or seven after a minus, the top byte the 0 shifted
+	 * in, which is no delimiter: BPFQ_DELIM > 0) are the byte parser's. */
+	if (!nd)
+		return pos;
+	d = bpfq_first_byte(nd);
+	if (!d || ((w >> (d * 8)) & 0xff) != BPFQ_DELIM || pos + neg + d >= len)
+		return pos;
+	v = bpfq_digits_top(t, d);
+	f = &sv->st.parse.rec.f[slot & (BPFQ_MAX_SLOTS - 1)];
+	f->lo = neg ? 0 - v : v;
+	f->hi = neg && v ? -1 : 0;
+	f->kind = BPFQ_K_INT;
+	f->pad = 0;
+	c.st = &sv->st;
+	c.p = &sv->st.parse;
+	c.p->field++;
+	pos += neg + d + 1;
+	bpfq_begin_field(&c, sv->st.result.bytes + pos);
+	return pos;
+}
+
+/* Whether the parser is inside a field no slot uses, where bpfq_skip_fields() goes. */
+static __always_inline int bpfq_skip_applies(const struct bpfq_parse *p)
+{
+	/* A JSON line's structure is in every byte: no field is skipped. */
+	if (BPFQ_FORMAT == BPFQ_FORMAT_JSON || p->slot >= 0 || p->cr)
+		return 0;
+	if (BPFQ_CSV)
+		return p->in_record && p->qstate != 2;
+	return p->in_field;
+}
+
 /* The format's (parse_csv.bpf.h, parse_text.bpf.h, parse_json.bpf.h), and fast_lines.bpf.h's. */
 static __always_inline int bpfq_fields_byte(struct bpfq_parse_ctx *c, __u64 ch, __u64 off);
 static __always_inline long bpfq_fast_lines_step(struct bpfq_parse_ctx *c, __u64 pos);
@@ -208,6 +408,21 @@ static long bpfq_parse_step(__u64 i, void *data)
 	taken = bpfq_fast_lines_step(c, pos);
 	if (taken >= 0)
 		return taken;
+	if (BPFQ_CSV && c->p->slot >= 0 && c->p->in_record && !c->p->tok.seen && !c->p->quoted &&
+	    !c->p->qstate && !c->p->cr) {
+		taken = bpfq_number_field((struct bpfq_value *)c->st, c->buf, pos, c->len);
+		if (taken != pos) {
+			c->pos = taken;
+			return 0;
+		}
+	}
+	if (bpfq_skip_applies(c->p)) {
+		taken = bpfq_skip_fields((struct bpfq_value *)c->st, c->buf, pos, c->len);
+		if (taken != pos) {
+			c->pos = taken;
+			return 0;
+		}
+	}
 	ch = (__u8)c->buf->data[pos & BPFQ_BUF_MASK];
 	c->pos = pos + 1;
 	return bpfq_fields_byte(c, ch, c->base + pos);
