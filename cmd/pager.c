@@ -16,6 +16,7 @@
 
 #include "cmd/pager.h"
 #include "runtime/privs.h"
+#include "runtime/slurp.h"
 
 #ifndef BPFQ_PAGER_PATH
 #define BPFQ_PAGER_PATH ""
@@ -89,21 +90,6 @@ static const char *choose(void)
 	return *BPFQ_PAGER_PATH ? "" : NULL;
 }
 
-/* All of text to fd, or what the pager took before it went away. */
-static void write_all(int fd, const char *text, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		text += n;
-		len -= n;
-	}
-}
-
 void pager_show(const char *text)
 {
 	const char *pager = choose();
@@ -134,7 +120,8 @@ void pager_show(const char *text)
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &old_pipe);
 	sigaction(SIGINT, &ign, &old_int);
-	write_all(fds[1], text, strlen(text));
+	/* What the pager took before it went away is all it wanted. */
+	(void)write_all(fds[1], text, strlen(text));
 	close(fds[1]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

@@ -264,23 +264,6 @@ out:
 	return obj;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* Store an entry: written under a fresh mkstemp() name, then renamed over path. */
 static void store(const char *dir, const char *path, const char *src, size_t len,
 		  const void *obj, size_t obj_len)
@@ -295,8 +278,8 @@ static void store(const char *dir, const char *path, const char *src, size_t len
 		return;
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd >= 0) {
-		bool ok = !write_all(fd, &h, sizeof(h)) && !write_all(fd, src, len) &&
-			  !write_all(fd, obj, obj_len);
+		bool ok = write_all(fd, &h, sizeof(h)) && write_all(fd, src, len) &&
+			  write_all(fd, obj, obj_len);
 
 		if (close(fd) || !ok || rename(tmp, path))
 			unlink(tmp);
@@ -353,7 +336,7 @@ static void *compile(const char *clang, const char *src, size_t len, int parts,
 	if (asprintf(&c, "%s/prog.c", dir) < 0 || asprintf(&o, "%s/prog.o", dir) < 0)
 		goto cleanup;
 	fd = open(c, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, src, len) || close(fd)) {
+	if (fd < 0 || !write_all(fd, src, len) || close(fd)) {
 		say(log, "cannot write", c);
 		goto cleanup;
 	}

@@ -13,6 +13,7 @@
 #include <archive_entry.h>
 
 #include "runtime/decompress.h"
+#include "runtime/slurp.h"
 
 /* The bytes each kind begins with (their specifications' magic numbers). */
 static const struct magic {
@@ -44,22 +45,6 @@ const char *decompress_kind(const unsigned char *head, size_t n)
 		if (n >= magics[i].len && !memcmp(head, magics[i].bytes, magics[i].len))
 			return magics[i].kind;
 	return NULL;
-}
-
-/* All of buf into the pipe; false when the reader is gone (EPIPE: it needs no more). */
-static bool write_all(int fd, const char *buf, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, buf, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		buf += w;
-		n -= w;
-	}
-	return true;
 }
 
 /*

@@ -39,3 +39,20 @@ char *slurp_fd(int fd, size_t max, size_t *len)
 	free(data);
 	return NULL;
 }
+
+bool write_all(int fd, const void *data, size_t n)
+{
+	const char *buf = data;
+
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		buf += w;
+		n -= w;
+	}
+	return true;
+}
