@@ -28,7 +28,7 @@ FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Wno-unu
 		-DFUZZ_SYS_INCLUDE='"/usr/include/$(FUZZ_MULTIARCH)"' $(WARN_STRICT)
 FUZZ_SRCS    := $(wildcard lang/*/*.c) codegen/codegen.c codegen/plan.c codegen/flatten.c \
 		codegen/template_list.c codegen/accum.c codegen/mask.c \
-		codegen/inlist.c
+		codegen/inlist.c codegen/regex.c codegen/prune.c
 FUZZ_MAIN    := $(FUZZ_DIR)/tests/fuzz/fuzz_front.o
 FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/codegen/templates.o
 FUZZ_OPTS    := -dict=tests/fuzz/query.dict -max_len=8192 -timeout=10 \

@@ -381,13 +381,17 @@ struct place {
 	const char *name, *text;
 	size_t name_len;
 	int line;
+	int query_base;	/* the header's line of its #line 1 "<query>": query line N is this + N */
 };
+
+static const char query_name[] = "<query>";
 
 /*
  * The program is its files, byte for byte: after a banner and "#line 1",
  * a file's lines in order; an #include line of the file replaced by the
  * included file (then "#line N" back after it) or by the comment that it
- * is above; nothing else. So no byte reaches the program but the
+ * is above; lines the pruner leaves out, with "#line N" after them;
+ * nothing else. So no byte reaches the program but the
  * templates' and the generated header's.
  */
 static void check_files(const char *src, const char *header)
@@ -401,12 +405,14 @@ static void check_files(const char *src, const char *header)
 		int num;
 
 		if (at.text && is_line(at.text, at.line, line, n)) {
+			if (at.text == header && n == 17 && !memcmp(line, "#line 1 \"<query>\"", 17))
+				at.query_base = at.line;
 			at.line++;
 		} else if (n > 10 && !memcmp(line, "/* ==== ", 8)) {
 			q1 = line + 8;
 			q2 = memchr(q1, ' ', n - 8);
 			CHECK(q2 && !memcmp(q2, " ==== */", 8) && q2 + 8 == line + n);
-			at = (struct place){ q1, file_text(q1, q2 - q1, header), q2 - q1, 1 };
+			at = (struct place){ q1, file_text(q1, q2 - q1, header), q2 - q1, 1, 0 };
 			line += n + 1;
 			n = strchrnul(line, '\n') - line;
 			CHECK(n == at.name_len + 10 && !memcmp(line, "#line 1 \"", 9) &&
@@ -419,9 +425,20 @@ static void check_files(const char *src, const char *header)
 			q1 = strchr(line, '"') + 1;
 			q2 = memchr(q1, '"', line + n - q1);
 			CHECK(q2 && q2 + 1 == line + n);
-			at = (struct place){ q1, file_text(q1, q2 - q1, header), q2 - q1, num };
-			inc = nth_line(at.text, num - 1, &l);
-			CHECK(inc && l > 10 && !memcmp(inc, "#include \"", 10));
+			if (at.text && (size_t)(q2 - q1) == at.name_len &&
+			    !memcmp(q1, at.name, at.name_len) && num >= at.line) {
+				/* the same file further on: lines the pruner left
+				 * out (codegen/prune.c), none added */
+				at.line = num;
+			} else if (at.text == header && at.query_base && q2 - q1 == 7 &&
+				   !memcmp(q1, query_name, 7) && at.query_base + num >= at.line) {
+				/* the same in the header's query part */
+				at.line = at.query_base + num;
+			} else {
+				at = (struct place){ q1, file_text(q1, q2 - q1, header), q2 - q1, num, 0 };
+				inc = nth_line(at.text, num - 1, &l);
+				CHECK(inc && l > 10 && !memcmp(inc, "#include \"", 10));
+			}
 		} else {
 			/* an #include of a file above */
 			size_t l;

@@ -713,7 +713,7 @@ static void test_name_bytes(void)
 static void test_header_names_shown(void)
 {
 	static char *names[] = { "a\x1b[31mb", "c\\d" };
-	static const struct schema sc = { 2, names };
+	static const struct schema sc = { 2, names, NULL };
 	const char *text = "sum(zz) from f.csv";
 	struct diag d = { 0 };
 	struct query q = { 0 };
@@ -728,7 +728,7 @@ static void test_header_names_shown(void)
 static void test_column_suggested(void)
 {
 	static char *names[] = { "price", "qty", ("wei\x1b" "ght") };
-	static const struct schema sc = { 3, names };
+	static const struct schema sc = { 3, names, NULL };
 	static const struct {
 		const char *text, *msg;
 	} cases[] = {
@@ -783,7 +783,7 @@ static void test_suggest(void)
 static void test_render_code(void)
 {
 	static char *names[] = { "a", "b c", "*/ #x" };
-	static const struct schema sc = { 3, names };
+	static const struct schema sc = { 3, names, NULL };
 	static const struct {
 		const char *text, *label, *code;
 	} cases[] = {
