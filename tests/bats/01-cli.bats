@@ -222,3 +222,15 @@ interrupt_test() {
 	require_root
 	interrupt_test
 }
+
+@test "--help: no line past 79 columns, and each example whole on its line" {
+	run bpfq --help
+	assert_status 0
+	[[ -z $(awk 'length > 79' <<<"$output") ]]
+	# The lines after "Examples:" up to the blank one: each a command.
+	run awk '/^Examples:/ { on = 1; next } on && /^$/ { exit } on' <<<"$output"
+	((${#lines[@]} >= 5))
+	for l in "${lines[@]}"; do
+		[[ $l =~ ^"  "(bpfq|seq|pdsh)" " ]] || { echo "not a command: $l" >&2; return 1; }
+	done
+}
