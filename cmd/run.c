@@ -175,20 +175,16 @@ static bool regular_file(const char *path)
 	return regular;
 }
 
-/* Whether n names something other than x: with no format named, a csv column or a JSON key. */
+/* Whether n is a name other than x: with no format named, a csv column or a JSON key. */
+static bool is_key_name(const struct query *q, const struct node *n)
+{
+	return n->kind == NODE_NAME && !ast_is_file(q, n) &&
+	       !(n->loc.end - n->loc.begin == 1 && q->text[n->loc.begin] == 'x');
+}
+
 static bool names_keys(const struct query *q, const struct node *n)
 {
-	if (!n)
-		return false;
-	if (n->kind == NODE_NAME && !ast_is_file(q, n) &&
-	    !(n->loc.end - n->loc.begin == 1 && q->text[n->loc.begin] == 'x'))
-		return true;
-	if (names_keys(q, n->lhs) || names_keys(q, n->rhs))
-		return true;
-	for (int i = 0; i < n->nargs; i++)
-		if (names_keys(q, n->args[i]))
-			return true;
-	return false;
+	return ast_any(q, n, is_key_name);
 }
 
 /*
@@ -196,7 +192,7 @@ static bool names_keys(const struct query *q, const struct node *n)
  * query means nothing as numbers or text; the first file may be csv all
  * the same (a .txt or .dat export, header_sniff_csv()) or JSON lines.
  */
-static bool may_be_json(const struct query *q)
+static bool names_keys_unformatted(const struct query *q)
 {
 	bool names = names_keys(q, q->where) || names_keys(q, q->by);
 
@@ -217,7 +213,7 @@ static int check_as_json(struct run *r, const char *text, struct diag *d)
 	struct query *q = &r->q;
 	int status;
 
-	if (!may_be_json(q) || !file_looks_json(r->args[0]))
+	if (!names_keys_unformatted(q) || !file_looks_json(r->args[0]))
 		return report_diag(text, d);
 	query_free(q);
 	*d = (struct diag){ 0 };
@@ -243,7 +239,7 @@ static bool look_for_csv(const struct run *r)
 {
 	const char *path = r->args[0];
 
-	if (!may_be_json(&r->q) || file_looks_json(path))
+	if (!names_keys_unformatted(&r->q) || file_looks_json(path))
 		return false;
 	return strpbrk(path, "*?[") || regular_file(path);
 }

@@ -149,16 +149,28 @@ bool ast_is_file(const struct query *q, const struct node *n)
 	       !memcmp(q->text + n->loc.begin, "file", 4);
 }
 
-bool ast_has_field(const struct node *n)
+bool ast_any(const struct query *q, const struct node *n,
+	     bool (*is)(const struct query *q, const struct node *n))
 {
 	if (!n)
 		return false;
-	if (n->kind == NODE_FIELD || ast_has_field(n->lhs) || ast_has_field(n->rhs))
+	if (is(q, n) || ast_any(q, n->lhs, is) || ast_any(q, n->rhs, is))
 		return true;
 	for (int i = 0; i < n->nargs; i++)
-		if (ast_has_field(n->args[i]))
+		if (ast_any(q, n->args[i], is))
 			return true;
 	return false;
+}
+
+static bool is_field(const struct query *q, const struct node *n)
+{
+	(void)q;
+	return n->kind == NODE_FIELD;
+}
+
+bool ast_has_field(const struct node *n)
+{
+	return ast_any(NULL, n, is_field);
 }
 
 const char *ast_op_text(enum node_kind kind)

@@ -276,6 +276,10 @@ void json_key_hash(const struct query *q, int i, uint64_t *h1, uint64_t *h2);
 /* Whether n is the pseudo-column file: the path of the file a record comes from. */
 bool ast_is_file(const struct query *q, const struct node *n);
 
+/* Whether is() holds for n (NULL: no) or any node below it. */
+bool ast_any(const struct query *q, const struct node *n,
+	     bool (*is)(const struct query *q, const struct node *n));
+
 /* Whether n (NULL: no) or its operands reference a field ($N, x). */
 bool ast_has_field(const struct node *n);
 

@@ -1092,18 +1092,14 @@ static bool check_post_name(struct sema *s, struct node *n)
 			s->q->text + n->loc.begin);
 }
 
+static bool is_agg_call(const struct query *q, const struct node *n)
+{
+	return n->kind == NODE_CALL && lookup_agg(q, n->op_loc);
+}
+
 static bool has_agg(const struct query *q, const struct node *n)
 {
-	if (!n)
-		return false;
-	if (n->kind == NODE_CALL && lookup_agg(q, n->op_loc))
-		return true;
-	if (has_agg(q, n->lhs) || has_agg(q, n->rhs))
-		return true;
-	for (int i = 0; i < n->nargs; i++)
-		if (has_agg(q, n->args[i]))
-			return true;
-	return false;
+	return ast_any(q, n, is_agg_call);
 }
 
 static bool needs_post(const struct query *q)
