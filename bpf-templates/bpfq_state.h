@@ -194,6 +194,7 @@ struct bpfq_rec {
 struct bpfq_text {
 	__u32 len;		/* the field's bytes, all of them */
 	__u32 present;		/* the record has the field (0: missing, NULL) */
+	__u64 tail;		/* bpfq_json_fold1() over the bytes past BPFQ_TEXT_MAX, from 0 */
 	__u8 bytes[BPFQ_TEXT_MAX] __attribute__((aligned(8)));	/* a word at a time too */
 };
 
@@ -278,6 +279,29 @@ static inline __u64 bpfq_json_fold2(__u64 h, __u64 b)
 {
 	h = (h + b + 1) * 0xff51afd7ed558ccdULL;
 	return h ^ (h >> 29);
+}
+
+/*
+ * count_distinct() of text: the hash of a field's bytes, the first
+ * BPFQ_TEXT_MAX kept (bpfq_text) folded one by one, then its length and
+ * the fold of the bytes past them (tail), so a long text is known by all
+ * its bytes. HyperLogLog takes it through bpfq_hll_mix().
+ */
+static inline __u64 bpfq_text_hash_end(__u64 h, __u32 len, __u64 tail)
+{
+	h = bpfq_json_fold2(h, len);
+	return len > BPFQ_TEXT_MAX ? bpfq_json_fold2(h, tail) : h;
+}
+
+/* murmur3's finalizer: every bit of k moves every bit of the hash. */
+static inline __u64 bpfq_fmix64(__u64 k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
 }
 
 /* Where a JSON line is. */

@@ -47,6 +47,24 @@ BPFQ_GLOBAL int bpfq_text_cmp(struct bpfq_value *sv, int k, __u32 off, __u32 len
 	return t->len < len ? -1 : t->len > len;
 }
 
+/*
+ * Text k's hash for count_distinct (bpfq_state.h bpfq_text_hash_end()),
+ * lang/value/aggs.c agg_text_hash() the same. Global: its loop is walked
+ * once.
+ */
+BPFQ_GLOBAL __u64 bpfq_text_hash(struct bpfq_value *sv, int k)
+{
+	const struct bpfq_text *t;
+	__u64 h = BPFQ_JSON_H1;
+
+	if (!sv)
+		return 0;
+	t = &sv->st.parse.texts[k & (BPFQ_MAX_TEXTS - 1)];
+	for (__u32 i = 0; i < t->len && i < BPFQ_TEXT_MAX; i++)
+		h = bpfq_json_fold1(h, t->bytes[i & (BPFQ_TEXT_MAX - 1)]);
+	return bpfq_fmix64(bpfq_text_hash_end(h, t->len, t->tail));
+}
+
 /* A pattern position's meaning (bpfq_pat()): beside the bytes 0..255. */
 #define BPFQ_PAT_STAR 256	/* any bytes: '%', or the lead or trail of contains ... */
 #define BPFQ_PAT_ANY 257	/* one byte: '_' */

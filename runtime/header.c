@@ -213,7 +213,32 @@ static enum kind kind_of(const char *s)
 /* Per column of the first record: whether the records below hold numbers, text, times. */
 struct below {
 	bool number, text, time, other;
+	bool word;		/* a value that is no number, no time and no NULL word */
+	char *first;		/* the first such value, for messages */
 };
+
+/* The words the parsers read as NULL (lang/engine/records.c num_null_kind()). */
+static bool null_word(const char *s)
+{
+	static const char *const words[] = { "-", "na", "n/a", "null", "nan", "inf", "-inf",
+					     "+inf", "infinity", "-infinity", "+infinity" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (!strcasecmp(s, words[i]))
+			return true;
+	return false;
+}
+
+/* A value that is text to a query: neither a number, a time, nor a NULL word. */
+static int note_word(struct below *col, const char *s)
+{
+	if (null_word(s))
+		return 0;
+	col->word = true;
+	if (!col->first && !(col->first = strdup(s)))
+		return -1;
+	return 0;
+}
 
 /* The kinds of the records after the first in buf[first..n), up to GUESS_SAMPLE of them. */
 static int sample(const char *buf, size_t n, size_t first, bool all, char delim,
@@ -245,6 +270,10 @@ static int sample(const char *buf, size_t n, size_t first, bool all, char delim,
 					cols[i].time = true;
 				else if (k != K_EMPTY)
 					cols[i].other = true;
+				if (k == K_TEXT && !cols[i].time && note_word(&cols[i], rec.names[i])) {
+					header_free(&rec);
+					return -1;
+				}
 			}
 			(*records)++;
 		}
@@ -533,14 +562,24 @@ int header_sniff_csv(struct input *in, struct input_format *f)
 	return n < 0 ? -1 : 0;
 }
 
-/* The columns whose sampled values are all ISO 8601 times (or empty): times to min and max. */
-static int time_columns(struct schema *sc, const struct below *cols)
+/*
+ * The columns whose sampled values are all ISO 8601 times (or empty):
+ * times to min and max; and those whose values are all text (or NULL):
+ * text to every aggregate and operator, with the first value for messages.
+ */
+static int column_kinds(struct schema *sc, struct below *cols)
 {
 	sc->times = calloc(sc->ncols, sizeof(*sc->times));
-	if (!sc->times)
+	sc->texts = calloc(sc->ncols, sizeof(*sc->texts));
+	if (!sc->times || !sc->texts)
 		return -1;
-	for (int i = 0; i < sc->ncols; i++)
+	for (int i = 0; i < sc->ncols; i++) {
 		sc->times[i] = cols[i].time && !cols[i].other;
+		if (cols[i].word && !cols[i].number && !cols[i].time) {
+			sc->texts[i] = cols[i].first;
+			cols[i].first = NULL;
+		}
+	}
 	return 0;
 }
 
@@ -550,7 +589,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	char *buf;
 	size_t end = 0;
 	ssize_t n;
-	int rc = -1, records = 0;
+	int rc = -1, records = 0, ncols = 0;
 	bool all = false, *blank = NULL;
 	struct below *cols = NULL;
 
@@ -593,14 +632,15 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	if (f->header == HEADER_YES) {
 		f->header_present = end > 0;
 	} else if (sc->ncols) {
-		cols = calloc(sc->ncols, sizeof(*cols));
+		ncols = sc->ncols;
+		cols = calloc(ncols, sizeof(*cols));
 		if (!cols || sample(buf, n, end, all, f->delim, cols, sc->ncols, &records))
 			goto cleanup;
 		f->header_present = guess_header(q, sc, blank, cols, records);
 		if (!guess_sure(q, sc, f->header_present))
 			say_guess(in, sc, f->header_present);
 		/* Only the guess reads the records below: 'as csv(header)' starts at once. */
-		if (f->header_present && time_columns(sc, cols))
+		if (f->header_present && column_kinds(sc, cols))
 			goto cleanup;
 	}
 	if (!f->header_present)
@@ -613,6 +653,8 @@ cleanup:
 	in->delim = f->kind == INPUT_CSV ? f->delim : ',';
 	if (rc)
 		header_free(sc);
+	for (int i = 0; cols && i < ncols; i++)
+		free(cols[i].first);
 	free(cols);
 	free(blank);
 	free(buf);
@@ -625,5 +667,8 @@ void header_free(struct schema *sc)
 		free(sc->names[i]);
 	free(sc->names);
 	free(sc->times);
+	for (int i = 0; sc->texts && i < sc->ncols; i++)
+		free(sc->texts[i]);
+	free(sc->texts);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -377,6 +377,19 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 	return 0;
 }
 
+/* count(c), count_distinct(c) of a column of text: its bytes, NULL when missing or empty. */
+static void text_fold(const struct eval *e, const struct node *call, uint64_t *state)
+{
+	const struct bpfq_text *t = records_text(e->records, e->q->text_of_slot[call->args[0]->slot]);
+
+	if (!t->present || !t->len)
+		return;
+	if (call->agg == AGG_COUNT)
+		agg_count(state);
+	else
+		agg_fold_hash(state, agg_text_hash(t));
+}
+
 static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 {
 	const struct node *call = e->q->items[i];
@@ -401,6 +414,10 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 			return err;
 		if (c == T)
 			agg_count(state);
+		return 0;
+	}
+	if (call->args[0]->type == TYPE_TEXT) {
+		text_fold(e, call, state);
 		return 0;
 	}
 	if ((err = eval_num(e, call->args[0], &v)))

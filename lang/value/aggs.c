@@ -162,27 +162,25 @@ i128 agg_quantile_value(int bucket)
 	return idx < 0 ? -(i128)n : (i128)n;
 }
 
-/* murmur3's finalizer: every bit of k moves every bit of the hash. */
-static uint64_t fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
-
 uint64_t agg_hash(i128 v)
 {
-	return fmix64((uint64_t)v ^ fmix64((uint64_t)((u128)v >> 64)));
+	return bpfq_fmix64((uint64_t)v ^ bpfq_fmix64((uint64_t)((u128)v >> 64)));
+}
+
+uint64_t agg_text_hash(const struct bpfq_text *t)
+{
+	uint64_t h = BPFQ_JSON_H1;
+
+	for (uint32_t i = 0; i < t->len && i < BPFQ_TEXT_MAX; i++)
+		h = bpfq_json_fold1(h, t->bytes[i]);
+	return bpfq_fmix64(bpfq_text_hash_end(h, t->len, t->tail));
 }
 
 /* Register: the hash's top 14 bits; its rank: the leading zeros after them, plus one. */
-static void fold_hll(uint64_t *state, i128 v)
+void agg_fold_hash(uint64_t *state, uint64_t h)
 {
 	uint8_t *regs = (uint8_t *)(state + 1);
-	uint64_t h = agg_hash(v), w = h << BPFQ_HLL_P | 1ULL << (BPFQ_HLL_P - 1);
+	uint64_t w = h << BPFQ_HLL_P | 1ULL << (BPFQ_HLL_P - 1);
 	uint8_t rank = 1;
 
 	while (!(w >> 63)) {
@@ -221,7 +219,7 @@ uint32_t agg_fold(const struct agg_desc *d, uint64_t *state, i128 v)
 		state[1 + agg_quantile_bucket(v)]++;
 		break;
 	case AGG_COUNT_DISTINCT:
-		fold_hll(state, v);
+		agg_fold_hash(state, agg_hash(v));
 		break;
 	case AGG_COUNT:
 		state[0]++;

@@ -44,6 +44,11 @@ int agg_lhist_bucket(const struct agg_desc *d, i128 v);
 int agg_quantile_bucket(i128 v);
 uint64_t agg_hash(i128 v);
 
+/* count_distinct of text: a field's hash (bpf-templates/text.bpf.h bpfq_text_hash()), and
+ * the fold of a hash into the HyperLogLog. */
+uint64_t agg_text_hash(const struct bpfq_text *t);
+void agg_fold_hash(uint64_t *state, uint64_t h);
+
 /* A quantile bucket's lower bound (toward zero), scaled. */
 i128 agg_quantile_value(int bucket);
 
