@@ -442,6 +442,21 @@ struct bpfq_agg {
 	__s64 dmax_hi;
 };
 
+/*
+ * min(), max() of text: the least (greatest) field so far, in byte order,
+ * then the shorter first; its first BPFQ_TEXT_MAX bytes and its length.
+ * Two fields are ordered exactly unless both are longer and their kept
+ * bytes agree: either is kept then, and whatever orders before (after)
+ * one does the other. The answer is printed only when it is no longer
+ * (cmd/output.c output_check_text()), so it is never a cut value.
+ */
+struct bpfq_textagg {
+	__u64 count;		/* values folded */
+	__u32 len;		/* the kept one's bytes, all of them */
+	__u32 pad;
+	__u8 bytes[BPFQ_TEXT_MAX];
+};
+
 /* var(), stddev(): exact moments of the values times 10^9. */
 struct bpfq_moments {
 	__u64 count;

@@ -749,16 +749,20 @@ static void fold_call(struct gen *g, const struct node *call, int off, const cha
 	}
 }
 
-/* count(c), count_distinct(c) of a column of text: its bytes, NULL when missing or empty. */
+/* count, count_distinct, min, max of a column of text: its bytes, NULL when missing or empty. */
 static void gen_text_fold(struct gen *g, const struct node *call, int off)
 {
 	int k = g->q->text_of_slot[call->args[0]->slot];
 
 	gen_line(g, "if (!bpfq_text_null(st, %d))", k);
-	if (call->agg == AGG_COUNT)
-		gen_line(g, "	area[%d]++;", off);
-	else
-		gen_line(g, "	bpfq_hll_h(&area[%d], bpfq_text_hash(sv, %d));", off, k);
+	if (call->agg == AGG_COUNT) {
+		gen_line(g, "\tarea[%d]++;", off);
+	} else if (call->agg == AGG_COUNT_DISTINCT) {
+		gen_line(g, "\tbpfq_hll_h(&area[%d], bpfq_text_hash(sv, %d));", off, k);
+	} else {
+		gen_line(g, "\tbpfq_text_minmax(sv, %d, (struct bpfq_textagg *)&area[%d], %d);", k, off,
+			 call->agg == AGG_MAX);
+	}
 }
 
 static bool counts_records(const struct node *call)

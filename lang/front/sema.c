@@ -1582,7 +1582,7 @@ static bool mark_times(struct sema *s)
 /* The aggregates that take a csv column of text: its bytes, not a number. */
 static bool takes_text(enum agg_kind k)
 {
-	return k == AGG_COUNT || k == AGG_COUNT_DISTINCT;
+	return k == AGG_COUNT || k == AGG_COUNT_DISTINCT || k == AGG_MIN || k == AGG_MAX;
 }
 
 /* The first sampled value of the csv column of text field n reads, or NULL. */
@@ -1621,8 +1621,8 @@ static bool not_text(struct sema *s, const struct node *n, const struct node *p,
 	snprintf(head, sizeof(head), "'%.*s' holds text (its first records do, as '%s')", len,
 		 name, said);
 	if (p && p->kind == NODE_CALL && p->agg)
-		return diag_set(s->d, n->loc, "%s; %s needs numbers: count, count(distinct ...) "
-				"take text", head, agg_name(p->agg));
+		return diag_set(s->d, n->loc, "%s; %s needs numbers: count, count(distinct ...), "
+				"min and max take text", head, agg_name(p->agg));
 	if (p && p->kind >= NODE_EQ && p->kind <= NODE_GE) {
 		m = suggested(s, p->lhs == n ? p->rhs : p->lhs, said, &lit);
 		if (p->lhs == n)
@@ -1642,6 +1642,18 @@ static bool not_text(struct sema *s, const struct node *n, const struct node *p,
 	return diag_set(s->d, n->loc, "%s; here it would be %s", head, type_word(n->type));
 }
 
+/* min, max of text: a text answer, which post's arithmetic cannot take. */
+static bool text_extreme(struct sema *s, struct node *call)
+{
+	if (call->agg != AGG_MIN && call->agg != AGG_MAX)
+		return true;
+	call->type = TYPE_TEXT;
+	if (s->q->post)
+		return diag_set(s->d, call->loc, "%s of text cannot be used with 'as', having, "
+				"order by or limit", agg_name(call->agg));
+	return true;
+}
+
 /*
  * A csv column whose sampled values are all text (struct schema) is read
  * as text where an aggregate takes text; anywhere else it would be read
@@ -1657,7 +1669,7 @@ static bool retext(struct sema *s, struct node *n, const struct node *parent)
 		if (parent && parent->kind == NODE_CALL && takes_text(parent->agg) &&
 		    parent->args[0] == n) {
 			n->type = TYPE_TEXT;
-			return mark_text(s, n);
+			return mark_text(s, n) && text_extreme(s, (struct node *)parent);
 		}
 		return not_text(s, n, parent, eg);
 	}
