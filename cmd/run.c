@@ -245,21 +245,23 @@ static bool look_for_csv(const struct run *r)
 	return strpbrk(path, "*?[") || regular_file(path);
 }
 
-/* -v: how the csv columns the query uses are read, as their first records told. */
+/* -v: how the fields the query uses are read (as their first records told, csv and text). */
 static void say_kinds(const struct run *r)
 {
 	const struct query *q = &r->q;
 	const struct schema *sc = &r->schema;
 
-	if (!q->format.header_present || !q->nslots)
+	if ((q->format.kind != INPUT_CSV && q->format.kind != INPUT_TEXT) || !q->nslots)
 		return;
-	fputs("bpfq: columns read as", stderr);
+	fputs("bpfq: fields read as", stderr);
 	for (int i = 0; i < q->nslots; i++) {
 		int col = q->slot_field[i];
 
 		fputs(i ? ", " : " ", stderr);
-		if (col < sc->ncols)
+		if (sc->names && col < sc->ncols)
 			escape_text(stderr, sc->names[col]);
+		else
+			fprintf(stderr, "$%d", col + 1);
 		fprintf(stderr, " %s", q->slot_time[i] ? "times" : q->slot_numeric[i] ? "numbers" :
 			"text");
 	}
@@ -309,6 +311,8 @@ static int prepare(struct run *r, const char *text)
 	if (header_read(&r->in, q, &r->schema))
 		return EXIT_INPUT;
 	if (header && !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
+		return report_diag(text, &d);
+	if (q->format.kind == INPUT_TEXT && !sema_text_columns(q, &r->schema, &d))
 		return report_diag(text, &d);
 	if (r->o->verbose)
 		say_kinds(r);

@@ -583,6 +583,103 @@ static int column_kinds(struct schema *sc, struct below *cols)
 	return 0;
 }
 
+/* Whether the first GUESS_SAMPLE lines have ended. */
+static bool lines_ended(const char *buf, size_t n, bool gone)
+{
+	size_t lines = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\n' && ++lines >= GUESS_SAMPLE)
+			return true;
+	return gone;
+}
+
+/* One field of a text line, s[0..n): its kind into cols[i], grown to hold i. */
+static int sample_word(struct below **cols, int *ncols, int i, const char *s, size_t n)
+{
+	char *word = strndup(s, n);
+	enum kind k;
+	int64_t us;
+	int rc = 0;
+
+	if (!word)
+		return -1;
+	if (i >= *ncols) {
+		struct below *more = realloc(*cols, (i + 1) * sizeof(*more));
+
+		if (!more) {
+			free(word);
+			return -1;
+		}
+		memset(more + *ncols, 0, (i + 1 - *ncols) * sizeof(*more));
+		*cols = more;
+		*ncols = i + 1;
+	}
+	k = kind_of(word);
+	(*cols)[i].number |= k == K_NUMBER;
+	if (k == K_TEXT && ts_parse(word, n, &us))
+		(*cols)[i].time = true;
+	else if (k == K_TEXT)
+		rc = note_word(&(*cols)[i], word);
+	free(word);
+	return rc;
+}
+
+/* The fields of the lines in buf[0..n), split at blanks as 'as text' splits them. */
+static int sample_lines(const char *buf, size_t n, struct below **cols, int *ncols)
+{
+	size_t at = 0;
+
+	for (int line = 0; line < GUESS_SAMPLE && at < n; line++) {
+		const char *nl = memchr(buf + at, '\n', n - at);
+		size_t end = nl ? (size_t)(nl - buf) : n;
+		int field = 0;
+
+		while (at < end && field < BPFQ_MAX_FIELD) {
+			size_t start;
+
+			while (at < end && (buf[at] == ' ' || buf[at] == '\t' || buf[at] == '\r'))
+				at++;
+			for (start = at; at < end && buf[at] != ' ' && buf[at] != '\t' &&
+			     buf[at] != '\r'; at++)
+				;
+			if (at > start && sample_word(cols, ncols, field++, buf + start, at - start))
+				return -1;
+		}
+		at = end + 1;
+	}
+	return 0;
+}
+
+/*
+ * 'as text': which fields of the first lines are all text, as for csv
+ * columns (no names; no times, which a text field becomes only beside
+ * one). An input that cannot be looked into is not sampled.
+ */
+static int sample_text(struct input *in, char *buf, struct schema *sc)
+{
+	struct below *cols = NULL;
+	int ncols = 0, rc = -1;
+	bool all = false;
+	ssize_t n = input_peek_until(in, buf, HEADER_MAX, lines_ended, &all);
+
+	if (n < 0)
+		return 0;
+	if (sample_lines(buf, n, &cols, &ncols))
+		goto cleanup;
+	sc->ncols = ncols;
+	if (ncols && column_kinds(sc, cols))
+		goto cleanup;
+	free(sc->times);
+	sc->times = NULL;
+	rc = 0;
+cleanup:
+	for (int i = 0; i < ncols; i++)
+		free(cols[i].first);
+	free(cols);
+	return rc;
+}
+
 int header_read(struct input *in, struct query *q, struct schema *sc)
 {
 	struct input_format *f = &q->format;
@@ -602,7 +699,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 		return -1;
 	if (skip_bom(in) || skip_lines(in, f->skip, buf, HEADER_MAX))
 		goto cleanup;
-	rc = 0;
+	rc = f->kind == INPUT_TEXT ? sample_text(in, buf, sc) : 0;
 	if (f->kind != INPUT_CSV)
 		goto cleanup;
 	rc = -1;
@@ -663,7 +760,7 @@ cleanup:
 
 void header_free(struct schema *sc)
 {
-	for (int i = 0; i < sc->ncols; i++)
+	for (int i = 0; sc->names && i < sc->ncols; i++)
 		free(sc->names[i]);
 	free(sc->names);
 	free(sc->times);

@@ -1590,8 +1590,8 @@ static const char *column_text(const struct sema *s, const struct node *n)
 {
 	const struct schema *sc = s->schema;
 
-	if (n->kind != NODE_FIELD || n->as_text || s->q->format.kind != INPUT_CSV || !sc ||
-	    !sc->texts || n->field >= sc->ncols)
+	if (n->kind != NODE_FIELD || n->as_text || !text_field(s, n) || !sc || !sc->texts ||
+	    n->field >= sc->ncols)
 		return NULL;
 	return sc->texts[n->field];
 }
@@ -1705,6 +1705,16 @@ static void mark_slots(struct query *q)
 		mark_numeric(q, q->by);
 }
 
+static bool check_layout(struct sema *s)
+{
+	const struct query *q = s->q;
+
+	if (layout_words(q) > LAYOUT_MAX_WORDS)
+		return diag_set(s->d, q->items[0]->loc, "the aggregates' states are %d KB; at most "
+				"%d KB", layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);
+	return true;
+}
+
 bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 {
 	struct sema s = { .q = q, .schema = schema, .d = d };
@@ -1740,8 +1750,18 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	if (!mark_times(&s))
 		return false;
 	mark_shares(q);
-	if (layout_words(q) > LAYOUT_MAX_WORDS)
-		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
-				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);
-	return number_nodes(&s) && number_texts(&s) && (!s.text || place_strings(&s));
+	return check_layout(&s) && number_nodes(&s) && number_texts(&s) &&
+	       (!s.text || place_strings(&s));
+}
+
+bool sema_text_columns(struct query *q, const struct schema *schema, struct diag *d)
+{
+	struct sema s = { .q = q, .schema = schema, .d = d };
+
+	if (!mark_texts(&s))
+		return false;
+	if (!s.text)
+		return true;
+	mark_slots(q);
+	return check_layout(&s) && number_texts(&s) && place_strings(&s);
 }
