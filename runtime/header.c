@@ -651,18 +651,36 @@ static int sample_lines(const char *buf, size_t n, struct below **cols, int *nco
 	return 0;
 }
 
+/* An aggregate whose answer a field of text changes (count, count_distinct, min, max of one). */
+static bool takes_field_text(const struct query *q)
+{
+	for (int i = 0; i < q->nitems; i++) {
+		const struct node *n = q->items[i];
+
+		if ((n->agg == AGG_COUNT || n->agg == AGG_COUNT_DISTINCT || n->agg == AGG_MIN ||
+		     n->agg == AGG_MAX) && n->nargs && n->args[0]->kind == NODE_FIELD)
+			return true;
+	}
+	return false;
+}
+
 /*
  * 'as text': which fields of the first lines are all text, as for csv
  * columns (no names; no times, which a text field becomes only beside
- * one). An input that cannot be looked into is not sampled.
+ * one). A pipe is waited for only when an aggregate's answer depends on
+ * it (a stream summed as it comes starts at once); an input that cannot
+ * be looked into is not sampled.
  */
-static int sample_text(struct input *in, char *buf, struct schema *sc)
+static int sample_text(struct input *in, const struct query *q, char *buf, struct schema *sc)
 {
 	struct below *cols = NULL;
 	int ncols = 0, rc = -1;
 	bool all = false;
-	ssize_t n = input_peek_until(in, buf, HEADER_MAX, lines_ended, &all);
+	ssize_t n;
 
+	if (!in->seekable && !takes_field_text(q))
+		return 0;
+	n = input_peek_until(in, buf, HEADER_MAX, lines_ended, &all);
 	if (n < 0)
 		return 0;
 	if (sample_lines(buf, n, &cols, &ncols))
@@ -699,7 +717,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 		return -1;
 	if (skip_bom(in) || skip_lines(in, f->skip, buf, HEADER_MAX))
 		goto cleanup;
-	rc = f->kind == INPUT_TEXT ? sample_text(in, buf, sc) : 0;
+	rc = f->kind == INPUT_TEXT ? sample_text(in, q, buf, sc) : 0;
 	if (f->kind != INPUT_CSV)
 		goto cleanup;
 	rc = -1;
