@@ -180,6 +180,17 @@ static bool any_hist(const struct answer *a)
 }
 
 /* by, no histogram: a table, keys left, values right, sorted by key. */
+/* A column of numbers is aligned right; of text (min, max of text), left, with no blanks at the end. */
+static void table_cell(FILE *f, const struct answer *a, int i, int width, const char *text)
+{
+	if (!a->descs[i].text)
+		fprintf(f, "  %*s", width, text);
+	else if (i + 1 < a->naggs)
+		fprintf(f, "  %-*s", width, text);
+	else
+		fprintf(f, "  %s", text);
+}
+
 static void print_table(FILE *f, const struct answer *a)
 {
 	int width[BPFQ_MAX_AGGS + 1];
@@ -201,7 +212,7 @@ static void print_table(FILE *f, const struct answer *a)
 	}
 	fprintf(f, "%-*s", width[0], a->key_name);
 	for (int i = 0; i < a->naggs; i++)
-		fprintf(f, "  %*s", width[i + 1], a->names[i]);
+		table_cell(f, a, i, width[i + 1], a->names[i]);
 	fputc('\n', f);
 	for (long g = 0; g < a->ngroups; g++) {
 		output_key_text(&a->groups[g].key, text, sizeof(text));
@@ -209,7 +220,7 @@ static void print_table(FILE *f, const struct answer *a)
 		for (int i = 0; i < a->naggs; i++) {
 			value_text(&a->descs[i], a->groups[g].area + output_offset(a, i), text,
 				   sizeof(text));
-			fprintf(f, "  %*s", width[i + 1], text);
+			table_cell(f, a, i, width[i + 1], text);
 		}
 		fputc('\n', f);
 	}
