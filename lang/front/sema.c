@@ -1659,7 +1659,7 @@ static bool text_extreme(struct sema *s, struct node *call)
  * as text where an aggregate takes text; anywhere else it would be read
  * as a number, NULL at every record: an error, not an answer of nothing.
  */
-static bool retext(struct sema *s, struct node *n, const struct node *parent)
+static bool retext(struct sema *s, struct node *n, struct node *parent)
 {
 	const char *eg;
 
@@ -1669,7 +1669,7 @@ static bool retext(struct sema *s, struct node *n, const struct node *parent)
 		if (parent && parent->kind == NODE_CALL && takes_text(parent->agg) &&
 		    parent->args[0] == n) {
 			n->type = TYPE_TEXT;
-			return mark_text(s, n) && text_extreme(s, (struct node *)parent);
+			return mark_text(s, n) && text_extreme(s, parent);
 		}
 		return not_text(s, n, parent, eg);
 	}
