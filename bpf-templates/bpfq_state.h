@@ -283,10 +283,16 @@ static inline __u64 bpfq_json_fold2(__u64 h, __u64 b)
 
 /*
  * count_distinct() of text: the hash of a field's bytes, the first
- * BPFQ_TEXT_MAX kept (bpfq_text) folded one by one, then its length and
- * the fold of the bytes past them (tail), so a long text is known by all
- * its bytes. HyperLogLog takes it through bpfq_hll_mix().
+ * BPFQ_TEXT_MAX kept (bpfq_text) folded 8 at a time (little-endian words,
+ * the last one's bytes past the text zero: bpfq_text_word()), then its
+ * length and the fold of the bytes past them (tail), so a long text is
+ * known by all its bytes; bpfq_fmix64() of that is the HyperLogLog's hash.
  */
+static inline __u64 bpfq_text_word(__u64 w, __u32 left)
+{
+	return left >= 8 ? w : w & ((1ULL << (left * 8)) - 1);
+}
+
 static inline __u64 bpfq_text_hash_end(__u64 h, __u32 len, __u64 tail)
 {
 	h = bpfq_json_fold2(h, len);

@@ -60,8 +60,11 @@ BPFQ_GLOBAL __u64 bpfq_text_hash(struct bpfq_value *sv, int k)
 	if (!sv)
 		return 0;
 	t = &sv->st.parse.texts[k & (BPFQ_MAX_TEXTS - 1)];
-	for (__u32 i = 0; i < t->len && i < BPFQ_TEXT_MAX; i++)
-		h = bpfq_json_fold1(h, t->bytes[i & (BPFQ_TEXT_MAX - 1)]);
+	for (__u32 i = 0; i < t->len && i < BPFQ_TEXT_MAX; i += 8) {
+		__u64 w = ((const __u64 *)t->bytes)[(i / 8) & (BPFQ_TEXT_MAX / 8 - 1)];
+
+		h = bpfq_json_fold2(h, bpfq_text_word(w, t->len - i));
+	}
 	return bpfq_fmix64(bpfq_text_hash_end(h, t->len, t->tail));
 }
 

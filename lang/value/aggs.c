@@ -172,8 +172,12 @@ uint64_t agg_text_hash(const struct bpfq_text *t)
 {
 	uint64_t h = BPFQ_JSON_H1;
 
-	for (uint32_t i = 0; i < t->len && i < BPFQ_TEXT_MAX; i++)
-		h = bpfq_json_fold1(h, t->bytes[i]);
+	for (uint32_t i = 0; i < t->len && i < BPFQ_TEXT_MAX; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, t->bytes + i, sizeof(w));
+		h = bpfq_json_fold2(h, bpfq_text_word(w, t->len - i));
+	}
 	return bpfq_fmix64(bpfq_text_hash_end(h, t->len, t->tail));
 }
 
