@@ -144,11 +144,11 @@ bats: $(BUILD)/bpfq
 	$(Q)$(BATS) $(BATS_JOBS) $(BATS_VM) $(BATS_HOST)
 
 bats-host: $(BUILD)/bpfq
-	$(Q)$(BATS) $(BATS_JOBS) $(BATS_HOST)
+	$(Q)$(BATS) --timing $(BATS_JOBS) $(BATS_HOST)
 
 # One guest at a time: each takes both CPUs when it can.
 bats-vm: $(BUILD)/bpfq
-	$(Q)$(BATS) $(BATS_VM)
+	$(Q)$(BATS) --timing $(BATS_VM)
 
 diff: $(BUILD)/bpfq
 	$(Q)tests/diff/run
