@@ -218,7 +218,8 @@ static bool print_exact(const mpq_t v, char *buf, size_t size)
 
 void value_print_number(const mpq_t v, bool exact, char *buf, size_t size)
 {
-	if (exact && print_exact(v, buf, size))
+	/* A root's approximation is 0 only when the difference of two equal ones is. */
+	if ((exact || !mpq_sgn(v)) && print_exact(v, buf, size))
 		return;
 	print_double(nearest_double(v, !exact), buf, size);
 }
