@@ -72,20 +72,27 @@ static void print_scaled(const mpz_t z, int scale, char *buf, size_t size)
 }
 
 /*
- * An approximation of an irrational value (a square root) keeps this many
- * bits past the binary point: far more than a double's 53 for any value the
- * aggregates reach (|v| > 2^-200), so its error only moves bits below the
- * rounding point.
+ * An approximation of an irrational value (a square root) keeps at least
+ * this many significant bits: far more than a double's 53, so its error
+ * only moves bits below the rounding point.
  */
 #define ROOT_BITS 256
 
 /* An exact answer's digits, its fraction's zeros counted, as in DuckDB's DECIMAL(38, s). */
 #define EXACT_DIGITS 38
 
+/* num / den (den > 0) into v. */
+static void set_quotient(mpq_t v, const mpz_t num, const mpz_t den)
+{
+	mpq_set_num(v, num);
+	mpq_set_den(v, den);
+	mpq_canonicalize(v);
+}
+
 /*
  * sqrt(num / den) (num >= 0, den > 0) into v, negated when neg: exact when
- * both are squares once reduced, else floor(sqrt(num / den) * 2^ROOT_BITS)
- * / 2^ROOT_BITS, the true root strictly between it and one unit more.
+ * both are squares once reduced, else floor(sqrt(num / den) * 2^bits) /
+ * 2^bits, the true root strictly between it and one unit more.
  */
 static bool exact_root(const mpz_t num, const mpz_t den, bool neg, mpq_t v)
 {
@@ -93,9 +100,7 @@ static bool exact_root(const mpz_t num, const mpz_t den, bool neg, mpq_t v)
 	bool exact;
 
 	mpz_inits(t, r, NULL);
-	mpq_set_num(v, num);
-	mpq_set_den(v, den);
-	mpq_canonicalize(v);
+	set_quotient(v, num, den);
 	exact = mpz_perfect_square_p(mpq_numref(v)) && mpz_perfect_square_p(mpq_denref(v));
 	if (exact) {
 		mpz_sqrt(t, mpq_numref(v));
@@ -103,11 +108,15 @@ static bool exact_root(const mpz_t num, const mpz_t den, bool neg, mpq_t v)
 		mpq_set_num(v, t);
 		mpq_set_den(v, r);
 	} else {
-		mpz_mul_2exp(t, num, 2 * ROOT_BITS);
+		/* 2^bits * sqrt(num / den) >= 2^(ROOT_BITS - 1), however small the root. */
+		long gap = (long)mpz_sizeinbase(den, 2) - (long)mpz_sizeinbase(num, 2);
+		unsigned long bits = ROOT_BITS + (gap > 0 ? (unsigned long)gap / 2 + 1 : 0);
+
+		mpz_mul_2exp(t, num, 2 * bits);
 		mpz_fdiv_q(t, t, den);
 		mpz_sqrt(r, t);
 		mpq_set_z(v, r);
-		mpq_div_2exp(v, v, ROOT_BITS);
+		mpq_div_2exp(v, v, bits);
 	}
 	if (neg)
 		mpq_neg(v, v);
@@ -278,13 +287,10 @@ static bool moments_value(const struct agg_desc *d, const struct bpfq_moments *m
 	mpz_mul_ui(den, den, samp ? m->count - 1 : m->count);
 	mpz_ui_pow_ui(t, 10, 18);
 	mpz_mul(den, den, t);
-	if (root) {
+	if (root)
 		exact = exact_root(num, den, false, v);
-	} else {
-		mpq_set_num(v, num);
-		mpq_set_den(v, den);
-		mpq_canonicalize(v);
-	}
+	else
+		set_quotient(v, num, den);
 	mpz_clears(sum, num, den, t, NULL);
 	return exact;
 }
@@ -334,13 +340,6 @@ static bool pair_is_null(const struct agg_desc *d, const struct bpfq_comoments *
 		 d->kind == AGG_REGR_INTERCEPT) && !mpz_sgn(p.vx));
 	pair_sums_clear(&p);
 	return null;
-}
-
-static void set_quotient(mpq_t v, const mpz_t num, const mpz_t den)
-{
-	mpq_set_num(v, num);
-	mpq_set_den(v, den);
-	mpq_canonicalize(v);
 }
 
 /*
@@ -508,8 +507,10 @@ bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v)
 
 	switch (d->kind) {
 	case AGG_COUNT:
+		mpq_set_ui(v, state[0], 1);
+		return true;
 	case AGG_EXISTS:
-		mpq_set_ui(v, state[0] != 0 && d->kind == AGG_EXISTS ? 1 : state[0], 1);
+		mpq_set_ui(v, state[0] != 0, 1);
 		return true;
 	case AGG_COUNT_DISTINCT:
 		mpq_set_ui(v, state[0] ? hll_estimate(state) : 0, 1);

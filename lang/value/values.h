@@ -38,8 +38,8 @@ void value_set_computed(uint64_t *state, const mpq_t v, bool exact, bool null);
 /*
  * A number's value (not NULL, not a histogram) into v: exists 1 or 0, a
  * count, the exact sum, avg, var, covariance; true when exact, false for
- * an irrational root (stddev, corr), then v is below it by less than
- * 2^-256.
+ * an irrational root (stddev, corr), then v is below it in magnitude,
+ * within 2^-255 of it relatively.
  */
 bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v);
 
