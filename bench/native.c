@@ -166,7 +166,7 @@ static int64_t scan_i64(void)
 	return sum;
 }
 
-/* sum / count rounded half away from zero to 6 decimals, like bpfq. */
+/* sum / count rounded half away from zero to 6 decimals: bench/run compares at that precision. */
 static void print_avg(int64_t sum, int64_t count)
 {
 	if (count == 0) {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * The output columns from the aggregates' final values. An aggregate's
- * value is the number its answer prints (avg, var and stddev rounded to 6
- * decimals as shown), so "avg(x) * 2" is twice what "avg(x)" prints. NULL
+ * The output columns from the aggregates' final values, in exact
+ * rationals: "sum(a) / count() * count()" is sum(a), and a column prints
+ * as an aggregate does (value_print_number()). A root (stddev, corr) is
+ * irrational unless exact, and carried as a close approximation. NULL
  * propagates; conditions have SQL's three values and having keeps only
  * true. An overflow or a division by zero is an error, as in where.
  */
+#include <gmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,9 +18,10 @@
 /* A condition's three values, short. */
 enum { F = TRUTH_F, T = TRUTH_T, U = TRUTH_U };
 
+/* A value: exact, or (exact false) an approximation of an irrational one, a root's. */
 struct val {
-	i128 v;
-	bool null;
+	mpq_t v;
+	bool null, exact;
 };
 
 /* Where the values come from: one area of the aggregates. */
@@ -28,31 +31,36 @@ struct at {
 	const struct node *failed;
 };
 
-/* A decimal as value_text() prints it, scaled; an error past the number range. */
-static uint32_t parse_value(const char *s, struct val *out)
+static void val_init(struct val *v)
 {
-	bool neg = *s == '-';
-	u128 m = 0;
-	int frac = -1;
+	mpq_init(v->v);
+	v->null = false;
+	v->exact = true;
+}
 
-	s += neg;
-	for (; *s; s++) {
-		if (*s == '.') {
-			frac = 0;
-			continue;
-		}
-		if (frac >= 0 && ++frac > 9)
-			break;
-		if (m > (u128)NUM_MAX)
-			return BPFQ_ERR_OVERFLOW;
-		m = m * 10 + (u128)(*s - '0');
-	}
-	for (frac = frac < 0 ? 0 : frac; frac < 9; frac++)
-		m *= 10;
-	if (m > (u128)NUM_MAX + neg)
-		return BPFQ_ERR_OVERFLOW;
-	out->v = neg ? -(i128)m : (i128)m;
-	return 0;
+static void val_clear(struct val *v)
+{
+	mpq_clear(v->v);
+}
+
+static void val_copy(struct val *dst, const struct val *src)
+{
+	mpq_set(dst->v, src->v);
+	dst->null = src->null;
+	dst->exact = src->exact;
+}
+
+/* The number range, -2^63 <= v <= 2^63 - 10^-9, as where's values: an error past it. */
+static uint32_t in_range(const mpq_t v)
+{
+	mpq_t bound;
+	bool out;
+
+	mpq_init(bound);
+	value_set_scaled(bound, mpq_sgn(v) < 0 ? NUM_MIN : NUM_MAX);
+	out = mpq_sgn(v) < 0 ? mpq_cmp(v, bound) < 0 : mpq_cmp(v, bound) > 0;
+	mpq_clear(bound);
+	return out ? BPFQ_ERR_OVERFLOW : 0;
 }
 
 /* Item i's value: NULL, a number, or for exists 1 or 0. */
@@ -60,18 +68,13 @@ static uint32_t item_value(struct at *at, const struct node *call, struct val *o
 {
 	const struct agg_desc *d = &at->in->descs[call->item];
 	const uint64_t *state = at->area + output_offset(at->in, call->item);
-	char text[VALUE_MAX];
 	uint32_t err;
 
-	*out = (struct val){ 0, value_is_null(d, state) };
-	if (out->null)
+	out->exact = true;
+	if ((out->null = value_is_null(d, state)))
 		return 0;
-	value_text(d, state, text, sizeof(text));
-	if (d->kind == AGG_EXISTS) {
-		out->v = *text == 't';
-		return 0;
-	}
-	if ((err = parse_value(text, out)))
+	out->exact = value_number(d, state, out->v);
+	if ((err = in_range(out->v)))
 		at->failed = call;
 	return err;
 }
@@ -83,37 +86,80 @@ static uint32_t failed_at(struct at *at, const struct node *n, uint32_t err)
 	return err;
 }
 
+/* a op b, exact; % as C's, the remainder taking the dividend's sign. */
+static uint32_t arith(enum node_kind kind, const struct val *a, const struct val *b,
+		      struct val *out)
+{
+	out->exact = a->exact && b->exact;
+	if ((kind == NODE_DIV || kind == NODE_MOD) && !mpq_sgn(b->v))
+		return BPFQ_ERR_DIVZERO;
+	switch (kind) {
+	case NODE_ADD:
+		mpq_add(out->v, a->v, b->v);
+		break;
+	case NODE_SUB:
+		mpq_sub(out->v, a->v, b->v);
+		break;
+	case NODE_MUL:
+		mpq_mul(out->v, a->v, b->v);
+		break;
+	case NODE_DIV:
+		mpq_div(out->v, a->v, b->v);
+		break;
+	default:
+		mpq_div(out->v, a->v, b->v);
+		mpz_tdiv_q(mpq_numref(out->v), mpq_numref(out->v), mpq_denref(out->v));
+		mpz_set_ui(mpq_denref(out->v), 1);
+		mpq_mul(out->v, out->v, b->v);
+		mpq_sub(out->v, a->v, out->v);
+		break;
+	}
+	return in_range(out->v);
+}
+
 static uint32_t eval_num(struct at *at, const struct node *n, struct val *out)
 {
 	struct val a, b;
 	uint32_t err;
 
-	*out = (struct val){ 0, false };
+	out->null = false;
+	out->exact = true;
 	switch (n->kind) {
 	case NODE_INT:
-		out->v = (i128)n->value * BPFQ_SCALE;
+		mpq_set_si(out->v, n->value, 1);
 		return 0;
 	case NODE_DEC:
-		out->v = n->dec;
+		value_set_scaled(out->v, n->dec);
 		return 0;
 	case NODE_CALL:
 		if (n->agg != AGG_NONE)
 			return item_value(at, n, out);
-		if ((err = eval_num(at, n->args[0], &a)) || (out->null = a.null))
+		if ((err = eval_num(at, n->args[0], out)) || out->null)
 			return err;
-		return failed_at(at, n, num_abs(a.v, &out->v));
+		mpq_abs(out->v, out->v);
+		return failed_at(at, n, in_range(out->v));
 	case NODE_NEG:
-		if ((err = eval_num(at, n->lhs, &a)) || (out->null = a.null))
+		if ((err = eval_num(at, n->lhs, out)) || out->null)
 			return err;
-		return failed_at(at, n, num_neg(a.v, &out->v));
+		mpq_neg(out->v, out->v);
+		return failed_at(at, n, in_range(out->v));
 	default:
 		break;
 	}
-	if ((err = eval_num(at, n->lhs, &a)) || (err = eval_num(at, n->rhs, &b)))
-		return err;
-	if ((out->null = a.null || b.null))
-		return 0;
-	return failed_at(at, n, value_arith(n->kind, a.v, b.v, &out->v));
+	val_init(&a);
+	val_init(&b);
+	if (!(err = eval_num(at, n->lhs, &a)) && !(err = eval_num(at, n->rhs, &b)) &&
+	    !(out->null = a.null || b.null))
+		err = failed_at(at, n, arith(n->kind, &a, &b, out));
+	val_clear(&a);
+	val_clear(&b);
+	return err;
+}
+
+/* a kind b (NODE_EQ ... NODE_GE) in three values. */
+static int compare(enum node_kind kind, const struct val *a, const struct val *b)
+{
+	return a->null || b->null ? U : value_compare(kind, mpq_cmp(a->v, b->v), 0);
 }
 
 /* between, in: as the evaluator's (lang/engine/eval.c). */
@@ -122,37 +168,52 @@ static uint32_t eval_ranged(struct at *at, const struct node *n, int *out)
 	struct val x, a, b;
 	uint32_t err;
 
-	if ((err = eval_num(at, n->lhs, &x)))
-		return err;
-	if (n->kind == NODE_BETWEEN) {
-		if ((err = eval_num(at, n->args[0], &a)) || (err = eval_num(at, n->args[1], &b)))
-			return err;
-		*out = truth_and(x.null || a.null ? U : x.v >= a.v, x.null || b.null ? U : x.v <= b.v);
+	val_init(&x);
+	val_init(&a);
+	val_init(&b);
+	*out = F;
+	err = eval_num(at, n->lhs, &x);
+	if (!err && n->kind == NODE_BETWEEN) {
+		if (!(err = eval_num(at, n->args[0], &a)) && !(err = eval_num(at, n->args[1], &b)))
+			*out = truth_and(compare(NODE_GE, &x, &a), compare(NODE_LE, &x, &b));
 	} else {
-		*out = F;
-		for (int i = 0; i < n->nargs && *out != T; i++) {
-			if ((err = eval_num(at, n->args[i], &a)))
-				return err;
-			*out = truth_or(*out, x.null || a.null ? U : x.v == a.v);
-		}
+		for (int i = 0; !err && i < n->nargs && *out != T; i++)
+			if (!(err = eval_num(at, n->args[i], &a)))
+				*out = truth_or(*out, compare(NODE_EQ, &x, &a));
 	}
 	if (n->negated)
 		*out = truth_not(*out);
-	return 0;
+	val_clear(&x);
+	val_clear(&a);
+	val_clear(&b);
+	return err;
+}
+
+/* A comparison, or exists() (n->lhs NULL). */
+static uint32_t eval_compare(struct at *at, const struct node *n, int *out)
+{
+	struct val a, b;
+	uint32_t err;
+
+	val_init(&a);
+	val_init(&b);
+	if (n->kind == NODE_CALL) {
+		if (!(err = item_value(at, n, &a)))
+			*out = a.null ? U : mpq_sgn(a.v) != 0;
+	} else if (!(err = eval_num(at, n->lhs, &a)) && !(err = eval_num(at, n->rhs, &b))) {
+		*out = compare(n->kind, &a, &b);
+	}
+	val_clear(&a);
+	val_clear(&b);
+	return err;
 }
 
 static uint32_t eval_cond(struct at *at, const struct node *n, int *out)
 {
-	struct val a, b;
 	int l, r;
 	uint32_t err;
 
 	switch (n->kind) {
-	case NODE_CALL:		/* exists() */
-		if ((err = item_value(at, n, &a)))
-			return err;
-		*out = a.null ? U : a.v != 0;
-		return 0;
 	case NODE_NOT:
 		if ((err = eval_cond(at, n->lhs, &l)))
 			return err;
@@ -175,12 +236,8 @@ static uint32_t eval_cond(struct at *at, const struct node *n, int *out)
 	case NODE_IN:
 		return eval_ranged(at, n, out);
 	default:
-		break;
+		return eval_compare(at, n, out);
 	}
-	if ((err = eval_num(at, n->lhs, &a)) || (err = eval_num(at, n->rhs, &b)))
-		return err;
-	*out = a.null || b.null ? U : value_compare(n->kind, a.v, b.v);
-	return 0;
 }
 
 static bool is_plain(const struct node *col)
@@ -188,16 +245,13 @@ static bool is_plain(const struct node *col)
 	return col->kind == NODE_CALL && col->agg != AGG_NONE;
 }
 
-/* A computed column's state: word 0 says it has a value (value_is_null()), 1-2 hold it. */
-#define COMPUTED_WORDS 3
-
 static void set_descs(const struct query *q, const struct answer *in, struct post *out)
 {
 	for (int i = 0; i < q->ncols; i++) {
 		if (is_plain(q->cols[i]))
 			out->descs[i] = in->descs[q->cols[i]->item];
 		else
-			out->descs[i] = (struct agg_desc){ .kind = AGG_NONE, .words = COMPUTED_WORDS };
+			out->descs[i] = (struct agg_desc){ .kind = AGG_NONE, .words = VALUE_COMPUTED_WORDS };
 	}
 }
 
@@ -231,11 +285,12 @@ static uint32_t fill(const struct query *q, const struct post *out, struct at *a
 			       out->descs[i].words * sizeof(*state));
 			continue;
 		}
-		if ((err = eval_num(at, col, &v)))
+		val_init(&v);
+		if (!(err = eval_num(at, col, &v)))
+			value_set_computed(state, v.v, v.exact, v.null);
+		val_clear(&v);
+		if (err)
 			return err;
-		state[0] = !v.null;
-		state[1] = (uint64_t)v.v;
-		state[2] = (uint64_t)(v.v >> 64);
 	}
 	return 0;
 }
@@ -274,7 +329,7 @@ static int cand_cmp(const struct query *q, const struct cand *a, const struct ca
 		else if (x->null || y->null)
 			c = x->null - y->null;
 		else
-			c = (x->v > y->v) - (x->v < y->v);
+			c = mpq_cmp(x->v, y->v), c = (c > 0) - (c < 0);
 		if (q->order[i].desc && (q->order[i].by_key || (!x->null && !y->null)))
 			c = -c;
 		if (c)
@@ -328,14 +383,16 @@ static void heap_offer(struct heap *h, long g, const struct val *vals)
 
 	if (h->n < h->k) {
 		h->c[h->n].g = g;
-		memcpy(h->c[h->n].vals, vals, nk * sizeof(*vals));
+		for (int i = 0; i < nk; i++)
+			val_copy(&h->c[h->n].vals[i], &vals[i]);
 		sift_up(h, h->n++);
 		return;
 	}
 	if (cand_cmp(h->q, &c, &h->c[0]) >= 0)
 		return;
 	h->c[0].g = g;
-	memcpy(h->c[0].vals, vals, nk * sizeof(*vals));
+	for (int i = 0; i < nk; i++)
+		val_copy(&h->c[0].vals[i], &vals[i]);
 	sift_down(h, 0);
 }
 
@@ -356,15 +413,26 @@ static long heap_drain(struct heap *h, long *order)
 	return n;
 }
 
+/* The pool's values are initialized when it is allocated: heap_free() clears them. */
 static bool heap_init(struct heap *h, const struct query *q, long k, struct val **pool)
 {
 	*h = (struct heap){ q, calloc(k ? k : 1, sizeof(*h->c)), 0, k };
 	*pool = calloc((k ? k : 1) * (q->norder ? q->norder : 1), sizeof(**pool));
 	if (!h->c || !*pool)
 		return false;
+	for (long i = 0; i < k * q->norder; i++)
+		val_init(&(*pool)[i]);
 	for (long i = 0; i < k; i++)
 		h->c[i].vals = *pool + i * q->norder;
 	return true;
+}
+
+static void heap_free(struct heap *h, struct val *pool)
+{
+	for (long i = 0; pool && h->c && i < h->k * h->q->norder; i++)
+		val_clear(&pool[i]);
+	free(h->c);
+	free(pool);
 }
 
 /* Whether group g passes having: -1 after an error. */
@@ -392,6 +460,8 @@ static long pick_groups(const struct query *q, const struct answer *in, long *pi
 
 	if (limit > in->ngroups)
 		limit = in->ngroups;
+	for (int i = 0; i < q->norder; i++)
+		val_init(&vals[i]);
 	if (q->norder && !heap_init(&h, q, limit, &pool)) {
 		fprintf(stderr, "bpfq: error: out of memory\n");
 		n = -1;
@@ -411,8 +481,9 @@ static long pick_groups(const struct query *q, const struct answer *in, long *pi
 	}
 	if (n >= 0 && q->norder)
 		n = heap_drain(&h, pick);
-	free(h.c);
-	free(pool);
+	heap_free(&h, pool);
+	for (int i = 0; i < q->norder; i++)
+		val_clear(&vals[i]);
 	return n;
 }
 

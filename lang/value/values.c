@@ -10,8 +10,6 @@
 #include "lang/value/timestamp.h"
 #include "lang/value/values.h"
 
-#define AVG_DIGITS 6
-
 static void mpz_set_i128(mpz_t z, i128 v)
 {
 	u128 m = v < 0 ? -(u128)v : (u128)v;
@@ -58,7 +56,7 @@ static void print_scaled(const mpz_t z, int scale, char *buf, size_t size)
 	/* "-0.5": the integer part lost the sign. */
 	snprintf(buf, size, "%s%s", mpz_sgn(z) < 0 && mpz_sgn(ip) == 0 ? "-" : "", s);
 	if (mpz_sgn(fp)) {
-		char frac[64];
+		char frac[VALUE_MAX];
 		int len;
 
 		memset(frac, '0', scale - n);
@@ -73,23 +71,166 @@ static void print_scaled(const mpz_t z, int scale, char *buf, size_t size)
 	free(f);
 }
 
-/* num / den, rounded half away from zero to 6 decimals. */
-static void print_quotient(const mpz_t num, const mpz_t den, char *buf, size_t size)
-{
-	mpz_t q, r, n;
+/*
+ * An approximation of an irrational value (a square root) keeps at least
+ * this many significant bits: far more than a double's 53, so its error
+ * only moves bits below the rounding point.
+ */
+#define ROOT_BITS 256
 
-	mpz_inits(q, r, n, NULL);
-	mpz_ui_pow_ui(n, 10, AVG_DIGITS);
-	mpz_mul(n, n, num);
-	mpz_abs(n, n);
-	mpz_tdiv_qr(q, r, n, den);
-	mpz_mul_2exp(r, r, 1);
-	if (mpz_cmp(r, den) >= 0)
-		mpz_add_ui(q, q, 1);
-	if (mpz_sgn(num) < 0)
-		mpz_neg(q, q);
-	print_scaled(q, AVG_DIGITS, buf, size);
-	mpz_clears(q, r, n, NULL);
+/* An exact answer's digits, its fraction's zeros counted, as in DuckDB's DECIMAL(38, s). */
+#define EXACT_DIGITS 38
+
+/* num / den (den > 0) into v. */
+static void set_quotient(mpq_t v, const mpz_t num, const mpz_t den)
+{
+	mpq_set_num(v, num);
+	mpq_set_den(v, den);
+	mpq_canonicalize(v);
+}
+
+/*
+ * sqrt(num / den) (num >= 0, den > 0) into v, negated when neg: exact when
+ * both are squares once reduced, else floor(sqrt(num / den) * 2^bits) /
+ * 2^bits, the true root strictly between it and one unit more.
+ */
+static bool exact_root(const mpz_t num, const mpz_t den, bool neg, mpq_t v)
+{
+	mpz_t t, r;
+	bool exact;
+
+	mpz_inits(t, r, NULL);
+	set_quotient(v, num, den);
+	exact = mpz_perfect_square_p(mpq_numref(v)) && mpz_perfect_square_p(mpq_denref(v));
+	if (exact) {
+		mpz_sqrt(t, mpq_numref(v));
+		mpz_sqrt(r, mpq_denref(v));
+		mpq_set_num(v, t);
+		mpq_set_den(v, r);
+	} else {
+		/* 2^bits * sqrt(num / den) >= 2^(ROOT_BITS - 1), however small the root. */
+		long gap = (long)mpz_sizeinbase(den, 2) - (long)mpz_sizeinbase(num, 2);
+		unsigned long bits = ROOT_BITS + (gap > 0 ? (unsigned long)gap / 2 + 1 : 0);
+
+		mpz_mul_2exp(t, num, 2 * bits);
+		mpz_fdiv_q(t, t, den);
+		mpz_sqrt(r, t);
+		mpq_set_z(v, r);
+		mpq_div_2exp(v, v, bits);
+	}
+	if (neg)
+		mpq_neg(v, v);
+	mpz_clears(t, r, NULL);
+	return exact;
+}
+
+/*
+ * The double nearest v (v != 0, |v| in a double's normal range), ties to
+ * even; inexact: the true value lies a little above |v| (a root's floor).
+ */
+static double nearest_double(const mpq_t v, bool inexact)
+{
+	mpz_t m, r, den;
+	long e, shift;
+	unsigned long low, half;
+	double d;
+
+	mpz_inits(m, r, den, NULL);
+	mpz_abs(m, mpq_numref(v));
+	mpz_set(den, mpq_denref(v));
+	/* 2^55 <= |v| * 2^-e < 2^57: two bits past the 53 to round, and a sticky one. */
+	e = (long)mpz_sizeinbase(m, 2) - (long)mpz_sizeinbase(den, 2) - 56;
+	if (e < 0)
+		mpz_mul_2exp(m, m, -e);
+	else
+		mpz_mul_2exp(den, den, e);
+	mpz_tdiv_qr(m, r, m, den);
+	inexact |= mpz_sgn(r) != 0;
+	shift = (long)mpz_sizeinbase(m, 2) - 53;
+	low = mpz_get_ui(m) & ((1ul << shift) - 1);
+	half = 1ul << (shift - 1);
+	mpz_tdiv_q_2exp(m, m, shift);
+	if (low > half || (low == half && (inexact || mpz_odd_p(m))))
+		mpz_add_ui(m, m, 1);
+	d = ldexp(mpz_get_d(m), (int)(e + shift));
+	mpz_clears(m, r, den, NULL);
+	return mpq_sgn(v) < 0 ? -d : d;
+}
+
+/*
+ * d as Python's repr() and DuckDB print it: the fewest digits that read
+ * back as d, positional from 1e-4 up to 1e16 (with ".0" when whole),
+ * else d.ddde-05 / d.ddde+16.
+ */
+static void print_double(double d, char *buf, size_t size)
+{
+	static const char zeros[] = "0000000000000000";
+	char s[40], digits[20];
+	int prec, exp, n = 0;
+	const char *p;
+
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(s, sizeof(s), "%.*e", prec - 1, d);
+		if (strtod(s, NULL) == d)
+			break;
+	}
+	snprintf(s, sizeof(s), "%.*e", prec - 1, d);
+	for (p = s + (*s == '-'); *p != 'e'; p++)
+		if (*p != '.')
+			digits[n++] = *p;
+	exp = atoi(p + 1);
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = 0;
+	if (exp < -4 || exp >= 16)
+		snprintf(buf, size, "%s%c%s%se%c%02d", *s == '-' ? "-" : "", digits[0],
+			 n > 1 ? "." : "", digits + 1, exp < 0 ? '-' : '+', abs(exp));
+	else if (exp < 0)
+		snprintf(buf, size, "%s0.%.*s%s", *s == '-' ? "-" : "", -exp - 1, zeros, digits);
+	else if (n <= exp + 1)
+		snprintf(buf, size, "%s%s%.*s.0", *s == '-' ? "-" : "", digits, exp + 1 - n, zeros);
+	else
+		snprintf(buf, size, "%s%.*s.%s", *s == '-' ? "-" : "", exp + 1, digits,
+			 digits + exp + 1);
+}
+
+/* v as an exact decimal, when it ends within EXACT_DIGITS digits (0.00012: 5). */
+static bool print_exact(const mpq_t v, char *buf, size_t size)
+{
+	mpz_t t, five;
+	unsigned long twos, fives, scale;
+	char *s;
+	size_t len;
+	bool ok;
+
+	mpz_inits(t, five, NULL);
+	mpz_set_ui(five, 5);
+	twos = mpz_scan1(mpq_denref(v), 0);
+	mpz_tdiv_q_2exp(t, mpq_denref(v), twos);
+	fives = mpz_remove(t, t, five);
+	ok = !mpz_cmp_ui(t, 1);
+	scale = twos > fives ? twos : fives;
+	if (ok) {
+		mpz_ui_pow_ui(t, 10, scale);
+		mpz_divexact(t, t, mpq_denref(v));
+		mpz_mul(t, t, mpq_numref(v));
+		s = mpz_get_str(NULL, 10, t);
+		len = strlen(s) - (*s == '-');
+		ok = len <= EXACT_DIGITS && scale <= EXACT_DIGITS;
+		free(s);
+	}
+	if (ok)
+		print_scaled(t, (int)scale, buf, size);
+	mpz_clears(t, five, NULL);
+	return ok;
+}
+
+void value_print_number(const mpq_t v, bool exact, char *buf, size_t size)
+{
+	/* A root's approximation is 0 only when the difference of two equal ones is. */
+	if ((exact || !mpq_sgn(v)) && print_exact(v, buf, size))
+		return;
+	print_double(nearest_double(v, !exact), buf, size);
 }
 
 /* The exact sum, times 10^9: the integers' sum scaled, plus the decimals'. */
@@ -132,32 +273,12 @@ static void spread(const struct bpfq_moments *m, mpz_t out, mpz_t sum)
 	mpz_clear(sq);
 }
 
-/* sqrt(num / den) (num >= 0), negated when neg, rounded half away from zero to 6 decimals. */
-static void print_root(mpz_t num, const mpz_t den, bool neg, char *buf, size_t size)
-{
-	mpz_t t;
-
-	/* round(sqrt(num / den) * 10^6) = floor((isqrt(4 * num * 10^12 / den) + 1) / 2) */
-	mpz_init(t);
-	mpz_ui_pow_ui(t, 10, 2 * AVG_DIGITS);
-	mpz_mul(num, num, t);
-	mpz_mul_2exp(num, num, 2);
-	mpz_fdiv_q(num, num, den);
-	mpz_sqrt(num, num);
-	mpz_add_ui(num, num, 1);
-	mpz_fdiv_q_2exp(num, num, 1);
-	if (neg)
-		mpz_neg(num, num);
-	print_scaled(num, AVG_DIGITS, buf, size);
-	mpz_clear(t);
-}
-
 /* var: (n * sumsq - sum^2) / (n * (n or n - 1)) / 10^18; stddev its square root. */
-static void print_moments(const struct agg_desc *d, const struct bpfq_moments *m, char *buf,
-			  size_t size)
+static bool moments_value(const struct agg_desc *d, const struct bpfq_moments *m, mpq_t v)
 {
 	bool samp = d->kind == AGG_VAR_SAMP || d->kind == AGG_STDDEV_SAMP;
 	bool root = d->kind == AGG_STDDEV_SAMP || d->kind == AGG_STDDEV_POP;
+	bool exact = true;
 	mpz_t sum, num, den, t;
 
 	mpz_inits(sum, num, den, t, NULL);
@@ -166,11 +287,12 @@ static void print_moments(const struct agg_desc *d, const struct bpfq_moments *m
 	mpz_mul_ui(den, den, samp ? m->count - 1 : m->count);
 	mpz_ui_pow_ui(t, 10, 18);
 	mpz_mul(den, den, t);
-	if (!root)
-		print_quotient(num, den, buf, size);
+	if (root)
+		exact = exact_root(num, den, false, v);
 	else
-		print_root(num, den, false, buf, size);
+		set_quotient(v, num, den);
 	mpz_clears(sum, num, den, t, NULL);
+	return exact;
 }
 
 /*
@@ -223,13 +345,13 @@ static bool pair_is_null(const struct agg_desc *d, const struct bpfq_comoments *
 /*
  * covar_pop = cxy / n^2, covar_samp = cxy / (n (n - 1)), corr = cxy / sqrt(vx vy),
  * regr_slope = cxy / vx, regr_intercept = avg(y) - slope avg(x) = (sy vx - sx cxy) / (n vx):
- * DuckDB's formulas, computed exactly and rounded once.
+ * DuckDB's formulas, computed exactly (corr's root aside).
  */
-static void print_pair(const struct agg_desc *d, const struct bpfq_comoments *c, char *buf,
-		       size_t size)
+static bool pair_value(const struct agg_desc *d, const struct bpfq_comoments *c, mpq_t v)
 {
 	struct pair_sums p;
 	mpz_t num, den;
+	bool exact = true;
 
 	pair_sums(c, &p);
 	mpz_inits(num, den, NULL);
@@ -239,26 +361,27 @@ static void print_pair(const struct agg_desc *d, const struct bpfq_comoments *c,
 	case AGG_COVAR_SAMP:
 		mpz_mul(den, den, p.n);
 		mpz_mul_ui(den, den, d->kind == AGG_COVAR_SAMP ? c->x.count - 1 : c->x.count);
-		print_quotient(p.cxy, den, buf, size);
+		set_quotient(v, p.cxy, den);
 		break;
 	case AGG_CORR:
 		mpz_mul(num, p.cxy, p.cxy);
 		mpz_mul(den, p.vx, p.vy);
-		print_root(num, den, mpz_sgn(p.cxy) < 0, buf, size);
+		exact = exact_root(num, den, mpz_sgn(p.cxy) < 0, v);
 		break;
 	case AGG_REGR_SLOPE:
-		print_quotient(p.cxy, p.vx, buf, size);
+		set_quotient(v, p.cxy, p.vx);
 		break;
 	default:		/* regr_intercept */
 		mpz_mul(num, p.sy, p.vx);
 		mpz_submul(num, p.sx, p.cxy);
 		mpz_mul(den, p.n, p.vx);
 		mpz_mul_ui(den, den, BPFQ_SCALE);
-		print_quotient(num, den, buf, size);
+		set_quotient(v, num, den);
 		break;
 	}
 	mpz_clears(num, den, NULL);
 	pair_sums_clear(&p);
+	return exact;
 }
 
 /*
@@ -394,40 +517,94 @@ const uint8_t *value_textagg(const struct agg_desc *d, const uint64_t *state, si
 	return t->bytes;
 }
 
+void value_set_scaled(mpq_t v, i128 scaled)
+{
+	mpz_set_i128(mpq_numref(v), scaled);
+	mpz_set_ui(mpq_denref(v), BPFQ_SCALE);
+	mpq_canonicalize(v);
+}
+
+bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v)
+{
+	const struct bpfq_agg *a = (const struct bpfq_agg *)state;
+
+	switch (d->kind) {
+	case AGG_COUNT:
+		mpq_set_ui(v, state[0], 1);
+		return true;
+	case AGG_EXISTS:
+		mpq_set_ui(v, state[0] != 0, 1);
+		return true;
+	case AGG_COUNT_DISTINCT:
+		mpq_set_ui(v, state[0] ? hll_estimate(state) : 0, 1);
+		return true;
+	case AGG_QUANTILE:
+		value_set_scaled(v, quantile_value(d, state));
+		return true;
+	case AGG_MIN:
+	case AGG_MAX:
+		value_set_scaled(v, agg_extreme(a, d->kind == AGG_MAX));
+		return true;
+	case AGG_SUM:
+	case AGG_AVG:
+		agg_sum(a, mpq_numref(v));
+		mpz_set_ui(mpq_denref(v), BPFQ_SCALE);
+		if (d->kind == AGG_AVG)
+			mpz_mul_ui(mpq_denref(v), mpq_denref(v), a->count);
+		mpq_canonicalize(v);
+		return true;
+	case AGG_COVAR_POP:
+	case AGG_COVAR_SAMP:
+	case AGG_CORR:
+	case AGG_REGR_SLOPE:
+	case AGG_REGR_INTERCEPT:
+		return pair_value(d, (const struct bpfq_comoments *)state, v);
+	default:
+		return moments_value(d, (const struct bpfq_moments *)state, v);
+	}
+}
+
+/* A value of 9 decimals or fewer; the others are quotients and roots. */
+static bool is_decimal(enum agg_kind k)
+{
+	return k == AGG_COUNT || k == AGG_COUNT_DISTINCT || k == AGG_SUM || k == AGG_MIN ||
+	       k == AGG_MAX || k == AGG_QUANTILE;
+}
+
+static void computed_text(const uint64_t *state, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*s", (int)((VALUE_COMPUTED_WORDS - 1) * sizeof(*state)),
+		 (const char *)(state + 1));
+}
+
+void value_set_computed(uint64_t *state, const mpq_t v, bool exact, bool null)
+{
+	memset(state, 0, VALUE_COMPUTED_WORDS * sizeof(*state));
+	state[0] = !null;
+	if (!null)
+		value_print_number(v, exact, (char *)(state + 1),
+				   (VALUE_COMPUTED_WORDS - 1) * sizeof(*state));
+}
+
 void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size_t size)
 {
 	size_t len = 0;
 	const uint8_t *text = value_textagg(d, state, &len);
-
-	const struct bpfq_agg *a = (const struct bpfq_agg *)state;
 	int64_t t;
-	mpz_t z, n;
+	mpq_t v;
+	mpz_t z;
+	bool exact;
 
 	if (value_is_null(d, state)) {
 		snprintf(buf, size, "null");
 		return;
 	}
 	switch (d->kind) {
-	case AGG_COUNT:
-		snprintf(buf, size, "%" PRIu64, state[0]);
-		return;
 	case AGG_EXISTS:
 		snprintf(buf, size, "%s", state[0] ? "true" : "false");
 		return;
-	case AGG_COUNT_DISTINCT:
-		snprintf(buf, size, "%" PRIu64, state[0] ? hll_estimate(state) : 0);
-		return;
-	case AGG_NONE:		/* a value computed from aggregates: [has one, low, high] */
-		mpz_init(z);
-		mpz_set_i128(z, num_from_words(state[1], (int64_t)state[2]));
-		print_scaled(z, 9, buf, size);
-		mpz_clear(z);
-		return;
-	case AGG_QUANTILE:
-		mpz_init(z);
-		mpz_set_i128(z, quantile_value(d, state));
-		print_scaled(z, 9, buf, size);
-		mpz_clear(z);
+	case AGG_NONE:
+		computed_text(state, buf, size);
 		return;
 	case AGG_MIN:
 	case AGG_MAX:
@@ -439,35 +616,23 @@ void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size
 			ts_format(t, false, buf, size);
 			return;
 		}
-		mpz_init(z);
-		mpz_set_i128(z, agg_extreme(a, d->kind == AGG_MAX));
+		break;
+	default:
+		break;
+	}
+	mpq_init(v);
+	exact = value_number(d, state, v);
+	if (is_decimal(d->kind)) {
+		/* Counts, sums, extremes: exact at any length, as both engines keep them. */
+		mpz_init_set_ui(z, BPFQ_SCALE);
+		mpz_divexact(z, z, mpq_denref(v));
+		mpz_mul(z, z, mpq_numref(v));
 		print_scaled(z, 9, buf, size);
 		mpz_clear(z);
-		return;
-	case AGG_SUM:
-	case AGG_AVG:
-		mpz_inits(z, n, NULL);
-		agg_sum(a, z);
-		if (d->kind == AGG_SUM) {
-			print_scaled(z, 9, buf, size);
-		} else {
-			mpz_set_ui(n, a->count);
-			mpz_mul_ui(n, n, BPFQ_SCALE);
-			print_quotient(z, n, buf, size);
-		}
-		mpz_clears(z, n, NULL);
-		return;
-	case AGG_COVAR_POP:
-	case AGG_COVAR_SAMP:
-	case AGG_CORR:
-	case AGG_REGR_SLOPE:
-	case AGG_REGR_INTERCEPT:
-		print_pair(d, (const struct bpfq_comoments *)state, buf, size);
-		return;
-	default:
-		print_moments(d, (const struct bpfq_moments *)state, buf, size);
-		return;
+	} else {
+		value_print_number(v, exact, buf, size);
 	}
+	mpq_clear(v);
 }
 
 /* bpftrace's power-of-two labels: 1024 is 1K, 2^20 is 1M, ... */

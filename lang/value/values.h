@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gmp.h>
+
 #include "lang/value/aggs.h"
 
 /* A value's text: an exact 200-bit decimal, min or max of text escaped (4 bytes a byte). */
@@ -26,11 +28,40 @@ const uint8_t *value_textagg(const struct agg_desc *d, const uint64_t *state, si
 bool value_is_null(const struct agg_desc *d, const uint64_t *state);
 
 /*
- * The value as text: "12", "-3.5", "true", "null"; avg, var and stddev
- * rounded half away from zero to 6 decimals, trailing zeros cut. Not for
- * hist and lhist (see value_buckets).
+ * The value as text: "12", "-3.5", "true", "null". Counts, sums, min, max
+ * and quantiles exact; avg, var, stddev and the pairs' aggregates as
+ * value_print_number() prints them. Not for hist and lhist (see
+ * value_buckets). A value computed from aggregates (AGG_NONE) holds its
+ * text: word 0 says it has one, VALUE_COMPUTED_WORDS - 1 words after it
+ * the text (value_set_computed()).
  */
 void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size_t size);
+
+#define VALUE_COMPUTED_WORDS (1 + 48 / 8)
+
+/* Store v's text (value_print_number()) as a computed value's state, or NULL. */
+void value_set_computed(uint64_t *state, const mpq_t v, bool exact, bool null);
+
+/*
+ * A number's value (not NULL, not a histogram) into v: exists 1 or 0, a
+ * count, the exact sum, avg, var, covariance; true when exact, false for
+ * an irrational root (stddev, corr), then v is below it in magnitude,
+ * within 2^-255 of it relatively.
+ */
+bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v);
+
+/* A scaled value (v * 10^9, num.h) as a number. */
+void value_set_scaled(mpq_t v, i128 scaled);
+
+/*
+ * A number as text: exact when it is a decimal of at most 38 digits,
+ * the zeros after the point counted (DuckDB's DECIMAL(38, s): "1.5",
+ * "0.000338"); else the double nearest it in
+ * the shortest text that reads back as that double, as Python's repr()
+ * and DuckDB print it ("0.3333333333333333", "1e-05", "1.2e+16").
+ * exact false: v is a root's approximation from below (value_number()).
+ */
+void value_print_number(const mpq_t v, bool exact, char *buf, size_t size);
 
 bool value_is_hist(const struct agg_desc *d);
 

@@ -46,7 +46,7 @@ b         2'
 
 @test "without by: arithmetic, count(distinct e), a division by zero is an error" {
 	data
-	both_engines "sum(\$2) / 3, count(distinct \$2) as d from $TMP/o.txt" 'sum($2) / 3: 12.166666666
+	both_engines "sum(\$2) / 3, count(distinct \$2) as d from $TMP/o.txt" 'sum($2) / 3: 12.166666666666666
 d: 8'
 	run bpfq --engine=user "sum(\$2) / (count() - 8) from $TMP/o.txt"
 	assert_status 3

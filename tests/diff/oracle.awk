@@ -880,19 +880,27 @@ function fold_pair(g, i, y, x) {
 }
 
 # DuckDB's formulas, exact: cxy = n sxy - sx sy, vx = n sxx - sx^2 (n^2 times the
-# population covariance and variance, over scaled values).
-function pair_cell(g, i, k, n,   sy, sx, cxy, vx, vy, r) {
+# population covariance and variance, over scaled values). The value into QN / QD
+# (corr: its square, QNEG its sign, QROOT set); 0 for NULL.
+function pair_quot(g, i, k, n,   sy, sx, cxy, vx, vy) {
 	sy = A_py[g, i]; sx = A_px[g, i]
 	cxy = n * A_pxy[g, i] - sx * sy
 	vx = n * A_pxx[g, i] - sx ^ 2
 	vy = n * A_pyy[g, i] - sy ^ 2
-	if (k == "covar_pop") return quotient6(cxy, n * n * S * S)
-	if (k == "covar_samp") return quotient6(cxy, n * (n - 1) * S * S)
-	if (vx == 0 || (k == "corr" && vy == 0)) return ""
-	if (k == "regr_slope") return quotient6(cxy, vx)
-	if (k == "regr_intercept") return quotient6(sy * vx - sx * cxy, n * vx * S)
-	r = sqrt6(cxy ^ 2, vx * vy)
-	return cxy < 0 && r != "0" ? "-" r : r
+	if (k == "covar_pop") return set_quot(cxy, n * n * S * S)
+	if (k == "covar_samp") return set_quot(cxy, n * (n - 1) * S * S)
+	if (vx == 0 || (k == "corr" && vy == 0)) return 0
+	if (k == "regr_slope") return set_quot(cxy, vx)
+	if (k == "regr_intercept") return set_quot(sy * vx - sx * cxy, n * vx * S)
+	set_quot(cxy ^ 2, vx * vy)
+	QROOT = 1
+	QNEG = cxy < 0
+	return 1
+}
+
+function set_quot(num, den) {
+	QN = num; QD = den; QROOT = QNEG = 0
+	return 1
 }
 
 function fold(g, i, v,   k) {
@@ -942,28 +950,6 @@ function dec(v,   neg, ip, fp) {
 	return (neg ? "-" : "") ip (fp != "" ? "." fp : "")
 }
 
-# num / den rounded half away from zero to 6 decimals.
-function quotient6(num, den,   neg, t, q, r, fp) {
-	neg = num < 0
-	if (neg) num = -num
-	t = num * 1000000
-	q = idiv(t, den)
-	r = t - q * den
-	if (2 * r >= den) q++
-	return fixed6(neg ? -q : q)
-}
-
-# An integer count of millionths as a decimal.
-function fixed6(q,   neg, ip, fp) {
-	neg = q < 0
-	if (neg) q = -q
-	ip = idiv(q, 1000000)
-	fp = q - ip * 1000000
-	fp = fp ? sprintf("%06d", fp) : ""
-	sub(/0+$/, "", fp)
-	return (neg ? "-" : "") ip (fp != "" ? "." fp : "")
-}
-
 function isqrt(n,   x, y) {
 	if (n < 2) return n
 	x = 10 ^ (int(length(n "") / 2) + 1)
@@ -975,13 +961,81 @@ function isqrt(n,   x, y) {
 	return x
 }
 
-# The square root of num / den, rounded half up to 6 decimals: r = floor(sqrt(y)),
-# y = num * 10^12 / den, and r + 1 when sqrt(y) >= r + 1/2, i.e. 4y >= (2r + 1)^2.
-function sqrt6(num, den,   y, r) {
-	y = num * 10 ^ 12
-	r = isqrt(idiv(y, den))
-	if (4 * y >= (2 * r + 1) ^ 2 * den) r++
-	return fixed6(r)
+function gcd(a, b,   t) {
+	if (a < 0) a = -a
+	while (b) {
+		t = a % b; a = b; b = t
+	}
+	return a
+}
+
+# num / den (den > 0) as bpfq prints a quotient: the exact decimal when it has at
+# most 38 digits (the zeros after the point counted), else the nearest double.
+function quot_text(num, den,   g, d, twos, fives, scale, v) {
+	if (num == 0) return "0"
+	g = gcd(num, den); num = idiv(num, g); den = idiv(den, g)
+	twos = fives = 0
+	for (d = den; d % 2 == 0; twos++) d = idiv(d, 2)
+	for (; d % 5 == 0; fives++) d = idiv(d, 5)
+	scale = twos > fives ? twos : fives
+	v = idiv(num * 10 ^ scale, den)
+	if (d == 1 && scale <= 38 && length((v < 0 ? -v : v) "") <= 38) return dec_at(v, scale)
+	PREC = 1024
+	v = num / den
+	return dbl_text(v)
+}
+
+# v / 10^scale, exact: trailing zeros cut.
+function dec_at(v, scale,   neg, ip, fp) {
+	neg = v < 0
+	if (neg) v = -v
+	ip = idiv(v, 10 ^ scale)
+	fp = v - ip * 10 ^ scale
+	fp = fp ? sprintf("%0" scale "d", fp) : ""
+	sub(/0+$/, "", fp)
+	return (neg ? "-" : "") ip (fp != "" ? "." fp : "")
+}
+
+# The square root of num / den, negated when neg: exact when both are squares once
+# reduced, else the double nearest it (MPFR's root at 1024 bits, then 53).
+function root_text(num, den, neg,   g, a, b) {
+	g = gcd(num, den); num = idiv(num, g); den = idiv(den, g)
+	a = isqrt(num); b = isqrt(den)
+	if (a * a == num && b * b == den) return quot_text(neg ? -a : a, b)
+	PREC = 1024
+	a = sqrt(num / den)
+	return dbl_text(neg ? -a : a)
+}
+
+# x (a high-precision float) rounded to the nearest double, in the fewest digits that
+# read back as it, as Python's repr(): positional from 1e-4 to 1e16, else 1e-05.
+function dbl_text(x,   y, k, s, neg, m, e, ip) {
+	PREC = 53
+	y = x + 0
+	for (k = 0; k < 16; k++) {
+		s = sprintf("%.*e", k, y)
+		if (s + 0 == y) break
+	}
+	s = sprintf("%.*e", k, y)
+	PREC = 256
+	neg = s ~ /^-/
+	sub(/^-/, "", s)
+	e = substr(s, index(s, "e") + 1) + 0
+	m = substr(s, 1, index(s, "e") - 1)
+	sub(/\./, "", m)
+	sub(/0+$/, "", m)
+	if (m == "") m = "0"
+	if (e < -4 || e >= 16) {
+		s = substr(m, 1, 1) (length(m) > 1 ? "." substr(m, 2) : "") \
+		    sprintf("e%s%02d", e < 0 ? "-" : "+", e < 0 ? -e : e)
+	} else if (e < 0) {
+		s = "0." substr("0000", 1, -e - 1) m
+	} else {
+		while (length(m) <= e) m = m "0"
+		ip = substr(m, 1, e + 1)
+		s = ip "." (length(m) > e + 1 ? substr(m, e + 2) : "0")
+	}
+	return (neg ? "-" : "") s
 }
 
 function pow2_label(k) {
@@ -1052,7 +1106,19 @@ function quantile_exact(g, i,   n, rank, j, cmd, line) {
 	return SV[g, j, rank]
 }
 
-function cell(g, i,   k, n, num, den) {
+# avg, var, stddev and the pairs' aggregates: their value into QN / QD (QROOT: the
+# square root of it, QNEG its sign); 0 for NULL.
+function agg_quot(g, i, k, n) {
+	if (!n || (n < 2 && k ~ /_samp$/)) return 0
+	if (k == "avg") return set_quot(A_s[g, i], n * S)
+	if (k ~ /^(corr|covar_|regr_)/) return pair_quot(g, i, k, n)
+	# var and stddev: (n * sumsq - sum^2) / (n * (n or n - 1)), over scaled values
+	set_quot(n * A_q[g, i] - A_s[g, i] ^ 2, n * (k ~ /_samp$/ ? n - 1 : n) * S * S)
+	QROOT = k ~ /^stddev/
+	return 1
+}
+
+function cell(g, i,   k, n) {
 	k = AGG[i]
 	n = A_n[g, QSAME[i] ? QSAME[i] : i] + 0
 	if (k == "count()" || k == "count") return n
@@ -1064,13 +1130,9 @@ function cell(g, i,   k, n, num, den) {
 	if (k == "sum") return dec(A_s[g, i])
 	if (k == "min") return ATIME[i] ? tfmt(idiv(A_m[g, i], S)) : dec(A_m[g, i])
 	if (k == "max") return ATIME[i] ? tfmt(idiv(A_M[g, i], S)) : dec(A_M[g, i])
-	if (k == "avg") return quotient6(A_s[g, i], n * S)
 	if (k == "quantile") return "~q:" dec(quantile_exact(g, i))
-	if (k ~ /^(corr|covar_|regr_)/) return pair_cell(g, i, k, n)
-	# var and stddev: (n * sumsq - sum^2) / (n * (n or n - 1)), over scaled values
-	num = n * A_q[g, i] - A_s[g, i] ^ 2
-	den = n * (k ~ /_samp$/ ? n - 1 : n) * S * S
-	return k ~ /^var/ ? quotient6(num, den) : sqrt6(num, den)
+	if (!agg_quot(g, i, k, n)) return ""
+	return QROOT ? root_text(QN, QD, QNEG) : quot_text(QN, QD)
 }
 
 function row(g,   i, s) {
@@ -1108,29 +1170,65 @@ function post_fail(kind, n,   key) {
 	}
 }
 
-# An aggregate's value is the number it prints; PNULL says NULL.
-function agg_value(g, n,   t) {
-	t = cell(g, PVAL[n] + 0)
+# Values are exact rationals, "num/den" (den > 0, reduced); PX says the value is a
+# root's approximation (to 2^-512), PNULL that it is NULL.
+function rat(n, d,   g) {
+	if (d < 0) { n = -n; d = -d }
+	g = gcd(n, d)
+	return idiv(n, g) "/" idiv(d, g)
+}
+
+function rn(r) { return substr(r, 1, index(r, "/") - 1) + 0 }
+function rd(r) { return substr(r, index(r, "/") + 1) + 0 }
+
+function rcmp(a, b,   c) {
+	c = rn(a) * rd(b) - rn(b) * rd(a)
+	return c < 0 ? -1 : c > 0
+}
+
+# A value as a column over aggregates prints it.
+function rat_text(r) {
+	if (!PX || rn(r) == 0) return quot_text(rn(r), rd(r))
+	PREC = 1024
+	return dbl_text(rn(r) / rd(r))
+}
+
+# An aggregate's exact value (a root's approximation); exists is 1 or 0.
+function agg_value(g, n,   i, k, t, a, b) {
+	i = PVAL[n] + 0; k = AGG[i]
+	PNULL = PX = 0
+	if (k ~ /^(avg|var|stddev|corr|covar_|regr_)/) {
+		PNULL = !agg_quot(g, i, k, A_n[g, i] + 0)
+		if (PNULL) return "0/1"
+		if (!QROOT) return in_range(rat(QN, QD), n)
+		a = isqrt(QN); b = isqrt(QD)
+		if (a * a != QN || b * b != QD) {
+			PX = 1
+			a = isqrt(idiv(QN * 2 ^ 1024, QD)); b = 2 ^ 512
+		}
+		return in_range(rat(QNEG ? -a : a, b), n)
+	}
+	t = cell(g, i)
 	PNULL = t == ""
-	if (t == "true" || t == "false") return t == "true"
+	if (t == "true" || t == "false") return (t == "true") "/1"
 	if (!PNULL && number(t) != 1) post_fail("overflow", n)
-	return PNULL ? 0 : PV
+	return PNULL ? "0/1" : rat(PV, S)
 }
 
-function in_range(v, n) {
-	if (v < LO || v > HI) post_fail("overflow", n)
-	return v
+function in_range(r, n) {
+	if (rn(r) * S < LO * rd(r) || rn(r) * S > HI * rd(r)) post_fail("overflow", n)
+	return r
 }
 
-# Truncated toward zero, as bpfq's * and / at the 9th decimal.
+# Truncated toward zero.
 function tdiv(a, b) {
 	return (a - a % b) / b
 }
 
-function pval(g, n,   k, a, b, an, c) {
+function pval(g, n,   k, a, b, an, ax, c, q) {
 	k = PK[n]
-	PNULL = 0
-	if (k == "lit") return PVAL[n] + 0
+	PNULL = PX = 0
+	if (k == "lit") return rat(PVAL[n] + 0, S)
 	if (k == "agg") return agg_value(g, n)
 	if (k == "field") {
 		for (c = 1; c <= NCOL; c++)
@@ -1138,31 +1236,33 @@ function pval(g, n,   k, a, b, an, c) {
 		print "oracle: a name that is no column: " PVAL[n] > "/dev/stderr"
 		exit 1
 	}
-	a = pval(g, PL[n]); an = PNULL
+	a = pval(g, PL[n]); an = PNULL; ax = PX
 	if (k == "neg" || k == "abs") {
-		PNULL = an
-		return an ? 0 : in_range(k == "neg" || a < 0 ? -a : a, n)
+		PNULL = an; PX = ax
+		return an ? "0/1" : in_range(k == "neg" || rn(a) < 0 ? rat(-rn(a), rd(a)) : a, n)
 	}
 	b = pval(g, PR[n])
-	PNULL = an || PNULL
-	if (PNULL) return 0
-	if (k == "add") return in_range(a + b, n)
-	if (k == "sub") return in_range(a - b, n)
-	if (k == "mul") return in_range(tdiv(a * b, S), n)
-	if (b == 0) {
+	PNULL = an || PNULL; PX = ax || PX
+	if (PNULL) return "0/1"
+	if (k == "add") return in_range(rat(rn(a) * rd(b) + rn(b) * rd(a), rd(a) * rd(b)), n)
+	if (k == "sub") return in_range(rat(rn(a) * rd(b) - rn(b) * rd(a), rd(a) * rd(b)), n)
+	if (k == "mul") return in_range(rat(rn(a) * rn(b), rd(a) * rd(b)), n)
+	if (rn(b) == 0) {
 		post_fail("division by zero", n)
-		return 0
+		return "0/1"
 	}
-	if (k == "div") return in_range(tdiv(a * S, b), n)
-	return a % b
+	if (k == "div") return in_range(rat(rn(a) * rd(b), rd(a) * rn(b)), n)
+	# C's %: a - trunc(a / b) * b
+	q = tdiv(rn(a) * rd(b), rd(a) * rn(b))
+	return rat(rn(a) * rd(b) - q * rn(b) * rd(a), rd(a) * rd(b))
 }
 
 # and, or: the right side only when the left does not decide (as in where).
-function pcond(g, n,   k, a, b, an, r, j) {
+function pcond(g, n,   k, a, b, an, r, j, c) {
 	k = PK[n]
 	if (k == "agg") {
 		a = agg_value(g, n)
-		return PNULL ? 2 : a != 0
+		return PNULL ? 2 : rn(a) != 0
 	}
 	if (k == "not") {
 		r = pcond(g, PL[n])
@@ -1176,21 +1276,22 @@ function pcond(g, n,   k, a, b, an, r, j) {
 	a = pval(g, PL[n]); an = PNULL
 	if (k == "between") {
 		b = pval(g, PA[n, 1])
-		r = an || PNULL ? 2 : a >= b
+		r = an || PNULL ? 2 : rcmp(a, b) >= 0
 		b = pval(g, PA[n, 2])
-		r = and3(r, an || PNULL ? 2 : a <= b)
+		r = and3(r, an || PNULL ? 2 : rcmp(a, b) <= 0)
 	} else if (k == "in") {
 		r = 0
 		for (j = 1; j <= PNA[n] && r != 1; j++) {
 			b = pval(g, PA[n, j])
-			r = or3(r, an || PNULL ? 2 : a == b)
+			r = or3(r, an || PNULL ? 2 : rcmp(a, b) == 0)
 		}
 	} else {
 		b = pval(g, PR[n])
 		if (an || PNULL) return 2
 		k = PVAL[n]
-		return k == "==" ? a == b : k == "!=" ? a != b : k == "<" ? a < b : \
-		       k == "<=" ? a <= b : k == ">" ? a > b : a >= b
+		c = rcmp(a, b)
+		return k == "==" ? c == 0 : k == "!=" ? c != 0 : k == "<" ? c < 0 : \
+		       k == "<=" ? c <= 0 : k == ">" ? c > 0 : c >= 0
 	}
 	return PVAL[n] + 0 ? (r == 2 ? 2 : !r) : r
 }
@@ -1203,7 +1304,7 @@ function post_row(g,   c, s, v) {
 			v = cell(g, PVAL[COLE[c]] + 0)
 		} else {
 			v = pval(g, COLE[c])
-			v = PNULL ? "" : dec(v)
+			v = PNULL ? "" : rat_text(v)
 		}
 		s = s (c > 1 ? "," : "") v
 	}
@@ -1222,7 +1323,7 @@ function after(a, b,   k, x, y, c) {
 				if (x != y) return x > y
 				continue
 			}
-			c = SK[a, k] < SK[b, k] ? -1 : SK[a, k] > SK[b, k]
+			c = rcmp(SK[a, k], SK[b, k])
 		}
 		if (ORDDESC[k]) c = -c
 		if (c) return c > 0

@@ -93,7 +93,7 @@ static void test_tokens(void)
 	expect_u64("mixed", "matched", 3, o.r.matched);
 	expect_u64("mixed", "malformed", 3, o.r.malformed);
 	expect_u64("mixed", "malformed_off", 11, o.r.malformed_off);
-	expect_answers("mixed", q, "  -3,4\r\n+7 abc 1x -", "3;8;-3;7;2.666667");
+	expect_answers("mixed", q, "  -3,4\r\n+7 abc 1x -", "3;8;-3;7;2.6666666666666665");
 
 	o = run(cq, "9223372036854775807 -9223372036854775808 9223372036854775808", 60, 0);
 	/* 2^63 cannot be held: no answer, not a skipped token. */
@@ -118,7 +118,7 @@ static void test_tokens(void)
 	expect_u64("many per line", "malformed", 3, o.r.malformed);
 	expect_u64("many per line", "malformed_off", strstr(inputs[5], "--1") - inputs[5],
 		   o.r.malformed_off);
-	expect_answers("many per line", q, inputs[5], "19;71;-3;10;3.736842");
+	expect_answers("many per line", q, inputs[5], "19;71;-3;10;3.736842105263158");
 
 	o = run(cq, "+", 1, 0);
 	expect_u64("lone sign", "malformed", 1, o.r.malformed);
@@ -129,7 +129,7 @@ static void test_tokens(void)
 	o = run(cq = checked(q), inputs[7], strlen(inputs[7]), 0);
 	expect_u64("decimals", "malformed", 1, o.r.malformed);
 	expect_u64("decimals", "rounded", 1, o.r.rounded);
-	expect_answers("decimals", q, inputs[7], "7;13.75;-0.25;7;1.964286");
+	expect_answers("decimals", q, inputs[7], "7;13.75;-0.25;7;1.9642857142857142");
 	release(cq);
 }
 

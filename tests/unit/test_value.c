@@ -191,7 +191,7 @@ static void expect_text(const char *text, const i128 *values, int n, const char 
 	release(q);
 }
 
-/* NULL for no values; exact decimals; avg, var, stddev rounded half away from zero. */
+/* NULL for no values; exact decimals; avg, var, stddev exact when they end, else doubles. */
 static void test_value_text(void)
 {
 	static const i128 none[1], one_two[] = { S(1), S(2) }, thirds[] = { S(1), S(1), S(2) };
@@ -213,15 +213,63 @@ static void test_value_text(void)
 	expect_text("min(x) from f", ends, 2, "-9223372036854775808");
 	expect_text("sum(x) from f", ends, 2, "-0.000000001");
 	expect_text("avg(x) from f", one_two, 2, "1.5");
-	expect_text("avg(x) from f", thirds, 3, "1.333333");
-	expect_text("avg(x) from f", fifths, 3, "1.666667");
-	expect_text("avg(x) from f", neg, 3, "-1.666667");
-	expect_text("avg(x) from f", tiny, 1, "0.000001");
-	expect_text("avg(x) from f", tiny_neg, 1, "-0.000001");
-	expect_text("var(x) from f", four, 4, "1.666667");
+	expect_text("avg(x) from f", thirds, 3, "1.3333333333333333");
+	expect_text("avg(x) from f", fifths, 3, "1.6666666666666667");
+	expect_text("avg(x) from f", neg, 3, "-1.6666666666666667");
+	expect_text("avg(x) from f", tiny, 1, "0.0000005");
+	expect_text("avg(x) from f", tiny_neg, 1, "-0.0000005");
+	expect_text("var(x) from f", four, 4, "1.6666666666666667");
 	expect_text("var_pop(x) from f", four, 4, "1.25");
-	expect_text("stddev_pop(x) from f", four, 4, "1.118034");
+	expect_text("stddev_pop(x) from f", four, 4, "1.118033988749895");
 	expect_text("count_distinct(x) from f", four, 4, "4");
+	expect_text("stddev_pop(x) from f", one_two, 2, "0.5");
+}
+
+static void expect_number(const char *num, const char *den, bool exact, const char *want)
+{
+	char buf[VALUE_MAX], name[128];
+	mpq_t v;
+
+	mpq_init(v);
+	mpz_set_str(mpq_numref(v), num, 10);
+	mpz_set_str(mpq_denref(v), den, 10);
+	mpq_canonicalize(v);
+	value_print_number(v, exact, buf, sizeof(buf));
+	snprintf(name, sizeof(name), "%s / %s%s", num, den, exact ? "" : " (a root)");
+	expect_str(name, want, buf);
+	mpq_clear(v);
+}
+
+/*
+ * Exact up to 38 digits, else the nearest double as Python's repr() prints
+ * it (the wanted texts are Python's: repr(num / den) on Fractions).
+ */
+static void test_print_number(void)
+{
+	expect_number("0", "1", true, "0");
+	expect_number("-7", "2", true, "-3.5");
+	expect_number("338", "1000000", true, "0.000338");
+	expect_number("1", "3", true, "0.3333333333333333");
+	expect_number("-2", "3", true, "-0.6666666666666666");
+	expect_number("1", "30000", true, "3.3333333333333335e-05");
+	expect_number("1", "3000", true, "0.0003333333333333333");
+	expect_number("10000000000000001", "3", true, "3333333333333333.5");
+	expect_number("100000000000000001", "3", true, "3.3333333333333332e+16");
+	expect_number("27021597764222977", "3", true, "9007199254740992.0");
+	expect_number("1", "1073741824", true, "0.000000000931322574615478515625");
+	expect_number("1", "1099511627776", true, "9.094947017729282e-13");
+	expect_number("1", "1125899906842624", true, "8.881784197001252e-16");
+	expect_number("12345678901234567890123456789012345678", "1", true,
+		      "12345678901234567890123456789012345678");
+	expect_number("123456789012345678901234567890123456789", "1", true,
+		      "1.2345678901234568e+38");
+	expect_number("1", "100000000000000000000000000000000000000", true,
+		      "0.00000000000000000000000000000000000001");
+	expect_number("1", "1000000000000000000000000000000000000000", true, "1e-39");
+	/* Ties to even: 2^53 + 1 is halfway; above it by a root's remainder rounds up. */
+	expect_number("9007199254740993", "1", false, "9007199254740994.0");
+	expect_number("9007199254740995", "1", false, "9007199254740996.0");
+	expect_number("9007199254740993", "1000", true, "9007199254740.993");
 }
 
 /* Each state's words follow the one before; the area is their sum, and fits a map value. */
@@ -399,6 +447,7 @@ int main(void)
 	test_decimal_arithmetic();
 	test_layout();
 	test_value_text();
+	test_print_number();
 	test_buckets();
 	test_quantile_buckets();
 	test_merge();
