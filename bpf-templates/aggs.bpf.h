@@ -185,8 +185,8 @@ static __always_inline void bpfq_moments(__u64 *s, struct bpfq_d v)
  * magnitude is below 2^93 (hi < 2^30): the cross terms' high words and
  * hi * hi stay far below 2^64, so the product ends in the third word.
  */
-static __always_inline void bpfq_comoments(struct bpfq_comoments *c, struct bpfq_d y,
-					   struct bpfq_d x)
+static __always_inline void bpfq_products(struct bpfq_comoments *c, struct bpfq_d y,
+					  struct bpfq_d x)
 {
 	struct bpfq_d u = y.hi < 0 ? bpfq_d_negate(y) : y;
 	struct bpfq_d w = x.hi < 0 ? bpfq_d_negate(x) : x;
@@ -200,28 +200,44 @@ static __always_inline void bpfq_comoments(struct bpfq_comoments *c, struct bpfq
 	p1 += c0;
 	k += p1 < c0;
 	p2 = b1 + c1 + (__u64)u.hi * (__u64)w.hi + k;
-	bpfq_moments((__u64 *)&c->y, y);
-	bpfq_moments((__u64 *)&c->x, x);
 	bpfq_add256((y.hi < 0) != (x.hi < 0) ? c->sumxy_neg : c->sumxy_pos, a0, p1, p2);
 }
 
 /*
- * A pair's fold as a global function, verified once: inlined, its
+ * The general path's folds of var, stddev and the pairs as global
+ * functions, each verified once and each a leaf: inlined, their
  * temporaries took a new part of the general path's frame at every item,
- * and a few items passed the 512 bytes of stack the whole call chain has.
- * The values come as scalars, so the call site needs no stack either.
+ * and a pair's two moments and product in one function took 184 bytes,
+ * which with the parser's frames passed the 512 bytes of stack the whole
+ * call chain has. The values come as scalars, so the call sites need no
+ * stack either; a pair is three calls (its columns' moments, then the
+ * product).
  */
-__noinline int bpfq_pair_fold(struct bpfq_comoments *c, __u64 ylo, __s64 yhi, __u64 xlo,
-			      __s64 xhi)
+__noinline int bpfq_moments_fold(struct bpfq_moments *m, __u64 lo, __s64 hi)
 #if BPFQ_PART == 2
 	;	/* the first part's */
+#else
+{
+	struct bpfq_d v = { lo, hi };
+
+	if (!m)
+		return 0;
+	bpfq_moments((__u64 *)m, v);
+	return 0;
+}
+#endif
+
+__noinline int bpfq_products_fold(struct bpfq_comoments *c, __u64 ylo, __s64 yhi, __u64 xlo,
+				  __s64 xhi)
+#if BPFQ_PART == 2
+	;
 #else
 {
 	struct bpfq_d y = { ylo, yhi }, x = { xlo, xhi };
 
 	if (!c)
 		return 0;
-	bpfq_comoments(c, y, x);
+	bpfq_products(c, y, x);
 	return 0;
 }
 #endif

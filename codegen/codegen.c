@@ -743,8 +743,11 @@ static void fold_call(struct gen *g, const struct node *call, int off, const cha
 		     area, off, v);
 		break;
 	default:		/* var, stddev */
-		gen_line(g, fast ? "bpfq_moments(&%s[%d], bpfq_d_of_int(%s));" :
-			       "bpfq_moments(&%s[%d], %s);", area, off, v);
+		if (fast)
+			gen_line(g, "bpfq_moments(&%s[%d], bpfq_d_of_int(%s));", area, off, v);
+		else
+			gen_line(g, "bpfq_moments_fold((struct bpfq_moments *)&%s[%d], %s.lo, %s.hi);",
+				 area, off, v, v);
 		break;
 	}
 }
@@ -798,9 +801,14 @@ static void gen_fold(struct gen *g, int i, bool fast, const char *m)
 	} else if (agg_is_pair(call->agg)) {	/* general path only (is_simple_fold()) */
 		gen_d(g, call->args[0], &d);
 		gen_d(g, call->args[1], &x);
-		gen_line(g, "if (!(%s | %s))", d.null, x.null);
-		gen_line(g, "\tbpfq_pair_fold((struct bpfq_comoments *)&area[%d], %s.lo, %s.hi, "
+		gen_line(g, "if (!(%s | %s)) {", d.null, x.null);
+		gen_line(g, "\tbpfq_moments_fold(&((struct bpfq_comoments *)&area[%d])->y, %s.lo, %s.hi);",
+			 off, d.v, d.v);
+		gen_line(g, "\tbpfq_moments_fold(&((struct bpfq_comoments *)&area[%d])->x, %s.lo, %s.hi);",
+			 off, x.v, x.v);
+		gen_line(g, "\tbpfq_products_fold((struct bpfq_comoments *)&area[%d], %s.lo, %s.hi, "
 			 "%s.lo, %s.hi);", off, d.v, d.v, x.v, x.v);
+		gen_line(g, "}");
 	} else if (fast) {
 		gen_i(g, call->args[0], v);
 		fold_call(g, call, off, v, true);
