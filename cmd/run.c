@@ -194,7 +194,10 @@ static bool names_keys(const struct query *q, const struct node *n)
  */
 static bool names_keys_unformatted(const struct query *q)
 {
-	bool names = names_keys(q, q->where) || names_keys(q, q->by);
+	bool names = names_keys(q, q->where);
+
+	for (int i = 0; q->by && i < q->nkeys; i++)
+		names |= names_keys(q, q->keys[i]);
 
 	if (q->format.given || q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON)
 		return false;
@@ -328,7 +331,8 @@ static void share_states(const struct query *q, uint64_t *area)
 static int print_answer(struct run *r, FILE *out)
 {
 	int status = EXIT_INPUT;
-	char *names[BPFQ_MAX_AGGS] = { 0 }, label[1024], key[1024], *select = NULL;
+	char *names[BPFQ_MAX_AGGS] = { 0 }, *keys[BPFQ_MAX_KEYS] = { 0 }, label[1024], key[1024];
+	char *select = NULL;
 	struct agg_desc descs[BPFQ_MAX_AGGS];
 	struct group *groups = NULL;
 	struct answer a = { .query = r->q.text, .naggs = r->q.nitems, .descs = descs,
@@ -348,11 +352,21 @@ static int print_answer(struct run *r, FILE *out)
 		a.key_name = key;
 		a.groups = groups = r->groups ? groups_sorted(r->groups, &a.ngroups) : NULL;
 	}
+	for (int j = 0; r->q.by && r->q.nkeys > 1 && j < r->q.nkeys; j++) {
+		ast_render(&r->q, r->q.keys[j], label, sizeof(label));
+		keys[j] = strdup(label);
+		a.key_time |= (r->q.keys[j]->type == TYPE_TIME) << j;
+	}
+	if (r->q.by && r->q.nkeys > 1) {
+		a.nkeys = r->q.nkeys;
+		a.key_names = keys;
+	}
 	if (r->o->stats && r->o->format == FORMAT_JSON)
 		a.stats = &r->stats;
-	a.key_time = r->q.by && r->q.by->type == TYPE_TIME;
+	if (r->q.nkeys <= 1)
+		a.key_time = r->q.by && r->q.by->type == TYPE_TIME;
 	if (a.key_time && !r->o->partial && groups)
-		output_time_keys(groups, a.ngroups);
+		output_time_keys(groups, a.ngroups, a.key_time);
 	if ((r->q.by || r->q.by_file) && !a.groups)
 		fprintf(stderr, "bpfq: error: out of memory sorting the groups\n");
 	else if (r->o->partial && (select = partial_select(&r->q)))
@@ -363,6 +377,8 @@ static int print_answer(struct run *r, FILE *out)
 		status = print_final(r, out, &a);
 	for (int i = 0; i < r->q.nitems; i++)
 		free(names[i]);
+	for (int j = 0; j < BPFQ_MAX_KEYS; j++)
+		free(keys[j]);
 	free(select);
 	return status;
 }

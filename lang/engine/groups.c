@@ -46,7 +46,7 @@ static uint64_t key_hash(const struct bpfq_key *k)
 	uint64_t h = 0xcbf29ce484222325ULL ^ k->kind;
 	const uint8_t *b = k->bytes;
 
-	for (uint32_t i = 0; i < k->len && i < BPFQ_KEY_MAX; i++)
+	for (uint32_t i = 0; i < k->len && i < BPFQ_KEYS_BYTES; i++)
 		h = (h ^ b[i]) * 0x100000001b3ULL;
 	return h ^ k->len;
 }
@@ -117,6 +117,47 @@ uint64_t *groups_get(struct groups *g, const struct bpfq_key *key, bool *added)
 	return slot->area;
 }
 
+bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out)
+{
+	uint32_t off = 0, size = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (int n = 0; n <= i; n++, off += size) {
+		if (off + BPFQ_SEG_HEAD > k->len || off + BPFQ_SEG_HEAD > BPFQ_KEYS_BYTES)
+			return false;
+		size = BPFQ_SEG_CAP(k->bytes[off]) ? BPFQ_SEG_TEXT(BPFQ_SEG_CAP(k->bytes[off]))
+						   : BPFQ_SEG_NUM;
+		if (off + size > k->len)
+			return false;
+	}
+	off -= size;
+	out->kind = k->bytes[off] & 0xf;
+	if (BPFQ_SEG_CAP(k->bytes[off]))
+		out->len = k->bytes[off + 1] < size - BPFQ_SEG_HEAD ? k->bytes[off + 1] :
+			   size - BPFQ_SEG_HEAD;
+	else
+		out->len = out->kind == BPFQ_K_INT || out->kind == BPFQ_K_TIME ? 8 :
+			   out->kind == BPFQ_K_DEC ? 16 : 0;
+	memcpy(out->bytes, k->bytes + off + BPFQ_SEG_HEAD, out->len);
+	return true;
+}
+
+void keys_put_value(uint8_t *seg, bool null, __int128 v)
+{
+	memset(seg, 0, BPFQ_SEG_NUM);
+	if (null) {
+		seg[0] = BPFQ_K_MISSING;
+	} else if (v % (i128)BPFQ_SCALE == 0) {
+		int64_t i = (int64_t)(v / (i128)BPFQ_SCALE);
+
+		seg[0] = BPFQ_K_INT;
+		memcpy(seg + BPFQ_SEG_HEAD, &i, sizeof(i));
+	} else {
+		seg[0] = BPFQ_K_DEC;
+		memcpy(seg + BPFQ_SEG_HEAD, &v, sizeof(v));
+	}
+}
+
 long groups_count(const struct groups *g)
 {
 	return g->n;
@@ -141,10 +182,8 @@ static i128 key_value(const struct bpfq_key *k)
 	return d;
 }
 
-static int compare(const void *pa, const void *pb)
+static int compare_key(const struct bpfq_key *a, const struct bpfq_key *b)
 {
-	const struct bpfq_key *a = &((const struct group *)pa)->key;
-	const struct bpfq_key *b = &((const struct group *)pb)->key;
 	int ra = rank(a), rb = rank(b), c;
 
 	if (ra != rb)
@@ -156,6 +195,30 @@ static int compare(const void *pa, const void *pb)
 	}
 	c = memcmp(a->bytes, b->bytes, a->len < b->len ? a->len : b->len);
 	return c ? c : (int)a->len - (int)b->len;
+}
+
+int keys_compare(const struct bpfq_key *a, const struct bpfq_key *b, int i)
+{
+	struct bpfq_key ka, kb;
+
+	if (!keys_get(a, i, &ka) || !keys_get(b, i, &kb))
+		return 0;
+	return compare_key(&ka, &kb);
+}
+
+/* Several keys: by the first, then the second, and so on. */
+static int compare(const void *pa, const void *pb)
+{
+	const struct bpfq_key *a = &((const struct group *)pa)->key;
+	const struct bpfq_key *b = &((const struct group *)pb)->key;
+	struct bpfq_key ka, kb;
+	int c = 0;
+
+	if (a->kind != BPFQ_K_KEYS || b->kind != BPFQ_K_KEYS)
+		return compare_key(a, b);
+	for (int i = 0; !c && keys_get(a, i, &ka) && keys_get(b, i, &kb); i++)
+		c = compare_key(&ka, &kb);
+	return c;
 }
 
 struct group *groups_sorted(struct groups *g, long *n)

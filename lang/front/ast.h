@@ -140,7 +140,8 @@ struct node {
 struct order_key {
 	struct node *e;
 	bool desc;
-	bool by_key;		/* set by sema: it names the by key */
+	bool by_key;		/* set by sema: it names a by key */
+	int key;		/* which of several (query.keys) */
 	int col;		/* set by sema: the output column it names, or -1 */
 };
 
@@ -200,7 +201,16 @@ struct query {
 	struct node **items;	/* the select list: aggregate calls after sema */
 	int nitems;
 	struct node *where;	/* NULL without a where clause */
-	struct node *by;	/* NULL without a 'by' clause */
+	struct node *by;	/* NULL without a 'by' clause; with several keys, the first */
+	int nkeys;		/* by k1, k2, ...: how many (1 with a single key) */
+	struct node *keys[BPFQ_MAX_KEYS];	/* each, as written */
+	/* Several keys (nkeys > 1), set by sema: the layout of their
+	 * struct bpfq_key (kind BPFQ_K_KEYS), in the kernel and the evaluator. */
+	bool key_text[BPFQ_MAX_KEYS];	/* the key is a field's text, not a value */
+	int key_off[BPFQ_MAX_KEYS];	/* where its segment starts in the key's bytes */
+	int key_cap;		/* bytes a text key holds: 64, or 32 when they do not fit */
+	int keys_len;		/* bytes of all the segments */
+	int key_seg[BPFQ_MAX_SLOTS];	/* a slot of a text key: its first key's segment, or -1 */
 	bool by_text;		/* set by sema: the key is a field's text, not a value */
 	bool by_file;		/* set by sema: 'by file', each input file a group (by is then NULL) */
 	char **paths;		/* from PATH..., unquoted; in the arena; NULL without 'from' */

@@ -1260,10 +1260,16 @@ static bool check_order_key(struct sema *s, struct order_key *k)
 	struct query *q = s->q;
 	int col = as_column(q, k->e);
 
-	if ((q->by_file && ast_is_file(q, k->e)) || (q->by && same_text(q, k->e, q->by))) {
+	if (q->by_file && ast_is_file(q, k->e)) {
 		k->by_key = true;
 		return true;
 	}
+	for (int i = 0; q->by && i < q->nkeys; i++)
+		if (same_text(q, k->e, q->keys[i])) {
+			k->by_key = true;
+			k->key = i;
+			return true;
+		}
 	for (int i = 0; col < 0 && i < q->ncols; i++)
 		if (same_text(q, k->e, q->cols[i]))
 			col = i;
@@ -1355,7 +1361,68 @@ static bool check_by(struct sema *s, struct node *by)
 	q->by_text = by->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
 						q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
 	q->key_slot = q->by_text ? by->slot : -1;
+	q->key_text[0] = q->by_text;
 	return check_by_states(s);
+}
+
+/*
+ * Several keys: each a field's text or a value, as a single key is; their
+ * segments in key order (bpfq_state.h, struct bpfq_key). A text key holds
+ * BPFQ_KEY_MAX bytes when all fit, else half: eight text keys still do.
+ */
+static void place_keys(struct query *q)
+{
+	int ntext = 0, len;
+
+	for (int i = 0; i < q->nkeys; i++)
+		ntext += q->key_text[i];
+	q->key_cap = BPFQ_KEY_MAX;
+	if ((q->nkeys - ntext) * BPFQ_SEG_NUM + ntext * BPFQ_SEG_TEXT(BPFQ_KEY_MAX) > BPFQ_KEYS_BYTES)
+		q->key_cap = BPFQ_KEY_MAX / 2;
+	for (int i = 0; i < BPFQ_MAX_SLOTS; i++)
+		q->key_seg[i] = -1;
+	len = 0;
+	for (int i = 0; i < q->nkeys; i++) {
+		struct node *k = q->keys[i];
+
+		q->key_off[i] = len;
+		len += q->key_text[i] ? BPFQ_SEG_TEXT(q->key_cap) : BPFQ_SEG_NUM;
+		if (q->key_text[i] && q->key_seg[k->slot] < 0)
+			q->key_seg[k->slot] = q->key_off[i];
+	}
+	q->keys_len = len;
+}
+
+static bool check_keys(struct sema *s)
+{
+	struct query *q = s->q;
+
+	if (q->nkeys <= 1)
+		return check_by(s, q->by);
+	for (int i = 0; i < q->nkeys; i++) {
+		struct node *k = q->keys[i];
+
+		if (ast_is_file(q, k))
+			return diag_set(s->d, k->loc, "'by file' takes no other key: each file is "
+					"scanned apart");
+		if (!check_expr(s, k, IN_BY))
+			return false;
+		if (k->type != TYPE_NUM && k->type != TYPE_TIME)
+			return diag_set(s->d, k->loc, "by needs a field or a number, got %s",
+					type_word(k->type));
+		q->key_text[i] = k->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
+			q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
+	}
+	q->by_text = false;
+	q->key_slot = -1;
+	place_keys(q);
+	return check_by_states(s);
+}
+
+/* Key i when it is a value (an expression over the record), not a field's text; else NULL. */
+static struct node *value_key(const struct query *q, int i)
+{
+	return q->by && i < q->nkeys && !q->key_text[i] ? q->keys[i] : NULL;
 }
 
 static int count_nodes(const struct node *n)
@@ -1387,7 +1454,10 @@ static void number(struct query *q, struct node *n)
 static bool number_nodes(struct sema *s)
 {
 	struct query *q = s->q;
-	int total = (q->where ? count_nodes(q->where) : 0) + (q->by ? count_nodes(q->by) : 0);
+	int total = q->where ? count_nodes(q->where) : 0;
+
+	for (int i = 0; q->by && i < q->nkeys; i++)
+		total += count_nodes(q->keys[i]);
 
 	for (int i = 0; i < q->nitems; i++)
 		total += count_nodes(q->items[i]);
@@ -1399,8 +1469,8 @@ static bool number_nodes(struct sema *s)
 		number(q, q->items[i]);
 	if (q->where)
 		number(q, q->where);
-	if (q->by)
-		number(q, q->by);
+	for (int i = 0; q->by && i < q->nkeys; i++)
+		number(q, q->keys[i]);
 	return true;
 }
 
@@ -1452,7 +1522,10 @@ static bool ends_with(const char *s, const char *suffix)
 void sema_default_format(struct query *q)
 {
 	struct input_format *f = &q->format;
-	bool fields = ast_has_field(q->where) || ast_has_field(q->by);
+	bool fields = ast_has_field(q->where);
+
+	for (int i = 0; i < q->nkeys; i++)
+		fields |= ast_has_field(q->keys[i]);
 
 	for (int i = 0; i < q->nitems; i++)
 		fields |= ast_has_field(q->items[i]);
@@ -1560,7 +1633,6 @@ static bool retime(struct sema *s, struct node *n, struct node *parent)
 static bool mark_times(struct sema *s)
 {
 	struct query *q = s->q;
-	struct node *by = q->by && !q->by_text ? q->by : NULL;
 
 	for (int i = 0; i < q->nslots; i++) {
 		const struct schema *sc = s->schema;
@@ -1572,11 +1644,15 @@ static bool mark_times(struct sema *s)
 	for (int i = 0; i < q->nitems; i++)
 		find_times(q, q->items[i]);
 	find_times(q, q->where);
-	find_times(q, by);
+	for (int i = 0; i < q->nkeys; i++)
+		find_times(q, value_key(q, i));
 	for (int i = 0; i < q->nitems; i++)
 		if (!retime(s, q->items[i], NULL))
 			return false;
-	return retime(s, q->where, NULL) && retime(s, by, NULL);
+	for (int i = 0; i < q->nkeys; i++)
+		if (!retime(s, value_key(q, i), NULL))
+			return false;
+	return retime(s, q->where, NULL);
 }
 
 static void mark_slots(struct query *q)
@@ -1589,8 +1665,8 @@ static void mark_slots(struct query *q)
 	for (int i = 0; i < q->nitems; i++)
 		mark_numeric(q, q->items[i]);
 	mark_numeric(q, q->where);
-	if (q->by && !q->by_text)
-		mark_numeric(q, q->by);
+	for (int i = 0; i < q->nkeys; i++)
+		mark_numeric(q, value_key(q, i));
 }
 
 bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
@@ -1618,7 +1694,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	}
 	if (q->where && !check_where(&s, q->where))
 		return false;
-	if (q->by && !check_by(&s, q->by))
+	memset(q->key_text, 0, sizeof(q->key_text));
+	if (q->by && !check_keys(&s))
 		return false;
 	if (q->post && !check_post_clauses(&s))
 		return false;
