@@ -277,7 +277,7 @@ static int cand_cmp(const struct query *q, const struct cand *a, const struct ca
 		const struct val *x = &a->vals[i], *y = &b->vals[i];
 		int c;
 
-		if (q->order[i].by_key && q->nkeys <= 1)
+		if (q->order[i].by_key && ast_nkeys(q) <= 1)
 			c = a->g < b->g ? -1 : a->g > b->g;
 		else if (x->null || y->null)
 			c = x->null - y->null;
@@ -428,7 +428,7 @@ static bool order_ranks(const struct query *q, const struct answer *in, long **r
 
 	for (int i = 0; i < q->norder; i++) {
 		ranks[i] = NULL;
-		if (q->order[i].by_key && q->nkeys > 1)
+		if (q->order[i].by_key && ast_nkeys(q) > 1)
 			ok &= (ranks[i] = key_ranks(in, q->order[i].key)) != NULL;
 	}
 	return ok;
@@ -585,10 +585,13 @@ static bool same_label(const struct query *q, const struct node *a, const struct
 /* As sema's check_order_key(): the by key, a column's 'as' name or text, or an expression. */
 static void resolve_key(const struct query *q, struct order_key *k)
 {
-	k->by_key = q->by_file && ast_is_file(q, k->e);
-	for (int i = 0; q->by && !k->by_key && i < q->nkeys; i++)
-		if ((k->by_key = same_label(q, k->e, q->keys[i])))
+	k->by_key = false;
+	for (int i = 0; !k->by_key && i < ast_nkeys(q); i++) {
+		const struct node *key = ast_key(q, i);
+
+		if ((k->by_key = key ? same_label(q, k->e, key) : ast_is_file(q, k->e)))
 			k->key = i;
+	}
 	k->col = -1;
 	for (int i = 0; !k->by_key && k->col < 0 && i < q->ncols; i++) {
 		struct loc as = q->cols[i]->as;

@@ -352,18 +352,22 @@ static int print_answer(struct run *r, FILE *out)
 		a.key_name = key;
 		a.groups = groups = r->groups ? groups_sorted(r->groups, &a.ngroups) : NULL;
 	}
-	for (int j = 0; r->q.by && r->q.nkeys > 1 && j < r->q.nkeys; j++) {
-		ast_render(&r->q, r->q.keys[j], label, sizeof(label));
-		keys[j] = strdup(label);
-		a.key_time |= (r->q.keys[j]->type == TYPE_TIME) << j;
+	for (int j = 0; ast_nkeys(&r->q) > 1 && j < ast_nkeys(&r->q); j++) {
+		const struct node *k = ast_key(&r->q, j);
+
+		if (k)
+			ast_render(&r->q, k, label, sizeof(label));
+		keys[j] = strdup(k ? label : "file");
+		a.key_time |= (k && k->type == TYPE_TIME) << j;
 	}
-	if (r->q.by && r->q.nkeys > 1) {
-		a.nkeys = r->q.nkeys;
+	if (ast_nkeys(&r->q) > 1) {
+		a.nkeys = ast_nkeys(&r->q);
 		a.key_names = keys;
+		a.key_name = keys[0];
 	}
 	if (r->o->stats && r->o->format == FORMAT_JSON)
 		a.stats = &r->stats;
-	if (r->q.nkeys <= 1)
+	if (ast_nkeys(&r->q) <= 1)
 		a.key_time = r->q.by && r->q.by->type == TYPE_TIME;
 	if (a.key_time && !r->o->partial && groups)
 		output_time_keys(groups, a.ngroups, a.key_time);

@@ -47,12 +47,11 @@ char *partial_select(const struct query *q)
 		ast_render(q, q->where, label, sizeof(label));
 		fprintf(f, " where %s", label);
 	}
-	for (int i = 0; q->by && i < q->nkeys; i++) {
-		ast_render(q, q->keys[i], label, sizeof(label));
-		fprintf(f, "%s%s", i ? ", " : " by ", label);
+	for (int i = 0; i < ast_nkeys(q); i++) {
+		if (ast_key(q, i))
+			ast_render(q, ast_key(q, i), label, sizeof(label));
+		fprintf(f, "%s%s", i ? ", " : " by ", ast_key(q, i) ? label : "file");
 	}
-	if (q->by_file)
-		fprintf(f, " by file");
 	post_select(f, q);
 	return fclose(f) ? (free(text), NULL) : text;
 }

@@ -117,20 +117,31 @@ uint64_t *groups_get(struct groups *g, const struct bpfq_key *key, bool *added)
 	return slot->area;
 }
 
+/* Where segment i of k starts (*off) and its bytes; 0 past the last. */
+static uint32_t segment(const struct bpfq_key *k, int i, uint32_t *off)
+{
+	uint32_t size = 0;
+
+	*off = 0;
+	for (int n = 0; n <= i; n++, *off += size) {
+		if (*off + BPFQ_SEG_HEAD > k->len || *off + BPFQ_SEG_HEAD > BPFQ_KEYS_BYTES)
+			return 0;
+		size = BPFQ_SEG_CAP(k->bytes[*off]) ? BPFQ_SEG_TEXT(BPFQ_SEG_CAP(k->bytes[*off]))
+						    : BPFQ_SEG_NUM;
+		if (*off + size > k->len)
+			return 0;
+	}
+	*off -= size;
+	return size;
+}
+
 bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out)
 {
-	uint32_t off = 0, size = 0;
+	uint32_t off, size = segment(k, i, &off);
 
 	memset(out, 0, sizeof(*out));
-	for (int n = 0; n <= i; n++, off += size) {
-		if (off + BPFQ_SEG_HEAD > k->len || off + BPFQ_SEG_HEAD > BPFQ_KEYS_BYTES)
-			return false;
-		size = BPFQ_SEG_CAP(k->bytes[off]) ? BPFQ_SEG_TEXT(BPFQ_SEG_CAP(k->bytes[off]))
-						   : BPFQ_SEG_NUM;
-		if (off + size > k->len)
-			return false;
-	}
-	off -= size;
+	if (!size)
+		return false;
 	out->kind = k->bytes[off] & 0xf;
 	if (BPFQ_SEG_CAP(k->bytes[off]))
 		out->len = k->bytes[off + 1] < size - BPFQ_SEG_HEAD ? k->bytes[off + 1] :
@@ -140,6 +151,60 @@ bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out)
 			   out->kind == BPFQ_K_DEC ? 16 : 0;
 	memcpy(out->bytes, k->bytes + off + BPFQ_SEG_HEAD, out->len);
 	return true;
+}
+
+/* A single key as a segment at out's end: a text one as text, a value or NULL as a value. */
+static bool put_single(struct bpfq_key *out, const struct bpfq_key *k)
+{
+	uint32_t size = k->kind == BPFQ_K_EMPTY ? BPFQ_SEG_TEXT(BPFQ_KEY_MAX) : BPFQ_SEG_NUM;
+	uint8_t *seg = out->bytes + out->len;
+
+	if (out->len + size > BPFQ_KEYS_BYTES || k->len > BPFQ_KEY_MAX)
+		return false;
+	memset(seg, 0, size);
+	seg[0] = k->kind == BPFQ_K_EMPTY ? BPFQ_SEG_CODE(BPFQ_KEY_MAX) | BPFQ_K_EMPTY : k->kind;
+	seg[1] = k->kind == BPFQ_K_EMPTY ? k->len : 0;
+	memcpy(seg + BPFQ_SEG_HEAD, k->bytes, k->len);
+	out->len += size;
+	return true;
+}
+
+/* Key i of k, one key or several, at out's end. */
+static bool put_key(struct bpfq_key *out, const struct bpfq_key *k, int i)
+{
+	uint32_t off, size;
+
+	if (k->kind != BPFQ_K_KEYS)
+		return put_single(out, k);
+	size = segment(k, i, &off);
+	if (!size || out->len + size > BPFQ_KEYS_BYTES)
+		return false;
+	memcpy(out->bytes + out->len, k->bytes + off, size);
+	out->len += size;
+	return true;
+}
+
+bool keys_insert_text(const struct bpfq_key *k, int pos, const char *text, uint32_t len,
+		      struct bpfq_key *out)
+{
+	struct bpfq_key t = { .kind = BPFQ_K_EMPTY, .len = len };
+	uint32_t off;
+	int n = 1;
+	bool ok = len <= BPFQ_KEY_MAX;
+
+	while (k->kind == BPFQ_K_KEYS && segment(k, n, &off))
+		n++;
+	memset(out, 0, sizeof(*out));
+	out->kind = BPFQ_K_KEYS;
+	if (ok)
+		memcpy(t.bytes, text, len);
+	for (int i = 0; ok && i <= n; i++) {
+		if (i == pos)
+			ok = put_single(out, &t);
+		if (ok && i < n)
+			ok = put_key(out, k, i);
+	}
+	return ok;
 }
 
 void keys_put_value(uint8_t *seg, bool null, __int128 v)

@@ -36,6 +36,14 @@ long groups_count(const struct groups *g);
  */
 bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out);
 
+/*
+ * k's keys (one, or several) as several, with a text key at position pos
+ * (text[0..len), at most BPFQ_KEY_MAX bytes) into *out: 'by file' beside
+ * other keys. False when they do not fit.
+ */
+bool keys_insert_text(const struct bpfq_key *k, int pos, const char *text, uint32_t len,
+		      struct bpfq_key *out);
+
 /* Key i of two keys of several, as groups_sorted() orders them. */
 int keys_compare(const struct bpfq_key *a, const struct bpfq_key *b, int i);
 

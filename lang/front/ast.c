@@ -108,6 +108,18 @@ static enum prec prec(const struct node *n)
 }
 
 /* The normalized spelling: "==" for "=", "and" for "&&", whatever was written. */
+int ast_nkeys(const struct query *q)
+{
+	return (q->by ? q->nkeys : 0) + q->by_file;
+}
+
+const struct node *ast_key(const struct query *q, int i)
+{
+	if (q->file_key)
+		return i == q->file_key - 1 ? NULL : q->keys[i - (i >= q->file_key)];
+	return q->by_file ? NULL : q->keys[i];
+}
+
 /* One key's bytes, then its length: "a.b" as one key is not a, then b. */
 static void json_fold_key(const char *key, size_t len, uint64_t *h1, uint64_t *h2)
 {

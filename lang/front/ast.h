@@ -212,7 +212,10 @@ struct query {
 	int keys_len;		/* bytes of all the segments */
 	int key_seg[BPFQ_MAX_SLOTS];	/* a slot of a text key: its first key's segment, or -1 */
 	bool by_text;		/* set by sema: the key is a field's text, not a value */
-	bool by_file;		/* set by sema: 'by file', each input file a group (by is then NULL) */
+	bool by_file;		/* set by sema: 'by file', each input file a group (by is then NULL
+				 * when file is the only key) */
+	int file_key;		/* set by sema: file beside other keys, its place + 1 (sema takes
+				 * it out of keys); else 0 */
 	char **paths;		/* from PATH..., unquoted; in the arena; NULL without 'from' */
 	int npaths;
 	char *path;		/* the first of them */
@@ -282,6 +285,12 @@ void json_path_hash(const char *name, size_t len, bool path, uint64_t *h1, uint6
 
 /* The hashes of field i of 'as json' input (q->format.keys[i]). */
 void json_key_hash(const struct query *q, int i, uint64_t *h1, uint64_t *h2);
+
+/* The keys the answer shows: by's, and file (0 without by). */
+int ast_nkeys(const struct query *q);
+
+/* The i-th of them as written: file's node is NULL after sema. */
+const struct node *ast_key(const struct query *q, int i);
 
 /* Whether n is the pseudo-column file: the path of the file a record comes from. */
 bool ast_is_file(const struct query *q, const struct node *n);

@@ -1260,16 +1260,15 @@ static bool check_order_key(struct sema *s, struct order_key *k)
 	struct query *q = s->q;
 	int col = as_column(q, k->e);
 
-	if (q->by_file && ast_is_file(q, k->e)) {
-		k->by_key = true;
-		return true;
-	}
-	for (int i = 0; q->by && i < q->nkeys; i++)
-		if (same_text(q, k->e, q->keys[i])) {
+	for (int i = 0; i < ast_nkeys(q); i++) {
+		const struct node *key = ast_key(q, i);
+
+		if (key ? same_text(q, k->e, key) : ast_is_file(q, k->e)) {
 			k->by_key = true;
 			k->key = i;
 			return true;
 		}
+	}
 	for (int i = 0; col < 0 && i < q->ncols; i++)
 		if (same_text(q, k->e, q->cols[i]))
 			col = i;
@@ -1368,17 +1367,20 @@ static bool check_by(struct sema *s, struct node *by)
 /*
  * Several keys: each a field's text or a value, as a single key is; their
  * segments in key order (bpfq_state.h, struct bpfq_key). A text key holds
- * BPFQ_KEY_MAX bytes when all fit, else half: eight text keys still do.
+ * BPFQ_KEY_MAX bytes when all fit, else half, or a quarter: eight text
+ * keys still do, file's among them.
  */
 static void place_keys(struct query *q)
 {
-	int ntext = 0, len;
+	/* file's key, put in by user space, takes its room from the same bytes */
+	int ntext = 0, len, room = BPFQ_KEYS_BYTES - (q->file_key ? BPFQ_SEG_TEXT(BPFQ_KEY_MAX) : 0);
 
 	for (int i = 0; i < q->nkeys; i++)
 		ntext += q->key_text[i];
 	q->key_cap = BPFQ_KEY_MAX;
-	if ((q->nkeys - ntext) * BPFQ_SEG_NUM + ntext * BPFQ_SEG_TEXT(BPFQ_KEY_MAX) > BPFQ_KEYS_BYTES)
-		q->key_cap = BPFQ_KEY_MAX / 2;
+	while (q->key_cap > 16 &&
+	       (q->nkeys - ntext) * BPFQ_SEG_NUM + ntext * BPFQ_SEG_TEXT(q->key_cap) > room)
+		q->key_cap /= 2;
 	for (int i = 0; i < BPFQ_MAX_SLOTS; i++)
 		q->key_seg[i] = -1;
 	len = 0;
@@ -1393,18 +1395,42 @@ static void place_keys(struct query *q)
 	q->keys_len = len;
 }
 
+/*
+ * file beside other keys: each file is scanned apart, by the others, and
+ * user space puts the file's key in its place (run_files.c).
+ */
+static bool take_file_key(struct sema *s)
+{
+	struct query *q = s->q;
+
+	for (int i = 0; i < q->nkeys; i++) {
+		if (!ast_is_file(q, q->keys[i]))
+			continue;
+		if (q->file_key)
+			return diag_set(s->d, q->keys[i]->loc, "'file' is a by key twice");
+		q->file_key = i + 1;
+		q->by_file = true;
+	}
+	if (!q->file_key)
+		return true;
+	for (int i = q->file_key - 1; i + 1 < q->nkeys; i++)
+		q->keys[i] = q->keys[i + 1];
+	q->nkeys--;
+	q->by = q->keys[0];
+	return true;
+}
+
 static bool check_keys(struct sema *s)
 {
 	struct query *q = s->q;
 
+	if (q->nkeys > 1 && !take_file_key(s))
+		return false;
 	if (q->nkeys <= 1)
 		return check_by(s, q->by);
 	for (int i = 0; i < q->nkeys; i++) {
 		struct node *k = q->keys[i];
 
-		if (ast_is_file(q, k))
-			return diag_set(s->d, k->loc, "'by file' takes no other key: each file is "
-					"scanned apart");
 		if (!check_expr(s, k, IN_BY))
 			return false;
 		if (k->type != TYPE_NUM && k->type != TYPE_TIME)

@@ -119,7 +119,7 @@ x   y          3
 xy  null       3'
 }
 
-@test "errors: nine keys, an aggregate as a key, file beside another key" {
+@test "errors: nine keys, an aggregate as a key, file twice" {
 	flights
 	run bpfq "count() by origin, dest, 1, 2, 3, 4, 5, 6, 7 from $TMP/fl.csv"
 	assert_status 2
@@ -131,14 +131,42 @@ xy  null       3'
 	assert_output "bpfq: error: 1:20-22: aggregate 'sum' is not allowed in by
   count() by origin, sum(delay) from $TMP/fl.csv
                      ~~~"
-	run bpfq "count() by origin, file from $TMP/fl.csv"
+	run bpfq "count() by file, origin, file from $TMP/fl.csv"
 	assert_status 2
-	assert_output "bpfq: error: 1:20-23: 'by file' takes no other key: each file is scanned apart
-  count() by origin, file from $TMP/fl.csv
-                     ~~~~"
+	assert_output "bpfq: error: 1:26-29: 'file' is a by key twice
+  count() by file, origin, file from $TMP/fl.csv
+                           ~~~~"
 }
 
-@test "a text key past its bytes fails at that key: 64 bytes, 32 beside many text keys" {
+@test "file beside other keys: each file's records by the others, file in its place" {
+	mkdir "$TMP/logs"
+	printf 'a b 1\na b 2\nab c 3\n' >"$TMP/logs/x.txt"
+	printf 'a b 10\nzz q 4\n' >"$TMP/logs/y.txt"
+	: >"$TMP/logs/z.txt"
+	cd "$TMP"
+	answer 'sum($3), count() by file, $1 from logs/' 'file        $1  sum($3)  count()
+logs/x.txt  a         3        2
+logs/x.txt  ab        3        1
+logs/y.txt  a        10        1
+logs/y.txt  zz        4        1'
+	answer 'sum($3) by $2, file, $3 % 2 order by file desc, $2 from logs/' '$2  file        $3 % 2  sum($3)
+b   logs/y.txt  0            10
+q   logs/y.txt  0             4
+b   logs/x.txt  0             2
+b   logs/x.txt  1             1
+c   logs/x.txt  1             3'
+	bpfq --partial 'count() by file, $1, $2 from logs/' >a.part
+	bpfq --partial 'count() by file, $1, $2 from logs/x.txt' >b.part
+	run bpfq merge -o csv a.part b.part
+	assert_status 0
+	assert_output 'file,$1,$2,count()
+logs/x.txt,a,b,4
+logs/x.txt,ab,c,2
+logs/y.txt,a,b,1
+logs/y.txt,zz,q,1'
+}
+
+@test "a text key past its bytes fails at that key: 64 bytes, 32 or 16 beside many" {
 	{ echo 'a,b,c,d,e,f,g,h'; echo "x,$(printf 'k%.0s' {1..33}),c,d,e,f,g,h"; } >"$TMP/long.csv"
 	for engine in user kernel; do
 		[[ $engine == kernel ]] && require_root
@@ -147,6 +175,11 @@ xy  null       3'
 		assert_output "bpfq: error: 1:15: a group key longer than 32 bytes at $TMP/long.csv:2:1
   count() by a, b, c, d, e, f, g, h from $TMP/long.csv
                 ~"
+		run bpfq --engine=$engine "count() by a, file, c, d, e, f, g, b from $TMP/long.csv"
+		assert_status 3
+		assert_output "bpfq: error: 1:36: a group key longer than 16 bytes at $TMP/long.csv:2:1
+  count() by a, file, c, d, e, f, g, b from $TMP/long.csv
+                                     ~"
 		run bpfq --engine=$engine "count() by a, b from $TMP/long.csv"
 		assert_status 0
 	done
