@@ -656,9 +656,15 @@ void ast_dump(FILE *f, const struct query *q)
 		fputs("  where\n", f);
 		dump_node(f, q, q->where, 2);
 	}
-	if (q->by) {
-		fputs(q->by_text ? "  by (text)\n" : "  by\n", f);
-		dump_node(f, q, q->by, 2);
+	for (int i = 0; i < ast_nkeys(q); i++) {
+		const struct node *k = ast_key(q, i);
+		bool text = ast_nkeys(q) > 1 ? k && q->key_text[i - (q->file_key && i >= q->file_key)]
+					     : q->by_text;
+
+		if (!k)
+			continue;
+		fputs(text ? "  by (text)\n" : "  by\n", f);
+		dump_node(f, q, k, 2);
 	}
 	if (q->path) {
 		char format[160];
