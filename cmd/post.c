@@ -390,12 +390,18 @@ static int passes(const struct query *q, struct at *at, const struct group *g)
 	return r == T;
 }
 
+/* What key_ranks() sorts by: the groups and the key. */
+struct rank_ctx {
+	const struct group *groups;
+	int key;
+};
+
 static int by_key_at(const void *x, const void *y, void *ctx)
 {
-	const struct answer *in = ctx;
-	const struct group *gs = in->groups;
+	const struct rank_ctx *c = ctx;
 
-	return keys_compare(&gs[*(const long *)x].key, &gs[*(const long *)y].key, in->nkeys);
+	return keys_compare(&c->groups[*(const long *)x].key, &c->groups[*(const long *)y].key,
+			    c->key);
 }
 
 /* Several keys: each group's rank by key i alone (equal keys, equal ranks); NULL out of memory. */
@@ -403,20 +409,18 @@ static long *key_ranks(const struct answer *in, int i)
 {
 	long n = in->ngroups, *idx = malloc((n ? n : 1) * sizeof(long));
 	long *rank = malloc((n ? n : 1) * sizeof(long));
-	struct answer ctx = *in;
+	struct rank_ctx ctx = { in->groups, i };
 
 	if (!idx || !rank) {
 		free(idx);
 		free(rank);
 		return NULL;
 	}
-	ctx.nkeys = i;		/* the key the comparison takes */
 	for (long g = 0; g < n; g++)
 		idx[g] = g;
 	qsort_r(idx, n, sizeof(*idx), by_key_at, &ctx);
 	for (long k = 0; k < n; k++)
-		rank[idx[k]] = k && by_key_at(&idx[k - 1], &idx[k], &ctx) ? rank[idx[k - 1]] + 1 :
-			       k ? rank[idx[k - 1]] : 0;
+		rank[idx[k]] = !k ? 0 : rank[idx[k - 1]] + (by_key_at(&idx[k - 1], &idx[k], &ctx) != 0);
 	free(idx);
 	return rank;
 }
