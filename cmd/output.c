@@ -24,16 +24,11 @@ int output_offset(const struct answer *a, int i)
 /* Several keys: each segment of a time key that holds a value (its kind byte is the kind). */
 static void time_segments(struct bpfq_key *k, unsigned mask)
 {
-	uint32_t off = 0;
+	uint32_t off;
 
-	for (int i = 0; off + BPFQ_SEG_HEAD <= k->len && off + BPFQ_SEG_HEAD <= BPFQ_KEYS_BYTES; i++) {
-		uint8_t *kind = &k->bytes[off];
-		unsigned cap = BPFQ_SEG_CAP(*kind);
-
-		if ((mask >> i) & 1 && *kind == BPFQ_K_INT)
-			*kind = BPFQ_K_TIME;
-		off += cap ? BPFQ_SEG_TEXT(cap) : BPFQ_SEG_NUM;
-	}
+	for (int i = 0; keys_segment(k, i, &off); i++)
+		if ((mask >> i) & 1 && k->bytes[off] == BPFQ_K_INT)
+			k->bytes[off] = BPFQ_K_TIME;
 }
 
 void output_time_keys(struct group *g, long n, unsigned mask)
@@ -248,7 +243,6 @@ static void print_table(FILE *f, const struct answer *a)
 static void print_group_blocks(FILE *f, const struct answer *a)
 {
 	char key[VALUE_MAX];
-
 	struct bpfq_key tmp;
 
 	for (long g = 0; g < a->ngroups; g++) {

@@ -117,8 +117,7 @@ uint64_t *groups_get(struct groups *g, const struct bpfq_key *key, bool *added)
 	return slot->area;
 }
 
-/* Where segment i of k starts (*off) and its bytes; 0 past the last. */
-static uint32_t segment(const struct bpfq_key *k, int i, uint32_t *off)
+uint32_t keys_segment(const struct bpfq_key *k, int i, uint32_t *off)
 {
 	uint32_t size = 0;
 
@@ -137,7 +136,7 @@ static uint32_t segment(const struct bpfq_key *k, int i, uint32_t *off)
 
 bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out)
 {
-	uint32_t off, size = segment(k, i, &off);
+	uint32_t off, size = keys_segment(k, i, &off);
 
 	memset(out, 0, sizeof(*out));
 	if (!size)
@@ -176,7 +175,7 @@ static bool put_key(struct bpfq_key *out, const struct bpfq_key *k, int i)
 
 	if (k->kind != BPFQ_K_KEYS)
 		return put_single(out, k);
-	size = segment(k, i, &off);
+	size = keys_segment(k, i, &off);
 	if (!size || out->len + size > BPFQ_KEYS_BYTES)
 		return false;
 	memcpy(out->bytes + out->len, k->bytes + off, size);
@@ -192,7 +191,7 @@ bool keys_insert_text(const struct bpfq_key *k, int pos, const char *text, uint3
 	int n = 1;
 	bool ok = len <= BPFQ_KEY_MAX;
 
-	while (k->kind == BPFQ_K_KEYS && segment(k, n, &off))
+	while (k->kind == BPFQ_K_KEYS && keys_segment(k, n, &off))
 		n++;
 	memset(out, 0, sizeof(*out));
 	out->kind = BPFQ_K_KEYS;

@@ -30,10 +30,11 @@ uint64_t *groups_get(struct groups *g, const struct bpfq_key *key, bool *added);
 
 long groups_count(const struct groups *g);
 
-/*
- * Several keys (kind BPFQ_K_KEYS, bpfq_state.h): key i of k as a single
- * key is, into *out; false past the last.
- */
+/* Several keys (kind BPFQ_K_KEYS, bpfq_state.h): where key i's segment starts
+ * (*off) and its bytes; 0 past the last. */
+uint32_t keys_segment(const struct bpfq_key *k, int i, uint32_t *off);
+
+/* Several keys: key i of k as a single key is, into *out; false past the last. */
 bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out);
 
 /*

@@ -1338,6 +1338,13 @@ static bool check_by_states(struct sema *s)
 	return true;
 }
 
+/* A bare field of text, csv or json lines: a key by its text, as awk's a[$1]. */
+static bool is_text_key(const struct query *q, const struct node *key)
+{
+	return key->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
+					   q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
+}
+
 /*
  * by: a bare field of text or csv groups by its text, as awk's a[$1] does;
  * 'by file' by the input file; anything else by its value.
@@ -1357,8 +1364,7 @@ static bool check_by(struct sema *s, struct node *by)
 	if (by->type != TYPE_NUM && by->type != TYPE_TIME)
 		return diag_set(s->d, by->loc, "by needs a field or a number, got %s",
 				type_word(by->type));
-	q->by_text = by->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
-						q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
+	q->by_text = is_text_key(q, by);
 	q->key_slot = q->by_text ? by->slot : -1;
 	q->key_text[0] = q->by_text;
 	return check_by_states(s);
@@ -1436,8 +1442,7 @@ static bool check_keys(struct sema *s)
 		if (k->type != TYPE_NUM && k->type != TYPE_TIME)
 			return diag_set(s->d, k->loc, "by needs a field or a number, got %s",
 					type_word(k->type));
-		q->key_text[i] = k->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
-			q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
+		q->key_text[i] = is_text_key(q, k);
 	}
 	q->by_text = false;
 	q->key_slot = -1;
@@ -1484,7 +1489,6 @@ static bool number_nodes(struct sema *s)
 
 	for (int i = 0; q->by && i < q->nkeys; i++)
 		total += count_nodes(q->keys[i]);
-
 	for (int i = 0; i < q->nitems; i++)
 		total += count_nodes(q->items[i]);
 	q->by_id = arena_alloc(&q->arena, (total + 1) * sizeof(*q->by_id));
