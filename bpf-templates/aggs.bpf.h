@@ -322,28 +322,22 @@ static __always_inline void bpfq_quantile_d(__u64 *s, struct bpfq_d v)
 	bpfq_quantile_n(s, hi, lo, v.hi < 0);
 }
 
-/* ---- count_distinct: HyperLogLog of v * 10^9 ---- */
+/* ---- count_distinct: HyperLogLog of v * 10^9, or of a text's hash ---- */
 
-static __always_inline __u64 bpfq_fmix64(__u64 k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
-
-static __always_inline void bpfq_hll_d(__u64 *s, struct bpfq_d v)
+static __always_inline void bpfq_hll_h(__u64 *s, __u64 h)
 {
 	__u8 *regs = (__u8 *)(s + 1);
-	__u64 h = bpfq_fmix64(v.lo ^ bpfq_fmix64((__u64)v.hi));
 	__u64 w = h << BPFQ_HLL_P | 1ULL << (BPFQ_HLL_P - 1);
 	__u64 rank = 64 - bpfq_log2(w), idx = h >> (64 - BPFQ_HLL_P);
 
 	if (rank > regs[idx])
 		regs[idx] = rank;
 	s[0]++;
+}
+
+static __always_inline void bpfq_hll_d(__u64 *s, struct bpfq_d v)
+{
+	bpfq_hll_h(s, bpfq_fmix64(v.lo ^ bpfq_fmix64((__u64)v.hi)));
 }
 
 #endif /* BPFQ_AGGS_H */

@@ -215,6 +215,7 @@ struct bpfq_rec {
 struct bpfq_text {
 	__u32 len;		/* the field's bytes, all of them */
 	__u32 present;		/* the record has the field (0: missing, NULL) */
+	__u64 tail;		/* bpfq_json_fold1() over the bytes past BPFQ_TEXT_MAX, from 0 */
 	__u8 bytes[BPFQ_TEXT_MAX] __attribute__((aligned(8)));	/* a word at a time too */
 };
 
@@ -299,6 +300,35 @@ static inline __u64 bpfq_json_fold2(__u64 h, __u64 b)
 {
 	h = (h + b + 1) * 0xff51afd7ed558ccdULL;
 	return h ^ (h >> 29);
+}
+
+/*
+ * count_distinct() of text: the hash of a field's bytes, the first
+ * BPFQ_TEXT_MAX kept (bpfq_text) folded 8 at a time (little-endian words,
+ * the last one's bytes past the text zero: bpfq_text_word()), then its
+ * length and the fold of the bytes past them (tail), so a long text is
+ * known by all its bytes; bpfq_fmix64() of that is the HyperLogLog's hash.
+ */
+static inline __u64 bpfq_text_word(__u64 w, __u32 left)
+{
+	return left >= 8 ? w : w & ((1ULL << (left * 8)) - 1);
+}
+
+static inline __u64 bpfq_text_hash_end(__u64 h, __u32 len, __u64 tail)
+{
+	h = bpfq_json_fold2(h, len);
+	return len > BPFQ_TEXT_MAX ? bpfq_json_fold2(h, tail) : h;
+}
+
+/* murmur3's finalizer: every bit of k moves every bit of the hash. */
+static inline __u64 bpfq_fmix64(__u64 k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
 }
 
 /* Where a JSON line is. */
@@ -437,6 +467,21 @@ struct bpfq_agg {
 	__s64 dmin_hi;
 	__u64 dmax_lo;
 	__s64 dmax_hi;
+};
+
+/*
+ * min(), max() of text: the least (greatest) field so far, in byte order,
+ * then the shorter first; its first BPFQ_TEXT_MAX bytes and its length.
+ * Two fields are ordered exactly unless both are longer and their kept
+ * bytes agree: either is kept then, and whatever orders before (after)
+ * one does the other. The answer is printed only when it is no longer
+ * (cmd/output.c output_check_text()), so it is never a cut value.
+ */
+struct bpfq_textagg {
+	__u64 count;		/* values folded */
+	__u32 len;		/* the kept one's bytes, all of them */
+	__u32 pad;
+	__u8 bytes[BPFQ_TEXT_MAX];
 };
 
 /* var(), stddev(): exact moments of the values times 10^9. */

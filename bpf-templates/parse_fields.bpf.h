@@ -81,6 +81,7 @@ static __always_inline void bpfq_begin_field(struct bpfq_parse_ctx *c, __u64 off
 		if (k >= 0 && k < BPFQ_MAX_TEXTS) {
 			c->p->texts[k].present = 1;
 			c->p->texts[k].len = 0;
+			c->p->texts[k].tail = 0;
 		}
 	}
 }
@@ -96,6 +97,8 @@ static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, __u64 ch)
 	t = &c->p->texts[k];
 	if (t->len < BPFQ_TEXT_MAX)
 		t->bytes[t->len & (BPFQ_TEXT_MAX - 1)] = ch;
+	else
+		t->tail = bpfq_json_fold1(t->tail, ch);
 	t->len++;
 }
 

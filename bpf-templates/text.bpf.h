@@ -47,6 +47,61 @@ BPFQ_GLOBAL int bpfq_text_cmp(struct bpfq_value *sv, int k, __u32 off, __u32 len
 	return t->len < len ? -1 : t->len > len;
 }
 
+/*
+ * Text k's hash for count_distinct (bpfq_state.h bpfq_text_hash_end()),
+ * lang/value/aggs.c agg_text_hash() the same. Global: its loop is walked
+ * once.
+ */
+BPFQ_GLOBAL __u64 bpfq_text_hash(struct bpfq_value *sv, int k)
+{
+	const struct bpfq_text *t;
+	__u64 h = BPFQ_JSON_H1;
+
+	if (!sv)
+		return 0;
+	t = &sv->st.parse.texts[k & (BPFQ_MAX_TEXTS - 1)];
+	for (__u32 i = 0; i < t->len && i < BPFQ_TEXT_MAX; i += 8) {
+		__u64 w = ((const __u64 *)t->bytes)[(i / 8) & (BPFQ_TEXT_MAX / 8 - 1)];
+
+		h = bpfq_json_fold2(h, bpfq_text_word(w, t->len - i));
+	}
+	return bpfq_fmix64(bpfq_text_hash_end(h, t->len, t->tail));
+}
+
+/*
+ * min (max 0) or max (max 1) of text k into a (bpfq_state.h struct
+ * bpfq_textagg; lang/value/aggs.c agg_fold_text() the same).
+ */
+BPFQ_GLOBAL int bpfq_text_minmax(struct bpfq_value *sv, int k, struct bpfq_textagg *a, int max)
+{
+	const struct bpfq_text *t;
+	int c = 0;
+	__u32 n;
+
+	if (!sv || !a)
+		return 0;
+	t = &sv->st.parse.texts[k & (BPFQ_MAX_TEXTS - 1)];
+	if (a->count++) {
+		n = t->len < a->len ? t->len : a->len;
+		for (__u32 i = 0; i < n && i < BPFQ_TEXT_MAX; i++) {
+			__u8 x = t->bytes[i & (BPFQ_TEXT_MAX - 1)], y = a->bytes[i & (BPFQ_TEXT_MAX - 1)];
+
+			if (x != y) {
+				c = x < y ? -1 : 1;
+				break;
+			}
+		}
+		if (!c && (t->len <= BPFQ_TEXT_MAX || a->len <= BPFQ_TEXT_MAX))
+			c = t->len < a->len ? -1 : t->len > a->len;
+		if (max ? c <= 0 : c >= 0)
+			return 0;
+	}
+	for (int i = 0; i < BPFQ_TEXT_MAX / 8; i++)
+		((__u64 *)a->bytes)[i] = ((const __u64 *)t->bytes)[i];
+	a->len = t->len;
+	return 0;
+}
+
 /* A pattern position's meaning (bpfq_pat()): beside the bytes 0..255. */
 #define BPFQ_PAT_STAR 256	/* any bytes: '%', or the lead or trail of contains ... */
 #define BPFQ_PAT_ANY 257	/* one byte: '_' */

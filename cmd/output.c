@@ -21,6 +21,31 @@ int output_offset(const struct answer *a, int i)
 	return off;
 }
 
+/* Item i's answer in area is a text too long to print: say so. */
+static bool text_fits(FILE *f, const char *prog, const struct answer *a, int i,
+		      const uint64_t *area)
+{
+	if (!agg_text_long(&a->descs[i], area + output_offset(a, i)))
+		return true;
+	fprintf(f, "%s: error: %s is a value longer than %d bytes, the most min and max of "
+		   "text keep; no answer\n", prog, a->names[i], BPFQ_TEXT_MAX);
+	return false;
+}
+
+bool output_check_text(FILE *f, const char *prog, const struct answer *a)
+{
+	for (int i = 0; i < a->naggs; i++) {
+		if (!a->descs[i].text)
+			continue;
+		if (!a->key_name && a->area && !text_fits(f, prog, a, i, a->area))
+			return false;
+		for (long g = 0; a->key_name && g < a->ngroups; g++)
+			if (!text_fits(f, prog, a, i, a->groups[g].area))
+				return false;
+	}
+	return true;
+}
+
 /* Several keys: each segment of a time key that holds a value (its kind byte is the kind). */
 static void time_segments(struct bpfq_key *k, unsigned mask)
 {
@@ -63,7 +88,6 @@ const struct bpfq_key *output_key_at(const struct answer *a, long g, int j, stru
 
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 {
-	size_t n = 0;
 	int64_t i;
 	i128 d;
 
@@ -86,15 +110,7 @@ void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 	default:
 		break;
 	}
-	buf[0] = 0;
-	for (uint32_t b = 0; b < k->len && n + 5 < size; b++) {
-		unsigned char c = k->bytes[b];
-
-		if (escape_plain_byte(c))
-			n += snprintf(buf + n, size - n, "%c", c);
-		else
-			n += snprintf(buf + n, size - n, "\\x%02x", c);
-	}
+	value_plain_bytes(k->bytes, k->len, buf, size);
 }
 
 /* ---- histograms ---- */
@@ -197,6 +213,17 @@ static bool any_hist(const struct answer *a)
 }
 
 /* by, no histogram: a table, keys left, values right, sorted by key. */
+/* A column of numbers is aligned right; of text (min, max of text), left, with no blanks at the end. */
+static void table_cell(FILE *f, const struct answer *a, int i, int width, const char *text)
+{
+	if (!a->descs[i].text)
+		fprintf(f, "  %*s", width, text);
+	else if (i + 1 < a->naggs)
+		fprintf(f, "  %-*s", width, text);
+	else
+		fprintf(f, "  %s", text);
+}
+
 static void print_table(FILE *f, const struct answer *a)
 {
 	int nk = output_nkeys(a), width[BPFQ_MAX_KEYS + BPFQ_MAX_AGGS];
@@ -223,7 +250,7 @@ static void print_table(FILE *f, const struct answer *a)
 	for (int j = 0; j < nk; j++)
 		fprintf(f, "%s%-*s", j ? "  " : "", width[j], output_key_name(a, j));
 	for (int i = 0; i < a->naggs; i++)
-		fprintf(f, "  %*s", width[nk + i], a->names[i]);
+		table_cell(f, a, i, width[nk + i], a->names[i]);
 	fputc('\n', f);
 	for (long g = 0; g < a->ngroups; g++) {
 		for (int j = 0; j < nk; j++) {
@@ -233,7 +260,7 @@ static void print_table(FILE *f, const struct answer *a)
 		for (int i = 0; i < a->naggs; i++) {
 			value_text(&a->descs[i], a->groups[g].area + output_offset(a, i), text,
 				   sizeof(text));
-			fprintf(f, "  %*s", width[nk + i], text);
+			table_cell(f, a, i, width[nk + i], text);
 		}
 		fputc('\n', f);
 	}
@@ -285,7 +312,9 @@ static void json_value(FILE *f, const struct answer *a, int i, const uint64_t *a
 {
 	const struct agg_desc *d = &a->descs[i];
 	const uint64_t *state = area + output_offset(a, i);
+	const uint8_t *tx;
 	char text[VALUE_MAX];
+	size_t len;
 	int64_t t;
 
 	if (value_is_hist(d)) {
@@ -294,6 +323,10 @@ static void json_value(FILE *f, const struct answer *a, int i, const uint64_t *a
 	}
 	if (value_time(d, state, &t)) {
 		json_time(f, t);
+		return;
+	}
+	if ((tx = value_textagg(d, state, &len))) {
+		escape_json_bytes(f, tx, len);
 		return;
 	}
 	value_text(d, state, text, sizeof(text));
@@ -465,7 +498,9 @@ static void csv_cell(FILE *f, const struct answer *a, int i, const uint64_t *are
 {
 	const struct agg_desc *d = &a->descs[i];
 	const uint64_t *state = area + output_offset(a, i);
+	const uint8_t *tx;
 	char text[VALUE_MAX];
+	size_t len;
 
 	if (value_is_hist(d)) {
 		csv_hist_cell(f, d, state);
@@ -473,6 +508,10 @@ static void csv_cell(FILE *f, const struct answer *a, int i, const uint64_t *are
 	}
 	if (value_is_null(d, state))
 		return;
+	if ((tx = value_textagg(d, state, &len))) {
+		print_csv_bytes(f, (const char *)tx, len);
+		return;
+	}
 	value_text(d, state, text, sizeof(text));
 	fputs(text, f);
 }

@@ -38,6 +38,12 @@ int output_offset(const struct answer *a, int i);
 void output_answer(FILE *f, enum format format, const struct answer *a);
 
 /*
+ * Whether every min and max of text has an answer to print: one longer
+ * than the bytes kept has not, and is an error ("PROG: error: ..." on f).
+ */
+bool output_check_text(FILE *f, const char *prog, const struct answer *a);
+
+/*
  * Keys that are times (BPFQ_K_INT) print as times; they sort as their
  * microseconds did. mask: bit i, key i of several is a time (1: a single key).
  */

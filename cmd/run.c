@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/escape.h"
 #include "cmd/merge/partial.h"
 #include "cmd/messages.h"
 #include "cmd/output.h"
@@ -247,6 +248,29 @@ static bool look_for_csv(const struct run *r)
 	return strpbrk(path, "*?[") || regular_file(path);
 }
 
+/* -v: how the fields the query uses are read (as their first records told, csv and text). */
+static void say_kinds(const struct run *r)
+{
+	const struct query *q = &r->q;
+	const struct schema *sc = &r->schema;
+
+	if ((q->format.kind != INPUT_CSV && q->format.kind != INPUT_TEXT) || !q->nslots)
+		return;
+	fputs("bpfq: fields read as", stderr);
+	for (int i = 0; i < q->nslots; i++) {
+		int col = q->slot_field[i];
+
+		fputs(i ? ", " : " ", stderr);
+		if (sc->names && col < sc->ncols)
+			escape_text(stderr, sc->names[col]);
+		else
+			fprintf(stderr, "$%d", col + 1);
+		fprintf(stderr, " %s", q->slot_time[i] ? "times" : q->slot_numeric[i] ? "numbers" :
+			"text");
+	}
+	fputc('\n', stderr);
+}
+
 /*
  * Parse, open the input, read a csv header (its names are part of the
  * query's meaning), check. A dry run opens the input for a header, and a
@@ -291,6 +315,10 @@ static int prepare(struct run *r, const char *text)
 		return EXIT_INPUT;
 	if (header && !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
 		return report_diag(text, &d);
+	if (q->format.kind == INPUT_TEXT && !sema_text_columns(q, &r->schema, &d))
+		return report_diag(text, &d);
+	if (r->o->verbose)
+		say_kinds(r);
 	return EXIT_OK;
 }
 
@@ -377,7 +405,7 @@ static int print_answer(struct run *r, FILE *out)
 		partial_print(out, select, &a), status = EXIT_OK;
 	else if (r->o->partial)
 		partial_print_error(out, EXIT_INPUT, "out of memory");
-	else
+	else if (output_check_text(stderr, "bpfq", &a))
 		status = print_final(r, out, &a);
 	for (int i = 0; i < r->q.nitems; i++)
 		free(names[i]);

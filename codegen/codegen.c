@@ -749,6 +749,22 @@ static void fold_call(struct gen *g, const struct node *call, int off, const cha
 	}
 }
 
+/* count, count_distinct, min, max of a column of text: its bytes, NULL when missing or empty. */
+static void gen_text_fold(struct gen *g, const struct node *call, int off)
+{
+	int k = g->q->text_of_slot[call->args[0]->slot];
+
+	gen_line(g, "if (!bpfq_text_null(st, %d))", k);
+	if (call->agg == AGG_COUNT) {
+		gen_line(g, "\tarea[%d]++;", off);
+	} else if (call->agg == AGG_COUNT_DISTINCT) {
+		gen_line(g, "\tbpfq_hll_h(&area[%d], bpfq_text_hash(sv, %d));", off, k);
+	} else {
+		gen_line(g, "\tbpfq_text_minmax(sv, %d, (struct bpfq_textagg *)&area[%d], %d);", k, off,
+			 call->agg == AGG_MAX);
+	}
+}
+
 static bool counts_records(const struct node *call)
 {
 	return call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR);
@@ -769,6 +785,8 @@ static void gen_fold(struct gen *g, int i, bool fast, const char *m)
 		accum_gen_fold(g, i, v, m);
 	} else if (counts_records(call)) {
 		gen_line(g, "area[%d]++;", off);
+	} else if (call->args[0]->type == TYPE_TEXT) {
+		gen_text_fold(g, call, off);
 	} else if (call->agg == AGG_EXISTS && fast) {
 		gen_i(g, call->args[0], v);
 		gen_line(g, "if (%s)", v);
@@ -1022,7 +1040,7 @@ static bool has_slow_parts(const struct node *n)
 	/* Text is compared by a global function of the first part (text.bpf.h). */
 	if (n->kind == NODE_DIV || n->kind == NODE_DEC || n->kind == NODE_STR ||
 	    n->kind == NODE_ISNULL || n->kind == NODE_LIKE || (n->kind == NODE_CALL && n->match) ||
-	    (n->kind == NODE_CALL && n->fn == FN_LENGTH))
+	    (n->kind == NODE_CALL && n->fn == FN_LENGTH) || (n->kind == NODE_FIELD && n->as_text))
 		return true;
 	if (n->kind == NODE_CALL && n->fn == FN_EPOCH)
 		return true;

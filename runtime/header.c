@@ -213,7 +213,32 @@ static enum kind kind_of(const char *s)
 /* Per column of the first record: whether the records below hold numbers, text, times. */
 struct below {
 	bool number, text, time, other;
+	bool word;		/* a value that is no number, no time and no NULL word */
+	char *first;		/* the first such value, for messages */
 };
+
+/* The words the parsers read as NULL (lang/engine/records.c num_null_kind()). */
+static bool null_word(const char *s)
+{
+	static const char *const words[] = { "-", "na", "n/a", "null", "nan", "inf", "-inf",
+					     "+inf", "infinity", "-infinity", "+infinity" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (!strcasecmp(s, words[i]))
+			return true;
+	return false;
+}
+
+/* A value that is text to a query: neither a number, a time, nor a NULL word. */
+static int note_word(struct below *col, const char *s)
+{
+	if (null_word(s))
+		return 0;
+	col->word = true;
+	if (!col->first && !(col->first = strdup(s)))
+		return -1;
+	return 0;
+}
 
 /* The kinds of the records after the first in buf[first..n), up to GUESS_SAMPLE of them. */
 static int sample(const char *buf, size_t n, size_t first, bool all, char delim,
@@ -245,6 +270,10 @@ static int sample(const char *buf, size_t n, size_t first, bool all, char delim,
 					cols[i].time = true;
 				else if (k != K_EMPTY)
 					cols[i].other = true;
+				if (k == K_TEXT && !cols[i].time && note_word(&cols[i], rec.names[i])) {
+					header_free(&rec);
+					return -1;
+				}
 			}
 			(*records)++;
 		}
@@ -536,15 +565,140 @@ int header_sniff_csv(struct input *in, struct input_format *f)
 	return n < 0 ? -1 : 0;
 }
 
-/* The columns whose sampled values are all ISO 8601 times (or empty): times to min and max. */
-static int time_columns(struct schema *sc, const struct below *cols)
+/*
+ * The columns whose sampled values are all ISO 8601 times (or empty):
+ * times to min and max; and those whose values are all text (or NULL):
+ * text to every aggregate and operator, with the first value for messages.
+ */
+static int column_kinds(struct schema *sc, struct below *cols)
 {
 	sc->times = calloc(sc->ncols, sizeof(*sc->times));
-	if (!sc->times)
+	sc->texts = calloc(sc->ncols, sizeof(*sc->texts));
+	if (!sc->times || !sc->texts)
 		return -1;
-	for (int i = 0; i < sc->ncols; i++)
+	for (int i = 0; i < sc->ncols; i++) {
 		sc->times[i] = cols[i].time && !cols[i].other;
+		if (cols[i].word && !cols[i].number && !cols[i].time) {
+			sc->texts[i] = cols[i].first;
+			cols[i].first = NULL;
+		}
+	}
 	return 0;
+}
+
+/* Whether the first GUESS_SAMPLE lines have ended. */
+static bool lines_ended(const char *buf, size_t n, bool gone)
+{
+	size_t lines = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\n' && ++lines >= GUESS_SAMPLE)
+			return true;
+	return gone;
+}
+
+/* One field of a text line, s[0..n): its kind into cols[i], grown to hold i. */
+static int sample_word(struct below **cols, int *ncols, int i, const char *s, size_t n)
+{
+	char *word = strndup(s, n);
+	enum kind k;
+	int64_t us;
+	int rc = 0;
+
+	if (!word)
+		return -1;
+	if (i >= *ncols) {
+		struct below *more = realloc(*cols, (i + 1) * sizeof(*more));
+
+		if (!more) {
+			free(word);
+			return -1;
+		}
+		memset(more + *ncols, 0, (i + 1 - *ncols) * sizeof(*more));
+		*cols = more;
+		*ncols = i + 1;
+	}
+	k = kind_of(word);
+	(*cols)[i].number |= k == K_NUMBER;
+	if (k == K_TEXT && ts_parse(word, n, &us))
+		(*cols)[i].time = true;
+	else if (k == K_TEXT)
+		rc = note_word(&(*cols)[i], word);
+	free(word);
+	return rc;
+}
+
+/* The fields of the lines in buf[0..n), split at blanks as 'as text' splits them. */
+static int sample_lines(const char *buf, size_t n, struct below **cols, int *ncols)
+{
+	size_t at = 0;
+
+	for (int line = 0; line < GUESS_SAMPLE && at < n; line++) {
+		const char *nl = memchr(buf + at, '\n', n - at);
+		size_t end = nl ? (size_t)(nl - buf) : n;
+		int field = 0;
+
+		while (at < end && field < BPFQ_MAX_FIELD) {
+			size_t start;
+
+			while (at < end && (buf[at] == ' ' || buf[at] == '\t' || buf[at] == '\r'))
+				at++;
+			for (start = at; at < end && buf[at] != ' ' && buf[at] != '\t' &&
+			     buf[at] != '\r'; at++)
+				;
+			if (at > start && sample_word(cols, ncols, field++, buf + start, at - start))
+				return -1;
+		}
+		at = end + 1;
+	}
+	return 0;
+}
+
+/* An aggregate whose answer a field of text changes (count, count_distinct, min, max of one). */
+static bool takes_field_text(const struct query *q)
+{
+	for (int i = 0; i < q->nitems; i++) {
+		const struct node *n = q->items[i];
+
+		if ((n->agg == AGG_COUNT || n->agg == AGG_COUNT_DISTINCT || n->agg == AGG_MIN ||
+		     n->agg == AGG_MAX) && n->nargs && n->args[0]->kind == NODE_FIELD)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * 'as text': which fields of the first lines are all text, as for csv
+ * columns (no names; no times, which a text field becomes only beside
+ * one). A pipe is waited for only when an aggregate's answer depends on
+ * it (a stream summed as it comes starts at once); an input that cannot
+ * be looked into is not sampled.
+ */
+static int sample_text(struct input *in, const struct query *q, char *buf, struct schema *sc)
+{
+	struct below *cols = NULL;
+	int ncols = 0, rc = -1;
+	bool all = false;
+	ssize_t n;
+
+	if (!in->seekable && !takes_field_text(q))
+		return 0;
+	n = input_peek_until(in, buf, HEADER_MAX, lines_ended, &all);
+	if (n < 0)
+		return 0;
+	if (sample_lines(buf, n, &cols, &ncols))
+		goto cleanup;
+	sc->ncols = ncols;
+	if (ncols && column_kinds(sc, cols))
+		goto cleanup;
+	free(sc->times);
+	sc->times = NULL;
+	rc = 0;
+cleanup:
+	for (int i = 0; i < ncols; i++)
+		free(cols[i].first);
+	free(cols);
+	return rc;
 }
 
 int header_read(struct input *in, struct query *q, struct schema *sc)
@@ -553,7 +707,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	char *buf;
 	size_t end = 0;
 	ssize_t n;
-	int rc = -1, records = 0;
+	int rc = -1, records = 0, ncols = 0;
 	bool all = false, *blank = NULL;
 	struct below *cols = NULL;
 
@@ -566,7 +720,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 		return -1;
 	if (skip_bom(in) || skip_lines(in, f->skip, buf, HEADER_MAX))
 		goto cleanup;
-	rc = 0;
+	rc = f->kind == INPUT_TEXT ? sample_text(in, q, buf, sc) : 0;
 	if (f->kind != INPUT_CSV)
 		goto cleanup;
 	rc = -1;
@@ -596,14 +750,15 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	if (f->header == HEADER_YES) {
 		f->header_present = end > 0;
 	} else if (sc->ncols) {
-		cols = calloc(sc->ncols, sizeof(*cols));
+		ncols = sc->ncols;
+		cols = calloc(ncols, sizeof(*cols));
 		if (!cols || sample(buf, n, end, all, f->delim, cols, sc->ncols, &records))
 			goto cleanup;
 		f->header_present = guess_header(q, sc, blank, cols, records);
 		if (!guess_sure(q, sc, f->header_present))
 			say_guess(in, sc, f->header_present);
 		/* Only the guess reads the records below: 'as csv(header)' starts at once. */
-		if (f->header_present && time_columns(sc, cols))
+		if (f->header_present && column_kinds(sc, cols))
 			goto cleanup;
 	}
 	if (!f->header_present)
@@ -616,6 +771,8 @@ cleanup:
 	in->delim = f->kind == INPUT_CSV ? f->delim : ',';
 	if (rc)
 		header_free(sc);
+	for (int i = 0; cols && i < ncols; i++)
+		free(cols[i].first);
 	free(cols);
 	free(blank);
 	free(buf);
@@ -624,9 +781,12 @@ cleanup:
 
 void header_free(struct schema *sc)
 {
-	for (int i = 0; i < sc->ncols; i++)
+	for (int i = 0; sc->names && i < sc->ncols; i++)
 		free(sc->names[i]);
 	free(sc->names);
 	free(sc->times);
+	for (int i = 0; sc->texts && i < sc->ncols; i++)
+		free(sc->texts[i]);
+	free(sc->texts);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -314,6 +314,8 @@ static int merge_print(struct merge *m)
 	}
 	if (h->key_time)
 		output_time_keys(groups, a.ngroups, h->key_time);
+	if (!output_check_text(stderr, "bpfq merge", &a))
+		return EXIT_INPUT;
 	status = print_final(m, &a);
 	return fflush(stdout) ? EXIT_INPUT : status;
 }

@@ -71,7 +71,8 @@ static void print_desc(FILE *f, const char *name, const struct agg_desc *d)
 	escape_json_string(f, name);
 	fprintf(f, ",\"kind\":\"%s\",\"words\":%d,\"buckets\":%d,\"lo\":%" PRId64 ",\"hi\":%" PRId64
 		   ",\"step\":%" PRId64 ",\"q\":%" PRId64 "%s}", agg_name(d->kind), d->words,
-		d->nbuckets, d->lo, d->hi, d->step, d->q, d->time ? ",\"time\":true" : "");
+		d->nbuckets, d->lo, d->hi, d->step, d->q,
+		d->time ? ",\"time\":true" : d->text ? ",\"text\":true" : "");
 }
 
 /* The nonzero words: most of a quantile's 22 thousand buckets are empty. */
@@ -203,7 +204,7 @@ static enum agg_kind kind_by_name(const char *name)
 static int parse_desc(const struct json *j, struct partial *p, const char **err)
 {
 	const struct json *name = json_get(j, "name"), *kind = json_get(j, "kind");
-	const struct json *time = json_get(j, "time");
+	const struct json *time = json_get(j, "time"), *text = json_get(j, "text");
 	struct agg_desc *d = &p->descs[p->naggs];
 	struct node call = { 0 };
 	i128 words, buckets, lo, hi, step, q;
@@ -226,6 +227,9 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 	/* min and max of times print as times */
 	call.type = time && time->kind == JSON_TRUE && (call.agg == AGG_MIN || call.agg == AGG_MAX) ?
 		    TYPE_TIME : TYPE_NUM;
+	/* and of text, as text */
+	if (text && text->kind == JSON_TRUE && (call.agg == AGG_MIN || call.agg == AGG_MAX))
+		call.type = TYPE_TEXT;
 	agg_desc_of(&call, d);
 	if (d->words != words || (call.agg == AGG_HIST && buckets != BPFQ_HIST_BUCKETS) ||
 	    (call.agg == AGG_LHIST && (step <= 0 || hi <= lo || buckets > 1002 ||

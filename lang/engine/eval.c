@@ -377,6 +377,22 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 	return 0;
 }
 
+/* count, count_distinct, min, max of a column of text: its bytes, NULL when missing or empty. */
+static uint32_t text_fold(struct eval *e, const struct node *call, uint64_t *state)
+{
+	const struct bpfq_text *t = records_text(e->records, e->q->text_of_slot[call->args[0]->slot]);
+
+	if (!t->present || !t->len)
+		return 0;
+	if (call->agg == AGG_COUNT)
+		agg_count(state);
+	else if (call->agg == AGG_COUNT_DISTINCT)
+		agg_fold_hash(state, agg_text_hash(t));
+	else
+		agg_fold_text(state, t, call->agg == AGG_MAX);
+	return 0;
+}
+
 static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 {
 	const struct node *call = e->q->items[i];
@@ -403,6 +419,8 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 			agg_count(state);
 		return 0;
 	}
+	if (call->args[0]->type == TYPE_TEXT)
+		return text_fold(e, call, state);
 	if ((err = eval_num(e, call->args[0], &v)))
 		return err;
 	if (agg_is_pair(call->agg)) {

@@ -511,6 +511,8 @@ static void field_content(struct records *p, unsigned char c)
 	if ((t = field_text(p))) {
 		if (t->len < BPFQ_TEXT_MAX)
 			t->bytes[t->len] = c;
+		else
+			t->tail = bpfq_json_fold1(t->tail, c);
 		t->len++;
 	}
 	if (p->slot == p->q->key_slot) {
@@ -538,6 +540,7 @@ static void begin_field(struct records *p, uint64_t off)
 	if ((t = field_text(p))) {
 		t->present = 1;
 		t->len = 0;
+		t->tail = 0;
 	}
 }
 

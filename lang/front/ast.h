@@ -191,6 +191,8 @@ struct schema {
 	int ncols;
 	char **names;
 	bool *times;	/* per column, or NULL: the records sampled below hold ISO 8601 times */
+	char **texts;	/* per column, or NULL: the first of the sampled values when all
+			 * are text (no number, no time, no NULL word), else NULL */
 };
 
 struct arena;

@@ -1685,6 +1685,123 @@ static bool mark_times(struct sema *s)
 	return retime(s, q->where, NULL);
 }
 
+/* The aggregates that take a csv column of text: its bytes, not a number. */
+static bool takes_text(enum agg_kind k)
+{
+	return k == AGG_COUNT || k == AGG_COUNT_DISTINCT || k == AGG_MIN || k == AGG_MAX;
+}
+
+/* The first sampled value of the csv column of text field n reads, or NULL. */
+static const char *column_text(const struct sema *s, const struct node *n)
+{
+	const struct schema *sc = s->schema;
+
+	if (n->kind != NODE_FIELD || n->as_text || !text_field(s, n) || !sc || !sc->texts ||
+	    n->field >= sc->ncols)
+		return NULL;
+	return sc->texts[n->field];
+}
+
+/* A literal beside a text column, as a string would be written: its text; else the sample. */
+static int suggested(const struct sema *s, const struct node *other, const char *eg,
+		     const char **text)
+{
+	if (other && (other->kind == NODE_INT || other->kind == NODE_DEC)) {
+		*text = s->q->text + other->loc.begin;
+		return shown(other->loc);
+	}
+	*text = eg;
+	return (int)strlen(eg);
+}
+
+/* A column of text used as a number or a time: what p, the operator on it, wants instead. */
+static bool not_text(struct sema *s, const struct node *n, const struct node *p, const char *eg)
+{
+	const char *name = s->q->text + n->loc.begin, *lit;
+	char said[NAME_MAX_SHOWN * 4 + 8], head[NAME_MAX_SHOWN * 6 + 64];
+	int len = shown(n->loc), m;
+
+	put_name(said, sizeof(said), eg);
+	if (strlen(said) > 32)
+		memcpy(said + 29, "...", 4);
+	snprintf(head, sizeof(head), "'%.*s' holds text (its first records do, as '%s')", len,
+		 name, said);
+	if (p && p->kind == NODE_CALL && p->agg)
+		return diag_set(s->d, n->loc, "%s; %s needs numbers: count, count(distinct ...), "
+				"min and max take text", head, agg_name(p->agg));
+	if (p && p->kind >= NODE_EQ && p->kind <= NODE_GE) {
+		m = suggested(s, p->lhs == n ? p->rhs : p->lhs, said, &lit);
+		if (p->lhs == n)
+			return diag_set(s->d, n->loc, "%s; compare it with a string, as %.*s %.*s "
+					"'%.*s'", head, len, name, shown(p->op_loc),
+					s->q->text + p->op_loc.begin, m, lit);
+		return diag_set(s->d, n->loc, "%s; compare it with a string, as '%.*s' %.*s %.*s",
+				head, m, lit, shown(p->op_loc), s->q->text + p->op_loc.begin,
+				len, name);
+	}
+	if (p && (p->kind == NODE_BETWEEN || p->kind == NODE_IN))
+		return diag_set(s->d, n->loc, "%s; compare it with strings, as %.*s in ('%s')",
+				head, len, name, said);
+	if (p && p->kind >= NODE_NEG && p->kind <= NODE_MOD)
+		return diag_set(s->d, n->loc, "%s; '%.*s' needs numbers", head, shown(p->op_loc),
+				s->q->text + p->op_loc.begin);
+	return diag_set(s->d, n->loc, "%s; here it would be %s", head, type_word(n->type));
+}
+
+/* min, max of text: a text answer, which post's arithmetic cannot take. */
+static bool text_extreme(struct sema *s, struct node *call)
+{
+	if (call->agg != AGG_MIN && call->agg != AGG_MAX)
+		return true;
+	call->type = TYPE_TEXT;
+	if (s->q->post)
+		return diag_set(s->d, call->loc, "%s of text cannot be used with 'as', having, "
+				"order by or limit", agg_name(call->agg));
+	return true;
+}
+
+/*
+ * A csv column whose sampled values are all text (struct schema) is read
+ * as text where an aggregate takes text; anywhere else it would be read
+ * as a number, NULL at every record: an error, not an answer of nothing.
+ */
+static bool retext(struct sema *s, struct node *n, struct node *parent)
+{
+	const char *eg;
+
+	if (!n)
+		return true;
+	if ((eg = column_text(s, n))) {
+		if (parent && parent->kind == NODE_CALL && takes_text(parent->agg) &&
+		    parent->args[0] == n) {
+			n->type = TYPE_TEXT;
+			return mark_text(s, n) && text_extreme(s, parent);
+		}
+		return not_text(s, n, parent, eg);
+	}
+	if (!retext(s, n->lhs, n) || !retext(s, n->rhs, n))
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		if (!retext(s, n->args[i], n))
+			return false;
+	return true;
+}
+
+static bool mark_texts(struct sema *s)
+{
+	struct query *q = s->q;
+
+	for (int i = 0; i < q->nitems; i++)
+		if (!retext(s, q->items[i], NULL))
+			return false;
+	if (!retext(s, q->where, NULL))
+		return false;
+	for (int i = 0; i < q->nkeys; i++)
+		if (!retext(s, value_key(q, i), NULL))
+			return false;
+	return true;
+}
+
 static void mark_slots(struct query *q)
 {
 	for (int i = 0; i < q->nslots; i++)
@@ -1697,6 +1814,16 @@ static void mark_slots(struct query *q)
 	mark_numeric(q, q->where);
 	for (int i = 0; i < q->nkeys; i++)
 		mark_numeric(q, value_key(q, i));
+}
+
+static bool check_layout(struct sema *s)
+{
+	const struct query *q = s->q;
+
+	if (layout_words(q) > LAYOUT_MAX_WORDS)
+		return diag_set(s->d, q->items[0]->loc, "the aggregates' states are %d KB; at most "
+				"%d KB", layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);
+	return true;
 }
 
 bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
@@ -1729,12 +1856,24 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 		return false;
 	if (q->post && !check_post_clauses(&s))
 		return false;
+	if (!mark_texts(&s))
+		return false;
 	mark_slots(q);
 	if (!mark_times(&s))
 		return false;
 	mark_shares(q);
-	if (layout_words(q) > LAYOUT_MAX_WORDS)
-		return diag_set(d, q->items[0]->loc, "the aggregates' states are %d KB; at most %d KB",
-				layout_words(q) / 128, LAYOUT_MAX_WORDS / 128);
-	return number_nodes(&s) && number_texts(&s) && (!s.text || place_strings(&s));
+	return check_layout(&s) && number_nodes(&s) && number_texts(&s) &&
+	       (!s.text || place_strings(&s));
+}
+
+bool sema_text_columns(struct query *q, const struct schema *schema, struct diag *d)
+{
+	struct sema s = { .q = q, .schema = schema, .d = d };
+
+	if (!mark_texts(&s))
+		return false;
+	if (!s.text)
+		return true;
+	mark_slots(q);
+	return check_layout(&s) && number_texts(&s) && place_strings(&s);
 }

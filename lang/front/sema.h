@@ -31,4 +31,11 @@ void sema_default_format(struct query *q);
  */
 bool sema_check(struct query *q, const struct schema *schema, struct diag *d);
 
+/*
+ * 'as text', checked before its input is opened: the fields that the
+ * first lines hold as text (schema, runtime/header.c) are read as text
+ * where an aggregate takes it, and are an error where a number is wanted.
+ */
+bool sema_text_columns(struct query *q, const struct schema *schema, struct diag *d);
+
 #endif /* BPFQ_SEMA_H */

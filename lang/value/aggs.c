@@ -13,7 +13,8 @@ void agg_desc_of(const struct node *call, struct agg_desc *d)
 {
 	*d = (struct agg_desc){ .kind = call->agg, .words = layout_agg_words(call),
 				.nbuckets = call->nbuckets, .lo = call->lo, .hi = call->hi,
-				.step = call->step, .q = call->q, .time = call->type == TYPE_TIME };
+				.step = call->step, .q = call->q, .time = call->type == TYPE_TIME,
+				.text = call->type == TYPE_TEXT };
 }
 
 /* Multi-word two's complement: dst += the sign-extended 128-bit v. */
@@ -162,27 +163,29 @@ i128 agg_quantile_value(int bucket)
 	return idx < 0 ? -(i128)n : (i128)n;
 }
 
-/* murmur3's finalizer: every bit of k moves every bit of the hash. */
-static uint64_t fmix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
-
 uint64_t agg_hash(i128 v)
 {
-	return fmix64((uint64_t)v ^ fmix64((uint64_t)((u128)v >> 64)));
+	return bpfq_fmix64((uint64_t)v ^ bpfq_fmix64((uint64_t)((u128)v >> 64)));
+}
+
+uint64_t agg_text_hash(const struct bpfq_text *t)
+{
+	uint64_t h = BPFQ_JSON_H1;
+
+	for (uint32_t i = 0; i < t->len && i < BPFQ_TEXT_MAX; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, t->bytes + i, sizeof(w));
+		h = bpfq_json_fold2(h, bpfq_text_word(w, t->len - i));
+	}
+	return bpfq_fmix64(bpfq_text_hash_end(h, t->len, t->tail));
 }
 
 /* Register: the hash's top 14 bits; its rank: the leading zeros after them, plus one. */
-static void fold_hll(uint64_t *state, i128 v)
+void agg_fold_hash(uint64_t *state, uint64_t h)
 {
 	uint8_t *regs = (uint8_t *)(state + 1);
-	uint64_t h = agg_hash(v), w = h << BPFQ_HLL_P | 1ULL << (BPFQ_HLL_P - 1);
+	uint64_t w = h << BPFQ_HLL_P | 1ULL << (BPFQ_HLL_P - 1);
 	uint8_t rank = 1;
 
 	while (!(w >> 63)) {
@@ -192,6 +195,46 @@ static void fold_hll(uint64_t *state, i128 v)
 	if (rank > regs[h >> (64 - BPFQ_HLL_P)])
 		regs[h >> (64 - BPFQ_HLL_P)] = rank;
 	state[0]++;
+}
+
+/* bytes (len of them, the first BPFQ_TEXT_MAX kept) against b's: <0, 0, >0; 0 too when
+ * both are longer and their kept bytes agree (bpfq_state.h struct bpfq_textagg). */
+static int text_order(const uint8_t *bytes, uint32_t len, const struct bpfq_textagg *b)
+{
+	uint32_t n = len < b->len ? len : b->len;
+	int c = memcmp(bytes, b->bytes, n < BPFQ_TEXT_MAX ? n : BPFQ_TEXT_MAX);
+
+	if (c)
+		return c < 0 ? -1 : 1;
+	if (len > BPFQ_TEXT_MAX && b->len > BPFQ_TEXT_MAX)
+		return 0;
+	return len < b->len ? -1 : len > b->len;
+}
+
+/* Keep bytes (len of them) in a if they come before (max: after) a's. */
+static void keep_text(struct bpfq_textagg *a, const uint8_t *bytes, uint32_t len, bool max,
+		      uint64_t count)
+{
+	bool first = !a->count;
+	int c = first ? 0 : text_order(bytes, len, a);
+
+	a->count += count;
+	if (!first && (max ? c <= 0 : c >= 0))
+		return;
+	memcpy(a->bytes, bytes, len < BPFQ_TEXT_MAX ? len : BPFQ_TEXT_MAX);
+	a->len = len;
+}
+
+bool agg_text_long(const struct agg_desc *d, const uint64_t *state)
+{
+	const struct bpfq_textagg *t = (const struct bpfq_textagg *)state;
+
+	return d->text && t->count && t->len > BPFQ_TEXT_MAX;
+}
+
+void agg_fold_text(uint64_t *state, const struct bpfq_text *t, bool max)
+{
+	keep_text((struct bpfq_textagg *)state, t->bytes, t->len, max, 1);
 }
 
 void agg_count(uint64_t *state)
@@ -221,7 +264,7 @@ uint32_t agg_fold(const struct agg_desc *d, uint64_t *state, i128 v)
 		state[1 + agg_quantile_bucket(v)]++;
 		break;
 	case AGG_COUNT_DISTINCT:
-		fold_hll(state, v);
+		agg_fold_hash(state, agg_hash(v));
 		break;
 	case AGG_COUNT:
 		state[0]++;
@@ -276,6 +319,12 @@ static int merge_moments(struct bpfq_moments *a, const struct bpfq_moments *b)
 
 int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src)
 {
+	const struct bpfq_textagg *t = (const struct bpfq_textagg *)src;
+
+	if (d->text && t->count)
+		keep_text((struct bpfq_textagg *)dst, t->bytes, t->len, d->kind == AGG_MAX, t->count);
+	if (d->text)
+		return 0;
 	switch (d->kind) {
 	case AGG_VAR_SAMP:
 	case AGG_VAR_POP:

@@ -22,6 +22,7 @@ struct agg_desc {
 	int64_t lo, hi, step;	/* lhist */
 	int64_t q;		/* quantile: q * 10^9 */
 	bool time;		/* min, max: of times, printed as times */
+	bool text;		/* min, max: of text (struct bpfq_textagg), printed as text */
 };
 
 void agg_desc_of(const struct node *call, struct agg_desc *d);
@@ -43,6 +44,17 @@ int agg_hist_bucket(i128 v);
 int agg_lhist_bucket(const struct agg_desc *d, i128 v);
 int agg_quantile_bucket(i128 v);
 uint64_t agg_hash(i128 v);
+
+/* count_distinct of text: a field's hash (bpf-templates/text.bpf.h bpfq_text_hash()), and
+ * the fold of a hash into the HyperLogLog. */
+uint64_t agg_text_hash(const struct bpfq_text *t);
+void agg_fold_hash(uint64_t *state, uint64_t h);
+
+/* min (max false) or max of text (bpfq_state.h struct bpfq_textagg). */
+void agg_fold_text(uint64_t *state, const struct bpfq_text *t, bool max);
+
+/* A min or max of text whose answer is longer than the bytes kept: no answer to print. */
+bool agg_text_long(const struct agg_desc *d, const uint64_t *state);
 
 /* A quantile bucket's lower bound (toward zero), scaled. */
 i128 agg_quantile_value(int bucket);

@@ -24,6 +24,9 @@ int layout_agg_words(const struct node *call)
 		return 1 + BPFQ_Q_BUCKETS;
 	case AGG_COUNT_DISTINCT:
 		return 1 + BPFQ_HLL_REGS / 8;	/* the count, then one byte a register */
+	case AGG_MIN:
+	case AGG_MAX:
+		return call->type == TYPE_TEXT ? WORDS(struct bpfq_textagg) : WORDS(struct bpfq_agg);
 	default:
 		return WORDS(struct bpfq_agg);
 	}

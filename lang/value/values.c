@@ -371,8 +371,34 @@ bool value_time(const struct agg_desc *d, const uint64_t *state, int64_t *t)
 	return true;
 }
 
+void value_plain_bytes(const uint8_t *s, size_t n, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < n && len + 5 < size; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+			len += snprintf(buf + len, size - len, "%c", s[i]);
+		else
+			len += snprintf(buf + len, size - len, "\\x%02x", s[i]);
+	}
+}
+
+const uint8_t *value_textagg(const struct agg_desc *d, const uint64_t *state, size_t *len)
+{
+	const struct bpfq_textagg *t = (const struct bpfq_textagg *)state;
+
+	if (!d->text || value_is_null(d, state))
+		return NULL;
+	*len = t->len < BPFQ_TEXT_MAX ? t->len : BPFQ_TEXT_MAX;
+	return t->bytes;
+}
+
 void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size_t size)
 {
+	size_t len = 0;
+	const uint8_t *text = value_textagg(d, state, &len);
+
 	const struct bpfq_agg *a = (const struct bpfq_agg *)state;
 	int64_t t;
 	mpz_t z, n;
@@ -405,6 +431,10 @@ void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size
 		return;
 	case AGG_MIN:
 	case AGG_MAX:
+		if (text) {
+			value_plain_bytes(text, len, buf, size);
+			return;
+		}
 		if (value_time(d, state, &t)) {
 			ts_format(t, false, buf, size);
 			return;

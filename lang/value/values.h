@@ -13,7 +13,14 @@
 
 #include "lang/value/aggs.h"
 
-#define VALUE_MAX 160	/* a value's text: an exact 200-bit decimal fits */
+/* A value's text: an exact 200-bit decimal, min or max of text escaped (4 bytes a byte). */
+#define VALUE_MAX (4 * BPFQ_TEXT_MAX + 16)
+
+/* Bytes as a terminal may show them: a control byte, a backslash, a byte past ASCII as \xNN. */
+void value_plain_bytes(const uint8_t *s, size_t n, char *buf, size_t size);
+
+/* min, max of text that is not NULL: its bytes (NULL for other values), *len of them kept. */
+const uint8_t *value_textagg(const struct agg_desc *d, const uint64_t *state, size_t *len);
 
 /* SQL's NULL: an aggregate of no values (count, exists and count_distinct are never NULL). */
 bool value_is_null(const struct agg_desc *d, const uint64_t *state);

@@ -192,9 +192,9 @@ b|c       20"
 
 @test "a csv delimiter is not guessed against a ',' in the first line, delim= or one column" {
 	printf 'v\n1;2\n3;4\n' >"$TMP/one.csv"
-	both_engines "count(), count(v) from $TMP/one.csv" "bpfq: warning: 2 fields that are not a number read as NULL; the first, '1;2', at $TMP/one.csv:2:1
-count(): 2
-count(v): 0"
+	# v holds text: read with ';' as the delimiter, it would be 1 and 3
+	both_engines "count(), min(v) from $TMP/one.csv" "count(): 2
+min(v): 1;2"
 	printf 'a,b;c\n1,2;3\n' >"$TMP/mixed.csv"
 	both_engines "sum(a) from $TMP/mixed.csv" 1
 	printf 'a;b\n1;2\n' >"$TMP/semi.csv"

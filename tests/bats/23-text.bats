@@ -171,3 +171,104 @@ lines' from $TMP/f.csv" 8
 	assert_status 0
 	assert_output $'count(): 450000\nsum(n): 1349999'
 }
+
+# ---- columns of text: what the first records hold decides ----
+
+@test "text columns: count, count(distinct), min, max take the unquoted text; NULL is dropped" {
+	flights >"$TMP/f.csv"
+	every_size "count(distinct origin), count(origin), min(origin), max(origin) from $TMP/f.csv" \
+		$'count(distinct origin): 6\ncount(origin): 7\nmin(origin): JFK\nmax(origin): sfo'
+	every_size "min(note), max(note), count_distinct(note), count(note) from $TMP/f.csv" \
+		$'min(note): late, again\nmax(note): \\xc3\\xa9t\\xc3\\xa9\ncount_distinct(note): 6\ncount(note): 7'
+	every_size "max(origin), min(dest) where delay > 5 and dest <> 'SFO' from $TMP/f.csv" \
+		$'max(origin): SFO\nmin(dest): JFK'
+	every_size "count(), min(origin), max(note) by dest from $TMP/f.csv" \
+		"dest  count()  min(origin)  max(note)
+JFK         1  SFO          late, again
+LAX         1  SFO          ok
+ORD         2  SFO          x
+SEA         1  null         two\\x0alines
+SFO         4  JFK          \\xc3\\xa9t\\xc3\\xa9"
+	every_size "min(dest) where dest = 'none' from $TMP/f.csv" null
+}
+
+@test "text columns: min and max print as csv fields and json strings" {
+	flights >"$TMP/f.csv"
+	run --separate-stderr bpfq --engine=user -o csv "min(note), max(note) where note like '%\"%' from $TMP/f.csv"
+	assert_status 0
+	assert_output $'min(note),max(note)\n"said ""on time""","said ""on time"""'
+	run --separate-stderr bpfq --engine=user -o csv "max(note), count() by dest from $TMP/f.csv"
+	assert_output $'dest,max(note),count()\nJFK,"late, again",1\nLAX,ok,1\nORD,x,2\nSEA,"two\nlines",1\nSFO,\xc3\xa9t\xc3\xa9,4'
+	run --separate-stderr bpfq --engine=user -o json "min(note), max(note) where note like '%i%' from $TMP/f.csv"
+	[[ $output == *'"aggregates":[{"name":"min(note)","value":"late, again"},{"name":"max(note)","value":"two\u000alines"}]'* ]]
+}
+
+@test "text columns: a number among the values, NA and empties keep a column of numbers" {
+	printf 'id,v,w\nA1,NA,NA\nB2,,x\nC3,2.5,-\nD4,-1,NULL\n' >"$TMP/n.csv"
+	every_size "sum(v), count(v), count(w), min(w), count(distinct id) from $TMP/n.csv" \
+		$'sum(v): 1.5\ncount(v): 2\ncount(w): 4\nmin(w): -\ncount(distinct id): 4'
+	run bpfq --engine=user -v "sum(v), count(w), max(id) from $TMP/n.csv"
+	assert_status 0
+	[[ ${lines[0]} == "bpfq: fields read as v numbers, w text, id text" ]]
+}
+
+@test "text columns: a number beside one is an error at the column" {
+	local f=$TMP/e.csv
+	printf 'origin,n\nSFO,1\nNA,2\n,3\nLAX,4\n' >"$f"
+	assert_error "count() where origin > 5 from $f" 2 \
+		"bpfq: error: 1:15-20: 'origin' holds text (its first records do, as 'SFO'); compare it with a string, as origin > '5'"
+	assert_error "count() where 5 <= origin from $f" 2 \
+		"bpfq: error: 1:20-25: 'origin' holds text (its first records do, as 'SFO'); compare it with a string, as '5' <= origin"
+	assert_error "sum(origin + 1) from $f" 2 \
+		"bpfq: error: 1:5-10: 'origin' holds text (its first records do, as 'SFO'); '+' needs numbers"
+	assert_error "avg(origin) from $f" 2 \
+		"bpfq: error: 1:5-10: 'origin' holds text (its first records do, as 'SFO'); avg needs numbers: count, count(distinct ...), min and max take text"
+	assert_error "count() where origin in (1, 2) from $f" 2 \
+		"bpfq: error: 1:15-20: 'origin' holds text (its first records do, as 'SFO'); compare it with strings, as origin in ('SFO')"
+	assert_error "count() where year(origin) = 2024 from $f" 2 \
+		"bpfq: error: 1:20-25: 'origin' holds text (its first records do, as 'SFO'); here it would be a time"
+	assert_error "min(origin) as m from $f" 2 \
+		"bpfq: error: 1:1-11: min of text cannot be used with 'as', having, order by or limit"
+	every_size "count(distinct origin) as d from $f" 3
+}
+
+@test "text columns: min and max keep 256 bytes; a longer answer is an error" {
+	local w255 w256
+	w255=$(printf 'w%.0s' $(seq 255))
+	w256=${w255}w
+	{ echo name,n; echo "$w256,2"; echo "${w256}w,4"; echo "${w256}a,8"; echo "$w255,1"; } >"$TMP/l.csv"
+	every_size "min(name), count(distinct name) from $TMP/l.csv" $'min(name): '"$w255"$'\ncount(distinct name): 4'
+	every_size "max(name) where n < 4 from $TMP/l.csv" "$w256"
+	run bpfq --engine=user "max(name) from $TMP/l.csv"
+	assert_status 3
+	assert_output "bpfq: error: max(name) is a value longer than 256 bytes, the most min and max of text keep; no answer"
+	require_root
+	assert_error "max(name) by n % 2 from $TMP/l.csv" 3 \
+		"bpfq: error: max(name) is a value longer than 256 bytes, the most min and max of text keep; no answer"
+}
+
+@test "text columns: partials carry min and max of text, merge orders them" {
+	flights >"$TMP/f.csv"
+	printf 'origin,dest,delay,note\nAAA,ZZZ,1,\n' >"$TMP/g.csv"
+	bpfq --engine=user --partial "min(origin), max(dest), count(distinct origin) from $TMP/f.csv" >"$TMP/p1" 2>/dev/null
+	bpfq --engine=user --partial "min(origin), max(dest), count(distinct origin) from $TMP/g.csv" >"$TMP/p2"
+	run bpfq merge "$TMP/p1" "$TMP/p2"
+	assert_status 0
+	assert_output $'min(origin): AAA\nmax(dest): ZZZ\ncount(distinct origin): 7'
+}
+
+@test "text logs: a field the first lines hold as text is text, from a file or a pipe" {
+	printf '%s\n' '10.0.0.1 - - [07/Dec/2026:10:00:01 +0000] "GET /index.html HTTP/1.1" 200 512' \
+		'10.0.0.2 - - [07/Dec/2026:10:00:02 +0000] "POST /login HTTP/1.1" 401 64' \
+		'10.0.0.3 - - [07/Dec/2026:10:00:03 +0000] "GET /old.php HTTP/1.1" 404 128' \
+		'10.0.0.1 - - [07/Dec/2026:10:00:04 +0000] "HEAD /health HTTP/1.1" 200 -' >"$TMP/web.log"
+	every_size "count_distinct(\$1), min(\$1), max(\$7), count(\$1), sum(\$10) from $TMP/web.log" \
+		$'count_distinct($1): 3\nmin($1): 10.0.0.1\nmax($7): /old.php\ncount($1): 4\nsum($10): 704'
+	run --separate-stderr bpfq --engine=user "count(distinct \$1) from -" <"$TMP/web.log"
+	assert_status 0
+	assert_output 3
+	assert_error "sum(\$1) from $TMP/web.log" 2 \
+		"bpfq: error: 1:5-6: '\$1' holds text (its first records do, as '10.0.0.1'); sum needs numbers: count, count(distinct ...), min and max take text"
+	run bpfq --engine=user -v "count(\$1), sum(\$9) from $TMP/web.log"
+	[[ ${lines[0]} == "bpfq: fields read as \$1 text, \$9 numbers" ]]
+}

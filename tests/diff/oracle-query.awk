@@ -1006,7 +1006,7 @@ function gen_cond(n,   k, c, d, a, b, x, lo, hi, i) {
 }
 
 # One record into aggregate i (after its filter).
-function gen_fold(i,   kind, c, w, a, b) {
+function gen_fold(i,   kind, c, w, a, b, p) {
 	kind = AGG[i]
 	if (kind == "count()") {
 		emit("A_n[G, " i "]++")
@@ -1022,6 +1022,20 @@ function gen_fold(i,   kind, c, w, a, b) {
 		for (w = 1; w < i && !QSAME[i]; w++)
 			if (AGG[w] == "quantile" && !AF[w] && !QSAME[w] && ATEXT[w] == ATEXT[i]) QSAME[i] = w
 	if (QSAME[i]) return
+	# count, count_distinct, min, max of a field that the first records hold as text
+	# (COLTXT, oracle.awk): its text, NULL when missing or empty; else its value
+	if (kind ~ /^(count|count_distinct|min|max)$/ && K[AE[i]] == "field" &&
+	    (FMT == "csv" || FMT == "text")) {
+		p = slot_of(V[AE[i]])
+		ATXT[i] = p
+		emit("if (COLTXT[SLOT_POS[" p "]]) {")
+		emit("\tif (!FN_MISSING[" p "] && FT[" p "] != \"\") fold_text(G, " i ", FT[" p "])")
+		emit("} else {")
+		split(gen_num(AE[i]), a, " ")
+		emit("\tif (!" a[2] ") fold(G, " i ", " a[1] ")")
+		emit("}")
+		return
+	}
 	split(gen_num(AE[i]), a, " ")
 	if (AE2[i]) {
 		# both operands first, then the pair only when neither is NULL
@@ -1153,6 +1167,8 @@ function generate(   i, w, c, a, kind, p) {
 				i, LH_LO[i], i, LH_HI[i], i, LH_STEP[i], i, LH_NB[i]
 		if (AGG[i] == "quantile")
 			printf "\tAQ[%d] = %d; QSAME[%d] = %d\n", i, AQ[i], i, QSAME[i]
+		if (ATXT[i])
+			printf "\tATXT[%d] = %d\n", i, ATXT[i]
 	}
 	emit_post()
 	print "}"

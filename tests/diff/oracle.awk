@@ -57,6 +57,7 @@ BEGIN {
 		JWANT[s] = substr(SLOT_SPEC[s], 3)
 		if (SLOT_SPEC[s] ~ /^n:/) gsub(/\./, "\034", JWANT[s])
 	}
+	if (FMT == "csv" || FMT == "text") sample_kinds()
 	if (FMT == "numbers") RS = "[ \t\n\v\f\r,]+"
 	else if (FMT == "text" || FMT == "csv" || FMT == "json") RS = "\n"
 	else {
@@ -155,6 +156,93 @@ function null_kind(t,   w) {
 	if (w == "-") return 3
 	sub(/^[+-]/, "", w)
 	return w ~ /^(na|n\/a)$/ ? 1 : w == "null" ? 2 : w ~ /^inf(inity)?$/ ? 4 : w == "nan" ? 5 : 0
+}
+
+# ---- the kinds of the columns, as bpfq samples its input's first records ----
+
+# COLTXT[j]: column j's values in the first 50 records (csv: after a header,
+# none without one; text: the first 50 lines) are all text: none a number,
+# an ISO 8601 time or a NULL word, one at least not empty.
+function sample_kinds(   line, n, first, nf, F, j, rest) {
+	n = 0
+	first = 1
+	while (n < 50 && (getline line < FILE) > 0) {
+		if (first) sub(/^\357\273\277/, "", line)
+		if (FMT == "text") {
+			first = 0
+			n++
+			nf = split(line, F, /[ \t\r]+/)
+			for (j = 1; j <= nf; j++) if (F[j] != "") sample_field(j - (F[1] == ""), F[j])
+			continue
+		}
+		# csv: a record may go on past a line end inside quotes
+		while (gsub(/"/, "\"", line) % 2 && (getline rest < FILE) > 0) line = line "\n" rest
+		sub(/\r$/, "", line)
+		if (line == "") continue
+		nf = sample_split(line, F)
+		if (first) {
+			first = 0
+			if (HEADER == "no" || (HEADER == "auto" && !sample_header(F, nf))) break
+			# as csv(header): bpfq starts at once, and samples nothing
+			if (HEADER == "yes") break
+			continue
+		}
+		n++
+		for (j = 1; j <= nf; j++) sample_field(j, F[j])
+	}
+	close(FILE)
+	for (j in WORD_SEEN) COLTXT[j] = !NUM_SEEN[j] && !TIME_SEEN[j]
+}
+
+function sample_header(F, nf,   j) {
+	for (j = 1; j <= nf; j++) if (F[j] == "" || number(F[j])) return 0
+	return 1
+}
+
+# A csv record's fields, unquoted ("" a quote), blanks around them trimmed.
+function sample_split(line, F,   n, j, c, q, cur, len) {
+	n = 0
+	q = 0
+	cur = ""
+	len = length(line)
+	for (j = 1; j <= len + 1; j++) {
+		c = j <= len ? substr(line, j, 1) : DELIM
+		if (q && c == "\"" && substr(line, j + 1, 1) == "\"") {
+			cur = cur c
+			j++
+		} else if (c == "\"")
+			q = !q
+		else if (!q && c == DELIM) {
+			F[++n] = trim(cur)
+			cur = ""
+		} else
+			cur = cur c
+	}
+	return n
+}
+
+function sample_field(j, t) {
+	if (t == "") return
+	if (number(t)) NUM_SEEN[j] = 1
+	else if (parse_time(t) != "") TIME_SEEN[j] = 1
+	else if (!null_kind(t)) WORD_SEEN[j] = 1
+}
+
+# count, count_distinct, min, max of a column of text: t, not empty.
+function fold_text(g, i, t,   k) {
+	k = AGG[i]
+	t = t ""
+	if (k == "count_distinct" && !((g, i, "t" t) in A_d)) {
+		A_d[g, i, "t" t] = 1
+		A_dc[g, i]++
+	}
+	if (k == "min" || k == "max") {
+		if (!A_n[g, i])
+			A_t[g, i] = t
+		else if (k == "min" ? t < A_t[g, i] : t > A_t[g, i])
+			A_t[g, i] = t
+	}
+	A_n[g, i]++
 }
 
 # csv allows blanks (space, tab) around a number.
@@ -410,7 +498,7 @@ function fields_record(   k, s, p, t, a, nk) {
 			KEYLONG[s] = length(t) > KEYCAP
 		}
 		FN[s] = 1
-		if (!SLOT_NUM[s]) continue
+		if (!SLOT_NUM[s] || COLTXT[p]) continue
 		if (FMT == "csv") t = trim(t)
 		if (SLOT_TIME[s] && t != "") {
 			if ((PT = parse_time(t)) != "") {
@@ -972,6 +1060,7 @@ function cell(g, i,   k, n, num, den) {
 	if (k == "count_distinct") return "~d:" (A_dc[g, i] + 0)
 	if (k == "hist" || k == "lhist") return hist_cell(g, i)
 	if (!n || (n < 2 && k ~ /_samp$/)) return ""
+	if (ATXT[i] && COLTXT[SLOT_POS[ATXT[i]]]) return csv_field(A_t[g, i])
 	if (k == "sum") return dec(A_s[g, i])
 	if (k == "min") return ATIME[i] ? tfmt(idiv(A_m[g, i], S)) : dec(A_m[g, i])
 	if (k == "max") return ATIME[i] ? tfmt(idiv(A_M[g, i], S)) : dec(A_M[g, i])

@@ -713,7 +713,7 @@ static void test_name_bytes(void)
 static void test_header_names_shown(void)
 {
 	static char *names[] = { "a\x1b[31mb", "c\\d" };
-	static const struct schema sc = { 2, names, NULL };
+	static const struct schema sc = { 2, names, NULL, NULL };
 	const char *text = "sum(zz) from f.csv";
 	struct diag d = { 0 };
 	struct query q = { 0 };
@@ -728,7 +728,7 @@ static void test_header_names_shown(void)
 static void test_column_suggested(void)
 {
 	static char *names[] = { "price", "qty", ("wei\x1b" "ght") };
-	static const struct schema sc = { 3, names, NULL };
+	static const struct schema sc = { 3, names, NULL, NULL };
 	static const struct {
 		const char *text, *msg;
 	} cases[] = {
@@ -745,6 +745,41 @@ static void test_column_suggested(void)
 
 		if (parse_query(cases[i].text, strlen(cases[i].text), &q, &d))
 			sema_check(&q, &sc, &d);
+		expect_str(cases[i].text, cases[i].msg, d.msg);
+		query_free(&q);
+	}
+}
+
+/* A column of text (struct schema texts): an aggregate of text takes it, a number is an error. */
+static void test_text_columns(void)
+{
+	static char *names[] = { "origin", "n" };
+	static char *texts[] = { "SF\x1bO", NULL };
+	static const struct schema sc = { 2, names, NULL, texts };
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+		{ "count(distinct origin), min(origin), max(origin), count(origin), sum(n) from f.csv", "" },
+		{ "count() where origin > 5 from f.csv", "'origin' holds text (its first records do, as "
+		  "'SF\\x1bO'); compare it with a string, as origin > '5'" },
+		{ "sum(n) where -2.5 = origin from f.csv", "'origin' holds text (its first records do, "
+		  "as 'SF\\x1bO'); compare it with a string, as '-2.5' = origin" },
+		{ "sum(origin * 2) from f.csv", "'origin' holds text (its first records do, as "
+		  "'SF\\x1bO'); '*' needs numbers" },
+		{ "quantile(origin, 0.5) from f.csv", "'origin' holds text (its first records do, as "
+		  "'SF\\x1bO'); quantile needs numbers: count, count(distinct ...), min and max take text" },
+		{ "count() where origin = n from f.csv", "'origin' holds text (its first records do, as "
+		  "'SF\\x1bO'); compare it with a string, as origin = 'SF\\x1bO'" },
+		{ "max(origin) by n order by max(origin) from f.csv", "max of text cannot be used with "
+		  "'as', having, order by or limit" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag d = { 0 };
+		struct query q = { 0 };
+
+		if (parse_query(cases[i].text, strlen(cases[i].text), &q, &d) && sema_check(&q, &sc, &d))
+			expect_u64(cases[i].text, "text fields", 1, q.ntexts);
 		expect_str(cases[i].text, cases[i].msg, d.msg);
 		query_free(&q);
 	}
@@ -783,7 +818,7 @@ static void test_suggest(void)
 static void test_render_code(void)
 {
 	static char *names[] = { "a", "b c", "*/ #x" };
-	static const struct schema sc = { 3, names, NULL };
+	static const struct schema sc = { 3, names, NULL, NULL };
 	static const struct {
 		const char *text, *label, *code;
 	} cases[] = {
@@ -1448,6 +1483,7 @@ int main(void)
 	test_render_code();
 	test_header_names_shown();
 	test_column_suggested();
+	test_text_columns();
 	test_suggest();
 	test_in_limits();
 	test_renders();

@@ -7,6 +7,8 @@
  */
 #include "tests/unit/unit.h"
 
+#define WORDS_TEXTAGG (sizeof(struct bpfq_textagg) / sizeof(uint64_t))
+
 /* Decimals: 9 places, exactly; * and / truncate toward zero. */
 static void test_decimal_arithmetic(void)
 {
@@ -344,6 +346,52 @@ static void test_merge_overflow(void)
 	release(q);
 }
 
+/* A text of len bytes, all c but the last, d (the bytes past BPFQ_TEXT_MAX folded into tail). */
+static struct bpfq_text text_of(uint32_t len, char c, char d)
+{
+	struct bpfq_text t = { .len = len, .present = 1 };
+
+	for (uint32_t i = 0; i < len; i++) {
+		uint8_t b = i + 1 == len ? d : c;
+
+		if (i < BPFQ_TEXT_MAX)
+			t.bytes[i] = b;
+		else
+			t.tail = bpfq_json_fold1(t.tail, b);
+	}
+	return t;
+}
+
+/* min and max of text: byte order, the shorter first; a long answer is known as one. */
+static void test_text_extremes(void)
+{
+	struct agg_desc min = { .kind = AGG_MIN, .text = true }, max = { .kind = AGG_MAX, .text = true };
+	uint64_t lo[WORDS_TEXTAGG] = { 0 }, hi[WORDS_TEXTAGG] = { 0 }, other[WORDS_TEXTAGG] = { 0 };
+	struct bpfq_text t[] = { text_of(3, 'b', 'b'), text_of(2, 'b', 'b'), text_of(3, 'b', 'c'),
+				 text_of(300, 'a', 'z'), text_of(300, 'a', 'y') };
+	char buf[VALUE_MAX];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		agg_fold_text(lo, &t[i], false);
+		agg_fold_text(hi, &t[i], true);
+	}
+	expect_u64("min of text", "long", 1, agg_text_long(&min, lo));
+	value_text(&max, hi, buf, sizeof(buf));
+	expect_str("max of text", "bbc", buf);
+	/* the two long ones agree on their kept bytes: a shorter one orders before both */
+	agg_fold_text(other, &(struct bpfq_text){ .len = 1, .present = 1, .bytes = "a" }, false);
+	expect_u64("merge", "status", 0, agg_merge(&min, lo, other));
+	value_text(&min, lo, buf, sizeof(buf));
+	expect_str("merged min of text", "a", buf);
+	expect_u64("merged min of text", "long", 0, agg_text_long(&min, lo));
+	expect_u64("merged min of text", "count", 6, lo[0]);
+	/* the hash takes every byte: the tail, and the length */
+	expect_u64("hash of long texts", "differ", 1, agg_text_hash(&t[3]) != agg_text_hash(&t[4]));
+	expect_u64("hash of texts", "differ", 1, agg_text_hash(&t[0]) != agg_text_hash(&t[1]));
+	t[1] = text_of(3, 'b', 'b');
+	expect_u64("hash of texts", "equal", agg_text_hash(&t[0]), agg_text_hash(&t[1]));
+}
+
 int main(void)
 {
 	test_num_ops();
@@ -355,6 +403,7 @@ int main(void)
 	test_quantile_buckets();
 	test_merge();
 	test_merge_overflow();
+	test_text_extremes();
 	test_wide_sums();
 	return unit_done();
 }
