@@ -35,6 +35,8 @@
 #define BPFQ_MAX_REC_FIELDS 32	/* fields of a binary record */
 #define BPFQ_MAX_RECORD 256	/* bytes of a binary record */
 #define BPFQ_KEY_MAX 64		/* bytes of a group key */
+#define BPFQ_MAX_KEYS 8		/* keys of 'by k1, k2, ...' */
+#define BPFQ_KEYS_BYTES 320	/* bytes of several keys together (struct bpfq_key) */
 #define BPFQ_TEXT_MAX 256	/* bytes of a field kept to compare as text (a power of 2) */
 #define BPFQ_MAX_TEXTS 4	/* fields one query compares as text */
 #define BPFQ_LITS_MAX 4096	/* bytes of a query's strings, all together (a power of 2) */
@@ -156,6 +158,7 @@ enum bpfq_kind {
 	BPFQ_K_INT = 3,		/* an int64: lo */
 	BPFQ_K_DEC = 4,		/* a decimal: (hi, lo) is the value times 10^9 */
 	BPFQ_K_TIME = 5,	/* user space, a group key only: a time (an int64), for printing */
+	BPFQ_K_KEYS = 6,	/* a group key of several keys: segments, see below */
 };
 
 struct bpfq_field {
@@ -165,21 +168,39 @@ struct bpfq_field {
 	__u32 pad;
 };
 
-/* A group key: a field's text, or a value (kind BPFQ_K_INT or BPFQ_K_DEC, in bytes). */
+/*
+ * A group key: a field's text, or a value (kind BPFQ_K_INT or BPFQ_K_DEC, in
+ * bytes); the map's key is its first BPFQ_KEY_BYTES_OF(BPFQ_KEY_MAX) bytes.
+ *
+ * Several keys (kind BPFQ_K_KEYS) lie one after another in bytes, each in a
+ * segment at a place fixed by the query (lang/front/sema.c place_keys()): a
+ * byte of kind (BPFQ_K_*, and for a text key its size's code in bits 6-7),
+ * a byte of length (text), 6 zeros, then 16 bytes of a value or the text's
+ * bytes, zeros past its length. Every key's place and length are in the
+ * bytes, so ("ab", "c") and ("a", "bc") differ; segments are whole words,
+ * so a value is stored in one.
+ */
 struct bpfq_key {
 	__u32 reader;		/* each reader keeps its own groups; user space merges them */
 	__u32 kind;		/* BPFQ_K_*: BPFQ_K_EMPTY for text, else the value's kind */
 	__u32 len;
 	__u32 pad;
-	__u8 bytes[BPFQ_KEY_MAX];
+	__u8 bytes[BPFQ_KEYS_BYTES] __attribute__((aligned(8)));
 };
+#define BPFQ_KEY_BYTES_OF(n) (16 + (n))	/* the map's key: the header and n bytes */
+#define BPFQ_SEG_HEAD 8			/* a segment's kind, length and padding */
+#define BPFQ_SEG_NUM (BPFQ_SEG_HEAD + 16)	/* a value's segment */
+#define BPFQ_SEG_TEXT(cap) (BPFQ_SEG_HEAD + (cap))	/* a text's: cap (16, 32, 64) bytes */
+#define BPFQ_SEG_CODE(cap) ((cap) == 64 ? 0xc0 : (cap) == 32 ? 0x80 : 0x40)
+#define BPFQ_SEG_CAP(b) ((b) & 0xc0 ? 8u << ((b) >> 6) : 0)	/* a text's cap, or 0 */
 
 /* The record being read: what bpfq_emit() gets. */
 struct bpfq_rec {
 	struct bpfq_field f[BPFQ_MAX_SLOTS];
 	__u64 off;		/* file offset of the record's first byte */
 	struct bpfq_key key;	/* a text key, filled while the key field is read */
-	__u32 key_long;		/* the key field was longer than BPFQ_KEY_MAX */
+	__u32 key_long;		/* the key field was longer than BPFQ_KEY_MAX; of several
+				 * keys, 1 + the slot of the first too long */
 	__u32 pad;
 	/* Each regex's DFA state over its field's bytes so far (lang/value/regex.h);
 	 * 0 until a byte comes: the field is missing or empty, NULL. */

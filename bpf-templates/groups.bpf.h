@@ -17,7 +17,7 @@ struct bpfq_group_value {
 BPFQ_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1);		/* set by user space */
-	__type(key, struct bpfq_key);
+	__uint(key_size, BPFQ_GROUP_KEY_SIZE);	/* a struct bpfq_key's first bytes */
 	__type(value, struct bpfq_group_value);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } bpfq_groups SEC(".maps");
@@ -64,7 +64,7 @@ static __always_inline struct bpfq_key *bpfq_clear_key(struct bpfq_state *st)
 {
 	struct bpfq_key *key = &st->parse.rec.key;
 
-	__builtin_memset(key, 0, sizeof(*key));
+	__builtin_memset(key, 0, BPFQ_GROUP_KEY_SIZE);
 	return key;
 }
 
@@ -97,6 +97,45 @@ static __always_inline __u64 *bpfq_group_dec(struct bpfq_state *st, struct bpfq_
 	key->len = 16;
 	*(__u64 *)key->bytes = v.lo;
 	*(__s64 *)(key->bytes + 8) = v.hi;
+	return bpfq_group(st);
+}
+
+/*
+ * Several keys: a value into its segment at off (a constant of the
+ * query's code): NULL, an integer (a decimal with no fraction too), or a
+ * decimal, as a single key's bpfq_group_dec() tells them apart.
+ */
+static __always_inline void bpfq_key_value(struct bpfq_state *st, int off, struct bpfq_d v,
+					   int null)
+{
+	struct bpfq_d m = v.hi < 0 ? bpfq_d_negate(v) : v;
+	__u64 hi = (__u64)m.hi, lo = m.lo, rem;
+	__u64 *w;
+
+	if (off < 0 || off > BPFQ_KEYS_BYTES - BPFQ_SEG_NUM)
+		return;
+	w = (__u64 *)(st->parse.rec.key.bytes + off);
+	w[0] = BPFQ_K_MISSING;
+	w[1] = 0;
+	w[2] = 0;
+	if (null)
+		return;
+	bpfq_div_scale(&hi, &lo, &rem);
+	if (!rem) {
+		w[0] = BPFQ_K_INT;
+		w[1] = (__u64)bpfq_d_floor(v);
+		return;
+	}
+	w[0] = BPFQ_K_DEC;
+	w[1] = v.lo;
+	w[2] = (__u64)v.hi;
+}
+
+/* Several keys: their segments are filled; the group of them all. */
+static __always_inline __u64 *bpfq_group_keys(struct bpfq_state *st, int len)
+{
+	st->parse.rec.key.kind = BPFQ_K_KEYS;
+	st->parse.rec.key.len = len;
 	return bpfq_group(st);
 }
 

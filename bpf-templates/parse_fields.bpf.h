@@ -57,8 +57,8 @@ static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 of
 	rec->key_long = 0;
 	/* The map compares all of a key's bytes: a shorter key after a
 	 * longer one must not keep the longer one's tail (one group as two). */
-	if (BPFQ_KEY_SLOT >= 0)
-		__builtin_memset(rec->key.bytes, 0, sizeof(rec->key.bytes));
+	if (BPFQ_KEY_SLOT >= 0 || BPFQ_KEY_TEXTS)
+		__builtin_memset(rec->key.bytes, 0, BPFQ_GROUP_KEY_SIZE - BPFQ_KEY_BYTES_OF(0));
 	if (BPFQ_NREGEX)
 		__builtin_memset(rec->rx, 0, sizeof(rec->rx));
 #pragma unroll
@@ -102,6 +102,27 @@ static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, __u64 ch)
 	t->len++;
 }
 
+/*
+ * A byte of a text key of several: into its segment (bpfq_state.h), up to
+ * BPFQ_KEY_CAP of them. off is a constant of bpfq_key_seg(); the bound
+ * tells the verifier so whatever clang makes of the switch.
+ */
+static __always_inline void bpfq_key_seg_byte(struct bpfq_rec *rec, int slot, int off, __u64 ch)
+{
+	__u32 n;
+
+	if (off < 0 || off > BPFQ_KEYS_BYTES - BPFQ_SEG_TEXT(BPFQ_KEY_CAP))
+		return;
+	n = rec->key.bytes[off + 1];
+	if (n >= BPFQ_KEY_CAP) {
+		if (!rec->key_long)
+			rec->key_long = slot + 1;
+		return;
+	}
+	rec->key.bytes[off + BPFQ_SEG_HEAD + (n & (BPFQ_KEY_CAP - 1))] = ch;
+	rec->key.bytes[off + 1] = n + 1;
+}
+
 /* A byte of the field: its number, its text if it is compared, its regexes' states, and
  * its text if it is the group key. */
 static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
@@ -118,6 +139,8 @@ static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, 
 	bpfq_rx_byte(rec, c->p->slot, ch);
 	if (BPFQ_NTEXTS)
 		bpfq_text_byte(c, ch);
+	if (BPFQ_KEY_TEXTS)
+		bpfq_key_seg_byte(rec, c->p->slot, bpfq_key_seg(c->p->slot), ch);
 	if (c->p->slot != BPFQ_KEY_SLOT)
 		return;
 	if (rec->key.len < BPFQ_KEY_MAX)
@@ -190,6 +213,14 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 	}
 	if (BPFQ_KEY_SLOT >= 0 && bpfq_field_missing(c, BPFQ_KEY_SLOT))
 		rec->key.kind = BPFQ_K_MISSING;
+#pragma unroll
+	for (int i = 0; BPFQ_KEY_TEXTS && i < BPFQ_NSLOTS; i++) {
+		int off = bpfq_key_seg(i);
+
+		if (off >= 0 && off < BPFQ_KEYS_BYTES)
+			rec->key.bytes[off] = BPFQ_SEG_CODE(BPFQ_KEY_CAP) |
+				(bpfq_field_missing(c, i) ? BPFQ_K_MISSING : BPFQ_K_EMPTY);
+	}
 	r->records++;
 	c->p->in_record = 0;
 	return bpfq_emit(st, rec->f, rec->off);
@@ -343,7 +374,7 @@ BPFQ_GLOBAL long bpfq_number_field(struct bpfq_value *sv, struct bpfq_buf *buf, 
 		return pos;
 	slot = sv->st.parse.slot;
 	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || !bpfq_slot_numeric(slot) || slot == BPFQ_KEY_SLOT ||
-	    bpfq_slot_time(slot))
+	    bpfq_slot_time(slot) || (BPFQ_KEY_TEXTS && bpfq_key_seg(slot) >= 0))
 		return pos;
 	/* A field whose bytes are also kept as text or run through regexes
 	 * (where the templates have those) goes byte by byte

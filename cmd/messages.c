@@ -189,7 +189,8 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 		}
 		fprintf(m, "; no answer");
 	} else if (r->error == BPFQ_ERR_KEY) {
-		fprintf(m, "a group key longer than %d bytes at ", BPFQ_KEY_MAX);
+		fprintf(m, "a group key longer than %d bytes at ",
+			q->nkeys > 1 ? q->key_cap : BPFQ_KEY_MAX);
 		print_place(m, in, &s);
 	} else {
 		fputs(error_text(r->error), m);

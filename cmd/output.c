@@ -46,11 +46,44 @@ bool output_check_text(FILE *f, const char *prog, const struct answer *a)
 	return true;
 }
 
-void output_time_keys(struct group *g, long n)
+/* Several keys: each segment of a time key that holds a value (its kind byte is the kind). */
+static void time_segments(struct bpfq_key *k, unsigned mask)
+{
+	uint32_t off;
+
+	for (int i = 0; keys_segment(k, i, &off); i++)
+		if ((mask >> i) & 1 && k->bytes[off] == BPFQ_K_INT)
+			k->bytes[off] = BPFQ_K_TIME;
+}
+
+void output_time_keys(struct group *g, long n, unsigned mask)
 {
 	for (long i = 0; g && i < n; i++)
-		if (g[i].key.kind == BPFQ_K_INT)
+		if (g[i].key.kind == BPFQ_K_KEYS)
+			time_segments(&g[i].key, mask);
+		else if (g[i].key.kind == BPFQ_K_INT && (mask & 1))
 			g[i].key.kind = BPFQ_K_TIME;
+}
+
+int output_nkeys(const struct answer *a)
+{
+	return !a->key_name ? 0 : a->nkeys > 1 ? a->nkeys : 1;
+}
+
+const char *output_key_name(const struct answer *a, int j)
+{
+	return a->nkeys > 1 ? a->key_names[j] : a->key_name;
+}
+
+const struct bpfq_key *output_key_at(const struct answer *a, long g, int j, struct bpfq_key *tmp)
+{
+	const struct bpfq_key *k = &a->groups[g].key;
+
+	if (k->kind != BPFQ_K_KEYS)
+		return k;
+	if (!keys_get(k, j, tmp))
+		tmp->kind = BPFQ_K_MISSING;
+	return tmp;
 }
 
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
@@ -193,34 +226,41 @@ static void table_cell(FILE *f, const struct answer *a, int i, int width, const 
 
 static void print_table(FILE *f, const struct answer *a)
 {
-	int width[BPFQ_MAX_AGGS + 1];
+	int nk = output_nkeys(a), width[BPFQ_MAX_KEYS + BPFQ_MAX_AGGS];
 	char text[VALUE_MAX];
+	struct bpfq_key tmp;
 
-	width[0] = strlen(a->key_name);
+	for (int j = 0; j < nk; j++)
+		width[j] = strlen(output_key_name(a, j));
 	for (int i = 0; i < a->naggs; i++)
-		width[i + 1] = strlen(a->names[i]);
+		width[nk + i] = strlen(a->names[i]);
 	for (long g = 0; g < a->ngroups; g++) {
-		output_key_text(&a->groups[g].key, text, sizeof(text));
-		if ((int)strlen(text) > width[0])
-			width[0] = strlen(text);
+		for (int j = 0; j < nk; j++) {
+			output_key_text(output_key_at(a, g, j, &tmp), text, sizeof(text));
+			if ((int)strlen(text) > width[j])
+				width[j] = strlen(text);
+		}
 		for (int i = 0; i < a->naggs; i++) {
 			value_text(&a->descs[i], a->groups[g].area + output_offset(a, i), text,
 				   sizeof(text));
-			if ((int)strlen(text) > width[i + 1])
-				width[i + 1] = strlen(text);
+			if ((int)strlen(text) > width[nk + i])
+				width[nk + i] = strlen(text);
 		}
 	}
-	fprintf(f, "%-*s", width[0], a->key_name);
+	for (int j = 0; j < nk; j++)
+		fprintf(f, "%s%-*s", j ? "  " : "", width[j], output_key_name(a, j));
 	for (int i = 0; i < a->naggs; i++)
-		table_cell(f, a, i, width[i + 1], a->names[i]);
+		table_cell(f, a, i, width[nk + i], a->names[i]);
 	fputc('\n', f);
 	for (long g = 0; g < a->ngroups; g++) {
-		output_key_text(&a->groups[g].key, text, sizeof(text));
-		fprintf(f, "%-*s", width[0], text);
+		for (int j = 0; j < nk; j++) {
+			output_key_text(output_key_at(a, g, j, &tmp), text, sizeof(text));
+			fprintf(f, "%s%-*s", j ? "  " : "", width[j], text);
+		}
 		for (int i = 0; i < a->naggs; i++) {
 			value_text(&a->descs[i], a->groups[g].area + output_offset(a, i), text,
 				   sizeof(text));
-			table_cell(f, a, i, width[i + 1], text);
+			table_cell(f, a, i, width[nk + i], text);
 		}
 		fputc('\n', f);
 	}
@@ -230,10 +270,14 @@ static void print_table(FILE *f, const struct answer *a)
 static void print_group_blocks(FILE *f, const struct answer *a)
 {
 	char key[VALUE_MAX];
+	struct bpfq_key tmp;
 
 	for (long g = 0; g < a->ngroups; g++) {
-		output_key_text(&a->groups[g].key, key, sizeof(key));
-		fprintf(f, "%s%s = %s:\n", g ? "\n" : "", a->key_name, key);
+		for (int j = 0; j < output_nkeys(a); j++) {
+			output_key_text(output_key_at(a, g, j, &tmp), key, sizeof(key));
+			fprintf(f, "%s%s = %s", j ? ", " : g ? "\n" : "", output_key_name(a, j), key);
+		}
+		fputs(":\n", f);
 		for (int i = 0; i < a->naggs; i++)
 			print_value_line(f, a, i, a->groups[g].area, true, "  ");
 	}
@@ -325,6 +369,35 @@ static void json_key(FILE *f, const struct bpfq_key *k)
 	fputs(text, f);
 }
 
+/* A single key as itself; several as an array, in key order. */
+static void json_key_names(FILE *f, const struct answer *a)
+{
+	if (a->nkeys <= 1) {
+		escape_json_string(f, a->key_name);
+		return;
+	}
+	for (int j = 0; j < a->nkeys; j++) {
+		fputc(j ? ',' : '[', f);
+		escape_json_string(f, a->key_names[j]);
+	}
+	fputc(']', f);
+}
+
+static void json_keys(FILE *f, const struct answer *a, long g)
+{
+	struct bpfq_key tmp;
+
+	if (a->nkeys <= 1) {
+		json_key(f, &a->groups[g].key);
+		return;
+	}
+	for (int j = 0; j < a->nkeys; j++) {
+		fputc(j ? ',' : '[', f);
+		json_key(f, output_key_at(a, g, j, &tmp));
+	}
+	fputc(']', f);
+}
+
 static void print_json(FILE *f, const struct answer *a)
 {
 	const struct bpfq_result *r = a->result;
@@ -337,11 +410,11 @@ static void print_json(FILE *f, const struct answer *a)
 	}
 	if (a->key_name) {
 		fputs("\"by\":", f);
-		escape_json_string(f, a->key_name);
+		json_key_names(f, a);
 		fputs(",\"groups\":[", f);
 		for (long g = 0; g < a->ngroups; g++) {
 			fputs(g ? ",{\"key\":" : "{\"key\":", f);
-			json_key(f, &a->groups[g].key);
+			json_keys(f, a, g);
 			fputc(',', f);
 			json_aggregates(f, a, a->groups[g].area);
 			fputc('}', f);
@@ -459,18 +532,26 @@ static void csv_key(FILE *f, const struct bpfq_key *k, bool tty)
 }
 
 /* A lone histogram: a row per bucket, numeric bounds (empty for an open end). */
-static void csv_buckets(FILE *f, const struct answer *a, const struct bpfq_key *key,
-			const uint64_t *area, bool tty)
+/* Group g's key columns, each followed by a comma. */
+static void csv_keys(FILE *f, const struct answer *a, long g, bool tty)
+{
+	struct bpfq_key tmp;
+
+	for (int j = 0; j < output_nkeys(a); j++) {
+		csv_key(f, output_key_at(a, g, j, &tmp), tty);
+		fputc(',', f);
+	}
+}
+
+static void csv_buckets(FILE *f, const struct answer *a, long g, const uint64_t *area, bool tty)
 {
 	static struct bucket b[MAX_BUCKETS];
 	int n = value_buckets(&a->descs[0], area, b, MAX_BUCKETS);
 	char lo[40], hi[40];
 
 	for (int i = 0; i < n; i++) {
-		if (key) {
-			csv_key(f, key, tty);
-			fputc(',', f);
-		}
+		if (g >= 0)
+			csv_keys(f, a, g, tty);
 		bound_number(b[i].lo, lo, sizeof(lo));
 		bound_number(b[i].hi, hi, sizeof(hi));
 		fprintf(f, "%s,%s,%" PRIu64 "\n", lo, hi, b[i].count);
@@ -481,16 +562,16 @@ static void print_csv(FILE *f, const struct answer *a, bool tty)
 {
 	bool lone_hist = a->naggs == 1 && value_is_hist(&a->descs[0]);
 
-	if (a->key_name) {
-		print_csv_field(f, a->key_name);
+	for (int j = 0; j < output_nkeys(a); j++) {
+		print_csv_field(f, output_key_name(a, j));
 		fputc(',', f);
 	}
 	if (lone_hist) {
 		fputs("min,max,count\n", f);
 		if (!a->key_name)
-			csv_buckets(f, a, NULL, a->area, tty);
+			csv_buckets(f, a, -1, a->area, tty);
 		for (long g = 0; a->key_name && g < a->ngroups; g++)
-			csv_buckets(f, a, &a->groups[g].key, a->groups[g].area, tty);
+			csv_buckets(f, a, g, a->groups[g].area, tty);
 		return;
 	}
 	for (int i = 0; i < a->naggs; i++) {
@@ -502,10 +583,8 @@ static void print_csv(FILE *f, const struct answer *a, bool tty)
 	for (long g = 0; g < (a->key_name ? a->ngroups : 1); g++) {
 		const uint64_t *area = a->key_name ? a->groups[g].area : a->area;
 
-		if (a->key_name) {
-			csv_key(f, &a->groups[g].key, tty);
-			fputc(',', f);
-		}
+		if (a->key_name)
+			csv_keys(f, a, g, tty);
 		for (int i = 0; i < a->naggs; i++) {
 			if (i)
 				fputc(',', f);
@@ -519,16 +598,20 @@ static void print_csv(FILE *f, const struct answer *a, bool tty)
  * The answer with its names as text (a partial's names may hold any
  * byte): for the text output, and csv on a terminal. NULL out of memory.
  */
-static struct answer *text_names(const struct answer *a, struct answer *copy, char **names)
+static struct answer *text_names(const struct answer *a, struct answer *copy, char **names,
+				 char **keys)
 {
 	bool ok = true;
 
 	*copy = *a;
 	copy->names = names;
+	copy->key_names = keys;
 	for (int i = 0; i < a->naggs; i++)
 		ok &= (names[i] = escape_text_dup(a->names[i])) != NULL;
 	if (a->key_name)
 		ok &= (copy->key_name = escape_text_dup(a->key_name)) != NULL;
+	for (int j = 0; j < a->nkeys && a->nkeys > 1; j++)
+		ok &= (keys[j] = escape_text_dup(a->key_names[j])) != NULL;
 	return ok ? copy : NULL;
 }
 
@@ -538,6 +621,8 @@ static void free_text_names(const struct answer *a, struct answer *copy)
 		free(copy->names[i]);
 	if (a->key_name)
 		free((char *)copy->key_name);
+	for (int j = 0; j < a->nkeys && a->nkeys > 1; j++)
+		free(copy->key_names[j]);
 }
 
 /*
@@ -549,7 +634,7 @@ static void free_text_names(const struct answer *a, struct answer *copy)
 void output_answer(FILE *f, enum format format, const struct answer *a)
 {
 	bool tty = format == FORMAT_CSV && isatty(STDOUT_FILENO);
-	char *names[BPFQ_MAX_AGGS] = { 0 };
+	char *names[BPFQ_MAX_AGGS] = { 0 }, *keys[BPFQ_MAX_KEYS] = { 0 };
 	struct answer copy;
 
 	if (format == FORMAT_JSON) {
@@ -560,7 +645,7 @@ void output_answer(FILE *f, enum format format, const struct answer *a)
 		print_csv(f, a, false);
 		return;
 	}
-	if (!text_names(a, &copy, names))
+	if (!text_names(a, &copy, names, keys))
 		fputs("bpfq: error: out of memory\n", stderr);
 	else if (format == FORMAT_CSV)
 		print_csv(f, &copy, true);

@@ -17,8 +17,10 @@ struct answer {
 	char **names;
 	const struct bpfq_result *result;
 	const uint64_t *area;	/* the states, without by */
-	const char *key_name;	/* with by: its label ("$1"); else NULL */
-	bool key_time;		/* with by: the keys are times (a partial says so) */
+	const char *key_name;	/* with by: its label ("$1"), the first's of several; else NULL */
+	int nkeys;		/* with by k1, k2, ...: how many; 0 or 1 with a single key */
+	char *const *key_names;	/* with several: each one's label */
+	unsigned key_time;	/* with by: bit i, key i is a time (a partial says so) */
 	const struct group *groups;	/* with by: sorted */
 	long ngroups;
 	const struct run_stats *stats;	/* -s with -o json; else NULL */
@@ -41,8 +43,20 @@ void output_answer(FILE *f, enum format format, const struct answer *a);
  */
 bool output_check_text(FILE *f, const char *prog, const struct answer *a);
 
-/* Keys that are times (BPFQ_K_INT) print as times; they sort as their microseconds did. */
-void output_time_keys(struct group *g, long n);
+/*
+ * Keys that are times (BPFQ_K_INT) print as times; they sort as their
+ * microseconds did. mask: bit i, key i of several is a time (1: a single key).
+ */
+void output_time_keys(struct group *g, long n, unsigned mask);
+
+/* Key column j of group g: its key, or key j of its several (into *tmp). */
+const struct bpfq_key *output_key_at(const struct answer *a, long g, int j, struct bpfq_key *tmp);
+
+/* How many key columns: 0 without by. */
+int output_nkeys(const struct answer *a);
+
+/* Key column j's label. */
+const char *output_key_name(const struct answer *a, int j);
 
 /* A group's key as text: the field's bytes (as escape_text() shows them), a value, or null. */
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size);

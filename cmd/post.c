@@ -263,9 +263,11 @@ static void report(const struct query *q, const struct at *at, uint32_t err,
 	ast_render(q, at->failed, label, sizeof(label));
 	fprintf(stderr, "bpfq: error: %s in '%s'", err == BPFQ_ERR_DIVZERO ? "division by zero" :
 		"overflow", label);
-	if (g) {
-		output_key_text(&g->key, key, sizeof(key));
-		fprintf(stderr, " for %s = %s", at->in->key_name, key);
+	for (int j = 0; g && j < output_nkeys(at->in); j++) {
+		struct bpfq_key tmp;
+
+		output_key_text(output_key_at(at->in, g - at->in->groups, j, &tmp), key, sizeof(key));
+		fprintf(stderr, "%s%s = %s", j ? ", " : " for ", output_key_name(at->in, j), key);
 	}
 	fputc('\n', stderr);
 }
@@ -295,14 +297,23 @@ static uint32_t fill(const struct query *q, const struct post *out, struct at *a
 	return 0;
 }
 
-/* One group's sort keys: a value per order key (the by key is the group's index). */
-static uint32_t sort_values(const struct query *q, struct at *at, struct val *vals)
+/*
+ * One group's sort keys: a value per order key (a single by key is the
+ * group's index; one of several, its key's rank among the groups').
+ */
+static uint32_t sort_values(const struct query *q, struct at *at, long g, long *const *ranks,
+			    struct val *vals)
 {
 	uint32_t err;
 
 	for (int i = 0; i < q->norder; i++) {
 		const struct order_key *k = &q->order[i];
 
+		if (k->by_key && ranks[i]) {
+			mpq_set_si(vals[i].v, ranks[i][g], 1);
+			vals[i].null = false;
+			vals[i].exact = true;
+		}
 		if (k->by_key)
 			continue;
 		if ((err = eval_num(at, k->col >= 0 ? q->cols[k->col] : k->e, &vals[i])))
@@ -324,7 +335,7 @@ static int cand_cmp(const struct query *q, const struct cand *a, const struct ca
 		const struct val *x = &a->vals[i], *y = &b->vals[i];
 		int c;
 
-		if (q->order[i].by_key)
+		if (q->order[i].by_key && ast_nkeys(q) <= 1)
 			c = a->g < b->g ? -1 : a->g > b->g;
 		else if (x->null || y->null)
 			c = x->null - y->null;
@@ -450,10 +461,58 @@ static int passes(const struct query *q, struct at *at, const struct group *g)
 	return r == T;
 }
 
+/* What key_ranks() sorts by: the groups and the key. */
+struct rank_ctx {
+	const struct group *groups;
+	int key;
+};
+
+static int by_key_at(const void *x, const void *y, void *ctx)
+{
+	const struct rank_ctx *c = ctx;
+
+	return keys_compare(&c->groups[*(const long *)x].key, &c->groups[*(const long *)y].key,
+			    c->key);
+}
+
+/* Several keys: each group's rank by key i alone (equal keys, equal ranks); NULL out of memory. */
+static long *key_ranks(const struct answer *in, int i)
+{
+	long n = in->ngroups, *idx = malloc((n ? n : 1) * sizeof(long));
+	long *rank = malloc((n ? n : 1) * sizeof(long));
+	struct rank_ctx ctx = { in->groups, i };
+
+	if (!idx || !rank) {
+		free(idx);
+		free(rank);
+		return NULL;
+	}
+	for (long g = 0; g < n; g++)
+		idx[g] = g;
+	qsort_r(idx, n, sizeof(*idx), by_key_at, &ctx);
+	for (long k = 0; k < n; k++)
+		rank[idx[k]] = !k ? 0 : rank[idx[k - 1]] + (by_key_at(&idx[k - 1], &idx[k], &ctx) != 0);
+	free(idx);
+	return rank;
+}
+
+/* The ranks of the order keys that name one of several by keys; false out of memory. */
+static bool order_ranks(const struct query *q, const struct answer *in, long **ranks)
+{
+	bool ok = true;
+
+	for (int i = 0; i < q->norder; i++) {
+		ranks[i] = NULL;
+		if (q->order[i].by_key && ast_nkeys(q) > 1)
+			ok &= (ranks[i] = key_ranks(in, q->order[i].key)) != NULL;
+	}
+	return ok;
+}
+
 /* The groups to print, in order, into pick[]; how many, or -1. */
 static long pick_groups(const struct query *q, const struct answer *in, long *pick)
 {
-	long limit = q->limit ? q->limit : in->ngroups, n = 0;
+	long limit = q->limit ? q->limit : in->ngroups, n = 0, *ranks[BPFQ_MAX_AGGS] = { 0 };
 	struct val vals[BPFQ_MAX_AGGS], *pool = NULL;
 	struct heap h = { 0 };
 	uint32_t err;
@@ -462,7 +521,7 @@ static long pick_groups(const struct query *q, const struct answer *in, long *pi
 		limit = in->ngroups;
 	for (int i = 0; i < q->norder; i++)
 		val_init(&vals[i]);
-	if (q->norder && !heap_init(&h, q, limit, &pool)) {
+	if ((q->norder && !heap_init(&h, q, limit, &pool)) || !order_ranks(q, in, ranks)) {
 		fprintf(stderr, "bpfq: error: out of memory\n");
 		n = -1;
 	}
@@ -474,7 +533,7 @@ static long pick_groups(const struct query *q, const struct answer *in, long *pi
 			n = -1;
 		else if (ok && !q->norder)
 			pick[n++] = g;
-		else if (ok && (err = sort_values(q, &at, vals)))
+		else if (ok && (err = sort_values(q, &at, g, ranks, vals)))
 			report(q, &at, err, &in->groups[g]), n = -1;
 		else if (ok)
 			heap_offer(&h, g, vals);
@@ -482,8 +541,10 @@ static long pick_groups(const struct query *q, const struct answer *in, long *pi
 	if (n >= 0 && q->norder)
 		n = heap_drain(&h, pick);
 	heap_free(&h, pool);
-	for (int i = 0; i < q->norder; i++)
+	for (int i = 0; i < q->norder; i++) {
 		val_clear(&vals[i]);
+		free(ranks[i]);
+	}
 	return n;
 }
 
@@ -602,7 +663,13 @@ static bool same_label(const struct query *q, const struct node *a, const struct
 /* As sema's check_order_key(): the by key, a column's 'as' name or text, or an expression. */
 static void resolve_key(const struct query *q, struct order_key *k)
 {
-	k->by_key = (q->by && same_label(q, k->e, q->by)) || (q->by_file && ast_is_file(q, k->e));
+	k->by_key = false;
+	for (int i = 0; !k->by_key && i < ast_nkeys(q); i++) {
+		const struct node *key = ast_key(q, i);
+
+		if ((k->by_key = key ? same_label(q, k->e, key) : ast_is_file(q, k->e)))
+			k->key = i;
+	}
 	k->col = -1;
 	for (int i = 0; !k->by_key && k->col < 0 && i < q->ncols; i++) {
 		struct loc as = q->cols[i]->as;

@@ -203,7 +203,7 @@ static const char language_head[] =
 	"ctrl-C drops the query being typed, or stops the one running.\n"
 	"exit, quit and help at the start of a line do what they say.\n"
 	"\n"
-	"  aggregate [as NAME], ... [where CONDITION] [[group] by EXPR]\n"
+	"  aggregate [as NAME], ... [where CONDITION] [[group] by EXPR, ...]\n"
 	"      [having CONDITION] [order by KEY [asc|desc], ...] [limit N]\n"
 	"      from PATH... [as FORMAT]\n";
 

@@ -195,7 +195,10 @@ static bool names_keys(const struct query *q, const struct node *n)
  */
 static bool names_keys_unformatted(const struct query *q)
 {
-	bool names = names_keys(q, q->where) || names_keys(q, q->by);
+	bool names = names_keys(q, q->where);
+
+	for (int i = 0; q->by && i < q->nkeys; i++)
+		names |= names_keys(q, q->keys[i]);
 
 	if (q->format.given || q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON)
 		return false;
@@ -356,7 +359,8 @@ static void share_states(const struct query *q, uint64_t *area)
 static int print_answer(struct run *r, FILE *out)
 {
 	int status = EXIT_INPUT;
-	char *names[BPFQ_MAX_AGGS] = { 0 }, label[1024], key[1024], *select = NULL;
+	char *names[BPFQ_MAX_AGGS] = { 0 }, *keys[BPFQ_MAX_KEYS] = { 0 }, label[1024], key[1024];
+	char *select = NULL;
 	struct agg_desc descs[BPFQ_MAX_AGGS];
 	struct group *groups = NULL;
 	struct answer a = { .query = r->q.text, .naggs = r->q.nitems, .descs = descs,
@@ -376,11 +380,25 @@ static int print_answer(struct run *r, FILE *out)
 		a.key_name = key;
 		a.groups = groups = r->groups ? groups_sorted(r->groups, &a.ngroups) : NULL;
 	}
+	for (int j = 0; ast_nkeys(&r->q) > 1 && j < ast_nkeys(&r->q); j++) {
+		const struct node *k = ast_key(&r->q, j);
+
+		if (k)
+			ast_render(&r->q, k, label, sizeof(label));
+		keys[j] = strdup(k ? label : "file");
+		a.key_time |= (k && k->type == TYPE_TIME) << j;
+	}
+	if (ast_nkeys(&r->q) > 1) {
+		a.nkeys = ast_nkeys(&r->q);
+		a.key_names = keys;
+		a.key_name = keys[0];
+	}
 	if (r->o->stats && r->o->format == FORMAT_JSON)
 		a.stats = &r->stats;
-	a.key_time = r->q.by && r->q.by->type == TYPE_TIME;
+	if (ast_nkeys(&r->q) <= 1)
+		a.key_time = r->q.by && r->q.by->type == TYPE_TIME;
 	if (a.key_time && !r->o->partial && groups)
-		output_time_keys(groups, a.ngroups);
+		output_time_keys(groups, a.ngroups, a.key_time);
 	if ((r->q.by || r->q.by_file) && !a.groups)
 		fprintf(stderr, "bpfq: error: out of memory sorting the groups\n");
 	else if (r->o->partial && (select = partial_select(&r->q)))
@@ -391,6 +409,8 @@ static int print_answer(struct run *r, FILE *out)
 		status = print_final(r, out, &a);
 	for (int i = 0; i < r->q.nitems; i++)
 		free(names[i]);
+	for (int j = 0; j < BPFQ_MAX_KEYS; j++)
+		free(keys[j]);
 	free(select);
 	return status;
 }

@@ -165,17 +165,26 @@ static int merge_area(const struct query *q, uint64_t *to, const uint64_t *from)
 	return 0;
 }
 
-/* The groups of this file into the others'; as many as --max-groups in all. */
+/*
+ * The groups of this file into the others'; as many as --max-groups in
+ * all. With file beside other keys, each key gets the file's in its place.
+ */
 static int merge_groups(struct run *r, struct groups *to)
 {
 	long n = 0;
 	struct group *g = groups_sorted(r->groups, &n);	/* owned by r->groups */
 	int status = g ? EXIT_OK : EXIT_INPUT;
+	struct bpfq_key key;
 
 	for (long i = 0; i < n && status == EXIT_OK; i++) {
 		bool added;
-		uint64_t *area = groups_get(to, &g[i].key, &added);
+		uint64_t *area = NULL;
 
+		if (!r->q.file_key)
+			area = groups_get(to, &g[i].key, &added);
+		else if (keys_insert_text(&g[i].key, r->q.file_key - 1, r->in.name,
+					  strlen(r->in.name), &key))
+			area = groups_get(to, &key, &added);
 		if (!area || merge_area(&r->q, area, g[i].area))
 			status = EXIT_INPUT;
 		else if (added && groups_count(to) > r->o->max_groups)
@@ -188,6 +197,26 @@ static int merge_groups(struct run *r, struct groups *to)
 		fprintf(stderr, "bpfq: error: joining the groups of '%s': out of memory, or a "
 				"count overflows\n", r->in.name);
 	return status == EXIT_KERNEL ? EXIT_INPUT : status;
+}
+
+/* by file beside other keys: this file's groups, each with its path for a key. */
+static int fold_file_keys(struct run *r)
+{
+	struct run_sum *s = &r->sum;
+	int status;
+
+	if (!s->have)
+		*s = (struct run_sum){ .have = true, .result = r->result,
+				       .groups = groups_new(layout_words(&r->q)) };
+	else
+		join_counts(&s->result, &r->result);
+	status = !s->groups ? EXIT_INPUT : r->groups ? merge_groups(r, s->groups) : EXIT_OK;
+	free(r->area);
+	groups_free(r->groups);
+	r->result = s->result;
+	r->area = NULL;
+	r->groups = s->groups;
+	return status;
 }
 
 /* by file: this file's answer is the group of its path (as given, or as a glob or folder gave it). */
@@ -204,6 +233,8 @@ static int fold_file(struct run *r)
 				"most a group key holds; no answer\n", r->in.name, BPFQ_KEY_MAX);
 		return EXIT_INPUT;
 	}
+	if (r->q.by)
+		return fold_file_keys(r);
 	memcpy(key.bytes, r->in.name, len);
 	key.len = len;
 	if (!s->have)

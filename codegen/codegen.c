@@ -937,6 +937,38 @@ static void gen_early_stop(struct gen *g)
 	gen_line(g, "}");
 }
 
+/*
+ * Several keys (the general path): the text keys' segments are as the
+ * record's bytes left them (a field that is two keys, in the first's);
+ * each value goes into its own.
+ */
+static void gen_keys(struct gen *g)
+{
+	const struct query *q = g->q;
+	struct dop d;
+
+	for (int i = 0; i < q->nkeys; i++) {
+		if (!q->key_text[i] || q->key_seg[q->keys[i]->slot] != q->key_off[i])
+			continue;
+		gen_line(g, "if (st->parse.rec.key_long == %d)", q->keys[i]->slot + 1);
+		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_KEY, %d, &f[0], off);", q->keys[i]->id);
+	}
+	for (int i = 0; i < q->nkeys; i++) {
+		int seg = q->key_text[i] ? q->key_seg[q->keys[i]->slot] : -1;
+
+		gen_comment(g, "by ", q->keys[i]);
+		if (q->key_text[i] && seg != q->key_off[i])
+			gen_line(g, "__builtin_memcpy(st->parse.rec.key.bytes + %d, "
+				 "st->parse.rec.key.bytes + %d, %d);", q->key_off[i], seg,
+				 BPFQ_SEG_TEXT(q->key_cap));
+		if (q->key_text[i])
+			continue;
+		gen_d(g, q->keys[i], &d);
+		gen_line(g, "bpfq_key_value(st, %d, %s, %s);", q->key_off[i], d.v, d.null);
+	}
+	gen_line(g, "area = bpfq_group_keys(st, %d);", q->keys_len);
+}
+
 /* by: the group's area, found or made; the key is a field's text or a value. */
 static void gen_group(struct gen *g, bool fast)
 {
@@ -946,8 +978,11 @@ static void gen_group(struct gen *g, bool fast)
 
 	if (!q->by)
 		return;
-	gen_comment(g, "by ", q->by);
-	if (q->by_text) {
+	if (q->nkeys <= 1)
+		gen_comment(g, "by ", q->by);
+	if (q->nkeys > 1) {
+		gen_keys(g);
+	} else if (q->by_text) {
 		gen_line(g, "if (st->parse.rec.key_long)");
 		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_KEY, %d, &f[0], off);", q->by->id);
 		gen_line(g, "area = bpfq_group(st);");
@@ -1045,7 +1080,8 @@ static bool is_simple_fold(enum agg_kind a)
  */
 static bool has_fast_path(const struct query *q)
 {
-	if (has_slow_parts(q->where) || has_slow_parts(q->by))
+	/* Several keys are put together on the general path (groups.bpf.h). */
+	if (has_slow_parts(q->where) || has_slow_parts(q->by) || q->nkeys > 1)
 		return false;
 	for (int i = 0; i < q->nitems; i++)
 		if (!is_simple_fold(q->items[i]->agg) || has_slow_parts(q->items[i]) ||
@@ -1206,6 +1242,15 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "}");
 	gen_slot_flags(g, "bpfq_slot_time", q->slot_time);
 	gen_slot_flags(g, "bpfq_slot_numeric", q->slot_numeric);
+	gen_line(g, "static __always_inline int bpfq_key_seg(int slot)");
+	gen_line(g, "{");
+	gen_line(g, "\tswitch (slot) {");
+	for (int i = 0; i < q->nslots && q->nkeys > 1; i++)
+		if (q->key_seg[i] >= 0)
+			gen_line(g, "\tcase %d: return %d;", i, q->key_seg[i]);
+	gen_line(g, "\tdefault: return -1;");
+	gen_line(g, "\t}");
+	gen_line(g, "}");
 	gen_line(g, "static __always_inline int bpfq_slot_text(int slot)");
 	gen_line(g, "{");
 	gen_line(g, "\tswitch (slot) {");
@@ -1279,6 +1324,16 @@ static int any_time_slot(const struct query *q)
 	return 0;
 }
 
+/* Several keys: how many are a field's text (0 with one key). */
+static int key_texts(const struct query *q)
+{
+	int n = 0;
+
+	for (int i = 0; q->by && q->nkeys > 1 && i < q->nkeys; i++)
+		n += q->key_text[i];
+	return n;
+}
+
 /* The plan, and the format's constants, as the templates read them. */
 static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 {
@@ -1292,6 +1347,10 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 	gen_line(g, "#define BPFQ_STREAMS %d", plan->streams);
 	gen_line(g, "#define BPFQ_LANES_FORM %d", plan->lanes_form);
 	gen_line(g, "#define BPFQ_FAST_PER_STEP %d", plan->fast_per_step);
+	gen_line(g, "#define BPFQ_GROUP_KEY_SIZE %d",
+		 BPFQ_KEY_BYTES_OF(q->nkeys > 1 ? q->keys_len : BPFQ_KEY_MAX));
+	gen_line(g, "#define BPFQ_KEY_TEXTS %d", key_texts(q));
+	gen_line(g, "#define BPFQ_KEY_CAP %d", q->nkeys > 1 ? q->key_cap : BPFQ_KEY_MAX);
 	if (has_fields(q)) {
 		gen_line(g, "#define BPFQ_CSV %d", q->format.kind == INPUT_CSV);
 		gen_line(g, "#define BPFQ_NSLOTS %d", q->nslots);

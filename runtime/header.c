@@ -313,7 +313,10 @@ static bool query_names(const struct query *q, const struct schema *sc)
 	for (int i = 0; i < q->nitems; i++)
 		if (names_one_of(q, q->items[i], sc))
 			return true;
-	return names_one_of(q, q->where, sc) || names_one_of(q, q->by, sc);
+	for (int i = 0; q->by && i < q->nkeys; i++)
+		if (names_one_of(q, q->keys[i], sc))
+			return true;
+	return names_one_of(q, q->where, sc);
 }
 
 /*

@@ -72,6 +72,7 @@ static error_t merge_opt(int key, char *arg, struct argp_state *state)
 static bool same_query(const struct partial *a, const struct partial *b)
 {
 	if (strcmp(a->select, b->select) || a->naggs != b->naggs || !a->key_name != !b->key_name ||
+	    a->nkeys != b->nkeys ||
 	    a->key_time != b->key_time)
 		return false;
 	for (int i = 0; i < a->naggs; i++) {
@@ -284,7 +285,8 @@ static int merge_print(struct merge *m)
 	struct partial *h = &m->head;
 	struct group *groups = NULL;
 	struct answer a = { .naggs = h->naggs, .descs = h->descs, .names = h->names,
-			    .result = &h->result, .area = h->area, .key_name = h->key_name };
+			    .result = &h->result, .area = h->area, .key_name = h->key_name,
+			    .nkeys = h->nkeys, .key_names = h->key_names };
 
 	if (!m->count) {
 		fprintf(stderr, "bpfq merge: error: no partials read\n");
@@ -311,7 +313,7 @@ static int merge_print(struct merge *m)
 		return EXIT_INPUT;
 	}
 	if (h->key_time)
-		output_time_keys(groups, a.ngroups);
+		output_time_keys(groups, a.ngroups, h->key_time);
 	if (!output_check_text(stderr, "bpfq merge", &a))
 		return EXIT_INPUT;
 	status = print_final(m, &a);

@@ -47,12 +47,11 @@ char *partial_select(const struct query *q)
 		ast_render(q, q->where, label, sizeof(label));
 		fprintf(f, " where %s", label);
 	}
-	if (q->by) {
-		ast_render(q, q->by, label, sizeof(label));
-		fprintf(f, " by %s", label);
+	for (int i = 0; i < ast_nkeys(q); i++) {
+		if (ast_key(q, i))
+			ast_render(q, ast_key(q, i), label, sizeof(label));
+		fprintf(f, "%s%s", i ? ", " : " by ", ast_key(q, i) ? label : "file");
 	}
-	if (q->by_file)
-		fprintf(f, " by file");
 	post_select(f, q);
 	return fclose(f) ? (free(text), NULL) : text;
 }
@@ -95,14 +94,20 @@ static void print_groups(FILE *f, const struct answer *a, int words)
 {
 	fputs(",\"by\":", f);
 	escape_json_string(f, a->key_name);
-	if (a->key_time)
+	if (a->key_time && a->nkeys <= 1)
 		fputs(",\"by_time\":true", f);
+	for (int j = 0; j < a->nkeys && a->nkeys > 1; j++) {
+		fputs(j ? "," : ",\"keys\":[", f);
+		escape_json_string(f, a->key_names[j]);
+	}
+	if (a->nkeys > 1)
+		fprintf(f, "],\"key_times\":%u", a->key_time);
 	fputs(",\"groups\":[", f);
 	for (long g = 0; g < a->ngroups; g++) {
 		const struct bpfq_key *k = &a->groups[g].key;
 
 		fprintf(f, "%s{\"kind\":%u,\"key\":\"", g ? "," : "", k->kind);
-		for (uint32_t b = 0; b < k->len && b < BPFQ_KEY_MAX; b++)
+		for (uint32_t b = 0; b < k->len && b < BPFQ_KEYS_BYTES; b++)
 			fprintf(f, "%02x", k->bytes[b]);
 		fputs("\",", f);
 		print_state(f, a->groups[g].area, words);
@@ -272,8 +277,9 @@ static int parse_key(const struct json *g, struct bpfq_key *k, const char **err)
 	size_t n;
 
 	memset(k, 0, sizeof(*k));
-	if (get_int(g, "kind", BPFQ_K_MISSING, BPFQ_K_DEC, &kind) || kind == BPFQ_K_BAD || !hex ||
-	    hex->kind != JSON_STRING || (n = strlen(hex->text)) % 2 || n / 2 > BPFQ_KEY_MAX) {
+	if (get_int(g, "kind", BPFQ_K_MISSING, BPFQ_K_KEYS, &kind) || kind == BPFQ_K_BAD ||
+	    kind == BPFQ_K_TIME || !hex || hex->kind != JSON_STRING || (n = strlen(hex->text)) % 2 ||
+	    n / 2 > (kind == BPFQ_K_KEYS ? BPFQ_KEYS_BYTES : BPFQ_KEY_MAX)) {
 		*err = "a group lacks its kind or key";
 		return -1;
 	}
@@ -291,6 +297,33 @@ static int parse_key(const struct json *g, struct bpfq_key *k, const char **err)
 	return 0;
 }
 
+/* Several keys: their labels, and which are times. */
+static int parse_key_names(const struct json *j, struct partial *p, const char **err)
+{
+	const struct json *keys = json_get(j, "keys");
+	i128 times;
+
+	if (!keys)
+		return 0;
+	if (keys->kind != JSON_ARRAY ||
+	    get_int(j, "key_times", 0, (1 << BPFQ_MAX_KEYS) - 1, &times)) {
+		*err = "a partial's keys are not a list of names";
+		return -1;
+	}
+	p->key_time = (unsigned)times;
+	for (const struct json *k = keys->child; k; k = k->next) {
+		if (k->kind != JSON_STRING || p->nkeys == BPFQ_MAX_KEYS) {
+			*err = "a partial's keys are not a list of names";
+			return -1;
+		}
+		if (!(p->key_names[p->nkeys++] = strdup(k->text))) {
+			*err = "out of memory";
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int parse_groups(const struct json *j, struct partial *p, const char **err)
 {
 	const struct json *by = json_get(j, "by"), *groups = json_get(j, "groups");
@@ -302,6 +335,8 @@ static int parse_groups(const struct json *j, struct partial *p, const char **er
 	}
 	p->key_name = strdup(by->text);
 	p->key_time = by_time && by_time->kind == JSON_TRUE;
+	if (parse_key_names(j, p, err))
+		return -1;
 	p->groups = groups_new(p->words);
 	if (!p->key_name || !p->groups) {
 		*err = "out of memory";
@@ -465,6 +500,8 @@ void partial_free(struct partial *p)
 {
 	free(p->select);
 	free(p->key_name);
+	for (int j = 0; j < p->nkeys; j++)
+		free(p->key_names[j]);
 	free(p->area);
 	groups_free(p->groups);
 	for (int i = 0; i < p->naggs; i++)

@@ -40,8 +40,10 @@ struct partial {
 	int naggs;
 	struct agg_desc descs[BPFQ_MAX_AGGS];
 	char *names[BPFQ_MAX_AGGS];	/* malloc()ed */
-	char *key_name;		/* by's label; NULL without by */
-	bool key_time;		/* the by keys are times */
+	char *key_name;		/* by's label (the first key's); NULL without by */
+	int nkeys;		/* by k1, k2, ...: how many; 0 with a single key */
+	char *key_names[BPFQ_MAX_KEYS];	/* and each one's label, malloc()ed */
+	unsigned key_time;	/* bit i: key i is a time */
 	struct bpfq_result result;
 	int words;		/* of an area */
 	uint64_t *area;		/* without by */

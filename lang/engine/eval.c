@@ -433,12 +433,44 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 	return agg_fold(&e->desc[i], state, v.v);
 }
 
+/*
+ * Several keys: the text keys' segments as the record's end left them (a
+ * field that is two keys, in the first's), then each value's.
+ */
+static uint32_t group_keys(struct eval *e, struct bpfq_key *key)
+{
+	const struct query *q = e->q;
+	struct value v;
+	uint32_t err;
+
+	if (e->rec->key_long)
+		return BPFQ_ERR_KEY;
+	*key = e->rec->key;
+	key->kind = BPFQ_K_KEYS;
+	key->len = q->keys_len;
+	for (int i = 0; i < q->nkeys; i++) {
+		uint8_t *seg = key->bytes + q->key_off[i];
+		int slot = q->keys[i]->slot;
+
+		if (q->key_text[i]) {
+			memmove(seg, key->bytes + q->key_seg[slot], BPFQ_SEG_TEXT(q->key_cap));
+			continue;
+		}
+		if ((err = eval_num(e, q->keys[i], &v)))
+			return err;
+		keys_put_value(seg, v.null, v.v);
+	}
+	return 0;
+}
+
 /* The group's key: the key field's text, or the by expression's value. */
 static uint32_t group_key(struct eval *e, struct bpfq_key *key)
 {
 	struct value v;
 	uint32_t err;
 
+	if (e->q->nkeys > 1)
+		return group_keys(e, key);
 	memset(key, 0, sizeof(*key));
 	if (e->q->by_text) {
 		if (e->rec->key_long)
@@ -464,6 +496,15 @@ static uint32_t group_key(struct eval *e, struct bpfq_key *key)
 	return 0;
 }
 
+/* The key a text too long is: of several, the first of the slot key_long - 1. */
+static const struct node *long_key(const struct query *q, uint32_t key_long)
+{
+	for (int i = 0; q->nkeys > 1 && i < q->nkeys; i++)
+		if (q->key_text[i] && q->keys[i]->slot + 1 == (int)key_long)
+			return q->keys[i];
+	return q->by;
+}
+
 /* The area the record's aggregates go to: the query's, or its group's. */
 static uint32_t target_area(struct eval *e, uint64_t **area)
 {
@@ -477,7 +518,7 @@ static uint32_t target_area(struct eval *e, uint64_t **area)
 	if ((err = group_key(e, &key))) {
 		/* A key too long is the by clause's failure, as in the kernel. */
 		if (err == BPFQ_ERR_KEY)
-			e->failed = e->q->by;
+			e->failed = long_key(e->q, e->rec->key_long);
 		return err;
 	}
 	*area = groups_find(e->groups, &key);

@@ -46,7 +46,7 @@ static uint64_t key_hash(const struct bpfq_key *k)
 	uint64_t h = 0xcbf29ce484222325ULL ^ k->kind;
 	const uint8_t *b = k->bytes;
 
-	for (uint32_t i = 0; i < k->len && i < BPFQ_KEY_MAX; i++)
+	for (uint32_t i = 0; i < k->len && i < BPFQ_KEYS_BYTES; i++)
 		h = (h ^ b[i]) * 0x100000001b3ULL;
 	return h ^ k->len;
 }
@@ -117,6 +117,111 @@ uint64_t *groups_get(struct groups *g, const struct bpfq_key *key, bool *added)
 	return slot->area;
 }
 
+uint32_t keys_segment(const struct bpfq_key *k, int i, uint32_t *off)
+{
+	uint32_t size = 0;
+
+	*off = 0;
+	for (int n = 0; n <= i; n++, *off += size) {
+		if (*off + BPFQ_SEG_HEAD > k->len || *off + BPFQ_SEG_HEAD > BPFQ_KEYS_BYTES)
+			return 0;
+		size = BPFQ_SEG_CAP(k->bytes[*off]) ? BPFQ_SEG_TEXT(BPFQ_SEG_CAP(k->bytes[*off]))
+						    : BPFQ_SEG_NUM;
+		if (*off + size > k->len)
+			return 0;
+	}
+	*off -= size;
+	return size;
+}
+
+bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out)
+{
+	uint32_t off, size = keys_segment(k, i, &off);
+
+	memset(out, 0, sizeof(*out));
+	if (!size)
+		return false;
+	out->kind = k->bytes[off] & 0xf;
+	if (BPFQ_SEG_CAP(k->bytes[off]))
+		out->len = k->bytes[off + 1] < size - BPFQ_SEG_HEAD ? k->bytes[off + 1] :
+			   size - BPFQ_SEG_HEAD;
+	else
+		out->len = out->kind == BPFQ_K_INT || out->kind == BPFQ_K_TIME ? 8 :
+			   out->kind == BPFQ_K_DEC ? 16 : 0;
+	memcpy(out->bytes, k->bytes + off + BPFQ_SEG_HEAD, out->len);
+	return true;
+}
+
+/* A single key as a segment at out's end: a text one as text, a value or NULL as a value. */
+static bool put_single(struct bpfq_key *out, const struct bpfq_key *k)
+{
+	uint32_t size = k->kind == BPFQ_K_EMPTY ? BPFQ_SEG_TEXT(BPFQ_KEY_MAX) : BPFQ_SEG_NUM;
+	uint8_t *seg = out->bytes + out->len;
+
+	if (out->len + size > BPFQ_KEYS_BYTES || k->len > BPFQ_KEY_MAX)
+		return false;
+	memset(seg, 0, size);
+	seg[0] = k->kind == BPFQ_K_EMPTY ? BPFQ_SEG_CODE(BPFQ_KEY_MAX) | BPFQ_K_EMPTY : k->kind;
+	seg[1] = k->kind == BPFQ_K_EMPTY ? k->len : 0;
+	memcpy(seg + BPFQ_SEG_HEAD, k->bytes, k->len);
+	out->len += size;
+	return true;
+}
+
+/* Key i of k, one key or several, at out's end. */
+static bool put_key(struct bpfq_key *out, const struct bpfq_key *k, int i)
+{
+	uint32_t off, size;
+
+	if (k->kind != BPFQ_K_KEYS)
+		return put_single(out, k);
+	size = keys_segment(k, i, &off);
+	if (!size || out->len + size > BPFQ_KEYS_BYTES)
+		return false;
+	memcpy(out->bytes + out->len, k->bytes + off, size);
+	out->len += size;
+	return true;
+}
+
+bool keys_insert_text(const struct bpfq_key *k, int pos, const char *text, uint32_t len,
+		      struct bpfq_key *out)
+{
+	struct bpfq_key t = { .kind = BPFQ_K_EMPTY, .len = len };
+	uint32_t off;
+	int n = 1;
+	bool ok = len <= BPFQ_KEY_MAX;
+
+	while (k->kind == BPFQ_K_KEYS && keys_segment(k, n, &off))
+		n++;
+	memset(out, 0, sizeof(*out));
+	out->kind = BPFQ_K_KEYS;
+	if (ok)
+		memcpy(t.bytes, text, len);
+	for (int i = 0; ok && i <= n; i++) {
+		if (i == pos)
+			ok = put_single(out, &t);
+		if (ok && i < n)
+			ok = put_key(out, k, i);
+	}
+	return ok;
+}
+
+void keys_put_value(uint8_t *seg, bool null, __int128 v)
+{
+	memset(seg, 0, BPFQ_SEG_NUM);
+	if (null) {
+		seg[0] = BPFQ_K_MISSING;
+	} else if (v % (i128)BPFQ_SCALE == 0) {
+		int64_t i = (int64_t)(v / (i128)BPFQ_SCALE);
+
+		seg[0] = BPFQ_K_INT;
+		memcpy(seg + BPFQ_SEG_HEAD, &i, sizeof(i));
+	} else {
+		seg[0] = BPFQ_K_DEC;
+		memcpy(seg + BPFQ_SEG_HEAD, &v, sizeof(v));
+	}
+}
+
 long groups_count(const struct groups *g)
 {
 	return g->n;
@@ -141,10 +246,8 @@ static i128 key_value(const struct bpfq_key *k)
 	return d;
 }
 
-static int compare(const void *pa, const void *pb)
+static int compare_key(const struct bpfq_key *a, const struct bpfq_key *b)
 {
-	const struct bpfq_key *a = &((const struct group *)pa)->key;
-	const struct bpfq_key *b = &((const struct group *)pb)->key;
 	int ra = rank(a), rb = rank(b), c;
 
 	if (ra != rb)
@@ -156,6 +259,30 @@ static int compare(const void *pa, const void *pb)
 	}
 	c = memcmp(a->bytes, b->bytes, a->len < b->len ? a->len : b->len);
 	return c ? c : (int)a->len - (int)b->len;
+}
+
+int keys_compare(const struct bpfq_key *a, const struct bpfq_key *b, int i)
+{
+	struct bpfq_key ka, kb;
+
+	if (!keys_get(a, i, &ka) || !keys_get(b, i, &kb))
+		return 0;
+	return compare_key(&ka, &kb);
+}
+
+/* Several keys: by the first, then the second, and so on. */
+static int compare(const void *pa, const void *pb)
+{
+	const struct bpfq_key *a = &((const struct group *)pa)->key;
+	const struct bpfq_key *b = &((const struct group *)pb)->key;
+	struct bpfq_key ka, kb;
+	int c = 0;
+
+	if (a->kind != BPFQ_K_KEYS || b->kind != BPFQ_K_KEYS)
+		return compare_key(a, b);
+	for (int i = 0; !c && keys_get(a, i, &ka) && keys_get(b, i, &kb); i++)
+		c = compare_key(&ka, &kb);
+	return c;
 }
 
 struct group *groups_sorted(struct groups *g, long *n)

@@ -30,6 +30,27 @@ uint64_t *groups_get(struct groups *g, const struct bpfq_key *key, bool *added);
 
 long groups_count(const struct groups *g);
 
+/* Several keys (kind BPFQ_K_KEYS, bpfq_state.h): where key i's segment starts
+ * (*off) and its bytes; 0 past the last. */
+uint32_t keys_segment(const struct bpfq_key *k, int i, uint32_t *off);
+
+/* Several keys: key i of k as a single key is, into *out; false past the last. */
+bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out);
+
+/*
+ * k's keys (one, or several) as several, with a text key at position pos
+ * (text[0..len), at most BPFQ_KEY_MAX bytes) into *out: 'by file' beside
+ * other keys. False when they do not fit.
+ */
+bool keys_insert_text(const struct bpfq_key *k, int pos, const char *text, uint32_t len,
+		      struct bpfq_key *out);
+
+/* Key i of two keys of several, as groups_sorted() orders them. */
+int keys_compare(const struct bpfq_key *a, const struct bpfq_key *b, int i);
+
+/* A value's segment at seg: NULL (null), else v (times 10^9) as an int or a decimal. */
+void keys_put_value(uint8_t *seg, bool null, __int128 v);
+
 /* The groups sorted by key: values before text, then NULL; numbers by value, text bytewise. */
 struct group *groups_sorted(struct groups *g, long *n);
 

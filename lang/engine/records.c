@@ -482,6 +482,17 @@ static void time_byte(struct records *p, unsigned char c)
 		p->text_end = p->text_len;
 }
 
+/* A byte of a text key of several (bpfq_state.h): its segment keeps key_cap of them. */
+static void key_seg_byte(struct records *p, int off, unsigned char c)
+{
+	uint8_t *seg = p->rec.key.bytes + off;
+
+	if (seg[1] < p->q->key_cap)
+		seg[BPFQ_SEG_HEAD + seg[1]++] = c;
+	else if (!p->rec.key_long)
+		p->rec.key_long = p->slot + 1;
+}
+
 /* A byte of a used field's content: its number, its text if compared, or if it is the key. */
 static void field_content(struct records *p, unsigned char c)
 {
@@ -510,6 +521,8 @@ static void field_content(struct records *p, unsigned char c)
 		else
 			rec->key_long = 1;
 	}
+	if (p->q->nkeys > 1 && p->q->key_seg[p->slot] >= 0)
+		key_seg_byte(p, p->q->key_seg[p->slot], c);
 }
 
 static void begin_field(struct records *p, uint64_t off)
@@ -605,6 +618,10 @@ static void end_record(struct records *p)
 	}
 	if (p->q->key_slot >= 0 && field_missing(p, p->q->key_slot))
 		p->rec.key.kind = BPFQ_K_MISSING;
+	for (int i = 0; p->q->nkeys > 1 && i < p->q->nslots; i++)
+		if (p->q->key_seg[i] >= 0)
+			p->rec.key.bytes[p->q->key_seg[i]] = BPFQ_SEG_CODE(p->q->key_cap) |
+				(field_missing(p, i) ? BPFQ_K_MISSING : BPFQ_K_EMPTY);
 	p->r->records++;
 	p->in_record = false;
 	emit(p);

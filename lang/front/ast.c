@@ -108,6 +108,18 @@ static enum prec prec(const struct node *n)
 }
 
 /* The normalized spelling: "==" for "=", "and" for "&&", whatever was written. */
+int ast_nkeys(const struct query *q)
+{
+	return (q->by ? q->nkeys : 0) + q->by_file;
+}
+
+const struct node *ast_key(const struct query *q, int i)
+{
+	if (q->file_key)
+		return i == q->file_key - 1 ? NULL : q->keys[i - (i >= q->file_key)];
+	return q->by_file ? NULL : q->keys[i];
+}
+
 /* One key's bytes, then its length: "a.b" as one key is not a, then b. */
 static void json_fold_key(const char *key, size_t len, uint64_t *h1, uint64_t *h2)
 {
@@ -644,9 +656,15 @@ void ast_dump(FILE *f, const struct query *q)
 		fputs("  where\n", f);
 		dump_node(f, q, q->where, 2);
 	}
-	if (q->by) {
-		fputs(q->by_text ? "  by (text)\n" : "  by\n", f);
-		dump_node(f, q, q->by, 2);
+	for (int i = 0; i < ast_nkeys(q); i++) {
+		const struct node *k = ast_key(q, i);
+		bool text = ast_nkeys(q) > 1 ? k && q->key_text[i - (q->file_key && i >= q->file_key)]
+					     : q->by_text;
+
+		if (!k)
+			continue;
+		fputs(text ? "  by (text)\n" : "  by\n", f);
+		dump_node(f, q, k, 2);
 	}
 	if (q->path) {
 		char format[160];

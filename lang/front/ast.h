@@ -140,7 +140,8 @@ struct node {
 struct order_key {
 	struct node *e;
 	bool desc;
-	bool by_key;		/* set by sema: it names the by key */
+	bool by_key;		/* set by sema: it names a by key */
+	int key;		/* which of several (query.keys) */
 	int col;		/* set by sema: the output column it names, or -1 */
 };
 
@@ -202,9 +203,21 @@ struct query {
 	struct node **items;	/* the select list: aggregate calls after sema */
 	int nitems;
 	struct node *where;	/* NULL without a where clause */
-	struct node *by;	/* NULL without a 'by' clause */
+	struct node *by;	/* NULL without a 'by' clause; with several keys, the first */
+	int nkeys;		/* by k1, k2, ...: how many (1 with a single key) */
+	struct node *keys[BPFQ_MAX_KEYS];	/* each, as written */
+	/* Several keys (nkeys > 1), set by sema: the layout of their
+	 * struct bpfq_key (kind BPFQ_K_KEYS), in the kernel and the evaluator. */
+	bool key_text[BPFQ_MAX_KEYS];	/* the key is a field's text, not a value */
+	int key_off[BPFQ_MAX_KEYS];	/* where its segment starts in the key's bytes */
+	int key_cap;		/* bytes a text key holds: 64, or 32 when they do not fit */
+	int keys_len;		/* bytes of all the segments */
+	int key_seg[BPFQ_MAX_SLOTS];	/* a slot of a text key: its first key's segment, or -1 */
 	bool by_text;		/* set by sema: the key is a field's text, not a value */
-	bool by_file;		/* set by sema: 'by file', each input file a group (by is then NULL) */
+	bool by_file;		/* set by sema: 'by file', each input file a group (by is then NULL
+				 * when file is the only key) */
+	int file_key;		/* set by sema: file beside other keys, its place + 1 (sema takes
+				 * it out of keys); else 0 */
 	char **paths;		/* from PATH..., unquoted; in the arena; NULL without 'from' */
 	int npaths;
 	char *path;		/* the first of them */
@@ -274,6 +287,12 @@ void json_path_hash(const char *name, size_t len, bool path, uint64_t *h1, uint6
 
 /* The hashes of field i of 'as json' input (q->format.keys[i]). */
 void json_key_hash(const struct query *q, int i, uint64_t *h1, uint64_t *h2);
+
+/* The keys the answer shows: by's, and file (0 without by). */
+int ast_nkeys(const struct query *q);
+
+/* The i-th of them as written: file's node is NULL after sema. */
+const struct node *ast_key(const struct query *q, int i);
 
 /* Whether n is the pseudo-column file: the path of the file a record comes from. */
 bool ast_is_file(const struct query *q, const struct node *n);

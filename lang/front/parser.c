@@ -1147,9 +1147,11 @@ static bool from_clause(struct parser *p)
 	return p->tok.kind == TOK_AS ? format_clause(p) : true;
 }
 
-/* ['group'] 'by' expr */
+/* ['group'] 'by' expr (',' expr)* */
 static bool by_clause(struct parser *p)
 {
+	struct query *q = p->q;
+
 	if (p->q->by)
 		return diag_set(p->d, p->tok.loc, "more than one 'by' clause");
 	if (p->tok.kind == TOK_GROUP) {
@@ -1159,10 +1161,18 @@ static bool by_clause(struct parser *p)
 			return diag_set(p->d, p->tok.loc, "expected 'by' after 'group', got %s",
 					quote(p, p->tok).s);
 	}
-	if (!next(p))
-		return false;
-	p->q->by = expr(p);
-	return p->q->by != NULL;
+	do {
+		if (!next(p))
+			return false;
+		if (q->nkeys == BPFQ_MAX_KEYS)
+			return diag_set(p->d, p->tok.loc, "too many by keys: at most %d",
+					BPFQ_MAX_KEYS);
+		if (!(q->keys[q->nkeys] = expr(p)))
+			return false;
+		q->nkeys++;
+	} while (p->tok.kind == TOK_COMMA);
+	q->by = q->keys[0];
+	return true;
 }
 
 /* 'having' expr */

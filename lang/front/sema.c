@@ -1260,9 +1260,14 @@ static bool check_order_key(struct sema *s, struct order_key *k)
 	struct query *q = s->q;
 	int col = as_column(q, k->e);
 
-	if ((q->by_file && ast_is_file(q, k->e)) || (q->by && same_text(q, k->e, q->by))) {
-		k->by_key = true;
-		return true;
+	for (int i = 0; i < ast_nkeys(q); i++) {
+		const struct node *key = ast_key(q, i);
+
+		if (key ? same_text(q, k->e, key) : ast_is_file(q, k->e)) {
+			k->by_key = true;
+			k->key = i;
+			return true;
+		}
 	}
 	for (int i = 0; col < 0 && i < q->ncols; i++)
 		if (same_text(q, k->e, q->cols[i]))
@@ -1333,6 +1338,13 @@ static bool check_by_states(struct sema *s)
 	return true;
 }
 
+/* A bare field of text, csv or json lines: a key by its text, as awk's a[$1]. */
+static bool is_text_key(const struct query *q, const struct node *key)
+{
+	return key->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
+					   q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
+}
+
 /*
  * by: a bare field of text or csv groups by its text, as awk's a[$1] does;
  * 'by file' by the input file; anything else by its value.
@@ -1352,10 +1364,96 @@ static bool check_by(struct sema *s, struct node *by)
 	if (by->type != TYPE_NUM && by->type != TYPE_TIME)
 		return diag_set(s->d, by->loc, "by needs a field or a number, got %s",
 				type_word(by->type));
-	q->by_text = by->kind == NODE_FIELD && (q->format.kind == INPUT_TEXT ||
-						q->format.kind == INPUT_CSV || q->format.kind == INPUT_JSON);
+	q->by_text = is_text_key(q, by);
 	q->key_slot = q->by_text ? by->slot : -1;
+	q->key_text[0] = q->by_text;
 	return check_by_states(s);
+}
+
+/*
+ * Several keys: each a field's text or a value, as a single key is; their
+ * segments in key order (bpfq_state.h, struct bpfq_key). A text key holds
+ * BPFQ_KEY_MAX bytes when all fit, else half, or a quarter: eight text
+ * keys still do, file's among them.
+ */
+static void place_keys(struct query *q)
+{
+	/* file's key, put in by user space, takes its room from the same bytes */
+	int ntext = 0, len, room = BPFQ_KEYS_BYTES - (q->file_key ? BPFQ_SEG_TEXT(BPFQ_KEY_MAX) : 0);
+
+	for (int i = 0; i < q->nkeys; i++)
+		ntext += q->key_text[i];
+	q->key_cap = BPFQ_KEY_MAX;
+	while (q->key_cap > 16 &&
+	       (q->nkeys - ntext) * BPFQ_SEG_NUM + ntext * BPFQ_SEG_TEXT(q->key_cap) > room)
+		q->key_cap /= 2;
+	for (int i = 0; i < BPFQ_MAX_SLOTS; i++)
+		q->key_seg[i] = -1;
+	len = 0;
+	for (int i = 0; i < q->nkeys; i++) {
+		struct node *k = q->keys[i];
+
+		q->key_off[i] = len;
+		len += q->key_text[i] ? BPFQ_SEG_TEXT(q->key_cap) : BPFQ_SEG_NUM;
+		if (q->key_text[i] && q->key_seg[k->slot] < 0)
+			q->key_seg[k->slot] = q->key_off[i];
+	}
+	q->keys_len = len;
+}
+
+/*
+ * file beside other keys: each file is scanned apart, by the others, and
+ * user space puts the file's key in its place (run_files.c).
+ */
+static bool take_file_key(struct sema *s)
+{
+	struct query *q = s->q;
+
+	for (int i = 0; i < q->nkeys; i++) {
+		if (!ast_is_file(q, q->keys[i]))
+			continue;
+		if (q->file_key)
+			return diag_set(s->d, q->keys[i]->loc, "'file' is a by key twice");
+		q->file_key = i + 1;
+		q->by_file = true;
+	}
+	if (!q->file_key)
+		return true;
+	for (int i = q->file_key - 1; i + 1 < q->nkeys; i++)
+		q->keys[i] = q->keys[i + 1];
+	q->nkeys--;
+	q->by = q->keys[0];
+	return true;
+}
+
+static bool check_keys(struct sema *s)
+{
+	struct query *q = s->q;
+
+	if (q->nkeys > 1 && !take_file_key(s))
+		return false;
+	if (q->nkeys <= 1)
+		return check_by(s, q->by);
+	for (int i = 0; i < q->nkeys; i++) {
+		struct node *k = q->keys[i];
+
+		if (!check_expr(s, k, IN_BY))
+			return false;
+		if (k->type != TYPE_NUM && k->type != TYPE_TIME)
+			return diag_set(s->d, k->loc, "by needs a field or a number, got %s",
+					type_word(k->type));
+		q->key_text[i] = is_text_key(q, k);
+	}
+	q->by_text = false;
+	q->key_slot = -1;
+	place_keys(q);
+	return check_by_states(s);
+}
+
+/* Key i when it is a value (an expression over the record), not a field's text; else NULL. */
+static struct node *value_key(const struct query *q, int i)
+{
+	return q->by && i < q->nkeys && !q->key_text[i] ? q->keys[i] : NULL;
 }
 
 static int count_nodes(const struct node *n)
@@ -1387,8 +1485,10 @@ static void number(struct query *q, struct node *n)
 static bool number_nodes(struct sema *s)
 {
 	struct query *q = s->q;
-	int total = (q->where ? count_nodes(q->where) : 0) + (q->by ? count_nodes(q->by) : 0);
+	int total = q->where ? count_nodes(q->where) : 0;
 
+	for (int i = 0; q->by && i < q->nkeys; i++)
+		total += count_nodes(q->keys[i]);
 	for (int i = 0; i < q->nitems; i++)
 		total += count_nodes(q->items[i]);
 	q->by_id = arena_alloc(&q->arena, (total + 1) * sizeof(*q->by_id));
@@ -1399,8 +1499,8 @@ static bool number_nodes(struct sema *s)
 		number(q, q->items[i]);
 	if (q->where)
 		number(q, q->where);
-	if (q->by)
-		number(q, q->by);
+	for (int i = 0; q->by && i < q->nkeys; i++)
+		number(q, q->keys[i]);
 	return true;
 }
 
@@ -1452,7 +1552,10 @@ static bool ends_with(const char *s, const char *suffix)
 void sema_default_format(struct query *q)
 {
 	struct input_format *f = &q->format;
-	bool fields = ast_has_field(q->where) || ast_has_field(q->by);
+	bool fields = ast_has_field(q->where);
+
+	for (int i = 0; i < q->nkeys; i++)
+		fields |= ast_has_field(q->keys[i]);
 
 	for (int i = 0; i < q->nitems; i++)
 		fields |= ast_has_field(q->items[i]);
@@ -1560,7 +1663,6 @@ static bool retime(struct sema *s, struct node *n, struct node *parent)
 static bool mark_times(struct sema *s)
 {
 	struct query *q = s->q;
-	struct node *by = q->by && !q->by_text ? q->by : NULL;
 
 	for (int i = 0; i < q->nslots; i++) {
 		const struct schema *sc = s->schema;
@@ -1572,11 +1674,15 @@ static bool mark_times(struct sema *s)
 	for (int i = 0; i < q->nitems; i++)
 		find_times(q, q->items[i]);
 	find_times(q, q->where);
-	find_times(q, by);
+	for (int i = 0; i < q->nkeys; i++)
+		find_times(q, value_key(q, i));
 	for (int i = 0; i < q->nitems; i++)
 		if (!retime(s, q->items[i], NULL))
 			return false;
-	return retime(s, q->where, NULL) && retime(s, by, NULL);
+	for (int i = 0; i < q->nkeys; i++)
+		if (!retime(s, value_key(q, i), NULL))
+			return false;
+	return retime(s, q->where, NULL);
 }
 
 /* The aggregates that take a csv column of text: its bytes, not a number. */
@@ -1688,7 +1794,12 @@ static bool mark_texts(struct sema *s)
 	for (int i = 0; i < q->nitems; i++)
 		if (!retext(s, q->items[i], NULL))
 			return false;
-	return retext(s, q->where, NULL) && (q->by_text || retext(s, q->by, NULL));
+	if (!retext(s, q->where, NULL))
+		return false;
+	for (int i = 0; i < q->nkeys; i++)
+		if (!retext(s, value_key(q, i), NULL))
+			return false;
+	return true;
 }
 
 static void mark_slots(struct query *q)
@@ -1701,8 +1812,8 @@ static void mark_slots(struct query *q)
 	for (int i = 0; i < q->nitems; i++)
 		mark_numeric(q, q->items[i]);
 	mark_numeric(q, q->where);
-	if (q->by && !q->by_text)
-		mark_numeric(q, q->by);
+	for (int i = 0; i < q->nkeys; i++)
+		mark_numeric(q, value_key(q, i));
 }
 
 static bool check_layout(struct sema *s)
@@ -1740,7 +1851,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	}
 	if (q->where && !check_where(&s, q->where))
 		return false;
-	if (q->by && !check_by(&s, q->by))
+	memset(q->key_text, 0, sizeof(q->key_text));
+	if (q->by && !check_keys(&s))
 		return false;
 	if (q->post && !check_post_clauses(&s))
 		return false;

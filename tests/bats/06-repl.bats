@@ -242,7 +242,7 @@ A query runs when it is complete; a line ending in ';' runs what is typed so far
 ctrl-C drops the query being typed, or stops the one running.
 exit, quit and help at the start of a line do what they say.
 
-  aggregate [as NAME], ... [where CONDITION] [[group] by EXPR]
+  aggregate [as NAME], ... [where CONDITION] [[group] by EXPR, ...]
       [having CONDITION] [order by KEY [asc|desc], ...] [limit N]
       from PATH... [as FORMAT]
   aggregates: count sum min max avg exists var variance var_samp var_pop stddev

@@ -41,6 +41,7 @@ same_with_jobs() {
 	printf '3,,x\n4,oops,y\n' >>"$TMP/a.csv"
 	same_with_jobs 2 "sum(v), count(v), min(v), stddev(v) from $TMP/a.csv"
 	same_with_jobs 3 "count(), sum(v), avg(v) by k from $TMP/a.csv"
+	same_with_jobs 2 "count(), sum(v) by k, v % 3 from $TMP/a.csv"
 }
 
 @test "-j 2 gives the one reader's answer on text fields and binary records" {

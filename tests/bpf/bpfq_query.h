@@ -28,6 +28,9 @@
 #define BPFQ_NSLOTS 1
 #define BPFQ_LAST_FIELD 0
 #define BPFQ_KEY_SLOT -1
+#define BPFQ_KEY_TEXTS 0
+#define BPFQ_KEY_CAP BPFQ_KEY_MAX
+#define BPFQ_GROUP_KEY_SIZE BPFQ_KEY_BYTES_OF(BPFQ_KEY_MAX)
 #define BPFQ_NTEXTS 0
 #define BPFQ_DELIM ','
 #define BPFQ_TIME_SLOTS 0
@@ -69,6 +72,11 @@ static __always_inline int bpfq_slot_numeric(int slot)
 }
 
 static __always_inline int bpfq_slot_text(int slot)
+{
+	return -1;
+}
+
+static __always_inline int bpfq_key_seg(int slot)
 {
 	return -1;
 }

@@ -208,7 +208,12 @@ function parse_query() {
 		} else if (T == "by" || T == "group") {
 			if (T == "group") next_token()
 			expect("by")
-			BY = parse_expr()
+			BYE[++NBY] = parse_expr()
+			while (T == ",") {
+				next_token()
+				BYE[++NBY] = parse_expr()
+			}
+			BY = BYE[1]
 		} else die("unexpected '" TT "'")
 	}
 }
@@ -378,6 +383,13 @@ function render(n,   k, p, s, i, op) {
 	return paren(L[n], prec(L[n]) < p || (p == 4 && prec(L[n]) == p)) " " op " " paren(R[n], prec(R[n]) <= p)
 }
 
+# The by key (1, 2, ... of several) an order key names, or 0.
+function order_by_key(e,   i) {
+	for (i = 1; i <= NBY; i++)
+		if (K[e] == "field" && K[BYE[i]] == "field" && V[e] == V[BYE[i]]) return i
+	return 0
+}
+
 # The columns, having, order by and limit, as tables oracle.awk interprets
 # on the final values: every node (PK kind, PL/PR operands, PA arguments,
 # PV its value: a literal, an aggregate's number, an operator, a name).
@@ -387,11 +399,13 @@ function emit_post(   n, i, c, post) {
 		post = post || K[COLE[c]] != "agg" || (c in COLNAME)
 	printf "\tPOST = %d; NCOL = %d; HAVING = %d; NORD = %d; LIMIT = %d; BYLABEL = \"%s\"\n",
 		post, NCOL, HAVING + 0, NORD, LIMIT + 0, BY ? render(BY) : ""
+	for (i = 1; i <= NBY; i++)
+		printf "\tBYLABELS[%d] = \"%s\"\n", i, render(BYE[i])
 	for (c = 1; c <= NCOL; c++)
 		printf "\tCOLE[%d] = %d; COLNAME[%d] = \"%s\"\n", c, COLE[c], c, COLNAME[c]
 	for (i = 1; i <= NORD; i++)
 		printf "\tORDE[%d] = %d; ORDDESC[%d] = %d; ORDBY[%d] = %d\n", i, ORDE[i], i,
-			ORDDESC[i] + 0, i, BY && K[ORDE[i]] == "field" && V[ORDE[i]] == V[BY]
+			ORDDESC[i] + 0, i, order_by_key(ORDE[i])
 	for (n = 1; n <= NN; n++) {
 		printf "\tPK[%d] = \"%s\"; PL[%d] = %d; PR[%d] = %d; PNA[%d] = %d; PVAL[%d] = \"%s\"\n",
 			n, K[n], n, L[n] + 0, n, R[n] + 0, n, NA[n] + 0, n, awk_string(V[n])
@@ -710,7 +724,7 @@ function mark_times(   pass, i) {
 	for (pass = 1; pass <= 2; pass++) {
 		for (i = 1; i <= NAGG; i++) mark_time(AE[i])
 		mark_time(WHERE)
-		mark_time(BY)
+		for (i = 1; i <= NBY; i++) mark_time(BYE[i])
 	}
 }
 
@@ -1032,6 +1046,47 @@ function gen_fold(i,   kind, c, w, a, b, p) {
 	emit("if (!" a[2] ") fold(G, " i ", " a[1] ")")
 }
 
+# Key i of several is a field's text (not a value).
+function text_key(i) {
+	return K[BYE[i]] == "field" && (FMT == "text" || FMT == "csv" || FMT == "json")
+}
+
+# Bytes a text key of several holds: 64, or 32 when the keys do not fit (bpfq_state.h).
+function key_cap(   i, nt) {
+	if (NBY < 2) return 64
+	nt = 0
+	for (i = 1; i <= NBY; i++) nt += text_key(i)
+	return nt * 72 + (NBY - nt) * 24 > 320 ? 32 : 64
+}
+
+# Several keys: G holds each key's string (as one key's) after its length, so
+# that no two lists of keys are the same string. A text too long fails at
+# its first key, the first such field of the record.
+function gen_keys(   i, a, p) {
+	emit("KL = 0")
+	for (i = 1; i <= NBY; i++) {
+		if (!text_key(i)) continue
+		p = slot_of(V[BYE[i]])
+		if (p in KEYSL) continue
+		KEYSL[p] = 1
+		emit("if (KEYLONG[" p "] && (!KL || SLOT_POS[" p "] < SLOT_POS[KL])) { KL = " p \
+		     "; KEYLOC = \"" oops_loc(BYE[i]) "\" }")
+	}
+	emit("if (KL) oops_key()")
+	emit("G = \"\"")
+	for (i = 1; i <= NBY; i++) {
+		if (text_key(i)) {
+			p = slot_of(V[BYE[i]])
+			emit("K1 = FN_MISSING[" p "] ? \"n\" : \"t\" FT[" p "]")
+		} else {
+			split(gen_num(BYE[i]), a, " ")
+			emit("K1 = " a[2] " ? \"n\" : \"v\" " a[1])
+		}
+		emit("G = G length(K1) \":\" K1")
+	}
+}
+
+
 function generate(   i, w, c, a, kind, p) {
 	# A stream's value is read first (slot 1), whether the query names it or not.
 	if (FMT == "numbers" || STREAM) {
@@ -1044,7 +1099,9 @@ function generate(   i, w, c, a, kind, p) {
 	}
 	emit("MATCHED++")
 	if (BY) {
-		if (K[BY] == "field" && (FMT == "text" || FMT == "csv" || FMT == "json")) {
+		if (NBY > 1) {
+			gen_keys()
+		} else if (K[BY] == "field" && (FMT == "text" || FMT == "csv" || FMT == "json")) {
 			# a bare field of text or csv: its text is the key
 			p = slot_of(V[BY])
 			KEYSLOT = p
@@ -1091,7 +1148,11 @@ function generate(   i, w, c, a, kind, p) {
 	for (i = 1; i <= NSLOT; i++)
 		printf "\tSLOT_SPEC[%d] = \"%s\"; SLOT_NUM[%d] = %d; SLOT_TXT[%d] = %d; SLOT_TIME[%d] = %d\n",
 			i, SLOT_SPEC[i], i, SLOT_NUM[i] + 0, i, SLOT_TXT[i] + 0, i, SLOT_TIME[i] + 0
-	printf "\tBY_TIME = %d\n", BY && is_time(BY)
+	printf "\tBY_TIME = %d; NBY = %d; KEYCAP = %d\n", BY && is_time(BY), NBY, key_cap()
+	for (i = 1; i <= NBY; i++)
+		printf "\tBYT[%d] = %d\n", i, is_time(BYE[i])
+	for (p in KEYSL)
+		printf "\tKEYSL[%d] = 1\n", p
 	for (i = 1; i <= NAGG; i++)
 		if ((AGG[i] == "min" || AGG[i] == "max") && is_time(AE[i]))
 			printf "\tATIME[%d] = 1\n", i

@@ -494,8 +494,8 @@ function fields_record(   k, s, p, t, a, nk) {
 		FN_MISSING[s] = 0
 		t = CF[p]
 		FT[s] = t
-		if (s == KEYSLOT) {
-			KEYLONG[s] = length(t) > 64
+		if (s == KEYSLOT || s in KEYSL) {
+			KEYLONG[s] = length(t) > KEYCAP
 		}
 		FN[s] = 1
 		if (!SLOT_NUM[s] || COLTXT[p]) continue
@@ -700,9 +700,9 @@ function json_record(   s, t, o, w, nk) {
 		FN[s] = 1
 		t = JKIND[s] == "c" ? "" : JTEXT[s]
 		o = JOFF[s]
-		if (s == KEYSLOT) {
+		if (s == KEYSLOT || s in KEYSL) {
 			FT[s] = t
-			KEYLONG[s] = length(t) > 64
+			KEYLONG[s] = length(t) > KEYCAP
 		}
 		if (!SLOT_NUM[s]) continue
 		w = tolower(t)
@@ -1150,23 +1150,81 @@ function bucket_rows(g, prefix,   b) {
 	}
 }
 
-function key_cell(g) {
+function key_cell(g,   n, parts, j, s) {
+	if (NBY > 1) {
+		n = key_split(g, parts)
+		for (j = 1; j <= n; j++) s = s (j > 1 ? "," : "") key_cell1(parts[j], BYT[j])
+		return s
+	}
+	return key_cell1(g, BY_TIME)
+}
+
+function key_cell1(g, time) {
 	if (g == "n") return ""
-	if (g ~ /^v/ && BY_TIME) return tfmt(idiv(substr(g, 2) + 0, S))
+	if (g ~ /^v/ && time) return tfmt(idiv(substr(g, 2) + 0, S))
 	if (g ~ /^v/) return dec(substr(g, 2) + 0)
 	return csv_field(substr(g, 2))
+}
+
+# Several keys: G's keys into parts[1..n] (each after its length and ':'); n.
+function key_split(g, parts,   n, c, len) {
+	n = 0
+	while (g != "") {
+		c = index(g, ":")
+		len = substr(g, 1, c - 1) + 0
+		parts[++n] = substr(g, c + 1, len)
+		g = substr(g, c + 1 + len)
+	}
+	return n
+}
+
+# One key's order, as bpfq sorts them: values in order, then texts byte by byte, then NULL.
+function key_cmp1(a, b,   ra, rb, x, y) {
+	ra = a ~ /^v/ ? 0 : a ~ /^t/ ? 1 : 2
+	rb = b ~ /^v/ ? 0 : b ~ /^t/ ? 1 : 2
+	if (ra != rb) return ra < rb ? -1 : 1
+	if (ra == 2) return 0
+	if (ra == 0) {
+		x = substr(a, 2) + 0; y = substr(b, 2) + 0
+		return x < y ? -1 : x > y
+	}
+	x = substr(a, 2); y = substr(b, 2)
+	return x < y ? -1 : x > y
+}
+
+# Key k (1, 2, ...) of two groups of several keys.
+function key_cmp_at(a, b, k,   pa, pb) {
+	key_split(a, pa)
+	key_split(b, pb)
+	return key_cmp1(pa[k], pb[k])
+}
+
+# Two groups of several keys: by the first key, then the second, ...
+function keys_cmp(i1, a, i2, b,   pa, pb, n, j, c) {
+	n = key_split(a, pa)
+	key_split(b, pb)
+	for (j = 1; j <= n; j++)
+		if ((c = key_cmp1(pa[j], pb[j]))) return c
+	return 0
 }
 
 # ---- columns over aggregates, having, order by, limit (bpfq-query(7) COLUMNS) ----
 # An overflow or a division by zero is an error naming the expression (and the
 # group); the first one is kept in POSTERR, and no answer is printed.
 
-function post_fail(kind, n,   key) {
+function key_text(g) {
+	return g == "n" ? "null" : g ~ /^v/ ? dec(substr(g, 2) + 0) : substr(g, 2)
+}
+
+function post_fail(kind, n,   parts, j) {
 	if (POSTERR != "") return
 	POSTERR = "bpfq: error: " kind " in '" PLABEL[n] "'"
-	if (BY) {
-		key = POSTG == "n" ? "null" : POSTG ~ /^v/ ? dec(substr(POSTG, 2) + 0) : substr(POSTG, 2)
-		POSTERR = POSTERR " for " BYLABEL " = " key
+	if (NBY > 1) {
+		n = key_split(POSTG, parts)
+		for (j = 1; j <= n; j++)
+			POSTERR = POSTERR (j > 1 ? ", " : " for ") BYLABELS[j] " = " key_text(parts[j])
+	} else if (BY) {
+		POSTERR = POSTERR " for " BYLABEL " = " key_text(POSTG)
 	}
 }
 
@@ -1315,7 +1373,9 @@ function post_row(g,   c, s, v) {
 # by each key, NULLs last either way, then by the key order.
 function after(a, b,   k, x, y, c) {
 	for (k = 1; k <= NORD; k++) {
-		if (ORDBY[k]) {
+		if (ORDBY[k] && NBY > 1) {
+			c = key_cmp_at(KEYS_AT[a], KEYS_AT[b], ORDBY[k])
+		} else if (ORDBY[k]) {
 			c = a < b ? -1 : a > b
 		} else {
 			x = SKN[a, k]; y = SKN[b, k]
@@ -1335,6 +1395,7 @@ function after(a, b,   k, x, y, c) {
 # out[]. Without order by, none past the limit is looked at.
 function post_pick(keys, nk, out,   j, n, k, i, t) {
 	n = 0
+	for (j = 1; j <= nk; j++) KEYS_AT[j] = keys[j]
 	for (j = 1; j <= nk && (NORD || !LIMIT || n < LIMIT); j++) {
 		POSTG = keys[j]
 		if (HAVING && pcond(keys[j], HAVING) != 1) continue
@@ -1375,14 +1436,18 @@ function answer(   g, nv, nt, vals, texts, keys, nk, j, lone) {
 		else print row("")
 		return
 	}
-	nv = nt = 0
+	nv = nt = nk = 0
+	if (NBY > 1) {
+		for (g in GROUPS) keys[++nk] = g
+		asort(keys, keys, "keys_cmp")
+	}
 	for (g in GROUPS) {
+		if (NBY > 1) break
 		if (g ~ /^v/) vals[++nv] = substr(g, 2) + 0
 		else if (g ~ /^t/) texts[++nt] = substr(g, 2)
 	}
 	asort(vals)
 	asort(texts, texts, "@val_str_asc")
-	nk = 0
 	for (j = 1; j <= nv; j++) keys[++nk] = "v" vals[j]
 	for (j = 1; j <= nt; j++) keys[++nk] = "t" texts[j]
 	if ("n" in GROUPS) keys[++nk] = "n"
@@ -1498,7 +1563,7 @@ END {
 			> "/dev/stderr"
 	}
 	else if (FAILED == "key")
-		print "bpfq: error: " KEYLOC ": a group key longer than 64 bytes at " place(ERR_OFF) > "/dev/stderr"
+		print "bpfq: error: " KEYLOC ": a group key longer than " KEYCAP " bytes at " place(ERR_OFF) > "/dev/stderr"
 	else if (FAILED)
 		print "bpfq: error: " ERR_LOC ": " FAILED (ERR_X != "" ? " for x = " dec(ERR_X) : "") \
 			" at " place(ERR_OFF) > "/dev/stderr"

@@ -98,7 +98,7 @@ static const char *const emit_names[] = {
 	"__u32", "__attribute__", "unused", "if", "return", "switch", "case", "default",
 	"st", "sv", "f", "e", "off", "area", "lo", "hi", "kind", "parse", "rec", "result",
 	"matched", "done", "key", "key_long", "void", "a", "stop", "sizeof", "__builtin_memset",
-	"field", "slot", "__u8",
+	"field", "slot", "__u8", "__builtin_memcpy", "bytes",
 };
 
 /* What the templates' macros that bpfq_emit() uses expand to (clang -E):
@@ -601,7 +601,8 @@ static void query_names(const struct query *q, struct names *out)
 	for (int i = 0; i < q->nitems; i++)
 		collect_names(q, q->items[i], out);
 	collect_names(q, q->where, out);
-	collect_names(q, q->by, out);
+	for (int i = 0; q->by && i < q->nkeys; i++)
+		collect_names(q, q->keys[i], out);
 }
 
 static void free_names(struct names *n)

@@ -381,6 +381,53 @@ static void test_groups_sorted(void)
 	groups_free(g);
 }
 
+/* The evaluator's key of several for each record of text. */
+static void keys_of(const char *query, const char *text, struct group *out, long *n)
+{
+	struct query *q = checked(query);
+	struct eval *e = eval_new(q, 1000);
+	struct group *g;
+
+	eval_feed(e, text, strlen(text));
+	eval_finish(e);
+	g = groups_sorted(eval_groups(e), n);
+	for (long i = 0; g && i < *n && i < 8; i++)
+		out[i] = g[i];
+	eval_free(e);
+	release(q);
+}
+
+/*
+ * Several keys: each in its segment with its length, so ("ab", "c") and
+ * ("a", "bc") are two groups; sorted key by key; a key read back as one.
+ */
+static void test_several_keys(void)
+{
+	struct group g[8];
+	struct bpfq_key k, ins;
+	long n = 0;
+
+	keys_of("count() by $1, $2, $3 % 2 from f", "ab c 1\na bc 3\nab c 2\n", g, &n);
+	expect_u64("by $1, $2, $3 % 2", "groups", 3, n);
+	expect_u64("first", "kind", BPFQ_K_KEYS, g[0].key.kind);
+	expect_u64("(a, bc, 1)", "key 0", 1, keys_get(&g[0].key, 0, &k) && k.len == 1 &&
+		   k.kind == BPFQ_K_EMPTY && !memcmp(k.bytes, "a", 1));
+	expect_u64("(a, bc, 1)", "key 1", 1, keys_get(&g[0].key, 1, &k) && k.len == 2 &&
+		   !memcmp(k.bytes, "bc", 2));
+	expect_u64("(a, bc, 1)", "key 2", 1, keys_get(&g[0].key, 2, &k) && k.kind == BPFQ_K_INT &&
+		   *(int64_t *)k.bytes == 1);
+	expect_u64("(a, bc, 1)", "no key 3", 0, keys_get(&g[0].key, 3, &k));
+	expect_u64("(ab, c, 0) before (ab, c, 1)", "key 2", 1,
+		   keys_compare(&g[1].key, &g[2].key, 2) < 0 && !keys_compare(&g[1].key, &g[2].key, 0));
+	/* file's path at place 1: (ab, path, c, 0) */
+	expect_u64("insert", "fits", 1, keys_insert_text(&g[1].key, 1, "x.txt", 5, &ins));
+	expect_u64("insert", "key 1", 1, keys_get(&ins, 1, &k) && k.len == 5 &&
+		   !memcmp(k.bytes, "x.txt", 5));
+	expect_u64("insert", "key 3", 1, keys_get(&ins, 3, &k) && k.kind == BPFQ_K_INT);
+	expect_u64("insert", "a path too long", 0, keys_insert_text(&g[1].key, 0,
+		   "0123456789012345678901234567890123456789012345678901234567890123456789", 70, &ins));
+}
+
 /* A by query through the evaluator: one area per key, its aggregates folded there. */
 static void test_eval_groups(void)
 {
@@ -479,6 +526,7 @@ int main(void)
 	test_groups_keys();
 	test_groups_many();
 	test_groups_sorted();
+	test_several_keys();
 	test_eval_groups();
 	return unit_done();
 }
