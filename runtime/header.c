@@ -618,9 +618,10 @@ static int sample_word(struct below **cols, int *ncols, int i, const char *s, si
 		*cols = more;
 		*ncols = i + 1;
 	}
-	k = kind_of(word);
+	/* A NUL byte ends word early: such a field is no number and no time. */
+	k = strlen(word) < n ? K_TEXT : kind_of(word);
 	(*cols)[i].number |= k == K_NUMBER;
-	if (k == K_TEXT && ts_parse(word, n, &us))
+	if (k == K_TEXT && strlen(word) == n && ts_parse(word, n, &us))
 		(*cols)[i].time = true;
 	else if (k == K_TEXT)
 		rc = note_word(&(*cols)[i], word);
