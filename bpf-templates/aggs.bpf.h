@@ -340,20 +340,21 @@ static __always_inline void bpfq_quantile_d(__u64 *s, struct bpfq_d v)
 
 /* ---- count_distinct: HyperLogLog of v * 10^9, or of a text's hash ---- */
 
-static __always_inline void bpfq_hll_h(__u64 *s, __u64 h)
+/* p: the register index bits, a constant (BPFQ_HLL_P, or BPFQ_HLL_P_GROUP with by). */
+static __always_inline void bpfq_hll_h(__u64 *s, __u64 h, int p)
 {
 	__u8 *regs = (__u8 *)(s + 1);
-	__u64 w = h << BPFQ_HLL_P | 1ULL << (BPFQ_HLL_P - 1);
-	__u64 rank = 64 - bpfq_log2(w), idx = h >> (64 - BPFQ_HLL_P);
+	__u64 w = h << p | 1ULL << (p - 1);
+	__u64 rank = 64 - bpfq_log2(w), idx = h >> (64 - p);
 
 	if (rank > regs[idx])
 		regs[idx] = rank;
 	s[0]++;
 }
 
-static __always_inline void bpfq_hll_d(__u64 *s, struct bpfq_d v)
+static __always_inline void bpfq_hll_d(__u64 *s, struct bpfq_d v, int p)
 {
-	bpfq_hll_h(s, bpfq_fmix64(v.lo ^ bpfq_fmix64((__u64)v.hi)));
+	bpfq_hll_h(s, bpfq_fmix64(v.lo ^ bpfq_fmix64((__u64)v.hi)), p);
 }
 
 #endif /* BPFQ_AGGS_H */

@@ -515,9 +515,14 @@ struct bpfq_comoments {
 #define BPFQ_Q_PER_SIGN (BPFQ_Q_SUB + (92 - 7 + 1) * BPFQ_Q_SUB)
 #define BPFQ_Q_BUCKETS (1 + 2 * BPFQ_Q_PER_SIGN)
 
-/* count_distinct(): HyperLogLog with 2^14 registers, standard error 0.81%. */
+/*
+ * count_distinct(): HyperLogLog with 2^14 registers, standard error 0.81%;
+ * with by, 2^10 (3.25%): a group's state is then 1 KB, not 16, as the
+ * groups map holds up to --max-groups of them for each reader.
+ */
 #define BPFQ_HLL_P 14
 #define BPFQ_HLL_REGS (1u << BPFQ_HLL_P)
+#define BPFQ_HLL_P_GROUP 10
 
 /*
  * One map value starts with this: the program's whole state for one query

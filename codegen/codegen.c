@@ -739,8 +739,8 @@ static void fold_call(struct gen *g, const struct node *call, int off, const cha
 		     off, v);
 		break;
 	case AGG_COUNT_DISTINCT:
-		gen_line(g, fast ? "bpfq_hll_d(&%s[%d], bpfq_d_of_int(%s));" : "bpfq_hll_d(&%s[%d], %s);",
-		     area, off, v);
+		gen_line(g, fast ? "bpfq_hll_d(&%s[%d], bpfq_d_of_int(%s), %d);" :
+				   "bpfq_hll_d(&%s[%d], %s, %d);", area, off, v, layout_hll_p(call));
 		break;
 	default:		/* var, stddev */
 		if (fast)
@@ -761,7 +761,8 @@ static void gen_text_fold(struct gen *g, const struct node *call, int off)
 	if (call->agg == AGG_COUNT) {
 		gen_line(g, "\tarea[%d]++;", off);
 	} else if (call->agg == AGG_COUNT_DISTINCT) {
-		gen_line(g, "\tbpfq_hll_h(&area[%d], bpfq_text_hash(sv, %d));", off, k);
+		gen_line(g, "\tbpfq_hll_h(&area[%d], bpfq_text_hash(sv, %d), %d);", off, k,
+			 layout_hll_p(call));
 	} else {
 		gen_line(g, "\tbpfq_text_minmax(sv, %d, (struct bpfq_textagg *)&area[%d], %d);", k, off,
 			 call->agg == AGG_MAX);

@@ -224,6 +224,9 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 	call.hi = hi;
 	call.step = step;
 	call.q = q;
+	/* count_distinct's registers: fewer with by (lang/value/layout.c) */
+	if (call.agg == AGG_COUNT_DISTINCT && words == 1 + (1 << BPFQ_HLL_P_GROUP) / 8)
+		call.hll_p = BPFQ_HLL_P_GROUP;
 	/* min and max of times print as times */
 	call.type = time && time->kind == JSON_TRUE && (call.agg == AGG_MIN || call.agg == AGG_MAX) ?
 		    TYPE_TIME : TYPE_NUM;

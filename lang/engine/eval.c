@@ -387,7 +387,7 @@ static uint32_t text_fold(struct eval *e, const struct node *call, uint64_t *sta
 	if (call->agg == AGG_COUNT)
 		agg_count(state);
 	else if (call->agg == AGG_COUNT_DISTINCT)
-		agg_fold_hash(state, agg_text_hash(t));
+		agg_fold_hash(state, agg_text_hash(t), layout_hll_p(call));
 	else
 		agg_fold_text(state, t, call->agg == AGG_MAX);
 	return 0;

@@ -1324,16 +1324,17 @@ static bool check_where(struct sema *s, struct node *where)
 	return true;
 }
 
-/* Big states do not multiply by groups. */
+/* Big states do not multiply by groups; count_distinct keeps a smaller sketch in each. */
 static bool check_by_states(struct sema *s)
 {
 	for (int i = 0; i < s->q->nitems; i++) {
-		enum agg_kind k = s->q->items[i]->agg;
+		struct node *item = s->q->items[i];
 
-		if (k == AGG_QUANTILE || k == AGG_COUNT_DISTINCT)
-			return diag_set(s->d, s->q->items[i]->loc, "%s cannot be used with by: its "
-					"state (%d KB) would be kept for every group",
-					agg_name(k), k == AGG_QUANTILE ? 178 : 16);
+		if (item->agg == AGG_QUANTILE)
+			return diag_set(s->d, item->loc, "%s cannot be used with by: its state (178 "
+					"KB) would be kept for every group", agg_name(item->agg));
+		if (item->agg == AGG_COUNT_DISTINCT)
+			item->hll_p = BPFQ_HLL_P_GROUP;
 	}
 	return true;
 }

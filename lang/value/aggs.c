@@ -13,7 +13,8 @@ void agg_desc_of(const struct node *call, struct agg_desc *d)
 {
 	*d = (struct agg_desc){ .kind = call->agg, .words = layout_agg_words(call),
 				.nbuckets = call->nbuckets, .lo = call->lo, .hi = call->hi,
-				.step = call->step, .q = call->q, .time = call->type == TYPE_TIME,
+				.step = call->step, .q = call->q, .hll_p = layout_hll_p(call),
+				.time = call->type == TYPE_TIME,
 				.text = call->type == TYPE_TEXT };
 }
 
@@ -181,19 +182,19 @@ uint64_t agg_text_hash(const struct bpfq_text *t)
 	return bpfq_fmix64(bpfq_text_hash_end(h, t->len, t->tail));
 }
 
-/* Register: the hash's top 14 bits; its rank: the leading zeros after them, plus one. */
-void agg_fold_hash(uint64_t *state, uint64_t h)
+/* Register: the hash's top p bits; its rank: the leading zeros after them, plus one. */
+void agg_fold_hash(uint64_t *state, uint64_t h, int p)
 {
 	uint8_t *regs = (uint8_t *)(state + 1);
-	uint64_t w = h << BPFQ_HLL_P | 1ULL << (BPFQ_HLL_P - 1);
+	uint64_t w = h << p | 1ULL << (p - 1);
 	uint8_t rank = 1;
 
 	while (!(w >> 63)) {
 		rank++;
 		w <<= 1;
 	}
-	if (rank > regs[h >> (64 - BPFQ_HLL_P)])
-		regs[h >> (64 - BPFQ_HLL_P)] = rank;
+	if (rank > regs[h >> (64 - p)])
+		regs[h >> (64 - p)] = rank;
 	state[0]++;
 }
 
@@ -264,7 +265,7 @@ uint32_t agg_fold(const struct agg_desc *d, uint64_t *state, i128 v)
 		state[1 + agg_quantile_bucket(v)]++;
 		break;
 	case AGG_COUNT_DISTINCT:
-		agg_fold_hash(state, agg_hash(v));
+		agg_fold_hash(state, agg_hash(v), d->hll_p);
 		break;
 	case AGG_COUNT:
 		state[0]++;
@@ -347,7 +348,7 @@ int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src)
 		uint8_t *ra = (uint8_t *)(dst + 1);
 		const uint8_t *rb = (const uint8_t *)(src + 1);
 
-		for (unsigned i = 0; i < BPFQ_HLL_REGS; i++)
+		for (unsigned i = 0; i < 1u << d->hll_p; i++)
 			ra[i] = rb[i] > ra[i] ? rb[i] : ra[i];
 		return add_count((__u64 *)dst, src[0]);
 	}

@@ -21,6 +21,7 @@ struct agg_desc {
 	int nbuckets;		/* hist, lhist */
 	int64_t lo, hi, step;	/* lhist */
 	int64_t q;		/* quantile: q * 10^9 */
+	int hll_p;		/* count_distinct: register index bits */
 	bool time;		/* min, max: of times, printed as times */
 	bool text;		/* min, max: of text (struct bpfq_textagg), printed as text */
 };
@@ -48,7 +49,7 @@ uint64_t agg_hash(i128 v);
 /* count_distinct of text: a field's hash (bpf-templates/text.bpf.h bpfq_text_hash()), and
  * the fold of a hash into the HyperLogLog. */
 uint64_t agg_text_hash(const struct bpfq_text *t);
-void agg_fold_hash(uint64_t *state, uint64_t h);
+void agg_fold_hash(uint64_t *state, uint64_t h, int p);
 
 /* min (max false) or max of text (bpfq_state.h struct bpfq_textagg). */
 void agg_fold_text(uint64_t *state, const struct bpfq_text *t, bool max);

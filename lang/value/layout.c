@@ -3,6 +3,11 @@
 
 #define WORDS(type) ((int)(sizeof(type) / sizeof(__u64)))
 
+int layout_hll_p(const struct node *call)
+{
+	return call->hll_p ? call->hll_p : BPFQ_HLL_P;
+}
+
 int layout_agg_words(const struct node *call)
 {
 	switch (call->agg) {
@@ -23,7 +28,7 @@ int layout_agg_words(const struct node *call)
 	case AGG_QUANTILE:
 		return 1 + BPFQ_Q_BUCKETS;
 	case AGG_COUNT_DISTINCT:
-		return 1 + BPFQ_HLL_REGS / 8;	/* the count, then one byte a register */
+		return 1 + (1 << layout_hll_p(call)) / 8;	/* the count, then a byte a register */
 	case AGG_MIN:
 	case AGG_MAX:
 		return call->type == TYPE_TEXT ? WORDS(struct bpfq_textagg) : WORDS(struct bpfq_agg);

@@ -16,6 +16,9 @@
  */
 #define LAYOUT_MAX_WORDS (448 * 1024)
 
+/* count_distinct: its register index bits (BPFQ_HLL_P, or BPFQ_HLL_P_GROUP with by). */
+int layout_hll_p(const struct node *call);
+
 /* The words of one aggregate's state. */
 int layout_agg_words(const struct node *call);
 

@@ -425,24 +425,29 @@ static double hll_tau(double x)
  * HyperLogLog's raw estimate with a switch to linear counting, it has no
  * bias where the two meet (a few times the register count), and needs no
  * table of empirical corrections. A register holds 0 (empty) up to
- * q + 1 = 65 - BPFQ_HLL_P (the q hash bits after the register index all zero).
+ * q + 1 = 65 - p (the q hash bits after the p of the register index all zero).
  */
-static uint64_t hll_estimate(const uint64_t *state)
+static uint64_t hll_estimate(const uint64_t *state, int p)
 {
-	enum { Q = 64 - BPFQ_HLL_P };
+	const int Q = 64 - p;
 	const uint8_t *regs = (const uint8_t *)(state + 1);
-	double m = BPFQ_HLL_REGS, z;
-	unsigned count[Q + 2] = { 0 };
+	unsigned regs_n = 1u << p, count[66] = { 0 };
+	double m = regs_n, z;
 
-	for (unsigned i = 0; i < BPFQ_HLL_REGS; i++)
+	for (unsigned i = 0; i < regs_n; i++)
 		count[regs[i] <= Q + 1 ? regs[i] : Q + 1]++;
-	if (count[0] == BPFQ_HLL_REGS)
+	if (count[0] == regs_n)
 		return 0;
 	z = m * hll_tau(1 - count[Q + 1] / m);
 	for (int k = Q; k >= 1; k--)
 		z = 0.5 * (z + count[k]);
 	z += m * hll_sigma(count[0] / m);
 	return (uint64_t)llround(m * m / (2 * log(2) * z));
+}
+
+double value_hll_error(int p)
+{
+	return 1.04 / sqrt((double)(1u << p));
 }
 
 /* quantile: the lower bound of the bucket holding rank ceil(q * n). */
@@ -536,7 +541,7 @@ bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v)
 		mpq_set_ui(v, state[0] != 0, 1);
 		return true;
 	case AGG_COUNT_DISTINCT:
-		mpq_set_ui(v, state[0] ? hll_estimate(state) : 0, 1);
+		mpq_set_ui(v, state[0] ? hll_estimate(state, d->hll_p) : 0, 1);
 		return true;
 	case AGG_QUANTILE:
 		value_set_scaled(v, quantile_value(d, state));

@@ -77,8 +77,8 @@ struct bucket {
 /* The buckets from the first nonempty one to the last; returns how many (0: no values). */
 int value_buckets(const struct agg_desc *d, const uint64_t *state, struct bucket *out, int max);
 
-/* The standard error of count_distinct's estimate (HyperLogLog, 2^14 registers). */
-#define VALUE_HLL_ERROR 0.0081
+/* The standard error of count_distinct's estimate: HyperLogLog's 1.04 / sqrt(2^p). */
+double value_hll_error(int p);
 
 /*
  * Whether the text t[0..n) matches the string p[0..m) as match says

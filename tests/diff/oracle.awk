@@ -1123,7 +1123,8 @@ function cell(g, i,   k, n) {
 	n = A_n[g, QSAME[i] ? QSAME[i] : i] + 0
 	if (k == "count()" || k == "count") return n
 	if (k == "exists") return n ? "true" : "false"
-	if (k == "count_distinct") return "~d:" (A_dc[g, i] + 0)
+	# a group's sketch has 2^10 registers, not 2^14 (bpf-templates/bpfq_state.h)
+	if (k == "count_distinct") return (NBY ? "~D:" : "~d:") (A_dc[g, i] + 0)
 	if (k == "hist" || k == "lhist") return hist_cell(g, i)
 	if (!n || (n < 2 && k ~ /_samp$/)) return ""
 	if (ATXT[i] && COLTXT[SLOT_POS[ATXT[i]]]) return csv_field(A_t[g, i])

@@ -2,12 +2,13 @@
 /*
  * count_distinct's estimate against the error it documents: n distinct
  * values folded as the evaluator folds them (the kernel's fold is the
- * same), for n from 1 to 10^7 and several disjoint runs of values.
+ * same), for n from 1 to 10^7 and several disjoint runs of values; with
+ * 2^14 registers (the whole file) and 2^10 (a group's, with by).
  *
  * Each estimate must lie within 4 standard errors of n, plus 1 for the
  * rounding to an integer: below some tens that asks for n itself or one
  * off (two values fall in one register with a chance of about
- * n^2 / 2^15). The mean relative error, over the whole sweep and over the
+ * n^2 / 2^(p + 1)). The mean relative error, over the whole sweep and over the
  * range where HyperLogLog's raw estimate used to take over from linear
  * counting (2 to 6 times the register count), must stay under a quarter
  * of the standard error: a bias there is what the sweep is for.
@@ -81,18 +82,24 @@ static void add(struct bias *b, double rel)
 	b->count++;
 }
 
-static void check_bias(const char *where, const struct bias *b)
+static void check_bias(const char *where, int p, const struct bias *b)
 {
-	double mean = b->sum / b->count;
+	double mean = b->sum / b->count, most = value_hll_error(p) / 4;
 
-	check(b->count > 0 && fabs(mean) <= VALUE_HLL_ERROR / 4,
-	      "the mean relative error %s is %+.3f%% over %d estimates; at most %.3f%%\n", where,
-	      100 * mean, b->count, 100 * VALUE_HLL_ERROR / 4);
+	check(b->count > 0 && fabs(mean) <= most,
+	      "p = %d: the mean relative error %s is %+.3f%% over %d estimates; at most %.3f%%\n",
+	      p, where, 100 * mean, b->count, 100 * most);
 }
 
-static void test_sweep(void)
+static struct agg_desc hll_desc(int p)
 {
-	struct agg_desc d = { .kind = AGG_COUNT_DISTINCT, .words = 1 + BPFQ_HLL_REGS / 8 };
+	return (struct agg_desc){ .kind = AGG_COUNT_DISTINCT, .words = 1 + (1 << p) / 8,
+				  .hll_p = p };
+}
+
+static void test_sweep(int p)
+{
+	struct agg_desc d = hll_desc(p);
 	uint64_t *state = malloc(d.words * sizeof(*state)), at[100 + LOG_POINTS];
 	struct bias all = { 0 };
 	int npoints = points(at);
@@ -118,15 +125,15 @@ static void test_sweep(void)
 			k++;
 			e = estimate(&d, state);
 			rel = ((double)e - (double)n) / (double)n;
-			bound = 4 * VALUE_HLL_ERROR * (double)n + 1;
-			check(fabs((double)e - (double)n) <= bound,
-			      "run %d: n = %" PRIu64 ", estimate %" PRIu64 " (%+.2f%%), allowed %.1f\n",
-			      run, n, e, 100 * rel, bound);
+			bound = 4 * value_hll_error(p) * (double)n + 1;
+			check(fabs((double)e - (double)n) <= bound, "p = %d, run %d: n = %" PRIu64
+			      ", estimate %" PRIu64 " (%+.2f%%), allowed %.1f\n", p, run, n, e,
+			      100 * rel, bound);
 			if (n > 100)
 				add(&all, rel);
 		}
 	}
-	check_bias("over the sweep", &all);
+	check_bias("over the sweep", p, &all);
 	free(state);
 }
 
@@ -134,10 +141,10 @@ static void test_sweep(void)
  * The sweep has few points where linear counting used to hand over: look
  * there closely, over many more runs, so that the mean is not luck.
  */
-static void test_middle(void)
+static void test_middle(int p)
 {
-	struct agg_desc d = { .kind = AGG_COUNT_DISTINCT, .words = 1 + BPFQ_HLL_REGS / 8 };
-	uint64_t *state = malloc(d.words * sizeof(*state)), step = BPFQ_HLL_REGS / 4;
+	struct agg_desc d = hll_desc(p);
+	uint64_t regs = 1u << p, *state = malloc(d.words * sizeof(*state)), step = regs / 4;
 	struct bias middle = { 0 };
 
 	if (!state) {
@@ -148,20 +155,22 @@ static void test_middle(void)
 		int64_t first = -1 - (int64_t)run * 1000000007;
 
 		memset(state, 0, d.words * sizeof(*state));
-		for (uint64_t n = 1; n <= 6 * BPFQ_HLL_REGS; n++) {
+		for (uint64_t n = 1; n <= 6 * regs; n++) {
 			agg_fold(&d, state, ((i128)first - (i128)n) * (i128)BPFQ_SCALE);
-			if (n >= 2 * BPFQ_HLL_REGS && n % step == 0)
+			if (n >= 2 * regs && n % step == 0)
 				add(&middle, ((double)estimate(&d, state) - (double)n) / (double)n);
 		}
 	}
-	check_bias("between 2 and 6 times the registers", &middle);
+	check_bias("between 2 and 6 times the registers", p, &middle);
 	free(state);
 }
 
 int main(void)
 {
-	test_sweep();
-	test_middle();
+	test_sweep(BPFQ_HLL_P);
+	test_middle(BPFQ_HLL_P);
+	test_sweep(BPFQ_HLL_P_GROUP);
+	test_middle(BPFQ_HLL_P_GROUP);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
