@@ -149,6 +149,24 @@ static int merge_one(struct merge *m, struct partial *p, const char *where)
 		memset(p, 0, sizeof(*p));	/* the head owns it all now */
 		return 0;
 	}
+	/*
+	 * A partial of no records (an empty file) holds nothing, and its
+	 * kinds were sampled from nothing (a text column is a number there):
+	 * it joins any partial of the same query, which then leads.
+	 */
+	if (!same_query(head, p) && !strcmp(head->select, p->select) &&
+	    (!p->result.records || !head->result.records)) {
+		if (merge_counters(&head->result, &p->result))
+			return fprintf(stderr, "bpfq merge: error: %s: the merged counts overflow\n",
+				       where), -1;
+		if (!p->result.records)
+			return 0;
+		p->result = head->result;
+		partial_free(head);
+		*head = *p;
+		memset(p, 0, sizeof(*p));
+		return 0;
+	}
 	if (!same_query(head, p)) {
 		fprintf(stderr, "bpfq merge: error: %s: a partial of '", where);
 		escape_text(stderr, p->select);

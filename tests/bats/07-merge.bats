@@ -90,6 +90,29 @@ make_parts() {
 	assert_output "bpfq merge: error: <stdin>:2: a partial of 'sum(x) where x > 1' cannot merge with 'sum(x)'"
 }
 
+@test "a host with an empty file joins a merge over a text column, first or last" {
+	printf 'carrier,delay\nAA,5\nUA,7\n' >"$TMP/a.csv"
+	printf 'carrier,delay\nDL,1\n' >"$TMP/b.csv"
+	printf 'carrier,delay\n' >"$TMP/empty.csv"
+	local q='max(carrier), count(distinct carrier), sum(delay)'
+	run bpfq --engine=user -o csv "$q from $TMP/a.csv $TMP/b.csv"
+	assert_status 0
+	local whole=$output
+	# The empty file's max(carrier) has no records to say it is text: it
+	# must still merge, leading the partials or following them.
+	for order in "empty a b" "a empty b" "a b empty"; do
+		run bash -c "for h in $order; do '$BPFQ' --engine=user --partial \"$q from $TMP/\$h.csv\"
+			done | '$BPFQ' merge -o csv --expect=3"
+		assert_status 0
+		assert_output "$whole"
+	done
+	# With records, kinds that differ are still an error.
+	printf 'carrier,delay\n5,1\n' >"$TMP/c.csv"
+	run bash -c "for h in a c; do '$BPFQ' --engine=user --partial \"$q from $TMP/\$h.csv\"; done |
+		'$BPFQ' merge"
+	assert_status 3
+}
+
 @test "a line that is not a partial is an error (status 3)" {
 	run bash -c "printf 'h1: 12345\n' | '$BPFQ' merge"
 	assert_status 3
