@@ -156,9 +156,10 @@ static int merge_one(struct merge *m, struct partial *p, const char *where)
 	 */
 	if (!same_query(head, p) && !strcmp(head->select, p->select) &&
 	    (!p->result.records || !head->result.records)) {
-		if (merge_counters(&head->result, &p->result))
-			return fprintf(stderr, "bpfq merge: error: %s: the merged counts overflow\n",
-				       where), -1;
+		if (merge_counters(&head->result, &p->result)) {
+			fprintf(stderr, "bpfq merge: error: %s: the merged counts overflow\n", where);
+			return -1;
+		}
 		if (!p->result.records)
 			return 0;
 		p->result = head->result;
