@@ -29,11 +29,6 @@ static size_t record_end(const char *buf, size_t n, bool at_eof)
 	return at_eof ? n : 0;
 }
 
-static bool record_ended(const char *buf, size_t n, bool gone)
-{
-	return record_end(buf, n, gone) > 0;
-}
-
 /* Whether the first record and the GUESS_SAMPLE after it have ended. */
 static bool sample_ended(const char *buf, size_t n, bool gone)
 {
@@ -50,12 +45,13 @@ static bool sample_ended(const char *buf, size_t n, bool gone)
 }
 
 /*
- * The first record's bytes (*end of them), and for a guess the records
- * after it, without consuming the input; *all: the input holds no more.
+ * The first record's bytes (*end of them) and the records after it that
+ * the guess and the columns' kinds look at, without consuming the input;
+ * *all: the input holds no more.
  */
-static ssize_t peek(struct input *in, char *buf, bool guess, size_t *end, bool *all)
+static ssize_t peek(struct input *in, char *buf, size_t *end, bool *all)
 {
-	ssize_t n = input_peek_until(in, buf, HEADER_MAX, guess ? sample_ended : record_ended, all);
+	ssize_t n = input_peek_until(in, buf, HEADER_MAX, sample_ended, all);
 
 	if (n >= 0)
 		*end = record_end(buf, n, *all);
@@ -731,7 +727,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	if (f->header == HEADER_NO)
 		goto cleanup;
 	rc = -1;
-	n = peek(in, buf, f->header == HEADER_AUTO, &end, &all);
+	n = peek(in, buf, &end, &all);
 	if (n < 0 && errno == ESPIPE) {
 		fprintf(stderr, "bpfq: error: %s cannot be looked into for a csv header: write "
 				"'as csv(header)' or 'as csv(noheader)' after the path\n", in->name);
@@ -748,20 +744,22 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	}
 	if (end && split(buf, end, f->delim, sc, &blank))
 		goto cleanup;
-	if (f->header == HEADER_YES) {
-		f->header_present = end > 0;
-	} else if (sc->ncols) {
+	/* The records below tell the guess, and the columns' kinds either way. */
+	if (sc->ncols) {
 		ncols = sc->ncols;
 		cols = calloc(ncols, sizeof(*cols));
 		if (!cols || sample(buf, n, end, all, f->delim, cols, sc->ncols, &records))
 			goto cleanup;
+	}
+	if (f->header == HEADER_YES) {
+		f->header_present = end > 0;
+	} else if (sc->ncols) {
 		f->header_present = guess_header(q, sc, blank, cols, records);
 		if (!guess_sure(q, sc, f->header_present))
 			say_guess(in, sc, f->header_present);
-		/* Only the guess reads the records below: 'as csv(header)' starts at once. */
-		if (f->header_present && column_kinds(sc, cols))
-			goto cleanup;
 	}
+	if (f->header_present && cols && column_kinds(sc, cols))
+		goto cleanup;
 	if (!f->header_present)
 		header_free(sc);
 	rc = f->header_present ? skip_header(in, buf, end) : 0;

@@ -192,6 +192,16 @@ SFO         4  JFK          \\xc3\\xa9t\\xc3\\xa9"
 	every_size "min(dest) where dest = 'none' from $TMP/f.csv" null
 }
 
+@test "text columns: 'as csv(header)' samples the kinds as the guess does, file or pipe" {
+	flights >"$TMP/f.csv"
+	every_size "count(distinct origin), min(origin), max(dest) from $TMP/f.csv as csv(header)" \
+		$'count(distinct origin): 6\nmin(origin): JFK\nmax(dest): SFO'
+	run --separate-stderr bpfq "count(distinct origin), min(origin) from - as csv(header)" <"$TMP/f.csv"
+	assert_status 0
+	assert_output $'count(distinct origin): 6\nmin(origin): JFK'
+	[[ -z $stderr ]]
+}
+
 @test "text columns: min and max print as csv fields and json strings" {
 	flights >"$TMP/f.csv"
 	run --separate-stderr bpfq --engine=user -o csv "min(note), max(note) where note like '%\"%' from $TMP/f.csv"
