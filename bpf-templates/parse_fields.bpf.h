@@ -64,6 +64,16 @@ static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 of
 #pragma unroll
 	for (int k = 0; k < BPFQ_NTEXTS && k < BPFQ_MAX_TEXTS; k++)
 		c->p->texts[k].present = 0;
+	/* $0: every line has one. */
+	if (BPFQ_WHOLE_SLOT >= 0 && BPFQ_NTEXTS) {
+		int k = bpfq_slot_text(BPFQ_WHOLE_SLOT);
+
+		if (k >= 0 && k < BPFQ_MAX_TEXTS) {
+			c->p->texts[k].present = 1;
+			c->p->texts[k].len = 0;
+			c->p->texts[k].tail = 0;
+		}
+	}
 	c->p->in_record = 1;
 	c->p->field = 0;
 }
@@ -86,10 +96,10 @@ static __always_inline void bpfq_begin_field(struct bpfq_parse_ctx *c, __u64 off
 	}
 }
 
-/* A byte of a field compared as text: kept, up to BPFQ_TEXT_MAX, and counted. */
-static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, __u64 ch)
+/* A byte of slot's field compared as text: kept, up to BPFQ_TEXT_MAX, and counted. */
+static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, int slot, __u64 ch)
 {
-	int k = bpfq_slot_text(c->p->slot);
+	int k = bpfq_slot_text(slot);
 	struct bpfq_text *t;
 
 	if (k < 0 || k >= BPFQ_MAX_TEXTS)
@@ -123,12 +133,28 @@ static __always_inline void bpfq_key_seg_byte(struct bpfq_rec *rec, int slot, in
 	rec->key.bytes[off + 1] = n + 1;
 }
 
-/* A byte of the field: its number, its text if it is compared, its regexes' states, and
- * its text if it is the group key. */
-static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
+/* A byte of slot's text: its regexes' states, its text if it is compared, and its
+ * text if it is the group key. */
+static __always_inline void bpfq_slot_byte(struct bpfq_parse_ctx *c, int slot, __u64 ch)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
 
+	bpfq_rx_byte(rec, slot, ch);
+	if (BPFQ_NTEXTS)
+		bpfq_text_byte(c, slot, ch);
+	if (BPFQ_KEY_TEXTS)
+		bpfq_key_seg_byte(rec, slot, bpfq_key_seg(slot), ch);
+	if (slot != BPFQ_KEY_SLOT)
+		return;
+	if (rec->key.len < BPFQ_KEY_MAX)
+		rec->key.bytes[rec->key.len++ & (BPFQ_KEY_MAX - 1)] = ch;
+	else
+		rec->key_long = 1;
+}
+
+/* A byte of the field: its number, and its text's parts. */
+static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
+{
 	c->p->tok.seen++;
 	if (c->p->slot < 0)
 		return;
@@ -136,17 +162,7 @@ static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, 
 		bpfq_time_byte(&c->p->tok, ch, blanks);
 	else
 		bpfq_tok_byte(&c->p->tok, ch, blanks);
-	bpfq_rx_byte(rec, c->p->slot, ch);
-	if (BPFQ_NTEXTS)
-		bpfq_text_byte(c, ch);
-	if (BPFQ_KEY_TEXTS)
-		bpfq_key_seg_byte(rec, c->p->slot, bpfq_key_seg(c->p->slot), ch);
-	if (c->p->slot != BPFQ_KEY_SLOT)
-		return;
-	if (rec->key.len < BPFQ_KEY_MAX)
-		rec->key.bytes[rec->key.len++ & (BPFQ_KEY_MAX - 1)] = ch;
-	else
-		rec->key_long = 1;
+	bpfq_slot_byte(c, c->p->slot, ch);
 }
 
 /* The field ended: its value into the record, and the NULL counters. */
@@ -187,7 +203,7 @@ static __always_inline int bpfq_field_missing(struct bpfq_parse_ctx *c, int slot
 #if BPFQ_FORMAT == BPFQ_FORMAT_JSON
 	return !((c->p->json.seen >> (slot & 31)) & 1);
 #else
-	return bpfq_field_of(slot) >= c->p->field;
+	return slot != BPFQ_WHOLE_SLOT && bpfq_field_of(slot) >= c->p->field;
 #endif
 }
 
@@ -419,7 +435,7 @@ BPFQ_GLOBAL long bpfq_number_field(struct bpfq_value *sv, struct bpfq_buf *buf, 
 static __always_inline int bpfq_skip_applies(const struct bpfq_parse *p)
 {
 	/* A JSON line's structure is in every byte: no field is skipped. */
-	if (BPFQ_FORMAT == BPFQ_FORMAT_JSON || p->slot >= 0 || p->cr)
+	if (BPFQ_FORMAT == BPFQ_FORMAT_JSON || p->slot >= 0 || p->cr || BPFQ_WHOLE_SLOT >= 0)
 		return 0;
 	if (BPFQ_CSV)
 		return p->in_record && p->qstate != 2;

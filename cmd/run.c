@@ -261,7 +261,7 @@ static void say_kinds(const struct run *r)
 		int col = q->slot_field[i];
 
 		fputs(i ? ", " : " ", stderr);
-		if (sc->names && col < sc->ncols)
+		if (sc->names && col >= 0 && col < sc->ncols)
 			escape_text(stderr, sc->names[col]);
 		else
 			fprintf(stderr, "$%d", col + 1);

@@ -1228,8 +1228,9 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "{");
 	gen_line(g, "\tswitch (field) {");
 	for (int i = 0; i < q->nslots; i++)
-		gen_line(g, "\tcase %d: return %d;\t/* $%d */", q->slot_field[i], i,
-			 q->slot_field[i] + 1);
+		if (i != q->whole_slot)
+			gen_line(g, "\tcase %d: return %d;\t/* $%d */", q->slot_field[i], i,
+				 q->slot_field[i] + 1);
 	gen_line(g, "\tdefault: return -1;");
 	gen_line(g, "\t}");
 	gen_line(g, "}");
@@ -1237,7 +1238,8 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "{");
 	gen_line(g, "\tswitch (slot) {");
 	for (int i = 0; i < q->nslots; i++)
-		gen_line(g, "\tcase %d: return %d;", i, q->slot_field[i]);
+		if (i != q->whole_slot)
+			gen_line(g, "\tcase %d: return %d;", i, q->slot_field[i]);
 	gen_line(g, "\tdefault: return 0xffffffff;");
 	gen_line(g, "\t}");
 	gen_line(g, "}");
@@ -1357,6 +1359,7 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 		gen_line(g, "#define BPFQ_NSLOTS %d", q->nslots);
 		gen_line(g, "#define BPFQ_LAST_FIELD %d", last_field(q));
 		gen_line(g, "#define BPFQ_KEY_SLOT %d", q->key_slot);
+		gen_line(g, "#define BPFQ_WHOLE_SLOT %d", q->whole_slot);
 		gen_line(g, "#define BPFQ_NTEXTS %d", q->ntexts);
 		gen_line(g, "#define BPFQ_DELIM %d", (unsigned char)q->format.delim);
 		gen_line(g, "#define BPFQ_NREGEX %d", q->nregex);

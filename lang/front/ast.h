@@ -101,6 +101,10 @@ enum fn_kind {
 	FN_DATE_TRUNC,	/* date_trunc(unit, t): unit (enum bpfq_unit) in lo */
 };
 
+/* NODE_FIELD positions that are no field: $0, the whole line; one out of range. */
+#define FIELD_WHOLE (-1)
+#define FIELD_BAD (-2)
+
 struct node {
 	enum node_kind kind;
 	struct loc loc;		/* the whole expression */
@@ -115,7 +119,7 @@ struct node {
 	uint32_t slen;		/* NODE_STR: how many */
 	uint32_t lit_off;	/* NODE_STR: where its bytes are in query.lits (sema) */
 	int match;		/* NODE_LIKE, and calls that match text: BPFQ_MATCH_* (sema) */
-	int field;		/* NODE_FIELD: 0-based position in the record */
+	int field;		/* NODE_FIELD: 0-based position in the record, or FIELD_* */
 	int slot;		/* NODE_FIELD: which of the query's used fields */
 	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */
 	int regex;		/* NODE_MATCH: its index in query.regex */
@@ -237,6 +241,7 @@ struct query {
 	uint32_t nlits;
 	bool slot_time[BPFQ_MAX_SLOTS];	/* its value is a time (ISO 8601 text), not a number */
 	int key_slot;		/* by_text: the slot of the key field */
+	int whole_slot;		/* the slot of $0 (FIELD_WHOLE), or -1 */
 	int nnodes;		/* ids run 1..nnodes */
 	struct node **by_id;	/* by_id[id] for id in 1..nnodes, set by sema */
 	/*

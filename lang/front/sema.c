@@ -227,10 +227,18 @@ static bool check_field(struct sema *s, struct node *n)
 				kind == INPUT_JSON ? "name the keys, as status or req.status" :
 				kind == INPUT_NUMBERS || s->q->format.stream ?
 				"its values are called x" : "name the record's fields");
-	if (n->field < 0)
-		return diag_set(s->d, n->loc, "no field '%.*s': fields are $1 to $%d",
-				shown(n->loc), s->q->text + n->loc.begin, BPFQ_MAX_FIELD);
-	return use_field(s, n, n->field);
+	if (n->field == FIELD_WHOLE && kind != INPUT_TEXT)
+		return diag_set(s->d, n->loc, "'$0' is the whole line of 'as text' records; a csv "
+				"record's fields are $1, $2, ... or its columns' names");
+	if (n->field < FIELD_WHOLE)
+		return diag_set(s->d, n->loc, "no field '%.*s': fields are $1 to $%d, and $0 the "
+				"whole line", shown(n->loc), s->q->text + n->loc.begin,
+				BPFQ_MAX_FIELD);
+	if (!use_field(s, n, n->field))
+		return false;
+	if (n->field == FIELD_WHOLE)
+		s->q->whole_slot = n->slot;
+	return true;
 }
 
 /* A column of the csv header, by name: exact first, then in any case. */
@@ -1669,7 +1677,7 @@ static bool mark_times(struct sema *s)
 		const struct schema *sc = s->schema;
 		int col = q->slot_field[i];
 
-		q->slot_time[i] = sc && sc->times && col < sc->ncols && sc->times[col];
+		q->slot_time[i] = sc && sc->times && col >= 0 && col < sc->ncols && sc->times[col];
 		s->sniffed[i] = q->slot_time[i];
 	}
 	for (int i = 0; i < q->nitems; i++)
@@ -1697,8 +1705,11 @@ static const char *column_text(const struct sema *s, const struct node *n)
 {
 	const struct schema *sc = s->schema;
 
-	if (n->kind != NODE_FIELD || n->as_text || !text_field(s, n) || !sc || !sc->texts ||
-	    n->field >= sc->ncols)
+	if (n->kind != NODE_FIELD || n->as_text || !text_field(s, n))
+		return NULL;
+	if (n->field == FIELD_WHOLE)
+		return "";	/* $0 is text whatever the line holds */
+	if (!sc || !sc->texts || n->field >= sc->ncols)
 		return NULL;
 	return sc->texts[n->field];
 }
@@ -1725,8 +1736,11 @@ static bool not_text(struct sema *s, const struct node *n, const struct node *p,
 	put_name(said, sizeof(said), eg);
 	if (strlen(said) > 32)
 		memcpy(said + 29, "...", 4);
-	snprintf(head, sizeof(head), "'%.*s' holds text (its first records do, as '%s')", len,
-		 name, said);
+	if (n->field == FIELD_WHOLE)
+		snprintf(head, sizeof(head), "'$0' is the whole line, a text");
+	else
+		snprintf(head, sizeof(head), "'%.*s' holds text (its first records do, as '%s')",
+			 len, name, said);
 	if (p && p->kind == NODE_CALL && p->agg)
 		return diag_set(s->d, n->loc, "%s; %s needs numbers: count, count(distinct ...), "
 				"min and max take text", head, agg_name(p->agg));
@@ -1834,6 +1848,7 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	sema_default_format(q);
 	q->nslots = 0;
 	q->key_slot = -1;
+	q->whole_slot = -1;
 	memset(q->slot_text, 0, sizeof(q->slot_text));
 	q->nregex = 0;
 	q->format.nkeys = 0;
