@@ -207,6 +207,9 @@ static __always_inline int bpfq_field_missing(struct bpfq_parse_ctx *c, int slot
 #endif
 }
 
+/* An empty text is NULL as a key: a csv field's, or $0 of an empty line (not a JSON ""). */
+#define BPFQ_NULL_EMPTY (BPFQ_FORMAT != BPFQ_FORMAT_JSON)
+
 /* The record ended: the fields it lacks are NULL; then the query sees it. Returns 1 to stop. */
 static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 {
@@ -227,15 +230,18 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 			bpfq_count_null(&r->missing, &r->missing_off, rec->off);
 		}
 	}
-	if (BPFQ_KEY_SLOT >= 0 && bpfq_field_missing(c, BPFQ_KEY_SLOT))
+	if (BPFQ_KEY_SLOT >= 0 && (bpfq_field_missing(c, BPFQ_KEY_SLOT) ||
+				   (BPFQ_NULL_EMPTY && !rec->key.len)))
 		rec->key.kind = BPFQ_K_MISSING;
 #pragma unroll
 	for (int i = 0; BPFQ_KEY_TEXTS && i < BPFQ_NSLOTS; i++) {
 		int off = bpfq_key_seg(i);
 
-		if (off >= 0 && off < BPFQ_KEYS_BYTES)
+		if (off >= 0 && off < BPFQ_KEYS_BYTES - 1)
 			rec->key.bytes[off] = BPFQ_SEG_CODE(BPFQ_KEY_CAP) |
-				(bpfq_field_missing(c, i) ? BPFQ_K_MISSING : BPFQ_K_EMPTY);
+				(bpfq_field_missing(c, i) ||
+				 (BPFQ_NULL_EMPTY && !rec->key.bytes[off + 1]) ?
+				 BPFQ_K_MISSING : BPFQ_K_EMPTY);
 	}
 	r->records++;
 	c->p->in_record = 0;

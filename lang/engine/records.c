@@ -626,9 +626,12 @@ static bool field_missing(const struct records *p, int slot)
 
 static void json_notes(struct records *p);
 
-/* The record ended: fields it lacked are missing; then the query sees it. */
+/* The record ended: fields it lacked are missing; then the query sees it. An empty
+ * text is NULL as a key: a csv field's, or $0 of an empty line (not a JSON ""). */
 static void end_record(struct records *p)
 {
+	bool null_empty = p->q->format.kind != INPUT_JSON;
+
 	if (p->q->format.kind == INPUT_JSON)
 		json_notes(p);
 	for (int i = 0; i < p->q->nslots; i++) {
@@ -637,12 +640,17 @@ static void end_record(struct records *p)
 			count_at(&p->r->missing, &p->r->missing_off, p->rec.off);
 		}
 	}
-	if (p->q->key_slot >= 0 && field_missing(p, p->q->key_slot))
+	if (p->q->key_slot >= 0 && (field_missing(p, p->q->key_slot) ||
+				     (null_empty && !p->rec.key.len)))
 		p->rec.key.kind = BPFQ_K_MISSING;
-	for (int i = 0; p->q->nkeys > 1 && i < p->q->nslots; i++)
+	for (int i = 0; p->q->nkeys > 1 && i < p->q->nslots; i++) {
+		uint8_t *seg = p->rec.key.bytes + (p->q->key_seg[i] >= 0 ? p->q->key_seg[i] : 0);
+
 		if (p->q->key_seg[i] >= 0)
-			p->rec.key.bytes[p->q->key_seg[i]] = BPFQ_SEG_CODE(p->q->key_cap) |
-				(field_missing(p, i) ? BPFQ_K_MISSING : BPFQ_K_EMPTY);
+			seg[0] = BPFQ_SEG_CODE(p->q->key_cap) |
+				(field_missing(p, i) || (null_empty && !seg[1]) ?
+				 BPFQ_K_MISSING : BPFQ_K_EMPTY);
+	}
 	p->r->records++;
 	p->in_record = false;
 	emit(p);

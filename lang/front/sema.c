@@ -1358,6 +1358,12 @@ static bool is_text_key(const struct query *q, const struct node *key)
  * by: a bare field of text or csv groups by its text, as awk's a[$1] does;
  * 'by file' by the input file; anything else by its value.
  */
+/* A key is a number, a time, or a condition as a number: true 1, false 0, unknown NULL. */
+static bool key_type(const struct node *k)
+{
+	return k->type == TYPE_NUM || k->type == TYPE_TIME || k->type == TYPE_BOOL;
+}
+
 static bool check_by(struct sema *s, struct node *by)
 {
 	struct query *q = s->q;
@@ -1370,7 +1376,7 @@ static bool check_by(struct sema *s, struct node *by)
 	}
 	if (!check_expr(s, by, IN_BY))
 		return false;
-	if (by->type != TYPE_NUM && by->type != TYPE_TIME)
+	if (!key_type(by))
 		return diag_set(s->d, by->loc, "by needs a field or a number, got %s",
 				type_word(by->type));
 	q->by_text = is_text_key(q, by);
@@ -1448,7 +1454,7 @@ static bool check_keys(struct sema *s)
 
 		if (!check_expr(s, k, IN_BY))
 			return false;
-		if (k->type != TYPE_NUM && k->type != TYPE_TIME)
+		if (!key_type(k))
 			return diag_set(s->d, k->loc, "by needs a field or a number, got %s",
 					type_word(k->type));
 		q->key_text[i] = is_text_key(q, k);
