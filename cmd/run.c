@@ -319,7 +319,7 @@ static int prepare(struct run *r, const char *text)
 		return report_diag(text, &d);
 	if (r->o->verbose)
 		say_kinds(r);
-	return EXIT_OK;
+	return r->o->dry_run ? EXIT_OK : run_file_decide(r);
 }
 
 /* -q: like grep -q, the status says whether every exists() held. */

@@ -248,6 +248,17 @@ static void gen_i_in(struct gen *g, const struct node *n, char *res)
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
+/*
+ * A condition over file alone: its truth for the file read now, a bit user
+ * space sets before the scan (bpfq_target.file_conds); true 1, false 0 as
+ * both BPFQ_T, BPFQ_F and the fast path's conditions are.
+ */
+static void gen_file_cond(struct gen *g, const struct node *n, char *res)
+{
+	snprintf(res, OPERAND_MAX, "t%d", gen_temp(g));
+	gen_line(g, "int %s = (int)(st->target.file_conds >> %d & 1);", res, (int)n->value);
+}
+
 /* Emit the statements that compute n; res gets the C operand holding its value. */
 static void gen_i(struct gen *g, const struct node *n, char *res)
 {
@@ -277,6 +288,9 @@ static void gen_i(struct gen *g, const struct node *n, char *res)
 		return;
 	case NODE_MATCH:
 		regex_gen_i(g, n, res);
+		return;
+	case NODE_FILE_COND:
+		gen_file_cond(g, n, res);
 		return;
 	case NODE_CALL:
 	case NODE_NEG:
@@ -699,6 +713,9 @@ static void gen_b(struct gen *g, const struct node *n, char *res)
 		return;
 	case NODE_MATCH:
 		regex_gen_b(g, n, res);
+		return;
+	case NODE_FILE_COND:
+		gen_file_cond(g, n, res);
 		return;
 	default:
 		gen_b_compare(g, n, res);

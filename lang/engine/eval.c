@@ -43,6 +43,9 @@ struct eval {
 	struct records *records;
 	const struct bpfq_rec *rec;	/* the record being evaluated */
 	const struct node *failed;
+	uint64_t file_conds;	/* the file's truths of the conditions over file (bit i: i) */
+	const uint8_t *file;	/* deciding those: the file's path */
+	uint32_t file_len;
 };
 
 static bool on_record(void *ctx, const struct bpfq_rec *rec);
@@ -127,6 +130,8 @@ static struct text text_of(const struct eval *e, const struct node *n)
 
 	if (n->kind == NODE_STR)
 		return (struct text){ (const uint8_t *)n->str, n->slen, false };
+	if (n->kind == NODE_NAME)	/* file, while its conditions are decided */
+		return (struct text){ e->file, e->file_len, false };
 	t = records_text(e->records, e->q->text_of_slot[n->slot]);
 	return (struct text){ t->bytes, t->len, !t->present || !t->len };
 }
@@ -181,6 +186,11 @@ static uint32_t text_matches(struct eval *e, const struct node *n, int *out)
 
 	if (t.null) {
 		*out = U;
+		return 0;
+	}
+	/* file's path is whole: it has no kept part */
+	if (x->kind == NODE_NAME) {
+		*out = text_match(t.bytes, t.len, s.bytes, s.len, n->match) != n->negated;
 		return 0;
 	}
 	if (t.len > BPFQ_TEXT_MAX && n->match != BPFQ_MATCH_TRAIL)
@@ -351,7 +361,14 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 			return 0;
 		}
 		return eval_in(e, n, out);
+	case NODE_FILE_COND:
+		*out = e->file_conds >> n->value & 1 ? T : F;
+		return 0;
 	case NODE_MATCH:
+		if (n->file_dfa) {
+			*out = regex_match(n->file_dfa, (const char *)e->file, e->file_len) != n->negated;
+			return 0;
+		}
 		/* Still in the start state: a missing or empty field, NULL (regex.h). */
 		if (!e->rec->rx[n->regex])
 			*out = U;
@@ -599,4 +616,61 @@ void eval_finish(struct eval *e)
 		return;
 	records_finish(e->records);
 	e->r.eof = 1;
+}
+
+void eval_set_file_conds(struct eval *e, uint64_t conds)
+{
+	e->file_conds = conds;
+}
+
+uint32_t eval_file_conds(const struct query *q, const char *path, uint64_t *conds,
+			 const struct node **failed)
+{
+	struct eval e = { .q = q, .file = (const uint8_t *)path, .file_len = strlen(path) };
+	uint32_t err;
+	int c;
+
+	*conds = 0;
+	for (int i = 0; i < q->nfile_conds; i++) {
+		if ((err = eval_cond(&e, q->file_conds[i]->file_expr, &c))) {
+			*failed = e.failed ? e.failed : q->file_conds[i];
+			return err;
+		}
+		*conds |= (uint64_t)(c == T) << i;
+	}
+	return 0;
+}
+
+/* The truths n may have whatever a record holds, as a set: bit 1 << truth. */
+static int could_be(const struct query *q, const struct node *n, uint64_t conds)
+{
+	int a, b, set = 0;
+
+	switch (n->kind) {
+	case NODE_FILE_COND:
+		return 1 << (conds >> n->value & 1 ? T : F);
+	case NODE_NOT:
+		a = could_be(q, n->lhs, conds);
+		for (int x = F; x <= U; x++)
+			if (a >> x & 1)
+				set |= 1 << truth_not(x);
+		return set;
+	case NODE_AND:
+	case NODE_OR:
+		a = could_be(q, n->lhs, conds);
+		b = could_be(q, n->rhs, conds);
+		for (int x = F; x <= U; x++)
+			for (int y = F; y <= U; y++)
+				if (a >> x & 1 && b >> y & 1)
+					set |= 1 << (n->kind == NODE_AND ? truth_and(x, y) :
+						     truth_or(x, y));
+		return set;
+	default:
+		return 1 << F | 1 << T | 1 << U;
+	}
+}
+
+bool eval_file_rejected(const struct query *q, uint64_t conds)
+{
+	return q->where && !(could_be(q, q->where, conds) >> T & 1);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lang/front/file_cond.h"
 #include "lang/front/sema.h"
 #include "lang/front/suggest.h"
 #include "lang/value/timestamp.h"
@@ -360,16 +361,21 @@ static bool check_json_key(struct sema *s, struct node *n)
 }
 
 /* A name: x, a csv column, a record field; "quoted" for a column only. */
-static bool check_name(struct sema *s, struct node *n)
+static bool check_name(struct sema *s, struct node *n, enum context ctx)
 {
 	const struct input_format *f = &s->q->format;
 	const char *text = s->q->text + n->loc.begin;
 	size_t len = n->loc.end - n->loc.begin;
 	bool quoted = *text == '"';
 
+	/* A text of each file: conditions over it are decided per file (file_cond.h). */
+	if (ast_is_file(s->q, n) && ctx != IN_BY) {
+		n->type = TYPE_TEXT;
+		return true;
+	}
 	if (ast_is_file(s->q, n))
 		return diag_set(s->d, n->loc, "'file' is the path of the file a record comes from: "
-				"only 'by file' takes it (a column or key named file is \"file\")");
+				"a key only as 'by file' (a column or key named file is \"file\")");
 	if (quoted) {
 		text++;
 		len -= 2;
@@ -596,6 +602,12 @@ static bool compile_regex(struct sema *s, struct node *n)
 			loc = str->loc;
 		return diag_set(s->d, loc, "%s", err);
 	}
+	/* file's regex runs once per path in user space, never over a record */
+	if (ast_is_file(q, n->lhs)) {
+		n->file_dfa = dfa;
+		n->regex = -1;
+		return true;
+	}
 	n->regex = q->nregex;
 	q->regex[q->nregex] = dfa;
 	q->regex_slot[q->nregex++] = n->lhs->slot;
@@ -609,7 +621,7 @@ static bool check_match(struct sema *s, struct node *n, enum context ctx)
 
 	if (!check_expr(s, n->lhs, ctx))
 		return false;
-	if (!text_field(s, n->lhs))
+	if (!text_field(s, n->lhs) && !ast_is_file(s->q, n->lhs))
 		return diag_set(s->d, n->lhs->loc, "'%s' matches a field of text or csv records, "
 				"as $2 %s 'GET', got %s", op, op,
 				n->lhs->kind == NODE_FIELD ? "a number" : type_word(n->lhs->type));
@@ -808,7 +820,7 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 	case NODE_FIELD:
 		if (ctx == IN_POST)
 			return check_post_name(s, n);
-		return n->kind == NODE_NAME ? check_name(s, n) : check_field(s, n);
+		return n->kind == NODE_NAME ? check_name(s, n, ctx) : check_field(s, n);
 	case NODE_STAR:
 		return diag_set(s->d, n->loc, "'*' is only allowed as count(*)");
 	case NODE_CALL:
@@ -828,6 +840,8 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 		return check_match(s, n, ctx);
 	case NODE_LIKE:
 		return check_like(s, n, ctx);
+	case NODE_FILE_COND:	/* checked before (file_cond.h) */
+		return true;
 	default:
 		return check_operator(s, n, ctx);
 	}
@@ -1851,6 +1865,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 				return false;
 	}
 	if (q->where && !check_where(&s, q->where))
+		return false;
+	if (!file_conds_fold(q, d))
 		return false;
 	memset(q->key_text, 0, sizeof(q->key_text));
 	if (q->by && !check_keys(&s))
