@@ -336,6 +336,30 @@ static int fold(struct run *r)
 	return status;
 }
 
+/* The aggregates of file: the file's path, where its records were counted. */
+static int settle_file_aggs(struct run *r)
+{
+	bool any = false;
+	struct group *g;
+	long n = 0;
+
+	for (int i = 0; i < r->q.nitems; i++)
+		any |= ast_folds_file(&r->q, r->q.items[i]);
+	if (!any || (r->q.by ? !r->groups : !r->area))
+		return EXIT_OK;
+	if (!r->q.by) {
+		eval_settle_file_aggs(&r->q, r->area, run_file_name(r));
+		return EXIT_OK;
+	}
+	if (!(g = groups_sorted(r->groups, &n))) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		return EXIT_INPUT;
+	}
+	for (long i = 0; i < n; i++)
+		eval_settle_file_aggs(&r->q, g[i].area, run_file_name(r));
+	return EXIT_OK;
+}
+
 int run_file_done(struct run *r)
 {
 	if (!r->skip && !r->result.done && input_check_size(&r->in, r->file_bytes))
@@ -345,7 +369,7 @@ int run_file_done(struct run *r)
 		return EXIT_INPUT;
 	}
 	messages_skip_warnings(stderr, &r->in, &r->q, &r->result);
-	return fold(r);
+	return settle_file_aggs(r) ? EXIT_INPUT : fold(r);
 }
 
 void run_file_start(struct run *r)

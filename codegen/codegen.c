@@ -788,7 +788,8 @@ static void gen_text_fold(struct gen *g, const struct node *call, int off)
 
 static bool counts_records(const struct node *call)
 {
-	return call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR);
+	return (call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR)) ||
+	       (call->nargs && call->args[0]->kind == NODE_NAME);	/* file: ast_folds_file() */
 }
 
 /* m: the where's mask on the fast path (mask.c), or NULL. */
@@ -1064,7 +1065,8 @@ static bool has_slow_parts(const struct node *n)
 	if (!n)
 		return false;
 	/* Text is compared by a global function of the first part (text.bpf.h). */
-	if (n->kind == NODE_DIV || n->kind == NODE_DEC || n->kind == NODE_STR ||
+	/* NODE_NAME: file, an aggregate's argument (ast_folds_file()) */
+	if (n->kind == NODE_DIV || n->kind == NODE_DEC || n->kind == NODE_STR || n->kind == NODE_NAME ||
 	    n->kind == NODE_ISNULL || n->kind == NODE_LIKE || (n->kind == NODE_CALL && n->match) ||
 	    (n->kind == NODE_CALL && n->fn == FN_LENGTH) || (n->kind == NODE_FIELD && n->as_text))
 		return true;

@@ -425,7 +425,8 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 		if (c != T)
 			return 0;
 	}
-	if (call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR)) {
+	if ((call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR)) ||
+	    ast_folds_file(e->q, call)) {
 		agg_count(state);
 		return 0;
 	}
@@ -673,4 +674,37 @@ static int could_be(const struct query *q, const struct node *n, uint64_t conds)
 bool eval_file_rejected(const struct query *q, uint64_t conds)
 {
 	return q->where && !(could_be(q, q->where, conds) >> T & 1);
+}
+
+/* The path as a field's text: its first BPFQ_TEXT_MAX bytes, the rest folded into tail. */
+static void path_text(const char *path, struct bpfq_text *t)
+{
+	size_t len = strlen(path);
+
+	memset(t, 0, sizeof(*t));
+	t->len = len;
+	t->present = 1;
+	memcpy(t->bytes, path, len < BPFQ_TEXT_MAX ? len : BPFQ_TEXT_MAX);
+	for (size_t i = BPFQ_TEXT_MAX; i < len; i++)
+		t->tail = bpfq_json_fold1(t->tail, (unsigned char)path[i]);
+}
+
+void eval_settle_file_aggs(const struct query *q, uint64_t *area, const char *path)
+{
+	struct bpfq_text t;
+
+	path_text(path, &t);
+	for (int i = 0; i < q->nitems; i++) {
+		const struct node *call = q->items[i];
+		uint64_t *state = area + layout_offset(q, i), n = state[0];
+
+		if (!ast_folds_file(q, call) || call->agg == AGG_COUNT || !n)
+			continue;
+		memset(state, 0, layout_agg_words(call) * sizeof(*state));
+		if (call->agg == AGG_COUNT_DISTINCT)
+			agg_fold_hash(state, agg_text_hash(&t), layout_hll_p(call));
+		else
+			agg_fold_text(state, &t, call->agg == AGG_MAX);
+		state[0] = n;
+	}
 }

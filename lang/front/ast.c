@@ -162,6 +162,12 @@ bool ast_is_file(const struct query *q, const struct node *n)
 	       !memcmp(q->text + n->loc.begin, "file", 4);
 }
 
+bool ast_folds_file(const struct query *q, const struct node *call)
+{
+	return call->kind == NODE_CALL && call->agg && call->nargs == 1 &&
+	       ast_is_file(q, call->args[0]);
+}
+
 bool ast_any(const struct query *q, const struct node *n,
 	     bool (*is)(const struct query *q, const struct node *n))
 {

@@ -312,6 +312,13 @@ const struct node *ast_key(const struct query *q, int i);
 /* Whether n is the pseudo-column file: the path of the file a record comes from. */
 bool ast_is_file(const struct query *q, const struct node *n);
 
+/*
+ * Whether call is an aggregate of file: count(file), count_distinct(file),
+ * min(file), max(file). The engines count its records; user space makes
+ * the state of the file's path after each file (eval_settle_file_aggs()).
+ */
+bool ast_folds_file(const struct query *q, const struct node *call);
+
 /* Whether is() holds for n (NULL: no) or any node below it. */
 bool ast_any(const struct query *q, const struct node *n,
 	     bool (*is)(const struct query *q, const struct node *n));

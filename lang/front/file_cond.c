@@ -64,7 +64,8 @@ static bool fold(struct query *q, struct node *n, struct diag *d)
 	case NODE_CALL:
 		if (!n->agg)
 			break;
-		for (int i = 0; i < n->nargs; i++)
+		/* min(file) and the like: user space folds the path (ast_folds_file()) */
+		for (int i = ast_folds_file(q, n); i < n->nargs; i++)
 			if (!fold(q, n->args[i], d))
 				return false;
 		return fold(q, n->rhs, d);

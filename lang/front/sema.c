@@ -965,6 +965,9 @@ static bool check_pair(struct sema *s, struct node *call, const struct agg_name 
 	return true;
 }
 
+static bool takes_text(enum agg_kind k);
+static bool text_extreme(struct sema *s, struct node *call);
+
 static bool check_argument(struct sema *s, struct node *call, const struct agg_name *name)
 {
 	struct node *arg = call->args[0];
@@ -975,6 +978,9 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
 				"got a number");
+	/* one value per file: its records are counted, the path folded after the file */
+	if (ast_is_file(s->q, arg) && takes_text(call->agg))
+		return text_extreme(s, call);
 	if (arg->type == TYPE_TIME && !takes_time(call->agg))
 		return diag_set(s->d, arg->loc, "%s needs a number, got a time; count, min, max "
 				"and count_distinct take times", name->name);
@@ -1034,6 +1040,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 	n->type = n->agg == AGG_EXISTS ? TYPE_BOOL : TYPE_NUM;
 	if ((n->agg == AGG_MIN || n->agg == AGG_MAX) && n->args[0]->type == TYPE_TIME)
 		n->type = TYPE_TIME;
+	if ((n->agg == AGG_MIN || n->agg == AGG_MAX) && ast_is_file(s->q, n->args[0]))
+		n->type = TYPE_TEXT;
 	return true;
 }
 
