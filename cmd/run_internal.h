@@ -46,6 +46,8 @@ struct run {
 	uint64_t file_conds;	/* the file's truths of the conditions over file (run_file_decide()) */
 	bool skip;		/* where is false for every record of the file: it is not read */
 	bool look_for_csv;	/* names columns, no format named, no .csv path: header_sniff_csv() */
+	bool json_maybe;	/* names keys the check as numbers or text refused: JSON lines? */
+	bool json_found;	/* the first input starts as JSON lines do */
 	struct run_last *last;
 	const char *program;	/* the kernel engine's C while it loads (-d verifier) */
 };
