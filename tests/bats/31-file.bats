@@ -126,27 +126,27 @@ count(): 5
 sum(\$3): 30.5"
 }
 
+# The user engine refuses query $1 with status $2 and first line $3.
+refused() {
+	run bpfq --engine=user "$1"
+	assert_status "$2"
+	[[ ${lines[0]} == "$3" ]]
+}
+
 @test "file elsewhere than a condition over it alone: exact errors" {
 	logs
 	cd "$TMP/logs"
-	run bpfq --engine=user "count() where \$1 = file from web-1.log"
-	assert_status 2
-	assert_output "bpfq: error: 1:20-23: 'file' is compared with strings and numbers alone, as file = 'a.log', file like '%.gz' or length(file) > 20: a condition over file is decided once per file
-  count() where \$1 = file from web-1.log
-                     ~~~~"
-	run bpfq --engine=user "sum(\$3 * length(file)) from web-1.log"
-	assert_status 2
-	[[ $output == "bpfq: error: 1:17-20: 'file' is compared with strings and numbers alone,"* ]]
-	run bpfq --engine=user "count() by length(file) from web-1.log"
-	assert_status 2
-	assert_output "bpfq: error: 1:19-22: 'file' is the path of the file a record comes from: a key only as 'by file' (a column or key named file is \"file\")
-  count() by length(file) from web-1.log
-                    ~~~~"
-	run bpfq --engine=user "sum(file) from web-1.log"
-	assert_status 2
-	[[ $output == "bpfq: error: 1:5-8: sum needs a number, got text"* ]]
-	run bpfq --engine=user "count() where length(file) * 9223372036854775807 > 0 from web-1.log"
-	assert_status 3
+	refused "count() where \$1 = file from web-1.log" 2 \
+		"bpfq: error: 1:20-23: 'file' is compared with strings and numbers alone, as file = 'a.log', file like '%.gz' or length(file) > 20: a condition over file is decided once per file"
+	refused "sum(\$3 * length(file)) from web-1.log" 2 \
+		"bpfq: error: 1:17-20: 'file' is compared with strings and numbers alone, as file = 'a.log', file like '%.gz' or length(file) > 20: a condition over file is decided once per file"
+	refused "count() by length(file) from web-1.log" 2 \
+		"bpfq: error: 1:19-22: 'file' is the path of the file a record comes from: a key only as 'by file' (a column or key named file is \"file\")"
+	refused "sum(file) from web-1.log" 2 "bpfq: error: 1:5-8: sum needs a number, got text"
+	refused "min(file) as m from web-1.log" 2 \
+		"bpfq: error: 1:1-9: min of text cannot be used with 'as', having, order by or limit"
+	refused "count() where length(file) * 9223372036854775807 > 0 from web-1.log" 3 \
+		"bpfq: error: 1:28: overflow deciding the condition over file for 'web-1.log'; no answer"
 	assert_output "bpfq: error: 1:28: overflow deciding the condition over file for 'web-1.log'; no answer
   count() where length(file) * 9223372036854775807 > 0 from web-1.log
                              ~"
