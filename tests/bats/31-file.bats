@@ -33,6 +33,19 @@ SELECT  logs/db-1.log         1     10.5
 UPDATE  logs/db-1.log         1       10"
 }
 
+@test "a condition over file beside one over numbers, on the numbers' fast path" {
+	seq 1 3 >"$TMP/a.txt"
+	printf '10\n20\n' >"$TMP/b.txt"
+	cd "$TMP"
+	SIZES="1 7 4093 65536"
+	check_sizes "sum(x), count() where x > 1 and file <> 'b.txt' or x = 20 from a.txt b.txt" \
+"sum(x): 25
+count(): 3"
+	check_sizes "sum(x) filter (where file = 'a.txt'), max(x) from a.txt b.txt" \
+"sum(x) filter (where file == 'a.txt'): 6
+max(x): 20"
+}
+
 @test "file in every text condition: comparisons, in, like, ilike, the text functions, ~" {
 	logs
 	cd "$TMP/logs"
