@@ -1109,6 +1109,9 @@ static bool check_post_name(struct sema *s, struct node *n)
 	if (s->in_order)
 		return diag_set(s->d, n->loc, "order by '%.*s': no output column, 'as' name or by key "
 				"is called so", shown(n->loc), s->q->text + n->loc.begin);
+	if (ast_is_file(s->q, n))
+		return diag_set(s->d, n->loc, "'file' is each record's file, not an answer's: use it "
+				"in where, in a filter (where ...), in count(file), or by file");
 	return diag_set(s->d, n->loc, "'%.*s' is outside an aggregate; write it inside one, such as "
 			"sum(%.*s)", shown(n->loc), s->q->text + n->loc.begin, shown(n->loc),
 			s->q->text + n->loc.begin);

@@ -156,6 +156,8 @@ refused() {
 	refused "count() by length(file) from web-1.log" 2 \
 		"bpfq: error: 1:19-22: 'file' is the path of the file a record comes from: a key only as 'by file' (a column or key named file is \"file\")"
 	refused "sum(file) from web-1.log" 2 "bpfq: error: 1:5-8: sum needs a number, got text"
+	refused "count() by file having file = 'db-1.log' from web-1.log" 2 \
+		"bpfq: error: 1:24-27: 'file' is each record's file, not an answer's: use it in where, in a filter (where ...), in count(file), or by file"
 	refused "min(file) as m from web-1.log" 2 \
 		"bpfq: error: 1:1-9: min of text cannot be used with 'as', having, order by or limit"
 	refused "count() where length(file) * 9223372036854775807 > 0 from web-1.log" 3 \
