@@ -111,6 +111,12 @@ UPDATE  db-1.log   db-1.log                      1"
 "file       count()  sum(\$2)
 db-1.log         2        1
 web-1.log        0     null"
+	# the first file not read; file beside another key
+	both_engines "count() where file <> 'web-1.log' by \$1, file from web-1.log db-1.log web-2.log as text" \
+"\$1      file       count()
+GET     web-2.log        2
+SELECT  db-1.log         1
+UPDATE  db-1.log         1"
 }
 
 @test "file with --partial, bpfq merge, -j and standard input" {
