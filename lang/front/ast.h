@@ -10,6 +10,9 @@
 
 #include "bpf-templates/bpfq_state.h"
 
+/* The conditions over file alone a query holds: their truths are the bits of a word. */
+#define BPFQ_MAX_FILE_CONDS 64
+
 /* A byte range [begin, end) of the query text; turned into line:column only when reported. */
 struct regex_dfa;	/* lang/value/regex.h */
 
@@ -47,6 +50,12 @@ enum node_kind {
 	NODE_ISNULL,	/* lhs is [not] null */
 	NODE_LIKE,	/* lhs [not] like|ilike rhs (a string): match is BPFQ_MATCH_WILD [| _CI] */
 	NODE_MATCH,	/* lhs ~ rhs (negated: !~): a field's text against regex (a NODE_STR) */
+	/*
+	 * A condition over file and constants alone (sema): true or false for
+	 * each file, decided in user space before the file is read; value is
+	 * its index in query.file_conds, file_expr the condition as written.
+	 */
+	NODE_FILE_COND,
 };
 
 enum type {
@@ -124,6 +133,8 @@ struct node {
 	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */
 	int regex;		/* NODE_MATCH: its index in query.regex */
 	bool is_regex;		/* NODE_STR: a regex, compiled by sema, not a value (no lit) */
+	struct regex_dfa *file_dfa;	/* NODE_MATCH over file: its automaton (not in query.regex) */
+	struct node *file_expr;	/* NODE_FILE_COND: the condition it stands for */
 	struct node *lhs, *rhs;
 	struct node **args;	/* NODE_CALL, NODE_BETWEEN, NODE_IN */
 	int nargs;
@@ -223,6 +234,9 @@ struct query {
 				 * when file is the only key) */
 	int file_key;		/* set by sema: file beside other keys, its place + 1 (sema takes
 				 * it out of keys); else 0 */
+	/* The conditions over file alone (NODE_FILE_COND), each the node that stands for it. */
+	int nfile_conds;
+	struct node *file_conds[BPFQ_MAX_FILE_CONDS];
 	char **paths;		/* from PATH..., unquoted; in the arena; NULL without 'from' */
 	int npaths;
 	char *path;		/* the first of them */
@@ -302,6 +316,13 @@ const struct node *ast_key(const struct query *q, int i);
 
 /* Whether n is the pseudo-column file: the path of the file a record comes from. */
 bool ast_is_file(const struct query *q, const struct node *n);
+
+/*
+ * Whether call is an aggregate of file: count(file), count_distinct(file),
+ * min(file), max(file). The engines count its records; user space makes
+ * the state of the file's path after each file (eval_settle_file_aggs()).
+ */
+bool ast_folds_file(const struct query *q, const struct node *call);
 
 /* Whether is() holds for n (NULL: no) or any node below it. */
 bool ast_any(const struct query *q, const struct node *n,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lang/front/file_cond.h"
 #include "lang/front/sema.h"
 #include "lang/front/suggest.h"
 #include "lang/value/timestamp.h"
@@ -368,16 +369,21 @@ static bool check_json_key(struct sema *s, struct node *n)
 }
 
 /* A name: x, a csv column, a record field; "quoted" for a column only. */
-static bool check_name(struct sema *s, struct node *n)
+static bool check_name(struct sema *s, struct node *n, enum context ctx)
 {
 	const struct input_format *f = &s->q->format;
 	const char *text = s->q->text + n->loc.begin;
 	size_t len = n->loc.end - n->loc.begin;
 	bool quoted = *text == '"';
 
+	/* A text of each file: conditions over it are decided per file (file_cond.h). */
+	if (ast_is_file(s->q, n) && ctx != IN_BY) {
+		n->type = TYPE_TEXT;
+		return true;
+	}
 	if (ast_is_file(s->q, n))
 		return diag_set(s->d, n->loc, "'file' is the path of the file a record comes from: "
-				"only 'by file' takes it (a column or key named file is \"file\")");
+				"a key only as 'by file' (a column or key named file is \"file\")");
 	if (quoted) {
 		text++;
 		len -= 2;
@@ -604,6 +610,12 @@ static bool compile_regex(struct sema *s, struct node *n)
 			loc = str->loc;
 		return diag_set(s->d, loc, "%s", err);
 	}
+	/* file's regex runs once per path in user space, never over a record */
+	if (ast_is_file(q, n->lhs)) {
+		n->file_dfa = dfa;
+		n->regex = -1;
+		return true;
+	}
 	n->regex = q->nregex;
 	q->regex[q->nregex] = dfa;
 	q->regex_slot[q->nregex++] = n->lhs->slot;
@@ -617,7 +629,7 @@ static bool check_match(struct sema *s, struct node *n, enum context ctx)
 
 	if (!check_expr(s, n->lhs, ctx))
 		return false;
-	if (!text_field(s, n->lhs))
+	if (!text_field(s, n->lhs) && !ast_is_file(s->q, n->lhs))
 		return diag_set(s->d, n->lhs->loc, "'%s' matches a field of text or csv records, "
 				"as $2 %s 'GET', got %s", op, op,
 				n->lhs->kind == NODE_FIELD ? "a number" : type_word(n->lhs->type));
@@ -816,7 +828,7 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 	case NODE_FIELD:
 		if (ctx == IN_POST)
 			return check_post_name(s, n);
-		return n->kind == NODE_NAME ? check_name(s, n) : check_field(s, n);
+		return n->kind == NODE_NAME ? check_name(s, n, ctx) : check_field(s, n);
 	case NODE_STAR:
 		return diag_set(s->d, n->loc, "'*' is only allowed as count(*)");
 	case NODE_CALL:
@@ -836,6 +848,8 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 		return check_match(s, n, ctx);
 	case NODE_LIKE:
 		return check_like(s, n, ctx);
+	case NODE_FILE_COND:	/* checked before (file_cond.h) */
+		return true;
 	default:
 		return check_operator(s, n, ctx);
 	}
@@ -959,6 +973,9 @@ static bool check_pair(struct sema *s, struct node *call, const struct agg_name 
 	return true;
 }
 
+static bool takes_text(enum agg_kind k);
+static bool text_extreme(struct sema *s, struct node *call);
+
 static bool check_argument(struct sema *s, struct node *call, const struct agg_name *name)
 {
 	struct node *arg = call->args[0];
@@ -969,6 +986,9 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
 				"got a number");
+	/* one value per file: its records are counted, the path folded after the file */
+	if (ast_is_file(s->q, arg) && takes_text(call->agg))
+		return text_extreme(s, call);
 	if (arg->type == TYPE_TIME && !takes_time(call->agg))
 		return diag_set(s->d, arg->loc, "%s needs a number, got a time; count, min, max "
 				"and count_distinct take times", name->name);
@@ -1028,6 +1048,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 	n->type = n->agg == AGG_EXISTS ? TYPE_BOOL : TYPE_NUM;
 	if ((n->agg == AGG_MIN || n->agg == AGG_MAX) && n->args[0]->type == TYPE_TIME)
 		n->type = TYPE_TIME;
+	if ((n->agg == AGG_MIN || n->agg == AGG_MAX) && ast_is_file(s->q, n->args[0]))
+		n->type = TYPE_TEXT;
 	return true;
 }
 
@@ -1095,6 +1117,9 @@ static bool check_post_name(struct sema *s, struct node *n)
 	if (s->in_order)
 		return diag_set(s->d, n->loc, "order by '%.*s': no output column, 'as' name or by key "
 				"is called so", shown(n->loc), s->q->text + n->loc.begin);
+	if (ast_is_file(s->q, n))
+		return diag_set(s->d, n->loc, "'file' is each record's file, not an answer's: use it "
+				"in where, in a filter (where ...), in count(file), or by file");
 	return diag_set(s->d, n->loc, "'%.*s' is outside an aggregate; write it inside one, such as "
 			"sum(%.*s)", shown(n->loc), s->q->text + n->loc.begin, shown(n->loc),
 			s->q->text + n->loc.begin);
@@ -1872,6 +1897,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 				return false;
 	}
 	if (q->where && !check_where(&s, q->where))
+		return false;
+	if (!file_conds_fold(q, d))
 		return false;
 	memset(q->key_text, 0, sizeof(q->key_text));
 	if (q->by && !check_keys(&s))
