@@ -210,6 +210,7 @@ static enum kind kind_of(const char *s)
 struct below {
 	bool number, text, time, other;
 	bool word;		/* a value that is no number, no time and no NULL word */
+	bool slashed, unslashed;	/* such values that are dates as 12/31/2023, and others */
 	char *first;		/* the first such value, for messages */
 };
 
@@ -226,11 +227,30 @@ static bool null_word(const char *s)
 }
 
 /* A value that is text to a query: neither a number, a time, nor a NULL word. */
+/* A date with slashes: 1 or 2 digits, '/', 1 or 2 digits, '/', 2 or 4 digits, then a blank or the end. */
+static bool slashed_date(const char *s)
+{
+	size_t n[3];
+
+	for (int i = 0; i < 3; i++) {
+		n[i] = strspn(s, "0123456789");
+		s += n[i];
+		if (i < 2 && *s++ != '/')
+			return false;
+	}
+	return n[0] >= 1 && n[0] <= 2 && n[1] >= 1 && n[1] <= 2 && (n[2] == 2 || n[2] == 4) &&
+	       (!*s || *s == ' ' || *s == 'T');
+}
+
 static int note_word(struct below *col, const char *s)
 {
 	if (null_word(s))
 		return 0;
 	col->word = true;
+	if (slashed_date(s))
+		col->slashed = true;
+	else
+		col->unslashed = true;
 	if (!col->first && !(col->first = strdup(s)))
 		return -1;
 	return 0;
@@ -564,19 +584,23 @@ int header_sniff_csv(struct input *in, struct input_format *f)
 /*
  * The columns whose sampled values are all ISO 8601 times (or empty):
  * times to min and max; and those whose values are all text (or NULL):
- * text to every aggregate and operator, with the first value for messages.
+ * text to every aggregate and operator, with the first value for messages,
+ * and whether they are all dates with slashes, which no order of text
+ * puts in time.
  */
 static int column_kinds(struct schema *sc, struct below *cols)
 {
 	sc->times = calloc(sc->ncols, sizeof(*sc->times));
 	sc->texts = calloc(sc->ncols, sizeof(*sc->texts));
-	if (!sc->times || !sc->texts)
+	sc->slashed = calloc(sc->ncols, sizeof(*sc->slashed));
+	if (!sc->times || !sc->texts || !sc->slashed)
 		return -1;
 	for (int i = 0; i < sc->ncols; i++) {
 		sc->times[i] = cols[i].time && !cols[i].other;
 		if (cols[i].word && !cols[i].number && !cols[i].time) {
 			sc->texts[i] = cols[i].first;
 			cols[i].first = NULL;
+			sc->slashed[i] = cols[i].slashed && !cols[i].unslashed;
 		}
 	}
 	return 0;
@@ -787,5 +811,6 @@ void header_free(struct schema *sc)
 	for (int i = 0; sc->texts && i < sc->ncols; i++)
 		free(sc->texts[i]);
 	free(sc->texts);
+	free(sc->slashed);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -209,6 +209,8 @@ struct schema {
 	bool *times;	/* per column, or NULL: the records sampled below hold ISO 8601 times */
 	char **texts;	/* per column, or NULL: the first of the sampled values when all
 			 * are text (no number, no time, no NULL word), else NULL */
+	bool *slashed;	/* per column, or NULL: a text column whose values are dates
+			 * written with slashes (12/31/2023), which order as text */
 };
 
 struct arena;

@@ -473,10 +473,16 @@ static bool text_operand(struct sema *s, struct node *n, const struct node *op)
 	return mark_text(s, n);
 }
 
+static bool no_slashed_order(struct sema *s, const struct node *n, const char *what);
+
 /* = <> < ... with a string on a side: both sides are text, compared byte by byte. */
 static bool check_text_cmp(struct sema *s, struct node *n)
 {
 	if (!text_operand(s, n->lhs, n) || !text_operand(s, n->rhs, n))
+		return false;
+	if (n->kind != NODE_EQ && n->kind != NODE_NE &&
+	    (!no_slashed_order(s, n->lhs, "'<' and '>' would compare them as text") ||
+	     !no_slashed_order(s, n->rhs, "'<' and '>' would compare them as text")))
 		return false;
 	n->type = TYPE_BOOL;
 	return true;
@@ -1794,11 +1800,36 @@ static bool not_text(struct sema *s, const struct node *n, const struct node *p,
 	return diag_set(s->d, n->loc, "%s; here it would be %s", head, type_word(n->type));
 }
 
+/*
+ * Whether n is a column whose sampled values are dates as 12/31/2023: their
+ * text's order is not their time's, so min, max and < would answer wrong.
+ */
+static bool slashed_dates(const struct sema *s, const struct node *n)
+{
+	const struct schema *sc = s->schema;
+
+	return n->kind == NODE_FIELD && n->field >= 0 && sc && sc->slashed &&
+	       n->field < sc->ncols && sc->slashed[n->field] && text_field(s, n);
+}
+
+static bool no_slashed_order(struct sema *s, const struct node *n, const char *what)
+{
+	if (!slashed_dates(s, n))
+		return true;
+	return diag_set(s->d, n->loc, "'%.*s' holds dates written as '%s', whose order as text "
+			"is not their order in time: %s; bpfq reads dates as ISO 8601 "
+			"(2023-12-31)", shown(n->loc), s->q->text + n->loc.begin,
+			s->schema->texts[n->field], what);
+}
+
 /* min, max of text: a text answer, which post's arithmetic cannot take. */
 static bool text_extreme(struct sema *s, struct node *call)
 {
 	if (call->agg != AGG_MIN && call->agg != AGG_MAX)
 		return true;
+	if (!no_slashed_order(s, call->args[0], call->agg == AGG_MIN ?
+			      "min would not be the earliest" : "max would not be the latest"))
+		return false;
 	call->type = TYPE_TEXT;
 	if (s->q->post)
 		return diag_set(s->d, call->loc, "%s of text cannot be used with 'as', having, "

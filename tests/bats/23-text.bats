@@ -318,3 +318,15 @@ x\\x0d  x\\x0d                   1"
 	assert_error "count() where \$0 like 'GET%' from $TMP/l.log" 3 \
 		"bpfq: error: 1:18-21: a field longer than 256 bytes cannot be matched at $TMP/l.log:1:1"
 }
+
+@test "text columns: dates with slashes are not ordered as text by min, max, < or >" {
+	printf 'd,v\n12/31/2023,1\n01/05/2024,2\n1/6/24,3\n' >"$TMP/us.csv"
+	assert_error "min(d), sum(v) from $TMP/us.csv" 2 \
+		"bpfq: error: 1:5: 'd' holds dates written as '12/31/2023', whose order as text is not their order in time: min would not be the earliest; bpfq reads dates as ISO 8601 (2023-12-31)"
+	assert_error "count() where v > 1 and d >= '01/01/2024' from $TMP/us.csv" 2 \
+		"bpfq: error: 1:25: 'd' holds dates written as '12/31/2023', whose order as text is not their order in time: '<' and '>' would compare them as text; bpfq reads dates as ISO 8601 (2023-12-31)"
+	every_size "count(distinct d), count() where d <> '1/6/24' from $TMP/us.csv" \
+		$'count(distinct d): 2\ncount(): 2'
+	printf 'd,v\n12/31/2023,1\nsoon,2\n' >"$TMP/mixed.csv"
+	every_size "min(d) from $TMP/mixed.csv" '12/31/2023'
+}
