@@ -338,6 +338,48 @@ static __always_inline void bpfq_quantile_d(__u64 *s, struct bpfq_d v)
 	bpfq_quantile_n(s, hi, lo, v.hi < 0);
 }
 
+/* ---- quantile_exact: every value into bpfq_values, sorted in user space ---- */
+
+#ifndef BPFQ_EXACT
+#define BPFQ_EXACT 0
+#endif
+#if BPFQ_EXACT
+/* User space sizes it (--max-values, the input's size) and mmap()s it to read. */
+BPFQ_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpfq_xval);
+	__uint(map_flags, BPF_F_MMAPABLE);
+} bpfq_values SEC(".maps");
+
+/*
+ * v into the next entry, item its folder; 1 past the entries this scan
+ * may put. Readers of -j put at once: the atomic add gives each its own.
+ */
+static __always_inline int bpfq_exact_put(__u64 *s, struct bpfq_d v, __u32 item)
+{
+	__u32 k = 0;
+	struct bpfq_xval *h = bpf_map_lookup_elem(&bpfq_values, &k), *e;
+	__u64 i;
+
+	if (!h)
+		return 1;
+	i = __sync_fetch_and_add(&h->lo, 1);
+	if (i >= (__u64)h->hi || i >= 0xfffffffeULL)
+		return 1;
+	k = (__u32)i + 1;
+	e = bpf_map_lookup_elem(&bpfq_values, &k);
+	if (!e)
+		return 1;
+	e->lo = v.lo;
+	e->hi = v.hi;
+	e->item = item;
+	s[0]++;
+	return 0;
+}
+#endif
+
 /* ---- count_distinct: HyperLogLog of v * 10^9, or of a text's hash ---- */
 
 /* p: the register index bits, a constant (BPFQ_HLL_P, or BPFQ_HLL_P_GROUP with by). */

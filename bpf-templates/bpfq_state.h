@@ -69,6 +69,7 @@ enum bpfq_error {
 	BPFQ_ERR_BEYOND = 7,	/* a number of the input past int64: it cannot be held */
 	BPFQ_ERR_TEXT = 8,	/* a field matched (like, contains, ...) past BPFQ_TEXT_MAX bytes */
 	BPFQ_ERR_TIME = 9,	/* to_timestamp(): a time outside the years 0000 to 9999 */
+	BPFQ_ERR_VALUES = 10,	/* quantile_exact: more values than --max-values */
 };
 
 /*
@@ -514,6 +515,19 @@ struct bpfq_comoments {
 #define BPFQ_Q_SUB 128
 #define BPFQ_Q_PER_SIGN (BPFQ_Q_SUB + (92 - 7 + 1) * BPFQ_Q_SUB)
 #define BPFQ_Q_BUCKETS (1 + 2 * BPFQ_Q_PER_SIGN)
+
+/*
+ * quantile_exact(): every value, kept in a map of these (bpfq_values)
+ * that user space sorts. Entry 0 is the header: lo counts the values put
+ * so far (by every reader at once: an atomic add reserves an entry), hi
+ * is how many this scan may put (what is left of --max-values); the
+ * values follow from entry 1, each with the item that folded it.
+ */
+struct bpfq_xval {
+	__u64 lo;
+	__s64 hi;
+	__u64 item;
+};
 
 /*
  * count_distinct(): HyperLogLog with 2^14 registers, standard error 0.81%;

@@ -372,6 +372,11 @@ static int print_answer(struct run *r, FILE *out)
 		names[i] = strdup(label);
 		agg_desc_of(r->q.items[i], &descs[i]);
 	}
+	/* A partial carries the values: bpfq merge ranks them all. */
+	if (r->o->partial)
+		a.values = &r->values;
+	else
+		exact_answer(descs, r->q.nitems, &r->values, r->area);
 	if (r->q.by || r->q.by_file) {
 		if (r->q.by)
 			ast_render(&r->q, r->q.by, key, sizeof(key));
@@ -476,6 +481,7 @@ static void run_free(struct run *r)
 	header_free(&r->schema);
 	groups_free(r->groups);
 	free(r->area);
+	exact_free(&r->values);
 	query_free(&r->q);
 	free(r);
 }

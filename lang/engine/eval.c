@@ -43,6 +43,8 @@ struct eval {
 	struct records *records;
 	const struct bpfq_rec *rec;	/* the record being evaluated */
 	const struct node *failed;
+	struct exact_values *values;	/* quantile_exact's, kept by the caller */
+	size_t max_values;	/* and how many they may hold */
 };
 
 static bool on_record(void *ctx, const struct bpfq_rec *rec);
@@ -70,6 +72,22 @@ struct eval *eval_new(const struct query *q, long max_groups)
 		return NULL;
 	}
 	return e;
+}
+
+void eval_keep_values(struct eval *e, struct exact_values *values, size_t max)
+{
+	e->values = values;
+	e->max_values = max;
+}
+
+/* quantile_exact: the value itself is kept; more than max_values is an error. */
+static uint32_t keep_value(struct eval *e, int i, i128 v)
+{
+	if (!e->values || e->values->n >= e->max_values || exact_add(e->values, v, i)) {
+		e->failed = e->q->items[i];
+		return BPFQ_ERR_VALUES;
+	}
+	return 0;
 }
 
 void eval_free(struct eval *e)
@@ -430,6 +448,8 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 	}
 	if (v.null)
 		return 0;
+	if (call->agg == AGG_QUANTILE_EXACT && (err = keep_value(e, i, v.v)))
+		return err;
 	return agg_fold(&e->desc[i], state, v.v);
 }
 

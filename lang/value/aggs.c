@@ -14,6 +14,7 @@ void agg_desc_of(const struct node *call, struct agg_desc *d)
 	*d = (struct agg_desc){ .kind = call->agg, .words = layout_agg_words(call),
 				.nbuckets = call->nbuckets, .lo = call->lo, .hi = call->hi,
 				.step = call->step, .q = call->q, .hll_p = layout_hll_p(call),
+				.share = call->agg == AGG_QUANTILE_EXACT ? call->share : 0,
 				.time = call->type == TYPE_TIME,
 				.text = call->type == TYPE_TEXT };
 }
@@ -268,6 +269,7 @@ uint32_t agg_fold(const struct agg_desc *d, uint64_t *state, i128 v)
 		agg_fold_hash(state, agg_hash(v), d->hll_p);
 		break;
 	case AGG_COUNT:
+	case AGG_QUANTILE_EXACT:	/* the value itself goes to the run's exact_values */
 		state[0]++;
 		break;
 	default:
@@ -352,6 +354,8 @@ int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src)
 			ra[i] = rb[i] > ra[i] ? rb[i] : ra[i];
 		return add_count((__u64 *)dst, src[0]);
 	}
+	case AGG_QUANTILE_EXACT:	/* the values join apart (exact.h); the answer comes after */
+		return add_count((__u64 *)dst, src[0]);
 	case AGG_HIST:
 	case AGG_LHIST:
 	case AGG_QUANTILE:

@@ -27,6 +27,8 @@ int layout_agg_words(const struct node *call)
 		return 1 + call->nbuckets;	/* the count, then the buckets */
 	case AGG_QUANTILE:
 		return 1 + BPFQ_Q_BUCKETS;
+	case AGG_QUANTILE_EXACT:
+		return 3;	/* the count; the answer (lo, hi) once the values are sorted */
 	case AGG_COUNT_DISTINCT:
 		return 1 + (1 << layout_hll_p(call)) / 8;	/* the count, then a byte a register */
 	case AGG_MIN:
