@@ -300,7 +300,7 @@ static int parse_state(const struct json *state, struct partial *p, uint64_t *ar
 /* quantile_exact's values: each of an item that keeps them, a value an engine can hold. */
 static int parse_values(const struct json *values, struct partial *p, const char **err)
 {
-	const i128 most = (i128)INT64_MAX * (i128)BPFQ_SCALE;
+	const i128 most = ((i128)1 << 63) * (i128)BPFQ_SCALE;
 
 	if (!values || values->kind != JSON_ARRAY) {
 		*err = "a partial of quantile_exact lacks its values";
@@ -311,7 +311,7 @@ static int parse_values(const struct json *values, struct partial *p, const char
 
 		if (e->kind != JSON_ARRAY || num_int(e->child, 0, p->naggs - 1, &item) ||
 		    p->descs[item].kind != AGG_QUANTILE_EXACT || p->descs[item].share ||
-		    num_int(e->child->next, -most - (i128)BPFQ_SCALE, most, &v) ||
+		    num_int(e->child->next, -most, most - 1, &v) ||
 		    e->child->next->next) {
 			*err = "a value is not [item, value] of a quantile_exact";
 			return -1;
