@@ -118,6 +118,16 @@ int options_parse_size(const char *arg, size_t *size)
 	return 0;
 }
 
+/* A count from 1 to most: --max-groups, --max-values. */
+static int parse_count(const char *arg, long most, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(arg, &end, 10);
+	return errno || *end || end == arg || *v < 1 || *v > most ? -1 : 0;
+}
+
 static int add_arg(const char ***list, int *n, const char *arg)
 {
 	const char **more = realloc(*list, (*n + 1) * sizeof(*more));
@@ -265,28 +275,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->hook_given = true;
 		o->hook_arg = arg;
 		break;
-	case OPT_MAX_GROUPS: {
-		char *end;
-
-		errno = 0;
-		o->max_groups = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || o->max_groups < 1 ||
-		    o->max_groups > OPTIONS_GROUPS_LIMIT)
+	case OPT_MAX_GROUPS:
+		if (parse_count(arg, OPTIONS_GROUPS_LIMIT, &o->max_groups))
 			argp_error(state, "--max-groups takes 1 to %ld, not '%s'", OPTIONS_GROUPS_LIMIT,
 				   arg);
 		break;
-	}
-	case OPT_MAX_VALUES: {
-		char *end;
-
-		errno = 0;
-		o->max_values = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || o->max_values < 1 ||
-		    o->max_values > EXACT_VALUES_LIMIT)
+	case OPT_MAX_VALUES:
+		if (parse_count(arg, EXACT_VALUES_LIMIT, &o->max_values))
 			argp_error(state, "--max-values takes 1 to %ld, not '%s'", EXACT_VALUES_LIMIT,
 				   arg);
 		break;
-	}
 	case 'j': {
 		char *end;
 
