@@ -384,6 +384,8 @@ static int print_answer(struct run *r, FILE *out)
 			snprintf(key, sizeof(key), "file");
 		a.key_name = key;
 		a.groups = groups = r->groups ? groups_sorted(r->groups, &a.ngroups) : NULL;
+		for (long g = 0; groups && g < a.ngroups; g++)
+			share_states(&r->q, groups[g].area);
 	}
 	for (int j = 0; ast_nkeys(&r->q) > 1 && j < ast_nkeys(&r->q); j++) {
 		const struct node *k = ast_key(&r->q, j);

@@ -745,8 +745,14 @@ static void fold_call(struct gen *g, const struct node *call, int off, const cha
 		     fast ? "i" : "d", area, off, v, call->lo, call->hi, call->step, call->nbuckets);
 		break;
 	case AGG_QUANTILE:
-		gen_line(g, fast ? "bpfq_quantile_i(&%s[%d], %s);" : "bpfq_quantile_d(&%s[%d], %s);", area,
-		     off, v);
+		if (layout_q_bits(call) == BPFQ_Q_BITS) {
+			gen_line(g, fast ? "bpfq_quantile_i(&%s[%d], %s);" :
+					   "bpfq_quantile_d(&%s[%d], %s);", area, off, v);
+			break;
+		}
+		gen_line(g, fast ? "if (bpfq_quantile_g_i(&%s[%d], %s))" :
+				   "if (bpfq_quantile_g_d(&%s[%d], %s))", area, off, v);
+		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_OVERFLOW, %d, &f[0], off);", call->id);
 		break;
 	case AGG_QUANTILE_EXACT:	/* general path only (is_simple_fold()) */
 		gen_line(g, "if (bpfq_exact_put(&%s[%d], %s, %d))", area, off, v, item_of(g->q, call));

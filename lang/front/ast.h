@@ -131,6 +131,7 @@ struct node {
 	int64_t q;		/* quantile(e, q): q times 10^9 */
 	int nbuckets;		/* hist, lhist: buckets of the state */
 	int hll_p;		/* count_distinct: register index bits; 0 for BPFQ_HLL_P */
+	int q_bits;		/* quantile: sub-bucket bits; 0 for BPFQ_Q_BITS */
 	bool distinct;		/* NODE_CALL: count(distinct e), count_distinct's other spelling */
 	struct loc as;		/* a select column: its 'as' name; empty without one */
 	int item;		/* an aggregate call in a column, having or order by: its item */

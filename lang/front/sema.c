@@ -1334,15 +1334,14 @@ static bool check_where(struct sema *s, struct node *where)
 	return true;
 }
 
-/* Big states do not multiply by groups; count_distinct keeps a smaller sketch in each. */
+/* Big states do not multiply by groups: quantile and count_distinct keep smaller sketches. */
 static bool check_by_states(struct sema *s)
 {
 	for (int i = 0; i < s->q->nitems; i++) {
 		struct node *item = s->q->items[i];
 
 		if (item->agg == AGG_QUANTILE)
-			return diag_set(s->d, item->loc, "%s cannot be used with by: its state (178 "
-					"KB) would be kept for every group", agg_name(item->agg));
+			item->q_bits = BPFQ_Q_BITS_GROUP;
 		if (item->agg == AGG_QUANTILE_EXACT)
 			return diag_set(s->d, item->loc, "%s cannot be used with by: its values are "
 					"kept for the whole input only; ask for one group with where",

@@ -457,10 +457,10 @@ static i128 quantile_value(const struct agg_desc *d, const uint64_t *state)
 
 	if (rank < 1)
 		rank = 1;
-	for (int b = 0; b < BPFQ_Q_BUCKETS; b++) {
-		seen += state[1 + b];
+	for (int b = 0; b < BPFQ_Q_BUCKETS_OF(d->q_bits); b++) {
+		seen += agg_quantile_count(d, state, b);
 		if (seen >= rank)
-			return agg_quantile_value(b);
+			return agg_quantile_value(b, d->q_bits);
 	}
 	return 0;
 }
