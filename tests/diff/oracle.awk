@@ -1132,7 +1132,8 @@ function cell(g, i,   k, n) {
 	if (k == "sum") return dec(A_s[g, i])
 	if (k == "min") return ATIME[i] ? tfmt(idiv(A_m[g, i], S)) : dec(A_m[g, i])
 	if (k == "max") return ATIME[i] ? tfmt(idiv(A_M[g, i], S)) : dec(A_M[g, i])
-	if (k == "quantile") return "~q:" dec(quantile_exact(g, i))
+	# a group's buckets are 32 an octave, not 128 (bpf-templates/bpfq_state.h)
+	if (k == "quantile") return (NBY ? "~Q:" : "~q:") dec(quantile_exact(g, i))
 	if (k == "quantile_exact") return dec(quantile_exact(g, i))
 	if (!agg_quot(g, i, k, n)) return ""
 	return QROOT ? root_text(QN, QD, QNEG) : quot_text(QN, QD)
