@@ -142,6 +142,7 @@ struct bpfq_target {
 	__u64 pidns_ino;	/* dev_t encoding, and inode); 0, 0 for the initial one */
 	__u32 host_tgid;	/* slot 0: bpfq's tgid outside any namespace, or 0: not known yet */
 	__u32 pad;
+	__u64 file_conds;	/* the file's truths of the query's conditions over file alone */
 };
 
 /* What a hook keeps between its programs during one read. */

@@ -27,12 +27,13 @@
 #define BPFQ_LINE_MAX (BPFQ_LINE_FIELDS * 8 + 64)
 /* Lines that always go byte by byte: a text group key (one of several
  * too) is copied there, a regex runs over its field's bytes there, a time
- * is read there (parse_time.bpf.h); and past 4 used fields, the verifier's
+ * is read there (parse_time.bpf.h), $0 takes every byte there; and past 4 used fields, the verifier's
  * walk of a line grows past its limit (each field's outcomes multiply). A field
  * compared as text is taken here when it is short (1 to 7 bytes, no
  * quote): one word. */
 #define BPFQ_BYTE_LINES (BPFQ_KEY_SLOT >= 0 || BPFQ_KEY_TEXTS || BPFQ_NREGEX > 0 || \
-			 BPFQ_LINE_FIELDS > 8 || BPFQ_NSLOTS > 4 || BPFQ_TIME_SLOTS)
+			 BPFQ_LINE_FIELDS > 8 || BPFQ_NSLOTS > 4 || BPFQ_TIME_SLOTS || \
+			 BPFQ_WHOLE_SLOT >= 0)
 /* A line's used fields, on the stack when the emit needs their address
  * (its general path copies them): only the query's, not BPFQ_MAX_SLOTS.
  * The stack of a chain of calls is limited to 512 bytes, and the

@@ -64,6 +64,16 @@ static __always_inline void bpfq_begin_record(struct bpfq_parse_ctx *c, __u64 of
 #pragma unroll
 	for (int k = 0; k < BPFQ_NTEXTS && k < BPFQ_MAX_TEXTS; k++)
 		c->p->texts[k].present = 0;
+	/* $0: every line has one. */
+	if (BPFQ_WHOLE_SLOT >= 0 && BPFQ_NTEXTS) {
+		int k = bpfq_slot_text(BPFQ_WHOLE_SLOT);
+
+		if (k >= 0 && k < BPFQ_MAX_TEXTS) {
+			c->p->texts[k].present = 1;
+			c->p->texts[k].len = 0;
+			c->p->texts[k].tail = 0;
+		}
+	}
 	c->p->in_record = 1;
 	c->p->field = 0;
 }
@@ -86,10 +96,10 @@ static __always_inline void bpfq_begin_field(struct bpfq_parse_ctx *c, __u64 off
 	}
 }
 
-/* A byte of a field compared as text: kept, up to BPFQ_TEXT_MAX, and counted. */
-static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, __u64 ch)
+/* A byte of slot's field compared as text: kept, up to BPFQ_TEXT_MAX, and counted. */
+static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, int slot, __u64 ch)
 {
-	int k = bpfq_slot_text(c->p->slot);
+	int k = bpfq_slot_text(slot);
 	struct bpfq_text *t;
 
 	if (k < 0 || k >= BPFQ_MAX_TEXTS)
@@ -123,12 +133,28 @@ static __always_inline void bpfq_key_seg_byte(struct bpfq_rec *rec, int slot, in
 	rec->key.bytes[off + 1] = n + 1;
 }
 
-/* A byte of the field: its number, its text if it is compared, its regexes' states, and
- * its text if it is the group key. */
-static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
+/* A byte of slot's text: its regexes' states, its text if it is compared, and its
+ * text if it is the group key. */
+static __always_inline void bpfq_slot_byte(struct bpfq_parse_ctx *c, int slot, __u64 ch)
 {
 	struct bpfq_rec *rec = &c->st->parse.rec;
 
+	bpfq_rx_byte(rec, slot, ch);
+	if (BPFQ_NTEXTS)
+		bpfq_text_byte(c, slot, ch);
+	if (BPFQ_KEY_TEXTS)
+		bpfq_key_seg_byte(rec, slot, bpfq_key_seg(slot), ch);
+	if (slot != BPFQ_KEY_SLOT)
+		return;
+	if (rec->key.len < BPFQ_KEY_MAX)
+		rec->key.bytes[rec->key.len++ & (BPFQ_KEY_MAX - 1)] = ch;
+	else
+		rec->key_long = 1;
+}
+
+/* A byte of the field: its number, and its text's parts. */
+static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, int blanks)
+{
 	c->p->tok.seen++;
 	if (c->p->slot < 0)
 		return;
@@ -136,17 +162,7 @@ static __always_inline void bpfq_field_byte(struct bpfq_parse_ctx *c, __u64 ch, 
 		bpfq_time_byte(&c->p->tok, ch, blanks);
 	else
 		bpfq_tok_byte(&c->p->tok, ch, blanks);
-	bpfq_rx_byte(rec, c->p->slot, ch);
-	if (BPFQ_NTEXTS)
-		bpfq_text_byte(c, ch);
-	if (BPFQ_KEY_TEXTS)
-		bpfq_key_seg_byte(rec, c->p->slot, bpfq_key_seg(c->p->slot), ch);
-	if (c->p->slot != BPFQ_KEY_SLOT)
-		return;
-	if (rec->key.len < BPFQ_KEY_MAX)
-		rec->key.bytes[rec->key.len++ & (BPFQ_KEY_MAX - 1)] = ch;
-	else
-		rec->key_long = 1;
+	bpfq_slot_byte(c, c->p->slot, ch);
 }
 
 /* The field ended: its value into the record, and the NULL counters. */
@@ -187,9 +203,12 @@ static __always_inline int bpfq_field_missing(struct bpfq_parse_ctx *c, int slot
 #if BPFQ_FORMAT == BPFQ_FORMAT_JSON
 	return !((c->p->json.seen >> (slot & 31)) & 1);
 #else
-	return bpfq_field_of(slot) >= c->p->field;
+	return slot != BPFQ_WHOLE_SLOT && bpfq_field_of(slot) >= c->p->field;
 #endif
 }
+
+/* An empty text is NULL as a key: a csv field's, or $0 of an empty line (not a JSON ""). */
+#define BPFQ_NULL_EMPTY (BPFQ_FORMAT != BPFQ_FORMAT_JSON)
 
 /* The record ended: the fields it lacks are NULL; then the query sees it. Returns 1 to stop. */
 static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
@@ -211,15 +230,18 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 			bpfq_count_null(&r->missing, &r->missing_off, rec->off);
 		}
 	}
-	if (BPFQ_KEY_SLOT >= 0 && bpfq_field_missing(c, BPFQ_KEY_SLOT))
+	if (BPFQ_KEY_SLOT >= 0 && (bpfq_field_missing(c, BPFQ_KEY_SLOT) ||
+				   (BPFQ_NULL_EMPTY && !rec->key.len)))
 		rec->key.kind = BPFQ_K_MISSING;
 #pragma unroll
 	for (int i = 0; BPFQ_KEY_TEXTS && i < BPFQ_NSLOTS; i++) {
 		int off = bpfq_key_seg(i);
 
-		if (off >= 0 && off < BPFQ_KEYS_BYTES)
+		if (off >= 0 && off < BPFQ_KEYS_BYTES - 1)
 			rec->key.bytes[off] = BPFQ_SEG_CODE(BPFQ_KEY_CAP) |
-				(bpfq_field_missing(c, i) ? BPFQ_K_MISSING : BPFQ_K_EMPTY);
+				(bpfq_field_missing(c, i) ||
+				 (BPFQ_NULL_EMPTY && !rec->key.bytes[off + 1]) ?
+				 BPFQ_K_MISSING : BPFQ_K_EMPTY);
 	}
 	r->records++;
 	c->p->in_record = 0;
@@ -419,7 +441,7 @@ BPFQ_GLOBAL long bpfq_number_field(struct bpfq_value *sv, struct bpfq_buf *buf, 
 static __always_inline int bpfq_skip_applies(const struct bpfq_parse *p)
 {
 	/* A JSON line's structure is in every byte: no field is skipped. */
-	if (BPFQ_FORMAT == BPFQ_FORMAT_JSON || p->slot >= 0 || p->cr)
+	if (BPFQ_FORMAT == BPFQ_FORMAT_JSON || p->slot >= 0 || p->cr || BPFQ_WHOLE_SLOT >= 0)
 		return 0;
 	if (BPFQ_CSV)
 		return p->in_record && p->qstate != 2;

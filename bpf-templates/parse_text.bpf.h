@@ -22,6 +22,8 @@ static __always_inline int bpfq_text_content(struct bpfq_parse_ctx *c, __u64 ch,
 	}
 	if (!c->p->in_record)
 		bpfq_begin_record(c, off);
+	if (BPFQ_WHOLE_SLOT >= 0)
+		bpfq_slot_byte(c, BPFQ_WHOLE_SLOT, ch);
 	if (bpfq_tok_blank(ch)) {
 		if (c->p->in_field)
 			bpfq_end_field(c);

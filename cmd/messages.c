@@ -216,6 +216,15 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 	free(what);
 }
 
+void messages_file_cond_error(FILE *f, const struct query *q, const char *path, uint32_t err,
+			      const struct node *failed)
+{
+	struct diag d = { 0 };
+
+	diag_set(&d, failed->op_loc, "%s deciding the condition over file for '%s'; no answer", error_text(err), path);
+	diag_print(f, "error", q->text, q->len, &d);
+}
+
 void messages_log(FILE *f, const char *log)
 {
 	const char *line = log;

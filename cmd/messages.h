@@ -21,6 +21,10 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 			    const struct bpfq_result *r, long max_groups, long max_values);
 
 /* A multi-line log from libbpf or clang, indented, after an error line. */
+/* A condition over file failed (an overflow) as it was decided for path, at node failed. */
+void messages_file_cond_error(FILE *f, const struct query *q, const char *path, uint32_t err,
+			      const struct node *failed);
+
 void messages_log(FILE *f, const char *log);
 void messages_log_tail(FILE *f, const char *log, int max, const char *more);
 

@@ -109,7 +109,7 @@ static int check_default_numbers(struct run *r)
 			s.tokens);
 		print_line(buf, &s);
 		fprintf(stderr, "'; name a format: 'as text' and $1, $2, ... for its fields, "
-				"'as csv', or 'as numbers' to read the numbers in it and skip the "
+				"'as csv', 'as json', or 'as numbers' to read the numbers in it and skip the "
 				"rest\n");
 		status = EXIT_INPUT;
 	}
@@ -126,6 +126,25 @@ static bool starts_json(const char *buf, ssize_t n)
 		if (!strchr(" \t\r\n", buf[i]))
 			return buf[i] == '{';
 	return false;
+}
+
+/* Enough of a pipe for starts_json(): a byte that is not a blank, or the writer gone. */
+static bool nonblank_seen(const char *buf, size_t n, bool gone)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!buf[i] || !strchr(" \t\r\n\xef\xbb\xbf", buf[i]))
+			return true;
+	return gone;
+}
+
+/* Whether the opened input (a pipe, a decompressed file) starts as JSON lines do. */
+static bool input_looks_json(const struct input *in)
+{
+	char buf[4096];
+	bool all = false;
+	ssize_t n = input_peek_until(in, buf, sizeof(buf), nonblank_seen, &all);
+
+	return n > 0 && starts_json(buf, n);
 }
 
 /* Whether path is a regular file the caller may read that starts as JSON lines do. */
@@ -152,6 +171,15 @@ int run_settle_input(struct run *r)
 	r->settled = true;
 	if (input_decompress(&r->in))
 		return EXIT_INPUT;
+	/* The first file decides: a pipe, a compressed file or a glob's first match too. */
+	if (r->file == 0 && (r->json_maybe || r->look_for_csv) && f->kind != INPUT_JSON &&
+	    input_looks_json(&r->in)) {
+		r->json_found = true;
+		return EXIT_OK;
+	}
+	/* Not JSON lines: prepare() reports the query's check as it failed. */
+	if (r->json_maybe && !r->json_found)
+		return EXIT_OK;
 	if (r->look_for_csv && f->kind != INPUT_CSV && header_sniff_csv(&r->in, f))
 		return EXIT_INPUT;
 	if (!f->given && f->kind == INPUT_NUMBERS)
@@ -174,6 +202,23 @@ static bool regular_file(const char *path)
 	if (fd >= 0)
 		close(fd);
 	return regular;
+}
+
+/*
+ * Whether the first path may hold JSON lines: standard input, a glob, or
+ * a path the caller can open. A path that names nothing gets the query's
+ * error, as it would without the look.
+ */
+static bool may_look(const char *path)
+{
+	int fd;
+
+	if (!strcmp(path, "-") || strpbrk(path, "*?["))
+		return true;
+	if ((fd = privs_open(path, O_RDONLY | O_NONBLOCK)) < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 /* Whether n is a name other than x: with no format named, a csv column or a JSON key. */
@@ -208,17 +253,15 @@ static bool names_keys_unformatted(const struct query *q)
 }
 
 /*
- * The query failed its check (d) as numbers or text: read as JSON lines
- * when it names keys and its first file starts as they do, else the
- * error. The query is parsed again: the failed check resolved some names.
+ * The query names keys and its first input starts as JSON lines do
+ * (run_settle_input()): read as JSON lines. The query is parsed again:
+ * a failed check as numbers or text resolved some names.
  */
 static int check_as_json(struct run *r, const char *text, struct diag *d)
 {
 	struct query *q = &r->q;
 	int status;
 
-	if (!names_keys_unformatted(q) || !file_looks_json(r->args[0]))
-		return report_diag(text, d);
 	query_free(q);
 	*d = (struct diag){ 0 };
 	if (!parse_query(text, strlen(text), q, d))
@@ -226,10 +269,11 @@ static int check_as_json(struct run *r, const char *text, struct diag *d)
 	if ((status = run_files_find(r, d)))
 		return status;
 	q->format.kind = INPUT_JSON;
+	r->look_for_csv = false;
 	snprintf(r->stats.format_chosen, sizeof(r->stats.format_chosen),
 		 "json (no format named): its first byte that is not a blank is '{'");
 	if (r->o->verbose)
-		fprintf(stderr, "bpfq: reading '%s' as %s\n", r->args[0], r->stats.format_chosen);
+		fprintf(stderr, "bpfq: reading '%s' as %s\n", r->in.name, r->stats.format_chosen);
 	return sema_check(q, NULL, d) ? EXIT_OK : report_diag(text, d);
 }
 
@@ -261,7 +305,7 @@ static void say_kinds(const struct run *r)
 		int col = q->slot_field[i];
 
 		fputs(i ? ", " : " ", stderr);
-		if (sc->names && col < sc->ncols)
+		if (sc->names && col >= 0 && col < sc->ncols)
 			escape_text(stderr, sc->names[col]);
 		else
 			fprintf(stderr, "$%d", col + 1);
@@ -293,33 +337,47 @@ static int prepare(struct run *r, const char *text)
 	sema_default_format(q);
 	header = q->format.kind == INPUT_CSV && q->format.header != HEADER_NO;
 	look = !header && look_for_csv(r);
-	/* Without a header to read, the query is checked before the input is opened. */
-	if (!header && !look && !sema_check(q, NULL, &d) && (status = check_as_json(r, text, &d)))
-		return status;
+	/*
+	 * Without a header to read, the query is checked before the input is
+	 * opened; one that fails as numbers or text but names keys may be of
+	 * JSON lines, which the first input's first byte tells.
+	 */
+	if (!header && !look && !sema_check(q, NULL, &d)) {
+		if (!names_keys_unformatted(q) || !may_look(r->args[0]))
+			return report_diag(text, &d);
+		r->json_maybe = true;
+	}
 	if ((status = run_files_expand(r)))
 		return status;
 	/* Only a regular file the caller can read is looked into for csv. */
 	if (look) {
 		header = r->look_for_csv = regular_file(run_file_path(r));
-		if (!header && !sema_check(q, NULL, &d))
-			return report_diag(text, &d);
+		if (!header && !sema_check(q, NULL, &d)) {
+			if (!names_keys_unformatted(q))
+				return report_diag(text, &d);
+			r->json_maybe = true;
+		}
 	}
 	if (r->o->dry_run && !header && !regular_file(run_file_path(r)))
-		return EXIT_OK;
+		return r->json_maybe ? report_diag(text, &d) : EXIT_OK;
 	if (input_open(&r->in, run_file_path(r), q->format.kind == INPUT_BINARY))
 		return EXIT_INPUT;
 	/* Decompressed before a byte order mark, skipped lines or a header are looked for. */
 	if (run_settle_input(r))
 		return EXIT_INPUT;
+	if (r->json_found && (status = check_as_json(r, text, &d)))
+		return status;
+	if (r->json_maybe && !r->json_found)
+		return report_diag(text, &d);
 	if (header_read(&r->in, q, &r->schema))
 		return EXIT_INPUT;
-	if (header && !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
+	if (header && !r->json_found && !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
 		return report_diag(text, &d);
 	if (q->format.kind == INPUT_TEXT && !sema_text_columns(q, &r->schema, &d))
 		return report_diag(text, &d);
 	if (r->o->verbose)
 		say_kinds(r);
-	return EXIT_OK;
+	return r->o->dry_run ? EXIT_OK : run_file_decide(r);
 }
 
 /* -q: like grep -q, the status says whether every exists() held. */

@@ -12,6 +12,7 @@
 
 #include "cmd/messages.h"
 #include "cmd/run_internal.h"
+#include "lang/engine/eval.h"
 #include "lang/value/aggs.h"
 #include "lang/value/layout.h"
 #include "runtime/header.h"
@@ -80,6 +81,50 @@ const char *run_file_path(const struct run *r)
 	return r->files.paths[r->file];
 }
 
+/* The path as file holds it: as given, or as a glob or folder gave it (input_open()'s name). */
+static const char *run_file_name(const struct run *r)
+{
+	const char *path = run_file_path(r);
+
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+int run_file_decide(struct run *r)
+{
+	const char *name = run_file_name(r);
+	const struct node *failed = NULL;
+	uint32_t err;
+
+	r->skip = false;
+	r->file_conds = 0;
+	if (!r->q.nfile_conds)
+		return EXIT_OK;
+	r->stats.file_conds = true;
+	r->stats.files = r->files.n;
+	if ((err = eval_file_conds(&r->q, name, &r->file_conds, &failed))) {
+		messages_file_cond_error(stderr, &r->q, name, err, failed);
+		return EXIT_INPUT;
+	}
+	r->skip = eval_file_rejected(&r->q, r->file_conds);
+	r->stats.files_skipped += r->skip;
+	if (r->skip && r->o->verbose)
+		fprintf(stderr, "bpfq: '%s' not read: where is false for its path\n", name);
+	return EXIT_OK;
+}
+
+int run_file_skipped(struct run *r)
+{
+	memset(&r->result, 0, sizeof(r->result));
+	r->result.eof = 1;
+	r->file_bytes = 0;
+	r->area = calloc(layout_words(&r->q) + 1, sizeof(uint64_t));
+	r->groups = r->q.by ? groups_new(layout_words(&r->q)) : NULL;
+	if (r->area && (!r->q.by || r->groups))
+		return EXIT_OK;
+	fprintf(stderr, "bpfq: error: out of memory\n");
+	return EXIT_INPUT;
+}
+
 /* A later csv file's header must be the first's: its columns are the query's names. */
 static int same_header(struct run *r, bool first_had, const struct schema *sc)
 {
@@ -110,6 +155,8 @@ int run_next_file(struct run *r)
 	r->file++;
 	r->settled = false;
 	progress_file(&r->progress, r->file, r->files.n);
+	if ((status = run_file_decide(r)) || r->skip)
+		return status;
 	if (input_open(&r->in, run_file_path(r), f->kind == INPUT_BINARY))
 		return EXIT_INPUT;
 	/*
@@ -182,8 +229,8 @@ static int merge_groups(struct run *r, struct groups *to)
 
 		if (!r->q.file_key)
 			area = groups_get(to, &g[i].key, &added);
-		else if (keys_insert_text(&g[i].key, r->q.file_key - 1, r->in.name,
-					  strlen(r->in.name), &key))
+		else if (keys_insert_text(&g[i].key, r->q.file_key - 1, run_file_name(r),
+					  strlen(run_file_name(r)), &key))
 			area = groups_get(to, &key, &added);
 		if (!area || merge_area(&r->q, area, g[i].area))
 			status = EXIT_INPUT;
@@ -192,10 +239,10 @@ static int merge_groups(struct run *r, struct groups *to)
 	}
 	if (status == EXIT_KERNEL)
 		fprintf(stderr, "bpfq: error: more than %ld groups in the files up to '%s' (raise "
-				"--max-groups); no answer\n", r->o->max_groups, r->in.name);
+				"--max-groups); no answer\n", r->o->max_groups, run_file_name(r));
 	else if (status)
 		fprintf(stderr, "bpfq: error: joining the groups of '%s': out of memory, or a "
-				"count overflows\n", r->in.name);
+				"count overflows\n", run_file_name(r));
 	return status == EXIT_KERNEL ? EXIT_INPUT : status;
 }
 
@@ -224,18 +271,18 @@ static int fold_file(struct run *r)
 {
 	struct run_sum *s = &r->sum;
 	struct bpfq_key key = { .kind = BPFQ_K_EMPTY };
-	size_t len = strlen(r->in.name);
+	size_t len = strlen(run_file_name(r));
 	uint64_t *area;
 	bool added;
 
 	if (len > BPFQ_KEY_MAX) {
 		fprintf(stderr, "bpfq: error: by file: the path '%s' is longer than %d bytes, the "
-				"most a group key holds; no answer\n", r->in.name, BPFQ_KEY_MAX);
+				"most a group key holds; no answer\n", run_file_name(r), BPFQ_KEY_MAX);
 		return EXIT_INPUT;
 	}
 	if (r->q.by)
 		return fold_file_keys(r);
-	memcpy(key.bytes, r->in.name, len);
+	memcpy(key.bytes, run_file_name(r), len);
 	key.len = len;
 	if (!s->have)
 		*s = (struct run_sum){ .have = true, .result = r->result,
@@ -245,7 +292,7 @@ static int fold_file(struct run *r)
 	area = s->groups ? groups_get(s->groups, &key, &added) : NULL;
 	if (!area || merge_area(&r->q, area, r->area)) {
 		fprintf(stderr, "bpfq: error: joining the answer of '%s': out of memory, or a count "
-				"overflows\n", r->in.name);
+				"overflows\n", run_file_name(r));
 		return EXIT_INPUT;
 	}
 	free(r->area);
@@ -278,7 +325,7 @@ static int fold(struct run *r)
 		status = merge_groups(r, s->groups);
 	else if (merge_area(&r->q, s->area, r->area)) {
 		fprintf(stderr, "bpfq: error: joining the answer of '%s': a count overflows\n",
-			r->in.name);
+			run_file_name(r));
 		status = EXIT_INPUT;
 	}
 	free(r->area);
@@ -289,9 +336,33 @@ static int fold(struct run *r)
 	return status;
 }
 
+/* The aggregates of file: the file's path, where its records were counted. */
+static int settle_file_aggs(struct run *r)
+{
+	bool any = false;
+	struct group *g;
+	long n = 0;
+
+	for (int i = 0; i < r->q.nitems; i++)
+		any |= ast_folds_file(&r->q, r->q.items[i]);
+	if (!any || (r->q.by ? !r->groups : !r->area))
+		return EXIT_OK;
+	if (!r->q.by) {
+		eval_settle_file_aggs(&r->q, r->area, run_file_name(r));
+		return EXIT_OK;
+	}
+	if (!(g = groups_sorted(r->groups, &n))) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		return EXIT_INPUT;
+	}
+	for (long i = 0; i < n; i++)
+		eval_settle_file_aggs(&r->q, g[i].area, run_file_name(r));
+	return EXIT_OK;
+}
+
 int run_file_done(struct run *r)
 {
-	if (!r->result.done && input_check_size(&r->in, r->file_bytes))
+	if (!r->skip && !r->result.done && input_check_size(&r->in, r->file_bytes))
 		return EXIT_INPUT;
 	if (r->result.error) {
 		messages_runtime_error(stderr, &r->q, &r->in, &r->result, r->o->max_groups,
@@ -299,7 +370,7 @@ int run_file_done(struct run *r)
 		return EXIT_INPUT;
 	}
 	messages_skip_warnings(stderr, &r->in, &r->q, &r->result);
-	return fold(r);
+	return settle_file_aggs(r) ? EXIT_INPUT : fold(r);
 }
 
 void run_file_start(struct run *r)

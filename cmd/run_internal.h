@@ -45,7 +45,11 @@ struct run {
 	const volatile struct bpfq_result *live;	/* the result while the scan runs */
 	uint64_t done;
 	bool settled;		/* run_settle_input() was done */
+	uint64_t file_conds;	/* the file's truths of the conditions over file (run_file_decide()) */
+	bool skip;		/* where is false for every record of the file: it is not read */
 	bool look_for_csv;	/* names columns, no format named, no .csv path: header_sniff_csv() */
+	bool json_maybe;	/* names keys the check as numbers or text refused: JSON lines? */
+	bool json_found;	/* the first input starts as JSON lines do */
 	struct run_last *last;
 	const char *program;	/* the kernel engine's C while it loads (-d verifier) */
 };
@@ -66,6 +70,16 @@ int run_settle_input(struct run *r);
 int run_files_find(struct run *r, struct diag *d);
 int run_files_expand(struct run *r);
 const char *run_file_path(const struct run *r);
+
+/*
+ * Before a file is opened: the truths of the query's conditions over file
+ * for its path, and whether the where clause then rejects every record
+ * (r->skip: the file is not read). Returns an exit status.
+ */
+int run_file_decide(struct run *r);
+
+/* A file not read: its answer is that of no record passing where. */
+int run_file_skipped(struct run *r);
 
 /* Before an engine reads a file after the first: the run's answer is the sum so far. */
 void run_file_start(struct run *r);

@@ -339,7 +339,8 @@ static int scan(struct run *r, struct loader *l, bool rescan, int readers, int n
 		.base = r->in.base, .read_size = r->o->read_size, .verbose = r->o->verbose,
 		.rescan = rescan, .interrupted = &run_interrupted, .readers = readers, .nranges = nranges,
 		.starts = starts, .watch = { run_on_read, r }, .progress = scan_progress,
-		.progress_ctx = r, .values = &r->values, .max_values = r->o->max_values,
+		.progress_ctx = r, .file_conds = r->file_conds, .values = &r->values,
+		.max_values = r->o->max_values,
 	};
 	struct scan_answer a = { 0 };
 	enum scan_status status;
@@ -558,7 +559,7 @@ static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 	int status;
 
 	for (;;) {
-		status = scan_file(r, obj, obj_len, &ld);
+		status = r->skip ? run_file_skipped(r) : scan_file(r, obj, obj_len, &ld);
 		if (status == EXIT_OK && !r->o->dry_run)
 			status = run_file_done(r);
 		if (status || r->o->dry_run || !run_more_files(r))

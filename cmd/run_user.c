@@ -32,6 +32,7 @@ static int run_user(struct run *r)
 
 	if (!e || !buf)
 		goto cleanup;
+	eval_set_file_conds(e, r->file_conds);
 	eval_keep_values(e, &r->values, r->o->max_values);
 	status = run_settle_input(r);
 	if (status)
@@ -96,7 +97,7 @@ int run_user_engine(struct run *r)
 		return EXIT_OK;
 	}
 	for (;;) {
-		int status = run_user(r);
+		int status = r->skip ? run_file_skipped(r) : run_user(r);
 
 		if (status == EXIT_OK)
 			status = run_file_done(r);

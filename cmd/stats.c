@@ -77,6 +77,9 @@ void stats_print_text(FILE *f, const struct run_stats *s)
 	if (s->compression)
 		fprintf(f, "  input:         %s, decompressed in user space into a pipe\n",
 			s->compression);
+	if (s->file_conds)
+		fprintf(f, "  files:         %" PRIu64 " (%" PRIu64 " not read: where is false for "
+			   "their paths)\n", s->files, s->files_skipped);
 	fprintf(f, "  scanned:       %" PRIu64 " bytes in %" PRIu64 " reads", s->bytes_read,
 		s->reads);
 	if (s->readers > 1)
@@ -123,6 +126,9 @@ void stats_print_json(FILE *f, const struct run_stats *s)
 		escape_json_string(f, s->compression);
 	else
 		fputs("null", f);
+	if (s->file_conds)
+		fprintf(f, ",\"files\":%" PRIu64 ",\"files_skipped\":%" PRIu64, s->files,
+			s->files_skipped);
 	fprintf(f, ",\"bytes_scanned\":%" PRIu64
 		   ",\"reads\":%" PRIu64 ",\"readers\":%d,\"records\":%" PRIu64 ",\"groups\":%" PRIu64
 		   ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64

@@ -20,6 +20,8 @@ struct run_stats {
 	uint64_t result_bytes;	/* what user space read of the result */
 	bool before_copy;	/* the hook parses the page cache's bytes before read() copies them */
 	uint64_t groups;	/* with by: the groups in the answer */
+	bool file_conds;	/* the query has conditions over file: files may be skipped */
+	uint64_t files, files_skipped;	/* the inputs, and those where rejected by their path */
 	bool cache_hit;
 	unsigned long verified_insns;
 	double compile_s, load_s, scan_s;

@@ -248,6 +248,17 @@ static void gen_i_in(struct gen *g, const struct node *n, char *res)
 	snprintf(res, OPERAND_MAX, "t%d", t);
 }
 
+/*
+ * A condition over file alone: its truth for the file read now, a bit user
+ * space sets before the scan (bpfq_target.file_conds); true 1, false 0 as
+ * both BPFQ_T, BPFQ_F and the fast path's conditions are.
+ */
+static void gen_file_cond(struct gen *g, const struct node *n, char *res)
+{
+	snprintf(res, OPERAND_MAX, "t%d", gen_temp(g));
+	gen_line(g, "int %s = (int)(st->target.file_conds >> %d & 1);", res, (int)n->value);
+}
+
 /* Emit the statements that compute n; res gets the C operand holding its value. */
 static void gen_i(struct gen *g, const struct node *n, char *res)
 {
@@ -277,6 +288,9 @@ static void gen_i(struct gen *g, const struct node *n, char *res)
 		return;
 	case NODE_MATCH:
 		regex_gen_i(g, n, res);
+		return;
+	case NODE_FILE_COND:
+		gen_file_cond(g, n, res);
 		return;
 	case NODE_CALL:
 	case NODE_NEG:
@@ -700,6 +714,9 @@ static void gen_b(struct gen *g, const struct node *n, char *res)
 	case NODE_MATCH:
 		regex_gen_b(g, n, res);
 		return;
+	case NODE_FILE_COND:
+		gen_file_cond(g, n, res);
+		return;
 	default:
 		gen_b_compare(g, n, res);
 		return;
@@ -791,7 +808,8 @@ static void gen_text_fold(struct gen *g, const struct node *call, int off)
 
 static bool counts_records(const struct node *call)
 {
-	return call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR);
+	return (call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR)) ||
+	       (call->nargs && call->args[0]->kind == NODE_NAME);	/* file: ast_folds_file() */
 }
 
 /* m: the where's mask on the fast path (mask.c), or NULL. */
@@ -1067,7 +1085,8 @@ static bool has_slow_parts(const struct node *n)
 	if (!n)
 		return false;
 	/* Text is compared by a global function of the first part (text.bpf.h). */
-	if (n->kind == NODE_DIV || n->kind == NODE_DEC || n->kind == NODE_STR ||
+	/* NODE_NAME: file, an aggregate's argument (ast_folds_file()) */
+	if (n->kind == NODE_DIV || n->kind == NODE_DEC || n->kind == NODE_STR || n->kind == NODE_NAME ||
 	    n->kind == NODE_ISNULL || n->kind == NODE_LIKE || (n->kind == NODE_CALL && n->match) ||
 	    (n->kind == NODE_CALL && n->fn == FN_LENGTH) || (n->kind == NODE_FIELD && n->as_text))
 		return true;
@@ -1248,8 +1267,9 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "{");
 	gen_line(g, "\tswitch (field) {");
 	for (int i = 0; i < q->nslots; i++)
-		gen_line(g, "\tcase %d: return %d;\t/* $%d */", q->slot_field[i], i,
-			 q->slot_field[i] + 1);
+		if (i != q->whole_slot)
+			gen_line(g, "\tcase %d: return %d;\t/* $%d */", q->slot_field[i], i,
+				 q->slot_field[i] + 1);
 	gen_line(g, "\tdefault: return -1;");
 	gen_line(g, "\t}");
 	gen_line(g, "}");
@@ -1257,7 +1277,8 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "{");
 	gen_line(g, "\tswitch (slot) {");
 	for (int i = 0; i < q->nslots; i++)
-		gen_line(g, "\tcase %d: return %d;", i, q->slot_field[i]);
+		if (i != q->whole_slot)
+			gen_line(g, "\tcase %d: return %d;", i, q->slot_field[i]);
 	gen_line(g, "\tdefault: return 0xffffffff;");
 	gen_line(g, "\t}");
 	gen_line(g, "}");
@@ -1379,6 +1400,7 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 		gen_line(g, "#define BPFQ_NSLOTS %d", q->nslots);
 		gen_line(g, "#define BPFQ_LAST_FIELD %d", last_field(q));
 		gen_line(g, "#define BPFQ_KEY_SLOT %d", q->key_slot);
+		gen_line(g, "#define BPFQ_WHOLE_SLOT %d", q->whole_slot);
 		gen_line(g, "#define BPFQ_NTEXTS %d", q->ntexts);
 		gen_line(g, "#define BPFQ_DELIM %d", (unsigned char)q->format.delim);
 		gen_line(g, "#define BPFQ_NREGEX %d", q->nregex);

@@ -29,11 +29,6 @@ static size_t record_end(const char *buf, size_t n, bool at_eof)
 	return at_eof ? n : 0;
 }
 
-static bool record_ended(const char *buf, size_t n, bool gone)
-{
-	return record_end(buf, n, gone) > 0;
-}
-
 /* Whether the first record and the GUESS_SAMPLE after it have ended. */
 static bool sample_ended(const char *buf, size_t n, bool gone)
 {
@@ -50,12 +45,13 @@ static bool sample_ended(const char *buf, size_t n, bool gone)
 }
 
 /*
- * The first record's bytes (*end of them), and for a guess the records
- * after it, without consuming the input; *all: the input holds no more.
+ * The first record's bytes (*end of them) and the records after it that
+ * the guess and the columns' kinds look at, without consuming the input;
+ * *all: the input holds no more.
  */
-static ssize_t peek(struct input *in, char *buf, bool guess, size_t *end, bool *all)
+static ssize_t peek(struct input *in, char *buf, size_t *end, bool *all)
 {
-	ssize_t n = input_peek_until(in, buf, HEADER_MAX, guess ? sample_ended : record_ended, all);
+	ssize_t n = input_peek_until(in, buf, HEADER_MAX, sample_ended, all);
 
 	if (n >= 0)
 		*end = record_end(buf, n, *all);
@@ -214,6 +210,7 @@ static enum kind kind_of(const char *s)
 struct below {
 	bool number, text, time, other;
 	bool word;		/* a value that is no number, no time and no NULL word */
+	bool slashed, unslashed;	/* such values that are dates as 12/31/2023, and others */
 	char *first;		/* the first such value, for messages */
 };
 
@@ -230,11 +227,30 @@ static bool null_word(const char *s)
 }
 
 /* A value that is text to a query: neither a number, a time, nor a NULL word. */
+/* A date with slashes: 1 or 2 digits, '/', 1 or 2 digits, '/', 2 or 4 digits, then a blank or the end. */
+static bool slashed_date(const char *s)
+{
+	size_t n[3];
+
+	for (int i = 0; i < 3; i++) {
+		n[i] = strspn(s, "0123456789");
+		s += n[i];
+		if (i < 2 && *s++ != '/')
+			return false;
+	}
+	return n[0] >= 1 && n[0] <= 2 && n[1] >= 1 && n[1] <= 2 && (n[2] == 2 || n[2] == 4) &&
+	       (!*s || *s == ' ' || *s == 'T');
+}
+
 static int note_word(struct below *col, const char *s)
 {
 	if (null_word(s))
 		return 0;
 	col->word = true;
+	if (slashed_date(s))
+		col->slashed = true;
+	else
+		col->unslashed = true;
 	if (!col->first && !(col->first = strdup(s)))
 		return -1;
 	return 0;
@@ -568,19 +584,23 @@ int header_sniff_csv(struct input *in, struct input_format *f)
 /*
  * The columns whose sampled values are all ISO 8601 times (or empty):
  * times to min and max; and those whose values are all text (or NULL):
- * text to every aggregate and operator, with the first value for messages.
+ * text to every aggregate and operator, with the first value for messages,
+ * and whether they are all dates with slashes, which no order of text
+ * puts in time.
  */
 static int column_kinds(struct schema *sc, struct below *cols)
 {
 	sc->times = calloc(sc->ncols, sizeof(*sc->times));
 	sc->texts = calloc(sc->ncols, sizeof(*sc->texts));
-	if (!sc->times || !sc->texts)
+	sc->slashed = calloc(sc->ncols, sizeof(*sc->slashed));
+	if (!sc->times || !sc->texts || !sc->slashed)
 		return -1;
 	for (int i = 0; i < sc->ncols; i++) {
 		sc->times[i] = cols[i].time && !cols[i].other;
 		if (cols[i].word && !cols[i].number && !cols[i].time) {
 			sc->texts[i] = cols[i].first;
 			cols[i].first = NULL;
+			sc->slashed[i] = cols[i].slashed && !cols[i].unslashed;
 		}
 	}
 	return 0;
@@ -731,7 +751,7 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	if (f->header == HEADER_NO)
 		goto cleanup;
 	rc = -1;
-	n = peek(in, buf, f->header == HEADER_AUTO, &end, &all);
+	n = peek(in, buf, &end, &all);
 	if (n < 0 && errno == ESPIPE) {
 		fprintf(stderr, "bpfq: error: %s cannot be looked into for a csv header: write "
 				"'as csv(header)' or 'as csv(noheader)' after the path\n", in->name);
@@ -748,20 +768,22 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 	}
 	if (end && split(buf, end, f->delim, sc, &blank))
 		goto cleanup;
-	if (f->header == HEADER_YES) {
-		f->header_present = end > 0;
-	} else if (sc->ncols) {
+	/* The records below tell the guess, and the columns' kinds either way. */
+	if (sc->ncols) {
 		ncols = sc->ncols;
 		cols = calloc(ncols, sizeof(*cols));
 		if (!cols || sample(buf, n, end, all, f->delim, cols, sc->ncols, &records))
 			goto cleanup;
+	}
+	if (f->header == HEADER_YES) {
+		f->header_present = end > 0;
+	} else if (sc->ncols) {
 		f->header_present = guess_header(q, sc, blank, cols, records);
 		if (!guess_sure(q, sc, f->header_present))
 			say_guess(in, sc, f->header_present);
-		/* Only the guess reads the records below: 'as csv(header)' starts at once. */
-		if (f->header_present && column_kinds(sc, cols))
-			goto cleanup;
 	}
+	if (f->header_present && cols && column_kinds(sc, cols))
+		goto cleanup;
 	if (!f->header_present)
 		header_free(sc);
 	rc = f->header_present ? skip_header(in, buf, end) : 0;
@@ -789,5 +811,6 @@ void header_free(struct schema *sc)
 	for (int i = 0; sc->texts && i < sc->ncols; i++)
 		free(sc->texts[i]);
 	free(sc->texts);
+	free(sc->slashed);
 	memset(sc, 0, sizeof(*sc));
 }

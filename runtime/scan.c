@@ -106,6 +106,7 @@ static int clear_states(struct scan *sc)
 		memset(st, 0, loader__state_size(sc->l));
 		st->target.pid_tgid = (uint64_t)getpid() << 32;
 		st->target.slot = k;
+		st->target.file_conds = sc->job->file_conds;
 		st->parse.slot = -1;
 	}
 	if (pidns_self(&dev, &ino)) {

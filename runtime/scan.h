@@ -27,6 +27,7 @@ struct scan_job {
 	size_t read_size;		/* bytes per read() */
 	bool verbose;
 	bool rescan;			/* the program scanned before: empty its groups map */
+	uint64_t file_conds;		/* the file's truths of the conditions over file */
 	volatile sig_atomic_t *interrupted;	/* set by a signal: stop */
 	/* Range k is [starts[k], starts[k+1]) from base, parsed into state slot k. */
 	int readers, nranges;

@@ -43,6 +43,9 @@ struct eval {
 	struct records *records;
 	const struct bpfq_rec *rec;	/* the record being evaluated */
 	const struct node *failed;
+	uint64_t file_conds;	/* the file's truths of the conditions over file (bit i: i) */
+	const uint8_t *file;	/* deciding those: the file's path */
+	uint32_t file_len;
 	struct exact_values *values;	/* quantile_exact's, kept by the caller */
 	size_t max_values;	/* and how many they may hold */
 };
@@ -145,6 +148,8 @@ static struct text text_of(const struct eval *e, const struct node *n)
 
 	if (n->kind == NODE_STR)
 		return (struct text){ (const uint8_t *)n->str, n->slen, false };
+	if (n->kind == NODE_NAME)	/* file, while its conditions are decided */
+		return (struct text){ e->file, e->file_len, false };
 	t = records_text(e->records, e->q->text_of_slot[n->slot]);
 	return (struct text){ t->bytes, t->len, !t->present || !t->len };
 }
@@ -199,6 +204,11 @@ static uint32_t text_matches(struct eval *e, const struct node *n, int *out)
 
 	if (t.null) {
 		*out = U;
+		return 0;
+	}
+	/* file's path is whole: it has no kept part */
+	if (x->kind == NODE_NAME) {
+		*out = text_match(t.bytes, t.len, s.bytes, s.len, n->match) != n->negated;
 		return 0;
 	}
 	if (t.len > BPFQ_TEXT_MAX && n->match != BPFQ_MATCH_TRAIL)
@@ -369,7 +379,14 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 			return 0;
 		}
 		return eval_in(e, n, out);
+	case NODE_FILE_COND:
+		*out = e->file_conds >> n->value & 1 ? T : F;
+		return 0;
 	case NODE_MATCH:
+		if (n->file_dfa) {
+			*out = regex_match(n->file_dfa, (const char *)e->file, e->file_len) != n->negated;
+			return 0;
+		}
 		/* Still in the start state: a missing or empty field, NULL (regex.h). */
 		if (!e->rec->rx[n->regex])
 			*out = U;
@@ -426,7 +443,8 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 		if (c != T)
 			return 0;
 	}
-	if (call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR)) {
+	if ((call->agg == AGG_COUNT && (!call->nargs || call->args[0]->kind == NODE_STAR)) ||
+	    ast_folds_file(e->q, call)) {
 		agg_count(state);
 		return 0;
 	}
@@ -619,4 +637,94 @@ void eval_finish(struct eval *e)
 		return;
 	records_finish(e->records);
 	e->r.eof = 1;
+}
+
+void eval_set_file_conds(struct eval *e, uint64_t conds)
+{
+	e->file_conds = conds;
+}
+
+uint32_t eval_file_conds(const struct query *q, const char *path, uint64_t *conds,
+			 const struct node **failed)
+{
+	struct eval e = { .q = q, .file = (const uint8_t *)path, .file_len = strlen(path) };
+	uint32_t err;
+	int c;
+
+	*conds = 0;
+	for (int i = 0; i < q->nfile_conds; i++) {
+		if ((err = eval_cond(&e, q->file_conds[i]->file_expr, &c))) {
+			*failed = e.failed ? e.failed : q->file_conds[i];
+			return err;
+		}
+		*conds |= (uint64_t)(c == T) << i;
+	}
+	return 0;
+}
+
+/* The truths n may have whatever a record holds, as a set: bit 1 << truth. */
+static int could_be(const struct query *q, const struct node *n, uint64_t conds)
+{
+	int a, b, set = 0;
+
+	switch (n->kind) {
+	case NODE_FILE_COND:
+		return 1 << (conds >> n->value & 1 ? T : F);
+	case NODE_NOT:
+		a = could_be(q, n->lhs, conds);
+		for (int x = F; x <= U; x++)
+			if (a >> x & 1)
+				set |= 1 << truth_not(x);
+		return set;
+	case NODE_AND:
+	case NODE_OR:
+		a = could_be(q, n->lhs, conds);
+		b = could_be(q, n->rhs, conds);
+		for (int x = F; x <= U; x++)
+			for (int y = F; y <= U; y++)
+				if (a >> x & 1 && b >> y & 1)
+					set |= 1 << (n->kind == NODE_AND ? truth_and(x, y) :
+						     truth_or(x, y));
+		return set;
+	default:
+		return 1 << F | 1 << T | 1 << U;
+	}
+}
+
+bool eval_file_rejected(const struct query *q, uint64_t conds)
+{
+	return q->where && !(could_be(q, q->where, conds) >> T & 1);
+}
+
+/* The path as a field's text: its first BPFQ_TEXT_MAX bytes, the rest folded into tail. */
+static void path_text(const char *path, struct bpfq_text *t)
+{
+	size_t len = strlen(path);
+
+	memset(t, 0, sizeof(*t));
+	t->len = len;
+	t->present = 1;
+	memcpy(t->bytes, path, len < BPFQ_TEXT_MAX ? len : BPFQ_TEXT_MAX);
+	for (size_t i = BPFQ_TEXT_MAX; i < len; i++)
+		t->tail = bpfq_json_fold1(t->tail, (unsigned char)path[i]);
+}
+
+void eval_settle_file_aggs(const struct query *q, uint64_t *area, const char *path)
+{
+	struct bpfq_text t;
+
+	path_text(path, &t);
+	for (int i = 0; i < q->nitems; i++) {
+		const struct node *call = q->items[i];
+		uint64_t *state = area + layout_offset(q, i), n = state[0];
+
+		if (!ast_folds_file(q, call) || call->agg == AGG_COUNT || !n)
+			continue;
+		memset(state, 0, layout_agg_words(call) * sizeof(*state));
+		if (call->agg == AGG_COUNT_DISTINCT)
+			agg_fold_hash(state, agg_text_hash(&t), layout_hll_p(call));
+		else
+			agg_fold_text(state, &t, call->agg == AGG_MAX);
+		state[0] = n;
+	}
 }

@@ -44,4 +44,24 @@ void eval_release_groups(struct eval *e);
 
 void eval_free(struct eval *e);
 
+/* The truths of the conditions over file (query.file_conds) for this file, before it is fed. */
+void eval_set_file_conds(struct eval *e, uint64_t conds);
+
+/*
+ * Those truths for the file at path: bit i for file_conds[i]. 0, or an
+ * enum bpfq_error (an arithmetic overflow) and the node that failed.
+ */
+uint32_t eval_file_conds(const struct query *q, const char *path, uint64_t *conds,
+			 const struct node **failed);
+
+/*
+ * After a file's scan: each aggregate of file (ast_folds_file()) has
+ * counted its records in the state's first word; made the state of the
+ * path when that is not 0. area is the answer's, or one group's.
+ */
+void eval_settle_file_aggs(const struct query *q, uint64_t *area, const char *path);
+
+/* Whether the where clause is false (or unknown) for every record of a file with these truths. */
+bool eval_file_rejected(const struct query *q, uint64_t conds);
+
 #endif /* BPFQ_EVAL_H */

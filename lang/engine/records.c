@@ -363,7 +363,8 @@ struct records *records_new(const struct query *q, struct bpfq_result *r, record
 	for (int i = 0; i < BPFQ_MAX_FIELD; i++)
 		p->slot_of[i] = -1;
 	for (int i = 0; i < q->nslots; i++)
-		p->slot_of[q->slot_field[i]] = i;
+		if (i != q->whole_slot)
+			p->slot_of[q->slot_field[i]] = i;
 	for (int i = 0; q->format.kind == INPUT_JSON && i < q->format.nkeys; i++)
 		json_key_hash(q, i, &p->key_h1[i], &p->key_h2[i]);
 	p->slot = -1;
@@ -380,12 +381,18 @@ const struct bpfq_text *records_text(const struct records *p, int k)
 	return &p->texts[k];
 }
 
+/* Slot's text, if it is compared as text; else NULL. */
+static struct bpfq_text *slot_text(struct records *p, int slot)
+{
+	int k = slot >= 0 ? p->q->text_of_slot[slot] : -1;
+
+	return k >= 0 ? &p->texts[k] : NULL;
+}
+
 /* The current field's text, if it is compared as text; else NULL. */
 static struct bpfq_text *field_text(struct records *p)
 {
-	int k = p->slot >= 0 ? p->q->text_of_slot[p->slot] : -1;
-
-	return k >= 0 ? &p->texts[k] : NULL;
+	return slot_text(p, p->slot);
 }
 
 static void emit(struct records *p)
@@ -482,47 +489,53 @@ static void time_byte(struct records *p, unsigned char c)
 		p->text_end = p->text_len;
 }
 
-/* A byte of a text key of several (bpfq_state.h): its segment keeps key_cap of them. */
-static void key_seg_byte(struct records *p, int off, unsigned char c)
+/* A byte of slot's text key of several (bpfq_state.h): its segment keeps key_cap of them. */
+static void key_seg_byte(struct records *p, int slot, int off, unsigned char c)
 {
 	uint8_t *seg = p->rec.key.bytes + off;
 
 	if (seg[1] < p->q->key_cap)
 		seg[BPFQ_SEG_HEAD + seg[1]++] = c;
 	else if (!p->rec.key_long)
-		p->rec.key_long = p->slot + 1;
+		p->rec.key_long = slot + 1;
 }
 
-/* A byte of a used field's content: its number, its text if compared, or if it is the key. */
-static void field_content(struct records *p, unsigned char c)
+/* A byte of slot's text: its regexes' states, its text if compared, the key if it is one. */
+static void slot_byte(struct records *p, int slot, unsigned char c)
 {
 	struct bpfq_rec *rec = &p->rec;
 	struct bpfq_text *t;
 
-	if (p->slot < 0)
-		return;
-	if (p->q->slot_time[p->slot])
-		time_byte(p, c);
-	track_byte(&p->num, c, p->q->format.kind == INPUT_CSV ||
-		   (p->q->format.kind == INPUT_JSON && !p->json.bare));
 	for (int k = 0; k < p->q->nregex; k++)
-		if (p->q->regex_slot[k] == p->slot)
+		if (p->q->regex_slot[k] == slot)
 			rec->rx[k] = regex_step(p->q->regex[k], rec->rx[k], c);
-	if ((t = field_text(p))) {
+	if ((t = slot_text(p, slot))) {
 		if (t->len < BPFQ_TEXT_MAX)
 			t->bytes[t->len] = c;
 		else
 			t->tail = bpfq_json_fold1(t->tail, c);
 		t->len++;
 	}
-	if (p->slot == p->q->key_slot) {
+	if (slot == p->q->key_slot) {
 		if (rec->key.len < BPFQ_KEY_MAX)
 			rec->key.bytes[rec->key.len++] = c;
 		else
 			rec->key_long = 1;
 	}
-	if (p->q->nkeys > 1 && p->q->key_seg[p->slot] >= 0)
-		key_seg_byte(p, p->q->key_seg[p->slot], c);
+	if (p->q->nkeys > 1 && p->q->key_seg[slot] >= 0)
+		key_seg_byte(p, slot, p->q->key_seg[slot], c);
+}
+
+/* A byte of a used field's content: its number, and its text's parts. */
+static void field_content(struct records *p, unsigned char c)
+{
+	if (p->slot < 0)
+		return;
+	if (p->q->slot_time[p->slot])
+		time_byte(p, c);
+	track_byte(&p->num, c, p->q->format.kind == INPUT_CSV ||
+		   (p->q->format.kind == INPUT_JSON && !p->json.bare));
+	slot_byte(p, p->slot, c);
 }
 
 static void begin_field(struct records *p, uint64_t off)
@@ -586,11 +599,19 @@ static void end_field(struct records *p)
 
 static void begin_record(struct records *p)
 {
+	struct bpfq_text *t;
+
 	memset(&p->rec, 0, sizeof(p->rec));
 	p->rec.off = p->off;
 	p->rec.key.kind = BPFQ_K_EMPTY;	/* a text key, until a value says otherwise */
 	for (int k = 0; k < BPFQ_MAX_TEXTS; k++)
 		p->texts[k].present = 0;	/* missing until the field begins */
+	t = slot_text(p, p->q->whole_slot);
+	if (t) {
+		t->present = 1;		/* $0: every line has one */
+		t->len = 0;
+		t->tail = 0;
+	}
 	p->in_record = true;
 	p->field = 0;
 }
@@ -605,9 +626,12 @@ static bool field_missing(const struct records *p, int slot)
 
 static void json_notes(struct records *p);
 
-/* The record ended: fields it lacked are missing; then the query sees it. */
+/* The record ended: fields it lacked are missing; then the query sees it. An empty
+ * text is NULL as a key: a csv field's, or $0 of an empty line (not a JSON ""). */
 static void end_record(struct records *p)
 {
+	bool null_empty = p->q->format.kind != INPUT_JSON;
+
 	if (p->q->format.kind == INPUT_JSON)
 		json_notes(p);
 	for (int i = 0; i < p->q->nslots; i++) {
@@ -616,12 +640,17 @@ static void end_record(struct records *p)
 			count_at(&p->r->missing, &p->r->missing_off, p->rec.off);
 		}
 	}
-	if (p->q->key_slot >= 0 && field_missing(p, p->q->key_slot))
+	if (p->q->key_slot >= 0 && (field_missing(p, p->q->key_slot) ||
+				     (null_empty && !p->rec.key.len)))
 		p->rec.key.kind = BPFQ_K_MISSING;
-	for (int i = 0; p->q->nkeys > 1 && i < p->q->nslots; i++)
+	for (int i = 0; p->q->nkeys > 1 && i < p->q->nslots; i++) {
+		uint8_t *seg = p->rec.key.bytes + (p->q->key_seg[i] >= 0 ? p->q->key_seg[i] : 0);
+
 		if (p->q->key_seg[i] >= 0)
-			p->rec.key.bytes[p->q->key_seg[i]] = BPFQ_SEG_CODE(p->q->key_cap) |
-				(field_missing(p, i) ? BPFQ_K_MISSING : BPFQ_K_EMPTY);
+			seg[0] = BPFQ_SEG_CODE(p->q->key_cap) |
+				(field_missing(p, i) || (null_empty && !seg[1]) ?
+				 BPFQ_K_MISSING : BPFQ_K_EMPTY);
+	}
 	p->r->records++;
 	p->in_record = false;
 	emit(p);
@@ -641,6 +670,8 @@ static void text_content(struct records *p, unsigned char c)
 	}
 	if (!p->in_record)
 		begin_record(p);
+	if (p->q->whole_slot >= 0)
+		slot_byte(p, p->q->whole_slot, c);
 	if (is_blank(c)) {
 		if (p->in_field)
 			end_field(p);

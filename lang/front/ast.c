@@ -118,6 +118,7 @@ static enum prec prec(const struct node *n)
 	case NODE_ADD: case NODE_SUB: return PREC_ADD;
 	case NODE_MUL: case NODE_DIV: case NODE_MOD: return PREC_MUL;
 	case NODE_NEG: return PREC_NEG;
+	case NODE_FILE_COND: return prec(n->file_expr);
 	default: return PREC_ATOM;
 	}
 }
@@ -174,6 +175,12 @@ bool ast_is_file(const struct query *q, const struct node *n)
 {
 	return n && n->kind == NODE_NAME && n->loc.end - n->loc.begin == 4 &&
 	       !memcmp(q->text + n->loc.begin, "file", 4);
+}
+
+bool ast_folds_file(const struct query *q, const struct node *call)
+{
+	return call->kind == NODE_CALL && call->agg && call->nargs == 1 &&
+	       ast_is_file(q, call->args[0]);
 }
 
 bool ast_any(const struct query *q, const struct node *n,
@@ -459,6 +466,21 @@ static void render_str(struct out *o, const struct query *q, const struct node *
 	puts_(o, text);
 }
 
+static void render(struct out *o, const struct query *q, const struct node *n);
+
+/* A condition over file as written; for code only its number, as its strings are the query's. */
+static void render_file_cond(struct out *o, const struct query *q, const struct node *n)
+{
+	char text[40];
+
+	if (!o->code) {
+		render(o, q, n->file_expr);
+		return;
+	}
+	snprintf(text, sizeof(text), "file_cond(%" PRId64 ")", n->value);
+	puts_(o, text);
+}
+
 static void render(struct out *o, const struct query *q, const struct node *n)
 {
 	switch (n->kind) {
@@ -502,6 +524,9 @@ static void render(struct out *o, const struct query *q, const struct node *n)
 	case NODE_NOT:
 		put(o, "not ", 4);
 		render_paren(o, q, n->lhs, prec(n->lhs) < PREC_NOT);
+		break;
+	case NODE_FILE_COND:
+		render_file_cond(o, q, n);
 		break;
 	default:
 		render_binary(o, q, n);
@@ -599,6 +624,9 @@ static void dump_label(FILE *f, const struct query *q, const struct node *n)
 	case NODE_STR:
 		print_source(f, q, n->loc);
 		break;
+	case NODE_FILE_COND:
+		fprintf(f, "file condition %" PRId64 ", decided per file", n->value);
+		break;
 	default:
 		fputs(ast_op_text(n->kind), f);
 		break;
@@ -616,6 +644,8 @@ static void dump_node(FILE *f, const struct query *q, const struct node *n, int 
 		dump_node(f, q, n->rhs, depth + 1);
 	for (int i = 0; i < n->nargs; i++)
 		dump_node(f, q, n->args[i], depth + 1);
+	if (n->file_expr)
+		dump_node(f, q, n->file_expr, depth + 1);
 }
 
 /* The path in double quotes, C style, so odd bytes stay visible. */

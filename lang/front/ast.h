@@ -10,6 +10,9 @@
 
 #include "bpf-templates/bpfq_state.h"
 
+/* The conditions over file alone a query holds: their truths are the bits of a word. */
+#define BPFQ_MAX_FILE_CONDS 64
+
 /* A byte range [begin, end) of the query text; turned into line:column only when reported. */
 struct regex_dfa;	/* lang/value/regex.h */
 
@@ -47,6 +50,12 @@ enum node_kind {
 	NODE_ISNULL,	/* lhs is [not] null */
 	NODE_LIKE,	/* lhs [not] like|ilike rhs (a string): match is BPFQ_MATCH_WILD [| _CI] */
 	NODE_MATCH,	/* lhs ~ rhs (negated: !~): a field's text against regex (a NODE_STR) */
+	/*
+	 * A condition over file and constants alone (sema): true or false for
+	 * each file, decided in user space before the file is read; value is
+	 * its index in query.file_conds, file_expr the condition as written.
+	 */
+	NODE_FILE_COND,
 };
 
 enum type {
@@ -102,6 +111,10 @@ enum fn_kind {
 	FN_DATE_TRUNC,	/* date_trunc(unit, t): unit (enum bpfq_unit) in lo */
 };
 
+/* NODE_FIELD positions that are no field: $0, the whole line; one out of range. */
+#define FIELD_WHOLE (-1)
+#define FIELD_BAD (-2)
+
 struct node {
 	enum node_kind kind;
 	struct loc loc;		/* the whole expression */
@@ -116,11 +129,13 @@ struct node {
 	uint32_t slen;		/* NODE_STR: how many */
 	uint32_t lit_off;	/* NODE_STR: where its bytes are in query.lits (sema) */
 	int match;		/* NODE_LIKE, and calls that match text: BPFQ_MATCH_* (sema) */
-	int field;		/* NODE_FIELD: 0-based position in the record */
+	int field;		/* NODE_FIELD: 0-based position in the record, or FIELD_* */
 	int slot;		/* NODE_FIELD: which of the query's used fields */
 	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */
 	int regex;		/* NODE_MATCH: its index in query.regex */
 	bool is_regex;		/* NODE_STR: a regex, compiled by sema, not a value (no lit) */
+	struct regex_dfa *file_dfa;	/* NODE_MATCH over file: its automaton (not in query.regex) */
+	struct node *file_expr;	/* NODE_FILE_COND: the condition it stands for */
 	struct node *lhs, *rhs;
 	struct node **args;	/* NODE_CALL, NODE_BETWEEN, NODE_IN */
 	int nargs;
@@ -196,6 +211,8 @@ struct schema {
 	bool *times;	/* per column, or NULL: the records sampled below hold ISO 8601 times */
 	char **texts;	/* per column, or NULL: the first of the sampled values when all
 			 * are text (no number, no time, no NULL word), else NULL */
+	bool *slashed;	/* per column, or NULL: a text column whose values are dates
+			 * written with slashes (12/31/2023), which order as text */
 };
 
 struct arena;
@@ -221,6 +238,9 @@ struct query {
 				 * when file is the only key) */
 	int file_key;		/* set by sema: file beside other keys, its place + 1 (sema takes
 				 * it out of keys); else 0 */
+	/* The conditions over file alone (NODE_FILE_COND), each the node that stands for it. */
+	int nfile_conds;
+	struct node *file_conds[BPFQ_MAX_FILE_CONDS];
 	char **paths;		/* from PATH..., unquoted; in the arena; NULL without 'from' */
 	int npaths;
 	char *path;		/* the first of them */
@@ -239,6 +259,7 @@ struct query {
 	uint32_t nlits;
 	bool slot_time[BPFQ_MAX_SLOTS];	/* its value is a time (ISO 8601 text), not a number */
 	int key_slot;		/* by_text: the slot of the key field */
+	int whole_slot;		/* the slot of $0 (FIELD_WHOLE), or -1 */
 	int nnodes;		/* ids run 1..nnodes */
 	struct node **by_id;	/* by_id[id] for id in 1..nnodes, set by sema */
 	/*
@@ -305,6 +326,13 @@ const struct node *ast_key(const struct query *q, int i);
 
 /* Whether n is the pseudo-column file: the path of the file a record comes from. */
 bool ast_is_file(const struct query *q, const struct node *n);
+
+/*
+ * Whether call is an aggregate of file: count(file), count_distinct(file),
+ * min(file), max(file). The engines count its records; user space makes
+ * the state of the file's path after each file (eval_settle_file_aggs()).
+ */
+bool ast_folds_file(const struct query *q, const struct node *call);
 
 /* Whether is() holds for n (NULL: no) or any node below it. */
 bool ast_any(const struct query *q, const struct node *n,

@@ -274,7 +274,8 @@ static struct node *field_ref(struct parser *p)
 
 	if (!n)
 		return NULL;
-	n->field = p->tok.overflow || p->tok.value > BPFQ_MAX_FIELD ? -1 : (int)p->tok.value - 1;
+	n->field = p->tok.overflow || p->tok.value > BPFQ_MAX_FIELD ? FIELD_BAD :
+		   (int)p->tok.value - 1;
 	p->height = 0;
 	p->extent = n->loc;
 	return next(p) ? n : NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lang/front/file_cond.h"
 #include "lang/front/sema.h"
 #include "lang/front/suggest.h"
 #include "lang/value/timestamp.h"
@@ -227,10 +228,18 @@ static bool check_field(struct sema *s, struct node *n)
 				kind == INPUT_JSON ? "name the keys, as status or req.status" :
 				kind == INPUT_NUMBERS || s->q->format.stream ?
 				"its values are called x" : "name the record's fields");
-	if (n->field < 0)
-		return diag_set(s->d, n->loc, "no field '%.*s': fields are $1 to $%d",
-				shown(n->loc), s->q->text + n->loc.begin, BPFQ_MAX_FIELD);
-	return use_field(s, n, n->field);
+	if (n->field == FIELD_WHOLE && kind != INPUT_TEXT)
+		return diag_set(s->d, n->loc, "'$0' is the whole line of 'as text' records; a csv "
+				"record's fields are $1, $2, ... or its columns' names");
+	if (n->field < FIELD_WHOLE)
+		return diag_set(s->d, n->loc, "no field '%.*s': fields are $1 to $%d, and $0 the "
+				"whole line", shown(n->loc), s->q->text + n->loc.begin,
+				BPFQ_MAX_FIELD);
+	if (!use_field(s, n, n->field))
+		return false;
+	if (n->field == FIELD_WHOLE)
+		s->q->whole_slot = n->slot;
+	return true;
 }
 
 /* A column of the csv header, by name: exact first, then in any case. */
@@ -360,16 +369,21 @@ static bool check_json_key(struct sema *s, struct node *n)
 }
 
 /* A name: x, a csv column, a record field; "quoted" for a column only. */
-static bool check_name(struct sema *s, struct node *n)
+static bool check_name(struct sema *s, struct node *n, enum context ctx)
 {
 	const struct input_format *f = &s->q->format;
 	const char *text = s->q->text + n->loc.begin;
 	size_t len = n->loc.end - n->loc.begin;
 	bool quoted = *text == '"';
 
+	/* A text of each file: conditions over it are decided per file (file_cond.h). */
+	if (ast_is_file(s->q, n) && ctx != IN_BY) {
+		n->type = TYPE_TEXT;
+		return true;
+	}
 	if (ast_is_file(s->q, n))
 		return diag_set(s->d, n->loc, "'file' is the path of the file a record comes from: "
-				"only 'by file' takes it (a column or key named file is \"file\")");
+				"a key only as 'by file' (a column or key named file is \"file\")");
 	if (quoted) {
 		text++;
 		len -= 2;
@@ -459,10 +473,16 @@ static bool text_operand(struct sema *s, struct node *n, const struct node *op)
 	return mark_text(s, n);
 }
 
+static bool no_slashed_order(struct sema *s, const struct node *n, const char *what);
+
 /* = <> < ... with a string on a side: both sides are text, compared byte by byte. */
 static bool check_text_cmp(struct sema *s, struct node *n)
 {
 	if (!text_operand(s, n->lhs, n) || !text_operand(s, n->rhs, n))
+		return false;
+	if (n->kind != NODE_EQ && n->kind != NODE_NE &&
+	    (!no_slashed_order(s, n->lhs, "'<' and '>' would compare them as text") ||
+	     !no_slashed_order(s, n->rhs, "'<' and '>' would compare them as text")))
 		return false;
 	n->type = TYPE_BOOL;
 	return true;
@@ -596,6 +616,12 @@ static bool compile_regex(struct sema *s, struct node *n)
 			loc = str->loc;
 		return diag_set(s->d, loc, "%s", err);
 	}
+	/* file's regex runs once per path in user space, never over a record */
+	if (ast_is_file(q, n->lhs)) {
+		n->file_dfa = dfa;
+		n->regex = -1;
+		return true;
+	}
 	n->regex = q->nregex;
 	q->regex[q->nregex] = dfa;
 	q->regex_slot[q->nregex++] = n->lhs->slot;
@@ -609,7 +635,7 @@ static bool check_match(struct sema *s, struct node *n, enum context ctx)
 
 	if (!check_expr(s, n->lhs, ctx))
 		return false;
-	if (!text_field(s, n->lhs))
+	if (!text_field(s, n->lhs) && !ast_is_file(s->q, n->lhs))
 		return diag_set(s->d, n->lhs->loc, "'%s' matches a field of text or csv records, "
 				"as $2 %s 'GET', got %s", op, op,
 				n->lhs->kind == NODE_FIELD ? "a number" : type_word(n->lhs->type));
@@ -809,7 +835,7 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 	case NODE_FIELD:
 		if (ctx == IN_POST)
 			return check_post_name(s, n);
-		return n->kind == NODE_NAME ? check_name(s, n) : check_field(s, n);
+		return n->kind == NODE_NAME ? check_name(s, n, ctx) : check_field(s, n);
 	case NODE_STAR:
 		return diag_set(s->d, n->loc, "'*' is only allowed as count(*)");
 	case NODE_CALL:
@@ -829,6 +855,8 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 		return check_match(s, n, ctx);
 	case NODE_LIKE:
 		return check_like(s, n, ctx);
+	case NODE_FILE_COND:	/* checked before (file_cond.h) */
+		return true;
 	default:
 		return check_operator(s, n, ctx);
 	}
@@ -961,6 +989,9 @@ static bool check_pair(struct sema *s, struct node *call, const struct agg_name 
 	return true;
 }
 
+static bool takes_text(enum agg_kind k);
+static bool text_extreme(struct sema *s, struct node *call);
+
 static bool check_argument(struct sema *s, struct node *call, const struct agg_name *name)
 {
 	struct node *arg = call->args[0];
@@ -971,6 +1002,9 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 	if (call->agg == AGG_EXISTS && arg->type != TYPE_BOOL)
 		return diag_set(s->d, arg->loc, "exists needs a condition such as x > 5, "
 				"got a number");
+	/* one value per file: its records are counted, the path folded after the file */
+	if (ast_is_file(s->q, arg) && takes_text(call->agg))
+		return text_extreme(s, call);
 	if (arg->type == TYPE_TIME && !takes_time(call->agg))
 		return diag_set(s->d, arg->loc, "%s needs a number, got a time; count, min, max "
 				"and count_distinct take times", name->name);
@@ -1030,6 +1064,8 @@ static bool check_item(struct sema *s, struct node *n, int index)
 	n->type = n->agg == AGG_EXISTS ? TYPE_BOOL : TYPE_NUM;
 	if ((n->agg == AGG_MIN || n->agg == AGG_MAX) && n->args[0]->type == TYPE_TIME)
 		n->type = TYPE_TIME;
+	if ((n->agg == AGG_MIN || n->agg == AGG_MAX) && ast_is_file(s->q, n->args[0]))
+		n->type = TYPE_TEXT;
 	return true;
 }
 
@@ -1097,6 +1133,9 @@ static bool check_post_name(struct sema *s, struct node *n)
 	if (s->in_order)
 		return diag_set(s->d, n->loc, "order by '%.*s': no output column, 'as' name or by key "
 				"is called so", shown(n->loc), s->q->text + n->loc.begin);
+	if (ast_is_file(s->q, n))
+		return diag_set(s->d, n->loc, "'file' is each record's file, not an answer's: use it "
+				"in where, in a filter (where ...), in count(file), or by file");
 	return diag_set(s->d, n->loc, "'%.*s' is outside an aggregate; write it inside one, such as "
 			"sum(%.*s)", shown(n->loc), s->q->text + n->loc.begin, shown(n->loc),
 			s->q->text + n->loc.begin);
@@ -1363,6 +1402,12 @@ static bool is_text_key(const struct query *q, const struct node *key)
  * by: a bare field of text or csv groups by its text, as awk's a[$1] does;
  * 'by file' by the input file; anything else by its value.
  */
+/* A key is a number, a time, or a condition as a number: true 1, false 0, unknown NULL. */
+static bool key_type(const struct node *k)
+{
+	return k->type == TYPE_NUM || k->type == TYPE_TIME || k->type == TYPE_BOOL;
+}
+
 static bool check_by(struct sema *s, struct node *by)
 {
 	struct query *q = s->q;
@@ -1375,7 +1420,7 @@ static bool check_by(struct sema *s, struct node *by)
 	}
 	if (!check_expr(s, by, IN_BY))
 		return false;
-	if (by->type != TYPE_NUM && by->type != TYPE_TIME)
+	if (!key_type(by))
 		return diag_set(s->d, by->loc, "by needs a field or a number, got %s",
 				type_word(by->type));
 	q->by_text = is_text_key(q, by);
@@ -1453,7 +1498,7 @@ static bool check_keys(struct sema *s)
 
 		if (!check_expr(s, k, IN_BY))
 			return false;
-		if (k->type != TYPE_NUM && k->type != TYPE_TIME)
+		if (!key_type(k))
 			return diag_set(s->d, k->loc, "by needs a field or a number, got %s",
 					type_word(k->type));
 		q->key_text[i] = is_text_key(q, k);
@@ -1682,7 +1727,7 @@ static bool mark_times(struct sema *s)
 		const struct schema *sc = s->schema;
 		int col = q->slot_field[i];
 
-		q->slot_time[i] = sc && sc->times && col < sc->ncols && sc->times[col];
+		q->slot_time[i] = sc && sc->times && col >= 0 && col < sc->ncols && sc->times[col];
 		s->sniffed[i] = q->slot_time[i];
 	}
 	for (int i = 0; i < q->nitems; i++)
@@ -1710,8 +1755,11 @@ static const char *column_text(const struct sema *s, const struct node *n)
 {
 	const struct schema *sc = s->schema;
 
-	if (n->kind != NODE_FIELD || n->as_text || !text_field(s, n) || !sc || !sc->texts ||
-	    n->field >= sc->ncols)
+	if (n->kind != NODE_FIELD || n->as_text || !text_field(s, n))
+		return NULL;
+	if (n->field == FIELD_WHOLE)
+		return "";	/* $0 is text whatever the line holds */
+	if (!sc || !sc->texts || n->field >= sc->ncols)
 		return NULL;
 	return sc->texts[n->field];
 }
@@ -1738,8 +1786,11 @@ static bool not_text(struct sema *s, const struct node *n, const struct node *p,
 	put_name(said, sizeof(said), eg);
 	if (strlen(said) > 32)
 		memcpy(said + 29, "...", 4);
-	snprintf(head, sizeof(head), "'%.*s' holds text (its first records do, as '%s')", len,
-		 name, said);
+	if (n->field == FIELD_WHOLE)
+		snprintf(head, sizeof(head), "'$0' is the whole line, a text");
+	else
+		snprintf(head, sizeof(head), "'%.*s' holds text (its first records do, as '%s')",
+			 len, name, said);
 	if (p && p->kind == NODE_CALL && p->agg)
 		return diag_set(s->d, n->loc, "%s; %s needs numbers: count, count(distinct ...), "
 				"min and max take text", head, agg_name(p->agg));
@@ -1762,11 +1813,36 @@ static bool not_text(struct sema *s, const struct node *n, const struct node *p,
 	return diag_set(s->d, n->loc, "%s; here it would be %s", head, type_word(n->type));
 }
 
+/*
+ * Whether n is a column whose sampled values are dates as 12/31/2023: their
+ * text's order is not their time's, so min, max and < would answer wrong.
+ */
+static bool slashed_dates(const struct sema *s, const struct node *n)
+{
+	const struct schema *sc = s->schema;
+
+	return n->kind == NODE_FIELD && n->field >= 0 && sc && sc->slashed &&
+	       n->field < sc->ncols && sc->slashed[n->field] && text_field(s, n);
+}
+
+static bool no_slashed_order(struct sema *s, const struct node *n, const char *what)
+{
+	if (!slashed_dates(s, n))
+		return true;
+	return diag_set(s->d, n->loc, "'%.*s' holds dates written as '%s', whose order as text "
+			"is not their order in time: %s; bpfq reads dates as ISO 8601 "
+			"(2023-12-31)", shown(n->loc), s->q->text + n->loc.begin,
+			s->schema->texts[n->field], what);
+}
+
 /* min, max of text: a text answer, which post's arithmetic cannot take. */
 static bool text_extreme(struct sema *s, struct node *call)
 {
 	if (call->agg != AGG_MIN && call->agg != AGG_MAX)
 		return true;
+	if (!no_slashed_order(s, call->args[0], call->agg == AGG_MIN ?
+			      "min would not be the earliest" : "max would not be the latest"))
+		return false;
 	call->type = TYPE_TEXT;
 	if (s->q->post)
 		return diag_set(s->d, call->loc, "%s of text cannot be used with 'as', having, "
@@ -1847,6 +1923,7 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	sema_default_format(q);
 	q->nslots = 0;
 	q->key_slot = -1;
+	q->whole_slot = -1;
 	memset(q->slot_text, 0, sizeof(q->slot_text));
 	q->nregex = 0;
 	q->format.nkeys = 0;
@@ -1864,6 +1941,8 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 				return false;
 	}
 	if (q->where && !check_where(&s, q->where))
+		return false;
+	if (!file_conds_fold(q, d))
 		return false;
 	memset(q->key_text, 0, sizeof(q->key_text));
 	if (q->by && !check_keys(&s))

@@ -109,7 +109,7 @@ access_log() {
 
 @test "a log read as numbers by default is an error that says how to read it" {
 	access_log 200 >"$TMP/access.log"
-	local want="bpfq: error: '$TMP/access.log' does not look like numbers: 2000 of its first 2400 tokens are not, as in '10.0.0.0 - - [10/Oct/2000:13:55:36 -0700] \"GET /a.gif HTTP/1...'; name a format: 'as text' and \$1, \$2, ... for its fields, 'as csv', or 'as numbers' to read the numbers in it and skip the rest"
+	local want="bpfq: error: '$TMP/access.log' does not look like numbers: 2000 of its first 2400 tokens are not, as in '10.0.0.0 - - [10/Oct/2000:13:55:36 -0700] \"GET /a.gif HTTP/1...'; name a format: 'as text' and \$1, \$2, ... for its fields, 'as csv', 'as json', or 'as numbers' to read the numbers in it and skip the rest"
 	run bpfq --engine=user "count() from $TMP/access.log"
 	assert_status 3
 	assert_output "$want"

@@ -192,6 +192,16 @@ SFO         4  JFK          \\xc3\\xa9t\\xc3\\xa9"
 	every_size "min(dest) where dest = 'none' from $TMP/f.csv" null
 }
 
+@test "text columns: 'as csv(header)' samples the kinds as the guess does, file or pipe" {
+	flights >"$TMP/f.csv"
+	every_size "count(distinct origin), min(origin), max(dest) from $TMP/f.csv as csv(header)" \
+		$'count(distinct origin): 6\nmin(origin): JFK\nmax(dest): SFO'
+	run --separate-stderr bpfq "count(distinct origin), min(origin) from - as csv(header)" <"$TMP/f.csv"
+	assert_status 0
+	assert_output $'count(distinct origin): 6\nmin(origin): JFK'
+	[[ -z $stderr ]]
+}
+
 @test "text columns: min and max print as csv fields and json strings" {
 	flights >"$TMP/f.csv"
 	run --separate-stderr bpfq --engine=user -o csv "min(note), max(note) where note like '%\"%' from $TMP/f.csv"
@@ -271,4 +281,52 @@ SFO         4  JFK          \\xc3\\xa9t\\xc3\\xa9"
 		"bpfq: error: 1:5-6: '\$1' holds text (its first records do, as '10.0.0.1'); sum needs numbers: count, count(distinct ...), min and max take text"
 	run bpfq --engine=user -v "count(\$1), sum(\$9) from $TMP/web.log"
 	[[ ${lines[0]} == "bpfq: fields read as \$1 text, \$9 numbers" ]]
+}
+
+@test "\$0 is the whole line: text, blanks kept, a '\\r' before '\\n' dropped" {
+	long=$(printf 'x%.0s' {1..300})
+	printf 'GET /a 200\nPOST /b 500\n\n  POST\t/c 201\r\nx\r\r\nGET /a 200\nPOST /%s 503\n' "$long" \
+		>"$TMP/w.log"
+	every_size "count(), count(\$0), count(distinct \$0) from $TMP/w.log" \
+		$'count(): 7\ncount($0): 6\ncount(distinct $0): 5'
+	every_size "count(), sum(\$3) where \$0 ~ '^ *POST' from $TMP/w.log" \
+		$'count(): 3\nsum($3): 1204'
+	every_size "count() where \$0 ~ 'x{250}x* 503\$' or \$0 = 'GET /a 200' from $TMP/w.log" \
+		3
+	every_size "count() where \$0 ~ '^  POST[[:blank:]]/c 201\$' from $TMP/w.log" 1
+	every_size "count() by \$1, \$0 where length(\$0) < 20 from $TMP/w.log" \
+		"\$1     \$0                count()
+GET    GET /a 200              2
+POST     POST\\x09/c 201        1
+POST   POST /b 500             1
+x\\x0d  x\\x0d                   1"
+	every_size "count() where \$0 is null from $TMP/w.log" 1
+}
+
+@test "\$0: a number, a csv record and a longer line than 256 bytes for like are errors" {
+	printf '1 2\n3 4\n' >"$TMP/n.log"
+	printf 'a,b\n1,2\n' >"$TMP/n.csv"
+	assert_error "sum(\$0) from $TMP/n.log" 2 \
+		"bpfq: error: 1:5-6: '\$0' is the whole line, a text; sum needs numbers: count, count(distinct ...), min and max take text"
+	assert_error "count() where \$0 > 2 from $TMP/n.log" 2 \
+		"bpfq: error: 1:15-16: '\$0' is the whole line, a text; compare it with a string, as \$0 > '2'"
+	assert_error "count() where \$0 ~ '1' from $TMP/n.csv" 2 \
+		"bpfq: error: 1:15-16: '\$0' is the whole line of 'as text' records; a csv record's fields are \$1, \$2, ... or its columns' names"
+	assert_error "count() where \$1025 > 1 from $TMP/n.log" 2 \
+		"bpfq: error: 1:15-19: no field '\$1025': fields are \$1 to \$1024, and \$0 the whole line"
+	printf 'GET %0300d\n' 0 >"$TMP/l.log"
+	assert_error "count() where \$0 like 'GET%' from $TMP/l.log" 3 \
+		"bpfq: error: 1:18-21: a field longer than 256 bytes cannot be matched at $TMP/l.log:1:1"
+}
+
+@test "text columns: dates with slashes are not ordered as text by min, max, < or >" {
+	printf 'd,v\n12/31/2023,1\n01/05/2024,2\n1/6/24,3\n' >"$TMP/us.csv"
+	assert_error "min(d), sum(v) from $TMP/us.csv" 2 \
+		"bpfq: error: 1:5: 'd' holds dates written as '12/31/2023', whose order as text is not their order in time: min would not be the earliest; bpfq reads dates as ISO 8601 (2023-12-31)"
+	assert_error "count() where v > 1 and d >= '01/01/2024' from $TMP/us.csv" 2 \
+		"bpfq: error: 1:25: 'd' holds dates written as '12/31/2023', whose order as text is not their order in time: '<' and '>' would compare them as text; bpfq reads dates as ISO 8601 (2023-12-31)"
+	every_size "count(distinct d), count() where d <> '1/6/24' from $TMP/us.csv" \
+		$'count(distinct d): 2\ncount(): 2'
+	printf 'd,v\n12/31/2023,1\nsoon,2\n' >"$TMP/mixed.csv"
+	every_size "min(d) from $TMP/mixed.csv" '12/31/2023'
 }

@@ -258,9 +258,9 @@ users() {
 	check_sizes "count(distinct amount) by day, user from $TMP/u.csv" 'day         user  count(distinct amount)
 2026-12-01  ann                        2
 2026-12-01  bob                        1
-2026-12-02                             1
 2026-12-02  ann                        1
 2026-12-02  cy                         0
+2026-12-02  null                       1
 2026-12-03  bob                        1
 2026-12-03  d, e                       1'
 	seq_file 20 "$TMP/s.txt"

@@ -245,7 +245,8 @@ bpfq: warning: 1 field missing (no such key in the object) read as NULL; the fir
 	run bpfq -v --engine=user "sum(v) from $TMP/log"
 	[[ ${lines[0]} == "bpfq: reading '$TMP/log' as json (no format named): its first byte that is not a blank is '{'" ]]
 	run bpfq --engine=user "sum(v)" <"$TMP/log"
-	assert_status 2
+	assert_status 0
+	assert_output "9"
 	run bpfq --engine=user "sum(v) from - as json" <"$TMP/log"
 	assert_output "9"
 	run bpfq --engine=user "sum(y) from $TMP/nope"
@@ -341,5 +342,43 @@ d/a.txt      70
 d/b.txt     154"
 	run bpfq --engine=user "sum(x) where file > 1 from d/a.txt as numbers"
 	assert_status 2
-	[[ ${lines[0]} == "bpfq: error: 1:14-17: 'file' is the path of the file a record comes from: only 'by file' takes it (a column or key named file is \"file\")" ]]
+	[[ ${lines[0]} == "bpfq: error: 1:19: '>' cannot compare text with a number" ]]
+}
+
+@test "JSON lines are told by their first '{' in a pipe, a compressed file, a glob and a list" {
+	printf '{"a": 1, "s": "x"}\n{"a": 2.5, "s": "y"}\n' >"$TMP/j.log"
+	printf '\xef\xbb\xbf\n  {"a": 10, "s": "x"}\r\n' >"$TMP/k.log"
+	gzip -c "$TMP/j.log" >"$TMP/j.log.gz"
+	run bash -c "cat '$TMP/j.log' | '$BPFQ' --engine=user 'sum(a)'"
+	assert_status 0
+	assert_output "3.5"
+	run bash -c "gzip -c '$TMP/k.log' | '$BPFQ' --engine=user -v 'sum(a) by s'"
+	assert_status 0
+	assert_output "bpfq: reading '<stdin>' as json (no format named): its first byte that is not a blank is '{'
+s  sum(a)
+x      10"
+	both_engines "sum(a), count() from $TMP/j.log.gz" "sum(a): 3.5
+count(): 2"
+	both_engines "sum(a) by s from $TMP/j.log $TMP/k.log" "s  sum(a)
+x      11
+y     2.5"
+	both_engines "sum(a) by s from '$TMP/*.log'" "s  sum(a)
+x      11
+y     2.5"
+	require_root
+	run bash -c "cat '$TMP/j.log' | '$BPFQ' 'max(a)'"
+	assert_status 0
+	assert_output "2.5"
+}
+
+@test "a pipe or compressed file that is not JSON lines keeps the query's error" {
+	run bash -c "printf 'a b\n' | '$BPFQ' --engine=user 'sum(a)'"
+	assert_status 2
+	assert_output "bpfq: error: 1:5: unknown name 'a'; the input's values are called x
+  sum(a)
+      ~"
+	printf 'a b\n' | gzip >"$TMP/t.gz"
+	run bpfq --engine=user "sum(a) from $TMP/t.gz"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP/t.gz' does not look like numbers: 2 of its first 2 tokens are not, as in 'a b'; name a format: 'as text' and \$1, \$2, ... for its fields, 'as csv', 'as json', or 'as numbers' to read the numbers in it and skip the rest"
 }

@@ -18,13 +18,13 @@ answer() {
 }
 
 TABLE='origin  dest  avg(delay)  count()
-        x              7        1
 ATL     BOS         17.5        3
 ATL     JFK          5.5        1
 BOS     ATL           -3        1
 S,F     JFK          0.1        1
 a       bc             2        1
-ab      c              1        1'
+ab      c              1        1
+null    x              7        1'
 
 @test "by two text keys: a column each, sorted by the first key, then the second" {
 	flights
@@ -42,13 +42,13 @@ ab      c              1        1'
 	assert_status 0
 	assert_output "bpfq: warning: 1 empty field read as NULL; the first at $TMP/fl.csv:9:9
 origin,dest,avg(delay),count()
-,x,7,1
 ATL,BOS,17.5,3
 ATL,JFK,5.5,1
 BOS,ATL,-3,1
 \"S,F\",JFK,0.1,1
 a,bc,2,1
-ab,c,1,1"
+ab,c,1,1
+,x,7,1"
 	run bpfq --engine=user -o json "sum(delay) by dest, month(date) where dest < 'C' from $TMP/fl.csv"
 	assert_status 0
 	[[ $output == *'"by":["dest","month(date)"],"groups":[{"key":["ATL",1],"aggregates":[{"name":"sum(delay)","value":-3}]},{"key":["BOS",1],"aggregates":[{"name":"sum(delay)","value":10}]},{"key":["BOS",2],"aggregates":[{"name":"sum(delay)","value":25}]}],"records":9,"matched":4,'* ]]
@@ -63,8 +63,25 @@ ab,c,1,1"
 2024-02-01                 1          ATL           1          25
 2024-03-01                 0          a             1           2
 2024-03-01                 0.1        S,F           1         0.1
-2024-03-01                 1                        1           7
-2024-03-01                 1          ab            1           1"
+2024-03-01                 1          ab            1           1
+2024-03-01                 1          null          1           7"
+}
+
+@test "a condition as a key: 1, 0, or null where it is unknown; an empty csv key is null" {
+	flights
+	answer "count(), sum(delay) by delay > 5 from $TMP/fl.csv" \
+		"delay > 5  count()  sum(delay)
+0                4         0.1
+1                4        47.5
+null             1        null"
+	answer "count() by origin = 'ATL' or delay < 0, origin from $TMP/fl.csv" \
+		"origin == 'ATL' or delay < 0  origin  count()
+0                             S,F           1
+0                             a             1
+0                             ab            1
+1                             ATL           4
+1                             BOS           1
+null                          null          1"
 }
 
 @test "having, order by a key or an aggregate, and limit with several keys" {
@@ -76,7 +93,7 @@ ab,c,1,1"
 2024-02-01                 ATL           2          25"
 	answer "sum(delay) as s by dest, origin order by s desc limit 2 from $TMP/fl.csv" 'dest  origin   s
 BOS   ATL     35
-x              7'
+x     null     7'
 }
 
 @test "partials of several keys merge into the answer over the whole file" {

@@ -1059,6 +1059,11 @@ function key_cap(   i, nt) {
 	return nt * 72 + (NBY - nt) * 24 > 320 ? 32 : 64
 }
 
+# A text key is NULL when its field is missing, or empty but in json (where "" is a string).
+function null_key(p) {
+	return "(FN_MISSING[" p "]" (FMT == "json" ? "" : " || FT[" p "] == \"\"") ")"
+}
+
 # Several keys: G holds each key's string (as one key's) after its length, so
 # that no two lists of keys are the same string. A text too long fails at
 # its first key, the first such field of the record.
@@ -1077,7 +1082,7 @@ function gen_keys(   i, a, p) {
 	for (i = 1; i <= NBY; i++) {
 		if (text_key(i)) {
 			p = slot_of(V[BYE[i]])
-			emit("K1 = FN_MISSING[" p "] ? \"n\" : \"t\" FT[" p "]")
+			emit("K1 = " null_key(p) " ? \"n\" : \"t\" FT[" p "]")
 		} else {
 			split(gen_num(BYE[i]), a, " ")
 			emit("K1 = " a[2] " ? \"n\" : \"v\" " a[1])
@@ -1106,7 +1111,7 @@ function generate(   i, w, c, a, kind, p) {
 			p = slot_of(V[BY])
 			KEYSLOT = p
 			emit("if (KEYLONG[" p "]) oops_key()")
-			emit("G = FN_MISSING[" p "] ? \"n\" : \"t\" FT[" p "]")
+			emit("G = " null_key(p) " ? \"n\" : \"t\" FT[" p "]")
 		} else {
 			split(gen_num(BY), a, " ")
 			emit("G = " a[2] " ? \"n\" : \"v\" " a[1])

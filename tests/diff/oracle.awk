@@ -184,8 +184,6 @@ function sample_kinds(   line, n, first, nf, F, j, rest) {
 		if (first) {
 			first = 0
 			if (HEADER == "no" || (HEADER == "auto" && !sample_header(F, nf))) break
-			# as csv(header): bpfq starts at once, and samples nothing
-			if (HEADER == "yes") break
 			continue
 		}
 		n++
@@ -193,6 +191,7 @@ function sample_kinds(   line, n, first, nf, F, j, rest) {
 	}
 	close(FILE)
 	for (j in WORD_SEEN) COLTXT[j] = !NUM_SEEN[j] && !TIME_SEEN[j]
+	if (FMT == "text") COLTXT[0] = 1
 }
 
 function sample_header(F, nf,   j) {
@@ -261,11 +260,14 @@ FMT == "text" {
 	OFF += length($0) + length(RT)
 	# a '\r' before the '\n' (or the end of the file) is dropped
 	if (substr(L, length(L)) == "\r") L = substr(L, 1, length(L) - 1)
+	whole = L
 	match(L, /^[ \t]*/)
 	col = RLENGTH
 	L = substr(L, RLENGTH + 1)
 	NFLD = split(L, CF, /[ \t]+/, SEPS)
 	if (NFLD && CF[NFLD] == "") NFLD--
+	CF[0] = whole	# $0, always text
+	CO[0] = REC_OFF
 	for (j = 1; j <= NFLD; j++) {
 		CO[j] = REC_OFF + col
 		col += length(CF[j]) + length(SEPS[j])

@@ -514,6 +514,41 @@ static void test_number_forms(void)
 	}
 }
 
+/* Conditions over file alone: one bit each, per path; where's verdict with them known. */
+static void expect_file(const char *text, const char *path, uint64_t conds, bool rejected)
+{
+	struct query *q = checked(text);
+	const struct node *at = NULL;
+	uint64_t got = ~0ULL;
+
+	expect_u64(text, "eval_file_conds", 0, eval_file_conds(q, path, &got, &at));
+	expect_u64(path, "conds", conds, got);
+	expect_u64(path, "rejected", rejected, eval_file_rejected(q, got));
+	release(q);
+}
+
+static void test_file_conds(void)
+{
+	const char *q = "count() where file like 'a%' and x > 1 or file = 'b' from f";
+	const char *mixed = "count() where not (file ~ '[.]gz$' or x > 1) from f";
+	struct query *cq = checked(q);
+
+	expect_u64(q, "nfile_conds", 2, cq->nfile_conds);
+	expect_u64(q, "where", NODE_OR, cq->where->kind);
+	release(cq);
+	expect_file(q, "a.txt", 1, false);
+	expect_file(q, "b", 2, false);
+	expect_file(q, "c.txt", 0, true);
+	/* not (T or U) is F: a .gz file is not read; not (F or x > 1) depends on x */
+	expect_file(mixed, "x.gz", 1, true);
+	expect_file(mixed, "x.txt", 0, false);
+	expect_file("count() filter (where file = 'a') from f", "b", 0, false);
+	expect_file("count() where length(file) between 2 and 3 and contains(file, '/') from f",
+		    "d/e", 1, false);
+	expect_answers("file's truth in a record", "count() filter (where file = 'a'), count() "
+		       "from f", "1 2 3", "0;3");
+}
+
 int main(void)
 {
 	test_number_forms();
@@ -528,5 +563,6 @@ int main(void)
 	test_groups_sorted();
 	test_several_keys();
 	test_eval_groups();
+	test_file_conds();
 	return unit_done();
 }

@@ -124,6 +124,15 @@ static const struct error_case {
 	const char *query;
 	const char *expected;
 } error_cases[] = {
+	/* file: compared with constants alone, a key only alone */
+	{ "count() where x = file from f",
+	  "bpfq: error: 1:17: '=' cannot compare text with a field of this input (a number)\n"
+	  "  count() where x = file from f\n"
+	  "                  ~\n" },
+	{ "count() where file ~ '(' from f",
+	  "bpfq: error: 1:23: unmatched '('\n"
+	  "  count() where file ~ '(' from f\n"
+	  "                        ~\n" },
 	/* the parser */
 	{ "sum(x) wher x > 5 from nums.txt",
 	  "bpfq: error: 1:8-11: expected 'where', 'from', 'by' or ',' after aggregate\n"
