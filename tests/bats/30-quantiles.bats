@@ -19,6 +19,25 @@ answer() {
 	SIZES=1048576 check_sizes "$1" "$2"
 }
 
+# fl.csv's first 5 records in a.csv, the others in b.csv, each with the header.
+halves() {
+	head -6 "$TMP/fl.csv" >"$TMP/a.csv"
+	{ head -1 "$TMP/fl.csv"; tail -n +7 "$TMP/fl.csv"; } >"$TMP/b.csv"
+}
+
+# Query $1's partials of the two halves of fl.csv, merged, print $2, on either engine.
+merged() {
+	halves
+	for engine in user kernel; do
+		[[ $engine == kernel ]] && { require_root || return 1; }
+		bpfq --engine=$engine --partial "$1 from $TMP/a.csv" >"$TMP/a.part" 2>/dev/null
+		bpfq --engine=$engine --partial "$1 from $TMP/b.csv" >"$TMP/b.part" 2>/dev/null
+		run bash -c '"$1" merge "$2" "$3" 2>/dev/null' _ "$BPFQ" "$TMP/a.part" "$TMP/b.part"
+		assert_status 0
+		assert_output "$2"
+	done
+}
+
 # Sorted, the 8 values of delay are -3.75, -0.5, 0.00001, 0.1, 0.3, 7, 12, 2500.
 EXACT='median_exact(delay): 0.1
 quantile_exact(delay, 0.1): -3.75
@@ -121,20 +140,12 @@ quantile_exact(x, 0.999): 24974.875'
 
 @test "merged partials carry the values and give the whole input's answer" {
 	flights
-	head -6 "$TMP/fl.csv" >"$TMP/a.csv"
-	{ head -1 "$TMP/fl.csv"; tail -n +7 "$TMP/fl.csv"; } >"$TMP/b.csv"
+	halves
 	q='median_exact(delay), quantile_exact(delay, 0.1, 0.9, 1), count(delay)'
 	run bpfq --engine=user --partial "$q from $TMP/a.csv"
 	assert_status 0
 	[[ $output == *'"values":[[0,100000000],[1,100000000],[0,10000],[1,10000],[0,2500000000000],[1,2500000000000]]}' ]]
-	for engine in user kernel; do
-		[[ $engine == kernel ]] && { require_root || return 1; }
-		bpfq --engine=$engine --partial "$q from $TMP/a.csv" >"$TMP/a.part" 2>/dev/null
-		bpfq --engine=$engine --partial "$q from $TMP/b.csv" >"$TMP/b.part" 2>/dev/null
-		run bash -c '"$1" merge "$2" "$3" 2>/dev/null' _ "$BPFQ" "$TMP/a.part" "$TMP/b.part"
-		assert_status 0
-		assert_output "$EXACT"
-	done
+	merged "$q" "$EXACT"
 }
 
 @test "a partial's values must be a quantile_exact's" {
@@ -188,15 +199,6 @@ SFO     0.099609375                 -3.75                  2496             4'
 
 @test "by groups: merged partials give the whole input's answer" {
 	flights
-	head -6 "$TMP/fl.csv" >"$TMP/a.csv"
-	{ head -1 "$TMP/fl.csv"; tail -n +7 "$TMP/fl.csv"; } >"$TMP/b.csv"
 	q='median(delay), quantile(delay, 0.1, 0.9), count(delay) by city'
-	for engine in user kernel; do
-		[[ $engine == kernel ]] && { require_root || return 1; }
-		bpfq --engine=$engine --partial "$q from $TMP/a.csv" >"$TMP/a.part" 2>/dev/null
-		bpfq --engine=$engine --partial "$q from $TMP/b.csv" >"$TMP/b.part" 2>/dev/null
-		run bash -c '"$1" merge "$2" "$3" 2>/dev/null' _ "$BPFQ" "$TMP/a.part" "$TMP/b.part"
-		assert_status 0
-		assert_output "$BY_CITY"
-	done
+	merged "$q" "$BY_CITY"
 }
