@@ -295,48 +295,141 @@ static __always_inline void bpfq_lhist_d(__u64 *s, struct bpfq_d v, __s64 lo, __
 		bpfq_bucket(s, 1 + ((__u64)bpfq_d_floor(v) - (__u64)lo) / step, nb);
 }
 
-/* ---- quantile: log-linear buckets of n = |v| * 2^30 ---- */
+/* ---- quantile: log-linear buckets of n = |v| * 2^30, 2^b per power of two ---- */
+
+/* n's bucket, counted from the one of |n| < 1 (b: a constant). */
+static __always_inline __u64 bpfq_quantile_idx(__u64 nh, __u64 nl, int b)
+{
+	__u64 e, sh, m, sub = 1ULL << b;
+
+	if (!nh && !nl)
+		return 0;
+	e = nh ? 64 + bpfq_log2(nh) : bpfq_log2(nl);
+	if (e < b)
+		return nl;
+	sh = e - b;
+	if (sh >= 64)
+		m = nh >> (sh - 64);
+	else if (sh)
+		m = nl >> sh | nh << (64 - sh);
+	else
+		m = nl;
+	return sub + (e - b) * sub + (m & (sub - 1));
+}
 
 static __always_inline void bpfq_quantile_n(__u64 *s, __u64 nh, __u64 nl, int neg)
 {
-	__u64 e, sh, m, idx;
+	__u64 idx = bpfq_quantile_idx(nh, nl, BPFQ_Q_BITS);
 
-	if (!nh && !nl) {
-		bpfq_bucket(s, BPFQ_Q_PER_SIGN, BPFQ_Q_BUCKETS);
-		return;
-	}
-	e = nh ? 64 + bpfq_log2(nh) : bpfq_log2(nl);
-	if (e < 7) {
-		idx = nl;
-	} else {
-		sh = e - 7;
-		if (sh >= 64)
-			m = nh >> (sh - 64);
-		else if (sh)
-			m = nl >> sh | nh << (64 - sh);
-		else
-			m = nl;
-		idx = BPFQ_Q_SUB + (e - 7) * BPFQ_Q_SUB + (m & (BPFQ_Q_SUB - 1));
-	}
 	bpfq_bucket(s, neg ? BPFQ_Q_PER_SIGN - idx : BPFQ_Q_PER_SIGN + idx, BPFQ_Q_BUCKETS);
+}
+
+/* An integer's |v| * 2^30 is |x| << 30: no division. */
+#define BPFQ_Q_OF_INT(x, hi, lo) \
+	do { __u64 m_ = bpfq_mag(x); (hi) = m_ >> 34; (lo) = m_ << 30; } while (0)
+
+static __always_inline void bpfq_q_of_dec(struct bpfq_d v, __u64 *hi, __u64 *lo)
+{
+	struct bpfq_d u = v.hi < 0 ? bpfq_d_negate(v) : v;
+	__u64 rem;
+
+	*hi = (__u64)u.hi << 30 | u.lo >> 34;
+	*lo = u.lo << 30;
+	bpfq_div_scale(hi, lo, &rem);
 }
 
 static __always_inline void bpfq_quantile_i(__u64 *s, __s64 x)
 {
-	__u64 m = bpfq_mag(x);
+	__u64 hi, lo;
 
-	/* An integer's |v| * 2^30 is |x| << 30: no division. */
-	bpfq_quantile_n(s, m >> 34, m << 30, x < 0);
+	BPFQ_Q_OF_INT(x, hi, lo);
+	bpfq_quantile_n(s, hi, lo, x < 0);
 }
 
 static __always_inline void bpfq_quantile_d(__u64 *s, struct bpfq_d v)
 {
-	struct bpfq_d u = v.hi < 0 ? bpfq_d_negate(v) : v;
-	__u64 hi = (__u64)u.hi << 30 | u.lo >> 34, lo = u.lo << 30, rem;
+	__u64 hi, lo;
 
-	bpfq_div_scale(&hi, &lo, &rem);
+	bpfq_q_of_dec(v, &hi, &lo);
 	bpfq_quantile_n(s, hi, lo, v.hi < 0);
 }
+
+/*
+ * A group's: 32-bit counts after the count word. 1 when a count would
+ * pass 2^32 - 1 (an overflow, as a sum's): a wrapped count is no answer.
+ */
+static __always_inline int bpfq_quantile_g_n(__u64 *s, __u64 nh, __u64 nl, int neg)
+{
+	__u64 idx = bpfq_quantile_idx(nh, nl, BPFQ_Q_BITS_GROUP);
+	__u64 b = neg ? BPFQ_Q_PER_SIGN_OF(BPFQ_Q_BITS_GROUP) - idx :
+			BPFQ_Q_PER_SIGN_OF(BPFQ_Q_BITS_GROUP) + idx;
+	__u32 *c = (__u32 *)(s + 1);
+
+	barrier_var(b);
+	if (b >= BPFQ_Q_BUCKETS_OF(BPFQ_Q_BITS_GROUP) || c[b] == 0xffffffffu)
+		return 1;
+	c[b]++;
+	s[0]++;
+	return 0;
+}
+
+static __always_inline int bpfq_quantile_g_i(__u64 *s, __s64 x)
+{
+	__u64 hi, lo;
+
+	BPFQ_Q_OF_INT(x, hi, lo);
+	return bpfq_quantile_g_n(s, hi, lo, x < 0);
+}
+
+static __always_inline int bpfq_quantile_g_d(__u64 *s, struct bpfq_d v)
+{
+	__u64 hi, lo;
+
+	bpfq_q_of_dec(v, &hi, &lo);
+	return bpfq_quantile_g_n(s, hi, lo, v.hi < 0);
+}
+
+/* ---- quantile_exact: every value into bpfq_values, sorted in user space ---- */
+
+#ifndef BPFQ_EXACT
+#define BPFQ_EXACT 0
+#endif
+#if BPFQ_EXACT
+/* User space sizes it (--max-values, the input's size) and mmap()s it to read. */
+BPFQ_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpfq_xval);
+	__uint(map_flags, BPF_F_MMAPABLE);
+} bpfq_values SEC(".maps");
+
+/*
+ * v into the next entry, item its folder; 1 past the entries this scan
+ * may put. Readers of -j put at once: the atomic add gives each its own.
+ */
+static __always_inline int bpfq_exact_put(__u64 *s, struct bpfq_d v, __u32 item)
+{
+	__u32 k = 0;
+	struct bpfq_xval *h = bpf_map_lookup_elem(&bpfq_values, &k), *e;
+	__u64 i;
+
+	if (!h)
+		return 1;
+	i = __sync_fetch_and_add(&h->lo, 1);
+	if (i >= (__u64)h->hi || i >= 0xfffffffeULL)
+		return 1;
+	k = (__u32)i + 1;
+	e = bpf_map_lookup_elem(&bpfq_values, &k);
+	if (!e)
+		return 1;
+	e->lo = v.lo;
+	e->hi = v.hi;
+	e->item = item;
+	s[0]++;
+	return 0;
+}
+#endif
 
 /* ---- count_distinct: HyperLogLog of v * 10^9, or of a text's hash ---- */
 

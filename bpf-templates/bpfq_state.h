@@ -69,6 +69,7 @@ enum bpfq_error {
 	BPFQ_ERR_BEYOND = 7,	/* a number of the input past int64: it cannot be held */
 	BPFQ_ERR_TEXT = 8,	/* a field matched (like, contains, ...) past BPFQ_TEXT_MAX bytes */
 	BPFQ_ERR_TIME = 9,	/* to_timestamp(): a time outside the years 0000 to 9999 */
+	BPFQ_ERR_VALUES = 10,	/* quantile_exact: more values than --max-values */
 };
 
 /*
@@ -508,13 +509,34 @@ struct bpfq_comoments {
 #define BPFQ_HIST_BUCKETS 65
 
 /*
- * quantile(): log-linear buckets of |v| * 2^30 (n): n < 128 exactly, then
- * 128 buckets per power of two, so a bucket's lower bound is within 1/128
- * (0.78%) of every value in it. A bucket per sign, and one for |n| < 1.
+ * quantile(): log-linear buckets of |v| * 2^30 (n, below 2^93): n < 2^b
+ * exactly, then 2^b buckets per power of two, so a bucket's lower bound
+ * is within 2^-b of every value in it. A bucket per sign, and one for
+ * |n| < 1. The whole input's has b = 7 (1/128, 0.78%) and 64-bit counts;
+ * with by, each group's has b = 5 (1/32, 3.1%) and 32-bit counts, 22 KB
+ * and not 178, as the groups map holds up to --max-groups of them.
  */
-#define BPFQ_Q_SUB 128
-#define BPFQ_Q_PER_SIGN (BPFQ_Q_SUB + (92 - 7 + 1) * BPFQ_Q_SUB)
-#define BPFQ_Q_BUCKETS (1 + 2 * BPFQ_Q_PER_SIGN)
+#define BPFQ_Q_BITS 7
+#define BPFQ_Q_BITS_GROUP 5
+#define BPFQ_Q_SUB_OF(b) (1 << (b))
+#define BPFQ_Q_PER_SIGN_OF(b) ((94 - (b)) << (b))
+#define BPFQ_Q_BUCKETS_OF(b) (1 + 2 * BPFQ_Q_PER_SIGN_OF(b))
+#define BPFQ_Q_SUB BPFQ_Q_SUB_OF(BPFQ_Q_BITS)
+#define BPFQ_Q_PER_SIGN BPFQ_Q_PER_SIGN_OF(BPFQ_Q_BITS)
+#define BPFQ_Q_BUCKETS BPFQ_Q_BUCKETS_OF(BPFQ_Q_BITS)
+
+/*
+ * quantile_exact(): every value, kept in a map of these (bpfq_values)
+ * that user space sorts. Entry 0 is the header: lo counts the values put
+ * so far (by every reader at once: an atomic add reserves an entry), hi
+ * is how many this scan may put (what is left of --max-values); the
+ * values follow from entry 1, each with the item that folded it.
+ */
+struct bpfq_xval {
+	__u64 lo;
+	__s64 hi;
+	__u64 item;
+};
 
 /*
  * count_distinct(): HyperLogLog with 2^14 registers, standard error 0.81%;

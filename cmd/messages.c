@@ -160,7 +160,7 @@ static void print_x(FILE *f, const struct query *q, const struct bpfq_field *x)
 }
 
 void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
-			    const struct bpfq_result *r, long max_groups)
+			    const struct bpfq_result *r, long max_groups, long max_values)
 {
 	char *what = NULL;
 	size_t len = 0;
@@ -179,6 +179,11 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 		fprintf(m, "more than %ld groups at ", max_groups);
 		print_place(m, in, &s);
 		fprintf(m, " (raise --max-groups); no answer");
+	} else if (r->error == BPFQ_ERR_VALUES) {
+		fprintf(m, "more than %ld values for %s at ", max_values,
+			agg_name(AGG_QUANTILE_EXACT));
+		print_place(m, in, &s);
+		fprintf(m, " (raise --max-values); no answer");
 	} else if (r->error == BPFQ_ERR_BEYOND) {
 		fprintf(m, "a number past int64 (-9223372036854775808 to 9223372036854775807) "
 			   "cannot be held, at ");

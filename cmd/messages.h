@@ -18,7 +18,7 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 
 /* The failing operator in the query, the value, and its place in the file. */
 void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
-			    const struct bpfq_result *r, long max_groups);
+			    const struct bpfq_result *r, long max_groups, long max_values);
 
 /* A multi-line log from libbpf or clang, indented, after an error line. */
 /* A condition over file failed (an overflow) as it was decided for path, at node failed. */

@@ -9,6 +9,7 @@
 #include "bpf-templates/bpfq_state.h"
 #include "cmd/options.h"
 #include "lang/front/suggest.h"
+#include "lang/value/exact.h"
 
 const char *argp_program_version = "bpfq " BPFQ_VERSION;
 const char *argp_program_bug_address = "the bpfq issue tracker";
@@ -47,6 +48,7 @@ enum {
 	OPT_PARTIAL,
 	OPT_HOOK,
 	OPT_MAX_GROUPS,
+	OPT_MAX_VALUES,
 };
 
 static const struct argp_option option_list[] = {
@@ -71,6 +73,9 @@ static const struct argp_option option_list[] = {
 	  "Bytes per read() (1 to 1048576, default 1048576; K and M suffixes)", 2 },
 	{ "max-groups", OPT_MAX_GROUPS, "N", 0,
 	  "With by, at most N groups (default 65536; up to 16777216); more is an error", 2 },
+	{ "max-values", OPT_MAX_VALUES, "N", 0,
+	  "quantile_exact, median_exact: keep at most N values, 24 bytes each (default "
+	  "4194304; up to 2147483648); more is an error", 2 },
 	{ "dry-run", OPT_DRY_RUN, "STAGE", OPTION_ARG_OPTIONAL,
 	  "Parse, generate, compile, load and verify; then exit without reading. "
 	  "--dry-run=compile stops before loading (no privileges needed) and compiles "
@@ -111,6 +116,16 @@ int options_parse_size(const char *arg, size_t *size)
 		return -1;
 	*size = v << shift;
 	return 0;
+}
+
+/* A count from 1 to most: --max-groups, --max-values. */
+static int parse_count(const char *arg, long most, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(arg, &end, 10);
+	return errno || *end || end == arg || *v < 1 || *v > most ? -1 : 0;
 }
 
 static int add_arg(const char ***list, int *n, const char *arg)
@@ -260,17 +275,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->hook_given = true;
 		o->hook_arg = arg;
 		break;
-	case OPT_MAX_GROUPS: {
-		char *end;
-
-		errno = 0;
-		o->max_groups = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || o->max_groups < 1 ||
-		    o->max_groups > OPTIONS_GROUPS_LIMIT)
+	case OPT_MAX_GROUPS:
+		if (parse_count(arg, OPTIONS_GROUPS_LIMIT, &o->max_groups))
 			argp_error(state, "--max-groups takes 1 to %ld, not '%s'", OPTIONS_GROUPS_LIMIT,
 				   arg);
 		break;
-	}
+	case OPT_MAX_VALUES:
+		if (parse_count(arg, EXACT_VALUES_LIMIT, &o->max_values))
+			argp_error(state, "--max-values takes 1 to %ld, not '%s'", EXACT_VALUES_LIMIT,
+				   arg);
+		break;
 	case 'j': {
 		char *end;
 
@@ -336,6 +350,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->read_size = BPFQ_BUF_SIZE;
 	o->max_groups = OPTIONS_MAX_GROUPS;
+	o->max_values = EXACT_MAX_VALUES;
 	o->jobs = 1;
 	o->hook_arg = "auto";
 	hooks_parse_request(o->hook_arg, &o->hook);

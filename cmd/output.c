@@ -344,7 +344,7 @@ static void json_aggregates(FILE *f, const struct answer *a, const uint64_t *are
 		if (a->descs[i].kind == AGG_COUNT_DISTINCT)
 			fprintf(f, ",\"standard_error\":%.4f", value_hll_error(a->descs[i].hll_p));
 		if (a->descs[i].kind == AGG_QUANTILE)
-			fprintf(f, ",\"relative_error\":%.4f", 1.0 / BPFQ_Q_SUB);
+			fprintf(f, ",\"relative_error\":%.4f", 1.0 / BPFQ_Q_SUB_OF(a->descs[i].q_bits));
 		fputc('}', f);
 	}
 	fputc(']', f);

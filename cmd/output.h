@@ -7,6 +7,7 @@
 #include "cmd/options.h"
 #include "cmd/stats.h"
 #include "lang/engine/groups.h"
+#include "lang/value/exact.h"
 #include "lang/value/values.h"
 
 /* What a result block is printed from; names[i] labels descs[i]. */
@@ -24,6 +25,7 @@ struct answer {
 	const struct group *groups;	/* with by: sorted */
 	long ngroups;
 	const struct run_stats *stats;	/* -s with -o json; else NULL */
+	const struct exact_values *values;	/* --partial: quantile_exact's; else NULL */
 };
 
 /* Where item i's state starts in an area. */

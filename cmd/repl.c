@@ -209,8 +209,9 @@ static const char language_head[] =
 
 static const char language_tail[] =
 	"  arguments: count() or count(distinct e), exists(CONDITION),\n"
-	"             quantile(e, 0.9, ...), lhist(e, min, max, step), corr(y, x) and the\n"
-	"             other two-column ones; the others (e)\n"
+	"             quantile(e, 0.9, ...), quantile_exact(e, 0.9, ...),\n"
+	"             lhist(e, min, max, step), corr(y, x) and the other two-column ones;\n"
+	"             the others (e)\n"
 	"  aggregate filter (where CONDITION): only the records that make it true;\n"
 	"     count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)\n"
 	"  e: x (numbers), $1 $2 ... (text fields), a csv column's name, numbers with\n"

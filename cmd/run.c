@@ -430,6 +430,11 @@ static int print_answer(struct run *r, FILE *out)
 		names[i] = strdup(label);
 		agg_desc_of(r->q.items[i], &descs[i]);
 	}
+	/* A partial carries the values: bpfq merge ranks them all. */
+	if (r->o->partial)
+		a.values = &r->values;
+	else
+		exact_answer(descs, r->q.nitems, &r->values, r->area);
 	if (r->q.by || r->q.by_file) {
 		if (r->q.by)
 			ast_render(&r->q, r->q.by, key, sizeof(key));
@@ -437,6 +442,8 @@ static int print_answer(struct run *r, FILE *out)
 			snprintf(key, sizeof(key), "file");
 		a.key_name = key;
 		a.groups = groups = r->groups ? groups_sorted(r->groups, &a.ngroups) : NULL;
+		for (long g = 0; groups && g < a.ngroups; g++)
+			share_states(&r->q, groups[g].area);
 	}
 	for (int j = 0; ast_nkeys(&r->q) > 1 && j < ast_nkeys(&r->q); j++) {
 		const struct node *k = ast_key(&r->q, j);
@@ -534,6 +541,7 @@ static void run_free(struct run *r)
 	header_free(&r->schema);
 	groups_free(r->groups);
 	free(r->area);
+	exact_free(&r->values);
 	query_free(&r->q);
 	free(r);
 }

@@ -365,7 +365,8 @@ int run_file_done(struct run *r)
 	if (!r->skip && !r->result.done && input_check_size(&r->in, r->file_bytes))
 		return EXIT_INPUT;
 	if (r->result.error) {
-		messages_runtime_error(stderr, &r->q, &r->in, &r->result, r->o->max_groups);
+		messages_runtime_error(stderr, &r->q, &r->in, &r->result, r->o->max_groups,
+				       r->o->max_values);
 		return EXIT_INPUT;
 	}
 	messages_skip_warnings(stderr, &r->in, &r->q, &r->result);

@@ -11,6 +11,7 @@
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
 #include "lang/front/diag.h"
+#include "lang/value/exact.h"
 #include "runtime/input.h"
 #include "runtime/paths.h"
 
@@ -40,6 +41,7 @@ struct run {
 	struct bpfq_result result;
 	uint64_t *area;		/* the aggregates' states (layout.h), without by */
 	struct groups *groups;	/* with by */
+	struct exact_values values;	/* quantile_exact's, of every file so far */
 	const volatile struct bpfq_result *live;	/* the result while the scan runs */
 	uint64_t done;
 	bool settled;		/* run_settle_input() was done */

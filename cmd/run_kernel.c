@@ -181,7 +181,7 @@ static void print_verifier_log(const struct run *r, const char *text)
 }
 
 static struct loader *load(struct run *r, const void *obj, size_t obj_len, int ranges,
-			   int readers)
+			   int readers, long values)
 {
 	struct loader_log verifier = { 0 };
 	struct loader *l;
@@ -190,7 +190,7 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 
 	/* Constant comparisons of strings alone leave the program none to read. */
 	loader__set_strings(r->q.lits, r->q.ntexts ? r->q.nlits : 0);
-	l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups,
+	l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups, values,
 			 r->o->debug & (DEBUG_VERIFIER | DEBUG_VERIFIER_SUMMARY) ? &verifier : NULL,
 			 &log);
 	if (verifier.text)
@@ -201,7 +201,8 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 				"last part; loading again without it\n", VERIFIER_LOG_SIZE >> 20);
 		free(log);
 		log = NULL;
-		l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups, NULL, &log);
+		l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups, values, NULL,
+				 &log);
 	}
 	if (!l) {
 		fprintf(stderr, "bpfq: error: the kernel did not load the BPF program:\n");
@@ -338,7 +339,8 @@ static int scan(struct run *r, struct loader *l, bool rescan, int readers, int n
 		.base = r->in.base, .read_size = r->o->read_size, .verbose = r->o->verbose,
 		.rescan = rescan, .interrupted = &run_interrupted, .readers = readers, .nranges = nranges,
 		.starts = starts, .watch = { run_on_read, r }, .progress = scan_progress,
-		.progress_ctx = r, .file_conds = r->file_conds,
+		.progress_ctx = r, .file_conds = r->file_conds, .values = &r->values,
+		.max_values = r->o->max_values,
 	};
 	struct scan_answer a = { 0 };
 	enum scan_status status;
@@ -362,22 +364,44 @@ static int scan(struct run *r, struct loader *l, bool rescan, int readers, int n
 	return exit_status;
 }
 
-/* The loaded program, and the ranges and readers its maps were sized for. */
+/* The loaded program, and the ranges, readers and values its maps were sized for. */
 struct loaded {
 	struct loader *l;
 	int ranges, readers;
+	long values;
 	bool scanned;		/* its maps hold an earlier file's groups */
 };
 
-/* The program loaded for at least ranges ranges and readers readers. */
+/*
+ * quantile_exact: the entries of its map, the header among them: what
+ * --max-values leaves, or fewer for a regular file (each of its records
+ * is a byte or more, and puts a value for each item that folds one).
+ */
+static long values_wanted(const struct run *r)
+{
+	long left = r->o->max_values - (long)r->values.n, items = 0;
+
+	if (!ast_has_exact(&r->q))
+		return 1;
+	for (int i = 0; i < r->q.nitems; i++)
+		items += r->q.items[i]->agg == AGG_QUANTILE_EXACT && !r->q.items[i]->share;
+	if (r->in.seekable && !r->in.compression && !r->in.unsized &&
+	    r->in.size < (uint64_t)left / items)
+		left = (long)(r->in.size + 1) * items;
+	return (left > 0 ? left : 0) + 1;
+}
+
+/* The program loaded for at least ranges ranges, readers readers and the values wanted. */
 static int load_for(struct run *r, const void *obj, size_t obj_len, struct loaded *ld,
 		    int ranges, int readers)
 {
-	if (ld->l && ranges <= ld->ranges && readers <= ld->readers)
+	long values = values_wanted(r);
+
+	if (ld->l && ranges <= ld->ranges && readers <= ld->readers && values <= ld->values)
 		return 0;
 	loader__free(ld->l);
-	*ld = (struct loaded){ .l = load(r, obj, obj_len, ranges, readers), .ranges = ranges,
-			       .readers = readers };
+	*ld = (struct loaded){ .l = load(r, obj, obj_len, ranges, readers, values),
+			       .ranges = ranges, .readers = readers, .values = values };
 	return ld->l ? 0 : -1;
 }
 

@@ -33,6 +33,7 @@ static int run_user(struct run *r)
 	if (!e || !buf)
 		goto cleanup;
 	eval_set_file_conds(e, r->file_conds);
+	eval_keep_values(e, &r->values, r->o->max_values);
 	status = run_settle_input(r);
 	if (status)
 		goto cleanup;

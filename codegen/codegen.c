@@ -725,6 +725,16 @@ static void gen_b(struct gen *g, const struct node *n, char *res)
 
 /* ---- aggregates ---- */
 
+/* The item call is: the one whose values quantile_exact's answer sorts. */
+static int item_of(const struct query *q, const struct node *call)
+{
+	int i = 0;
+
+	while (i < q->nitems - 1 && q->items[i] != call)
+		i++;
+	return i;
+}
+
 /* The fold of a number into item i's state, on either path. */
 static void fold_call(struct gen *g, const struct node *call, int off, const char *v, bool fast)
 {
@@ -752,8 +762,18 @@ static void fold_call(struct gen *g, const struct node *call, int off, const cha
 		     fast ? "i" : "d", area, off, v, call->lo, call->hi, call->step, call->nbuckets);
 		break;
 	case AGG_QUANTILE:
-		gen_line(g, fast ? "bpfq_quantile_i(&%s[%d], %s);" : "bpfq_quantile_d(&%s[%d], %s);", area,
-		     off, v);
+		if (layout_q_bits(call) == BPFQ_Q_BITS) {
+			gen_line(g, fast ? "bpfq_quantile_i(&%s[%d], %s);" :
+					   "bpfq_quantile_d(&%s[%d], %s);", area, off, v);
+			break;
+		}
+		gen_line(g, fast ? "if (bpfq_quantile_g_i(&%s[%d], %s))" :
+				   "if (bpfq_quantile_g_d(&%s[%d], %s))", area, off, v);
+		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_OVERFLOW, %d, &f[0], off);", call->id);
+		break;
+	case AGG_QUANTILE_EXACT:	/* general path only (is_simple_fold()) */
+		gen_line(g, "if (bpfq_exact_put(&%s[%d], %s, %d))", area, off, v, item_of(g->q, call));
+		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_VALUES, %d, &f[0], off);", call->id);
 		break;
 	case AGG_COUNT_DISTINCT:
 		gen_line(g, fast ? "bpfq_hll_d(&%s[%d], bpfq_d_of_int(%s), %d);" :
@@ -1364,6 +1384,8 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 	gen_line(g, "#define BPFQ_FORMAT %d", plan->format);
 	gen_line(g, "#define BPFQ_HOOK %d", plan->hook);
 	gen_line(g, "#define BPFQ_AREA_WORDS %d", plan->area_words);
+	if (ast_has_exact(q))
+		gen_line(g, "#define BPFQ_EXACT 1");
 	gen_line(g, "#define BPFQ_GROUP_WORDS %d", plan->group_words);
 	gen_line(g, "#define BPFQ_SPLIT_SIGNS %d", plan->large);
 	gen_line(g, "#define BPFQ_STREAMS %d", plan->streams);

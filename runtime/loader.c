@@ -25,6 +25,8 @@ struct loader {
 	char *state, *buf;	/* the maps' values, a slot per reader */
 	size_t state_size, buf_size;	/* the mappings */
 	size_t state_elem, buf_elem;	/* a slot's size */
+	char *values;		/* quantile_exact: bpfq_values, or NULL */
+	size_t values_size, values_elem;
 };
 
 /* libbpf's messages of the current step (libbpf_log.h), for the error report. */
@@ -157,10 +159,15 @@ static int prealloc_for_kprobes(struct bpf_object *obj)
 	return 0;
 }
 
-/* The state a slot per range; the rest a slot per reader; by: max_groups for each reader. */
-static int size_maps(struct bpf_object *obj, int ranges, int readers, long max_groups)
+/*
+ * The state a slot per range; the rest a slot per reader; by: max_groups
+ * for each reader; quantile_exact: values entries, the header among them.
+ */
+static int size_maps(struct bpf_object *obj, int ranges, int readers, long max_groups,
+		     long values)
 {
 	return size_map(obj, "bpfq_state_map", ranges) || size_map(obj, "bpfq_buf_map", readers) ||
+	       size_map(obj, "bpfq_values", values) ||
 	       size_map(obj, "bpfq_scratch_map", readers) || size_map(obj, "bpfq_snap_map", readers) ||
 	       size_map(obj, "bpfq_groups", max_groups * readers) || prealloc_for_kprobes(obj);
 }
@@ -239,7 +246,7 @@ static int fill_strings(struct bpf_object *obj)
 }
 
 struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int readers,
-			    long max_groups, struct loader_log *verifier, char **log)
+			    long max_groups, long values, struct loader_log *verifier, char **log)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bpfq");
 	struct loader *l = calloc(1, sizeof(*l));
@@ -256,7 +263,7 @@ struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int rea
 	}
 	if (verifier && set_verifier_log(l->obj, verifier))
 		goto cleanup;
-	if (size_maps(l->obj, ranges, readers, max_groups)) {
+	if (size_maps(l->obj, ranges, readers, max_groups, values)) {
 		fprintf(libbpf_log, "cannot size the maps for %d ranges, %d readers and %ld groups\n",
 			ranges, readers, max_groups);
 		goto cleanup;
@@ -273,7 +280,10 @@ struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int rea
 	err = -1;
 	l->state = map_mmap(l->obj, "bpfq_state_map", &l->state_size, &l->state_elem);
 	l->buf = map_mmap(l->obj, "bpfq_buf_map", &l->buf_size, &l->buf_elem);
-	if (!l->state || !l->buf) {
+	if (bpf_object__find_map_by_name(l->obj, "bpfq_values"))
+		l->values = map_mmap(l->obj, "bpfq_values", &l->values_size, &l->values_elem);
+	if (!l->state || !l->buf ||
+	    (!l->values && bpf_object__find_map_by_name(l->obj, "bpfq_values"))) {
 		fprintf(libbpf_log, "cannot mmap the BPF maps: %s\n", strerror(errno));
 		goto cleanup;
 	}
@@ -307,6 +317,14 @@ uint64_t *loader__area(struct loader *l, int slot)
 size_t loader__state_size(struct loader *l)
 {
 	return bpf_map__value_size(bpf_object__find_map_by_name(l->obj, "bpfq_state_map"));
+}
+
+struct bpfq_xval *loader__values(struct loader *l, size_t *entries)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "bpfq_values");
+
+	*entries = map && l->values ? bpf_map__max_entries(map) : 0;
+	return (struct bpfq_xval *)l->values;
 }
 
 int loader__groups_fd(struct loader *l)
@@ -377,6 +395,8 @@ void loader__free(struct loader *l)
 		munmap(l->state, l->state_size);
 	if (l->buf)
 		munmap(l->buf, l->buf_size);
+	if (l->values)
+		munmap(l->values, l->values_size);
 	bpf_object__close(l->obj);
 	free(l);
 }

@@ -26,7 +26,7 @@ struct loader_log {
  * into it.
  */
 struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int readers,
-			    long max_groups, struct loader_log *verifier, char **log);
+			    long max_groups, long values, struct loader_log *verifier, char **log);
 
 /* The query's strings (query.lits), written into the program's bpfq_lits
  * (bpf-templates/text.bpf.h) before the next loader__load(); none by default. */
@@ -41,6 +41,12 @@ char *loader__buffer(struct loader *l, int reader);
 /* A range's aggregates after its state (without by), and the state map's value size. */
 uint64_t *loader__area(struct loader *l, int slot);
 size_t loader__state_size(struct loader *l);
+
+/*
+ * quantile_exact: its map's entries (bpfq_state.h struct bpfq_xval: the
+ * header, then the values) and how many; NULL without.
+ */
+struct bpfq_xval *loader__values(struct loader *l, size_t *entries);
 
 /* by: the groups' hash map (struct bpfq_key to an area), or -1. */
 int loader__groups_fd(struct loader *l);

@@ -73,6 +73,19 @@ static int clear_groups(struct loader *l)
 	return 0;
 }
 
+/* quantile_exact: none put yet; as many as the map holds and --max-values leaves. */
+static void clear_values(struct scan *sc)
+{
+	size_t entries, held = sc->job->values ? sc->job->values->n : 0, left;
+	struct bpfq_xval *h = loader__values(sc->l, &entries);
+
+	if (!h || !entries)
+		return;
+	left = sc->job->max_values > held ? sc->job->max_values - held : 0;
+	h->lo = 0;
+	h->hi = (int64_t)(left < entries - 1 ? left : entries - 1);
+}
+
 /*
  * Every range's state, before the scan: empty, and owned by no thread
  * (tid 0) but with the tgid, which the program checks first; slot 0 names
@@ -105,6 +118,7 @@ static int clear_states(struct scan *sc)
 	t0->pidns_ino = ino;
 	if (!ino)
 		t0->host_tgid = getpid();
+	clear_values(sc);
 	return sc->job->rescan ? clear_groups(sc->l) : 0;
 }
 
@@ -331,6 +345,22 @@ fail:
 	return SCAN_KERNEL;
 }
 
+/* quantile_exact: the values the scan put, after the ones before it. */
+static int take_values(struct scan *sc)
+{
+	size_t entries, n;
+	const struct bpfq_xval *h = loader__values(sc->l, &entries);
+
+	if (!h || !entries || !sc->job->values)
+		return 0;
+	n = h->lo < (uint64_t)h->hi ? h->lo : (uint64_t)h->hi;
+	sc->a->result_bytes += n * sizeof(*h);
+	if (!exact_add_all(sc->job->values, h + 1, n))
+		return 0;
+	fprintf(stderr, "bpfq: error: out of memory taking quantile_exact's values\n");
+	return -1;
+}
+
 /* The answer out of the maps: the counters, the states of the counted ranges, the groups. */
 static enum scan_status take_answer(struct scan *sc, int counted)
 {
@@ -358,6 +388,8 @@ static enum scan_status take_answer(struct scan *sc, int counted)
 			}
 		}
 	}
+	if (take_values(sc))
+		return SCAN_INPUT;
 	return q->by ? take_groups(sc, desc) : SCAN_OK;
 }
 

@@ -13,6 +13,7 @@
 
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
+#include "lang/value/exact.h"
 #include "runtime/loader.h"
 #include "runtime/reader.h"
 
@@ -36,6 +37,9 @@ struct scan_job {
 	/* Several ranges: the bytes of all of them so far. */
 	void (*progress)(void *ctx, uint64_t done);
 	void *progress_ctx;
+	/* quantile_exact: the values so far, which the scan's join; at most max_values. */
+	struct exact_values *values;
+	size_t max_values;
 };
 
 /* What the scan found; the caller frees area, groups and attach_log. */

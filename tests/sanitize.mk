@@ -45,7 +45,8 @@ SAN_CMD_OBJS  = $(CMD_SRCS:%.c=$(SAN_BUILD)/%.o)
 SAN_BATS      = $(addprefix tests/bats/,01-cli.bats 02-answers.bats 04-options.bats \
 		06-repl.bats 07-merge.bats 08-injection.bats 10-faults.bats 13-jobs.bats \
 		14-security.bats 19-debug.bats 23-text.bats 24-regex.bats 25-dates.bats \
-		26-questions.bats 27-json.bats 28-keys.bats 29-precision.bats 31-file.bats)
+		26-questions.bats 27-json.bats 28-keys.bats 29-precision.bats \
+		30-quantiles.bats 31-file.bats)
 SAN_UNIT      = $(patsubst tests/unit/%.c,$(SAN_BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: sanitize sanitize-build

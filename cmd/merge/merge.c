@@ -176,6 +176,10 @@ static int merge_one(struct merge *m, struct partial *p, const char *where)
 		fputs("'\n", stderr);
 		return -1;
 	}
+	if (exact_add_all(&head->values, p->values.v, p->values.n)) {
+		fprintf(stderr, "bpfq merge: error: %s: out of memory\n", where);
+		return -1;
+	}
 	if (merge_counters(&head->result, &p->result) ||
 	    (head->key_name ? merge_groups(head, p) : merge_area(head, head->area, p->area))) {
 		fprintf(stderr, "bpfq merge: error: %s: the merged counts overflow\n", where);
@@ -335,6 +339,7 @@ static int merge_print(struct merge *m)
 		output_time_keys(groups, a.ngroups, h->key_time);
 	if (!output_check_text(stderr, "bpfq merge", &a))
 		return EXIT_INPUT;
+	exact_answer(h->descs, h->naggs, &h->values, h->area);
 	status = print_final(m, &a);
 	return fflush(stdout) ? EXIT_INPUT : status;
 }

@@ -70,9 +70,25 @@ static void print_desc(FILE *f, const char *name, const struct agg_desc *d)
 	fputs("{\"name\":", f);
 	escape_json_string(f, name);
 	fprintf(f, ",\"kind\":\"%s\",\"words\":%d,\"buckets\":%d,\"lo\":%" PRId64 ",\"hi\":%" PRId64
-		   ",\"step\":%" PRId64 ",\"q\":%" PRId64 "%s}", agg_name(d->kind), d->words,
+		   ",\"step\":%" PRId64 ",\"q\":%" PRId64 "%s", agg_name(d->kind), d->words,
 		d->nbuckets, d->lo, d->hi, d->step, d->q,
 		d->time ? ",\"time\":true" : d->text ? ",\"text\":true" : "");
+	if (d->share)
+		fprintf(f, ",\"share\":%d", d->share);
+	fputc('}', f);
+}
+
+/* quantile_exact's values: [item, value * BPFQ_SCALE], as many as were kept. */
+static void print_values(FILE *f, const struct exact_values *x)
+{
+	char text[48];
+
+	fputs(",\"values\":[", f);
+	for (size_t i = 0; x && i < x->n; i++) {
+		num_print_i128(text, sizeof(text), num_from_words(x->v[i].lo, x->v[i].hi));
+		fprintf(f, "%s[%" PRIu64 ",%s]", i ? "," : "", (uint64_t)x->v[i].item, text);
+	}
+	fputc(']', f);
 }
 
 /* The nonzero words: most of a quantile's 22 thousand buckets are empty. */
@@ -149,6 +165,11 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 		fputc(',', f);
 		print_state(f, a->area, words);
 	}
+	for (int i = 0; i < a->naggs; i++)
+		if (a->descs[i].kind == AGG_QUANTILE_EXACT && !a->descs[i].share) {
+			print_values(f, a->values);
+			break;
+		}
 	fputs("}\n", f);
 }
 
@@ -207,7 +228,7 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 	const struct json *time = json_get(j, "time"), *text = json_get(j, "text");
 	struct agg_desc *d = &p->descs[p->naggs];
 	struct node call = { 0 };
-	i128 words, buckets, lo, hi, step, q;
+	i128 words, buckets, lo, hi, step, q, share = 0;
 
 	if (!name || name->kind != JSON_STRING || !kind || kind->kind != JSON_STRING ||
 	    kind_by_name(kind->text) == AGG_NONE || get_int(j, "words", 1, 1 << 20, &words) ||
@@ -218,15 +239,26 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 		*err = "an aggregate lacks name, kind, words, buckets, lo, hi, step or q";
 		return -1;
 	}
+	/* quantile_exact(e, q1, q2): the second ranks the first's values, kept before it */
+	if (json_get(j, "share") &&
+	    (get_int(j, "share", 1, p->naggs, &share) || kind_by_name(kind->text) != AGG_QUANTILE_EXACT ||
+	     p->descs[share - 1].kind != AGG_QUANTILE_EXACT || p->descs[share - 1].share)) {
+		*err = "an aggregate's share is not an earlier quantile_exact";
+		return -1;
+	}
 	call.agg = kind_by_name(kind->text);
 	call.nbuckets = buckets;
 	call.lo = lo;
 	call.hi = hi;
 	call.step = step;
 	call.q = q;
+	call.share = (int)share;
 	/* count_distinct's registers: fewer with by (lang/value/layout.c) */
 	if (call.agg == AGG_COUNT_DISTINCT && words == 1 + (1 << BPFQ_HLL_P_GROUP) / 8)
 		call.hll_p = BPFQ_HLL_P_GROUP;
+	/* and quantile's buckets (bpfq_state.h) */
+	if (call.agg == AGG_QUANTILE && words == 1 + (BPFQ_Q_BUCKETS_OF(BPFQ_Q_BITS_GROUP) + 1) / 2)
+		call.q_bits = BPFQ_Q_BITS_GROUP;
 	/* min and max of times print as times */
 	call.type = time && time->kind == JSON_TRUE && (call.agg == AGG_MIN || call.agg == AGG_MAX) ?
 		    TYPE_TIME : TYPE_NUM;
@@ -264,6 +296,33 @@ static int parse_state(const struct json *state, struct partial *p, uint64_t *ar
 			return -1;
 		}
 		area[word] = (uint64_t)v;
+	}
+	return 0;
+}
+
+/* quantile_exact's values: each of an item that keeps them, a value an engine can hold. */
+static int parse_values(const struct json *values, struct partial *p, const char **err)
+{
+	const i128 most = ((i128)1 << 63) * (i128)BPFQ_SCALE;
+
+	if (!values || values->kind != JSON_ARRAY) {
+		*err = "a partial of quantile_exact lacks its values";
+		return -1;
+	}
+	for (const struct json *e = values->child; e; e = e->next) {
+		i128 item, v;
+
+		if (e->kind != JSON_ARRAY || num_int(e->child, 0, p->naggs - 1, &item) ||
+		    p->descs[item].kind != AGG_QUANTILE_EXACT || p->descs[item].share ||
+		    num_int(e->child->next, -most, most - 1, &v) ||
+		    e->child->next->next) {
+			*err = "a value is not [item, value] of a quantile_exact";
+			return -1;
+		}
+		if (exact_add(&p->values, v, (int)item)) {
+			*err = "out of memory";
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -481,7 +540,12 @@ static int parse_fields(const struct json *j, struct partial *p, const char **er
 		*err = "out of memory";
 		return -1;
 	}
-	return parse_state(json_get(j, "state"), p, p->area, err);
+	if (parse_state(json_get(j, "state"), p, p->area, err))
+		return -1;
+	for (int i = 0; i < p->naggs; i++)
+		if (p->descs[i].kind == AGG_QUANTILE_EXACT)
+			return parse_values(json_get(j, "values"), p, err);
+	return 0;
 }
 
 int partial_parse(const char *text, size_t len, struct partial *p, char *err, size_t size)
@@ -506,6 +570,7 @@ void partial_free(struct partial *p)
 	for (int j = 0; j < p->nkeys; j++)
 		free(p->key_names[j]);
 	free(p->area);
+	exact_free(&p->values);
 	groups_free(p->groups);
 	for (int i = 0; i < p->naggs; i++)
 		free(p->names[i]);

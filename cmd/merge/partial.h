@@ -47,6 +47,7 @@ struct partial {
 	struct bpfq_result result;
 	int words;		/* of an area */
 	uint64_t *area;		/* without by */
+	struct exact_values values;	/* quantile_exact's */
 	struct groups *groups;	/* with by */
 };
 

@@ -46,6 +46,8 @@ struct eval {
 	uint64_t file_conds;	/* the file's truths of the conditions over file (bit i: i) */
 	const uint8_t *file;	/* deciding those: the file's path */
 	uint32_t file_len;
+	struct exact_values *values;	/* quantile_exact's, kept by the caller */
+	size_t max_values;	/* and how many they may hold */
 };
 
 static bool on_record(void *ctx, const struct bpfq_rec *rec);
@@ -73,6 +75,22 @@ struct eval *eval_new(const struct query *q, long max_groups)
 		return NULL;
 	}
 	return e;
+}
+
+void eval_keep_values(struct eval *e, struct exact_values *values, size_t max)
+{
+	e->values = values;
+	e->max_values = max;
+}
+
+/* quantile_exact: the value itself is kept; more than max_values is an error. */
+static uint32_t keep_value(struct eval *e, int i, i128 v)
+{
+	if (!e->values || e->values->n >= e->max_values || exact_add(e->values, v, i)) {
+		e->failed = e->q->items[i];
+		return BPFQ_ERR_VALUES;
+	}
+	return 0;
 }
 
 void eval_free(struct eval *e)
@@ -448,6 +466,8 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 	}
 	if (v.null)
 		return 0;
+	if (call->agg == AGG_QUANTILE_EXACT && (err = keep_value(e, i, v.v)))
+		return err;
 	return agg_fold(&e->desc[i], state, v.v);
 }
 

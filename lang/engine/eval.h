@@ -14,11 +14,18 @@
 
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
+#include "lang/value/exact.h"
 
 struct eval;
 
 /* max_groups: with by, more groups than this is an error (BPFQ_ERR_GROUPS). */
 struct eval *eval_new(const struct query *q, long max_groups);
+
+/*
+ * quantile_exact: its values go to values (which the caller keeps and
+ * may hold some already), at most max in all (BPFQ_ERR_VALUES past it).
+ */
+void eval_keep_values(struct eval *e, struct exact_values *values, size_t max);
 
 /* Feed the next bytes of the input; returns true when the scan may stop (answer known or error). */
 bool eval_feed(struct eval *e, const char *buf, size_t n);

@@ -43,6 +43,8 @@ static const struct agg_name agg_names[] = {
 	{ "lhist", AGG_LHIST },
 	{ "quantile", AGG_QUANTILE },
 	{ "median", AGG_QUANTILE },
+	{ "quantile_exact", AGG_QUANTILE_EXACT },
+	{ "median_exact", AGG_QUANTILE_EXACT },
 	{ "count_distinct", AGG_COUNT_DISTINCT },
 	{ "covar_pop", AGG_COVAR_POP },
 	{ "covar_samp", AGG_COVAR_SAMP },
@@ -56,6 +58,19 @@ static const struct agg_name agg_names[] = {
 bool agg_is_pair(enum agg_kind kind)
 {
 	return kind >= AGG_COVAR_POP && kind <= AGG_REGR_INTERCEPT;
+}
+
+bool agg_is_quantile(enum agg_kind kind)
+{
+	return kind == AGG_QUANTILE || kind == AGG_QUANTILE_EXACT;
+}
+
+bool ast_has_exact(const struct query *q)
+{
+	for (int i = 0; i < q->nitems; i++)
+		if (q->items[i]->agg == AGG_QUANTILE_EXACT)
+			return true;
+	return false;
 }
 
 const char *agg_name(enum agg_kind kind)
@@ -309,6 +324,8 @@ static const char *call_name(const struct node *n)
 
 	if (n->agg == AGG_QUANTILE && n->nargs == 1)
 		return "median";
+	if (n->agg == AGG_QUANTILE_EXACT && n->nargs == 1)
+		return "median_exact";
 	if (n->agg != AGG_NONE)
 		return agg_name(n->agg);
 	return n->fn != FN_NONE ? fn_names[n->fn] : "call";

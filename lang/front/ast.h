@@ -82,6 +82,7 @@ enum agg_kind {
 	AGG_HIST,
 	AGG_LHIST,
 	AGG_QUANTILE,
+	AGG_QUANTILE_EXACT,	/* every value kept, sorted after the scan */
 	AGG_COUNT_DISTINCT,
 	AGG_COVAR_POP,		/* the two-column ones: (y, x), as SQL orders them */
 	AGG_COVAR_SAMP,
@@ -145,6 +146,7 @@ struct node {
 	int64_t q;		/* quantile(e, q): q times 10^9 */
 	int nbuckets;		/* hist, lhist: buckets of the state */
 	int hll_p;		/* count_distinct: register index bits; 0 for BPFQ_HLL_P */
+	int q_bits;		/* quantile: sub-bucket bits; 0 for BPFQ_Q_BITS */
 	bool distinct;		/* NODE_CALL: count(distinct e), count_distinct's other spelling */
 	struct loc as;		/* a select column: its 'as' name; empty without one */
 	int item;		/* an aggregate call in a column, having or order by: its item */
@@ -294,6 +296,12 @@ const char *agg_spelling(size_t i);
 
 /* Whether an aggregate takes two columns, (y, x): corr, covar_*, regr_*. */
 bool agg_is_pair(enum agg_kind kind);
+
+/* quantile(), median(), and their exact kind. */
+bool agg_is_quantile(enum agg_kind kind);
+
+/* Whether the query has a quantile_exact (median_exact) item: its values are kept. */
+bool ast_has_exact(const struct query *q);
 
 /* "sum", "count", ... (an alias's canonical name: var is var_samp's). */
 const char *agg_name(enum agg_kind kind);

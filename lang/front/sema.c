@@ -753,7 +753,8 @@ static bool unknown_function(struct sema *s, const struct node *n)
 	for (size_t i = 0; i < sizeof(time_fns) / sizeof(time_fns[0]); i++)
 		names[count++] = time_fns[i].name;
 	return diag_set(s->d, n->op_loc, "unknown function '%.*s'%s; aggregates are count, "
-			"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, "
+			"sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, median, "
+			"quantile_exact, median_exact, "
 			"count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and "
 			"abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, "
 			"second, epoch, to_timestamp, date_trunc", shown(n->op_loc), text,
@@ -861,6 +862,12 @@ static bool check_expr(struct sema *s, struct node *n, enum context ctx)
 	}
 }
 
+/* median(e), median_exact(e): quantile(e, 0.5) and its exact kind. */
+static bool is_median(const struct agg_name *name)
+{
+	return !strncmp(name->name, "median", 6);
+}
+
 /* How many arguments each aggregate takes. */
 static bool check_arity(struct sema *s, struct node *call, const struct agg_name *name)
 {
@@ -879,10 +886,12 @@ static bool check_arity(struct sema *s, struct node *call, const struct agg_name
 		want = 4;
 		break;
 	case AGG_QUANTILE:
-		want = strcmp(name->name, "median") ? 2 : 1;
+	case AGG_QUANTILE_EXACT:
+		want = is_median(name) ? 1 : 2;
 		if (want == 2 && call->nargs > 2)
-			return diag_set(s->d, call->loc, "quantile with several fractions is a column "
-					"of its own, with no 'as'; write quantile(e, q) here");
+			return diag_set(s->d, call->loc, "%s with several fractions is a column "
+					"of its own, with no 'as'; write %s(e, q) here", name->name,
+					name->name);
 		break;
 	default:
 		want = agg_is_pair(call->agg) ? 2 : 1;
@@ -930,7 +939,7 @@ static bool check_lhist(struct sema *s, struct node *call)
 	return true;
 }
 
-static bool check_quantile(struct sema *s, struct node *call)
+static bool check_quantile(struct sema *s, struct node *call, const struct agg_name *name)
 {
 	struct node *arg;
 	__int128 q;
@@ -941,10 +950,11 @@ static bool check_quantile(struct sema *s, struct node *call)
 	}
 	arg = call->args[1];
 	if ((arg->kind != NODE_INT && arg->kind != NODE_DEC) || arg->out_of_range)
-		return diag_set(s->d, arg->loc, "quantile's q must be a number literal from 0 to 1");
+		return diag_set(s->d, arg->loc, "%s's q must be a number literal from 0 to 1",
+				name->name);
 	q = arg->kind == NODE_INT ? (__int128)arg->value * BPFQ_SCALE : arg->dec;
 	if (q < 0 || q > BPFQ_SCALE)
-		return diag_set(s->d, arg->loc, "quantile's q must be from 0 to 1");
+		return diag_set(s->d, arg->loc, "%s's q must be from 0 to 1", name->name);
 	call->q = (int64_t)q;
 	return true;
 }
@@ -962,7 +972,7 @@ static bool takes_time(enum agg_kind k)
  */
 static bool takes_condition(enum agg_kind agg)
 {
-	return agg != AGG_HIST && agg != AGG_LHIST && agg != AGG_QUANTILE &&
+	return agg != AGG_HIST && agg != AGG_LHIST && !agg_is_quantile(agg) &&
 	       agg != AGG_COUNT_DISTINCT && !agg_is_pair(agg);
 }
 
@@ -1004,8 +1014,8 @@ static bool check_argument(struct sema *s, struct node *call, const struct agg_n
 				type_word(arg->type));
 	if (call->agg == AGG_LHIST)
 		return check_lhist(s, call);
-	if (call->agg == AGG_QUANTILE)
-		return check_quantile(s, call);
+	if (agg_is_quantile(call->agg))
+		return check_quantile(s, call, name);
 	if (agg_is_pair(call->agg))
 		return check_pair(s, call, name);
 	if (call->agg == AGG_HIST)
@@ -1182,7 +1192,7 @@ static bool many_fractions(struct sema *s, const struct node *n)
 	if (n->kind != NODE_CALL || n->nargs <= 2 || n->as.end > n->as.begin)
 		return false;
 	name = lookup_agg(s->q, n->op_loc);
-	return name && name->kind == AGG_QUANTILE && strcmp(name->name, "median");
+	return name && agg_is_quantile(name->kind) && !is_median(name);
 }
 
 /* quantile(e, q1, ...) becomes quantile(e, q1), ...: one column each, over one e. */
@@ -1247,8 +1257,8 @@ static void mark_shares(struct query *q)
 		struct node *it = q->items[i];
 
 		it->share = 0;
-		for (int j = 0; it->agg == AGG_QUANTILE && j < i && !it->share; j++)
-			if (q->items[j]->agg == AGG_QUANTILE && !q->items[j]->share &&
+		for (int j = 0; agg_is_quantile(it->agg) && j < i && !it->share; j++)
+			if (q->items[j]->agg == it->agg && !q->items[j]->share &&
 			    q->items[j]->args[0] == it->args[0] && q->items[j]->rhs == it->rhs)
 				it->share = j + 1;
 	}
@@ -1363,15 +1373,18 @@ static bool check_where(struct sema *s, struct node *where)
 	return true;
 }
 
-/* Big states do not multiply by groups; count_distinct keeps a smaller sketch in each. */
+/* Big states do not multiply by groups: quantile and count_distinct keep smaller sketches. */
 static bool check_by_states(struct sema *s)
 {
 	for (int i = 0; i < s->q->nitems; i++) {
 		struct node *item = s->q->items[i];
 
 		if (item->agg == AGG_QUANTILE)
-			return diag_set(s->d, item->loc, "%s cannot be used with by: its state (178 "
-					"KB) would be kept for every group", agg_name(item->agg));
+			item->q_bits = BPFQ_Q_BITS_GROUP;
+		if (item->agg == AGG_QUANTILE_EXACT)
+			return diag_set(s->d, item->loc, "%s cannot be used with by: its values are "
+					"kept for the whole input only; ask for one group with where",
+					agg_name(item->agg));
 		if (item->agg == AGG_COUNT_DISTINCT)
 			item->hll_p = BPFQ_HLL_P_GROUP;
 	}

@@ -14,6 +14,8 @@ void agg_desc_of(const struct node *call, struct agg_desc *d)
 	*d = (struct agg_desc){ .kind = call->agg, .words = layout_agg_words(call),
 				.nbuckets = call->nbuckets, .lo = call->lo, .hi = call->hi,
 				.step = call->step, .q = call->q, .hll_p = layout_hll_p(call),
+				.q_bits = call->agg == AGG_QUANTILE ? layout_q_bits(call) : 0,
+				.share = call->agg == AGG_QUANTILE_EXACT ? call->share : 0,
 				.time = call->type == TYPE_TIME,
 				.text = call->type == TYPE_TEXT };
 }
@@ -131,33 +133,32 @@ int agg_lhist_bucket(const struct agg_desc *d, i128 v)
 	return 1 + (int)(((uint64_t)num_floor(v) - (uint64_t)d->lo) / (uint64_t)d->step);
 }
 
-/* |v| * 2^30, in the log-linear buckets of bpfq_state.h. */
-int agg_quantile_bucket(i128 v)
+/* |v| * 2^30, in the log-linear buckets of bpfq_state.h, 2^bits a power of two. */
+int agg_quantile_bucket(i128 v, int bits)
 {
 	u128 n = (v < 0 ? -(u128)v : (u128)v) * ((u128)1 << 30) / BPFQ_SCALE;
-	int e = 0, idx;
+	int e = 0, idx, sub = BPFQ_Q_SUB_OF(bits);
 
 	if (n == 0)
-		return BPFQ_Q_PER_SIGN;
+		return BPFQ_Q_PER_SIGN_OF(bits);
 	for (u128 t = n; t > 1; t >>= 1)
 		e++;
-	idx = n < BPFQ_Q_SUB ? (int)n :
-	      BPFQ_Q_SUB + (e - 7) * BPFQ_Q_SUB + (int)((n >> (e - 7)) & (BPFQ_Q_SUB - 1));
-	return v < 0 ? BPFQ_Q_PER_SIGN - idx : BPFQ_Q_PER_SIGN + idx;
+	idx = n < (u128)sub ? (int)n : sub + (e - bits) * sub + (int)((n >> (e - bits)) & (sub - 1));
+	return v < 0 ? BPFQ_Q_PER_SIGN_OF(bits) - idx : BPFQ_Q_PER_SIGN_OF(bits) + idx;
 }
 
-i128 agg_quantile_value(int bucket)
+i128 agg_quantile_value(int bucket, int bits)
 {
-	int idx = bucket - BPFQ_Q_PER_SIGN;
+	int idx = bucket - BPFQ_Q_PER_SIGN_OF(bits), sub = BPFQ_Q_SUB_OF(bits);
 	int a = idx < 0 ? -idx : idx;
 	u128 n;
 
-	if (a < BPFQ_Q_SUB) {
+	if (a < sub) {
 		n = a;
 	} else {
-		int e = (a - BPFQ_Q_SUB) / BPFQ_Q_SUB + 7;
+		int e = (a - sub) / sub + bits;
 
-		n = (u128)(BPFQ_Q_SUB + (a - BPFQ_Q_SUB) % BPFQ_Q_SUB) << (e - 7);
+		n = (u128)(sub + (a - sub) % sub) << (e - bits);
 	}
 	/* n / 2^30, scaled by 10^9; rounded toward zero, as the bucket's bound is. */
 	n = n * BPFQ_SCALE >> 30;
@@ -243,6 +244,28 @@ void agg_count(uint64_t *state)
 	state[0]++;
 }
 
+uint64_t agg_quantile_count(const struct agg_desc *d, const uint64_t *state, int b)
+{
+	return d->q_bits < BPFQ_Q_BITS ? ((const uint32_t *)(state + 1))[b] : state[1 + b];
+}
+
+/* A group's 32-bit count that would pass 2^32 - 1 is an overflow, as in the kernel. */
+static uint32_t fold_quantile(const struct agg_desc *d, uint64_t *state, i128 v)
+{
+	int b = agg_quantile_bucket(v, d->q_bits);
+	uint32_t *c = (uint32_t *)(state + 1);
+
+	if (d->q_bits == BPFQ_Q_BITS) {
+		state[1 + b]++;
+	} else if (c[b] == UINT32_MAX) {
+		return BPFQ_ERR_OVERFLOW;
+	} else {
+		c[b]++;
+	}
+	state[0]++;
+	return 0;
+}
+
 uint32_t agg_fold(const struct agg_desc *d, uint64_t *state, i128 v)
 {
 	switch (d->kind) {
@@ -261,13 +284,12 @@ uint32_t agg_fold(const struct agg_desc *d, uint64_t *state, i128 v)
 		state[1 + agg_lhist_bucket(d, v)]++;
 		break;
 	case AGG_QUANTILE:
-		state[0]++;
-		state[1 + agg_quantile_bucket(v)]++;
-		break;
+		return fold_quantile(d, state, v);
 	case AGG_COUNT_DISTINCT:
 		agg_fold_hash(state, agg_hash(v), d->hll_p);
 		break;
 	case AGG_COUNT:
+	case AGG_QUANTILE_EXACT:	/* the value itself goes to the run's exact_values */
 		state[0]++;
 		break;
 	default:
@@ -318,6 +340,18 @@ static int merge_moments(struct bpfq_moments *a, const struct bpfq_moments *b)
 	return add_count(&a->count, b->count);
 }
 
+/* The count word, then n 32-bit counts: a sum past 2^32 - 1 is an overflow. */
+static int merge_counts32(uint64_t *dst, const uint64_t *src, int n)
+{
+	uint32_t *a = (uint32_t *)(dst + 1);
+	const uint32_t *b = (const uint32_t *)(src + 1);
+
+	for (int i = 0; i < n; i++)
+		if (__builtin_add_overflow(a[i], b[i], &a[i]))
+			return -1;
+	return add_count((__u64 *)dst, src[0]);
+}
+
 int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src)
 {
 	const struct bpfq_textagg *t = (const struct bpfq_textagg *)src;
@@ -352,9 +386,14 @@ int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src)
 			ra[i] = rb[i] > ra[i] ? rb[i] : ra[i];
 		return add_count((__u64 *)dst, src[0]);
 	}
+	case AGG_QUANTILE_EXACT:	/* the values join apart (exact.h); the answer comes after */
+		return add_count((__u64 *)dst, src[0]);
+	case AGG_QUANTILE:
+		if (d->q_bits < BPFQ_Q_BITS)
+			return merge_counts32(dst, src, BPFQ_Q_BUCKETS_OF(d->q_bits));
+		/* fallthrough */
 	case AGG_HIST:
 	case AGG_LHIST:
-	case AGG_QUANTILE:
 		for (int i = 0; i < d->words; i++)
 			if (add_count((__u64 *)&dst[i], src[i]))
 				return -1;

@@ -20,8 +20,10 @@ struct agg_desc {
 	int words;		/* its state's size in the area */
 	int nbuckets;		/* hist, lhist */
 	int64_t lo, hi, step;	/* lhist */
-	int64_t q;		/* quantile: q * 10^9 */
+	int64_t q;		/* quantile: q * BPFQ_SCALE */
+	int share;		/* quantile_exact: 1 + the item whose values it ranks, or 0: its own */
 	int hll_p;		/* count_distinct: register index bits */
+	int q_bits;		/* quantile: sub-bucket bits (bpfq_state.h); 32-bit counts below 7 */
 	bool time;		/* min, max: of times, printed as times */
 	bool text;		/* min, max: of text (struct bpfq_textagg), printed as text */
 };
@@ -43,7 +45,7 @@ int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src);
 /* The bucket of v: hist, lhist, quantile; and count_distinct's hash. */
 int agg_hist_bucket(i128 v);
 int agg_lhist_bucket(const struct agg_desc *d, i128 v);
-int agg_quantile_bucket(i128 v);
+int agg_quantile_bucket(i128 v, int bits);
 uint64_t agg_hash(i128 v);
 
 /* count_distinct of text: a field's hash (bpf-templates/text.bpf.h bpfq_text_hash()), and
@@ -58,6 +60,9 @@ void agg_fold_text(uint64_t *state, const struct bpfq_text *t, bool max);
 bool agg_text_long(const struct agg_desc *d, const uint64_t *state);
 
 /* A quantile bucket's lower bound (toward zero), scaled. */
-i128 agg_quantile_value(int bucket);
+i128 agg_quantile_value(int bucket, int bits);
+
+/* A quantile state's count of bucket b. */
+uint64_t agg_quantile_count(const struct agg_desc *d, const uint64_t *state, int b);
 
 #endif /* BPFQ_AGGS_H */

@@ -8,6 +8,11 @@ int layout_hll_p(const struct node *call)
 	return call->hll_p ? call->hll_p : BPFQ_HLL_P;
 }
 
+int layout_q_bits(const struct node *call)
+{
+	return call->q_bits ? call->q_bits : BPFQ_Q_BITS;
+}
+
 int layout_agg_words(const struct node *call)
 {
 	switch (call->agg) {
@@ -25,8 +30,12 @@ int layout_agg_words(const struct node *call)
 	case AGG_HIST:
 	case AGG_LHIST:
 		return 1 + call->nbuckets;	/* the count, then the buckets */
-	case AGG_QUANTILE:
+	case AGG_QUANTILE:	/* the count, then the buckets' counts: 32-bit ones with by */
+		if (layout_q_bits(call) != BPFQ_Q_BITS)
+			return 1 + (BPFQ_Q_BUCKETS_OF(layout_q_bits(call)) + 1) / 2;
 		return 1 + BPFQ_Q_BUCKETS;
+	case AGG_QUANTILE_EXACT:
+		return 3;	/* the count; the answer (lo, hi) once the values are sorted */
 	case AGG_COUNT_DISTINCT:
 		return 1 + (1 << layout_hll_p(call)) / 8;	/* the count, then a byte a register */
 	case AGG_MIN:

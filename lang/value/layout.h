@@ -19,6 +19,9 @@
 /* count_distinct: its register index bits (BPFQ_HLL_P, or BPFQ_HLL_P_GROUP with by). */
 int layout_hll_p(const struct node *call);
 
+/* quantile: its sub-bucket bits (BPFQ_Q_BITS, or BPFQ_Q_BITS_GROUP with by). */
+int layout_q_bits(const struct node *call);
+
 /* The words of one aggregate's state. */
 int layout_agg_words(const struct node *call);
 

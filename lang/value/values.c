@@ -457,10 +457,10 @@ static i128 quantile_value(const struct agg_desc *d, const uint64_t *state)
 
 	if (rank < 1)
 		rank = 1;
-	for (int b = 0; b < BPFQ_Q_BUCKETS; b++) {
-		seen += state[1 + b];
+	for (int b = 0; b < BPFQ_Q_BUCKETS_OF(d->q_bits); b++) {
+		seen += agg_quantile_count(d, state, b);
 		if (seen >= rank)
-			return agg_quantile_value(b);
+			return agg_quantile_value(b, d->q_bits);
 	}
 	return 0;
 }
@@ -546,6 +546,9 @@ bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v)
 	case AGG_QUANTILE:
 		value_set_scaled(v, quantile_value(d, state));
 		return true;
+	case AGG_QUANTILE_EXACT:	/* exact_answer() put it there */
+		value_set_scaled(v, num_from_words(state[1], (int64_t)state[2]));
+		return true;
 	case AGG_MIN:
 	case AGG_MAX:
 		value_set_scaled(v, agg_extreme(a, d->kind == AGG_MAX));
@@ -573,7 +576,7 @@ bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v)
 static bool is_decimal(enum agg_kind k)
 {
 	return k == AGG_COUNT || k == AGG_COUNT_DISTINCT || k == AGG_SUM || k == AGG_MIN ||
-	       k == AGG_MAX || k == AGG_QUANTILE;
+	       k == AGG_MAX || k == AGG_QUANTILE || k == AGG_QUANTILE_EXACT;
 }
 
 static void computed_text(const uint64_t *state, char *buf, size_t size)

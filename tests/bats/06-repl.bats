@@ -246,12 +246,14 @@ exit, quit and help at the start of a line do what they say.
       [having CONDITION] [order by KEY [asc|desc], ...] [limit N]
       from PATH... [as FORMAT]
   aggregates: count sum min max avg exists var variance var_samp var_pop stddev
-              stddev_samp stddev_pop hist lhist quantile median count_distinct
-              covar_pop covar_samp corr regr_slope regr_intercept
+              stddev_samp stddev_pop hist lhist quantile median quantile_exact
+              median_exact count_distinct covar_pop covar_samp corr regr_slope
+              regr_intercept
   keywords: where from and or not as by group between in
   arguments: count() or count(distinct e), exists(CONDITION),
-             quantile(e, 0.9, ...), lhist(e, min, max, step), corr(y, x) and the
-             other two-column ones; the others (e)
+             quantile(e, 0.9, ...), quantile_exact(e, 0.9, ...),
+             lhist(e, min, max, step), corr(y, x) and the other two-column ones;
+             the others (e)
   aggregate filter (where CONDITION): only the records that make it true;
      count sum avg min max var stddev take a CONDITION as 1 (true) or 0 (false)
   e: x (numbers), \$1 \$2 ... (text fields), a csv column's name, numbers with

@@ -72,5 +72,6 @@ sum(x) from f as u16be"
 	complete_words 'sum(x)' "$TMP/logs/b"
 	assert_output "$TMP/logs/b.txt"
 	complete_words -e 'me'
-	assert_output "median("
+	assert_output "median(
+median_exact("
 }

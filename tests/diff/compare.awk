@@ -3,6 +3,7 @@
 #   ~q:EXACT  (quantile)        must be the value of a bucket at most 1/128 of
 #             |EXACT| toward zero from it (plus 2e-9: the bucket bounds are
 #             rounded toward zero to 9 decimals), never past it;
+#   ~Q:EXACT  (quantile by groups, 32 buckets an octave) the same within 1/32;
 #   ~d:EXACT  (count_distinct)  must be within 3% of EXACT, or 1 (a collision
 #             among few values), and 0 for 0;
 #   ~D:EXACT  (count_distinct by groups, 2^10 registers: standard error 3.25%)
@@ -45,12 +46,13 @@ function scaled(s,   neg, p, ip, fp) {
 
 function same(w, g,   e, v, ae, av, d) {
 	if (w == g) return 1
-	if (w ~ /^~q:/) {
+	if (w ~ /^~[qQ]:/) {
 		e = scaled(substr(w, 4)); v = scaled(g)
 		if (v == "") return 0
 		ae = e < 0 ? -e : e; av = v < 0 ? -v : v
 		if (v != 0 && (v < 0) != (e < 0)) return 0
-		return av <= ae && 128 * (ae - av) <= ae + 256
+		d = w ~ /^~Q:/ ? 32 : 128
+		return av <= ae && d * (ae - av) <= ae + 2 * d
 	}
 	if (w ~ /^~[dD]:/) {
 		e = substr(w, 4) + 0

@@ -249,7 +249,7 @@ function parse_order_key(   k) {
 }
 
 function is_aggregate(w) {
-	return w ~ /^(count|sum|min|max|avg|var|var_samp|var_pop|stddev|stddev_samp|stddev_pop|hist|lhist|median|quantile|count_distinct|exists|corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/
+	return w ~ /^(count|sum|min|max|avg|var|var_samp|var_pop|stddev|stddev_samp|stddev_pop|hist|lhist|median|quantile|median_exact|quantile_exact|count_distinct|exists|corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/
 }
 
 function parse_item(   name, n, i) {
@@ -276,7 +276,7 @@ function parse_item(   name, n, i) {
 			expect(","); LH_HI[n] = int_literal()
 			expect(","); LH_STEP[n] = int_literal()
 			LH_NB[n] = int((LH_HI[n] - LH_LO[n] + LH_STEP[n] - 1) / LH_STEP[n]) + 2
-		} else if (name == "quantile") {
+		} else if (name == "quantile" || name == "quantile_exact") {
 			expect(",")
 			AQN[n] = parse_expr()
 			AQ[n] = V[AQN[n]] + 0
@@ -285,12 +285,12 @@ function parse_item(   name, n, i) {
 				next_token()
 				i = n + ++SIBS[n]
 				NAGG = i
-				ACALL[i] = name; AGG[i] = "quantile"; AE[i] = AE[n]; ATEXT[i] = ATEXT[n]
+				ACALL[i] = name; AGG[i] = name; AE[i] = AE[n]; ATEXT[i] = ATEXT[n]
 				AQN[i] = parse_expr()
 				AQ[i] = V[AQN[i]] + 0
 			}
-		} else if (name == "median") {
-			AGG[n] = "quantile"
+		} else if (name == "median" || name == "median_exact") {
+			AGG[n] = name == "median" ? "quantile" : "quantile_exact"
 			AQ[n] = 500000000
 		} else if (name ~ /^(corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/) {
 			# (y, x): AE2 is x
@@ -300,7 +300,7 @@ function parse_item(   name, n, i) {
 	}
 	if (AGG[n] == "var") AGG[n] = "var_samp"
 	if (AGG[n] == "stddev") AGG[n] = "stddev_samp"
-	if (AGG[n] !~ /^(count\(\)|count|sum|min|max|avg|var_samp|var_pop|stddev_samp|stddev_pop|hist|lhist|quantile|count_distinct|exists|corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/)
+	if (AGG[n] !~ /^(count\(\)|count|sum|min|max|avg|var_samp|var_pop|stddev_samp|stddev_pop|hist|lhist|quantile|quantile_exact|count_distinct|exists|corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/)
 		die("unknown aggregate " name)
 	expect(")")
 	# agg(e) filter (where cond): AF is the condition's node
@@ -348,7 +348,7 @@ function agg_label(i,   s) {
 	if (AGG[i] == "count()") return (ASTAR[i] ? "count(*)" : "count()") (AF[i] ? " filter (where " render(AF[i]) ")" : "")
 	s = ACALL[i] "(" (ADIST[i] ? "distinct " : "") render(AE[i])
 	if (AGG[i] == "lhist") s = s ", " LH_LO[i] ", " LH_HI[i] ", " LH_STEP[i]
-	if (ACALL[i] == "quantile") s = s ", " render(AQN[i])
+	if (ACALL[i] ~ /^quantile/) s = s ", " render(AQN[i])
 	if (AE2[i]) s = s ", " render(AE2[i])
 	return s ")" (AF[i] ? " filter (where " render(AF[i]) ")" : "")
 }
@@ -1018,9 +1018,9 @@ function gen_fold(i,   kind, c, w, a, b, p) {
 		return
 	}
 	# quantiles of one expression keep its values once (QSAME), not under a filter
-	if (kind == "quantile" && !AF[i])
+	if (kind ~ /^quantile/ && !AF[i])
 		for (w = 1; w < i && !QSAME[i]; w++)
-			if (AGG[w] == "quantile" && !AF[w] && !QSAME[w] && ATEXT[w] == ATEXT[i]) QSAME[i] = w
+			if (AGG[w] == kind && !AF[w] && !QSAME[w] && ATEXT[w] == ATEXT[i]) QSAME[i] = w
 	if (QSAME[i]) return
 	# count, count_distinct, min, max of a field that the first records hold as text
 	# (COLTXT, oracle.awk): its text, NULL when missing or empty; else its value
@@ -1170,7 +1170,7 @@ function generate(   i, w, c, a, kind, p) {
 		if (AGG[i] == "lhist")
 			printf "\tLH_LO[%d] = %d; LH_HI[%d] = %d; LH_STEP[%d] = %d; LH_NB[%d] = %d\n",
 				i, LH_LO[i], i, LH_HI[i], i, LH_STEP[i], i, LH_NB[i]
-		if (AGG[i] == "quantile")
+		if (AGG[i] ~ /^quantile/)
 			printf "\tAQ[%d] = %d; QSAME[%d] = %d\n", i, AQ[i], i, QSAME[i]
 		if (ATXT[i])
 			printf "\tATXT[%d] = %d\n", i, ATXT[i]

@@ -12,7 +12,8 @@
 #
 #   stdout: the answer as bpfq's `-o csv` prints it, without the header
 #           line; where bpfq's answer is an estimate the cell is "~q:EXACT"
-#           (quantile: the exact nearest-rank value) or "~d:EXACT"
+#           (quantile: the exact nearest-rank value, which quantile_exact
+#           prints as it is) or "~d:EXACT"
 #           (count_distinct: the exact count), for compare.awk;
 #   stderr: bpfq's warnings (counts, first places and tokens), or the first
 #           line of its run-time error, as bpfq words them.
@@ -40,7 +41,7 @@ BEGIN {
 	for (i = 1; i <= NAGG; i++) {
 		k = AGG[i]
 		KC[i] = k == "count" ? 1 : k ~ /^(sum|avg|min|max)$/ ? 2 : k ~ /^(var|stddev)/ ? 3 :
-			k == "hist" ? 4 : k == "lhist" ? 5 : k == "quantile" ? 6 : k == "count_distinct" ? 7 : 0
+			k == "hist" ? 4 : k == "lhist" ? 5 : k ~ /^quantile/ ? 6 : k == "count_distinct" ? 7 : 0
 	}
 	if (DELIM == "\\" || DELIM == "^" || DELIM == "]") DELIM_RE = "\\" DELIM
 	else DELIM_RE = "[" DELIM "]"
@@ -1133,7 +1134,9 @@ function cell(g, i,   k, n) {
 	if (k == "sum") return dec(A_s[g, i])
 	if (k == "min") return ATIME[i] ? tfmt(idiv(A_m[g, i], S)) : dec(A_m[g, i])
 	if (k == "max") return ATIME[i] ? tfmt(idiv(A_M[g, i], S)) : dec(A_M[g, i])
-	if (k == "quantile") return "~q:" dec(quantile_exact(g, i))
+	# a group's buckets are 32 an octave, not 128 (bpf-templates/bpfq_state.h)
+	if (k == "quantile") return (NBY ? "~Q:" : "~q:") dec(quantile_exact(g, i))
+	if (k == "quantile_exact") return dec(quantile_exact(g, i))
 	if (!agg_quot(g, i, k, n)) return ""
 	return QROOT ? root_text(QN, QD, QNEG) : quot_text(QN, QD)
 }

@@ -365,24 +365,24 @@ static const struct error_case {
 	  "  sum(X) from f\n"
 	  "      ~\n" },
 	{ "foo(x) from f",
-	  "bpfq: error: 1:1-3: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:1-3: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, median, quantile_exact, median_exact, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  foo(x) from f\n"
 	  "  ~~~\n" },
 	{ "sum(foo(x)) from f",
-	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:5-7: unknown function 'foo'; aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, median, quantile_exact, median_exact, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  sum(foo(x)) from f\n"
 	  "      ~~~\n" },
 	/* did you mean: at most two edits away, a swap one of them */
 	{ "sume(x) from f",
-	  "bpfq: error: 1:1-4: unknown function 'sume' (did you mean 'sum'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:1-4: unknown function 'sume' (did you mean 'sum'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, median, quantile_exact, median_exact, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  sume(x) from f\n"
 	  "  ~~~~\n" },
 	{ "medain(x) from f",
-	  "bpfq: error: 1:1-6: unknown function 'medain' (did you mean 'median'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:1-6: unknown function 'medain' (did you mean 'median'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, median, quantile_exact, median_exact, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  medain(x) from f\n"
 	  "  ~~~~~~\n" },
 	{ "sum(ABSS(x)) from f",
-	  "bpfq: error: 1:5-8: unknown function 'ABSS' (did you mean 'abs'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
+	  "bpfq: error: 1:5-8: unknown function 'ABSS' (did you mean 'abs'?); aggregates are count, sum, min, max, avg, exists, var, stddev, hist, lhist, quantile, median, quantile_exact, median_exact, count_distinct, corr, covar_pop, covar_samp, regr_slope, regr_intercept; and abs, length, starts_with, ends_with, contains, year, month, day, hour, minute, second, epoch, to_timestamp, date_trunc\n"
 	  "  sum(ABSS(x)) from f\n"
 	  "      ~~~~\n" },
 	{ "sum(x) from f as nmbers",

@@ -318,30 +318,36 @@ static void test_buckets(void)
 	release(q);
 }
 
-/* Whether v's quantile bucket has a bound toward zero within 1/128 of v, mirrored for -v. */
-static bool quantile_bucket_ok(i128 v, int b)
+/* Whether v's quantile bucket has a bound toward zero within 2^-bits of v, mirrored for -v. */
+static bool quantile_bucket_ok(i128 v, int b, int bits)
 {
-	i128 lo = agg_quantile_value(b);
+	i128 lo = agg_quantile_value(b, bits);
+	int mid = BPFQ_Q_PER_SIGN_OF(bits);
 
-	return b >= 0 && b < BPFQ_Q_BUCKETS && lo >= 0 && lo <= v && v - lo <= v / 128 + 1 &&
-	       agg_quantile_bucket(-v) == 2 * BPFQ_Q_PER_SIGN - b &&
-	       agg_quantile_value(2 * BPFQ_Q_PER_SIGN - b) == -lo;
+	return b >= 0 && b < BPFQ_Q_BUCKETS_OF(bits) && lo >= 0 && lo <= v &&
+	       v - lo <= (v >> bits) + 1 && agg_quantile_bucket(-v, bits) == 2 * mid - b &&
+	       agg_quantile_value(2 * mid - b, bits) == -lo;
 }
 
-/* Values of every magnitude in increasing order: their buckets must follow. */
+/* Values of every magnitude in increasing order: their buckets must follow, at either bits. */
 static void test_quantile_buckets(void)
 {
-	int last = -1, bad = 0;
+	static const int bits[] = { BPFQ_Q_BITS, BPFQ_Q_BITS_GROUP };
+	int bad = 0;
 
-	for (int e = 0; e <= 92; e++) {
-		for (int j = 0; j < 7; j++) {
-			i128 v = ((i128)1 << e) + j * ((i128)1 << e) / 7;
-			int b = agg_quantile_bucket(v);
+	for (int k = 0; k < 2; k++) {
+		int last = -1;
 
-			if ((b < last || !quantile_bucket_ok(v, b)) && !bad++)
-				fail("quantile bucket", "  2^%d + %d/7 of it: bucket %d after %d\n", e,
-				     j, b, last);
-			last = b;
+		for (int e = 0; e <= 92; e++) {
+			for (int j = 0; j < 7; j++) {
+				i128 v = ((i128)1 << e) + j * ((i128)1 << e) / 7;
+				int b = agg_quantile_bucket(v, bits[k]);
+
+				if ((b < last || !quantile_bucket_ok(v, b, bits[k])) && !bad++)
+					fail("quantile bucket", "  2^%d + %d/7 of it, %d bits: bucket "
+					     "%d after %d\n", e, j, bits[k], b, last);
+				last = b;
+			}
 		}
 	}
 	expect_u64("quantile buckets", "values in a wrong bucket", 0, bad);
