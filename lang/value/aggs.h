@@ -20,7 +20,7 @@ struct agg_desc {
 	int words;		/* its state's size in the area */
 	int nbuckets;		/* hist, lhist */
 	int64_t lo, hi, step;	/* lhist */
-	int64_t q;		/* quantile: q * 10^9 */
+	int64_t q;		/* quantile: q * 10^18 */
 	int hll_p;		/* count_distinct: register index bits */
 	bool time;		/* min, max: of times, printed as times */
 	bool text;		/* min, max: of text (struct bpfq_textagg), printed as text */
