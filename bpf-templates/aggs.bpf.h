@@ -141,66 +141,74 @@ static __always_inline void bpfq_d_max(__u64 *s, struct bpfq_d v)
 	a->count++;
 }
 
-/* ---- var, stddev: the count, sum and sum of squares of v * 10^9 ---- */
+/* ---- var, stddev: the count, sum and sum of squares of v * 10^18 ---- */
 
-/* w[0..3] += (a2, a1, a0), with the carries. */
-static __always_inline void bpfq_add256(__u64 *w, __u64 a0, __u64 a1, __u64 a2)
+/* One word of a multi-word add: *w += a + *carry; the carry out. */
+static __always_inline void bpfq_add_word(__u64 *w, __u64 a, __u64 *carry)
 {
-	__u64 s0 = w[0] + a0, c0 = s0 < a0;
-	__u64 t1 = w[1] + a1, c1 = t1 < a1;
-	__u64 s1 = t1 + c0, t2, s2, c2;
+	__u64 t = *w + a, c = t < a, s = t + *carry;
 
-	c1 |= s1 < t1;
-	t2 = w[2] + a2;
-	c2 = t2 < a2;
-	s2 = t2 + c1;
-	c2 |= s2 < t2;
-	w[0] = s0;
-	w[1] = s1;
-	w[2] = s2;
-	w[3] += c2;
+	*carry = c | (s < t);
+	*w = s;
+}
+
+/*
+ * w[0..4] += hi:lo times 2^(64 k), the carry on to the top word. Each
+ * partial product goes in alone, so that few values are live at once:
+ * the folds are leaf functions, and their frames add to the call chain's
+ * 512 bytes of stack.
+ */
+static __always_inline void bpfq_add_at(__u64 *w, int k, __u64 hi, __u64 lo)
+{
+	__u64 c = 0;
+
+	bpfq_add_word(&w[k], lo, &c);
+	bpfq_add_word(&w[k + 1], hi, &c);
+#pragma unroll
+	for (int i = k + 2; i < 5; i++)
+		bpfq_add_word(&w[i], 0, &c);
+}
+
+/* sum += u * w, two magnitudes below 2^123 (the product is below 2^246):
+ * the outer partial products, lo * lo and hi * hi 2^128 ... */
+static __always_inline void bpfq_mul_add_outer(__u64 *sum, struct bpfq_d u, struct bpfq_d w)
+{
+	__u64 h, l;
+
+	bpfq_mul64(u.lo, w.lo, &h, &l);
+	bpfq_add_at(sum, 0, h, l);
+	bpfq_mul64((__u64)u.hi, (__u64)w.hi, &h, &l);
+	bpfq_add_at(sum, 2, h, l);
+}
+
+/* ... and the cross ones, (lo * hi + hi * lo) 2^64. */
+static __always_inline void bpfq_mul_add_cross(__u64 *sum, struct bpfq_d u, struct bpfq_d w)
+{
+	__u64 h, l;
+
+	bpfq_mul64(u.lo, (__u64)w.hi, &h, &l);
+	bpfq_add_at(sum, 1, h, l);
+	bpfq_mul64((__u64)u.hi, w.lo, &h, &l);
+	bpfq_add_at(sum, 1, h, l);
 }
 
 static __always_inline void bpfq_moments(__u64 *s, struct bpfq_d v)
 {
 	struct bpfq_moments *m = (struct bpfq_moments *)s;
 	struct bpfq_d u = v.hi < 0 ? bpfq_d_negate(v) : v;
-	__u64 a1, a0, b1, b0, c, sq1, sq2;
 
-	/* u^2 = lo^2 + 2 lo hi 2^64 + hi^2 2^128; hi < 2^30, so it ends in the third word. */
-	bpfq_mul64(u.lo, u.lo, &a1, &a0);
-	bpfq_mul64(u.lo, (__u64)u.hi, &b1, &b0);
-	c = (__u64)u.hi * (__u64)u.hi;
-	sq1 = a1 + (b0 << 1);
-	sq2 = (b1 << 1) + (b0 >> 63) + c + (sq1 < a1);
 	m->count++;
 	bpfq_add192(m->sum, v);
-	bpfq_add256(m->sumsq, a0, sq1, sq2);
+	bpfq_mul_add_outer(m->sumsq, u, u);
+	bpfq_mul_add_cross(m->sumsq, u, u);
 }
 
 /* ---- corr, covar, regr: both columns' moments and the sum of y * x ---- */
 
-/*
- * |y| * |x| into the positive or the negative sum of products. Each
- * magnitude is below 2^93 (hi < 2^30): the cross terms' high words and
- * hi * hi stay far below 2^64, so the product ends in the third word.
- */
-static __always_inline void bpfq_products(struct bpfq_comoments *c, struct bpfq_d y,
-					  struct bpfq_d x)
+/* The sum |y| * |x| goes to: the positive or the negative sum of products. */
+static __always_inline __u64 *bpfq_products_sum(struct bpfq_comoments *c, __s64 yhi, __s64 xhi)
 {
-	struct bpfq_d u = y.hi < 0 ? bpfq_d_negate(y) : y;
-	struct bpfq_d w = x.hi < 0 ? bpfq_d_negate(x) : x;
-	__u64 a1, a0, b1, b0, c1, c0, p1, p2, k;
-
-	bpfq_mul64(u.lo, w.lo, &a1, &a0);
-	bpfq_mul64(u.lo, (__u64)w.hi, &b1, &b0);
-	bpfq_mul64((__u64)u.hi, w.lo, &c1, &c0);
-	p1 = a1 + b0;
-	k = p1 < b0;
-	p1 += c0;
-	k += p1 < c0;
-	p2 = b1 + c1 + (__u64)u.hi * (__u64)w.hi + k;
-	bpfq_add256((y.hi < 0) != (x.hi < 0) ? c->sumxy_neg : c->sumxy_pos, a0, p1, p2);
+	return (yhi < 0) != (xhi < 0) ? c->sumxy_neg : c->sumxy_pos;
 }
 
 /*
@@ -210,37 +218,82 @@ static __always_inline void bpfq_products(struct bpfq_comoments *c, struct bpfq_
  * and a pair's two moments and product in one function took 184 bytes,
  * which with the parser's frames passed the 512 bytes of stack the whole
  * call chain has. The values come as scalars, so the call sites need no
- * stack either; a pair is three calls (its columns' moments, then the
- * product).
+ * stack either. A product of 128-bit magnitudes is two calls, its outer
+ * and its cross partial products: in one, their temporaries took 120
+ * bytes of stack, and the chain passed 512 again.
  */
-__noinline int bpfq_moments_fold(struct bpfq_moments *m, __u64 lo, __s64 hi)
+__noinline int bpfq_moments_outer(struct bpfq_moments *m, __u64 lo, __s64 hi)
 #if BPFQ_PART == 2
 	;	/* the first part's */
 #else
 {
-	struct bpfq_d v = { lo, hi };
+	struct bpfq_d v = { lo, hi }, u = hi < 0 ? bpfq_d_negate(v) : v;
 
-	if (!m)
-		return 0;
-	bpfq_moments((__u64 *)m, v);
+	if (m)
+		bpfq_mul_add_outer(m->sumsq, u, u);
 	return 0;
 }
 #endif
 
-__noinline int bpfq_products_fold(struct bpfq_comoments *c, __u64 ylo, __s64 yhi, __u64 xlo,
-				  __s64 xhi)
+/* The cross partial products, the count and the sum. */
+__noinline int bpfq_moments_cross(struct bpfq_moments *m, __u64 lo, __s64 hi)
+#if BPFQ_PART == 2
+	;
+#else
+{
+	struct bpfq_d v = { lo, hi }, u = hi < 0 ? bpfq_d_negate(v) : v;
+
+	if (!m)
+		return 0;
+	bpfq_mul_add_cross(m->sumsq, u, u);
+	m->count++;
+	bpfq_add192(m->sum, v);
+	return 0;
+}
+#endif
+
+__noinline int bpfq_products_outer(struct bpfq_comoments *c, __u64 ylo, __s64 yhi, __u64 xlo,
+				   __s64 xhi)
 #if BPFQ_PART == 2
 	;
 #else
 {
 	struct bpfq_d y = { ylo, yhi }, x = { xlo, xhi };
 
-	if (!c)
-		return 0;
-	bpfq_products(c, y, x);
+	if (c)
+		bpfq_mul_add_outer(bpfq_products_sum(c, yhi, xhi), yhi < 0 ? bpfq_d_negate(y) : y,
+				   xhi < 0 ? bpfq_d_negate(x) : x);
 	return 0;
 }
 #endif
+
+__noinline int bpfq_products_cross(struct bpfq_comoments *c, __u64 ylo, __s64 yhi, __u64 xlo,
+				   __s64 xhi)
+#if BPFQ_PART == 2
+	;
+#else
+{
+	struct bpfq_d y = { ylo, yhi }, x = { xlo, xhi };
+
+	if (c)
+		bpfq_mul_add_cross(bpfq_products_sum(c, yhi, xhi), yhi < 0 ? bpfq_d_negate(y) : y,
+				   xhi < 0 ? bpfq_d_negate(x) : x);
+	return 0;
+}
+#endif
+
+static __always_inline void bpfq_moments_fold(struct bpfq_moments *m, __u64 lo, __s64 hi)
+{
+	bpfq_moments_outer(m, lo, hi);
+	bpfq_moments_cross(m, lo, hi);
+}
+
+static __always_inline void bpfq_products_fold(struct bpfq_comoments *c, __u64 ylo, __s64 yhi,
+					       __u64 xlo, __s64 xhi)
+{
+	bpfq_products_outer(c, ylo, yhi, xlo, xhi);
+	bpfq_products_cross(c, ylo, yhi, xlo, xhi);
+}
 
 /* ---- hist: (..., 0), [0, 1), [1, 2), [2, 4), ... ---- */
 
@@ -331,11 +384,12 @@ static __always_inline void bpfq_quantile_n(__u64 *s, __u64 nh, __u64 nl, int ne
 static __always_inline void bpfq_q_of_dec(struct bpfq_d v, __u64 *hi, __u64 *lo)
 {
 	struct bpfq_d u = v.hi < 0 ? bpfq_d_negate(v) : v;
-	__u64 rem;
+	/* |v| * 10^18 * 2^30 is below 2^153: three words, then / 10^18 below 2^93. */
+	__u64 top = (__u64)u.hi >> 34;
 
 	*hi = (__u64)u.hi << 30 | u.lo >> 34;
 	*lo = u.lo << 30;
-	bpfq_div_scale(hi, lo, &rem);
+	bpfq_div_scale192(&top, hi, lo);
 }
 
 static __always_inline void bpfq_quantile_i(__u64 *s, __s64 x)
@@ -431,7 +485,7 @@ static __always_inline int bpfq_exact_put(__u64 *s, struct bpfq_d v, __u32 item)
 }
 #endif
 
-/* ---- count_distinct: HyperLogLog of v * 10^9, or of a text's hash ---- */
+/* ---- count_distinct: HyperLogLog of v * 10^18, or of a text's hash ---- */
 
 /* p: the register index bits, a constant (BPFQ_HLL_P, or BPFQ_HLL_P_GROUP with by). */
 static __always_inline void bpfq_hll_h(__u64 *s, __u64 h, int p)

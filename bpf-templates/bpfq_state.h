@@ -43,8 +43,8 @@
 #define BPFQ_MAX_READERS 8
 #define BPFQ_MAX_RANGES 32	/* -j: ranges of a file, each its own state (runtime/split.h) */
 
-/* Decimals are kept as integers times 10^9: 9 fractional digits, exactly. */
-#define BPFQ_SCALE 1000000000ULL
+/* Decimals are kept as integers times 10^18: 18 fractional digits, exactly. */
+#define BPFQ_SCALE 1000000000000000000ULL
 
 /*
  * The read buffer: the reader read()s into this map value (mmap()ed), the
@@ -158,7 +158,7 @@ enum bpfq_kind {
 	BPFQ_K_EMPTY = 1,	/* csv: an empty field */
 	BPFQ_K_BAD = 2,		/* not a number bpfq can hold exactly */
 	BPFQ_K_INT = 3,		/* an int64: lo */
-	BPFQ_K_DEC = 4,		/* a decimal: (hi, lo) is the value times 10^9 */
+	BPFQ_K_DEC = 4,		/* a decimal: (hi, lo) is the value times 10^18 */
 	BPFQ_K_TIME = 5,	/* user space, a group key only: a time (an int64), for printing */
 	BPFQ_K_KEYS = 6,	/* a group key of several keys: segments, see below */
 };
@@ -256,7 +256,7 @@ enum bpfq_mode {
  */
 struct bpfq_tok {
 	__u64 val;		/* magnitude of the integer digits so far */
-	__u64 frac;		/* the fraction so far, in units of 10^-9 */
+	__u64 frac;		/* the fraction so far, in units of 10^-18 */
 	__u64 start;		/* file offset of the token's (field's) first byte */
 	__u32 mode;		/* enum bpfq_mode */
 	__u32 neg;		/* it started with '-' */
@@ -265,8 +265,8 @@ struct bpfq_tok {
 	__u32 ovf;		/* the integer digits passed 2^63 */
 	__u32 seen;		/* csv: bytes of the field so far, but leading blanks */
 	__u32 forms;		/* BPFQ_FORM_* */
-	/* BPFQ_FORM_LONG (more than 9 decimals, or an exponent): the value
-	 * times 10^9 is sig * 10^scale, then digits that did not fit. */
+	/* BPFQ_FORM_LONG (more than 18 decimals, or an exponent): the value
+	 * times 10^18 is sig * 10^scale, then digits that did not fit. */
 	__s32 scale;
 	__u64 sig_hi, sig_lo;
 	__u32 lost;		/* a decimal dropped past the significand was not 0 */
@@ -367,7 +367,7 @@ enum bpfq_json_note {
 	BPFQ_JN_BAD = 2,	/* no number */
 	BPFQ_JN_NULL = 3,	/* BPFQ_JN_NULL + enum bpfq_null_kind: a NULL word */
 	BPFQ_JN_KIND = 0xf,	/* the bits above */
-	BPFQ_JN_ROUNDED = 0x10,	/* more than 9 decimals */
+	BPFQ_JN_ROUNDED = 0x10,	/* more than 18 decimals */
 	BPFQ_JN_BEYOND = 0x20,	/* past int64: an error */
 };
 
@@ -463,9 +463,9 @@ struct bpfq_agg {
 	__u64 icount;		/* of them, integers (the fast path) */
 	__u64 isum_lo;		/* 128-bit two's complement sum of those: never wraps */
 	__s64 isum_hi;
-	__u64 dsum[3];		/* of the others, times 10^9, 192-bit: never wraps */
+	__u64 dsum[3];		/* of the others, times 10^18, 192-bit: never wraps */
 	__s64 imin, imax;	/* of the integers */
-	__u64 dmin_lo;		/* of the others, times 10^9 */
+	__u64 dmin_lo;		/* of the others, times 10^18 */
 	__s64 dmin_hi;
 	__u64 dmax_lo;
 	__s64 dmax_hi;
@@ -486,23 +486,27 @@ struct bpfq_textagg {
 	__u8 bytes[BPFQ_TEXT_MAX];
 };
 
-/* var(), stddev(): exact moments of the values times 10^9. */
+/*
+ * var(), stddev(): exact moments of the values times 10^18. Each
+ * |v * 10^18| is below 2^123: the sum of 2^64 of them is below 2^187,
+ * their squares below 2^246 each and 2^310 in all.
+ */
 struct bpfq_moments {
 	__u64 count;
-	__u64 sum[3];		/* 192-bit two's complement: sum of v * 10^9 */
-	__u64 sumsq[4];		/* 256-bit: sum of (v * 10^9)^2 */
+	__u64 sum[3];		/* 192-bit two's complement: sum of v * 10^18 */
+	__u64 sumsq[5];		/* 320-bit: sum of (v * 10^18)^2 */
 };
 
 /*
  * corr(y, x), covar_pop, covar_samp, regr_slope, regr_intercept: each
  * column's moments, over the pairs where neither is NULL, and the sum of
- * the products y * x * 10^18, its positive and negative terms apart (each
- * term is below 2^186: 256 bits never wrap).
+ * the products y * x * 10^36, its positive and negative terms apart (each
+ * term is below 2^246, 2^64 of them below 2^310: 320 bits never wrap).
  */
 struct bpfq_comoments {
 	struct bpfq_moments y, x;
-	__u64 sumxy_pos[4];
-	__u64 sumxy_neg[4];
+	__u64 sumxy_pos[5];
+	__u64 sumxy_neg[5];
 };
 
 /* hist(): (..., 0), [0, 1), [1, 2), [2, 4), ..., [2^62, 2^63). */

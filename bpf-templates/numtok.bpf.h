@@ -2,8 +2,8 @@
 /*
  * A number token, its digits taken up to 8 at a time: [+-]?[0-9]+ is an
  * int64; with a '.' (digits on either side, or both) or an exponent
- * ([eE][+-]?[0-9]+) a decimal, rounded half to even at the 9th decimal.
- * A magnitude past int64 cannot be held (BPFQ_TOK_BEYOND). Up to 9
+ * ([eE][+-]?[0-9]+) a decimal, rounded half to even at the 18th decimal.
+ * A magnitude past int64 cannot be held (BPFQ_TOK_BEYOND). Up to 18
  * decimals the value is val and frac; past them, or with an exponent, the
  * significand sig_hi:sig_lo (BPFQ_FORM_LONG). lang/engine/records.c is
  * the byte-at-a-time statement of the same rules.
@@ -26,14 +26,14 @@ static __always_inline void bpfq_tok_begin(struct bpfq_tok *t, __u64 start, int 
 	t->mode = BPFQ_MODE_NUM;
 }
 
-/* 2^63 * 10^9 is 500000000 * 2^64: the first magnitude times 10^9 past every value. */
-#define BPFQ_LIMIT_HI 500000000ULL
+/* 2^63 * 10^18 is 5 * 10^17 * 2^64: the first magnitude times 10^18 past every value. */
+#define BPFQ_LIMIT_HI 500000000000000000ULL
 
 /*
  * The significand form's steps are global functions, in both parts (as
  * bpfq_udiv128()): inlined, the verifier would walk them at every byte's
  * and every field's path of the parse loop, and most of a query's load
- * time went there; numbers with no exponent and at most 9 decimals never
+ * time went there; numbers with no exponent and at most 18 decimals never
  * call them.
  */
 __noinline int bpfq_tok_to_long(struct bpfq_tok *t)
@@ -44,7 +44,7 @@ __noinline int bpfq_tok_to_long(struct bpfq_tok *t)
 	if (!t || (t->forms & BPFQ_FORM_LONG))
 		return 0;
 	/* A val past 2^63 is beyond already (ovf): its product does not matter. */
-	bpfq_mul64(t->val, BPFQ_SCALE, &t->sig_hi, &t->sig_lo);
+	bpfq_mul_scale(t->val, &t->sig_hi, &t->sig_lo);
 	t->sig_lo += t->frac;
 	t->sig_hi += t->sig_lo < t->frac;
 	t->scale = 0;
@@ -56,18 +56,20 @@ __noinline int bpfq_tok_to_long(struct bpfq_tok *t)
 }
 #endif
 
-/* *hi:*lo times 10^n (n <= 36) in steps of 10^9; 1 if it passes
- * 2^63 * 10^9 on the way (check: else the caller checks the end). */
+/* *hi:*lo times 10^n (n <= 38) in steps of 10^18; 1 if it passes
+ * 2^63 * 10^18 on the way (check: else the caller checks the end, and
+ * the product must fit 128 bits). */
 static __always_inline int bpfq_big_pow10(__u64 *hi, __u64 *lo, __u64 n, int check)
 {
 #pragma unroll
-	for (int i = 0; i < 4; i++) {
-		__u64 step = n > 9 ? 9 : n, p = bpfq_pow10[step & 15], h, l;
+	for (int i = 0; i < 3; i++) {
+		__u64 step = n > 18 ? 18 : n, p = bpfq_pow10[step & 31], h, l;
 
 		if (!n)
 			break;
-		/* Below the limit the high word is below 2^29: times 10^9 no wrap. */
-		if (check && *hi >= BPFQ_LIMIT_HI)
+		/* A high word up to the limit over p: times p it stays below
+		 * the limit, no wrap; above it the product is past the limit. */
+		if (check && *hi > BPFQ_LIMIT_HI / p)
 			return 1;
 		bpfq_mul64(*lo, p, &h, &l);
 		*hi = *hi * p + h;
@@ -77,7 +79,7 @@ static __always_inline int bpfq_big_pow10(__u64 *hi, __u64 *lo, __u64 n, int che
 	return 0;
 }
 
-/* A decimal past the 9th, to the significand. */
+/* A decimal past the 18th, to the significand. */
 __noinline int bpfq_tok_long_digit(struct bpfq_tok *t, __u64 d)
 #if BPFQ_PART == 2
 	;
@@ -89,7 +91,8 @@ __noinline int bpfq_tok_long_digit(struct bpfq_tok *t, __u64 d)
 		return 0;
 	bpfq_tok_to_long(t);
 	t->fdigits++;
-	/* Past the limit, a digit only says whether the value was rounded. */
+	/* Past the limit, a digit only says whether the value was rounded;
+	 * below it the high word is below 2^59, times 10 no wrap. */
 	if (t->sig_hi >= BPFQ_LIMIT_HI) {
 		t->lost |= d != 0;
 		return 0;
@@ -103,11 +106,11 @@ __noinline int bpfq_tok_long_digit(struct bpfq_tok *t, __u64 d)
 }
 #endif
 
-/* One decimal: among the first 9, to frac; past them, to the significand. */
+/* One decimal: among the first 18, to frac; past them, to the significand. */
 static __always_inline void bpfq_tok_frac_digit(struct bpfq_tok *t, __u64 d)
 {
-	if (t->fdigits < 9) {
-		t->frac += d * bpfq_pow10[(8 - t->fdigits) & 15];
+	if (t->fdigits < 18) {
+		t->frac += d * bpfq_pow10[(17 - t->fdigits) & 31];
 		t->fdigits++;
 		return;
 	}
@@ -134,8 +137,8 @@ static __always_inline void bpfq_tok_digits(struct bpfq_tok *t, __u64 w, __u64 n
 		return;
 	}
 	if (t->mode == BPFQ_MODE_FRAC) {
-		if (t->fdigits + n <= 9) {
-			t->frac += v * bpfq_pow10[(9 - t->fdigits - n) & 15];
+		if (t->fdigits + n <= 18) {
+			t->frac += v * bpfq_pow10[(18 - t->fdigits - n) & 31];
 			t->fdigits += n;
 			return;
 		}
@@ -175,11 +178,11 @@ __noinline int bpfq_tok_long_field(const struct bpfq_tok *t, struct bpfq_field *
 	if (!hi && !lo) {
 		k = 0;
 	} else if (k > 0) {
-		/* sig >= 1: past 10^28 the value is past 2^63 * 10^9. */
-		if (k > 28 || bpfq_big_pow10(&hi, &lo, k, 1))
+		/* sig >= 1: from 10^37 on the value is past 2^63 * 10^18. */
+		if (k > 36 || bpfq_big_pow10(&hi, &lo, k, 1))
 			return BPFQ_TOK_BEYOND;
-	} else if (k <= -30) {
-		/* sig < 10^29: less than half of the divisor. */
+	} else if (k <= -39) {
+		/* sig < 10^38: less than half of the divisor. */
 		hi = 0;
 		lo = 0;
 		flags = BPFQ_TOK_ROUNDED;
@@ -247,7 +250,7 @@ static __always_inline int bpfq_tok_field(const struct bpfq_tok *t, struct bpfq_
 	/* -2^63 is the one magnitude of 2^63 in range, and only without a fraction. */
 	if (t->val == (1ULL << 63) && t->frac)
 		return BPFQ_TOK_BEYOND;
-	bpfq_mul64(t->val, BPFQ_SCALE, &hi, &lo);
+	bpfq_mul_scale(t->val, &hi, &lo);
 	d.lo = lo + t->frac;
 	d.hi = (__s64)(hi + (d.lo < lo));
 	if (t->neg)

@@ -4,7 +4,7 @@
  * query's constants (BPFQ_AREA_WORDS, BPFQ_GROUP_WORDS): the maps, and the
  * checked arithmetic that the generated bpfq_emit() calls. Semantics match
  * the reference evaluator (lang/value/num.c): int64 operations for the fast path
- * (every used field an integer), and decimals times 10^9 in 128 bits,
+ * (every used field an integer), and decimals times 10^18 in 128 bits,
  * built from 64-bit pieces (BPF has no 128-bit multiply or divide).
  */
 #ifndef BPFQ_PRELUDE_H
@@ -206,17 +206,17 @@ static __always_inline __u32 bpfq_mod(__s64 *res, __s64 a, __s64 b)
 	return 0;
 }
 
-/* ---- decimals: v * 10^9 as (hi, lo), two's complement ---- */
+/* ---- decimals: v * 10^18 as (hi, lo), two's complement ---- */
 
 struct bpfq_d {
 	__u64 lo;
 	__s64 hi;
 };
 
-/* -2^63 * 10^9 and 2^63 * 10^9 - 1: the range of every value. */
-#define BPFQ_D_MIN_HI (-500000000LL)
+/* -2^63 * 10^18 and 2^63 * 10^18 - 1 (2^63 * 10^18 is 5 * 10^17 * 2^64): the range of every value. */
+#define BPFQ_D_MIN_HI (-500000000000000000LL)
 #define BPFQ_D_MIN_LO 0ULL
-#define BPFQ_D_MAX_HI 499999999LL
+#define BPFQ_D_MAX_HI 499999999999999999LL
 #define BPFQ_D_MAX_LO 0xffffffffffffffffULL
 
 static __always_inline int bpfq_d_lt(struct bpfq_d a, struct bpfq_d b)
@@ -245,6 +245,29 @@ static __always_inline void bpfq_mul64(__u64 a, __u64 b, __u64 *hi, __u64 *lo)
 
 	*lo = (mid << 32) | (ll & 0xffffffff);
 	*hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+#define BPFQ_E9 1000000000ULL
+
+/*
+ * x * 10^18 as (hi, lo), in two steps of 10^9: a 30-bit factor needs two
+ * 32-bit products a step where 10^18 needs four, and fewer registers (the
+ * callers' frames add to the call chain's 512 bytes of stack).
+ */
+static __always_inline void bpfq_mul_scale(__u64 x, __u64 *hi, __u64 *lo)
+{
+	__u64 h = 0, l = x;
+
+#pragma unroll
+	for (int i = 0; i < 2; i++) {
+		__u64 ll = (l & 0xffffffff) * BPFQ_E9, lh = (l >> 32) * BPFQ_E9;
+		__u64 mid = (ll >> 32) + (lh & 0xffffffff);
+
+		l = (mid << 32) | (ll & 0xffffffff);
+		h = h * BPFQ_E9 + (lh >> 32) + (mid >> 32);
+	}
+	*hi = h;
+	*lo = l;
 }
 
 static __always_inline struct bpfq_d bpfq_d_negate(struct bpfq_d v)
@@ -295,20 +318,38 @@ static __always_inline __u32 bpfq_d_abs(struct bpfq_d *res, struct bpfq_d a)
 	return bpfq_d_range(*res);
 }
 
-/* (hi, lo) / 10^9 in 32-bit steps: each partial dividend stays below 2^62. */
+/*
+ * One word of a division by 10^9, r the remainder of the words above: in
+ * 32-bit steps each partial dividend stays below 2^62 (BPF has no 128-bit
+ * division). Returns this word's remainder.
+ */
+static __always_inline __u64 bpfq_div_e9_word(__u64 *w, __u64 r)
+{
+	__u64 t = (r << 32) | (*w >> 32), q1 = t / BPFQ_E9;
+
+	t = ((t % BPFQ_E9) << 32) | (*w & 0xffffffff);
+	*w = (q1 << 32) | (t / BPFQ_E9);
+	return t % BPFQ_E9;
+}
+
+/* w2:w1:w0 / 10^18, truncated, as two divisions by 10^9; the remainder. */
+static __always_inline __u64 bpfq_div_scale192(__u64 *w2, __u64 *w1, __u64 *w0)
+{
+	__u64 r1, r2;
+
+	r1 = bpfq_div_e9_word(w0, bpfq_div_e9_word(w1, bpfq_div_e9_word(w2, 0)));
+	r2 = bpfq_div_e9_word(w0, bpfq_div_e9_word(w1, bpfq_div_e9_word(w2, 0)));
+	return r2 * BPFQ_E9 + r1;
+}
+
+/* (hi, lo) / 10^18, truncated; *rem the remainder. */
 static __always_inline void bpfq_div_scale(__u64 *hi, __u64 *lo, __u64 *rem)
 {
-	__u64 h = *hi, l = *lo, r, t, q1, q0;
+	__u64 r1, r2;
 
-	r = h % BPFQ_SCALE;
-	t = (r << 32) | (l >> 32);
-	q1 = t / BPFQ_SCALE;
-	r = t % BPFQ_SCALE;
-	t = (r << 32) | (l & 0xffffffff);
-	q0 = t / BPFQ_SCALE;
-	*rem = t % BPFQ_SCALE;
-	*hi = h / BPFQ_SCALE;
-	*lo = (q1 << 32) | q0;
+	r1 = bpfq_div_e9_word(lo, bpfq_div_e9_word(hi, 0));
+	r2 = bpfq_div_e9_word(lo, bpfq_div_e9_word(hi, 0));
+	*rem = r2 * BPFQ_E9 + r1;
 }
 
 /* A magnitude back to a signed value, if it is in range. */
@@ -326,89 +367,135 @@ static __always_inline __u32 bpfq_d_signed(struct bpfq_d *res, __u64 hi, __u64 l
 	return bpfq_d_range(*res);
 }
 
-/* a * b / 10^9: past 2^128 the product is out of range whatever the scale. */
+/*
+ * a * b / 10^18, truncated toward zero. Each magnitude is below 2^123
+ * (hi < 2^59): the product is below 2^246; past 2^192 it is out of range
+ * whatever the scale, so three words of it are divided.
+ */
 static __always_inline __u32 bpfq_d_mul(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
 {
 	int neg = (a.hi < 0) != (b.hi < 0);
 	struct bpfq_d ua = a.hi < 0 ? bpfq_d_negate(a) : a, ub = b.hi < 0 ? bpfq_d_negate(b) : b;
-	__u64 p1, p0, c1h, c1l, c2h, c2l, s, rem;
+	__u64 p1, p0, c1h, c1l, c2h, c2l, hh, hl, k, w2;
 
 	bpfq_mul64(ua.lo, ub.lo, &p1, &p0);
 	bpfq_mul64((__u64)ua.hi, ub.lo, &c1h, &c1l);
 	bpfq_mul64(ua.lo, (__u64)ub.hi, &c2h, &c2l);
-	s = c1l + c2l;
-	if ((ua.hi && ub.hi) || c1h || c2h || s < c1l || p1 + s < p1) {
+	bpfq_mul64((__u64)ua.hi, (__u64)ub.hi, &hh, &hl);
+	p1 += c1l;
+	k = p1 < c1l;
+	p1 += c2l;
+	k += p1 < c2l;
+	/* c1h, c2h < 2^59: their sum and the carries do not wrap. */
+	w2 = c1h + c2h + k + hl;
+	if (hh || w2 < hl) {
 		res->lo = 0;
 		res->hi = 0;
 		return BPFQ_ERR_OVERFLOW;
 	}
-	p1 += s;
-	bpfq_div_scale(&p1, &p0, &rem);
+	bpfq_div_scale192(&w2, &p1, &p0);
+	if (w2) {
+		res->lo = 0;
+		res->hi = 0;
+		return BPFQ_ERR_OVERFLOW;
+	}
 	return bpfq_d_signed(res, p1, p0, neg);
 }
 
 /*
- * 128-bit unsigned division by shift and subtract: a global function,
- * verified once. The working values live in *d, not in registers: loads
- * through an argument's pointer are unknown to the verifier, so the
- * states of the 128 rounds converge instead of multiplying.
+ * Unsigned division by shift and subtract, the divisor not 0: global
+ * functions, each verified once (and loaded only when called). The
+ * working values live in *d, not in registers: loads through an
+ * argument's pointer are unknown to the verifier, so the states of the
+ * rounds converge instead of multiplying.
  */
 struct bpfq_div {
 	__u64 nh, nl;		/* the dividend; then the quotient */
 	__u64 dh, dl;		/* the divisor */
 	__u64 rh, rl;		/* the remainder */
+	__u64 n2;		/* bpfq_udiv192(): the dividend's and quotient's top word */
 };
 
+/* One round: wide, the dividend is n2:nh:nl, else nh:nl. */
+static __always_inline void bpfq_div_round(struct bpfq_div *d, int wide)
+{
+	__u64 rh, rl;
+
+	/* Reload everything from *d each round (clang would keep it in registers). */
+	asm volatile("" ::: "memory");
+	/* r = r << 1 | n's top bit; n = n << 1, its freed low bit the quotient's */
+	rh = d->rh << 1 | d->rl >> 63;
+	rl = d->rl << 1 | (wide ? d->n2 : d->nh) >> 63;
+
+	if (wide)
+		d->n2 = d->n2 << 1 | d->nh >> 63;
+	d->nh = d->nh << 1 | d->nl >> 63;
+	d->nl <<= 1;
+	if (rh > d->dh || (rh == d->dh && rl >= d->dl)) {
+		rh -= d->dh + (rl < d->dl);
+		rl -= d->dl;
+		d->nl |= 1;
+	}
+	d->rh = rh;
+	d->rl = rl;
+}
+
+/* The rounds of one division, from a remainder of 0. */
+static __always_inline void bpfq_div_rounds(struct bpfq_div *d, int rounds, int wide)
+{
+	d->rh = 0;
+	d->rl = 0;
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < rounds; i++)
+		bpfq_div_round(d, wide);
+}
+
+/* nh:nl / dh:dl. */
 __noinline int bpfq_udiv128(struct bpfq_div *d)
 #if BPFQ_PART == 2
 	;	/* the first part's */
 #else
 {
-	if (!d)
-		return 0;
-	d->rh = 0;
-	d->rl = 0;
-#pragma clang loop unroll(disable)
-	for (int i = 0; i < 128; i++) {
-		__u64 rh, rl;
-
-		/* Reload everything from *d each round (clang would keep it in registers). */
-		asm volatile("" ::: "memory");
-		/* r = r << 1 | n's top bit; n = n << 1, its freed low bit the quotient's */
-		rh = d->rh << 1 | d->rl >> 63;
-		rl = d->rl << 1 | d->nh >> 63;
-
-		d->nh = d->nh << 1 | d->nl >> 63;
-		d->nl <<= 1;
-		if (rh > d->dh || (rh == d->dh && rl >= d->dl)) {
-			rh -= d->dh + (rl < d->dl);
-			rl -= d->dl;
-			d->nl |= 1;
-		}
-		d->rh = rh;
-		d->rl = rl;
-	}
+	if (d)
+		bpfq_div_rounds(d, 128, 0);
 	return 0;
 }
 #endif
 
-/* a / b * 10^9, truncated toward zero: |a| * 10^9 < 2^123 fits. */
+/* n2:nh:nl / dh:dl: a decimal's division only (its own function, so
+ * that the verifier walks its 192 rounds in a query that divides only). */
+__noinline int bpfq_udiv192(struct bpfq_div *d)
+#if BPFQ_PART == 2
+	;	/* the first part's */
+#else
+{
+	if (d)
+		bpfq_div_rounds(d, 192, 1);
+	return 0;
+}
+#endif
+
+/* a / b * 10^18, truncated toward zero: |a| * 10^18 < 2^183, a 192-bit dividend. */
 static __always_inline __u32 bpfq_d_div(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
 {
 	int neg = (a.hi < 0) != (b.hi < 0);
 	struct bpfq_d ua = a.hi < 0 ? bpfq_d_negate(a) : a, ub = b.hi < 0 ? bpfq_d_negate(b) : b;
 	struct bpfq_div d = { 0 };
+	__u64 h, l;
 
 	res->lo = 0;
 	res->hi = 0;
 	if (!b.lo && !b.hi)
 		return BPFQ_ERR_DIVZERO;
-	/* |a| < 2^93: its high word is below 2^30, times 10^9 below 2^60. */
 	bpfq_mul64(ua.lo, BPFQ_SCALE, &d.nh, &d.nl);
-	d.nh += (__u64)ua.hi * BPFQ_SCALE;
+	bpfq_mul64((__u64)ua.hi, BPFQ_SCALE, &h, &l);
+	d.nh += l;
+	d.n2 = h + (d.nh < l);
 	d.dh = (__u64)ub.hi;
 	d.dl = ub.lo;
-	bpfq_udiv128(&d);
+	bpfq_udiv192(&d);
+	if (d.n2)
+		return BPFQ_ERR_OVERFLOW;
 	return bpfq_d_signed(res, d.nh, d.nl, neg);
 }
 
@@ -416,7 +503,7 @@ static __always_inline __u32 bpfq_d_div(struct bpfq_d *res, struct bpfq_d a, str
 static __always_inline __u32 bpfq_d_mod(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
 {
 	struct bpfq_d ua = a.hi < 0 ? bpfq_d_negate(a) : a, ub = b.hi < 0 ? bpfq_d_negate(b) : b;
-	struct bpfq_div d = { (__u64)ua.hi, ua.lo, (__u64)ub.hi, ub.lo };
+	struct bpfq_div d = { (__u64)ua.hi, ua.lo, (__u64)ub.hi, ub.lo, 0, 0, 0 };
 
 	res->lo = 0;
 	res->hi = 0;

@@ -130,7 +130,7 @@ static __always_inline __u32 bpfq_t_of_secs(__s64 *res, __s64 n)
 /* to_timestamp(n), n a decimal of seconds: the microsecond at or below it. */
 static __always_inline __u32 bpfq_d_t_of_secs(struct bpfq_d *res, struct bpfq_d n)
 {
-	struct bpfq_d us, mega = { BPFQ_US_PER_SEC * BPFQ_SCALE, 0 };
+	struct bpfq_d us, mega = bpfq_d_of_int(BPFQ_US_PER_SEC);
 	__s64 t;
 
 	*res = (struct bpfq_d){ 0 };
@@ -143,7 +143,7 @@ static __always_inline __u32 bpfq_d_t_of_secs(struct bpfq_d *res, struct bpfq_d 
 	return 0;
 }
 
-/* epoch(t): t's seconds, a decimal (t * 1000 times 10^-9). */
+/* epoch(t): t's seconds, a decimal (t * 10^12 times 10^-18). */
 static __always_inline struct bpfq_d bpfq_t_epoch(__s64 t)
 {
 	struct bpfq_d r;

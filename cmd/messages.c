@@ -121,7 +121,7 @@ void messages_skip_warnings(FILE *f, struct input *in, const struct query *q,
 		first_at(f, in, r->missing_off, false, "in the record at");
 	}
 	if ((n = r->rounded)) {
-		fprintf(f, "bpfq: warning: %llu value%s had more than 9 decimals and %s rounded to 9",
+		fprintf(f, "bpfq: warning: %llu value%s had more than 18 decimals and %s rounded to 18",
 			n, n == 1 ? "" : "s", n == 1 ? "was" : "were");
 		first_at(f, in, r->rounded_off, token, "at");
 	}

@@ -96,7 +96,7 @@ void stats_print_text(FILE *f, const struct run_stats *s)
 			(uint64_t)r->nulls[BPFQ_NULL_NULL], (uint64_t)r->nulls[BPFQ_NULL_DASH],
 			(uint64_t)r->nulls[BPFQ_NULL_INF], (uint64_t)r->nulls[BPFQ_NULL_NAN]);
 	if (r->rounded)
-		fprintf(f, "  rounded:       %" PRIu64 " numbers with more than 9 decimals\n",
+		fprintf(f, "  rounded:       %" PRIu64 " numbers with more than 18 decimals\n",
 			(uint64_t)r->rounded);
 	if (s->groups)
 		fprintf(f, "  groups:        %" PRIu64 "\n", s->groups);

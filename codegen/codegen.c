@@ -5,7 +5,7 @@
  *
  *  - the fast path, when every used field is an integer and the query has
  *    no '/' and no decimal literal: int64 arithmetic, two-valued logic;
- *  - the general path: decimals times 10^9 (struct bpfq_d), NULLs, and
+ *  - the general path: decimals times 10^18 (struct bpfq_d), NULLs, and
  *    SQL's three-valued logic.
  *
  * Both compute what the reference evaluator does (lang/engine/eval.c): on the
@@ -59,7 +59,7 @@ void gen_int_literal(int64_t v, char *res)
 		snprintf(res, OPERAND_MAX, "%" PRId64 "LL", v);
 }
 
-/* A decimal times 10^9 as a struct bpfq_d initializer. */
+/* A decimal times 10^18 as a struct bpfq_d initializer. */
 static void dec_literal(i128 v, char *res)
 {
 	snprintf(res, OPERAND_MAX, "((struct bpfq_d){ %" PRIu64 "ULL, %" PRId64 "LL })",

@@ -16,8 +16,9 @@ struct gen {
 	bool lanes;		/* the fast path's x0 is digit lanes (mask.c) */
 };
 
-/* An operand is a literal, a field or a temporary: short. */
-#define OPERAND_MAX 64
+/* An operand is a literal, a field or a temporary: short. The longest, a
+ * decimal's ((struct bpfq_d){ lo ULL, hi LL }) of 10^18 units, takes 68 bytes. */
+#define OPERAND_MAX 96
 
 /* One line of C at the current depth. */
 void gen_line(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -145,7 +145,7 @@ void inlist_gen_i(struct gen *g, const struct node *n, const char *x, char *res)
 
 /*
  * The general path, three-valued: x (a struct bpfq_d operand, null its
- * NULL flag) against the values times 10^9, 128-bit, as two tables (low
+ * NULL flag) against the values times 10^18, 128-bit, as two tables (low
  * and high words). table <= x is not x < table: x.hi < hi, or the high
  * words equal (neither below the other) and x.lo < lo unsigned, which is
  * signed with the top bit flipped.

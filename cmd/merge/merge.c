@@ -328,8 +328,8 @@ static int merge_print(struct merge *m)
 			(unsigned long long)(h->result.empty + h->result.bad + h->result.missing +
 					     h->result.badtime + bpfq_nulls(&h->result)));
 	if (h->result.rounded)
-		fprintf(stderr, "bpfq merge: warning: the runs rounded %llu values with more than 9 "
-				"decimals to 9 (each run's stderr says where)\n",
+		fprintf(stderr, "bpfq merge: warning: the runs rounded %llu values with more than 18 "
+				"decimals to 18 (each run's stderr says where)\n",
 			(unsigned long long)h->result.rounded);
 	if (h->key_name && !(a.groups = groups = groups_sorted(h->groups, &a.ngroups))) {
 		fprintf(stderr, "bpfq merge: error: out of memory\n");

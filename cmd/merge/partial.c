@@ -502,8 +502,13 @@ static int parse_fields(const struct json *j, struct partial *p, const char **er
 	const struct json *v = json_get(j, "bpfq_partial"), *host = json_get(j, "host");
 	const struct json *select = json_get(j, "select"), *aggs = json_get(j, "aggregates");
 
-	if (!v || v->kind != JSON_NUMBER || strcmp(v->text, "2")) {
-		*err = "not a bpfq partial of version 2";
+	/* Version 2's decimals were held to 9 places: its states are not this build's. */
+	if (v && v->kind == JSON_NUMBER && !strcmp(v->text, "2")) {
+		*err = "a partial of version 2 (decimals to 9 places): rerun it with this bpfq";
+		return -1;
+	}
+	if (!v || v->kind != JSON_NUMBER || strcmp(v->text, "3")) {
+		*err = "not a bpfq partial of version 3";
 		return -1;
 	}
 	if (host && host->kind == JSON_STRING)

@@ -5,7 +5,7 @@
  * keep it, so partials from many hosts combine into the exact answer of
  * one query over all the data:
  *
- *   {"bpfq_partial":2,"host":"store01","select":"sum(x) where x > 5",
+ *   {"bpfq_partial":3,"host":"store01","select":"sum(x) where x > 5",
  *    "records":..,"matched":..,"malformed":..,"empty":..,"bad":..,"missing":..,
  *    "aggregates":[{"name":"sum(x)","kind":"sum","words":13,"buckets":0,
  *                   "lo":0,"hi":0,"step":0,"q":0}],
@@ -13,7 +13,7 @@
  *
  * with by, "by":"$1" and "groups":[{"kind":K,"key":"hex","state":[...]}]
  * instead of "state". A run that fails prints
- * {"bpfq_partial":2,"host":..,"status":3,"error":".."}, so a merge never
+ * {"bpfq_partial":3,"host":..,"status":3,"error":".."}, so a merge never
  * passes a missing part off as the whole.
  */
 #ifndef BPFQ_PARTIAL_H
@@ -23,7 +23,7 @@
 #include "cmd/output.h"
 #include "lang/front/ast.h"
 
-#define PARTIAL_VERSION 2
+#define PARTIAL_VERSION 3
 
 /* The select list, where and by clauses, normalized: what partials must share to merge. */
 char *partial_select(const struct query *q);

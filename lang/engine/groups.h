@@ -48,7 +48,7 @@ bool keys_insert_text(const struct bpfq_key *k, int pos, const char *text, uint3
 /* Key i of two keys of several, as groups_sorted() orders them. */
 int keys_compare(const struct bpfq_key *a, const struct bpfq_key *b, int i);
 
-/* A value's segment at seg: NULL (null), else v (times 10^9) as an int or a decimal. */
+/* A value's segment at seg: NULL (null), else v (times 10^18) as an int or a decimal. */
 void keys_put_value(uint8_t *seg, bool null, __int128 v);
 
 /* The groups sorted by key: values before text, then NULL; numbers by value, text bytewise. */

@@ -6,7 +6,7 @@
  *
  * A number is [+-]?[0-9]+ (an int64), or a decimal: [+-]?[0-9]*.[0-9]*
  * with a digit, an exponent ([eE][+-]?[0-9]+) or both, rounded half to
- * even at the 9th decimal. A magnitude past int64 cannot be held: an
+ * even at the 18th decimal. A magnitude past int64 cannot be held: an
  * error (BPFQ_ERR_BEYOND), as are integer digits past it before a '.'.
  */
 #include <stdint.h>
@@ -35,11 +35,11 @@ enum num_state {
 };
 
 /*
- * The value times 10^9 is sig * 10^scale: sig takes every digit while it
- * is below 10^28 (the integer digits, at most 19 of them, always); of a
- * decimal dropped after that only whether it was not 0 counts (lost): it
- * lies below any digit a rounding looks at, and with a scale >= 0 sig
- * alone is past 2^63 * 10^9.
+ * The value times 10^18 is sig * 10^scale: sig takes every digit while
+ * it is below 10^37 (the integer digits, at most 19 of them, always); of
+ * a decimal dropped after that only whether it was not 0 counts (lost):
+ * it lies below any digit a rounding looks at, and with a scale >= 0 sig
+ * alone is past 2^63 * 10^18.
  */
 struct numscan {
 	enum num_state state;
@@ -54,11 +54,11 @@ struct numscan {
 	bool gap;
 };
 
-#define SIG_ROOM ((u128)10000000000000000000ULL * 1000000000ULL)	/* 10^28 */
+#define SIG_ROOM ((u128)10000000000000000000ULL * 1000000000000000000ULL)	/* 10^37 */
 
 static void num_start(struct numscan *s)
 {
-	*s = (struct numscan){ .state = NS_START, .scale = 9 };
+	*s = (struct numscan){ .state = NS_START, .scale = 18 };
 }
 
 static bool is_blank(unsigned char c)
@@ -220,7 +220,7 @@ static u128 pow10_128(int64_t n)
 	return p;
 }
 
-/* A decimal's magnitude times 10^9, rounded half to even at the 9th decimal; flags BPFQ_TOK_*. */
+/* A decimal's magnitude times 10^18, rounded half to even at the 18th decimal; flags BPFQ_TOK_*. */
 static int num_scaled(const struct numscan *s, u128 *out)
 {
 	int64_t k = s->scale + (s->eneg ? -s->exp : s->exp);
@@ -231,13 +231,13 @@ static int num_scaled(const struct numscan *s, u128 *out)
 	if (!s->sig)
 		return s->lost ? BPFQ_TOK_ROUNDED : 0;
 	if (k >= 0) {
-		if (k > 28 || s->sig > limit / pow10_128(k))
+		if (k > 36 || s->sig > limit / pow10_128(k))
 			return BPFQ_TOK_BEYOND;
 		*out = s->sig * pow10_128(k);
 		return *out > limit - !s->neg ? BPFQ_TOK_BEYOND : 0;
 	}
-	/* sig < 10^29: a divisor of 10^30 or more leaves 0, less than half of it. */
-	if (-k >= 30) {
+	/* sig < 10^38: a divisor of 10^39 or more leaves 0, less than half of it. */
+	if (-k >= 39) {
 		*out = 0;
 		return BPFQ_TOK_ROUNDED;
 	}

@@ -381,10 +381,10 @@ void dec_format(__int128 scaled, char *buf, size_t size)
 	} while (ipart);
 	n = snprintf(buf, size, "%s%s", scaled < 0 ? "-" : "", p);
 	if (frac && n > 0 && (size_t)n < size) {
-		char f[16];
-		int len = 9;
+		char f[24];
+		int len = 18;
 
-		snprintf(f, sizeof(f), "%09llu", (unsigned long long)frac);
+		snprintf(f, sizeof(f), "%018llu", (unsigned long long)frac);
 		while (len > 0 && f[len - 1] == '0')
 			f[--len] = 0;
 		snprintf(buf + n, size - n, ".%s", f);

@@ -22,7 +22,7 @@ struct loc {
 
 enum node_kind {
 	NODE_INT,	/* integer literal: value */
-	NODE_DEC,	/* decimal literal: dec (scaled by 10^9) */
+	NODE_DEC,	/* decimal literal: dec (scaled by 10^18) */
 	NODE_NAME,	/* identifier: loc is its text; sema makes it a NODE_FIELD */
 	NODE_FIELD,	/* the value of a field: field, slot (x is field 0 of 'numbers') */
 	NODE_CALL,	/* name(args): op_loc is the name, args/nargs; an aggregate's
@@ -60,7 +60,7 @@ enum node_kind {
 
 enum type {
 	TYPE_UNKNOWN,
-	TYPE_NUM,	/* a number: an int64, or a decimal with 9 fractional digits */
+	TYPE_NUM,	/* a number: an int64, or a decimal with 18 fractional digits */
 	TYPE_BOOL,
 	TYPE_TEXT,	/* a string literal, or a field's bytes compared as text */
 	TYPE_TIME,	/* a time: an int64 of microseconds since 1970-01-01 UTC */
@@ -122,7 +122,7 @@ struct node {
 	enum type type;		/* set by sema */
 	int id;			/* 1..query.nnodes; run-time errors name the node by it */
 	int64_t value;		/* NODE_INT; of type TYPE_TIME, a time literal's microseconds */
-	__int128 dec;		/* NODE_DEC: the value times 10^9 */
+	__int128 dec;		/* NODE_DEC: the value times 10^18 */
 	bool out_of_range;	/* NODE_INT, NODE_DEC: the literal does not fit */
 	bool negated;		/* NODE_BETWEEN, NODE_IN, NODE_ISNULL: 'not ...' */
 	const char *str;	/* NODE_STR: the decoded bytes, in the arena (not NUL-ended) */
@@ -143,7 +143,7 @@ struct node {
 	enum fn_kind fn;	/* NODE_CALL, set by sema */
 	/* Aggregate parameters, from literal arguments (sema): */
 	int64_t lo, hi, step;	/* lhist(e, lo, hi, step) */
-	int64_t q;		/* quantile(e, q): q times 10^9 */
+	int64_t q;		/* quantile(e, q): q times 10^18 */
 	int nbuckets;		/* hist, lhist: buckets of the state */
 	int hll_p;		/* count_distinct: register index bits; 0 for BPFQ_HLL_P */
 	int q_bits;		/* quantile: sub-bucket bits; 0 for BPFQ_Q_BITS */
@@ -354,7 +354,7 @@ size_t ast_render(const struct query *q, const struct node *n, char *buf, size_t
  */
 size_t ast_render_code(const struct query *q, const struct node *n, char *buf, size_t size);
 
-/* A decimal times 10^9 as text: "-12.75", "3" (no trailing zeros). buf holds 48 bytes. */
+/* A decimal times 10^18 as text: "-12.75", "3" (no trailing zeros). buf holds 48 bytes. */
 void dec_format(__int128 scaled, char *buf, size_t size);
 
 /* The whole query, one node per line, indented, with types: for -d ast. */

@@ -125,7 +125,7 @@ static size_t digits(const char *text, size_t len, size_t pos, uint64_t *v, bool
 /* The fraction after '.', in units of 10^-9; inexact: a digit past the 9th not 0. */
 static size_t fraction(const char *text, size_t len, size_t pos, struct token *t)
 {
-	uint64_t scale = 100000000;
+	uint64_t scale = BPFQ_SCALE / 10;
 
 	for (; pos < len && is_digit(text[pos]); pos++) {
 		if (scale)
@@ -175,17 +175,17 @@ static size_t exponent_at(const char *text, size_t len, size_t pos)
 }
 
 /*
- * A number with an exponent or past 9 decimals, its mantissa text
+ * A number with an exponent or past 18 decimals, its mantissa text
  * [begin, end) and the exponent exp: value and frac as digits and a
- * fraction would give them, rounded half to even at the 9th decimal as
+ * fraction would give them, rounded half to even at the 18th decimal as
  * the data's numbers are (lang/engine/records.c); overflow past 2^64 - 1.
  */
 static void apply_exponent(const char *text, size_t begin, size_t end, int64_t exp,
 			   struct token *t)
 {
-	const unsigned __int128 room = (unsigned __int128)10000000000000000000ULL * 1000000000ULL;
+	const unsigned __int128 room = (unsigned __int128)10000000000000000000ULL * 1000000000000000000ULL;
 	unsigned __int128 sig = 0, p = 1, r;
-	int64_t k = 9;
+	int64_t k = 18;
 	bool point = false, lost = false;
 
 	t->value = 0;
@@ -205,14 +205,15 @@ static void apply_exponent(const char *text, size_t begin, size_t end, int64_t e
 	k += exp;
 	if (!sig)
 		return;
-	if (k > 28) {
+	/* sig >= 1: from 10^38 on the value is past 2^64 (and 10^38 fits 128 bits). */
+	if (k > 37) {
 		t->overflow = true;
 		return;
 	}
 	for (int64_t i = 0; i < (k < 0 ? -k : k); i++)
 		p *= 10;
-	if (k <= -30) {
-		/* sig < 10^29: less than half of 10^-k. */
+	if (k <= -39) {
+		/* sig < 10^38: less than half of 10^-k. */
 		sig = 0;
 	} else if (k < 0) {
 		r = sig % p;

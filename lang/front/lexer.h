@@ -51,7 +51,7 @@ struct token {
 	struct loc loc;
 	uint64_t value;		/* TOK_INT, TOK_DEC (integer part), TOK_FIELD: the magnitude,
 				   valid when !overflow */
-	uint64_t frac;		/* TOK_DEC: the fraction, in units of 10^-9 */
+	uint64_t frac;		/* TOK_DEC: the fraction, in units of 10^-18 */
 	bool overflow;		/* more than 2^64-1 */
 	bool inexact;		/* while lexing: nonzero digits past the 9th decimal (then rounded) */
 };

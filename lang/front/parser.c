@@ -256,7 +256,7 @@ static struct node *decimal(struct parser *p, uint32_t begin, bool negative)
 
 	if (!n)
 		return NULL;
-	/* The range is that of every number: -2^63 <= v < 2^63; and 9 decimals. */
+	/* The range is that of every number: -2^63 <= v < 2^63; and 18 decimals. */
 	if (t.overflow || t.value > (uint64_t)INT64_MAX)
 		n->out_of_range = true;
 	n->dec = (__int128)t.value * BPFQ_SCALE + t.frac;

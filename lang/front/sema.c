@@ -104,7 +104,7 @@ static bool check_literal(struct sema *s, struct node *n)
 		return diag_set(s->d, n->loc, "integer literal out of range (int64 is "
 				"-9223372036854775808 to 9223372036854775807)");
 	if (n->out_of_range)
-		return diag_set(s->d, n->loc, "decimal literal out of range (at most 9 decimals, "
+		return diag_set(s->d, n->loc, "decimal literal out of range (at most 18 decimals, "
 				"and an integer part in int64)");
 	n->type = TYPE_NUM;
 	return true;

@@ -66,14 +66,14 @@ static void fold_basic(struct bpfq_agg *a, i128 v)
 	a->count++;
 }
 
-/* out = |u| * |v| in four words: each is below 2^93, the product below 2^186. */
-static void mul_mag(i128 u, i128 v, __u64 out[4])
+/* out = |u| * |v| in five words: each is below 2^123, the product below 2^246 (out[4] 0). */
+static void mul_mag(i128 u, i128 v, __u64 out[5])
 {
 	u128 mu = u < 0 ? -(u128)u : (u128)u, mv = v < 0 ? -(u128)v : (u128)v;
 	uint64_t a[2] = { (uint64_t)mu, (uint64_t)(mu >> 64) };
 	uint64_t b[2] = { (uint64_t)mv, (uint64_t)(mv >> 64) };
 
-	memset(out, 0, 4 * sizeof(*out));
+	memset(out, 0, 5 * sizeof(*out));
 	for (int i = 0; i < 2; i++) {
 		u128 carry = 0;
 
@@ -90,23 +90,23 @@ static void mul_mag(i128 u, i128 v, __u64 out[4])
 /* sumsq += v^2. */
 static void fold_moments(struct bpfq_moments *m, i128 v)
 {
-	__u64 sq[4];
+	__u64 sq[5];
 
 	mul_mag(v, v, sq);
 	m->count++;
 	add_wide(m->sum, 3, v);
-	add_words(m->sumsq, sq, 4);
+	add_words(m->sumsq, sq, 5);
 }
 
 uint32_t agg_fold_pair(uint64_t *state, i128 y, i128 x)
 {
 	struct bpfq_comoments *c = (struct bpfq_comoments *)state;
-	__u64 p[4];
+	__u64 p[5];
 
 	fold_moments(&c->y, y);
 	fold_moments(&c->x, x);
 	mul_mag(y, x, p);
-	add_words((y < 0) != (x < 0) ? c->sumxy_neg : c->sumxy_pos, p, 4);
+	add_words((y < 0) != (x < 0) ? c->sumxy_neg : c->sumxy_pos, p, 5);
 	return 0;
 }
 
@@ -133,10 +133,15 @@ int agg_lhist_bucket(const struct agg_desc *d, i128 v)
 	return 1 + (int)(((uint64_t)num_floor(v) - (uint64_t)d->lo) / (uint64_t)d->step);
 }
 
+/* 5^18: 10^18 / 2^18, so that |v| * 2^30 / 10^18 is |v| * 2^12 / 5^18. */
+#define FIVE18 ((u128)3814697265625ULL)
+
 /* |v| * 2^30, in the log-linear buckets of bpfq_state.h, 2^bits a power of two. */
 int agg_quantile_bucket(i128 v, int bits)
 {
-	u128 n = (v < 0 ? -(u128)v : (u128)v) * ((u128)1 << 30) / BPFQ_SCALE;
+	u128 m = v < 0 ? -(u128)v : (u128)v;
+	/* |v| * 2^30 passes 128 bits: split |v| at 5^18, each part's product fits. */
+	u128 n = (m / FIVE18 << 12) + (m % FIVE18 << 12) / FIVE18;
 	int e = 0, idx, sub = BPFQ_Q_SUB_OF(bits);
 
 	if (n == 0)
@@ -160,8 +165,9 @@ i128 agg_quantile_value(int bucket, int bits)
 
 		n = (u128)(sub + (a - sub) % sub) << (e - bits);
 	}
-	/* n / 2^30, scaled by 10^9; rounded toward zero, as the bucket's bound is. */
-	n = n * BPFQ_SCALE >> 30;
+	/* n / 2^30, scaled by 10^18 (n * 5^18 / 2^12), rounded toward zero as
+	 * the bucket's bound is; n < 2^93, so its low 12 bits apart. */
+	n = (n >> 12) * FIVE18 + ((n & 4095) * FIVE18 >> 12);
 	return idx < 0 ? -(i128)n : (i128)n;
 }
 
@@ -336,7 +342,7 @@ static int merge_basic(struct bpfq_agg *a, const struct bpfq_agg *b)
 static int merge_moments(struct bpfq_moments *a, const struct bpfq_moments *b)
 {
 	add_words(a->sum, b->sum, 3);
-	add_words(a->sumsq, b->sumsq, 4);
+	add_words(a->sumsq, b->sumsq, 5);
 	return add_count(&a->count, b->count);
 }
 
@@ -374,8 +380,8 @@ int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src)
 		struct bpfq_comoments *a = (void *)dst;
 		const struct bpfq_comoments *b = (const void *)src;
 
-		add_words(a->sumxy_pos, b->sumxy_pos, 4);
-		add_words(a->sumxy_neg, b->sumxy_neg, 4);
+		add_words(a->sumxy_pos, b->sumxy_pos, 5);
+		add_words(a->sumxy_neg, b->sumxy_neg, 5);
 		return merge_moments(&a->y, &b->y) || merge_moments(&a->x, &b->x) ? -1 : 0;
 	}
 	case AGG_COUNT_DISTINCT: {

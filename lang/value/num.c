@@ -13,7 +13,7 @@ static uint32_t in_range(i128 v, i128 *r)
 
 uint32_t num_add(i128 a, i128 b, i128 *r)
 {
-	/* |a|, |b| < 2^93: the sum cannot pass 128 bits. */
+	/* |a|, |b| < 2^123: the sum cannot pass 128 bits. */
 	return in_range(a + b, r);
 }
 
@@ -36,27 +36,85 @@ static uint32_t signed_result(u128 m, bool neg, i128 *r)
 	return 0;
 }
 
-/* (a / 10^9) * (b / 10^9) * 10^9 = a * b / 10^9, truncated toward zero. */
-uint32_t num_mul(i128 a, i128 b, i128 *r)
+/* The 256-bit product of two magnitudes, as four 64-bit words, least first. */
+static void mul256(u128 a, u128 b, uint64_t w[4])
 {
-	u128 p;
+	uint64_t al = (uint64_t)a, ah = (uint64_t)(a >> 64), bl = (uint64_t)b, bh = (uint64_t)(b >> 64);
+	u128 ll = (u128)al * bl, lh = (u128)al * bh, hl = (u128)ah * bl, hh = (u128)ah * bh;
+	u128 mid = (ll >> 64) + (uint64_t)lh + (uint64_t)hl;
+	u128 top = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
 
-	*r = 0;
-	/* Past 2^128 the quotient by 10^9 is past 2^98, far out of range. */
-	if (__builtin_mul_overflow(mag(a), mag(b), &p))
-		return BPFQ_ERR_OVERFLOW;
-	return signed_result(p / BPFQ_SCALE, (a < 0) != (b < 0), r);
+	w[0] = (uint64_t)ll;
+	w[1] = (uint64_t)mid;
+	w[2] = (uint64_t)top;
+	w[3] = (uint64_t)(top >> 64);
 }
 
-/* a / b * 10^9, truncated toward zero: a * 10^9 < 2^123 fits. */
+/* w[0..n-1] (least first) / d, d below 2^64, in place; the remainder. */
+static uint64_t div_words(uint64_t *w, int n, uint64_t d)
+{
+	u128 r = 0;
+
+	for (int i = n - 1; i >= 0; i--) {
+		u128 cur = r << 64 | w[i];
+
+		w[i] = (uint64_t)(cur / d);
+		r = cur % d;
+	}
+	return (uint64_t)r;
+}
+
+/* (a / 10^18) * (b / 10^18) * 10^18 = a * b / 10^18, truncated toward zero. */
+uint32_t num_mul(i128 a, i128 b, i128 *r)
+{
+	uint64_t w[4];
+
+	*r = 0;
+	mul256(mag(a), mag(b), w);
+	/* Past 2^192 the quotient by 10^18 is past 2^132, far out of range. */
+	if (w[3])
+		return BPFQ_ERR_OVERFLOW;
+	div_words(w, 3, BPFQ_SCALE);
+	if (w[2])
+		return BPFQ_ERR_OVERFLOW;
+	return signed_result((u128)w[1] << 64 | w[0], (a < 0) != (b < 0), r);
+}
+
+/* n (192 bits: hi, lo) / d by shift and subtract, d below 2^124; 0 past 2^128. */
+static bool div192(uint64_t hi, u128 lo, u128 d, u128 *q)
+{
+	u128 rem = 0;
+	uint64_t qhi = 0;
+
+	*q = 0;
+	for (int i = 191; i >= 0; i--) {
+		unsigned bit = i >= 128 ? (unsigned)(hi >> (i - 128)) & 1 : (unsigned)(lo >> i) & 1;
+
+		rem = rem << 1 | bit;
+		qhi = qhi << 1 | (uint64_t)(*q >> 127);
+		*q <<= 1;
+		if (rem >= d) {
+			rem -= d;
+			*q |= 1;
+		}
+	}
+	return qhi == 0;
+}
+
+/* a / b * 10^18, truncated toward zero: a * 10^18 < 2^183, a 192-bit dividend. */
 uint32_t num_div(i128 a, i128 b, i128 *r)
 {
+	uint64_t w[4];
 	u128 q;
 
 	*r = 0;
 	if (b == 0)
 		return BPFQ_ERR_DIVZERO;
-	q = mag(a) * BPFQ_SCALE / mag(b);
+	if (!__builtin_mul_overflow(mag(a), (u128)BPFQ_SCALE, &q))
+		return signed_result(q / mag(b), (a < 0) != (b < 0), r);
+	mul256(mag(a), BPFQ_SCALE, w);
+	if (!div192(w[2], (u128)w[1] << 64 | w[0], mag(b), &q))
+		return BPFQ_ERR_OVERFLOW;
 	return signed_result(q, (a < 0) != (b < 0), r);
 }
 

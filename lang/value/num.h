@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Numbers as the language defines them, stated plainly for the reference
- * evaluator and the printer: a value is a decimal with 9 fractional digits
- * in -2^63 <= v < 2^63, kept as v * 10^9 in an __int128 ("scaled"). An
- * integer is such a value whose fraction is 0. Every operation either
+ * evaluator and the printer: a value is a decimal with 18 fractional
+ * digits in -2^63 <= v < 2^63, kept as v * 10^18 in an __int128
+ * ("scaled", below 2^123 in magnitude): 37 significant digits, exactly.
+ * An integer is such a value whose fraction is 0. Every operation either
  * gives a value in range or an error; * and / truncate toward zero at the
- * 9th decimal. The kernel's code (bpf-templates/prelude.bpf.h) computes
- * the same with 64-bit pieces.
+ * 18th decimal (their intermediates take up to 256 bits). Input with more
+ * decimals is rounded half to even at the 18th. The kernel's code
+ * (bpf-templates/prelude.bpf.h) computes the same with 64-bit pieces.
  */
 #ifndef BPFQ_NUM_H
 #define BPFQ_NUM_H

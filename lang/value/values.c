@@ -233,7 +233,7 @@ void value_print_number(const mpq_t v, bool exact, char *buf, size_t size)
 	print_double(nearest_double(v, !exact), buf, size);
 }
 
-/* The exact sum, times 10^9: the integers' sum scaled, plus the decimals'. */
+/* The exact sum, times 10^18: the integers' sum scaled, plus the decimals'. */
 static void agg_sum(const struct bpfq_agg *a, mpz_t sum)
 {
 	mpz_t d;
@@ -259,21 +259,21 @@ static i128 agg_extreme(const struct bpfq_agg *a, bool max)
 	return max ? (i > d ? i : d) : (i < d ? i : d);
 }
 
-/* n * sumsq - sum^2: n^2 times the population variance, times 10^18 (sum is returned too). */
+/* n * sumsq - sum^2: n^2 times the population variance, times 10^36 (sum is returned too). */
 static void spread(const struct bpfq_moments *m, mpz_t out, mpz_t sum)
 {
 	mpz_t sq;
 
 	mpz_init(sq);
 	mpz_set_words(sum, m->sum, 3, true);
-	mpz_set_words(sq, m->sumsq, 4, false);
+	mpz_set_words(sq, m->sumsq, 5, false);
 	mpz_mul_ui(out, sq, m->count);
 	mpz_mul(sq, sum, sum);
 	mpz_sub(out, out, sq);
 	mpz_clear(sq);
 }
 
-/* var: (n * sumsq - sum^2) / (n * (n or n - 1)) / 10^18; stddev its square root. */
+/* var: (n * sumsq - sum^2) / (n * (n or n - 1)) / 10^36; stddev its square root. */
 static bool moments_value(const struct agg_desc *d, const struct bpfq_moments *m, mpq_t v)
 {
 	bool samp = d->kind == AGG_VAR_SAMP || d->kind == AGG_STDDEV_SAMP;
@@ -285,7 +285,7 @@ static bool moments_value(const struct agg_desc *d, const struct bpfq_moments *m
 	spread(m, num, sum);
 	mpz_set_ui(den, m->count);
 	mpz_mul_ui(den, den, samp ? m->count - 1 : m->count);
-	mpz_ui_pow_ui(t, 10, 18);
+	mpz_ui_pow_ui(t, 10, 36);
 	mpz_mul(den, den, t);
 	if (root)
 		exact = exact_root(num, den, false, v);
@@ -296,8 +296,8 @@ static bool moments_value(const struct agg_desc *d, const struct bpfq_moments *m
 }
 
 /*
- * The pairs' sums, exact: n, sy and sx (times 10^9), and n^2 times the
- * population covariance and variances (times 10^18): cxy = n * sxy - sx * sy,
+ * The pairs' sums, exact: n, sy and sx (times 10^18), and n^2 times the
+ * population covariance and variances (times 10^36): cxy = n * sxy - sx * sy,
  * vx = n * sxx - sx^2, vy likewise.
  */
 struct pair_sums {
@@ -312,8 +312,8 @@ static void pair_sums(const struct bpfq_comoments *c, struct pair_sums *p)
 	mpz_set_ui(p->n, c->x.count);
 	spread(&c->y, p->vy, p->sy);
 	spread(&c->x, p->vx, p->sx);
-	mpz_set_words(p->cxy, c->sumxy_pos, 4, false);
-	mpz_set_words(t, c->sumxy_neg, 4, false);
+	mpz_set_words(p->cxy, c->sumxy_pos, 5, false);
+	mpz_set_words(t, c->sumxy_neg, 5, false);
 	mpz_sub(p->cxy, p->cxy, t);
 	mpz_mul(p->cxy, p->cxy, p->n);
 	mpz_mul(t, p->sx, p->sy);
@@ -355,7 +355,7 @@ static bool pair_value(const struct agg_desc *d, const struct bpfq_comoments *c,
 
 	pair_sums(c, &p);
 	mpz_inits(num, den, NULL);
-	mpz_ui_pow_ui(den, 10, 18);
+	mpz_ui_pow_ui(den, 10, 36);
 	switch (d->kind) {
 	case AGG_COVAR_POP:
 	case AGG_COVAR_SAMP:
@@ -572,7 +572,7 @@ bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v)
 	}
 }
 
-/* A value of 9 decimals or fewer; the others are quotients and roots. */
+/* A value of 18 decimals or fewer; the others are quotients and roots. */
 static bool is_decimal(enum agg_kind k)
 {
 	return k == AGG_COUNT || k == AGG_COUNT_DISTINCT || k == AGG_SUM || k == AGG_MIN ||
@@ -635,7 +635,7 @@ void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size
 		mpz_init_set_ui(z, BPFQ_SCALE);
 		mpz_divexact(z, z, mpq_denref(v));
 		mpz_mul(z, z, mpq_numref(v));
-		print_scaled(z, 9, buf, size);
+		print_scaled(z, 18, buf, size);
 		mpz_clear(z);
 	} else {
 		value_print_number(v, exact, buf, size);

@@ -50,7 +50,7 @@ void value_set_computed(uint64_t *state, const mpq_t v, bool exact, bool null);
  */
 bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v);
 
-/* A scaled value (v * 10^9, num.h) as a number. */
+/* A scaled value (v * 10^18, num.h) as a number. */
 void value_set_scaled(mpq_t v, i128 scaled);
 
 /*

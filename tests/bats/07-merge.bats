@@ -117,19 +117,22 @@ make_parts() {
 	run bash -c "printf 'h1: 12345\n' | '$BPFQ' merge"
 	assert_status 3
 	assert_output "bpfq merge: error: <stdin>:1 (h1): not a bpfq partial"
-	run bash -c "printf '{\"bpfq_partial\":2,\"select\":\"sum(x)\"}\n' | '$BPFQ' merge"
+	run bash -c "printf '{\"bpfq_partial\":3,\"select\":\"sum(x)\"}\n' | '$BPFQ' merge"
 	assert_status 3
 	[[ $output == *"a partial lacks select or aggregates"* ]]
 	run bash -c "printf '{\"bpfq_partial\":1,\"select\":\"sum(x)\"}\n' | '$BPFQ' merge"
 	assert_status 3
-	[[ $output == *"not a bpfq partial of version 2"* ]]
+	[[ $output == *"not a bpfq partial of version 3"* ]]
+	run bash -c "printf '{\"bpfq_partial\":2,\"select\":\"sum(x)\"}\n' | '$BPFQ' merge"
+	assert_status 3
+	assert_output "bpfq merge: error: <stdin>:1: not a bpfq partial: a partial of version 2 (decimals to 9 places): rerun it with this bpfq"
 	run bash -c "printf '' | '$BPFQ' merge"
 	assert_status 3
 	assert_output "bpfq merge: error: no partials read"
 }
 
 @test "a partial with out-of-range numbers, or a state of the wrong size, is rejected" {
-	local head='{"bpfq_partial":2,"select":"min(x)","records":1,"matched":1,"malformed":0,"empty":0,"bad":0,"missing":0'
+	local head='{"bpfq_partial":3,"select":"min(x)","records":1,"matched":1,"malformed":0,"empty":0,"bad":0,"missing":0'
 	run bash -c "printf '%s\n' '$head,\"aggregates\":[{\"name\":\"min(x)\",\"kind\":\"min\",\"words\":13,\"buckets\":0,\"lo\":0,\"hi\":0,\"step\":0,\"q\":0}],\"state\":[[0,18446744073709551616]]}' | '$BPFQ' merge"
 	assert_status 3
 	[[ $output == *"a state word is not [index, value] within the state"* ]]
@@ -153,7 +156,7 @@ make_parts() {
 # made here rather than by bpfq so that its size is the test's to choose.
 make_by_partial() {
 	awk -v n="$1" 'BEGIN {
-		printf "{\"bpfq_partial\":2,\"host\":\"h\",\"select\":\"count() by $1\",\"records\":%d,", n
+		printf "{\"bpfq_partial\":3,\"host\":\"h\",\"select\":\"count() by $1\",\"records\":%d,", n
 		printf "\"matched\":%d,\"malformed\":0,\"empty\":0,\"bad\":0,\"missing\":0,", n
 		printf "\"aggregates\":[{\"name\":\"count()\",\"kind\":\"count\",\"words\":13,"
 		printf "\"buckets\":0,\"lo\":0,\"hi\":0,\"step\":0,\"q\":0}],\"by\":\"$1\",\"groups\":["
@@ -192,7 +195,7 @@ make_by_partial() {
 	bad+=("${good/\"records\":2/\"records\":2.0}") why+=("a partial lacks its counters (records, matched, ...)")
 	bad+=("${good/count() by/count\\u0000() by}") why+=("a string holds a NUL character")
 	bad+=("${good/'[[0,1]]'/[[0,1,2]]}") why+=("a state word is not [index, value] within the state")
-	bad+=("{\"bpfq_partial\":2,\"a\":$(printf '[%.0s' {1..40})") why+=("nested too deeply")
+	bad+=("{\"bpfq_partial\":3,\"a\":$(printf '[%.0s' {1..40})") why+=("nested too deeply")
 	for i in "${!bad[@]}"; do
 		run bash -c "printf '%s\n' '$good' '${bad[i]}' | '$BPFQ' merge"
 		assert_status 3
@@ -203,7 +206,7 @@ make_by_partial() {
 @test "a partial line ending in a backslash at the end of the input is an error (status 3)" {
 	# 119 bytes and no newline: getline's first buffer (120 bytes) is
 	# full, so a reader that steps over the NUL after '\' reads past it.
-	local line='{"bpfq_partial":2,"host":"'
+	local line='{"bpfq_partial":3,"host":"'
 	line+=$(printf '%*s' $((118 - ${#line})) '' | tr ' ' h)'\'
 	[[ ${#line} == 119 ]]
 	run bash -c "printf '%s' '$line' | '$BPFQ' merge"
@@ -223,7 +226,7 @@ make_by_partial() {
 	run bash -c "printf '%s}\n' '$good' | '$BPFQ' merge -o json"
 	assert_output '{"by":"\u001b[2J$1","groups":[{"key":"1000","aggregates":[{"name":"count()\u001b]0;x\u0007","value":1}]}],"records":1,"matched":1,"malformed":0,"nulls":{"empty":0,"not_numbers":0,"missing":0}}'
 	# A failed host's name and error, and a pdsh prefix, in the messages.
-	run bash -c "printf '%s\n' 'h${esc}[1m: {\"bpfq_partial\":2,\"host\":\"a\\u001bb\",\"status\":3,\"error\":\"no\\u001b[5m\"}' | '$BPFQ' merge"
+	run bash -c "printf '%s\n' 'h${esc}[1m: {\"bpfq_partial\":3,\"host\":\"a\\u001bb\",\"status\":3,\"error\":\"no\\u001b[5m\"}' | '$BPFQ' merge"
 	assert_status 3
 	assert_output 'bpfq merge: error: <stdin>:1 (h\x1b[1m): the query failed on a\x1bb (status 3): no\x1b[5m'
 	[[ $output != *$esc* ]]

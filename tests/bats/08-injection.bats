@@ -143,14 +143,19 @@ rep() {
 	[[ $FAST == *"bpfq_lt_mask(x0, 9223372036854775807LL)"* ]]
 	[[ $EMIT != *9223372036854775808LL* ]]
 	[[ $EMIT == *"/* where x > -9223372036854775808 and x < 9223372036854775807 */"* ]]
-	# The general path has them as decimals: (hi, lo) of v * 10^9.
-	[[ $EMIT == *"((struct bpfq_d){ 0ULL, -500000000LL })"* ]]
+	# The general path has them as decimals: (hi, lo) of v * 10^18.
+	[[ $EMIT == *"((struct bpfq_d){ 0ULL, -500000000000000000LL })"* ]]
+	# The longest operand: both words at their widest.
+	gen_c "min(x) where x > -9223372036854775807.000000000000000001 from f"
+	[[ $EMIT == *"bpfq_d_lt(((struct bpfq_d){ 999999999999999999ULL, -500000000000000000LL }), d0)"* ]]
+	gen_c "min(x) where x > -9223372036854775807 from f"
+	[[ $EMIT == *"bpfq_d_lt(((struct bpfq_d){ 1000000000000000000ULL, -500000000000000000LL }), d0)"* ]]
 	gen_c "count() where x > $(rep 0 3000)7 from f"
 	[[ $FAST == *" = bpfq_lt_mask(7LL, x0);"* ]]
 	# Before min(), a comparison and a branch.
 	gen_c "min(x) where x > $(rep 0 3000)7 from f"
 	[[ $FAST == *" = x0 > 7LL;"* ]]
-	[[ $EMIT == *"((struct bpfq_d){ 7000000000ULL, 0LL })"* ]]
+	[[ $EMIT == *"((struct bpfq_d){ 7000000000000000000ULL, 0LL })"* ]]
 	# None of the 3000 zeros: no number in it starts with 0 but 0 itself.
 	run grep -nE '(^|[^0-9A-Za-z_])0[0-9]' <<<"$EMIT"
 	assert_status 1

@@ -2,7 +2,7 @@
 # Numbers as real exports write them: Python's float repr, R's write.csv,
 # numpy's savetxt, Stata's leading points, CRLF lines. Every answer is
 # checked against Python's decimal module (rounded half to even at the
-# 9th decimal, as bpfq-query(7) says), on both engines and at several
+# 18th decimal, as bpfq-query(7) says), on both engines and at several
 # read sizes, so a number split between reads is read once.
 
 load test_helper
@@ -30,7 +30,7 @@ for line in open(path, newline=''):
         except InvalidOperation:
             continue
         if d.is_finite():
-            vals.append(d.quantize(Decimal('1e-9'), rounding=ROUND_HALF_EVEN))
+            vals.append(d.quantize(Decimal('1e-18'), rounding=ROUND_HALF_EVEN))
 def show(d):
     s = format(d.normalize(), 'f')
     return '0' if s in ('-0', '0') else s
@@ -76,7 +76,7 @@ for i in range(1, 1500):
 		"$(printf 'sum(x): %s\nmin(x): %s\nmax(x): %s\ncount(x): %s' $want)"
 }
 
-@test "numpy's savetxt %.18e: exponents both ways, rounded to 9 decimals" {
+@test "numpy's savetxt %.18e: exponents both ways, rounded to 18 decimals" {
 	python3 -c '
 import random
 random.seed(9)
@@ -99,36 +99,37 @@ for i in range(2000):
 }
 
 @test "a rounded value is counted once, in the warning, -s and -o json" {
-	printf '3.2260000000000004\n0.000338059505147097\n1.5\n-3.234632000000000063e-01\n' \
-		>"$TMP/r.txt"
+	printf '%s\n' 3.2260000000000004 0.000338059505147097 2.3607021354399293e-10 1.5 \
+		-3.234632000000000063e-01 >"$TMP/r.txt"
 	for engine in user kernel; do
 		[[ $engine == user ]] || require_root
 		run bpfq --engine=$engine "sum(x) from $TMP/r.txt"
 		assert_status 0
-		assert_output "bpfq: warning: 3 values had more than 9 decimals and were rounded to 9; the first, '3.2260000000000004', at $TMP/r.txt:1:1
-4.40287486"
+		assert_output "bpfq: warning: 2 values had more than 18 decimals and were rounded to 18; the first, '2.3607021354399293e-10', at $TMP/r.txt:3:1
+4.402874859741217705"
 		run bpfq --engine=$engine -s "sum(x) from $TMP/r.txt"
-		[[ $output == *"  rounded:       3 numbers with more than 9 decimals"* ]]
+		[[ $output == *"  rounded:       2 numbers with more than 18 decimals"* ]]
 		run bpfq --engine=$engine -o json "sum(x) from $TMP/r.txt"
-		[[ $output == *'"rounded":3'* ]]
+		[[ $output == *'"rounded":2'* ]]
 	done
-	# Exact ones are not counted: trailing zeros past the 9th are no rounding.
-	printf '1.500000000000\n2e-9\n' >"$TMP/e.txt"
+	# Exact ones are not counted: trailing zeros past the 18th are no rounding.
+	printf '1.500000000000000000000\n2e-18\n' >"$TMP/e.txt"
 	run bpfq --engine=user "sum(x) from $TMP/e.txt"
 	assert_status 0
-	assert_output "1.500000002"
+	assert_output "1.500000000000000002"
 }
 
-@test "half to even at the 9th decimal, and exponents applied exactly" {
-	printf '%s\n' 0.0000000005 0.0000000015 0.0000000025 0.00000000250000000001 \
-		-0.0000000035 1e-10 123456789012345678e-9 1.5e+3 2.5E10 >"$TMP/h.txt"
+@test "half to even at the 18th decimal, and exponents applied exactly" {
+	printf '%s\n' 0.0000000000000000005 0.0000000000000000015 0.0000000000000000025 \
+		0.00000000000000000250000000000000000001 -0.0000000000000000035 1e-19 \
+		123456789012345678e-18 1.5e+3 2.5E10 >"$TMP/h.txt"
 	for engine in user kernel; do
 		[[ $engine == user ]] || require_root
 		run bpfq --engine=$engine "min(x), max(x), sum(x), count(x) from $TMP/h.txt"
 		assert_status 0
-		[[ ${lines[1]} == "min(x): -0.000000004" ]]
+		[[ ${lines[1]} == "min(x): -0.000000000000000004" ]]
 		[[ ${lines[2]} == "max(x): 25000000000" ]]
-		[[ ${lines[3]} == "sum(x): 25123458289.012345681" ]]
+		[[ ${lines[3]} == "sum(x): 25000001500.123456789012345681" ]]
 		[[ ${lines[4]} == "count(x): 9" ]]
 	done
 }
@@ -156,7 +157,7 @@ max(x): 9223372036854775807"
 }
 
 @test "query literals: exponents, leading and trailing points, rounded like the data" {
-	printf '%s\n' 0.001 0.0015 0.002 .5 0.49999999999 3.2260000000000004 >"$TMP/q.txt"
+	printf '%s\n' 0.001 0.0015 0.002 .5 0.4999999999999999999 3.2260000000000004 >"$TMP/q.txt"
 	for engine in user kernel; do
 		[[ $engine == user ]] || require_root
 		run bpfq --engine=$engine "count() where x > 1.5e-3 from $TMP/q.txt"
@@ -197,14 +198,14 @@ count(b): 1"
 }
 
 @test "--partial carries the rounded and NULL-word counts, and merge adds them up" {
-	printf 'a,b\n1.1234567891,NA\n2,-\n' >"$BATS_TEST_TMPDIR/p1.csv"
-	printf 'a,b\n0.5000000005,inf\n3,4\n' >"$BATS_TEST_TMPDIR/p2.csv"
+	printf 'a,b\n1.1234567891234567891,NA\n2,-\n' >"$BATS_TEST_TMPDIR/p1.csv"
+	printf 'a,b\n0.5000000000000000005,inf\n3,4\n' >"$BATS_TEST_TMPDIR/p2.csv"
 	for p in 1 2; do
 		"$BPFQ" --partial "sum(a), count(b) from $BATS_TEST_TMPDIR/p$p.csv" 2>/dev/null
 	done >"$BATS_TEST_TMPDIR/parts"
 	run --separate-stderr "$BPFQ" merge "$BATS_TEST_TMPDIR/parts"
 	[ "$status" -eq 0 ]
-	[ "$output" = $'sum(a): 6.623456789\ncount(b): 1' ]
+	[ "$output" = $'sum(a): 6.623456789123456789\ncount(b): 1' ]
 	[ "$stderr" = "bpfq merge: warning: the runs skipped 0 malformed tokens and read 3 fields as NULL (each run's stderr says where)
-bpfq merge: warning: the runs rounded 2 values with more than 9 decimals to 9 (each run's stderr says where)" ]
+bpfq merge: warning: the runs rounded 2 values with more than 18 decimals to 18 (each run's stderr says where)" ]
 }

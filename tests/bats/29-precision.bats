@@ -10,33 +10,12 @@ load test_helper
 # Python's text for each statistic of the numbers in file $1, one per line:
 # what bpfq prints for avg, var_samp, var_pop, stddev_samp, stddev_pop.
 py_stats() {
-	python3 - "$1" <<'EOF'
-import math
+	python3 - "$1" "$BATS_TEST_DIRNAME" <<'EOF'
 import sys
-from decimal import Decimal, getcontext
 from fractions import Fraction
-getcontext().prec = 60
-
-def text(q):
-    # exact when the decimal has at most 38 digits (the zeros after the point counted)
-    d, twos, fives = q.denominator, 0, 0
-    while d % 2 == 0:
-        d, twos = d // 2, twos + 1
-    while d % 5 == 0:
-        d, fives = d // 5, fives + 1
-    scale = max(twos, fives)
-    n = abs(q.numerator) * 10 ** scale // q.denominator
-    if d == 1 and scale <= 38 and len(str(n)) <= 38:
-        s = str(n).rjust(scale + 1, '0')
-        s = s[:len(s) - scale] + ('.' + s[len(s) - scale:] if scale else '')
-        return ('-' if q < 0 else '') + s
-    return repr(float(q))
-
-def root(q):
-    a, b = math.isqrt(q.numerator), math.isqrt(q.denominator)
-    if a * a == q.numerator and b * b == q.denominator:
-        return text(Fraction(a, b))
-    return repr(float((Decimal(q.numerator) / Decimal(q.denominator)).sqrt()))
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[2])
+from exact_text import text, root
 
 xs = [Fraction(t) for t in open(sys.argv[1]).read().split()]
 n, mean = len(xs), sum(xs) / len(xs)

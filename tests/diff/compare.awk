@@ -1,8 +1,9 @@
 # Compares the oracle's answer with bpfq's, cell by cell (both as bpfq's
 # `-o csv` rows): exits 0 when they agree. A cell the oracle wrote as
 #   ~q:EXACT  (quantile)        must be the value of a bucket at most 1/128 of
-#             |EXACT| toward zero from it (plus 2e-9: the bucket bounds are
-#             rounded toward zero to 9 decimals), never past it;
+#             |EXACT| toward zero from it (plus a bucket's width below
+#             128 * 2^-30, where they are 2^-30 wide, and 2e-18: the bucket
+#             bounds are rounded toward zero to 18 decimals), never past it;
 #   ~Q:EXACT  (quantile by groups, 32 buckets an octave) the same within 1/32;
 #   ~d:EXACT  (count_distinct)  must be within 3% of EXACT, or 1 (a collision
 #             among few values), and 0 for 0;
@@ -13,7 +14,8 @@
 #   LC_ALL=C gawk -M -f compare.awk ORACLE GOT
 
 BEGIN {
-	S = 1000000000
+	S = 1000000000000000000
+	W = int(S / 2 ^ 30) + 1
 	while ((getline line < ARGV[1]) > 0) want[++nw] = line
 	while ((getline line < ARGV[2]) > 0) got[++ng] = line
 	if (nw != ng) fail("the answers have " nw " and " ng " lines")
@@ -33,14 +35,14 @@ function fail(why) {
 	exit 1
 }
 
-# "-12.5" as 10^9 units, exactly; "" when it is not a decimal.
+# "-12.5" as 10^-18 units, exactly; "" when it is not a decimal.
 function scaled(s,   neg, p, ip, fp) {
 	if (s !~ /^-?[0-9]+(\.[0-9]+)?$/) return ""
 	neg = s ~ /^-/
 	sub(/^-/, "", s)
 	p = index(s, ".")
 	ip = p ? substr(s, 1, p - 1) : s
-	fp = p ? substr(substr(s, p + 1) "000000000", 1, 9) : "0"
+	fp = p ? substr(substr(s, p + 1) "000000000000000000", 1, 18) : "0"
 	return (neg ? -1 : 1) * ((ip + 0) * S + (fp + 0))
 }
 
@@ -52,7 +54,7 @@ function same(w, g,   e, v, ae, av, d) {
 		ae = e < 0 ? -e : e; av = v < 0 ? -v : v
 		if (v != 0 && (v < 0) != (e < 0)) return 0
 		d = w ~ /^~Q:/ ? 32 : 128
-		return av <= ae && d * (ae - av) <= ae + 2 * d
+		return av <= ae && d * (ae - av) <= ae + d * (W + 2)
 	}
 	if (w ~ /^~[dD]:/) {
 		e = substr(w, 4) + 0

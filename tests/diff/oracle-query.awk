@@ -14,7 +14,7 @@
 # aggregate of one record, in bpfq's documented order (operands left to right,
 # then the operator; and/or short-circuit; between evaluates all three
 # operands; in walks its list until a value is equal). Values are integers
-# scaled by 10^9; a NULL is a separate flag; a condition is 0 (false),
+# scaled by 10^18; a NULL is a separate flag; a condition is 0 (false),
 # 1 (true) or 2 (unknown).
 #
 # The generated code reads slot values from FV[s] (scaled value) and FN[s]
@@ -291,7 +291,7 @@ function parse_item(   name, n, i) {
 			}
 		} else if (name == "median" || name == "median_exact") {
 			AGG[n] = name == "median" ? "quantile" : "quantile_exact"
-			AQ[n] = 500000000
+			AQ[n] = 500000000000000000
 		} else if (name ~ /^(corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/) {
 			# (y, x): AE2 is x
 			expect(",")
@@ -338,8 +338,8 @@ function paren(n, yes) {
 function dec_text(v,   neg, ip, fp) {
 	neg = v < 0
 	if (neg) v = -v
-	ip = (v - v % 1000000000) / 1000000000
-	fp = sprintf("%09d", v % 1000000000)
+	ip = (v - v % 1000000000000000000) / 1000000000000000000
+	fp = sprintf("%018d", v % 1000000000000000000)
 	sub(/0+$/, "", fp)
 	return (neg ? "-" : "") ip (fp == "" ? "" : "." fp)
 }
@@ -578,8 +578,8 @@ function literal(neg,   n, v) {
 	return n
 }
 
-# "12", "12.345", ".5", "5.", "1.5e-3" as value * 10^9, rounded half to even past
-# the 9th decimal as bpfq rounds a literal.
+# "12", "12.345", ".5", "5.", "1.5e-3" as value * 10^18, rounded half to even past
+# the 18th decimal as bpfq rounds a literal.
 function scaled(s,   e, x, p, ip, fp, sig, k, h, r, q) {
 	x = 0
 	if (e = match(s, /[eE]/)) {
@@ -590,7 +590,7 @@ function scaled(s,   e, x, p, ip, fp, sig, k, h, r, q) {
 	ip = p ? substr(s, 1, p - 1) : s
 	fp = p ? substr(s, p + 1) : ""
 	sig = (ip fp) + 0
-	k = 9 - length(fp) + x
+	k = 18 - length(fp) + x
 	if (k >= 0) return sig * 10 ^ k
 	h = 10 ^ -k
 	r = sig % h
@@ -876,7 +876,7 @@ function gen_num(n,   k, a, b, va, ua, vb, ub, v, u, p) {
 	if (k == "add") emit("\t" v " = " va " + " vb)
 	else if (k == "sub") emit("\t" v " = " va " - " vb)
 	else if (k == "mul") {
-		# truncated toward zero at the 9th decimal
+		# truncated toward zero at the 18th decimal
 		emit("\t" v " = " va " * " vb "; " v " = (" v " - " v " % S) / S")
 	} else {
 		emit("\tif (" vb " == 0) oops(\"division by zero\", \"" oops_loc(n) "\")")
@@ -900,7 +900,7 @@ function gen_time_fn(n,   a, v, u) {
 		emit("\tif (" v " < -62167219200000000 || " v " >= 253402300800000000) oops(\"a time outside the years 0000 to 9999\", \"" oops_loc(n) "\")")
 		emit("\t" v " = " v " * S")
 	} else if (V[n] == "epoch")
-		emit("\t" v " = idiv(" a[1] ", S) * 1000")
+		emit("\t" v " = idiv(" a[1] ", S) * idiv(S, 1000000)")
 	else if (V[n] == "date_trunc")
 		emit("\t" v " = t_trunc(\"" TU[n] "\", idiv(" a[1] ", S)) * S")
 	else

@@ -18,7 +18,7 @@
 #   stderr: bpfq's warnings (counts, first places and tokens), or the first
 #           line of its run-time error, as bpfq words them.
 #
-# Every value is an integer scaled by 10^9 (so 1.5 is 1500000000); decimal
+# Every value is an integer scaled by 10^18 (so 1.5 is 15 * 10^17); decimal
 # tokens are parsed as strings, never as floating point.
 
 BEGIN {
@@ -27,7 +27,7 @@ BEGIN {
 	CTRL_HEX[sprintf("%c", 127)] = "\\x7f"
 	for (ci = 0; ci < 32; ci++) JCTRL = JCTRL sprintf("%c", ci)	# json: bytes a string cannot hold
 	CTRL_HEX["\\"] = "\\x5c"
-	S = 1000000000
+	S = 1000000000000000000
 	split("NA NULL '-' inf nan", NULL_NAME, " ")
 	LO = -(2 ^ 63) * S
 	HI = 2 ^ 63 * S - 1
@@ -98,7 +98,7 @@ FMT == "numbers" {
 
 # A data token as a number: [+-]? digits with a '.' among or after them
 # (or before them: .5), then [eE][+-]?[0-9]+; the value rounded half to
-# even at the 9th decimal (PRND: it was). Integer digits past int64, or a
+# even at the 18th decimal (PRND: it was). Integer digits past int64, or a
 # value past it, cannot be held. Sets PV (scaled), PRND; returns 1 for a
 # number, 2 for one beyond int64, 0 for none.
 function number(s,   neg, p, e, ip, fp, x, sig, k, q, r, h) {
@@ -126,7 +126,7 @@ function number(s,   neg, p, e, ip, fp, x, sig, k, q, r, h) {
 		return 1
 	}
 	sig = (ip fp) + 0
-	k = 9 - length(fp) + x
+	k = 18 - length(fp) + x
 	if (!sig) {
 		PV = 0
 	} else if (k >= 0) {
@@ -948,7 +948,7 @@ function dec(v,   neg, ip, fp) {
 	if (neg) v = -v
 	ip = idiv(v, S)
 	fp = v - ip * S
-	fp = fp ? sprintf("%09d", fp) : ""
+	fp = fp ? sprintf("%018d", fp) : ""
 	sub(/0+$/, "", fp)
 	return (neg ? "-" : "") ip (fp != "" ? "." fp : "")
 }
@@ -1547,8 +1547,8 @@ function warnings(   b, s, sep, k, j) {
 			"s missing (the records are") " too short) read as NULL" \
 			first_at(MISS_OFF, 0, "in the record at") > "/dev/stderr"
 	if (ROUNDED)
-		print "bpfq: warning: " ROUNDED " value" (ROUNDED == 1 ? " had more than 9 decimals and " \
-			"was" : "s had more than 9 decimals and were") " rounded to 9" \
+		print "bpfq: warning: " ROUNDED " value" (ROUNDED == 1 ? " had more than 18 decimals and " \
+			"was" : "s had more than 18 decimals and were") " rounded to 18" \
 			first_at(ROUNDED_OFF, !j, "at") > "/dev/stderr"
 	if (PARTIAL && !STOPPED)
 		print "bpfq: warning: the last " PARTIAL " bytes of " FILE " are not a whole record (" \

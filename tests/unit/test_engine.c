@@ -17,7 +17,7 @@ static const char *const inputs[] = {
 	"9223372036854775807 -9223372036854775808 9223372036854775808",
 	"1 2 3 4 5 6 7 8 9 10\n-1,-2,-3\t\t+4\v5\f6\r\n,,, 007 -0 +0 --1 +-2 1-",
 	"123456789012 -98765\n",
-	"1.5 -0.25 2. .5 3.000000000 0.0000000001 12.5x 7",
+	"1.5 -0.25 2. .5 3.000000000000000000 0.0000000000000000001 12.5x 7",
 };
 
 static const char *const queries[] = {
@@ -125,7 +125,7 @@ static void test_tokens(void)
 	expect_u64("lone sign", "records", 0, o.r.records);
 	release(cq);
 
-	/* Decimals: "2." and ".5" are numbers; past 9 places rounded half to even. */
+	/* Decimals: "2." and ".5" are numbers; past 18 places rounded half to even. */
 	o = run(cq = checked(q), inputs[7], strlen(inputs[7]), 0);
 	expect_u64("decimals", "malformed", 1, o.r.malformed);
 	expect_u64("decimals", "rounded", 1, o.r.rounded);
@@ -361,7 +361,7 @@ static void test_groups_sorted(void)
 {
 	struct bpfq_key keys[] = {
 		text_key("b"), int_key(3), { .kind = BPFQ_K_MISSING }, text_key("ab"),
-		dec_key(-(i128)5500000000), text_key("a"), int_key(-5), dec_key(2500000000),
+		dec_key(-(i128)55 * (i128)BPFQ_SCALE / 10), text_key("a"), int_key(-5), dec_key((i128)25 * (i128)BPFQ_SCALE / 10),
 		text_key(""), int_key(INT64_MIN),
 	};
 	static const char *const want[] = { "INT64_MIN", "-5.5", "-5", "2.5", "3", "''", "'a'",
@@ -459,35 +459,46 @@ static void test_eval_groups(void)
 	release(q);
 }
 
-/* One field's text as the reference reads it: kind, value times 10^9, flags. */
+/* One field's text as the reference reads it: kind, value times 10^18, flags. */
 static void test_number_forms(void)
 {
 	static const struct {
 		const char *text;
 		uint32_t kind;
-		const char *scaled;	/* the value times 10^9 */
+		const char *scaled;	/* the value times 10^18 */
 		int flags;
 	} cases[] = {
-		{ "42", BPFQ_K_INT, "42000000000", 0 },
-		{ "+3", BPFQ_K_INT, "3000000000", 0 },
-		{ ".097", BPFQ_K_DEC, "97000000", 0 },
-		{ "-.5", BPFQ_K_DEC, "-500000000", 0 },
-		{ "5.", BPFQ_K_DEC, "5000000000", 0 },
-		{ " 5. ", BPFQ_K_DEC, "5000000000", 0 },
-		{ "1.5e-3", BPFQ_K_DEC, "1500000", 0 },
-		{ "1E5", BPFQ_K_DEC, "100000000000000", 0 },
-		{ "2.5e+10", BPFQ_K_DEC, "25000000000000000000", 0 },
-		{ "-3.234632000000000063e-01", BPFQ_K_DEC, "-323463200", BPFQ_TOK_ROUNDED },
-		{ "3.2260000000000004", BPFQ_K_DEC, "3226000000", BPFQ_TOK_ROUNDED },
-		{ "0.000338059505147097", BPFQ_K_DEC, "338060", BPFQ_TOK_ROUNDED },
-		{ "0.0000000005", BPFQ_K_DEC, "0", BPFQ_TOK_ROUNDED },
-		{ "0.0000000015", BPFQ_K_DEC, "2", BPFQ_TOK_ROUNDED },
-		{ "-0.0000000025", BPFQ_K_DEC, "-2", BPFQ_TOK_ROUNDED },
-		{ "0.000000002500000000000000000000000000001", BPFQ_K_DEC, "3", BPFQ_TOK_ROUNDED },
-		{ "1.500000000000", BPFQ_K_DEC, "1500000000", 0 },
+		{ "42", BPFQ_K_INT, "42000000000000000000", 0 },
+		{ "+3", BPFQ_K_INT, "3000000000000000000", 0 },
+		{ ".097", BPFQ_K_DEC, "97000000000000000", 0 },
+		{ "-.5", BPFQ_K_DEC, "-500000000000000000", 0 },
+		{ "5.", BPFQ_K_DEC, "5000000000000000000", 0 },
+		{ " 5. ", BPFQ_K_DEC, "5000000000000000000", 0 },
+		{ "1.5e-3", BPFQ_K_DEC, "1500000000000000", 0 },
+		{ "1E5", BPFQ_K_DEC, "100000000000000000000000", 0 },
+		{ "2.5e+10", BPFQ_K_DEC, "25000000000000000000000000000", 0 },
+		{ "-3.234632000000000063e-01", BPFQ_K_DEC, "-323463200000000006", BPFQ_TOK_ROUNDED },
+		{ "3.2260000000000004", BPFQ_K_DEC, "3226000000000000400", 0 },
+		{ "0.000338059505147097", BPFQ_K_DEC, "338059505147097", 0 },
+		{ "2.3607021354399293e-10", BPFQ_K_DEC, "236070214", BPFQ_TOK_ROUNDED },
+		{ "0.0000000000000000005", BPFQ_K_DEC, "0", BPFQ_TOK_ROUNDED },
+		{ "0.0000000000000000015", BPFQ_K_DEC, "2", BPFQ_TOK_ROUNDED },
+		{ "-0.0000000000000000025", BPFQ_K_DEC, "-2", BPFQ_TOK_ROUNDED },
+		{ "0.000000000000000002500000000000000000000000000001", BPFQ_K_DEC, "3",
+		  BPFQ_TOK_ROUNDED },
+		{ "1.5e-18", BPFQ_K_DEC, "2", BPFQ_TOK_ROUNDED },
+		{ "2.5e-18", BPFQ_K_DEC, "2", BPFQ_TOK_ROUNDED },
+		{ "0.0000000015", BPFQ_K_DEC, "1500000000", 0 },
+		{ "1.500000000000000000000", BPFQ_K_DEC, "1500000000000000000", 0 },
 		{ "1e-400", BPFQ_K_DEC, "0", BPFQ_TOK_ROUNDED },
 		{ "0e400", BPFQ_K_DEC, "0", 0 },
-		{ "-9.223372036854775808e18", BPFQ_K_DEC, "-9223372036854775808000000000", 0 },
+		{ "-9.223372036854775808e18", BPFQ_K_DEC, "-9223372036854775808000000000000000000", 0 },
+		{ "9223372036854775807.999999999999999999", BPFQ_K_DEC,
+		  "9223372036854775807999999999999999999", 0 },
+		{ "9223372036854775807.9999999999999999995", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
+		{ "-9223372036854775807.9999999999999999995", BPFQ_K_DEC,
+		  "-9223372036854775808000000000000000000", BPFQ_TOK_ROUNDED },
+		{ "1e36", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
 		{ "9.223372036854775808e18", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
 		{ "9223372036854775808", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },
 		{ "1e300", BPFQ_K_BAD, "0", BPFQ_TOK_BEYOND },

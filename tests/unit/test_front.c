@@ -48,7 +48,7 @@ static void test_lexer_numbers(void)
 	expect_u64("lex 007", "value", 7, t.value);
 }
 
-/* Decimal literals in the forms exports write: value and frac (10^-9 units), rounded half to even. */
+/* Decimal literals in the forms exports write: value and frac (10^-18 units), rounded half to even. */
 static void test_lexer_decimals(void)
 {
 	static const struct {
@@ -57,20 +57,23 @@ static void test_lexer_decimals(void)
 		uint64_t value, frac;
 		bool overflow;
 	} cases[] = {
-		{ ".097", TOK_DEC, 0, 97000000, false },
+		{ ".097", TOK_DEC, 0, 97000000000000000ULL, false },
 		{ "5.", TOK_DEC, 5, 0, false },
 		{ "5.)", TOK_DEC, 5, 0, false },
-		{ "1.5e-3", TOK_DEC, 0, 1500000, false },
+		{ "1.5e-3", TOK_DEC, 0, 1500000000000000ULL, false },
 		{ "1E5", TOK_DEC, 100000, 0, false },
 		{ "2.5e+10", TOK_DEC, 25000000000ULL, 0, false },
-		{ "3.234632000000000063e-01", TOK_DEC, 0, 323463200, false },
-		{ "3.2260000000000004", TOK_DEC, 3, 226000000, false },
-		{ "0.000338059505147097", TOK_DEC, 0, 338060, false },
-		{ "0.0000000005", TOK_DEC, 0, 0, false },
-		{ "0.0000000015", TOK_DEC, 0, 2, false },
-		{ "0.00000000250000000000000000000000001", TOK_DEC, 0, 3, false },
+		{ "3.234632000000000063e-01", TOK_DEC, 0, 323463200000000006ULL, false },
+		{ "3.2260000000000004", TOK_DEC, 3, 226000000000000400ULL, false },
+		{ "0.000338059505147097", TOK_DEC, 0, 338059505147097ULL, false },
+		{ "0.000000000236070213543", TOK_DEC, 0, 236070214, false },
+		{ "0.0000000000000000005", TOK_DEC, 0, 0, false },
+		{ "0.0000000000000000015", TOK_DEC, 0, 2, false },
+		{ "0.00000000000000000250000000000000000000000000001", TOK_DEC, 0, 3, false },
+		{ "0.0000000015", TOK_DEC, 0, 1500000000, false },
 		{ "1e-40", TOK_DEC, 0, 0, false },
-		{ "12345678901234567890e-10", TOK_DEC, 1234567890, 123456789, false },
+		{ "12345678901234567890e-10", TOK_DEC, 1234567890, 123456789000000000ULL, false },
+		{ "1234567890123456789012345e-24", TOK_DEC, 1, 234567890123456789ULL, false },
 		{ "1e19", TOK_DEC, 10000000000000000000ULL, 0, false },
 		{ "1e20", TOK_DEC, 0, 0, true },
 		{ "1e300", TOK_DEC, 0, 0, true },

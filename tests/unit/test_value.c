@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Values (lang/value): decimal arithmetic with 9 places (num), where each
+ * Values (lang/value): decimal arithmetic with 18 places (num), where each
  * aggregate's state lies (layout), folding values into states and merging
  * them (aggs), and a state as its printed answer (values), sums wider than
  * 64 bits included.
@@ -9,16 +9,16 @@
 
 #define WORDS_TEXTAGG (sizeof(struct bpfq_textagg) / sizeof(uint64_t))
 
-/* Decimals: 9 places, exactly; * and / truncate toward zero. */
+/* Decimals: 18 places, exactly; * and / truncate toward zero. */
 static void test_decimal_arithmetic(void)
 {
 	expect_answers("decimal sums", "sum(x), sum(x * 3), sum(x / 4) from f", "0.1 0.2 0.3",
 		       "0.6;1.8;0.15");
 	expect_answers("1/3 truncates", "sum(x / 3), sum(-x / 3), sum(x % 0.4) from f", "1",
-		       "0.333333333;-0.333333333;0.2");
+		       "0.333333333333333333;-0.333333333333333333;0.2");
 	/* % takes the dividend's sign. */
 	expect_answers("division", "sum(x / 7), sum(x % 7), sum(x % -7), sum(-x / 2) from f", "-15",
-		       "-2.142857142;-1;-1;7.5");
+		       "-2.142857142857142857;-1;-1;7.5");
 }
 
 static void test_wide_sums(void)
@@ -46,8 +46,9 @@ static void test_wide_sums(void)
 	release(q);
 }
 
-/* x as a value: x * 10^9, the way num.h keeps it. */
+/* x as a value: x * 10^18, the way num.h keeps it; T(x) is x / 10. */
 #define S(x) ((i128)(x) * (i128)BPFQ_SCALE)
+#define T(x) (S(x) / 10)
 
 static void expect_i128(const char *what, i128 expected, i128 actual)
 {
@@ -82,26 +83,34 @@ static void test_num_ops(void)
 		uint32_t err;
 	} cases[] = {
 		{ "1 + 2", num_add, S(1), S(2), S(3), 0 },
-		{ "max + 10^-9", num_add, NUM_MAX, 1, 0, BPFQ_ERR_OVERFLOW },
-		{ "min + -10^-9", num_add, NUM_MIN, -1, 0, BPFQ_ERR_OVERFLOW },
+		{ "max + 10^-18", num_add, NUM_MAX, 1, 0, BPFQ_ERR_OVERFLOW },
+		{ "min + -10^-18", num_add, NUM_MIN, -1, 0, BPFQ_ERR_OVERFLOW },
 		{ "max + min", num_add, NUM_MAX, NUM_MIN, -1, 0 },
-		{ "min - 10^-9", num_sub, NUM_MIN, 1, 0, BPFQ_ERR_OVERFLOW },
+		{ "min - 10^-18", num_sub, NUM_MIN, 1, 0, BPFQ_ERR_OVERFLOW },
 		{ "0 - max", num_sub, 0, NUM_MAX, NUM_MIN + 1, 0 },
-		{ "1.5 * -2.5", num_mul, 1500000000, -2500000000, -3750000000, 0 },
-		{ "10^-9 * 0.5", num_mul, 1, 500000000, 0, 0 },
-		{ "-10^-9 * 0.5", num_mul, -1, 500000000, 0, 0 },
+		{ "1.5 * -2.5", num_mul, T(15), T(-25), S(-375) / 100, 0 },
+		{ "10^-18 * 0.5", num_mul, 1, T(5), 0, 0 },
+		{ "-10^-18 * 0.5", num_mul, -1, T(5), 0, 0 },
+		{ "3.2260000000000004 * 0.000000000236070214", num_mul, 3226000000000000400,
+		  236070214, 761562510, 0 },
+		{ "max * max", num_mul, NUM_MAX, NUM_MAX, 0, BPFQ_ERR_OVERFLOW },
+		{ "2^32 * 2^31", num_mul, S(1LL << 32), S(1LL << 31), NUM_MIN, BPFQ_ERR_OVERFLOW },
+		{ "-2^32 * 2^31", num_mul, S(-(1LL << 32)), S(1LL << 31), NUM_MIN, 0 },
 		{ "3037000500^2", num_mul, S(3037000500), S(3037000500), 0, BPFQ_ERR_OVERFLOW },
 		{ "min * 1", num_mul, NUM_MIN, S(1), NUM_MIN, 0 },
 		{ "min * -1", num_mul, NUM_MIN, S(-1), 0, BPFQ_ERR_OVERFLOW },
-		{ "1 / 3", num_div, S(1), S(3), 333333333, 0 },
-		{ "-1 / 3", num_div, S(-1), S(3), -333333333, 0 },
-		{ "-15 / 2", num_div, S(-15), S(2), -7500000000, 0 },
+		{ "1 / 3", num_div, S(1), S(3), 333333333333333333, 0 },
+		{ "-1 / 3", num_div, S(-1), S(3), -333333333333333333, 0 },
+		{ "max / 7", num_div, NUM_MAX, S(7), (i128)S(1317624576693539401) + 142857142857142857, 0 },
+		{ "10^9 / 10^-9", num_div, S(1000000000), 1000000000, S(1000000000000000000), 0 },
+		{ "10^10 / 10^-9", num_div, S(10000000000), 1000000000, 0, BPFQ_ERR_OVERFLOW },
+		{ "-15 / 2", num_div, S(-15), S(2), T(-75), 0 },
 		{ "1 / 0", num_div, S(1), 0, 0, BPFQ_ERR_DIVZERO },
 		{ "min / 1", num_div, NUM_MIN, S(1), NUM_MIN, 0 },
 		{ "min / -1", num_div, NUM_MIN, S(-1), 0, BPFQ_ERR_OVERFLOW },
 		{ "-15 % 7", num_mod, S(-15), S(7), S(-1), 0 },
 		{ "15 % -7", num_mod, S(15), S(-7), S(1), 0 },
-		{ "1 % 0.4", num_mod, S(1), 400000000, 200000000, 0 },
+		{ "1 % 0.4", num_mod, S(1), T(4), T(2), 0 },
 		{ "1 % 0", num_mod, S(1), 0, 0, BPFQ_ERR_DIVZERO },
 		{ "min % -1", num_mod, NUM_MIN, S(-1), 0, 0 },
 		{ "-max", neg2, NUM_MAX, 0, NUM_MIN + 1, 0 },
@@ -124,10 +133,10 @@ static void test_num_conversions(void)
 {
 	char buf[48];
 
-	expect_s64("floor(2.5)", "floor", 2, num_floor(2500000000));
-	expect_s64("floor(-2.5)", "floor", -3, num_floor(-2500000000));
+	expect_s64("floor(2.5)", "floor", 2, num_floor(T(25)));
+	expect_s64("floor(-2.5)", "floor", -3, num_floor(T(-25)));
 	expect_s64("floor(-2)", "floor", -2, num_floor(S(-2)));
-	expect_s64("floor(-10^-9)", "floor", -1, num_floor(-1));
+	expect_s64("floor(-10^-18)", "floor", -1, num_floor(-1));
 	expect_s64("floor(min)", "floor", INT64_MIN, num_floor(NUM_MIN));
 	expect_s64("floor(max)", "floor", INT64_MAX, num_floor(NUM_MAX));
 	expect_i128("words -1", -1, num_from_words(UINT64_MAX, -1));
@@ -135,7 +144,7 @@ static void test_num_conversions(void)
 	num_print_i128(buf, sizeof(buf), 0);
 	expect_str("print 0", "0", buf);
 	num_print_i128(buf, sizeof(buf), NUM_MIN);
-	expect_str("print min", "-9223372036854775808000000000", buf);
+	expect_str("print min", "-9223372036854775808000000000000000000", buf);
 	num_print_i128(buf, sizeof(buf), (i128)((u128)1 << 127));
 	expect_str("print -2^127", "-170141183460469231731687303715884105728", buf);
 	num_print_u128(buf, sizeof(buf), ~(u128)0);
@@ -196,8 +205,9 @@ static void test_value_text(void)
 {
 	static const i128 none[1], one_two[] = { S(1), S(2) }, thirds[] = { S(1), S(1), S(2) };
 	static const i128 fifths[] = { S(2), S(2), S(1) }, neg[] = { S(-2), S(-2), S(-1) };
-	static const i128 tenths[] = { 100000000, 200000000 }, half[] = { -500000000 };
-	static const i128 tiny[] = { 500 }, tiny_neg[] = { -500 }, ends[] = { NUM_MAX, NUM_MIN };
+	static const i128 tenths[] = { T(1), T(2) }, half[] = { T(-5) };
+	static const i128 tiny[] = { 500000000000 }, tiny_neg[] = { -500000000000 };
+	static const i128 ends[] = { NUM_MAX, NUM_MIN }, last[] = { 1 };
 	static const i128 four[] = { S(1), S(2), S(3), S(4) };
 
 	expect_text("sum(x) from f", none, 0, "null");
@@ -209,9 +219,10 @@ static void test_value_text(void)
 	expect_text("count_distinct(x) from f", none, 0, "0");
 	expect_text("sum(x) from f", tenths, 2, "0.3");
 	expect_text("min(x) from f", half, 1, "-0.5");
-	expect_text("max(x) from f", ends, 2, "9223372036854775807.999999999");
+	expect_text("max(x) from f", ends, 2, "9223372036854775807.999999999999999999");
 	expect_text("min(x) from f", ends, 2, "-9223372036854775808");
-	expect_text("sum(x) from f", ends, 2, "-0.000000001");
+	expect_text("sum(x) from f", ends, 2, "-0.000000000000000001");
+	expect_text("avg(x) from f", last, 1, "0.000000000000000001");
 	expect_text("avg(x) from f", one_two, 2, "1.5");
 	expect_text("avg(x) from f", thirds, 3, "1.3333333333333333");
 	expect_text("avg(x) from f", fifths, 3, "1.6666666666666667");
@@ -324,8 +335,11 @@ static bool quantile_bucket_ok(i128 v, int b, int bits)
 	i128 lo = agg_quantile_value(b, bits);
 	int mid = BPFQ_Q_PER_SIGN_OF(bits);
 
+	/* Below 2^bits * 2^-30 the buckets are 2^-30 wide: their bound is within that. */
+	i128 width = BPFQ_SCALE >> 30;
+
 	return b >= 0 && b < BPFQ_Q_BUCKETS_OF(bits) && lo >= 0 && lo <= v &&
-	       v - lo <= (v >> bits) + 1 && agg_quantile_bucket(-v, bits) == 2 * mid - b &&
+	       v - lo <= (v >> bits) + width + 1 && agg_quantile_bucket(-v, bits) == 2 * mid - b &&
 	       agg_quantile_value(2 * mid - b, bits) == -lo;
 }
 
@@ -338,10 +352,14 @@ static void test_quantile_buckets(void)
 	for (int k = 0; k < 2; k++) {
 		int last = -1;
 
-		for (int e = 0; e <= 92; e++) {
+		for (int e = 0; e <= 122; e++) {
 			for (int j = 0; j < 7; j++) {
 				i128 v = ((i128)1 << e) + j * ((i128)1 << e) / 7;
-				int b = agg_quantile_bucket(v, bits[k]);
+				int b;
+
+				if (v > NUM_MAX)
+					break;
+				b = agg_quantile_bucket(v, bits[k]);
 
 				if ((b < last || !quantile_bucket_ok(v, b, bits[k])) && !bad++)
 					fail("quantile bucket", "  2^%d + %d/7 of it, %d bits: bucket "
