@@ -144,12 +144,12 @@ quantile_exact(x, 0.999): 24974.875'
 	q='median_exact(delay), quantile_exact(delay, 0.1, 0.9, 1), count(delay)'
 	run bpfq --engine=user --partial "$q from $TMP/a.csv"
 	assert_status 0
-	[[ $output == *'"values":[[0,100000000],[1,100000000],[0,10000],[1,10000],[0,2500000000000],[1,2500000000000]]}' ]]
+	[[ $output == *'"values":[[0,100000000000000000],[1,100000000000000000],[0,10000000000000],[1,10000000000000],[0,2500000000000000000000],[1,2500000000000000000000]]}' ]]
 	merged "$q" "$EXACT"
 }
 
 @test "a partial's values must be a quantile_exact's" {
-	printf '%s\n' '{"bpfq_partial":2,"host":"h","select":"median_exact(x)","records":1,"matched":1,"malformed":0,"empty":0,"bad":0,"missing":0,"aggregates":[{"name":"median_exact(x)","kind":"quantile_exact","words":3,"buckets":0,"lo":0,"hi":0,"step":0,"q":500000000}],"state":[[0,1]],"values":[[1,5]]}' >"$TMP/p"
+	printf '%s\n' '{"bpfq_partial":3,"host":"h","select":"median_exact(x)","records":1,"matched":1,"malformed":0,"empty":0,"bad":0,"missing":0,"aggregates":[{"name":"median_exact(x)","kind":"quantile_exact","words":3,"buckets":0,"lo":0,"hi":0,"step":0,"q":500000000000000000}],"state":[[0,1]],"values":[[1,5]]}' >"$TMP/p"
 	run bpfq merge "$TMP/p"
 	assert_status 3
 	[[ $output == *'a value is not [item, value] of a quantile_exact'* ]]
@@ -175,10 +175,10 @@ quantile_exact(x, 0.999): 24974.875'
 
 # With by, 32 buckets an octave a group: each answer is its bucket's bound
 # toward zero, within 1/32 of the exact one (0.1 for SFO, 0.00001 for LAX).
-BY_CITY='city  median(delay)  quantile(delay, 0.1)  quantile(delay, 0.9)  count(delay)
-LAX     0.000009775           0.000009775                     7             2
-NYC            -0.5                  -0.5                    12             2
-SFO     0.099609375                 -3.75                  2496             4'
+BY_CITY='city         median(delay)  quantile(delay, 0.1)  quantile(delay, 0.9)  count(delay)
+LAX   0.000009775161743164  0.000009775161743164                     7             2
+NYC                   -0.5                  -0.5                    12             2
+SFO            0.099609375                 -3.75                  2496             4'
 
 @test "quantile and median by groups at read sizes 1, 7, 4093 and 65536" {
 	flights
