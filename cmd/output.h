@@ -26,6 +26,7 @@ struct answer {
 	long ngroups;
 	const struct run_stats *stats;	/* -s with -o json; else NULL */
 	const struct exact_values *values;	/* --partial: quantile_exact's; else NULL */
+	const char *kinds;	/* --partial: how each used field was read (partial_kinds()) */
 };
 
 /* Where item i's state starts in an area. */

@@ -418,11 +418,14 @@ static int print_answer(struct run *r, FILE *out)
 {
 	int status = EXIT_INPUT;
 	char *names[BPFQ_MAX_AGGS] = { 0 }, *keys[BPFQ_MAX_KEYS] = { 0 }, label[1024], key[1024];
-	char *select = NULL;
+	char *select = NULL, kinds[BPFQ_MAX_SLOTS + 1];
 	struct agg_desc descs[BPFQ_MAX_AGGS];
 	struct group *groups = NULL;
 	struct answer a = { .query = r->q.text, .naggs = r->q.nitems, .descs = descs,
-			    .names = names, .result = &r->result, .area = r->area };
+			    .names = names, .result = &r->result, .area = r->area,
+			    .kinds = kinds };
+
+	partial_kinds(&r->q, kinds);
 
 	share_states(&r->q, r->area);
 	for (int i = 0; i < r->q.nitems; i++) {

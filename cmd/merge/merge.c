@@ -168,6 +168,15 @@ static int merge_one(struct merge *m, struct partial *p, const char *where)
 		memset(p, 0, sizeof(*p));
 		return 0;
 	}
+	/* An empty partial's kinds were sampled from nothing: the other's lead. */
+	if (same_query(head, p) && strcmp(head->kinds, p->kinds) && !head->result.records)
+		memcpy(head->kinds, p->kinds, sizeof(head->kinds));
+	if (same_query(head, p) && strcmp(head->kinds, p->kinds) && p->result.records) {
+		fprintf(stderr, "bpfq merge: error: %s: its run read the fields as '%s' (n a number, "
+			"t text, T a time), the first partial's as '%s': each run takes a column's kind "
+			"from its own input's first records\n", where, p->kinds, head->kinds);
+		return -1;
+	}
 	if (!same_query(head, p)) {
 		fprintf(stderr, "bpfq merge: error: %s: a partial of '", where);
 		escape_text(stderr, p->select);

@@ -56,6 +56,15 @@ char *partial_select(const struct query *q)
 	return fclose(f) ? (free(text), NULL) : text;
 }
 
+void partial_kinds(const struct query *q, char kinds[BPFQ_MAX_SLOTS + 1])
+{
+	int i;
+
+	for (i = 0; i < q->nslots && i < BPFQ_MAX_SLOTS; i++)
+		kinds[i] = q->slot_time[i] ? 'T' : q->slot_text[i] ? 't' : 'n';
+	kinds[i] = 0;
+}
+
 static void print_head(FILE *f)
 {
 	char host[256] = "";
@@ -140,6 +149,10 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 	print_head(f);
 	fputs(",\"select\":", f);
 	escape_json_string(f, select);
+	if (a->kinds) {
+		fputs(",\"kinds\":", f);
+		escape_json_string(f, a->kinds);
+	}
 	fprintf(f, ",\"records\":%" PRIu64 ",\"matched\":%" PRIu64 ",\"malformed\":%" PRIu64
 		   ",\"empty\":%" PRIu64 ",\"bad\":%" PRIu64 ",\"missing\":%" PRIu64
 		   ",\"rounded\":%" PRIu64, (uint64_t)r->records,
@@ -501,6 +514,7 @@ static int parse_fields(const struct json *j, struct partial *p, const char **er
 {
 	const struct json *v = json_get(j, "bpfq_partial"), *host = json_get(j, "host");
 	const struct json *select = json_get(j, "select"), *aggs = json_get(j, "aggregates");
+	const struct json *kinds = json_get(j, "kinds");
 
 	/* Version 2's decimals were held to 9 places: its states are not this build's. */
 	if (v && v->kind == JSON_NUMBER && !strcmp(v->text, "2")) {
@@ -525,6 +539,12 @@ static int parse_fields(const struct json *j, struct partial *p, const char **er
 		*err = "out of memory";
 		return -1;
 	}
+	if (kinds && (kinds->kind != JSON_STRING || strlen(kinds->text) > BPFQ_MAX_SLOTS ||
+		      strspn(kinds->text, "ntT") != strlen(kinds->text))) {
+		*err = "a partial's kinds are not letters n, t, T, one a field";
+		return -1;
+	}
+	snprintf(p->kinds, sizeof(p->kinds), "%s", kinds ? kinds->text : "");
 	for (const struct json *a = aggs->child; a; a = a->next) {
 		if (p->naggs == BPFQ_MAX_AGGS) {
 			*err = "too many aggregates";

@@ -29,6 +29,14 @@
 char *partial_select(const struct query *q);
 
 void partial_print(FILE *f, const char *select, const struct answer *a);
+
+/*
+ * How each field the query uses is read, a letter a field: 'n' a number,
+ * 't' text, 'T' a time. Each run samples its own input's first records
+ * for a column's kind, so two pieces of one file may read a column
+ * apart: their partials must not merge.
+ */
+void partial_kinds(const struct query *q, char kinds[BPFQ_MAX_SLOTS + 1]);
 void partial_print_error(FILE *f, int status, const char *error);
 
 /* One partial, read back. */
@@ -44,6 +52,7 @@ struct partial {
 	int nkeys;		/* by k1, k2, ...: how many; 0 with a single key */
 	char *key_names[BPFQ_MAX_KEYS];	/* and each one's label, malloc()ed */
 	unsigned key_time;	/* bit i: key i is a time */
+	char kinds[BPFQ_MAX_SLOTS + 1];	/* partial_kinds(); "" when the partial says none */
 	struct bpfq_result result;
 	int words;		/* of an area */
 	uint64_t *area;		/* without by */

@@ -231,3 +231,19 @@ make_by_partial() {
 	assert_output 'bpfq merge: error: <stdin>:1 (h\x1b[1m): the query failed on a\x1bb (status 3): no\x1b[5m'
 	[[ $output != *$esc* ]]
 }
+
+@test "merge refuses partials whose runs read a column as other kinds" {
+	printf '1 a 3\n' >"$TMP/p1.txt"
+	printf '2 x 4\n5 6 7\n' >"$TMP/p2.txt"
+	printf '8 9 10\n' >"$TMP/p3.txt"
+	bpfq --partial 'count_distinct($2), sum($1) from '"$TMP/p3.txt" >"$TMP/c.json"
+	bpfq --partial 'count_distinct($2), sum($1) from '"$TMP/p1.txt" >"$TMP/a.json"
+	run bpfq merge "$TMP/c.json" "$TMP/a.json"
+	assert_status 3
+	assert_output "bpfq merge: error: $TMP/a.json:1: its run read the fields as 'tn' (n a number, t text, T a time), the first partial's as 'nn': each run takes a column's kind from its own input's first records"
+	: >"$TMP/empty.txt"
+	bpfq --partial 'count_distinct($2), sum($1) from '"$TMP/empty.txt" >"$TMP/e.json"
+	run bpfq merge -o csv "$TMP/e.json" "$TMP/c.json"
+	assert_status 0
+	assert_output $'count_distinct($2),sum($1)\n1,8'
+}
