@@ -68,7 +68,8 @@ EOF
 oracle() {
 	python3 - "$@" <<'EOF'
 import json, re, sys
-from decimal import Decimal, ROUND_HALF_EVEN
+from decimal import Decimal, ROUND_HALF_EVEN, getcontext
+getcontext().prec = 80
 path, what = sys.argv[1], sys.argv[2]
 NUM = re.compile(r'^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$')
 def first(pairs):
@@ -102,11 +103,11 @@ def num(v):
     if isinstance(v, bool):
         return Decimal(int(v))
     if isinstance(v, Decimal):
-        return v.quantize(Decimal('1e-9'), rounding=ROUND_HALF_EVEN) if v.is_finite() else None
+        return v.quantize(Decimal('1e-18'), rounding=ROUND_HALF_EVEN) if v.is_finite() else None
     if isinstance(v, str):
         s = v.strip(' \t')
         if NUM.match(s):
-            return Decimal(s).quantize(Decimal('1e-9'), rounding=ROUND_HALF_EVEN)
+            return Decimal(s).quantize(Decimal('1e-18'), rounding=ROUND_HALF_EVEN)
     return None
 def show(d):
     s = format(d.normalize(), 'f')
