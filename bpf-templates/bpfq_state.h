@@ -391,6 +391,13 @@ struct bpfq_json {
 };
 
 /* A token or record split between reads continues from here. */
+struct bpfq_div {
+	__u64 nh, nl;		/* the dividend; then the quotient */
+	__u64 dh, dl;		/* the divisor */
+	__u64 rh, rl;		/* the remainder */
+	__u64 n2;		/* bpfq_udiv192(): the dividend's and quotient's top word */
+};
+
 struct bpfq_parse {
 	struct bpfq_tok tok;
 	__u32 field;		/* text, csv: the 0-based position of the current field */
@@ -410,6 +417,9 @@ struct bpfq_parse {
 	struct bpfq_rec rec;	/* the record's fields so far */
 	struct bpfq_text texts[BPFQ_MAX_TEXTS];	/* text, csv: the fields compared as text */
 	struct bpfq_match match;	/* a like's positions while it runs (text.bpf.h) */
+	/* A decimal / and %'s working values (prelude.bpf.h bpfq_d_div()): here,
+	 * not on the stack, which the general path's chain of calls fills. */
+	struct bpfq_div div;
 };
 
 /* The scan's counters; the aggregates' states follow in struct bpfq_state's area. */
@@ -430,7 +440,7 @@ struct bpfq_result {
 	__u64 missing_off;
 	__u64 nulls[BPFQ_NULL_KINDS];	/* text, csv: fields that were such words: NULL */
 	__u64 nulls_off;	/* the first of them */
-	__u64 rounded;		/* numbers with nonzero decimals past the 9th: rounded */
+	__u64 rounded;		/* numbers with nonzero decimals past the 18th: rounded */
 	__u64 rounded_off;
 	__u64 partial;		/* binary: bytes of a last, incomplete record (not read) */
 	__u64 error_off;	/* file offset of the record that failed */

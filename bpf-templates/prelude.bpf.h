@@ -407,15 +407,8 @@ static __always_inline __u32 bpfq_d_mul(struct bpfq_d *res, struct bpfq_d a, str
  * functions, each verified once (and loaded only when called). The
  * working values live in *d, not in registers: loads through an
  * argument's pointer are unknown to the verifier, so the states of the
- * rounds converge instead of multiplying.
+ * rounds converge instead of multiplying (struct bpfq_div, bpfq_state.h).
  */
-struct bpfq_div {
-	__u64 nh, nl;		/* the dividend; then the quotient */
-	__u64 dh, dl;		/* the divisor */
-	__u64 rh, rl;		/* the remainder */
-	__u64 n2;		/* bpfq_udiv192(): the dividend's and quotient's top word */
-};
-
 /* One round: wide, the dividend is n2:nh:nl, else nh:nl. */
 static __always_inline void bpfq_div_round(struct bpfq_div *d, int wide)
 {
@@ -476,41 +469,44 @@ __noinline int bpfq_udiv192(struct bpfq_div *d)
 #endif
 
 /* a / b * 10^18, truncated toward zero: |a| * 10^18 < 2^183, a 192-bit dividend. */
-static __always_inline __u32 bpfq_d_div(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
+static __always_inline __u32 bpfq_d_div(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b,
+					struct bpfq_div *d)
 {
 	int neg = (a.hi < 0) != (b.hi < 0);
 	struct bpfq_d ua = a.hi < 0 ? bpfq_d_negate(a) : a, ub = b.hi < 0 ? bpfq_d_negate(b) : b;
-	struct bpfq_div d = { 0 };
-	__u64 h, l;
+	__u64 h, l, nh, nl;
 
 	res->lo = 0;
 	res->hi = 0;
 	if (!b.lo && !b.hi)
 		return BPFQ_ERR_DIVZERO;
-	bpfq_mul64(ua.lo, BPFQ_SCALE, &d.nh, &d.nl);
+	bpfq_mul64(ua.lo, BPFQ_SCALE, &nh, &nl);
 	bpfq_mul64((__u64)ua.hi, BPFQ_SCALE, &h, &l);
-	d.nh += l;
-	d.n2 = h + (d.nh < l);
-	d.dh = (__u64)ub.hi;
-	d.dl = ub.lo;
-	bpfq_udiv192(&d);
-	if (d.n2)
+	nh += l;
+	d->n2 = h + (nh < l);
+	d->nh = nh;
+	d->nl = nl;
+	d->dh = (__u64)ub.hi;
+	d->dl = ub.lo;
+	bpfq_udiv192(d);
+	if (d->n2)
 		return BPFQ_ERR_OVERFLOW;
-	return bpfq_d_signed(res, d.nh, d.nl, neg);
+	return bpfq_d_signed(res, d->nh, d->nl, neg);
 }
 
 /* The scaled values' C remainder: the sign of the dividend. */
-static __always_inline __u32 bpfq_d_mod(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b)
+static __always_inline __u32 bpfq_d_mod(struct bpfq_d *res, struct bpfq_d a, struct bpfq_d b,
+					struct bpfq_div *d)
 {
 	struct bpfq_d ua = a.hi < 0 ? bpfq_d_negate(a) : a, ub = b.hi < 0 ? bpfq_d_negate(b) : b;
-	struct bpfq_div d = { (__u64)ua.hi, ua.lo, (__u64)ub.hi, ub.lo, 0, 0, 0 };
 
 	res->lo = 0;
 	res->hi = 0;
 	if (!b.lo && !b.hi)
 		return BPFQ_ERR_DIVZERO;
-	bpfq_udiv128(&d);
-	return bpfq_d_signed(res, d.rh, d.rl, a.hi < 0);
+	*d = (struct bpfq_div){ (__u64)ua.hi, ua.lo, (__u64)ub.hi, ub.lo, 0, 0, 0 };
+	bpfq_udiv128(d);
+	return bpfq_d_signed(res, d->rh, d->rl, a.hi < 0);
 }
 
 /* floor(v), the integer part toward -infinity: an int64 for every value in range. */

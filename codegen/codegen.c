@@ -388,7 +388,8 @@ static void gen_d_checked(struct gen *g, const struct node *n, struct dop *res)
 		t = gen_temp(g);
 		gen_line(g, "struct bpfq_d t%d = { 0 };", t);
 		gen_line(g, "int n%d = %s | %s;", t, a.null, b.null);
-		gen_line(g, "if (!n%d && (e = %s(&t%d, %s, %s)))", t, dec_helper(n->kind), t, a.v, b.v);
+		gen_line(g, "if (!n%d && (e = %s(&t%d, %s, %s%s)))", t, dec_helper(n->kind), t, a.v,
+			 b.v, n->kind == NODE_DIV || n->kind == NODE_MOD ? ", &st->parse.div" : "");
 	}
 	fail_line(g, n);
 	snprintf(res->v, OPERAND_MAX, "t%d", t);
