@@ -93,7 +93,7 @@ enum bpfq_null_kind {
 };
 
 /* What reading a number's token found besides its value. */
-#define BPFQ_TOK_ROUNDED 1	/* nonzero decimals past the 9th: rounded half to even */
+#define BPFQ_TOK_ROUNDED 1	/* nonzero decimals past the 18th: rounded half to even */
 #define BPFQ_TOK_BEYOND 2	/* a magnitude at or past 2^63 (past it, negative) */
 
 

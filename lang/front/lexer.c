@@ -122,7 +122,7 @@ static size_t digits(const char *text, size_t len, size_t pos, uint64_t *v, bool
 	return pos;
 }
 
-/* The fraction after '.', in units of 10^-9; inexact: a digit past the 9th not 0. */
+/* The fraction after '.', in units of 10^-18; inexact: a digit past the 18th not 0. */
 static size_t fraction(const char *text, size_t len, size_t pos, struct token *t)
 {
 	uint64_t scale = BPFQ_SCALE / 10;

@@ -53,7 +53,7 @@ struct token {
 				   valid when !overflow */
 	uint64_t frac;		/* TOK_DEC: the fraction, in units of 10^-18 */
 	bool overflow;		/* more than 2^64-1 */
-	bool inexact;		/* while lexing: nonzero digits past the 9th decimal (then rounded) */
+	bool inexact;		/* while lexing: nonzero digits past the 18th decimal (then rounded) */
 };
 
 /* The next token at or after offset pos; keywords are case-insensitive. */
