@@ -161,6 +161,7 @@ enum bpfq_kind {
 	BPFQ_K_DEC = 4,		/* a decimal: (hi, lo) is the value times 10^18 */
 	BPFQ_K_TIME = 5,	/* user space, a group key only: a time (an int64), for printing */
 	BPFQ_K_KEYS = 6,	/* a group key of several keys: segments, see below */
+	BPFQ_K_CLOCK = 7,	/* user space, a group key only: a timestamp (its 00:00:00 shown) */
 };
 
 struct bpfq_field {

@@ -46,23 +46,29 @@ bool output_check_text(FILE *f, const char *prog, const struct answer *a)
 	return true;
 }
 
+/* A time key's kind: a timestamp's shows its 00:00:00 (bit i of clocks). */
+static uint8_t time_kind(unsigned clocks, int i)
+{
+	return (clocks >> i) & 1 ? BPFQ_K_CLOCK : BPFQ_K_TIME;
+}
+
 /* Several keys: each segment of a time key that holds a value (its kind byte is the kind). */
-static void time_segments(struct bpfq_key *k, unsigned mask)
+static void time_segments(struct bpfq_key *k, unsigned mask, unsigned clocks)
 {
 	uint32_t off;
 
 	for (int i = 0; keys_segment(k, i, &off); i++)
 		if ((mask >> i) & 1 && k->bytes[off] == BPFQ_K_INT)
-			k->bytes[off] = BPFQ_K_TIME;
+			k->bytes[off] = time_kind(clocks, i);
 }
 
-void output_time_keys(struct group *g, long n, unsigned mask)
+void output_time_keys(struct group *g, long n, unsigned mask, unsigned clocks)
 {
 	for (long i = 0; g && i < n; i++)
 		if (g[i].key.kind == BPFQ_K_KEYS)
-			time_segments(&g[i].key, mask);
+			time_segments(&g[i].key, mask, clocks);
 		else if (g[i].key.kind == BPFQ_K_INT && (mask & 1))
-			g[i].key.kind = BPFQ_K_TIME;
+			g[i].key.kind = time_kind(clocks, 0);
 }
 
 int output_nkeys(const struct answer *a)
@@ -101,8 +107,9 @@ void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 		dec_format(d, buf, size);
 		return;
 	case BPFQ_K_TIME:
+	case BPFQ_K_CLOCK:
 		memcpy(&i, k->bytes, sizeof(i));
-		ts_format(i, false, buf, size);
+		ts_format(i, false, k->kind == BPFQ_K_CLOCK, buf, size);
 		return;
 	case BPFQ_K_MISSING:
 		snprintf(buf, size, "null");
@@ -300,11 +307,11 @@ static void print_text(FILE *f, const struct answer *a)
 /* ---- JSON ---- */
 
 /* A time in JSON: an RFC 3339 string. */
-static void json_time(FILE *f, int64_t t)
+static void json_time(FILE *f, int64_t t, bool clock)
 {
 	char text[TS_TEXT_MAX];
 
-	ts_format(t, true, text, sizeof(text));
+	ts_format(t, true, clock, text, sizeof(text));
 	fprintf(f, "\"%s\"", text);
 }
 
@@ -322,7 +329,7 @@ static void json_value(FILE *f, const struct answer *a, int i, const uint64_t *a
 		return;
 	}
 	if (value_time(d, state, &t)) {
-		json_time(f, t);
+		json_time(f, t, d->clock);
 		return;
 	}
 	if ((tx = value_textagg(d, state, &len))) {
@@ -360,9 +367,9 @@ static void json_key(FILE *f, const struct bpfq_key *k)
 		escape_json_bytes(f, k->bytes, k->len);
 		return;
 	}
-	if (k->kind == BPFQ_K_TIME) {
+	if (k->kind == BPFQ_K_TIME || k->kind == BPFQ_K_CLOCK) {
 		memcpy(&t, k->bytes, sizeof(t));
-		json_time(f, t);
+		json_time(f, t, k->kind == BPFQ_K_CLOCK);
 		return;
 	}
 	output_key_text(k, text, sizeof(text));

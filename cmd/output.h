@@ -22,6 +22,7 @@ struct answer {
 	int nkeys;		/* with by k1, k2, ...: how many; 0 or 1 with a single key */
 	char *const *key_names;	/* with several: each one's label */
 	unsigned key_time;	/* with by: bit i, key i is a time (a partial says so) */
+	unsigned key_clock;	/* and a timestamp, not a date */
 	const struct group *groups;	/* with by: sorted */
 	long ngroups;
 	const struct run_stats *stats;	/* -s with -o json; else NULL */
@@ -48,9 +49,10 @@ bool output_check_text(FILE *f, const char *prog, const struct answer *a);
 
 /*
  * Keys that are times (BPFQ_K_INT) print as times; they sort as their
- * microseconds did. mask: bit i, key i of several is a time (1: a single key).
+ * microseconds did. mask: bit i, key i of several is a time (1: a single key);
+ * clocks: which of those are timestamps, shown with their time of day.
  */
-void output_time_keys(struct group *g, long n, unsigned mask);
+void output_time_keys(struct group *g, long n, unsigned mask, unsigned clocks);
 
 /* Key column j of group g: its key, or key j of its several (into *tmp). */
 const struct bpfq_key *output_key_at(const struct answer *a, long g, int j, struct bpfq_key *tmp);

@@ -455,6 +455,7 @@ static int print_answer(struct run *r, FILE *out)
 			ast_render(&r->q, k, label, sizeof(label));
 		keys[j] = strdup(k ? label : "file");
 		a.key_time |= (k && k->type == TYPE_TIME) << j;
+		a.key_clock |= (k && k->type == TYPE_TIME && k->clock) << j;
 	}
 	if (ast_nkeys(&r->q) > 1) {
 		a.nkeys = ast_nkeys(&r->q);
@@ -463,10 +464,12 @@ static int print_answer(struct run *r, FILE *out)
 	}
 	if (r->o->stats && r->o->format == FORMAT_JSON)
 		a.stats = &r->stats;
-	if (ast_nkeys(&r->q) <= 1)
+	if (ast_nkeys(&r->q) <= 1) {
 		a.key_time = r->q.by && r->q.by->type == TYPE_TIME;
+		a.key_clock = a.key_time && r->q.by->clock;
+	}
 	if (a.key_time && !r->o->partial && groups)
-		output_time_keys(groups, a.ngroups, a.key_time);
+		output_time_keys(groups, a.ngroups, a.key_time, a.key_clock);
 	if ((r->q.by || r->q.by_file) && !a.groups)
 		fprintf(stderr, "bpfq: error: out of memory sorting the groups\n");
 	else if (r->o->partial && (select = partial_select(&r->q)))

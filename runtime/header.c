@@ -209,10 +209,18 @@ static enum kind kind_of(const char *s)
 /* Per column of the first record: whether the records below hold numbers, text, times. */
 struct below {
 	bool number, text, time, other;
+	bool clock;		/* a time with a time of day among them */
 	bool word;		/* a value that is no number, no time and no NULL word */
 	bool slashed, unslashed;	/* such values that are dates as 12/31/2023, and others */
 	char *first;		/* the first such value, for messages */
 };
+
+/* A sampled ISO 8601 time: one with a time of day ("2023-03-01 00:00:00") makes a timestamp column. */
+static void note_time(struct below *col, const char *text)
+{
+	col->time = true;
+	col->clock |= strchr(text, ':') != NULL;
+}
 
 /* The words the parsers read as NULL (lang/engine/records.c num_null_kind()). */
 static bool null_word(const char *s)
@@ -283,7 +291,7 @@ static int sample(const char *buf, size_t n, size_t first, bool all, char delim,
 				cols[i].number |= k == K_NUMBER;
 				cols[i].text |= k == K_TEXT;
 				if (k == K_TEXT && ts_parse(rec.names[i], strlen(rec.names[i]), &us))
-					cols[i].time = true;
+					note_time(&cols[i], rec.names[i]);
 				else if (k != K_EMPTY)
 					cols[i].other = true;
 				if (k == K_TEXT && !cols[i].time && note_word(&cols[i], rec.names[i])) {
@@ -593,10 +601,12 @@ static int column_kinds(struct schema *sc, struct below *cols)
 	sc->times = calloc(sc->ncols, sizeof(*sc->times));
 	sc->texts = calloc(sc->ncols, sizeof(*sc->texts));
 	sc->slashed = calloc(sc->ncols, sizeof(*sc->slashed));
-	if (!sc->times || !sc->texts || !sc->slashed)
+	sc->clocks = calloc(sc->ncols, sizeof(*sc->clocks));
+	if (!sc->times || !sc->texts || !sc->slashed || !sc->clocks)
 		return -1;
 	for (int i = 0; i < sc->ncols; i++) {
 		sc->times[i] = cols[i].time && !cols[i].other;
+		sc->clocks[i] = cols[i].clock;
 		if (cols[i].word && !cols[i].number && !cols[i].time) {
 			sc->texts[i] = cols[i].first;
 			cols[i].first = NULL;
@@ -642,7 +652,7 @@ static int sample_word(struct below **cols, int *ncols, int i, const char *s, si
 	k = strlen(word) < n ? K_TEXT : kind_of(word);
 	(*cols)[i].number |= k == K_NUMBER;
 	if (k == K_TEXT && strlen(word) == n && ts_parse(word, n, &us))
-		(*cols)[i].time = true;
+		note_time(&(*cols)[i], word);
 	else if (k == K_TEXT)
 		rc = note_word(&(*cols)[i], word);
 	free(word);
@@ -812,5 +822,6 @@ void header_free(struct schema *sc)
 		free(sc->texts[i]);
 	free(sc->texts);
 	free(sc->slashed);
+	free(sc->clocks);
 	memset(sc, 0, sizeof(*sc));
 }

@@ -73,14 +73,14 @@ static bool same_query(const struct partial *a, const struct partial *b)
 {
 	if (strcmp(a->select, b->select) || a->naggs != b->naggs || !a->key_name != !b->key_name ||
 	    a->nkeys != b->nkeys ||
-	    a->key_time != b->key_time)
+	    a->key_time != b->key_time || a->key_clock != b->key_clock)
 		return false;
 	for (int i = 0; i < a->naggs; i++) {
 		const struct agg_desc *x = &a->descs[i], *y = &b->descs[i];
 
 		if (x->kind != y->kind || x->words != y->words || x->nbuckets != y->nbuckets ||
 		    x->lo != y->lo || x->hi != y->hi || x->step != y->step || x->q != y->q ||
-		    x->time != y->time)
+		    x->time != y->time || x->clock != y->clock)
 			return false;
 	}
 	return true;
@@ -345,7 +345,7 @@ static int merge_print(struct merge *m)
 		return EXIT_INPUT;
 	}
 	if (h->key_time)
-		output_time_keys(groups, a.ngroups, h->key_time);
+		output_time_keys(groups, a.ngroups, h->key_time, h->key_clock);
 	if (!output_check_text(stderr, "bpfq merge", &a))
 		return EXIT_INPUT;
 	exact_answer(h->descs, h->naggs, &h->values, h->area);

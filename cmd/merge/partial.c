@@ -82,6 +82,8 @@ static void print_desc(FILE *f, const char *name, const struct agg_desc *d)
 		   ",\"step\":%" PRId64 ",\"q\":%" PRId64 "%s", agg_name(d->kind), d->words,
 		d->nbuckets, d->lo, d->hi, d->step, d->q,
 		d->time ? ",\"time\":true" : d->text ? ",\"text\":true" : "");
+	if (d->clock)
+		fputs(",\"clock\":true", f);
 	if (d->share)
 		fprintf(f, ",\"share\":%d", d->share);
 	fputc('}', f);
@@ -127,6 +129,8 @@ static void print_groups(FILE *f, const struct answer *a, int words)
 	}
 	if (a->nkeys > 1)
 		fprintf(f, "],\"key_times\":%u", a->key_time);
+	if (a->key_clock)
+		fprintf(f, ",\"key_clocks\":%u", a->key_clock);
 	fputs(",\"groups\":[", f);
 	for (long g = 0; g < a->ngroups; g++) {
 		const struct bpfq_key *k = &a->groups[g].key;
@@ -278,6 +282,8 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 	/* and of text, as text */
 	if (text && text->kind == JSON_TRUE && (call.agg == AGG_MIN || call.agg == AGG_MAX))
 		call.type = TYPE_TEXT;
+	call.clock = call.type == TYPE_TIME && json_get(j, "clock") &&
+		     json_get(j, "clock")->kind == JSON_TRUE;
 	agg_desc_of(&call, d);
 	if (d->words != words || (call.agg == AGG_HIST && buckets != BPFQ_HIST_BUCKETS) ||
 	    (call.agg == AGG_LHIST && (step <= 0 || hi <= lo || buckets > 1002 ||
@@ -353,7 +359,7 @@ static int parse_key(const struct json *g, struct bpfq_key *k, const char **err)
 
 	memset(k, 0, sizeof(*k));
 	if (get_int(g, "kind", BPFQ_K_MISSING, BPFQ_K_KEYS, &kind) || kind == BPFQ_K_BAD ||
-	    kind == BPFQ_K_TIME || !hex || hex->kind != JSON_STRING || (n = strlen(hex->text)) % 2 ||
+	    kind == BPFQ_K_TIME || kind == BPFQ_K_CLOCK || !hex || hex->kind != JSON_STRING || (n = strlen(hex->text)) % 2 ||
 	    n / 2 > (kind == BPFQ_K_KEYS ? BPFQ_KEYS_BYTES : BPFQ_KEY_MAX)) {
 		*err = "a group lacks its kind or key";
 		return -1;
@@ -399,6 +405,21 @@ static int parse_key_names(const struct json *j, struct partial *p, const char *
 	return 0;
 }
 
+/* The time keys that are timestamps: bits of key_times (or by_time's key). */
+static int parse_key_clocks(const struct json *j, struct partial *p, const char **err)
+{
+	i128 clocks = 0;
+
+	if (json_get(j, "key_clocks") &&
+	    (get_int(j, "key_clocks", 0, (1 << BPFQ_MAX_KEYS) - 1, &clocks) ||
+	     ((unsigned)clocks & ~p->key_time))) {
+		*err = "a partial's key_clocks are not among its time keys";
+		return -1;
+	}
+	p->key_clock = (unsigned)clocks;
+	return 0;
+}
+
 static int parse_groups(const struct json *j, struct partial *p, const char **err)
 {
 	const struct json *by = json_get(j, "by"), *groups = json_get(j, "groups");
@@ -410,7 +431,7 @@ static int parse_groups(const struct json *j, struct partial *p, const char **er
 	}
 	p->key_name = strdup(by->text);
 	p->key_time = by_time && by_time->kind == JSON_TRUE;
-	if (parse_key_names(j, p, err))
+	if (parse_key_names(j, p, err) || parse_key_clocks(j, p, err))
 		return -1;
 	p->groups = groups_new(p->words);
 	if (!p->key_name || !p->groups) {

@@ -52,6 +52,7 @@ struct partial {
 	int nkeys;		/* by k1, k2, ...: how many; 0 with a single key */
 	char *key_names[BPFQ_MAX_KEYS];	/* and each one's label, malloc()ed */
 	unsigned key_time;	/* bit i: key i is a time */
+	unsigned key_clock;	/* and a timestamp, not a date */
 	char kinds[BPFQ_MAX_SLOTS + 1];	/* partial_kinds(); "" when the partial says none */
 	struct bpfq_result result;
 	int words;		/* of an area */

@@ -146,7 +146,7 @@ bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out)
 		out->len = k->bytes[off + 1] < size - BPFQ_SEG_HEAD ? k->bytes[off + 1] :
 			   size - BPFQ_SEG_HEAD;
 	else
-		out->len = out->kind == BPFQ_K_INT || out->kind == BPFQ_K_TIME ? 8 :
+		out->len = out->kind == BPFQ_K_INT || out->kind == BPFQ_K_TIME || out->kind == BPFQ_K_CLOCK ? 8 :
 			   out->kind == BPFQ_K_DEC ? 16 : 0;
 	memcpy(out->bytes, k->bytes + off + BPFQ_SEG_HEAD, out->len);
 	return true;

@@ -132,6 +132,8 @@ struct node {
 	int field;		/* NODE_FIELD: 0-based position in the record, or FIELD_* */
 	int slot;		/* NODE_FIELD: which of the query's used fields */
 	bool as_text;		/* NODE_FIELD: its bytes are compared as text, not its value */
+	bool clock;		/* of type TYPE_TIME: a timestamp, printed with its time of
+				 * day even at midnight; else a date at midnight (sema) */
 	int regex;		/* NODE_MATCH: its index in query.regex */
 	bool is_regex;		/* NODE_STR: a regex, compiled by sema, not a value (no lit) */
 	struct regex_dfa *file_dfa;	/* NODE_MATCH over file: its automaton (not in query.regex) */
@@ -213,6 +215,8 @@ struct schema {
 			 * are text (no number, no time, no NULL word), else NULL */
 	bool *slashed;	/* per column, or NULL: a text column whose values are dates
 			 * written with slashes (12/31/2023), which order as text */
+	bool *clocks;	/* per column, or NULL: a sampled value was a time with a time
+			 * of day (a timestamp, not a date), so midnight prints 00:00:00 */
 };
 
 struct arena;
@@ -258,6 +262,7 @@ struct query {
 	uint8_t *lits;		/* every string's bytes, one after another (sema); in the arena */
 	uint32_t nlits;
 	bool slot_time[BPFQ_MAX_SLOTS];	/* its value is a time (ISO 8601 text), not a number */
+	bool slot_clock[BPFQ_MAX_SLOTS];	/* and its column's sampled times have times of day */
 	int key_slot;		/* by_text: the slot of the key field */
 	int whole_slot;		/* the slot of $0 (FIELD_WHOLE), or -1 */
 	int nnodes;		/* ids run 1..nnodes */

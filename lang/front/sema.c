@@ -1728,6 +1728,7 @@ static bool mark_times(struct sema *s)
 		int col = q->slot_field[i];
 
 		q->slot_time[i] = sc && sc->times && col >= 0 && col < sc->ncols && sc->times[col];
+		q->slot_clock[i] = sc && sc->clocks && col >= 0 && col < sc->ncols && sc->clocks[col];
 		s->sniffed[i] = q->slot_time[i];
 	}
 	for (int i = 0; i < q->nitems; i++)
@@ -1742,6 +1743,44 @@ static bool mark_times(struct sema *s)
 		if (!retime(s, value_key(q, i), NULL))
 			return false;
 	return retime(s, q->where, NULL);
+}
+
+/*
+ * Which times are timestamps (printed with their time of day, as DuckDB
+ * prints a TIMESTAMP at midnight) and which dates: a field whose sampled
+ * values had times of day, min and max of one, to_timestamp(), and
+ * date_trunc() to an hour, minute or second of one; date_trunc() to a day,
+ * month or year gives a date, a readable key.
+ */
+static bool clock_of(const struct query *q, struct node *n)
+{
+	bool arg = false;
+
+	if (!n)
+		return false;
+	for (int i = 0; i < n->nargs; i++)
+		arg |= clock_of(q, n->args[i]);
+	clock_of(q, n->lhs);
+	clock_of(q, n->rhs);
+	if (n->type != TYPE_TIME)
+		return n->clock = false;
+	if (n->kind == NODE_FIELD)
+		return n->clock = q->slot_clock[n->slot];
+	if (n->kind == NODE_CALL && (n->agg == AGG_MIN || n->agg == AGG_MAX))
+		return n->clock = arg;
+	if (n->kind == NODE_CALL && n->fn == FN_TO_TIMESTAMP)
+		return n->clock = true;
+	if (n->kind == NODE_CALL && n->fn == FN_DATE_TRUNC)
+		return n->clock = n->lo > BPFQ_UNIT_DAY && arg;
+	return n->clock = false;
+}
+
+static void mark_clocks(struct query *q)
+{
+	for (int i = 0; i < q->nitems; i++)
+		clock_of(q, q->items[i]);
+	for (int i = 0; i < q->nkeys; i++)
+		clock_of(q, q->keys[i]);
 }
 
 /* The aggregates that take a csv column of text: its bytes, not a number. */
@@ -1954,6 +1993,7 @@ bool sema_check(struct query *q, const struct schema *schema, struct diag *d)
 	mark_slots(q);
 	if (!mark_times(&s))
 		return false;
+	mark_clocks(q);
 	mark_shares(q);
 	return check_layout(&s) && number_nodes(&s) && number_texts(&s) &&
 	       (!s.text || place_strings(&s));

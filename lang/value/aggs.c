@@ -16,7 +16,7 @@ void agg_desc_of(const struct node *call, struct agg_desc *d)
 				.step = call->step, .q = call->q, .hll_p = layout_hll_p(call),
 				.q_bits = call->agg == AGG_QUANTILE ? layout_q_bits(call) : 0,
 				.share = call->agg == AGG_QUANTILE_EXACT ? call->share : 0,
-				.time = call->type == TYPE_TIME,
+				.time = call->type == TYPE_TIME, .clock = call->clock,
 				.text = call->type == TYPE_TEXT };
 }
 

@@ -25,6 +25,7 @@ struct agg_desc {
 	int hll_p;		/* count_distinct: register index bits */
 	int q_bits;		/* quantile: sub-bucket bits (bpfq_state.h); 32-bit counts below 7 */
 	bool time;		/* min, max: of times, printed as times */
+	bool clock;		/* and of timestamps: midnight with its 00:00:00 */
 	bool text;		/* min, max: of text (struct bpfq_textagg), printed as text */
 };
 

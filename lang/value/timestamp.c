@@ -140,7 +140,7 @@ bool ts_parse(const char *s, size_t n, int64_t *us)
 	return true;
 }
 
-void ts_format(int64_t us, bool iso, char *buf, size_t size)
+void ts_format(int64_t us, bool iso, bool clock, char *buf, size_t size)
 {
 	int64_t days = floor_div(us, TS_US_PER_DAY), y, t = us - days * TS_US_PER_DAY;
 	int64_t sec = t / TS_US_PER_SEC, frac = t % TS_US_PER_SEC;
@@ -149,7 +149,7 @@ void ts_format(int64_t us, bool iso, char *buf, size_t size)
 	ts_civil_from_days(days, &y, &m, &d);
 	len = snprintf(buf, size, y < 0 ? "%05" PRId64 "-%02d-%02d" : "%04" PRId64 "-%02d-%02d",
 		       y, m, d);
-	if (!t || len < 0 || (size_t)len >= size)
+	if ((!t && !clock) || len < 0 || (size_t)len >= size)
 		return;
 	len += snprintf(buf + len, size - len, "%c%02d:%02d:%02d", iso ? 'T' : ' ',
 			(int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));

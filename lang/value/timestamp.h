@@ -33,9 +33,10 @@ void ts_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
 /*
  * "2001-03-01 14:05:07", with ".123" (trailing zeros cut) when there is a
- * fraction; at midnight the date alone. iso: "2001-03-01T14:05:07Z".
+ * fraction; at midnight the date alone, unless clock (a timestamp's
+ * "2001-03-01 00:00:00"). iso: "2001-03-01T14:05:07Z".
  */
-void ts_format(int64_t us, bool iso, char *buf, size_t size);
+void ts_format(int64_t us, bool iso, bool clock, char *buf, size_t size);
 
 /* year(), month(), ... of a time (FN_YEAR..FN_SECOND). */
 int64_t ts_part(enum fn_kind fn, int64_t us);

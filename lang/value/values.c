@@ -621,7 +621,7 @@ void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size
 			return;
 		}
 		if (value_time(d, state, &t)) {
-			ts_format(t, false, buf, size);
+			ts_format(t, false, d->clock, buf, size);
 			return;
 		}
 		break;

@@ -48,12 +48,11 @@ for i in range(1, 1201):
 with open(sys.argv[1], 'w') as f:
     f.write('when,n\n' + '\n'.join(rows) + '\n')
 ok = [(t, n) for t, n in times if t is not None]
+# The column holds times of day: a timestamp column, whose midnight shows 00:00:00.
 def show(t):
-    s = t.strftime('%Y-%m-%d')
-    if t.hour or t.minute or t.second or t.microsecond:
-        s += t.strftime(' %H:%M:%S')
-        if t.microsecond:
-            s += ('.%06d' % t.microsecond).rstrip('0')
+    s = t.strftime('%Y-%m-%d %H:%M:%S')
+    if t.microsecond:
+        s += ('.%06d' % t.microsecond).rstrip('0')
     return s
 utc = [t.astimezone(timezone.utc) for t, n in ok]
 us = [(t - epoch) // timedelta(microseconds=1) for t in utc]
@@ -101,7 +100,7 @@ max(when): 2001-03-01"
 		>"$TMP/m.csv"
 	check_sizes "sum(n), min(when), max(when) by date_trunc('month', when) from $TMP/m.csv" \
 		"date_trunc('month', when)  sum(n)                   min(when)                   max(when)
-2024-02-01                      6         2024-02-01 00:30:00                  2024-02-29
+2024-02-01                      6         2024-02-01 00:30:00         2024-02-29 00:00:00
 2024-03-01                      4  2024-03-01 00:00:00.000001  2024-03-01 00:00:00.000001
 null                            5                        null                        null"
 	check_sizes "count() by month(when) where when > '2000-01-01' from $TMP/m.csv" \
@@ -117,7 +116,7 @@ null             5"
 @test "times in json and csv" {
 	printf 'when,n\n2024-02-01 08:00,2\n2024-02-29,3\n2024-03-01T00:00:00.5Z,4\n' >"$TMP/m.csv"
 	both_engines "max(when) by date_trunc('day', when) from $TMP/m.csv" \
-		'{"query":"max(when) by date_trunc('"'day'"', when) from '"$TMP"'/m.csv","by":"date_trunc('"'day'"', when)","groups":[{"key":"2024-02-01","aggregates":[{"name":"max(when)","value":"2024-02-01T08:00:00Z"}]},{"key":"2024-02-29","aggregates":[{"name":"max(when)","value":"2024-02-29"}]},{"key":"2024-03-01","aggregates":[{"name":"max(when)","value":"2024-03-01T00:00:00.5Z"}]}],"records":3,"matched":3,"malformed":0,"nulls":{"empty":0,"not_numbers":0,"missing":0}}' \
+		'{"query":"max(when) by date_trunc('"'day'"', when) from '"$TMP"'/m.csv","by":"date_trunc('"'day'"', when)","groups":[{"key":"2024-02-01","aggregates":[{"name":"max(when)","value":"2024-02-01T08:00:00Z"}]},{"key":"2024-02-29","aggregates":[{"name":"max(when)","value":"2024-02-29T00:00:00Z"}]},{"key":"2024-03-01","aggregates":[{"name":"max(when)","value":"2024-03-01T00:00:00.5Z"}]}],"records":3,"matched":3,"malformed":0,"nulls":{"empty":0,"not_numbers":0,"missing":0}}' \
 		-o json
 	both_engines "min(when), max(n) by month(when) from $TMP/m.csv" "month(when),min(when),max(n)
 2,2024-02-01 08:00:00,3
@@ -142,8 +141,9 @@ max(date_trunc('year', to_timestamp(\$2 * 1000000000))): 2191-01-01"
 
 @test "a csv column of ISO times is a time to min and max" {
 	printf 'day,n\n2001-03-01,1\n2001-02-01T10:00Z,2\n,3\n' >"$TMP/d.csv"
+	# times of day in the column make it timestamps: its midnight shows 00:00:00, as DuckDB's
 	check_sizes "min(day), max(day), count(day) from $TMP/d.csv" "min(day): 2001-02-01 10:00:00
-max(day): 2001-03-01
+max(day): 2001-03-01 00:00:00
 count(day): 2"
 	run bpfq --engine=user "sum(day) from $TMP/d.csv"
 	assert_status 2
@@ -222,4 +222,33 @@ count(day): 2"
 	assert_output "bpfq: error: 1:19-28: '2001-03-01' is a date: a date is written in ISO 8601 and in quotes, as '2001-03-01'; with spaces around '-' it is a subtraction
   count() where x > 2001-03-01 from /dev/null
                     ~~~~~~~~~~"
+}
+
+@test "a timestamp column's midnight shows 00:00:00, a date column's the date alone" {
+	printf 'ts,d,n\n2023-03-01 00:00:00,2023-03-01,1\n2023-03-01 10:37:00,2023-03-02,2\n2023-03-02 00:00:00,2023-03-04,3\n' \
+		>"$TMP/c.csv"
+	check_sizes "min(ts), max(ts), min(d), max(d) from $TMP/c.csv" "min(ts): 2023-03-01 00:00:00
+max(ts): 2023-03-02 00:00:00
+min(d): 2023-03-01
+max(d): 2023-03-04"
+	check_sizes "count() by date_trunc('hour', ts) from $TMP/c.csv" "date_trunc('hour', ts)  count()
+2023-03-01 00:00:00           1
+2023-03-01 10:00:00           1
+2023-03-02 00:00:00           1"
+	check_sizes "count() by date_trunc('day', ts), date_trunc('hour', ts) from $TMP/c.csv" \
+		"date_trunc('day', ts)  date_trunc('hour', ts)  count()
+2023-03-01             2023-03-01 00:00:00           1
+2023-03-01             2023-03-01 10:00:00           1
+2023-03-02             2023-03-02 00:00:00           1"
+	both_engines "min(to_timestamp(n - 1)) from $TMP/c.csv" "1970-01-01 00:00:00"
+	both_engines "min(ts) by date_trunc('hour', ts) from $TMP/c.csv" \
+		'{"query":"min(ts) by date_trunc('"'hour'"', ts) from '"$TMP"'/c.csv","by":"date_trunc('"'hour'"', ts)","groups":[{"key":"2023-03-01T00:00:00Z","aggregates":[{"name":"min(ts)","value":"2023-03-01T00:00:00Z"}]},{"key":"2023-03-01T10:00:00Z","aggregates":[{"name":"min(ts)","value":"2023-03-01T10:37:00Z"}]},{"key":"2023-03-02T00:00:00Z","aggregates":[{"name":"min(ts)","value":"2023-03-02T00:00:00Z"}]}],"records":3,"matched":3,"malformed":0,"nulls":{"empty":0,"not_numbers":0,"missing":0}}' \
+		-o json
+	bpfq --engine=user --partial "min(ts), max(d) by date_trunc('hour', ts) from $TMP/c.csv" >"$TMP/c.part"
+	run bpfq merge "$TMP/c.part"
+	assert_status 0
+	assert_output "date_trunc('hour', ts)              min(ts)      max(d)
+2023-03-01 00:00:00     2023-03-01 00:00:00  2023-03-01
+2023-03-01 10:00:00     2023-03-01 10:37:00  2023-03-02
+2023-03-02 00:00:00     2023-03-02 00:00:00  2023-03-04"
 }

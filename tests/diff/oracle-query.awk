@@ -702,6 +702,18 @@ function is_time(n) {
 	return K[n] == "field" && (V[n] in TSPEC)
 }
 
+# Whether time n prints its time of day at midnight (a timestamp, not a
+# date), as a formula oracle.awk resolves: "1", "0", or "s" and the slot of
+# the field whose sampled column decides (bpfq-query(7) TIMES).
+function clock_of(n,   u) {
+	if (K[n] == "tfn" && V[n] == "to_timestamp") return "1"
+	u = TU[n]
+	if (K[n] == "tfn" && V[n] == "date_trunc")
+		return (u == "hour" || u == "minute" || u == "second") ? clock_of(L[n]) : "0"
+	if (K[n] == "field") return "s" slot_of(V[n])
+	return "0"
+}
+
 # A field is a time where a time function takes it, or beside a time in a comparison.
 function mark_time(n,   i, t) {
 	if (!n) return
@@ -1154,13 +1166,16 @@ function generate(   i, w, c, a, kind, p) {
 		printf "\tSLOT_SPEC[%d] = \"%s\"; SLOT_NUM[%d] = %d; SLOT_TXT[%d] = %d; SLOT_TIME[%d] = %d\n",
 			i, SLOT_SPEC[i], i, SLOT_NUM[i] + 0, i, SLOT_TXT[i] + 0, i, SLOT_TIME[i] + 0
 	printf "\tBY_TIME = %d; NBY = %d; KEYCAP = %d\n", BY && is_time(BY), NBY, key_cap()
+	if (BY && is_time(BY))
+		printf "\tBY_CLK = \"%s\"\n", clock_of(BY)
 	for (i = 1; i <= NBY; i++)
-		printf "\tBYT[%d] = %d\n", i, is_time(BYE[i])
+		printf "\tBYT[%d] = %d; BYC[%d] = \"%s\"\n", i, is_time(BYE[i]), i, is_time(BYE[i]) ? clock_of(BYE[i]) : "0"
+
 	for (p in KEYSL)
 		printf "\tKEYSL[%d] = 1\n", p
 	for (i = 1; i <= NAGG; i++)
 		if ((AGG[i] == "min" || AGG[i] == "max") && is_time(AE[i]))
-			printf "\tATIME[%d] = 1\n", i
+			printf "\tATIME[%d] = 1; ACLK[%d] = \"%s\"\n", i, i, clock_of(AE[i])
 	for (i = 1; i <= NBF; i++)
 		printf "\tBF_NAME[%d] = \"%s\"; BF_OFF[%d] = %d; BF_SIZE[%d] = %d; BF_SIGNED[%d] = %d; BF_BE[%d] = %d\n",
 			i, BF_NAME[i], i, BF_OFF[i], i, BF_SIZE[i], i, BF_SIGNED[i], i, BF_BE[i]

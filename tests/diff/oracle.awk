@@ -224,7 +224,10 @@ function sample_split(line, F,   n, j, c, q, cur, len) {
 function sample_field(j, t) {
 	if (t == "") return
 	if (number(t)) NUM_SEEN[j] = 1
-	else if (parse_time(t) != "") TIME_SEEN[j] = 1
+	else if (parse_time(t) != "") {
+		TIME_SEEN[j] = 1
+		if (t ~ /:/) CLOCK_SEEN[j] = 1
+	}
 	else if (!null_kind(t)) WORD_SEEN[j] = 1
 }
 
@@ -1132,8 +1135,8 @@ function cell(g, i,   k, n) {
 	if (!n || (n < 2 && k ~ /_samp$/)) return ""
 	if (ATXT[i] && COLTXT[SLOT_POS[ATXT[i]]]) return csv_field(A_t[g, i])
 	if (k == "sum") return dec(A_s[g, i])
-	if (k == "min") return ATIME[i] ? tfmt(idiv(A_m[g, i], S)) : dec(A_m[g, i])
-	if (k == "max") return ATIME[i] ? tfmt(idiv(A_M[g, i], S)) : dec(A_M[g, i])
+	if (k == "min") return ATIME[i] ? tfmt(idiv(A_m[g, i], S), clock(ACLK[i])) : dec(A_m[g, i])
+	if (k == "max") return ATIME[i] ? tfmt(idiv(A_M[g, i], S), clock(ACLK[i])) : dec(A_M[g, i])
 	# a group's buckets are 32 an octave, not 128 (bpf-templates/bpfq_state.h)
 	if (k == "quantile") return (NBY ? "~Q:" : "~q:") dec(quantile_exact(g, i))
 	if (k == "quantile_exact") return dec(quantile_exact(g, i))
@@ -1159,15 +1162,15 @@ function bucket_rows(g, prefix,   b) {
 function key_cell(g,   n, parts, j, s) {
 	if (NBY > 1) {
 		n = key_split(g, parts)
-		for (j = 1; j <= n; j++) s = s (j > 1 ? "," : "") key_cell1(parts[j], BYT[j])
+		for (j = 1; j <= n; j++) s = s (j > 1 ? "," : "") key_cell1(parts[j], BYT[j], BYC[j])
 		return s
 	}
-	return key_cell1(g, BY_TIME)
+	return key_cell1(g, BY_TIME, BY_CLK)
 }
 
-function key_cell1(g, time) {
+function key_cell1(g, time, clk) {
 	if (g == "n") return ""
-	if (g ~ /^v/ && time) return tfmt(idiv(substr(g, 2) + 0, S))
+	if (g ~ /^v/ && time) return tfmt(idiv(substr(g, 2) + 0, S), clock(clk))
 	if (g ~ /^v/) return dec(substr(g, 2) + 0)
 	return csv_field(substr(g, 2))
 }
@@ -1675,11 +1678,19 @@ function parse_time(s,   m, y, mo, d, h, mi, sec, f, us, z) {
 	return us
 }
 
-# As bpfq prints a time: the date alone at midnight, else with the time and a fraction.
-function tfmt(t,   tod, s, f) {
+# A clock formula of oracle-query.awk: a timestamp (1) or a date (0); "sN":
+# slot N's column, whose sampled values held a time with a time of day.
+function clock(f) {
+	if (f ~ /^s/) return CLOCK_SEEN[SLOT_POS[substr(f, 2) + 0]] + 0
+	return f + 0
+}
+
+# As bpfq prints a time: a date alone at midnight, a timestamp (clk) and
+# other times with the time and a fraction.
+function tfmt(t, clk,   tod, s, f) {
 	tod = tdate(t)
 	s = sprintf("%04d-%02d-%02d", TY, TM, TD)
-	if (!tod) return s
+	if (!tod && !clk) return s
 	s = s sprintf(" %02d:%02d:%02d", idiv(tod, 3600000000), idiv(tod, 60000000) % 60, idiv(tod, 1000000) % 60)
 	f = sprintf("%06d", tod % 1000000)
 	sub(/0+$/, "", f)

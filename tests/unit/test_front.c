@@ -725,7 +725,7 @@ static void test_name_bytes(void)
 static void test_header_names_shown(void)
 {
 	static char *names[] = { "a\x1b[31mb", "c\\d" };
-	static const struct schema sc = { 2, names, NULL, NULL, NULL };
+	static const struct schema sc = { 2, names, NULL, NULL, NULL, NULL };
 	const char *text = "sum(zz) from f.csv";
 	struct diag d = { 0 };
 	struct query q = { 0 };
@@ -740,7 +740,7 @@ static void test_header_names_shown(void)
 static void test_column_suggested(void)
 {
 	static char *names[] = { "price", "qty", ("wei\x1b" "ght") };
-	static const struct schema sc = { 3, names, NULL, NULL, NULL };
+	static const struct schema sc = { 3, names, NULL, NULL, NULL, NULL };
 	static const struct {
 		const char *text, *msg;
 	} cases[] = {
@@ -767,7 +767,7 @@ static void test_text_columns(void)
 {
 	static char *names[] = { "origin", "n" };
 	static char *texts[] = { "SF\x1bO", NULL };
-	static const struct schema sc = { 2, names, NULL, texts, NULL };
+	static const struct schema sc = { 2, names, NULL, texts, NULL, NULL };
 	static const struct {
 		const char *text, *msg;
 	} cases[] = {
@@ -830,7 +830,7 @@ static void test_suggest(void)
 static void test_render_code(void)
 {
 	static char *names[] = { "a", "b c", "*/ #x" };
-	static const struct schema sc = { 3, names, NULL, NULL, NULL };
+	static const struct schema sc = { 3, names, NULL, NULL, NULL, NULL };
 	static const struct {
 		const char *text, *label, *code;
 	} cases[] = {
