@@ -386,6 +386,8 @@ struct bpfq_json {
 	__u32 seen;		/* bit s: slot s has its value in this record */
 	__u32 bare;		/* the value is a bare word (a number, true, null), not a string */
 	__s32 field;		/* the key just read: its field, or -1 */
+	__u32 bword;		/* a bare value's first 4 bytes, the first lowest */
+	__u32 blen;		/* and its length: a bare null is NULL as text too */
 	__u32 pad;
 	__u64 voff[BPFQ_MAX_SLOTS];	/* each used value's first byte */
 	__u8 note[BPFQ_MAX_SLOTS];	/* and what its end found: enum bpfq_json_note */

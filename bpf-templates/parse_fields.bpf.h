@@ -26,6 +26,10 @@
 static __always_inline void bpfq_rx_byte(struct bpfq_rec *rec, int slot, __u64 ch)
 {
 }
+
+static __always_inline void bpfq_rx_clear(struct bpfq_rec *rec, int slot)
+{
+}
 #endif
 
 static __always_inline void bpfq_count_null(__u64 *count, __u64 *first, __u64 off)

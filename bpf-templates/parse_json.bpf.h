@@ -208,15 +208,17 @@ static __always_inline void bpfq_json_value_begin(struct bpfq_parse_ctx *c, __u6
 {
 	struct bpfq_json *j = &c->p->json;
 
-	c->p->field = j->field >= 0 ? j->field : 0xffffffff;
+	__u32 field = j->field >= 0 ? j->field : 0xffffffff;
+	int slot = field <= BPFQ_LAST_FIELD ? bpfq_slot_of(field) : -1;
+
+	/* A repeated key's value is no field: the first one's, its text too, stays. */
+	if (slot >= 0 && slot < BPFQ_MAX_SLOTS && (j->seen & (1U << slot)))
+		field = 0xffffffff;
+	c->p->field = field;
 	j->field = -1;
 	bpfq_begin_field(c, off);
 	if (c->p->slot < 0 || c->p->slot >= BPFQ_MAX_SLOTS)
 		return;
-	if (j->seen & (1U << c->p->slot)) {
-		c->p->slot = -1;
-		return;
-	}
 	j->seen |= 1U << c->p->slot;
 	j->note[c->p->slot & (BPFQ_MAX_SLOTS - 1)] = 0;
 }
@@ -256,6 +258,30 @@ static __always_inline __u32 bpfq_json_number(struct bpfq_parse_ctx *c, struct b
 	return note | (k >= 0 && k < BPFQ_NULL_KINDS ? BPFQ_JN_NULL + k : BPFQ_JN_BAD);
 }
 
+/* A bare value's byte: its first four kept, to tell a null. */
+static __always_inline void bpfq_json_bare_byte(struct bpfq_json *j, __u64 ch)
+{
+	if (j->blen < 4)
+		j->bword |= (__u32)(ch & 0xff) << ((j->blen & 3) * 8);
+	j->blen++;
+}
+
+/*
+ * A bare null is NULL where the query reads the value as text too, as a
+ * missing key is: not the text "null" (a string "null" stays text).
+ */
+static __always_inline void bpfq_json_null_text(struct bpfq_parse_ctx *c, int slot)
+{
+	struct bpfq_json *j = &c->p->json;
+	int k = bpfq_slot_text(slot);
+
+	if (!j->bare || j->blen != 4 || j->bword != 0x6c6c756e)	/* "null" */
+		return;
+	if (k >= 0 && k < BPFQ_MAX_TEXTS)
+		c->p->texts[k].present = 0;
+	bpfq_rx_clear(&c->st->parse.rec, slot);
+}
+
 /* A string or bare value ended: into its field; its counts wait for the record's end. */
 static __always_inline void bpfq_json_value_end(struct bpfq_parse_ctx *c)
 {
@@ -263,6 +289,8 @@ static __always_inline void bpfq_json_value_end(struct bpfq_parse_ctx *c)
 
 	c->p->json.state = BPFQ_J_AFTER;
 	c->p->slot = -1;
+	if (BPFQ_NTEXTS || BPFQ_NREGEX)
+		bpfq_json_null_text(c, slot);
 	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || !bpfq_slot_numeric(slot))
 		return;
 	slot &= BPFQ_MAX_SLOTS - 1;
@@ -387,8 +415,12 @@ static __always_inline int bpfq_json_value(struct bpfq_parse_ctx *c, __u64 ch, _
 	j->esc = BPFQ_JE_NONE;
 	j->bare = ch != '"';
 	j->state = ch == '"' ? BPFQ_J_STRING : BPFQ_J_BARE;
-	if (j->bare)
+	j->bword = 0;
+	j->blen = 0;
+	if (j->bare) {
+		bpfq_json_bare_byte(j, ch);
 		bpfq_field_byte(c, ch, 0);
+	}
 	return 0;
 }
 
@@ -416,6 +448,7 @@ static __always_inline int bpfq_json_bare(struct bpfq_parse_ctx *c, __u64 ch)
 	}
 	if (ch == '"' || ch == '{' || ch == '[' || ch == ':')
 		return bpfq_json_bad(c);
+	bpfq_json_bare_byte(&c->p->json, ch);
 	bpfq_field_byte(c, ch, 0);
 	return 0;
 }

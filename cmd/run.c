@@ -373,7 +373,8 @@ static int prepare(struct run *r, const char *text)
 		return EXIT_INPUT;
 	if (header && !r->json_found && !sema_check(q, q->format.header_present ? &r->schema : NULL, &d))
 		return report_diag(text, &d);
-	if (q->format.kind == INPUT_TEXT && !sema_text_columns(q, &r->schema, &d))
+	if ((q->format.kind == INPUT_TEXT || q->format.kind == INPUT_JSON) &&
+	    !sema_text_columns(q, &r->schema, &d))
 		return report_diag(text, &d);
 	if (r->o->verbose)
 		say_kinds(r);

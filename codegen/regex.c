@@ -77,6 +77,14 @@ void regex_gen_tables(struct gen *g)
 	for (int k = 0; k < q->nregex; k++)
 		gen_step(g, k, q->regex_slot[k], q->regex[k]);
 	gen_line(g, "}");
+	/* JSON: a bare null's bytes leave the regexes of its slot at their start, NULL */
+	gen_line(g, "static __always_inline void bpfq_rx_clear(struct bpfq_rec *rec, int slot)");
+	gen_line(g, "{");
+	for (int k = 0; k < q->nregex; k++) {
+		gen_line(g, "\tif (slot == %d)", q->regex_slot[k]);
+		gen_line(g, "\t\trec->rx[%d] = 0;", k);
+	}
+	gen_line(g, "}");
 }
 
 /* Whether the text matched (0 or 1), for a field with a byte at least. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <yajl/yajl_tree.h>
 
 #include "lang/engine/records.h"
 #include "lang/value/timestamp.h"
@@ -732,6 +733,94 @@ cleanup:
 	return rc;
 }
 
+/* Field i of a JSON object: a path a.b, or "a.b" quoted, one key (as json_key_hash() reads it). */
+static yajl_val json_sample_value(yajl_val obj, const struct query *q, int i)
+{
+	struct loc l = q->format.keys[i];
+	const char *text = q->text + l.begin, *path[BPFQ_JSON_DEPTH + 1];
+	char name[256], *at = name;
+	int n = 0;
+
+	if (l.end - l.begin >= sizeof(name))
+		return NULL;
+	if (*text == '"') {
+		memcpy(name, text + 1, l.end - l.begin - 2);
+		name[l.end - l.begin - 2] = 0;
+		path[n++] = name;
+	} else {
+		memcpy(name, text, l.end - l.begin);
+		name[l.end - l.begin] = 0;
+		for (char *dot; n < BPFQ_JSON_DEPTH && (dot = strchr(at, '.')); at = dot + 1) {
+			*dot = 0;
+			path[n++] = at;
+		}
+		path[n++] = at;
+	}
+	path[n] = NULL;
+	return yajl_tree_get(obj, path, yajl_t_any);
+}
+
+/* One object's used keys: their kinds, as a csv record's fields. */
+static int sample_object(yajl_val obj, const struct query *q, struct below **cols, int *ncols)
+{
+	for (int i = 0; i < q->format.nkeys; i++) {
+		yajl_val v = json_sample_value(obj, q, i);
+		const char *s = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) :
+				YAJL_IS_NUMBER(v) ? YAJL_GET_NUMBER(v) :
+				YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v) ? "1" : NULL;
+
+		if (s && sample_word(cols, ncols, i, s, strlen(s)))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * JSON lines: which keys' values in the first lines are all text (no
+ * number, no time, no NULL word), as for csv columns, so that count,
+ * count(distinct), min and max take their text; no times yet.
+ */
+static int sample_json(struct input *in, const struct query *q, char *buf, struct schema *sc)
+{
+	struct below *cols = NULL;
+	int ncols = 0, rc = -1;
+	bool all = false;
+	ssize_t n;
+
+	if ((!in->seekable && !takes_field_text(q)) || !q->format.nkeys)
+		return 0;
+	n = input_peek_until(in, buf, HEADER_MAX - 1, lines_ended, &all);
+	if (n < 0)
+		return 0;
+	for (ssize_t at = 0, end; at < n; at = end + 1) {
+		char *nl = memchr(buf + at, '\n', n - at);
+		yajl_val obj;
+		int bad;
+
+		if (!nl && !all)
+			break;
+		end = nl ? nl - buf : n;
+		buf[end] = 0;
+		if (!(obj = yajl_tree_parse(buf + at, NULL, 0)))
+			continue;
+		bad = YAJL_IS_OBJECT(obj) && sample_object(obj, q, &cols, &ncols);
+		yajl_tree_free(obj);
+		if (bad)
+			goto cleanup;
+	}
+	sc->ncols = ncols;
+	if (ncols && column_kinds(sc, cols))
+		goto cleanup;
+	free(sc->times);
+	sc->times = NULL;
+	rc = 0;
+cleanup:
+	for (int i = 0; i < ncols; i++)
+		free(cols[i].first);
+	free(cols);
+	return rc;
+}
+
 int header_read(struct input *in, struct query *q, struct schema *sc)
 {
 	struct input_format *f = &q->format;
@@ -751,7 +840,8 @@ int header_read(struct input *in, struct query *q, struct schema *sc)
 		return -1;
 	if (skip_bom(in) || skip_lines(in, f->skip, buf, HEADER_MAX))
 		goto cleanup;
-	rc = f->kind == INPUT_TEXT ? sample_text(in, q, buf, sc) : 0;
+	rc = f->kind == INPUT_TEXT ? sample_text(in, q, buf, sc) :
+	     f->kind == INPUT_JSON ? sample_json(in, q, buf, sc) : 0;
 	if (f->kind != INPUT_CSV)
 		goto cleanup;
 	rc = -1;

@@ -900,13 +900,13 @@ static void json_value_begin(struct records *p)
 
 	p->field = j->field >= 0 ? j->field : BPFQ_MAX_FIELD;
 	j->field = -1;
+	/* A repeated key's value is no field: the first one's, its text too, stays. */
+	if (p->field < BPFQ_MAX_FIELD && p->slot_of[p->field] >= 0 &&
+	    (j->seen >> p->slot_of[p->field]) & 1)
+		p->field = BPFQ_MAX_FIELD;
 	begin_field(p, p->off);
 	if (p->slot < 0)
 		return;
-	if ((j->seen >> p->slot) & 1) {
-		p->slot = -1;
-		return;
-	}
 	j->seen |= 1U << p->slot;
 	j->note[p->slot] = 0;
 }
@@ -947,8 +947,32 @@ static uint8_t json_number(struct records *p, struct bpfq_field *f)
 }
 
 /* A string or bare value ended: into its field; its counts wait for the record's end. */
+/* A bare value's byte: its first four kept, to tell a null. */
+static void json_bare_byte(struct bpfq_json *j, unsigned char c)
+{
+	if (j->blen < 4)
+		j->bword |= (uint32_t)c << (j->blen * 8);
+	j->blen++;
+}
+
+/* A bare null read as text is NULL, as a missing key is: its text and regexes start over. */
+static void json_null_text(struct records *p)
+{
+	struct bpfq_text *t = field_text(p);
+
+	if (!p->json.bare || p->json.blen != 4 || p->json.bword != 0x6c6c756e)	/* "null" */
+		return;
+	if (t)
+		t->present = 0;
+	for (int k = 0; k < p->q->nregex; k++)
+		if (p->q->regex_slot[k] == p->slot)
+			p->rec.rx[k] = 0;
+}
+
 static void json_value_end(struct records *p)
 {
+	if (p->slot >= 0)
+		json_null_text(p);
 	p->json.state = BPFQ_J_AFTER;
 	if (p->slot >= 0 && p->q->slot_numeric[p->slot]) {
 		p->json.note[p->slot] = json_number(p, &p->rec.f[p->slot]);
@@ -1103,8 +1127,12 @@ static void json_value(struct records *p, unsigned char c)
 		j->esc = BPFQ_JE_NONE;
 		j->bare = c != '"';
 		j->state = j->bare ? BPFQ_J_BARE : BPFQ_J_STRING;
-		if (j->bare)
+		j->bword = 0;
+		j->blen = 0;
+		if (j->bare) {
+			json_bare_byte(j, c);
 			field_content(p, c);
+		}
 	}
 }
 
@@ -1190,6 +1218,7 @@ static void json_byte(struct records *p, unsigned char c)
 		} else if (c == '"' || c == '{' || c == '[' || c == ':') {
 			json_bad(p);
 		} else {
+			json_bare_byte(j, c);
 			field_content(p, c);
 		}
 		break;

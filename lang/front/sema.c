@@ -439,7 +439,8 @@ static bool check_compare(struct sema *s, struct node *n)
 static bool text_field(const struct sema *s, const struct node *n)
 {
 	return n->kind == NODE_FIELD &&
-	       (s->q->format.kind == INPUT_TEXT || s->q->format.kind == INPUT_CSV);
+	       (s->q->format.kind == INPUT_TEXT || s->q->format.kind == INPUT_CSV ||
+		s->q->format.kind == INPUT_JSON);
 }
 
 /* A field whose text the query compares: its bytes are kept (bpfq_text), for a few fields. */

@@ -134,6 +134,18 @@ if what == 'by':
     for k in sorted(groups):
         print('%s,%d,%s' % (k.decode('utf-8'), groups[k][0], show(groups[k][1])))
     sys.exit()
+if what == 'text':
+    svc = [o['svc'] for o in objs]
+    ua = [o['user agent'] for o in objs]
+    text = sorted(v.encode('utf-8') for v in svc)
+    def cell(t):
+        return '"' + t.replace('"', '""') + '"' if re.search('[",\n]', t) else t
+    print(','.join(str(n) for n in [svc.count('q"t'), sum('5.0' in u for u in ua),
+                                    sum(v in ('api', 'web') for v in svc),
+                                    sum(re.match('^[a-c]', v) is not None for v in svc),
+                                    len(set(svc))]) + ',%s,%s,%d' % (
+        cell(text[0].decode('utf-8')), cell(text[-1].decode('utf-8')), len(svc)))
+    sys.exit()
 row = [str(len(objs))]
 for key in what.split(','):
     vals = [v for v in (num(get(o, key)) for o in objs) if v is not None]
@@ -196,6 +208,30 @@ both_engines_stderr() {
 	gen_logs "$TMP/app.jsonl"
 	check_sizes "count(), sum(req.status) by svc from $TMP/app.jsonl" \
 		"$(oracle "$TMP/app.jsonl" by | sed 's/^q"t,/"q""t",/')"
+}
+
+@test "a generated service log: string values compared as text, their kinds sampled" {
+	gen_logs "$TMP/app.jsonl"
+	check_sizes "count() filter (where svc = 'q\"t'), count() filter (where \"user agent\" like '%5.0%'),
+		count() filter (where svc in ('api', 'web')), count() filter (where svc ~ '^[a-c]'),
+		count(distinct svc), min(svc), max(svc), count(svc) from $TMP/app.jsonl" \
+		"$(oracle "$TMP/app.jsonl" text)"
+}
+
+@test "a bare null compared as text is NULL, a string \"null\" is text, a missing key NULL" {
+	printf '%s\n' '{"a":"x","n":1}' '{"a":"null","n":2}' '{"a":null,"n":4}' '{"n":8}' \
+		'{"a":"","n":16}' '{"a":true,"n":32}' '{"a":"y\"z","n":64}' '{"a":"\u00e9t\u00e9","n":128}' \
+		>"$TMP/t.jsonl"
+	SIZES="1 3 4093"
+	check_sizes "sum(n) filter (where a is null), sum(n) filter (where a = 'null'),
+		sum(n) filter (where a !~ 'u'), sum(n) filter (where a ~ 'u'), sum(n) filter (where a <> 'x'),
+		sum(n) filter (where a = 'y\"z'), sum(n) filter (where a like '%t%'),
+		sum(n) filter (where a in ('true', 'x')) from $TMP/t.jsonl" \
+		"28,2,193,34,226,64,160,33"
+	# a key whose sampled values are all strings is text to count(distinct), min and max
+	printf '%s\n' '{"a":"x"}' '{"a":null}' '{}' '{"a":"w","a":"z"}' '{"a":"","b":{"a":"v"}}' \
+		'{"a":"\u00e9"}' >"$TMP/s.jsonl"
+	check_sizes "count(distinct a), min(a), max(a), count(a) from $TMP/s.jsonl" "3,w,é,3"
 }
 
 @test "the warnings: malformed lines, NULL values, missing keys, exact text" {

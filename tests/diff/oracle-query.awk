@@ -1037,7 +1037,7 @@ function gen_fold(i,   kind, c, w, a, b, p) {
 	# count, count_distinct, min, max of a field that the first records hold as text
 	# (COLTXT, oracle.awk): its text, NULL when missing or empty; else its value
 	if (kind ~ /^(count|count_distinct|min|max)$/ && K[AE[i]] == "field" &&
-	    (FMT == "csv" || FMT == "text")) {
+	    (FMT == "csv" || FMT == "text" || FMT == "json")) {
 		p = slot_of(V[AE[i]])
 		ATXT[i] = p
 		emit("if (COLTXT[SLOT_POS[" p "]]) {")

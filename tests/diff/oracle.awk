@@ -57,8 +57,10 @@ BEGIN {
 	for (s = 1; FMT == "json" && s <= NSLOT; s++) {
 		JWANT[s] = substr(SLOT_SPEC[s], 3)
 		if (SLOT_SPEC[s] ~ /^n:/) gsub(/\./, "\034", JWANT[s])
+		SLOT_POS[s] = s		# a key's kinds are sampled as a column's
 	}
 	if (FMT == "csv" || FMT == "text") sample_kinds()
+	if (FMT == "json") sample_json_kinds()
 	if (FMT == "numbers") RS = "[ \t\n\v\f\r,]+"
 	else if (FMT == "text" || FMT == "csv" || FMT == "json") RS = "\n"
 	else {
@@ -192,6 +194,27 @@ function sample_kinds(   line, n, first, nf, F, j, rest) {
 	close(FILE)
 	for (j in WORD_SEEN) COLTXT[j] = !NUM_SEEN[j] && !TIME_SEEN[j]
 	if (FMT == "text") COLTXT[0] = 1
+}
+
+# json: the used keys' values in the first 50 lines, whole objects only:
+# strings, numbers and true/false (numbers) sampled as csv fields; null,
+# objects and arrays not.
+function sample_json_kinds(   n, s, w) {
+	n = 0
+	while (n++ < 50 && (getline JL < FILE) > 0) {
+		match(JL, /^[ \t\r]*/)
+		JI = RLENGTH + 1
+		for (s = 1; s <= NSLOT; s++) JSEEN[s] = 0
+		if (substr(JL, JI, 1) != "{" || !json_value("", 0, 0) || json_blanks() <= length(JL))
+			continue
+		for (s = 1; s <= NSLOT; s++) {
+			w = tolower(JTEXT[s])
+			if (!JSEEN[s] || JKIND[s] == "c" || (JKIND[s] == "b" && w == "null")) continue
+			sample_field(s, JKIND[s] == "b" && (w == "true" || w == "false") ? "1" : JTEXT[s])
+		}
+	}
+	close(FILE)
+	for (s in WORD_SEEN) COLTXT[s] = !NUM_SEEN[s] && !TIME_SEEN[s]
 }
 
 function sample_header(F, nf,   j) {
@@ -709,8 +732,11 @@ function json_record(   s, t, o, w, nk) {
 		if (s == KEYSLOT || s in KEYSL) {
 			FT[s] = t
 			KEYLONG[s] = length(t) > KEYCAP
+		} else {
+			# compared as text: a bare null is NULL, as "" is
+			FT[s] = JKIND[s] == "b" && t == "null" ? "" : t
 		}
-		if (!SLOT_NUM[s]) continue
+		if (!SLOT_NUM[s] || COLTXT[s]) continue
 		w = tolower(t)
 		if (JKIND[s] == "b" && (w == "true" || w == "false")) {
 			FV[s] = (w == "true") * S
