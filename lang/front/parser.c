@@ -1262,6 +1262,9 @@ static bool clause(struct parser *p)
  * each once */
 static bool query(struct parser *p)
 {
+	/* SQL's leading select: a query begins with an aggregate, never a field named so */
+	if (is_word(p, "select") && !next(p))
+		return false;
 	if (!items(p))
 		return false;
 	while (starts_any_clause(p)) {

@@ -324,3 +324,14 @@ users() {
 @test "by refuses quantile_exact, whose values are the whole input's" {
 	refused "median_exact(x), count_distinct(x) by x % 3 from $TMP/k.txt" "1:1-15: quantile_exact cannot be used with by: its values are kept for the whole input only; ask for one group with where"
 }
+
+@test "SQL's select before the columns is taken; alone it is still an error" {
+	printf 'k,v\na,1\nb,2\na,3\n' >"$TMP/s.csv"
+	both_engines "SELECT count(*), sum(v) from $TMP/s.csv where k = 'a'" "count(*): 2
+sum(v): 4"
+	run bpfq "select from $TMP/s.csv"
+	assert_status 2
+	assert_output "bpfq: error: 1:8-11: expected an aggregate such as sum(x), got 'from'
+  select from $TMP/s.csv
+         ~~~~"
+}
