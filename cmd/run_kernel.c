@@ -743,10 +743,12 @@ static int batch_scan(struct run *r, struct loaded *ld, struct batch *b, struct 
  * groups go with its first file read, the others' are empty), then its
  * checks and messages, and its answer joins the list's.
  */
-static int batch_done(struct run *r, struct batch *b, int i, struct scan_answer *a)
+static int batch_done(struct run *r, struct loader *l, struct batch *b, int i,
+		      struct scan_answer *a)
 {
 	struct batch_file *f = &b->f[i];
 	struct scan_part *p = f->range >= 0 ? &b->parts[f->range] : NULL;
+	size_t words = layout_words(&r->q);
 	int status;
 
 	if (i)
@@ -760,16 +762,18 @@ static int batch_done(struct run *r, struct batch *b, int i, struct scan_answer 
 	if (!p)
 		return run_file_skipped(r) ? EXIT_INPUT : run_file_done(r);
 	r->result = p->result;
-	r->area = p->area;
 	r->file_bytes = p->bytes_read;
-	p->area = NULL;
+	/* One file's states at a time out of the map: they may be large (sketches). */
+	r->area = calloc(words + 1, sizeof(uint64_t));
+	if (r->area && !r->q.by)
+		memcpy(r->area, loader__area(l, f->range), words * sizeof(uint64_t));
 	if (r->q.by) {
-		r->groups = a->groups ? a->groups : groups_new(layout_words(&r->q));
+		r->groups = a->groups ? a->groups : groups_new(words);
 		a->groups = NULL;
-		if (!r->groups) {
-			fprintf(stderr, "bpfq: error: out of memory\n");
-			return EXIT_INPUT;
-		}
+	}
+	if (!r->area || (r->q.by && !r->groups)) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		return EXIT_INPUT;
 	}
 	status = run_file_done(r);
 	input_close(&r->in);
@@ -782,8 +786,6 @@ static void batch_free(struct batch *b, struct scan_answer *a)
 		input_close(&b->f[i].in);
 		free(b->f[i].said);
 	}
-	for (int k = 0; k < b->nranges; k++)
-		free(b->parts[k].area);
 	groups_free(a->groups);
 }
 
@@ -817,7 +819,7 @@ static int scan_batch(struct run *r, const void *obj, size_t obj_len, struct loa
 			: batch_scan(r, ld, b, &a);
 	for (int i = 0; i < b->n && status == EXIT_OK && !(i && r->result.done); i++) {
 		last = b->f[i].file;
-		status = batch_done(r, b, i, &a);
+		status = batch_done(r, ld->l, b, i, &a);
 	}
 	batch_free(b, &a);
 	/* The last file done stays in r->in, closed: or the next one, for the caller. */

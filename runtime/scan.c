@@ -368,23 +368,13 @@ static int take_values(struct scan *sc)
 	return -1;
 }
 
-/* A list's file k: its own counters and states, its places from its own start. */
-static int take_part(struct scan *sc, int k)
+/* A list's file k: its own counters, its places from its own start. */
+static void take_part(struct scan *sc, int k)
 {
-	const struct query *q = sc->job->q;
 	struct scan_part *p = &sc->a->parts[k];
-	size_t words = layout_words(q);
 
 	p->result = loader__state(sc->l, k)->result;
 	p->bytes_read = sc->ranges[k].rs.bytes;
-	p->area = calloc(words + 1, sizeof(uint64_t));
-	if (!p->area) {
-		fprintf(stderr, "bpfq: error: out of memory\n");
-		return -1;
-	}
-	if (!q->by)
-		memcpy(p->area, loader__area(sc->l, k), words * sizeof(uint64_t));
-	return 0;
 }
 
 /* The answer out of the maps: the counters, the states of the counted ranges, the groups. */
@@ -405,8 +395,11 @@ static enum scan_status take_answer(struct scan *sc, int counted)
 	a->result_bytes = counted * (sizeof(struct bpfq_result) + (q->by ? 0 : words * sizeof(uint64_t)));
 	for (int k = 0; k < counted; k++) {
 		join_results(&a->result, &loader__state(sc->l, k)->result, sc->ranges[k].start);
-		if (sc->job->inputs && take_part(sc, k))
-			return SCAN_INPUT;
+		/* A list's files are joined by the caller, each its own answer first. */
+		if (sc->job->inputs) {
+			take_part(sc, k);
+			continue;
+		}
 		for (int i = 0; i < q->nitems && !q->by; i++) {
 			int off = layout_offset(q, i);
 

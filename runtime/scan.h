@@ -29,10 +29,12 @@ struct scan_input {
 	uint64_t file_conds;	/* the file's truths of the conditions over file */
 };
 
-/* A file's answer out of a scan of inputs. */
+/*
+ * A file's answer out of a scan of inputs: its counters; its states stay
+ * in its slot of the state map (loader__area()) until the next scan.
+ */
 struct scan_part {
 	struct bpfq_result result;
-	uint64_t *area;		/* without by; the caller frees it */
 	uint64_t bytes_read;
 };
 
