@@ -27,15 +27,31 @@
 #include "runtime/split.h"
 #include "runtime/verifier_log.h"
 
+/* The bytes of the list's regular files, as they stand before the first is read. */
+static uint64_t list_bytes(const struct run *r)
+{
+	uint64_t total = 0;
+	struct stat st;
+
+	for (int i = 0; i < r->files.n; i++)
+		if (strcmp(r->files.paths[i], "-") && !stat(r->files.paths[i], &st) &&
+		    S_ISREG(st.st_mode))
+			total += st.st_size;
+	return total;
+}
+
 /*
  * The program's shape for the query at a hook (codegen/plan.h): from what
- * is known of the input. BPFQ_LONG_INPUT=1 or 0 says long or short
- * whatever the size (the tests).
+ * is known of the input, a list's bytes in all (its one program scans
+ * them all). BPFQ_LONG_INPUT=1 or 0 says long or short whatever the size
+ * (the tests).
  */
 static void make_plan(const struct run *r, enum hook_kind hook, struct codegen_plan *plan)
 {
 	const char *env = privs_getenv("BPFQ_LONG_INPUT");
-	struct plan_input in = { .size = r->in.size, .unsized = r->in.unsized,
+	uint64_t list = r->files.n > 1 ? list_bytes(r) : 0;
+	struct plan_input in = { .size = list > r->in.size ? list : r->in.size,
+				 .unsized = r->in.unsized,
 				 .dry_run = r->o->dry_run && r->in.fd < 0, .force_long = -1 };
 
 	if (env && !strcmp(env, "1"))
@@ -559,19 +575,6 @@ static int scan_file(struct run *r, const void *obj, size_t obj_len, struct load
 	r->stats.bytes_read = bytes;
 	r->stats.reads = reads;
 	return scan_alone(r, obj, obj_len, ld);
-}
-
-/* The bytes of the list's regular files, as they stand before the first is read. */
-static uint64_t list_bytes(const struct run *r)
-{
-	uint64_t total = 0;
-	struct stat st;
-
-	for (int i = 0; i < r->files.n; i++)
-		if (strcmp(r->files.paths[i], "-") && !stat(r->files.paths[i], &st) &&
-		    S_ISREG(st.st_mode))
-			total += st.st_size;
-	return total;
 }
 
 /*
