@@ -28,16 +28,19 @@
 #include "runtime/verifier_log.h"
 
 /* The bytes of the list's regular files, as they stand before the first is read. */
-static uint64_t list_bytes(const struct run *r)
+static uint64_t list_bytes(struct run *r)
 {
-	uint64_t total = 0;
 	struct stat st;
 
+	if (r->list_sized)
+		return r->list_bytes;
+	r->list_bytes = 0;
 	for (int i = 0; i < r->files.n; i++)
 		if (strcmp(r->files.paths[i], "-") && !stat(r->files.paths[i], &st) &&
 		    S_ISREG(st.st_mode))
-			total += st.st_size;
-	return total;
+			r->list_bytes += st.st_size;
+	r->list_sized = true;
+	return r->list_bytes;
 }
 
 /*
@@ -46,7 +49,7 @@ static uint64_t list_bytes(const struct run *r)
  * them all). BPFQ_LONG_INPUT=1 or 0 says long or short whatever the size
  * (the tests).
  */
-static void make_plan(const struct run *r, enum hook_kind hook, struct codegen_plan *plan)
+static void make_plan(struct run *r, enum hook_kind hook, struct codegen_plan *plan)
 {
 	const char *env = privs_getenv("BPFQ_LONG_INPUT");
 	uint64_t list = r->files.n > 1 ? list_bytes(r) : 0;
@@ -582,7 +585,7 @@ static int scan_file(struct run *r, const void *obj, size_t obj_len, struct load
  * without it, one per CPU when the list's bytes are as many as a single
  * file's that gains. 1: the files are read one after another.
  */
-static int list_readers(const struct run *r)
+static int list_readers(struct run *r)
 {
 	if (r->o->jobs_given)
 		return r->o->jobs;
@@ -596,7 +599,7 @@ static int list_readers(const struct run *r)
  * with by: the map is shared by the slots), nor quantile_exact (its map
  * is sized by the file), nor for BPFQ_READ_SIZES (one file).
  */
-static bool list_at_once(const struct run *r)
+static bool list_at_once(struct run *r)
 {
 	bool folds_file = false;
 
