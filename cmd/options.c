@@ -66,9 +66,10 @@ static const struct argp_option option_list[] = {
 	  "syscall), copyout, vfs, syscall; vfs:fexit, vfs:kprobe, syscall:raw_tp or "
 	  "syscall:tp_btf picks the method", 2 },
 	{ "jobs", 'j', "N", 0,
-	  "Read a regular file with N reader threads (1 to 8; default: one per CPU for a "
-	  "file of 16 MiB or more, else 1), each a range of it cut at a record; the answer "
-	  "is the same", 2 },
+	  "Read with N reader threads (1 to 8; default: one per CPU for a file, or a list "
+	  "of files, of 16 MiB or more, else 1): a large file's ranges cut at records, a "
+	  "list's small files, each taken by the next reader free; the answer is the same",
+	  2 },
 	{ "read-size", OPT_READ_SIZE, "BYTES", 0,
 	  "Bytes per read() (1 to 1048576, default 1048576; K and M suffixes)", 2 },
 	{ "max-groups", OPT_MAX_GROUPS, "N", 0,

@@ -32,6 +32,8 @@ struct run {
 	int nargs;
 	struct path_list files;	/* the inputs they name, in order */
 	int file;		/* the one in 'in' */
+	uint64_t list_bytes;	/* its regular files' bytes, once known (run_kernel.c) */
+	bool list_sized;
 	uint64_t file_bytes;	/* what the engine read of it */
 	struct run_sum sum;
 	struct input in;

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "codegen/clang.h"
 #include "codegen/codegen.h"
 #include "codegen/prune.h"
+#include "lang/value/layout.h"
 #include "runtime/hooks.h"
 #include "runtime/loader.h"
 #include "runtime/privs.h"
@@ -25,15 +27,34 @@
 #include "runtime/split.h"
 #include "runtime/verifier_log.h"
 
+/* The bytes of the list's regular files, as they stand before the first is read. */
+static uint64_t list_bytes(struct run *r)
+{
+	struct stat st;
+
+	if (r->list_sized)
+		return r->list_bytes;
+	r->list_bytes = 0;
+	for (int i = 0; i < r->files.n; i++)
+		if (strcmp(r->files.paths[i], "-") && !stat(r->files.paths[i], &st) &&
+		    S_ISREG(st.st_mode))
+			r->list_bytes += st.st_size;
+	r->list_sized = true;
+	return r->list_bytes;
+}
+
 /*
  * The program's shape for the query at a hook (codegen/plan.h): from what
- * is known of the input. BPFQ_LONG_INPUT=1 or 0 says long or short
- * whatever the size (the tests).
+ * is known of the input, a list's bytes in all (its one program scans
+ * them all). BPFQ_LONG_INPUT=1 or 0 says long or short whatever the size
+ * (the tests).
  */
-static void make_plan(const struct run *r, enum hook_kind hook, struct codegen_plan *plan)
+static void make_plan(struct run *r, enum hook_kind hook, struct codegen_plan *plan)
 {
 	const char *env = privs_getenv("BPFQ_LONG_INPUT");
-	struct plan_input in = { .size = r->in.size, .unsized = r->in.unsized,
+	uint64_t list = r->files.n > 1 ? list_bytes(r) : 0;
+	struct plan_input in = { .size = list > r->in.size ? list : r->in.size,
+				 .unsized = r->in.unsized,
 				 .dry_run = r->o->dry_run && r->in.fd < 0, .force_long = -1 };
 
 	if (env && !strcmp(env, "1"))
@@ -262,23 +283,29 @@ static int choose_hook(struct run *r, enum hook_kind *hook)
 /* Smaller files are read by one reader by default: a thread and a range would not pay. */
 #define JOBS_DEFAULT_MIN_SIZE (16ULL << 20)
 
-/*
- * The readers for the input: -j as given; without it, one per CPU this
- * process may run on (at most BPFQ_MAX_READERS) for a regular file large
- * enough that threads gain, else one.
- */
-static int readers_wanted(const struct run *r)
+/* One reader per CPU this process may run on, at most BPFQ_MAX_READERS. */
+static int cpu_readers(void)
 {
 	cpu_set_t cpus;
 	int n;
 
-	if (r->o->jobs_given)
-		return r->o->jobs;
-	if (!r->in.seekable || r->in.size < JOBS_DEFAULT_MIN_SIZE ||
-	    sched_getaffinity(0, sizeof(cpus), &cpus))
+	if (sched_getaffinity(0, sizeof(cpus), &cpus))
 		return 1;
 	n = CPU_COUNT(&cpus);
 	return n < 1 ? 1 : n > BPFQ_MAX_READERS ? BPFQ_MAX_READERS : n;
+}
+
+/*
+ * The readers for the input: -j as given; without it, one per CPU for a
+ * regular file large enough that threads gain, else one.
+ */
+static int readers_wanted(const struct run *r)
+{
+	if (r->o->jobs_given)
+		return r->o->jobs;
+	if (!r->in.seekable || r->in.size < JOBS_DEFAULT_MIN_SIZE)
+		return 1;
+	return cpu_readers();
 }
 
 static int plan_ranges(struct run *r, uint64_t *starts, int *readers)
@@ -346,7 +373,8 @@ static int scan(struct run *r, struct loader *l, bool rescan, int readers, int n
 	enum scan_status status;
 	int exit_status;
 
-	r->stats.readers = readers;
+	if (readers > r->stats.readers)
+		r->stats.readers = readers;
 	r->live = &loader__state(l, 0)->result;
 	status = scan_run(&job, l, &a);
 	r->result = a.result;
@@ -552,20 +580,302 @@ static int scan_file(struct run *r, const void *obj, size_t obj_len, struct load
 	return scan_alone(r, obj, obj_len, ld);
 }
 
-/* Load for the readers and scan each file; with --dry-run stop after the verifier. */
+/*
+ * The readers for a list of files read several at once: -j as given;
+ * without it, one per CPU when the list's bytes are as many as a single
+ * file's that gains. 1: the files are read one after another.
+ */
+static int list_readers(struct run *r)
+{
+	if (r->o->jobs_given)
+		return r->o->jobs;
+	return list_bytes(r) < JOBS_DEFAULT_MIN_SIZE ? 1 : cpu_readers();
+}
+
+/*
+ * Whether the small files of the list are read several at once, each
+ * parsed into its own state slot. Not when a file's answer needs the
+ * groups map to itself (file beside other keys, or aggregates of file
+ * with by: the map is shared by the slots), nor quantile_exact (its map
+ * is sized by the file), nor for BPFQ_READ_SIZES (one file).
+ */
+static bool list_at_once(struct run *r)
+{
+	bool folds_file = false;
+
+	for (int i = 0; i < r->q.nitems; i++)
+		folds_file |= ast_folds_file(&r->q, r->q.items[i]);
+	return r->files.n > 1 && !r->o->dry_run && !ast_has_exact(&r->q) &&
+	       !(r->q.by && (r->q.file_key || folds_file)) &&
+	       !privs_getenv("BPFQ_READ_SIZES") && list_readers(r) > 1;
+}
+
+/* The file in r->in goes with others: a regular file, not compressed, too small to split. */
+static bool list_file_fits(const struct run *r)
+{
+	return !r->skip && r->in.seekable && !r->in.compression && !r->in.unsized &&
+	       r->in.size < JOBS_DEFAULT_MIN_SIZE;
+}
+
+/* A file of a batch: opened (its header read), or skipped by where. */
+struct batch_file {
+	int file;
+	bool skip;
+	struct input in;
+	uint64_t file_conds;
+	int range;		/* its range of the scan, or -1 */
+	char *said;		/* what its opening said on stderr, for when it is done */
+	size_t said_len;
+};
+
+/* Files of the list read at once, a range (and state slot) each. */
+struct batch {
+	struct batch_file f[BPFQ_MAX_RANGES];
+	struct scan_input inputs[BPFQ_MAX_RANGES];
+	struct scan_part parts[BPFQ_MAX_RANGES];
+	int n, nranges;
+	bool next_open;		/* r->in holds the file after the batch, opened (or failed) */
+	int next_status;	/* and the status of its opening */
+	char *said;		/* what the opening of the file in r->in said */
+	size_t said_len;
+};
+
+/* The file in r->in into the batch; r->in is left closed. */
+static void batch_add(struct run *r, struct batch *b)
+{
+	struct batch_file *f = &b->f[b->n++];
+
+	*f = (struct batch_file){ .file = r->file, .skip = r->skip, .in = r->in,
+				  .file_conds = r->file_conds, .range = -1, .said = b->said,
+				  .said_len = b->said_len };
+	b->said = NULL;
+	b->said_len = 0;
+	if (!f->skip) {
+		f->range = b->nranges++;
+		b->inputs[f->range] = (struct scan_input){ .fd = f->in.fd, .name = f->in.name,
+			.base = f->in.base, .len = f->in.size, .file_conds = f->file_conds };
+	}
+	r->in = (struct input){ .fd = -1 };
+}
+
+/*
+ * The next file opened, what it says on stderr kept for when the files
+ * before it are done: one after another, an error of theirs would have
+ * stopped the list before it was opened. No reader runs meanwhile.
+ */
+static int next_file_quietly(struct run *r, struct batch *b)
+{
+	FILE *real = stderr, *kept = open_memstream(&b->said, &b->said_len);
+	int status;
+
+	if (!kept)
+		return run_next_file(r);
+	stderr = kept;
+	status = run_next_file(r);
+	stderr = real;
+	if (fclose(kept)) {
+		free(b->said);
+		b->said = NULL;
+		b->said_len = 0;
+	}
+	return status;
+}
+
+/* What a file's opening said, said now, in its place in the list. */
+static void say_kept(char **said, size_t *len)
+{
+	if (*said)
+		fwrite(*said, 1, *len, stderr);
+	free(*said);
+	*said = NULL;
+	*len = 0;
+}
+
+/*
+ * The file in r->in and the ones after it that fit, opened in list order
+ * (each its header, checked against the first's). The first that does
+ * not fit, or fails to open, is left in r->in for after the batch.
+ */
+static void batch_gather(struct run *r, struct batch *b)
+{
+	batch_add(r, b);
+	while (b->n < BPFQ_MAX_RANGES && r->file + 1 < r->files.n) {
+		int status = next_file_quietly(r, b);
+
+		if (status || (!r->skip && !list_file_fits(r))) {
+			b->next_open = true;
+			b->next_status = status;
+			return;
+		}
+		batch_add(r, b);
+	}
+}
+
+/* Scan the batch's ranges with the readers; the answer's parts are the files'. */
+static int batch_scan(struct run *r, struct loaded *ld, struct batch *b, struct scan_answer *a)
+{
+	int readers = list_readers(r) < b->nranges ? list_readers(r) : b->nranges;
+	struct scan_job job = {
+		.q = &r->q, .fd = -1, .name = b->inputs[0].name, .seekable = true,
+		.read_size = r->o->read_size, .verbose = r->o->verbose, .rescan = ld->scanned,
+		.interrupted = &run_interrupted, .readers = readers, .nranges = b->nranges,
+		.inputs = b->inputs, .progress = scan_progress, .progress_ctx = r,
+		.values = &r->values, .max_values = r->o->max_values,
+	};
+	enum scan_status status;
+	int exit_status;
+
+	if (r->o->verbose)
+		fprintf(stderr, "bpfq: -j %d: %d files at once, each taken by the next reader "
+				"to be free\n", readers, b->nranges);
+	ld->scanned = true;
+	if (readers > r->stats.readers)
+		r->stats.readers = readers;
+	r->live = &loader__state(ld->l, 0)->result;
+	a->parts = b->parts;
+	status = scan_run(&job, ld->l, a);
+	r->stats.bytes_read += a->bytes_read;
+	r->stats.reads += a->reads;
+	if (status == SCAN_OK)
+		r->stats.result_bytes = (r->sum.have ? r->stats.result_bytes : 0) + a->result_bytes;
+	exit_status = scan_exit(status, a->attach_log);
+	free(a->attach_log);
+	free(a->area);
+	return exit_status;
+}
+
+/*
+ * The batch's file i as if read alone: its answer (with by, the batch's
+ * groups go with its first file read, the others' are empty), then its
+ * checks and messages, and its answer joins the list's.
+ */
+static int batch_done(struct run *r, struct loader *l, struct batch *b, int i,
+		      struct scan_answer *a)
+{
+	struct batch_file *f = &b->f[i];
+	struct scan_part *p = f->range >= 0 ? &b->parts[f->range] : NULL;
+	size_t words = layout_words(&r->q);
+	int status;
+
+	if (i)
+		run_file_start(r);
+	say_kept(&f->said, &f->said_len);
+	r->file = f->file;
+	r->in = f->in;
+	r->skip = f->skip;
+	r->file_conds = f->file_conds;
+	f->in = (struct input){ .fd = -1 };
+	if (!p)
+		return run_file_skipped(r) ? EXIT_INPUT : run_file_done(r);
+	r->result = p->result;
+	r->file_bytes = p->bytes_read;
+	/* One file's states at a time out of the map: they may be large (sketches). */
+	r->area = calloc(words + 1, sizeof(uint64_t));
+	if (r->area && !r->q.by)
+		memcpy(r->area, loader__area(l, f->range), words * sizeof(uint64_t));
+	if (r->q.by) {
+		r->groups = a->groups ? a->groups : groups_new(words);
+		a->groups = NULL;
+	}
+	if (!r->area || (r->q.by && !r->groups)) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		return EXIT_INPUT;
+	}
+	status = run_file_done(r);
+	input_close(&r->in);
+	return status;
+}
+
+static void batch_free(struct batch *b, struct scan_answer *a)
+{
+	for (int i = 0; i < b->n; i++) {
+		input_close(&b->f[i].in);
+		free(b->f[i].said);
+	}
+	groups_free(a->groups);
+}
+
+/*
+ * Files of the list read at once, from the one in r->in: each file's
+ * answer is done in list order, as one after another would be, up to the
+ * first that stops the list (an error, an answer known). *next_open: r->in
+ * then holds the next file, opened, for the caller to read.
+ */
+static int scan_batch(struct run *r, const void *obj, size_t obj_len, struct loaded *ld,
+		      bool *next_open)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+	struct scan_answer a = { 0 };
+	struct input next;
+	int status, file, last = r->file;
+	uint64_t conds;
+	bool skip, settled;
+
+	if (!b) {
+		fprintf(stderr, "bpfq: error: out of memory\n");
+		return EXIT_INPUT;
+	}
+	batch_gather(r, b);
+	next = r->in;
+	file = r->file;
+	conds = r->file_conds;
+	skip = r->skip;
+	settled = r->settled;
+	status = load_for(r, obj, obj_len, ld, BPFQ_MAX_RANGES, list_readers(r)) ? EXIT_KERNEL
+			: batch_scan(r, ld, b, &a);
+	for (int i = 0; i < b->n && status == EXIT_OK && !(i && r->result.done); i++) {
+		last = b->f[i].file;
+		status = batch_done(r, ld->l, b, i, &a);
+	}
+	batch_free(b, &a);
+	/* The last file done stays in r->in, closed: or the next one, for the caller. */
+	r->file = last;
+	if (b->next_open) {
+		r->in = next;
+		r->file = file;
+		r->file_conds = conds;
+		r->skip = skip;
+		r->settled = settled;
+	}
+	*next_open = b->next_open;
+	if (status == EXIT_OK && !r->result.done && b->next_open) {
+		say_kept(&b->said, &b->said_len);
+		status = b->next_status;
+	}
+	free(b->said);
+	free(b);
+	return status;
+}
+
+/*
+ * Load for the readers and scan each file; with --dry-run stop after the
+ * verifier. The small files of a list may be read several at once
+ * (scan_batch()), their answers joined in list order.
+ */
 static int load_and_scan(struct run *r, const void *obj, size_t obj_len)
 {
 	struct loaded ld = { 0 };
+	bool at_once = list_at_once(r), next_open = false;
 	int status;
 
+	/* Loaded once for any batch or file of the list. */
+	if (at_once && load_for(r, obj, obj_len, &ld, BPFQ_MAX_RANGES, list_readers(r)))
+		return EXIT_KERNEL;
 	for (;;) {
-		status = r->skip ? run_file_skipped(r) : scan_file(r, obj, obj_len, &ld);
-		if (status == EXIT_OK && !r->o->dry_run)
-			status = run_file_done(r);
-		if (status || r->o->dry_run || !run_more_files(r))
+		if (at_once && list_file_fits(r)) {
+			status = scan_batch(r, obj, obj_len, &ld, &next_open);
+		} else {
+			status = r->skip ? run_file_skipped(r) : scan_file(r, obj, obj_len, &ld);
+			if (status == EXIT_OK && !r->o->dry_run)
+				status = run_file_done(r);
+		}
+		if (status || r->o->dry_run || r->result.done)
 			break;
-		if ((status = run_next_file(r)))
+		if (!next_open && !run_more_files(r))
 			break;
+		if (!next_open && (status = run_next_file(r)))
+			break;
+		next_open = false;
 		run_file_start(r);
 	}
 	loader__free(ld.l);

@@ -106,7 +106,8 @@ static int clear_states(struct scan *sc)
 		memset(st, 0, loader__state_size(sc->l));
 		st->target.pid_tgid = (uint64_t)getpid() << 32;
 		st->target.slot = k;
-		st->target.file_conds = sc->job->file_conds;
+		st->target.file_conds = sc->job->inputs ? sc->job->inputs[k].file_conds
+							 : sc->job->file_conds;
 		st->parse.slot = -1;
 	}
 	if (pidns_self(&dev, &ino)) {
@@ -159,26 +160,30 @@ static void read_range(struct scan *sc, const struct reader *rd, int k)
 	struct range *g = &sc->ranges[k];
 	struct bpfq_target *t = &loader__state(sc->l, k)->target;
 	const struct scan_job *job = sc->job;
+	const struct scan_input *in = job->inputs ? &job->inputs[k] : NULL;
 	struct reader_opts opts = { .read_size = job->read_size, .limit = g->len,
 				    .interrupted = job->interrupted };
+	/* A list's files are each read through their own descriptor, from their base. */
+	int fd = in ? in->fd : rd->fd;
+	uint64_t base = in ? in->base : job->base;
 
 	/* Only reader 0 watches: the places of one range read from the start
 	 * (a pipe's), or the progress line of all of them. */
 	if (rd->index == 0)
-		opts.watch = sc->nranges == 1 ? job->watch : (struct reader_watch){ watch_all, sc };
+		opts.watch = sc->nranges == 1 && !in ? job->watch
+						     : (struct reader_watch){ watch_all, sc };
 	t->buf = (uintptr_t)loader__buffer(sc->l, rd->index);
-	t->fd = rd->fd;
+	t->fd = fd;
 	t->reader = rd->index;
 	t->pid_tgid = (uint64_t)getpid() << 32 | (uint32_t)gettid();
-	if (sc->nranges > 1 && lseek(rd->fd, job->base + g->start, SEEK_SET) < 0) {
+	if ((sc->nranges > 1 || in) && lseek(fd, base + g->start, SEEK_SET) < 0) {
 		g->rc = -1;
 		g->err = errno;
 	} else {
 		/* Cold data: read-ahead of the whole range (a hint; errors do not matter). */
-		if (job->seekable)
-			posix_fadvise(rd->fd, job->base + g->start, g->len,
-				      POSIX_FADV_SEQUENTIAL);
-		g->rc = reader_run(sc->l, k, rd->fd, &opts, &g->rs, &g->why);
+		if (job->seekable || in)
+			posix_fadvise(fd, base + g->start, g->len, POSIX_FADV_SEQUENTIAL);
+		g->rc = reader_run(sc->l, k, fd, &opts, &g->rs, &g->why);
 		g->err = errno;
 	}
 	/* The thread's next reads are the next range's. */
@@ -226,15 +231,17 @@ static enum scan_status range_status(struct scan *sc, int k)
 
 	if (g->rc == 1)
 		return SCAN_INTERRUPTED;
+	const char *name = sc->job->inputs ? sc->job->inputs[k].name : sc->job->name;
+
 	if (g->rc == -1) {
-		fprintf(stderr, "bpfq: error: read %s: %s\n", sc->job->name, strerror(g->err));
+		fprintf(stderr, "bpfq: error: read %s: %s\n", name, strerror(g->err));
 		return SCAN_INPUT;
 	}
 	if (res->error == BPFQ_ERR_MISSED) {
 		fprintf(stderr, "bpfq: error: the hook did not see every byte of the read at byte "
 				"%llu of %s: a copy-out was missed, or this input is not copied "
 				"out through _copy_to_iter (try --hook=syscall); no answer\n",
-			(unsigned long long)(g->start + res->error_off), sc->job->name);
+			(unsigned long long)(g->start + res->error_off), name);
 		return SCAN_KERNEL;
 	}
 	if (g->rc == -2 || check_coverage(res, &g->rs)) {
@@ -361,6 +368,15 @@ static int take_values(struct scan *sc)
 	return -1;
 }
 
+/* A list's file k: its own counters, its places from its own start. */
+static void take_part(struct scan *sc, int k)
+{
+	struct scan_part *p = &sc->a->parts[k];
+
+	p->result = loader__state(sc->l, k)->result;
+	p->bytes_read = sc->ranges[k].rs.bytes;
+}
+
 /* The answer out of the maps: the counters, the states of the counted ranges, the groups. */
 static enum scan_status take_answer(struct scan *sc, int counted)
 {
@@ -379,6 +395,11 @@ static enum scan_status take_answer(struct scan *sc, int counted)
 	a->result_bytes = counted * (sizeof(struct bpfq_result) + (q->by ? 0 : words * sizeof(uint64_t)));
 	for (int k = 0; k < counted; k++) {
 		join_results(&a->result, &loader__state(sc->l, k)->result, sc->ranges[k].start);
+		/* A list's files are joined by the caller, each its own answer first. */
+		if (sc->job->inputs) {
+			take_part(sc, k);
+			continue;
+		}
 		for (int i = 0; i < q->nitems && !q->by; i++) {
 			int off = layout_offset(q, i);
 
@@ -401,7 +422,8 @@ static enum scan_status take_answer(struct scan *sc, int counted)
  */
 static bool cut_inside_quotes(struct scan *sc, int counted)
 {
-	if (sc->job->q->format.kind != INPUT_CSV)
+	/* A list's ranges are whole files: a quote left open is the file's. */
+	if (sc->job->q->format.kind != INPUT_CSV || sc->job->inputs)
 		return false;
 	for (int k = 0; k < counted && k + 1 < sc->nranges; k++)
 		if (loader__state(sc->l, k)->result.error == BPFQ_ERR_QUOTE)
@@ -409,14 +431,20 @@ static bool cut_inside_quotes(struct scan *sc, int counted)
 	return false;
 }
 
-/* Reader 0 is this thread, on the input's own fd; the others each open the file again. */
+/*
+ * Reader 0 is this thread, on the input's own fd; the others each open the
+ * file again (a list's files each have their own: no reader needs one).
+ */
 static void start_readers(struct scan *sc, struct reader *rds)
 {
+	bool list = sc->job->inputs;
+
 	for (int i = 0; i < sc->readers; i++) {
-		rds[i] = (struct reader){ .sc = sc, .index = i };
-		rds[i].fd = i ? reopen(sc->job->fd) : sc->job->fd;
+		rds[i] = (struct reader){ .sc = sc, .index = i, .fd = -1 };
+		if (!list)
+			rds[i].fd = i ? reopen(sc->job->fd) : sc->job->fd;
 		/* A reader that cannot start leaves its ranges to the others. */
-		rds[i].started = i && rds[i].fd >= 0 &&
+		rds[i].started = i && (list || rds[i].fd >= 0) &&
 				 !pthread_create(&rds[i].thread, NULL, read_ranges, &rds[i]);
 	}
 	read_ranges(&rds[0]);
@@ -437,8 +465,9 @@ enum scan_status scan_run(const struct scan_job *job, struct loader *l, struct s
 	int counted = 0;
 
 	for (int k = 0; k < sc.nranges; k++)
-		sc.ranges[k] = (struct range){ .start = job->starts[k],
-					       .len = job->starts[k + 1] - job->starts[k] };
+		sc.ranges[k] = job->inputs ? (struct range){ .len = job->inputs[k].len }
+					   : (struct range){ .start = job->starts[k],
+							     .len = job->starts[k + 1] - job->starts[k] };
 	if (clear_states(&sc))
 		return SCAN_KERNEL;
 	if (loader__attach(l, &a->attach_log))
@@ -453,5 +482,6 @@ enum scan_status scan_run(const struct scan_job *job, struct loader *l, struct s
 		status = SCAN_AGAIN_ALONE;
 	if (status == SCAN_OK)
 		status = take_answer(&sc, counted);
+	a->counted = counted;
 	return status;
 }

@@ -17,6 +17,27 @@
 #include "runtime/loader.h"
 #include "runtime/reader.h"
 
+/*
+ * A list of small files read at once (scan_job.inputs): range k is the
+ * whole of file k from its base, parsed into state slot k, so that each
+ * file's answer stays its own (scan_answer.parts).
+ */
+struct scan_input {
+	int fd;
+	const char *name;	/* for messages */
+	uint64_t base, len;	/* where the scan starts (after a header), and how far */
+	uint64_t file_conds;	/* the file's truths of the conditions over file */
+};
+
+/*
+ * A file's answer out of a scan of inputs: its counters; its states stay
+ * in its slot of the state map (loader__area()) until the next scan.
+ */
+struct scan_part {
+	struct bpfq_result result;
+	uint64_t bytes_read;
+};
+
 /* What to read, and how. */
 struct scan_job {
 	const struct query *q;		/* a checked query: its aggregates, by, format */
@@ -32,6 +53,8 @@ struct scan_job {
 	/* Range k is [starts[k], starts[k+1]) from base, parsed into state slot k. */
 	int readers, nranges;
 	const uint64_t *starts;
+	/* Or, with inputs, range k is inputs[k] (nranges of them). */
+	const struct scan_input *inputs;
 	/* One range: after each read, with its bytes (a pipe's places). */
 	struct reader_watch watch;
 	/* Several ranges: the bytes of all of them so far. */
@@ -50,6 +73,9 @@ struct scan_answer {
 	uint64_t bytes_read, reads;	/* what the readers read() */
 	uint64_t result_bytes;		/* what user space took from the maps */
 	char *attach_log;		/* libbpf's messages when the attach failed */
+	/* With inputs: each file's answer (room for nranges), up to counted. */
+	struct scan_part *parts;
+	int counted;
 };
 
 enum scan_status {

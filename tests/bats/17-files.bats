@@ -103,6 +103,142 @@ bpfq: warning: skipped 1 token that is not a number; the first, 'y', at $TMP/b.t
 	[[ $output == *"$want" && $output == *"readers"* ]]
 }
 
+# 200 small files of different lengths, some with a token to skip, and
+# their concatenation: the files sort as the glob does (%03d).
+small_files() {
+	mkdir "$TMP/parts"
+	for i in $(seq 1 200); do
+		seq $((i * 7 % 13 + 1)) 3 $((i * 37 % 500 + 20)) >"$TMP/parts/p$(printf %03d "$i").txt"
+	done
+	printf '5\nnope\n6\n' >"$TMP/parts/p077.txt"
+	printf 'x1\n8\n' >"$TMP/parts/p150.txt"
+	cat "$TMP/parts/"p*.txt >"$TMP/all.txt"
+}
+
+# The answer alone, standard error apart.
+answer() {
+	"$BPFQ" "$@" 2>/dev/null
+}
+
+@test "-j 2: a list of small files is read by both readers, as their concatenation" {
+	require_root || return 1
+	small_files
+	local q="sum(x), avg(x), min(x), max(x), count(), count_distinct(x), median(x)"
+	run answer -j 1 "$q from $TMP/all.txt"
+	assert_status 0
+	[[ $output == *"count(): "* ]]
+	local want=$output
+	run bpfq -j 2 -s "$q from '$TMP/parts/p*.txt'"
+	assert_status 0
+	[[ $output == *"by 2 readers"* ]] || { echo "not 2 readers: $output" >&2; return 1; }
+	[[ $output == *"$want" ]] || { printf 'want:\n%s\ngot:\n%s\n' "$want" "$output" >&2; return 1; }
+	for q in "sum(x), count() by x % 7" "count(), sum(x), max(x) by file"; do
+		run bpfq --engine=user "$q from '$TMP/parts/p*.txt'"
+		assert_status 0
+		want=$output
+		run bpfq -j 2 "$q from '$TMP/parts/p*.txt'"
+		assert_status 0
+		assert_output "$want"
+	done
+	# -j 1: one reader, one file after another.
+	run bpfq -j 1 -s "sum(x) from '$TMP/parts/p*.txt'"
+	assert_status 0
+	[[ $output != *"readers"* ]]
+}
+
+@test "-j 2 over small files: each file's places, and the first error, as one reader's" {
+	require_root || return 1
+	small_files
+	local size
+	for size in 3 4096 1048576; do
+		run bpfq -j 1 --read-size=$size "sum(x) from '$TMP/parts/p*.txt'"
+		assert_status 0
+		local want=$output
+		[[ $want == *"'nope', at $TMP/parts/p077.txt:2:1"*"'x1', at $TMP/parts/p150.txt:1:1"* ]]
+		run bpfq -j 2 --read-size=$size "sum(x) from '$TMP/parts/p*.txt'"
+		assert_status 0
+		assert_output "$want"
+	done
+	# An error in file 120 stops the list there, as one reader stops: the
+	# files after it in the same batch of readers are not told about.
+	printf '0\n' >"$TMP/parts/p120.txt"
+	printf '0\nzz\n' >"$TMP/parts/p124.txt"
+	run bpfq -j 2 "sum(100 / x) where x < 1 from '$TMP/parts/p1*.txt'"
+	assert_status 3
+	assert_output "bpfq: error: 1:9: division by zero for x = 0 at $TMP/parts/p120.txt:1:1
+  sum(100 / x) where x < 1 from '$TMP/parts/p1*.txt'
+          ~"
+	run answer -j 2 "exists(x == 1000) from '$TMP/parts/p*.txt'"
+	assert_status 0
+	assert_output false
+	# True in p004: the list stops there, no later file's skipped tokens told.
+	run bpfq -j 2 "exists(x == 6) from '$TMP/parts/p*.txt'"
+	assert_status 0
+	assert_output true
+}
+
+@test "-j 2 over csv files: each file's header read, by key and by file as one reader's" {
+	require_root || return 1
+	mkdir "$TMP/csv"
+	for i in $(seq 1 40); do
+		{
+			echo 'region,qty,price'
+			for n in $(seq 1 $((i * 3))); do echo "r$((n % 5)),$((n * i % 17)),$n.25"; done
+		} >"$TMP/csv/c$(printf %02d "$i").csv"
+	done
+	local q="sum(qty), avg(price), min(qty), max(price), count() by region"
+	run bpfq -j 1 "$q from '$TMP/csv/*.csv'"
+	assert_status 0
+	local want=$output
+	run bpfq -j 2 -s "$q from '$TMP/csv/*.csv'"
+	assert_status 0
+	[[ $output == *"by 2 readers"* && $output == *"$want" ]]
+	run bpfq -j 1 "sum(qty), count() by file from '$TMP/csv/*.csv'"
+	want=$output
+	[[ ${#want} -gt 100 ]]
+	run bpfq -j 2 "sum(qty), count() by file from '$TMP/csv/*.csv'"
+	assert_status 0
+	assert_output "$want"
+	printf 'region,qty\nr1,1\n' >"$TMP/csv/c30.csv"
+	run bpfq -j 2 "sum(qty) from '$TMP/csv/*.csv'"
+	assert_status 3
+	assert_output "bpfq: error: '$TMP/csv/c30.csv' has other columns than '$TMP/csv/c01.csv'; every file of a query has the first's columns"
+}
+
+@test "-j 2: a pipe, a compressed file and a large file in a list of small ones" {
+	require_root || return 1
+	require_command gzip || return 1
+	small_files
+	seq 1 3000000 >"$TMP/parts/p100.txt"
+	gzip -c "$TMP/parts/p050.txt" >"$TMP/parts/p050.txt.gz"
+	rm "$TMP/parts/p050.txt"
+	{ zcat "$TMP/parts/p050.txt.gz"; cat "$TMP/parts/p0"*.txt; seq 1 10; cat "$TMP/parts/p"[12]*; } \
+		>"$TMP/want.txt"
+	run bpfq -j 1 "sum(x), count(), max(x), count_distinct(x) from $TMP/want.txt"
+	local want=$output
+	[[ $want == *"max(x): 3000000"* ]]
+	run answer -j 1 "sum(x), count(), max(x), count_distinct(x) from $TMP/want.txt"
+	want=$output
+	run bash -c 'seq 1 10 | "$1" -j 2 "sum(x), count(), max(x), count_distinct(x) from $2/parts/p0* - $2/parts/p[12]*" 2>/dev/null' _ "$BPFQ" "$TMP"
+	assert_status 0
+	assert_output "$want"
+}
+
+@test "without -j, a list whose bytes would gain is read by a reader per CPU" {
+	require_root || return 1
+	[[ $(nproc) -ge 2 ]] || { strict_skip "needs 2 CPUs"; return; }
+	mkdir "$TMP/many"
+	for i in $(seq 1 64); do seq $((i * 40000)) $((i * 40000 + 39999)) >"$TMP/many/m$i.txt"; done
+	run bpfq -s "sum(x) from '$TMP/many/*.txt'"
+	assert_status 0
+	[[ $output == *"readers"* && $output == *3379198720000 ]] || { echo "$output" >&2; return 1; }
+	rm "$TMP"/many/m{2..64}.txt
+	seq 1 10 >"$TMP/many/m2.txt"
+	run bpfq -s "sum(x) from '$TMP/many/*.txt'"
+	assert_status 0
+	[[ $output != *"readers"* ]]
+}
+
 @test "a quoted glob over 1,000 small files is the answer of all of them" {
 	mkdir "$TMP/logs"
 	for i in $(seq 1 1000); do echo "$i" >"$TMP/logs/part-$i.txt"; done
