@@ -177,9 +177,17 @@ int run_settle_input(struct run *r)
 		r->json_found = true;
 		return EXIT_OK;
 	}
-	/* Not JSON lines: prepare() reports the query's check as it failed. */
-	if (r->json_maybe && !r->json_found)
+	/*
+	 * Not JSON lines: a pipe or a compressed file may be csv (a regular
+	 * file was looked into before); else prepare() reports the query's
+	 * check as it failed.
+	 */
+	if (r->json_maybe && !r->json_found) {
+		if (r->file == 0 && !f->given && header_sniff_csv(&r->in, f))
+			return EXIT_INPUT;
+		r->csv_found = r->file == 0 && f->kind == INPUT_CSV;
 		return EXIT_OK;
+	}
 	if (r->look_for_csv && f->kind != INPUT_CSV && header_sniff_csv(&r->in, f))
 		return EXIT_INPUT;
 	if (!f->given && f->kind == INPUT_NUMBERS)
@@ -278,6 +286,28 @@ static int check_as_json(struct run *r, const char *text, struct diag *d)
 }
 
 /*
+ * The first input, a pipe or a compressed file, reads as csv
+ * (run_settle_input()): the query is parsed again with that format, to be
+ * checked against the header's names.
+ */
+static int check_as_csv(struct run *r, const char *text, struct diag *d)
+{
+	struct input_format csv = r->q.format;
+	struct query *q = &r->q;
+	int status;
+
+	query_free(q);
+	*d = (struct diag){ 0 };
+	if (!parse_query(text, strlen(text), q, d))
+		return report_diag(text, d);
+	if ((status = run_files_find(r, d)))
+		return status;
+	q->format = csv;
+	r->json_maybe = false;
+	return EXIT_OK;
+}
+
+/*
  * A query that names columns, of a file that may be csv: a regular file
  * the caller can read, or a glob (its first match is looked at), and not
  * JSON lines. A path that names no file (or a folder) gets the query's
@@ -367,6 +397,9 @@ static int prepare(struct run *r, const char *text)
 		return EXIT_INPUT;
 	if (r->json_found && (status = check_as_json(r, text, &d)))
 		return status;
+	if (r->csv_found && (status = check_as_csv(r, text, &d)))
+		return status;
+	header |= r->csv_found;
 	if (r->json_maybe && !r->json_found)
 		return report_diag(text, &d);
 	if (header_read(&r->in, q, &r->schema))

@@ -52,6 +52,7 @@ struct run {
 	bool look_for_csv;	/* names columns, no format named, no .csv path: header_sniff_csv() */
 	bool json_maybe;	/* names keys the check as numbers or text refused: JSON lines? */
 	bool json_found;	/* the first input starts as JSON lines do */
+	bool csv_found;		/* or, a pipe or compressed file, as csv does (header_sniff_csv()) */
 	struct run_last *last;
 	const char *program;	/* the kernel engine's C while it loads (-d verifier) */
 };

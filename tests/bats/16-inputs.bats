@@ -219,3 +219,34 @@ min(v): 1;2"
 	assert_status 2
 	[[ ${lines[0]} == "bpfq: error: 1:5: unknown name 'b'; the input's values are called x" ]]
 }
+
+@test "a pipe or compressed file is read as csv when the query names its columns" {
+	printf 'city,temp,when\nOslo,3,2024-01-02 00:00:00\nRome,18,2024-01-01 10:00:00\nLima,,2024-01-03 08:00:00\n' \
+		>"$TMP/t.csv"
+	compress gzip "$TMP/t.csv" "$TMP/t.gz"
+	local note="bpfq: note: read <stdin> as csv: its first records have 3 fields by ','; name a format ('as text', 'as csv(...)') if it is another"
+	for engine in user kernel; do
+		[[ $engine == kernel ]] && require_root
+		run bash -c "cat '$TMP/t.csv' | '$BPFQ' --engine=$engine \"sum(temp), min(when) where city <> 'Oslo'\" 2>&1"
+		assert_status 0
+		assert_output "$note
+bpfq: warning: 1 empty field read as NULL; the first at <stdin>:4:6
+sum(temp): 18
+min(when): 2024-01-01 10:00:00"
+		run bash -c "gzip -dc '$TMP/t.gz' | '$BPFQ' --engine=$engine 'count() by city' 2>/dev/null"
+		assert_status 0
+		assert_output "city  count()
+Lima        1
+Oslo        1
+Rome        1"
+		run bpfq --engine=$engine "max(temp) from $TMP/t.gz"
+		assert_status 0
+		assert_output "bpfq: note: read $TMP/t.gz as csv: its first records have 3 fields by ','; name a format ('as text', 'as csv(...)') if it is another
+bpfq: warning: 1 empty field read as NULL; the first at $TMP/t.gz:4:6
+18"
+	done
+	# a pipe of words, not csv: the query's error, as before
+	run bash -c "printf 'a b\n1 2\n' | '$BPFQ' 'sum(b)'"
+	assert_status 2
+	[[ ${lines[0]} == "bpfq: error: 1:5: unknown name 'b'; the input's values are called x" ]]
+}
