@@ -39,24 +39,27 @@ BPFQ_MAP struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } bpfq_keytexts SEC(".maps");
 
-/* Whether a and b hold the same len bytes (past them, whatever a longer text left). */
+/*
+ * Whether a and b hold the same len bytes (past them, whatever a longer
+ * text left): the whole words, then the last one's bytes. A loop with one
+ * exit on the count, so the verifier walks it once a word.
+ */
 static __always_inline int bpfq_keytext_same(const struct bpfq_keytext *a,
 					     const struct bpfq_keytext *b, __u32 len)
 {
-#pragma clang loop unroll(disable)
-	for (__u32 i = 0; i < BPFQ_KEY_LONG / 8; i++) {
-		__u64 x = *(const __u64 *)(a->bytes + i * 8), y = *(const __u64 *)(b->bytes + i * 8);
+	__u32 words = len / 8, i;
+	__u64 x, y;
 
-		if (i * 8 >= len)
-			break;
-		if (len - i * 8 < 8) {
-			x = bpfq_text_word(x, len - i * 8);
-			y = bpfq_text_word(y, len - i * 8);
-		}
-		if (x != y)
+#pragma clang loop unroll(disable)
+	for (i = 0; i < words && i < BPFQ_KEY_LONG / 8; i++)
+		if (*(const __u64 *)(a->bytes + i * 8) != *(const __u64 *)(b->bytes + i * 8))
 			return 0;
-	}
-	return 1;
+	if (!(len % 8))
+		return 1;
+	i = words & (BPFQ_KEY_LONG / 8 - 1);
+	x = bpfq_text_word(*(const __u64 *)(a->bytes + i * 8), len % 8);
+	y = bpfq_text_word(*(const __u64 *)(b->bytes + i * 8), len % 8);
+	return x == y;
 }
 
 /*
