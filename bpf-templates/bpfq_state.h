@@ -34,7 +34,8 @@
 #define BPFQ_MAX_FIELD 1024	/* the highest field position: $1024 */
 #define BPFQ_MAX_REC_FIELDS 32	/* fields of a binary record */
 #define BPFQ_MAX_RECORD 256	/* bytes of a binary record */
-#define BPFQ_KEY_MAX 64		/* bytes of a group key */
+#define BPFQ_KEY_MAX 64		/* bytes of a group key held in the map's key */
+#define BPFQ_KEY_LONG 1024	/* bytes of a text group key at most (a power of 2) */
 #define BPFQ_MAX_KEYS 8		/* keys of 'by k1, k2, ...' */
 #define BPFQ_KEYS_BYTES 320	/* bytes of several keys together (struct bpfq_key) */
 #define BPFQ_TEXT_MAX 256	/* bytes of a field kept to compare as text (a power of 2) */
@@ -64,12 +65,14 @@ enum bpfq_error {
 	BPFQ_ERR_DIVZERO = 2,	/* division or modulo by zero */
 	BPFQ_ERR_MISSED = 3,	/* the hook did not see every byte read (copyout) */
 	BPFQ_ERR_GROUPS = 4,	/* more groups than the map holds (--max-groups) */
-	BPFQ_ERR_KEY = 5,	/* a group key longer than BPFQ_KEY_MAX bytes */
+	BPFQ_ERR_KEY = 5,	/* a group key longer than BPFQ_KEY_LONG bytes */
 	BPFQ_ERR_QUOTE = 6,	/* csv: a quoted field is not closed before the end */
 	BPFQ_ERR_BEYOND = 7,	/* a number of the input past int64: it cannot be held */
 	BPFQ_ERR_TEXT = 8,	/* a field matched (like, contains, ...) past BPFQ_TEXT_MAX bytes */
 	BPFQ_ERR_TIME = 9,	/* to_timestamp(): a time outside the years 0000 to 9999 */
 	BPFQ_ERR_VALUES = 10,	/* quantile_exact: more values than --max-values */
+	BPFQ_ERR_KEYSAME = 11,	/* two long text keys alike in their first bytes, length
+				 * and hash (struct bpfq_keytext): not told apart */
 };
 
 /*
@@ -174,14 +177,23 @@ struct bpfq_field {
 /*
  * A group key: a field's text, or a value (kind BPFQ_K_INT or BPFQ_K_DEC, in
  * bytes); the map's key is its first BPFQ_KEY_BYTES_OF(BPFQ_KEY_MAX) bytes.
+ * A text longer than the BPFQ_KEY_MAX bytes the key holds (up to
+ * BPFQ_KEY_LONG) keeps its first BPFQ_KEY_MAX - 8 there, then the hash of
+ * the rest (bpfq_key_hash()); len is all its bytes. The whole text goes to
+ * a second map, once per such key (struct bpfq_keytext), where a key alike
+ * in those bytes, length and hash but not in its text is found: an error,
+ * never one group of two texts. Short keys, the common case, are hashed
+ * and compared by the map over BPFQ_KEY_MAX bytes only.
  *
  * Several keys (kind BPFQ_K_KEYS) lie one after another in bytes, each in a
  * segment at a place fixed by the query (lang/front/sema.c place_keys()): a
  * byte of kind (BPFQ_K_*, and for a text key its size's code in bits 6-7),
- * a byte of length (text), 6 zeros, then 16 bytes of a value or the text's
- * bytes, zeros past its length. Every key's place and length are in the
- * bytes, so ("ab", "c") and ("a", "bc") differ; segments are whole words,
- * so a value is stored in one.
+ * a byte of 0, the text's length (16 bits, little-endian: BPFQ_SEG_LEN), 4
+ * zeros, then 16 bytes of a value or the text's bytes, zeros past its
+ * length; a text longer than its cap as a single key's is, its hash in its
+ * last 8 bytes. Every key's place and length are in the bytes, so ("ab",
+ * "c") and ("a", "bc") differ; segments are whole words, so a value is
+ * stored in one.
  */
 struct bpfq_key {
 	__u32 reader;		/* each reader keeps its own groups; user space merges them */
@@ -192,17 +204,41 @@ struct bpfq_key {
 };
 #define BPFQ_KEY_BYTES_OF(n) (16 + (n))	/* the map's key: the header and n bytes */
 #define BPFQ_SEG_HEAD 8			/* a segment's kind, length and padding */
+#define BPFQ_SEG_LEN 2			/* where in the head a text's length is (16 bits) */
 #define BPFQ_SEG_NUM (BPFQ_SEG_HEAD + 16)	/* a value's segment */
 #define BPFQ_SEG_TEXT(cap) (BPFQ_SEG_HEAD + (cap))	/* a text's: cap (16, 32, 64) bytes */
 #define BPFQ_SEG_CODE(cap) ((cap) == 64 ? 0xc0 : (cap) == 32 ? 0x80 : 0x40)
 #define BPFQ_SEG_CAP(b) ((b) & 0xc0 ? 8u << ((b) >> 6) : 0)	/* a text's cap, or 0 */
+
+/* A long text key's hash: FNV-1a 64 of its bytes past the first cap - 8. */
+#define BPFQ_KEY_H0 BPFQ_JSON_H1
+
+/*
+ * A text key longer than its cap, whole: the reader's scratch while the
+ * record is read (struct bpfq_parse), and the value of the map of such
+ * keys' texts, under their struct bpfq_keytext_id.
+ */
+struct bpfq_keytext {
+	__u32 len;
+	__u32 pad;
+	__u64 hash;		/* bpfq_key_hash() of the bytes past the first cap - 8 */
+	__u8 bytes[BPFQ_KEY_LONG] __attribute__((aligned(8)));
+};
+
+/* What the group key holds of a long text: its cap's bytes (the first cap - 8
+ * and the hash), its length and cap. */
+struct bpfq_keytext_id {
+	__u32 len;
+	__u32 cap;
+	__u8 bytes[BPFQ_KEY_MAX] __attribute__((aligned(8)));
+};
 
 /* The record being read: what bpfq_emit() gets. */
 struct bpfq_rec {
 	struct bpfq_field f[BPFQ_MAX_SLOTS];
 	__u64 off;		/* file offset of the record's first byte */
 	struct bpfq_key key;	/* a text key, filled while the key field is read */
-	__u32 key_long;		/* the key field was longer than BPFQ_KEY_MAX; of several
+	__u32 key_long;		/* the key field was longer than BPFQ_KEY_LONG; of several
 				 * keys, 1 + the slot of the first too long */
 	__u32 pad;
 	/* Each regex's DFA state over its field's bytes so far (lang/value/regex.h);
@@ -423,6 +459,10 @@ struct bpfq_parse {
 	/* A decimal / and %'s working values (prelude.bpf.h bpfq_d_div()): here,
 	 * not on the stack, which the general path's chain of calls fills. */
 	struct bpfq_div div;
+	/* by: each text key longer than its cap, whole (the single key's is the
+	 * first), and the id the map of their texts takes it by. */
+	struct bpfq_keytext keytext[BPFQ_MAX_KEYS];
+	struct bpfq_keytext_id keyid;
 };
 
 /* The scan's counters; the aggregates' states follow in struct bpfq_state's area. */

@@ -29,6 +29,97 @@ BPFQ_MAP struct {
 	__type(value, struct bpfq_group_value);
 } bpfq_zero SEC(".maps");
 
+#if BPFQ_KEY_LONGS
+/* The texts of the keys longer than the group key holds, by what it holds of them. */
+BPFQ_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BPFQ_KEY_LONGS);	/* times --max-groups, by user space */
+	__type(key, struct bpfq_keytext_id);
+	__type(value, struct bpfq_keytext);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} bpfq_keytexts SEC(".maps");
+
+/*
+ * Whether a and b hold the same len bytes (past them, whatever a longer
+ * text left): the whole words, then the last one's bytes. A loop with one
+ * exit on the count, so the verifier walks it once a word.
+ */
+static __always_inline int bpfq_keytext_same(const struct bpfq_keytext *a,
+					     const struct bpfq_keytext *b, __u32 len)
+{
+	__u32 words = len / 8, i;
+	__u64 x, y;
+
+#pragma clang loop unroll(disable)
+	for (i = 0; i < words && i < BPFQ_KEY_LONG / 8; i++)
+		if (*(const __u64 *)(a->bytes + i * 8) != *(const __u64 *)(b->bytes + i * 8))
+			return 0;
+	if (!(len % 8))
+		return 1;
+	i = words & (BPFQ_KEY_LONG / 8 - 1);
+	x = bpfq_text_word(*(const __u64 *)(a->bytes + i * 8), len % 8);
+	y = bpfq_text_word(*(const __u64 *)(b->bytes + i * 8), len % 8);
+	return x == y;
+}
+
+/*
+ * A text key longer than the cap bytes its key holds (at off in the key's
+ * bytes, its whole text in keytext[k]): the hash into the key's last 8 of
+ * them, and the text into the map of texts, unless one is there already
+ * under the same id: then it must be the same text, or the two would be
+ * one group. 0, or the error. The map's key and value go to the helpers
+ * from the state's map value, as bpfq_group()'s key does. Global: the
+ * verifier walks its loop once, not at each record's path.
+ */
+BPFQ_GLOBAL int bpfq_key_text_long(struct bpfq_value *sv, int k, int off, __u32 len, __u32 cap)
+{
+	struct bpfq_keytext *v, *t;
+	struct bpfq_keytext_id *id;
+	struct bpfq_value *mine;
+	__u32 slot;
+	__u8 *text;
+
+	if (!sv)
+		return BPFQ_ERR_GROUPS;
+	slot = sv->st.target.slot;
+	if (k < 0 || k >= BPFQ_MAX_KEYS || off < 0 || off > BPFQ_KEYS_BYTES - BPFQ_KEY_MAX ||
+	    cap < 16 || cap > BPFQ_KEY_MAX || len > BPFQ_KEY_LONG)
+		return BPFQ_ERR_KEY;
+	mine = bpf_map_lookup_elem(&bpfq_state_map, &slot);
+	if (!mine)
+		return BPFQ_ERR_GROUPS;
+	t = &mine->st.parse.keytext[k];
+	t->len = len;
+	text = mine->st.parse.rec.key.bytes + off;
+	*(__u64 *)(text + ((cap - 8) & (BPFQ_KEY_MAX - 8))) = t->hash;
+	id = &mine->st.parse.keyid;
+	__builtin_memset(id, 0, sizeof(*id));
+	id->len = len;
+	id->cap = cap;
+	__builtin_memcpy(id->bytes, text, 16);
+	if (cap > 16)
+		__builtin_memcpy(id->bytes + 16, text + 16, 16);
+	if (cap > 32)
+		__builtin_memcpy(id->bytes + 32, text + 32, 32);
+	v = bpf_map_lookup_elem(&bpfq_keytexts, id);
+	if (!v) {
+		if (!bpf_map_update_elem(&bpfq_keytexts, id, t, BPF_NOEXIST))
+			return 0;
+		v = bpf_map_lookup_elem(&bpfq_keytexts, id);
+		if (!v)
+			return BPFQ_ERR_GROUPS;
+	}
+	return bpfq_keytext_same(v, t, len) ? 0 : BPFQ_ERR_KEYSAME;
+}
+
+/* The common case, a text its key holds, needs no call. */
+static __always_inline int bpfq_key_text(struct bpfq_state *st, int k, int off, __u32 len,
+					 __u32 cap)
+{
+	return len <= cap ? 0 : bpfq_key_text_long((struct bpfq_value *)st, k, off, len, cap);
+}
+#endif
+
 /*
  * The group of the record's key (st->parse.rec.key); NULL when the map is
  * full (or out of memory): an error, not a drop. The key goes to the

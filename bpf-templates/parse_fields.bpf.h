@@ -117,24 +117,57 @@ static __always_inline void bpfq_text_byte(struct bpfq_parse_ctx *c, int slot, _
 }
 
 /*
- * A byte of a text key of several: into its segment (bpfq_state.h), up to
- * BPFQ_KEY_CAP of them. off is a constant of bpfq_key_seg(); the bound
- * tells the verifier so whatever clang makes of the switch.
+ * A byte of a text key past the cap bytes its key holds (text, cap, both
+ * constants of the caller): the whole text goes to keytext[k], the bytes
+ * past its first cap - 8 into its hash (bpfq_state.h struct bpfq_key).
+ * 0 past BPFQ_KEY_LONG bytes: too long.
  */
-static __always_inline void bpfq_key_seg_byte(struct bpfq_rec *rec, int slot, int off, __u64 ch)
+static __always_inline int bpfq_key_long_byte(struct bpfq_parse *p, int k, const __u8 *text,
+					      __u32 cap, __u32 n, __u64 ch)
 {
+	struct bpfq_keytext *t;
+
+	if (k < 0 || k >= BPFQ_MAX_KEYS || n >= BPFQ_KEY_LONG)
+		return 0;
+	t = &p->keytext[k];
+	if (n == cap) {
+		__builtin_memcpy(t->bytes, text, cap);
+		t->hash = BPFQ_KEY_H0;
+#pragma unroll
+		for (int i = cap - 8; i < cap; i++)
+			t->hash = bpfq_json_fold1(t->hash, text[i]);
+	}
+	t->bytes[n & (BPFQ_KEY_LONG - 1)] = ch;
+	t->hash = bpfq_json_fold1(t->hash, ch);
+	return 1;
+}
+
+/*
+ * A byte of a text key of several: into its segment (bpfq_state.h), up to
+ * BPFQ_KEY_CAP of them, past them whole into its keytext. off is a
+ * constant of bpfq_key_seg(); the bound tells the verifier so whatever
+ * clang makes of the switch.
+ */
+static __always_inline void bpfq_key_seg_byte(struct bpfq_parse_ctx *c, int slot, int off,
+					      __u64 ch)
+{
+	struct bpfq_rec *rec = &c->st->parse.rec;
+	__u16 *len;
 	__u32 n;
 
 	if (off < 0 || off > BPFQ_KEYS_BYTES - BPFQ_SEG_TEXT(BPFQ_KEY_CAP))
 		return;
-	n = rec->key.bytes[off + 1];
-	if (n >= BPFQ_KEY_CAP) {
+	len = (__u16 *)(rec->key.bytes + off + BPFQ_SEG_LEN);
+	n = *len;
+	if (n < BPFQ_KEY_CAP) {
+		rec->key.bytes[off + BPFQ_SEG_HEAD + (n & (BPFQ_KEY_CAP - 1))] = ch;
+	} else if (!bpfq_key_long_byte(c->p, bpfq_key_tix(slot),
+				       rec->key.bytes + off + BPFQ_SEG_HEAD, BPFQ_KEY_CAP, n, ch)) {
 		if (!rec->key_long)
 			rec->key_long = slot + 1;
 		return;
 	}
-	rec->key.bytes[off + BPFQ_SEG_HEAD + (n & (BPFQ_KEY_CAP - 1))] = ch;
-	rec->key.bytes[off + 1] = n + 1;
+	*len = n + 1;
 }
 
 /* A byte of slot's text: its regexes' states, its text if it is compared, and its
@@ -147,11 +180,13 @@ static __always_inline void bpfq_slot_byte(struct bpfq_parse_ctx *c, int slot, _
 	if (BPFQ_NTEXTS)
 		bpfq_text_byte(c, slot, ch);
 	if (BPFQ_KEY_TEXTS)
-		bpfq_key_seg_byte(rec, slot, bpfq_key_seg(slot), ch);
+		bpfq_key_seg_byte(c, slot, bpfq_key_seg(slot), ch);
 	if (slot != BPFQ_KEY_SLOT)
 		return;
 	if (rec->key.len < BPFQ_KEY_MAX)
 		rec->key.bytes[rec->key.len++ & (BPFQ_KEY_MAX - 1)] = ch;
+	else if (bpfq_key_long_byte(c->p, 0, rec->key.bytes, BPFQ_KEY_MAX, rec->key.len, ch))
+		rec->key.len++;
 	else
 		rec->key_long = 1;
 }
@@ -244,7 +279,8 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
 		if (off >= 0 && off < BPFQ_KEYS_BYTES - 1)
 			rec->key.bytes[off] = BPFQ_SEG_CODE(BPFQ_KEY_CAP) |
 				(bpfq_field_missing(c, i) ||
-				 (BPFQ_NULL_EMPTY && !rec->key.bytes[off + 1]) ?
+				 (BPFQ_NULL_EMPTY && !rec->key.bytes[off + BPFQ_SEG_LEN] &&
+				  !rec->key.bytes[off + BPFQ_SEG_LEN + 1]) ?
 				 BPFQ_K_MISSING : BPFQ_K_EMPTY);
 	}
 	r->records++;

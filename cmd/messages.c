@@ -194,9 +194,14 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 		}
 		fprintf(m, "; no answer");
 	} else if (r->error == BPFQ_ERR_KEY) {
-		fprintf(m, "a group key longer than %d bytes at ",
-			q->nkeys > 1 ? q->key_cap : BPFQ_KEY_MAX);
+		fprintf(m, "a group key longer than %d bytes (the most a text key holds) at ",
+			BPFQ_KEY_LONG);
 		print_place(m, in, &s);
+	} else if (r->error == BPFQ_ERR_KEYSAME) {
+		fprintf(m, "two group keys of the same length, alike in their first bytes and in "
+			   "the hash of the rest, differ at ");
+		print_place(m, in, &s);
+		fprintf(m, ": bpfq cannot tell them apart; no answer");
 	} else {
 		fputs(error_text(r->error), m);
 		print_x(m, q, &r->error_x);

@@ -94,6 +94,8 @@ const struct bpfq_key *output_key_at(const struct answer *a, long g, int j, stru
 
 void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 {
+	const uint8_t *text;
+	uint32_t len;
 	int64_t i;
 	i128 d;
 
@@ -117,7 +119,11 @@ void output_key_text(const struct bpfq_key *k, char *buf, size_t size)
 	default:
 		break;
 	}
-	value_plain_bytes(k->bytes, k->len, buf, size);
+	text = keys_text(k, &len);
+	if (text)
+		value_plain_bytes(text, len, buf, size);
+	else
+		snprintf(buf, size, "?");
 }
 
 /* ---- histograms ---- */
@@ -363,8 +369,12 @@ static void json_key(FILE *f, const struct bpfq_key *k)
 
 	int64_t t;
 
+	const uint8_t *bytes;
+	uint32_t len;
+
 	if (k->kind == BPFQ_K_EMPTY) {
-		escape_json_bytes(f, k->bytes, k->len);
+		bytes = keys_text(k, &len);
+		escape_json_bytes(f, bytes ? bytes : (const uint8_t *)"?", bytes ? len : 1);
 		return;
 	}
 	if (k->kind == BPFQ_K_TIME || k->kind == BPFQ_K_CLOCK) {
@@ -530,8 +540,12 @@ static void csv_key(FILE *f, const struct bpfq_key *k, bool tty)
 
 	if (k->kind == BPFQ_K_MISSING)
 		return;
+	const uint8_t *bytes;
+	uint32_t len;
+
 	if (k->kind == BPFQ_K_EMPTY && !tty) {
-		print_csv_bytes(f, (const char *)k->bytes, k->len);
+		bytes = keys_text(k, &len);
+		print_csv_bytes(f, bytes ? (const char *)bytes : "?", bytes ? len : 1);
 		return;
 	}
 	output_key_text(k, text, sizeof(text));

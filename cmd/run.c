@@ -19,6 +19,7 @@
 #include "cmd/post.h"
 #include "cmd/run_internal.h"
 #include "codegen/clang.h"
+#include "lang/engine/keytext.h"
 #include "lang/front/parser.h"
 #include "lang/front/sema.h"
 #include "lang/value/aggs.h"
@@ -598,6 +599,7 @@ int run_query(const char *text, const struct options *o, FILE *out, struct run_l
 	r->o = o;
 	r->last = last;
 	r->in.fd = -1;
+	keytext_reset();	/* the long keys' texts are this query's */
 	status = prepare(r, text);
 	if (status == EXIT_OK)
 		status = run_checked(r, out);

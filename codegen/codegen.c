@@ -992,6 +992,10 @@ static void gen_keys(struct gen *g)
 			continue;
 		gen_line(g, "if (st->parse.rec.key_long == %d)", q->keys[i]->slot + 1);
 		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_KEY, %d, &f[0], off);", q->keys[i]->id);
+		gen_line(g, "if ((e = bpfq_key_text(st, %d, %d, *(__u16 *)(st->parse.rec.key.bytes"
+			 " + %d), %d)))", i, q->key_off[i] + BPFQ_SEG_HEAD,
+			 q->key_off[i] + BPFQ_SEG_LEN, q->key_cap);
+		gen_line(g, "\treturn bpfq_fail(st, e, %d, &f[0], off);", q->keys[i]->id);
 	}
 	for (int i = 0; i < q->nkeys; i++) {
 		int seg = q->key_text[i] ? q->key_seg[q->keys[i]->slot] : -1;
@@ -1025,6 +1029,9 @@ static void gen_group(struct gen *g, bool fast)
 	} else if (q->by_text) {
 		gen_line(g, "if (st->parse.rec.key_long)");
 		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_KEY, %d, &f[0], off);", q->by->id);
+		gen_line(g, "if ((e = bpfq_key_text(st, 0, 0, st->parse.rec.key.len, %d)))",
+			 BPFQ_KEY_MAX);
+		gen_line(g, "\treturn bpfq_fail(st, e, %d, &f[0], off);", q->by->id);
 		gen_line(g, "area = bpfq_group(st);");
 	} else if (fast) {
 		gen_i(g, q->by, v);
@@ -1294,6 +1301,16 @@ static void gen_slots(struct gen *g)
 	gen_line(g, "\tdefault: return -1;");
 	gen_line(g, "\t}");
 	gen_line(g, "}");
+	/* Several keys: a text key's keytext (bpfq_state.h), its place among the keys. */
+	gen_line(g, "static __always_inline int bpfq_key_tix(int slot)");
+	gen_line(g, "{");
+	gen_line(g, "\tswitch (slot) {");
+	for (int i = 0; i < q->nkeys && q->nkeys > 1; i++)
+		if (q->key_text[i] && q->key_seg[q->keys[i]->slot] == q->key_off[i])
+			gen_line(g, "\tcase %d: return %d;", q->keys[i]->slot, i);
+	gen_line(g, "\tdefault: return -1;");
+	gen_line(g, "\t}");
+	gen_line(g, "}");
 	gen_line(g, "static __always_inline int bpfq_slot_text(int slot)");
 	gen_line(g, "{");
 	gen_line(g, "\tswitch (slot) {");
@@ -1395,6 +1412,7 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 	gen_line(g, "#define BPFQ_GROUP_KEY_SIZE %d",
 		 BPFQ_KEY_BYTES_OF(q->nkeys > 1 ? q->keys_len : BPFQ_KEY_MAX));
 	gen_line(g, "#define BPFQ_KEY_TEXTS %d", key_texts(q));
+	gen_line(g, "#define BPFQ_KEY_LONGS %d", ast_key_longs(q));
 	gen_line(g, "#define BPFQ_KEY_CAP %d", q->nkeys > 1 ? q->key_cap : BPFQ_KEY_MAX);
 	if (has_fields(q)) {
 		gen_line(g, "#define BPFQ_CSV %d", q->format.kind == INPUT_CSV);

@@ -145,9 +145,9 @@ static int size_map(struct bpf_object *obj, const char *name, long entries)
  * kprobe in the object, the groups' map is preallocated (max_entries
  * elements of kernel memory from the load on).
  */
-static int prealloc_for_kprobes(struct bpf_object *obj)
+static int prealloc_map(struct bpf_object *obj, const char *name)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, "bpfq_groups");
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
 	struct bpf_program *prog;
 
 	if (!map)
@@ -157,6 +157,19 @@ static int prealloc_for_kprobes(struct bpf_object *obj)
 			return bpf_map__set_map_flags(map, bpf_map__map_flags(map) &
 							       ~BPF_F_NO_PREALLOC);
 	return 0;
+}
+
+static int prealloc_for_kprobes(struct bpf_object *obj)
+{
+	return prealloc_map(obj, "bpfq_groups") || prealloc_map(obj, "bpfq_keytexts");
+}
+
+/* The long text keys' texts: as many for each text key as groups (shared by the readers). */
+static int size_keytexts(struct bpf_object *obj, long max_groups)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, "bpfq_keytexts");
+
+	return map ? bpf_map__set_max_entries(map, bpf_map__max_entries(map) * max_groups) : 0;
 }
 
 /*
@@ -169,7 +182,8 @@ static int size_maps(struct bpf_object *obj, int ranges, int readers, long max_g
 	return size_map(obj, "bpfq_state_map", ranges) || size_map(obj, "bpfq_buf_map", readers) ||
 	       size_map(obj, "bpfq_values", values) ||
 	       size_map(obj, "bpfq_scratch_map", readers) || size_map(obj, "bpfq_snap_map", readers) ||
-	       size_map(obj, "bpfq_groups", max_groups * readers) || prealloc_for_kprobes(obj);
+	       size_map(obj, "bpfq_groups", max_groups * readers) ||
+	       size_keytexts(obj, max_groups) || prealloc_for_kprobes(obj);
 }
 
 static const void *strings;
@@ -325,6 +339,13 @@ struct bpfq_xval *loader__values(struct loader *l, size_t *entries)
 
 	*entries = map && l->values ? bpf_map__max_entries(map) : 0;
 	return (struct bpfq_xval *)l->values;
+}
+
+int loader__keytexts_fd(struct loader *l)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "bpfq_keytexts");
+
+	return map ? bpf_map__fd(map) : -1;
 }
 
 int loader__groups_fd(struct loader *l)

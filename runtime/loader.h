@@ -51,6 +51,9 @@ struct bpfq_xval *loader__values(struct loader *l, size_t *entries);
 /* by: the groups' hash map (struct bpfq_key to an area), or -1. */
 int loader__groups_fd(struct loader *l);
 
+/* by: the map of the long text keys' texts (bpfq_state.h struct bpfq_keytext), or -1. */
+int loader__keytexts_fd(struct loader *l);
+
 /* Verifier instructions processed, from the kernel's program info (0 if unknown). */
 unsigned long loader__verified_insns(struct loader *l);
 

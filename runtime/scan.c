@@ -20,6 +20,7 @@
 
 #include <bpf/bpf.h>
 
+#include "lang/engine/keytext.h"
 #include "lang/value/aggs.h"
 #include "lang/value/layout.h"
 #include "runtime/pidns.h"
@@ -65,9 +66,17 @@ static int clear_groups(struct loader *l)
 	int fd = loader__groups_fd(l);
 	struct bpfq_key key;
 
+	struct bpfq_keytext_id id;
+
 	while (fd >= 0 && !bpf_map_get_next_key(fd, NULL, &key))
 		if (bpf_map_delete_elem(fd, &key)) {
 			fprintf(stderr, "bpfq: error: emptying the groups map: %s\n", strerror(errno));
+			return -1;
+		}
+	fd = loader__keytexts_fd(l);
+	while (fd >= 0 && !bpf_map_get_next_key(fd, NULL, &id))
+		if (bpf_map_delete_elem(fd, &id)) {
+			fprintf(stderr, "bpfq: error: emptying the long keys' map: %s\n", strerror(errno));
 			return -1;
 		}
 	return 0;
@@ -329,6 +338,7 @@ static enum scan_status take_groups(struct scan *sc, const struct agg_desc *desc
 	a->groups = groups_new(words);
 	if (!value || !a->groups)
 		goto fail;
+	memset(&next, 0, sizeof(next));
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		uint64_t *to;
 		bool added;
@@ -350,6 +360,43 @@ fail:
 		err ? "a count overflows" : strerror(errno));
 	free(value);
 	return SCAN_KERNEL;
+}
+
+/*
+ * The long text keys' texts out of their map (lang/engine/keytext.h). A
+ * text put before, by another file's scan, under the same id must be the
+ * same: else two groups of two files would be one.
+ */
+static enum scan_status take_keytexts(struct scan *sc)
+{
+	int fd = loader__keytexts_fd(sc->l), err = 0;
+	struct bpfq_keytext_id id, next;
+	struct bpfq_keytext *v = malloc(sizeof(*v));
+	void *prev = NULL;
+
+	while (v && fd >= 0 && !err && !bpf_map_get_next_key(fd, prev, &next)) {
+		id = next;
+		prev = &id;
+		if (bpf_map_lookup_elem(fd, &id, v) || v->len > BPFQ_KEY_LONG || v->len <= id.cap) {
+			err = -1;
+			break;
+		}
+		err = keytext_put(v->bytes, v->len, id.cap);
+		sc->a->result_bytes += sizeof(id) + sizeof(*v);
+	}
+	free(v);
+	if (!v || err < 0) {
+		fprintf(stderr, "bpfq: error: reading the long group keys from the BPF map: %s\n",
+			v ? strerror(errno) : "out of memory");
+		return SCAN_KERNEL;
+	}
+	if (err) {
+		fprintf(stderr, "bpfq: error: two group keys of %u bytes, alike in their first "
+			"bytes and in the hash of the rest, differ: bpfq cannot tell them apart; "
+			"no answer\n", next.len);
+		return SCAN_KERNEL;
+	}
+	return SCAN_OK;
 }
 
 /* quantile_exact: the values the scan put, after the ones before it. */
@@ -411,6 +458,8 @@ static enum scan_status take_answer(struct scan *sc, int counted)
 	}
 	if (take_values(sc))
 		return SCAN_INPUT;
+	if (q->by && take_keytexts(sc) != SCAN_OK)
+		return SCAN_KERNEL;
 	return q->by ? take_groups(sc, desc) : SCAN_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include "cmd/merge/json_read.h"
 #include "cmd/merge/partial.h"
+#include "lang/engine/keytext.h"
 #include "lang/front/sema.h"
 
 /* having, order by and limit: bpfq merge applies them to the merged answer. */
@@ -117,6 +118,24 @@ static void print_state(FILE *f, const uint64_t *area, int words)
 	fputc(']', f);
 }
 
+struct long_keys {
+	FILE *f;
+	bool *first;
+};
+
+/* Several keys: a text longer than its key holds (lang/engine/keytext.h), whole. */
+static int print_long_key(const uint8_t *text, uint32_t len, uint32_t cap, void *ctx)
+{
+	struct long_keys *l = ctx;
+
+	fprintf(l->f, "%s{\"cap\":%u,\"text\":\"", *l->first ? "" : ",", cap);
+	for (uint32_t b = 0; b < len; b++)
+		fprintf(l->f, "%02x", text[b]);
+	fputs("\"}", l->f);
+	*l->first = false;
+	return 0;
+}
+
 static void print_groups(FILE *f, const struct answer *a, int words)
 {
 	fputs(",\"by\":", f);
@@ -131,13 +150,27 @@ static void print_groups(FILE *f, const struct answer *a, int words)
 		fprintf(f, "],\"key_times\":%u", a->key_time);
 	if (a->key_clock)
 		fprintf(f, ",\"key_clocks\":%u", a->key_clock);
+	if (a->nkeys > 1) {
+		bool first = true;
+
+		fputs(",\"long_keys\":[", f);
+		keytext_each(print_long_key, &(struct long_keys){ f, &first });
+		fputc(']', f);
+	}
 	fputs(",\"groups\":[", f);
 	for (long g = 0; g < a->ngroups; g++) {
 		const struct bpfq_key *k = &a->groups[g].key;
 
+		const uint8_t *bytes = k->bytes;
+		uint32_t len = k->len;
+
+		/* A single long text key, whole; several keys hold theirs in long_keys. */
+		if (k->kind == BPFQ_K_EMPTY && !(bytes = keys_text(k, &len)))
+			len = 0;
 		fprintf(f, "%s{\"kind\":%u,\"key\":\"", g ? "," : "", k->kind);
-		for (uint32_t b = 0; b < k->len && b < BPFQ_KEYS_BYTES; b++)
-			fprintf(f, "%02x", k->bytes[b]);
+		for (uint32_t b = 0; b < len && b < (k->kind == BPFQ_K_KEYS ? BPFQ_KEYS_BYTES :
+							       BPFQ_KEY_LONG); b++)
+			fprintf(f, "%02x", bytes[b]);
 		fputs("\",", f);
 		print_state(f, a->groups[g].area, words);
 		fputc('}', f);
@@ -351,6 +384,23 @@ static int hex_nibble(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+static int parse_hex(const char *hex, uint8_t *out, size_t n, const char **err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int h = hex_nibble(hex[2 * i]), l = hex_nibble(hex[2 * i + 1]);
+
+		if (h < 0 || l < 0) {
+			*err = "a group's key is not hex";
+			return -1;
+		}
+		out[i] = h << 4 | l;
+	}
+	return 0;
+}
+
+#define KEYSAME_TEXT "two group keys of the same length, alike in their first bytes and in the " \
+		     "hash of the rest, differ: bpfq cannot tell them apart"
+
 static int parse_key(const struct json *g, struct bpfq_key *k, const char **err)
 {
 	const struct json *hex = json_get(g, "key");
@@ -358,22 +408,61 @@ static int parse_key(const struct json *g, struct bpfq_key *k, const char **err)
 	size_t n;
 
 	memset(k, 0, sizeof(*k));
+	uint8_t text[BPFQ_KEY_LONG];
+	int put;
+
 	if (get_int(g, "kind", BPFQ_K_MISSING, BPFQ_K_KEYS, &kind) || kind == BPFQ_K_BAD ||
-	    kind == BPFQ_K_TIME || kind == BPFQ_K_CLOCK || !hex || hex->kind != JSON_STRING || (n = strlen(hex->text)) % 2 ||
-	    n / 2 > (kind == BPFQ_K_KEYS ? BPFQ_KEYS_BYTES : BPFQ_KEY_MAX)) {
+	    kind == BPFQ_K_TIME || kind == BPFQ_K_CLOCK || !hex || hex->kind != JSON_STRING ||
+	    (n = strlen(hex->text)) % 2 ||
+	    n / 2 > (kind == BPFQ_K_KEYS ? BPFQ_KEYS_BYTES :
+		     kind == BPFQ_K_EMPTY ? BPFQ_KEY_LONG : BPFQ_KEY_MAX)) {
 		*err = "a group lacks its kind or key";
 		return -1;
 	}
 	k->kind = kind;
 	k->len = n / 2;
-	for (size_t i = 0; i < n / 2; i++) {
-		int h = hex_nibble(hex->text[2 * i]), l = hex_nibble(hex->text[2 * i + 1]);
-
-		if (h < 0 || l < 0) {
-			*err = "a group's key is not hex";
+	if (parse_hex(hex->text, text, n / 2, err))
+		return -1;
+	/* A text longer than the key holds: its first bytes and hash, as the kernel's. */
+	if (kind == BPFQ_K_EMPTY && n / 2 > BPFQ_KEY_MAX) {
+		if ((put = keytext_put(text, n / 2, BPFQ_KEY_MAX))) {
+			*err = put < 0 ? "out of memory" : KEYSAME_TEXT;
 			return -1;
 		}
-		k->bytes[i] = h << 4 | l;
+		keytext_id(text, n / 2, BPFQ_KEY_MAX, k->bytes);
+	} else {
+		memcpy(k->bytes, text, n / 2);
+	}
+	return 0;
+}
+
+/* Several keys: the texts longer than their key holds. */
+static int parse_long_keys(const struct json *j, const char **err)
+{
+	const struct json *list = json_get(j, "long_keys");
+	uint8_t text[BPFQ_KEY_LONG];
+	int put;
+
+	if (list && list->kind != JSON_ARRAY) {
+		*err = "a partial's long_keys are not a list";
+		return -1;
+	}
+	for (const struct json *l = list ? list->child : NULL; l; l = l->next) {
+		const struct json *hex = json_get(l, "text");
+		size_t n = hex && hex->kind == JSON_STRING ? strlen(hex->text) : 0;
+		i128 cap;
+
+		if (get_int(l, "cap", 16, BPFQ_KEY_MAX, &cap) || (cap & (cap - 1)) || n % 2 ||
+		    n / 2 <= (size_t)cap || n / 2 > BPFQ_KEY_LONG) {
+			*err = "a partial's long key lacks its cap or text";
+			return -1;
+		}
+		if (parse_hex(hex->text, text, n / 2, err))
+			return -1;
+		if ((put = keytext_put(text, n / 2, cap))) {
+			*err = put < 0 ? "out of memory" : KEYSAME_TEXT;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -431,7 +520,7 @@ static int parse_groups(const struct json *j, struct partial *p, const char **er
 	}
 	p->key_name = strdup(by->text);
 	p->key_time = by_time && by_time->kind == JSON_TRUE;
-	if (parse_key_names(j, p, err) || parse_key_clocks(j, p, err))
+	if (parse_key_names(j, p, err) || parse_key_clocks(j, p, err) || parse_long_keys(j, err))
 		return -1;
 	p->groups = groups_new(p->words);
 	if (!p->key_name || !p->groups) {

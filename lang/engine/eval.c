@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "lang/engine/eval.h"
+#include "lang/engine/groups.h"
+#include "lang/engine/keytext.h"
 #include "lang/engine/logic.h"
 #include "lang/engine/records.h"
 #include "lang/value/aggs.h"
@@ -41,6 +43,7 @@ struct eval {
 	long max_groups;
 	bool only_exists;	/* the answer is known once every exists() held */
 	struct records *records;
+	const struct node *key_failed;	/* the text key a BPFQ_ERR_KEYSAME is of */
 	const struct bpfq_rec *rec;	/* the record being evaluated */
 	const struct node *failed;
 	uint64_t file_conds;	/* the file's truths of the conditions over file (bit i: i) */
@@ -472,6 +475,25 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 }
 
 /*
+ * A text key longer than the cap bytes its key holds (text, its whole in
+ * keytext k): its first cap - 8 and its hash, as the kernel's are, and its
+ * text among the long keys' (lang/engine/keytext.h), unless another text
+ * is there under the same: an error, not one group of two texts.
+ */
+static uint32_t long_text(struct eval *e, int k, uint8_t *text, uint32_t len, uint32_t cap)
+{
+	const uint8_t *whole = records_keytext(e->records, k);
+	int err;
+
+	if (len <= cap)
+		return 0;
+	keytext_id(whole, len, cap, text);
+	err = keytext_put(whole, len, cap);
+	/* Out of memory: as the kernel's map when it takes no more. */
+	return err < 0 ? BPFQ_ERR_GROUPS : (uint32_t)err;
+}
+
+/*
  * Several keys: the text keys' segments as the record's end left them (a
  * field that is two keys, in the first's), then each value's.
  */
@@ -490,6 +512,14 @@ static uint32_t group_keys(struct eval *e, struct bpfq_key *key)
 		uint8_t *seg = key->bytes + q->key_off[i];
 		int slot = q->keys[i]->slot;
 
+		if (q->key_text[i] && q->key_seg[slot] == q->key_off[i]) {
+			err = long_text(e, i, seg + BPFQ_SEG_HEAD, seg_len(seg), q->key_cap);
+			if (err) {
+				e->key_failed = q->keys[i];
+				return err;
+			}
+			continue;
+		}
 		if (q->key_text[i]) {
 			memmove(seg, key->bytes + q->key_seg[slot], BPFQ_SEG_TEXT(q->key_cap));
 			continue;
@@ -514,6 +544,9 @@ static uint32_t group_key(struct eval *e, struct bpfq_key *key)
 		if (e->rec->key_long)
 			return BPFQ_ERR_KEY;
 		*key = e->rec->key;
+		e->key_failed = e->q->by;
+		if (key->kind == BPFQ_K_EMPTY)
+			return long_text(e, 0, key->bytes, key->len, BPFQ_KEY_MAX);
 		return 0;
 	}
 	if ((err = eval_num(e, e->q->by, &v)))
@@ -557,6 +590,8 @@ static uint32_t target_area(struct eval *e, uint64_t **area)
 		/* A key too long is the by clause's failure, as in the kernel. */
 		if (err == BPFQ_ERR_KEY)
 			e->failed = long_key(e->q, e->rec->key_long);
+		else if (err == BPFQ_ERR_KEYSAME || err == BPFQ_ERR_GROUPS)
+			e->failed = e->key_failed;
 		return err;
 	}
 	*area = groups_find(e->groups, &key);

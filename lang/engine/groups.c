@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lang/engine/groups.h"
+#include "lang/engine/keytext.h"
 #include "lang/value/aggs.h"
 #include "lang/value/num.h"
 
@@ -41,19 +42,27 @@ void groups_free(struct groups *g)
 	free(g);
 }
 
+/* The bytes a key holds: a long text's first and its hash (bpfq_state.h), not len. */
+static uint32_t held(const struct bpfq_key *k)
+{
+	uint32_t n = k->kind == BPFQ_K_EMPTY && k->len > BPFQ_KEY_MAX ? BPFQ_KEY_MAX : k->len;
+
+	return n < BPFQ_KEYS_BYTES ? n : BPFQ_KEYS_BYTES;
+}
+
 static uint64_t key_hash(const struct bpfq_key *k)
 {
 	uint64_t h = 0xcbf29ce484222325ULL ^ k->kind;
 	const uint8_t *b = k->bytes;
 
-	for (uint32_t i = 0; i < k->len && i < BPFQ_KEYS_BYTES; i++)
+	for (uint32_t i = 0; i < held(k); i++)
 		h = (h ^ b[i]) * 0x100000001b3ULL;
 	return h ^ k->len;
 }
 
 static bool key_equal(const struct bpfq_key *a, const struct bpfq_key *b)
 {
-	return a->kind == b->kind && a->len == b->len && !memcmp(a->bytes, b->bytes, a->len);
+	return a->kind == b->kind && a->len == b->len && !memcmp(a->bytes, b->bytes, held(a));
 }
 
 static struct group *find(struct group *slots, long cap, const struct bpfq_key *k)
@@ -117,6 +126,11 @@ uint64_t *groups_get(struct groups *g, const struct bpfq_key *key, bool *added)
 	return slot->area;
 }
 
+uint32_t seg_len(const uint8_t *seg)
+{
+	return seg[BPFQ_SEG_LEN] | (uint32_t)seg[BPFQ_SEG_LEN + 1] << 8;
+}
+
 uint32_t keys_segment(const struct bpfq_key *k, int i, uint32_t *off)
 {
 	uint32_t size = 0;
@@ -142,14 +156,27 @@ bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out)
 	if (!size)
 		return false;
 	out->kind = k->bytes[off] & 0xf;
-	if (BPFQ_SEG_CAP(k->bytes[off]))
-		out->len = k->bytes[off + 1] < size - BPFQ_SEG_HEAD ? k->bytes[off + 1] :
-			   size - BPFQ_SEG_HEAD;
-	else
-		out->len = out->kind == BPFQ_K_INT || out->kind == BPFQ_K_TIME || out->kind == BPFQ_K_CLOCK ? 8 :
+	if (BPFQ_SEG_CAP(k->bytes[off])) {
+		out->len = seg_len(k->bytes + off);
+		out->pad = size - BPFQ_SEG_HEAD;	/* the cap, for keys_text() */
+	} else {
+		out->len = out->kind == BPFQ_K_INT || out->kind == BPFQ_K_TIME ||
+			   out->kind == BPFQ_K_CLOCK ? 8 :
 			   out->kind == BPFQ_K_DEC ? 16 : 0;
-	memcpy(out->bytes, k->bytes + off + BPFQ_SEG_HEAD, out->len);
+	}
+	memcpy(out->bytes, k->bytes + off + BPFQ_SEG_HEAD,
+	       out->len < size - BPFQ_SEG_HEAD ? out->len : size - BPFQ_SEG_HEAD);
 	return true;
+}
+
+const uint8_t *keys_text(const struct bpfq_key *k, uint32_t *len)
+{
+	uint32_t cap = k->pad ? k->pad : BPFQ_KEY_MAX;
+
+	*len = k->len;
+	if (k->kind != BPFQ_K_EMPTY || k->len <= cap)
+		return k->bytes;
+	return keytext_get(k->bytes, k->len, cap);
 }
 
 /* A single key as a segment at out's end: a text one as text, a value or NULL as a value. */
@@ -158,12 +185,15 @@ static bool put_single(struct bpfq_key *out, const struct bpfq_key *k)
 	uint32_t size = k->kind == BPFQ_K_EMPTY ? BPFQ_SEG_TEXT(BPFQ_KEY_MAX) : BPFQ_SEG_NUM;
 	uint8_t *seg = out->bytes + out->len;
 
-	if (out->len + size > BPFQ_KEYS_BYTES || k->len > BPFQ_KEY_MAX)
+	if (out->len + size > BPFQ_KEYS_BYTES || k->len > BPFQ_KEY_LONG)
 		return false;
 	memset(seg, 0, size);
 	seg[0] = k->kind == BPFQ_K_EMPTY ? BPFQ_SEG_CODE(BPFQ_KEY_MAX) | BPFQ_K_EMPTY : k->kind;
-	seg[1] = k->kind == BPFQ_K_EMPTY ? k->len : 0;
-	memcpy(seg + BPFQ_SEG_HEAD, k->bytes, k->len);
+	if (k->kind == BPFQ_K_EMPTY) {
+		seg[BPFQ_SEG_LEN] = k->len & 0xff;
+		seg[BPFQ_SEG_LEN + 1] = k->len >> 8;
+	}
+	memcpy(seg + BPFQ_SEG_HEAD, k->bytes, held(k));
 	out->len += size;
 	return true;
 }
@@ -249,6 +279,8 @@ static i128 key_value(const struct bpfq_key *k)
 static int compare_key(const struct bpfq_key *a, const struct bpfq_key *b)
 {
 	int ra = rank(a), rb = rank(b), c;
+	const uint8_t *ta, *tb;
+	uint32_t la, lb;
 
 	if (ra != rb)
 		return ra - rb;
@@ -257,8 +289,12 @@ static int compare_key(const struct bpfq_key *a, const struct bpfq_key *b)
 
 		return va < vb ? -1 : va > vb;
 	}
-	c = memcmp(a->bytes, b->bytes, a->len < b->len ? a->len : b->len);
-	return c ? c : (int)a->len - (int)b->len;
+	ta = keys_text(a, &la);
+	tb = keys_text(b, &lb);
+	if (!ta || !tb)
+		return !ta - !tb;
+	c = memcmp(ta, tb, la < lb ? la : lb);
+	return c ? c : (int)la - (int)lb;
 }
 
 int keys_compare(const struct bpfq_key *a, const struct bpfq_key *b, int i)

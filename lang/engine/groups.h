@@ -34,7 +34,18 @@ long groups_count(const struct groups *g);
  * (*off) and its bytes; 0 past the last. */
 uint32_t keys_segment(const struct bpfq_key *k, int i, uint32_t *off);
 
-/* Several keys: key i of k as a single key is, into *out; false past the last. */
+/* A text segment's length (bpfq_state.h BPFQ_SEG_LEN). */
+uint32_t seg_len(const uint8_t *seg);
+
+/*
+ * A text key's bytes, all len of them: a long one's (longer than its cap,
+ * k->pad of keys_get(), else BPFQ_KEY_MAX) from lang/engine/keytext.h;
+ * NULL when its text is not known.
+ */
+const uint8_t *keys_text(const struct bpfq_key *k, uint32_t *len);
+
+/* Several keys: key i of k as a single key is, into *out (a text's pad its cap);
+ * false past the last. */
 bool keys_get(const struct bpfq_key *k, int i, struct bpfq_key *out);
 
 /*

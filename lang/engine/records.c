@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lang/engine/groups.h"
 #include "lang/engine/records.h"
 #include "lang/value/num.h"
 #include "lang/value/regex.h"
@@ -342,6 +343,8 @@ struct records {
 	int npartial;		/* binary: bytes of the current record */
 	size_t field_len;	/* csv: bytes of the current field: a quote after them is content */
 	struct bpfq_text texts[BPFQ_MAX_TEXTS];	/* the fields compared as text */
+	/* by: each text key longer than its cap, whole (bpfq_state.h struct bpfq_parse) */
+	uint8_t keytext[BPFQ_MAX_KEYS][BPFQ_KEY_LONG];
 	char text[TIME_TEXT_MAX];	/* a time field's bytes from its first that is no blank */
 	size_t text_len;	/* all of them, past TIME_TEXT_MAX too */
 	size_t text_end;	/* past the last that is no blank */
@@ -489,15 +492,45 @@ static void time_byte(struct records *p, unsigned char c)
 		p->text_end = p->text_len;
 }
 
+/*
+ * A byte of a text key past the cap bytes its key holds (text): the whole
+ * text goes to keytext[k]. False past BPFQ_KEY_LONG bytes: too long.
+ */
+static bool key_long_byte(struct records *p, int k, const uint8_t *text, uint32_t cap, uint32_t n,
+			  unsigned char c)
+{
+	if (k < 0 || n >= BPFQ_KEY_LONG)
+		return false;
+	if (n == cap)
+		memcpy(p->keytext[k], text, cap);
+	p->keytext[k][n] = c;
+	return true;
+}
+
 /* A byte of slot's text key of several (bpfq_state.h): its segment keeps key_cap of them. */
 static void key_seg_byte(struct records *p, int slot, int off, unsigned char c)
 {
 	uint8_t *seg = p->rec.key.bytes + off;
+	uint32_t n = seg_len(seg);
+	int k = -1;
 
-	if (seg[1] < p->q->key_cap)
-		seg[BPFQ_SEG_HEAD + seg[1]++] = c;
-	else if (!p->rec.key_long)
-		p->rec.key_long = slot + 1;
+	for (int i = 0; i < p->q->nkeys && k < 0; i++)
+		if (p->q->key_text[i] && p->q->key_off[i] == off)
+			k = i;
+	if (n < (uint32_t)p->q->key_cap) {
+		seg[BPFQ_SEG_HEAD + n] = c;
+	} else if (!key_long_byte(p, k, seg + BPFQ_SEG_HEAD, p->q->key_cap, n, c)) {
+		if (!p->rec.key_long)
+			p->rec.key_long = slot + 1;
+		return;
+	}
+	seg[BPFQ_SEG_LEN] = (n + 1) & 0xff;
+	seg[BPFQ_SEG_LEN + 1] = (n + 1) >> 8;
+}
+
+const uint8_t *records_keytext(const struct records *p, int k)
+{
+	return k >= 0 && k < BPFQ_MAX_KEYS ? p->keytext[k] : NULL;
 }
 
 /* A byte of slot's text: its regexes' states, its text if compared, the key if it is one. */
@@ -519,6 +552,8 @@ static void slot_byte(struct records *p, int slot, unsigned char c)
 	if (slot == p->q->key_slot) {
 		if (rec->key.len < BPFQ_KEY_MAX)
 			rec->key.bytes[rec->key.len++] = c;
+		else if (key_long_byte(p, 0, rec->key.bytes, BPFQ_KEY_MAX, rec->key.len, c))
+			rec->key.len++;
 		else
 			rec->key_long = 1;
 	}
@@ -648,7 +683,7 @@ static void end_record(struct records *p)
 
 		if (p->q->key_seg[i] >= 0)
 			seg[0] = BPFQ_SEG_CODE(p->q->key_cap) |
-				(field_missing(p, i) || (null_empty && !seg[1]) ?
+				(field_missing(p, i) || (null_empty && !seg_len(seg)) ?
 				 BPFQ_K_MISSING : BPFQ_K_EMPTY);
 	}
 	p->r->records++;

@@ -25,6 +25,9 @@ struct records *records_new(const struct query *q, struct bpfq_result *r, record
 /* The next bytes; returns true when a record asked to stop. */
 bool records_feed(struct records *p, const char *buf, size_t n);
 
+/* by: text key k's whole text when it is longer than its key holds (bpfq_state.h). */
+const uint8_t *records_keytext(const struct records *p, int k);
+
 /* The end of the input: a last record without its line end, a partial binary record. */
 bool records_finish(struct records *p);
 

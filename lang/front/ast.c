@@ -129,6 +129,19 @@ int ast_nkeys(const struct query *q)
 	return (q->by ? q->nkeys : 0) + q->by_file;
 }
 
+int ast_key_longs(const struct query *q)
+{
+	int n = 0;
+
+	if (!q->by)
+		return 0;
+	if (q->nkeys <= 1)
+		return q->by_text;
+	for (int i = 0; i < q->nkeys; i++)
+		n += q->key_text[i] && q->key_seg[q->keys[i]->slot] == q->key_off[i];
+	return n;
+}
+
 const struct node *ast_key(const struct query *q, int i)
 {
 	if (q->file_key)

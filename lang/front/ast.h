@@ -326,6 +326,10 @@ void json_key_hash(const struct query *q, int i, uint64_t *h1, uint64_t *h2);
 /* The keys the answer shows: by's, and file (0 without by). */
 int ast_nkeys(const struct query *q);
 
+/* The text keys that may be longer than their key holds (bpfq_state.h struct
+ * bpfq_key), each a field's own: 0 without text keys. */
+int ast_key_longs(const struct query *q);
+
 /* The i-th of them as written: file's node is NULL after sema. */
 const struct node *ast_key(const struct query *q, int i);
 

@@ -16,7 +16,7 @@
 #include "lang/value/aggs.h"
 
 /* A value's text: an exact 200-bit decimal, min or max of text escaped (4 bytes a byte). */
-#define VALUE_MAX (4 * BPFQ_TEXT_MAX + 16)
+#define VALUE_MAX (4 * BPFQ_KEY_LONG + 16)	/* a text key's, escaped; longer than a text's */
 
 /* Bytes as a terminal may show them: a control byte, a backslash, a byte past ASCII as \xNN. */
 void value_plain_bytes(const uint8_t *s, size_t n, char *buf, size_t size);

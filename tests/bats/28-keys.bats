@@ -183,21 +183,129 @@ logs/y.txt,a,b,1
 logs/y.txt,zz,q,1'
 }
 
-@test "a text key past its bytes fails at that key: 64 bytes, 32 or 16 beside many" {
-	{ echo 'a,b,c,d,e,f,g,h'; echo "x,$(printf 'k%.0s' {1..33}),c,d,e,f,g,h"; } >"$TMP/long.csv"
+# Text keys of 5, 64, 65, 200, 1000 and 1024 bytes, three of each alike but
+# in their last byte, shuffled; a number and a word of 1 or 100 bytes after.
+longkeys() {
+	awk 'BEGIN { srand(28); n = split("5 64 65 200 1000 1024", len, " ")
+		for (i = 1; i <= n; i++) for (j = 0; j < 3; j++) for (r = 0; r < 2; r++) {
+			k = sprintf("k%d-", len[i]); while (length(k) < len[i] - 1) k = k "a"
+			line[++m] = k substr("abc", j + 1, 1) " " (m % 7) " " (r ? "w" : sprintf("%0100d", j))
+		}
+		for (i = m; i > 1; i--) { j = 1 + int(rand() * i); t = line[i]; line[i] = line[j]; line[j] = t }
+		for (i = 1; i <= m; i++) print line[i] }' >"$TMP/lk.txt"
+}
+
+# Both engines, -o csv, at read sizes 1, 7, 4093 and 65536: query $1 prints $2.
+csv_sizes() {
+	local engine size
+	for engine in user kernel; do
+		[[ $engine == kernel ]] && { require_root || return 1; }
+		for size in 1 7 4093 65536; do
+			run bpfq --engine=$engine --read-size=$size -o csv "$1"
+			assert_status 0 || return 1
+			assert_output "$2" || return 1
+		done
+	done
+}
+
+@test "text keys of 65 to 1024 bytes: each its group, by all its bytes, at every read size" {
+	longkeys
+	want=$(awk '{ c[$1]++; s[$1] += $2 } END { for (k in c) print k "," c[k] "," s[k] }' "$TMP/lk.txt" |
+		LC_ALL=C sort)
+	[[ $(wc -l <<<"$want") == 18 ]]
+	csv_sizes "count(), sum(\$2) by \$1 from $TMP/lk.txt" "\$1,count(),sum(\$2)
+$want"
+}
+
+@test "several keys with a long one, a key twice, and \$0 as a key" {
+	longkeys
+	want=$(awk '{ c[$2 "," $1 "," $3]++ } END { for (k in c) print k "," c[k] }' "$TMP/lk.txt" |
+		LC_ALL=C sort -t, -k1,1n -k2,2 -k3,3)
+	csv_sizes "count() by \$2, \$1, \$3 from $TMP/lk.txt" "\$2,\$1,\$3,count()
+$want"
+	want=$(awk '{ c[$1 "," $3 "," $1]++ } END { for (k in c) print k "," c[k] }' "$TMP/lk.txt" |
+		LC_ALL=C sort)
+	csv_sizes "count() by \$1, \$3, \$1 from $TMP/lk.txt" "\$1,\$3,\$1,count()
+$want"
+	awk 'length($1) < 1024 { print $1 " " substr($3, 1, 1) }' "$TMP/lk.txt" >"$TMP/whole.txt"
+	want=$(LC_ALL=C sort "$TMP/whole.txt" | uniq -c | awk '{ print $2 " " $3 "," $1 }')
+	csv_sizes "count() by \$0 from $TMP/whole.txt" "\$0,count()
+$want"
+}
+
+@test "a csv column of long keys: text, json and csv output name every byte" {
+	longkeys
+	{ echo 'path,n'; awk '{ print $1 "," $2 }' "$TMP/lk.txt"; } >"$TMP/lk.csv"
+	for engine in user kernel; do
+		[[ $engine == kernel ]] && require_root
+		run bpfq --engine=$engine -o json "count(), max(n) by path where length(path) >= 1000 from $TMP/lk.csv"
+		assert_status 0
+		[[ $(jq -r '.groups[] | "\(.key | length) \(.key[-3:]) \(.aggregates[0].value)"' <<<"$output") == \
+			"1000 aaa 2
+1000 aab 2
+1000 aac 2
+1024 aaa 2
+1024 aab 2
+1024 aac 2" ]]
+		run bpfq --engine=$engine "count() by path where length(path) = 1024 and n >= 0 from $TMP/lk.csv"
+		assert_status 0
+		assert_output "path$(printf ' %.0s' {1..1022})count()
+k1024-$(printf 'a%.0s' {1..1017})a        2
+k1024-$(printf 'a%.0s' {1..1017})b        2
+k1024-$(printf 'a%.0s' {1..1017})c        2"
+		run bpfq --engine=$engine -o csv "count() by path where length(path) = 1024 and n >= 0 from $TMP/lk.csv"
+		assert_status 0
+		assert_output "path,count()
+k1024-$(printf 'a%.0s' {1..1017})a,2
+k1024-$(printf 'a%.0s' {1..1017})b,2
+k1024-$(printf 'a%.0s' {1..1017})c,2"
+	done
+}
+
+@test "a text key past 1024 bytes fails at its record, saying the limit, one key or several" {
+	{ echo 'a,b,c,d,e,f,g,h'; echo "x,$(printf 'k%.0s' {1..1024}),c,d,e,f,g,h"
+	  echo "x,$(printf 'k%.0s' {1..1025}),c,d,e,f,g,h"; } >"$TMP/long.csv"
 	for engine in user kernel; do
 		[[ $engine == kernel ]] && require_root
 		run bpfq --engine=$engine "count() by a, b, c, d, e, f, g, h from $TMP/long.csv"
 		assert_status 3
-		assert_output "bpfq: error: 1:15: a group key longer than 32 bytes at $TMP/long.csv:2:1
+		assert_output "bpfq: error: 1:15: a group key longer than 1024 bytes (the most a text key holds) at $TMP/long.csv:3:1
   count() by a, b, c, d, e, f, g, h from $TMP/long.csv
                 ~"
 		run bpfq --engine=$engine "count() by a, file, c, d, e, f, g, b from $TMP/long.csv"
 		assert_status 3
-		assert_output "bpfq: error: 1:36: a group key longer than 16 bytes at $TMP/long.csv:2:1
+		assert_output "bpfq: error: 1:36: a group key longer than 1024 bytes (the most a text key holds) at $TMP/long.csv:3:1
   count() by a, file, c, d, e, f, g, b from $TMP/long.csv
                                      ~"
-		run bpfq --engine=$engine "count() by a, b from $TMP/long.csv"
+		run bpfq --engine=$engine "count() by b from $TMP/long.csv"
+		assert_status 3
+		assert_output "bpfq: error: 1:12: a group key longer than 1024 bytes (the most a text key holds) at $TMP/long.csv:3:1
+  count() by b from $TMP/long.csv
+             ~"
+		run bpfq --engine=$engine "count() by a, c, file from $TMP/long.csv"
 		assert_status 0
+		# only a record that passes where makes a key
+		run bpfq --engine=$engine -o csv "count() by b, a where length(b) < 1025 from $TMP/long.csv"
+		assert_status 0
+		assert_output "b,a,count()
+$(printf 'k%.0s' {1..1024}),x,1"
+	done
+}
+
+@test "partials of long keys merge into the whole file's answer, one key or several" {
+	longkeys
+	head -n 20 "$TMP/lk.txt" >"$TMP/a.txt"
+	tail -n +21 "$TMP/lk.txt" >"$TMP/b.txt"
+	for engine in user kernel; do
+		[[ $engine == kernel ]] && require_root
+		for q in 'count(), sum($2) by $1' 'count(), min($2) by $3, $1'; do
+			bpfq --engine=$engine --partial "$q from $TMP/a.txt" >"$TMP/a.part"
+			bpfq --engine=$engine --partial "$q from $TMP/b.txt" >"$TMP/b.part"
+			run bpfq merge -o csv "$TMP/a.part" "$TMP/b.part"
+			assert_status 0
+			want=$(bpfq --engine=user -o csv "$q from $TMP/lk.txt")
+			assert_output "$want"
+			[[ $(wc -l <<<"$output") -ge 19 ]]
+		done
 	done
 }

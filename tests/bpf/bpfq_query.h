@@ -30,6 +30,7 @@
 #define BPFQ_KEY_SLOT -1
 #define BPFQ_WHOLE_SLOT -1
 #define BPFQ_KEY_TEXTS 0
+#define BPFQ_KEY_LONGS 0
 #define BPFQ_KEY_CAP BPFQ_KEY_MAX
 #define BPFQ_GROUP_KEY_SIZE BPFQ_KEY_BYTES_OF(BPFQ_KEY_MAX)
 #define BPFQ_NTEXTS 0
@@ -78,6 +79,11 @@ static __always_inline int bpfq_slot_text(int slot)
 }
 
 static __always_inline int bpfq_key_seg(int slot)
+{
+	return -1;
+}
+
+static __always_inline int bpfq_key_tix(int slot)
 {
 	return -1;
 }

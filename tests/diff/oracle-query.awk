@@ -1063,12 +1063,9 @@ function text_key(i) {
 	return K[BYE[i]] == "field" && (FMT == "text" || FMT == "csv" || FMT == "json")
 }
 
-# Bytes a text key of several holds: 64, or 32 when the keys do not fit (bpfq_state.h).
-function key_cap(   i, nt) {
-	if (NBY < 2) return 64
-	nt = 0
-	for (i = 1; i <= NBY; i++) nt += text_key(i)
-	return nt * 72 + (NBY - nt) * 24 > 320 ? 32 : 64
+# The most bytes a text key holds, one key or several (bpfq_state.h BPFQ_KEY_LONG).
+function key_cap() {
+	return 1024
 }
 
 # A text key is NULL when its field is missing, or empty but in json (where "" is a string).

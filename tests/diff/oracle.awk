@@ -1598,7 +1598,7 @@ END {
 			> "/dev/stderr"
 	}
 	else if (FAILED == "key")
-		print "bpfq: error: " KEYLOC ": a group key longer than " KEYCAP " bytes at " place(ERR_OFF) > "/dev/stderr"
+		print "bpfq: error: " KEYLOC ": a group key longer than " KEYCAP " bytes (the most a text key holds) at " place(ERR_OFF) > "/dev/stderr"
 	else if (FAILED)
 		print "bpfq: error: " ERR_LOC ": " FAILED (ERR_X != "" ? " for x = " dec(ERR_X) : "") \
 			" at " place(ERR_OFF) > "/dev/stderr"

@@ -99,6 +99,7 @@ static const char *const emit_names[] = {
 	"st", "sv", "f", "e", "off", "area", "lo", "hi", "kind", "parse", "rec", "result",
 	"matched", "done", "key", "key_long", "void", "a", "stop", "sizeof", "__builtin_memset",
 	"field", "slot", "__u8", "__builtin_memcpy", "bytes", "target", "file_conds", "h1", "h2", "div",
+	"__u16", "len",
 };
 
 /* What the templates' macros that bpfq_emit() uses expand to (clang -E):

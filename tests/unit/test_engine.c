@@ -6,6 +6,7 @@
  * chunks; and the groups of a by query.
  */
 #include "tests/unit/unit.h"
+#include "lang/engine/keytext.h"
 #include "lang/engine/records.h"
 #include "lang/value/num.h"
 
@@ -333,6 +334,48 @@ static void test_groups_keys(void)
 	groups_free(g);
 }
 
+/*
+ * Long text keys (lang/engine/keytext.h): a key holds the first 56 bytes
+ * and the hash of the rest, as the kernel folds it; texts alike but in
+ * their last byte are two keys, and each prints and orders by all of it.
+ */
+static void test_long_keys(void)
+{
+	uint8_t a[1024], b[1024];
+	struct bpfq_key ka = { .kind = BPFQ_K_EMPTY, .len = 1024 }, kb = ka;
+	struct groups *g = groups_new(1);
+	const uint8_t *t;
+	uint64_t h = BPFQ_KEY_H0;
+	struct group *sorted;
+	uint32_t len;
+	bool added;
+	long n;
+
+	memset(a, 'k', sizeof(a));
+	memcpy(b, a, sizeof(b));
+	b[1023] = 'j';
+	for (int i = 56; i < 1024; i++)
+		h = bpfq_json_fold1(h, a[i]);
+	expect_u64("hash", "the kernel's fold", h, keytext_hash(a, 1024, 64));
+	keytext_id(a, 1024, 64, ka.bytes);
+	keytext_id(b, 1024, 64, kb.bytes);
+	expect_u64("ids", "differ", 1, memcmp(ka.bytes, kb.bytes, 64) != 0);
+	expect_u64("put a", "ok", 0, keytext_put(a, 1024, 64));
+	expect_u64("put a again", "ok", 0, keytext_put(a, 1024, 64));
+	expect_u64("put b", "ok", 0, keytext_put(b, 1024, 64));
+	t = keys_text(&ka, &len);
+	expect_u64("a's text", "whole", 1, t && len == 1024 && !memcmp(t, a, 1024));
+	groups_get(g, &ka, &added);
+	groups_get(g, &kb, &added);
+	expect_u64("groups", "two", 2, groups_count(g));
+	sorted = groups_sorted(g, &n);
+	t = keys_text(&sorted[0].key, &len);
+	expect_u64("sorted", "b, its last byte less, first", 'j', t ? t[1023] : 0);
+	keytext_reset();
+	expect_u64("after reset", "no text", 1, keys_text(&ka, &len) == NULL);
+	groups_free(g);
+}
+
 /* Many groups: the table grows and every group keeps its area. */
 static void test_groups_many(void)
 {
@@ -571,6 +614,7 @@ int main(void)
 	test_chunking();
 	test_groups_keys();
 	test_groups_many();
+	test_long_keys();
 	test_groups_sorted();
 	test_several_keys();
 	test_eval_groups();
