@@ -65,6 +65,17 @@ struct run {
 int run_settle_input(struct run *r);
 
 /*
+ * BPFQ_READ_SIZES (the differential tests, tests/diff/run): the input
+ * read once per read size, each read in a child of this process, in turn,
+ * with its own stdout and stderr: the kernel engine's load and verifier
+ * are most of a small file's run, the user engine's start most of its,
+ * and neither depends on the read size. Returns 0 in each child (*again:
+ * from the second on, the kernel's maps hold an earlier child's groups),
+ * or an exit status; the parent exits. Not under sudo (privs_getenv).
+ */
+int run_read_sizes(struct run *r, bool *again);
+
+/*
  * The query's path arguments: its 'from', the command line's files, or
  * standard input; 0, or an exit status (a missing 'from' on a terminal in
  * d, else said). Then the files they name (globs and folders expanded),

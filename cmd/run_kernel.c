@@ -457,99 +457,6 @@ static int scan_alone(struct run *r, const void *obj, size_t obj_len, struct loa
 	return scan(r, ld->l, false, 1, 1, starts, &again);
 }
 
-/* One scan of BPFQ_READ_SIZES: a read size, and where its answer goes. */
-struct size_run {
-	size_t size;
-	int out, err;
-};
-
-#define SIZE_RUNS_MAX 16
-
-/* "SIZE:OUTFD:ERRFD ...": each descriptor open, each size one --read-size takes. */
-static int parse_size_runs(const char *env, struct size_run *runs)
-{
-	int n = 0;
-
-	while (*env) {
-		char *end;
-		unsigned long size = strtoul(env, &end, 10), out, err;
-
-		if (n == SIZE_RUNS_MAX || end == env || *end != ':' || !size || size > BPFQ_BUF_SIZE)
-			return -1;
-		out = strtoul(end + 1, &end, 10);
-		if (*end != ':')
-			return -1;
-		err = strtoul(end + 1, &end, 10);
-		if ((*end && *end != ' ') || out > 1024 || err > 1024 ||
-		    fcntl((int)out, F_GETFD) < 0 || fcntl((int)err, F_GETFD) < 0)
-			return -1;
-		runs[n++] = (struct size_run){ size, (int)out, (int)err };
-		env = *end ? end + 1 : end;
-	}
-	return n;
-}
-
-/*
- * In a child of read_sizes(): this run's answer at its read size, on the
- * descriptors named, from where the input stood before the first scan.
- */
-static int become_size_run(struct run *r, const struct size_run *run, off_t at)
-{
-	struct options *o = malloc(sizeof(*o));
-
-	if (!o || dup2(run->out, STDOUT_FILENO) < 0 || dup2(run->err, STDERR_FILENO) < 0 ||
-	    (r->in.seekable && lseek(r->in.fd, at, SEEK_SET) < 0))
-		_exit(EXIT_INPUT);
-	*o = *r->o;
-	o->read_size = run->size;
-	r->o = o;
-	return 0;
-}
-
-/*
- * BPFQ_READ_SIZES (the differential tests, tests/diff/run): the input
- * scanned once per read size by the one program loaded, each scan in a
- * child, in turn: the load and the verifier are most of a small file's
- * run, and the program does not depend on the read size. Returns in each
- * child (*again: the maps hold an earlier child's groups); the parent
- * prints "SIZE STATUS" for each and exits. Not under sudo (privs_getenv).
- */
-static int read_sizes(struct run *r, bool *again)
-{
-	const char *env = privs_getenv("BPFQ_READ_SIZES");
-	struct size_run runs[SIZE_RUNS_MAX];
-	int n, st, status = EXIT_OK;
-	off_t at;
-
-	if (!env || r->file)
-		return 0;
-	n = parse_size_runs(env, runs);
-	at = lseek(r->in.fd, 0, SEEK_CUR);
-	if (n <= 0 || !r->in.seekable || at < 0) {
-		fprintf(stderr, "bpfq: error: BPFQ_READ_SIZES: expected SIZE:OUTFD:ERRFD ... "
-				"with open descriptors, and a regular file\n");
-		return EXIT_INPUT;
-	}
-	for (int i = 0; i < n; i++) {
-		pid_t pid;
-
-		fflush(NULL);
-		pid = fork();
-		if (pid == 0) {
-			*again = i > 0;
-			return become_size_run(r, &runs[i], at);
-		}
-		if (pid < 0 || waitpid(pid, &st, 0) < 0) {
-			fprintf(stderr, "bpfq: error: BPFQ_READ_SIZES: %s\n", strerror(errno));
-			status = EXIT_INPUT;
-			break;
-		}
-		printf("%zu %d\n", runs[i].size, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-	}
-	fflush(NULL);
-	_exit(status);
-}
-
 /* The input's file: its ranges (-j) read by the program, loaded for them if need be. */
 static int scan_file(struct run *r, const void *obj, size_t obj_len, struct loaded *ld)
 {
@@ -565,7 +472,7 @@ static int scan_file(struct run *r, const void *obj, size_t obj_len, struct load
 			r->stats.verified_insns);
 		return EXIT_OK;
 	}
-	status = read_sizes(r, &rescan);
+	status = run_read_sizes(r, &rescan);
 	if (status)
 		return status;
 	status = run_settle_input(r);

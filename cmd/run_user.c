@@ -25,11 +25,17 @@ static int take_answer(struct run *r, struct eval *e)
 
 static int run_user(struct run *r)
 {
-	struct eval *e = eval_new(&r->q, r->o->max_groups);
-	char *buf = malloc(r->o->read_size);
-	int status = EXIT_INPUT;
+	struct eval *e = NULL;
+	char *buf = NULL;
+	bool again;
+	int status = run_read_sizes(r, &again);
 	ssize_t n;
 
+	if (status)
+		return status;
+	status = EXIT_INPUT;
+	e = eval_new(&r->q, r->o->max_groups);
+	buf = malloc(r->o->read_size);
 	if (!e || !buf)
 		goto cleanup;
 	eval_set_file_conds(e, r->file_conds);

@@ -426,3 +426,20 @@ b,1"
 	run bpfq --hook=pagecache 'count() from f'
 	[[ ${lines[0]} == *"not 'pagecache'" ]]
 }
+
+@test "BPFQ_READ_SIZES: the evaluator's answer at each size is a run's at that size" {
+	printf '1 2 x3\n40 -5 6\n7e 8\n' >"$TMP/n.txt"
+	local q="count(), sum(x) from $TMP/n.txt as numbers" s
+	run env BPFQ_READ_SIZES="1:3:4 2:5:6 1048576:7:8" "$BPFQ" --engine=user "$q" \
+		3>"$TMP/1.out" 4>"$TMP/1.err" 5>"$TMP/2.out" 6>"$TMP/2.err" \
+		7>"$TMP/1048576.out" 8>"$TMP/1048576.err"
+	assert_status 0
+	assert_output "$(printf '1 0\n2 0\n1048576 0')"
+	for s in 1 2 1048576; do
+		"$BPFQ" --engine=user --read-size=$s "$q" >"$TMP/want.out" 2>"$TMP/want.err"
+		cmp "$TMP/want.out" "$TMP/$s.out"
+		cmp "$TMP/want.err" "$TMP/$s.err"
+	done
+	grep -q '^sum(x): 52$' "$TMP/1.out"
+	grep -q 'warning' "$TMP/2.err"
+}
