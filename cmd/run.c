@@ -414,6 +414,16 @@ static void share_states(const struct query *q, uint64_t *area)
 			       layout_agg_words(q->items[i]) * sizeof(*area));
 }
 
+/* count_distinct past --max-distinct: the answer is an estimate, and the user must hear it. */
+static void distinct_warn(const struct run *r, const struct answer *a)
+{
+	char budget[160];
+
+	snprintf(budget, sizeof(budget), "its values passed --max-distinct (%ld); raise it for "
+		 "an exact count", r->o->max_distinct);
+	messages_distinct_estimates(stderr, "bpfq", a, budget);
+}
+
 static int print_answer(struct run *r, FILE *out)
 {
 	int status = EXIT_INPUT;
@@ -473,8 +483,10 @@ static int print_answer(struct run *r, FILE *out)
 		partial_print(out, select, &a), status = EXIT_OK;
 	else if (r->o->partial)
 		partial_print_error(out, EXIT_INPUT, "out of memory");
-	else if (output_check_text(stderr, "bpfq", &a))
+	else if (output_check_text(stderr, "bpfq", &a)) {
+		distinct_warn(r, &a);
 		status = print_final(r, out, &a);
+	}
 	for (int i = 0; i < r->q.nitems; i++)
 		free(names[i]);
 	for (int j = 0; j < BPFQ_MAX_KEYS; j++)
@@ -545,6 +557,7 @@ static void run_free(struct run *r)
 	groups_free(r->groups);
 	free(r->area);
 	exact_free(&r->values);
+	distinct_free(&r->distinct);
 	query_free(&r->q);
 	free(r);
 }
@@ -561,6 +574,7 @@ int run_query(const char *text, const struct options *o, FILE *out, struct run_l
 	r->o = o;
 	r->last = last;
 	r->in.fd = -1;
+	distinct_init(&r->distinct, (size_t)o->max_distinct);
 	status = prepare(r, text);
 	if (status == EXIT_OK)
 		status = run_checked(r, out);

@@ -11,6 +11,7 @@
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
 #include "lang/front/diag.h"
+#include "lang/value/distinct.h"
 #include "lang/value/exact.h"
 #include "runtime/input.h"
 #include "runtime/paths.h"
@@ -42,6 +43,7 @@ struct run {
 	uint64_t *area;		/* the aggregates' states (layout.h), without by */
 	struct groups *groups;	/* with by */
 	struct exact_values values;	/* quantile_exact's, of every file so far */
+	struct distinct_set distinct;	/* count_distinct's (--engine=user), of every file so far */
 	const volatile struct bpfq_result *live;	/* the result while the scan runs */
 	uint64_t done;
 	bool settled;		/* run_settle_input() was done */

@@ -180,6 +180,26 @@ static void print_verifier_log(const struct run *r, const char *text)
 	}
 }
 
+/*
+ * count_distinct: its set's entries: --max-distinct, or fewer for a
+ * regular file read alone (each item puts a value a record, and a record
+ * is a byte or more). Files of a list share the set (their answer is the
+ * union), so it is sized once, for all of them.
+ */
+static long distinct_wanted(const struct run *r)
+{
+	long items = 0;
+
+	for (int i = 0; i < r->q.nitems; i++)
+		items += r->q.items[i]->agg == AGG_COUNT_DISTINCT && !ast_folds_file(&r->q, r->q.items[i]);
+	if (!items)
+		return 1;
+	if (r->files.n <= 1 && r->in.seekable && !r->in.compression && !r->in.unsized &&
+	    r->in.size < (uint64_t)r->o->max_distinct / items)
+		return (long)(r->in.size + 1) * items;
+	return r->o->max_distinct;
+}
+
 static struct loader *load(struct run *r, const void *obj, size_t obj_len, int ranges,
 			   int readers, long values)
 {
@@ -190,6 +210,7 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 
 	/* Constant comparisons of strings alone leave the program none to read. */
 	loader__set_strings(r->q.lits, r->q.ntexts ? r->q.nlits : 0);
+	loader__set_distinct(distinct_wanted(r));
 	l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups, values,
 			 r->o->debug & (DEBUG_VERIFIER | DEBUG_VERIFIER_SUMMARY) ? &verifier : NULL,
 			 &log);
@@ -341,6 +362,7 @@ static int scan(struct run *r, struct loader *l, bool rescan, int readers, int n
 		.starts = starts, .watch = { run_on_read, r }, .progress = scan_progress,
 		.progress_ctx = r, .file_conds = r->file_conds, .values = &r->values,
 		.max_values = r->o->max_values,
+		.clear_distinct = r->q.by_file || !r->file,
 	};
 	struct scan_answer a = { 0 };
 	enum scan_status status;

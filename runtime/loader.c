@@ -145,9 +145,9 @@ static int size_map(struct bpf_object *obj, const char *name, long entries)
  * kprobe in the object, the groups' map is preallocated (max_entries
  * elements of kernel memory from the load on).
  */
-static int prealloc_for_kprobes(struct bpf_object *obj)
+static int prealloc_map_for_kprobes(struct bpf_object *obj, const char *name)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, "bpfq_groups");
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
 	struct bpf_program *prog;
 
 	if (!map)
@@ -159,6 +159,20 @@ static int prealloc_for_kprobes(struct bpf_object *obj)
 	return 0;
 }
 
+/* So too count_distinct's set, or its values past the ready few would read as a full set. */
+static int prealloc_for_kprobes(struct bpf_object *obj)
+{
+	return prealloc_map_for_kprobes(obj, "bpfq_groups") ||
+	       prealloc_map_for_kprobes(obj, "bpfq_distinct");
+}
+
+static long distinct_entries = 1;
+
+void loader__set_distinct(long entries)
+{
+	distinct_entries = entries > 0 ? entries : 1;
+}
+
 /*
  * The state a slot per range; the rest a slot per reader; by: max_groups
  * for each reader; quantile_exact: values entries, the header among them.
@@ -168,6 +182,7 @@ static int size_maps(struct bpf_object *obj, int ranges, int readers, long max_g
 {
 	return size_map(obj, "bpfq_state_map", ranges) || size_map(obj, "bpfq_buf_map", readers) ||
 	       size_map(obj, "bpfq_values", values) ||
+	       size_map(obj, "bpfq_distinct", distinct_entries) ||
 	       size_map(obj, "bpfq_scratch_map", readers) || size_map(obj, "bpfq_snap_map", readers) ||
 	       size_map(obj, "bpfq_groups", max_groups * readers) || prealloc_for_kprobes(obj);
 }
@@ -325,6 +340,13 @@ struct bpfq_xval *loader__values(struct loader *l, size_t *entries)
 
 	*entries = map && l->values ? bpf_map__max_entries(map) : 0;
 	return (struct bpfq_xval *)l->values;
+}
+
+int loader__distinct_fd(struct loader *l)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "bpfq_distinct");
+
+	return map ? bpf_map__fd(map) : -1;
 }
 
 int loader__groups_fd(struct loader *l)

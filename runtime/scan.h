@@ -40,6 +40,8 @@ struct scan_job {
 	/* quantile_exact: the values so far, which the scan's join; at most max_values. */
 	struct exact_values *values;
 	size_t max_values;
+	/* count_distinct: a rescan empties the set (by file; the same file again) */
+	bool clear_distinct;
 };
 
 /* What the scan found; the caller frees area, groups and attach_log. */

@@ -13,6 +13,7 @@
 
 #include "cmd/merge/merge.h"
 #include "cmd/merge/partial.h"
+#include "cmd/messages.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
 #include "cmd/post.h"
@@ -349,6 +350,9 @@ static int merge_print(struct merge *m)
 	if (!output_check_text(stderr, "bpfq merge", &a))
 		return EXIT_INPUT;
 	exact_answer(h->descs, h->naggs, &h->values, h->area);
+	messages_distinct_estimates(stderr, "bpfq merge", &a, "a run's values passed its "
+				    "--max-distinct, or the runs' sets could not be joined; raise "
+				    "--max-distinct there for an exact count");
 	status = print_final(m, &a);
 	return fflush(stdout) ? EXIT_INPUT : status;
 }

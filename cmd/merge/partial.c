@@ -267,7 +267,7 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 	call.q = q;
 	call.share = (int)share;
 	/* count_distinct's registers: fewer with by (lang/value/layout.c) */
-	if (call.agg == AGG_COUNT_DISTINCT && words == 1 + (1 << BPFQ_HLL_P_GROUP) / 8)
+	if (call.agg == AGG_COUNT_DISTINCT && words == BPFQ_DISTINCT_HEAD + (1 << BPFQ_HLL_P_GROUP) / 8)
 		call.hll_p = BPFQ_HLL_P_GROUP;
 	/* and quantile's buckets (bpfq_state.h) */
 	if (call.agg == AGG_QUANTILE && words == 1 + (BPFQ_Q_BUCKETS_OF(BPFQ_Q_BITS_GROUP) + 1) / 2)
