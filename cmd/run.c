@@ -414,6 +414,30 @@ static void share_states(const struct query *q, uint64_t *area)
 			       layout_agg_words(q->items[i]) * sizeof(*area));
 }
 
+/*
+ * --partial: count_distinct's values, for bpfq merge to count their union.
+ * By file, a file's values are emptied after it: its partial has none,
+ * and the states say their answer is the estimate.
+ */
+static void partial_distinct(struct run *r, struct answer *a)
+{
+	struct group *g;
+	long n = 0;
+
+	for (int i = 0; i < r->q.nitems; i++)
+		if (r->q.items[i]->agg == AGG_COUNT_DISTINCT && !ast_folds_file(&r->q, r->q.items[i]))
+			a->distinct_items |= 1u << i;
+	a->distinct = &r->distinct;
+	if (!r->q.by_file || !a->distinct_items)
+		return;
+	g = r->groups ? groups_sorted(r->groups, &n) : NULL;
+	for (long k = 0; k < n; k++)
+		for (int i = 0; i < r->q.nitems; i++)
+			if (a->distinct_items >> i & 1)
+				g[k].area[layout_offset(&r->q, i) + BPFQ_DISTINCT_FULL] = 1;
+	a->distinct_items = 0;
+}
+
 /* count_distinct past --max-distinct: the answer is an estimate, and the user must hear it. */
 static void distinct_warn(const struct run *r, const struct answer *a)
 {
@@ -446,6 +470,8 @@ static int print_answer(struct run *r, FILE *out)
 	/* A partial carries the values: bpfq merge ranks them all. */
 	if (r->o->partial)
 		a.values = &r->values;
+	if (r->o->partial)
+		partial_distinct(r, &a);
 	else
 		exact_answer(descs, r->q.nitems, &r->values, r->area);
 	if (r->q.by || r->q.by_file) {

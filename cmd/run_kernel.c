@@ -371,6 +371,10 @@ static int scan(struct run *r, struct loader *l, bool rescan, int readers, int n
 	r->stats.readers = readers;
 	r->live = &loader__state(l, 0)->result;
 	status = scan_run(&job, l, &a);
+	if (status == SCAN_OK && r->o->partial && scan_read_distinct(l, &r->distinct)) {
+		fprintf(stderr, "bpfq: error: out of memory taking count_distinct's values\n");
+		status = SCAN_INPUT;
+	}
 	r->result = a.result;
 	r->area = a.area;
 	r->groups = a.groups;

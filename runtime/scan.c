@@ -95,6 +95,20 @@ static int clear_distinct(struct loader *l)
 	return 0;
 }
 
+int scan_read_distinct(struct loader *l, struct distinct_set *s)
+{
+	int fd = loader__distinct_fd(l), more;
+	struct bpfq_dkey key;
+
+	if (fd < 0)
+		return 0;
+	for (more = !bpf_map_get_next_key(fd, NULL, &key); more;
+	     more = !bpf_map_get_next_key(fd, &key, &key))
+		if (distinct_add(s, &key) < 0)
+			return -1;
+	return 0;
+}
+
 /* quantile_exact: none put yet; as many as the map holds and --max-values leaves. */
 static void clear_values(struct scan *sc)
 {

@@ -13,6 +13,7 @@
 
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
+#include "lang/value/distinct.h"
 #include "lang/value/exact.h"
 #include "runtime/loader.h"
 #include "runtime/reader.h"
@@ -72,5 +73,11 @@ enum scan_status {
  * threads, detach, and join the answer into *a (zeroed by the caller).
  */
 enum scan_status scan_run(const struct scan_job *job, struct loader *l, struct scan_answer *a);
+
+/*
+ * count_distinct: the values in the kernel's set into s (--partial: bpfq
+ * merge counts their union); -1 when s is full or out of memory.
+ */
+int scan_read_distinct(struct loader *l, struct distinct_set *s);
 
 #endif /* BPFQ_SCAN_H */

@@ -61,22 +61,36 @@ static int grow(struct distinct_set *s)
 	return 0;
 }
 
+int distinct_add(struct distinct_set *s, const struct bpfq_dkey *k)
+{
+	if (k->item == EMPTY || (s->cap && slot(s, k)->item != EMPTY))
+		return 0;
+	if (s->n >= s->max || ((s->n + 1) * 2 > s->cap && grow(s)))
+		return -1;
+	*slot(s, k) = *k;
+	s->n++;
+	return 1;
+}
+
 void distinct_put(struct distinct_set *s, uint64_t *state, uint32_t item, uint32_t tag, uint64_t lo,
 		  uint64_t hi)
 {
 	struct bpfq_dkey k = { .item = item, .tag = tag, .group = state[BPFQ_DISTINCT_GROUP],
 			       .lo = lo, .hi = hi };
-	struct bpfq_dkey *e;
+	int added = distinct_add(s, &k);
 
-	if (s->cap && (e = slot(s, &k))->item != EMPTY)
-		return;
-	if (s->n >= s->max || ((s->n + 1) * 2 > s->cap && grow(s))) {
+	if (added < 0)
 		state[BPFQ_DISTINCT_FULL] = 1;
-		return;
-	}
-	*slot(s, &k) = k;
-	s->n++;
-	state[BPFQ_DISTINCT_NEW]++;
+	else
+		state[BPFQ_DISTINCT_NEW] += (uint64_t)added;
+}
+
+const struct bpfq_dkey *distinct_next(const struct distinct_set *s, size_t *at)
+{
+	while (*at < s->cap)
+		if (s->v[(*at)++].item != EMPTY)
+			return &s->v[*at - 1];
+	return NULL;
 }
 
 uint64_t distinct_group_hash(const struct bpfq_key *k)

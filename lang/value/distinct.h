@@ -38,6 +38,12 @@ void distinct_clear(struct distinct_set *s);
 void distinct_put(struct distinct_set *s, uint64_t *state, uint32_t item, uint32_t tag, uint64_t lo,
 		  uint64_t hi);
 
+/* k into s: 1 if new, 0 if there, -1 when s is full (or out of memory). */
+int distinct_add(struct distinct_set *s, const struct bpfq_dkey *k);
+
+/* The entries one by one: *at 0 to start; NULL past the last. */
+const struct bpfq_dkey *distinct_next(const struct distinct_set *s, size_t *at);
+
 /* A group key's hash, as the kernel's bpfq_group_hash(). */
 uint64_t distinct_group_hash(const struct bpfq_key *k);
 
