@@ -541,6 +541,9 @@ static __always_inline void bpfq_distinct_put(__u64 *s, __u32 item, __u32 tag, _
 	if (gk && !s[BPFQ_DISTINCT_GROUP])
 		s[BPFQ_DISTINCT_GROUP] = bpfq_group_hash(gk);
 	k.group = s[BPFQ_DISTINCT_GROUP];
+	/* Most values were seen: a lookup takes no lock, an update a bucket's. */
+	if (bpf_map_lookup_elem(&bpfq_distinct, &k))
+		return;
 	err = bpf_map_update_elem(&bpfq_distinct, &k, &one, BPF_NOEXIST);
 	if (!err)
 		s[BPFQ_DISTINCT_NEW]++;
