@@ -419,6 +419,23 @@ static void share_states(const struct query *q, uint64_t *area)
  * By file, a file's values are emptied after it: its partial has none,
  * and the states say their answer is the estimate.
  */
+/* count_distinct's states, all made the estimate (struct run distinct_lost). */
+static void distinct_estimate_all(struct run *r)
+{
+	struct group *g;
+	long n = 1;
+
+	for (int i = 0; i < r->q.nitems; i++) {
+		if (r->q.items[i]->agg != AGG_COUNT_DISTINCT || ast_folds_file(&r->q, r->q.items[i]))
+			continue;
+		if (r->area)
+			r->area[layout_offset(&r->q, i) + BPFQ_DISTINCT_FULL] = 1;
+		g = r->groups ? groups_sorted(r->groups, &n) : NULL;
+		for (long k = 0; g && k < n; k++)
+			g[k].area[layout_offset(&r->q, i) + BPFQ_DISTINCT_FULL] = 1;
+	}
+}
+
 static void partial_distinct(struct run *r, struct answer *a)
 {
 	struct group *g;
@@ -461,6 +478,8 @@ static int print_answer(struct run *r, FILE *out)
 
 	partial_kinds(&r->q, kinds);
 
+	if (r->distinct_lost)
+		distinct_estimate_all(r);
 	share_states(&r->q, r->area);
 	for (int i = 0; i < r->q.nitems; i++) {
 		ast_render(&r->q, r->q.items[i], label, sizeof(label));
@@ -584,6 +603,8 @@ static void run_free(struct run *r)
 	free(r->area);
 	exact_free(&r->values);
 	distinct_free(&r->distinct);
+	if (r->distinct_fd >= 0)
+		close(r->distinct_fd);
 	query_free(&r->q);
 	free(r);
 }
@@ -601,6 +622,7 @@ int run_query(const char *text, const struct options *o, FILE *out, struct run_l
 	r->last = last;
 	r->in.fd = -1;
 	distinct_init(&r->distinct, (size_t)o->max_distinct);
+	r->distinct_fd = -1;
 	status = prepare(r, text);
 	if (status == EXIT_OK)
 		status = run_checked(r, out);

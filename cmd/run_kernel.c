@@ -210,7 +210,7 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 
 	/* Constant comparisons of strings alone leave the program none to read. */
 	loader__set_strings(r->q.lits, r->q.ntexts ? r->q.nlits : 0);
-	loader__set_distinct(distinct_wanted(r));
+	loader__set_distinct(distinct_wanted(r), r->distinct_fd);
 	l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups, values,
 			 r->o->debug & (DEBUG_VERIFIER | DEBUG_VERIFIER_SUMMARY) ? &verifier : NULL,
 			 &log);
@@ -425,6 +425,9 @@ static int load_for(struct run *r, const void *obj, size_t obj_len, struct loade
 
 	if (ld->l && ranges <= ld->ranges && readers <= ld->readers && values <= ld->values)
 		return 0;
+	/* A later file's program joins the earlier files' count_distinct values. */
+	if (ld->l && r->distinct_fd < 0 && loader__distinct_fd(ld->l) >= 0)
+		r->distinct_fd = fcntl(loader__distinct_fd(ld->l), F_DUPFD_CLOEXEC, 0);
 	loader__free(ld->l);
 	*ld = (struct loaded){ .l = load(r, obj, obj_len, ranges, readers, values),
 			       .ranges = ranges, .readers = readers, .values = values };
@@ -449,6 +452,16 @@ static int scan_alone(struct run *r, const void *obj, size_t obj_len, struct loa
 	}
 	loader__free(ld->l);
 	ld->l = NULL;
+	/*
+	 * count_distinct: the set holds some of this file's values now; read
+	 * again, they would not count. The file starts a new set: after
+	 * earlier files, whose values are then forgotten, the answer is the
+	 * estimate.
+	 */
+	if (r->distinct_fd >= 0)
+		close(r->distinct_fd);
+	r->distinct_fd = -1;
+	r->distinct_lost |= r->file > 0 && !r->q.by_file && ast_has_distinct(&r->q);
 	if (load_for(r, obj, obj_len, ld, 1, 1))
 		return EXIT_KERNEL;
 	ld->scanned = true;

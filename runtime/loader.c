@@ -167,10 +167,20 @@ static int prealloc_for_kprobes(struct bpf_object *obj)
 }
 
 static long distinct_entries = 1;
+static int distinct_fd = -1;
 
-void loader__set_distinct(long entries)
+void loader__set_distinct(long entries, int fd)
 {
 	distinct_entries = entries > 0 ? entries : 1;
+	distinct_fd = fd;
+}
+
+/* count_distinct: the set of an earlier load, whose values the next files' join. */
+static int reuse_distinct(struct bpf_object *obj)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, "bpfq_distinct");
+
+	return map && distinct_fd >= 0 ? bpf_map__reuse_fd(map, distinct_fd) : 0;
 }
 
 /*
@@ -184,7 +194,8 @@ static int size_maps(struct bpf_object *obj, int ranges, int readers, long max_g
 	       size_map(obj, "bpfq_values", values) ||
 	       size_map(obj, "bpfq_distinct", distinct_entries) ||
 	       size_map(obj, "bpfq_scratch_map", readers) || size_map(obj, "bpfq_snap_map", readers) ||
-	       size_map(obj, "bpfq_groups", max_groups * readers) || prealloc_for_kprobes(obj);
+	       size_map(obj, "bpfq_groups", max_groups * readers) || prealloc_for_kprobes(obj) ||
+	       reuse_distinct(obj);
 }
 
 static const void *strings;

@@ -30,9 +30,10 @@ struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int rea
 
 /*
  * count_distinct: the entries of its set (bpfq_distinct) for the next
- * loader__load(); 1 by default.
+ * loader__load(), 1 by default; or with fd >= 0 (a set an earlier load
+ * made, loader__distinct_fd() dup()ed) that set itself.
  */
-void loader__set_distinct(long entries);
+void loader__set_distinct(long entries, int fd);
 
 /* The query's strings (query.lits), written into the program's bpfq_lits
  * (bpf-templates/text.bpf.h) before the next loader__load(); none by default. */
