@@ -414,11 +414,6 @@ static void share_states(const struct query *q, uint64_t *area)
 			       layout_agg_words(q->items[i]) * sizeof(*area));
 }
 
-/*
- * --partial: count_distinct's values, for bpfq merge to count their union.
- * By file, a file's values are emptied after it: its partial has none,
- * and the states say their answer is the estimate.
- */
 /* count_distinct's states, all made the estimate (struct run distinct_lost). */
 static void distinct_estimate_all(struct run *r)
 {
@@ -436,6 +431,11 @@ static void distinct_estimate_all(struct run *r)
 	}
 }
 
+/*
+ * --partial: count_distinct's values, for bpfq merge to count their union.
+ * By file, a file's values are emptied after it: its partial has none,
+ * and the states say their answer is the estimate.
+ */
 static void partial_distinct(struct run *r, struct answer *a)
 {
 	struct group *g;
@@ -487,12 +487,12 @@ static int print_answer(struct run *r, FILE *out)
 		agg_desc_of(r->q.items[i], &descs[i]);
 	}
 	/* A partial carries the values: bpfq merge ranks them all. */
-	if (r->o->partial)
+	if (r->o->partial) {
 		a.values = &r->values;
-	if (r->o->partial)
 		partial_distinct(r, &a);
-	else
+	} else {
 		exact_answer(descs, r->q.nitems, &r->values, r->area);
+	}
 	if (r->q.by || r->q.by_file) {
 		if (r->q.by)
 			ast_render(&r->q, r->q.by, key, sizeof(key));
