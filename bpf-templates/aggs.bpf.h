@@ -485,23 +485,86 @@ static __always_inline int bpfq_exact_put(__u64 *s, struct bpfq_d v, __u32 item)
 }
 #endif
 
-/* ---- count_distinct: HyperLogLog of v * 10^18, or of a text's hash ---- */
+/* ---- count_distinct: a set of the values, and HyperLogLog of their hashes ---- */
 
 /* p: the register index bits, a constant (BPFQ_HLL_P, or BPFQ_HLL_P_GROUP with by). */
 static __always_inline void bpfq_hll_h(__u64 *s, __u64 h, int p)
 {
-	__u8 *regs = (__u8 *)(s + 1);
+	__u8 *regs = (__u8 *)(s + BPFQ_DISTINCT_HEAD);
 	__u64 w = h << p | 1ULL << (p - 1);
 	__u64 rank = 64 - bpfq_log2(w), idx = h >> (64 - p);
 
 	if (rank > regs[idx])
 		regs[idx] = rank;
-	s[0]++;
+	s[BPFQ_DISTINCT_N]++;
 }
 
-static __always_inline void bpfq_hll_d(__u64 *s, struct bpfq_d v, int p)
+#ifndef BPFQ_DISTINCT
+#define BPFQ_DISTINCT 0
+#endif
+#if BPFQ_DISTINCT
+/*
+ * User space sizes it (--max-distinct, the input's size). Readers share
+ * it: an insert is atomic, so a value two readers meet is new to one.
+ */
+BPFQ_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct bpfq_dkey);
+	__type(value, __u8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} bpfq_distinct SEC(".maps");
+
+/* The group key's hash (bpfq_state.h bpfq_group_word_hash()), never 0. */
+static __always_inline __u64 bpfq_group_hash(const struct bpfq_key *k)
+{
+	const __u64 *w = (const __u64 *)k;
+	__u64 h = bpfq_group_word_hash(0, w[0] & ~0xffffffffULL, 0);
+
+	for (__u32 i = 1; i < BPFQ_GROUP_KEY_SIZE / 8; i++)
+		h = bpfq_group_word_hash(h, w[i], i);
+	return h | 1;
+}
+
+/*
+ * The value (tag, lo, hi) into the set: counted in the state when new to
+ * it; a full set (E2BIG, or no memory) makes the answer the estimate.
+ * gk: the record's group key with by, else NULL.
+ */
+static __always_inline void bpfq_distinct_put(__u64 *s, __u32 item, __u32 tag, __u64 lo, __u64 hi,
+					      const struct bpfq_key *gk)
+{
+	struct bpfq_dkey k = { .item = item, .tag = tag, .lo = lo, .hi = hi };
+	__u8 one = 1;
+	long err;
+
+	if (gk && !s[BPFQ_DISTINCT_GROUP])
+		s[BPFQ_DISTINCT_GROUP] = bpfq_group_hash(gk);
+	k.group = s[BPFQ_DISTINCT_GROUP];
+	/* Most values were seen: a lookup takes no lock, an update a bucket's. */
+	if (bpf_map_lookup_elem(&bpfq_distinct, &k))
+		return;
+	err = bpf_map_update_elem(&bpfq_distinct, &k, &one, BPF_NOEXIST);
+	if (!err)
+		s[BPFQ_DISTINCT_NEW]++;
+	else if (err != -17)	/* EEXIST: a value seen before */
+		s[BPFQ_DISTINCT_FULL] = 1;
+}
+
+static __always_inline void bpfq_distinct_d(__u64 *s, struct bpfq_d v, int p, __u32 item,
+					    const struct bpfq_key *gk)
 {
 	bpfq_hll_h(s, bpfq_fmix64(v.lo ^ bpfq_fmix64((__u64)v.hi)), p);
+	bpfq_distinct_put(s, item, 0, v.lo, (__u64)v.hi, gk);
 }
+
+/* Text: its hash (bpfq_text_hash()) and length. */
+static __always_inline void bpfq_distinct_t(__u64 *s, __u64 h, __u32 len, int p, __u32 item,
+					    const struct bpfq_key *gk)
+{
+	bpfq_hll_h(s, h, p);
+	bpfq_distinct_put(s, item, 1, h, len, gk);
+}
+#endif
 
 #endif /* BPFQ_AGGS_H */

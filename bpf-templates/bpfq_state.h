@@ -596,13 +596,53 @@ struct bpfq_xval {
 };
 
 /*
- * count_distinct(): HyperLogLog with 2^14 registers, standard error 0.81%;
- * with by, 2^10 (3.25%): a group's state is then 1 KB, not 16, as the
- * groups map holds up to --max-groups of them for each reader.
+ * count_distinct(): exact while its values fit the set (the bpfq_distinct
+ * hash map, --max-distinct entries), HyperLogLog's estimate after. The
+ * state is BPFQ_DISTINCT_HEAD words, then the registers: 2^14, standard
+ * error 0.81%; with by, 2^10 (3.25%): a group's state is then 1 KB, not
+ * 16, as the groups map holds up to --max-groups of them for each reader.
  */
 #define BPFQ_HLL_P 14
 #define BPFQ_HLL_REGS (1u << BPFQ_HLL_P)
 #define BPFQ_HLL_P_GROUP 10
+
+/*
+ * The state's head: the values folded; the group's hash (with by,
+ * bpfq_group_hash() | 1 once the group folds a value; 0 without by); 1 if
+ * a value found the set full (the answer is then the estimate); the values
+ * this state put into the set first. Readers share the set, so their
+ * states' counts add up to the number of distinct values.
+ */
+enum {
+	BPFQ_DISTINCT_N = 0,
+	BPFQ_DISTINCT_GROUP = 1,
+	BPFQ_DISTINCT_FULL = 2,
+	BPFQ_DISTINCT_NEW = 3,
+	BPFQ_DISTINCT_HEAD = 4,
+};
+
+/*
+ * A key of the set: the item that folds the value, the group's hash, and
+ * the value as the value model holds it (times 10^18: 1 and 1.0 are one
+ * value), or for text (tag 1) a 64-bit hash of its bytes and its length.
+ */
+struct bpfq_dkey {
+	__u32 item;
+	__u32 tag;
+	__u64 group;
+	__u64 lo;
+	__u64 hi;
+};
+
+/*
+ * A group key's hash, the same in the kernel and user space: its words
+ * past the reader, each with its place, zero words left out (so bytes
+ * past the map's key size, zero in user space, do not change it).
+ */
+static inline __u64 bpfq_group_word_hash(__u64 h, __u64 w, __u32 i)
+{
+	return w ? h + bpfq_fmix64(w ^ ((__u64)(i + 1) * 0x9e3779b97f4a7c15ULL)) : h;
+}
 
 /*
  * One map value starts with this: the program's whole state for one query

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "cmd/messages.h"
+#include "cmd/output.h"
 #include "lang/front/diag.h"
 #include "lang/value/num.h"
+#include "lang/value/values.h"
 
 /* "nums.txt:3:7", or "byte 12 of <stdin>" when the line was not kept. */
 static void print_place(FILE *f, const struct input *in, const struct spot *s)
@@ -257,4 +259,34 @@ void messages_log_tail(FILE *f, const char *log, int max, const char *more)
 			skip -= *p == '\n';
 	}
 	messages_log(f, p);
+}
+
+/* Item i's count_distinct states that are estimates, of how many. */
+static long distinct_estimates(const struct answer *a, int i, long *of)
+{
+	const struct agg_desc *d = &a->descs[i];
+	long n = 0;
+
+	*of = a->groups ? a->ngroups : 1;
+	if (!a->groups)
+		return a->area && value_distinct_estimated(d, a->area + output_offset(a, i));
+	for (long g = 0; g < a->ngroups; g++)
+		n += value_distinct_estimated(d, a->groups[g].area + output_offset(a, i));
+	return n;
+}
+
+void messages_distinct_estimates(FILE *f, const char *prog, const struct answer *a,
+				 const char *budget)
+{
+	for (int i = 0; i < a->naggs; i++) {
+		long of, n = distinct_estimates(a, i, &of);
+
+		if (!n)
+			continue;
+		fprintf(f, "%s: warning: %s is HyperLogLog's estimate (standard error %.2f%%)", prog,
+			a->names[i], 100 * value_hll_error(a->descs[i].hll_p));
+		if (a->groups)
+			fprintf(f, " in %ld of %ld groups", n, of);
+		fprintf(f, ": %s\n", budget);
+	}
 }

@@ -25,6 +25,14 @@ void messages_runtime_error(FILE *f, const struct query *q, struct input *in,
 void messages_file_cond_error(FILE *f, const struct query *q, const char *path, uint32_t err,
 			      const struct node *failed);
 
+/*
+ * A warning for each count_distinct whose answer (in some groups) is the
+ * estimate: a value found its set full; budget says what to raise.
+ */
+struct answer;
+void messages_distinct_estimates(FILE *f, const char *prog, const struct answer *a,
+				 const char *budget);
+
 void messages_log(FILE *f, const char *log);
 void messages_log_tail(FILE *f, const char *log, int max, const char *more);
 

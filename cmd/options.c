@@ -9,6 +9,7 @@
 #include "bpf-templates/bpfq_state.h"
 #include "cmd/options.h"
 #include "lang/front/suggest.h"
+#include "lang/value/distinct.h"
 #include "lang/value/exact.h"
 
 const char *argp_program_version = "bpfq " BPFQ_VERSION;
@@ -49,6 +50,7 @@ enum {
 	OPT_HOOK,
 	OPT_MAX_GROUPS,
 	OPT_MAX_VALUES,
+	OPT_MAX_DISTINCT,
 };
 
 static const struct argp_option option_list[] = {
@@ -77,6 +79,10 @@ static const struct argp_option option_list[] = {
 	{ "max-values", OPT_MAX_VALUES, "N", 0,
 	  "quantile_exact, median_exact: keep at most N values, 24 bytes each (default "
 	  "4194304; up to 2147483648); more is an error", 2 },
+	{ "max-distinct", OPT_MAX_DISTINCT, "N", 0,
+	  "count_distinct, count(distinct e): exact while the values of all of them and "
+	  "their groups number at most N (default 1048576, about 100 bytes each; up to "
+	  "268435456); past it HyperLogLog's estimate, with a warning", 2 },
 	{ "dry-run", OPT_DRY_RUN, "STAGE", OPTION_ARG_OPTIONAL,
 	  "Parse, generate, compile, load and verify; then exit without reading. "
 	  "--dry-run=compile stops before loading (no privileges needed) and compiles "
@@ -286,6 +292,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--max-values takes 1 to %ld, not '%s'", EXACT_VALUES_LIMIT,
 				   arg);
 		break;
+	case OPT_MAX_DISTINCT:
+		if (parse_count(arg, DISTINCT_LIMIT, &o->max_distinct))
+			argp_error(state, "--max-distinct takes 1 to %ld, not '%s'", DISTINCT_LIMIT,
+				   arg);
+		break;
 	case 'j': {
 		char *end;
 
@@ -352,6 +363,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->read_size = BPFQ_BUF_SIZE;
 	o->max_groups = OPTIONS_MAX_GROUPS;
 	o->max_values = EXACT_MAX_VALUES;
+	o->max_distinct = DISTINCT_MAX;
 	o->jobs = 1;
 	o->hook_arg = "auto";
 	hooks_parse_request(o->hook_arg, &o->hook);

@@ -354,7 +354,8 @@ static void json_aggregates(FILE *f, const struct answer *a, const uint64_t *are
 		escape_json_string(f, a->names[i]);
 		fputs(",\"value\":", f);
 		json_value(f, a, i, area);
-		if (a->descs[i].kind == AGG_COUNT_DISTINCT)
+		/* count_distinct is exact unless its set was full */
+		if (value_distinct_estimated(&a->descs[i], area + output_offset(a, i)))
 			fprintf(f, ",\"standard_error\":%.4f", value_hll_error(a->descs[i].hll_p));
 		if (a->descs[i].kind == AGG_QUANTILE)
 			fprintf(f, ",\"relative_error\":%.4f", 1.0 / BPFQ_Q_SUB_OF(a->descs[i].q_bits));

@@ -7,6 +7,7 @@
 #include "cmd/options.h"
 #include "cmd/stats.h"
 #include "lang/engine/groups.h"
+#include "lang/value/distinct.h"
 #include "lang/value/exact.h"
 #include "lang/value/values.h"
 
@@ -27,6 +28,8 @@ struct answer {
 	long ngroups;
 	const struct run_stats *stats;	/* -s with -o json; else NULL */
 	const struct exact_values *values;	/* --partial: quantile_exact's; else NULL */
+	unsigned distinct_items;	/* --partial: bit i, count_distinct i's values are in: */
+	const struct distinct_set *distinct;
 	const char *kinds;	/* --partial: how each used field was read (partial_kinds()) */
 };
 

@@ -449,6 +449,57 @@ static void share_states(const struct query *q, uint64_t *area)
 			       layout_agg_words(q->items[i]) * sizeof(*area));
 }
 
+/* count_distinct's states, all made the estimate (struct run distinct_lost). */
+static void distinct_estimate_all(struct run *r)
+{
+	struct group *g;
+	long n = 1;
+
+	for (int i = 0; i < r->q.nitems; i++) {
+		if (r->q.items[i]->agg != AGG_COUNT_DISTINCT || ast_folds_file(&r->q, r->q.items[i]))
+			continue;
+		if (r->area)
+			r->area[layout_offset(&r->q, i) + BPFQ_DISTINCT_FULL] = 1;
+		g = r->groups ? groups_sorted(r->groups, &n) : NULL;
+		for (long k = 0; g && k < n; k++)
+			g[k].area[layout_offset(&r->q, i) + BPFQ_DISTINCT_FULL] = 1;
+	}
+}
+
+/*
+ * --partial: count_distinct's values, for bpfq merge to count their union.
+ * By file, a file's values are emptied after it: its partial has none,
+ * and the states say their answer is the estimate.
+ */
+static void partial_distinct(struct run *r, struct answer *a)
+{
+	struct group *g;
+	long n = 0;
+
+	for (int i = 0; i < r->q.nitems; i++)
+		if (r->q.items[i]->agg == AGG_COUNT_DISTINCT && !ast_folds_file(&r->q, r->q.items[i]))
+			a->distinct_items |= 1u << i;
+	a->distinct = &r->distinct;
+	if (!r->q.by_file || !a->distinct_items)
+		return;
+	g = r->groups ? groups_sorted(r->groups, &n) : NULL;
+	for (long k = 0; k < n; k++)
+		for (int i = 0; i < r->q.nitems; i++)
+			if (a->distinct_items >> i & 1)
+				g[k].area[layout_offset(&r->q, i) + BPFQ_DISTINCT_FULL] = 1;
+	a->distinct_items = 0;
+}
+
+/* count_distinct past --max-distinct: the answer is an estimate, and the user must hear it. */
+static void distinct_warn(const struct run *r, const struct answer *a)
+{
+	char budget[160];
+
+	snprintf(budget, sizeof(budget), "its values passed --max-distinct (%ld); raise it for "
+		 "an exact count", r->o->max_distinct);
+	messages_distinct_estimates(stderr, "bpfq", a, budget);
+}
+
 static int print_answer(struct run *r, FILE *out)
 {
 	int status = EXIT_INPUT;
@@ -462,6 +513,8 @@ static int print_answer(struct run *r, FILE *out)
 
 	partial_kinds(&r->q, kinds);
 
+	if (r->distinct_lost)
+		distinct_estimate_all(r);
 	share_states(&r->q, r->area);
 	for (int i = 0; i < r->q.nitems; i++) {
 		ast_render(&r->q, r->q.items[i], label, sizeof(label));
@@ -469,10 +522,12 @@ static int print_answer(struct run *r, FILE *out)
 		agg_desc_of(r->q.items[i], &descs[i]);
 	}
 	/* A partial carries the values: bpfq merge ranks them all. */
-	if (r->o->partial)
+	if (r->o->partial) {
 		a.values = &r->values;
-	else
+		partial_distinct(r, &a);
+	} else {
 		exact_answer(descs, r->q.nitems, &r->values, r->area);
+	}
 	if (r->q.by || r->q.by_file) {
 		if (r->q.by)
 			ast_render(&r->q, r->q.by, key, sizeof(key));
@@ -511,8 +566,10 @@ static int print_answer(struct run *r, FILE *out)
 		partial_print(out, select, &a), status = EXIT_OK;
 	else if (r->o->partial)
 		partial_print_error(out, EXIT_INPUT, "out of memory");
-	else if (output_check_text(stderr, "bpfq", &a))
+	else if (output_check_text(stderr, "bpfq", &a)) {
+		distinct_warn(r, &a);
 		status = print_final(r, out, &a);
+	}
 	for (int i = 0; i < r->q.nitems; i++)
 		free(names[i]);
 	for (int j = 0; j < BPFQ_MAX_KEYS; j++)
@@ -583,6 +640,9 @@ static void run_free(struct run *r)
 	groups_free(r->groups);
 	free(r->area);
 	exact_free(&r->values);
+	distinct_free(&r->distinct);
+	if (r->distinct_fd >= 0)
+		close(r->distinct_fd);
 	query_free(&r->q);
 	free(r);
 }
@@ -600,6 +660,8 @@ int run_query(const char *text, const struct options *o, FILE *out, struct run_l
 	r->last = last;
 	r->in.fd = -1;
 	keytext_reset();	/* the long keys' texts are this query's */
+	distinct_init(&r->distinct, (size_t)o->max_distinct);
+	r->distinct_fd = -1;
 	status = prepare(r, text);
 	if (status == EXIT_OK)
 		status = run_checked(r, out);

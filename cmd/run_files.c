@@ -375,6 +375,9 @@ int run_file_done(struct run *r)
 
 void run_file_start(struct run *r)
 {
+	/* by file: each file's values are its own (the kernel's set: scan.c) */
+	if (r->q.by_file)
+		distinct_clear(&r->distinct);
 	if (!r->sum.have)
 		return;
 	memset(&r->result, 0, sizeof(r->result));

@@ -11,6 +11,7 @@
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
 #include "lang/front/diag.h"
+#include "lang/value/distinct.h"
 #include "lang/value/exact.h"
 #include "runtime/input.h"
 #include "runtime/paths.h"
@@ -44,6 +45,9 @@ struct run {
 	uint64_t *area;		/* the aggregates' states (layout.h), without by */
 	struct groups *groups;	/* with by */
 	struct exact_values values;	/* quantile_exact's, of every file so far */
+	struct distinct_set distinct;	/* count_distinct's (--engine=user), of every file so far */
+	int distinct_fd;		/* the kernel's set, kept for a program loaded again; or -1 */
+	bool distinct_lost;		/* a file read again lost the earlier files' values */
 	const volatile struct bpfq_result *live;	/* the result while the scan runs */
 	uint64_t done;
 	bool settled;		/* run_settle_input() was done */

@@ -201,6 +201,26 @@ static void print_verifier_log(const struct run *r, const char *text)
 	}
 }
 
+/*
+ * count_distinct: its set's entries: --max-distinct, or fewer for a
+ * regular file read alone (each item puts a value a record, and a record
+ * is a byte or more). Files of a list share the set (their answer is the
+ * union), so it is sized once, for all of them.
+ */
+static long distinct_wanted(const struct run *r)
+{
+	long items = 0;
+
+	for (int i = 0; i < r->q.nitems; i++)
+		items += r->q.items[i]->agg == AGG_COUNT_DISTINCT && !ast_folds_file(&r->q, r->q.items[i]);
+	if (!items)
+		return 1;
+	if (r->files.n <= 1 && r->in.seekable && !r->in.compression && !r->in.unsized &&
+	    r->in.size < (uint64_t)r->o->max_distinct / items)
+		return (long)(r->in.size + 1) * items;
+	return r->o->max_distinct;
+}
+
 static struct loader *load(struct run *r, const void *obj, size_t obj_len, int ranges,
 			   int readers, long values)
 {
@@ -211,6 +231,7 @@ static struct loader *load(struct run *r, const void *obj, size_t obj_len, int r
 
 	/* Constant comparisons of strings alone leave the program none to read. */
 	loader__set_strings(r->q.lits, r->q.ntexts ? r->q.nlits : 0);
+	loader__set_distinct(distinct_wanted(r), r->distinct_fd);
 	l = loader__load(obj, obj_len, ranges, readers, r->o->max_groups, values,
 			 r->o->debug & (DEBUG_VERIFIER | DEBUG_VERIFIER_SUMMARY) ? &verifier : NULL,
 			 &log);
@@ -368,6 +389,7 @@ static int scan(struct run *r, struct loader *l, bool rescan, int readers, int n
 		.starts = starts, .watch = { run_on_read, r }, .progress = scan_progress,
 		.progress_ctx = r, .file_conds = r->file_conds, .values = &r->values,
 		.max_values = r->o->max_values,
+		.clear_distinct = r->q.by_file || !r->file,
 	};
 	struct scan_answer a = { 0 };
 	enum scan_status status;
@@ -377,6 +399,10 @@ static int scan(struct run *r, struct loader *l, bool rescan, int readers, int n
 		r->stats.readers = readers;
 	r->live = &loader__state(l, 0)->result;
 	status = scan_run(&job, l, &a);
+	if (status == SCAN_OK && r->o->partial && scan_read_distinct(l, &r->distinct)) {
+		fprintf(stderr, "bpfq: error: out of memory taking count_distinct's values\n");
+		status = SCAN_INPUT;
+	}
 	r->result = a.result;
 	r->area = a.area;
 	r->groups = a.groups;
@@ -427,6 +453,9 @@ static int load_for(struct run *r, const void *obj, size_t obj_len, struct loade
 
 	if (ld->l && ranges <= ld->ranges && readers <= ld->readers && values <= ld->values)
 		return 0;
+	/* A later file's program joins the earlier files' count_distinct values. */
+	if (ld->l && r->distinct_fd < 0 && loader__distinct_fd(ld->l) >= 0)
+		r->distinct_fd = fcntl(loader__distinct_fd(ld->l), F_DUPFD_CLOEXEC, 0);
 	loader__free(ld->l);
 	*ld = (struct loaded){ .l = load(r, obj, obj_len, ranges, readers, values),
 			       .ranges = ranges, .readers = readers, .values = values };
@@ -451,6 +480,16 @@ static int scan_alone(struct run *r, const void *obj, size_t obj_len, struct loa
 	}
 	loader__free(ld->l);
 	ld->l = NULL;
+	/*
+	 * count_distinct: the set holds some of this file's values now; read
+	 * again, they would not count. The file starts a new set: after
+	 * earlier files, whose values are then forgotten, the answer is the
+	 * estimate.
+	 */
+	if (r->distinct_fd >= 0)
+		close(r->distinct_fd);
+	r->distinct_fd = -1;
+	r->distinct_lost |= r->file > 0 && !r->q.by_file && ast_has_distinct(&r->q);
 	if (load_for(r, obj, obj_len, ld, 1, 1))
 		return EXIT_KERNEL;
 	ld->scanned = true;

@@ -40,6 +40,7 @@ static int run_user(struct run *r)
 		goto cleanup;
 	eval_set_file_conds(e, r->file_conds);
 	eval_keep_values(e, &r->values, r->o->max_values);
+	eval_keep_distinct(e, &r->distinct);
 	status = run_settle_input(r);
 	if (status)
 		goto cleanup;

@@ -736,6 +736,12 @@ static int item_of(const struct query *q, const struct node *call)
 	return i;
 }
 
+/* count_distinct: the group key its set tells groups apart by, or none. */
+static const char *distinct_group(const struct query *q)
+{
+	return q->by ? "&st->parse.rec.key" : "NULL";
+}
+
 /* The fold of a number into item i's state, on either path. */
 static void fold_call(struct gen *g, const struct node *call, int off, const char *v, bool fast)
 {
@@ -777,8 +783,9 @@ static void fold_call(struct gen *g, const struct node *call, int off, const cha
 		gen_line(g, "\treturn bpfq_fail(st, BPFQ_ERR_VALUES, %d, &f[0], off);", call->id);
 		break;
 	case AGG_COUNT_DISTINCT:
-		gen_line(g, fast ? "bpfq_hll_d(&%s[%d], bpfq_d_of_int(%s), %d);" :
-				   "bpfq_hll_d(&%s[%d], %s, %d);", area, off, v, layout_hll_p(call));
+		gen_line(g, fast ? "bpfq_distinct_d(&%s[%d], bpfq_d_of_int(%s), %d, %d, %s);" :
+				   "bpfq_distinct_d(&%s[%d], %s, %d, %d, %s);", area, off, v,
+			 layout_hll_p(call), item_of(g->q, call), distinct_group(g->q));
 		break;
 	default:		/* var, stddev */
 		if (fast)
@@ -799,8 +806,9 @@ static void gen_text_fold(struct gen *g, const struct node *call, int off)
 	if (call->agg == AGG_COUNT) {
 		gen_line(g, "\tarea[%d]++;", off);
 	} else if (call->agg == AGG_COUNT_DISTINCT) {
-		gen_line(g, "\tbpfq_hll_h(&area[%d], bpfq_text_hash(sv, %d), %d);", off, k,
-			 layout_hll_p(call));
+		gen_line(g, "\tbpfq_distinct_t(&area[%d], bpfq_text_hash(sv, %d), "
+			    "st->parse.texts[%d].len, %d, %d, %s);", off, k, k & (BPFQ_MAX_TEXTS - 1),
+			 layout_hll_p(call), item_of(g->q, call), distinct_group(g->q));
 	} else {
 		gen_line(g, "\tbpfq_text_minmax(sv, %d, (struct bpfq_textagg *)&area[%d], %d);", k, off,
 			 call->agg == AGG_MAX);
@@ -1404,6 +1412,8 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 	gen_line(g, "#define BPFQ_AREA_WORDS %d", plan->area_words);
 	if (ast_has_exact(q))
 		gen_line(g, "#define BPFQ_EXACT 1");
+	if (ast_has_distinct(q))
+		gen_line(g, "#define BPFQ_DISTINCT 1");
 	gen_line(g, "#define BPFQ_GROUP_WORDS %d", plan->group_words);
 	gen_line(g, "#define BPFQ_SPLIT_SIGNS %d", plan->large);
 	gen_line(g, "#define BPFQ_STREAMS %d", plan->streams);

@@ -159,9 +159,14 @@ static int prealloc_map(struct bpf_object *obj, const char *name)
 	return 0;
 }
 
+/*
+ * So too the long keys' texts and count_distinct's set: its values past
+ * the ready few would read as a full set.
+ */
 static int prealloc_for_kprobes(struct bpf_object *obj)
 {
-	return prealloc_map(obj, "bpfq_groups") || prealloc_map(obj, "bpfq_keytexts");
+	return prealloc_map(obj, "bpfq_groups") || prealloc_map(obj, "bpfq_keytexts") ||
+	       prealloc_map(obj, "bpfq_distinct");
 }
 
 /* The long text keys' texts: as many for each text key as groups (shared by the readers). */
@@ -170,6 +175,23 @@ static int size_keytexts(struct bpf_object *obj, long max_groups)
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, "bpfq_keytexts");
 
 	return map ? bpf_map__set_max_entries(map, bpf_map__max_entries(map) * max_groups) : 0;
+}
+
+static long distinct_entries = 1;
+static int distinct_fd = -1;
+
+void loader__set_distinct(long entries, int fd)
+{
+	distinct_entries = entries > 0 ? entries : 1;
+	distinct_fd = fd;
+}
+
+/* count_distinct: the set of an earlier load, whose values the next files' join. */
+static int reuse_distinct(struct bpf_object *obj)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, "bpfq_distinct");
+
+	return map && distinct_fd >= 0 ? bpf_map__reuse_fd(map, distinct_fd) : 0;
 }
 
 /*
@@ -181,9 +203,10 @@ static int size_maps(struct bpf_object *obj, int ranges, int readers, long max_g
 {
 	return size_map(obj, "bpfq_state_map", ranges) || size_map(obj, "bpfq_buf_map", readers) ||
 	       size_map(obj, "bpfq_values", values) ||
+	       size_map(obj, "bpfq_distinct", distinct_entries) ||
 	       size_map(obj, "bpfq_scratch_map", readers) || size_map(obj, "bpfq_snap_map", readers) ||
 	       size_map(obj, "bpfq_groups", max_groups * readers) ||
-	       size_keytexts(obj, max_groups) || prealloc_for_kprobes(obj);
+	       size_keytexts(obj, max_groups) || prealloc_for_kprobes(obj) || reuse_distinct(obj);
 }
 
 static const void *strings;
@@ -344,6 +367,13 @@ struct bpfq_xval *loader__values(struct loader *l, size_t *entries)
 int loader__keytexts_fd(struct loader *l)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "bpfq_keytexts");
+
+	return map ? bpf_map__fd(map) : -1;
+}
+
+int loader__distinct_fd(struct loader *l)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(l->obj, "bpfq_distinct");
 
 	return map ? bpf_map__fd(map) : -1;
 }

@@ -28,6 +28,13 @@ struct loader_log {
 struct loader *loader__load(const void *obj, size_t obj_len, int ranges, int readers,
 			    long max_groups, long values, struct loader_log *verifier, char **log);
 
+/*
+ * count_distinct: the entries of its set (bpfq_distinct) for the next
+ * loader__load(), 1 by default; or with fd >= 0 (a set an earlier load
+ * made, loader__distinct_fd() dup()ed) that set itself.
+ */
+void loader__set_distinct(long entries, int fd);
+
 /* The query's strings (query.lits), written into the program's bpfq_lits
  * (bpf-templates/text.bpf.h) before the next loader__load(); none by default. */
 void loader__set_strings(const void *lits, size_t len);
@@ -47,6 +54,9 @@ size_t loader__state_size(struct loader *l);
  * header, then the values) and how many; NULL without.
  */
 struct bpfq_xval *loader__values(struct loader *l, size_t *entries);
+
+/* count_distinct: its set's hash map (struct bpfq_dkey to a byte), or -1. */
+int loader__distinct_fd(struct loader *l);
 
 /* by: the groups' hash map (struct bpfq_key to an area), or -1. */
 int loader__groups_fd(struct loader *l);

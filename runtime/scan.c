@@ -82,6 +82,42 @@ static int clear_groups(struct loader *l)
 	return 0;
 }
 
+/*
+ * count_distinct's set, emptied: each key deleted after the next is found,
+ * as the next of a deleted key would start the walk over.
+ */
+static int clear_distinct(struct loader *l)
+{
+	int fd = loader__distinct_fd(l), more;
+	struct bpfq_dkey key, next;
+
+	if (fd < 0)
+		return 0;
+	for (more = !bpf_map_get_next_key(fd, NULL, &key); more; key = next) {
+		more = !bpf_map_get_next_key(fd, &key, &next);
+		if (bpf_map_delete_elem(fd, &key)) {
+			fprintf(stderr, "bpfq: error: emptying count_distinct's set: %s\n",
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int scan_read_distinct(struct loader *l, struct distinct_set *s)
+{
+	int fd = loader__distinct_fd(l), more;
+	struct bpfq_dkey key;
+
+	if (fd < 0)
+		return 0;
+	for (more = !bpf_map_get_next_key(fd, NULL, &key); more;
+	     more = !bpf_map_get_next_key(fd, &key, &key))
+		if (distinct_add(s, &key) < 0)
+			return -1;
+	return 0;
+}
+
 /* quantile_exact: none put yet; as many as the map holds and --max-values leaves. */
 static void clear_values(struct scan *sc)
 {
@@ -129,6 +165,8 @@ static int clear_states(struct scan *sc)
 	if (!ino)
 		t0->host_tgid = getpid();
 	clear_values(sc);
+	if (sc->job->rescan && sc->job->clear_distinct && clear_distinct(sc->l))
+		return -1;
 	return sc->job->rescan ? clear_groups(sc->l) : 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
+#include "lang/value/distinct.h"
 #include "lang/value/exact.h"
 #include "runtime/loader.h"
 #include "runtime/reader.h"
@@ -63,6 +64,8 @@ struct scan_job {
 	/* quantile_exact: the values so far, which the scan's join; at most max_values. */
 	struct exact_values *values;
 	size_t max_values;
+	/* count_distinct: a rescan empties the set (by file; the same file again) */
+	bool clear_distinct;
 };
 
 /* What the scan found; the caller frees area, groups and attach_log. */
@@ -96,5 +99,11 @@ enum scan_status {
  * threads, detach, and join the answer into *a (zeroed by the caller).
  */
 enum scan_status scan_run(const struct scan_job *job, struct loader *l, struct scan_answer *a);
+
+/*
+ * count_distinct: the values in the kernel's set into s (--partial: bpfq
+ * merge counts their union); -1 when s is full or out of memory.
+ */
+int scan_read_distinct(struct loader *l, struct distinct_set *s);
 
 #endif /* BPFQ_SCAN_H */

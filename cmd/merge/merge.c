@@ -13,11 +13,17 @@
 
 #include "cmd/merge/merge.h"
 #include "cmd/merge/partial.h"
+#include "cmd/messages.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
 #include "cmd/post.h"
 #include "lang/front/parser.h"
 #include "runtime/privs.h"
+
+struct group_hash_area {
+	uint64_t hash;		/* distinct_group_hash() of the group's key */
+	uint64_t *area;
+};
 
 struct merge {
 	enum format format;
@@ -26,6 +32,7 @@ struct merge {
 	int nfiles;
 	long count;		/* partials merged */
 	struct partial head;	/* the first partial: select, aggregates, the running total */
+	bool distinct_full;	/* the union of count_distinct's values passed DISTINCT_LIMIT */
 };
 
 static const char merge_doc[] =
@@ -73,7 +80,8 @@ static bool same_query(const struct partial *a, const struct partial *b)
 {
 	if (strcmp(a->select, b->select) || a->naggs != b->naggs || !a->key_name != !b->key_name ||
 	    a->nkeys != b->nkeys ||
-	    a->key_time != b->key_time || a->key_clock != b->key_clock)
+	    a->key_time != b->key_time || a->key_clock != b->key_clock ||
+	    a->distinct_items != b->distinct_items)
 		return false;
 	for (int i = 0; i < a->naggs; i++) {
 		const struct agg_desc *x = &a->descs[i], *y = &b->descs[i];
@@ -128,6 +136,92 @@ static int merge_counters(struct bpfq_result *t, const struct bpfq_result *r)
 	       add_u64(&t->rounded, r->rounded) || add_u64(&t->nulls[0], r->nulls[0]) ||
 	       add_u64(&t->nulls[1], r->nulls[1]) || add_u64(&t->nulls[2], r->nulls[2]) ||
 	       add_u64(&t->nulls[3], r->nulls[3]) || add_u64(&t->nulls[4], r->nulls[4]) ? -1 : 0;
+}
+
+/* count_distinct: p's values into the head's, the union (counted in count_distinct()). */
+static void join_distinct(struct merge *m, const struct partial *p)
+{
+	const struct bpfq_dkey *k;
+	size_t at = 0;
+
+	while ((k = distinct_next(&p->distinct, &at)))
+		if (distinct_add(&m->head.distinct, k) < 0)
+			m->distinct_full = true;
+}
+
+/* Item i's state of the group whose key hashes to group (or the area without by). */
+static uint64_t *distinct_state(const struct partial *h, const struct group_hash_area *g, long ng,
+				const struct bpfq_dkey *k)
+{
+	long lo = 0, hi = ng;
+	int off = 0;
+
+	for (uint32_t i = 0; i < k->item; i++)
+		off += h->descs[i].words;
+	if (!h->key_name)
+		return h->area + off;
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
+
+		if (g[mid].hash < k->group)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ng && g[lo].hash == k->group ? g[lo].area + off : NULL;
+}
+
+static int by_hash(const void *pa, const void *pb)
+{
+	const struct group_hash_area *a = pa, *b = pb;
+
+	return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+/* Each set item's state: not full, its count the union's; full, the estimate. */
+static void reset_distinct(const struct partial *h, uint64_t *area, bool full)
+{
+	int off = 0;
+
+	for (int i = 0; i < h->naggs; off += h->descs[i++].words) {
+		if (!(h->distinct_items >> i & 1))
+			continue;
+		area[off + BPFQ_DISTINCT_NEW] = 0;
+		area[off + BPFQ_DISTINCT_FULL] |= full;
+	}
+}
+
+/*
+ * count_distinct of the partials that carry their values: the union's
+ * count in each group (the runs' own counts add up only when their
+ * values are apart). -1 when out of memory.
+ */
+static int count_distinct(struct merge *m, const struct group *groups, long ng)
+{
+	struct partial *h = &m->head;
+	struct group_hash_area *g = calloc((size_t)ng + 1, sizeof(*g));
+	const struct bpfq_dkey *k;
+	size_t at = 0;
+
+	if (!h->distinct_items || !g) {
+		free(g);
+		return h->distinct_items ? -1 : 0;
+	}
+	for (long i = 0; i < ng; i++) {
+		g[i] = (struct group_hash_area){ distinct_group_hash(&groups[i].key), groups[i].area };
+		reset_distinct(h, groups[i].area, m->distinct_full);
+	}
+	if (!h->key_name)
+		reset_distinct(h, h->area, m->distinct_full);
+	qsort(g, (size_t)ng, sizeof(*g), by_hash);
+	while ((k = distinct_next(&h->distinct, &at))) {
+		uint64_t *s = distinct_state(h, g, ng, k);
+
+		if (s && !s[BPFQ_DISTINCT_FULL])
+			s[BPFQ_DISTINCT_NEW]++;
+	}
+	free(g);
+	return 0;
 }
 
 /* Fold one partial into the first. Messages name the source line. */
@@ -189,6 +283,7 @@ static int merge_one(struct merge *m, struct partial *p, const char *where)
 		fprintf(stderr, "bpfq merge: error: %s: out of memory\n", where);
 		return -1;
 	}
+	join_distinct(m, p);
 	if (merge_counters(&head->result, &p->result) ||
 	    (head->key_name ? merge_groups(head, p) : merge_area(head, head->area, p->area))) {
 		fprintf(stderr, "bpfq merge: error: %s: the merged counts overflow\n", where);
@@ -344,11 +439,19 @@ static int merge_print(struct merge *m)
 		fprintf(stderr, "bpfq merge: error: out of memory\n");
 		return EXIT_INPUT;
 	}
+	/* before the keys are made times: the values name their groups by the keys' hashes */
+	if (count_distinct(m, groups, a.ngroups)) {
+		fprintf(stderr, "bpfq merge: error: out of memory\n");
+		return EXIT_INPUT;
+	}
 	if (h->key_time)
 		output_time_keys(groups, a.ngroups, h->key_time, h->key_clock);
 	if (!output_check_text(stderr, "bpfq merge", &a))
 		return EXIT_INPUT;
 	exact_answer(h->descs, h->naggs, &h->values, h->area);
+	messages_distinct_estimates(stderr, "bpfq merge", &a, "a run's values passed its "
+				    "--max-distinct, or the runs' sets could not be joined; raise "
+				    "--max-distinct there for an exact count");
 	status = print_final(m, &a);
 	return fflush(stdout) ? EXIT_INPUT : status;
 }

@@ -75,7 +75,8 @@ static void print_head(FILE *f)
 	escape_json_string(f, host);
 }
 
-static void print_desc(FILE *f, const char *name, const struct agg_desc *d)
+/* set: a count_distinct whose values the partial carries (print_distinct()). */
+static void print_desc(FILE *f, const char *name, const struct agg_desc *d, bool set)
 {
 	fputs("{\"name\":", f);
 	escape_json_string(f, name);
@@ -87,7 +88,30 @@ static void print_desc(FILE *f, const char *name, const struct agg_desc *d)
 		fputs(",\"clock\":true", f);
 	if (d->share)
 		fprintf(f, ",\"share\":%d", d->share);
+	if (set)
+		fputs(",\"set\":true", f);
 	fputc('}', f);
+}
+
+/*
+ * count_distinct's sets: [item, group, tag, lo, hi] (bpfq_state.h struct
+ * bpfq_dkey; group the state's BPFQ_DISTINCT_GROUP word), so that bpfq
+ * merge counts the union of the runs' values.
+ */
+static void print_distinct(FILE *f, const struct distinct_set *s)
+{
+	const struct bpfq_dkey *k;
+	size_t at = 0;
+	bool first = true;
+
+	fputs(",\"distinct\":[", f);
+	while (s && (k = distinct_next(s, &at))) {
+		fprintf(f, "%s[%" PRIu32 ",%" PRIu64 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 "]",
+			first ? "" : ",", k->item, (uint64_t)k->group, k->tag, (uint64_t)k->lo,
+			(uint64_t)k->hi);
+		first = false;
+	}
+	fputc(']', f);
 }
 
 /* quantile_exact's values: [item, value * BPFQ_SCALE], as many as were kept. */
@@ -206,7 +230,7 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 	for (int i = 0; i < a->naggs; i++) {
 		if (i)
 			fputc(',', f);
-		print_desc(f, a->names[i], &a->descs[i]);
+		print_desc(f, a->names[i], &a->descs[i], a->distinct_items >> i & 1);
 	}
 	fputc(']', f);
 	if (a->key_name) {
@@ -220,6 +244,8 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 			print_values(f, a->values);
 			break;
 		}
+	if (a->distinct_items)
+		print_distinct(f, a->distinct);
 	fputs("}\n", f);
 }
 
@@ -304,7 +330,7 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 	call.q = q;
 	call.share = (int)share;
 	/* count_distinct's registers: fewer with by (lang/value/layout.c) */
-	if (call.agg == AGG_COUNT_DISTINCT && words == 1 + (1 << BPFQ_HLL_P_GROUP) / 8)
+	if (call.agg == AGG_COUNT_DISTINCT && words == BPFQ_DISTINCT_HEAD + (1 << BPFQ_HLL_P_GROUP) / 8)
 		call.hll_p = BPFQ_HLL_P_GROUP;
 	/* and quantile's buckets (bpfq_state.h) */
 	if (call.agg == AGG_QUANTILE && words == 1 + (BPFQ_Q_BUCKETS_OF(BPFQ_Q_BITS_GROUP) + 1) / 2)
@@ -324,6 +350,13 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 		*err = "an aggregate's state does not have its kind's size";
 		return -1;
 	}
+	if (json_get(j, "set") && (json_get(j, "set")->kind != JSON_TRUE ||
+				   call.agg != AGG_COUNT_DISTINCT)) {
+		*err = "an aggregate with a set is not a count_distinct";
+		return -1;
+	}
+	if (json_get(j, "set"))
+		p->distinct_items |= 1u << p->naggs;
 	if (!(p->names[p->naggs++] = strdup(name->text))) {
 		*err = "out of memory";
 		return -1;
@@ -377,6 +410,101 @@ static int parse_values(const struct json *values, struct partial *p, const char
 		}
 	}
 	return 0;
+}
+
+/* A producer's group hash and the merge's for the same key (distinct_group_hash()). */
+struct group_hash {
+	uint64_t theirs, ours;
+};
+
+static int by_theirs(const void *pa, const void *pb)
+{
+	const struct group_hash *a = pa, *b = pb;
+
+	return a->theirs < b->theirs ? -1 : a->theirs > b->theirs;
+}
+
+/* Each group's hash in a set item's state, with by: what its values name. */
+static struct group_hash *group_hashes(const struct partial *p, size_t *n)
+{
+	long ng;
+	struct group *g = groups_sorted(p->groups, &ng);
+	struct group_hash *h = calloc((size_t)ng * BPFQ_MAX_AGGS + 1, sizeof(*h));
+	int off = 0;
+
+	*n = 0;
+	for (int i = 0; g && h && i < p->naggs; off += p->descs[i++].words)
+		for (long k = 0; p->distinct_items >> i & 1 && k < ng; k++)
+			if (g[k].area[off + BPFQ_DISTINCT_GROUP])
+				h[(*n)++] = (struct group_hash){ g[k].area[off + BPFQ_DISTINCT_GROUP],
+								distinct_group_hash(&g[k].key) };
+	if (!g) {
+		free(h);
+		return NULL;
+	}
+	qsort(h, *n, sizeof(*h), by_theirs);
+	return h;
+}
+
+/* One value of a set: its group's hash made the merge's. */
+static int parse_dkey(const struct json *e, struct partial *p, const struct group_hash *h,
+		      size_t nh, struct bpfq_dkey *k)
+{
+	i128 item, group, tag, lo, hi;
+	const struct json *c = e->kind == JSON_ARRAY ? e->child : NULL;
+	struct group_hash want, *found;
+
+	if (!c || num_int(c, 0, p->naggs - 1, &item) || !(p->distinct_items >> item & 1) ||
+	    !(c = c->next) || num_int(c, 0, U64_MAX_, &group) || !(c = c->next) ||
+	    num_int(c, 0, 1, &tag) || !(c = c->next) || num_int(c, 0, U64_MAX_, &lo) ||
+	    !(c = c->next) || num_int(c, 0, U64_MAX_, &hi) || c->next)
+		return -1;
+	*k = (struct bpfq_dkey){ .item = (uint32_t)item, .tag = (uint32_t)tag, .lo = (uint64_t)lo,
+				 .hi = (uint64_t)hi };
+	if (!p->groups)
+		return group ? -1 : 0;
+	want.theirs = (uint64_t)group;
+	found = nh ? bsearch(&want, h, nh, sizeof(*h), by_theirs) : NULL;
+	if (!found)
+		return -1;
+	k->group = found->ours;
+	return 0;
+}
+
+/* count_distinct's sets (print_distinct()), into p->distinct. */
+static int parse_distinct(const struct json *values, struct partial *p, const char **err)
+{
+	struct group_hash *h = NULL;
+	size_t nh = 0;
+	int rc = -1;
+
+	distinct_init(&p->distinct, DISTINCT_LIMIT);
+	if (!p->distinct_items)
+		return 0;
+	if (!values || values->kind != JSON_ARRAY) {
+		*err = "a partial of count_distinct lacks its values";
+		return -1;
+	}
+	if (p->groups && !(h = group_hashes(p, &nh))) {
+		*err = "out of memory";
+		return -1;
+	}
+	for (const struct json *e = values->child; e; e = e->next) {
+		struct bpfq_dkey k;
+
+		if (parse_dkey(e, p, h, nh, &k)) {
+			*err = "a value is not [item, group, tag, lo, hi] of a count_distinct";
+			goto out;
+		}
+		if (distinct_add(&p->distinct, &k) < 0) {
+			*err = "count_distinct's values are too many to merge";
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(h);
+	return rc;
 }
 
 static int hex_nibble(char c)
@@ -669,13 +797,14 @@ static int parse_fields(const struct json *j, struct partial *p, const char **er
 		return -1;
 	}
 	if (json_get(j, "groups"))
-		return parse_groups(j, p, err);
+		return parse_groups(j, p, err) || parse_distinct(json_get(j, "distinct"), p, err);
 	p->area = calloc(p->words, sizeof(uint64_t));
 	if (!p->area) {
 		*err = "out of memory";
 		return -1;
 	}
-	if (parse_state(json_get(j, "state"), p, p->area, err))
+	if (parse_state(json_get(j, "state"), p, p->area, err) ||
+	    parse_distinct(json_get(j, "distinct"), p, err))
 		return -1;
 	for (int i = 0; i < p->naggs; i++)
 		if (p->descs[i].kind == AGG_QUANTILE_EXACT)
@@ -706,6 +835,7 @@ void partial_free(struct partial *p)
 		free(p->key_names[j]);
 	free(p->area);
 	exact_free(&p->values);
+	distinct_free(&p->distinct);
 	groups_free(p->groups);
 	for (int i = 0; i < p->naggs; i++)
 		free(p->names[i]);

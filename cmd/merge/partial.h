@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include "cmd/output.h"
 #include "lang/front/ast.h"
+#include "lang/value/distinct.h"
 
 #define PARTIAL_VERSION 3
 
@@ -58,6 +59,8 @@ struct partial {
 	int words;		/* of an area */
 	uint64_t *area;		/* without by */
 	struct exact_values values;	/* quantile_exact's */
+	unsigned distinct_items;	/* bit i: item i is a count_distinct whose values it has */
+	struct distinct_set distinct;	/* theirs: each value's group the merge's hash of its key */
 	struct groups *groups;	/* with by */
 };
 

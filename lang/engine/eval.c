@@ -51,6 +51,9 @@ struct eval {
 	uint32_t file_len;
 	struct exact_values *values;	/* quantile_exact's, kept by the caller */
 	size_t max_values;	/* and how many they may hold */
+	struct distinct_set *distinct;	/* count_distinct's: own, or the caller's */
+	struct distinct_set own;
+	uint64_t group;		/* with by: the record's group key's hash */
 };
 
 static bool on_record(void *ctx, const struct bpfq_rec *rec);
@@ -64,6 +67,8 @@ struct eval *eval_new(const struct query *q, long max_groups)
 	e->q = q;
 	e->max_groups = max_groups;
 	e->only_exists = true;
+	distinct_init(&e->own, DISTINCT_MAX);
+	e->distinct = &e->own;
 	for (int i = 0; i < q->nitems; i++) {
 		agg_desc_of(q->items[i], &e->desc[i]);
 		e->off[i] = layout_offset(q, i);
@@ -78,6 +83,20 @@ struct eval *eval_new(const struct query *q, long max_groups)
 		return NULL;
 	}
 	return e;
+}
+
+void eval_keep_distinct(struct eval *e, struct distinct_set *set)
+{
+	e->distinct = set;
+}
+
+/* count_distinct: the value into the set, as the kernel's bpfq_distinct_put(). */
+static void put_distinct(struct eval *e, uint64_t *state, int i, uint32_t tag, uint64_t lo,
+			 uint64_t hi)
+{
+	if (e->q->by && !state[BPFQ_DISTINCT_GROUP])
+		state[BPFQ_DISTINCT_GROUP] = e->group;
+	distinct_put(e->distinct, state, (uint32_t)i, tag, lo, hi);
 }
 
 void eval_keep_values(struct eval *e, struct exact_values *values, size_t max)
@@ -102,6 +121,7 @@ void eval_free(struct eval *e)
 		return;
 	records_free(e->records);
 	groups_free(e->groups);
+	distinct_free(&e->own);
 	free(e->area);
 	free(e);
 }
@@ -416,7 +436,7 @@ static uint32_t eval_cond(struct eval *e, const struct node *n, int *out)
 }
 
 /* count, count_distinct, min, max of a column of text: its bytes, NULL when missing or empty. */
-static uint32_t text_fold(struct eval *e, const struct node *call, uint64_t *state)
+static uint32_t text_fold(struct eval *e, int i, const struct node *call, uint64_t *state)
 {
 	const struct bpfq_text *t = records_text(e->records, e->q->text_of_slot[call->args[0]->slot]);
 
@@ -424,10 +444,14 @@ static uint32_t text_fold(struct eval *e, const struct node *call, uint64_t *sta
 		return 0;
 	if (call->agg == AGG_COUNT)
 		agg_count(state);
-	else if (call->agg == AGG_COUNT_DISTINCT)
-		agg_fold_hash(state, agg_text_hash(t), layout_hll_p(call));
-	else
+	else if (call->agg == AGG_COUNT_DISTINCT) {
+		uint64_t h = agg_text_hash(t);
+
+		agg_fold_hash(state, h, layout_hll_p(call));
+		put_distinct(e, state, i, 1, h, t->len);
+	} else {
 		agg_fold_text(state, t, call->agg == AGG_MAX);
+	}
 	return 0;
 }
 
@@ -459,7 +483,7 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 		return 0;
 	}
 	if (call->args[0]->type == TYPE_TEXT)
-		return text_fold(e, call, state);
+		return text_fold(e, i, call, state);
 	if ((err = eval_num(e, call->args[0], &v)))
 		return err;
 	if (agg_is_pair(call->agg)) {
@@ -471,6 +495,8 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 		return 0;
 	if (call->agg == AGG_QUANTILE_EXACT && (err = keep_value(e, i, v.v)))
 		return err;
+	if (call->agg == AGG_COUNT_DISTINCT)
+		put_distinct(e, state, i, 0, (uint64_t)v.v, (uint64_t)((u128)v.v >> 64));
 	return agg_fold(&e->desc[i], state, v.v);
 }
 
@@ -594,6 +620,7 @@ static uint32_t target_area(struct eval *e, uint64_t **area)
 			e->failed = e->key_failed;
 		return err;
 	}
+	e->group = distinct_group_hash(&key);
 	*area = groups_find(e->groups, &key);
 	if (*area)
 		return 0;
@@ -756,10 +783,13 @@ void eval_settle_file_aggs(const struct query *q, uint64_t *area, const char *pa
 		if (!ast_folds_file(q, call) || call->agg == AGG_COUNT || !n)
 			continue;
 		memset(state, 0, layout_agg_words(call) * sizeof(*state));
-		if (call->agg == AGG_COUNT_DISTINCT)
+		if (call->agg == AGG_COUNT_DISTINCT) {
+			/* one value, the file's path: the files' answers add up */
 			agg_fold_hash(state, agg_text_hash(&t), layout_hll_p(call));
-		else
+			state[BPFQ_DISTINCT_NEW] = 1;
+		} else {
 			agg_fold_text(state, &t, call->agg == AGG_MAX);
+		}
 		state[0] = n;
 	}
 }

@@ -14,6 +14,7 @@
 
 #include "lang/engine/groups.h"
 #include "lang/front/ast.h"
+#include "lang/value/distinct.h"
 #include "lang/value/exact.h"
 
 struct eval;
@@ -26,6 +27,12 @@ struct eval *eval_new(const struct query *q, long max_groups);
  * may hold some already), at most max in all (BPFQ_ERR_VALUES past it).
  */
 void eval_keep_values(struct eval *e, struct exact_values *values, size_t max);
+
+/*
+ * count_distinct: its values go to set (which the caller keeps, across
+ * files), not the evaluator's own (of --max-distinct's default size).
+ */
+void eval_keep_distinct(struct eval *e, struct distinct_set *set);
 
 /* Feed the next bytes of the input; returns true when the scan may stop (answer known or error). */
 bool eval_feed(struct eval *e, const char *buf, size_t n);

@@ -65,6 +65,14 @@ bool agg_is_quantile(enum agg_kind kind)
 	return kind == AGG_QUANTILE || kind == AGG_QUANTILE_EXACT;
 }
 
+bool ast_has_distinct(const struct query *q)
+{
+	for (int i = 0; i < q->nitems; i++)
+		if (q->items[i]->agg == AGG_COUNT_DISTINCT && !ast_folds_file(q, q->items[i]))
+			return true;
+	return false;
+}
+
 bool ast_has_exact(const struct query *q)
 {
 	for (int i = 0; i < q->nitems; i++)

@@ -308,6 +308,9 @@ bool agg_is_quantile(enum agg_kind kind);
 /* Whether the query has a quantile_exact (median_exact) item: its values are kept. */
 bool ast_has_exact(const struct query *q);
 
+/* Whether a count_distinct folds the records' values (the set, bpfq_distinct). */
+bool ast_has_distinct(const struct query *q);
+
 /* "sum", "count", ... (an alias's canonical name: var is var_samp's). */
 const char *agg_name(enum agg_kind kind);
 

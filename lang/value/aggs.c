@@ -192,7 +192,7 @@ uint64_t agg_text_hash(const struct bpfq_text *t)
 /* Register: the hash's top p bits; its rank: the leading zeros after them, plus one. */
 void agg_fold_hash(uint64_t *state, uint64_t h, int p)
 {
-	uint8_t *regs = (uint8_t *)(state + 1);
+	uint8_t *regs = (uint8_t *)(state + BPFQ_DISTINCT_HEAD);
 	uint64_t w = h << p | 1ULL << (p - 1);
 	uint8_t rank = 1;
 
@@ -385,12 +385,16 @@ int agg_merge(const struct agg_desc *d, uint64_t *dst, const uint64_t *src)
 		return merge_moments(&a->y, &b->y) || merge_moments(&a->x, &b->x) ? -1 : 0;
 	}
 	case AGG_COUNT_DISTINCT: {
-		uint8_t *ra = (uint8_t *)(dst + 1);
-		const uint8_t *rb = (const uint8_t *)(src + 1);
+		uint8_t *ra = (uint8_t *)(dst + BPFQ_DISTINCT_HEAD);
+		const uint8_t *rb = (const uint8_t *)(src + BPFQ_DISTINCT_HEAD);
 
 		for (unsigned i = 0; i < 1u << d->hll_p; i++)
 			ra[i] = rb[i] > ra[i] ? rb[i] : ra[i];
-		return add_count((__u64 *)dst, src[0]);
+		/* the states shared one set: their new values are apart (distinct.h) */
+		dst[BPFQ_DISTINCT_GROUP] |= src[BPFQ_DISTINCT_GROUP];
+		dst[BPFQ_DISTINCT_FULL] |= src[BPFQ_DISTINCT_FULL];
+		return add_count((__u64 *)&dst[BPFQ_DISTINCT_NEW], src[BPFQ_DISTINCT_NEW]) ||
+		       add_count((__u64 *)dst, src[0]);
 	}
 	case AGG_QUANTILE_EXACT:	/* the values join apart (exact.h); the answer comes after */
 		return add_count((__u64 *)dst, src[0]);

@@ -37,7 +37,8 @@ int layout_agg_words(const struct node *call)
 	case AGG_QUANTILE_EXACT:
 		return 3;	/* the count; the answer (lo, hi) once the values are sorted */
 	case AGG_COUNT_DISTINCT:
-		return 1 + (1 << layout_hll_p(call)) / 8;	/* the count, then a byte a register */
+		/* the head (bpfq_state.h), then a byte a register */
+		return BPFQ_DISTINCT_HEAD + (1 << layout_hll_p(call)) / 8;
 	case AGG_MIN:
 	case AGG_MAX:
 		return call->type == TYPE_TEXT ? WORDS(struct bpfq_textagg) : WORDS(struct bpfq_agg);

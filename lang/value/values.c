@@ -430,7 +430,7 @@ static double hll_tau(double x)
 static uint64_t hll_estimate(const uint64_t *state, int p)
 {
 	const int Q = 64 - p;
-	const uint8_t *regs = (const uint8_t *)(state + 1);
+	const uint8_t *regs = (const uint8_t *)(state + BPFQ_DISTINCT_HEAD);
 	unsigned regs_n = 1u << p, count[66] = { 0 };
 	double m = regs_n, z;
 
@@ -443,6 +443,11 @@ static uint64_t hll_estimate(const uint64_t *state, int p)
 		z = 0.5 * (z + count[k]);
 	z += m * hll_sigma(count[0] / m);
 	return (uint64_t)llround(m * m / (2 * log(2) * z));
+}
+
+bool value_distinct_estimated(const struct agg_desc *d, const uint64_t *state)
+{
+	return d->kind == AGG_COUNT_DISTINCT && state[BPFQ_DISTINCT_FULL];
 }
 
 double value_hll_error(int p)
@@ -541,7 +546,10 @@ bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v)
 		mpq_set_ui(v, state[0] != 0, 1);
 		return true;
 	case AGG_COUNT_DISTINCT:
-		mpq_set_ui(v, state[0] ? hll_estimate(state, d->hll_p) : 0, 1);
+		if (value_distinct_estimated(d, state))
+			mpq_set_ui(v, state[0] ? hll_estimate(state, d->hll_p) : 0, 1);
+		else
+			mpq_set_ui(v, state[BPFQ_DISTINCT_NEW], 1);
 		return true;
 	case AGG_QUANTILE:
 		value_set_scaled(v, quantile_value(d, state));

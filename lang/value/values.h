@@ -80,6 +80,9 @@ int value_buckets(const struct agg_desc *d, const uint64_t *state, struct bucket
 /* The standard error of count_distinct's estimate: HyperLogLog's 1.04 / sqrt(2^p). */
 double value_hll_error(int p);
 
+/* Whether count_distinct's answer is the estimate: a value found its set full. */
+bool value_distinct_estimated(const struct agg_desc *d, const uint64_t *state);
+
 /*
  * Whether the text t[0..n) matches the string p[0..m) as match says
  * (BPFQ_MATCH_*: a like pattern, with any bytes before or after it, ASCII

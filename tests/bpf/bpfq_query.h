@@ -39,6 +39,7 @@
 #define BPFQ_RECORD_SIZE 8
 #define BPFQ_STREAM 0
 #define BPFQ_FIELDS_INT 1
+#define BPFQ_DISTINCT 1		/* compile count_distinct's set and its fold */
 
 #include "prelude.bpf.h"
 #include "aggs.bpf.h"

@@ -5,10 +5,6 @@
 #             128 * 2^-30, where they are 2^-30 wide, and 2e-18: the bucket
 #             bounds are rounded toward zero to 18 decimals), never past it;
 #   ~Q:EXACT  (quantile by groups, 32 buckets an octave) the same within 1/32;
-#   ~d:EXACT  (count_distinct)  must be within 3% of EXACT, or 1 (a collision
-#             among few values), and 0 for 0;
-#   ~D:EXACT  (count_distinct by groups, 2^10 registers: standard error 3.25%)
-#             within 4 standard errors (13%) of EXACT plus 1, and 0 for 0;
 # any other cell must be equal byte for byte.
 #
 #   LC_ALL=C gawk -M -f compare.awk ORACLE GOT
@@ -55,14 +51,6 @@ function same(w, g,   e, v, ae, av, d) {
 		if (v != 0 && (v < 0) != (e < 0)) return 0
 		d = w ~ /^~Q:/ ? 32 : 128
 		return av <= ae && d * (ae - av) <= ae + d * (W + 2)
-	}
-	if (w ~ /^~[dD]:/) {
-		e = substr(w, 4) + 0
-		if (g !~ /^[0-9]+$/) return 0
-		d = g - e
-		if (d < 0) d = -d
-		if (w ~ /^~D:/) return e == 0 ? g == 0 : 100 * d <= 13 * e + 100
-		return e == 0 ? g == 0 : (d <= 1 || 100 * d <= 3 * e)
 	}
 	return 0
 }

@@ -13,8 +13,7 @@
 #   stdout: the answer as bpfq's `-o csv` prints it, without the header
 #           line; where bpfq's answer is an estimate the cell is "~q:EXACT"
 #           (quantile: the exact nearest-rank value, which quantile_exact
-#           prints as it is) or "~d:EXACT"
-#           (count_distinct: the exact count), for compare.awk;
+#           prints as it is), for compare.awk;
 #   stderr: bpfq's warnings (counts, first places and tokens), or the first
 #           line of its run-time error, as bpfq words them.
 #
@@ -1155,8 +1154,8 @@ function cell(g, i,   k, n) {
 	n = A_n[g, QSAME[i] ? QSAME[i] : i] + 0
 	if (k == "count()" || k == "count") return n
 	if (k == "exists") return n ? "true" : "false"
-	# a group's sketch has 2^10 registers, not 2^14 (bpf-templates/bpfq_state.h)
-	if (k == "count_distinct") return (NBY ? "~D:" : "~d:") (A_dc[g, i] + 0)
+	# exact: the values fit the set (--max-distinct is far above these files')
+	if (k == "count_distinct") return A_dc[g, i] + 0
 	if (k == "hist" || k == "lhist") return hist_cell(g, i)
 	if (!n || (n < 2 && k ~ /_samp$/)) return ""
 	if (ATXT[i] && COLTXT[SLOT_POS[ATXT[i]]]) return csv_field(A_t[g, i])

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * count_distinct's estimate against the error it documents: n distinct
+ * count_distinct's estimate (its answer once its set of values is full)
+ * against the error it documents: n distinct
  * values folded as the evaluator folds them (the kernel's fold is the
  * same), for n from 1 to 10^7 and several disjoint runs of values; with
  * 2^14 registers (the whole file) and 2^10 (a group's, with by).
@@ -93,8 +94,15 @@ static void check_bias(const char *where, int p, const struct bias *b)
 
 static struct agg_desc hll_desc(int p)
 {
-	return (struct agg_desc){ .kind = AGG_COUNT_DISTINCT, .words = 1 + (1 << p) / 8,
-				  .hll_p = p };
+	return (struct agg_desc){ .kind = AGG_COUNT_DISTINCT,
+				  .words = BPFQ_DISTINCT_HEAD + (1 << p) / 8, .hll_p = p };
+}
+
+/* A state whose set was full from the start: its answer is the estimate. */
+static void clear_estimated(const struct agg_desc *d, uint64_t *state)
+{
+	memset(state, 0, d->words * sizeof(*state));
+	state[BPFQ_DISTINCT_FULL] = 1;
 }
 
 static void test_sweep(int p)
@@ -113,7 +121,7 @@ static void test_sweep(int p)
 		int64_t first = 1 + (int64_t)run * 1000000007;
 		int k = 0;
 
-		memset(state, 0, d.words * sizeof(*state));
+		clear_estimated(&d, state);
 		check(estimate(&d, state) == 0, "run %d: no values, estimate not 0\n", run);
 		for (uint64_t n = 1; k < npoints; n++) {
 			uint64_t e;
@@ -154,7 +162,7 @@ static void test_middle(int p)
 	for (int run = 0; run < MIDDLE_RUNS; run++) {
 		int64_t first = -1 - (int64_t)run * 1000000007;
 
-		memset(state, 0, d.words * sizeof(*state));
+		clear_estimated(&d, state);
 		for (uint64_t n = 1; n <= 6 * regs; n++) {
 			agg_fold(&d, state, ((i128)first - (i128)n) * (i128)BPFQ_SCALE);
 			if (n >= 2 * regs && n % step == 0)
