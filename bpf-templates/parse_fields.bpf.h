@@ -253,8 +253,9 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
  * (bpfq_field_byte()), so the parser goes from one byte that matters to
  * the next (csv: the delimiter, '\n', '\r', a quote that opens or closes a
  * field; text: a blank, '\n', '\r') in one step, not one step a byte. In
- * csv, a delimiter followed by another unused field is crossed too, and a
- * quoted field whose closing quote is followed by the delimiter. Anything
+ * csv, the delimiter is crossed too (to a used field, the crossing is the
+ * call's last), and a quoted field whose closing quote is followed by the
+ * delimiter. Anything
  * else (a used field, "" inside quotes, a '\r') is left at that byte to
  * bpfq_fields_byte(), which then finds the parser in the state it would have
  * reached byte by byte.
@@ -272,14 +273,11 @@ static __always_inline __u64 bpfq_skip_stops(__u64 w)
 	return m | bpfq_bytes_eq(w, ' ') | bpfq_bytes_eq(w, '\t');
 }
 
-/* csv: whether the delimiter at off (below the read's end) ends the
- * current field for another unused one. */
-static __always_inline int bpfq_skip_crosses(struct bpfq_parse *p, struct bpfq_buf *buf, __u64 off)
+/* csv: whether the byte at off (below the read's end) is the delimiter,
+ * which ends the current field for the next one. */
+static __always_inline int bpfq_skip_crosses(struct bpfq_buf *buf, __u64 off)
 {
-	__u64 next = (__u64)p->field + 1;
-
-	return BPFQ_CSV && (__u8)buf->data[off & BPFQ_BUF_MASK] == BPFQ_DELIM &&
-	       (next > BPFQ_LAST_FIELD || bpfq_slot_of(next) < 0);
+	return BPFQ_CSV && (__u8)buf->data[off & BPFQ_BUF_MASK] == BPFQ_DELIM;
 }
 
 /* The delimiter before off crossed: the next field begins at off (what
@@ -332,13 +330,16 @@ BPFQ_GLOBAL long bpfq_skip_fields(struct bpfq_value *sv, struct bpfq_buf *buf, _
 			n = cur + bpfq_first_byte(m);
 			/* The closing quote, or the first of "": left to the
 			 * byte parser unless the delimiter follows it. */
-			if (n + 1 >= len || !bpfq_skip_crosses(p, buf, n + 1)) {
+			if (n + 1 >= len || !bpfq_skip_crosses(buf, n + 1)) {
 				cur = n;
 				break;
 			}
 			cur = start = n + 2;
 			bpfq_skip_cross(&sv->st, cur);
 			inq = 0;
+			/* A used field: the byte parser's, or a field parser's. */
+			if (p->slot >= 0)
+				break;
 			fresh = 1;
 			continue;
 		}
@@ -355,12 +356,14 @@ BPFQ_GLOBAL long bpfq_skip_fields(struct bpfq_value *sv, struct bpfq_buf *buf, _
 			continue;
 		}
 		n = cur + bpfq_first_byte(m);
-		if (n >= len || !bpfq_skip_crosses(p, buf, n)) {
+		if (n >= len || !bpfq_skip_crosses(buf, n)) {
 			cur = n;
 			break;
 		}
 		cur = start = n + 1;
 		bpfq_skip_cross(&sv->st, cur);
+		if (p->slot >= 0)
+			break;
 		fresh = 1;
 	}
 	/* Bytes past the read's end are no input: up to it, all were content. */
