@@ -440,6 +440,92 @@ BPFQ_GLOBAL long bpfq_number_field(struct bpfq_value *sv, struct bpfq_buf *buf, 
 	return pos;
 }
 
+/* The first n (1..7) bytes of w, zeros above them. */
+static __always_inline __u64 bpfq_first_bytes(__u64 w, __u64 n)
+{
+	return w & ((1ULL << ((n & 7) * 8)) - 1);
+}
+
+/* The text of slot's field, n (1..7) bytes in w, where the byte parser's
+ * bpfq_slot_byte() would put them one by one: the compared text, the
+ * text key, a key's segment. Each was empty (the field's first byte):
+ * one word written, the zeros above the bytes as the begin left them. */
+static __always_inline void bpfq_slot_word(struct bpfq_state *st, int slot, __u64 w, __u64 n)
+{
+	struct bpfq_rec *rec = &st->parse.rec;
+	int k = bpfq_slot_text(slot), off = bpfq_key_seg(slot);
+
+	w = bpfq_first_bytes(w, n);
+	if (BPFQ_NTEXTS && k >= 0 && k < BPFQ_MAX_TEXTS) {
+		*(__u64 *)st->parse.texts[k].bytes = w;
+		st->parse.texts[k].len = n;
+	}
+	if (BPFQ_KEY_TEXTS && off >= 0 && off <= BPFQ_KEYS_BYTES - BPFQ_SEG_TEXT(BPFQ_KEY_CAP)) {
+		*(__u64 *)(rec->key.bytes + off + BPFQ_SEG_HEAD) = w;
+		rec->key.bytes[off + 1] = n;
+	}
+	if (slot == BPFQ_KEY_SLOT) {
+		*(__u64 *)rec->key.bytes = w;
+		rec->key.len = n;
+	}
+}
+
+/*
+ * csv: a used field that is text alone (not a number, a time, a regex's),
+ * 1 to 7 bytes, unquoted, followed by the delimiter, at pos, its first
+ * byte: its bytes where the byte parser would have put them and the next
+ * field begun; the position after the delimiter, or pos when the field is
+ * not so short (or empty, quoted, the line's last, at the read's end: the
+ * byte parser's). A global function, as bpfq_number_field().
+ */
+BPFQ_GLOBAL long bpfq_text_field(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				 __u64 len)
+{
+	struct bpfq_parse_ctx c;
+	__u64 w, m, n;
+	int slot, off;
+
+	if (!BPFQ_CSV || !sv || !buf || pos >= len || len > BPFQ_BUF_SIZE)
+		return pos;
+	slot = sv->st.parse.slot;
+	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || bpfq_slot_numeric(slot) || bpfq_slot_time(slot))
+		return pos;
+#ifdef BPFQ_NREGEX
+	if (BPFQ_NREGEX)
+		return pos;
+#endif
+	/* Bytes already in the text key, or a segment's: the byte parser
+	 * appends to them (a field that comes twice is no csv's, but exact). */
+	off = bpfq_key_seg(slot);
+	if (slot == BPFQ_KEY_SLOT && sv->st.parse.rec.key.len)
+		return pos;
+	if (BPFQ_KEY_TEXTS && off >= 0 && off < BPFQ_KEYS_BYTES - 1 &&
+	    sv->st.parse.rec.key.bytes[off + 1])
+		return pos;
+	/* The segments' sizes are multiples of 8 (bpfq_state.h): a word's
+	 * store lands on its own; an odd one goes byte by byte. */
+	if (BPFQ_KEY_TEXTS && off >= 0 && (off & 7))
+		return pos;
+	w = *(const __u64 *)(buf->data + (pos & BPFQ_BUF_MASK));
+	/* A quote opens a field only as its first byte; later, it is content. */
+	if ((w & 0xff) == '"')
+		return pos;
+	m = bpfq_bytes_eq(w, BPFQ_DELIM) | bpfq_bytes_eq(w, '\n') | bpfq_bytes_eq(w, '\r');
+	if (!m)
+		return pos;
+	n = bpfq_first_byte(m);
+	if (!n || ((w >> (n * 8)) & 0xff) != BPFQ_DELIM || pos + n >= len)
+		return pos;
+	bpfq_slot_word(&sv->st, slot, w, n);
+	c.st = &sv->st;
+	c.p = &sv->st.parse;
+	c.p->tok.seen = n;
+	bpfq_end_field(&c);
+	pos += n + 1;
+	bpfq_begin_field(&c, sv->st.result.bytes + pos);
+	return pos;
+}
+
 /* Whether the parser is inside a field no slot uses, where bpfq_skip_fields() goes. */
 static __always_inline int bpfq_skip_applies(const struct bpfq_parse *p)
 {
@@ -470,6 +556,8 @@ static long bpfq_parse_step(__u64 i, void *data)
 	if (BPFQ_CSV && c->p->slot >= 0 && c->p->in_record && !c->p->tok.seen && !c->p->quoted &&
 	    !c->p->qstate && !c->p->cr) {
 		taken = bpfq_number_field((struct bpfq_value *)c->st, c->buf, pos, c->len);
+		if (taken == pos)
+			taken = bpfq_text_field((struct bpfq_value *)c->st, c->buf, pos, c->len);
 		if (taken != pos) {
 			c->pos = taken;
 			return 0;
