@@ -526,6 +526,123 @@ BPFQ_GLOBAL long bpfq_text_field(struct bpfq_value *sv, struct bpfq_buf *buf, __
 	return pos;
 }
 
+/*
+ * ISO dates at fixed places (parse_time.bpf.h): w XORed with a pattern
+ * word (digits '0', the rest their byte) holds 0..9 where the pattern has
+ * a digit and 0 where it has its byte; the fixed bytes' flags (the
+ * high bit of each byte that is not 0..9, exact as bpfq_nondigit_mask())
+ * and the fixed bytes themselves, nonzero.
+ */
+#define BPFQ_ISO_DATE 0x2d30302d30303030ULL	/* "0000-00-" */
+#define BPFQ_ISO_DASHES 0xff0000ff00000000ULL	/* its '-' bytes */
+#define BPFQ_ISO_TIME 0x30303a3030543030ULL	/* "00T00:00" */
+#define BPFQ_ISO_TIME_FIXED 0x0000ff0000ff0000ULL
+#define BPFQ_ISO_SECS 0xffffffffff30303aULL	/* ":00", the rest masked */
+#define BPFQ_ISO_SECS_MASK 0xffffffffff000000ULL
+#define BPFQ_ISO_SECS_FIXED 0x000000ffULL
+/* A delimiter that is one of the forms' bytes splits them: the byte parser's. */
+#define BPFQ_ISO_DELIM_OK (BPFQ_DELIM != '-' && BPFQ_DELIM != ':' && BPFQ_DELIM != 'T' && \
+			   BPFQ_DELIM != 't' && (BPFQ_DELIM < '0' || BPFQ_DELIM > '9'))
+
+static __always_inline __u64 bpfq_iso_bad(__u64 w, __u64 pattern, __u64 fixed)
+{
+	__u64 x = w ^ pattern;
+
+	return (((x + 0x7676767676767676ULL) | x) & BPFQ_HIGH) | (x & fixed);
+}
+
+/* The value of the two digits 0..9 at byte i of x. */
+static __always_inline __u64 bpfq_iso_2(__u64 x, int i)
+{
+	return ((x >> (i * 8)) & 0xf) * 10 + ((x >> (i * 8 + 8)) & 0xf);
+}
+
+/*
+ * csv: a used time field (alone: not text, a key, a regex's) in the
+ * plainest ISO forms, YYYY-MM-DD or YYYY-MM-DD?hh:mm:ss (? a 'T', 't' or
+ * ' '), followed by the delimiter, at pos, its first byte: the token as
+ * bpfq_time_byte() would leave it after those bytes, the field ended
+ * (bpfq_end_field() checks the date and counts a bad one, as for the byte
+ * parser), the next one begun; the position after the delimiter, or pos
+ * for any other form (blanks, a fraction, a zone, the line's last field,
+ * the read's end: the byte parser's). A global function, as
+ * bpfq_number_field().
+ */
+BPFQ_GLOBAL long bpfq_time_field_at(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				    __u64 len)
+{
+	struct bpfq_parse_ctx c;
+	struct bpfq_tok *t;
+	__u64 w0, w1, w2, x0, x1, x2 = 0, v, n = 10;
+	int slot;
+
+	if (!BPFQ_CSV || !BPFQ_ISO_DELIM_OK || !sv || !buf || pos >= len || len > BPFQ_BUF_SIZE)
+		return pos;
+	slot = sv->st.parse.slot;
+	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || !bpfq_slot_time(slot) || slot == BPFQ_KEY_SLOT ||
+	    (BPFQ_KEY_TEXTS && bpfq_key_seg(slot) >= 0))
+		return pos;
+#ifdef BPFQ_NTEXTS
+	if (BPFQ_NTEXTS && bpfq_slot_text(slot) >= 0)
+		return pos;
+#endif
+#ifdef BPFQ_NREGEX
+	if (BPFQ_NREGEX)
+		return pos;
+#endif
+	if (pos + 10 >= len)
+		return pos;
+	w0 = *(const __u64 *)(buf->data + (pos & BPFQ_BUF_MASK));
+	w1 = *(const __u64 *)(buf->data + ((pos + 8) & BPFQ_BUF_MASK));
+	if (bpfq_iso_bad(w0, BPFQ_ISO_DATE, BPFQ_ISO_DASHES))
+		return pos;
+	x0 = w0 ^ BPFQ_ISO_DATE;
+	x1 = w1 ^ BPFQ_ISO_TIME;
+	/* The day's two digits, then the delimiter or the time's separator. */
+	if ((((x1 + 0x7676767676767676ULL) | x1) & BPFQ_HIGH & 0xffff) != 0)
+		return pos;
+	v = ((bpfq_iso_2(x0, 0) * 100 + bpfq_iso_2(x0, 2)) * 100 + bpfq_iso_2(x0, 5)) * 100 +
+	    bpfq_iso_2(x1, 0);
+	if (((w1 >> 16) & 0xff) != BPFQ_DELIM) {
+		__u64 sep = (w1 >> 16) & 0xff;
+
+		if (sep != 'T' && sep != 't' && sep != ' ')
+			return pos;
+		if (pos + 19 >= len)
+			return pos;
+		w2 = *(const __u64 *)(buf->data + ((pos + 16) & BPFQ_BUF_MASK));
+		/* The separator's byte is checked: the pattern's 'T' there alone. */
+		if (bpfq_iso_bad(w1 & ~0xff0000ULL, BPFQ_ISO_TIME & ~0xff0000ULL, BPFQ_ISO_TIME_FIXED) ||
+		    bpfq_iso_bad(w2 | BPFQ_ISO_SECS_MASK, BPFQ_ISO_SECS, BPFQ_ISO_SECS_FIXED) ||
+		    ((w2 >> 24) & 0xff) != BPFQ_DELIM)
+			return pos;
+		x1 = w1 ^ BPFQ_ISO_TIME;
+		x2 = w2 ^ BPFQ_ISO_SECS;
+		v = ((v * 100 + bpfq_iso_2(x1, 3)) * 100 + bpfq_iso_2(x1, 6)) * 100 +
+		    bpfq_iso_2(x2, 1);
+		n = 19;
+		x2 = sep == ' ' ? BPFQ_TIME_SPACE : 0;
+	}
+	t = &sv->st.parse.tok;
+	t->mode = BPFQ_MODE_NUM;
+	t->val = v;
+	t->ndigits = n == 19 ? 14 : 8;
+	t->tpos = n;
+	t->forms = x2;
+	t->exp = 0;
+	t->eneg = 0;
+	t->wlen = 0;
+	t->frac = 0;
+	t->fdigits = 0;
+	t->seen = n;
+	c.st = &sv->st;
+	c.p = &sv->st.parse;
+	bpfq_end_field(&c);
+	pos += n + 1;
+	bpfq_begin_field(&c, sv->st.result.bytes + pos);
+	return pos;
+}
+
 /* Whether the parser is inside a field no slot uses, where bpfq_skip_fields() goes. */
 static __always_inline int bpfq_skip_applies(const struct bpfq_parse *p)
 {
@@ -535,6 +652,31 @@ static __always_inline int bpfq_skip_applies(const struct bpfq_parse *p)
 	if (BPFQ_CSV)
 		return p->in_record && p->qstate != 2;
 	return p->in_field;
+}
+
+/* Between records, at pos, a byte that begins one (not a line end, nor
+ * a '\r', which waits for the byte after it): the record and its first
+ * field begun, as bpfq_csv_plain() begins them. A global function: the
+ * begin's loops and clears are verified once. */
+BPFQ_GLOBAL int bpfq_begin_record_at(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				     __u64 len)
+{
+	struct bpfq_parse_ctx c;
+	__u64 ch;
+
+	if (!sv || !buf || pos >= len || len > BPFQ_BUF_SIZE)
+		return 0;
+	c.st = &sv->st;
+	c.p = &sv->st.parse;
+	if (c.p->in_record || c.p->qstate || c.p->cr)
+		return 0;
+	ch = (__u8)buf->data[pos & BPFQ_BUF_MASK];
+	if (ch == '\n' || ch == '\r')
+		return 0;
+	pos += sv->st.result.bytes;
+	bpfq_begin_record(&c, pos);
+	bpfq_begin_field(&c, pos);
+	return 0;
 }
 
 /* The format's (parse_csv.bpf.h, parse_text.bpf.h, parse_json.bpf.h), and fast_lines.bpf.h's. */
@@ -558,6 +700,8 @@ static long bpfq_parse_step(__u64 i, void *data)
 		taken = bpfq_number_field((struct bpfq_value *)c->st, c->buf, pos, c->len);
 		if (taken == pos)
 			taken = bpfq_text_field((struct bpfq_value *)c->st, c->buf, pos, c->len);
+		if (taken == pos && BPFQ_TIME_SLOTS)
+			taken = bpfq_time_field_at((struct bpfq_value *)c->st, c->buf, pos, c->len);
 		if (taken != pos) {
 			c->pos = taken;
 			return 0;
