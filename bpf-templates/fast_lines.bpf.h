@@ -350,6 +350,20 @@ BPFQ_UNSIGNED_STEP long bpfq_fast_line_unsigned(struct bpfq_value *sv, struct bp
  * | BPFQ_FAST_STOP when the query ended the scan. A text group key is copied
  * byte by byte: the byte parser's, as are lines of many fields.
  */
+/*
+ * No simple line at pos: the record it holds is the others' (the field
+ * parsers', the byte parser's). csv: begun here (bpfq_begin_record_at()),
+ * not at its first byte in the byte parser, which would take that byte
+ * too: its first field then goes the ways of the others.
+ */
+static __always_inline long bpfq_fast_lines_none(struct bpfq_value *sv, struct bpfq_buf *buf,
+						 __u64 pos, __u64 len)
+{
+	if (BPFQ_CSV)
+		bpfq_begin_record_at(sv, buf, pos, len);
+	return pos;
+}
+
 BPFQ_GLOBAL long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
 				 __u64 len)
 {
@@ -357,7 +371,7 @@ BPFQ_GLOBAL long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __
 	int is_signed = !BPFQ_SPLIT_SIGNS;	/* short inputs: the signed lines alone */
 
 	if (BPFQ_BYTE_LINES)
-		return pos;
+		return bpfq_fast_lines_none(sv, buf, pos, len);
 	for (int k = 0; k < BPFQ_FAST_LINES; k++) {
 		next = is_signed ? bpfq_fast_line(sv, buf, at, len) :
 				   bpfq_fast_line_unsigned(sv, buf, at, len);
@@ -366,7 +380,9 @@ BPFQ_GLOBAL long bpfq_fast_lines(struct bpfq_value *sv, struct bpfq_buf *buf, __
 			is_signed = 1;
 			next = bpfq_fast_line(sv, buf, at, len);
 		}
-		if (next == at || next & BPFQ_FAST_STOP)
+		if (next == at)
+			return bpfq_fast_lines_none(sv, buf, at, len);
+		if (next & BPFQ_FAST_STOP)
 			return next;
 		at = next;
 	}

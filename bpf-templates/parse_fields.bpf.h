@@ -293,8 +293,9 @@ static __always_inline int bpfq_end_record(struct bpfq_parse_ctx *c)
  * (bpfq_field_byte()), so the parser goes from one byte that matters to
  * the next (csv: the delimiter, '\n', '\r', a quote that opens or closes a
  * field; text: a blank, '\n', '\r') in one step, not one step a byte. In
- * csv, a delimiter followed by another unused field is crossed too, and a
- * quoted field whose closing quote is followed by the delimiter. Anything
+ * csv, the delimiter is crossed too (to a used field, the crossing is the
+ * call's last), and a quoted field whose closing quote is followed by the
+ * delimiter. Anything
  * else (a used field, "" inside quotes, a '\r') is left at that byte to
  * bpfq_fields_byte(), which then finds the parser in the state it would have
  * reached byte by byte.
@@ -312,14 +313,11 @@ static __always_inline __u64 bpfq_skip_stops(__u64 w)
 	return m | bpfq_bytes_eq(w, ' ') | bpfq_bytes_eq(w, '\t');
 }
 
-/* csv: whether the delimiter at off (below the read's end) ends the
- * current field for another unused one. */
-static __always_inline int bpfq_skip_crosses(struct bpfq_parse *p, struct bpfq_buf *buf, __u64 off)
+/* csv: whether the byte at off (below the read's end) is the delimiter,
+ * which ends the current field for the next one. */
+static __always_inline int bpfq_skip_crosses(struct bpfq_buf *buf, __u64 off)
 {
-	__u64 next = (__u64)p->field + 1;
-
-	return BPFQ_CSV && (__u8)buf->data[off & BPFQ_BUF_MASK] == BPFQ_DELIM &&
-	       (next > BPFQ_LAST_FIELD || bpfq_slot_of(next) < 0);
+	return BPFQ_CSV && (__u8)buf->data[off & BPFQ_BUF_MASK] == BPFQ_DELIM;
 }
 
 /* The delimiter before off crossed: the next field begins at off (what
@@ -372,13 +370,16 @@ BPFQ_GLOBAL long bpfq_skip_fields(struct bpfq_value *sv, struct bpfq_buf *buf, _
 			n = cur + bpfq_first_byte(m);
 			/* The closing quote, or the first of "": left to the
 			 * byte parser unless the delimiter follows it. */
-			if (n + 1 >= len || !bpfq_skip_crosses(p, buf, n + 1)) {
+			if (n + 1 >= len || !bpfq_skip_crosses(buf, n + 1)) {
 				cur = n;
 				break;
 			}
 			cur = start = n + 2;
 			bpfq_skip_cross(&sv->st, cur);
 			inq = 0;
+			/* A used field: the byte parser's, or a field parser's. */
+			if (p->slot >= 0)
+				break;
 			fresh = 1;
 			continue;
 		}
@@ -395,12 +396,14 @@ BPFQ_GLOBAL long bpfq_skip_fields(struct bpfq_value *sv, struct bpfq_buf *buf, _
 			continue;
 		}
 		n = cur + bpfq_first_byte(m);
-		if (n >= len || !bpfq_skip_crosses(p, buf, n)) {
+		if (n >= len || !bpfq_skip_crosses(buf, n)) {
 			cur = n;
 			break;
 		}
 		cur = start = n + 1;
 		bpfq_skip_cross(&sv->st, cur);
+		if (p->slot >= 0)
+			break;
 		fresh = 1;
 	}
 	/* Bytes past the read's end are no input: up to it, all were content. */
@@ -477,6 +480,209 @@ BPFQ_GLOBAL long bpfq_number_field(struct bpfq_value *sv, struct bpfq_buf *buf, 
 	return pos;
 }
 
+/* The first n (1..7) bytes of w, zeros above them. */
+static __always_inline __u64 bpfq_first_bytes(__u64 w, __u64 n)
+{
+	return w & ((1ULL << ((n & 7) * 8)) - 1);
+}
+
+/* The text of slot's field, n (1..7) bytes in w, where the byte parser's
+ * bpfq_slot_byte() would put them one by one: the compared text, the
+ * text key, a key's segment. Each was empty (the field's first byte):
+ * one word written, the zeros above the bytes as the begin left them. */
+static __always_inline void bpfq_slot_word(struct bpfq_state *st, int slot, __u64 w, __u64 n)
+{
+	struct bpfq_rec *rec = &st->parse.rec;
+	int k = bpfq_slot_text(slot), off = bpfq_key_seg(slot);
+
+	w = bpfq_first_bytes(w, n);
+	if (BPFQ_NTEXTS && k >= 0 && k < BPFQ_MAX_TEXTS) {
+		*(__u64 *)st->parse.texts[k].bytes = w;
+		st->parse.texts[k].len = n;
+	}
+	if (BPFQ_KEY_TEXTS && off >= 0 && off <= BPFQ_KEYS_BYTES - BPFQ_SEG_TEXT(BPFQ_KEY_CAP)) {
+		*(__u64 *)(rec->key.bytes + off + BPFQ_SEG_HEAD) = w;
+		rec->key.bytes[off + 1] = n;
+	}
+	if (slot == BPFQ_KEY_SLOT) {
+		*(__u64 *)rec->key.bytes = w;
+		rec->key.len = n;
+	}
+}
+
+/*
+ * csv: a used field that is text alone (not a number, a time, a regex's),
+ * 1 to 7 bytes, unquoted, followed by the delimiter, at pos, its first
+ * byte: its bytes where the byte parser would have put them and the next
+ * field begun; the position after the delimiter, or pos when the field is
+ * not so short (or empty, quoted, the line's last, at the read's end: the
+ * byte parser's). A global function, as bpfq_number_field().
+ */
+BPFQ_GLOBAL long bpfq_text_field(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				 __u64 len)
+{
+	struct bpfq_parse_ctx c;
+	__u64 w, m, n;
+	int slot, off;
+
+	if (!BPFQ_CSV || !sv || !buf || pos >= len || len > BPFQ_BUF_SIZE)
+		return pos;
+	slot = sv->st.parse.slot;
+	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || bpfq_slot_numeric(slot) || bpfq_slot_time(slot))
+		return pos;
+#ifdef BPFQ_NREGEX
+	if (BPFQ_NREGEX)
+		return pos;
+#endif
+	/* Bytes already in the text key, or a segment's: the byte parser
+	 * appends to them (a field that comes twice is no csv's, but exact). */
+	off = bpfq_key_seg(slot);
+	if (slot == BPFQ_KEY_SLOT && sv->st.parse.rec.key.len)
+		return pos;
+	if (BPFQ_KEY_TEXTS && off >= 0 && off < BPFQ_KEYS_BYTES - 1 &&
+	    sv->st.parse.rec.key.bytes[off + 1])
+		return pos;
+	/* The segments' sizes are multiples of 8 (bpfq_state.h): a word's
+	 * store lands on its own; an odd one goes byte by byte. */
+	if (BPFQ_KEY_TEXTS && off >= 0 && (off & 7))
+		return pos;
+	w = *(const __u64 *)(buf->data + (pos & BPFQ_BUF_MASK));
+	/* A quote opens a field only as its first byte; later, it is content. */
+	if ((w & 0xff) == '"')
+		return pos;
+	m = bpfq_bytes_eq(w, BPFQ_DELIM) | bpfq_bytes_eq(w, '\n') | bpfq_bytes_eq(w, '\r');
+	if (!m)
+		return pos;
+	n = bpfq_first_byte(m);
+	if (!n || ((w >> (n * 8)) & 0xff) != BPFQ_DELIM || pos + n >= len)
+		return pos;
+	bpfq_slot_word(&sv->st, slot, w, n);
+	c.st = &sv->st;
+	c.p = &sv->st.parse;
+	c.p->tok.seen = n;
+	bpfq_end_field(&c);
+	pos += n + 1;
+	bpfq_begin_field(&c, sv->st.result.bytes + pos);
+	return pos;
+}
+
+/*
+ * ISO dates at fixed places (parse_time.bpf.h): w XORed with a pattern
+ * word (digits '0', the rest their byte) holds 0..9 where the pattern has
+ * a digit and 0 where it has its byte; the fixed bytes' flags (the
+ * high bit of each byte that is not 0..9, exact as bpfq_nondigit_mask())
+ * and the fixed bytes themselves, nonzero.
+ */
+#define BPFQ_ISO_DATE 0x2d30302d30303030ULL	/* "0000-00-" */
+#define BPFQ_ISO_DASHES 0xff0000ff00000000ULL	/* its '-' bytes */
+#define BPFQ_ISO_TIME 0x30303a3030543030ULL	/* "00T00:00" */
+#define BPFQ_ISO_TIME_FIXED 0x0000ff0000ff0000ULL
+#define BPFQ_ISO_SECS 0xffffffffff30303aULL	/* ":00", the rest masked */
+#define BPFQ_ISO_SECS_MASK 0xffffffffff000000ULL
+#define BPFQ_ISO_SECS_FIXED 0x000000ffULL
+/* A delimiter that is one of the forms' bytes splits them: the byte parser's. */
+#define BPFQ_ISO_DELIM_OK (BPFQ_DELIM != '-' && BPFQ_DELIM != ':' && BPFQ_DELIM != 'T' && \
+			   BPFQ_DELIM != 't' && (BPFQ_DELIM < '0' || BPFQ_DELIM > '9'))
+
+static __always_inline __u64 bpfq_iso_bad(__u64 w, __u64 pattern, __u64 fixed)
+{
+	__u64 x = w ^ pattern;
+
+	return (((x + 0x7676767676767676ULL) | x) & BPFQ_HIGH) | (x & fixed);
+}
+
+/* The value of the two digits 0..9 at byte i of x. */
+static __always_inline __u64 bpfq_iso_2(__u64 x, int i)
+{
+	return ((x >> (i * 8)) & 0xf) * 10 + ((x >> (i * 8 + 8)) & 0xf);
+}
+
+/*
+ * csv: a used time field (alone: not text, a key, a regex's) in the
+ * plainest ISO forms, YYYY-MM-DD or YYYY-MM-DD?hh:mm:ss (? a 'T', 't' or
+ * ' '), followed by the delimiter, at pos, its first byte: the token as
+ * bpfq_time_byte() would leave it after those bytes, the field ended
+ * (bpfq_end_field() checks the date and counts a bad one, as for the byte
+ * parser), the next one begun; the position after the delimiter, or pos
+ * for any other form (blanks, a fraction, a zone, the line's last field,
+ * the read's end: the byte parser's). A global function, as
+ * bpfq_number_field().
+ */
+BPFQ_GLOBAL long bpfq_time_field_at(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				    __u64 len)
+{
+	struct bpfq_parse_ctx c;
+	struct bpfq_tok *t;
+	__u64 w0, w1, w2, x0, x1, x2 = 0, v, n = 10;
+	int slot;
+
+	if (!BPFQ_CSV || !BPFQ_ISO_DELIM_OK || !sv || !buf || pos >= len || len > BPFQ_BUF_SIZE)
+		return pos;
+	slot = sv->st.parse.slot;
+	if (slot < 0 || slot >= BPFQ_MAX_SLOTS || !bpfq_slot_time(slot) || slot == BPFQ_KEY_SLOT ||
+	    (BPFQ_KEY_TEXTS && bpfq_key_seg(slot) >= 0))
+		return pos;
+#ifdef BPFQ_NTEXTS
+	if (BPFQ_NTEXTS && bpfq_slot_text(slot) >= 0)
+		return pos;
+#endif
+#ifdef BPFQ_NREGEX
+	if (BPFQ_NREGEX)
+		return pos;
+#endif
+	if (pos + 10 >= len)
+		return pos;
+	w0 = *(const __u64 *)(buf->data + (pos & BPFQ_BUF_MASK));
+	w1 = *(const __u64 *)(buf->data + ((pos + 8) & BPFQ_BUF_MASK));
+	if (bpfq_iso_bad(w0, BPFQ_ISO_DATE, BPFQ_ISO_DASHES))
+		return pos;
+	x0 = w0 ^ BPFQ_ISO_DATE;
+	x1 = w1 ^ BPFQ_ISO_TIME;
+	/* The day's two digits, then the delimiter or the time's separator. */
+	if ((((x1 + 0x7676767676767676ULL) | x1) & BPFQ_HIGH & 0xffff) != 0)
+		return pos;
+	v = ((bpfq_iso_2(x0, 0) * 100 + bpfq_iso_2(x0, 2)) * 100 + bpfq_iso_2(x0, 5)) * 100 +
+	    bpfq_iso_2(x1, 0);
+	if (((w1 >> 16) & 0xff) != BPFQ_DELIM) {
+		__u64 sep = (w1 >> 16) & 0xff;
+
+		if (sep != 'T' && sep != 't' && sep != ' ')
+			return pos;
+		if (pos + 19 >= len)
+			return pos;
+		w2 = *(const __u64 *)(buf->data + ((pos + 16) & BPFQ_BUF_MASK));
+		/* The separator's byte is checked: the pattern's 'T' there alone. */
+		if (bpfq_iso_bad(w1 & ~0xff0000ULL, BPFQ_ISO_TIME & ~0xff0000ULL, BPFQ_ISO_TIME_FIXED) ||
+		    bpfq_iso_bad(w2 | BPFQ_ISO_SECS_MASK, BPFQ_ISO_SECS, BPFQ_ISO_SECS_FIXED) ||
+		    ((w2 >> 24) & 0xff) != BPFQ_DELIM)
+			return pos;
+		x1 = w1 ^ BPFQ_ISO_TIME;
+		x2 = w2 ^ BPFQ_ISO_SECS;
+		v = ((v * 100 + bpfq_iso_2(x1, 3)) * 100 + bpfq_iso_2(x1, 6)) * 100 +
+		    bpfq_iso_2(x2, 1);
+		n = 19;
+		x2 = sep == ' ' ? BPFQ_TIME_SPACE : 0;
+	}
+	t = &sv->st.parse.tok;
+	t->mode = BPFQ_MODE_NUM;
+	t->val = v;
+	t->ndigits = n == 19 ? 14 : 8;
+	t->tpos = n;
+	t->forms = x2;
+	t->exp = 0;
+	t->eneg = 0;
+	t->wlen = 0;
+	t->frac = 0;
+	t->fdigits = 0;
+	t->seen = n;
+	c.st = &sv->st;
+	c.p = &sv->st.parse;
+	bpfq_end_field(&c);
+	pos += n + 1;
+	bpfq_begin_field(&c, sv->st.result.bytes + pos);
+	return pos;
+}
+
 /* Whether the parser is inside a field no slot uses, where bpfq_skip_fields() goes. */
 static __always_inline int bpfq_skip_applies(const struct bpfq_parse *p)
 {
@@ -486,6 +692,31 @@ static __always_inline int bpfq_skip_applies(const struct bpfq_parse *p)
 	if (BPFQ_CSV)
 		return p->in_record && p->qstate != 2;
 	return p->in_field;
+}
+
+/* Between records, at pos, a byte that begins one (not a line end, nor
+ * a '\r', which waits for the byte after it): the record and its first
+ * field begun, as bpfq_csv_plain() begins them. A global function: the
+ * begin's loops and clears are verified once. */
+BPFQ_GLOBAL int bpfq_begin_record_at(struct bpfq_value *sv, struct bpfq_buf *buf, __u64 pos,
+				     __u64 len)
+{
+	struct bpfq_parse_ctx c;
+	__u64 ch;
+
+	if (!sv || !buf || pos >= len || len > BPFQ_BUF_SIZE)
+		return 0;
+	c.st = &sv->st;
+	c.p = &sv->st.parse;
+	if (c.p->in_record || c.p->qstate || c.p->cr)
+		return 0;
+	ch = (__u8)buf->data[pos & BPFQ_BUF_MASK];
+	if (ch == '\n' || ch == '\r')
+		return 0;
+	pos += sv->st.result.bytes;
+	bpfq_begin_record(&c, pos);
+	bpfq_begin_field(&c, pos);
+	return 0;
 }
 
 /* The format's (parse_csv.bpf.h, parse_text.bpf.h, parse_json.bpf.h), and fast_lines.bpf.h's. */
@@ -507,6 +738,10 @@ static long bpfq_parse_step(__u64 i, void *data)
 	if (BPFQ_CSV && c->p->slot >= 0 && c->p->in_record && !c->p->tok.seen && !c->p->quoted &&
 	    !c->p->qstate && !c->p->cr) {
 		taken = bpfq_number_field((struct bpfq_value *)c->st, c->buf, pos, c->len);
+		if (taken == pos)
+			taken = bpfq_text_field((struct bpfq_value *)c->st, c->buf, pos, c->len);
+		if (taken == pos && BPFQ_TIME_SLOTS)
+			taken = bpfq_time_field_at((struct bpfq_value *)c->st, c->buf, pos, c->len);
 		if (taken != pos) {
 			c->pos = taken;
 			return 0;
