@@ -502,7 +502,7 @@ static __always_inline void bpfq_slot_word(struct bpfq_state *st, int slot, __u6
 	}
 	if (BPFQ_KEY_TEXTS && off >= 0 && off <= BPFQ_KEYS_BYTES - BPFQ_SEG_TEXT(BPFQ_KEY_CAP)) {
 		*(__u64 *)(rec->key.bytes + off + BPFQ_SEG_HEAD) = w;
-		rec->key.bytes[off + 1] = n;
+		*(__u16 *)(rec->key.bytes + off + BPFQ_SEG_LEN) = n;
 	}
 	if (slot == BPFQ_KEY_SLOT) {
 		*(__u64 *)rec->key.bytes = w;
@@ -539,8 +539,8 @@ BPFQ_GLOBAL long bpfq_text_field(struct bpfq_value *sv, struct bpfq_buf *buf, __
 	off = bpfq_key_seg(slot);
 	if (slot == BPFQ_KEY_SLOT && sv->st.parse.rec.key.len)
 		return pos;
-	if (BPFQ_KEY_TEXTS && off >= 0 && off < BPFQ_KEYS_BYTES - 1 &&
-	    sv->st.parse.rec.key.bytes[off + 1])
+	if (BPFQ_KEY_TEXTS && off >= 0 && off < BPFQ_KEYS_BYTES - BPFQ_SEG_HEAD &&
+	    *(__u16 *)(sv->st.parse.rec.key.bytes + off + BPFQ_SEG_LEN))
 		return pos;
 	/* The segments' sizes are multiples of 8 (bpfq_state.h): a word's
 	 * store lands on its own; an odd one goes byte by byte. */
