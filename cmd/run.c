@@ -434,10 +434,12 @@ static int print_answer(struct run *r, FILE *out)
 		agg_desc_of(r->q.items[i], &descs[i]);
 	}
 	/* A partial carries the values: bpfq merge ranks them all. */
-	if (r->o->partial)
+	if (r->o->partial) {
+		exact_prune(descs, r->q.nitems, &r->values, r->area);
 		a.values = &r->values;
-	else
+	} else {
 		exact_answer(descs, r->q.nitems, &r->values, r->area);
+	}
 	if (r->q.by || r->q.by_file) {
 		if (r->q.by)
 			ast_render(&r->q, r->q.by, key, sizeof(key));
@@ -473,8 +475,10 @@ static int print_answer(struct run *r, FILE *out)
 		partial_print(out, select, &a), status = EXIT_OK;
 	else if (r->o->partial)
 		partial_print_error(out, EXIT_INPUT, "out of memory");
-	else if (output_check_text(stderr, "bpfq", &a))
+	else if (output_check_text(stderr, "bpfq", &a)) {
+		output_estimate_warnings(stderr, "bpfq", &a, r->o->max_values);
 		status = print_final(r, out, &a);
+	}
 	for (int i = 0; i < r->q.nitems; i++)
 		free(names[i]);
 	for (int j = 0; j < BPFQ_MAX_KEYS; j++)

@@ -80,7 +80,7 @@ static bool same_query(const struct partial *a, const struct partial *b)
 
 		if (x->kind != y->kind || x->words != y->words || x->nbuckets != y->nbuckets ||
 		    x->lo != y->lo || x->hi != y->hi || x->step != y->step || x->q != y->q ||
-		    x->time != y->time)
+		    x->time != y->time || x->mid != y->mid || x->share != y->share)
 			return false;
 	}
 	return true;
@@ -349,6 +349,7 @@ static int merge_print(struct merge *m)
 	if (!output_check_text(stderr, "bpfq merge", &a))
 		return EXIT_INPUT;
 	exact_answer(h->descs, h->naggs, &h->values, h->area);
+	output_estimate_warnings(stderr, "bpfq merge", &a, 0);
 	status = print_final(m, &a);
 	return fflush(stdout) ? EXIT_INPUT : status;
 }

@@ -303,6 +303,16 @@ bool agg_is_quantile(enum agg_kind kind);
 /* Whether the query has a quantile_exact (median_exact) item: its values are kept. */
 bool ast_has_exact(const struct query *q);
 
+/*
+ * Whether an item keeps its values: quantile_exact, and quantile without
+ * by, whose answer is exact while they fit in --max-values (its sketch
+ * answers past that).
+ */
+bool ast_keeps_values(const struct node *call);
+
+/* Whether any item of the query does. */
+bool ast_has_values(const struct query *q);
+
 /* "sum", "count", ... (an alias's canonical name: var is var_samp's). */
 const char *agg_name(enum agg_kind kind);
 
