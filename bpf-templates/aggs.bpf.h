@@ -486,7 +486,9 @@ static __always_inline int bpfq_values_put(struct bpfq_d v, __u32 item)
 	e->item = item;
 	return 0;
 lost:
-	h->item = 1;
+	/* read first: a store at every lost value would pull the line from the other readers */
+	if (!*(volatile __u64 *)&h->item)
+		h->item = 1;
 	return 1;
 }
 

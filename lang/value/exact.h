@@ -2,7 +2,7 @@
 /*
  * quantile_exact(), median_exact(): every value folded is kept, with the
  * item that folded it (the kernel's bpfq_values map, the evaluator, a
- * partial's "values"); after the scan the values are sorted and each
+ * partial's "values"); after the scan the values are ranked and each
  * item's answer is picked at the rank quantile() uses.
  */
 #ifndef BPFQ_EXACT_H
@@ -37,7 +37,7 @@ int exact_add_all(struct exact_values *x, const struct bpfq_xval *v, size_t n);
  * its folding item kept: the value at rank max(1, ceil(q * n)) of the n,
  * as quantile() ranks them; a median's the two middle ones for an even n.
  * quantile's only when its values all were kept (as many as its count).
- * Sorts x.
+ * Reorders x: by item, each rank at its place (a selection, not a sort).
  */
 void exact_answer(const struct agg_desc *d, int n, struct exact_values *x, uint64_t *area);
 
