@@ -74,8 +74,9 @@ static const struct argp_option option_list[] = {
 	{ "max-groups", OPT_MAX_GROUPS, "N", 0,
 	  "With by, at most N groups (default 65536; up to 16777216); more is an error", 2 },
 	{ "max-values", OPT_MAX_VALUES, "N", 0,
-	  "quantile_exact, median_exact: keep at most N values, 24 bytes each (default "
-	  "4194304; up to 2147483648); more is an error", 2 },
+	  "quantile, median (without by) and their _exact kinds: keep at most N values, "
+	  "24 bytes each (default 4194304; up to 2147483648); more is an error for the "
+	  "_exact ones, an estimate and a warning for the others", 2 },
 	{ "dry-run", OPT_DRY_RUN, "STAGE", OPTION_ARG_OPTIONAL,
 	  "Parse, generate, compile, load and verify; then exit without reading. "
 	  "--dry-run=compile stops before loading (no privileges needed) and compiles "

@@ -49,7 +49,7 @@ struct options {
 	long jobs;		/* -j: reader threads for a regular file */
 	bool jobs_given;	/* else one per CPU for large files (run_kernel.c) */
 	long max_groups;	/* --max-groups: with by, more is an error */
-	long max_values;	/* --max-values: quantile_exact's values, more is an error */
+	long max_values;	/* --max-values: the values kept (quantile, quantile_exact) */
 	unsigned debug;		/* enum debug_stage bits */
 	bool dry_run;		/* --dry-run: read nothing */
 	bool compile_only;	/* --dry-run=compile: nor load; compile for every requested hook */
