@@ -461,8 +461,10 @@ BPFQ_MAP struct {
 /*
  * v into the next entry, item its folder; 1 past the entries this scan
  * may put. Readers of -j put at once: the atomic add gives each its own.
+ * Once they are all taken the count is only read, and the header's item
+ * says a value was lost: quantile's go on past them, to its sketch.
  */
-static __always_inline int bpfq_exact_put(__u64 *s, struct bpfq_d v, __u32 item)
+static __always_inline int bpfq_values_put(struct bpfq_d v, __u32 item)
 {
 	__u32 k = 0;
 	struct bpfq_xval *h = bpf_map_lookup_elem(&bpfq_values, &k), *e;
@@ -470,9 +472,11 @@ static __always_inline int bpfq_exact_put(__u64 *s, struct bpfq_d v, __u32 item)
 
 	if (!h)
 		return 1;
+	if (*(volatile __u64 *)&h->lo >= (__u64)h->hi)
+		goto lost;
 	i = __sync_fetch_and_add(&h->lo, 1);
 	if (i >= (__u64)h->hi || i >= 0xfffffffeULL)
-		return 1;
+		goto lost;
 	k = (__u32)i + 1;
 	e = bpf_map_lookup_elem(&bpfq_values, &k);
 	if (!e)
@@ -480,6 +484,19 @@ static __always_inline int bpfq_exact_put(__u64 *s, struct bpfq_d v, __u32 item)
 	e->lo = v.lo;
 	e->hi = v.hi;
 	e->item = item;
+	return 0;
+lost:
+	/* read first: a store at every lost value would pull the line from the other readers */
+	if (!*(volatile __u64 *)&h->item)
+		h->item = 1;
+	return 1;
+}
+
+/* quantile_exact: its count is of the values put. */
+static __always_inline int bpfq_exact_put(__u64 *s, struct bpfq_d v, __u32 item)
+{
+	if (bpfq_values_put(v, item))
+		return 1;
 	s[0]++;
 	return 0;
 }

@@ -583,10 +583,11 @@ struct bpfq_comoments {
 #define BPFQ_Q_BUCKETS BPFQ_Q_BUCKETS_OF(BPFQ_Q_BITS)
 
 /*
- * quantile_exact(): every value, kept in a map of these (bpfq_values)
- * that user space sorts. Entry 0 is the header: lo counts the values put
- * so far (by every reader at once: an atomic add reserves an entry), hi
- * is how many this scan may put (what is left of --max-values); the
+ * quantile_exact(), and quantile() without by: every value, kept in a
+ * map of these (bpfq_values) that user space sorts. Entry 0 is the
+ * header: lo counts the values put so far (by every reader at once: an
+ * atomic add reserves an entry), hi is how many this scan may put (what
+ * is left of --max-values), item is 1 once a value found none; the
  * values follow from entry 1, each with the item that folded it.
  */
 struct bpfq_xval {

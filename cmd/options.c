@@ -77,8 +77,9 @@ static const struct argp_option option_list[] = {
 	{ "max-groups", OPT_MAX_GROUPS, "N", 0,
 	  "With by, at most N groups (default 65536; up to 16777216); more is an error", 2 },
 	{ "max-values", OPT_MAX_VALUES, "N", 0,
-	  "quantile_exact, median_exact: keep at most N values, 24 bytes each (default "
-	  "4194304; up to 2147483648); more is an error", 2 },
+	  "quantile, median (without by) and their _exact kinds: keep at most N values, "
+	  "24 bytes each (default 4194304; up to 2147483648); more is an error for the "
+	  "_exact ones, an estimate and a warning for the others", 2 },
 	{ "max-distinct", OPT_MAX_DISTINCT, "N", 0,
 	  "count_distinct, count(distinct e): exact while the values of all of them and "
 	  "their groups number at most N (default 1048576, about 100 bytes each; up to "

@@ -49,7 +49,7 @@ struct options {
 	long jobs;		/* -j: reader threads for a regular file */
 	bool jobs_given;	/* else one per CPU for large files (run_kernel.c) */
 	long max_groups;	/* --max-groups: with by, more is an error */
-	long max_values;	/* --max-values: quantile_exact's values, more is an error */
+	long max_values;	/* --max-values: the values kept (quantile, quantile_exact) */
 	long max_distinct;	/* --max-distinct: count_distinct's set, past it an estimate */
 	unsigned debug;		/* enum debug_stage bits */
 	bool dry_run;		/* --dry-run: read nothing */

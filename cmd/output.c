@@ -346,6 +346,24 @@ static void json_value(FILE *f, const struct answer *a, int i, const uint64_t *a
 	fputs(text, f);
 }
 
+void output_estimate_warnings(FILE *f, const char *prog, const struct answer *a, long max)
+{
+	for (int i = 0; a->area && i < a->naggs; i++) {
+		const struct agg_desc *d = &a->descs[i];
+		const uint64_t *state = a->area + output_offset(a, i);
+
+		if (!d->keeps || d->share || !state[0] || !exact_estimated(d, state))
+			continue;
+		fprintf(f, "%s: warning: %s: ", prog, a->names[i]);
+		if (max)
+			fprintf(f, "more than %ld values (raise --max-values)", max);
+		else
+			fprintf(f, "a run had more values than its --max-values");
+		fprintf(f, ": the answer is an estimate, within 1/%d (%.2f%%)\n",
+			BPFQ_Q_SUB_OF(d->q_bits), 100.0 / BPFQ_Q_SUB_OF(d->q_bits));
+	}
+}
+
 static void json_aggregates(FILE *f, const struct answer *a, const uint64_t *area)
 {
 	fputs("\"aggregates\":[", f);
@@ -357,7 +375,7 @@ static void json_aggregates(FILE *f, const struct answer *a, const uint64_t *are
 		/* count_distinct is exact unless its set was full */
 		if (value_distinct_estimated(&a->descs[i], area + output_offset(a, i)))
 			fprintf(f, ",\"standard_error\":%.4f", value_hll_error(a->descs[i].hll_p));
-		if (a->descs[i].kind == AGG_QUANTILE)
+		if (exact_estimated(&a->descs[i], area + output_offset(a, i)))
 			fprintf(f, ",\"relative_error\":%.4f", 1.0 / BPFQ_Q_SUB_OF(a->descs[i].q_bits));
 		fputc('}', f);
 	}

@@ -33,6 +33,12 @@ struct answer {
 	const char *kinds;	/* --partial: how each used field was read (partial_kinds()) */
 };
 
+/*
+ * A warning for each quantile whose values passed --max-values (max, or
+ * 0 in merge: a run's), so that its answer is its sketch's estimate.
+ */
+void output_estimate_warnings(FILE *f, const char *prog, const struct answer *a, long max);
+
 /* Where item i's state starts in an area. */
 int output_offset(const struct answer *a, int i);
 

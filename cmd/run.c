@@ -523,6 +523,7 @@ static int print_answer(struct run *r, FILE *out)
 	}
 	/* A partial carries the values: bpfq merge ranks them all. */
 	if (r->o->partial) {
+		exact_prune(descs, r->q.nitems, &r->values, r->area);
 		a.values = &r->values;
 		partial_distinct(r, &a);
 	} else {
@@ -568,6 +569,7 @@ static int print_answer(struct run *r, FILE *out)
 		partial_print_error(out, EXIT_INPUT, "out of memory");
 	else if (output_check_text(stderr, "bpfq", &a)) {
 		distinct_warn(r, &a);
+		output_estimate_warnings(stderr, "bpfq", &a, r->o->max_values);
 		status = print_final(r, out, &a);
 	}
 	for (int i = 0; i < r->q.nitems; i++)

@@ -427,18 +427,19 @@ struct loaded {
 };
 
 /*
- * quantile_exact: the entries of its map, the header among them: what
- * --max-values leaves, or fewer for a regular file (each of its records
- * is a byte or more, and puts a value for each item that folds one).
+ * Kept values (quantile_exact, quantile): the entries of their map, the
+ * header among them: what --max-values leaves, or fewer for a regular
+ * file (each of its records is a byte or more, and puts a value for each
+ * item that folds one).
  */
 static long values_wanted(const struct run *r)
 {
 	long left = r->o->max_values - (long)r->values.n, items = 0;
 
-	if (!ast_has_exact(&r->q))
+	if (!ast_has_values(&r->q))
 		return 1;
 	for (int i = 0; i < r->q.nitems; i++)
-		items += r->q.items[i]->agg == AGG_QUANTILE_EXACT && !r->q.items[i]->share;
+		items += ast_keeps_values(r->q.items[i]) && !r->q.items[i]->share;
 	if (r->in.seekable && !r->in.compression && !r->in.unsized &&
 	    r->in.size < (uint64_t)left / items)
 		left = (long)(r->in.size + 1) * items;

@@ -726,7 +726,7 @@ static void gen_b(struct gen *g, const struct node *n, char *res)
 
 /* ---- aggregates ---- */
 
-/* The item call is: the one whose values quantile_exact's answer sorts. */
+/* The item call is: the one whose values an exact answer sorts. */
 static int item_of(const struct query *q, const struct node *call)
 {
 	int i = 0;
@@ -772,6 +772,9 @@ static void fold_call(struct gen *g, const struct node *call, int off, const cha
 		if (layout_q_bits(call) == BPFQ_Q_BITS) {
 			gen_line(g, fast ? "bpfq_quantile_i(&%s[%d], %s);" :
 					   "bpfq_quantile_d(&%s[%d], %s);", area, off, v);
+			/* and the value, while they fit: the answer is exact then */
+			gen_line(g, fast ? "bpfq_values_put(bpfq_d_of_int(%s), %d);" :
+					   "bpfq_values_put(%s, %d);", v, item_of(g->q, call));
 			break;
 		}
 		gen_line(g, fast ? "if (bpfq_quantile_g_i(&%s[%d], %s))" :
@@ -1410,7 +1413,7 @@ static void gen_defines(struct gen *g, const struct codegen_plan *plan)
 	gen_line(g, "#define BPFQ_FORMAT %d", plan->format);
 	gen_line(g, "#define BPFQ_HOOK %d", plan->hook);
 	gen_line(g, "#define BPFQ_AREA_WORDS %d", plan->area_words);
-	if (ast_has_exact(q))
+	if (ast_has_values(q))
 		gen_line(g, "#define BPFQ_EXACT 1");
 	if (ast_has_distinct(q))
 		gen_line(g, "#define BPFQ_DISTINCT 1");

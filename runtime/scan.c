@@ -118,7 +118,7 @@ int scan_read_distinct(struct loader *l, struct distinct_set *s)
 	return 0;
 }
 
-/* quantile_exact: none put yet; as many as the map holds and --max-values leaves. */
+/* Kept values: none put yet; as many as the map holds and --max-values leaves. */
 static void clear_values(struct scan *sc)
 {
 	size_t entries, held = sc->job->values ? sc->job->values->n : 0, left;
@@ -129,6 +129,7 @@ static void clear_values(struct scan *sc)
 	left = sc->job->max_values > held ? sc->job->max_values - held : 0;
 	h->lo = 0;
 	h->hi = (int64_t)(left < entries - 1 ? left : entries - 1);
+	h->item = 0;
 }
 
 /*
@@ -437,13 +438,26 @@ static enum scan_status take_keytexts(struct scan *sc)
 	return SCAN_OK;
 }
 
-/* quantile_exact: the values the scan put, after the ones before it. */
+/* The items that keep values (quantile(e, q1, q2) is one). */
+static int keepers(const struct query *q)
+{
+	int n = 0;
+
+	for (int i = 0; i < q->nitems; i++)
+		n += ast_keeps_values(q->items[i]) && !q->items[i]->share;
+	return n;
+}
+
+/* Kept values: the ones the scan put, after the ones before it. */
 static int take_values(struct scan *sc)
 {
 	size_t entries, n;
 	const struct bpfq_xval *h = loader__values(sc->l, &entries);
 
 	if (!h || !entries || !sc->job->values)
+		return 0;
+	/* one quantile's that did not all fit: its sketch answers, they are not wanted */
+	if (h->item && keepers(sc->job->q) == 1 && !ast_has_exact(sc->job->q))
 		return 0;
 	n = h->lo < (uint64_t)h->hi ? h->lo : (uint64_t)h->hi;
 	sc->a->result_bytes += n * sizeof(*h);

@@ -88,7 +88,8 @@ static bool same_query(const struct partial *a, const struct partial *b)
 
 		if (x->kind != y->kind || x->words != y->words || x->nbuckets != y->nbuckets ||
 		    x->lo != y->lo || x->hi != y->hi || x->step != y->step || x->q != y->q ||
-		    x->time != y->time || x->clock != y->clock)
+		    x->time != y->time || x->clock != y->clock || x->mid != y->mid ||
+		    x->share != y->share)
 			return false;
 	}
 	return true;
@@ -452,6 +453,7 @@ static int merge_print(struct merge *m)
 	messages_distinct_estimates(stderr, "bpfq merge", &a, "a run's values passed its "
 				    "--max-distinct, or the runs' sets could not be joined; raise "
 				    "--max-distinct there for an exact count");
+	output_estimate_warnings(stderr, "bpfq merge", &a, 0);
 	status = print_final(m, &a);
 	return fflush(stdout) ? EXIT_INPUT : status;
 }

@@ -88,6 +88,8 @@ static void print_desc(FILE *f, const char *name, const struct agg_desc *d, bool
 		fputs(",\"clock\":true", f);
 	if (d->share)
 		fprintf(f, ",\"share\":%d", d->share);
+	if (d->mid)
+		fputs(",\"median\":true", f);
 	if (set)
 		fputs(",\"set\":true", f);
 	fputc('}', f);
@@ -114,7 +116,7 @@ static void print_distinct(FILE *f, const struct distinct_set *s)
 	fputc(']', f);
 }
 
-/* quantile_exact's values: [item, value * BPFQ_SCALE], as many as were kept. */
+/* The kept values (quantile, quantile_exact): [item, value * BPFQ_SCALE]. */
 static void print_values(FILE *f, const struct exact_values *x)
 {
 	char text[48];
@@ -240,7 +242,7 @@ void partial_print(FILE *f, const char *select, const struct answer *a)
 		print_state(f, a->area, words);
 	}
 	for (int i = 0; i < a->naggs; i++)
-		if (a->descs[i].kind == AGG_QUANTILE_EXACT && !a->descs[i].share) {
+		if (a->descs[i].keeps && !a->descs[i].share) {
 			print_values(f, a->values);
 			break;
 		}
@@ -302,6 +304,7 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 {
 	const struct json *name = json_get(j, "name"), *kind = json_get(j, "kind");
 	const struct json *time = json_get(j, "time"), *text = json_get(j, "text");
+	const struct json *median = json_get(j, "median");
 	struct agg_desc *d = &p->descs[p->naggs];
 	struct node call = { 0 };
 	i128 words, buckets, lo, hi, step, q, share = 0;
@@ -315,11 +318,17 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 		*err = "an aggregate lacks name, kind, words, buckets, lo, hi, step or q";
 		return -1;
 	}
-	/* quantile_exact(e, q1, q2): the second ranks the first's values, kept before it */
+	/* quantile(e, q1, q2): the second ranks the first's values (and state), kept before it */
 	if (json_get(j, "share") &&
-	    (get_int(j, "share", 1, p->naggs, &share) || kind_by_name(kind->text) != AGG_QUANTILE_EXACT ||
-	     p->descs[share - 1].kind != AGG_QUANTILE_EXACT || p->descs[share - 1].share)) {
-		*err = "an aggregate's share is not an earlier quantile_exact";
+	    (get_int(j, "share", 1, p->naggs, &share) || !agg_is_quantile(kind_by_name(kind->text)) ||
+	     p->descs[share - 1].kind != kind_by_name(kind->text) || p->descs[share - 1].share)) {
+		*err = "an aggregate's share is not an earlier quantile of its kind";
+		return -1;
+	}
+	/* median(e): one argument, the mean of the two middle values */
+	if (median && (median->kind != JSON_TRUE || !agg_is_quantile(kind_by_name(kind->text)) ||
+		       q != BPFQ_SCALE / 2 || share)) {
+		*err = "an aggregate's median is not true of a quantile at 0.5";
 		return -1;
 	}
 	call.agg = kind_by_name(kind->text);
@@ -329,6 +338,7 @@ static int parse_desc(const struct json *j, struct partial *p, const char **err)
 	call.step = step;
 	call.q = q;
 	call.share = (int)share;
+	call.nargs = median ? 1 : 2;
 	/* count_distinct's registers: fewer with by (lang/value/layout.c) */
 	if (call.agg == AGG_COUNT_DISTINCT && words == BPFQ_DISTINCT_HEAD + (1 << BPFQ_HLL_P_GROUP) / 8)
 		call.hll_p = BPFQ_HLL_P_GROUP;
@@ -385,7 +395,7 @@ static int parse_state(const struct json *state, struct partial *p, uint64_t *ar
 	return 0;
 }
 
-/* quantile_exact's values: each of an item that keeps them, a value an engine can hold. */
+/* The kept values: each of an item that keeps them, a value an engine can hold. */
 static int parse_values(const struct json *values, struct partial *p, const char **err)
 {
 	const i128 most = ((i128)1 << 63) * (i128)BPFQ_SCALE;
@@ -398,10 +408,10 @@ static int parse_values(const struct json *values, struct partial *p, const char
 		i128 item, v;
 
 		if (e->kind != JSON_ARRAY || num_int(e->child, 0, p->naggs - 1, &item) ||
-		    p->descs[item].kind != AGG_QUANTILE_EXACT || p->descs[item].share ||
+		    !p->descs[item].keeps || p->descs[item].share ||
 		    num_int(e->child->next, -most, most - 1, &v) ||
 		    e->child->next->next) {
-			*err = "a value is not [item, value] of a quantile_exact";
+			*err = "a value is not [item, value] of a quantile that keeps them";
 			return -1;
 		}
 		if (exact_add(&p->values, v, (int)item)) {
@@ -807,7 +817,7 @@ static int parse_fields(const struct json *j, struct partial *p, const char **er
 	    parse_distinct(json_get(j, "distinct"), p, err))
 		return -1;
 	for (int i = 0; i < p->naggs; i++)
-		if (p->descs[i].kind == AGG_QUANTILE_EXACT)
+		if (p->descs[i].keeps)
 			return parse_values(json_get(j, "values"), p, err);
 	return 0;
 }

@@ -105,9 +105,14 @@ void eval_keep_values(struct eval *e, struct exact_values *values, size_t max)
 	e->max_values = max;
 }
 
-/* quantile_exact: the value itself is kept; more than max_values is an error. */
+/*
+ * quantile_exact: the value itself is kept; more than max_values is an
+ * error. quantile's past them is not: its sketch answers (exact_answer()).
+ */
 static uint32_t keep_value(struct eval *e, int i, i128 v)
 {
+	if (e->desc[i].kind == AGG_QUANTILE && (!e->values || e->values->n >= e->max_values))
+		return 0;
 	if (!e->values || e->values->n >= e->max_values || exact_add(e->values, v, i)) {
 		e->failed = e->q->items[i];
 		return BPFQ_ERR_VALUES;
@@ -493,7 +498,7 @@ static uint32_t aggregate(struct eval *e, int i, uint64_t *state)
 	}
 	if (v.null)
 		return 0;
-	if (call->agg == AGG_QUANTILE_EXACT && (err = keep_value(e, i, v.v)))
+	if (e->desc[i].keeps && (err = keep_value(e, i, v.v)))
 		return err;
 	if (call->agg == AGG_COUNT_DISTINCT)
 		put_distinct(e, state, i, 0, (uint64_t)v.v, (uint64_t)((u128)v.v >> 64));

@@ -81,6 +81,19 @@ bool ast_has_exact(const struct query *q)
 	return false;
 }
 
+bool ast_keeps_values(const struct node *call)
+{
+	return call->agg == AGG_QUANTILE_EXACT || (call->agg == AGG_QUANTILE && !call->q_bits);
+}
+
+bool ast_has_values(const struct query *q)
+{
+	for (int i = 0; i < q->nitems; i++)
+		if (ast_keeps_values(q->items[i]))
+			return true;
+	return false;
+}
+
 const char *agg_name(enum agg_kind kind)
 {
 	for (size_t i = 0; i < NAGG_NAMES; i++)

@@ -311,6 +311,16 @@ bool ast_has_exact(const struct query *q);
 /* Whether a count_distinct folds the records' values (the set, bpfq_distinct). */
 bool ast_has_distinct(const struct query *q);
 
+/*
+ * Whether an item keeps its values: quantile_exact, and quantile without
+ * by, whose answer is exact while they fit in --max-values (its sketch
+ * answers past that).
+ */
+bool ast_keeps_values(const struct node *call);
+
+/* Whether any item of the query does. */
+bool ast_has_values(const struct query *q);
+
 /* "sum", "count", ... (an alias's canonical name: var is var_samp's). */
 const char *agg_name(enum agg_kind kind);
 

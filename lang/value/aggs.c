@@ -15,7 +15,9 @@ void agg_desc_of(const struct node *call, struct agg_desc *d)
 				.nbuckets = call->nbuckets, .lo = call->lo, .hi = call->hi,
 				.step = call->step, .q = call->q, .hll_p = layout_hll_p(call),
 				.q_bits = call->agg == AGG_QUANTILE ? layout_q_bits(call) : 0,
-				.share = call->agg == AGG_QUANTILE_EXACT ? call->share : 0,
+				.share = agg_is_quantile(call->agg) ? call->share : 0,
+				.keeps = ast_keeps_values(call),
+				.mid = agg_is_quantile(call->agg) && call->nargs == 1,
 				.time = call->type == TYPE_TIME, .clock = call->clock,
 				.text = call->type == TYPE_TEXT };
 }

@@ -21,7 +21,10 @@ struct agg_desc {
 	int nbuckets;		/* hist, lhist */
 	int64_t lo, hi, step;	/* lhist */
 	int64_t q;		/* quantile: q * BPFQ_SCALE */
-	int share;		/* quantile_exact: 1 + the item whose values it ranks, or 0: its own */
+	int share;		/* quantile, quantile_exact: 1 + the item whose values (and state)
+				 * it ranks, or 0: its own */
+	bool keeps;		/* its values are kept (ast_keeps_values()) */
+	bool mid;		/* median, median_exact: the mean of the two middle values */
 	int hll_p;		/* count_distinct: register index bits */
 	int q_bits;		/* quantile: sub-bucket bits (bpfq_state.h); 32-bit counts below 7 */
 	bool time;		/* min, max: of times, printed as times */

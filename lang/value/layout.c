@@ -33,9 +33,10 @@ int layout_agg_words(const struct node *call)
 	case AGG_QUANTILE:	/* the count, then the buckets' counts: 32-bit ones with by */
 		if (layout_q_bits(call) != BPFQ_Q_BITS)
 			return 1 + (BPFQ_Q_BUCKETS_OF(layout_q_bits(call)) + 1) / 2;
-		return 1 + BPFQ_Q_BUCKETS;
+		/* and the exact answer from its values, when they all were kept (exact.h) */
+		return 1 + BPFQ_Q_BUCKETS + LAYOUT_EXACT_WORDS;
 	case AGG_QUANTILE_EXACT:
-		return 3;	/* the count; the answer (lo, hi) once the values are sorted */
+		return LAYOUT_EXACT_WORDS;
 	case AGG_COUNT_DISTINCT:
 		/* the head (bpfq_state.h), then a byte a register */
 		return BPFQ_DISTINCT_HEAD + (1 << layout_hll_p(call)) / 8;

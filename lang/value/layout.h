@@ -19,6 +19,16 @@
 /* count_distinct: its register index bits (BPFQ_HLL_P, or BPFQ_HLL_P_GROUP with by). */
 int layout_hll_p(const struct node *call);
 
+/*
+ * The exact answer of an item that keeps its values (ast_keeps_values()),
+ * which user space puts after the scan: a word (quantile_exact's count;
+ * quantile's 1 when its values all were kept, else 0), then the two values
+ * whose mean it is (lo, hi words each; the same value twice but for the
+ * even count of a median). quantile_exact's state is these; quantile's
+ * ends with them, after its buckets.
+ */
+#define LAYOUT_EXACT_WORDS 5
+
 /* quantile: its sub-bucket bits (BPFQ_Q_BITS, or BPFQ_Q_BITS_GROUP with by). */
 int layout_q_bits(const struct node *call);
 

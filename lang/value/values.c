@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lang/value/exact.h"
+#include "lang/value/layout.h"
 #include "lang/value/timestamp.h"
 #include "lang/value/values.h"
 
@@ -455,19 +457,54 @@ double value_hll_error(int p)
 	return 1.04 / sqrt((double)(1u << p));
 }
 
-/* quantile: the lower bound of the bucket holding rank ceil(q * n). */
-static i128 quantile_value(const struct agg_desc *d, const uint64_t *state)
+/* exact_answer()'s words: the mean of its two values, exact (a + b may pass 128 bits). */
+static void exact_value(const uint64_t *w, mpq_t v)
 {
-	u128 n = state[0], rank = (n * (u128)d->q + BPFQ_SCALE - 1) / BPFQ_SCALE, seen = 0;
+	mpz_t b;
 
-	if (rank < 1)
-		rank = 1;
+	mpz_init(b);
+	mpz_set_i128(mpq_numref(v), num_from_words(w[1], (int64_t)w[2]));
+	mpz_set_i128(b, num_from_words(w[3], (int64_t)w[4]));
+	mpz_add(mpq_numref(v), mpq_numref(v), b);
+	mpz_set_ui(mpq_denref(v), 2 * BPFQ_SCALE);
+	mpq_canonicalize(v);
+	mpz_clear(b);
+}
+
+/* quantile: the lower bound of the bucket holding rank (1 to the count). */
+static i128 bucket_at(const struct agg_desc *d, const uint64_t *state, u128 rank)
+{
+	u128 seen = 0;
+
 	for (int b = 0; b < BPFQ_Q_BUCKETS_OF(d->q_bits); b++) {
 		seen += agg_quantile_count(d, state, b);
 		if (seen >= rank)
 			return agg_quantile_value(b, d->q_bits);
 	}
 	return 0;
+}
+
+/*
+ * quantile's estimate: the bucket of rank ceil(q * n); a median's of an
+ * even n, the mean of ranks n / 2 and n / 2 + 1, each within the bound of
+ * its value, as the mean is then of theirs.
+ */
+static void quantile_value(const struct agg_desc *d, const uint64_t *state, mpq_t v)
+{
+	u128 n = state[0], rank = (n * (u128)d->q + BPFQ_SCALE - 1) / BPFQ_SCALE;
+	uint64_t w[LAYOUT_EXACT_WORDS] = { 0 };
+	i128 a, b;
+
+	if (rank < 1)
+		rank = 1;
+	a = b = bucket_at(d, state, rank);
+	if (d->mid && n % 2 == 0 && n)
+		b = bucket_at(d, state, rank + 1);
+	w[1] = (uint64_t)a;
+	w[2] = (uint64_t)((u128)a >> 64);
+	w[3] = (uint64_t)b;
+	w[4] = (uint64_t)((u128)b >> 64);
+	exact_value(w, v);
 }
 
 bool value_is_null(const struct agg_desc *d, const uint64_t *state)
@@ -552,10 +589,13 @@ bool value_number(const struct agg_desc *d, const uint64_t *state, mpq_t v)
 			mpq_set_ui(v, state[BPFQ_DISTINCT_NEW], 1);
 		return true;
 	case AGG_QUANTILE:
-		value_set_scaled(v, quantile_value(d, state));
+		if (exact_estimated(d, state))
+			quantile_value(d, state, v);
+		else
+			exact_value(exact_words(d, state), v);
 		return true;
 	case AGG_QUANTILE_EXACT:	/* exact_answer() put it there */
-		value_set_scaled(v, num_from_words(state[1], (int64_t)state[2]));
+		exact_value(state, v);
 		return true;
 	case AGG_MIN:
 	case AGG_MAX:
@@ -638,7 +678,9 @@ void value_text(const struct agg_desc *d, const uint64_t *state, char *buf, size
 	}
 	mpq_init(v);
 	exact = value_number(d, state, v);
-	if (is_decimal(d->kind)) {
+	/* a median's mean of two values may take a 19th decimal */
+	if (is_decimal(d->kind) && mpz_cmp_ui(mpq_denref(v), BPFQ_SCALE) <= 0 &&
+	    BPFQ_SCALE % mpz_get_ui(mpq_denref(v)) == 0) {
 		/* Counts, sums, extremes: exact at any length, as both engines keep them. */
 		mpz_init_set_ui(z, BPFQ_SCALE);
 		mpz_divexact(z, z, mpq_denref(v));

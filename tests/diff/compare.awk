@@ -5,6 +5,9 @@
 #             128 * 2^-30, where they are 2^-30 wide, and 2e-18: the bucket
 #             bounds are rounded toward zero to 18 decimals), never past it;
 #   ~Q:EXACT  (quantile by groups, 32 buckets an octave) the same within 1/32;
+#   ~m:LOW:HIGH (a median of an even count past --max-values) must be the
+#             mean of two values, each as ~q: of LOW and of HIGH;
+#   ~M:LOW:HIGH the same by groups, as ~Q:;
 # any other cell must be equal byte for byte.
 #
 #   LC_ALL=C gawk -M -f compare.awk ORACLE GOT
@@ -42,8 +45,41 @@ function scaled(s,   neg, p, ip, fp) {
 	return (neg ? -1 : 1) * ((ip + 0) * S + (fp + 0))
 }
 
+# "-12.5" as 10^-19 units, exactly: a median's mean takes a 19th decimal.
+function scaled19(s,   p) {
+	if (s !~ /^-?[0-9]+(\.[0-9]+)?$/) return ""
+	p = index(s, ".")
+	if (p && length(s) - p > 19) return ""
+	return scaled(s) * 10 + (p && length(s) - p == 19 ? (s ~ /^-/ ? -1 : 1) * substr(s, length(s)) : 0)
+}
+
+# The range a bucket bound of exact e takes (toward zero, within 1/d): low, high.
+function bound_range(e, d) {
+	if (e >= 0) {
+		RLO = e - idiv(e + d * (W + 2), d) - 1; RHI = e
+	} else {
+		RLO = e; RHI = e + idiv(-e + d * (W + 2), d) + 1
+	}
+}
+
+function idiv(a, b) {
+	return (a - a % b) / b
+}
+
+# ~m:LOW:HIGH: twice the answer within the sum of the two ranges.
+function same_mean(w, g,   part, v, d, lo, hi) {
+	split(substr(w, 4), part, ":")
+	v = scaled19(g)
+	if (v == "") return 0
+	d = w ~ /^~M:/ ? 32 : 128
+	bound_range(scaled(part[1]), d); lo = RLO; hi = RHI
+	bound_range(scaled(part[2]), d); lo += RLO; hi += RHI
+	return 2 * v >= 10 * lo && 2 * v <= 10 * hi
+}
+
 function same(w, g,   e, v, ae, av, d) {
 	if (w == g) return 1
+	if (w ~ /^~[mM]:/) return same_mean(w, g)
 	if (w ~ /^~[qQ]:/) {
 		e = scaled(substr(w, 4)); v = scaled(g)
 		if (v == "") return 0

@@ -284,6 +284,7 @@ function parse_item(   name, n, i) {
 			while (T == ",") {
 				next_token()
 				i = n + ++SIBS[n]
+				SIB_OF[i] = n
 				NAGG = i
 				ACALL[i] = name; AGG[i] = name; AE[i] = AE[n]; ATEXT[i] = ATEXT[n]
 				AQN[i] = parse_expr()
@@ -292,6 +293,7 @@ function parse_item(   name, n, i) {
 		} else if (name == "median" || name == "median_exact") {
 			AGG[n] = name == "median" ? "quantile" : "quantile_exact"
 			AQ[n] = 500000000000000000
+			AMID[n] = 1
 		} else if (name ~ /^(corr|covar_pop|covar_samp|regr_slope|regr_intercept)$/) {
 			# (y, x): AE2 is x
 			expect(",")
@@ -1183,7 +1185,10 @@ function generate(   i, w, c, a, kind, p) {
 			printf "\tLH_LO[%d] = %d; LH_HI[%d] = %d; LH_STEP[%d] = %d; LH_NB[%d] = %d\n",
 				i, LH_LO[i], i, LH_HI[i], i, LH_STEP[i], i, LH_NB[i]
 		if (AGG[i] ~ /^quantile/)
-			printf "\tAQ[%d] = %d; QSAME[%d] = %d\n", i, AQ[i], i, QSAME[i]
+			printf "\tAQ[%d] = %d; QSAME[%d] = %d; AMID[%d] = %d\n", i, AQ[i], i, QSAME[i], i, AMID[i]
+		# bpfq keeps a call's values once (its fractions share them), every call's apart
+		if (AGG[i] ~ /^quantile/ && !SIB_OF[i])
+			printf "\tKEEPS[%d] = 1\n", i
 		if (ATXT[i])
 			printf "\tATXT[%d] = %d\n", i, ATXT[i]
 	}

@@ -12,8 +12,9 @@
 #
 #   stdout: the answer as bpfq's `-o csv` prints it, without the header
 #           line; where bpfq's answer is an estimate the cell is "~q:EXACT"
-#           (quantile: the exact nearest-rank value, which quantile_exact
-#           prints as it is), for compare.awk;
+#           (quantile by groups or past --max-values: the exact
+#           nearest-rank value; "~m:LOW:HIGH", a median of an even count,
+#           the two middle ones), for compare.awk;
 #   stderr: bpfq's warnings (counts, first places and tokens), or the first
 #           line of its run-time error, as bpfq words them.
 #
@@ -1132,9 +1133,38 @@ function quantile_exact(g, i,   n, rank, j, cmd, line) {
 		for (rank = 1; (cmd |& getline line) > 0; rank++) SV[g, j, rank] = line + 0
 		close(cmd)
 	}
+	return SV[g, j, q_rank(i, n)]
+}
+
+# The exact rank of quantile i (and a median's of an even count: the
+# lower middle one) among n values.
+function q_rank(i, n,   rank) {
 	rank = idiv(n * AQ[i] + S - 1, S)
-	if (rank < 1) rank = 1
-	return SV[g, j, rank]
+	return rank < 1 ? 1 : rank
+}
+
+# The values bpfq keeps for quantile and quantile_exact without by: each
+# call's (KEEPS), its fractions' once; past --max-values (the default,
+# 4194304: no row sets it) quantile is its buckets' estimate.
+function kept_values(g,   i, t) {
+	for (i = 1; i <= NAGG; i++)
+		if (KEEPS[i]) t += A_n[g, QSAME[i] ? QSAME[i] : i]
+	return t
+}
+
+# quantile and median: exact while the values fit; else (or with by) the
+# estimate compare.awk checks: ~q:EXACT (~Q: a group's), and for the
+# median of an even count, the mean of two such, ~m:LOW:HIGH (~M:).
+function quantile_cell(g, i, n,   lo, hi, est, j) {
+	j = QSAME[i] ? QSAME[i] : i
+	quantile_exact(g, i)
+	lo = SV[g, j, q_rank(i, n)]
+	hi = AMID[i] && n % 2 == 0 ? SV[g, j, q_rank(i, n) + 1] : lo
+	est = AGG[i] == "quantile" && (NBY || kept_values(g) > 4194304)
+	if (est && lo == hi) return (NBY ? "~Q:" : "~q:") dec(lo)
+	if (est) return (NBY ? "~M:" : "~m:") dec(lo) ":" dec(hi)
+	if ((lo + hi) % 2 == 0) return dec(idiv(lo + hi, 2))
+	return dec_at((lo + hi) * 5, 19)
 }
 
 # avg, var, stddev and the pairs' aggregates: their value into QN / QD (QROOT: the
@@ -1163,8 +1193,8 @@ function cell(g, i,   k, n) {
 	if (k == "min") return ATIME[i] ? tfmt(idiv(A_m[g, i], S), clock(ACLK[i])) : dec(A_m[g, i])
 	if (k == "max") return ATIME[i] ? tfmt(idiv(A_M[g, i], S), clock(ACLK[i])) : dec(A_M[g, i])
 	# a group's buckets are 32 an octave, not 128 (bpf-templates/bpfq_state.h)
-	if (k == "quantile") return (NBY ? "~Q:" : "~q:") dec(quantile_exact(g, i))
-	if (k == "quantile_exact") return dec(quantile_exact(g, i))
+	if (k == "quantile") return quantile_cell(g, i, n)
+	if (k == "quantile_exact") return quantile_cell(g, i, n)
 	if (!agg_quot(g, i, k, n)) return ""
 	return QROOT ? root_text(QN, QD, QNEG) : quot_text(QN, QD)
 }
