@@ -261,6 +261,16 @@ static bool names_keys_unformatted(const struct query *q)
 	return names;
 }
 
+/* The query parsed again, and its files found again: another format reads it. */
+static int reparse(struct run *r, const char *text, struct diag *d)
+{
+	query_free(&r->q);
+	*d = (struct diag){ 0 };
+	if (!parse_query(text, strlen(text), &r->q, d))
+		return report_diag(text, d);
+	return run_files_find(r, d);
+}
+
 /*
  * The query names keys and its first input starts as JSON lines do
  * (run_settle_input()): read as JSON lines. The query is parsed again:
@@ -271,11 +281,7 @@ static int check_as_json(struct run *r, const char *text, struct diag *d)
 	struct query *q = &r->q;
 	int status;
 
-	query_free(q);
-	*d = (struct diag){ 0 };
-	if (!parse_query(text, strlen(text), q, d))
-		return report_diag(text, d);
-	if ((status = run_files_find(r, d)))
+	if ((status = reparse(r, text, d)))
 		return status;
 	q->format.kind = INPUT_JSON;
 	r->look_for_csv = false;
@@ -294,16 +300,11 @@ static int check_as_json(struct run *r, const char *text, struct diag *d)
 static int check_as_csv(struct run *r, const char *text, struct diag *d)
 {
 	struct input_format csv = r->q.format;
-	struct query *q = &r->q;
 	int status;
 
-	query_free(q);
-	*d = (struct diag){ 0 };
-	if (!parse_query(text, strlen(text), q, d))
-		return report_diag(text, d);
-	if ((status = run_files_find(r, d)))
+	if ((status = reparse(r, text, d)))
 		return status;
-	q->format = csv;
+	r->q.format = csv;
 	r->json_maybe = false;
 	return EXIT_OK;
 }

@@ -700,6 +700,24 @@ static bool takes_field_text(const struct query *q)
 }
 
 /*
+ * The sampled fields' kinds into sc (rc 0: the sample was read), without
+ * times: a text field or JSON key becomes one only beside one. Frees cols.
+ */
+static int keep_kinds(struct schema *sc, struct below *cols, int ncols, int rc)
+{
+	if (!rc) {
+		sc->ncols = ncols;
+		rc = ncols && column_kinds(sc, cols) ? -1 : 0;
+		free(sc->times);
+		sc->times = NULL;
+	}
+	for (int i = 0; i < ncols; i++)
+		free(cols[i].first);
+	free(cols);
+	return rc;
+}
+
+/*
  * 'as text': which fields of the first lines are all text, as for csv
  * columns (no names; no times, which a text field becomes only beside
  * one). A pipe is waited for only when an aggregate's answer depends on
@@ -709,7 +727,7 @@ static bool takes_field_text(const struct query *q)
 static int sample_text(struct input *in, const struct query *q, char *buf, struct schema *sc)
 {
 	struct below *cols = NULL;
-	int ncols = 0, rc = -1;
+	int ncols = 0, rc;
 	bool all = false;
 	ssize_t n;
 
@@ -718,19 +736,8 @@ static int sample_text(struct input *in, const struct query *q, char *buf, struc
 	n = input_peek_until(in, buf, HEADER_MAX, lines_ended, &all);
 	if (n < 0)
 		return 0;
-	if (sample_lines(buf, n, &cols, &ncols))
-		goto cleanup;
-	sc->ncols = ncols;
-	if (ncols && column_kinds(sc, cols))
-		goto cleanup;
-	free(sc->times);
-	sc->times = NULL;
-	rc = 0;
-cleanup:
-	for (int i = 0; i < ncols; i++)
-		free(cols[i].first);
-	free(cols);
-	return rc;
+	rc = sample_lines(buf, n, &cols, &ncols);
+	return keep_kinds(sc, cols, ncols, rc);
 }
 
 /* Field i of a JSON object: a path a.b, or "a.b" quoted, one key (as json_key_hash() reads it). */
@@ -783,7 +790,7 @@ static int sample_object(yajl_val obj, const struct query *q, struct below **col
 static int sample_json(struct input *in, const struct query *q, char *buf, struct schema *sc)
 {
 	struct below *cols = NULL;
-	int ncols = 0, rc = -1;
+	int ncols = 0, rc = 0;
 	bool all = false;
 	ssize_t n;
 
@@ -795,7 +802,6 @@ static int sample_json(struct input *in, const struct query *q, char *buf, struc
 	for (ssize_t at = 0, end; at < n; at = end + 1) {
 		char *nl = memchr(buf + at, '\n', n - at);
 		yajl_val obj;
-		int bad;
 
 		if (!nl && !all)
 			break;
@@ -803,22 +809,12 @@ static int sample_json(struct input *in, const struct query *q, char *buf, struc
 		buf[end] = 0;
 		if (!(obj = yajl_tree_parse(buf + at, NULL, 0)))
 			continue;
-		bad = YAJL_IS_OBJECT(obj) && sample_object(obj, q, &cols, &ncols);
+		rc = YAJL_IS_OBJECT(obj) ? sample_object(obj, q, &cols, &ncols) : 0;
 		yajl_tree_free(obj);
-		if (bad)
-			goto cleanup;
+		if (rc)
+			break;
 	}
-	sc->ncols = ncols;
-	if (ncols && column_kinds(sc, cols))
-		goto cleanup;
-	free(sc->times);
-	sc->times = NULL;
-	rc = 0;
-cleanup:
-	for (int i = 0; i < ncols; i++)
-		free(cols[i].first);
-	free(cols);
-	return rc;
+	return keep_kinds(sc, cols, ncols, rc);
 }
 
 int header_read(struct input *in, struct query *q, struct schema *sc)
