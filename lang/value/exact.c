@@ -234,7 +234,7 @@ void exact_answer(const struct agg_desc *d, int naggs, struct exact_values *x, u
 	exact_prune(d, naggs, x, area);
 	group_items(x->v, x->n, naggs, start);
 	for (int i = 0; i < naggs; i++)
-		if (d[i].keeps && !d[i].share)
+		if (d[i].keeps && !d[i].share && start[i + 1] > start[i])
 			select_ranks(d, naggs, i, x->v + start[i], start[i + 1] - start[i]);
 	for (int i = 0; i < naggs; off += d[i++].words) {
 		uint64_t *w = area + off + d[i].words - LAYOUT_EXACT_WORDS;
